@@ -1,0 +1,5 @@
+"""Allow ``python -m vhcs_analysis``."""
+
+from vhcs_analysis.cli import main
+
+main()

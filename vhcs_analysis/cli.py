@@ -1,0 +1,155 @@
+"""Command line ``vhcs`` (also ``python -m vhcs_analysis``).
+
+Each command is a thin wrapper: the work is done by a ``cli_*`` function of the module
+that owns the stage, which prints with the given rich Console and returns an exit code.
+Expected problems (``VhcsError``) become one Vietnamese line naming the file; anything
+else becomes one line too (set ``VHCS_DEBUG=1`` for the traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+from rich.console import Console
+
+from vhcs_analysis import __version__
+from vhcs_analysis.errors import VhcsError
+
+app = typer.Typer(
+    name="vhcs",
+    help="Số liệu sơ kết 2 năm Nghị quyết 01-NQ/ĐUK về văn hóa công sở: "
+    "tạo dữ liệu mẫu, làm sạch, kiểm tra tệp, lập báo cáo.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def _run(action: Callable[[], int]) -> None:
+    """Run a command body; turn every failure into one readable line and an exit code."""
+    try:
+        code = action()
+    except VhcsError as exc:
+        err_console.print(f"[bold red]Lỗi:[/] {exc}", markup=True, soft_wrap=True)
+        code = 2
+    except KeyboardInterrupt:
+        err_console.print("Đã dừng theo yêu cầu.")
+        code = 130
+    except Exception as exc:  # noqa: BLE001 - the user must never see a traceback
+        if os.environ.get("VHCS_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]Lỗi nội bộ:[/] {type(exc).__name__}: {exc} "
+            "(đặt VHCS_DEBUG=1 để xem chi tiết)",
+            soft_wrap=True,
+        )
+        code = 3
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"vhcs-analysis {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản.")
+    ] = False,
+) -> None:
+    """Số liệu sơ kết Nghị quyết 01-NQ/ĐUK."""
+
+
+@app.command()
+def sample(
+    out: Annotated[Path, typer.Option("--out", help="Thư mục ghi dữ liệu thô mẫu.")],
+    seed: Annotated[int, typer.Option("--seed", help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng tệp).")] = 0,
+    scale: Annotated[
+        str, typer.Option("--scale", help="Quy mô: 'province' (66 đơn vị) hoặc 'national' (~6.300 đơn vị).")
+    ] = "province",
+    truth_out: Annotated[
+        Optional[Path],
+        typer.Option("--truth-out", help="Nơi ghi số liệu gốc đúng (mặc định: <out>/../sample_truth)."),
+    ] = None,
+) -> None:
+    """Tạo bộ dữ liệu thô tổng hợp (DỮ LIỆU MẪU) với các lỗi thường gặp."""
+    from vhcs_analysis.sample import cli_sample
+
+    _run(lambda: cli_sample(out=out, seed=seed, scale=scale, truth_out=truth_out, console=console))
+
+
+@app.command()
+def clean(
+    raw: Annotated[Optional[Path], typer.Option("--raw", help="Thư mục dữ liệu thô (mặc định data/raw).")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Thư mục ghi dữ liệu đã làm sạch (mặc định data/processed).")
+    ] = None,
+) -> None:
+    """Làm sạch dữ liệu thô thành các bảng Parquet, kèm danh sách dòng bị loại và manifest."""
+    from vhcs_analysis.config import get_paths
+    from vhcs_analysis.pipeline import cli_clean
+
+    paths = get_paths(raw=raw, processed=out)
+    _run(lambda: cli_clean(raw=paths.raw, out=paths.processed, console=console))
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư mục cần kiểm tra.")],
+) -> None:
+    """Kiểm tra tệp gửi đến (không ghi dữ liệu); mã thoát 1 nếu có dòng bị loại."""
+    from vhcs_analysis.pipeline import cli_validate
+
+    _run(lambda: cli_validate(paths=paths, console=console))
+
+
+@app.command()
+def report(
+    raw: Annotated[Optional[Path], typer.Option("--raw", help="Thư mục dữ liệu thô (mặc định data/raw).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Thư mục ghi báo cáo (mặc định reports).")] = None,
+    processed: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--processed",
+            help="Thư mục dữ liệu đã làm sạch (mặc định data/processed; <out>/processed khi chỉ định --raw).",
+        ),
+    ] = None,
+) -> None:
+    """Chạy toàn bộ: làm sạch, chạy notebook, lập báo cáo PDF sơ kết."""
+    from vhcs_analysis.config import get_paths
+    from vhcs_analysis.report.build import cli_report
+
+    paths = get_paths(raw=raw, reports=out)
+    if processed is None and raw is not None:
+        processed = paths.reports / "processed"
+    paths = get_paths(raw=paths.raw, processed=processed, reports=paths.reports)
+    _run(lambda: cli_report(paths=paths, console=console))
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option("--out", help="Thư mục ghi biểu mẫu trống.")],
+) -> None:
+    """Ghi biểu mẫu Excel trống (Biểu số 01-VHCS cho đơn vị, 02-VHCS cho đoàn kiểm tra)."""
+    from vhcs_analysis.io.templates import cli_template
+
+    _run(lambda: cli_template(out=out, console=console))
+
+
+def main() -> None:
+    """Entry point of the ``vhcs`` script."""
+    app(prog_name="vhcs")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

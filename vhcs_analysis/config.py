@@ -1,0 +1,117 @@
+"""Paths and settings: the one place for both.
+
+Paths come from (in order) explicit arguments, environment variables ``VHCS_RAW``,
+``VHCS_PROCESSED``, ``VHCS_REPORTS``, then the project layout (``data/raw``,
+``data/processed``, ``reports`` under the project root). Settings come from
+``defaults.toml`` in the package, overridden by ``vhcs.toml`` (or ``$VHCS_CONFIG``).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from vhcs_analysis.errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MAPS_DIR = PACKAGE_DIR / "maps"
+
+SAMPLE_MARK = "DỮ LIỆU MẪU – không phải số liệu thực"
+# A file with this first line in a raw folder says the folder is synthetic sample data.
+SAMPLE_MARKER_LINE = "vhcs-analysis sample data"
+SAMPLE_MARKER_FILE = "DU_LIEU_MAU.txt"
+
+
+def find_project_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (default: cwd) holding this project's
+    pyproject.toml; the cwd itself when there is none (an installed package)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and 'name = "vhcs-analysis"' in candidate.read_text("utf-8"):
+            return folder
+    return here
+
+
+@dataclass(frozen=True)
+class Paths:
+    raw: Path
+    processed: Path
+    reports: Path
+
+    @property
+    def figures(self) -> Path:
+        return self.reports / "figures"
+
+    @property
+    def tables(self) -> Path:
+        return self.reports / "tables"
+
+
+def get_paths(
+    raw: Path | str | None = None,
+    processed: Path | str | None = None,
+    reports: Path | str | None = None,
+) -> Paths:
+    """Resolve the three data folders (arguments > environment > project layout)."""
+    root = find_project_root()
+
+    def pick(arg, env, default) -> Path:
+        if arg is not None:
+            return Path(arg)
+        if os.environ.get(env):
+            return Path(os.environ[env])
+        return root / default
+
+    return Paths(
+        raw=pick(raw, "VHCS_RAW", "data/raw"),
+        processed=pick(processed, "VHCS_PROCESSED", "data/processed"),
+        reports=pick(reports, "VHCS_REPORTS", "reports"),
+    )
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"không đọc được tệp cấu hình {path.name}: {exc}") from None
+
+
+@lru_cache(maxsize=8)
+def _settings_for(override_path: str | None) -> dict[str, Any]:
+    settings = _load_toml(PACKAGE_DIR / "defaults.toml")
+    if override_path:
+        settings = _merge(settings, _load_toml(Path(override_path)))
+    return settings
+
+
+def get_settings() -> dict[str, Any]:
+    """All settings as a nested dict (a fresh copy: callers may modify it)."""
+    override = os.environ.get("VHCS_CONFIG")
+    if not override:
+        local = find_project_root() / "vhcs.toml"
+        override = str(local) if local.is_file() else None
+    return copy.deepcopy(_settings_for(override))
+
+
+def setting(section: str, key: str) -> Any:
+    """One setting, e.g. ``setting("review", "baseline")``."""
+    try:
+        return get_settings()[section][key]
+    except KeyError:
+        raise ConfigError(f"thiếu mục cấu hình [{section}] {key}") from None

@@ -1,0 +1,81 @@
+"""Vietnamese formatting of numbers, percentages and dates (Babel, locale ``vi``).
+
+1.234,5 · 85,7% · 15/06/2017. Missing values print as an en dash, never as 0 or "nan".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal, format_percent
+
+LOCALE = "vi"
+MISSING = "–"
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def number(value, decimals: int = 0) -> str:
+    """``number(1234.5, 1) == '1.234,5'``."""
+    if _is_missing(value):
+        return MISSING
+    return format_decimal(round(float(value), decimals), format=_pattern(decimals), locale=LOCALE)
+
+
+def signed(value, decimals: int = 1) -> str:
+    """A change with its sign: ``signed(3.25, 1) == '+3,3'`` (minus as '−' would break
+    copy-paste into Excel, so a plain hyphen-minus is kept)."""
+    if _is_missing(value):
+        return MISSING
+    text = number(value, decimals)
+    return text if text.startswith("-") or float(value) == 0 else "+" + text
+
+
+def percent(value, decimals: int = 1) -> str:
+    """A rate on the 0–100 scale: ``percent(85.71) == '85,7%'``."""
+    if _is_missing(value):
+        return MISSING
+    return format_percent(float(value) / 100.0, format=_pattern(decimals) + "%", locale=LOCALE)
+
+
+def date(value) -> str:
+    """``date(datetime.date(2017, 6, 15)) == '15/06/2017'`` (also accepts pandas Timestamps)."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    return _babel_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def long_date(value, place: str | None = None) -> str:
+    """Party-document style: ``'Hà Tĩnh, ngày 15 tháng 6 năm 2017'``."""
+    if hasattr(value, "date") and callable(value.date) and not isinstance(value, dt.date):
+        value = value.date()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    text = f"ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
+    return f"{place}, {text}" if place else text
+
+
+def p_value(value) -> str:
+    """p-values the way a reader needs them: '0,031' or '< 0,001'."""
+    if _is_missing(value):
+        return MISSING
+    if value < 0.001:
+        return "< 0,001"
+    return number(value, 3)

@@ -1,0 +1,146 @@
+"""Definitions of the processed tables: the one place for their columns and dtypes.
+
+The pandera schemas (``schemas.py``), the sample's ground truth and the writers are all
+derived from these lists, so a column is added here and nowhere else.
+Column names follow DOMAIN.md: ``_id``, ``_date``, ``_rate`` (0–100), ``is_`` booleans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # pandas dtype: "str", "Int64", "Float64", "boolean", "datetime64[ms]"
+    description: str
+    required: bool = False  # may not be missing
+
+
+FORM01_FIELDS: tuple[Column, ...] = (
+    Column("staff_total", "Int64", "Tổng số CBCCVC, người lao động (người), > 0", True),
+    Column("party_members", "Int64", "Số đảng viên (người)"),
+    Column("staff_studied", "Int64", "Số CBCCVC đã học tập, quán triệt Nghị quyết 01 (người), ≤ staff_total"),
+    Column("action_programme", "boolean", "Đã xây dựng chương trình hành động"),
+    Column("action_programme_date", "datetime64[ms]", "Ngày ban hành chương trình hành động, ≥ 10/10/2016"),
+    Column("office_layout_done", "boolean", "Hoàn thành bài trí công sở theo quy định"),
+    Column("dossiers_received", "Int64", "Hồ sơ TTHC tiếp nhận trong kỳ (trống = không có bộ phận một cửa)"),
+    Column("dossiers_on_time", "Int64", "Hồ sơ giải quyết trước hạn và đúng hạn"),
+    Column("dossiers_late", "Int64", "Hồ sơ giải quyết quá hạn"),
+    Column("complaints_conduct", "Int64", "Phản ánh, kiến nghị về thái độ, tác phong cán bộ (lượt)"),
+    Column("discipline_violations", "Int64", "CBCCVC vi phạm kỷ luật, kỷ cương hành chính (người)"),
+    Column("satisfaction_rate", "Float64", "Tỷ lệ người dân, tổ chức hài lòng (%, 0–100); chỉ biểu 2018"),
+    Column("internal_inspections", "Int64", "Cuộc tự kiểm tra, giám sát về VHCS"),
+    Column("good_practices", "Int64", "Mô hình, cách làm hay được nhân rộng"),
+    Column("staff_rated_good", "Int64", "CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên; chỉ biểu 2018"),
+)
+
+CRITERIA: tuple[str, ...] = tuple(f"c{i:02d}" for i in range(1, 11))
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "units": (
+        Column("unit_id", "str", "Mã đơn vị (từ danh mục)", True),
+        Column("unit_name", "str", "Tên chính thức", True),
+        Column("block", "str", "Khối", True),
+        Column("is_pilot", "boolean", "Đơn vị điểm", True),
+        Column("unit_type", "str", "Loại: đảng bộ cơ sở / chi bộ cơ sở"),
+        Column("staff_count", "Int64", "Số CBCCVC theo danh mục"),
+        Column("aliases", "str", "Tên gọi khác, cách nhau bởi ';'"),
+    ),
+    "unit_reports": (
+        Column("unit_id", "str", "Mã đơn vị", True),
+        Column("period", "str", "Kỳ báo cáo, ví dụ 2017-H1", True),
+        Column("report_date", "datetime64[ms]", "Ngày báo cáo"),
+        Column("form_version", "str", "Phiên bản biểu: 2017 hoặc 2018", True),
+        Column("layout", "str", "unit_form (biểu từng đơn vị) hoặc consolidated (bảng tổng hợp)", True),
+        *FORM01_FIELDS,
+        Column("source_file", "str", "Tệp nguồn, đường dẫn tương đối trong thư mục thô", True),
+        Column("source_sheet", "str", "Trang tính nguồn"),
+        Column("source_row", "Int64", "Dòng nguồn (như Excel hiển thị; dòng đầu bảng với biểu từng đơn vị)"),
+    ),
+    "inspections": (
+        Column("unit_id", "str", "Mã đơn vị", True),
+        Column("round_id", "str", "Đợt kiểm tra, ví dụ 2017-1", True),
+        Column("inspection_date", "datetime64[ms]", "Ngày kiểm tra", True),
+        Column("kind", "str", "Hình thức: 'Kiểm tra' hoặc 'Giám sát'", True),
+        *(Column(c, "Float64", f"Điểm tiêu chí {c} (0–10)") for c in CRITERIA),
+        Column("total_score", "Float64", "Tổng điểm như ghi trên biểu (0–100)"),
+        Column("criteria_sum", "Float64", "Tổng các tiêu chí tính lại"),
+        Column("rating", "str", "Xếp loại như ghi: Tốt / Khá / Trung bình / Yếu"),
+        Column("violations_found", "Int64", "Số vi phạm phát hiện"),
+        Column("source_file", "str", "Tệp nguồn", True),
+        Column("source_sheet", "str", "Trang tính nguồn"),
+        Column("source_row", "Int64", "Dòng nguồn"),
+    ),
+    "rankings": (
+        Column("unit_id", "str", "Mã đơn vị", True),
+        Column("year", "Int64", "Năm xếp loại", True),
+        Column("category", "str", "Xếp loại như ghi (đã chuẩn hóa NFC)", True),
+        Column("scheme", "str", "pre2018 hoặc qd132", True),
+        Column("level", "Int64", "1 = tốt nhất … 4 = kém nhất (một thang cho cả hai cách xếp loại)", True),
+        Column("source_file", "str", "Tệp nguồn", True),
+        Column("source_sheet", "str", "Trang tính nguồn"),
+        Column("source_row", "Int64", "Dòng nguồn"),
+    ),
+    "rejects": (
+        Column("source_file", "str", "Tệp nguồn", True),
+        Column("sheet", "str", "Trang tính"),
+        Column("row", "Int64", "Dòng (như Excel hiển thị, từ 1)"),
+        Column("column", "str", "Cột (chữ cái như Excel, hoặc tên trường)"),
+        Column("value", "str", "Giá trị gây lỗi, như ghi"),
+        Column("reason_code", "str", "Mã lý do", True),
+        Column("message", "str", "Thông báo tiếng Việt", True),
+    ),
+    "findings": (
+        Column("source_file", "str", "Tệp nguồn", True),
+        Column("sheet", "str", "Trang tính"),
+        Column("row", "Int64", "Dòng"),
+        Column("column", "str", "Cột"),
+        Column("value", "str", "Giá trị"),
+        Column("finding_code", "str", "Mã phát hiện (dòng vẫn được giữ)", True),
+        Column("message", "str", "Thông báo tiếng Việt", True),
+    ),
+}
+
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "units": ("unit_id",),
+    "unit_reports": ("unit_id", "period"),
+    "inspections": ("unit_id", "round_id", "inspection_date"),
+    "rankings": ("unit_id", "year"),
+    "rejects": ("source_file", "sheet", "row", "column", "reason_code"),
+    "findings": ("source_file", "sheet", "row", "column", "finding_code"),
+}
+
+
+def columns(table: str) -> list[str]:
+    return [c.name for c in TABLES[table]]
+
+
+def empty(table: str) -> pd.DataFrame:
+    """A zero-row frame with the table's columns and dtypes."""
+    return conform(pd.DataFrame({c.name: [] for c in TABLES[table]}), table)
+
+
+def conform(df: pd.DataFrame, table: str, *, sort: bool = True) -> pd.DataFrame:
+    """Columns in the defined order with the defined dtypes, rows in the stable sort order,
+    index reset. Extra columns are an error (nothing is silently dropped)."""
+    spec = TABLES[table]
+    extra = set(df.columns) - {c.name for c in spec}
+    if extra:
+        raise ValueError(f"{table}: unexpected columns {sorted(extra)}")
+    out = pd.DataFrame(index=df.index)
+    for col in spec:
+        values = df[col.name] if col.name in df.columns else pd.Series(pd.NA, index=df.index)
+        if col.dtype.startswith("datetime64"):
+            out[col.name] = pd.to_datetime(values).astype(col.dtype)
+        elif col.dtype == "str":
+            out[col.name] = values.astype("str").where(values.notna(), None).astype("str")
+        else:
+            out[col.name] = values.astype(col.dtype)
+    if sort:
+        keys = [k for k in SORT_KEYS[table] if k in out.columns]
+        out = out.sort_values(keys, kind="mergesort", na_position="last")
+    return out.reset_index(drop=True)
