@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks of vhcs_analysis: `python -m benchmarks` (`make bench`)."""
