@@ -1,0 +1,180 @@
+"""Execute the numbered notebooks (``notebooks/NN-*.ipynb``) headless with nbclient.
+
+Each notebook runs in a fresh ``python3`` kernel of the current environment, with the
+notebooks folder as working directory and ``VHCS_RAW/VHCS_PROCESSED/VHCS_REPORTS`` set
+from the given paths, so the notebooks read and write exactly where the caller says.
+Executed copies go to ``<reports>/notebooks/``; the stored notebooks are only rewritten
+with ``in_place=True`` (``make notebooks``). Outputs are made deterministic by dropping
+the per-cell ``metadata.execution`` timestamps that nbclient records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from vhcs_analysis.config import Paths, find_project_root, get_paths, get_settings
+from vhcs_analysis.errors import VhcsError
+
+NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
+DEFAULT_CELL_TIMEOUT_S = 600
+
+
+def notebooks_dir() -> Path:
+    """The project's ``notebooks/`` folder (next to pyproject.toml)."""
+    return find_project_root() / "notebooks"
+
+
+def list_notebooks(folder: Path) -> list[Path]:
+    """The numbered notebooks of ``folder`` in run order (01-…, 02-…)."""
+    return sorted(folder.glob(NOTEBOOK_GLOB))
+
+
+def cell_timeout_s() -> int:
+    """Seconds one cell may run ([report] notebook_cell_timeout_s)."""
+    return int(get_settings().get("report", {}).get("notebook_cell_timeout_s", DEFAULT_CELL_TIMEOUT_S))
+
+
+def kernel_env(paths: Paths) -> dict[str, str]:
+    """The kernel's environment: ours, plus the three data folders (absolute), a
+    non-interactive matplotlib backend and a fixed hash seed."""
+    env = dict(os.environ)
+    env.update(
+        VHCS_RAW=str(paths.raw.resolve()),
+        VHCS_PROCESSED=str(paths.processed.resolve()),
+        VHCS_REPORTS=str(paths.reports.resolve()),
+        MPLBACKEND="Agg",
+        PYTHONHASHSEED="0",
+        # debugpy warns on stderr about frozen modules at kernel start-up
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+    return env
+
+
+def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove what changes from run to run although the results do not (timestamps)."""
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+    nb.metadata.pop("papermill", None)
+    return nb
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _error_line(exc: Exception) -> str:
+    """The error's last line, e.g. 'KeyError: 'x'' (never a traceback)."""
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    if ename:
+        return f"{ename}: {_last_line(evalue)}" if evalue else str(ename)
+    return _last_line(str(exc)) or type(exc).__name__
+
+
+def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int | None = None) -> Path:
+    """Run ``source`` top to bottom and write the executed copy to ``target``.
+
+    Raises VhcsError naming the notebook and the cell (1-based, as Jupyter counts) with
+    the error's last line when a cell fails, times out or the kernel dies.
+    """
+    from nbclient import NotebookClient
+
+    try:
+        nb = nbformat.read(source, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - unreadable JSON, wrong schema
+        raise VhcsError(f"không đọc được notebook {source.name}: {_error_line(exc)}") from None
+
+    current: dict[str, int] = {}
+
+    def remember(cell, cell_index, **_):
+        current["index"] = cell_index
+
+    client = NotebookClient(
+        nb,
+        timeout=timeout_s or cell_timeout_s(),
+        kernel_name="python3",
+        record_timing=False,
+        allow_errors=False,
+        resources={"metadata": {"path": str(source.parent.resolve())}},
+        on_cell_execute=remember,
+    )
+    # The kernel's own stderr (start-up chatter such as ZMQ transport warnings) is kept
+    # off the user's terminal; cell output reaches the notebook through the kernel protocol.
+    with tempfile.TemporaryFile() as kernel_stderr:
+        try:
+            client.execute(env=kernel_env(paths), cwd=str(source.parent.resolve()), stderr=kernel_stderr)
+        except Exception as exc:  # noqa: BLE001 - CellExecutionError, CellTimeoutError, DeadKernelError
+            index = current.get("index")
+            where = f"ô {index + 1}" if index is not None else "khi khởi động nhân Python"
+            kind = "quá thời gian" if type(exc).__name__ == "CellTimeoutError" else "lỗi"
+            raise VhcsError(f"notebook {source.name}, {where}: {kind}: {_error_line(exc)}") from None
+
+    strip_volatile_metadata(nb)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def run_notebooks(
+    paths: Paths,
+    *,
+    folder: Path | None = None,
+    in_place: bool = False,
+    console=None,
+    timeout_s: int | None = None,
+) -> list[Path]:
+    """Execute every numbered notebook of ``folder`` in order; return the executed files.
+
+    Copies go to ``<reports>/notebooks/`` unless ``in_place`` (then the stored notebooks
+    are refreshed). Stops at the first failing notebook with a VhcsError.
+    """
+    folder = folder or notebooks_dir()
+    notebooks = list_notebooks(folder)
+    if not notebooks:
+        raise VhcsError(f"không tìm thấy notebook đánh số (NN-*.ipynb) trong thư mục {folder}")
+    out_dir = folder if in_place else paths.reports / "notebooks"
+    done = []
+    for number, source in enumerate(notebooks, start=1):
+        if console is not None:
+            console.print(f"  Chạy notebook {number}/{len(notebooks)}: {source.name}")
+        done.append(execute_notebook(source, out_dir / source.name, paths, timeout_s=timeout_s))
+    return done
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m vhcs_analysis.report.notebooks [--in-place]`` (paths from VHCS_* env)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m vhcs_analysis.report.notebooks",
+        description="Chạy các notebook đánh số (không giao diện); bản đã chạy ghi vào <reports>/notebooks/.",
+    )
+    parser.add_argument(
+        "--in-place", action="store_true", help="ghi đè notebook trong kho để cập nhật kết quả lưu sẵn"
+    )
+    args = parser.parse_args(argv)
+    try:
+        written = run_notebooks(get_paths(), in_place=args.in_place, console=_PrintConsole())
+    except VhcsError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    print(f"Đã chạy {len(written)} notebook.")
+    return 0
+
+
+class _PrintConsole:
+    """The bit of rich.Console that run_notebooks uses, for the plain entry point."""
+
+    def print(self, text: str) -> None:
+        print(text, flush=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
