@@ -1,0 +1,131 @@
+"""Charts: each kind builds a Figure from a tiny frame; files are byte-identical; sample mark."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from vhcs_analysis import plots
+from vhcs_analysis.config import SAMPLE_MARK
+
+PERIODS = ["2016-H2", "2017-H1", "2018-H2"]
+
+
+def _trend() -> pd.DataFrame:
+    rows = []
+    for i, period in enumerate(PERIODS):
+        for group, base in (("pilot", 60.0), ("rest", 50.0)):
+            mean = base + 5 * i
+            rows.append({"indicator": "study_rate", "indicator_vi": "Tỷ lệ học tập", "period": period,
+                         "group": group, "mean": mean, "ci_low": mean - 3, "ci_high": mean + 3})
+    return pd.DataFrame(rows)
+
+
+def _did() -> pd.DataFrame:
+    return pd.DataFrame({"indicator_vi": ["Tỷ lệ học tập", "Tỷ lệ đúng hạn"], "estimate": [4.2, -1.0],
+                         "ci_low": [0.5, -6.0], "ci_high": [8.0, 3.5], "p_value": [0.03, 0.6]})
+
+
+CHARTS = {
+    "trend_by_group": lambda: plots.trend_by_group(_trend(), title="Học tập", percent=True, periods=PERIODS,
+                                                   baseline="2016-H2"),
+    "trends_grid": lambda: plots.trends_grid(pd.concat([_trend(), _trend().assign(indicator="x",
+                                                                                  indicator_vi="X")]),
+                                             periods=PERIODS, percent_indicators=["study_rate"]),
+    "did_forest": lambda: plots.did_forest(_did(), title="DiD"),
+    "event_study": lambda: plots.event_study(
+        pd.DataFrame({"indicator": "study_rate", "indicator_vi": "Học tập", "period": PERIODS,
+                      "estimate": [0.0, 1.5, 3.0], "ci_low": [float("nan"), -1.0, 0.2],
+                      "ci_high": [float("nan"), 4.0, 6.0]}), periods=PERIODS, baseline="2016-H2"),
+    "per_block_bars": lambda: plots.per_block_bars(
+        pd.DataFrame({"block": ["Khối A", "Khối B"], "difference": [2.5, -1.0], "n_rest": [8, 9]})),
+    "criteria_dots": lambda: plots.criteria_dots(
+        pd.DataFrame({"criterion": ["c01", "c01", "c02", "c02"], "criterion_vi": ["Trang phục"] * 2 + ["Thẻ"] * 2,
+                      "group": ["pilot", "rest"] * 2, "mean_score": [8.5, 7.9, 9.1, 8.0],
+                      "ci_low": [8.0, 7.5, 8.7, 7.6], "ci_high": [9.0, 8.3, 9.5, 8.4]})),
+    "rollout_bars": lambda: plots.rollout_bars(
+        pd.DataFrame({"measure_vi": ["Học tập", "Học tập", "Chương trình", "Chương trình"],
+                      "group": ["pilot", "rest"] * 2, "value": [98.0, 90.5, 100.0, 85.0]})),
+    "completeness_chart": lambda: plots.completeness_chart(
+        pd.DataFrame({"period": PERIODS, "n_on_time": [50, 55, 60], "n_late": [10, 6, 4], "n_missing": [6, 5, 2]})),
+    "rejects_bar": lambda: plots.rejects_bar(
+        pd.DataFrame({"reason_vi": ["Đơn vị không có trong danh mục", "Số âm"], "n_rows": [12, 3]})),
+    "ratings_bars": lambda: plots.ratings_bars(
+        pd.DataFrame({"round_id": ["2017-1", "2017-1", "2018-1"], "rating": ["Tốt", "Khá", "Yếu"],
+                      "n_units": [5, 3, 1]})),
+    "ranking_transition": lambda: plots.ranking_transition(
+        pd.DataFrame({"level_current": [1, 2, 2], "level_proposed": [1, 2, 3], "n_units": [4, 10, 2]}),
+        level_names={1: "Xuất sắc", 2: "Tốt", 3: "Hoàn thành", 4: "Không hoàn thành"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_chart__returns_figure_with_axes(name):
+    fig = CHARTS[name]()
+    assert isinstance(fig, Figure)
+    assert fig.axes
+
+
+@pytest.mark.parametrize("func", [plots.did_forest, plots.completeness_chart, plots.rejects_bar,
+                                  plots.criteria_dots, plots.ranking_transition, plots.trends_grid])
+def test_chart__empty_frame_says_no_data(func):
+    fig = func(pd.DataFrame())
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert plots.NO_DATA in texts
+
+
+def test_save_figure__svg_twice_is_byte_identical(tmp_path):
+    first = plots.save_figure(CHARTS["trend_by_group"](), tmp_path / "a.svg").read_bytes()
+    second = plots.save_figure(CHARTS["trend_by_group"](), tmp_path / "b.svg").read_bytes()
+    assert first == second
+    assert b"<dc:date>" not in first
+
+
+@pytest.mark.parametrize("suffix", [".png", ".pdf"])
+def test_save_figure__png_and_pdf_twice_are_byte_identical(tmp_path, suffix):
+    first = plots.save_figure(CHARTS["did_forest"](), tmp_path / f"a{suffix}").read_bytes()
+    second = plots.save_figure(CHARTS["did_forest"](), tmp_path / f"b{suffix}").read_bytes()
+    assert first == second
+
+
+def test_save_figure__svg_text_is_paths_not_fonts(tmp_path):
+    svg = plots.save_figure(CHARTS["rejects_bar"](), tmp_path / "a.svg").read_text("utf-8")
+    assert "<text" not in svg
+    assert "font-family" not in svg
+
+
+def test_mark_sample__mark_in_figure_texts_and_svg_title(tmp_path):
+    fig = plots.mark_sample(CHARTS["did_forest"](), is_sample=True)
+    assert SAMPLE_MARK in [t.get_text() for t in fig.texts]
+    svg = plots.save_figure(fig, tmp_path / "a.svg").read_text("utf-8")
+    assert f"<dc:title>{SAMPLE_MARK}</dc:title>" in svg
+
+
+def test_mark_sample__real_data_is_not_marked(tmp_path):
+    fig = plots.mark_sample(CHARTS["did_forest"](), is_sample=False)
+    assert not plots.is_marked(fig)
+    assert SAMPLE_MARK not in plots.save_figure(fig, tmp_path / "a.svg").read_text("utf-8")
+
+
+def test_mark_sample__twice_stamps_once():
+    fig = plots.mark_sample(plots.mark_sample(CHARTS["did_forest"]()))
+    assert [t.get_text() for t in fig.texts].count(SAMPLE_MARK) == 1
+
+
+def test_percent_formatter__vietnamese_comma_decimal():
+    assert plots.percent_formatter(1)(85.5, 0) == "85,5%"
+    assert plots.number_formatter(1)(1234.5, 0) == "1.234,5"
+
+
+def test_period_label__half_years_in_vietnamese():
+    assert plots.period_label("2017-H1") == "6 tháng đầu\n2017"
+    assert plots.period_label("2016-H2") == "6 tháng cuối\n2016"
+    assert plots.period_label("Năm 2017") == "Năm 2017"
+
+
+def test_pilot_and_rest_colours__same_in_every_chart():
+    fig = CHARTS["trend_by_group"]()
+    colours = {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()}
+    assert colours[plots.GROUP_LABELS["pilot"]] == plots.PILOT_COLOR
+    assert colours[plots.GROUP_LABELS["rest"]] == plots.REST_COLOR
