@@ -1,0 +1,242 @@
+"""The benchmark cases: what is run, on which generated data, against which target.
+
+Inputs are generated once (untimed) into ``build/bench/data/<scale>/raw`` by
+``vhcs sample`` and reused while the code that generates them is unchanged. Each run
+writes into a fresh ``build/bench/out/<case>`` folder. ``python -m benchmarks.cases
+pilot-exact`` is the in-process worker of the ``pilot-exact`` case (it times one call).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.harness import ROOT, fresh_dir, report_timing
+
+BENCH_DIR = ROOT / "build" / "bench"
+SEED = 0
+# Seven blocks with one pilot each: the exact randomisation distribution has
+# 5·7·7·7·8·8·9 = 987,840 assignments, just under the 10^6 the target speaks of.
+PILOT_BLOCK_SIZES = (5, 7, 7, 7, 8, 8, 9)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What "met" means: a time limit (s), a memory limit (MB), or a minimum speed-up
+    of ``faster_case`` over this case (this case's median ÷ that case's median)."""
+
+    max_seconds: float | None = None
+    max_rss_mb: float | None = None
+    faster_case: str | None = None
+    min_ratio: float | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.max_seconds is not None:
+            parts.append(f"≤ {self.max_seconds:g} s")
+        if self.max_rss_mb is not None:
+            parts.append(f"≤ {self.max_rss_mb / 1024:g} GB" if self.max_rss_mb >= 1024
+                         else f"≤ {self.max_rss_mb:g} MB")
+        if self.min_ratio is not None:
+            parts.append(f"{self.faster_case} ≥ {self.min_ratio:g}× faster")
+        return ", ".join(parts) or "-"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    title: str
+    # Called once before the runs (untimed): returns the argv of one run.
+    prepare: Callable[["Context"], list[str]]
+    target: Target = Target()
+    quick: bool = False  # part of --quick
+    hidden: bool = False  # only with --only (harness self-test)
+    budget_s: float | None = None  # stop repeating once the runs have taken about this long
+    timeout_s: float = 600
+    out_dir: bool = True  # each run gets a fresh build/bench/out/<name>
+
+
+class Context:
+    """Paths and commands shared by the cases; generates (and caches) the sample data."""
+
+    def __init__(self, work: Path = BENCH_DIR, console=None) -> None:
+        self.work = work
+        self.console = console
+        scripts = Path(sys.executable).parent
+        vhcs = scripts / "vhcs"
+        self.vhcs = [str(vhcs)] if vhcs.is_file() else [sys.executable, "-m", "vhcs_analysis"]
+        self.python = sys.executable
+        self.env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        self.data_notes: dict[str, dict] = {}
+
+    def out(self, case: str) -> Path:
+        return self.work / "out" / case
+
+    def sample(self, scale: str) -> Path:
+        """The raw folder of the ``scale`` sample, generated unless the cached copy was
+        made by the same generator code."""
+        base = self.work / "data" / scale
+        raw, stamp = base / "raw", base / "stamp.json"
+        key = _sample_code_key(self)
+        if stamp.is_file() and json.loads(stamp.read_text("utf-8")).get("key") == key and raw.is_dir():
+            self.data_notes.setdefault(scale, json.loads(stamp.read_text("utf-8")))
+            return raw
+        if self.console:
+            self.console.print(f"[dim]generating the {scale} sample into {raw.relative_to(ROOT)} (untimed)…[/]")
+        fresh_dir(base)
+        cmd = [*self.vhcs, "sample", "--out", str(raw), "--truth-out", str(base / "truth"),
+               "--seed", str(SEED), "--scale", scale]
+        done = subprocess.run(cmd, cwd=ROOT, env=self.env, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            raise RuntimeError(f"vhcs sample --scale {scale} failed: {' | '.join(tail)}")
+        files = [p for p in raw.rglob("*") if p.is_file()]
+        note = {"key": key, "scale": scale, "seed": SEED, "files": len(files),
+                "mb": round(sum(p.stat().st_size for p in files) / 2**20, 2)}
+        stamp.write_text(json.dumps(note), "utf-8")
+        self.data_notes[scale] = note
+        return raw
+
+
+def _sample_code_key(ctx: Context) -> str:
+    """A hash of the package files the sample generator uses (its modules and data)."""
+    probe = ("import sys, vhcs_analysis.sample; print('\\n'.join(sorted(m.__file__ for m in "
+             "list(sys.modules.values()) if m.__name__.startswith('vhcs_analysis') and getattr(m, '__file__', None))))")
+    done = subprocess.run([ctx.python, "-c", probe], cwd=ROOT, env=ctx.env, capture_output=True, text=True)
+    files = [Path(p) for p in done.stdout.split()] if done.returncode == 0 else []
+    package = ROOT / "vhcs_analysis"
+    files += [p for p in package.rglob("*") if p.suffix in (".csv", ".json", ".toml") and p.is_file()]
+    digest = hashlib.sha256()
+    for path in sorted(set(files)):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- the cases -------------------------------------------------------------------------
+
+
+def _selftest(ctx: Context) -> list[str]:
+    # touches 48 MB so that the peak RSS measurement has something to see
+    return [ctx.python, "-c", "b = b'x' * (48 << 20); print(len(b))"]
+
+
+def _clean(scale: str) -> Callable[[Context], list[str]]:
+    def prepare(ctx: Context) -> list[str]:
+        raw = ctx.sample(scale)
+        return [*ctx.vhcs, "clean", "--raw", str(raw), "--out", str(ctx.out(f"clean-{scale}"))]
+    return prepare
+
+
+def _baseline(scale: str) -> Callable[[Context], list[str]]:
+    def prepare(ctx: Context) -> list[str]:
+        raw = ctx.sample(scale)
+        return [ctx.python, "-m", "benchmarks.baseline", "--raw", str(raw),
+                "--out", str(ctx.out(f"baseline-{scale}"))]
+    return prepare
+
+
+def _pilot(ctx: Context) -> list[str]:
+    return [ctx.python, "-m", "benchmarks.cases", "pilot-exact"]
+
+
+def _report(ctx: Context) -> list[str]:
+    raw = ctx.sample("province")
+    return [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(ctx.out("report"))]
+
+
+CASES: tuple[Case, ...] = (
+    Case("selftest", "harness self-test: python allocating 48 MB", _selftest,
+         Target(max_seconds=60), hidden=True, out_dir=False),
+    Case("clean-province", "vhcs clean, province sample (66 units)", _clean("province"),
+         Target(max_seconds=15, max_rss_mb=2048), quick=True),
+    Case("baseline-province", "naive pandas+openpyxl, province sample", _baseline("province"),
+         Target(faster_case="clean-province", min_ratio=5), quick=True, budget_s=60),
+    Case("clean-national", "vhcs clean, national set (~6,300 units × 5 periods)", _clean("national"),
+         Target(max_seconds=15, max_rss_mb=2048), budget_s=90),
+    Case("baseline-national", "naive pandas+openpyxl, national set", _baseline("national"),
+         Target(faster_case="clean-national", min_ratio=5), budget_s=90),
+    Case("pilot-exact", "compare.pilot_effect, exact, 7 blocks, 987,840 assignments", _pilot,
+         Target(max_seconds=1), quick=True, out_dir=False),
+    Case("report", "vhcs report end to end, province sample (warm env)", _report,
+         Target(max_seconds=60), budget_s=150),
+)
+
+
+def by_name() -> dict[str, Case]:
+    return {case.name: case for case in CASES}
+
+
+# --- in-process workers ----------------------------------------------------------------
+
+
+def pilot_panel(block_sizes=PILOT_BLOCK_SIZES, seed: int = SEED):
+    """A long panel (unit × {baseline, post}) with one pilot per block and a true effect
+    of +3 points; the number of within-block assignments is the product of the sizes."""
+    import numpy as np
+    import pandas as pd
+
+    from vhcs_analysis.config import setting
+
+    baseline, post = setting("review", "baseline"), setting("review", "post")
+    rng = np.random.default_rng(seed)
+    rows = []
+    for b, size in enumerate(block_sizes, start=1):
+        block_level = rng.normal(70, 5)
+        for k in range(size):
+            unit, pilot = f"B{b}U{k:02d}", k == 0
+            level = block_level + rng.normal(0, 4)
+            rows.append((unit, baseline, f"K{b}", pilot, level + rng.normal(0, 2)))
+            rows.append((unit, post, f"K{b}", pilot, level + 4 + 3 * pilot + rng.normal(0, 2)))
+    panel = pd.DataFrame(rows, columns=["unit_id", "period", "block", "is_pilot", "score"])
+    assert math.prod(block_sizes) == math.prod(panel.groupby("block")["unit_id"].nunique())
+    return panel, baseline, post
+
+
+def _exact_kwargs(pilot_effect, n_assignments: int) -> dict:
+    """Keyword arguments that force exact enumeration, whatever the limit is called."""
+    import inspect
+
+    params = inspect.signature(pilot_effect).parameters
+    for name in ("exact_limit", "max_exact", "exact_max", "max_enumerate", "enumeration_limit"):
+        if name in params:
+            return {name: max(n_assignments, 10**6)}
+    if "method" in params:
+        return {"method": "exact"}
+    if "exact" in params:
+        return {"exact": True}
+    return {}
+
+
+def work_pilot_exact() -> None:
+    """Build the panel (untimed), then time one exact ``pilot_effect`` call."""
+    import time
+
+    from vhcs_analysis.compare import pilot_effect
+
+    panel, baseline, post = pilot_panel()
+    n = math.prod(PILOT_BLOCK_SIZES)
+    kwargs = _exact_kwargs(pilot_effect, n)
+    start = time.perf_counter()
+    result = pilot_effect(panel, "score", baseline=baseline, post=post, seed=SEED, **kwargs)
+    seconds = time.perf_counter() - start
+    method = str(getattr(result, "method", ""))
+    print(json.dumps({"seconds": seconds, "method": method, "estimate": float(result.estimate),
+                      "p_value": float(result.p_value), "kwargs": kwargs}))
+    if "exact" not in method.lower():
+        raise SystemExit(f"pilot_effect did not enumerate exactly (method={method!r})")
+    report_timing(seconds)
+
+
+WORKERS = {"pilot-exact": work_pilot_exact}
+
+if __name__ == "__main__":
+    WORKERS[sys.argv[1]]()

@@ -1,0 +1,62 @@
+"""The benchmark harness runs and writes the JSON the README table is made from.
+
+Only the structure is checked: timings on a shared machine are never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run_quick(tmp_path: Path, *extra: str) -> dict:
+    out = tmp_path / "latest.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", "selftest", "--repeat", "2",
+         "--out", str(out), "--work", str(tmp_path / "work"), *extra],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(out.read_text("utf-8"))
+
+
+def test_benchmarks_quick__writes_machine_info_and_case_summary(tmp_path):
+    result = _run_quick(tmp_path)
+
+    machine = result["machine"]
+    for key in ("cpu_model", "cores", "ram_gb", "python", "libraries", "timestamp_utc"):
+        assert key in machine
+    assert machine["libraries"]["pandas"]
+
+    (case,) = result["cases"]
+    assert case["name"] == "selftest"
+    assert case["error"] is None
+    assert case["runs"] == 2 and len(case["seconds"]) == 2
+    assert case["median_s"] > 0 and case["min_s"] <= case["median_s"] <= case["max_s"]
+    # the self-test allocates 48 MB: the per-run peak RSS must see it
+    assert case["peak_rss_mb"] >= 48
+    assert case["met"] in (True, False)
+    assert case["target"]["text"]
+
+
+def test_benchmarks_list__names_every_case():
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--list"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    for name in ("clean-province", "baseline-national", "pilot-exact", "report"):
+        assert name in done.stdout
+
+
+def test_evaluate__ratio_against_the_faster_case():
+    from benchmarks.__main__ import evaluate
+    from benchmarks.cases import by_name
+
+    case = by_name()["baseline-province"]
+    stats = {"median_s": 10.0, "peak_rss_mb": 100.0}
+    assert evaluate(case, stats, {"clean-province": 1.0}) == {"ratio": 10.0, "met": True}
+    assert evaluate(case, stats, {"clean-province": 4.0})["met"] is False
+    assert evaluate(case, stats, {})["met"] is None
