@@ -34,6 +34,7 @@ Choices made here:
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -152,3 +153,225 @@ for _ch in LETTERS_LOWER:
 def encode_vni(s: str) -> str:
     """What a VNI-Windows cell reads back as: "Việt Nam" -> "Vieät Nam"."""
     return "".join(_VNI_ENCODE.get(ch, ch) for ch in to_nfc(s))
+
+
+# --- decoding ------------------------------------------------------------------------
+
+_VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+# TCVN combining tone bytes read as Latin-1: a tone only after a vowel.
+_TCVN_TONE_AFTER_VOWEL = re.compile("(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])([°±²³´])")
+_TCVN_DECODE: dict[int, str] = {
+    **{b: ch for b, ch in TCVN_BYTE_TABLE.items() if b >= 0xA1 and b not in _TCVN_COMBINING_BYTES},
+    **{b: ch for b, ch in TCVN_BYTE_TABLE.items() if b < 0xA0},  # raw C0/C1 controls
+}
+
+
+def decode_tcvn3(s: str) -> str:
+    """Read TCVN3/VN1 codes (as Latin-1 characters) as Unicode, NFC."""
+    s = s.translate(_TCVN_DECODE)
+    return to_nfc(_TCVN_TONE_AFTER_VOWEL.sub(lambda m: _TONES[ord(m.group(1)) - 0xB0], s))
+
+
+_VNI_DECODE: dict[str, str] = {code: ch for ch, code in _VNI_ENCODE.items()}
+_VNI_PATTERN = re.compile(
+    "|".join(re.escape(code) for code in sorted(_VNI_DECODE, key=len, reverse=True)
+             if not code.isascii())
+)
+# A tone byte left over after a vowel (typed as a separate keystroke) -> combining tone.
+_VNI_LOOSE_TONE = re.compile("(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])([øûõùïØÛÕÙÏ])")
+_VNI_LOOSE = {**dict(zip("øûõùï", _TONES)), **dict(zip("ØÛÕÙÏ", _TONES))}
+
+
+def decode_vni(s: str) -> str:
+    """Read VNI-Windows keystroke bytes (as Latin-1 characters) as Unicode, NFC."""
+    s = _VNI_PATTERN.sub(lambda m: _VNI_DECODE[m.group(0)], s)
+    s = _VNI_LOOSE_TONE.sub(lambda m: _VNI_LOOSE[m.group(1)], s)
+    return to_nfc(s)
+
+
+# --- scoring: how Vietnamese does a string look? --------------------------------------
+
+_INITIALS = ("ngh", "ng", "gh", "gi", "kh", "nh", "ph", "th", "tr", "ch", "qu",
+             "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+_RIMES = frozenset("""
+a ai ao au ay ac ach am an ang anh ap at
+ăc ăm ăn ăng ăp ăt âu ây âc âm ân âng âp ât
+e eo ec em en eng ep et ê êu êch êm ên ênh êp êt
+i ia iu ich im in inh ip it iêc iêm iên iêng iêp iêt iêu
+o oi oc om on ong op ot oong ooc ô ôi ôc ôm ôn ông ôp ôt ơ ơi ơm ơn ơp ơt
+u ua ui uc um un ung up ut ư ưa ưi ưu ưc ưm ưn ưng ưt
+uô uôi uôc uôm uôn uông uôt ươ ươi ươu ươc ươm ươn ương ươp ươt
+oa oai oao oay oac oach oam oan oang oanh oap oat oăc oăm oăn oăng oăt
+oe oeo oen oet uâ uân uâng uât uây uê uênh uêch uy uya uyu uych uynh uyt uyn
+uyê uyên uyêt uơ y yê yêm yên yêt yêu
+""".split())
+_STOP_FINALS = ("c", "ch", "p", "t")  # such rimes take only sắc or nặng
+_NON_WORD_EDGES = ".,;:!?()[]{}\"'“”‘’-–—/…%*+=<>|"
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """True for a spelling a Vietnamese syllable can have ("người", "quốc", "gì"),
+    case-insensitive; False for "céng"-like shapes are still True (shape only)."""
+    base, tones = [], []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        (tones if ch in _TONES else base).append(ch)
+    if len(tones) > 1:
+        return False
+    stem = to_nfc("".join(base))
+    for initial in _INITIALS:
+        if not stem.startswith(initial):
+            continue
+        rime = stem[len(initial):]
+        if rime not in _RIMES:
+            continue
+        if tones and rime.endswith(_STOP_FINALS) and tones[0] not in "\u0301\u0323":
+            continue
+        if initial == "qu" and rime.startswith(("u", "ư")):
+            continue
+        return True
+    return False
+
+
+def score_vietnamese(s: str) -> tuple[int, int]:
+    """(good, bad): words that are Vietnamese syllables with a diacritic, and words holding
+    characters no Vietnamese word has or a non-syllable spelled with Vietnamese letters."""
+    good = bad = 0
+    for raw in s.split():
+        word = raw.strip(_NON_WORD_EDGES)
+        if not word or word.isascii():
+            continue
+        if any(ch.isdigit() for ch in word):
+            bad += any(not ch.isascii() and ch not in _ALPHA_SET for ch in word)
+            continue
+        if all(ch in _ALPHA_SET for ch in word):
+            if is_vietnamese_syllable(word):
+                good += 1
+            else:
+                bad += 1
+        else:
+            bad += 1
+    return good, bad
+
+
+# --- repair --------------------------------------------------------------------------
+
+_ASCII_LOWER = re.compile("[a-z]")
+
+
+def _looks_like_vntimeh(decoded: str) -> bool:
+    """A decoded TCVN3 string that was typed in a ``.VnTimeH`` font: no ASCII lower-case
+    letter anywhere, and some word with a capital after its first letter next to a
+    lower-case Vietnamese letter ("CộNG", "HOà")."""
+    if _ASCII_LOWER.search(decoded):
+        return False
+    for raw in decoded.split():
+        word = raw.strip(_NON_WORD_EDGES)
+        has_lower_viet = any(ch.islower() and not ch.isascii() for ch in word)
+        has_inner_capital = any(ch.isupper() and ch.isascii() for ch in word[1:])
+        if has_lower_viet and has_inner_capital:
+            return True
+    return False
+
+
+def repair_text(s: str, *, caps: bool = False) -> str:
+    """Any cell text -> NFC Unicode: TCVN3/ABC, ``.VnTimeH`` (``caps=True`` or detected),
+    VNI-Windows and NFD are repaired; correct Unicode, ASCII and other text come back
+    unchanged (only NFC-normalised). Never raises; non-strings are returned as they are."""
+    if not isinstance(s, str):
+        return s
+    text = to_nfc(s)
+    if _UNICODE_ONLY.search(text):
+        return text
+    if caps:
+        return (text if text.isascii() else decode_tcvn3(text)).upper()
+    if text.isascii():
+        return text
+    good, bad = score_vietnamese(text)
+    if bad == 0:
+        return text
+    best, best_score, best_is_tcvn = text, good - bad, False
+    for candidate, is_tcvn in ((decode_tcvn3(text), True), (decode_vni(text), False)):
+        c_good, c_bad = score_vietnamese(candidate)
+        if c_bad < bad and c_good - c_bad > best_score:
+            best, best_score, best_is_tcvn = candidate, c_good - c_bad, is_tcvn
+    if best_is_tcvn and _looks_like_vntimeh(best):
+        return best.upper()
+    return best
+
+
+def encode_cp1258(s: str) -> bytes:
+    """Text as a Windows-1258 file holds it (for the sample's CSVs): letters the code page
+    lacks precomposed are written as base letter + combining tone, as Windows does."""
+    out = bytearray()
+    for ch in to_nfc(s):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            base, tone = _split_tone(ch)
+            try:
+                out += (base + tone).encode("cp1258") if tone else b"?"
+            except UnicodeEncodeError:
+                out += b"?"
+    return bytes(out)
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes of a CSV/text file -> NFC text: BOM (UTF-8, UTF-16), strict UTF-8, UTF-16
+    without BOM, else the best-scoring of Windows-1258, TCVN3 and VNI-Windows."""
+    if data.startswith(codecs.BOM_UTF8):
+        return to_nfc(data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return to_nfc(data.decode("utf-16", errors="replace"))
+    try:
+        return to_nfc(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    sample = data[:200_000]
+    if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
+        # UTF-16 without BOM: every other byte of Latin/Vietnamese text is often 0.
+        encoding = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+        return to_nfc(data.decode(encoding, errors="replace"))
+    decoders = (
+        lambda b: to_nfc(b.decode("cp1258", errors="replace")),
+        lambda b: decode_tcvn3(b.decode("latin-1")),
+        lambda b: decode_vni(b.decode("latin-1")),
+    )
+    scores = []
+    for decode in decoders:
+        decoded = decode(sample)
+        good, bad = score_vietnamese(decoded)
+        scores.append(good - bad - 2 * decoded.count("\ufffd"))
+    best = max(range(len(decoders)), key=lambda i: (scores[i], -i))
+    return decoders[best](data)
+
+
+# --- name keys -----------------------------------------------------------------------
+
+# Leading words naming the party organisation rather than the unit ("Đảng bộ Sở Y tế"
+# is the unit "Sở Y tế"). "cơ quan" is dropped only right after one of them
+# ("Đảng bộ cơ quan Sở Tư pháp"): on its own it starts real names.
+_ORG_PREFIXES = ("dang bo co so ", "chi bo co so ", "dang bo ", "chi bo ", "dang uy ")
+_NON_KEY = re.compile(r"[^0-9a-z]+")
+
+
+def strip_diacritics(s: str) -> str:
+    """"Đảng ủy" -> "Dang uy": tones and letter marks removed, đ/Đ -> d/D."""
+    s = to_nfc(s).replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
+
+
+def name_key(s: str) -> str:
+    """Key for matching unit names: repaired, lower case, no diacritics, punctuation
+    folded to single spaces, leading party-organisation words removed.
+    "Đảng bộ Sở Giáo dục và Đào tạo" and "SỞ GIÁO DỤC VÀ ĐÀO TẠO" -> "so giao duc va dao tao";
+    "Sở GD&ĐT" and "Sở GD-ĐT" -> "so gd dt"."""
+    if not isinstance(s, str):
+        s = "" if s is None else str(s)
+    key = _NON_KEY.sub(" ", strip_diacritics(repair_text(s)).lower()).strip()
+    for prefix in _ORG_PREFIXES:
+        if key.startswith(prefix):
+            rest = key[len(prefix):]
+            if rest.startswith("co quan ") and len(rest) > len("co quan "):
+                rest = rest[len("co quan "):]
+            return rest
+    return key
