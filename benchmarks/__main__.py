@@ -136,7 +136,8 @@ def _fmt(x: float | None, digits: int = 2) -> str:
 
 def render(results: list[dict], machine: dict, console: Console) -> None:
     table = Table(title="vhcs_analysis benchmarks (median of runs; wall time unless stated)")
-    for header, justify in (("Case", "left"), ("Median s", "right"), ("Min s", "right"), ("Max s", "right"),
+    table.add_column("Case", no_wrap=True)
+    for header, justify in (("Median s", "right"), ("Min s", "right"), ("Max s", "right"),
                             ("Peak RSS MB", "right"), ("Runs", "right"), ("Ratio", "right"),
                             ("Target", "left"), ("Met", "center")):
         table.add_column(header, justify=justify)
@@ -157,7 +158,7 @@ def render(results: list[dict], machine: dict, console: Console) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
-    console = Console(highlight=False)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
     if args.list:
         for case in CASES:
             flags = " (quick)" if case.quick else (" (hidden)" if case.hidden else "")
@@ -192,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
                        "faster_case": case.target.faster_case, "min_ratio": case.target.min_ratio,
                        "text": case.target.describe()},
             **evaluate(case, stats, medians),
+            "details": next((r.details for r in reversed(summary.ok_runs) if r.details), None),
             "error": summary.error,
             "failed_runs": [run_as_dict(r) for r in summary.runs if r.returncode != 0],
         })

@@ -164,7 +164,7 @@ CASES: tuple[Case, ...] = (
          Target(max_seconds=15, max_rss_mb=2048), budget_s=90),
     Case("baseline-national", "naive pandas+openpyxl, national set", _baseline("national"),
          Target(faster_case="clean-national", min_ratio=5), budget_s=90),
-    Case("pilot-exact", "compare.pilot_effect, exact, 7 blocks, 987,840 assignments", _pilot,
+    Case("pilot-exact", "compare.pilot_effect, exact, 7 blocks, 987,840 assignments (the call only)", _pilot,
          Target(max_seconds=1), quick=True, out_dir=False),
     Case("report", "vhcs report end to end, province sample (warm env)", _report,
          Target(max_seconds=60), budget_s=150),

@@ -43,6 +43,7 @@ class Run:
     peak_rss_mb: float
     returncode: int
     log: str = ""
+    details: dict | None = None  # the last stdout line, when it is a JSON object
 
 
 @dataclass
@@ -121,12 +122,19 @@ def measure(
     seconds = wall
     if proc.returncode == 0 and timing_file.is_file():
         seconds = float(json.loads(timing_file.read_text("utf-8"))["seconds"])
+    details = None
+    lines = out_path.read_text("utf-8", errors="replace").strip().splitlines()
+    if lines and lines[-1].startswith("{"):
+        try:
+            details = json.loads(lines[-1])
+        except ValueError:
+            pass
     log = ""
     if proc.returncode != 0:
         tail = err_path.read_text("utf-8", errors="replace").strip().splitlines()[-5:]
         log = " | ".join(tail) or f"exit code {proc.returncode}"
     return Run(seconds=seconds, wall_seconds=wall, peak_rss_mb=rss_mb,
-               returncode=proc.returncode, log=log)
+               returncode=proc.returncode, log=log, details=details)
 
 
 def report_timing(seconds: float) -> None:
