@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import pstats
 import sys
 import time
@@ -33,6 +34,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
     parser.add_argument("--profile", action="store_true", help="profile each case once (cProfile)")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the results file (--out) as a Markdown table and exit")
     parser.add_argument("--work", type=Path, default=BENCH_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat is not None and args.repeat < 1:
@@ -156,9 +159,31 @@ def render(results: list[dict], machine: dict, console: Console) -> None:
             console.print(f"[red]{r['name']}: {r['error']}[/]", soft_wrap=True)
 
 
+def markdown(payload: dict) -> str:
+    """The results as the Markdown table of benchmarks/README.md."""
+    m = payload["machine"]
+    lines = [
+        "| Case | Median s | Min s | Max s | Peak RSS MB | Runs | Ratio | Target | Met |",
+        "|---|---:|---:|---:|---:|---:|---:|---|:---:|",
+    ]
+    for r in payload["cases"]:
+        met = "error" if r["error"] else {True: "yes", False: "**no**", None: "–"}[r["met"]]
+        ratio = "–" if r["ratio"] is None else f"{r['ratio']:.1f}×"
+        lines.append(f"| `{r['name']}` | {_fmt(r['median_s'], 3)} | {_fmt(r['min_s'], 3)} | {_fmt(r['max_s'], 3)} "
+                     f"| {_fmt(r['peak_rss_mb'], 0)} | {r['runs']} | {ratio} | {r['target']['text']} | {met} |")
+    libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items() if v)
+    lines += ["", f"Machine: {m['cpu_model']}, {m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}; "
+              f"Python {m['python']}; {libs}. Measured {m['timestamp_utc']} at commit {m['git_commit']} "
+              f"(load average at start {m['load_average_at_start']}); whole run {payload['total_seconds']} s."]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
+    if args.markdown:
+        print(markdown(json.loads(args.out.read_text("utf-8"))))
+        return 0
     if args.list:
         for case in CASES:
             flags = " (quick)" if case.quick else (" (hidden)" if case.hidden else "")

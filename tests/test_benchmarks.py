@@ -43,6 +43,13 @@ def test_benchmarks_quick__writes_machine_info_and_case_summary(tmp_path):
     assert case["target"]["text"]
 
 
+def test_benchmarks_markdown__one_row_per_case(tmp_path):
+    from benchmarks.__main__ import markdown
+
+    text = markdown(_run_quick(tmp_path))
+    assert "| `selftest` |" in text and "Machine:" in text
+
+
 def test_benchmarks_list__names_every_case():
     done = subprocess.run([sys.executable, "-m", "benchmarks", "--list"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
