@@ -1,0 +1,313 @@
+"""Derived indicators per unit and period, the composite office-culture index, group
+descriptions with bootstrap intervals, and reporting completeness.
+
+Every indicator is tied to one of the resolution's specific goals (MT1–MT3) or task
+groups (NV1–NV4) in ``INDICATORS``, so the report can say how far each goal moved.
+Indicator values are float64 on their own scale (rates 0–100); NaN means missing or not
+applicable and is never replaced by 0. Counts (n) are always reported next to means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+from vhcs_analysis.config import get_settings
+
+GOALS: dict[str, str] = {
+    "MT1": "Mục tiêu 1: cán bộ ứng xử chuẩn mực với nhân dân và đồng nghiệp",
+    "MT2": "Mục tiêu 2: ý thức làm việc trách nhiệm, tận tụy, công tâm",
+    "MT3": "Mục tiêu 3: yêu nghề, tự hào nghề nghiệp; cải cách hành chính chuyển biến mạnh mẽ",
+    "NV1": "Nhóm nhiệm vụ 1: lãnh đạo, nâng cao nhận thức, học tập nghị quyết",
+    "NV2": "Nhóm nhiệm vụ 2: xây dựng đội ngũ cán bộ có phẩm chất, năng lực, trách nhiệm",
+    "NV3": "Nhóm nhiệm vụ 3: môi trường văn hóa lành mạnh; đẩy mạnh cải cách hành chính",
+    "NV4": "Nhóm nhiệm vụ 4: phối hợp, kiểm tra, giám sát, sơ kết, đánh giá",
+    "ALL": "Tổng hợp các mục tiêu",
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    label_vi: str
+    unit: str  # unit of a value
+    diff_unit_vi: str  # unit of a difference between two values (for readings)
+    measures: str  # key of GOALS
+    higher_is_better: bool
+    source_fields: str
+
+
+_SPECS: tuple[Indicator, ...] = (
+    Indicator("study_rate", "Tỷ lệ CBCCVC đã học tập, quán triệt Nghị quyết 01", "%", "điểm phần trăm",
+              "NV1", True, "staff_studied / staff_total × 100"),
+    Indicator("action_programme", "Đã xây dựng chương trình hành động", "0/100", "điểm phần trăm",
+              "NV1", True, "action_programme (Có = 100, Không = 0)"),
+    Indicator("good_rating_rate", "Tỷ lệ CBCCVC hoàn thành tốt nhiệm vụ trở lên", "%", "điểm phần trăm",
+              "NV2", True, "staff_rated_good / staff_total × 100 (chỉ biểu 2018)"),
+    Indicator("complaints_per_100", "Phản ánh về thái độ, tác phong trên 100 CBCCVC", "lượt/100 người",
+              "lượt/100 người", "MT1", False, "complaints_conduct / staff_total × 100"),
+    Indicator("violations_per_100", "CBCCVC vi phạm kỷ luật, kỷ cương trên 100 CBCCVC", "người/100 người",
+              "người/100 người", "MT2", False, "discipline_violations / staff_total × 100"),
+    Indicator("inspection_score", "Điểm kiểm tra, giám sát văn hóa công sở", "điểm (0–100)", "điểm",
+              "MT1", True, "trung bình total_score các đợt kiểm tra có ngày trong kỳ (biểu 02)"),
+    Indicator("on_time_rate", "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn", "%", "điểm phần trăm",
+              "MT3", True, "dossiers_on_time / (dossiers_on_time + dossiers_late) × 100; trống nếu không có bộ phận một cửa"),
+    Indicator("satisfaction_rate", "Tỷ lệ người dân, tổ chức hài lòng", "%", "điểm phần trăm",
+              "MT3", True, "satisfaction_rate (chỉ biểu 2018)"),
+    Indicator("office_layout", "Hoàn thành bài trí công sở", "0/100", "điểm phần trăm",
+              "NV3", True, "office_layout_done (Có = 100, Không = 0)"),
+    Indicator("good_practices", "Mô hình, cách làm hay được nhân rộng", "mô hình", "mô hình",
+              "NV4", True, "good_practices"),
+    Indicator("internal_inspections", "Cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc", "cuộc",
+              "NV4", True, "internal_inspections"),
+    Indicator("oc_index", "Chỉ số văn hóa công sở tổng hợp", "điểm (0–100)", "điểm",
+              "ALL", True, "trung bình có trọng số các thành phần ([indicators] index_weights)"),
+)
+
+INDICATOR_NAMES: tuple[str, ...] = tuple(s.name for s in _SPECS)
+INDICATORS: pd.DataFrame = pd.DataFrame([{f.name: getattr(s, f.name) for f in fields(Indicator)} for s in _SPECS])
+INDICATORS["measures_vi"] = INDICATORS["measures"].map(GOALS)
+INDICATORS["direction_vi"] = np.where(INDICATORS["higher_is_better"], "cao hơn là tốt hơn", "thấp hơn là tốt hơn")
+
+
+def indicator(name: str) -> Indicator:
+    """The definition of one indicator (label, unit, goal, direction)."""
+    for spec in _SPECS:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)
+
+
+# ------------------------------------------------------------------------- periods
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
+
+
+def period_of(date) -> str | None:
+    """Half-year code of a date: 15/06/2017 → '2017-H1', 02/10/2017 → '2017-H2'."""
+    if date is None or pd.isna(date):
+        return None
+    ts = pd.Timestamp(date)
+    return f"{ts.year}-H{1 if ts.month <= 6 else 2}"
+
+
+def period_end(code: str) -> pd.Timestamp:
+    """Last day of a period code: 'YYYY-H1/H2', 'YYYY-Q1..Q4' or 'YYYY' (a year)."""
+    match = _PERIOD.match(str(code))
+    if not match:
+        raise ValueError(f"unknown period code {code!r}")
+    year, part = int(match.group(1)), match.group(2)
+    month = 12 if part in (None, "H2") else 6 if part == "H1" else 3 * int(part[1])
+    return pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)
+
+
+def _period_sort_key(code: str) -> tuple:
+    try:
+        return (period_end(code), code)
+    except ValueError:
+        return (pd.Timestamp.max, code)
+
+
+def sort_periods(codes) -> list[str]:
+    return sorted(set(codes), key=_period_sort_key)
+
+
+# ---------------------------------------------------------------------- indicators
+
+
+def _num(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col].astype("Float64"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _per(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num / den * 100.0
+    return np.where(np.isfinite(out), out, np.nan)
+
+
+def compute_indicators(unit_reports: pd.DataFrame) -> pd.DataFrame:
+    """Report-based indicators for each (unit_id, period) row of ``unit_reports``."""
+    r = unit_reports
+    staff = _num(r, "staff_total")
+    on_time, late = _num(r, "dossiers_on_time"), _num(r, "dossiers_late")
+    out = pd.DataFrame({"unit_id": r["unit_id"].to_numpy(), "period": r["period"].to_numpy()})
+    out["study_rate"] = _per(_num(r, "staff_studied"), staff)
+    out["action_programme"] = _num(r, "action_programme") * 100.0
+    out["good_rating_rate"] = _per(_num(r, "staff_rated_good"), staff)
+    out["complaints_per_100"] = _per(_num(r, "complaints_conduct"), staff)
+    out["violations_per_100"] = _per(_num(r, "discipline_violations"), staff)
+    out["on_time_rate"] = _per(on_time, on_time + late)  # NaN without a one-stop desk or with 0 dossiers
+    out["satisfaction_rate"] = _num(r, "satisfaction_rate")
+    out["office_layout"] = _num(r, "office_layout_done") * 100.0
+    out["good_practices"] = _num(r, "good_practices")
+    out["internal_inspections"] = _num(r, "internal_inspections")
+    return out
+
+
+def inspection_scores(inspections: pd.DataFrame) -> pd.DataFrame:
+    """Mean ``total_score`` per unit and half-year of ``inspection_date``, with the count."""
+    frame = pd.DataFrame({
+        "unit_id": inspections["unit_id"].to_numpy(),
+        "period": [period_of(d) for d in inspections["inspection_date"]],
+        "score": _num(inspections, "total_score"),
+    })
+    frame = frame[frame["period"].notna()]
+    grouped = frame.groupby(["unit_id", "period"], sort=True)["score"]
+    out = pd.DataFrame({"inspection_score": grouped.mean(), "n_inspections": grouped.count()}).reset_index()
+    out["n_inspections"] = out["n_inspections"].astype("Int64")
+    return out
+
+
+def composite_index(panel: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
+    """Composite office-culture index (0–100) and the number of components it used.
+
+    Components on 0–100 with 100 = best ("lower is better" ones become 100 − penalty ×
+    value, floored at 0); weights re-normalised over the components present; missing
+    when fewer than ``index_min_components`` or less than ``index_min_weight`` of the
+    total weight are present."""
+    cfg = settings or get_settings()["indicators"]
+    weights, penalty = cfg["index_weights"], cfg.get("index_penalty", {})
+    total = np.zeros(len(panel))
+    wsum = np.zeros(len(panel))
+    count = np.zeros(len(panel), int)
+    for name, weight in weights.items():
+        values = panel[name].to_numpy(dtype=float, na_value=np.nan)
+        if name in penalty:
+            values = np.maximum(0.0, 100.0 - float(penalty[name]) * values)
+        values = np.clip(values, 0.0, 100.0)
+        ok = ~np.isnan(values)
+        total[ok] += weight * values[ok]
+        wsum[ok] += weight
+        count += ok
+    full = sum(weights.values())
+    enough = (count >= int(cfg["index_min_components"])) & (wsum >= float(cfg["index_min_weight"]) * full)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(enough & (wsum > 0), total / np.where(wsum > 0, wsum, 1.0), np.nan)
+    return pd.DataFrame({"oc_index": index, "oc_index_n": pd.array(count, dtype="Int64")}, index=panel.index)
+
+
+def build_panel(units: pd.DataFrame, unit_reports: pd.DataFrame, inspections: pd.DataFrame,
+                periods=None) -> pd.DataFrame:
+    """One row per registry unit × period (every unit, reported or not), wide in indicators.
+
+    Columns: unit_id, period, block, is_pilot, has_report, n_inspections, one float
+    column per name in ``INDICATOR_NAMES``, oc_index_n. ``periods`` defaults to
+    ``[review] periods`` plus any other period found in the reports or inspections."""
+    scores = inspection_scores(inspections)
+    if periods is None:
+        periods = sort_periods([*get_settings()["review"]["periods"], *unit_reports["period"].dropna(),
+                                *scores["period"]])
+    base = units[["unit_id", "block", "is_pilot"]].drop_duplicates("unit_id")
+    grid = pd.MultiIndex.from_product([base["unit_id"], list(periods)], names=["unit_id", "period"]).to_frame(index=False)
+    panel = grid.merge(base, on="unit_id", how="left")
+    reports = compute_indicators(unit_reports)
+    reports["has_report"] = True
+    panel = panel.merge(reports, on=["unit_id", "period"], how="left", validate="one_to_one")
+    panel = panel.merge(scores, on=["unit_id", "period"], how="left", validate="one_to_one")
+    panel["has_report"] = panel["has_report"].astype("boolean").fillna(False).astype(bool)
+    panel["n_inspections"] = panel["n_inspections"].fillna(0).astype("Int64")
+    panel = pd.concat([panel, composite_index(panel)], axis=1)
+    panel["is_pilot"] = panel["is_pilot"].astype("boolean")
+    order = {p: i for i, p in enumerate(periods)}
+    panel = panel.sort_values(["unit_id", "period"], key=lambda s: s.map(order) if s.name == "period" else s,
+                              kind="mergesort")
+    cols = ["unit_id", "period", "block", "is_pilot", "has_report", "n_inspections",
+            *INDICATOR_NAMES, "oc_index_n"]
+    return panel[cols].reset_index(drop=True)
+
+
+def to_long(panel: pd.DataFrame) -> pd.DataFrame:
+    """Tidy form: unit_id, period, block, is_pilot, indicator, value (NaN kept)."""
+    ids = ["unit_id", "period", "block", "is_pilot"]
+    names = [n for n in INDICATOR_NAMES if n in panel.columns]
+    out = panel.melt(id_vars=ids, value_vars=names, var_name="indicator", value_name="value")
+    return out.reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------- describe
+
+
+def bootstrap_mean_ci(values, *, rng, n_boot: int, level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval of a mean (NaN, NaN with fewer than 2 values)."""
+    values = np.asarray(values, float)
+    if len(values) < 2:
+        return (np.nan, np.nan)
+    means = values[rng.integers(0, len(values), (n_boot, len(values)))].mean(axis=1)
+    tail = (1 - level) / 2 * 100
+    lo, hi = np.percentile(means, [tail, 100 - tail])
+    return (float(lo), float(hi))
+
+
+def describe_by_group(panel: pd.DataFrame, indicator: str, by=("period", "is_pilot"), seed: int = 0,
+                      n_boot: int | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Mean of ``indicator`` per group with n, n_missing and a seeded percentile-bootstrap
+    interval (descriptive: the units are a population, not a sample; the interval shows
+    how much the mean rests on a few units)."""
+    n_boot = int(n_boot or get_settings()["compare"]["bootstrap_draws"])
+    rng = np.random.default_rng(seed)
+    by = list(by)
+    rows = []
+    for key, group in panel.groupby(by, sort=True, dropna=False):
+        values = group[indicator].to_numpy(dtype=float, na_value=np.nan)
+        ok = values[~np.isnan(values)]
+        lo, hi = bootstrap_mean_ci(ok, rng=rng, n_boot=n_boot, level=level)
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(by, key)), "indicator": indicator, "n": len(ok),
+                     "n_missing": len(values) - len(ok), "mean": ok.mean() if len(ok) else np.nan,
+                     "ci_low": lo, "ci_high": hi})
+    out = pd.DataFrame(rows)
+    out["n"] = out["n"].astype("Int64")
+    out["n_missing"] = out["n_missing"].astype("Int64")
+    if "period" in by:
+        order = {p: i for i, p in enumerate(sort_periods(out["period"].dropna()))}
+        out = out.sort_values(by, key=lambda s: s.map(order) if s.name == "period" else s, kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------- completeness
+
+ON_TIME, LATE, MISSING, UNDATED = "đúng hạn", "muộn", "không báo cáo", "không rõ ngày"
+
+
+def completeness(units: pd.DataFrame, unit_reports: pd.DataFrame, periods=None,
+                 deadline_days: int | None = None) -> pd.DataFrame:
+    """Per unit × period: 'đúng hạn' / 'muộn' / 'không báo cáo' (and 'không rõ ngày' when
+    a report exists without a report date). Deadline = period end + ``deadline_days``
+    (``[indicators] deadline_days``)."""
+    settings = get_settings()
+    periods = list(periods or settings["review"]["periods"])
+    days = int(deadline_days if deadline_days is not None else settings["indicators"]["deadline_days"])
+    base = units[["unit_id", "block", "is_pilot"]].drop_duplicates("unit_id")
+    grid = pd.MultiIndex.from_product([base["unit_id"], periods], names=["unit_id", "period"]).to_frame(index=False)
+    grid = grid.merge(base, on="unit_id", how="left")
+    dates = unit_reports[["unit_id", "period", "report_date"]].copy()
+    dates["has_report"] = True
+    grid = grid.merge(dates, on=["unit_id", "period"], how="left", validate="one_to_one")
+    grid["deadline"] = grid["period"].map(lambda p: period_end(p) + pd.Timedelta(days=days)).astype("datetime64[ms]")
+    grid["report_date"] = pd.to_datetime(grid["report_date"]).astype("datetime64[ms]")
+    grid["days_late"] = (grid["report_date"] - grid["deadline"]).dt.days.clip(lower=0).astype("Int64")
+    has = grid["has_report"].fillna(False).astype(bool)
+    grid["status"] = np.select(
+        [~has, grid["report_date"].isna(), grid["report_date"] <= grid["deadline"]],
+        [MISSING, UNDATED, ON_TIME], default=LATE)
+    order = {p: i for i, p in enumerate(periods)}
+    grid = grid.sort_values(["unit_id", "period"], key=lambda s: s.map(order) if s.name == "period" else s,
+                            kind="mergesort")
+    grid["is_pilot"] = grid["is_pilot"].astype("boolean")
+    return grid[["unit_id", "period", "block", "is_pilot", "report_date", "deadline", "days_late",
+                 "status"]].reset_index(drop=True)
+
+
+def summarise_completeness(table: pd.DataFrame, by=("period",)) -> pd.DataFrame:
+    """Counts of each status per group (columns in a fixed order) with the total."""
+    by = list(by)
+    counts = table.groupby(by, sort=False)["status"].value_counts().unstack(fill_value=0)
+    counts = counts.reindex(columns=[ON_TIME, LATE, UNDATED, MISSING], fill_value=0)
+    counts["tổng"] = counts.sum(axis=1)
+    counts.columns.name = None
+    return counts.astype("Int64").reset_index()
