@@ -700,36 +700,37 @@ def _read_html(data: bytes, limits: Limits) -> list[Sheet]:
             continue
         name = f"Bảng {len(sheets) + 1}"
         grid: dict[tuple[int, int], Cell] = {}
-        taken: set[tuple[int, int]] = set()
-        row_end: dict[int, int] = {}  # per row: one past the last column taken
+        pending: dict[int, int] = {}  # column -> rows below still covered by a rowspan
         merged = []
         width = 0
         for r, tr in enumerate(trs):
+            covered = set(pending)
+            spans: dict[int, int] = {}
             c = 0
             for cell in tr.xpath("./td | ./th"):
-                while (r, c) in taken:
+                while c in covered:
                     c += 1
                 rs = min(max(_int_attr(cell, "rowspan"), 1), _MAX_ROWSPAN, len(trs) - r)
                 cs = min(max(_int_attr(cell, "colspan"), 1), _MAX_COLSPAN)
+                total += rs * cs
+                if total > limits.max_cells:
+                    raise _Refused(f"tệp quá lớn: hơn {limits.max_cells:,} ô".replace(",", "."))
                 value = _cell_text(cell)
                 if value is not None and len(value) > limits.max_cell_chars:
                     raise _Refused(
                         f"ô dài {len(value)} ký tự, vượt giới hạn {limits.max_cell_chars} ký tự",
                         sheet=name, row=r + 1, column=_col_letters(c),
                     )
-                total += rs * cs
-                if total > limits.max_cells:
-                    raise _Refused(f"tệp quá lớn: hơn {limits.max_cells:,} ô".replace(",", "."))
-                for dr in range(rs):
-                    row_end[r + dr] = max(row_end.get(r + dr, 0), c + cs)
-                    for dc in range(cs):
-                        taken.add((r + dr, c + dc))
                 grid[(r, c)] = value
                 if rs > 1 or cs > 1:
                     merged.append((r, c, r + rs - 1, c + cs - 1))
+                if rs > 1:
+                    for dc in range(cs):
+                        spans[c + dc] = rs - 1
                 c += cs
-                width = max(width, c)
-            width = max(width, row_end.get(r, 0))
+            width = max(width, c, max(covered, default=-1) + 1)
+            pending = {col: left - 1 for col, left in pending.items() if left > 1}
+            pending.update(spans)
         if len(trs) * width > limits.max_cells:
             raise _Refused(f"tệp quá lớn: hơn {limits.max_cells:,} ô".replace(",", "."))
         rows = [[grid.get((r, c)) for c in range(width)] for r in range(len(trs))]

@@ -1,0 +1,137 @@
+"""Hostile and broken input: each is refused with one Vietnamese line naming the file,
+without unbounded time or memory (the builders are in tests/hostile.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from vhcs_analysis.errors import UnreadableFileError
+from vhcs_analysis.io.files import Limits, list_input_files, read_sheets
+
+sys.path.insert(0, str(Path(__file__).parent))
+import hostile  # noqa: E402
+
+
+def refused(path: Path, limits: Limits | None = None) -> str:
+    """The one-line message of the refusal, checked to name the file."""
+    with pytest.raises(UnreadableFileError) as info:
+        read_sheets(path, limits)
+    message = str(info.value)
+    assert path.name in message
+    assert "\n" not in message
+    return message
+
+
+def test_read_sheets__empty_file_is_refused(tmp_path):
+    assert "rỗng" in refused(hostile.empty_file(tmp_path))
+
+
+def test_read_sheets__truncated_xlsx_is_refused(tmp_path):
+    assert "cắt cụt" in refused(hostile.truncated_xlsx(tmp_path))
+
+
+def test_read_sheets__binary_garbage_named_xlsx_is_refused(tmp_path):
+    assert "nhị phân" in refused(hostile.garbage(tmp_path, "rac.xlsx"))
+
+
+def test_read_sheets__binary_garbage_named_csv_is_refused(tmp_path):
+    refused(hostile.garbage(tmp_path, "rac.csv"))
+
+
+def test_read_sheets__nul_bytes_in_csv_are_refused(tmp_path):
+    refused(hostile.nul_csv(tmp_path))
+
+
+def test_read_sheets__entity_expansion_in_sheet_xml_is_refused(tmp_path):
+    assert "thực thể" in refused(hostile.billion_laughs_sheet(tmp_path))
+
+
+def test_read_sheets__entity_expansion_in_shared_strings_is_refused(tmp_path):
+    assert "sharedStrings" in refused(hostile.billion_laughs_shared_strings(tmp_path))
+
+
+def test_read_sheets__zip_bomb_is_refused_by_declared_ratio(tmp_path):
+    # 40 MB of blanks deflate ~1000×: refused from the zip directory, before inflating.
+    assert "bom nén" in refused(hostile.zip_bomb(tmp_path, inflated_mb=40))
+
+
+def test_read_sheets__zip_bomb_is_refused_by_declared_total(tmp_path):
+    limits = Limits(max_unzipped_mb=5, max_zip_ratio=10_000)
+    assert "bom nén" in refused(hostile.zip_bomb(tmp_path, inflated_mb=8), limits)
+
+
+def test_read_sheets__zip_that_understates_its_size_is_refused(tmp_path):
+    # Inflating stops at the declared 4 KB; the checksum then fails.
+    assert "hỏng" in refused(hostile.lying_zip_bomb(tmp_path))
+
+
+def test_read_sheets__cell_over_the_length_limit_is_refused_with_its_place(tmp_path):
+    message = refused(hostile.huge_cell(tmp_path, 501), Limits(max_cell_chars=500))
+    assert "trang Dữ liệu, dòng 4, cột C" in message
+
+
+def test_read_sheets__cell_at_the_far_corner_is_refused_before_parsing(tmp_path):
+    assert "vượt giới hạn" in refused(hostile.far_cell(tmp_path))
+
+
+def test_read_sheets__csv_with_too_many_cells_is_refused(tmp_path):
+    refused(hostile.many_cells_csv(tmp_path, rows=200, cols=10), Limits(max_cells=1000))
+
+
+def test_read_sheets__ods_repeat_bomb_is_refused(tmp_path):
+    assert "vượt giới hạn" in refused(hostile.ods_repeat_bomb(tmp_path))
+
+
+def test_read_sheets__html_span_bomb_is_refused(tmp_path):
+    refused(hostile.html_span_bomb(tmp_path))
+
+
+def test_read_sheets__file_over_the_size_limit_is_refused(tmp_path):
+    path = hostile.small_xlsx(tmp_path / "lon.xlsx")
+    assert "quá lớn" in refused(path, Limits(max_file_mb=0.001))
+
+
+def test_read_sheets__password_protected_workbook_is_refused(tmp_path):
+    assert "mật khẩu" in refused(hostile.encrypted_ole(tmp_path))
+
+
+def test_read_sheets__garbage_behind_ole_magic_is_refused(tmp_path):
+    refused(hostile.broken_ole(tmp_path))
+
+
+def test_read_sheets__display_name_is_used_in_the_message(tmp_path):
+    path = hostile.empty_file(tmp_path)
+    with pytest.raises(UnreadableFileError, match="tệp 2017/rong.xlsx"):
+        read_sheets(path, display_name="2017/rong.xlsx")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_read_sheets__named_pipe_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "ong.csv"
+    os.mkfifo(fifo)
+    assert "không phải tệp" in refused(fifo)
+
+
+def test_list_input_files__symlink_loop_is_skipped_and_terminates(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "a").mkdir(parents=True)
+    (raw / "a" / "bao-cao.xlsx").write_bytes(b"x")
+    (raw / "a" / "vong").symlink_to(raw, target_is_directory=True)
+    (raw / "tu-than").symlink_to(raw / "tu-than")
+    files, skipped = list_input_files(raw)
+    assert files == [raw / "a" / "bao-cao.xlsx"]
+    assert {p.name for p, _ in skipped} == {"vong", "tu-than"}
+
+
+def test_list_input_files__link_out_of_the_raw_folder_is_skipped(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (tmp_path / "bi-mat.csv").write_text("a,b\n")
+    (raw / "lien-ket.csv").symlink_to(tmp_path / "bi-mat.csv")
+    files, skipped = list_input_files(raw)
+    assert files == []
+    assert "ngoài thư mục" in skipped[0][1]
