@@ -1,0 +1,122 @@
+"""Atomic, deterministic writers for processed outputs: CSV for Excel users, Parquet, JSON.
+
+Every writer writes a temporary file in the destination folder and then renames it over
+the target (``os.replace``), so a reader never sees half a file and a crash leaves the
+old file in place. Same input, same bytes: fixed line endings, no timestamps, no index.
+
+CSV files are for people who open them in Excel, and the values in them come from raw
+files anyone could have sent: a text cell like ``=HYPERLINK(…)`` or ``@SUM(…)`` would run
+as a formula ("CSV injection"). Such text cells get a leading single quote, which Excel
+shows as plain text; numbers (also negative ones) and plain numeric text are left alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+# A text cell starting with one of these is read as a formula by Excel/LibreOffice.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# …but text that is just a number ("-5", "+84", "-12,5%", "-") is harmless and common.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d[\d.,\s]*)?%?")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """``value`` with a leading ``'`` if it is text Excel would treat as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _is_text_column(series: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str) -> Iterator[Path]:
+    """A temporary path next to ``path``; on success it replaces ``path``, on error it is removed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_atomic(data: bytes, path: Path | str) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def csv_for_excel_bytes(df: pd.DataFrame) -> bytes:
+    """The bytes ``write_csv_for_excel`` writes: UTF-8 with BOM, ``\\n`` line ends,
+    formula-like text cells neutralised, no index."""
+    out = df.copy()
+    for column in out.columns:
+        if _is_text_column(out[column]):
+            out[column] = out[column].map(neutralise_formula, na_action="ignore")
+    out.columns = [neutralise_formula(str(c)) for c in out.columns]
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_csv_for_excel(df: pd.DataFrame, path: Path | str) -> Path:
+    """Write ``df`` as a CSV that Excel opens with Vietnamese intact and no live formulas."""
+    return write_bytes_atomic(csv_for_excel_bytes(df), path)
+
+
+def write_parquet_atomic(df: pd.DataFrame, path: Path | str) -> Path:
+    """Write ``df`` as Parquet (no pandas index, zstd), byte-identical for the same frame."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd", compression_level=3)
+    return Path(path)
+
+
+def _json_default(value: Any) -> Any:
+    """JSON for the non-JSON values a pipeline naturally produces."""
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return value.item()
+    if hasattr(value, "tolist") and callable(value.tolist):  # numpy arrays
+        return value.tolist()
+    raise TypeError(f"không ghi được giá trị kiểu {type(value).__name__} vào JSON")
+
+
+def json_bytes(obj: Any) -> bytes:
+    """Sorted keys, indent 2, Vietnamese kept as is, trailing newline."""
+    text = json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False, default=_json_default, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def write_json_atomic(obj: Any, path: Path | str) -> Path:
+    """Write ``obj`` as deterministic JSON (see ``json_bytes``) atomically."""
+    return write_bytes_atomic(json_bytes(obj), path)
