@@ -1,0 +1,149 @@
+"""Build the review PDF: clean → notebooks → Typst → ``<reports>/bao-cao-so-ket-nq01.pdf``.
+
+The Typst sources, the pre-formatted ``data.json`` and the figures are staged in a
+temporary folder that is the Typst root; fonts are matplotlib's DejaVu only (no system
+fonts), the creation timestamp is the report date, and any compiler warning is an error,
+so the same inputs give the same bytes on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from vhcs_analysis.config import Paths
+from vhcs_analysis.errors import VhcsError
+
+REPORT_NAME = "bao-cao-so-ket-nq01.pdf"
+SCORECARDS_NAME = "phieu-danh-gia-don-vi.pdf"
+TEMPLATE_DIR = Path(__file__).resolve().parent
+TYPST_SOURCES = ("common.typ", "template.typ", "scorecard.typ")
+VN_TZ = dt.timezone(dt.timedelta(hours=7))
+
+
+def font_dir() -> Path:
+    """matplotlib's bundled fonts (DejaVu Serif/Sans cover Vietnamese fully); a pinned
+    matplotlib gives the same font files, hence the same PDF, everywhere."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def pdf_timestamp(day: dt.date) -> dt.datetime:
+    """The PDF creation date: the report date at 00:00 Hà Nội time (never now())."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+
+
+def _warning_text(warning) -> str:
+    message = getattr(warning, "message", None) or str(warning)
+    hints = getattr(warning, "hints", None) or []
+    return str(message) + (f" ({'; '.join(map(str, hints))})" if hints else "")
+
+
+def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime, sys_inputs: dict[str, str] | None = None) -> Path:
+    """Compile ``main`` (inside its folder, the Typst root) to ``output`` atomically.
+    Raises VhcsError on a compile error or on any warning."""
+    import typst
+
+    fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(font_dir())])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".pdf")
+    os.close(handle)
+    try:
+        try:
+            _, warnings = typst.compile_with_warnings(
+                str(main), output=tmp, root=str(main.parent), font_paths=fonts, ignore_system_fonts=True,
+                sys_inputs=dict(sys_inputs or {}), timestamp=timestamp, format="pdf",
+            )
+        except typst.TypstError as exc:
+            detail = getattr(exc, "message", None) or str(exc)
+            raise VhcsError(f"lỗi dựng PDF từ {main.name}: {detail}") from None
+        if warnings:
+            raise VhcsError(
+                f"cảnh báo khi dựng PDF từ {main.name} (coi là lỗi): " + " | ".join(_warning_text(w) for w in warnings)
+            )
+        os.replace(tmp, output)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return output
+
+
+def stage(build_dir: Path, context: dict, figures: Path) -> Path:
+    """Copy the Typst sources, the figures and ``data.json`` into ``build_dir``."""
+    for name in TYPST_SOURCES:
+        shutil.copyfile(TEMPLATE_DIR / name, build_dir / name)
+    (build_dir / "figures").mkdir(exist_ok=True)
+    for name, present in sorted(context.get("figures", {}).items()):
+        if present:
+            shutil.copyfile(figures / f"{name}.svg", build_dir / "figures" / f"{name}.svg")
+    text = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True)
+    (build_dir / "data.json").write_text(text + "\n", encoding="utf-8")
+    return build_dir
+
+
+def render_report(paths: Paths, *, out_dir: Path | None = None) -> Path:
+    """Render the review PDF from what the notebooks wrote (no cleaning, no notebooks)."""
+    from vhcs_analysis.report.context import build_context
+
+    context = build_context(paths)
+    day = dt.datetime.strptime(context["cover"]["date"], "%d/%m/%Y").date()
+    target = (out_dir or paths.reports) / REPORT_NAME
+    with tempfile.TemporaryDirectory(prefix="vhcs-typst-") as tmp:
+        build_dir = stage(Path(tmp), context, paths.figures)
+        compile_typst(build_dir / "template.typ", target, timestamp=pdf_timestamp(day),
+                      sys_inputs={"data": "data.json"})
+    return target
+
+
+def render_scorecards(paths: Paths) -> Path | None:
+    """One page per unit for its head (``phieu-danh-gia-don-vi.pdf``); None without units."""
+    from vhcs_analysis.report.context import build_context
+    from vhcs_analysis.report.scorecards import scorecard_context
+
+    report = build_context(paths)
+    cards = scorecard_context(paths)
+    if not cards["units"]:
+        return None
+    context = {**cards, "is_sample": report["is_sample"], "sample_mark": report["sample_mark"],
+               "cover": report["cover"], "scope": report["scope"], "figures": {}}
+    day = dt.datetime.strptime(report["cover"]["date"], "%d/%m/%Y").date()
+    target = paths.reports / SCORECARDS_NAME
+    with tempfile.TemporaryDirectory(prefix="vhcs-typst-") as tmp:
+        build_dir = stage(Path(tmp), context, paths.figures)
+        compile_typst(build_dir / "scorecard.typ", target, timestamp=pdf_timestamp(day),
+                      sys_inputs={"data": "data.json"})
+    return target
+
+
+def build_pdf(paths: Paths, *, console=None) -> Path:
+    """The whole pipeline from raw files to the review PDF; returns the PDF's path."""
+    from vhcs_analysis.pipeline import clean_folder
+    from vhcs_analysis.report.notebooks import run_notebooks
+
+    say = console.print if console is not None else (lambda *_a, **_k: None)
+    if not paths.raw.is_dir():
+        raise VhcsError(f"không có thư mục dữ liệu thô {paths.raw}")
+    say(f"Bước 1/4: làm sạch dữ liệu thô ({paths.raw}) …")
+    clean_folder(paths.raw, paths.processed)
+    say("Bước 2/4: chạy các notebook phân tích …")
+    run_notebooks(paths, console=console)
+    say("Bước 3/4: dựng báo cáo PDF …")
+    report = render_report(paths)
+    say(f"  Đã ghi {report}")
+    say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
+    cards = render_scorecards(paths)
+    if cards is not None:
+        say(f"  Đã ghi {cards}")
+    return report
+
+
+def cli_report(paths: Paths, console) -> int:
+    """``vhcs report``: build everything; exit code 0 on success (errors raise VhcsError)."""
+    report = build_pdf(paths, console=console)
+    console.print(f"Xong. Báo cáo sơ kết: {report}")
+    return 0
