@@ -205,18 +205,45 @@ oa oai oao oay oac oach oam oan oang oanh oap oat oăc oăm oăn oăng oăt
 oe oeo oen oet uâ uân uâng uât uây uê uênh uêch uy uya uyu uych uynh uyt uyn
 uyê uyên uyêt uơ y yê yêm yên yêt yêu
 """.split())
-_STOP_FINALS = ("c", "ch", "p", "t")  # such rimes take only sắc or nặng
+# Loan-word rimes ("xoong", "soóc"): valid, but weak evidence when choosing a decoding.
+_RARE_RIMES = frozenset("oong ooc oao uyu uơ oeo oem ưn ưm uyn".split())
+_STOP_FINALS = ("c", "ch", "p", "t")
+# Frequent syllables of these forms and of Vietnamese at large: a syllable found here is
+# stronger evidence than a merely well-formed one ("cộng" beats "coọng", "ưu" beats "ửu").
+_COMMON_SYLLABLES = frozenset("""
+anh em chị ông bà cô chú bác cháu con cái người ta tôi mình họ chúng các những một hai
+ba bốn năm sáu bảy tám chín mười trăm nghìn ngàn triệu tỷ không có là của và với cho để
+được bị đã đang sẽ rồi còn nữa cũng vẫn đều chỉ rất lắm quá hơn nhất nhiều ít mọi mỗi
+từng cả này kia đó đây nào gì sao thế nên vì nếu thì mà nhưng hoặc hay tại do bởi theo
+về từ đến trong ngoài trên dưới giữa trước sau bên cạnh khi lúc giờ ngày tháng tuần quý
+kỳ đầu cuối mới cũ lớn nhỏ cao thấp dài ngắn tốt xấu khá trung bình yếu kém giỏi xuất
+sắc đạt hoàn thành nhiệm vụ công việc làm học tập đọc viết nói nghe thấy biết hiểu
+nghĩ muốn cần phải thể hiện thực quả kết luận kiến nghị đề báo cáo tổng hợp số liệu
+lượng lệ phần chuẩn đánh giá kiểm tra giám sát thanh xử lý vi phạm kỷ luật cương văn
+hóa hoá sở cơ quan đơn vị tổ chức cá nhân cán bộ viên dân lao động đảng chi ủy uỷ ban
+thường trực tịch phó đốc trưởng phòng ngành tỉnh huyện xã phường thị phố ương nhà
+nước chính phủ quốc hội chủ nghĩa cộng hòa hoà việt nam độc lập tự do hạnh phúc hà
+tĩnh nội ngoại giáo dục đào tạo y tế tài kế hoạch đầu tư nông nghiệp phát triển thôn
+giao thông vận tải xây dựng khoa nghệ tin truyền thể thao du lịch pháp nguyên môi
+trường thương binh khối mặt trận đoàn niên phụ nữ liên cựu chiến kinh kỹ thuật ngân
+hàng kho bạc thuế hải bảo hiểm thống kê điện lực bưu đại đẳng trị trần phú định quy
+hướng dẫn trình hành phong trào bài trí phận cửa tiếp nhận trả hồ thủ tục hạn đúng
+hài lòng ý ánh thái độ tác ứng giao đồng trang phục đeo thẻ hút thuốc uống rượu bia
+niêm yết khai hòm thư góp đường dây nóng mô hình cách rộng xếp loại sạch vững mạnh
+tiêu biểu điểm chọn tiên ưu sơ tăng giảm so sánh cùng ghi chú tên biểu bí chí thứ
+nhất mục điều khoản sách quản đất đai rừng biển sông núi làng quê ở ấn ổn tuổi
+""".split())  # such rimes take only sắc or nặng
 _NON_WORD_EDGES = ".,;:!?()[]{}\"'“”‘’-–—/…%*+=<>|"
 
 
-def is_vietnamese_syllable(word: str) -> bool:
-    """True for a spelling a Vietnamese syllable can have ("người", "quốc", "gì"),
-    case-insensitive; False for "céng"-like shapes are still True (shape only)."""
+def _syllable_weight(word: str) -> float:
+    """1 for a spelling a Vietnamese syllable can have ("người", "quốc", "gì"), 0.5 for a
+    loan-word rime, 0 otherwise; case-insensitive, shape only ("céng" counts)."""
     base, tones = [], []
     for ch in unicodedata.normalize("NFD", word.lower()):
         (tones if ch in _TONES else base).append(ch)
     if len(tones) > 1:
-        return False
+        return 0.0
     stem = to_nfc("".join(base))
     for initial in _INITIALS:
         if not stem.startswith(initial):
@@ -228,11 +255,19 @@ def is_vietnamese_syllable(word: str) -> bool:
             continue
         if initial == "qu" and rime.startswith(("u", "ư")):
             continue
-        return True
-    return False
+        if rime in _RARE_RIMES:
+            return 0.5
+        return 2.0 if to_nfc(word.lower()) in _COMMON_SYLLABLES else 1.0
+    return 0.0
 
 
-def score_vietnamese(s: str) -> tuple[int, int]:
+def is_vietnamese_syllable(word: str) -> bool:
+    """True for a spelling a Vietnamese syllable can have ("người", "quốc", "gì"),
+    case-insensitive; shape only, so "céng" is True too."""
+    return _syllable_weight(word) > 0
+
+
+def score_vietnamese(s: str) -> tuple[float, int]:
     """(good, bad): words that are Vietnamese syllables with a diacritic, and words holding
     characters no Vietnamese word has or a non-syllable spelled with Vietnamese letters."""
     good = bad = 0
@@ -243,11 +278,12 @@ def score_vietnamese(s: str) -> tuple[int, int]:
         if any(ch.isdigit() for ch in word):
             bad += any(not ch.isascii() and ch not in _ALPHA_SET for ch in word)
             continue
-        if all(ch in _ALPHA_SET for ch in word):
-            if is_vietnamese_syllable(word):
-                good += 1
-            else:
-                bad += 1
+        weight = _syllable_weight(word) if all(ch in _ALPHA_SET for ch in word) else 0.0
+        # "CộNG": capitals after a lower-case letter position are a .VnTimeH leftover.
+        if weight and word not in (word.lower(), word.upper(), word[0] + word[1:].lower()):
+            weight = 0.0
+        if weight:
+            good += weight
         else:
             bad += 1
     return good, bad
@@ -289,13 +325,14 @@ def repair_text(s: str, *, caps: bool = False) -> str:
     good, bad = score_vietnamese(text)
     if bad == 0:
         return text
-    best, best_score, best_is_tcvn = text, good - bad, False
-    for candidate, is_tcvn in ((decode_tcvn3(text), True), (decode_vni(text), False)):
+    tcvn = decode_tcvn3(text)
+    if _looks_like_vntimeh(tcvn):
+        tcvn = tcvn.upper()
+    best, best_score = text, good - bad
+    for candidate in (tcvn, decode_vni(text)):
         c_good, c_bad = score_vietnamese(candidate)
         if c_bad < bad and c_good - c_bad > best_score:
-            best, best_score, best_is_tcvn = candidate, c_good - c_bad, is_tcvn
-    if best_is_tcvn and _looks_like_vntimeh(best):
-        return best.upper()
+            best, best_score = candidate, c_good - c_bad
     return best
 
 
