@@ -1,0 +1,367 @@
+"""Raw tables -> records, rejects and findings: the parts shared by every form.
+
+A ``Record`` is one accounting unit ("row read"): one per-unit Form 01 report, or one data
+row of a consolidated sheet, a Form 02 sheet or a rankings sheet. It carries its parsed
+fields, where each came from, and its problems (any problem rejects it) and findings
+(it is kept). ``clean_form01``, ``clean_form02`` and ``clean_rankings`` build records;
+``resolve_duplicates`` and ``to_frames`` finish the job. Pure: no disk access.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from vhcs_analysis import parse, tables
+from vhcs_analysis.errors import Location
+from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_place_date_text
+from vhcs_analysis.registry import Registry, describe_candidates
+
+
+@dataclass
+class Problem:
+    """A reject reason or a finding, located as Excel shows it."""
+
+    code: str
+    message: str  # Vietnamese, without the location
+    row: int | None = None  # 1-based
+    column: str | None = None  # Excel letter
+    value: str | None = None
+
+
+@dataclass
+class Record:
+    table: str  # unit_reports / inspections / rankings
+    source_file: str
+    sheet: str
+    row: int  # 1-based row the record starts at (its data row, or its table's header row)
+    data: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
+    cells: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)  # field -> (row, col, raw)
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.problems)
+
+    def at(self, fld: str) -> tuple[int | None, str | None, str | None]:
+        return self.cells.get(fld, (self.row, None, None))
+
+    def problem(self, code: str, message: str, fld: str | None = None, *, row=None, column=None, value=None) -> None:
+        r, c, v = self.at(fld) if fld else (self.row, None, None)
+        self.problems.append(Problem(code, message, row or r, column or c, value if value is not None else v))
+
+    def finding(self, code: str, message: str, fld: str | None = None, *, value=None) -> None:
+        r, c, v = self.at(fld) if fld else (self.row, None, None)
+        self.findings.append(Problem(code, message, r, c, value if value is not None else v))
+
+    def location(self, p: Problem) -> Location:
+        return Location(self.source_file, self.sheet, p.row, p.column)
+
+
+@dataclass
+class Context:
+    """What every reader needs: where the sheet came from and how to resolve names."""
+
+    source_file: str
+    registry: Registry
+    resolution_date: dt.date
+
+
+def raw_text(v) -> str | None:
+    """A raw cell value as text for the rejects' ``value`` column."""
+    if is_blank(v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.strftime("%d/%m/%Y") if v.time() == dt.time(0) else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.strftime("%d/%m/%Y")
+    return str(v).strip()
+
+
+_PARSERS = {"Int64": parse.parse_int, "Float64": parse.parse_number, "boolean": parse.parse_bool}
+
+
+def parse_field(rec: Record, fld: str, dtype: str, value, r0: int, c0: int, *, rate: bool = False):
+    """Parse one cell into ``rec.data[fld]``; a parse error becomes a problem at the cell."""
+    rec.cells[fld] = (r0 + 1, col_letter(c0), raw_text(value))
+    try:
+        if rate:
+            parsed = parse.parse_rate(value)
+        elif dtype.startswith("datetime"):
+            parsed = parse.parse_date(value)
+        else:
+            parsed = _PARSERS[dtype](value)
+    except parse.ParseError as exc:
+        rec.problem(exc.reason_code, exc.message, fld)
+        parsed = None
+    rec.data[fld] = parsed
+    return parsed
+
+
+def resolve_unit(rec: Record, ctx: Context, name, r0: int | None, c0: int | None) -> None:
+    """Resolve a unit name into ``rec.data['unit_id']``, or record why it could not be."""
+    if r0 is not None and c0 is not None:
+        rec.cells["unit_name"] = (r0 + 1, col_letter(c0), raw_text(name))
+    res = ctx.registry.resolve(name)
+    if res.method == "blank":
+        rec.problem("missing_required", "thiếu tên đơn vị", "unit_name")
+    elif res.method == "ambiguous":
+        rec.problem("ambiguous_unit", f"tên đơn vị '{raw_text(name)}' khớp ngang nhau với nhiều đơn vị: "
+                    f"{describe_candidates(res)}; hãy ghi đúng tên trong danh mục", "unit_name")
+    elif res.unit_id is None:
+        rec.problem("unknown_unit", f"không tìm thấy đơn vị '{raw_text(name)}' trong danh mục; gần nhất: "
+                    f"{describe_candidates(res)}", "unit_name")
+    else:
+        rec.data["unit_id"] = res.unit_id
+        if res.method == "fuzzy":
+            rec.finding("fuzzy_match", f"tên '{raw_text(name)}' được nhận là '{ctx.registry.name_of(res.unit_id)}' "
+                        f"({res.unit_id}) theo độ giống {str(res.score).replace('.', ',')}/100", "unit_name")
+
+
+# --- title area: period, round, year, report date --------------------------------------
+
+
+def _after_colon(text: str) -> str:
+    return text.split(":", 1)[1].strip() if ":" in text else text
+
+
+def _try(fn, text):
+    try:
+        return fn(text)
+    except parse.ParseError:
+        return None
+    except (ValueError, TypeError):
+        return None
+
+
+def find_period(texts: list[tuple[int, int, str]], sheet_name: str, grid: Grid | None = None):
+    """(period, row, col, raw) from the title texts: a "Kỳ báo cáo:" line first, then any
+    title line that names a period, then the sheet name. period is None when nothing parses;
+    row/col then point at the "Kỳ báo cáo" line if there is one."""
+    labelled = None
+    for r, c, t in texts:
+        if fold(t).startswith("ky bao cao"):
+            value = _after_colon(t)
+            if not fold(value) or fold(value) == "ky bao cao":
+                value = _next_text(grid, r, c) if grid is not None else ""
+            labelled = (r, c, value or t)
+            p = _try(parse.parse_period, value)
+            if p:
+                return p, r, c, value
+    if labelled:
+        return None, labelled[0], labelled[1], labelled[2]
+    for r, c, t in texts:
+        key = fold(t)
+        if "ngay" in key or is_place_date_text(t) or not re.search(r"20\d\d|19\d\d", t):
+            continue
+        p = _try(parse.parse_period, t)
+        if p:
+            return p, r, c, t
+    p = _try(parse.parse_period, sheet_name)
+    if p:
+        return p, None, None, sheet_name
+    return None, None, None, None
+
+
+def _next_text(grid: Grid, r: int, c: int) -> str:
+    for cc in range(c + 1, grid.n_cols):
+        t = grid.text(r, cc)
+        if t:
+            return t
+    return ""
+
+
+def find_report_date(texts: list[tuple[int, int, str]], footer: list[tuple[int, int, str]], grid: Grid | None = None):
+    """(date, row, col, raw, error) from "Ngày báo cáo: …" in the title, else the
+    "Hà Tĩnh, ngày … tháng … năm …" line of the title or signature block."""
+    for r, c, t in texts:
+        if fold(t).startswith("ngay bao cao"):
+            value = _after_colon(t)
+            raw_cell = value
+            if not fold(value) or fold(value) == "ngay bao cao":
+                nxt = None
+                if grid is not None:
+                    for cc in range(c + 1, grid.n_cols):
+                        if not is_blank(grid.values[r][cc]):
+                            nxt = grid.values[r][cc]
+                            break
+                raw_cell = nxt
+            try:
+                d = parse.parse_date(raw_cell)
+            except parse.ParseError as exc:
+                return None, r, c, raw_text(raw_cell), exc
+            if d is not None:
+                return d, r, c, raw_text(raw_cell), None
+    for r, c, t in list(texts) + list(footer):
+        if is_place_date_text(t):
+            m = re.search(r"ng[aà]y.*", t, flags=re.IGNORECASE)
+            d = _try(parse.parse_date, m.group(0) if m else t)
+            if d:
+                return d, r, c, t, None
+    return None, None, None, None, None
+
+
+_ROUND = re.compile(r"dot\s*(?:kiem tra\s*|giam sat\s*|thu\s*)*(\d{1,2}|[ivx]{1,4})\b.*?((?:19|20)\d\d)")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+
+
+def find_round(texts: list[tuple[int, int, str]], sheet_name: str):
+    """'2017-1' from "Đợt 1 năm 2017" (also "Đợt I/2017", "đợt kiểm tra thứ 2 năm 2018")."""
+    for r, c, t in [*texts, (None, None, sheet_name)]:
+        m = _ROUND.search(fold(t))
+        if m:
+            n = m.group(1)
+            number = int(n) if n.isdigit() else _ROMAN.get(n)
+            if number:
+                return f"{m.group(2)}-{number}", r, c, t
+    return None, None, None, None
+
+
+def find_year(texts: list[tuple[int, int, str]], sheet_name: str):
+    """A year named in the title ("… năm 2017") or the sheet name."""
+    for r, c, t in [*texts, (None, None, sheet_name)]:
+        key = fold(t)
+        if "ngay" in key and "thang" in key:
+            continue
+        m = re.search(r"(?:nam|year)\s*((?:19|20)\d\d)\b", key) or re.fullmatch(r"\D*((?:19|20)\d\d)\D*", key)
+        if m:
+            return int(m.group(1)), r, c, t
+    return None, None, None, None
+
+
+# --- checks of DOMAIN.md's impossible values -------------------------------------------
+
+COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
+
+
+def check_unit_report(rec: Record, ctx: Context) -> None:
+    """Reject impossible Form 01 values (first failing check is the reason)."""
+    d = rec.data
+    if rec.problems:
+        return
+    staff = d.get("staff_total")
+    if staff is None:
+        rec.problem("missing_required", "thiếu Tổng số cán bộ, công chức, viên chức, người lao động", "staff_total")
+        return
+    for fld in COUNT_FIELDS:
+        v = d.get(fld)
+        if v is not None and v < 0:
+            rec.problem("negative_count", f"số âm ({v}) ở chỉ tiêu {fld}", fld)
+            return
+    if staff == 0:
+        rec.problem("out_of_range", "tổng số cán bộ phải lớn hơn 0", "staff_total")
+        return
+    rate = d.get("satisfaction_rate")
+    if rate is not None and not (0 <= rate <= 100):
+        rec.problem("out_of_range", f"tỷ lệ hài lòng {str(round(rate, 2)).replace('.', ',')}% nằm ngoài 0–100%",
+                    "satisfaction_rate")
+        return
+    if d.get("staff_studied") is not None and d["staff_studied"] > staff:
+        rec.problem("studied_gt_staff", f"số đã học tập ({d['staff_studied']}) lớn hơn tổng số cán bộ ({staff})",
+                    "staff_studied")
+        return
+    for fld in ("discipline_violations", "staff_rated_good"):
+        if d.get(fld) is not None and d[fld] > staff:
+            rec.problem("count_gt_staff", f"{fld} ({d[fld]}) lớn hơn tổng số cán bộ ({staff})", fld)
+            return
+    received, on_time = d.get("dossiers_received"), d.get("dossiers_on_time")
+    if received is not None and on_time is not None and on_time > received:
+        rec.problem("dossiers_inconsistent", f"số hồ sơ giải quyết đúng hạn ({on_time}) lớn hơn số hồ sơ tiếp nhận "
+                    f"({received})", "dossiers_on_time")
+        return
+    date = d.get("action_programme_date")
+    if date is not None and _as_date(date) < ctx.resolution_date:
+        rec.problem("date_before_resolution", f"ngày ban hành chương trình hành động ({_as_date(date):%d/%m/%Y}) "
+                    f"trước ngày ban hành Nghị quyết ({ctx.resolution_date:%d/%m/%Y})", "action_programme_date")
+
+
+def _as_date(v) -> dt.date:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    return v
+
+
+# --- duplicates and output ------------------------------------------------------------
+
+
+def _order(rec: Record) -> tuple:
+    return (rec.source_file, rec.sheet, rec.row)
+
+
+def resolve_duplicates(records: list[Record]) -> None:
+    """Resubmitted Form 01 reports: for each (unit_id, period) among the records without
+    problems, the latest report_date wins (a missing date counts as the oldest; ties: the
+    later source_file, sheet, row in sort order); the others are rejected ``superseded``
+    naming the winner. Form 02: a unit twice in one round -> the later ones ``duplicate``
+    (first in file/sheet/row order kept). Rankings: a unit twice in one year, likewise."""
+    groups: dict[tuple, list[Record]] = {}
+    for rec in records:
+        if rec.rejected:
+            continue
+        if rec.table == "unit_reports":
+            key = ("u", rec.data["unit_id"], rec.data["period"])
+        elif rec.table == "inspections":
+            key = ("i", rec.data["unit_id"], rec.data["round_id"])
+        else:
+            key = ("r", rec.data["unit_id"], rec.data["year"])
+        groups.setdefault(key, []).append(rec)
+    for key, group in groups.items():
+        if len(group) < 2:
+            continue
+        if key[0] == "u":
+            ordered = sorted(group, key=lambda r: (_date_key(r.data.get("report_date")), _order(r)))
+            winner = ordered[-1]
+            for rec in ordered[:-1]:
+                when = winner.data.get("report_date")
+                when_text = f", ngày báo cáo {_as_date(when):%d/%m/%Y}" if when is not None else ""
+                rec.problem("superseded", f"báo cáo của {rec.data['unit_id']} kỳ {rec.data['period']} đã được thay bằng "
+                            f"bản nộp sau: tệp {winner.source_file}, trang {winner.sheet}, dòng {winner.row}{when_text}")
+        else:
+            ordered = sorted(group, key=_order)
+            first = ordered[0]
+            what = f"đợt {key[2]}" if key[0] == "i" else f"năm {key[2]}"
+            for rec in ordered[1:]:
+                rec.problem("duplicate", f"{rec.data['unit_id']} đã có trong {what} (tệp {first.source_file}, trang "
+                            f"{first.sheet}, dòng {first.row}); dòng này trùng lặp")
+
+
+def _date_key(v) -> tuple:
+    return (0, dt.date.min) if v is None else (1, _as_date(v))
+
+
+def full_message(rec: Record, p: Problem) -> str:
+    where = rec.location(p).describe()
+    value = f" (giá trị: '{p.value}')" if p.value is not None else ""
+    return f"{where}: {p.message}{value}"
+
+
+def to_frames(records: list[Record]) -> dict[str, pd.DataFrame]:
+    """Kept records -> the three data tables; rejected ones -> rejects (one row per record,
+    its first problem); findings of kept records -> findings."""
+    kept: dict[str, list[dict]] = {"unit_reports": [], "inspections": [], "rankings": []}
+    rejects, findings = [], []
+    for rec in records:
+        if rec.rejected:
+            p = rec.problems[0]
+            rejects.append({"source_file": rec.source_file, "sheet": rec.sheet, "row": p.row, "column": p.column,
+                            "value": p.value, "reason_code": p.code, "message": full_message(rec, p)})
+            continue
+        row = {k: v for k, v in rec.data.items() if k in set(tables.columns(rec.table))}
+        row.update(source_file=rec.source_file, source_sheet=rec.sheet, source_row=rec.row)
+        kept[rec.table].append(row)
+        for f in rec.findings:
+            findings.append({"source_file": rec.source_file, "sheet": rec.sheet, "row": f.row, "column": f.column,
+                             "value": f.value, "finding_code": f.code, "message": full_message(rec, f)})
+    out = {name: tables.conform(pd.DataFrame.from_records(rows, columns=tables.columns(name)), name)
+           for name, rows in kept.items()}
+    out["rejects"] = tables.conform(pd.DataFrame.from_records(rejects, columns=tables.columns("rejects")), "rejects")
+    out["findings"] = tables.conform(pd.DataFrame.from_records(findings, columns=tables.columns("findings")), "findings")
+    return out

@@ -1,0 +1,207 @@
+"""Form 01-VHCS (unit periodic report) -> unit_reports records.
+
+Two layouts: the per-unit form (one report per table; the accounting unit is the report)
+and the consolidated sheet (one unit per row). Labels are matched through
+``maps/form01_labels.csv``; the form version is '2018' when a field only the 2018 form
+has (satisfaction_rate, staff_rated_good) is among the labels, else '2017'.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from vhcs_analysis import tables
+from vhcs_analysis.clean import (
+    Context,
+    Record,
+    check_unit_report,
+    find_period,
+    find_report_date,
+    parse_field,
+    raw_text,
+    resolve_unit,
+)
+from vhcs_analysis.io.locate import (
+    Grid,
+    col_letter,
+    fold,
+    is_blank,
+    is_blank_row,
+    is_colnum_row,
+    is_group_marker,
+    label_key,
+)
+from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts, total_row
+
+DTYPES = {c.name: c.dtype for c in tables.FORM01_FIELDS}
+# A label with a typo is accepted when it is this close to one known label (0-100) and
+# clearly closer to it than to any label of another field (reported as fuzzy_match).
+LABEL_FUZZY_ACCEPT = 92.0
+LABEL_FUZZY_MARGIN = 6.0
+
+
+def match_label(text: str) -> tuple[str | None, float | None]:
+    """(field, fuzzy score or None) for an indicator label as written."""
+    labels = form01_labels()
+    key = label_key(text)
+    if not key:
+        return None, None
+    if key in labels.by_key:
+        return labels.by_key[key], None
+    keys = list(labels.by_key)
+    hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8)
+    if not hits or hits[0][1] < LABEL_FUZZY_ACCEPT:
+        return None, None
+    best_field = labels.by_key[hits[0][0]]
+    others = [s for k, s, _ in hits if labels.by_key[k] != best_field]
+    if others and hits[0][1] - max(others) < LABEL_FUZZY_MARGIN:
+        return None, None
+    return best_field, round(float(hits[0][1]), 1)
+
+
+# --- per-unit form ----------------------------------------------------------------------
+
+_UNIT_LINE = ("don vi bao cao", "ten don vi", "don vi", "co quan", "to chuc co so dang")
+_PARTY_PREFIX = ("dang bo ", "chi bo ", "dang uy ")
+
+
+def _unit_name_candidates(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
+    """Where the reporting unit is named: "Đơn vị: …" lines first, then letterhead lines
+    "ĐẢNG BỘ SỞ …" / "CHI BỘ …" (the bloc's own line "Đảng bộ Khối …" excluded)."""
+    explicit, letterhead = [], []
+    for r, c, t in title_texts(grid, table):
+        key = fold(t)
+        for prefix in _UNIT_LINE:
+            if key.startswith(prefix) and (":" in t or key == prefix):
+                value = t.split(":", 1)[1].strip() if ":" in t else ""
+                if not value:
+                    for cc in range(c + 1, grid.n_cols):
+                        if grid.text(r, cc):
+                            value, c = grid.text(r, cc), cc
+                            break
+                if value:
+                    explicit.append((r, c, value))
+                break
+        else:
+            if key.startswith(_PARTY_PREFIX) and "khoi" not in key.split()[:4] and "cong san" not in key:
+                letterhead.append((r, c, t))
+    return explicit + letterhead[::-1]
+
+
+def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
+    """One per-unit Form 01 table -> one record (row = the table's header row)."""
+    rec = Record("unit_reports", ctx.source_file, grid.name, table.header_top + 1)
+    rec.data["layout"] = "unit_form"
+    title = title_texts(grid, table)
+    footer = footer_texts(grid, table)
+    header_cell = (table.header_top, table.columns.get("label", 0))
+
+    period, pr, pc, praw = find_period(title, grid.name, grid)
+    if period is None:
+        r0, c0 = (pr, pc) if pr is not None else header_cell
+        rec.cells["period"] = (r0 + 1, col_letter(c0), praw)
+        rec.problem("invalid_period", "không xác định được kỳ báo cáo (cần dòng 'Kỳ báo cáo: 6 tháng đầu năm 2017')",
+                    "period")
+    rec.data["period"] = period
+
+    candidates = _unit_name_candidates(grid, table)
+    if not candidates:
+        rec.cells["unit_name"] = (table.header_top + 1, None, None)
+        rec.problem("missing_required", "không tìm thấy tên đơn vị báo cáo (dòng 'Đơn vị: …' hoặc tên đảng bộ, chi bộ)",
+                    "unit_name")
+    else:
+        chosen = candidates[0]
+        for cand in candidates:
+            if ctx.registry.resolve(cand[2]).ok:
+                chosen = cand
+                break
+        resolve_unit(rec, ctx, chosen[2], chosen[0], chosen[1])
+
+    date, dr, dc, draw, derr = find_report_date(title, footer, grid)
+    if derr is not None:
+        rec.cells["report_date"] = (dr + 1, col_letter(dc), draw)
+        rec.problem(derr.reason_code, derr.message, "report_date")
+    rec.data["report_date"] = date
+
+    label_col = table.columns["label"]
+    value_col = table.columns["value"]
+    stt_col = table.columns.get("stt")
+    matched: set[str] = set()
+    for r in range(table.header_bottom + 1, table.data_end + 1):
+        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
+            continue
+        label = grid.text(r, label_col)
+        value = grid.values[r][value_col] if value_col < len(grid.values[r]) else None
+        if not label and stt_col is not None and not is_group_marker(grid.text(r, stt_col)):
+            label = grid.text(r, stt_col) if not grid.text(r, stt_col).isdigit() else ""
+        if not label and is_blank(value):
+            continue
+        fld, score = match_label(label) if label else (None, None)
+        if fld is None:
+            if is_blank(value):
+                continue  # a group heading ("I. Công tác lãnh đạo"): no data to lose
+            rec.cells.setdefault("_unknown", (r + 1, col_letter(label_col), label or None))
+            rec.problem("unknown_label", f"chỉ tiêu '{label}' không có trong bảng nhãn Biểu 01-VHCS "
+                        "(maps/form01_labels.csv); số liệu của dòng này không đọc được" if label else
+                        "dòng có số liệu nhưng không có tên chỉ tiêu", row=r + 1, column=col_letter(label_col),
+                        value=label or raw_text(value))
+            continue
+        if fld in matched:
+            continue
+        matched.add(fld)
+        parse_field(rec, fld, DTYPES[fld], value, r, value_col, rate=fld == "satisfaction_rate")
+        if score is not None:
+            rec.finding("fuzzy_match", f"chỉ tiêu '{label}' được nhận là {fld} (độ giống {score}/100)", fld,
+                        value=label)
+    rec.data["form_version"] = form01_labels().version_for(matched)
+    if matched and "staff_total" not in matched and not rec.problems:
+        rec.cells.setdefault("staff_total", (table.header_top + 1, col_letter(value_col), None))
+    check_unit_report(rec, ctx)
+    return rec
+
+
+# --- consolidated sheet -----------------------------------------------------------------
+
+
+def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
+    """A consolidated sheet: one record per unit row."""
+    title = title_texts(grid, table)
+    footer = footer_texts(grid, table)
+    period, pr, pc, praw = find_period(title, grid.name, grid)
+    date, _, _, _, _ = find_report_date(title, footer, grid)
+    fields = [f for f in table.columns if f in DTYPES]
+    version = form01_labels().version_for(fields)
+    name_col = table.columns["unit_name"]
+    stt_col = table.columns.get("stt")
+    records = []
+    for r in range(table.header_bottom + 1, table.data_end + 1):
+        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
+            continue
+        name = grid.text(r, name_col)
+        stt = grid.text(r, stt_col) if stt_col is not None else ""
+        data_cells = [grid.values[r][table.columns[f]] for f in fields]
+        unknown_cells = {c: grid.values[r][c] for c in table.unknown_columns if not is_blank(grid.values[r][c])}
+        if all(is_blank(v) for v in data_cells) and not unknown_cells:
+            if not name or is_group_marker(stt) or not stt or not ctx.registry.resolve(name).ok:
+                continue  # group heading or a note line
+        if not name and stt and is_group_marker(stt):
+            continue
+        rec = Record("unit_reports", ctx.source_file, grid.name, r + 1)
+        rec.data.update(layout="consolidated", form_version=version, period=period, report_date=date)
+        if period is None:
+            r0, c0 = (pr, pc) if pr is not None else (table.header_top, name_col)
+            rec.cells["period"] = (r0 + 1, col_letter(c0), praw)
+            rec.problem("invalid_period", "không xác định được kỳ báo cáo của bảng tổng hợp (tiêu đề hoặc tên trang)",
+                        "period")
+        resolve_unit(rec, ctx, name or None, r, name_col)
+        for c, v in sorted(unknown_cells.items()):
+            rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 01-VHCS "
+                        "(maps/form01_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
+        for f in fields:
+            parse_field(rec, f, DTYPES[f], grid.values[r][table.columns[f]], r, table.columns[f],
+                        rate=f == "satisfaction_rate")
+        if "staff_total" not in table.columns:
+            rec.cells["staff_total"] = (r + 1, None, None)
+        check_unit_report(rec, ctx)
+        records.append(rec)
+    return records

@@ -1,0 +1,137 @@
+"""Form 02-VHCS (inspection round) -> inspections records, one per inspected unit row.
+
+The round ("Đợt 1 năm 2017" -> '2017-1') comes from the title or the sheet name. Scores:
+criteria 0–10, total 0–100 (else ``score_out_of_range``). A stated total that differs from
+the sum of the criteria by more than ``[inspection] total_tolerance`` is a finding
+(``total_mismatch``): the row is kept with the total as stated and ``criteria_sum``
+computed. A stated rating that disagrees with the thresholds is a finding
+(``rating_mismatch``). The notes column (Ghi chú) is never read: it may hold names.
+"""
+
+from __future__ import annotations
+
+from vhcs_analysis import tables
+from vhcs_analysis.clean import Context, Record, find_round, parse_field, raw_text, resolve_unit
+from vhcs_analysis.config import setting
+from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_blank_row, is_colnum_row, is_group_marker
+from vhcs_analysis.io.recognise import Table, title_texts, total_row
+
+CRITERIA = tables.CRITERIA
+_KINDS = {"kiem tra": "Kiểm tra", "kt": "Kiểm tra", "giam sat": "Giám sát", "gs": "Giám sát"}
+_NOT_READ = {"stt", "unit_name", "note"}
+
+
+def _ratings() -> list[tuple[str, float]]:
+    thresholds = setting("inspection", "rating_thresholds")
+    return sorted(((name, float(v)) for name, v in thresholds.items()), key=lambda kv: -kv[1])
+
+
+def expected_rating(total: float) -> str:
+    for name, low in _ratings():
+        if total >= low:
+            return name
+    return _ratings()[-1][0]
+
+
+def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
+    title = title_texts(grid, table)
+    round_id, rr, rc, rraw = find_round(title, grid.name)
+    name_col = table.columns["unit_name"]
+    stt_col = table.columns.get("stt")
+    value_fields = [f for f in table.columns if f not in _NOT_READ]
+    tolerance = float(setting("inspection", "total_tolerance"))
+    ratings = {fold(name): name for name, _ in _ratings()}
+    records = []
+    for r in range(table.header_bottom + 1, table.data_end + 1):
+        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
+            continue
+        name = grid.text(r, name_col)
+        stt = grid.text(r, stt_col) if stt_col is not None else ""
+        cells = [grid.values[r][table.columns[f]] for f in value_fields]
+        unknown = {c: grid.values[r][c] for c in table.unknown_columns if not is_blank(grid.values[r][c])}
+        if all(is_blank(v) for v in cells) and not unknown and (not name or is_group_marker(stt) or not stt):
+            continue
+        if not name and is_group_marker(stt):
+            continue
+        rec = Record("inspections", ctx.source_file, grid.name, r + 1)
+        rec.data["round_id"] = round_id
+        if round_id is None:
+            r0, c0 = (rr, rc) if rr is not None else (table.header_top, name_col)
+            rec.cells["round_id"] = (r0 + 1, col_letter(c0), rraw)
+            rec.problem("invalid_period", "không xác định được đợt kiểm tra (cần 'Đợt 1 năm 2017' ở tiêu đề "
+                        "hoặc tên trang)", "round_id")
+        resolve_unit(rec, ctx, name or None, r, name_col)
+        for c in sorted(unknown):
+            rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 02-VHCS "
+                        "(maps/form02_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
+        _read_values(rec, grid, table, r)
+        _check(rec, tolerance, ratings)
+        records.append(rec)
+    return records
+
+
+def _read_values(rec: Record, grid: Grid, table: Table, r: int) -> None:
+    cols = table.columns
+    for c in CRITERIA + ("total_score",):
+        if c in cols:
+            parse_field(rec, c, "Float64", grid.values[r][cols[c]], r, cols[c])
+    if "violations_found" in cols:
+        parse_field(rec, "violations_found", "Int64", grid.values[r][cols["violations_found"]], r, cols["violations_found"])
+    if "inspection_date" in cols:
+        parse_field(rec, "inspection_date", "datetime64[ms]", grid.values[r][cols["inspection_date"]], r,
+                    cols["inspection_date"])
+    else:
+        rec.data["inspection_date"] = None
+    kind_raw = grid.values[r][cols["kind"]] if "kind" in cols else None
+    if "kind" in cols:
+        rec.cells["kind"] = (r + 1, col_letter(cols["kind"]), raw_text(kind_raw))
+    kind = _KINDS.get(fold(kind_raw)) if not is_blank(kind_raw) else None
+    if kind is None and not is_blank(kind_raw):
+        rec.problem("out_of_range", f"hình thức '{raw_text(kind_raw)}' phải là 'Kiểm tra' hoặc 'Giám sát'", "kind")
+    rec.data["kind"] = kind
+    rating_raw = grid.values[r][cols["rating"]] if "rating" in cols else None
+    if "rating" in cols:
+        rec.cells["rating"] = (r + 1, col_letter(cols["rating"]), raw_text(rating_raw))
+    rec.data["rating"] = raw_text(rating_raw)
+
+
+def _check(rec: Record, tolerance: float, ratings: dict[str, str]) -> None:
+    d = rec.data
+    if rec.problems:
+        return
+    if d.get("inspection_date") is None:
+        rec.problem("missing_required", "thiếu ngày kiểm tra", "inspection_date")
+        return
+    if d.get("kind") is None:
+        rec.problem("missing_required", "thiếu hình thức (Kiểm tra / Giám sát)", "kind")
+        return
+    for c in CRITERIA:
+        v = d.get(c)
+        if v is not None and not (0 <= v <= 10):
+            rec.problem("score_out_of_range", f"điểm tiêu chí {c} = {_num(v)} nằm ngoài 0–10", c)
+            return
+    total = d.get("total_score")
+    if total is not None and not (0 <= total <= 100):
+        rec.problem("score_out_of_range", f"tổng điểm {_num(total)} nằm ngoài 0–100", "total_score")
+        return
+    v = d.get("violations_found")
+    if v is not None and v < 0:
+        rec.problem("negative_count", f"số vi phạm âm ({v})", "violations_found")
+        return
+    present = [d[c] for c in CRITERIA if d.get(c) is not None]
+    d["criteria_sum"] = float(sum(present)) if present else None
+    if total is not None and len(present) == len(CRITERIA) and abs(total - d["criteria_sum"]) > tolerance:
+        rec.finding("total_mismatch", f"tổng điểm ghi {_num(total)} khác tổng các tiêu chí {_num(d['criteria_sum'])}; "
+                    "giữ tổng điểm như ghi", "total_score")
+    if d.get("rating"):
+        canonical = ratings.get(fold(d["rating"]))
+        if canonical is not None:
+            d["rating"] = canonical
+        basis = total if total is not None else d["criteria_sum"]
+        if basis is not None and (canonical is None or canonical != expected_rating(basis)):
+            rec.finding("rating_mismatch", f"xếp loại ghi '{d['rating']}' khác xếp loại theo tổng điểm "
+                        f"{_num(basis)}: '{expected_rating(basis)}'", "rating")
+
+
+def _num(v: float) -> str:
+    return (str(int(v)) if float(v).is_integer() else f"{v:g}").replace(".", ",")

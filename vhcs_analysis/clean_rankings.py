@@ -1,0 +1,65 @@
+"""Annual rankings of base party organisations -> rankings records (one per unit row).
+
+The year comes from a "Năm" column or from the title/sheet name ("… năm 2017"); the
+category as written (repaired to NFC) is classified by ``ranking.classify_category``
+into (scheme, level) on one 1 (best) … 4 (worst) scale.
+"""
+
+from __future__ import annotations
+
+from vhcs_analysis.clean import Context, Record, find_year, parse_field, raw_text, resolve_unit
+from vhcs_analysis.io.locate import Grid, col_letter, is_blank, is_blank_row, is_colnum_row, is_group_marker
+from vhcs_analysis.io.recognise import Table, title_texts, total_row
+from vhcs_analysis.ranking import UnknownCategoryError, classify_category
+
+
+def read_rankings(grid: Grid, table: Table, ctx: Context) -> list[Record]:
+    title = title_texts(grid, table)
+    year, yr, yc, yraw = find_year(title, grid.name)
+    cols = table.columns
+    name_col = cols["unit_name"]
+    stt_col = cols.get("stt")
+    records = []
+    for r in range(table.header_bottom + 1, table.data_end + 1):
+        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
+            continue
+        name = grid.text(r, name_col)
+        stt = grid.text(r, stt_col) if stt_col is not None else ""
+        cat_raw = grid.values[r][cols["category"]]
+        year_raw = grid.values[r][cols["year"]] if "year" in cols else None
+        unknown = {c: grid.values[r][c] for c in table.unknown_columns if not is_blank(grid.values[r][c])}
+        if is_blank(cat_raw) and is_blank(year_raw) and not unknown and (not name or not stt or is_group_marker(stt)):
+            continue
+        if not name and is_group_marker(stt):
+            continue
+        rec = Record("rankings", ctx.source_file, grid.name, r + 1)
+        resolve_unit(rec, ctx, name or None, r, name_col)
+        for c in sorted(unknown):
+            rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn xếp loại "
+                        "(maps/table_headers.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
+        row_year = None
+        if "year" in cols and not is_blank(year_raw):
+            row_year = parse_field(rec, "year", "Int64", year_raw, r, cols["year"])
+        if row_year is None and not ("year" in cols and not is_blank(year_raw)):
+            row_year = year
+            if year is None:
+                rec.cells["year"] = (r + 1, None, None)
+                rec.problem("invalid_period", "không xác định được năm xếp loại (cột Năm, tiêu đề hoặc tên trang)",
+                            "year")
+        if row_year is not None and not (1990 <= row_year <= 2100):
+            rec.problem("invalid_period", f"năm xếp loại {row_year} không hợp lệ", "year")
+        rec.data["year"] = row_year
+        rec.cells["category"] = (r + 1, col_letter(cols["category"]), raw_text(cat_raw))
+        category = raw_text(cat_raw)
+        rec.data["category"] = category
+        if not rec.problems:
+            if category is None:
+                rec.problem("missing_required", "thiếu xếp loại", "category")
+            else:
+                try:
+                    scheme, level, _ = classify_category(category, row_year)
+                    rec.data.update(scheme=scheme, level=level)
+                except UnknownCategoryError as exc:
+                    rec.problem("unknown_category", exc.message_vi, "category")
+        records.append(rec)
+    return records

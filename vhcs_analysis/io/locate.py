@@ -1,0 +1,215 @@
+"""Find the table inside a sheet: the structure around the data, not its meaning.
+
+Real forms put title rows, a letterhead, merged multi-row headers, a column-number row
+"(1) (2) (3)…", group rows ("I.", "A."), a "Tổng cộng" row, signature rows and blank
+rows around the data. This module turns a ``Sheet`` into a ``Grid`` (every text cell
+repaired to NFC Unicode; a copy with merged header cells filled in) and classifies rows,
+so that ``recognise`` can find header rows and ``clean_*`` read only data rows.
+Rows and columns are 0-based here; ``excel_row``/``col_letter`` give what Excel shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from vhcs_analysis.text import repair_text
+
+
+def col_letter(index0: int) -> str:
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA' (the column as Excel shows it)."""
+    letters = ""
+    n = index0 + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def excel_row(index0: int) -> int:
+    return index0 + 1
+
+
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivxlc]{1,5}|[a-zđ])\s*[\.\)/:-]|\d{1,2}\s+(?=\D))\s*",
+    re.IGNORECASE,
+)
+_PARENS_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, đ->d, punctuation as single spaces ("Số hồ sơ (TTHC)" ->
+    "so ho so tthc"). For matching only, never for output."""
+    text = unicodedata.normalize("NFC", str(text)).casefold().replace("đ", "d")
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def label_key(text) -> str:
+    """Key a label is matched by: repaired, leading numbering ("1.", "a)", "II.") and a
+    trailing unit in brackets ("(%)", "(người)") removed, then ``fold``."""
+    if text is None:
+        return ""
+    text = repair_text(str(text)) if isinstance(text, str) else str(text)
+    text = text.strip()
+    stripped = _LEADING_NUMBER.sub("", text, count=1)
+    if stripped and fold(stripped):
+        text = stripped
+    tail = _PARENS_TAIL.sub("", text)
+    if tail and fold(tail):
+        text = tail
+    return fold(text)
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and value != value
+    )
+
+
+@dataclass
+class Grid:
+    """A sheet ready for reading: ``values`` are the cells (text repaired to NFC),
+    ``filled`` the same with each merged range's top-left value copied into all its
+    cells (used for header rows only, where merging means "applies to all of these")."""
+
+    name: str
+    hidden: bool
+    values: list[list]
+    filled: list[list]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.values)
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r) for r in self.values), default=0)
+
+    def cell(self, r: int, c: int):
+        row = self.values[r] if 0 <= r < len(self.values) else []
+        return row[c] if 0 <= c < len(row) else None
+
+    def text(self, r: int, c: int, *, filled: bool = False) -> str:
+        rows = self.filled if filled else self.values
+        row = rows[r] if 0 <= r < len(rows) else []
+        v = row[c] if 0 <= c < len(row) else None
+        return "" if is_blank(v) else _as_text(v)
+
+    def row_texts(self, r: int) -> list[tuple[int, str]]:
+        """Non-blank cells of a row as (column, text)."""
+        return [(c, _as_text(v)) for c, v in enumerate(self.values[r]) if not is_blank(v)]
+
+    def merged_horizontally(self, r: int, c: int) -> bool:
+        """Is (r, c) inside a merged range spanning more than one column?"""
+        return any(r0 <= r <= r1 and c0 <= c <= c1 and c1 > c0 for r0, c0, r1, c1 in self.merged)
+
+    def merged_down_from(self, r: int, r_below: int) -> bool:
+        """Does any merged range starting at or above row r reach down to r_below?"""
+        return any(r0 <= r < r_below <= r1 for r0, _, r1, _ in self.merged)
+
+
+def _as_text(v) -> str:
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        return v.strftime("%d/%m/%Y")
+    if isinstance(v, dt.date):
+        return v.strftime("%d/%m/%Y")
+    return str(v)
+
+
+def prepare(sheet) -> Grid:
+    """Repair every text cell of a ``io.files.Sheet`` and build the merged-filled copy."""
+    width = max((len(r) for r in sheet.rows), default=0)
+    values = []
+    for row in sheet.rows:
+        out = [repair_text(v) if isinstance(v, str) else v for v in row]
+        out.extend([None] * (width - len(out)))
+        values.append(out)
+    filled = [list(r) for r in values]
+    merged = []
+    for rng in sheet.merged or []:
+        r0, c0, r1, c1 = (int(x) for x in rng)
+        if r0 >= len(values) or r1 < r0 or c1 < c0:
+            continue
+        r1 = min(r1, len(values) - 1)
+        c1 = min(c1, width - 1)
+        merged.append((r0, c0, r1, c1))
+        top = values[r0][c0] if c0 < width else None
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if is_blank(filled[r][c]):
+                    filled[r][c] = top
+    return Grid(sheet.name, bool(sheet.hidden), values, filled, merged)
+
+
+# --- row classes ---------------------------------------------------------------------
+
+_COLNUM = re.compile(r"^\(\s*[0-9a-z]{1,3}\s*\)$|^\d{1,2}$|^[a-z]$", re.IGNORECASE)
+_ROMAN_OR_LETTER = re.compile(r"^(?:[IVXLC]{1,6}|[A-ZĐ])\s*[\.\):]?$")
+_SIGNATURE_KEYS = (
+    "nguoi lap bieu", "nguoi lap", "t m", "tm dang uy", "tm ban thuong vu", "tm chi bo", "tm chi uy",
+    "bi thu", "pho bi thu", "thu truong don vi", "thu truong", "xac nhan cua", "truong doan",
+    "ky ten", "ky ghi ro ho ten", "noi nhan", "nguoi tong hop", "ke toan", "lanh dao don vi",
+    "dai dien", "chu tich", "trinh ky", "kt bi thu", "tl ban thuong vu",
+)
+_PLACE_DATE = re.compile(r"(?:^|,\s*|\s)ngay\s+\S{1,4}\s+thang\s+\S{1,4}\s+nam\s+\S{2,6}")
+_TOTAL_KEYS = ("tong cong", "cong", "tong", "tong so", "toan khoi", "cong toan khoi", "tong cong toan khoi")
+
+
+def is_blank_row(grid: Grid, r: int) -> bool:
+    return all(is_blank(v) for v in grid.values[r])
+
+
+def is_colnum_row(grid: Grid, r: int) -> bool:
+    """A column-number row "(1) (2) (3)…" or "1 2 3 …" (at least 3 cells, all numbering)."""
+    cells = grid.row_texts(r)
+    if len(cells) < 3:
+        return False
+    if not all(_COLNUM.match(t) for _, t in cells):
+        return False
+    bracketed = sum(t.startswith("(") for _, t in cells)
+    if bracketed >= len(cells) - 1:
+        return True
+    numbers = [int(t) for _, t in cells if t.isdigit()]
+    return len(numbers) >= 3 and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+
+
+def is_signature_text(text: str) -> bool:
+    key = fold(text)
+    if any(key == k or key.startswith(k + " ") for k in _SIGNATURE_KEYS):
+        return True
+    return bool(_PLACE_DATE.search(key)) and len(key) < 80
+
+
+def is_signature_row(grid: Grid, r: int) -> bool:
+    """Signature block lines: "Người lập biểu", "T/M ĐẢNG ỦY", "BÍ THƯ", "Hà Tĩnh, ngày …"."""
+    cells = grid.row_texts(r)
+    if not cells or len(cells) > 4:
+        return False
+    if any(isinstance(grid.values[r][c], (int, float)) and not isinstance(grid.values[r][c], bool) for c, _ in cells):
+        return False
+    return any(is_signature_text(t) for _, t in cells)
+
+
+def is_total_text(text: str) -> bool:
+    key = label_key(text)
+    return key in _TOTAL_KEYS or key.startswith(("tong cong ", "cong toan "))
+
+
+def is_group_marker(text: str) -> bool:
+    """STT cells of group rows: "I.", "II", "A.", "B)"."""
+    return bool(_ROMAN_OR_LETTER.match(text.strip()))
+
+
+def is_place_date_text(text: str) -> bool:
+    return bool(_PLACE_DATE.search(fold(text)))

@@ -1,0 +1,387 @@
+"""What a file or sheet is, by its content only (never by its name or folder).
+
+Kinds: ``units`` (the registry CSV), ``form01_unit`` (Biểu số 01-VHCS, one unit's
+vertical table), ``form01_consolidated`` (one row per unit, one column per indicator),
+``form02`` (one inspection round), ``rankings`` (annual ranking), ``sample_marker``.
+A sheet may hold several tables; each is found from its header row(s), matched against
+the label maps in ``maps/*.csv`` (PUDL-style column maps: one row per label variant).
+A sheet with no table gets a Vietnamese reason why it was skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from vhcs_analysis.config import MAPS_DIR, SAMPLE_MARKER_LINE
+from vhcs_analysis.io.locate import (
+    Grid,
+    fold,
+    is_blank,
+    is_blank_row,
+    is_colnum_row,
+    is_signature_row,
+    is_total_text,
+    label_key,
+)
+
+KIND_NAMES = {
+    "units": "danh mục đơn vị",
+    "form01_unit": "Biểu 01-VHCS (từng đơn vị)",
+    "form01_consolidated": "Biểu 01-VHCS (bảng tổng hợp)",
+    "form02": "Biểu 02-VHCS (kết quả kiểm tra, giám sát)",
+    "rankings": "xếp loại tổ chức cơ sở đảng",
+    "sample_marker": "dấu hiệu dữ liệu mẫu",
+}
+REGISTRY_COLUMNS = ("unit_id", "unit_name", "aliases", "block", "is_pilot", "unit_type", "staff_count")
+
+
+# --- label maps ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Form01Labels:
+    """Form 01 indicator labels: key -> field, and the fields only the 2018 form has."""
+
+    by_key: dict[str, str]
+    versions: dict[str, frozenset[str]]  # version -> fields on that version of the form
+
+    @property
+    def only_2018(self) -> frozenset[str]:
+        return self.versions.get("2018", frozenset()) - self.versions.get("2017", frozenset())
+
+    def version_for(self, fields) -> str:
+        """The form version a set of matched fields belongs to: '2018' when a field only
+        the 2018 form has is present (satisfaction_rate, staff_rated_good), else '2017'."""
+        return "2018" if set(fields) & self.only_2018 else "2017"
+
+
+def _read_map(name: str) -> list[dict[str, str]]:
+    with (MAPS_DIR / name).open(encoding="utf-8", newline="") as fh:
+        return [dict(row) for row in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
+def form01_labels() -> Form01Labels:
+    by_key: dict[str, str] = {}
+    versions: dict[str, set[str]] = {}
+    for row in _read_map("form01_labels.csv"):
+        key = label_key(row["label"])
+        if by_key.get(key, row["field"]) != row["field"]:
+            raise ValueError(f"form01_labels.csv: '{row['label']}' maps to two fields")
+        by_key[key] = row["field"]
+        versions.setdefault(row["version"], set()).add(row["field"])
+    return Form01Labels(by_key, {v: frozenset(f) for v, f in versions.items()})
+
+
+@lru_cache(maxsize=1)
+def header_labels() -> dict[str, dict[tuple[str, str], str]]:
+    """table -> {(parent_key, label_key): field}; parent_key '' matches any parent."""
+    out: dict[str, dict[tuple[str, str], str]] = {}
+    for row in _read_map("table_headers.csv"):
+        out.setdefault(row["table"], {})[("", label_key(row["label"]))] = row["field"]
+    for row in _read_map("form02_labels.csv"):
+        out.setdefault("form02", {})[(label_key(row["parent"]), label_key(row["label"]))] = row["field"]
+    cons = out.setdefault("form01_consolidated", {})
+    for key, fld in form01_labels().by_key.items():
+        cons[("", key)] = fld
+    for (p, k), fld in out.get("consolidated", {}).items():
+        cons[(p, k)] = fld
+    return out
+
+
+def match_header(table: str, texts: list[str]) -> str | None:
+    """The field a column header belongs to, given its header texts top to bottom
+    (merged cells filled). Tries the lowest text with its parent, then alone, then the
+    texts joined."""
+    labels = header_labels()[table]
+    keys = [label_key(t) for t in texts if label_key(t)]
+    if not keys:
+        return None
+    dedup = [k for i, k in enumerate(keys) if i == 0 or k != keys[i - 1]]
+    last = dedup[-1]
+    for parent in reversed(dedup[:-1]):
+        if (parent, last) in labels:
+            return labels[(parent, last)]
+    if ("", last) in labels:
+        return labels[("", last)]
+    joined = " ".join(dedup)
+    if ("", joined) in labels:
+        return labels[("", joined)]
+    if len(dedup) > 1 and ("", dedup[0]) in labels and labels[("", dedup[0])] != "_criteria":
+        return labels[("", dedup[0])]
+    return None
+
+
+# --- tables ------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One table found on a sheet (rows 0-based, inclusive ranges)."""
+
+    kind: str
+    header_top: int
+    header_bottom: int
+    columns: dict[str, int]  # field -> column
+    unknown_columns: dict[int, str] = field(default_factory=dict)  # column -> header text
+    title_top: int = 0  # first row of this table's title area
+    data_end: int = 0  # last row of the data region (before signatures / next title)
+    footer_end: int = 0  # last row of the signature block
+    form_version: str | None = None
+
+
+@dataclass
+class SheetResult:
+    tables: list[Table]
+    reason: str | None = None  # why nothing was found (Vietnamese)
+
+
+_FORM_CODE = re.compile(r"bieu\s*(?:so|mau)?\s*0?([12])\s*vhcs")
+
+
+def form_code(text: str) -> str | None:
+    """'01' / '02' when the text names a form code like "Biểu số 01-VHCS"."""
+    m = _FORM_CODE.search(fold(text))
+    return f"0{m.group(1)}" if m else None
+
+
+def _row_headers(grid: Grid, r: int, table: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for c in range(grid.n_cols):
+        t = grid.text(r, c, filled=True)
+        if not t:
+            continue
+        fld = match_header(table, [t])
+        if fld and fld not in found:
+            found[fld] = c
+    return found
+
+
+_FORM02_SPECIFIC = {"total_score", "_criteria", "inspection_date", "kind", "violations_found"} | {
+    f"c{i:02d}" for i in range(1, 11)
+}
+
+
+def _score_row(grid: Grid, r: int) -> tuple[str, int] | None:
+    """The table kind whose header this row looks like, with the number of fields."""
+    best: tuple[str, int] | None = None
+    unit = _row_headers(grid, r, "unit_form")
+    if "label" in unit and "value" in unit:
+        best = ("form01_unit", len(unit))
+    cons = _row_headers(grid, r, "form01_consolidated")
+    ind = [f for f in cons if f in form01_labels().versions.get("2018", set()) | form01_labels().versions.get("2017", set())]
+    if "unit_name" in cons and len(ind) >= 2 and (best is None or len(cons) > best[1]):
+        best = ("form01_consolidated", len(cons))
+    f02 = _row_headers(grid, r, "form02")
+    if "unit_name" in f02 and len(set(f02) & _FORM02_SPECIFIC) >= 2 and (best is None or len(f02) > best[1]):
+        best = ("form02", len(f02))
+    rk = _row_headers(grid, r, "rankings")
+    if "unit_name" in rk and "category" in rk and not (set(f02) & _FORM02_SPECIFIC) and len(ind) < 2:
+        if best is None or len(rk) > best[1]:
+            best = ("rankings", len(rk))
+    return best
+
+
+_TABLE_KIND_TO_MAP = {
+    "form01_unit": "unit_form",
+    "form01_consolidated": "form01_consolidated",
+    "form02": "form02",
+    "rankings": "rankings",
+}
+
+
+def _extend_header(grid: Grid, top: int) -> int:
+    """Last header row of a header starting at ``top``: following rows belong to it when
+    they hold cells only under merged group cells or empty top cells (the second row of a
+    two-row header) and are not data, numbering or blank rows."""
+    bottom = top
+    for r in range(top + 1, min(top + 4, grid.n_rows)):
+        if is_blank_row(grid, r) or is_colnum_row(grid, r):
+            break
+        cells = grid.row_texts(r)
+        ok = True
+        for c, _ in cells:
+            above = grid.values[bottom][c]
+            if not (is_blank(above) or grid.merged_horizontally(bottom, c) or grid.merged_horizontally(top, c)):
+                ok = False
+                break
+        if not ok:
+            break
+        numeric = [v for v in grid.values[r] if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if numeric and not all(float(v).is_integer() and 1 <= v <= 20 for v in numeric):
+            break
+        bottom = r
+    return bottom
+
+
+def _column_texts(grid: Grid, top: int, bottom: int, c: int) -> list[str]:
+    texts = [grid.text(r, c, filled=True) for r in range(top, bottom + 1)]
+    texts = [t for t in texts if t]
+    if not texts:
+        return []
+    if not grid.text(top, c, filled=True) and bottom > top:
+        # a sub-header without a merged parent: take the nearest group label to the left
+        for left in range(c - 1, -1, -1):
+            t = grid.text(top, left, filled=True)
+            if t:
+                texts.insert(0, t)
+                break
+    return texts
+
+
+def _build_table(grid: Grid, kind: str, top: int) -> Table:
+    bottom = _extend_header(grid, top)
+    table_map = _TABLE_KIND_TO_MAP[kind]
+    columns: dict[str, int] = {}
+    unknown: dict[int, str] = {}
+    for c in range(grid.n_cols):
+        texts = _column_texts(grid, top, bottom, c)
+        if not texts:
+            continue
+        fld = match_header(table_map, texts)
+        if fld is None and kind == "form02" and label_key(texts[-1]).isdigit() and bottom > top:
+            fld = None
+        if fld is None or fld.startswith("_"):
+            if fld is None:
+                unknown[c] = " / ".join(dict.fromkeys(texts))
+            continue
+        if fld in columns:
+            unknown[c] = " / ".join(dict.fromkeys(texts))  # a second column with the same meaning
+            continue
+        columns[fld] = c
+    return Table(kind, top, bottom, columns, unknown)
+
+
+def find_tables(grid: Grid) -> SheetResult:
+    """Every table on the sheet, in row order, with title/data/footer regions set."""
+    anchors: list[tuple[int, str]] = []
+    r = 0
+    while r < grid.n_rows:
+        scored = None if is_blank_row(grid, r) else _score_row(grid, r)
+        if scored is None:
+            r += 1
+            continue
+        kind = scored[0]
+        table = _build_table(grid, kind, r)
+        anchors.append((r, kind))
+        r = table.header_bottom + 1
+        # skip further rows that score as the same header (merged fill repeats it)
+        while r < grid.n_rows and not is_blank_row(grid, r) and (_score_row(grid, r) or ("", 0))[0] == kind and _is_header_echo(grid, r, table):
+            r += 1
+    if not anchors:
+        return SheetResult([], _no_table_reason(grid))
+    tables = [_build_table(grid, kind, top) for top, kind in anchors]
+    for i, t in enumerate(tables):
+        next_top = tables[i + 1].header_top if i + 1 < len(tables) else grid.n_rows
+        t.title_top = 0 if i == 0 else tables[i - 1].footer_end + 1
+        _set_regions(grid, t, next_top)
+        if i + 1 < len(tables):
+            tables[i + 1].title_top = t.footer_end + 1
+    return SheetResult(tables)
+
+
+def _is_header_echo(grid: Grid, r: int, table: Table) -> bool:
+    """A row right below a header that repeats it only because merged cells were filled."""
+    return any(r0 <= table.header_top and r <= r1 for r0, _, r1, _ in grid.merged)
+
+
+_TITLE_WORDS = (
+    "bieu so", "bieu mau", "bao cao", "bang tong hop", "tong hop", "ky bao cao", "ngay bao cao",
+    "dot ", "cong hoa", "doc lap", "dang cong san", "dang bo khoi", "ket qua", "xep loai",
+    "nam 20", "thang", "quy ", "don vi:", "kem theo", "danh sach",
+)
+
+
+def _looks_like_title(grid: Grid, r: int, key_col: int | None) -> bool:
+    cells = grid.row_texts(r)
+    if not cells:
+        return True
+    if any(isinstance(grid.values[r][c], (int, float)) and not isinstance(grid.values[r][c], bool) for c, _ in cells):
+        return False
+    if len(cells) > 3:
+        return False
+    joined = " ".join(fold(t) for _, t in cells)
+    if any(w in joined for w in _TITLE_WORDS) or form_code(joined):
+        return True
+    return key_col is not None and all(c != key_col for c, _ in cells) and len(cells) == 1
+
+
+def _set_regions(grid: Grid, t: Table, next_header_top: int) -> None:
+    """Data region: after the header until a signature row or the next table's title
+    rows; footer: the signature block after it."""
+    key_col = t.columns.get("unit_name", t.columns.get("label"))
+    limit = next_header_top - 1
+    if next_header_top < grid.n_rows:
+        # walk up from the next header over its title rows (and blank rows)
+        while limit > t.header_bottom and _looks_like_title(grid, limit, key_col):
+            limit -= 1
+    data_end = limit
+    for r in range(t.header_bottom + 1, limit + 1):
+        if is_signature_row(grid, r):
+            data_end = r - 1
+            break
+    t.data_end = data_end
+    t.footer_end = max(limit, data_end)
+
+
+def _no_table_reason(grid: Grid) -> str:
+    if all(is_blank_row(grid, r) for r in range(grid.n_rows)):
+        return "trang trống"
+    texts = " ".join(fold(t) for r in range(min(grid.n_rows, 40)) for _, t in grid.row_texts(r))
+    code = form_code(texts)
+    if code == "01":
+        return ("có mã Biểu số 01-VHCS nhưng không tìm thấy dòng tiêu đề bảng "
+                "(STT | Chỉ tiêu | Đơn vị tính | Số liệu, hoặc Tên đơn vị và các chỉ tiêu)")
+    if code == "02":
+        return ("có mã Biểu số 02-VHCS nhưng không tìm thấy dòng tiêu đề bảng "
+                "(Tên đơn vị, Tiêu chí chấm điểm, Tổng điểm, Xếp loại)")
+    return ("không nhận ra nội dung: không có mã biểu (01-VHCS, 02-VHCS) và không có dòng tiêu đề "
+            "bảng của biểu mẫu, bảng tổng hợp hay bảng xếp loại")
+
+
+def is_registry_header(row: list) -> bool:
+    """The first row of a units registry: unit_id and unit_name among the columns."""
+    names = {str(v).strip().lstrip("\ufeff").lower() for v in row if isinstance(v, str)}
+    return {"unit_id", "unit_name"} <= names
+
+
+def is_sample_marker(path: Path) -> bool:
+    """A small text file whose first line is the sample marker line."""
+    try:
+        if path.stat().st_size > 64 * 1024:
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    return text.splitlines()[0].strip() == SAMPLE_MARKER_LINE if text.strip() else False
+
+
+def total_row(grid: Grid, r: int, table: Table) -> bool:
+    """A "Tổng cộng"/"Cộng" row: the total label in the STT or name column (or first text)."""
+    cols = [table.columns.get("stt"), table.columns.get("unit_name"), table.columns.get("label")]
+    for c in [c for c in cols if c is not None] + [c for c, _ in grid.row_texts(r)[:2]]:
+        t = grid.text(r, c)
+        if t and is_total_text(t):
+            return True
+    return False
+
+
+def title_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
+    """Text cells of the table's title area (above the header): (row, column, text)."""
+    out = []
+    for r in range(table.title_top, table.header_top):
+        out.extend((r, c, t) for c, t in grid.row_texts(r))
+    return out
+
+
+def footer_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
+    out = []
+    for r in range(table.data_end + 1, table.footer_end + 1):
+        out.extend((r, c, t) for c, t in grid.row_texts(r))
+    return out

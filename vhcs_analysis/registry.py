@@ -1,0 +1,187 @@
+"""The units registry (``units.csv``) and the resolution of unit names written in files.
+
+Resolution order (DOMAIN.md: never silently guessed): exact official name or alias,
+normalised name (``text.name_key``: case, diacritics, punctuation, "Đảng bộ"/"Chi bộ"
+prefixes), normalised alias, then fuzzy (rapidfuzz WRatio on the keys). A fuzzy match at
+or above ``[cleaning] fuzzy_accept`` is accepted and reported (finding ``fuzzy_match``
+with its score); below it the name is unknown and the closest candidates are named;
+two units equally close (or one key shared by two units) is ambiguous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from vhcs_analysis import tables
+from vhcs_analysis.config import setting
+from vhcs_analysis.errors import Location, VhcsError
+from vhcs_analysis.io.locate import col_letter
+from vhcs_analysis.text import name_key, repair_text, to_nfc
+
+REQUIRED = ("unit_id", "unit_name", "block", "is_pilot")
+OPTIONAL = ("aliases", "unit_type", "staff_count")
+_TRUE = {"1", "true", "có", "co", "x", "yes", "c"}
+_FALSE = {"0", "false", "không", "khong", "no", "k", ""}
+
+
+class RegistryError(VhcsError):
+    """The units registry itself is missing or invalid (the run cannot go on)."""
+
+
+@dataclass(frozen=True)
+class Resolution:
+    unit_id: str | None
+    method: str  # exact / normalised / alias / fuzzy / unknown / ambiguous / blank
+    score: float | None = None
+    candidates: tuple[tuple[str, str, float], ...] = ()  # (unit_id, unit_name, score)
+
+    @property
+    def ok(self) -> bool:
+        return self.unit_id is not None
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return to_nfc(repair_text(str(v))).strip()
+
+
+def read_units(path: Path, display_name: str = "units.csv") -> pd.DataFrame:
+    """Read and check the registry; raises ``RegistryError`` naming file, row and column."""
+    from vhcs_analysis.io.files import read_sheets
+
+    sheets = read_sheets(path, display_name=display_name)
+    rows = sheets[0].rows if sheets else []
+    while rows and all(_cell_text(v) == "" for v in rows[0]):
+        rows = rows[1:]
+    if not rows:
+        raise RegistryError("danh mục đơn vị trống", Location(display_name))
+    header = [_cell_text(v).lstrip("\ufeff").lower() for v in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise RegistryError(
+            f"danh mục đơn vị thiếu cột {', '.join(missing)} (cần: {', '.join(REQUIRED + OPTIONAL)})",
+            Location(display_name, row=1),
+        )
+    index = {name: header.index(name) for name in REQUIRED + OPTIONAL if name in header}
+    records = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(rows[1:], start=2):
+        cells = {name: _cell_text(raw[j]) if j < len(raw) else "" for name, j in index.items()}
+        if not any(cells.values()):
+            continue
+
+        def fail(col: str, msg: str) -> RegistryError:
+            return RegistryError(msg, Location(display_name, row=i, column=col_letter(index[col])))
+
+        for col in ("unit_id", "unit_name", "block"):
+            if not cells[col]:
+                raise fail(col, f"thiếu {col}")
+        if cells["unit_id"] in seen:
+            raise fail("unit_id", f"mã đơn vị '{cells['unit_id']}' trùng với dòng {seen[cells['unit_id']]}")
+        seen[cells["unit_id"]] = i
+        pilot = cells["is_pilot"].lower()
+        if pilot not in _TRUE and pilot not in _FALSE:
+            raise fail("is_pilot", f"is_pilot phải là 1 hoặc 0, không phải '{cells['is_pilot']}'")
+        staff = cells.get("staff_count", "")
+        staff_value = None
+        if staff:
+            try:
+                staff_value = int(float(staff.replace(" ", "")))
+            except ValueError:
+                raise fail("staff_count", f"staff_count phải là số nguyên, không phải '{staff}'") from None
+            if staff_value < 0:
+                raise fail("staff_count", f"staff_count âm ({staff})")
+        records.append({
+            "unit_id": cells["unit_id"],
+            "unit_name": cells["unit_name"],
+            "block": cells["block"],
+            "is_pilot": pilot in _TRUE,
+            "unit_type": cells.get("unit_type") or None,
+            "staff_count": staff_value,
+            "aliases": ";".join(a.strip() for a in cells.get("aliases", "").split(";") if a.strip()) or None,
+        })
+    if not records:
+        raise RegistryError("danh mục đơn vị không có đơn vị nào", Location(display_name))
+    return tables.conform(pd.DataFrame.from_records(records), "units")
+
+
+class Registry:
+    """Name -> unit_id resolution over a units table."""
+
+    def __init__(self, units: pd.DataFrame, fuzzy_accept: float | None = None, n_candidates: int | None = None):
+        self.units = units
+        self.fuzzy_accept = float(setting("cleaning", "fuzzy_accept") if fuzzy_accept is None else fuzzy_accept)
+        self.n_candidates = int(setting("cleaning", "fuzzy_candidates") if n_candidates is None else n_candidates)
+        self.names: dict[str, str] = {}
+        self._exact: dict[str, set[str]] = {}
+        self._norm: dict[str, set[str]] = {}
+        self._alias: dict[str, set[str]] = {}
+        for row in units.itertuples(index=False):
+            uid, name = str(row.unit_id), str(row.unit_name)
+            self.names[uid] = name
+            aliases = [a.strip() for a in str(row.aliases or "").split(";") if a.strip()] if not pd.isna(row.aliases) else []
+            for text in [name, *aliases]:
+                self._exact.setdefault(to_nfc(text).strip(), set()).add(uid)
+            self._norm.setdefault(name_key(name), set()).add(uid)
+            for a in aliases:
+                self._alias.setdefault(name_key(a), set()).add(uid)
+        self._choices: list[tuple[str, str]] = [(k, uid) for k, ids in {**self._alias, **self._norm}.items() for uid in ids if k]
+        self._choice_keys = [k for k, _ in self._choices]
+
+    @classmethod
+    def from_frame(cls, units: pd.DataFrame, **kw) -> Registry:
+        return cls(units, **kw)
+
+    def name_of(self, unit_id: str) -> str:
+        return self.names.get(unit_id, unit_id)
+
+    def resolve(self, name) -> Resolution:
+        text = _cell_text(name) if name is not None else ""
+        if not text:
+            return Resolution(None, "blank")
+        for method, table, key in (
+            ("exact", self._exact, text),
+            ("normalised", self._norm, name_key(text)),
+            ("alias", self._alias, name_key(text)),
+        ):
+            ids = table.get(key)
+            if ids:
+                if len(ids) == 1:
+                    return Resolution(next(iter(ids)), method, 100.0)
+                cands = tuple((u, self.names[u], 100.0) for u in sorted(ids))
+                return Resolution(None, "ambiguous", 100.0, cands)
+        return self._fuzzy(name_key(text))
+
+    def _fuzzy(self, key: str) -> Resolution:
+        if not key or not self._choices:
+            return Resolution(None, "unknown")
+        hits = process.extract(key, self._choice_keys, scorer=fuzz.WRatio, limit=None, score_cutoff=40)
+        best: dict[str, float] = {}
+        for _, score, idx in hits:
+            uid = self._choices[idx][1]
+            best[uid] = max(best.get(uid, 0.0), float(score))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        cands = tuple((u, self.names[u], round(s, 1)) for u, s in ranked[: self.n_candidates])
+        if not ranked:
+            return Resolution(None, "unknown")
+        top_id, top = ranked[0]
+        if top >= self.fuzzy_accept:
+            if len(ranked) > 1 and abs(ranked[1][1] - top) < 1e-9:
+                return Resolution(None, "ambiguous", round(top, 1), cands)
+            return Resolution(top_id, "fuzzy", round(top, 1), cands)
+        return Resolution(None, "unknown", round(top, 1), cands)
+
+
+def describe_candidates(res: Resolution) -> str:
+    """'Sở Nội vụ (U012, 87,5 điểm); …' for messages."""
+    parts = []
+    for uid, name, score in res.candidates:
+        parts.append(f"{name} ({uid}, {str(score).replace('.', ',')} điểm)")
+    return "; ".join(parts) if parts else "không có tên nào gần giống"
