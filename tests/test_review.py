@@ -91,3 +91,93 @@ def test_data_quality_text__numbers_come_from_the_manifest():
     text = review.data_quality_text(_data(manifest, rejects=_rejects(["negative_count"] * 50)))
     body = getattr(text, "data", text)
     assert "1.200 dòng" in body and "loại 50 dòng" in body
+
+
+# ------------------------------------------------------------ a tiny processed folder
+
+PERIODS = ["2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2"]
+
+
+def _tiny_tables(n_blocks: int = 2, per_block: int = 4) -> dict[str, pd.DataFrame]:
+    """Units in blocks (the first of each block a pilot), one report per unit and period,
+    one inspection per unit and year, a ranking for 2018; pilots improve faster."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    units, reports, inspections, rankings = [], [], [], []
+    for b in range(n_blocks):
+        for k in range(per_block):
+            uid = f"U{b}{k}"
+            pilot = k == 0
+            units.append({"unit_id": uid, "unit_name": f"Đơn vị {b}{k}", "block": f"Khối {b}", "is_pilot": pilot,
+                          "staff_count": 50})
+            for t, period in enumerate(PERIODS):
+                year, half = int(period[:4]), period[-1]
+                studied = min(50, 20 + t * (8 if pilot else 5) + int(rng.integers(0, 3)))
+                reports.append({
+                    "unit_id": uid, "period": period, "form_version": "2017", "layout": "unit_form",
+                    "report_date": pd.Timestamp(year + (half == "2"), 1 if half == "2" else 7, 5 + 20 * (k == 3)),
+                    "staff_total": 50, "staff_studied": studied, "action_programme": t > 0 or pilot,
+                    "office_layout_done": t > 1, "dossiers_received": 100, "dossiers_on_time": 80 + t * 2 + k,
+                    "dossiers_late": 20 - t * 2 - k, "complaints_conduct": 3 - (t > 2), "discipline_violations": 1,
+                    "source_file": "a.xlsx"})
+            for year, month in ((2017, 9), (2018, 9)):
+                scores = {f"c{i:02d}": float(min(10, 6 + i % 3 + pilot + (year == 2018))) for i in range(1, 11)}
+                total = sum(scores.values())
+                inspections.append({"unit_id": uid, "round_id": f"{year}-1",
+                                    "inspection_date": pd.Timestamp(year, month, 10), "kind": "Kiểm tra", **scores,
+                                    "total_score": total, "criteria_sum": total,
+                                    "rating": "Tốt" if total >= 85 else "Khá" if total >= 70 else "Trung bình",
+                                    "violations_found": 0, "source_file": "b.xlsx"})
+            rankings.append({"unit_id": uid, "year": 2018, "category": "Hoàn thành xuất sắc nhiệm vụ",
+                             "scheme": "qd132", "level": 1, "source_file": "c.xlsx"})
+    return {"units": pd.DataFrame(units), "unit_reports": pd.DataFrame(reports),
+            "inspections": pd.DataFrame(inspections), "rankings": pd.DataFrame(rankings)}
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return _data({"is_sample": False, "files": []}, **_tiny_tables())
+
+
+def test_completeness__late_reports_counted_per_period(tiny):
+    out = review.completeness(tiny)
+    assert out["period"].tolist() == PERIODS
+    # the last unit of each block reports 20 days after the deadline in every period
+    assert out["n_late"].tolist() == [2] * 5
+    assert (out["n_on_time"] + out["n_late"] + out["n_undated"] + out["n_missing"] == out["n_expected"]).all()
+
+
+def test_on_time_rate__pooled_over_dossiers_not_averaged_over_units(tiny):
+    out = review.on_time_rate(tiny)
+    row = out[(out["period"] == "2016-H2") & (out["group"] == "all")].iloc[0]
+    assert row["dossiers_on_time"] == 652 and row["dossiers_late"] == 148
+    assert row["on_time_rate"] == pytest.approx(100 * 652 / 800)
+
+
+def test_rollout__all_group_pools_pilots_and_rest(tiny):
+    out = review.rollout(tiny)
+    at = out[(out["period"] == "2016-H2") & (out["measure"] == "action_programme_share")].set_index("group")
+    assert at.loc["pilot", "value"] == 100.0 and at.loc["rest", "value"] == 0.0
+    assert at.loc["all", "value"] == 25.0 and at.loc["all", "n_units"] == 8
+
+
+def test_did__one_row_per_family_indicator_with_adjusted_p(tiny):
+    out = review.did(tiny)
+    assert out["indicator"].tolist() == list(review.plot_setting("did_family"))
+    tested = out["p_value"].notna()
+    assert (out.loc[tested, "p_holm"] >= out.loc[tested, "p_value"]).all()
+    assert {"indicator_vi", "goal", "task_group", "n_pilot", "n_rest", "method"} <= set(out.columns)
+
+
+def test_inspection_criteria__ten_criteria_for_each_group(tiny):
+    out = review.inspection_criteria(tiny)
+    assert len(out) == 20
+    c01 = out[out["criterion"] == "c01"].set_index("group")["mean_score"]
+    assert c01["pilot"] > c01["rest"]
+
+
+def test_ranking_proposal__excellent_share_capped(tiny):
+    out = review.ranking_proposal(tiny)
+    assert (out["level_proposed"] == 1).sum() <= 0.2 * len(out)
+    assert review.ranking_transition(out)["n_units"].sum() == len(out)

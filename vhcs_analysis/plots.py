@@ -50,8 +50,9 @@ RATING_COLORS = {
     "Trung bình": OKABE_ITO["orange"],
     "Yếu": OKABE_ITO["vermillion"],
 }
-STATUS_COLORS = {"on_time": OKABE_ITO["green"], "late": OKABE_ITO["orange"], "missing": OKABE_ITO["grey"]}
-STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Không báo cáo"}
+STATUS_COLORS = {"on_time": OKABE_ITO["green"], "late": OKABE_ITO["orange"], "undated": OKABE_ITO["yellow"],
+                 "missing": OKABE_ITO["grey"]}
+STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "undated": "Không rõ ngày", "missing": "Không báo cáo"}
 NO_DATA = "Không có số liệu"
 SAMPLE_GID = "sample-mark"
 
@@ -436,9 +437,9 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ"
 
 
 def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
-    """Form 01 reports per period stacked: on time, late, missing.
+    """Form 01 reports per period stacked: on time, late, (undated,) missing.
 
-    ``df``: ``period, n_on_time, n_late, n_missing``.
+    ``df``: ``period, n_on_time, n_late, n_missing`` (optional ``n_undated``).
     """
     with theme():
         fig, axes = _new_figure()
@@ -446,22 +447,23 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         if _is_empty(df, "n_on_time", "n_late", "n_missing"):
             ax.set_title(title)
             return _no_data(fig, ax)
-        rows = df.sort_values("period").reset_index(drop=True)
+        rows = df.reset_index(drop=True)  # periods in the caller's (chronological) order
         x = np.arange(len(rows))
         bottom = np.zeros(len(rows))
-        for status in ("on_time", "late", "missing"):
+        statuses = [s for s in STATUS_COLORS if f"n_{s}" in rows.columns]
+        for status in statuses:
             vals = rows[f"n_{status}"].astype(float).fillna(0).to_numpy()
             bars = ax.bar(x, vals, bottom=bottom, color=STATUS_COLORS[status], label=STATUS_LABELS[status],
                           width=0.65)
             ax.bar_label(bars, labels=[fmt.number(v) if v > 0 else "" for v in vals], label_type="center",
-                         fontsize=6.5, color="white" if status != "missing" else "black")
+                         fontsize=6.5, color="white" if status in ("on_time", "late") else "black")
             bottom += vals
         ax.set_xticks(x, [period_label(p) for p in rows["period"]])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(number_formatter(0))
         ax.set_ylabel("Số báo cáo (đơn vị × kỳ)")
         ax.set_title(title, loc="left")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(statuses))
         return fig
 
 

@@ -69,7 +69,8 @@ ROLLOUT_MEASURES_VI = {
     "action_programme_share": "Đơn vị có chương trình hành động",
     "office_layout_share": "Đơn vị hoàn thành bài trí công sở",
 }
-STATUS_VI = {"on_time": "đúng hạn", "late": "muộn", "missing": "không báo cáo"}
+STATUS_VI = {"on_time": "đúng hạn", "late": "muộn", "missing": "không báo cáo", "undated": "không rõ ngày",
+             "used": "đã dùng", "skipped": "bỏ qua"}
 KIND_VI = {
     "units_registry": "Danh mục đơn vị",
     "form01_unit": "Biểu 01 (từng đơn vị)",
@@ -416,4 +417,566 @@ def data_quality_text(data: ReviewData) -> Any:
         f"{fmt.number(n['files_used'])} tệp được dùng, {fmt.number(n['files_skipped'])} tệp bỏ qua. "
         f"Đã đọc **{fmt.number(n['rows_read'])} dòng** số liệu: giữ {fmt.number(n['rows_kept'])} dòng, "
         f"loại {fmt.number(n['rows_rejected'])} dòng ({share}).{top}"
+    )
+
+
+def _completeness_units(data: ReviewData) -> pd.DataFrame:
+    from vhcs_analysis import indicators
+
+    if "completeness" not in data._cache:
+        table = indicators.completeness(data.units, data.unit_reports, periods=data.periods)
+        table["status"] = table["status"].map(COMPLETENESS_STATUS).fillna("undated")
+        data._cache["completeness"] = table
+    return data._cache["completeness"]
+
+
+COMPLETENESS_STATUS = {"đúng hạn": "on_time", "muộn": "late", "không báo cáo": "missing",
+                       "không rõ ngày": "undated"}
+
+
+def completeness(data: ReviewData) -> pd.DataFrame:
+    """Form 01 reports per period: expected (units × period), on time, late, undated, missing."""
+    table = _completeness_units(data)
+    rows = []
+    for period in data.periods:
+        status = table.loc[table["period"] == period, "status"]
+        rows.append({"period": period, "n_expected": len(status),
+                     **{f"n_{s}": int((status == s).sum()) for s in ("on_time", "late", "undated", "missing")}})
+    out = pd.DataFrame(rows, columns=["period", "n_expected", "n_on_time", "n_late", "n_undated", "n_missing"])
+    return out.astype({c: "int64" for c in out.columns if c != "period"})
+
+
+def completeness_units(data: ReviewData) -> pd.DataFrame:
+    """Units that reported late, without a date, or not at all, per period."""
+    table = _completeness_units(data)
+    bad = table[table["status"] != "on_time"].merge(data.units[["unit_id", "unit_name"]], on="unit_id", how="left")
+    order = {p: i for i, p in enumerate(data.periods)}
+    bad = bad.assign(_order=bad["period"].map(order)).sort_values(["_order", "unit_id"], kind="mergesort")
+    cols = ["unit_id", "unit_name", "block", "is_pilot", "period", "status"]
+    return bad[cols].reset_index(drop=True)
+
+
+def completeness_text(data: ReviewData) -> Any:
+    """Generated prose on reporting completeness."""
+    table = completeness(data)
+    total = int(table["n_expected"].sum())
+    if total == 0:
+        return markdown("Danh mục không có đơn vị nào nên không tính được mức đầy đủ của báo cáo.")
+    parts = {s: int(table[f"n_{s}"].sum()) for s in ("on_time", "late", "undated", "missing")}
+    worst = table.sort_values(["n_missing", "period"], ascending=[False, True]).iloc[0]
+    text = (f"Với {fmt.number(len(data.units))} đơn vị và {fmt.number(len(data.periods))} kỳ, phải có "
+            f"**{fmt.number(total)} báo cáo** Biểu 01: {fmt.number(parts['on_time'])} nộp đúng hạn "
+            f"({fmt.percent(100 * parts['on_time'] / total)}), {fmt.number(parts['late'])} nộp muộn, "
+            f"{fmt.number(parts['missing'])} không có báo cáo hợp lệ")
+    if parts["undated"]:
+        text += f", {fmt.number(parts['undated'])} không ghi ngày báo cáo"
+    text += "."
+    if int(worst["n_missing"]) > 0:
+        text += (f" Kỳ thiếu nhiều nhất là {worst['period']} ({fmt.number(worst['n_missing'])} đơn vị không có "
+                 "báo cáo hợp lệ).")
+    return markdown(text)
+
+
+# ---------------------------------------------------------------- indicators and meta
+
+
+def panel(data: ReviewData) -> pd.DataFrame:
+    """``indicators.build_panel`` on the loaded tables (one row per unit × period), cached."""
+    from vhcs_analysis import indicators
+
+    if "panel" not in data._cache:
+        data._cache["panel"] = indicators.build_panel(data.units, data.unit_reports, data.inspections,
+                                                      periods=data.periods)
+    return data._cache["panel"]
+
+
+PLOT_DEFAULTS = {
+    "did_family": ["oc_index", "inspection_score", "on_time_rate", "study_rate"],
+    "event_study_indicators": ["oc_index"],
+    "per_block_indicator": "oc_index",
+}
+
+
+def plot_setting(key: str):
+    """One ``[plots]`` setting (indicator family and chart choices)."""
+    return get_settings().get("plots", {}).get(key, PLOT_DEFAULTS[key])
+
+
+def indicator_meta() -> pd.DataFrame:
+    """Per indicator: indicator, indicator_vi, measures (MT1…NV4/ALL), goal (1–3), task_group
+    (1–4), higher_is_better, diff_unit_vi."""
+    from vhcs_analysis import indicators
+
+    meta = indicators.INDICATORS
+    measures = meta["measures"].astype(str)
+    return pd.DataFrame({
+        "indicator": meta["name"].astype(str),
+        "indicator_vi": meta["label_vi"].astype(str),
+        "measures": measures,
+        "goal": pd.array([int(m[2:]) if m.startswith("MT") else None for m in measures], dtype="Int64"),
+        "task_group": pd.array([int(m[2:]) if m.startswith("NV") else None for m in measures], dtype="Int64"),
+        "higher_is_better": meta["higher_is_better"].astype(bool),
+        "diff_unit_vi": meta["diff_unit_vi"].astype(str),
+    })
+
+
+def _with_meta(df: pd.DataFrame, cols=("indicator_vi", "goal", "task_group")) -> pd.DataFrame:
+    meta = indicator_meta().set_index("indicator")
+    out = df.copy()
+    for pos, col in enumerate(cols, start=1):
+        out.insert(pos, col, out["indicator"].map(meta[col]))
+    return out
+
+
+def _group_of(is_pilot) -> pd.Series:
+    return pd.Series(np.where(pd.Series(is_pilot).astype("boolean").fillna(False).astype(bool), "pilot", "rest"))
+
+
+def _period_order(data: ReviewData, series: pd.Series) -> pd.Series:
+    order = {p: i for i, p in enumerate(data.periods)}
+    return series.map(lambda p: order.get(p, len(order)))
+
+
+def _percent_indicators() -> list[str]:
+    meta = indicator_meta()
+    from vhcs_analysis import indicators
+
+    units = indicators.INDICATORS.set_index("name")["unit"]
+    return [i for i in meta["indicator"] if units.get(i) in ("%", "0/100")]
+
+
+# ---------------------------------------------------------------- 2. roll-out
+
+
+def rollout(data: ReviewData) -> pd.DataFrame:
+    """Task groups 1 and 3 per period and group (pilot, rest, all): share of staff who
+    studied the resolution, share of units with an action programme and with the office
+    layout done (0–100), each with the number of reporting units."""
+    p = panel(data)
+    sources = {"study_rate": "study_rate", "action_programme_share": "action_programme",
+               "office_layout_share": "office_layout"}
+    rows = []
+    for measure, col in sources.items():
+        for period in data.periods:
+            part = p[p["period"] == period]
+            groups = _group_of(part["is_pilot"]).to_numpy()
+            for group in ("pilot", "rest", "all"):
+                values = part[col].to_numpy(dtype=float, na_value=np.nan)
+                if group != "all":
+                    values = values[groups == group]
+                ok = values[~np.isnan(values)]
+                rows.append({"period": period, "group": group, "measure": measure,
+                             "measure_vi": ROLLOUT_MEASURES_VI[measure],
+                             "value": float(ok.mean()) if len(ok) else np.nan, "n_units": len(ok)})
+    out = pd.DataFrame(rows)
+    out["_m"] = out["measure"].map({m: i for i, m in enumerate(sources)})
+    out["_p"] = _period_order(data, out["period"])
+    out["_g"] = out["group"].map({"pilot": 0, "rest": 1, "all": 2})
+    out = out.sort_values(["_m", "_p", "_g"], kind="mergesort").drop(columns=["_m", "_p", "_g"])
+    return out[["period", "group", "measure", "measure_vi", "value", "n_units"]].reset_index(drop=True)
+
+
+def rollout_at(table: pd.DataFrame, period: str, groups=("pilot", "rest")) -> pd.DataFrame:
+    """Rows of ``rollout`` for one period and the given groups (for the bar chart)."""
+    return table[(table["period"] == period) & table["group"].isin(groups)].reset_index(drop=True)
+
+
+def on_time_rate(data: ReviewData) -> pd.DataFrame:
+    """One-stop on-time rate per period and group, pooled over dossiers:
+    on time / (on time + late) × 100 (units without a one-stop desk left out)."""
+    reports = data.unit_reports.merge(data.units[["unit_id", "is_pilot"]], on="unit_id", how="left")
+    reports["group"] = _group_of(reports["is_pilot"]).to_numpy()
+    on_time = pd.to_numeric(reports["dossiers_on_time"], errors="coerce").astype("float64")
+    late = pd.to_numeric(reports["dossiers_late"], errors="coerce").astype("float64")
+    reports = reports.assign(_on=on_time, _late=late)
+    reports = reports[reports["_on"].notna() & reports["_late"].notna() & ((reports["_on"] + reports["_late"]) > 0)]
+    rows = []
+    for period in data.periods:
+        part = reports[reports["period"] == period]
+        for group in ("pilot", "rest", "all"):
+            g = part if group == "all" else part[part["group"] == group]
+            on, lt = float(g["_on"].sum()), float(g["_late"].sum())
+            rows.append({"period": period, "group": group, "dossiers_on_time": int(on), "dossiers_late": int(lt),
+                         "on_time_rate": 100 * on / (on + lt) if on + lt > 0 else np.nan,
+                         "n_units": int(g["unit_id"].nunique())})
+    return pd.DataFrame(rows, columns=["period", "group", "dossiers_on_time", "dossiers_late", "on_time_rate",
+                                       "n_units"])
+
+
+def trend_of(data: ReviewData, indicator: str) -> pd.DataFrame:
+    """Mean of one indicator per period, pilots vs rest, with seeded bootstrap 95% intervals."""
+    from vhcs_analysis import indicators
+
+    desc = indicators.describe_by_group(panel(data), indicator, by=("period", "is_pilot"), seed=SEED)
+    desc = desc[desc["period"].isin(data.periods) & desc["is_pilot"].notna()]
+    out = pd.DataFrame({
+        "indicator": indicator,
+        "period": desc["period"].astype(str).to_numpy(),
+        "group": _group_of(desc["is_pilot"]).to_numpy(),
+        "mean": desc["mean"].astype(float).to_numpy(),
+        "ci_low": desc["ci_low"].astype(float).to_numpy(),
+        "ci_high": desc["ci_high"].astype(float).to_numpy(),
+        "n_units": desc["n"].astype("int64").to_numpy(),
+    })
+    out = _with_meta(out, cols=("indicator_vi",))
+    out["_p"] = _period_order(data, out["period"])
+    out = out.sort_values(["_p", "group"], kind="mergesort").drop(columns="_p")
+    return out.reset_index(drop=True)
+
+
+def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
+    """Every indicator at baseline and post (all units) and the mean within-unit change
+    with a seeded bootstrap 95% interval; ordered by goal, then task group."""
+    from vhcs_analysis import indicators
+
+    p = panel(data)
+    rng = np.random.default_rng(SEED)
+    n_boot = int(get_settings()["compare"]["bootstrap_draws"])
+    base = p[p["period"] == data.baseline].set_index("unit_id")
+    post = p[p["period"] == data.post].set_index("unit_id")
+    rows = []
+    for name in indicators.INDICATOR_NAMES:
+        b = base[name].astype(float)
+        a = post[name].astype(float)
+        change = (a - b.reindex(a.index)).dropna()
+        lo, hi = indicators.bootstrap_mean_ci(change.to_numpy(), rng=rng, n_boot=n_boot)
+        rows.append({"indicator": name, "baseline_mean": b.mean(), "post_mean": a.mean(),
+                     "change": change.mean() if len(change) else np.nan, "ci_low": lo, "ci_high": hi,
+                     "n_units": len(change)})
+    out = _with_meta(pd.DataFrame(rows))
+    out["_g"] = out["goal"].fillna(9)
+    out["_t"] = out["task_group"].fillna(9)
+    out = out.sort_values(["_g", "_t", "indicator"], kind="mergesort").drop(columns=["_g", "_t"])
+    return out.reset_index(drop=True)
+
+
+def rollout_numbers(data: ReviewData) -> dict:
+    """The roll-out section of key_numbers.json (all units, 0–100)."""
+    table = rollout(data)
+    at_post = table[(table["period"] == data.post) & (table["group"] == "all")].set_index("measure")["value"]
+    rate = on_time_rate(data)
+    everyone = rate[rate["group"] == "all"].set_index("period")["on_time_rate"]
+    return {
+        "study_rate": at_post.get("study_rate"),
+        "action_programme_share": at_post.get("action_programme_share"),
+        "office_layout_share": at_post.get("office_layout_share"),
+        "on_time_rate_baseline": everyone.get(data.baseline),
+        "on_time_rate_post": everyone.get(data.post),
+    }
+
+
+def rollout_text(data: ReviewData) -> Any:
+    """Generated prose: where the roll-out stood at the end of the window."""
+    n = rollout_numbers(data)
+    table = rollout(data)
+    at_post = table[table["period"] == data.post]
+
+    def val(measure, group):
+        v = at_post[(at_post["measure"] == measure) & (at_post["group"] == group)]["value"]
+        return fmt.percent(v.iloc[0], 1) if len(v) else fmt.MISSING
+
+    return markdown(
+        f"Đến kỳ {data.post}, bình quân các đơn vị có báo cáo, **{fmt.percent(n['study_rate'])}** cán bộ đã "
+        f"được học tập, quán triệt Nghị quyết (đơn vị điểm {val('study_rate', 'pilot')}, các đơn vị còn lại "
+        f"{val('study_rate', 'rest')}); **{fmt.percent(n['action_programme_share'])}** đơn vị đã có chương trình "
+        f"hành động và **{fmt.percent(n['office_layout_share'])}** đơn vị đã hoàn thành bài trí công sở. "
+        f"Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn (gộp mọi hồ sơ) từ "
+        f"{fmt.percent(n['on_time_rate_baseline'])} ở kỳ gốc {data.baseline} thành "
+        f"{fmt.percent(n['on_time_rate_post'])} ở kỳ {data.post}."
+    )
+
+
+# ---------------------------------------------------------------- 3. pilots vs rest
+
+
+def trends(data: ReviewData) -> pd.DataFrame:
+    """``trend_of`` for every indicator of the DiD family, stacked."""
+    parts = [trend_of(data, name) for name in plot_setting("did_family")]
+    return pd.concat(parts, ignore_index=True)
+
+
+def did(data: ReviewData) -> pd.DataFrame:
+    """Block-stratified DiD (baseline → post) for the indicator family, randomisation
+    p-values and intervals, with Holm and Benjamini–Hochberg adjusted p-values."""
+    from vhcs_analysis import compare
+
+    res = compare.family(panel(data), list(plot_setting("did_family")), data.baseline, data.post, seed=SEED)
+    out = res.rename(columns={"outcome": "indicator"})
+    out = out[["indicator", "estimate", "ci_low", "ci_high", "p_value", "p_holm", "p_bh", "n_pilot", "n_rest",
+               "method"]]
+    out = out.astype({"n_pilot": "int64", "n_rest": "int64"})
+    return _with_meta(out).reset_index(drop=True)
+
+
+def event_study(data: ReviewData) -> pd.DataFrame:
+    """Pilot − rest gap in change since baseline, per period, for the chosen indicators."""
+    from vhcs_analysis import compare
+
+    parts = []
+    for name in plot_setting("event_study_indicators"):
+        es = compare.event_study(panel(data), name, data.baseline, data.periods, seed=SEED)
+        parts.append(pd.DataFrame({"indicator": name, "period": es["period"].astype(str),
+                                   "estimate": es["estimate"].astype(float),
+                                   "ci_low": es["ci_low"].astype(float), "ci_high": es["ci_high"].astype(float),
+                                   "p_value": es["p_value"].astype(float)}))
+    return _with_meta(pd.concat(parts, ignore_index=True), cols=("indicator_vi",))
+
+
+def per_block(data: ReviewData) -> pd.DataFrame:
+    """Each block's pilot against the other units of its block (descriptive), per indicator."""
+    from vhcs_analysis import compare
+
+    parts = []
+    for name in plot_setting("did_family"):
+        pb = compare.per_block(panel(data), name, data.baseline, data.post)
+        parts.append(pd.DataFrame({"indicator": name, "block": pb["block"].astype(str),
+                                   "pilot_change": pb["pilot_change"].astype(float),
+                                   "rest_change": pb["rest_change"].astype(float),
+                                   "difference": pb["did"].astype(float), "n_rest": pb["n_rest"].astype("int64")}))
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["indicator", "block"], kind="mergesort").reset_index(drop=True)
+
+
+def per_block_of(table: pd.DataFrame, indicator: str | None = None) -> pd.DataFrame:
+    """Rows of ``per_block`` for one indicator (default: ``[plots] per_block_indicator``)."""
+    return table[table["indicator"] == (indicator or plot_setting("per_block_indicator"))].reset_index(drop=True)
+
+
+def level_gap(data: ReviewData) -> pd.DataFrame:
+    """Pilots vs the rest of their blocks at the baseline: were pilots already different?"""
+    from vhcs_analysis import compare
+
+    rows = []
+    for name in plot_setting("did_family"):
+        r = compare.level_gap(panel(data), name, data.baseline, seed=SEED)
+        rows.append({"indicator": name, "pilot_mean": r.pilot_mean, "rest_mean": r.rest_mean, "gap": r.estimate,
+                     "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value})
+    out = _with_meta(pd.DataFrame(rows), cols=("indicator_vi",))
+    return out.sort_values("indicator", kind="mergesort").reset_index(drop=True)
+
+
+def pilot_effect_numbers(did_table: pd.DataFrame) -> list[dict]:
+    """The pilot_effect list of key_numbers.json (one entry per indicator of did.csv)."""
+    keep = ["indicator", "indicator_vi", "estimate", "ci_low", "ci_high", "p_value", "p_holm", "p_bh",
+            "n_pilot", "n_rest", "method"]
+    return [{k: row[k] for k in keep} for row in did_table.to_dict("records")]
+
+
+def did_text(data: ReviewData, did_table: pd.DataFrame) -> Any:
+    """Generated reading of the DiD family: the composite index in words, and how many
+    indicators stand out after the multiple-testing adjustment."""
+    from vhcs_analysis import compare
+
+    meta = indicator_meta().set_index("indicator")
+    main = plot_setting("per_block_indicator")
+    lines = []
+    if main in set(did_table["indicator"]):
+        r = compare.pilot_effect(panel(data), main, baseline=data.baseline, post=data.post, seed=SEED)
+        lines.append(compare.describe_result_vi(r, meta.loc[main, "indicator_vi"].lower(),
+                                                unit=meta.loc[main, "diff_unit_vi"],
+                                                higher_is_better=bool(meta.loc[main, "higher_is_better"])))
+    tested = did_table["p_value"].notna()
+    raw = int((did_table["p_value"] < 0.05).sum())
+    holm = int((did_table["p_holm"] < 0.05).sum())
+    lines.append(
+        f"Trong {fmt.number(int(tested.sum()))} chỉ tiêu được so sánh, {fmt.number(raw)} chỉ tiêu có p < 0,05 "
+        f"khi xét riêng từng chỉ tiêu; sau khi hiệu chỉnh cho việc kiểm định nhiều chỉ tiêu cùng lúc "
+        f"(phương pháp Holm) còn {fmt.number(holm)} chỉ tiêu."
+    )
+    return markdown("\n\n".join(lines))
+
+
+def level_gap_text(gap_table: pd.DataFrame) -> Any:
+    """Generated prose on pre-existing differences at the baseline."""
+    sig = gap_table[gap_table["p_value"] < 0.05]
+    if sig.empty:
+        return markdown("Ở kỳ gốc, không chỉ tiêu nào cho thấy đơn vị điểm khác rõ các đơn vị cùng khối "
+                        "(mọi p ≥ 0,05); điều này không loại trừ khác biệt nhỏ mà số liệu chưa đủ để phát hiện.")
+    names = ", ".join(f"{r.indicator_vi.lower()} ({fmt.signed(r.gap, 1)})" for r in sig.itertuples())
+    return markdown(f"Ngay ở kỳ gốc, đơn vị điểm đã khác các đơn vị cùng khối về: {names} (p < 0,05). "
+                    "Khi đọc kết quả so sánh thay đổi cần nhớ các đơn vị điểm xuất phát từ mức khác.")
+
+
+# ---------------------------------------------------------------- 4. inspections
+
+
+def inspection_criteria(data: ReviewData) -> pd.DataFrame:
+    """Mean score (0–10) per criterion c01–c10 for pilots and the rest over all rounds,
+    with seeded bootstrap 95% intervals and the number of inspections scored."""
+    from vhcs_analysis import indicators
+
+    ins = data.inspections.merge(data.units[["unit_id", "is_pilot"]], on="unit_id", how="left")
+    ins["group"] = _group_of(ins["is_pilot"]).to_numpy()
+    rng = np.random.default_rng(SEED)
+    n_boot = int(get_settings()["compare"]["bootstrap_draws"])
+    rows = []
+    for criterion in tables.CRITERIA:
+        for group in GROUPS:
+            values = ins.loc[ins["group"] == group, criterion].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+            ok = values[~np.isnan(values)]
+            lo, hi = indicators.bootstrap_mean_ci(ok, rng=rng, n_boot=n_boot)
+            rows.append({"criterion": criterion, "criterion_vi": CRITERIA_VI[criterion], "group": group,
+                         "mean_score": ok.mean() if len(ok) else np.nan, "ci_low": lo, "ci_high": hi,
+                         "n_inspections": len(ok)})
+    return pd.DataFrame(rows)
+
+
+def inspection_ratings(data: ReviewData) -> pd.DataFrame:
+    """Number of units per rating (as written on Form 02) in each round."""
+    ins = data.inspections[data.inspections["rating"].notna()]
+    out = ins.groupby(["round_id", "rating"], sort=True).size().rename("n_units").reset_index()
+    order = {r: i for i, r in enumerate(plots.RATING_ORDER)}
+    out["_r"] = out["rating"].map(lambda r: order.get(r, len(order)))
+    out = out.sort_values(["round_id", "_r", "rating"], kind="mergesort").drop(columns="_r")
+    return out.astype({"n_units": "int64"}).reset_index(drop=True)
+
+
+def inspection_numbers(data: ReviewData, criteria: pd.DataFrame) -> dict:
+    """The inspections section of key_numbers.json."""
+    ins = data.inspections
+    overall = {}
+    for criterion in tables.CRITERIA:
+        values = ins[criterion].astype("Float64").dropna()
+        if len(values):
+            overall[criterion] = float(values.mean())
+    weakest = min(overall, key=lambda c: (overall[c], c)) if overall else None
+    return {
+        "n_rounds": int(ins["round_id"].nunique()),
+        "n_inspections": len(ins),
+        "n_units_inspected": int(ins["unit_id"].nunique()),
+        "mean_total_score": float(ins["total_score"].astype("Float64").mean()) if ins["total_score"].notna().any()
+        else None,
+        "weakest_criterion": weakest,
+        "weakest_criterion_vi": CRITERIA_VI.get(weakest) if weakest else None,
+        "weakest_mean": overall.get(weakest) if weakest else None,
+    }
+
+
+def inspection_text(data: ReviewData) -> Any:
+    """Generated prose on the inspections: how many, the weakest and strongest criteria."""
+    ins = data.inspections
+    if ins.empty:
+        return markdown("Không có kết quả kiểm tra, giám sát (Biểu 02) nào trong dữ liệu đã làm sạch.")
+    means = {c: ins[c].astype("Float64").mean() for c in tables.CRITERIA if ins[c].notna().any()}
+    ranked = sorted(means, key=lambda c: (means[c], c))
+    text = (f"Có **{fmt.number(len(ins))} lượt kiểm tra, giám sát** tại {fmt.number(ins['unit_id'].nunique())} "
+            f"đơn vị trong {fmt.number(ins['round_id'].nunique())} đợt; tổng điểm bình quân "
+            f"{fmt.number(ins['total_score'].astype('Float64').mean(), 1)}/100.")
+    if len(ranked) >= 2:
+        low, high = ranked[0], ranked[-1]
+        text += (f" Tiêu chí điểm thấp nhất: **{low} – {CRITERIA_VI[low].lower()}** "
+                 f"({fmt.number(means[low], 2)}/10); cao nhất: {high} – {CRITERIA_VI[high].lower()} "
+                 f"({fmt.number(means[high], 2)}/10).")
+    return markdown(text)
+
+
+# ---------------------------------------------------------------- 5. ranking and good practices
+
+
+def ranking_year(data: ReviewData) -> int | None:
+    """The year whose ranking the proposal rewrites: the latest year in the rankings."""
+    years = data.rankings["year"].dropna()
+    return int(years.max()) if len(years) else None
+
+
+def ranking_proposal(data: ReviewData) -> pd.DataFrame:
+    """The latest year's ranking with the office-culture criterion applied (``ranking``):
+    current and proposed level and category, office-culture score and level, the reason."""
+    from vhcs_analysis import ranking
+
+    cols = ["unit_id", "unit_name", "block", "is_pilot", "year", "level_current", "category_current",
+            "culture_score", "culture_level", "level_proposed", "category_proposed", "change", "reason_vi"]
+    year = ranking_year(data)
+    if year is None:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
+    oc = ranking.office_culture_result(data.inspections, data.unit_reports, year, units=data.units)
+    prop = ranking.propose_ranking(data.rankings, oc, year)
+    out = prop.merge(data.units[["unit_id", "unit_name", "block", "is_pilot"]], on="unit_id", how="left")
+    out = out.rename(columns={"current_level": "level_current", "current_category": "category_current",
+                              "oc_score": "culture_score", "oc_level": "culture_level",
+                              "proposed_level": "level_proposed", "proposed_category": "category_proposed"})
+    out["change"] = (out["level_proposed"] - out["level_current"]).astype("Int64")
+    return out[cols].sort_values("unit_id", kind="mergesort").reset_index(drop=True)
+
+
+def ranking_transition(proposal: pd.DataFrame) -> pd.DataFrame:
+    """Counts of units per (current level, proposed level)."""
+    if proposal.empty:
+        return pd.DataFrame({"level_current": pd.Series(dtype="int64"), "level_proposed": pd.Series(dtype="int64"),
+                             "n_units": pd.Series(dtype="int64")})
+    out = proposal.groupby(["level_current", "level_proposed"], sort=True).size().rename("n_units").reset_index()
+    return out.astype("int64")
+
+
+def level_names(data: ReviewData) -> dict[int, str]:
+    """Vietnamese names of levels 1–4 in the scheme of the ranking year."""
+    from vhcs_analysis import ranking
+
+    year = ranking_year(data)
+    scheme = ranking.scheme_for_year(year) if year is not None else "qd132"
+    names = {}
+    for level in (1, 2, 3, 4):
+        try:
+            names[level] = ranking.category_name(scheme, level)
+        except KeyError:
+            names[level] = str(level)
+    return names
+
+
+def good_practices(data: ReviewData) -> pd.DataFrame:
+    """Units whose improvement (baseline → post) stands out beyond noise, per indicator of
+    the family: candidates whose practices may be worth spreading (nhân rộng)."""
+    from vhcs_analysis import ranking
+
+    cand = ranking.good_practice_candidates(panel(data), list(plot_setting("did_family")), data.baseline,
+                                            data.post)
+    out = cand.rename(columns={"outcome": "indicator"}).merge(data.units[["unit_id", "unit_name"]], on="unit_id",
+                                                              how="left")
+    out = _with_meta(out[["indicator", "unit_id", "unit_name", "block", "is_pilot", "baseline_value", "post_value",
+                          "change", "excess", "reason_vi"]], cols=("indicator_vi",))
+    cols = ["unit_id", "unit_name", "block", "is_pilot", "indicator", "indicator_vi", "baseline_value", "post_value",
+            "change", "excess", "reason_vi"]
+    return out[cols].sort_values(["unit_id", "indicator"], kind="mergesort").reset_index(drop=True)
+
+
+def ranking_numbers(data: ReviewData, proposal: pd.DataFrame, candidates: pd.DataFrame) -> dict:
+    """The ranking section of key_numbers.json."""
+    change = proposal["change"].astype("Int64") if len(proposal) else pd.Series(dtype="Int64")
+    return {
+        "year": ranking_year(data),
+        "n_units": len(proposal),
+        "n_down": int((change > 0).sum()),  # a higher level number is a worse category
+        "n_up": int((change < 0).sum()),
+        "n_same": int((change == 0).sum()),
+        "n_good_practice_candidates": int(candidates["unit_id"].nunique()) if len(candidates) else 0,
+    }
+
+
+def ranking_text(data: ReviewData, proposal: pd.DataFrame) -> Any:
+    """Generated prose on what the office-culture criterion would change."""
+    year = ranking_year(data)
+    if year is None or proposal.empty:
+        return markdown("Không có số liệu xếp loại tổ chức cơ sở đảng nên chưa thể minh họa đề xuất.")
+    n = ranking_numbers(data, proposal, pd.DataFrame())
+    assessed = int((proposal["culture_level"] != "Chưa đánh giá").sum())
+    return markdown(
+        f"Áp dụng thử tiêu chí văn hóa công sở vào kết quả xếp loại năm {year} của "
+        f"{fmt.number(n['n_units'])} tổ chức ({fmt.number(assessed)} tổ chức có đủ số liệu để đánh giá văn hóa "
+        f"công sở): **{fmt.number(n['n_down'])} tổ chức bị hạ mức**, {fmt.number(n['n_same'])} tổ chức giữ nguyên. "
+        "Theo quy tắc trong cấu hình, tiêu chí chỉ có thể hạ mức, không nâng mức; đây là minh họa để Ban "
+        "Thường vụ cân nhắc, không phải kết quả xếp loại chính thức."
+    )
+
+
+def good_practices_text(candidates: pd.DataFrame) -> Any:
+    """Generated prose on the good-practice candidates."""
+    if candidates.empty:
+        return markdown("Không đơn vị nào có mức cải thiện vượt rõ mức dao động thông thường; chưa có đề xuất "
+                        "nhân rộng dựa trên số liệu.")
+    n_units = candidates["unit_id"].nunique()
+    n_pilot = candidates.drop_duplicates("unit_id")["is_pilot"].fillna(False).astype(bool).sum()
+    return markdown(
+        f"**{fmt.number(n_units)} đơn vị** có ít nhất một chỉ tiêu cải thiện vượt rõ mức chung "
+        f"(trong đó {fmt.number(int(n_pilot))} đơn vị điểm). Đây là gợi ý để tìm hiểu cách làm, cần kiểm chứng "
+        "thực tế trước khi nhân rộng: số liệu tự báo cáo có thể sai lệch."
     )
