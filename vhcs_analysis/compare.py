@@ -411,7 +411,10 @@ def describe_result_vi(result: EffectResult, indicator_label: str, unit: str = "
         return (f"{label}: không đủ số liệu để so sánh đơn vị điểm với các đơn vị khác "
                 f"({result.n_pilot} đơn vị điểm, {result.n_rest} đơn vị khác có đủ số liệu).")
     est = result.estimate
-    span = f"từ {result.baseline} đến {result.post}" if result.baseline else f"kỳ {result.post}"
+    from vhcs_analysis.indicators import period_label_vi
+
+    span = (f"từ {period_label_vi(result.baseline)} đến {period_label_vi(result.post)}" if result.baseline
+            else f"kỳ {period_label_vi(result.post)}")
     what = "mức thay đổi" if result.kind == "did" else "mức"
     if abs(est) < 0.5 * 10 ** -decimals:
         comparison = f"{what} của các đơn vị điểm gần như bằng các đơn vị khác cùng khối"

@@ -104,6 +104,20 @@ def period_end(code: str) -> pd.Timestamp:
     return pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)
 
 
+def period_label_vi(code: str) -> str:
+    """'2016-H2' → '6 tháng cuối năm 2016', '2017-H1' → '6 tháng đầu năm 2017',
+    '2018-Q3' → 'quý III/2018', '2017' → 'năm 2017'; unknown codes unchanged."""
+    match = _PERIOD.match(str(code))
+    if not match:
+        return str(code)
+    year, part = match.group(1), match.group(2)
+    if part is None:
+        return f"năm {year}"
+    if part.startswith("H"):
+        return f"6 tháng {'đầu' if part == 'H1' else 'cuối'} năm {year}"
+    return f"quý {('I', 'II', 'III', 'IV')[int(part[1]) - 1]}/{year}"
+
+
 def _period_sort_key(code: str) -> tuple:
     try:
         return (period_end(code), code)

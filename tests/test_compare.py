@@ -1,0 +1,255 @@
+"""Pilot vs rest: estimate, randomisation inference, interval, calibration."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vhcs_analysis import compare
+
+BASE, POST = "2016-H2", "2018-H2"
+
+
+def _panel(changes: dict[str, tuple[str, bool, float]], base_level: float = 50.0) -> pd.DataFrame:
+    """Long panel from {unit_id: (block, is_pilot, change)}; baseline level varies by unit."""
+    rows = []
+    for i, (uid, (block, pilot, change)) in enumerate(changes.items()):
+        level = base_level + i
+        rows.append({"unit_id": uid, "period": BASE, "block": block, "is_pilot": pilot, "y": level})
+        rows.append({"unit_id": uid, "period": POST, "block": block, "is_pilot": pilot, "y": level + change})
+    return pd.DataFrame(rows)
+
+
+SMALL = {
+    "a1": ("K1", True, 10.0), "a2": ("K1", False, 2.0), "a3": ("K1", False, 4.0), "a4": ("K1", False, 0.0),
+    "b1": ("K2", True, 6.0), "b2": ("K2", False, 1.0), "b3": ("K2", False, 5.0),
+    "c1": ("K3", True, -1.0), "c2": ("K3", False, 3.0), "c3": ("K3", False, -4.0), "c4": ("K3", False, 2.0),
+    "c5": ("K3", False, 0.0),
+}
+
+
+def _brute_force_stats(changes: dict, tau: float = 0.0) -> tuple[float, np.ndarray]:
+    """Observed and all-assignment equal-weight stratified DiD, with tau taken off pilots."""
+    blocks: dict[str, list[tuple[float, bool]]] = {}
+    for block, pilot, change in changes.values():
+        blocks.setdefault(block, []).append((change - tau * pilot, pilot))
+
+    def did(assign):
+        diffs = []
+        for (block, members), chosen in zip(blocks.items(), assign):
+            y = np.array([m[0] for m in members])
+            z = np.zeros(len(y), bool)
+            z[list(chosen)] = True
+            diffs.append(y[z].mean() - y[~z].mean())
+        return float(np.mean(diffs))
+
+    observed = did([[i for i, m in enumerate(mem) if m[1]] for mem in blocks.values()])
+    choices = [list(itertools.combinations(range(len(mem)), sum(m[1] for m in mem))) for mem in blocks.values()]
+    return observed, np.array([did(a) for a in itertools.product(*choices)])
+
+
+def test_pilot_effect__estimate_is_mean_over_blocks_of_pilot_minus_rest_change():
+    result = compare.pilot_effect(_panel(SMALL), "y", baseline=BASE, post=POST)
+    expected = np.mean([10 - 2.0, 6 - 3.0, -1 - 0.25])
+    assert result.estimate == pytest.approx(expected)
+    assert (result.n_pilot, result.n_rest, result.n_blocks) == (3, 9, 3)
+    assert result.exact and result.n_assignments == 4 * 3 * 5
+
+
+def test_pilot_effect__exact_p_value_equals_brute_force_enumeration():
+    result = compare.pilot_effect(_panel(SMALL), "y", baseline=BASE, post=POST)
+    observed, stats = _brute_force_stats(SMALL)
+    expected = np.mean(np.abs(stats) >= abs(observed) - 1e-9)
+    assert result.p_value == pytest.approx(expected)
+    assert result.p_value >= 1 / result.n_assignments
+
+
+def test_pilot_effect__interval_ends_where_sharp_null_starts_being_rejected():
+    changes = {k: (b, p, c + (8.0 if p else 0.0)) for k, (b, p, c) in SMALL.items()}
+    result = compare.pilot_effect(_panel(changes), "y", baseline=BASE, post=POST)
+    assert result.ci_low < result.estimate < result.ci_high
+
+    def p_at(tau):
+        observed, stats = _brute_force_stats(changes, tau)
+        return np.mean(np.abs(stats) >= abs(observed) - 1e-9)
+
+    eps = 1e-4
+    assert p_at(result.ci_low + eps) > 0.05 >= p_at(result.ci_low - eps)
+    assert p_at(result.ci_high - eps) > 0.05 >= p_at(result.ci_high + eps)
+
+
+def test_pilot_effect__closed_form_interval_matches_bisection():
+    panel = compare.simulate_panel(3, n_units=35, n_blocks=5, effect=4.0)
+    units = compare.unit_table(panel, "y", [BASE, POST])
+    engine = compare._Randomisation((units[POST] - units[BASE]).to_numpy(), units["is_pilot"].to_numpy(bool),
+                                    units["block"].to_numpy(), weights="equal", exact_limit=10**6,
+                                    mc_draws=0, seed=0)
+    for side in (-1, 1):
+        assert engine.bound(side, 0.05) == pytest.approx(engine.bound_by_bisection(side, 0.05), abs=1e-5)
+
+
+def test_pilot_effect__long_tidy_and_wide_panels_give_the_same_result():
+    long = _panel(SMALL)
+    tidy = long.rename(columns={"y": "value"}).assign(indicator="y")
+    wide = long.pivot(index=["unit_id", "block", "is_pilot"], columns="period", values="y").reset_index()
+    wide.columns.name = None
+    results = [compare.pilot_effect(p, "y", baseline=BASE, post=POST) for p in (long, tidy, wide)]
+    assert results[0] == results[1] == results[2]
+
+
+def test_pilot_effect__custom_column_names():
+    panel = _panel(SMALL).rename(columns={"unit_id": "u", "period": "t", "is_pilot": "d", "block": "k"})
+    result = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, unit_col="u", period_col="t",
+                                  pilot_col="d", block_col="k")
+    assert result == compare.pilot_effect(_panel(SMALL), "y", baseline=BASE, post=POST)
+
+
+def test_pilot_effect__units_missing_outcome_are_dropped_and_counted():
+    panel = _panel(SMALL)
+    panel.loc[(panel["unit_id"] == "a2") & (panel["period"] == POST), "y"] = np.nan
+    panel.loc[(panel["unit_id"] == "c5") & (panel["period"] == BASE), "y"] = np.nan
+    result = compare.pilot_effect(panel, "y", baseline=BASE, post=POST)
+    assert (result.n_pilot, result.n_rest, result.n_dropped) == (3, 7, 2)
+    expected = np.mean([10 - 2.0, 6 - 3.0, -1 - 1 / 3])
+    assert result.estimate == pytest.approx(expected)
+
+
+def test_pilot_effect__block_whose_pilot_lacks_data_is_dropped_and_reported():
+    panel = _panel(SMALL)
+    panel.loc[(panel["unit_id"] == "b1") & (panel["period"] == POST), "y"] = np.nan
+    result = compare.pilot_effect(panel, "y", baseline=BASE, post=POST)
+    assert result.blocks_dropped == ("K2",)
+    assert (result.n_pilot, result.n_rest, result.n_blocks) == (2, 7, 2)
+
+
+def test_pilot_effect__no_usable_block_gives_missing_result_not_error():
+    panel = _panel({"a1": ("K1", True, 1.0), "b1": ("K2", False, 2.0)})
+    result = compare.pilot_effect(panel, "y", baseline=BASE, post=POST)
+    assert math.isnan(result.estimate) and math.isnan(result.p_value)
+    assert result.method == "insufficient data"
+
+
+def test_pilot_effect__duplicate_unit_period_rows_are_refused():
+    panel = _panel(SMALL)
+    with pytest.raises(ValueError, match="more than one row"):
+        compare.pilot_effect(pd.concat([panel, panel.iloc[:1]]), "y", baseline=BASE, post=POST)
+
+
+def test_pilot_effect__monte_carlo_above_limit_is_seeded_and_close_to_exact():
+    panel = compare.simulate_panel(1, n_units=35, n_blocks=5, effect=3.0)
+    exact = compare.pilot_effect(panel, "y", baseline=BASE, post=POST)
+    mc = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, exact_limit=100, mc_draws=4000, seed=7)
+    again = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, exact_limit=100, mc_draws=4000, seed=7)
+    assert exact.exact and not mc.exact
+    assert mc == again
+    assert mc.n_draws == 4000 and mc.mc_se > 0
+    assert abs(mc.p_value - exact.p_value) < 4 * mc.mc_se + 1e-3
+    assert "Monte Carlo" in mc.method and "exact" in exact.method
+
+
+def test_pilot_effect__exact_enumeration_of_4_8_million_assignments_is_fast():
+    panel = compare.simulate_panel(2, n_units=63, n_blocks=7, effect=5.0)  # 9 units per block: 9^7
+    start = time.perf_counter()
+    result = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, exact_limit=5_000_000)
+    elapsed = time.perf_counter() - start
+    assert result.exact and result.n_assignments == 9**7
+    assert elapsed < 3.0  # about 0.3 s alone on this machine's kind (shared CPUs: margin)
+
+
+def test_level_gap__sees_pilots_already_better_at_baseline():
+    panel = compare.simulate_panel(4, effect=0.0)
+    panel.loc[panel["is_pilot"], "y"] += 25.0
+    gap = compare.level_gap(panel, "y", BASE, mc_draws=2000)
+    assert gap.kind == "level" and gap.baseline is None
+    assert gap.ci_low > 0 and gap.p_value < 0.01
+    assert compare.pilot_effect(panel, "y", baseline=BASE, post=POST, mc_draws=2000).ci_low < 0 < 25
+
+
+def test_event_study__baseline_row_is_zero_and_later_gap_shows_effect():
+    periods = (BASE, "2017-H1", "2017-H2", "2018-H1", POST)
+    panel = compare.simulate_panel(5, periods=periods, effect=0.0, noise_sd=1.0)
+    late = panel["is_pilot"] & (panel["period"] == POST)
+    panel.loc[late, "y"] += 15.0
+    study = compare.event_study(panel, "y", BASE, periods, mc_draws=2000)
+    assert list(study["period"]) == list(periods)
+    base = study[study["is_baseline"]].iloc[0]
+    assert base["estimate"] == 0 and math.isnan(base["ci_low"])
+    assert study.iloc[-1]["ci_low"] > 0
+    assert (study.iloc[1:4]["ci_low"] < 0).all()
+
+
+def test_per_block__descriptive_did_with_counts():
+    out = compare.per_block(_panel(SMALL), "y", BASE, POST)
+    expected = pd.DataFrame({
+        "block": ["K1", "K2", "K3"], "outcome": "y", "pilot_units": ["a1", "b1", "c1"],
+        "n_pilot": [1, 1, 1], "n_rest": [3, 2, 4], "n_dropped": [0, 0, 0],
+        "pilot_change": [10.0, 6.0, -1.0], "rest_change": [2.0, 3.0, 0.25],
+        "did": [8.0, 3.0, -1.25], "included": [True, True, True]})
+    pd.testing.assert_frame_equal(out, expected, check_dtype=False)
+
+
+def test_adjust_pvalues__holm_and_benjamini_hochberg_known_values():
+    p = np.array([0.01, 0.04, 0.03, np.nan, 0.005])
+    np.testing.assert_allclose(compare.adjust_pvalues(p, "holm"), [0.03, 0.06, 0.06, np.nan, 0.02])
+    np.testing.assert_allclose(compare.adjust_pvalues(p, "bh"), [0.02, 0.04, 0.04, np.nan, 0.02])
+
+
+def test_family__one_row_per_outcome_with_adjusted_p():
+    panel = _panel(SMALL)
+    panel["y2"] = -panel["y"]
+    out = compare.family(panel, ["y", "y2"], BASE, POST)
+    assert list(out["outcome"]) == ["y", "y2"]
+    assert (out["p_holm"] >= out["p_value"]).all() and (out["p_bh"] >= out["p_value"]).all()
+    assert out.loc[0, "estimate"] == pytest.approx(-out.loc[1, "estimate"])
+
+
+def test_describe_result_vi__interval_with_zero_says_not_enough_evidence():
+    result = compare.EffectResult("y", BASE, POST, 2.345, -1.5, 6.26, 0.21, 7, 59, "m")
+    text = compare.describe_result_vi(result, "tỷ lệ học tập nghị quyết", "điểm phần trăm")
+    assert "2,3 điểm phần trăm" in text and "từ -1,5 đến 6,3" in text and "p = 0,210" in text
+    assert "không đủ bằng chứng" in text and "được chọn" in text and "7 đơn vị điểm" in text
+    assert "từ 6 tháng cuối năm 2016 đến 6 tháng cuối năm 2018" in text
+    assert "nhân quả" not in text or "chưa phải bằng chứng nhân quả" in text
+
+
+def test_describe_result_vi__clear_difference_is_still_not_called_causal():
+    result = compare.EffectResult("y", BASE, POST, -3.0, -5.0, -1.0, 0.0004, 7, 59, "m")
+    text = compare.describe_result_vi(result, "phản ánh trên 100 CBCCVC", "lượt", higher_is_better=False)
+    assert "thấp hơn" in text and "p < 0,001" in text and "tốt hơn" in text
+    assert "chưa phải bằng chứng nhân quả" in text
+
+
+def test_describe_result_vi__missing_estimate_says_not_enough_data():
+    result = compare.EffectResult("y", BASE, POST, math.nan, math.nan, math.nan, math.nan, 0, 3, "insufficient data")
+    assert "không đủ số liệu" in compare.describe_result_vi(result, "chỉ số", "điểm")
+
+
+def _calibration(n_sims: int, mc_draws: int, seed: int) -> tuple[float, float]:
+    """Share of null panels rejected at 5%, and coverage of the true effect (5 points)."""
+    rejected = covered = 0
+    for i in range(n_sims):
+        null = compare.simulate_panel(seed + i, effect=0.0)
+        r = compare.pilot_effect(null, "y", baseline=BASE, post=POST, mc_draws=mc_draws, seed=i)
+        rejected += r.p_value <= 0.05
+        shifted = compare.simulate_panel(seed + i, effect=5.0)
+        r = compare.pilot_effect(shifted, "y", baseline=BASE, post=POST, mc_draws=mc_draws, seed=i)
+        covered += r.ci_low <= 5.0 <= r.ci_high
+    return rejected / n_sims, covered / n_sims
+
+
+def test_calibration__few_simulations_reject_about_5_percent_and_cover():
+    rate, coverage = _calibration(n_sims=200, mc_draws=499, seed=10_000)
+    assert 0.01 <= rate <= 0.10
+    assert coverage >= 0.90
+
+
+@pytest.mark.slow
+def test_calibration__1000_simulations_reject_3_to_7_percent_and_cover_93_percent():
+    rate, coverage = _calibration(n_sims=1000, mc_draws=1999, seed=20_000)
+    assert 0.03 <= rate <= 0.07
+    assert coverage >= 0.93
