@@ -44,20 +44,22 @@ TASK_GROUPS_VI = {
     4: "Nhóm nhiệm vụ 4 – Phối hợp, kiểm tra, giám sát, sơ kết, đánh giá",
 }
 GROUPS_VI = {"pilot": "Đơn vị điểm", "rest": "Đơn vị còn lại", "all": "Toàn khối"}
-STATUS_VI = {"late": "Nộp muộn", "missing": "Không báo cáo", "used": "Đã dùng", "skipped": "Bỏ qua"}
+STATUS_VI = {"late": "Nộp muộn", "missing": "Không báo cáo", "undated": "Không ghi ngày", "used": "Đã dùng",
+             "skipped": "Bỏ qua"}
 # How a change of each indicator reads (unit of the DiD estimate) and which way is better.
 # The indicators module may refine these; this is the fallback for codes it does not know.
 INDICATOR_UNITS = {
     "study_rate": ("điểm %", True),
+    "action_programme": ("điểm %", True),
+    "office_layout": ("điểm %", True),
     "on_time_rate": ("điểm %", True),
     "satisfaction_rate": ("điểm %", True),
     "good_rating_rate": ("điểm %", True),
     "complaints_per_100": ("lượt/100 CBCCVC", False),
     "violations_per_100": ("người/100 CBCCVC", False),
     "inspection_score": ("điểm", True),
-    "culture_index": ("điểm", True),
+    "oc_index": ("điểm", True),
 }
-MAIN_INDICATOR = "culture_index"
 
 
 # ----------------------------------------------------------------------------- reading
@@ -126,17 +128,28 @@ def period_vi(period: str, short: bool = False) -> str:
 
 
 def indicator_meta(code: str) -> tuple[str, bool]:
-    """(unit of a change, higher_is_better) of an indicator code."""
+    """(unit of a change, higher_is_better) of an indicator code, from indicators.INDICATORS."""
     try:
-        from vhcs_analysis.indicators import INDICATORS  # type: ignore[attr-defined]
+        from vhcs_analysis.indicators import indicator
 
-        spec = INDICATORS.get(code) if isinstance(INDICATORS, dict) else None
-    except ImportError:  # pragma: no cover - built in parallel
-        spec = None
-    unit, better = INDICATOR_UNITS.get(code, ("điểm", True))
-    if spec is not None:
-        better = bool(getattr(spec, "higher_is_better", spec.get("higher_is_better", better) if isinstance(spec, dict) else better))
-    return unit, better
+        spec = indicator(code)
+        return str(spec.diff_unit_vi), bool(spec.higher_is_better)
+    except (ImportError, KeyError):
+        return INDICATOR_UNITS.get(code, ("điểm", True))
+
+
+def short_unit(unit: str) -> str:
+    """'điểm phần trăm' → 'điểm %' for table cells."""
+    return unit.replace("điểm phần trăm", "điểm %").replace("/100 người", "/100 CB")
+
+
+def is_percent(code: str) -> bool:
+    try:
+        from vhcs_analysis.indicators import indicator
+
+        return indicator(code).unit in ("%", "0/100")
+    except (ImportError, KeyError):
+        return INDICATOR_UNITS.get(code, ("điểm", True))[0].startswith("điểm %")
 
 
 def _rows(df: pd.DataFrame) -> list[dict]:
@@ -163,10 +176,10 @@ def verdict(row: dict) -> str:
     if zero is None:
         return "Không đủ số liệu"
     if zero:
-        return "Không đủ bằng chứng về khác biệt"
+        return "Chưa đủ bằng chứng"
     _, better = indicator_meta(str(row.get("indicator")))
     ahead = (_num(row["estimate"]) > 0) == better
-    return "Đơn vị điểm chuyển biến tốt hơn" if ahead else "Đơn vị điểm chuyển biến kém hơn"
+    return "Điểm tốt hơn rõ" if ahead else "Điểm kém hơn rõ"
 
 
 def describe_did(row: dict, baseline: str, post: str) -> str:
@@ -195,7 +208,7 @@ def did_rows(did: pd.DataFrame, baseline: str, post: str) -> list[dict]:
         out.append({
             "indicator": str(row["indicator"]),
             "label": str(row.get("indicator_vi", row["indicator"])),
-            "unit": unit,
+            "unit": short_unit(unit),
             "better": "cao hơn là tốt" if better else "thấp hơn là tốt",
             "estimate": fmt.signed(_num(row.get("estimate")), 1),
             "ci": ci_text(row.get("ci_low"), row.get("ci_high")),
@@ -219,7 +232,7 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
     out = []
     for row in _rows(table):
         unit, better = indicator_meta(str(row["indicator"]))
-        pct = unit.startswith("điểm %")
+        pct = is_percent(str(row["indicator"]))
         value = (lambda v: fmt.percent(_num(v), 1)) if pct else (lambda v: fmt.number(_num(v), 1))
         zero = includes_zero(row.get("ci_low"), row.get("ci_high"))
         change = _num(row.get("change"))
@@ -236,7 +249,7 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
             "goal_vi": GOALS_VI.get(goal, "Chỉ tiêu chung") if goal else "Chỉ tiêu chung",
             "baseline": value(row.get("baseline_mean")), "post": value(row.get("post_mean")),
             "change": fmt.signed(change, 1), "ci": ci_text(row.get("ci_low"), row.get("ci_high")),
-            "n": _int(row.get("n_units")), "reading": reading, "unit": unit,
+            "n": _int(row.get("n_units")), "reading": reading, "unit": short_unit(unit),
         })
     return out
 
@@ -292,7 +305,8 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
     reports = (
         f"Báo cáo định kỳ (Biểu 01): {_int(dq.get('reports_expected'))} báo cáo phải nộp, "
         f"{_int(dq.get('reports_on_time'))} đúng hạn, {_int(dq.get('reports_late'))} nộp muộn, "
-        f"{_int(dq.get('reports_missing'))} không nộp ({_share(dq.get('reports_missing'), dq.get('reports_expected'))})."
+        + (f"{_int(dq.get('reports_undated'))} không ghi ngày, " if _num(dq.get("reports_undated")) else "")
+        + f"{_int(dq.get('reports_missing'))} không nộp ({_share(dq.get('reports_missing'), dq.get('reports_expected'))})."
     )
     by_reason = [
         {"reason": str(r.get("reason_vi") or r.get("reason_code")), "code": str(r.get("reason_code")),
@@ -309,7 +323,8 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
                for r in _rows(tables["dq_skipped_files"])]
     completeness = [
         {"period": period_vi(str(r["period"]), short=True), "expected": _int(r.get("n_expected")),
-         "on_time": _int(r.get("n_on_time")), "late": _int(r.get("n_late")), "missing": _int(r.get("n_missing"))}
+         "on_time": _int(r.get("n_on_time")), "late": _int(r.get("n_late")),
+         "undated": _int(r.get("n_undated", 0)), "missing": _int(r.get("n_missing"))}
         for r in _rows(tables["completeness"])
     ]
     late_units = [
@@ -414,11 +429,17 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
     levels = sorted({k for pair in transition for k in pair}) or [1, 2, 3, 4]
     matrix = [{"level": f"{lvl}. {names.get(lvl, '')}".strip().rstrip("."),
                "cells": [transition.get((lvl, b), "0") for b in levels]} for lvl in levels]
-    good = [{"unit": str(r.get("unit_name")), "block": str(r.get("block")),
-             "pilot": "điểm" if str(r.get("is_pilot")).lower() in ("true", "1") else "",
-             "indicator": str(r.get("indicator_vi")), "value": fmt.number(_num(r.get("value")), 1),
-             "reason": str(r.get("reason_vi") or "")}
-            for r in _rows(tables["good_practices"])]
+    good = []
+    for r in _rows(tables["good_practices"]):
+        pct = is_percent(str(r.get("indicator")))
+        show = (lambda v: fmt.percent(_num(v), 1)) if pct else (lambda v: fmt.number(_num(v), 1))
+        good.append({
+            "unit": str(r.get("unit_name")), "block": str(r.get("block")),
+            "pilot": "điểm" if str(r.get("is_pilot")).lower() in ("true", "1") else "",
+            "indicator": str(r.get("indicator_vi")),
+            "value": f"{show(r.get('baseline_value'))} → {show(r.get('post_value'))}",
+            "reason": str(r.get("reason_vi") or "") if pd.notna(r.get("reason_vi")) else "",
+        })
     return {
         "year": str(rk.get("year") or fmt.MISSING), "n_units": _int(rk.get("n_units")),
         "n_up": _int(rk.get("n_up")), "n_down": _int(rk.get("n_down")), "n_same": _int(rk.get("n_same")),
@@ -441,9 +462,19 @@ def comparisons(tables: dict[str, pd.DataFrame]) -> dict:
 
 def index_weights() -> list[dict]:
     """Weights of the composite office-culture index, as configured."""
-    weights = (get_settings().get("indicators") or {}).get("culture_index_weights") or {}
+    weights = (get_settings().get("indicators") or {}).get("index_weights") or {}
     total = sum(float(v) for v in weights.values()) or 1.0
-    return [{"indicator": str(k), "weight": fmt.percent(100.0 * float(v) / total, 0)} for k, v in weights.items()]
+
+    def label(code: str) -> str:
+        try:
+            from vhcs_analysis.indicators import indicator
+
+            return indicator(code).label_vi
+        except (ImportError, KeyError):
+            return code
+
+    return [{"indicator": label(str(k)), "weight": fmt.percent(100.0 * float(v) / total, 0)}
+            for k, v in weights.items()]
 
 
 def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str, Any]:
@@ -461,7 +492,8 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
     number = str(settings.get("report", {}).get("document_number") or "").strip()
 
     dids = did_rows(tables["did"], baseline, post)
-    main = next((d for d in dids if d["indicator"] == MAIN_INDICATOR), dids[0] if dids else None)
+    main_code = str(settings.get("report", {}).get("main_indicator", "oc_index"))
+    main = next((d for d in dids if d["indicator"] == main_code), dids[0] if dids else None)
     clear = [d for d in dids if not d["zero"]]
     if not dids:
         pilots_answer = "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
@@ -490,6 +522,7 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
             "n_blocks": _int(kn.get("n_blocks")), "baseline": period_vi(baseline), "post": period_vi(post),
             "periods": [period_vi(p, short=True) for p in periods], "n_periods": _int(len(periods)),
         },
+        "main_indicator": main_code,
         "pilots": {"answer": pilots_answer, "main": main, "rows": dids},
         "goals": goals,
         "rollout": rollout(kn, tables, post),
