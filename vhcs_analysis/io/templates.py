@@ -1,0 +1,454 @@
+"""Blank Excel forms for units (Biểu số 01-VHCS) and inspectors (Biểu số 02-VHCS).
+
+The layouts follow DOMAIN.md exactly, so that a filled-in form is read back by the same
+readers as any other raw file: title block, "Kỳ báo cáo:" / "Ngày báo cáo:" lines, the
+vertical table STT | Chỉ tiêu | Đơn vị tính | Số liệu | Ghi chú with group rows, the
+consolidated sheet (one row per unit, a "Tổng cộng" row), and the inspection sheet with
+its two-row header. Indicator labels come from ``maps/form01_labels.csv`` (the first
+2018 label of each field is the printed one); the built-in list below is the fallback
+and the source of units and grouping. Files are byte-identical between runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from vhcs_analysis.config import MAPS_DIR, setting
+from vhcs_analysis.errors import VhcsError
+
+BLOC = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
+BLOC_COMMITTEE = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+FORM01_CODE = "Biểu số 01-VHCS"
+FORM02_CODE = "Biểu số 02-VHCS"
+
+# field -> (label on the 2018 form, unit); DOMAIN.md's table. Used when the label map
+# has no 2018 row for a field.
+FORM01_FIELDS: dict[str, tuple[str, str]] = {
+    "staff_total": ("Tổng số cán bộ, công chức, viên chức, người lao động", "người"),
+    "party_members": ("Số đảng viên", "người"),
+    "staff_studied": ("Số CBCCVC đã được học tập, quán triệt Nghị quyết 01", "người"),
+    "action_programme": ("Đã xây dựng chương trình hành động", "Có/Không"),
+    "action_programme_date": ("Ngày ban hành chương trình hành động", "dd/mm/yyyy"),
+    "office_layout_done": ("Hoàn thành bài trí công sở theo quy định", "Có/Không"),
+    "dossiers_received": ("Số hồ sơ thủ tục hành chính tiếp nhận trong kỳ", "hồ sơ"),
+    "dossiers_on_time": ("Số hồ sơ giải quyết trước hạn và đúng hạn", "hồ sơ"),
+    "dossiers_late": ("Số hồ sơ giải quyết quá hạn", "hồ sơ"),
+    "complaints_conduct": ("Số phản ánh, kiến nghị về thái độ, tác phong cán bộ", "lượt"),
+    "discipline_violations": ("Số CBCCVC vi phạm kỷ luật, kỷ cương hành chính", "người"),
+    "satisfaction_rate": ("Tỷ lệ người dân, tổ chức hài lòng", "%"),
+    "internal_inspections": ("Số cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc"),
+    "good_practices": ("Số mô hình, cách làm hay được nhân rộng", "mô hình"),
+    "staff_rated_good": ("Số CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên", "người"),
+}
+# Group rows of the per-unit form, after the resolution's task groups.
+FORM01_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("I.", "Học tập, quán triệt Nghị quyết", (
+        "staff_total", "party_members", "staff_studied", "action_programme", "action_programme_date")),
+    ("II.", "Bài trí công sở, cải cách hành chính", (
+        "office_layout_done", "dossiers_received", "dossiers_on_time", "dossiers_late", "satisfaction_rate")),
+    ("III.", "Kỷ luật, kỷ cương, ứng xử", ("complaints_conduct", "discipline_violations", "staff_rated_good")),
+    ("IV.", "Kiểm tra, giám sát, nhân rộng cách làm hay", ("internal_inspections", "good_practices")),
+)
+# Form 02 criteria c01..c10 (Quyết định 129/2007/QĐ-TTg), as DOMAIN.md words them.
+CRITERIA: tuple[str, ...] = (
+    "Trang phục",
+    "Đeo thẻ công chức",
+    "Chấp hành giờ làm việc",
+    "Giao tiếp, ứng xử với nhân dân",
+    "Giao tiếp, ứng xử với đồng nghiệp",
+    "Bài trí công sở: Quốc huy, Quốc kỳ, biển tên cơ quan",
+    "Phòng làm việc, biển tên phòng",
+    "Không hút thuốc, không uống rượu bia trong giờ làm việc",
+    "Niêm yết công khai thủ tục hành chính, hòm thư góp ý, đường dây nóng",
+    "Bộ phận tiếp nhận và trả kết quả (một cửa)",
+)
+PERIOD_CHOICES = (
+    "6 tháng cuối năm 2016",
+    "6 tháng đầu năm 2017",
+    "6 tháng cuối năm 2017",
+    "6 tháng đầu năm 2018",
+    "6 tháng cuối năm 2018",
+)
+UNIT_ROWS = 70  # blank rows of the consolidated sheet (the bloc has 66 base organisations)
+INSPECTION_ROWS = 30  # blank rows of one inspection round
+
+FILE_UNIT = "Bieu_01-VHCS_don_vi.xlsx"
+FILE_CONSOLIDATED = "Bieu_01-VHCS_tong_hop.xlsx"
+FILE_INSPECTION = "Bieu_02-VHCS_kiem_tra_giam_sat.xlsx"
+
+_COUNT_UNITS = {"người", "hồ sơ", "lượt", "cuộc", "mô hình"}
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_INPUT = PatternFill(fill_type="solid", start_color="FFFFF2CC", end_color="FFFFF2CC")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP = Alignment(vertical="center", wrap_text=True)
+_FONT = "Times New Roman"
+
+
+def form01_labels() -> dict[str, str]:
+    """field -> printed label (2018 form): the first 2018 label of each field in
+    ``maps/form01_labels.csv``, else DOMAIN.md's wording."""
+    labels = {f: label for f, (label, _) in FORM01_FIELDS.items()}
+    path = MAPS_DIR / "form01_labels.csv"
+    if path.is_file():
+        seen: set[str] = set()
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                fld, version, label = row.get("field"), row.get("version"), (row.get("label") or "").strip()
+                if version == "2018" and fld in labels and fld not in seen and label:
+                    labels[fld] = label
+                    seen.add(fld)
+    return labels
+
+
+def _resolution_serial() -> int:
+    """Excel serial day of the resolution date (lower bound for dates on the forms)."""
+    day = dt.date.fromisoformat(setting("review", "resolution_date"))
+    return (day - dt.date(1899, 12, 30)).days
+
+
+# --- small drawing helpers ------------------------------------------------------------------
+
+
+def _put(ws, ref: str, value, *, bold=False, italic=False, size=12, align=None, merge_to: str | None = None):
+    cell = ws[ref]
+    cell.value = value
+    cell.font = Font(name=_FONT, size=size, bold=bold, italic=italic)
+    if align is not None:
+        cell.alignment = align
+    if merge_to:
+        ws.merge_cells(f"{ref}:{merge_to}")
+    return cell
+
+
+def _box(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    for r in range(first_row, last_row + 1):
+        for c in range(first_col, last_col + 1):
+            ws.cell(row=r, column=c).border = _BOX
+
+
+def _input(ws, ref: str, number_format: str | None = None) -> None:
+    cell = ws[ref]
+    cell.fill = _INPUT
+    cell.font = Font(name=_FONT, size=12)
+    if number_format:
+        cell.number_format = number_format
+
+
+def _validation(ws, kind: str, sqref: str, *, prompt: str, **kwargs) -> None:
+    """Add a data validation with a Vietnamese prompt and error message."""
+    dv = DataValidation(type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True, **kwargs)
+    dv.promptTitle = "Hướng dẫn nhập"
+    dv.prompt = prompt
+    dv.errorTitle = "Giá trị không hợp lệ"
+    dv.error = prompt
+    dv.add(sqref)
+    ws.add_data_validation(dv)
+
+
+def _yes_no(ws, sqref: str) -> None:
+    _validation(ws, "list", sqref, formula1='"Có,Không"', prompt="Chọn Có hoặc Không.")
+
+
+def _whole(ws, sqref: str) -> None:
+    _validation(ws, "whole", sqref, operator="greaterThanOrEqual", formula1="0",
+                prompt="Nhập số nguyên không âm; để trống nếu không áp dụng.")
+
+
+def _date(ws, sqref: str) -> None:
+    _validation(ws, "date", sqref, operator="greaterThanOrEqual", formula1=str(_resolution_serial()),
+                prompt="Nhập ngày dạng dd/mm/yyyy, không trước ngày ban hành Nghị quyết (10/10/2016).")
+
+
+def _signatures(ws, row: int, left: str, right_from: str, right_to: str) -> None:
+    """Signature block: place-date line, "Người lập biểu" left, "T/M ĐẢNG ỦY / BÍ THƯ" right."""
+    center_plain = Alignment(horizontal="center", vertical="center")
+    _put(ws, f"{right_from}{row}", "Hà Tĩnh, ngày …… tháng …… năm ……", italic=True, align=center_plain,
+         merge_to=f"{right_to}{row}")
+    _put(ws, f"{left}{row + 1}", "NGƯỜI LẬP BIỂU", bold=True, align=center_plain)
+    _put(ws, f"{right_from}{row + 1}", "T/M ĐẢNG ỦY", bold=True, align=center_plain, merge_to=f"{right_to}{row + 1}")
+    _put(ws, f"{right_from}{row + 2}", "BÍ THƯ", bold=True, align=center_plain, merge_to=f"{right_to}{row + 2}")
+    _put(ws, f"{left}{row + 2}", "(Ký, ghi rõ họ tên)", italic=True, align=center_plain)
+    _put(ws, f"{right_from}{row + 3}", "(Ký tên, đóng dấu)", italic=True, align=center_plain,
+         merge_to=f"{right_to}{row + 3}")
+
+
+def _letterhead(ws, left_to: str, right_from: str, right_to: str, *, committee: bool = False) -> None:
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    _put(ws, "A1", BLOC_COMMITTEE if committee else BLOC, bold=True, size=11, align=center, merge_to=f"{left_to}1")
+    _put(ws, f"{right_from}1", PARTY, bold=True, size=12, align=center, merge_to=f"{right_to}1")
+    _put(ws, "A2", "*", align=center, merge_to=f"{left_to}2")
+
+
+def _print_setup(ws, landscape: bool, header_rows: str | None = None) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_rows:
+        ws.print_title_rows = header_rows
+
+
+# --- the three forms ------------------------------------------------------------------
+
+
+def build_form01_unit(wb: Workbook) -> None:
+    """Per-unit Form 01 (2018 version): one workbook per unit and period."""
+    ws = wb.create_sheet("Biểu 01-VHCS")
+    labels = form01_labels()
+    _letterhead(ws, "B", "C", "E")
+    _put(ws, "E2", FORM01_CODE, italic=True, size=11, align=Alignment(horizontal="right"))
+    _put(ws, "A4", "BÁO CÁO KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK", bold=True, size=14, align=_CENTER,
+         merge_to="E4")
+    _put(ws, "A5", "về tăng cường sự lãnh đạo xây dựng văn hóa công sở", italic=True, align=_CENTER, merge_to="E5")
+    for row, label in ((7, "Đơn vị báo cáo:"), (8, "Kỳ báo cáo:"), (9, "Ngày báo cáo:")):
+        _put(ws, f"B{row}", label, bold=True, align=Alignment(horizontal="right", vertical="center"))
+        ws.merge_cells(f"C{row}:E{row}")
+        _input(ws, f"C{row}", "DD/MM/YYYY" if row == 9 else None)
+    _validation(ws, "list", "C8", formula1='"' + ",".join(PERIOD_CHOICES) + '"',
+                prompt="Chọn kỳ báo cáo trong danh sách hoặc gõ, ví dụ: 6 tháng đầu năm 2017.")
+    _date(ws, "C9")
+
+    header = 11
+    for col, text in zip("ABCDE", ("STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú")):
+        _put(ws, f"{col}{header}", text, bold=True, align=_CENTER)
+    for col, text in zip("ABCDE", ("(1)", "(2)", "(3)", "(4)", "(5)")):
+        _put(ws, f"{col}{header + 1}", text, italic=True, size=10, align=_CENTER)
+    row, number = header + 2, 0
+    for marker, group, fields in FORM01_GROUPS:
+        _put(ws, f"A{row}", marker, bold=True, align=_CENTER)
+        _put(ws, f"B{row}", group, bold=True, align=_WRAP)
+        row += 1
+        for fld in fields:
+            number += 1
+            unit = FORM01_FIELDS[fld][1]
+            _put(ws, f"A{row}", number, align=_CENTER)
+            _put(ws, f"B{row}", labels[fld], align=_WRAP)
+            _put(ws, f"C{row}", unit, align=_CENTER)
+            _input(ws, f"D{row}", "DD/MM/YYYY" if unit == "dd/mm/yyyy" else ("0.0" if unit == "%" else "#,##0"))
+            ws[f"D{row}"].alignment = Alignment(horizontal="right", vertical="center")
+            ws[f"E{row}"].alignment = _WRAP
+            if unit == "Có/Không":
+                _yes_no(ws, f"D{row}")
+                ws[f"D{row}"].alignment = _CENTER
+            elif unit == "dd/mm/yyyy":
+                _date(ws, f"D{row}")
+            elif unit == "%":
+                _validation(ws, "decimal", f"D{row}", operator="between", formula1="0", formula2="100",
+                            prompt="Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 85,5.")
+            elif unit in _COUNT_UNITS:
+                _whole(ws, f"D{row}")
+            row += 1
+    _box(ws, header, 1, row - 1, 5)
+    _signatures(ws, row + 1, "B", "C", "E")
+    for col, width in zip("ABCDE", (7, 58, 13, 14, 22)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = f"A{header + 2}"
+    _print_setup(ws, landscape=False, header_rows=f"{header}:{header + 1}")
+
+
+def build_form01_consolidated(wb: Workbook) -> None:
+    """Form 01 consolidated by the bloc's office: one row per unit, one column per indicator."""
+    ws = wb.create_sheet("Tổng hợp 01-VHCS")
+    labels = form01_labels()
+    fields = [f for _, _, fs in FORM01_GROUPS for f in fs]
+    last = 2 + len(fields) + 1  # STT, Tên đơn vị, indicators, Ghi chú
+    last_col = get_column_letter(last)
+    _letterhead(ws, "C", get_column_letter(last - 4), last_col)
+    _put(ws, f"{last_col}2", FORM01_CODE, italic=True, size=11, align=Alignment(horizontal="right"))
+    _put(ws, "A4", "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK VỀ VĂN HÓA CÔNG SỞ", bold=True,
+         size=14, align=_CENTER, merge_to=f"{last_col}4")
+    _put(ws, "B6", "Kỳ báo cáo:", bold=True, align=Alignment(horizontal="right", vertical="center"))
+    ws.merge_cells("C6:F6")
+    _input(ws, "C6")
+    _validation(ws, "list", "C6", formula1='"' + ",".join(PERIOD_CHOICES) + '"',
+                prompt="Chọn kỳ báo cáo trong danh sách hoặc gõ, ví dụ: 6 tháng đầu năm 2017.")
+
+    header = 8
+    heads = ["STT", "Tên đơn vị"] + [labels[f] for f in fields]
+    heads.append("Ghi chú")
+    for c, text in enumerate(heads, start=1):
+        _put(ws, f"{get_column_letter(c)}{header}", text, bold=True, size=11, align=_CENTER)
+        _put(ws, f"{get_column_letter(c)}{header + 1}", f"({c})", italic=True, size=10, align=_CENTER)
+    first, last_row = header + 2, header + 1 + UNIT_ROWS
+    for c, fld in enumerate(fields, start=3):
+        letter, unit = get_column_letter(c), FORM01_FIELDS[fld][1]
+        rng = f"{letter}{first}:{letter}{last_row}"
+        if unit == "Có/Không":
+            _yes_no(ws, rng)
+        elif unit == "dd/mm/yyyy":
+            _date(ws, rng)
+        elif unit == "%":
+            _validation(ws, "decimal", rng, operator="between", formula1="0", formula2="100",
+                        prompt="Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 85,5.")
+        else:
+            _whole(ws, rng)
+        for r in range(first, last_row + 1):
+            ws[f"{letter}{r}"].number_format = (
+                "DD/MM/YYYY" if unit == "dd/mm/yyyy" else ("0.0" if unit == "%" else "#,##0")
+            )
+    for r in range(first, last_row + 1):
+        for c in range(1, last + 1):
+            ws.cell(row=r, column=c).fill = _INPUT
+    total = last_row + 1
+    _put(ws, f"B{total}", "Tổng cộng", bold=True, align=_CENTER)
+    for c, fld in enumerate(fields, start=3):
+        if FORM01_FIELDS[fld][1] in _COUNT_UNITS:
+            letter = get_column_letter(c)
+            _put(ws, f"{letter}{total}", f"=SUM({letter}{first}:{letter}{last_row})", bold=True)
+            ws[f"{letter}{total}"].number_format = "#,##0"
+    _box(ws, header, 1, total, last)
+    _signatures(ws, total + 2, "B", get_column_letter(last - 4), last_col)
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 40
+    for c in range(3, last):
+        ws.column_dimensions[get_column_letter(c)].width = 16
+    ws.column_dimensions[last_col].width = 20
+    ws.row_dimensions[header].height = 105
+    ws.freeze_panes = f"C{first}"
+    _print_setup(ws, landscape=True, header_rows=f"{header}:{header + 1}")
+
+
+def build_form02(wb: Workbook) -> None:
+    """Form 02: one inspection/supervision round, one row per inspected unit."""
+    ws = wb.create_sheet("Biểu 02-VHCS")
+    # columns: STT, Tên đơn vị, Ngày kiểm tra, Hình thức, c01..c10, Tổng điểm, Xếp loại, Số vi phạm, Ghi chú
+    first_crit, last_crit = 5, 14
+    total_col, rating_col, viol_col, note_col = 15, 16, 17, 18
+    L = get_column_letter
+    _letterhead(ws, "C", L(note_col - 4), L(note_col), committee=True)
+    _put(ws, "A2", "ĐOÀN KIỂM TRA, GIÁM SÁT", bold=True, size=11, align=_CENTER, merge_to="C2")
+    _put(ws, f"{L(note_col)}3", FORM02_CODE, italic=True, size=11, align=Alignment(horizontal="right"))
+    _put(ws, "A4", "KẾT QUẢ KIỂM TRA, GIÁM SÁT VĂN HÓA CÔNG SỞ", bold=True, size=14, align=_CENTER,
+         merge_to=f"{L(note_col)}4")
+    _put(ws, "B6", "Đợt kiểm tra, giám sát:", bold=True, align=Alignment(horizontal="right", vertical="center"))
+    ws.merge_cells("C6:F6")
+    _input(ws, "C6")
+    _validation(ws, "textLength", "C6", operator="lessThanOrEqual", formula1="200",
+                prompt="Ghi đợt và năm, ví dụ: Đợt 1 năm 2017.")
+
+    top = 8
+    for c, text in ((1, "STT"), (2, "Tên đơn vị"), (3, "Ngày kiểm tra"), (4, "Hình thức"),
+                    (total_col, "Tổng điểm"), (rating_col, "Xếp loại"), (viol_col, "Số vi phạm phát hiện"),
+                    (note_col, "Ghi chú")):
+        _put(ws, f"{L(c)}{top}", text, bold=True, size=11, align=_CENTER, merge_to=f"{L(c)}{top + 1}")
+    _put(ws, f"{L(first_crit)}{top}", "Tiêu chí chấm điểm", bold=True, size=11, align=_CENTER,
+         merge_to=f"{L(last_crit)}{top}")
+    for i, name in enumerate(CRITERIA):
+        _put(ws, f"{L(first_crit + i)}{top + 1}", name, bold=True, size=10, align=_CENTER)
+    for c in range(1, note_col + 1):
+        _put(ws, f"{L(c)}{top + 2}", f"({c})", italic=True, size=10, align=_CENTER)
+    first, last_row = top + 3, top + 2 + INSPECTION_ROWS
+    span = lambda c: f"{L(c)}{first}:{L(c)}{last_row}"  # noqa: E731
+    _date(ws, span(3))
+    _validation(ws, "list", span(4), formula1='"Kiểm tra,Giám sát"', prompt="Chọn Kiểm tra hoặc Giám sát.")
+    _validation(ws, "decimal", f"{L(first_crit)}{first}:{L(last_crit)}{last_row}", operator="between",
+                formula1="0", formula2="10", prompt="Điểm mỗi tiêu chí từ 0 đến 10.")
+    _validation(ws, "decimal", span(total_col), operator="between", formula1="0", formula2="100",
+                prompt="Tổng điểm từ 0 đến 100 (tổng 10 tiêu chí).")
+    ratings = list(setting("inspection", "rating_thresholds"))
+    _validation(ws, "list", span(rating_col), formula1='"' + ",".join(ratings) + '"',
+                prompt="Chọn xếp loại: " + ", ".join(ratings) + ".")
+    _whole(ws, span(viol_col))
+    for r in range(first, last_row + 1):
+        for c in range(1, note_col + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.fill = _INPUT
+            if c == 3:
+                cell.number_format = "DD/MM/YYYY"
+            elif first_crit <= c <= total_col:
+                cell.number_format = "0.0"
+    total = last_row + 1
+    _put(ws, f"B{total}", "Tổng cộng", bold=True, align=_CENTER)
+    _put(ws, f"{L(viol_col)}{total}", f"=SUM({L(viol_col)}{first}:{L(viol_col)}{last_row})", bold=True)
+    _box(ws, top, 1, total, note_col)
+    _signatures(ws, total + 2, "B", L(note_col - 4), L(note_col))
+    ws[f"B{total + 3}"].value = "NGƯỜI TỔNG HỢP"
+    ws[f"{L(note_col - 4)}{total + 3}"].value = "T/M ĐOÀN KIỂM TRA"
+    ws[f"{L(note_col - 4)}{total + 4}"].value = "TRƯỞNG ĐOÀN"
+    ws[f"{L(note_col - 4)}{total + 5}"].value = "(Ký, ghi rõ họ tên)"
+    for c, width in ((1, 6), (2, 34), (3, 13), (4, 11), (total_col, 9), (rating_col, 11), (viol_col, 10),
+                     (note_col, 24)):
+        ws.column_dimensions[L(c)].width = width
+    for c in range(first_crit, last_crit + 1):
+        ws.column_dimensions[L(c)].width = 12
+    ws.row_dimensions[top + 1].height = 90
+    ws.freeze_panes = f"C{first}"
+    _print_setup(ws, landscape=True, header_rows=f"{top}:{top + 2}")
+
+
+_GUIDE: dict[str, tuple[str, ...]] = {
+    FILE_UNIT: (
+        "Mỗi đơn vị lập một tệp cho mỗi kỳ; không đổi tên trang, không thêm hay xóa dòng, cột của bảng.",
+        "Ghi đầy đủ tên đơn vị (tên chính thức, không viết tắt), kỳ báo cáo và ngày báo cáo ở phần đầu biểu.",
+        "Chỉ nhập vào các ô nền vàng. Số nhập dạng số (không kèm chữ), ví dụ 1234 hoặc 85,5.",
+        "Các chỉ tiêu Có/Không: chọn trong danh sách thả xuống.",
+        "Ngày ghi dạng dd/mm/yyyy, ví dụ 15/06/2017.",
+        "Đơn vị không có bộ phận một cửa để trống các chỉ tiêu về hồ sơ thủ tục hành chính "
+        "(để trống là không áp dụng, khác với số 0).",
+        "Tỷ lệ hài lòng ghi theo phần trăm từ 0 đến 100.",
+        "Nếu cần gửi lại số liệu đã sửa, ghi ngày báo cáo mới: bản có ngày báo cáo muộn hơn sẽ thay thế bản trước.",
+    ),
+    FILE_CONSOLIDATED: (
+        "Văn phòng Đảng ủy Khối dùng bảng này để tổng hợp số liệu các đơn vị, mỗi kỳ một trang hoặc một tệp.",
+        "Ghi kỳ báo cáo ở phần đầu bảng; mỗi đơn vị một dòng, ghi đúng tên đơn vị như trong danh mục.",
+        "Chỉ nhập vào các ô nền vàng; dòng tổng cộng tự tính, không sửa.",
+        "Để trống ô không áp dụng (khác với số 0); chỉ tiêu Có/Không chọn trong danh sách thả xuống.",
+    ),
+    FILE_INSPECTION: (
+        "Mỗi đợt kiểm tra, giám sát lập một tệp; ghi đợt và năm ở phần đầu biểu, ví dụ: Đợt 1 năm 2017.",
+        "Mỗi đơn vị được kiểm tra, giám sát ghi một dòng; ngày ghi dạng dd/mm/yyyy.",
+        "Mười tiêu chí theo Quyết định 129/2007/QĐ-TTg, mỗi tiêu chí chấm từ 0 đến 10; tổng điểm từ 0 đến 100.",
+        "Xếp loại chọn trong danh sách thả xuống; hình thức chọn Kiểm tra hoặc Giám sát.",
+        "Cột ghi chú không ghi họ tên cá nhân (số liệu có thể được công bố).",
+    ),
+}
+
+
+def _guide_sheet(wb: Workbook, file_name: str) -> None:
+    ws = wb.create_sheet("Hướng dẫn")
+    _put(ws, "A1", "HƯỚNG DẪN ĐIỀN BIỂU", bold=True, size=14)
+    for i, line in enumerate(_GUIDE[file_name], start=1):
+        _put(ws, f"A{i + 2}", f"{i}. {line}", align=Alignment(wrap_text=True, vertical="top"))
+    ws.column_dimensions["A"].width = 110
+
+
+_BUILDERS = {FILE_UNIT: build_form01_unit, FILE_CONSOLIDATED: build_form01_consolidated, FILE_INSPECTION: build_form02}
+
+
+def write_templates(out: Path) -> list[Path]:
+    """Write the three blank forms into ``out``; return their paths (byte-identical each run)."""
+    from vhcs_analysis.io.xlsx_write import write_workbook_deterministic
+
+    out = Path(out)
+    paths = []
+    for file_name, build in _BUILDERS.items():
+        wb = Workbook()
+        wb.remove(wb.active)
+        build(wb)
+        _guide_sheet(wb, file_name)
+        wb.properties.title = file_name.removesuffix(".xlsx").replace("_", " ")
+        wb.properties.creator = "vhcs-analysis"
+        paths.append(write_workbook_deterministic(wb, out / file_name))
+    return paths
+
+
+def cli_template(out: Path, console) -> int:
+    """``vhcs template --out DIR``: write the blank forms and list them."""
+    try:
+        paths = write_templates(out)
+    except OSError as exc:
+        raise VhcsError(f"không ghi được biểu mẫu vào thư mục {out}: {exc.strerror or exc}") from None
+    console.print(f"Đã ghi {len(paths)} biểu mẫu trống vào {out}:")
+    for path in paths:
+        console.print(f"  • {path.name}")
+    return 0
