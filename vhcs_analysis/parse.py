@@ -28,6 +28,7 @@ import datetime as dt
 import math
 import numbers
 import re
+from functools import lru_cache
 
 from vhcs_analysis.text import repair_text, strip_diacritics, to_nfc
 
@@ -69,8 +70,9 @@ def _show(value) -> str:
     return f"«{text[:60]}…»" if len(text) > 60 else f"«{text}»"
 
 
+@lru_cache(maxsize=65_536)
 def _clean_text(value: str) -> str:
-    """Repaired, NFC, spaces folded and trimmed."""
+    """Repaired, NFC, spaces folded and trimmed (cached: columns repeat their values)."""
     return _SPACES.sub(" ", to_nfc(repair_text(value))).strip()
 
 
@@ -109,7 +111,7 @@ def _is_number(value) -> bool:
 
 # --- numbers --------------------------------------------------------------------------
 
-_NUMBER_SHAPE = re.compile(r"\d[\d.,]*|[.,]\d+")
+_NUMBER_SHAPE = re.compile(r"[0-9][0-9.,]*|[.,][0-9]+")
 _GROUPED = {sep: re.compile(r"[1-9]\d{0,2}(?:" + re.escape(sep) + r"\d{3})+") for sep in ".,"}
 
 
@@ -144,8 +146,15 @@ def _read_decimal_text(body: str) -> float | None:
     return float(body)
 
 
+_SPACE_IN_DIGITS = re.compile(r"(?<=[0-9]) (?=[0-9])")
+_GROUP_AFTER_SPACE = re.compile(r"[0-9]{3}(?![0-9])")
+
+
 def _number_from_text(text: str) -> float | None:
-    """Signed number text ("-1.234,5", "(5)", "+12") -> float; None when malformed."""
+    """Signed number text ("-1.234,5", "(5)", "+12", "1 234") -> float; None when malformed."""
+    for gap in _SPACE_IN_DIGITS.finditer(text):
+        if not _GROUP_AFTER_SPACE.match(text, gap.end()):
+            return None  # "1 2" is two numbers, not twelve; "1 234" groups thousands
     body = text.replace(" ", "")
     negative = False
     if body.startswith("(") and body.endswith(")"):
@@ -314,7 +323,8 @@ def parse_period(text) -> str:
 # --- Có/Không -------------------------------------------------------------------------
 
 # After diacritics are removed: "có" -> "co", "đã" -> "da", "chưa" -> "chua".
-_TRUE_WORDS = frozenset({"co", "c", "x", "da", "roi", "yes", "y", "true", "dat", "✓", "✔", "v", "1"})
+# "ca" is TCVN3 "Có" ("Cã"), which repair_text cannot tell from a real word on its own.
+_TRUE_WORDS = frozenset({"co", "c", "x", "da", "roi", "yes", "y", "true", "dat", "✓", "✔", "v", "1", "ca"})
 _FALSE_WORDS = frozenset({"khong", "k", "ko", "kh", "chua", "no", "n", "false", "0"})
 
 
@@ -343,9 +353,9 @@ def parse_bool(value) -> bool | None:
             return False
         if is_blank(value):
             return None
-        first = word.split(" ", 1)[0].strip(",;:()")
-        if first in ("co", "da", "roi"):
-            return True
+        first, _, rest = word.partition(" ")
+        if first in ("da", "roi") or (first == "co" and rest[:1] in "(,;:-–"):
+            return True  # "Đã ban hành", "Có (ngày 15/3/2017)"
         if first in ("khong", "chua"):
-            return False
+            return False  # "Chưa xây dựng", "Không có"
     raise ParseError("invalid_bool", f"Giá trị {_show(value)} không phải là Có/Không")
