@@ -120,8 +120,9 @@ def render_scorecards(paths: Paths) -> Path | None:
     return target
 
 
-def build_pdf(paths: Paths, *, console=None) -> Path:
-    """The whole pipeline from raw files to the review PDF; returns the PDF's path."""
+def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> Path:
+    """The whole pipeline from raw files to the review PDF; returns the PDF's path.
+    ``notebooks``: the folder of numbered notebooks (default: the project's)."""
     from vhcs_analysis.pipeline import clean_folder
     from vhcs_analysis.report.notebooks import run_notebooks
 
@@ -131,7 +132,7 @@ def build_pdf(paths: Paths, *, console=None) -> Path:
     say(f"Bước 1/4: làm sạch dữ liệu thô ({paths.raw}) …")
     clean_folder(paths.raw, paths.processed)
     say("Bước 2/4: chạy các notebook phân tích …")
-    run_notebooks(paths, console=console)
+    run_notebooks(paths, folder=notebooks, console=console)
     say("Bước 3/4: dựng báo cáo PDF …")
     report = render_report(paths)
     say(f"  Đã ghi {report}")
