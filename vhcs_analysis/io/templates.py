@@ -168,17 +168,23 @@ def _date(ws, sqref: str) -> None:
                 prompt="Nhập ngày dạng dd/mm/yyyy, không trước ngày ban hành Nghị quyết (10/10/2016).")
 
 
-def _signatures(ws, row: int, left: str, right_from: str, right_to: str) -> None:
-    """Signature block: place-date line, "Người lập biểu" left, "T/M ĐẢNG ỦY / BÍ THƯ" right."""
+def _signatures(ws, row: int, left: str, right_from: str, right_to: str, *, maker: str = "NGƯỜI LẬP BIỂU",
+                on_behalf: str = "T/M ĐẢNG ỦY", signer: str = "BÍ THƯ") -> None:
+    """Signature block: "Người lập biểu" left; place-date line, "T/M ĐẢNG ỦY", "BÍ THƯ" right.
+    The blank place-date line shares its row with "Người lập biểu" so that every row of
+    the block reads as a signature row, filled in or not."""
     center_plain = Alignment(horizontal="center", vertical="center")
-    _put(ws, f"{right_from}{row}", "Hà Tĩnh, ngày …… tháng …… năm ……", italic=True, align=center_plain,
-         merge_to=f"{right_to}{row}")
-    _put(ws, f"{left}{row + 1}", "NGƯỜI LẬP BIỂU", bold=True, align=center_plain)
-    _put(ws, f"{right_from}{row + 1}", "T/M ĐẢNG ỦY", bold=True, align=center_plain, merge_to=f"{right_to}{row + 1}")
-    _put(ws, f"{right_from}{row + 2}", "BÍ THƯ", bold=True, align=center_plain, merge_to=f"{right_to}{row + 2}")
-    _put(ws, f"{left}{row + 2}", "(Ký, ghi rõ họ tên)", italic=True, align=center_plain)
-    _put(ws, f"{right_from}{row + 3}", "(Ký tên, đóng dấu)", italic=True, align=center_plain,
-         merge_to=f"{right_to}{row + 3}")
+    right = (
+        ("Hà Tĩnh, ngày ... tháng ... năm ...", False, True),
+        (on_behalf, True, False),
+        (signer, True, False),
+        ("(Ký tên, đóng dấu)", False, True),
+    )
+    for i, (text, bold, italic) in enumerate(right):
+        _put(ws, f"{right_from}{row + i}", text, bold=bold, italic=italic, align=center_plain,
+             merge_to=f"{right_to}{row + i}")
+    _put(ws, f"{left}{row}", maker, bold=True, align=center_plain)
+    _put(ws, f"{left}{row + 1}", "(Ký, ghi rõ họ tên)", italic=True, align=center_plain)
 
 
 def _letterhead(ws, left_to: str, right_from: str, right_to: str, *, committee: bool = False) -> None:
@@ -371,11 +377,8 @@ def build_form02(wb: Workbook) -> None:
     _put(ws, f"B{total}", "Tổng cộng", bold=True, align=_CENTER)
     _put(ws, f"{L(viol_col)}{total}", f"=SUM({L(viol_col)}{first}:{L(viol_col)}{last_row})", bold=True)
     _box(ws, top, 1, total, note_col)
-    _signatures(ws, total + 2, "B", L(note_col - 4), L(note_col))
-    ws[f"B{total + 3}"].value = "NGƯỜI TỔNG HỢP"
-    ws[f"{L(note_col - 4)}{total + 3}"].value = "T/M ĐOÀN KIỂM TRA"
-    ws[f"{L(note_col - 4)}{total + 4}"].value = "TRƯỞNG ĐOÀN"
-    ws[f"{L(note_col - 4)}{total + 5}"].value = "(Ký, ghi rõ họ tên)"
+    _signatures(ws, total + 2, "B", L(note_col - 4), L(note_col), maker="NGƯỜI TỔNG HỢP",
+                on_behalf="T/M ĐOÀN KIỂM TRA", signer="TRƯỞNG ĐOÀN")
     for c, width in ((1, 6), (2, 34), (3, 13), (4, 11), (total_col, 9), (rating_col, 11), (viol_col, 10),
                      (note_col, 24)):
         ws.column_dimensions[L(c)].width = width
