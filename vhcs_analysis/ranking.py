@@ -192,7 +192,8 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
     oc = oc_results[oc_results["year"].astype("Int64") == int(year)][["unit_id", "oc_score", "oc_level"]]
     out = cur[["unit_id", "year", "scheme", "level", "category"]].merge(oc, on="unit_id", how="left")
     out = out.rename(columns={"level": "current_level", "category": "current_category"})
-    out["oc_level"] = out["oc_level"].fillna(NOT_ASSESSED)
+    out["oc_level"] = [v if isinstance(v, str) else NOT_ASSESSED for v in out["oc_level"]]
+    out["oc_score"] = pd.to_numeric(out["oc_score"], errors="coerce").astype(float)
     out["current_level"] = out["current_level"].astype(int)
     proposed, reasons = [], []
     best_by_oc = rules["best_level_by_oc"]
