@@ -231,3 +231,9 @@ def test_sha256_file__matches_hashlib(tmp_path):
     path = tmp_path / "f.bin"
     path.write_bytes(b"abc" * 1000)
     assert sha256_file(path) == hashlib.sha256(b"abc" * 1000).hexdigest()
+
+
+def test_read_sheets__utf16_text_without_bom_is_read(tmp_path):
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("Tên đơn vị\tSố\nSở Y tế\t5\n".encode("utf-16-le"))
+    assert read_sheets(path)[0].rows == [["Tên đơn vị", "Số"], ["Sở Y tế", "5"]]

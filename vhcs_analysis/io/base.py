@@ -1,0 +1,77 @@
+"""Shared pieces of the raw-file readers: the ``Sheet`` grid, ``Limits``, and the
+internal refusal that ``files.read_sheets`` turns into ``UnreadableFileError``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vhcs_analysis.errors import ConfigError
+
+Cell = object  # None | str | int | float | bool | datetime.datetime | datetime.date | datetime.time
+
+
+@dataclass
+class Sheet:
+    """One sheet (or CSV file, or HTML table) as a grid: ``rows[i]`` is Excel row ``i+1``,
+    ``rows[i][j]`` is column ``j+1``; merged ranges are 0-based inclusive
+    ``(first_row, first_col, last_row, last_col)``."""
+
+    name: str
+    rows: list[list[Cell]]
+    hidden: bool = False
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def _cleaning_setting(key: str, fallback):
+    from vhcs_analysis.config import setting
+
+    try:
+        return setting("cleaning", key)
+    except ConfigError:
+        return fallback
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits for one input file (defaults from ``[cleaning]`` in the settings)."""
+
+    max_file_mb: float = field(default_factory=lambda: _cleaning_setting("max_file_mb", 50))
+    max_cells: int = field(default_factory=lambda: _cleaning_setting("max_cells", 5_000_000))
+    max_cell_chars: int = field(default_factory=lambda: _cleaning_setting("max_cell_chars", 10_000))
+    max_unzipped_mb: float = field(default_factory=lambda: _cleaning_setting("max_unzipped_mb", 500))
+    max_zip_ratio: float = field(default_factory=lambda: _cleaning_setting("max_zip_ratio", 200))
+
+
+MB = 1024 * 1024
+
+
+class Refused(Exception):
+    """Internal to the readers: a reason (Vietnamese) and optional sheet/row/column, turned into the
+    public error by ``read_sheets`` once the file's display name is known."""
+
+    def __init__(self, reason: str, sheet: str | None = None, row: int | None = None, column: str | None = None):
+        super().__init__(reason)
+        self.reason, self.sheet, self.row, self.column = reason, sheet, row, column
+
+
+def col_letters(index0: int) -> str:
+    """Excel column letters of a 0-based column index (0 -> A, 26 -> AA)."""
+    n, letters = index0 + 1, ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def refuse_extent(limits: Limits, rows: int, cols: int, sheet: str | None = None) -> None:
+    raise Refused(
+        f"bảng tính quá lớn: vùng dữ liệu {rows:,} dòng × {cols:,} cột vượt giới hạn {limits.max_cells:,} ô".replace(",", "."),
+        sheet=sheet,
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a text file -> text (BOMs, UTF-8, UTF-16, Windows-1258, TCVN3, VNI): ``text.decode_bytes``."""
+    from vhcs_analysis.text import decode_bytes
+
+    return decode_bytes(data)

@@ -1,0 +1,233 @@
+"""Zip-based workbooks (xlsx, xlsm, xlsb, ods), checked before the parser sees them.
+
+The parser (python-calamine) builds a dense grid in memory and trusts the zip: a small
+file can inflate to gigabytes (zip bomb), declare entities that expand exponentially
+("billion laughs"), or put one cell at XFD1048576 (17 billion cells: the process dies).
+These checks read only the zip directory and stream each XML part once, bounded by the
+declared sizes (Python's zipfile stops at the declared size and fails the checksum when
+a part lies about it). ODS merged ranges, which the parser does not report, are read here too.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from vhcs_analysis.io.base import MB, Limits, Refused, refuse_extent
+
+_ZIP_RATIO_MIN_BYTES = 10 * MB  # smaller parts may compress as well as they like
+_MAX_ZIP_ENTRIES = 10_000
+
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
+_REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["']""")
+_ROW_REF = re.compile(rb"""\br\s*=\s*["']([0-9]{1,7})["']""")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def check_zip(data: bytes, limits: Limits) -> str:
+    """Open the zip, check sizes/ratios/encryption/DTDs and the cell extent of every
+    worksheet (streaming, bounded by the declared sizes); return 'xlsx', 'xlsb' or 'ods'."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise Refused("tệp bị hỏng hoặc bị cắt cụt (không mở được cấu trúc nén của bảng tính)") from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" in names:
+        kind = "xlsx"
+    elif "xl/workbook.bin" in names:
+        kind = "xlsb"
+    elif "content.xml" in names and (
+        "mimetype" not in names or zf.read("mimetype")[:64].startswith(b"application/vnd.oasis.opendocument.spreadsheet")
+    ):
+        kind = "ods"
+    elif "EncryptedPackage" in names:
+        raise Refused("tệp được bảo vệ bằng mật khẩu (mã hóa); hãy gỡ mật khẩu rồi gửi lại")
+    else:
+        raise Refused("tệp nén (zip) nhưng không phải bảng tính Excel hay ODS")
+    if len(infos) > _MAX_ZIP_ENTRIES:
+        raise Refused(f"bảng tính có quá nhiều thành phần ({len(infos)}), nghi là tệp độc hại")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise Refused("tệp được bảo vệ bằng mật khẩu (mã hóa); hãy gỡ mật khẩu rồi gửi lại")
+        total += info.file_size
+        if info.file_size > _ZIP_RATIO_MIN_BYTES and info.file_size > limits.max_zip_ratio * max(info.compress_size, 1):
+            raise Refused(
+                f"nghi là bom nén: thành phần {info.filename} giải nén ra {info.file_size / MB:.0f} MB "
+                f"(gấp {info.file_size / max(info.compress_size, 1):.0f} lần kích thước nén)"
+            )
+    if total > limits.max_unzipped_mb * MB:
+        raise Refused(
+            f"nghi là bom nén: giải nén ra {total / MB:.0f} MB (giới hạn {limits.max_unzipped_mb:g} MB)"
+        )
+    try:
+        for info in infos:
+            lower = info.filename.lower()
+            if not lower.endswith((".xml", ".rels", ".vml")):
+                continue
+            if kind == "xlsx" and lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+                _scan_xlsx_sheet(zf, info, limits)
+            elif kind == "ods" and lower == "content.xml":
+                _scan_ods_content(zf, info, limits)
+            else:
+                _scan_for_dtd(zf, info)
+    except Refused:
+        raise
+    except Exception:  # noqa: BLE001 - BadZipFile, zlib.error, EOFError, bad CRC…: all mean broken
+        raise Refused("tệp bị hỏng hoặc bị cắt cụt (dữ liệu nén không hợp lệ)") from None
+    return kind
+
+
+def _iter_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """Decompressed bytes of one part in pieces that end after a '>' (no tag is split)."""
+    carry = b""
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(4 * MB)
+            if not block:
+                break
+            buf = carry + block
+            cut = buf.rfind(b">") + 1
+            if cut == 0:
+                carry = buf[-4096:]  # a long text run: keep only what a tag start could need
+                continue
+            yield buf[:cut]
+            carry = buf[cut:]
+    if carry:
+        yield carry
+
+
+def _refuse_dtd(info: zipfile.ZipInfo) -> None:
+    raise Refused(f"bảng tính chứa khai báo DTD/thực thể XML (nghi là tấn công mở rộng thực thể) trong {info.filename}")
+
+
+def _scan_for_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    for chunk in _iter_chunks(zf, info):
+        if _DTD.search(chunk):
+            _refuse_dtd(info)
+
+
+def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """The parser builds a dense grid from A1 (well, from the first used cell) to the last
+    cell holding something: bound rows × columns of cells that are not self-closing."""
+    max_row = max_col = 0
+    row = col = 0
+    for chunk in _iter_chunks(zf, info):
+        if _DTD.search(chunk):
+            _refuse_dtd(info)
+        for m in _TAG.finditer(chunk):
+            attrs = m.group(2)
+            if m.group(1) == b"row":
+                ref = _ROW_REF.search(attrs)
+                row = int(ref.group(1)) if ref else row + 1
+                col = 0
+                continue
+            ref = _REF.search(attrs)
+            if ref:
+                col = _column_number(ref.group(1))
+                row = max(row, int(ref.group(2)))
+            else:
+                col += 1
+            if attrs.rstrip().endswith(b"/"):
+                continue  # an empty (styled) cell: the parser skips it
+            max_row, max_col = max(max_row, row), max(max_col, col)
+            if max_row * max_col > limits.max_cells:
+                refuse_extent(limits, max_row, max_col)
+
+
+_ODS_ROW = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table-row"
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table"
+_ODS_CELLS = (
+    "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table-cell",
+    "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}covered-table-cell",
+)
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE_VT = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+
+
+def _repeat(element, attr: str) -> int:
+    try:
+        return max(1, int(element.get(_T + attr, "1")))
+    except ValueError:
+        return 1
+
+
+def _scan_ods_content(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """ODS repeats rows/columns by attribute: a tiny file can declare a million-by-
+    thousands grid of one value. Expand the counts (not the cells) of non-empty cells."""
+    from lxml import etree
+
+    with zf.open(info) as fh:
+        head = fh.read(64 * 1024)
+    if _DTD.search(head):
+        _refuse_dtd(info)
+    with zf.open(info) as fh:
+        parser = etree.iterparse(
+            fh, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+        row = max_row = max_col = 0
+        col = 0
+        total = 0
+        for event, el in parser:
+            tag = el.tag
+            if event == "start":
+                if tag == _ODS_TABLE:
+                    row = max_row = max_col = 0
+                elif tag == _ODS_ROW:
+                    col = 0
+                continue
+            if tag in _ODS_CELLS:
+                reps = _repeat(el, "number-columns-repeated")
+                filled = el.get(_OFFICE_VT) is not None or len(el) > 0
+                col += reps
+                if filled:
+                    max_col = max(max_col, col)
+                    max_row = max(max_row, row + 1)
+                el.clear()
+            elif tag == _ODS_ROW:
+                reps = _repeat(el, "number-rows-repeated")
+                if max_row == row + 1:  # this row holds data: all its repeats do too
+                    max_row = row + reps
+                row += reps
+                el.clear()
+                if max_row * max_col + total > limits.max_cells:
+                    refuse_extent(limits, max_row, max_col)
+            elif tag == _ODS_TABLE:
+                total += max_row * max_col
+                el.clear()
+
+def add_ods_merges(data: bytes, sheets: list[Sheet]) -> None:
+    """calamine gives no merged ranges for ODS: read the spans (already size-checked)."""
+    from lxml import etree
+
+    by_name = {s.name: s for s in sheets}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as fh:
+        current: Sheet | None = None
+        row = col = 0
+        for event, el in etree.iterparse(
+            fh, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False
+        ):
+            if event == "start":
+                if el.tag == _ODS_TABLE:
+                    current, row = by_name.get(el.get(_T + "name", "")), 0
+                elif el.tag == _ODS_ROW:
+                    col = 0
+                continue
+            if el.tag in _ODS_CELLS:
+                rs, cs = _repeat(el, "number-rows-spanned"), _repeat(el, "number-columns-spanned")
+                if current is not None and el.tag == _ODS_CELLS[0] and (rs > 1 or cs > 1):
+                    current.merged.append((row, col, row + rs - 1, col + cs - 1))
+                col += _repeat(el, "number-columns-repeated")
+                el.clear()
+            elif el.tag == _ODS_ROW:
+                row += _repeat(el, "number-rows-repeated")
+                el.clear()
