@@ -293,7 +293,7 @@ def _as_date(v) -> dt.date:
 
 
 def _order(rec: Record) -> tuple:
-    return (rec.source_file, rec.sheet, rec.row)
+    return (rec.source_file, rec.sheet or "", rec.row)
 
 
 def resolve_duplicates(records: list[Record]) -> None:
@@ -323,14 +323,18 @@ def resolve_duplicates(records: list[Record]) -> None:
                 when = winner.data.get("report_date")
                 when_text = f", ngày báo cáo {_as_date(when):%d/%m/%Y}" if when is not None else ""
                 rec.problem("superseded", f"báo cáo của {rec.data['unit_id']} kỳ {rec.data['period']} đã được thay bằng "
-                            f"bản nộp sau: tệp {winner.source_file}, trang {winner.sheet}, dòng {winner.row}{when_text}")
+                            f"bản nộp sau: {_where(winner)}{when_text}")
         else:
             ordered = sorted(group, key=_order)
             first = ordered[0]
             what = f"đợt {key[2]}" if key[0] == "i" else f"năm {key[2]}"
             for rec in ordered[1:]:
-                rec.problem("duplicate", f"{rec.data['unit_id']} đã có trong {what} (tệp {first.source_file}, trang "
-                            f"{first.sheet}, dòng {first.row}); dòng này trùng lặp")
+                rec.problem("duplicate", f"{rec.data['unit_id']} đã có trong {what} ({_where(first)}); "
+                            "dòng này trùng lặp")
+
+
+def _where(rec: Record) -> str:
+    return Location(rec.source_file, rec.sheet, rec.row).describe()
 
 
 def _date_key(v) -> tuple:

@@ -89,7 +89,8 @@ def _unit_name_candidates(grid: Grid, table: Table) -> list[tuple[int, int, str]
 
 
 def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
-    """One per-unit Form 01 table -> one record (row = the table's header row)."""
+    """One per-unit Form 01 table -> one record; its row (source_row, and the row of a
+    ``superseded`` reject) is the first indicator row, the header row when there is none."""
     rec = Record("unit_reports", ctx.source_file, grid.name, table.header_top + 1)
     rec.data["layout"] = "unit_form"
     title = title_texts(grid, table)
@@ -148,6 +149,8 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
             continue
         if fld in matched:
             continue
+        if not matched:
+            rec.row = r + 1  # source_row of a per-unit report: its first indicator row
         matched.add(fld)
         parse_field(rec, fld, DTYPES[fld], value, r, value_col, rate=fld == "satisfaction_rate")
         if score is not None:
@@ -194,6 +197,10 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
             rec.problem("invalid_period", "không xác định được kỳ báo cáo của bảng tổng hợp (tiêu đề hoặc tên trang)",
                         "period")
         resolve_unit(rec, ctx, name or None, r, name_col)
+        if "report_date" in table.columns:
+            row_date = parse_field(rec, "report_date", "datetime64[ms]", grid.values[r][table.columns["report_date"]],
+                                   r, table.columns["report_date"])
+            rec.data["report_date"] = row_date if row_date is not None else date
         for c, v in sorted(unknown_cells.items()):
             rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 01-VHCS "
                         "(maps/form01_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])

@@ -149,10 +149,18 @@ def form_code(text: str) -> str | None:
     return f"0{m.group(1)}" if m else None
 
 
-def _row_headers(grid: Grid, r: int, table: str) -> dict[str, int]:
+def _row_cells(grid: Grid, r: int, *, stacked: bool = False) -> list[str]:
+    """Header texts of row r (merged cells filled); ``stacked`` fills the row's blank
+    cells from the row above (a two-row header typed without merging)."""
+    texts = [grid.text(r, c, filled=True) for c in range(grid.n_cols)]
+    if stacked and r > 0:
+        texts = [t or grid.text(r - 1, c, filled=True) for c, t in enumerate(texts)]
+    return texts
+
+
+def _headers(texts: list[str], table: str) -> dict[str, int]:
     found: dict[str, int] = {}
-    for c in range(grid.n_cols):
-        t = grid.text(r, c, filled=True)
+    for c, t in enumerate(texts):
         if not t:
             continue
         fld = match_header(table, [t])
@@ -166,20 +174,22 @@ _FORM02_SPECIFIC = {"total_score", "_criteria", "inspection_date", "kind", "viol
 }
 
 
-def _score_row(grid: Grid, r: int) -> tuple[str, int] | None:
+def _score_row(grid: Grid, r: int, *, stacked: bool = False) -> tuple[str, int] | None:
     """The table kind whose header this row looks like, with the number of fields."""
+    texts = _row_cells(grid, r, stacked=stacked)
     best: tuple[str, int] | None = None
-    unit = _row_headers(grid, r, "unit_form")
+    unit = _headers(texts, "unit_form")
     if "label" in unit and "value" in unit:
         best = ("form01_unit", len(unit))
-    cons = _row_headers(grid, r, "form01_consolidated")
-    ind = [f for f in cons if f in form01_labels().versions.get("2018", set()) | form01_labels().versions.get("2017", set())]
+    cons = _headers(texts, "form01_consolidated")
+    known = set().union(*form01_labels().versions.values())
+    ind = [f for f in cons if f in known]
     if "unit_name" in cons and len(ind) >= 2 and (best is None or len(cons) > best[1]):
         best = ("form01_consolidated", len(cons))
-    f02 = _row_headers(grid, r, "form02")
+    f02 = _headers(texts, "form02")
     if "unit_name" in f02 and len(set(f02) & _FORM02_SPECIFIC) >= 2 and (best is None or len(f02) > best[1]):
         best = ("form02", len(f02))
-    rk = _row_headers(grid, r, "rankings")
+    rk = _headers(texts, "rankings")
     if "unit_name" in rk and "category" in rk and not (set(f02) & _FORM02_SPECIFIC) and len(ind) < 2:
         if best is None or len(rk) > best[1]:
             best = ("rankings", len(rk))
@@ -195,24 +205,18 @@ _TABLE_KIND_TO_MAP = {
 
 
 def _extend_header(grid: Grid, top: int) -> int:
-    """Last header row of a header starting at ``top``: following rows belong to it when
-    they hold cells only under merged group cells or empty top cells (the second row of a
-    two-row header) and are not data, numbering or blank rows."""
+    """Last header row of a header starting at ``top``: a following row belongs to it when
+    each of its cells sits under a group cell of the top row (merged across columns, or
+    blank with the group label to its left), as the criteria 1..10 under "Tiêu chí chấm
+    điểm" do. A numbering row "(1) (2) …" or a data row has cells under plain labels."""
     bottom = top
     for r in range(top + 1, min(top + 4, grid.n_rows)):
-        if is_blank_row(grid, r) or is_colnum_row(grid, r):
-            break
         cells = grid.row_texts(r)
-        ok = True
-        for c, _ in cells:
-            above = grid.values[bottom][c]
-            if not (is_blank(above) or grid.merged_horizontally(bottom, c) or grid.merged_horizontally(top, c)):
-                ok = False
-                break
-        if not ok:
+        if not cells or all(t.startswith("(") for _, t in cells):
             break
+        ok = all(grid.merged_horizontally(top, c) or is_blank(grid.values[top][c]) for c, _ in cells)
         numeric = [v for v in grid.values[r] if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if numeric and not all(float(v).is_integer() and 1 <= v <= 20 for v in numeric):
+        if not ok or (numeric and not all(float(v).is_integer() and 1 <= v <= 20 for v in numeric)):
             break
         bottom = r
     return bottom
@@ -233,8 +237,8 @@ def _column_texts(grid: Grid, top: int, bottom: int, c: int) -> list[str]:
     return texts
 
 
-def _build_table(grid: Grid, kind: str, top: int) -> Table:
-    bottom = _extend_header(grid, top)
+def _build_table(grid: Grid, kind: str, top: int, min_bottom: int = 0) -> Table:
+    bottom = max(_extend_header(grid, top), min_bottom)
     table_map = _TABLE_KIND_TO_MAP[kind]
     columns: dict[str, int] = {}
     unknown: dict[int, str] = {}
@@ -258,23 +262,26 @@ def _build_table(grid: Grid, kind: str, top: int) -> Table:
 
 def find_tables(grid: Grid) -> SheetResult:
     """Every table on the sheet, in row order, with title/data/footer regions set."""
-    anchors: list[tuple[int, str]] = []
+    anchors: list[tuple[int, str, int]] = []  # (top, kind, min_bottom)
     r = 0
     while r < grid.n_rows:
-        scored = None if is_blank_row(grid, r) else _score_row(grid, r)
+        top, scored = r, None if is_blank_row(grid, r) else _score_row(grid, r)
+        if scored is None and r > 0 and not is_blank_row(grid, r) and not is_blank_row(grid, r - 1):
+            scored = _score_row(grid, r, stacked=True)
+            top = r - 1
         if scored is None:
             r += 1
             continue
         kind = scored[0]
-        table = _build_table(grid, kind, r)
-        anchors.append((r, kind))
+        table = _build_table(grid, kind, top, r)
+        anchors.append((top, kind, r))
         r = table.header_bottom + 1
         # skip further rows that score as the same header (merged fill repeats it)
         while r < grid.n_rows and not is_blank_row(grid, r) and (_score_row(grid, r) or ("", 0))[0] == kind and _is_header_echo(grid, r, table):
             r += 1
     if not anchors:
         return SheetResult([], _no_table_reason(grid))
-    tables = [_build_table(grid, kind, top) for top, kind in anchors]
+    tables = [_build_table(grid, kind, top, mb) for top, kind, mb in anchors]
     for i, t in enumerate(tables):
         next_top = tables[i + 1].header_top if i + 1 < len(tables) else grid.n_rows
         t.title_top = 0 if i == 0 else tables[i - 1].footer_end + 1
