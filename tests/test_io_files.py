@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -237,3 +238,17 @@ def test_read_sheets__utf16_text_without_bom_is_read(tmp_path):
     path = tmp_path / "unicode.txt"
     path.write_bytes("Tên đơn vị\tSố\nSở Y tế\t5\n".encode("utf-16-le"))
     assert read_sheets(path)[0].rows == [["Tên đơn vị", "Số"], ["Sở Y tế", "5"]]
+
+
+XLS = Path(__file__).parent / "fixtures" / "io" / "bieu-cu.xls"
+
+
+def test_read_sheets__legacy_xls_keeps_positions_types_and_merges():
+    sheet = read_sheets(XLS)[0]
+    assert sheet.rows[4][2:5] == ["STT", "Chỉ tiêu", "Số liệu"]
+    assert [sheet.rows[5][4], sheet.rows[6][4], sheet.rows[7][4]] == [12, dt.date(2017, 3, 15), "1.234"]
+    assert sheet.merged == [(1, 2, 1, 5)]
+
+
+def test_read_sheets__legacy_xls_hidden_sheet_is_flagged():
+    assert [(s.name, s.hidden) for s in read_sheets(XLS)] == [("Biểu 01", False), ("Ẩn", True)]
