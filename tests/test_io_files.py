@@ -252,3 +252,35 @@ def test_read_sheets__legacy_xls_keeps_positions_types_and_merges():
 
 def test_read_sheets__legacy_xls_hidden_sheet_is_flagged():
     assert [(s.name, s.hidden) for s in read_sheets(XLS)] == [("Biểu 01", False), ("Ẩn", True)]
+
+
+XML2003 = """<?xml version="1.0"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet" xmlns:x="urn:schemas-microsoft-com:office:excel">
+ <Worksheet ss:Name="Kết quả">
+  <Table>
+   <Row ss:Index="2"><Cell ss:Index="3" ss:MergeAcross="1"><Data ss:Type="String">Tiêu chí chấm điểm</Data></Cell></Row>
+   <Row><Cell><Data ss:Type="Number">1</Data></Cell><Cell><Data ss:Type="String">Sở Y tế</Data></Cell>
+    <Cell><Data ss:Type="Number">9.5</Data></Cell>
+    <Cell><Data ss:Type="DateTime">2018-05-03T00:00:00.000</Data></Cell></Row>
+  </Table>
+ </Worksheet>
+ <Worksheet ss:Name="Ẩn"><Table><Row><Cell><Data ss:Type="String">x</Data></Cell></Row></Table>
+  <WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel"><Visible>SheetHidden</Visible></WorksheetOptions>
+ </Worksheet>
+</Workbook>
+"""
+
+
+def test_read_sheets__xml_spreadsheet_2003_keeps_positions_types_and_merges(tmp_path):
+    path = tmp_path / "xuat-khau.xls"
+    path.write_text(XML2003, encoding="utf-8")
+    sheets = read_sheets(path)
+    assert [(s.name, s.hidden) for s in sheets] == [("Kết quả", False), ("Ẩn", True)]
+    assert sheets[0].rows == [
+        [None, None, None, None],
+        [None, None, "Tiêu chí chấm điểm", None],
+        [1, "Sở Y tế", 9.5, dt.date(2018, 5, 3)],
+    ]
+    assert sheets[0].merged == [(1, 2, 1, 3)]

@@ -135,3 +135,22 @@ def test_list_input_files__link_out_of_the_raw_folder_is_skipped(tmp_path):
     files, skipped = list_input_files(raw)
     assert files == []
     assert "ngoài thư mục" in skipped[0][1]
+
+
+def test_read_sheets__xml_spreadsheet_2003_far_cell_is_refused(tmp_path):
+    path = tmp_path / "xa.xls"
+    path.write_text(
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>'
+        '<Row ss:Index="1048576"><Cell ss:Index="16384"><Data ss:Type="String">x</Data></Cell></Row>'
+        "</Table></Worksheet></Workbook>",
+        encoding="utf-8",
+    )
+    assert "vượt giới hạn" in refused(path)
+
+
+def test_read_sheets__entities_declared_in_html_are_not_expanded(tmp_path):
+    path = tmp_path / "thuc-the.xls"
+    path.write_bytes(hostile._LAUGHS.replace(b"lolz", b"html") + b"<html><table><tr><td>&lol9;</td></tr></table></html>")
+    sheets = read_sheets(path)
+    assert len(sheets[0].rows[0][0] or "") < 1000

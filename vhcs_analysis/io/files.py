@@ -19,12 +19,13 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import stat
 from pathlib import Path
 
 from vhcs_analysis.errors import Location, UnreadableFileError
 from vhcs_analysis.io.base import MB, Cell, Limits, Refused, Sheet, col_letters, decode_text, refuse_extent
-from vhcs_analysis.io.html_tables import html_from_mht, read_html
+from vhcs_analysis.io.html_tables import html_from_mht, read_html, read_xml2003
 from vhcs_analysis.io.zip_guard import add_ods_merges, check_zip
 
 __all__ = ["Limits", "Sheet", "list_input_files", "read_sheets", "sha256_file"]
@@ -164,19 +165,18 @@ def _strip_bom(head: bytes) -> bytes:
 
 def _sniff_markup(data: bytes) -> str | None:
     """'html', 'mht' or 'xml2003' when the file is markup saved under a spreadsheet name."""
-    head = data[:4096]
+    head = data[:16384]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            head = head.decode("utf-16").encode("utf-8", "replace")
-        except UnicodeDecodeError:
-            return None
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8", "replace")
     head = _strip_bom(head).lstrip().lower()
     if head.startswith(b"mime-version:") or (b"mime-version:" in head[:1024] and b"multipart/related" in head):
         return "mht"
-    if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:8192]:
+    if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
         return "xml2003"
     if head.startswith((b"<html", b"<table", b"<!doctype html", b"<meta", b"<head", b"<body", b"<?xml", b"<!--")):
-        if b"<table" in data.lower() if len(data) < MB else b"<table" in data[:MB].lower():
+        if b"<table" in head or re.search(rb"<table", data, re.IGNORECASE) or re.search(
+            "<table".encode("utf-16-le"), data, re.IGNORECASE
+        ):
             return "html"
         return "html-without-table"
     return None
@@ -198,7 +198,7 @@ def _read_data(data: bytes, path: Path, limits: Limits) -> list[Sheet]:
     if markup == "mht":
         return read_html(html_from_mht(data), limits)
     if markup == "xml2003":
-        raise Refused("định dạng XML Spreadsheet 2003 chưa được hỗ trợ; hãy mở bằng Excel và lưu lại thành .xlsx")
+        return read_xml2003(data, limits)
     if markup == "html-without-table":
         raise Refused("tệp HTML không chứa bảng số liệu nào")
     return [_read_csv(data, path, limits)]

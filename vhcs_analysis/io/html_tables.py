@@ -1,17 +1,19 @@
-"""HTML tables saved as .xls (e-government exports) and .mht web archives -> Sheets.
+"""Markup saved under a spreadsheet name -> Sheets: HTML tables saved as .xls
+(e-government exports), .mht web archives, and XML Spreadsheet 2003 files.
 
-One ``Sheet`` per ``<table>`` ("Bảng 1", "Bảng 2"…); rowspan/colspan are expanded into the
-grid (value in the top-left cell, like Excel's merged cells) and recorded as merged
-ranges. Spans are clamped to the HTML standard's limits and the grid to ``max_cells``.
+HTML: one ``Sheet`` per ``<table>`` ("Bảng 1", "Bảng 2"…); rowspan/colspan are expanded
+into the grid (value in the top-left cell, like Excel's merged cells) and recorded as
+merged ranges. Spans are clamped to the HTML standard's limits and the grid to ``max_cells``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import re
 
-from vhcs_analysis.io.base import Cell, Limits, Refused, Sheet, col_letters, decode_text
+from vhcs_analysis.io.base import Cell, Limits, Refused, Sheet, col_letters, decode_text, refuse_extent
 
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -118,3 +120,88 @@ def _int_attr(element, name: str) -> int:
     raw = (element.get(name) or "1").strip()
     digits = re.match(r"\d{1,7}", raw)
     return int(digits.group(0)) if digits else 1
+
+
+# --- XML Spreadsheet 2003 (SpreadsheetML), another old "export to Excel" format -------
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+_X = "{urn:schemas-microsoft-com:office:excel}"
+_MAX_ROW, _MAX_COL = 1_048_576, 16_384
+
+
+def _xml2003_value(kind: str | None, text: str):
+    if kind == "Number":
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if kind == "DateTime":
+        try:
+            moment = dt.datetime.fromisoformat(text[:19])
+        except ValueError:
+            return text
+        return moment.date() if moment.time() == dt.time() else moment
+    if kind == "Boolean":
+        return text.strip() in ("1", "true", "TRUE")
+    return text
+
+
+def _ss_int(element, name: str, default: int) -> int:
+    raw = element.get(_SS + name)
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError:
+        return default
+
+
+def read_xml2003(data: bytes, limits: Limits) -> list[Sheet]:
+    """Sheets of an XML Spreadsheet 2003 file: ss:Index gaps, MergeAcross/MergeDown,
+    typed Data (Number, String, DateTime, Boolean), hidden sheets; DTDs refused."""
+    from lxml import etree
+
+    if re.search(rb"<!(?:DOCTYPE|ENTITY)", data[:1_000_000], re.IGNORECASE):
+        raise Refused("tệp XML chứa khai báo DTD/thực thể (nghi là tấn công mở rộng thực thể)")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        raise Refused("tệp XML Spreadsheet 2003 bị hỏng, không đọc được") from None
+    sheets: list[Sheet] = []
+    total = 0
+    for ws in root.iter(_SS + "Worksheet"):
+        name = ws.get(_SS + "Name") or f"Sheet{len(sheets) + 1}"
+        visible = ws.findtext(f"{_X}WorksheetOptions/{_X}Visible") or ""
+        cells: dict[tuple[int, int], Cell] = {}
+        merged = []
+        n_rows = n_cols = 0
+        r = -1
+        for row in ws.iter(_SS + "Row"):
+            r = min(_ss_int(row, "Index", r + 2) - 1, _MAX_ROW - 1)
+            c = -1
+            for cell in row.iter(_SS + "Cell"):
+                c = min(_ss_int(cell, "Index", c + 2) - 1, _MAX_COL - 1)
+                across = min(max(_ss_int(cell, "MergeAcross", 0), 0), _MAX_COL - 1 - c)
+                down = min(max(_ss_int(cell, "MergeDown", 0), 0), _MAX_ROW - 1 - r)
+                data_el = cell.find(_SS + "Data")
+                if data_el is not None:
+                    text = "".join(data_el.itertext())
+                    if len(text) > limits.max_cell_chars:
+                        raise Refused(
+                            f"ô dài {len(text)} ký tự, vượt giới hạn {limits.max_cell_chars} ký tự",
+                            sheet=name, row=r + 1, column=col_letters(c),
+                        )
+                    cells[(r, c)] = _xml2003_value(data_el.get(_SS + "Type"), text) if text != "" else None
+                if across or down:
+                    merged.append((r, c, r + down, c + across))
+                n_rows, n_cols = max(n_rows, r + down + 1), max(n_cols, c + across + 1)
+                c += across
+                if n_rows * n_cols + total > limits.max_cells:
+                    refuse_extent(limits, n_rows, n_cols, sheet=name)
+        total += n_rows * n_cols
+        rows = [[cells.get((i, j)) for j in range(n_cols)] for i in range(n_rows)]
+        sheets.append(Sheet(name, rows, visible.startswith("SheetHidden") or visible.startswith("SheetVeryHidden"),
+                            merged))
+    if not sheets:
+        raise Refused("tệp XML Spreadsheet 2003 không có trang tính nào")
+    return sheets
