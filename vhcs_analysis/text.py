@@ -37,6 +37,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from functools import lru_cache
 
 # --- the 134 Vietnamese letters -------------------------------------------------------
 
@@ -233,31 +234,46 @@ niêm yết khai hòm thư góp đường dây nóng mô hình cách rộng xế
 tiêu biểu điểm chọn tiên ưu sơ tăng giảm so sánh cùng ghi chú tên biểu bí chí thứ
 nhất mục điều khoản sách quản đất đai rừng biển sông núi làng quê ở ấn ổn tuổi
 """.split())  # such rimes take only sắc or nặng
-_NON_WORD_EDGES = ".,;:!?()[]{}\"'“”‘’-–—/…%*+=<>|"
+
+
+# Rimes whose tone sits on the first vowel ("mùa", "cái", "hỏi"): a tone on the second
+# one ("muà", "caí") is a legacy decoding gone wrong, not a spelling.
+_FIRST_VOWEL_TONE_RIMES = frozenset(
+    "ai ao au ay âu ây eo êu iu oi ôi ơi ui ưi ưu ia ua ưa".split()
+)
 
 
 def _syllable_weight(word: str) -> float:
-    """1 for a spelling a Vietnamese syllable can have ("người", "quốc", "gì"), 0.5 for a
-    loan-word rime, 0 otherwise; case-insensitive, shape only ("céng" counts)."""
-    base, tones = [], []
-    for ch in unicodedata.normalize("NFD", word.lower()):
-        (tones if ch in _TONES else base).append(ch)
+    """2 for a frequent syllable, 1 for any spelling a Vietnamese syllable can have
+    ("người", "quốc", "gì"), 0.5 for a loan-word rime, 0 otherwise; case-insensitive."""
+    lower = to_nfc(word.lower())
+    base, tones, tone_at = [], [], -1
+    for i, ch in enumerate(lower):
+        parts = unicodedata.normalize("NFD", ch)
+        tone = [c for c in parts if c in _TONES]
+        if tone:
+            tones += tone
+            tone_at = i
+        base.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)))
     if len(tones) > 1:
         return 0.0
-    stem = to_nfc("".join(base))
+    stem = "".join(base)
     for initial in _INITIALS:
         if not stem.startswith(initial):
             continue
         rime = stem[len(initial):]
         if rime not in _RIMES:
             continue
-        if tones and rime.endswith(_STOP_FINALS) and tones[0] not in "\u0301\u0323":
+        # c/ch/p/t finals take sắc or nặng, never another tone or none
+        if rime.endswith(_STOP_FINALS) and (not tones or tones[0] not in "\u0301\u0323"):
             continue
         if initial == "qu" and rime.startswith(("u", "ư")):
             continue
+        if tones and rime in _FIRST_VOWEL_TONE_RIMES and tone_at != len(initial):
+            continue
         if rime in _RARE_RIMES:
             return 0.5
-        return 2.0 if to_nfc(word.lower()) in _COMMON_SYLLABLES else 1.0
+        return 2.0 if lower in _COMMON_SYLLABLES else 1.0
     return 0.0
 
 
@@ -267,31 +283,52 @@ def is_vietnamese_syllable(word: str) -> bool:
     return _syllable_weight(word) > 0
 
 
-def score_vietnamese(s: str) -> tuple[float, int]:
-    """(good, bad): words that are Vietnamese syllables with a diacritic, and words holding
-    characters no Vietnamese word has or a non-syllable spelled with Vietnamese letters."""
-    good = bad = 0
-    for raw in s.split():
-        word = raw.strip(_NON_WORD_EDGES)
-        if not word or word.isascii():
+_TONED = re.compile("[" + _TONES + "]")
+# Words are split at whitespace and punctuation; no legacy code is ASCII punctuation.
+_WORD_SPLIT = re.compile(r"[\s!-/:-@\[-`{-~\u2013\u2014\u2018\u2019\u201c\u201d\u2026]+")
+
+
+def _words(s: str) -> list[str]:
+    return [w for w in _WORD_SPLIT.split(s) if w]
+
+
+def score_vietnamese(s: str) -> tuple[float, float]:
+    """(good, bad) evidence that ``s`` is Vietnamese Unicode. good: syllables with a
+    diacritic (frequent ones count double); bad: 1 per word holding a character no
+    Vietnamese word has ("hoµ", "x·") or a case mix ("CộNG"), 0.5 per non-syllable made
+    of Vietnamese letters ("céa"). ASCII words, numbers and capital abbreviations
+    ("ĐVT") are neutral."""
+    good = bad = 0.0
+    for word in _words(s):
+        if word.isascii():
             continue
-        if any(ch.isdigit() for ch in word):
+        letters_only = all(ch in _ALPHA_SET for ch in word)
+        has_digit = any(ch in "0123456789" for ch in word)
+        # "ĐVT", "HĐND", "GD&ĐT": capital abbreviations carry no tone mark
+        abbreviation = (letters_only and word.isupper() and len(word) <= 6
+                        and not _TONED.search(unicodedata.normalize("NFD", word))
+                        and not _syllable_weight(word))
+        if has_digit or abbreviation:
             bad += any(not ch.isascii() and ch not in _ALPHA_SET for ch in word)
             continue
-        weight = _syllable_weight(word) if all(ch in _ALPHA_SET for ch in word) else 0.0
-        # "CộNG": capitals after a lower-case letter position are a .VnTimeH leftover.
-        if weight and word not in (word.lower(), word.upper(), word[0] + word[1:].lower()):
-            weight = 0.0
+        if not letters_only:
+            bad += 1
+            continue
+        if word not in (word.lower(), word.upper(), word[0] + word[1:].lower()):
+            bad += 1  # "CộNG": capitals after lower-case letters are a .VnTimeH leftover
+            continue
+        weight = _syllable_weight(word)
         if weight:
             good += weight
         else:
-            bad += 1
+            bad += 0.5
     return good, bad
 
 
 # --- repair --------------------------------------------------------------------------
 
 _ASCII_LOWER = re.compile("[a-z]")
+LEGACY_ENCODINGS = ("tcvn3", "vni")
 
 
 def _looks_like_vntimeh(decoded: str) -> bool:
@@ -300,8 +337,7 @@ def _looks_like_vntimeh(decoded: str) -> bool:
     lower-case Vietnamese letter ("CộNG", "HOà")."""
     if _ASCII_LOWER.search(decoded):
         return False
-    for raw in decoded.split():
-        word = raw.strip(_NON_WORD_EDGES)
+    for word in _words(decoded):
         has_lower_viet = any(ch.islower() and not ch.isascii() for ch in word)
         has_inner_capital = any(ch.isupper() and ch.isascii() for ch in word[1:])
         if has_lower_viet and has_inner_capital:
@@ -309,31 +345,65 @@ def _looks_like_vntimeh(decoded: str) -> bool:
     return False
 
 
-def repair_text(s: str, *, caps: bool = False) -> str:
+def _decode_tcvn3_any_case(text: str) -> str:
+    decoded = decode_tcvn3(text)
+    return decoded.upper() if _looks_like_vntimeh(decoded) else decoded
+
+
+def _choose_repair(text: str, legacy: str | None) -> tuple[str, str | None]:
+    """(repaired text, encoding it was read as: "tcvn3", "vni" or None)."""
+    if _UNICODE_ONLY.search(text) or text.isascii():
+        return text, None
+    good, bad = score_vietnamese(text)
+    candidates = {"tcvn3": _decode_tcvn3_any_case(text), "vni": decode_vni(text)}
+    best, best_encoding, best_score = text, None, good - bad
+    if bad:
+        for encoding, candidate in candidates.items():
+            c_good, c_bad = score_vietnamese(candidate)
+            better = c_bad < bad and c_good - c_bad > best_score
+            if better and (c_good > good or c_bad == 0):
+                best, best_encoding, best_score = candidate, encoding, c_good - c_bad
+    if best_encoding is None and legacy in candidates and candidates[legacy] != text:
+        # The sheet is known to be in this encoding: ties go to it.
+        c_good, c_bad = score_vietnamese(candidates[legacy])
+        score, c_score = good - bad, c_good - c_bad
+        if c_bad <= bad and (c_score > score or (c_score == score and c_good > 0)):
+            return candidates[legacy], legacy
+    return best, best_encoding
+
+
+@lru_cache(maxsize=65_536)
+def _repair_str(text: str, caps: bool, legacy: str | None) -> str:
+    text = to_nfc(text)
+    if caps:
+        if _UNICODE_ONLY.search(text):
+            return text
+        return (text if text.isascii() else decode_tcvn3(text)).upper()
+    return _choose_repair(text, legacy)[0]
+
+
+def repair_text(s: str, *, caps: bool = False, legacy: str | None = None) -> str:
     """Any cell text -> NFC Unicode: TCVN3/ABC, ``.VnTimeH`` (``caps=True`` or detected),
     VNI-Windows and NFD are repaired; correct Unicode, ASCII and other text come back
-    unchanged (only NFC-normalised). Never raises; non-strings are returned as they are."""
+    unchanged (only NFC-normalised). ``legacy`` ("tcvn3"/"vni", e.g. from
+    ``guess_legacy`` over the sheet) settles ties such as "Ghi chó" -> "Ghi chú".
+    Never raises; non-strings are returned as they are."""
     if not isinstance(s, str):
         return s
-    text = to_nfc(s)
-    if _UNICODE_ONLY.search(text):
-        return text
-    if caps:
-        return (text if text.isascii() else decode_tcvn3(text)).upper()
-    if text.isascii():
-        return text
-    good, bad = score_vietnamese(text)
-    if bad == 0:
-        return text
-    tcvn = decode_tcvn3(text)
-    if _looks_like_vntimeh(tcvn):
-        tcvn = tcvn.upper()
-    best, best_score = text, good - bad
-    for candidate in (tcvn, decode_vni(text)):
-        c_good, c_bad = score_vietnamese(candidate)
-        if c_bad < bad and c_good - c_bad > best_score:
-            best, best_score = candidate, c_good - c_bad
-    return best
+    return _repair_str(s, bool(caps), legacy if legacy in LEGACY_ENCODINGS else None)
+
+
+def guess_legacy(texts) -> str | None:
+    """The legacy encoding most cells of a sheet were clearly written in ("tcvn3" or
+    "vni"), or None; pass it to ``repair_text(..., legacy=...)`` for the ambiguous ones."""
+    counts = {encoding: 0 for encoding in LEGACY_ENCODINGS}
+    for text in texts:
+        if isinstance(text, str):
+            encoding = _choose_repair(to_nfc(text), None)[1]
+            if encoding:
+                counts[encoding] += 1
+    best = max(LEGACY_ENCODINGS, key=lambda e: counts[e])
+    return best if counts[best] else None
 
 
 def encode_cp1258(s: str) -> bytes:
