@@ -141,8 +141,8 @@ def test_describe_by_group__mean_n_and_seeded_bootstrap_interval():
 
 def test_completeness__on_time_late_missing_and_undated():
     reports = _reports(unit_id=["U1", "U1", "U2"], period=["2016-H2", "2017-H1", "2016-H2"],
-                       report_date=pd.to_datetime(["2017-01-15", "2017-07-16", None]), staff_total=[1, 1, 1])
-    out = ind.completeness(_units(), reports, periods=["2016-H2", "2017-H1"], deadline_days=15)
+                       report_date=pd.to_datetime(["2016-12-20", "2017-06-21", None]), staff_total=[1, 1, 1])
+    out = ind.completeness(_units(), reports, periods=["2016-H2", "2017-H1"], deadline_day=20, deadline_days=0)
     assert out["status"].tolist() == ["đúng hạn", "muộn", "không rõ ngày", "không báo cáo",
                                       "không báo cáo", "không báo cáo"]
     assert out.loc[1, "days_late"] == 1
@@ -150,6 +150,12 @@ def test_completeness__on_time_late_missing_and_undated():
     expected = pd.DataFrame({"period": ["2016-H2", "2017-H1"], "đúng hạn": [1, 0], "muộn": [0, 1],
                              "không rõ ngày": [1, 0], "không báo cáo": [1, 2], "tổng": [3, 3]})
     pd.testing.assert_frame_equal(summary, expected, check_dtype=False)
+
+
+def test_report_deadline__day_of_last_month_plus_grace():
+    assert ind.report_deadline("2017-H1", 20, 0) == pd.Timestamp(2017, 6, 20)
+    assert ind.report_deadline("2016-H2", 20, 3) == pd.Timestamp(2016, 12, 23)
+    assert ind.report_deadline("2017-H1", 0, 15) == pd.Timestamp(2017, 7, 15)
 
 
 def test_indicators_table__every_indicator_tied_to_a_goal_with_direction():

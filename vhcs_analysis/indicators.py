@@ -288,21 +288,31 @@ def describe_by_group(panel: pd.DataFrame, indicator: str, by=("period", "is_pil
 ON_TIME, LATE, MISSING, UNDATED = "đúng hạn", "muộn", "không báo cáo", "không rõ ngày"
 
 
+def report_deadline(period: str, deadline_day: int | None = None, deadline_days: int | None = None) -> pd.Timestamp:
+    """Due date of a period's Form 01 report: day ``deadline_day`` of the period's last
+    month (0 = its last day) + ``deadline_days`` (``[indicators]``; default 20/06, 20/12)."""
+    cfg = get_settings()["indicators"]
+    day = int(deadline_day if deadline_day is not None else cfg.get("deadline_day", 0))
+    days = int(deadline_days if deadline_days is not None else cfg.get("deadline_days", 0))
+    end = period_end(period)
+    due = end if day <= 0 else end.replace(day=min(day, end.day))
+    return due + pd.Timedelta(days=days)
+
+
 def completeness(units: pd.DataFrame, unit_reports: pd.DataFrame, periods=None,
-                 deadline_days: int | None = None) -> pd.DataFrame:
+                 deadline_day: int | None = None, deadline_days: int | None = None) -> pd.DataFrame:
     """Per unit × period: 'đúng hạn' / 'muộn' / 'không báo cáo' (and 'không rõ ngày' when
-    a report exists without a report date). Deadline = period end + ``deadline_days``
-    (``[indicators] deadline_days``)."""
+    a report exists without a report date), against ``report_deadline``."""
     settings = get_settings()
     periods = list(periods or settings["review"]["periods"])
-    days = int(deadline_days if deadline_days is not None else settings["indicators"]["deadline_days"])
     base = units[["unit_id", "block", "is_pilot"]].drop_duplicates("unit_id")
     grid = pd.MultiIndex.from_product([base["unit_id"], periods], names=["unit_id", "period"]).to_frame(index=False)
     grid = grid.merge(base, on="unit_id", how="left")
     dates = unit_reports[["unit_id", "period", "report_date"]].copy()
     dates["has_report"] = True
     grid = grid.merge(dates, on=["unit_id", "period"], how="left", validate="one_to_one")
-    grid["deadline"] = grid["period"].map(lambda p: period_end(p) + pd.Timedelta(days=days)).astype("datetime64[ms]")
+    due = {p: report_deadline(p, deadline_day, deadline_days) for p in periods}
+    grid["deadline"] = grid["period"].map(due).astype("datetime64[ms]")
     grid["report_date"] = pd.to_datetime(grid["report_date"]).astype("datetime64[ms]")
     grid["days_late"] = (grid["report_date"] - grid["deadline"]).dt.days.clip(lower=0).astype("Int64")
     has = grid["has_report"].fillna(False).astype(bool)
