@@ -97,7 +97,7 @@ def test_save_figure__svg_text_is_paths_not_fonts(tmp_path):
 
 def test_mark_sample__mark_in_figure_texts_and_svg_title(tmp_path):
     fig = plots.mark_sample(CHARTS["did_forest"](), is_sample=True)
-    assert SAMPLE_MARK in [t.get_text() for t in fig.texts]
+    assert SAMPLE_MARK in [t.get_text() for t in plots.sample_marks(fig)]
     svg = plots.save_figure(fig, tmp_path / "a.svg").read_text("utf-8")
     assert f"<dc:title>{SAMPLE_MARK}</dc:title>" in svg
 
@@ -110,12 +110,20 @@ def test_mark_sample__real_data_is_not_marked(tmp_path):
 
 def test_mark_sample__twice_stamps_once():
     fig = plots.mark_sample(plots.mark_sample(CHARTS["did_forest"]()))
-    assert [t.get_text() for t in fig.texts].count(SAMPLE_MARK) == 1
+    assert [t.get_text() for t in plots.sample_marks(fig)].count(SAMPLE_MARK) == 1
 
 
 def test_percent_formatter__vietnamese_comma_decimal():
     assert plots.percent_formatter(1)(85.5, 0) == "85,5%"
     assert plots.number_formatter(1)(1234.5, 0) == "1.234,5"
+
+
+def test_number_formatter__decimals_follow_the_tick_step():
+    formatter = plots.number_formatter()
+    formatter.set_locs([1.9, 1.95, 2.0, 2.05])
+    assert [formatter(x) for x in (1.9, 1.95, 2.0)] == ["1,90", "1,95", "2,00"]
+    formatter.set_locs([0, 1000, 2000])
+    assert formatter(1000) == "1.000"
 
 
 def test_period_label__half_years_in_vietnamese():

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import tempfile
+import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from vhcs_analysis import fmt
 from vhcs_analysis.config import SAMPLE_MARK
@@ -112,36 +114,65 @@ def apply_theme() -> None:
 # ---------------------------------------------------------------- formatting helpers
 
 
-def number_formatter(decimals: int = 0) -> FuncFormatter:
+class VietnameseFormatter(Formatter):
+    """Tick labels in Vietnamese style with as many decimals as the tick step needs
+    (0,5 steps → 1 decimal; 10 steps → none), so that no two ticks read the same.
+
+    ``kind``: "number" (1.234,5), "percent" (0–100 → 85%) or "signed" (+5, -3, 0).
+    ``decimals`` fixes the decimals instead."""
+
+    def __init__(self, kind: str = "number", decimals: int | None = None):
+        self.kind = kind
+        self.decimals = decimals
+        self._auto = 0
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        values = np.sort(np.asarray([v for v in locs if np.isfinite(v)], dtype=float))
+        steps = np.diff(values)
+        steps = steps[steps > 1e-12]
+        self._auto = max(0, min(4, -math.floor(math.log10(float(steps.min())) + 1e-9))) if len(steps) else 0
+
+    def __call__(self, x, pos=None):
+        d = self.decimals if self.decimals is not None else self._auto
+        if abs(x) < 0.5 * 10 ** -d:
+            x = 0.0
+        if self.kind == "percent":
+            return fmt.percent(x, d)
+        if self.kind == "signed":
+            return "0" if x == 0 else fmt.signed(x, d)
+        return fmt.number(x, d)
+
+
+def number_formatter(decimals: int | None = None) -> VietnameseFormatter:
     """Tick labels as Vietnamese numbers: 1.234,5."""
-    return FuncFormatter(lambda x, _pos: fmt.number(x, decimals))
+    return VietnameseFormatter("number", decimals)
 
 
-def percent_formatter(decimals: int = 0) -> FuncFormatter:
+def percent_formatter(decimals: int | None = None) -> VietnameseFormatter:
     """Tick labels for 0–100 rates: 85%."""
-    return FuncFormatter(lambda x, _pos: fmt.percent(x, decimals))
+    return VietnameseFormatter("percent", decimals)
 
 
-def signed_formatter(decimals: int = 0) -> FuncFormatter:
-    """Tick labels for changes: +5, -3."""
-    return FuncFormatter(lambda x, _pos: fmt.signed(x, decimals) if abs(x) > 1e-12 else "0")
+def signed_formatter(decimals: int | None = None) -> VietnameseFormatter:
+    """Tick labels for changes: +5, -3, 0."""
+    return VietnameseFormatter("signed", decimals)
 
 
-def period_label(period: str) -> str:
-    """'2017-H1' -> '6 tháng đầu\\n2017'; other strings unchanged."""
+def wrap(text: str, width: int = 70) -> str:
+    """Break a long title or label over lines of at most ``width`` characters."""
+    return "\n".join(textwrap.wrap(str(text), width)) if text else ""
+
+
+def period_label(period: str, short: bool = False) -> str:
+    """'2017-H1' -> '6 tháng đầu\\n2017' (``short``: '6T đầu\\n2017'); other strings unchanged."""
     text = str(period)
     if len(text) == 7 and text[4:6] == "-H" and text[6] in "12":
         half = "đầu" if text[6] == "1" else "cuối"
-        return f"6 tháng {half}\n{text[:4]}"
+        return f"{'6T' if short else '6 tháng'} {half}\n{text[:4]}"
     return text
 
 
-def _decimals_for(values: Sequence[float]) -> int:
-    """Tick decimals: 0 when the axis spans more than 5 units, else 1."""
-    arr = np.asarray([v for v in values if pd.notna(v)], dtype=float)
-    if arr.size == 0:
-        return 0
-    return 0 if float(np.nanmax(arr) - np.nanmin(arr)) > 5 else 1
 
 
 def _new_figure(size=FULL_WIDTH, nrows: int = 1, ncols: int = 1, **kwargs):
@@ -164,10 +195,7 @@ def _is_empty(df: pd.DataFrame | None, *cols: str) -> bool:
 
 def _value_axis(ax, axis: str, percent: bool, values) -> None:
     target = ax.yaxis if axis == "y" else ax.xaxis
-    if percent:
-        target.set_major_formatter(percent_formatter(0))
-    else:
-        target.set_major_formatter(number_formatter(_decimals_for(values)))
+    target.set_major_formatter(percent_formatter() if percent else number_formatter())
 
 
 def _group_legend(ax, groups: Sequence[str], **kwargs) -> None:
@@ -175,6 +203,16 @@ def _group_legend(ax, groups: Sequence[str], **kwargs) -> None:
     order = [labels.index(GROUP_LABELS[g]) for g in groups if GROUP_LABELS[g] in labels]
     if order:
         ax.legend([handles[i] for i in order], [labels[i] for i in order], **kwargs)
+
+
+def _figure_legend(fig: Figure, ax, labels_in_order: Sequence[str] | None = None) -> None:
+    """One legend under the plot (outside the axes, so it never covers data or titles)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if labels_in_order is not None:
+        keep = [labels.index(lb) for lb in labels_in_order if lb in labels]
+        handles, labels = [handles[i] for i in keep], [labels[i] for i in keep]
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=len(handles))
 
 
 # ---------------------------------------------------------------- chart kinds
@@ -195,13 +233,14 @@ def trend_by_group(
     ``df``: ``period, group, mean, ci_low, ci_high`` (``group`` in pilot/rest/all).
     """
     with theme():
-        if ax is None:
+        standalone = ax is None
+        if standalone:
             fig, axes = _new_figure()
             ax = axes[0, 0]
         else:
             fig = ax.figure
         if _is_empty(df, "mean"):
-            ax.set_title(title)
+            ax.set_title(wrap(title), loc="left")
             return _no_data(fig, ax)
         order = list(periods) if periods is not None else sorted(df["period"].astype(str).unique())
         xpos = {p: i for i, p in enumerate(order)}
@@ -218,13 +257,14 @@ def trend_by_group(
                                 color=color, alpha=0.18, linewidth=0)
         if baseline is not None and baseline in xpos:
             ax.axvline(xpos[baseline], color="#777777", linewidth=0.8, linestyle=":")
-        ax.set_xticks(range(len(order)), [period_label(p) for p in order])
+        ax.set_xticks(range(len(order)), [period_label(p, short=not standalone) for p in order])
         ax.set_xlim(-0.3, len(order) - 0.7)
         values = pd.concat([df[c] for c in ("mean", "ci_low", "ci_high") if c in df.columns])
         _value_axis(ax, "y", percent, values.astype(float))
-        ax.set_title(title, loc="left")
+        ax.set_title(wrap(title), loc="left")
         ax.set_ylabel(ylabel)
-        _group_legend(ax, groups, loc="best")
+        if standalone:
+            _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
         return fig
 
 
@@ -256,11 +296,10 @@ def trends_grid(
             title = str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(code)
             trend_by_group(part, title=title, percent=code in percent_indicators, periods=periods,
                            baseline=baseline, ax=ax)
-            legend = ax.get_legend()
-            if legend is not None and i > 0:
-                legend.remove()
-            ax.title.set_fontsize(8.5)
+            ax.set_title(wrap(title, 40), loc="left", fontsize=8)
             ax.tick_params(axis="x", labelsize=6.5)
+        groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
+        _figure_legend(fig, axes[0, 0], [GROUP_LABELS[g] for g in groups])
         return fig
 
 
@@ -274,7 +313,7 @@ def did_forest(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệc
         fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.2 + 0.9 * n) * CM))
         ax = axes[0, 0]
         if _is_empty(df, "estimate"):
-            ax.set_title(title)
+            ax.set_title(wrap(title), loc="left")
             return _no_data(fig, ax)
         rows = df.reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
@@ -287,14 +326,14 @@ def did_forest(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệc
         ax.set_yticks(y, rows["indicator_vi"].astype(str).tolist())
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
-        ax.xaxis.set_major_formatter(signed_formatter(_decimals_for(np.r_[lo, hi])))
+        ax.xaxis.set_major_formatter(signed_formatter())
         if "p_value" in rows:
             for yi, h, p in zip(y, hi, rows["p_value"]):
                 if pd.notna(h) and pd.notna(p):
                     ax.annotate(f"p = {fmt.p_value(p)}" if p >= 0.001 else f"p {fmt.p_value(p)}",
                                 (h, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
         ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
+        ax.set_title(wrap(title), loc="left")
         return fig
 
 
@@ -331,11 +370,11 @@ def event_study(df: pd.DataFrame, *, periods: Sequence[str] | None = None, basel
             ok = ~np.isnan(lo) & ~np.isnan(hi)
             ax.vlines(x[ok], lo[ok], hi[ok], color=PILOT_COLOR, linewidth=1.6)
             ax.plot(x, est, "o-", color=PILOT_COLOR, markersize=4, linewidth=1)
-            ax.set_xticks(range(len(order)), [period_label(p) for p in order], fontsize=6.5)
+            ax.set_xticks(range(len(order)), [period_label(p, short=True) for p in order], fontsize=6.5)
             ax.set_xlim(-0.4, len(order) - 0.6)
-            ax.yaxis.set_major_formatter(signed_formatter(_decimals_for(np.r_[lo, hi, est])))
-            ax.set_title(str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(indicators[i]),
-                         loc="left", fontsize=8.5)
+            ax.yaxis.set_major_formatter(signed_formatter())
+            ax.set_title(wrap(str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(indicators[i]), 40),
+                         loc="left", fontsize=8)
         fig.supylabel("Đơn vị điểm − còn lại (so với kỳ gốc)", fontsize=8)
         return fig
 
@@ -350,7 +389,7 @@ def per_block_bars(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh l
         fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.5 + 0.8 * n) * CM))
         ax = axes[0, 0]
         if _is_empty(df, "difference"):
-            ax.set_title(title)
+            ax.set_title(wrap(title), loc="left")
             return _no_data(fig, ax)
         rows = df.sort_values("block").reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
@@ -364,9 +403,9 @@ def per_block_bars(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh l
         ax.set_yticks(y, labels)
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
-        ax.xaxis.set_major_formatter(signed_formatter(_decimals_for(values)))
+        ax.xaxis.set_major_formatter(signed_formatter())
         ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
+        ax.set_title(wrap(title), loc="left")
         return fig
 
 
@@ -379,7 +418,7 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
         fig, axes = _new_figure((FULL_WIDTH[0], 11 * CM))
         ax = axes[0, 0]
         if _is_empty(df, "mean_score"):
-            ax.set_title(title)
+            ax.set_title(wrap(title), loc="left")
             return _no_data(fig, ax)
         criteria = sorted(df["criterion"].unique())
         labels = (df.drop_duplicates("criterion").set_index("criterion")["criterion_vi"]
@@ -397,12 +436,12 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
                     label=GROUP_LABELS[group], markersize=4.5)
         ax.set_yticks([ypos[c] for c in criteria], [f"{c}: {labels.get(c, c)}" for c in criteria], fontsize=7)
         ax.set_xlim(max(0.0, float(np.nanmin(df["mean_score"].astype(float))) - 1.5), 10.2)
-        ax.xaxis.set_major_formatter(number_formatter(0))
+        ax.xaxis.set_major_formatter(number_formatter())
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
-        _group_legend(ax, groups, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(groups))
+        ax.set_title(wrap(title), loc="left")
+        _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
         return fig
 
 
@@ -415,7 +454,7 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ"
         fig, axes = _new_figure()
         ax = axes[0, 0]
         if _is_empty(df, "value"):
-            ax.set_title(title)
+            ax.set_title(wrap(title), loc="left")
             return _no_data(fig, ax)
         measures = list(dict.fromkeys(df["measure_vi"]))
         groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
@@ -429,10 +468,10 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ"
         ax.set_xticks(range(len(measures)), measures)
         ax.set_ylim(0, 110)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-        ax.yaxis.set_major_formatter(percent_formatter(0))
+        ax.yaxis.set_major_formatter(percent_formatter())
         ax.set_ylabel(ylabel)
-        ax.set_title(title, loc="left")
-        _group_legend(ax, groups, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(groups))
+        ax.set_title(wrap(title), loc="left")
+        _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
         return fig
 
 
@@ -445,7 +484,7 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         fig, axes = _new_figure()
         ax = axes[0, 0]
         if _is_empty(df, "n_on_time", "n_late", "n_missing"):
-            ax.set_title(title)
+            ax.set_title(wrap(title), loc="left")
             return _no_data(fig, ax)
         rows = df.reset_index(drop=True)  # periods in the caller's (chronological) order
         x = np.arange(len(rows))
@@ -460,10 +499,10 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
             bottom += vals
         ax.set_xticks(x, [period_label(p) for p in rows["period"]])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.yaxis.set_major_formatter(number_formatter(0))
+        ax.yaxis.set_major_formatter(number_formatter())
         ax.set_ylabel("Số báo cáo (đơn vị × kỳ)")
-        ax.set_title(title, loc="left")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(statuses))
+        ax.set_title(wrap(title), loc="left")
+        _figure_legend(fig, ax)
         return fig
 
 
@@ -477,7 +516,7 @@ def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng 
         fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.5 + 0.6 * n) * CM))
         ax = axes[0, 0]
         if _is_empty(df, "n_rows"):
-            ax.set_title(title)
+            ax.set_title(wrap(title), loc="left")
             return _no_data(fig, ax)
         rows = df.sort_values(["n_rows", "reason_vi"], ascending=[False, True]).reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
@@ -485,11 +524,11 @@ def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng 
         ax.bar_label(bars, labels=[fmt.number(v) for v in rows["n_rows"]], padding=2, fontsize=7)
         ax.set_yticks(y, rows["reason_vi"].astype(str).tolist(), fontsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.xaxis.set_major_formatter(number_formatter(0))
+        ax.xaxis.set_major_formatter(number_formatter())
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
+        ax.set_title(wrap(title), loc="left")
         return fig
 
 
@@ -502,7 +541,7 @@ def ratings_bars(df: pd.DataFrame, *, title: str = "") -> Figure:
         fig, axes = _new_figure()
         ax = axes[0, 0]
         if _is_empty(df, "n_units"):
-            ax.set_title(title)
+            ax.set_title(wrap(title), loc="left")
             return _no_data(fig, ax)
         table = df.pivot_table(index="round_id", columns="rating", values="n_units", aggfunc="sum", fill_value=0)
         table = table.sort_index()
@@ -519,10 +558,10 @@ def ratings_bars(df: pd.DataFrame, *, title: str = "") -> Figure:
             bottom += vals
         ax.set_xticks(x, [f"Đợt {r}" for r in table.index])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.yaxis.set_major_formatter(number_formatter(0))
+        ax.yaxis.set_major_formatter(number_formatter())
         ax.set_ylabel("Số đơn vị được kiểm tra")
-        ax.set_title(title, loc="left")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(ratings))
+        ax.set_title(wrap(title), loc="left")
+        _figure_legend(fig, ax)
         return fig
 
 
@@ -535,7 +574,7 @@ def ranking_transition(df: pd.DataFrame, *, level_names: dict[int, str] | None =
         fig, axes = _new_figure((FULL_WIDTH[0], 10 * CM))
         ax = axes[0, 0]
         if _is_empty(df, "n_units"):
-            ax.set_title(title)
+            ax.set_title(wrap(title), loc="left")
             return _no_data(fig, ax)
         names = level_names or {}
         levels = sorted(set(df["level_current"].dropna().astype(int)) | set(df["level_proposed"].dropna().astype(int))
@@ -557,7 +596,7 @@ def ranking_transition(df: pd.DataFrame, *, level_names: dict[int, str] | None =
         ax.grid(False)
         ax.set_xlabel("Xếp loại đề xuất (có tiêu chí văn hóa công sở)")
         ax.set_ylabel("Xếp loại hiện hành")
-        ax.set_title(title, loc="left")
+        ax.set_title(wrap(title), loc="left")
         return fig
 
 
@@ -567,14 +606,15 @@ def ranking_transition(df: pd.DataFrame, *, level_names: dict[int, str] | None =
 def mark_sample(fig: Figure, is_sample: bool = True) -> Figure:
     """Stamp ``SAMPLE_MARK`` visibly on a figure built from sample data (no-op otherwise).
 
-    A red banner at the top and a large faint diagonal watermark; both carry the gid
+    A red banner at the top (the suptitle) and a large faint diagonal watermark; both carry the gid
     ``sample-mark`` so that ``save_figure`` also writes the mark as the SVG title.
     """
     if not is_sample or is_marked(fig):
         return fig
     with theme():
-        fig.text(0.99, 0.995, SAMPLE_MARK, ha="right", va="top", fontsize=7.5, color=OKABE_ITO["vermillion"],
-                 fontweight="bold", gid=SAMPLE_GID, zorder=10)
+        # as the suptitle, so constrained layout keeps room for it above every title
+        fig.suptitle(SAMPLE_MARK, x=0.99, ha="right", fontsize=7.5, color=OKABE_ITO["vermillion"],
+                     fontweight="bold", gid=SAMPLE_GID)
         fig.text(0.5, 0.5, "DỮ LIỆU MẪU", ha="center", va="center", rotation=25, fontsize=36,
                  color=OKABE_ITO["vermillion"], alpha=0.12, fontweight="bold", gid=SAMPLE_GID, zorder=10)
     return fig
@@ -582,7 +622,15 @@ def mark_sample(fig: Figure, is_sample: bool = True) -> Figure:
 
 def is_marked(fig: Figure) -> bool:
     """Whether ``mark_sample`` stamped this figure."""
-    return any(t.get_gid() == SAMPLE_GID for t in fig.texts)
+    return any(t.get_gid() == SAMPLE_GID for t in sample_marks(fig))
+
+
+def sample_marks(fig: Figure) -> list:
+    """The Text artists that carry the sample mark (banner and watermark)."""
+    texts = list(fig.texts)
+    if fig._suptitle is not None and fig._suptitle not in texts:
+        texts.append(fig._suptitle)
+    return [t for t in texts if t.get_gid() == SAMPLE_GID]
 
 
 def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
@@ -601,11 +649,18 @@ def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
         try:
             with os.fdopen(handle, "wb") as out:
                 fig.savefig(out, format=suffix[1:], metadata=metadata)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; a report file is for everyone
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def png_bytes(fig: Figure, dpi: int = 110) -> bytes:

@@ -205,6 +205,7 @@ def _write_atomic(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(tmp, 0o666 & ~plots._umask())  # mkstemp creates 0600
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -218,7 +219,7 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
         values = df[col].reset_index(drop=True)
         if col in ("p_value", "p_holm", "p_bh"):
-            shown = values.map(fmt.p_value)
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.p_value(v))
         elif col == "group":
             shown = values.map(lambda g: plots.GROUP_LABELS.get(g, g))
         elif col == "status" and values.isin(list(STATUS_VI)).all():
@@ -226,9 +227,10 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_bool_dtype(values):
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else ("Có" if v else "Không"))
         elif pd.api.types.is_integer_dtype(values):
-            shown = values.map(lambda v: fmt.number(v, 0))
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.number(v, 0))
         elif pd.api.types.is_float_dtype(values):
-            shown = values.map(lambda v: fmt.number(v, 2 if col in ("estimate", "ci_low", "ci_high") else 1))
+            decimals = 2 if col in ("estimate", "ci_low", "ci_high") else 1
+            shown = values.map(lambda v, d=decimals: fmt.MISSING if pd.isna(v) else fmt.number(v, d))
         else:
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v))
         out[COLUMN_LABELS_VI.get(col, col)] = shown.astype("str")
@@ -397,6 +399,7 @@ def data_quality_numbers(data: ReviewData, completeness_table: pd.DataFrame | No
             reports_expected=int(completeness_table["n_expected"].sum()),
             reports_on_time=int(completeness_table["n_on_time"].sum()),
             reports_late=int(completeness_table["n_late"].sum()),
+            reports_undated=int(completeness_table["n_undated"].sum()) if "n_undated" in completeness_table else 0,
             reports_missing=int(completeness_table["n_missing"].sum()),
         )
     return numbers
@@ -537,12 +540,12 @@ def _period_order(data: ReviewData, series: pd.Series) -> pd.Series:
     return series.map(lambda p: order.get(p, len(order)))
 
 
-def _percent_indicators() -> list[str]:
-    meta = indicator_meta()
+def percent_indicators() -> list[str]:
+    """Indicators on the 0–100 percent scale (their axes get % ticks)."""
     from vhcs_analysis import indicators
 
     units = indicators.INDICATORS.set_index("name")["unit"]
-    return [i for i in meta["indicator"] if units.get(i) in ("%", "0/100")]
+    return [str(i) for i in units.index if units[i] in ("%", "0/100")]
 
 
 # ---------------------------------------------------------------- 2. roll-out
