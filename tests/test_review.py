@@ -116,7 +116,7 @@ def _tiny_tables(n_blocks: int = 2, per_block: int = 4) -> dict[str, pd.DataFram
                 studied = min(50, 20 + t * (8 if pilot else 5) + int(rng.integers(0, 3)))
                 reports.append({
                     "unit_id": uid, "period": period, "form_version": "2017", "layout": "unit_form",
-                    "report_date": pd.Timestamp(year + (half == "2"), 1 if half == "2" else 7, 5 + 20 * (k == 3)),
+                    "report_date": pd.Timestamp(year, 6 if half == "1" else 12, 10) + pd.Timedelta(days=30 * (k == 3)),
                     "staff_total": 50, "staff_studied": studied, "action_programme": t > 0 or pilot,
                     "office_layout_done": t > 1, "dossiers_received": 100, "dossiers_on_time": 80 + t * 2 + k,
                     "dossiers_late": 20 - t * 2 - k, "complaints_conduct": 3 - (t > 2), "discipline_violations": 1,
@@ -143,7 +143,7 @@ def tiny():
 def test_completeness__late_reports_counted_per_period(tiny):
     out = review.completeness(tiny)
     assert out["period"].tolist() == PERIODS
-    # the last unit of each block reports 20 days after the deadline in every period
+    # the last unit of each block reports a month late in every period
     assert out["n_late"].tolist() == [2] * 5
     assert (out["n_on_time"] + out["n_late"] + out["n_undated"] + out["n_missing"] == out["n_expected"]).all()
 
