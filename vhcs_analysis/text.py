@@ -25,11 +25,19 @@ Choices made here:
   ``repair_text(s, caps=True)`` is the caller's hint (font name known); without it, a
   string whose ASCII letters are all capitals while a decoded word mixes capitals and
   lower-case Vietnamese letters ("CéNG HOµ" -> "CộNG HOà") is taken as ``.VnTimeH``.
-- Detection is per string: every candidate decoding is scored by counting words that
-  are valid Vietnamese syllables versus words holding characters no Vietnamese word
-  has. A string is only changed when it holds such a bad word and a decoding has
-  fewer bad words and a better score, so correct Unicode is never touched (a lone
-  ambiguous word such as "mét", TCVN3 for "một" but also a real word, stays as is).
+  ``caps=True`` implies TCVN3 (``.VnTimeH`` is a TCVN3 font) and upper-cases the result
+  of any string that is not already Vietnamese Unicode.
+- Windows-1258 only occurs in byte files (``decode_bytes``): Python's cp1258 codec, then
+  NFC, since cp1258 writes most toned letters as base + combining tone.
+- Detection is per string: each candidate decoding (TCVN3, VNI) is scored by its words:
+  valid Vietnamese syllables count for it (frequent ones double, by a small built-in
+  list), words holding characters no Vietnamese word has ("hoµ", "x·") or impossible
+  spellings ("tèt", "muà") against it. A string is changed only when it holds such a bad
+  word and a decoding has fewer bad words, a better score and either more good words
+  or no bad word left, so correct Unicode is never touched. Strings whose every word is also a real word ("Ghi chó" is
+  TCVN3 for "Ghi chú", "mét" for "một") stay as they are, unless the caller passes the
+  sheet's encoding (``legacy="tcvn3"``, from ``guess_legacy`` over the sheet's cells),
+  which settles such ties.
 """
 
 from __future__ import annotations
@@ -243,6 +251,7 @@ _FIRST_VOWEL_TONE_RIMES = frozenset(
 )
 
 
+@lru_cache(maxsize=65_536)
 def _syllable_weight(word: str) -> float:
     """2 for a frequent syllable, 1 for any spelling a Vietnamese syllable can have
     ("người", "quốc", "gì"), 0.5 for a loan-word rime, 0 otherwise; case-insensitive."""
@@ -300,29 +309,29 @@ def score_vietnamese(s: str) -> tuple[float, float]:
     ("ĐVT") are neutral."""
     good = bad = 0.0
     for word in _words(s):
-        if word.isascii():
-            continue
-        letters_only = all(ch in _ALPHA_SET for ch in word)
-        has_digit = any(ch in "0123456789" for ch in word)
-        # "ĐVT", "HĐND", "GD&ĐT": capital abbreviations carry no tone mark
-        abbreviation = (letters_only and word.isupper() and len(word) <= 6
-                        and not _TONED.search(unicodedata.normalize("NFD", word))
-                        and not _syllable_weight(word))
-        if has_digit or abbreviation:
-            bad += any(not ch.isascii() and ch not in _ALPHA_SET for ch in word)
-            continue
-        if not letters_only:
-            bad += 1
-            continue
-        if word not in (word.lower(), word.upper(), word[0] + word[1:].lower()):
-            bad += 1  # "CộNG": capitals after lower-case letters are a .VnTimeH leftover
-            continue
-        weight = _syllable_weight(word)
-        if weight:
-            good += weight
-        else:
-            bad += 0.5
+        if not word.isascii():
+            word_good, word_bad = _score_word(word)
+            good += word_good
+            bad += word_bad
     return good, bad
+
+
+@lru_cache(maxsize=65_536)
+def _score_word(word: str) -> tuple[float, float]:
+    letters_only = all(ch in _ALPHA_SET for ch in word)
+    has_digit = any(ch in "0123456789" for ch in word)
+    # "ĐVT", "HĐND", "GD&ĐT": capital abbreviations carry no tone mark
+    abbreviation = (letters_only and word.isupper() and len(word) <= 6
+                    and not _TONED.search(unicodedata.normalize("NFD", word))
+                    and not _syllable_weight(word))
+    if has_digit or abbreviation:
+        return 0.0, float(any(not ch.isascii() and ch not in _ALPHA_SET for ch in word))
+    if not letters_only:
+        return 0.0, 1.0
+    if word not in (word.lower(), word.upper(), word[0] + word[1:].lower()):
+        return 0.0, 1.0  # "CộNG": capitals after lower-case letters are a .VnTimeH leftover
+    weight = _syllable_weight(word)
+    return (weight, 0.0) if weight else (0.0, 0.5)
 
 
 # --- repair --------------------------------------------------------------------------
