@@ -253,3 +253,15 @@ def test_calibration__1000_simulations_reject_3_to_7_percent_and_cover_93_percen
     rate, coverage = _calibration(n_sims=1000, mc_draws=1999, seed=20_000)
     assert 0.03 <= rate <= 0.07
     assert coverage >= 0.93
+
+
+def test_pilot_effect__unit_weights_weigh_blocks_by_their_size():
+    result = compare.pilot_effect(_panel(SMALL), "y", baseline=BASE, post=POST, weights="units")
+    expected = (4 * (10 - 2.0) + 3 * (6 - 3.0) + 5 * (-1 - 0.25)) / 12
+    assert result.estimate == pytest.approx(expected) and result.weights == "units"
+
+
+def test_pilot_effect__monte_carlo_p_never_zero():
+    panel = _panel({k: (b, p, c + (100.0 if p else 0.0)) for k, (b, p, c) in SMALL.items()})
+    result = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, exact_limit=10, mc_draws=99)
+    assert result.p_value >= 1 / 100 and not result.exact
