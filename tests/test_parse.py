@@ -91,6 +91,17 @@ def test_parse_number__garbage_is_invalid_number(value):
     assert _reason(parse_number, value) == "invalid_number"
 
 
+def test_parse_error__survives_pickling():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(ParseError("invalid_rate", "Giá trị «a» không hợp lệ")))
+    assert (error.reason_code, error.message) == ("invalid_rate", "Giá trị «a» không hợp lệ")
+
+
+def test_parse_number__excel_text_apostrophe():
+    assert parse_number("'1.234") == 1234.0
+
+
 def test_parse_error__message_is_vietnamese_and_quotes_value():
     with pytest.raises(ParseError) as info:
         parse_number("abc")
@@ -149,7 +160,7 @@ JUNE_15 = dt.date(2017, 6, 15)
     ["15/06/2017", "15-6-2017", "15.6.2017", "2017-06-15", "ngày 15 tháng 6 năm 2017",
      "Hà Tĩnh, ngày 15 tháng 06 năm 2017", "Ngày báo cáo: 15/06/2017", "15/6/17",
      42901, 42901.25, "42901", dt.datetime(2017, 6, 15, 8, 30), JUNE_15,
-     "2017-06-15 00:00:00", encode_tcvn3("Hà Tĩnh, ngày 15 tháng 6 năm 2017")],
+     "2017-06-15 00:00:00", "2017/06/15", "15/06/2017 08:30", encode_tcvn3("Hà Tĩnh, ngày 15 tháng 6 năm 2017")],
 )
 def test_parse_date__forms(value):
     assert parse_date(value) == JUNE_15
@@ -194,6 +205,8 @@ def test_parse_date__blank_is_none():
         ("6 tháng năm 2017", "2017-H1"),
         ("12 tháng năm 2017", "2017-Y"),
         ("Nửa cuối năm 2017", "2017-H2"),
+        ("6 tháng cuối 2016", "2016-H2"),
+        ("Báo cáo năm 2017 (bổ sung)", "2017-Y"),
     ],
 )
 def test_parse_period__words_to_codes(text, code):
@@ -207,7 +220,9 @@ def test_parse_period__nfd_and_legacy_text():
     assert parse_period(encode_vni(text)) == "2016-H2"
 
 
-@pytest.mark.parametrize("text", ["abc", "", "Quý V/2018", "15 tháng năm 2017", 2017, None])
+@pytest.mark.parametrize(
+    "text", ["abc", "", "Quý V/2018", "15 tháng năm 2017", "tháng 9 năm 2018", 2017, None]
+)
 def test_parse_period__unknown_is_invalid_period(text):
     assert _reason(parse_period, text) == "invalid_period"
 
@@ -280,3 +295,17 @@ def test_parse_functions__raise_only_parse_error(value):
             func(value)
         except ParseError as error:
             assert error.reason_code.startswith("invalid_") and error.message
+
+
+def test_parse_functions__numpy_and_pandas_scalars():
+    import numpy as np
+    import pandas as pd
+
+    assert parse_number(np.int64(5)) == 5.0
+    assert parse_number(np.float64("nan")) is None
+    assert parse_int(np.float32(12.0)) == 12
+    assert parse_number(pd.NA) is None
+    assert parse_date(pd.NaT) is None
+    assert parse_date(pd.Timestamp("2017-06-15 10:00")) == JUNE_15
+    assert parse_bool(np.bool_(True)) is True
+    assert parse_bool(pd.NA) is None

@@ -53,6 +53,9 @@ class ParseError(ValueError):
         self.message = message
         super().__init__(message)
 
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (self.reason_code, self.message))
+
 
 # --- shared helpers -------------------------------------------------------------------
 
@@ -155,7 +158,7 @@ def _number_from_text(text: str) -> float | None:
     for gap in _SPACE_IN_DIGITS.finditer(text):
         if not _GROUP_AFTER_SPACE.match(text, gap.end()):
             return None  # "1 2" is two numbers, not twelve; "1 234" groups thousands
-    body = text.replace(" ", "")
+    body = text.replace(" ", "").removeprefix("'")  # "'123": Excel's number-as-text mark
     negative = False
     if body.startswith("(") and body.endswith(")"):
         body, negative = body[1:-1], True
@@ -225,7 +228,9 @@ def parse_rate(value) -> float | None:
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Excel's 1900 leap bug
 _SERIAL_MIN = (dt.date(1950, 1, 1) - _EXCEL_EPOCH).days
 _SERIAL_MAX = (dt.date(2099, 12, 31) - _EXCEL_EPOCH).days
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_ISO_DATE = re.compile(
+    r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
 _DMY_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?!\d)")
 _WORDS_DATE = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:[.,]\d+)?")
@@ -263,7 +268,7 @@ def parse_date(value) -> dt.date | None:
         if _SERIAL_TEXT.fullmatch(text):
             return _date_from_serial(float(text.replace(",", ".")), value)
         if match := _ISO_DATE.fullmatch(text):
-            year, month, day = (int(g) for g in match.groups())
+            year, month, day = int(match.group(1)), int(match.group(3)), int(match.group(4))
             return _make_date(year, month, day, value)
         if match := _WORDS_DATE.search(text):
             day, month, year = (int(g) for g in match.groups())
@@ -280,7 +285,7 @@ def parse_date(value) -> dt.date | None:
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _YEAR = r"((?:19|20)\d{2})"
 _PERIOD_CODE = re.compile(r"((?:19|20)\d{2})\s*-?\s*(h[12]|y|q[1-4]|m(?:1[0-2]|[1-9]))")
-_HALF = re.compile(r"(?:6|sau) thang (dau|cuoi) nam " + _YEAR)
+_HALF = re.compile(r"(?:6|sau) thang (dau|cuoi) (?:nam )?" + _YEAR)
 _HALF_WORDS = re.compile(r"nua (dau|cuoi) nam " + _YEAR)
 _MONTHS = re.compile(r"(\d{1,2}) thang (?:dau )?nam " + _YEAR)
 _QUARTER = re.compile(r"quy (iv|iii|ii|i|[1-4]) ?(?:/|-|nam)? ?" + _YEAR)
@@ -315,7 +320,7 @@ def parse_period(text) -> str:
         return f"{match.group(2)}-H{match.group(1)}"
     if match := _BARE_QUARTER.fullmatch(folded):
         return f"{match.group(2)}-Q{_ROMAN[match.group(1)]}"
-    if (match := _YEAR_WORDS.search(folded)) and not re.search(r"\d+ thang|quy", folded):
+    if (match := _YEAR_WORDS.search(folded)) and not re.search(r"thang|quy", folded):
         return f"{match.group(1)}-Y"
     raise ParseError("invalid_period", f"Không nhận ra kỳ báo cáo trong {_show(text)}")
 
@@ -335,7 +340,7 @@ def parse_bool(value) -> bool | None:
     in a Có/Không column "x" means ticked."""
     if isinstance(value, bool):
         return value
-    if type(value).__name__ == "bool_":  # numpy
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
         return bool(value)
     if _is_missing_scalar(value):
         return None
