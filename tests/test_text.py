@@ -21,6 +21,7 @@ from vhcs_analysis.text import (
     encode_cp1258,
     guess_legacy,
     is_vietnamese_syllable,
+    repair_rows,
     encode_tcvn3,
     encode_tcvn3_caps,
     encode_vni,
@@ -193,6 +194,12 @@ def test_guess_legacy__majority_of_clear_cells():
     assert guess_legacy(sheet) == "tcvn3"
     assert guess_legacy([encode_vni("Báo cáo kết quả"), "Ghi chú"]) == "vni"
     assert guess_legacy(["Báo cáo", "STT", 1.5]) is None
+
+
+def test_repair_rows__ambiguous_cells_follow_the_sheet():
+    rows = [["BiÓu sè 01-VHCS", None], ["Sè TT", "Ghi chó"], [1, "Cã"], ["Sở Nội vụ", 2.5]]
+    assert repair_rows(rows) == [["Biểu số 01-VHCS", None], ["Số TT", "Ghi chú"], [1, "Có"],
+                                 ["Sở Nội vụ", 2.5]]
 
 
 @pytest.mark.parametrize("word", ["người", "quốc", "gì", "giữa", "khuya", "nghiêng", "tốt", "mùa", "xoong"])

@@ -461,6 +461,13 @@ def decode_bytes(data: bytes) -> str:
     return decoders[best](data)
 
 
+def repair_rows(rows: list[list]) -> list[list]:
+    """A sheet's rows with every text cell repaired, ambiguous cells read in the sheet's
+    dominant legacy encoding (``guess_legacy``); other values pass unchanged."""
+    legacy = guess_legacy(v for row in rows for v in row if isinstance(v, str))
+    return [[repair_text(v, legacy=legacy) if isinstance(v, str) else v for v in row] for row in rows]
+
+
 # --- name keys -----------------------------------------------------------------------
 
 # Leading words naming the party organisation rather than the unit ("Đảng bộ Sở Y tế"
