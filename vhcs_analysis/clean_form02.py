@@ -26,11 +26,13 @@ def _ratings() -> list[tuple[str, float]]:
     return sorted(((name, float(v)) for name, v in thresholds.items()), key=lambda kv: -kv[1])
 
 
-def expected_rating(total: float) -> str:
-    for name, low in _ratings():
+def expected_rating(total: float, ratings: list[tuple[str, float]] | None = None) -> str:
+    """The rating a total earns under the thresholds (highest threshold first)."""
+    ratings = ratings or _ratings()
+    for name, low in ratings:
         if total >= low:
             return name
-    return _ratings()[-1][0]
+    return ratings[-1][0]
 
 
 def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
@@ -40,7 +42,8 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     stt_col = table.columns.get("stt")
     value_fields = [f for f in table.columns if f not in _NOT_READ]
     tolerance = float(setting("inspection", "total_tolerance"))
-    ratings = {fold(name): name for name, _ in _ratings()}
+    thresholds = _ratings()
+    ratings = {fold(name): name for name, _ in thresholds}
     records = []
     for r in range(table.header_bottom + 1, table.data_end + 1):
         if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
@@ -65,7 +68,7 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
             rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 02-VHCS "
                         "(maps/form02_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
         _read_values(rec, grid, table, r)
-        _check(rec, tolerance, ratings)
+        _check(rec, tolerance, ratings, thresholds)
         records.append(rec)
     return records
 
@@ -95,7 +98,7 @@ def _read_values(rec: Record, grid: Grid, table: Table, r: int) -> None:
     rec.data["rating"] = raw_text(rating_raw)
 
 
-def _check(rec: Record, tolerance: float, ratings: dict[str, str]) -> None:
+def _check(rec: Record, tolerance: float, ratings: dict[str, str], thresholds: list[tuple[str, float]]) -> None:
     d = rec.data
     if rec.problems:
         return
@@ -128,9 +131,10 @@ def _check(rec: Record, tolerance: float, ratings: dict[str, str]) -> None:
         if canonical is not None:
             d["rating"] = canonical
         basis = total if total is not None else d["criteria_sum"]
-        if basis is not None and (canonical is None or canonical != expected_rating(basis)):
+        expected = expected_rating(basis, thresholds) if basis is not None else None
+        if expected is not None and canonical != expected:
             rec.finding("rating_mismatch", f"xếp loại ghi '{d['rating']}' khác xếp loại theo tổng điểm "
-                        f"{_num(basis)}: '{expected_rating(basis)}'", "rating")
+                        f"{_num(basis)}: '{expected}'", "rating")
 
 
 def _num(v: float) -> str:

@@ -163,20 +163,22 @@ class Registry:
         if not key or not self._choices:
             return Resolution(None, "unknown")
         hits = process.extract(key, self._choice_keys, scorer=fuzz.WRatio, limit=None, score_cutoff=40)
-        best: dict[str, float] = {}
-        for _, score, idx in hits:
+        # WRatio scores any shared word of a short name highly; plain ratio breaks its ties
+        best: dict[str, tuple[float, float]] = {}
+        for choice, score, idx in hits:
             uid = self._choices[idx][1]
-            best[uid] = max(best.get(uid, 0.0), float(score))
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        cands = tuple((u, self.names[u], round(s, 1)) for u, s in ranked[: self.n_candidates])
+            pair = (round(float(score), 1), round(float(fuzz.ratio(key, choice)), 1))
+            best[uid] = max(best.get(uid, (0.0, 0.0)), pair)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+        cands = tuple((u, self.names[u], s[0]) for u, s in ranked[: self.n_candidates])
         if not ranked:
             return Resolution(None, "unknown")
         top_id, top = ranked[0]
-        if top >= self.fuzzy_accept:
-            if len(ranked) > 1 and abs(ranked[1][1] - top) < 1e-9:
-                return Resolution(None, "ambiguous", round(top, 1), cands)
-            return Resolution(top_id, "fuzzy", round(top, 1), cands)
-        return Resolution(None, "unknown", round(top, 1), cands)
+        if top[0] >= self.fuzzy_accept:
+            if len(ranked) > 1 and ranked[1][1] == top:
+                return Resolution(None, "ambiguous", top[0], cands)
+            return Resolution(top_id, "fuzzy", top[0], cands)
+        return Resolution(None, "unknown", top[0], cands)
 
 
 def describe_candidates(res: Resolution) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from vhcs_analysis.text import repair_text
 
@@ -40,6 +41,7 @@ _PARENS_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, no diacritics, đ->d, punctuation as single spaces ("Số hồ sơ (TTHC)" ->
     "so ho so tthc"). For matching only, never for output."""
@@ -48,6 +50,7 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def label_key(text) -> str:
     """Key a label is matched by: repaired, leading numbering ("1.", "a)", "II.") and a
     trailing unit in brackets ("(%)", "(người)") removed, then ``fold``."""

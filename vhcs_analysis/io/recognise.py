@@ -177,6 +177,8 @@ _FORM02_SPECIFIC = {"total_score", "_criteria", "inspection_date", "kind", "viol
 def _score_row(grid: Grid, r: int, *, stacked: bool = False) -> tuple[str, int] | None:
     """The table kind whose header this row looks like, with the number of fields."""
     texts = _row_cells(grid, r, stacked=stacked)
+    if sum(len(t) >= 2 and not t.replace(",", "").replace(".", "").isdigit() for t in texts) < 2:
+        return None  # a header has at least two text labels
     best: tuple[str, int] | None = None
     unit = _headers(texts, "unit_form")
     if "label" in unit and "value" in unit:
