@@ -1,0 +1,252 @@
+"""Layouts of the raw files: grids of cells with merges and styles, written as xlsx,
+CSV (Windows-1258) or an HTML table saved as .xls.
+
+A ``Grid`` is built first (1-based rows and columns, as Excel shows them) so that the
+caller knows the exact row and column of every value it plants; the writers only
+render it.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from vhcs_analysis.io.xlsx_write import write_workbook_deterministic
+from vhcs_analysis.sample.mess import encode_text
+from vhcs_analysis.text import encode_cp1258
+
+BLOC = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
+BLOC_COMMITTEE = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+FORM01_CODE = "Biểu số 01-VHCS"
+FORM02_CODE = "Biểu số 02-VHCS"
+FORM01_TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK"
+CONSOLIDATED_TITLE = "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK VỀ VĂN HÓA CÔNG SỞ"
+FORM02_TITLE = "KẾT QUẢ KIỂM TRA, GIÁM SÁT VĂN HÓA CÔNG SỞ"
+
+# Form 01 labels and units per form version (the 2018 wording is DOMAIN.md's table).
+LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "2018": {
+        "staff_total": ("Tổng số cán bộ, công chức, viên chức, người lao động", "người"),
+        "party_members": ("Số đảng viên", "người"),
+        "staff_studied": ("Số CBCCVC đã được học tập, quán triệt Nghị quyết 01", "người"),
+        "action_programme": ("Đã xây dựng chương trình hành động", "Có/Không"),
+        "action_programme_date": ("Ngày ban hành chương trình hành động", "dd/mm/yyyy"),
+        "office_layout_done": ("Hoàn thành bài trí công sở theo quy định", "Có/Không"),
+        "dossiers_received": ("Số hồ sơ thủ tục hành chính tiếp nhận trong kỳ", "hồ sơ"),
+        "dossiers_on_time": ("Số hồ sơ giải quyết trước hạn và đúng hạn", "hồ sơ"),
+        "dossiers_late": ("Số hồ sơ giải quyết quá hạn", "hồ sơ"),
+        "satisfaction_rate": ("Tỷ lệ người dân, tổ chức hài lòng", "%"),
+        "complaints_conduct": ("Số phản ánh, kiến nghị về thái độ, tác phong cán bộ", "lượt"),
+        "discipline_violations": ("Số CBCCVC vi phạm kỷ luật, kỷ cương hành chính", "người"),
+        "staff_rated_good": ("Số CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên", "người"),
+        "internal_inspections": ("Số cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc"),
+        "good_practices": ("Số mô hình, cách làm hay được nhân rộng", "mô hình"),
+    },
+    "2017": {
+        "staff_total": ("Tổng số cán bộ, công chức, viên chức", "người"),
+        "party_members": ("Số đảng viên", "người"),
+        "staff_studied": ("Số cán bộ đã học tập Nghị quyết", "người"),
+        "action_programme": ("Đã xây dựng chương trình hành động", "Có/Không"),
+        "action_programme_date": ("Ngày ban hành chương trình hành động", "ngày"),
+        "office_layout_done": ("Hoàn thành bài trí công sở", "Có/Không"),
+        "dossiers_received": ("Số hồ sơ tiếp nhận trong kỳ", "hồ sơ"),
+        "dossiers_on_time": ("Số hồ sơ giải quyết đúng hạn", "hồ sơ"),
+        "dossiers_late": ("Số hồ sơ giải quyết quá hạn", "hồ sơ"),
+        "complaints_conduct": ("Số phản ánh về thái độ cán bộ", "lượt"),
+        "discipline_violations": ("Số cán bộ vi phạm kỷ luật", "người"),
+        "internal_inspections": ("Số cuộc tự kiểm tra", "cuộc"),
+        "good_practices": ("Số mô hình, cách làm hay", "mô hình"),
+    },
+}
+GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("I.", "Học tập, quán triệt Nghị quyết", ("staff_total", "party_members", "staff_studied",
+                                              "action_programme", "action_programme_date")),
+    ("II.", "Bài trí công sở, cải cách hành chính", ("office_layout_done", "dossiers_received",
+                                                    "dossiers_on_time", "dossiers_late", "satisfaction_rate")),
+    ("III.", "Kỷ luật, kỷ cương, ứng xử", ("complaints_conduct", "discipline_violations", "staff_rated_good")),
+    ("IV.", "Kiểm tra, giám sát, nhân rộng cách làm hay", ("internal_inspections", "good_practices")),
+)
+CRITERIA_LABELS: tuple[str, ...] = (
+    "Trang phục",
+    "Đeo thẻ công chức",
+    "Chấp hành giờ làm việc",
+    "Giao tiếp, ứng xử với nhân dân",
+    "Giao tiếp, ứng xử với đồng nghiệp",
+    "Bài trí công sở: Quốc huy, Quốc kỳ, biển tên cơ quan",
+    "Phòng làm việc, biển tên phòng",
+    "Không hút thuốc, không uống rượu bia trong giờ làm việc",
+    "Niêm yết công khai thủ tục hành chính, hòm thư góp ý, đường dây nóng",
+    "Bộ phận tiếp nhận và trả kết quả (một cửa)",
+)
+
+
+def fields_of(version: str) -> list[str]:
+    """Form 01 fields in form order for a version."""
+    return [f for _, _, fs in GROUPS for f in fs if f in LABELS[version]]
+
+
+def col(c: int) -> str:
+    return get_column_letter(c)
+
+
+@dataclass
+class Grid:
+    """Cells of one sheet (1-based), merges, bold/italic/border cells, widths."""
+
+    name: str
+    cells: dict[tuple[int, int], object] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    bold: set = field(default_factory=set)
+    italic: set = field(default_factory=set)
+    center: set = field(default_factory=set)
+    boxed: list[tuple[int, int, int, int]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    hidden: bool = False
+    font: str = "Times New Roman"
+    caps_font: str | None = None  # font of upper-case title cells (".VnTimeH")
+
+    def put(self, r: int, c: int, value, *, bold=False, italic=False, center=False, span: int = 1):
+        self.cells[(r, c)] = value
+        if span > 1:
+            self.merges.append((r, c, r, c + span - 1))
+        if bold:
+            self.bold.add((r, c))
+        if italic:
+            self.italic.add((r, c))
+        if center:
+            self.center.add((r, c))
+
+    def encode(self, encoding: str, rows: range | None = None, *, caps: bool = True) -> None:
+        """Rewrite string cells (of ``rows``, default all) in a legacy encoding."""
+        for (r, c), v in list(self.cells.items()):
+            if rows is None or r in rows:
+                self.cells[(r, c)] = encode_text(v, encoding, caps=caps)
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _, c in self.cells), default=0)
+
+
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def fill_sheet(ws, grid: Grid) -> None:
+    """Render a grid into an openpyxl worksheet (normal mode).
+
+    Styles are set once per distinct look and copied as style arrays afterwards, and
+    merges skip openpyxl's per-merge border rewrite: both dominate the run time otherwise."""
+    ws.title = grid.name
+    styles: dict[tuple, object] = {}
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def style(cell, bold: bool, italic: bool, centred: bool, boxed: bool, is_date: bool, name: str) -> None:
+        key = (bold, italic, centred, boxed, is_date, name)
+        if key in styles:
+            cell._style = copy(styles[key])
+            return
+        cell.font = Font(name=name, size=12 if name.startswith(".Vn") else 11, bold=bold, italic=italic)
+        if centred:
+            cell.alignment = center
+        if boxed:
+            cell.border = _BOX
+        if is_date:
+            cell.number_format = "DD/MM/YYYY"
+        styles[key] = copy(cell._style)
+
+    boxed = set()
+    for r1, c1, r2, c2 in grid.boxed:
+        boxed.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+    covered = set()
+    for r1, c1, r2, c2 in grid.merges:
+        ws.merged_cells.add(MergedCellRange(ws, f"{col(c1)}{r1}:{col(c2)}{r2}"))
+        covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1))
+    for (r, c) in sorted(set(grid.cells) | boxed):
+        v = grid.cells.get((r, c))
+        if v is None and (r, c) not in boxed:
+            continue
+        if (r, c) in covered:
+            cell = MergedCell(ws, r, c)
+            ws._cells[(r, c)] = cell
+        else:
+            cell = ws.cell(row=r, column=c, value=v)
+        is_caps_title = bool(grid.caps_font) and isinstance(v, str) and (r, c) in grid.bold and r < 8
+        style(cell, (r, c) in grid.bold, (r, c) in grid.italic, (r, c) in grid.center, (r, c) in boxed,
+              hasattr(v, "year") and not isinstance(v, str), grid.caps_font if is_caps_title else grid.font)
+    for c, w in sorted(grid.widths.items()):
+        ws.column_dimensions[col(c)].width = w
+    if grid.hidden:
+        ws.sheet_state = "hidden"
+
+
+def write_xlsx(path: Path, grids: list[Grid]) -> None:
+    """One workbook, one sheet per grid, byte-identical for identical grids."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for grid in grids:
+        fill_sheet(wb.create_sheet(), grid)
+    write_workbook_deterministic(wb, path)
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "strftime"):
+        return v.strftime("%d/%m/%Y")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).replace(".", ",") if isinstance(v, float) else str(v)
+
+
+def grid_rows(grid: Grid) -> list[list[str]]:
+    """The grid as text rows, as Excel's 'Save as CSV' gives them (row i = line i)."""
+    return [[_text(grid.cells.get((r, c))) for c in range(1, grid.max_col + 1)]
+            for r in range(1, grid.max_row + 1)]
+
+
+def write_csv_cp1258(path: Path, grid: Grid) -> None:
+    """A sheet saved as CSV by Vietnamese Windows Excel: Windows-1258 bytes, CRLF."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(grid_rows(grid))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(encode_cp1258(buf.getvalue()))
+
+
+def write_html_xls(path: Path, grid: Grid, title: str) -> None:
+    """An e-government export: an HTML table saved with an .xls name (row i = <tr> i)."""
+    merged = {(r, c): c2 - c + 1 for r, c, r2, c2 in grid.merges}
+    covered = {(r, cc) for r, c, r2, c2 in grid.merges for cc in range(c + 1, c2 + 1)}
+    lines = [
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:x="urn:schemas-microsoft-com:office:excel">',
+        '<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">',
+        f"<title>{html.escape(title)}</title></head><body>",
+        '<table border="1" cellspacing="0">',
+    ]
+    for r in range(1, grid.max_row + 1):
+        tds = []
+        for c in range(1, grid.max_col + 1):
+            if (r, c) in covered:
+                continue
+            span = f' colspan="{merged[(r, c)]}"' if (r, c) in merged else ""
+            tag = "th" if (r, c) in grid.bold else "td"
+            tds.append(f"<{tag}{span}>{html.escape(_text(grid.cells.get((r, c))))}</{tag}>")
+        lines.append("<tr>" + "".join(tds) + "</tr>")
+    lines += ["</table>", "</body></html>", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
