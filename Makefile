@@ -7,7 +7,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_SAMPLE := build/test-sample
-NBVAL_ENV := VHCS_RAW=$(TEST_SAMPLE)/raw VHCS_PROCESSED=$(TEST_SAMPLE)/processed VHCS_REPORTS=$(TEST_SAMPLE)/reports MPLBACKEND=Agg
+# Absolute: nbval starts each kernel in notebooks/, so relative paths would point there.
+NBVAL_ENV := VHCS_RAW=$(CURDIR)/$(TEST_SAMPLE)/raw VHCS_PROCESSED=$(CURDIR)/$(TEST_SAMPLE)/processed VHCS_REPORTS=$(CURDIR)/$(TEST_SAMPLE)/reports MPLBACKEND=Agg PYTHONHASHSEED=0
 
 .PHONY: report test test-fast test-slow notebooks lab bench env
 
