@@ -207,3 +207,35 @@ def html_span_bomb(folder: Path) -> Path:
     cells = '<td colspan="1000" rowspan="65534">x</td>' * 50
     path.write_text(f"<html><body><table><tr>{cells}</tr>" + "<tr><td>1</td></tr>" * 200 + "</table></body></html>")
     return path
+
+
+def far_row_without_refs(folder: Path) -> Path:
+    """Cells written without r="…" (allowed by the standard): position comes from the row."""
+    src = small_xlsx(folder / "goc-4.xlsx")
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b'<row r="2"><c r="A2" t="n"><v>1</v></c>', b'<row r="5000"><c t="n"><v>1</v></c>')
+        return data
+
+    path = rewrite_zip(src, folder / "khong-toa-do.xlsx", edit)
+    src.unlink()
+    return path
+
+
+def far_cell_with_prefix(folder: Path) -> Path:
+    """The far cell written with a namespace prefix (<x:c r="XFD1048576">)."""
+    src = small_xlsx(folder / "goc-5.xlsx")
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(
+                b"</sheetData>",
+                b'<x:row r="1048576" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b'<x:c r="XFD1048576" t="n"><x:v>1</x:v></x:c></x:row></sheetData>',
+            )
+        return data
+
+    path = rewrite_zip(src, folder / "tien-to.xlsx", edit)
+    src.unlink()
+    return path

@@ -154,3 +154,11 @@ def test_read_sheets__entities_declared_in_html_are_not_expanded(tmp_path):
     path.write_bytes(hostile._LAUGHS.replace(b"lolz", b"html") + b"<html><table><tr><td>&lol9;</td></tr></table></html>")
     sheets = read_sheets(path)
     assert len(sheets[0].rows[0][0] or "") < 1000
+
+
+def test_read_sheets__far_cell_without_coordinates_is_refused(tmp_path):
+    assert "vượt giới hạn" in refused(hostile.far_row_without_refs(tmp_path), Limits(max_cells=1000))
+
+
+def test_read_sheets__far_cell_with_a_namespace_prefix_is_refused(tmp_path):
+    assert "vượt giới hạn" in refused(hostile.far_cell_with_prefix(tmp_path))

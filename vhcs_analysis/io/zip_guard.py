@@ -22,6 +22,11 @@ _MAX_ZIP_ENTRIES = 10_000
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
 _REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})["']""")
 _ROW_REF = re.compile(rb"""\br\s*=\s*["']([0-9]{1,7})["']""")
+# Fast path (Excel always writes r="A1" on cells, without a namespace prefix): row numbers
+# and column letters of cells that hold something (not self-closing), found by patterns
+# with a literal start, which the regex engine scans for quickly.
+_FILLED_ROW = re.compile(rb"""<c [^>]*?\br=["'][A-Z]{1,3}([0-9]{1,7})["'][^>/]*>""")
+_FILLED_COL = re.compile(rb"""<c [^>]*?\br=["']([A-Z]{1,3})[0-9]{1,7}["'][^>/]*>""")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -116,14 +121,39 @@ def _scan_for_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             _refuse_dtd(info)
 
 
+def _fast_path_applies(chunk: bytes) -> bool:
+    """Every cell tag in the chunk is a plain ``<c …>`` with an ``r`` attribute (counted
+    with byte counts: when unsure, the answer is no and the slow path runs)."""
+    if b":c " in chunk or b":c>" in chunk or b"<c>" in chunk:
+        return False
+    cells = chunk.count(b"<c ")
+    refs = chunk.count(b' r="') + chunk.count(b" r='") - chunk.count(b"<row ")
+    return cells <= refs
+
+
 def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
-    """The parser builds a dense grid from A1 (well, from the first used cell) to the last
-    cell holding something: bound rows × columns of cells that are not self-closing."""
+    """The parser builds a dense grid up to the last cell holding something: bound
+    rows × columns of the cells that are not self-closing (empty styled cells are skipped)."""
     max_row = max_col = 0
-    row = col = 0
     for chunk in _iter_chunks(zf, info):
         if _DTD.search(chunk):
             _refuse_dtd(info)
+        if not _fast_path_applies(chunk):
+            return _scan_xlsx_sheet_by_position(zf, info, limits)
+        rows = set(_FILLED_ROW.findall(chunk))
+        if rows:
+            max_row = max(max_row, max(map(int, rows)))
+            max_col = max(max_col, max(_column_number(c) for c in set(_FILLED_COL.findall(chunk))))
+        if max_row * max_col > limits.max_cells:
+            refuse_extent(limits, max_row, max_col)
+    return None
+
+
+def _scan_xlsx_sheet_by_position(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Slow path for writers that omit r="…": follow row and cell positions tag by tag."""
+    max_row = max_col = 0
+    row = col = 0
+    for chunk in _iter_chunks(zf, info):
         for m in _TAG.finditer(chunk):
             attrs = m.group(2)
             if m.group(1) == b"row":
