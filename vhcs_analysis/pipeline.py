@@ -116,7 +116,8 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
         entry.status, entry.reason = "unreadable", exc.message
         return entry
     ctx = Context(rel, registry, ctx_base["resolution_date"])
-    plain_text = _is_plain_text(path)
+    # a CSV or a web page saved as .xls has no sheet names: with one table, rejects name none
+    plain_text = not _is_workbook(path) and len(sheets) == 1
     kinds: list[str] = []
     for sheet in sheets:
         info = {"name": sheet.name, "hidden": bool(sheet.hidden), "kind": None, "status": "skipped",
@@ -155,17 +156,14 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
     return entry
 
 
-def _is_plain_text(path: Path) -> bool:
-    """A CSV/text file (not a workbook, not HTML): its one 'sheet' is the file itself."""
+def _is_workbook(path: Path) -> bool:
+    """An Excel/ODS workbook (zip or OLE container), as opposed to CSV or HTML text."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(2048)
+            head = fh.read(8)
     except OSError:
         return False
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0")):
-        return False
-    text = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower().replace(b"\x00", b"")
-    return not (text.startswith(b"<") or text.startswith(b"mime-version"))
+    return head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0"))
 
 
 def _find_registry(raw: Path, files: list[Path]) -> Path | None:
