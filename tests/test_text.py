@@ -162,7 +162,8 @@ def test_repair_text__nfd_to_nfc():
 
 @pytest.mark.parametrize(
     "text",
-    ["85,5%", "1.234", "Müller café naïve", "Tài chính", "São Paulo", "25°C", "© 2017", "Ñandú", "x"],
+    ["85,5%", "1.234", "Müller café naïve", "Tài chính", "São Paulo", "25°C", "© 2017", "Ñandú", "x",
+     "A × B", "3×4 m²", "±5%", "½ ngày", "Article §2"],
 )
 def test_repair_text__leaves_non_vietnamese_latin1_alone(text):
     assert repair_text(text) == text

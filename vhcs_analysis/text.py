@@ -208,11 +208,11 @@ a ai ao au ay ac ach am an ang anh ap at
 e eo ec em en eng ep et ê êu êch êm ên ênh êp êt
 i ia iu ich im in inh ip it iêc iêm iên iêng iêp iêt iêu
 o oi oc om on ong op ot oong ooc ô ôi ôc ôm ôn ông ôp ôt ơ ơi ơm ơn ơp ơt
-u ua ui uc um un ung up ut ư ưa ưi ưu ưc ưm ưn ưng ưt
-uô uôi uôc uôm uôn uông uôt ươ ươi ươu ươc ươm ươn ương ươp ươt
+u ua ui uc um un ung up ut ư ưa ưi ưu ưc ưm ưn ưng ưt 
+uôi uôc uôm uôn uông uôt ươi ươu ươc ươm ươn ương ươp ươt
 oa oai oao oay oac oach oam oan oang oanh oap oat oăc oăm oăn oăng oăt
-oe oeo oen oet uâ uân uâng uât uây uê uênh uêch uy uya uyu uych uynh uyt uyn
-uyê uyên uyêt uơ y yê yêm yên yêt yêu
+oe oeo oen oet uân uâng uât uây uê uênh uêch uy uya uyu uych uynh uyt uyn
+uyên uyêt uơ y yêm yên yêt yêu
 """.split())
 # Loan-word rimes ("xoong", "soóc"): valid, but weak evidence when choosing a decoding.
 _RARE_RIMES = frozenset("oong ooc oao uyu uơ oeo oem ưn ưm uyn".split())
@@ -305,8 +305,8 @@ def score_vietnamese(s: str) -> tuple[float, float]:
     """(good, bad) evidence that ``s`` is Vietnamese Unicode. good: syllables with a
     diacritic (frequent ones count double); bad: 1 per word holding a character no
     Vietnamese word has ("hoµ", "x·") or a case mix ("CộNG"), 0.5 per non-syllable made
-    of Vietnamese letters ("céa"). ASCII words, numbers and capital abbreviations
-    ("ĐVT") are neutral."""
+    of Vietnamese letters ("céa"), 1 per word mixing digits and non-ASCII ("3×4").
+    ASCII words, single characters and capital abbreviations ("ĐVT") are neutral."""
     good = bad = 0.0
     for word in _words(s):
         if not word.isascii():
@@ -318,14 +318,16 @@ def score_vietnamese(s: str) -> tuple[float, float]:
 
 @lru_cache(maxsize=65_536)
 def _score_word(word: str) -> tuple[float, float]:
+    if len(word) == 1:
+        return 0.0, 0.0  # "×", "§", "ở": too little to tell a symbol from a letter
+    if any(ch in "0123456789" for ch in word):
+        return 0.0, 1.0  # "25°C", "3×4": non-ASCII next to digits is never evidence for
     letters_only = all(ch in _ALPHA_SET for ch in word)
-    has_digit = any(ch in "0123456789" for ch in word)
     # "ĐVT", "HĐND", "GD&ĐT": capital abbreviations carry no tone mark
-    abbreviation = (letters_only and word.isupper() and len(word) <= 6
-                    and not _TONED.search(unicodedata.normalize("NFD", word))
-                    and not _syllable_weight(word))
-    if has_digit or abbreviation:
-        return 0.0, float(any(not ch.isascii() and ch not in _ALPHA_SET for ch in word))
+    if (letters_only and word.isupper() and len(word) <= 6
+            and not _TONED.search(unicodedata.normalize("NFD", word))
+            and not _syllable_weight(word)):
+        return 0.0, 0.0
     if not letters_only:
         return 0.0, 1.0
     if word not in (word.lower(), word.upper(), word[0] + word[1:].lower()):
