@@ -313,7 +313,7 @@ def did_forest(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệc
         fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.2 + 0.9 * n) * CM))
         ax = axes[0, 0]
         if _is_empty(df, "estimate"):
-            ax.set_title(wrap(title), loc="left")
+            ax.set_title(wrap(title, 48), loc="left")
             return _no_data(fig, ax)
         rows = df.reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
@@ -333,7 +333,7 @@ def did_forest(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệc
                     ax.annotate(f"p = {fmt.p_value(p)}" if p >= 0.001 else f"p {fmt.p_value(p)}",
                                 (h, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
         ax.set_xlabel(xlabel)
-        ax.set_title(wrap(title), loc="left")
+        ax.set_title(wrap(title, 48), loc="left")
         return fig
 
 
@@ -389,7 +389,7 @@ def per_block_bars(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh l
         fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.5 + 0.8 * n) * CM))
         ax = axes[0, 0]
         if _is_empty(df, "difference"):
-            ax.set_title(wrap(title), loc="left")
+            ax.set_title(wrap(title, 48), loc="left")
             return _no_data(fig, ax)
         rows = df.sort_values("block").reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
@@ -405,7 +405,7 @@ def per_block_bars(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh l
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(signed_formatter())
         ax.set_xlabel(xlabel)
-        ax.set_title(wrap(title), loc="left")
+        ax.set_title(wrap(title, 48), loc="left")
         return fig
 
 
@@ -418,7 +418,7 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
         fig, axes = _new_figure((FULL_WIDTH[0], 11 * CM))
         ax = axes[0, 0]
         if _is_empty(df, "mean_score"):
-            ax.set_title(wrap(title), loc="left")
+            ax.set_title(wrap(title, 48), loc="left")
             return _no_data(fig, ax)
         criteria = sorted(df["criterion"].unique())
         labels = (df.drop_duplicates("criterion").set_index("criterion")["criterion_vi"]
@@ -440,7 +440,7 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
-        ax.set_title(wrap(title), loc="left")
+        ax.set_title(wrap(title, 48), loc="left")
         _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
         return fig
 
@@ -465,7 +465,7 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ"
             vals = [part.get(m, np.nan) for m in measures]
             bars = ax.bar(x, vals, width=width * 0.95, color=GROUP_COLORS[group], label=GROUP_LABELS[group])
             ax.bar_label(bars, labels=[fmt.percent(v, 0) for v in vals], fontsize=6.5, padding=1.5)
-        ax.set_xticks(range(len(measures)), measures)
+        ax.set_xticks(range(len(measures)), [wrap(m, 24) for m in measures])
         ax.set_ylim(0, 110)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         ax.yaxis.set_major_formatter(percent_formatter())
@@ -498,7 +498,7 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
                          fontsize=6.5, color="white" if status in ("on_time", "late") else "black")
             bottom += vals
         ax.set_xticks(x, [period_label(p) for p in rows["period"]])
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         ax.yaxis.set_major_formatter(number_formatter())
         ax.set_ylabel("Số báo cáo (đơn vị × kỳ)")
         ax.set_title(wrap(title), loc="left")
@@ -516,7 +516,7 @@ def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng 
         fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.5 + 0.6 * n) * CM))
         ax = axes[0, 0]
         if _is_empty(df, "n_rows"):
-            ax.set_title(wrap(title), loc="left")
+            ax.set_title(wrap(title, 48), loc="left")
             return _no_data(fig, ax)
         rows = df.sort_values(["n_rows", "reason_vi"], ascending=[False, True]).reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
@@ -528,7 +528,7 @@ def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng 
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
-        ax.set_title(wrap(title), loc="left")
+        ax.set_title(wrap(title, 48), loc="left")
         return fig
 
 

@@ -70,15 +70,17 @@ ROLLOUT_MEASURES_VI = {
     "office_layout_share": "Đơn vị hoàn thành bài trí công sở",
 }
 STATUS_VI = {"on_time": "đúng hạn", "late": "muộn", "missing": "không báo cáo", "undated": "không rõ ngày",
-             "used": "đã dùng", "skipped": "bỏ qua"}
+             "used": "đã dùng", "skipped": "bỏ qua", "unreadable": "không đọc được"}
 KIND_VI = {
-    "units_registry": "Danh mục đơn vị",
+    "units": "Danh mục đơn vị",
     "form01_unit": "Biểu 01 (từng đơn vị)",
-    "form01_consolidated": "Biểu 01 (tổng hợp)",
-    "form02": "Biểu 02 (kiểm tra)",
-    "ranking": "Xếp loại",
-    "sample_marker": "Dấu dữ liệu mẫu",
+    "form01_consolidated": "Biểu 01 (bảng tổng hợp)",
+    "form02": "Biểu 02 (kiểm tra, giám sát)",
+    "rankings": "Kết quả xếp loại",
+    "sample_marker": "Tệp đánh dấu dữ liệu mẫu",
+    "unknown": "Không nhận ra",
 }
+FILE_STATUSES = ("used", "skipped", "unreadable")
 
 # Column headers of the Vietnamese views shown in the notebooks (the CSVs keep the codes).
 COLUMN_LABELS_VI = {
@@ -224,6 +226,8 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
             shown = values.map(lambda g: plots.GROUP_LABELS.get(g, g))
         elif col == "status" and values.isin(list(STATUS_VI)).all():
             shown = values.map(STATUS_VI)
+        elif col == "kind":
+            shown = values.map(lambda k: KIND_VI.get(k, k))
         elif pd.api.types.is_bool_dtype(values):
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else ("Có" if v else "Không"))
         elif pd.api.types.is_integer_dtype(values):
@@ -235,6 +239,19 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v))
         out[COLUMN_LABELS_VI.get(col, col)] = shown.astype("str")
     return out
+
+
+def period_vi(code: str) -> str:
+    """'2017-H1' → '6 tháng đầu năm 2017' (indicators.period_label_vi)."""
+    from vhcs_analysis.indicators import period_label_vi
+
+    return period_label_vi(code)
+
+
+def _lower_first(text: str) -> str:
+    """'Tỷ lệ CBCCVC …' → 'tỷ lệ CBCCVC …' (acronyms further on keep their case)."""
+    text = str(text)
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def _display(obj) -> None:
@@ -351,7 +368,8 @@ def dq_files(data: ReviewData) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
             ("kind", "str"), ("status", "str"), ("n_files", "int64"), ("rows_read", "int64"),
             ("rows_kept", "int64"), ("rows_rejected", "int64"))})
-    files["status"] = np.where(files["used"], "used", "skipped")
+    files["status"] = np.where(files["status"].isin(FILE_STATUSES), files["status"],
+                               np.where(files["used"], "used", "skipped"))
     files["kind"] = files["kind"].fillna("").astype(str).replace("", "unknown")
     out = (files.groupby(["kind", "status"], sort=True)
            .agg(n_files=("path", "size"), rows_read=("rows_read", "sum"), rows_kept=("rows_kept", "sum"),
@@ -412,7 +430,7 @@ def data_quality_text(data: ReviewData) -> Any:
     top = ""
     if len(rejects):
         first = rejects.iloc[0]
-        top = (f" Lý do loại thường gặp nhất: *{first['reason_vi'].lower()}* "
+        top = (f" Lý do loại thường gặp nhất: *{_lower_first(first['reason_vi'])}* "
                f"({fmt.number(first['n_rows'])} dòng).")
     share = fmt.percent(100 * n["rows_rejected"] / n["rows_read"], 1) if n["rows_read"] else fmt.MISSING
     return markdown(
@@ -475,7 +493,7 @@ def completeness_text(data: ReviewData) -> Any:
         text += f", {fmt.number(parts['undated'])} không ghi ngày báo cáo"
     text += "."
     if int(worst["n_missing"]) > 0:
-        text += (f" Kỳ thiếu nhiều nhất là {worst['period']} ({fmt.number(worst['n_missing'])} đơn vị không có "
+        text += (f" Kỳ thiếu nhiều nhất là {period_vi(worst['period'])} ({fmt.number(worst['n_missing'])} đơn vị không có "
                  "báo cáo hợp lệ).")
     return markdown(text)
 
@@ -679,13 +697,13 @@ def rollout_text(data: ReviewData) -> Any:
         return fmt.percent(v.iloc[0], 1) if len(v) else fmt.MISSING
 
     return markdown(
-        f"Đến kỳ {data.post}, bình quân các đơn vị có báo cáo, **{fmt.percent(n['study_rate'])}** cán bộ đã "
+        f"Đến {period_vi(data.post)}, bình quân các đơn vị có báo cáo, **{fmt.percent(n['study_rate'])}** cán bộ đã "
         f"được học tập, quán triệt Nghị quyết (đơn vị điểm {val('study_rate', 'pilot')}, các đơn vị còn lại "
         f"{val('study_rate', 'rest')}); **{fmt.percent(n['action_programme_share'])}** đơn vị đã có chương trình "
         f"hành động và **{fmt.percent(n['office_layout_share'])}** đơn vị đã hoàn thành bài trí công sở. "
         f"Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn (gộp mọi hồ sơ) từ "
-        f"{fmt.percent(n['on_time_rate_baseline'])} ở kỳ gốc {data.baseline} thành "
-        f"{fmt.percent(n['on_time_rate_post'])} ở kỳ {data.post}."
+        f"{fmt.percent(n['on_time_rate_baseline'])} ở kỳ gốc ({period_vi(data.baseline)}) thành "
+        f"{fmt.percent(n['on_time_rate_post'])} ở {period_vi(data.post)}."
     )
 
 
@@ -775,7 +793,7 @@ def did_text(data: ReviewData, did_table: pd.DataFrame) -> Any:
     lines = []
     if main in set(did_table["indicator"]):
         r = compare.pilot_effect(panel(data), main, baseline=data.baseline, post=data.post, seed=SEED)
-        lines.append(compare.describe_result_vi(r, meta.loc[main, "indicator_vi"].lower(),
+        lines.append(compare.describe_result_vi(r, _lower_first(meta.loc[main, "indicator_vi"]),
                                                 unit=meta.loc[main, "diff_unit_vi"],
                                                 higher_is_better=bool(meta.loc[main, "higher_is_better"])))
     tested = did_table["p_value"].notna()
@@ -795,7 +813,7 @@ def level_gap_text(gap_table: pd.DataFrame) -> Any:
     if sig.empty:
         return markdown("Ở kỳ gốc, không chỉ tiêu nào cho thấy đơn vị điểm khác rõ các đơn vị cùng khối "
                         "(mọi p ≥ 0,05); điều này không loại trừ khác biệt nhỏ mà số liệu chưa đủ để phát hiện.")
-    names = ", ".join(f"{r.indicator_vi.lower()} ({fmt.signed(r.gap, 1)})" for r in sig.itertuples())
+    names = "; ".join(f"{_lower_first(r.indicator_vi)} (chênh {fmt.signed(r.gap, 1)})" for r in sig.itertuples())
     return markdown(f"Ngay ở kỳ gốc, đơn vị điểm đã khác các đơn vị cùng khối về: {names} (p < 0,05). "
                     "Khi đọc kết quả so sánh thay đổi cần nhớ các đơn vị điểm xuất phát từ mức khác.")
 
@@ -867,8 +885,8 @@ def inspection_text(data: ReviewData) -> Any:
             f"{fmt.number(ins['total_score'].astype('Float64').mean(), 1)}/100.")
     if len(ranked) >= 2:
         low, high = ranked[0], ranked[-1]
-        text += (f" Tiêu chí điểm thấp nhất: **{low} – {CRITERIA_VI[low].lower()}** "
-                 f"({fmt.number(means[low], 2)}/10); cao nhất: {high} – {CRITERIA_VI[high].lower()} "
+        text += (f" Tiêu chí điểm thấp nhất: **{low} – {_lower_first(CRITERIA_VI[low])}** "
+                 f"({fmt.number(means[low], 2)}/10); cao nhất: {high} – {_lower_first(CRITERIA_VI[high])} "
                  f"({fmt.number(means[high], 2)}/10).")
     return markdown(text)
 
