@@ -162,3 +162,32 @@ def test_read_sheets__far_cell_without_coordinates_is_refused(tmp_path):
 
 def test_read_sheets__far_cell_with_a_namespace_prefix_is_refused(tmp_path):
     assert "vượt giới hạn" in refused(hostile.far_cell_with_prefix(tmp_path))
+
+
+def test_read_sheets__csv_cell_over_the_length_limit_is_refused_with_its_place(tmp_path):
+    path = tmp_path / "dai.csv"
+    path.write_text("STT,Ghi chú\n1," + "x" * 600 + "\n", encoding="utf-8")
+    assert "dòng 2, cột B" in refused(path, Limits(max_cell_chars=500))
+
+
+def test_read_sheets__csv_field_beyond_the_csv_module_limit_is_refused(tmp_path):
+    path = tmp_path / "rat-dai.csv"
+    path.write_text('STT,Ghi chú\n1,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    refused(path)
+
+
+def test_list_input_files__unreadable_folder_is_skipped_with_a_reason(tmp_path, monkeypatch):
+    locked = tmp_path / "khoa"
+    locked.mkdir()
+    (tmp_path / "a.csv").write_text("x\n")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, skipped = list_input_files(tmp_path)
+    assert files == [tmp_path / "a.csv"]
+    assert skipped[0][0] == locked and "không đọc được thư mục" in skipped[0][1]
