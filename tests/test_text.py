@@ -155,6 +155,11 @@ def test_repair_text__capital_abbreviation_in_vntime_is_not_vntimeh():
     assert repair_text("Së GD&§T") == "Sở GD&ĐT"
 
 
+def test_repair_text__utf8_read_as_cp1252():
+    assert repair_text("Cá»™ng hÃ²a xÃ£ há»™i chá»§ nghÄ©a") == "Cộng hòa xã hội chủ nghĩa"
+    assert repair_text("Sá»Ÿ Ná»™i vá»¥") == "Sở Nội vụ"
+
+
 def test_repair_text__nfd_to_nfc():
     nfd = unicodedata.normalize("NFD", MOTTO)
     assert repair_text(nfd) == MOTTO

@@ -361,12 +361,22 @@ def _decode_tcvn3_any_case(text: str) -> str:
     return decoded.upper() if _looks_like_vntimeh(decoded) else decoded
 
 
+def _undo_utf8_mojibake(text: str) -> str | None:
+    """UTF-8 bytes once read as Windows-1252 ("Cá»™ng" -> "Cộng"), or None."""
+    try:
+        return to_nfc(text.encode("cp1252").decode("utf-8"))
+    except UnicodeError:
+        return None
+
+
 def _choose_repair(text: str, legacy: str | None) -> tuple[str, str | None]:
-    """(repaired text, encoding it was read as: "tcvn3", "vni" or None)."""
+    """(repaired text, encoding it was read as: "tcvn3", "vni", "utf8" or None)."""
     if _UNICODE_ONLY.search(text) or text.isascii():
         return text, None
     good, bad = score_vietnamese(text)
     candidates = {"tcvn3": _decode_tcvn3_any_case(text), "vni": decode_vni(text)}
+    if mojibake := _undo_utf8_mojibake(text):
+        candidates["utf8"] = mojibake
     best, best_encoding, best_score = text, None, good - bad
     if bad:
         for encoding, candidate in candidates.items():
@@ -395,7 +405,7 @@ def _repair_str(text: str, caps: bool, legacy: str | None) -> str:
 
 def repair_text(s: str, *, caps: bool = False, legacy: str | None = None) -> str:
     """Any cell text -> NFC Unicode: TCVN3/ABC, ``.VnTimeH`` (``caps=True`` or detected),
-    VNI-Windows and NFD are repaired; correct Unicode, ASCII and other text come back
+    VNI-Windows, NFD and UTF-8 read as Windows-1252 ("Cá»™ng") are repaired; correct Unicode, ASCII and other text come back
     unchanged (only NFC-normalised). ``legacy`` ("tcvn3"/"vni", e.g. from
     ``guess_legacy`` over the sheet) settles ties such as "Ghi chó" -> "Ghi chú".
     Never raises; non-strings are returned as they are."""
