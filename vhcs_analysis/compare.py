@@ -63,16 +63,13 @@ class EffectResult:
 # ----------------------------------------------------------------------------- data
 
 
-def _cfg(key: str):
-    return get_settings()["compare"][key]
-
-
 def _first_consistent(frame: pd.DataFrame, unit_col: str, col: str) -> pd.Series:
-    values = frame[[unit_col, col]].dropna().drop_duplicates()
-    clash = values[unit_col][values[unit_col].duplicated()]
-    if len(clash):
-        raise ValueError(f"{col} is not constant within unit(s) {sorted(clash.astype(str).unique())[:5]}")
-    return values.set_index(unit_col)[col]
+    grouped = frame[[unit_col, col]].dropna().groupby(unit_col, sort=False)[col]
+    counts = grouped.nunique()
+    if (counts > 1).any():
+        clash = sorted(counts.index[counts > 1].astype(str))[:5]
+        raise ValueError(f"{col} is not constant within unit(s) {clash}")
+    return grouped.first()
 
 
 def unit_table(panel, outcome, periods, *, unit_col="unit_id", period_col="period",
@@ -264,10 +261,11 @@ def _describe_method(kind: str, engine: _Randomisation) -> str:
 
 def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, seed,
          weights=None, exact_limit=None, mc_draws=None, alpha=None) -> EffectResult:
-    weights = weights or _cfg("block_weights")
-    exact_limit = int(exact_limit if exact_limit is not None else _cfg("exact_limit"))
-    mc_draws = int(mc_draws if mc_draws is not None else _cfg("mc_draws"))
-    alpha = float(alpha if alpha is not None else _cfg("alpha"))
+    cfg = get_settings()["compare"]
+    weights = weights or cfg["block_weights"]
+    exact_limit = int(exact_limit if exact_limit is not None else cfg["exact_limit"])
+    mc_draws = int(mc_draws if mc_draws is not None else cfg["mc_draws"])
+    alpha = float(alpha if alpha is not None else cfg["alpha"])
     if weights not in ("equal", "units", "precision"):
         raise ValueError(f"unknown block weights {weights!r}")
     ok = y.notna() & units["is_pilot"].notna().to_numpy() & units["block"].notna().to_numpy()
