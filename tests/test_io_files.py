@@ -43,8 +43,9 @@ def test_read_sheets__rows_and_columns_keep_excel_positions(offset_xlsx):
     assert sheet.rows[0] == [None] * len(sheet.rows[0])
 
 
-def test_read_sheets__merged_ranges_are_zero_based_inclusive(offset_xlsx):
-    assert read_sheets(offset_xlsx)[0].merged == [(1, 2, 1, 5)]
+def test_read_sheets__merged_ranges_are_zero_based_inclusive_and_cut_to_the_grid(offset_xlsx):
+    # C2:F2 is merged; the data ends at column E.
+    assert read_sheets(offset_xlsx)[0].merged == [(1, 2, 1, 4)]
 
 
 def test_read_sheets__whole_numbers_become_int_and_fractions_stay_float(offset_xlsx):
@@ -210,6 +211,7 @@ def test_read_sheets__ods_values_and_spans(tmp_path):
         "</table:table-cell><table:covered-table-cell/></table:table-row>"
         '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
         '<table:table-cell office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="float" office:value="8"><text:p>8</text:p></table:table-cell>'
         '</table:table-row><table:table-row table:number-rows-repeated="1048574">'
         '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>',
     )
@@ -247,7 +249,7 @@ def test_read_sheets__legacy_xls_keeps_positions_types_and_merges():
     sheet = read_sheets(XLS)[0]
     assert sheet.rows[4][2:5] == ["STT", "Chỉ tiêu", "Số liệu"]
     assert [sheet.rows[5][4], sheet.rows[6][4], sheet.rows[7][4]] == [12, dt.date(2017, 3, 15), "1.234"]
-    assert sheet.merged == [(1, 2, 1, 5)]
+    assert sheet.merged == [(1, 2, 1, 4)]  # C2:F2 cut to the grid, which ends at E
 
 
 def test_read_sheets__legacy_xls_hidden_sheet_is_flagged():

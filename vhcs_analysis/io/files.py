@@ -273,7 +273,23 @@ def _read_calamine(data: bytes, kind: str, limits: Limits) -> list[Sheet]:
         raise Refused(_calamine_reason(exc)) from None
     if kind == "ods":
         add_ods_merges(data, sheets)
+    for sheet in sheets:
+        sheet.merged = _clip_merges(sheet)
     return sheets
+
+
+def _clip_merges(sheet: Sheet) -> list[tuple[int, int, int, int]]:
+    """Merged ranges cut to the grid (a title merged over C2:F2 when the data ends at
+    column E becomes C2:E2), so that every merged cell can be indexed in ``rows``;
+    ranges wholly outside the grid and single cells are dropped."""
+    n_rows = len(sheet.rows)
+    n_cols = len(sheet.rows[0]) if sheet.rows else 0
+    clipped = []
+    for r0, c0, r1, c1 in sheet.merged:
+        r1, c1 = min(r1, n_rows - 1), min(c1, n_cols - 1)
+        if r0 <= r1 and c0 <= c1 and (r1 > r0 or c1 > c0):
+            clipped.append((r0, c0, r1, c1))
+    return sorted(set(clipped))
 
 
 
