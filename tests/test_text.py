@@ -268,6 +268,20 @@ def test_repair_text__never_raises_and_returns_nfc(text):
     assert result == to_nfc(result)
 
 
+latin1_noise = st.text(
+    alphabet=st.sampled_from(list("abcdeghiklmnopqrstuvxyACDGHNT ,./-0123456789")
+                             + [chr(c) for c in range(0xA0, 0x100)]),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(latin1_noise)
+def test_repair_text__idempotent_on_its_own_output(text):
+    repaired = repair_text(text)
+    assert repair_text(repaired) == repaired
+
+
 # --- decode_bytes ---------------------------------------------------------------------
 
 CSV = "Đơn vị,Tỷ lệ,Kỳ báo cáo\nSở Nội vụ,\"85,5%\",6 tháng đầu năm 2017\nỦy ban Kiểm tra,Ứng,Ấn\n"
