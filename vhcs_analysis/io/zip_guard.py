@@ -37,6 +37,15 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+def _head(zf: zipfile.ZipFile, name: str) -> bytes:
+    """The first bytes of one part (never the whole part: it may be a bomb)."""
+    try:
+        with zf.open(name) as fh:
+            return fh.read(128)
+    except Exception:  # noqa: BLE001 - a broken part: not an ODS signature
+        return b""
+
+
 def check_zip(data: bytes, limits: Limits) -> str:
     """Open the zip, check sizes/ratios/encryption/DTDs and the cell extent of every
     worksheet (streaming, bounded by the declared sizes); return 'xlsx', 'xlsb' or 'ods'."""
@@ -50,9 +59,9 @@ def check_zip(data: bytes, limits: Limits) -> str:
         kind = "xlsx"
     elif "xl/workbook.bin" in names:
         kind = "xlsb"
-    elif "content.xml" in names and (
-        "mimetype" not in names or zf.read("mimetype")[:64].startswith(b"application/vnd.oasis.opendocument.spreadsheet")
-    ):
+    elif "content.xml" in names and ("mimetype" not in names or _head(zf, "mimetype").startswith(
+        b"application/vnd.oasis.opendocument.spreadsheet"
+    )):
         kind = "ods"
     elif "EncryptedPackage" in names:
         raise Refused("tệp được bảo vệ bằng mật khẩu (mã hóa); hãy gỡ mật khẩu rồi gửi lại")
@@ -78,6 +87,7 @@ def check_zip(data: bytes, limits: Limits) -> str:
         for info in infos:
             lower = info.filename.lower()
             if not lower.endswith((".xml", ".rels", ".vml")):
+                _drain(zf, info)  # binary parts (xlsb sheets, images): sizes and checksum only
                 continue
             if kind == "xlsx" and lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
                 _scan_xlsx_sheet(zf, info, limits)
@@ -90,6 +100,14 @@ def check_zip(data: bytes, limits: Limits) -> str:
     except Exception:  # noqa: BLE001 - BadZipFile, zlib.error, EOFError, bad CRC…: all mean broken
         raise Refused("tệp bị hỏng hoặc bị cắt cụt (dữ liệu nén không hợp lệ)") from None
     return kind
+
+
+def _drain(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Inflate one part to the end: Python's zipfile stops at the declared size and checks
+    the CRC, so a part that lies about its size fails here, not inside the parser."""
+    with zf.open(info) as fh:
+        while fh.read(4 * MB):
+            pass
 
 
 def _iter_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
