@@ -287,7 +287,7 @@ cell_values = st.one_of(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(cell_values)
 def test_parse_functions__raise_only_parse_error(value):
     for func in (parse_number, parse_int, parse_rate, parse_date, parse_period, parse_bool, is_blank):
