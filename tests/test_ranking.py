@@ -160,3 +160,17 @@ def test_good_practice_candidates__lower_is_better_indicator_counts_a_fall_as_im
     panel.loc[(panel["unit_id"] == "U003") & (panel["period"] == "2018-H2"), "complaints_per_100"] -= 4.0
     out = ranking.good_practice_candidates(panel, "complaints_per_100", "2016-H2", "2018-H2")
     assert out["unit_id"].tolist() == ["U003"] and out.iloc[0]["change"] < out.iloc[0]["reference_change"]
+
+
+def test_good_practice_candidates__return_from_a_bad_baseline_is_not_a_candidate():
+    from vhcs_analysis import compare
+
+    periods = ("2016-H2", "2017-H1", "2018-H2")
+    panel = compare.simulate_panel(2, periods=periods, heteroskedastic=False)
+    bad_start = (panel["unit_id"] == "U030") & (panel["period"] == "2016-H2")
+    post = (panel["unit_id"] == "U030") & (panel["period"] == "2018-H2")
+    panel.loc[bad_start, "y"] -= 60.0  # far below everyone at baseline …
+    panel.loc[post, "y"] = panel.loc[panel["period"] == "2018-H2", "y"].min()  # … and still the lowest
+    out = ranking.good_practice_candidates(panel, "y", "2016-H2", "2018-H2", include_all=True)
+    row = out.set_index("unit_id").loc["U030"]
+    assert row["excess"] > row["threshold"] and not row["ends_better"] and not row["is_candidate"]

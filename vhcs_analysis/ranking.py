@@ -259,7 +259,9 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
     non-pilot units' period-to-period changes over consecutive periods, each centred
     on that step's median (common trends removed); a stable unit's change over any two
     periods has about that SD. A unit is a candidate when excess > max(min_gain, z × SD)
-    (``[good_practices]``). Evidence columns are returned with a Vietnamese reason."""
+    (``[good_practices]``) and its ``post`` value is better than the median of the others
+    (``ends_better``: a big gain from an unusually bad baseline is mostly regression to
+    the mean). Evidence columns are returned with a Vietnamese reason."""
     from vhcs_analysis import fmt
     from vhcs_analysis.compare import unit_table
     from vhcs_analysis.indicators import INDICATORS, sort_periods
@@ -290,18 +292,27 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
                               for i in range(len(values))])
         threshold = max(gain, z * noise) if not np.isnan(noise) else np.nan
         excess = values - reference
+        post_values = sign * table[post].to_numpy(float)
+        reference_post = np.array([np.nanmedian(np.delete(post_values, i))
+                                   if np.sum(~np.isnan(np.delete(post_values, i))) else np.nan
+                                   for i in range(len(post_values))])
         frame = pd.DataFrame({
             "outcome": outcome, "unit_id": table.index, "block": table["block"].to_numpy(),
             "is_pilot": table["is_pilot"].to_numpy(), "baseline_value": table[baseline].to_numpy(),
             "post_value": table[post].to_numpy(), "change": values * sign, "reference_change": reference * sign,
             "excess": excess, "noise_sd": noise, "n_noise": len(steps), "threshold": threshold,
+            "reference_post": reference_post * sign,
         })
-        frame["is_candidate"] = (frame["excess"] > frame["threshold"]).fillna(False).astype(bool)
+        # A big gain from an unusually bad baseline is mostly a return to normal
+        # (regression to the mean): a candidate must also end better than most others.
+        frame["ends_better"] = post_values > reference_post
+        frame["is_candidate"] = ((frame["excess"] > frame["threshold"]) & frame["ends_better"]).fillna(False).astype(bool)
         unit = " " + units_vi[outcome] if outcome in units_vi else ""
         frame["reason_vi"] = [
             (f"Cải thiện hơn mức chung của các đơn vị khác {fmt.number(e, 1)}{unit}, vượt ngưỡng "
              f"{fmt.number(threshold, 1)} (= lớn hơn {fmt.number(gain, 1)} và {fmt.number(z, 1)} lần độ dao động "
-             f"{fmt.number(noise, 1)}); đề xuất xem xét nhân rộng") if c else ""
+             f"{fmt.number(noise, 1)}) và cuối kỳ tốt hơn mức giữa của các đơn vị khác; "
+             "đề xuất xem xét nhân rộng") if c else ""
             for e, c in zip(frame["excess"], frame["is_candidate"])]
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
