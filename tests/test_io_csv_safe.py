@@ -73,3 +73,9 @@ def test_atomic_path__failed_write_leaves_old_file_and_no_temp(tmp_path):
         raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.json"]
+
+
+def test_write_csv_for_excel__categorical_text_is_neutralised_too(tmp_path):
+    df = pd.DataFrame({"value": pd.Categorical(["=1+2", "Sở Y tế"])})
+    text = write_csv_for_excel(df, tmp_path / "c.csv").read_text("utf-8-sig")
+    assert text == "value\n'=1+2\nSở Y tế\n"

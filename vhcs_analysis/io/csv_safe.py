@@ -39,7 +39,12 @@ def neutralise_formula(value: Any) -> Any:
 
 
 def _is_text_column(series: pd.Series) -> bool:
-    return pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)
+    dtype = series.dtype
+    return (
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
 
 
 @contextlib.contextmanager
@@ -73,7 +78,10 @@ def csv_for_excel_bytes(df: pd.DataFrame) -> bytes:
     out = df.copy()
     for column in out.columns:
         if _is_text_column(out[column]):
-            out[column] = out[column].map(neutralise_formula, na_action="ignore")
+            values = out[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                values = values.astype(object)
+            out[column] = values.map(neutralise_formula, na_action="ignore")
     out.columns = [neutralise_formula(str(c)) for c in out.columns]
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n", date_format="%Y-%m-%d")
