@@ -123,6 +123,8 @@ def test_encode_vni__known_spellings():
     assert encode_vni("Việt Nam") == "Vieät Nam"
     assert encode_vni("Trường Đảng") == "Tröôøng Ñaûng"
     assert encode_vni("nghĩa") == "nghóa"
+    assert encode_vni("ĐẢNG BỘ VIỆT NAM") == "ÑAÛNG BOÄ VIEÄT NAM"
+    assert encode_vni("Ặ ỵ Ỉ ắ") == "AË î Æ aé"
 
 
 def test_encode_tcvn3__motto_as_excel_shows_it():

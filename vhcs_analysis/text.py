@@ -130,6 +130,8 @@ def encode_tcvn3_caps(s: str) -> str:
 # --- VNI-Windows ---------------------------------------------------------------------
 
 # Unicode letter -> VNI-Windows keystroke bytes (as Latin-1 chars): base + mark bytes.
+# Upper case uses the upper-case Latin-1 marks ("VIEÄT"). Checked by reading against an
+# independent table (xvnkb's vni.h); no codec on this machine knows VNI.
 _VNI_BASE = {"a": "a", "ă": "aê", "â": "aâ", "e": "e", "ê": "eâ", "i": "i", "o": "o",
              "ô": "oâ", "ơ": "ô", "u": "u", "ư": "ö", "y": "y", "đ": "ñ"}
 _VNI_TONE = dict(zip(_TONES, "øûõùï"))
