@@ -31,7 +31,7 @@ FORM02_CODE = "Biểu số 02-VHCS"
 
 # field -> (label on the 2018 form, unit); DOMAIN.md's table. Used when the label map
 # has no 2018 row for a field.
-FORM01_FIELDS: dict[str, tuple[str, str]] = {
+FORM01_INDICATORS: dict[str, tuple[str, str]] = {
     "staff_total": ("Tổng số cán bộ, công chức, viên chức, người lao động", "người"),
     "party_members": ("Số đảng viên", "người"),
     "staff_studied": ("Số CBCCVC đã được học tập, quán triệt Nghị quyết 01", "người"),
@@ -96,7 +96,7 @@ _FONT = "Times New Roman"
 def form01_labels() -> dict[str, str]:
     """field -> printed label (2018 form): the first 2018 label of each field in
     ``maps/form01_labels.csv``, else DOMAIN.md's wording."""
-    labels = {f: label for f, (label, _) in FORM01_FIELDS.items()}
+    labels = {f: label for f, (label, _) in FORM01_INDICATORS.items()}
     path = MAPS_DIR / "form01_labels.csv"
     if path.is_file():
         seen: set[str] = set()
@@ -236,7 +236,7 @@ def build_form01_unit(wb: Workbook) -> None:
         row += 1
         for fld in fields:
             number += 1
-            unit = FORM01_FIELDS[fld][1]
+            unit = FORM01_INDICATORS[fld][1]
             _put(ws, f"A{row}", number, align=_CENTER)
             _put(ws, f"B{row}", labels[fld], align=_WRAP)
             _put(ws, f"C{row}", unit, align=_CENTER)
@@ -287,7 +287,7 @@ def build_form01_consolidated(wb: Workbook) -> None:
         _put(ws, f"{get_column_letter(c)}{header + 1}", f"({c})", italic=True, size=10, align=_CENTER)
     first, last_row = header + 2, header + 1 + UNIT_ROWS
     for c, fld in enumerate(fields, start=3):
-        letter, unit = get_column_letter(c), FORM01_FIELDS[fld][1]
+        letter, unit = get_column_letter(c), FORM01_INDICATORS[fld][1]
         rng = f"{letter}{first}:{letter}{last_row}"
         if unit == "Có/Không":
             _yes_no(ws, rng)
@@ -308,7 +308,7 @@ def build_form01_consolidated(wb: Workbook) -> None:
     total = last_row + 1
     _put(ws, f"B{total}", "Tổng cộng", bold=True, align=_CENTER)
     for c, fld in enumerate(fields, start=3):
-        if FORM01_FIELDS[fld][1] in _COUNT_UNITS:
+        if FORM01_INDICATORS[fld][1] in _COUNT_UNITS:
             letter = get_column_letter(c)
             _put(ws, f"{letter}{total}", f"=SUM({letter}{first}:{letter}{last_row})", bold=True)
             ws[f"{letter}{total}"].number_format = "#,##0"
