@@ -133,7 +133,7 @@ class _Randomisation:
         y = np.asarray(y, float)
         z = np.asarray(z, bool)
         blocks = np.asarray(blocks)
-        self.blocks, self.dropped, self.sizes = [], [], []
+        self.blocks, self.dropped = [], []
         parts = []
         for b in sorted(pd.unique(blocks), key=str):
             idx = np.flatnonzero(blocks == b)
@@ -156,16 +156,16 @@ class _Randomisation:
         self.exact = self.n_assignments <= exact_limit
         rng = np.random.default_rng(seed)
         A = B = None
-        d, pm, rm = [], [], []
+        pm, rm = [], []
         for (idx, n, k), wb in zip(parts, w):
             yb, zb = y[idx], z[idx]
             a_b, c_b = wb * n / (k * (n - k)), wb / (n - k)
             pm.append(yb[zb].mean())
             rm.append(yb[~zb].mean())
-            if self.exact:
-                member = np.zeros((math.comb(n, k), n), bool)
-                for row, combo in enumerate(combinations(range(n), k)):
-                    member[row, list(combo)] = True
+            if self.exact:  # every way of choosing k pilots among the block's n units
+                chosen = np.array(list(combinations(range(n), k)), dtype=np.intp).reshape(-1, k)
+                member = np.zeros((len(chosen), n), bool)
+                np.put_along_axis(member, chosen, True, axis=1)
             else:
                 keys = rng.random((mc_draws, n))
                 chosen = np.argpartition(keys, k - 1, axis=1)[:, :k]
@@ -180,7 +180,6 @@ class _Randomisation:
                 A = Ab if A is None else A + Ab
                 B = Bb if B is None else B + Bb
         self.A, self.B = A, B
-        self.buf = np.empty_like(A)
         self.pilot_mean = float(np.dot(w, pm))
         self.rest_mean = float(np.dot(w, rm))
         self.estimate = self.pilot_mean - self.rest_mean
@@ -190,10 +189,10 @@ class _Randomisation:
 
     def p_value(self, tau: float = 0.0) -> float:
         """Two-sided p of the sharp null 'effect = tau on pilots' (|stat| ≥ |observed|)."""
-        np.multiply(self.B, tau, out=self.buf)
-        np.subtract(self.A, self.buf, out=self.buf)
-        np.abs(self.buf, out=self.buf)
-        count = np.count_nonzero(self.buf >= abs(self.estimate - tau) - self.tol)
+        buf = np.multiply(self.B, tau)
+        np.subtract(self.A, buf, out=buf)
+        np.abs(buf, out=buf)
+        count = np.count_nonzero(buf >= abs(self.estimate - tau) - self.tol)
         if self.exact:
             return count / self.n_draws
         return (1 + count) / (self.n_draws + 1)
