@@ -90,10 +90,10 @@ def _is_missing_scalar(value) -> bool:
         return True
     if type(value).__name__ in ("NAType", "NaTType"):
         return True
-    if isinstance(value, float) or isinstance(value, numbers.Real) and not isinstance(value, (int, bool)):
+    if isinstance(value, numbers.Real) and not isinstance(value, (int, bool)):
         try:
             return math.isnan(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return False
     return False
 
