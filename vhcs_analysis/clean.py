@@ -241,44 +241,43 @@ COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
 
 
 def check_unit_report(rec: Record, ctx: Context) -> None:
-    """Reject impossible Form 01 values (first failing check is the reason)."""
+    """Reject impossible Form 01 values. Every failing check is recorded (``vhcs validate``
+    lists them all); the first problem of a record is its reject reason."""
     d = rec.data
-    if rec.problems:
-        return
     staff = d.get("staff_total")
-    if staff is None:
+    if staff is None and "staff_total" not in {p_field for p_field in _problem_fields(rec)}:
         rec.problem("missing_required", "thiếu Tổng số cán bộ, công chức, viên chức, người lao động", "staff_total")
-        return
     for fld in COUNT_FIELDS:
         v = d.get(fld)
         if v is not None and v < 0:
             rec.problem("negative_count", f"số âm ({v}) ở chỉ tiêu {fld}", fld)
-            return
     if staff == 0:
         rec.problem("out_of_range", "tổng số cán bộ phải lớn hơn 0", "staff_total")
-        return
     rate = d.get("satisfaction_rate")
     if rate is not None and not (0 <= rate <= 100):
         rec.problem("out_of_range", f"tỷ lệ hài lòng {str(round(rate, 2)).replace('.', ',')}% nằm ngoài 0–100%",
                     "satisfaction_rate")
-        return
-    if d.get("staff_studied") is not None and d["staff_studied"] > staff:
-        rec.problem("studied_gt_staff", f"số đã học tập ({d['staff_studied']}) lớn hơn tổng số cán bộ ({staff})",
-                    "staff_studied")
-        return
-    for fld in ("discipline_violations", "staff_rated_good"):
-        if d.get(fld) is not None and d[fld] > staff:
-            rec.problem("count_gt_staff", f"{fld} ({d[fld]}) lớn hơn tổng số cán bộ ({staff})", fld)
-            return
+    if staff is not None and staff > 0:
+        if d.get("staff_studied") is not None and d["staff_studied"] > staff:
+            rec.problem("studied_gt_staff", f"số đã học tập ({d['staff_studied']}) lớn hơn tổng số cán bộ ({staff})",
+                        "staff_studied")
+        for fld in ("discipline_violations", "staff_rated_good"):
+            if d.get(fld) is not None and d[fld] > staff:
+                rec.problem("count_gt_staff", f"{fld} ({d[fld]}) lớn hơn tổng số cán bộ ({staff})", fld)
     received, on_time = d.get("dossiers_received"), d.get("dossiers_on_time")
     if received is not None and on_time is not None and on_time > received:
         rec.problem("dossiers_inconsistent", f"số hồ sơ giải quyết đúng hạn ({on_time}) lớn hơn số hồ sơ tiếp nhận "
                     f"({received})", "dossiers_on_time")
-        return
     date = d.get("action_programme_date")
     if date is not None and _as_date(date) < ctx.resolution_date:
         rec.problem("date_before_resolution", f"ngày ban hành chương trình hành động ({_as_date(date):%d/%m/%Y}) "
                     f"trước ngày ban hành Nghị quyết ({ctx.resolution_date:%d/%m/%Y})", "action_programme_date")
+
+
+def _problem_fields(rec: Record) -> list[str]:
+    """Fields whose cell already has a problem (a parse error: the value is then None)."""
+    where = {(p.row, p.column) for p in rec.problems}
+    return [f for f, (r, c, _) in rec.cells.items() if (r, c) in where]
 
 
 def _as_date(v) -> dt.date:

@@ -157,7 +157,7 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
             rec.finding("fuzzy_match", f"chỉ tiêu '{label}' được nhận là {fld} (độ giống {score}/100)", fld,
                         value=label)
     rec.data["form_version"] = form01_labels().version_for(matched)
-    if matched and "staff_total" not in matched and not rec.problems:
+    if "staff_total" not in matched:
         rec.cells.setdefault("staff_total", (table.header_top + 1, col_letter(value_col), None))
     check_unit_report(rec, ctx)
     return rec

@@ -100,26 +100,21 @@ def _read_values(rec: Record, grid: Grid, table: Table, r: int) -> None:
 
 def _check(rec: Record, tolerance: float, ratings: dict[str, str], thresholds: list[tuple[str, float]]) -> None:
     d = rec.data
-    if rec.problems:
-        return
-    if d.get("inspection_date") is None:
+    if d.get("inspection_date") is None and "inspection_date" not in _bad_fields(rec):
         rec.problem("missing_required", "thiếu ngày kiểm tra", "inspection_date")
-        return
-    if d.get("kind") is None:
+    if d.get("kind") is None and "kind" not in _bad_fields(rec):
         rec.problem("missing_required", "thiếu hình thức (Kiểm tra / Giám sát)", "kind")
-        return
     for c in CRITERIA:
         v = d.get(c)
         if v is not None and not (0 <= v <= 10):
             rec.problem("score_out_of_range", f"điểm tiêu chí {c} = {_num(v)} nằm ngoài 0–10", c)
-            return
     total = d.get("total_score")
     if total is not None and not (0 <= total <= 100):
         rec.problem("score_out_of_range", f"tổng điểm {_num(total)} nằm ngoài 0–100", "total_score")
-        return
     v = d.get("violations_found")
     if v is not None and v < 0:
         rec.problem("negative_count", f"số vi phạm âm ({v})", "violations_found")
+    if rec.problems:
         return
     present = [d[c] for c in CRITERIA if d.get(c) is not None]
     d["criteria_sum"] = float(sum(present)) if present else None
@@ -135,6 +130,11 @@ def _check(rec: Record, tolerance: float, ratings: dict[str, str], thresholds: l
         if expected is not None and canonical != expected:
             rec.finding("rating_mismatch", f"xếp loại ghi '{d['rating']}' khác xếp loại theo tổng điểm "
                         f"{_num(basis)}: '{expected}'", "rating")
+
+
+def _bad_fields(rec: Record) -> set[str]:
+    where = {(p.row, p.column) for p in rec.problems}
+    return {f for f, (r, c, _) in rec.cells.items() if (r, c) in where}
 
 
 def _num(v: float) -> str:

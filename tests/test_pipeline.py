@@ -1,0 +1,175 @@
+import json
+import os
+
+import pandas as pd
+import pytest
+from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_registry
+
+from vhcs_analysis import pipeline
+from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE
+from vhcs_analysis.pipeline import clean_folder
+
+
+def _manifest(out):
+    return json.loads((out / "manifest.json").read_text("utf-8"))
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """A folder with good files next to garbage, empty, binary and unrecognised files."""
+    raw = tmp_path / "raw"
+    write_registry(raw)
+    unit_form(raw / "a" / "good.xlsx")
+    unit_form(raw / "a" / "bad.xlsx", unit="Sở Y tế", values=dict(GOOD_VALUES, staff_studied=999))
+    (raw / "empty.xlsx").write_bytes(b"")
+    (raw / "garbage.xlsx").write_bytes(b"PK\x03\x04 not really a zip" * 10)
+    (raw / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (raw / "notes.txt").write_text("Họp giao ban ngày thứ hai\n", "utf-8")
+    (raw / "~$good.xlsx").write_bytes(b"lock")
+    return raw
+
+
+def test_clean_folder__every_row_accounted_for_on_a_hostile_folder(hostile, tmp_path):
+    res = clean_folder(hostile, tmp_path / "out")
+    assert not res.fatal
+    files = res.manifest["files"]
+    for f in files:
+        assert f["rows_read"] == f["rows_kept"] + f["rows_rejected"], f
+    t = res.manifest["totals"]
+    assert t["rows_read"] == t["rows_kept"] + t["rows_rejected"] and t["rows_rejected"] == len(res.rejects) == 1
+    status = {f["path"]: f["status"] for f in files}
+    assert status["a/good.xlsx"] == "used" and status["empty.xlsx"] == "unreadable"
+    assert status["notes.txt"] in ("skipped", "unreadable") and status["photo.png"] in ("skipped", "unreadable")
+    assert all(s["reason"] for s in res.skipped)
+
+
+def test_clean_folder__rerun_writes_byte_identical_outputs(hostile, tmp_path):
+    clean_folder(hostile, tmp_path / "o1")
+    clean_folder(hostile, tmp_path / "o2")
+    names = sorted(p.name for p in (tmp_path / "o1").iterdir())
+    assert names == sorted(pipeline.OUTPUT_FILES)
+    for name in names:
+        assert (tmp_path / "o1" / name).read_bytes() == (tmp_path / "o2" / name).read_bytes(), name
+
+
+def test_clean_folder__validate_only_writes_nothing(hostile, tmp_path):
+    res = clean_folder(hostile, None)
+    assert len(res.tables["unit_reports"]) == 1 and not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_clean_folder__crash_while_writing_keeps_previous_outputs(hostile, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    clean_folder(hostile, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    unit_form(hostile / "b" / "another.xlsx", unit="Sở Tài chính")
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("vhcs_analysis.io.csv_safe.write_json_atomic", boom)
+    with pytest.raises(RuntimeError):
+        clean_folder(hostile, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_clean_folder__later_report_date_supersedes_and_reject_names_the_winner(tmp_path):
+    write_registry(tmp_path)
+    unit_form(tmp_path / "z_first.xlsx", date="10/06/2018", values=dict(GOOD_VALUES, party_members=40))
+    unit_form(tmp_path / "a_correction.xlsx", date="20/06/2018")
+    res = clean_folder(tmp_path, None)
+    assert res.tables["unit_reports"]["party_members"].tolist() == [50]
+    rej = res.rejects.iloc[0]
+    assert (rej.reason_code, rej.source_file, rej.row) == ("superseded", "z_first.xlsx", 10)
+    assert "a_correction.xlsx" in rej.message
+
+
+def test_clean_folder__same_report_date_later_file_in_sort_order_wins(tmp_path):
+    write_registry(tmp_path)
+    unit_form(tmp_path / "a.xlsx", values=dict(GOOD_VALUES, party_members=40))
+    unit_form(tmp_path / "b.xlsx")
+    res = clean_folder(tmp_path, None)
+    assert res.tables["unit_reports"]["source_file"].tolist() == ["b.xlsx"]
+    assert res.rejects["source_file"].tolist() == ["a.xlsx"]
+
+
+def test_clean_folder__a_rejected_resubmission_does_not_replace_a_valid_one(tmp_path):
+    write_registry(tmp_path)
+    unit_form(tmp_path / "a.xlsx", date="10/06/2018")
+    unit_form(tmp_path / "b.xlsx", date="20/06/2018", values=dict(GOOD_VALUES, staff_studied=500))
+    res = clean_folder(tmp_path, None)
+    assert res.tables["unit_reports"]["source_file"].tolist() == ["a.xlsx"]
+    assert res.rejects["reason_code"].tolist() == ["studied_gt_staff"]
+
+
+def test_clean_folder__names_in_notes_and_signatures_reach_no_output(tmp_path):
+    raw = tmp_path / "raw"
+    write_registry(raw)
+    unit_form(raw / "a.xlsx", notes={"staff_total": "Đ/c Nguyễn Văn Bímật phụ trách"})
+    unit_form(raw / "b.xlsx", unit="Sở Lạ", notes={"staff_total": "Đ/c Nguyễn Văn Bímật"})
+    form02(raw / "f.xlsx", [inspection("Sở Nội vụ", note="Đ/c Nguyễn Văn Bímật đi muộn")])
+    out = tmp_path / "out"
+    clean_folder(raw, out)
+    for path in out.iterdir():
+        data = path.read_bytes()
+        text = pd.read_parquet(path).to_csv() if path.suffix == ".parquet" else data.decode("utf-8-sig")
+        assert "Bímật" not in text and "Lập Biểu" not in text and "Ký Tên" not in text, path.name
+
+
+def test_clean_folder__hidden_sheets_are_read_and_reported_hidden(tmp_path):
+    import openpyxl
+
+    write_registry(tmp_path)
+    path = unit_form(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.active.sheet_state = "hidden"
+    wb.create_sheet("Visible").append(["trống"])
+    wb.save(path)
+    res = clean_folder(tmp_path, None)
+    sheets = {s["name"]: s for s in res.manifest["files"][0]["sheets"]}
+    assert sheets["Bieu01"]["hidden"] is True and sheets["Bieu01"]["status"] == "used"
+    assert len(res.tables["unit_reports"]) == 1
+
+
+def test_clean_folder__sample_marker_sets_is_sample(tmp_path):
+    write_registry(tmp_path)
+    unit_form(tmp_path / "a.xlsx")
+    assert clean_folder(tmp_path, None).manifest["is_sample"] is False
+    (tmp_path / SAMPLE_MARKER_FILE).write_text(SAMPLE_MARKER_LINE + "\n", "utf-8")
+    assert clean_folder(tmp_path, None).manifest["is_sample"] is True
+
+
+def test_clean_folder__missing_registry_is_fatal_and_named(tmp_path):
+    unit_form(tmp_path / "a.xlsx")
+    res = clean_folder(tmp_path, tmp_path / "out")
+    assert res.fatal and "units.csv" in res.fatal[0] and not (tmp_path / "out").exists()
+
+
+def test_clean_folder__several_tables_on_one_sheet_all_found(tmp_path):
+    import openpyxl
+
+    write_registry(tmp_path)
+    first = unit_form(tmp_path / "x1.xlsx")
+    second = unit_form(tmp_path / "x2.xlsx", unit="Sở Tài chính", period="6 tháng cuối năm 2018")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for src in (first, second):
+        for row in openpyxl.load_workbook(src).active.iter_rows(values_only=True):
+            ws.append(list(row))
+        ws.append([])
+    os.remove(first)
+    os.remove(second)
+    wb.save(tmp_path / "both.xlsx")
+    res = clean_folder(tmp_path, None)
+    ur = res.tables["unit_reports"]
+    assert list(zip(ur.unit_id, ur.period)) == [("U01", "2018-H1"), ("U03", "2018-H2")]
+
+
+def test_clean_folder__preserves_unrelated_files_in_the_output_folder(hostile, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".gitkeep").write_text("")
+    clean_folder(hostile, out)
+    assert (out / ".gitkeep").exists() and (out / "manifest.json").exists()
+    assert _manifest(out)["totals"]["files_used"] >= 2
