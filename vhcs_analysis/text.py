@@ -168,7 +168,6 @@ def encode_vni(s: str) -> str:
 
 # --- decoding ------------------------------------------------------------------------
 
-_VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 # TCVN combining tone bytes read as Latin-1: a tone only after a vowel.
 _TCVN_TONE_AFTER_VOWEL = re.compile("(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])([°±²³´])")
 _TCVN_DECODE: dict[int, str] = {
