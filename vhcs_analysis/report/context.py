@@ -45,7 +45,7 @@ TASK_GROUPS_VI = {
 }
 GROUPS_VI = {"pilot": "Đơn vị điểm", "rest": "Đơn vị còn lại", "all": "Toàn khối"}
 STATUS_VI = {"late": "Nộp muộn", "missing": "Không báo cáo", "undated": "Không ghi ngày", "used": "Đã dùng",
-             "skipped": "Bỏ qua"}
+             "skipped": "Bỏ qua", "unreadable": "Không đọc được"}
 # How a change of each indicator reads (unit of the DiD estimate) and which way is better.
 # The indicators module may refine these; this is the fallback for codes it does not know.
 INDICATOR_UNITS = {
@@ -156,6 +156,11 @@ def _rows(df: pd.DataFrame) -> list[dict]:
     return [] if df is None or df.empty else df.to_dict("records")
 
 
+def nbsp(text: str) -> str:
+    """Keep '< 0,001' on one line in narrow table cells."""
+    return text.replace(" ", "\u00a0")
+
+
 def ci_text(low, high, decimals: int = 1) -> str:
     low, high = _num(low), _num(high)
     if low is None or high is None:
@@ -212,12 +217,12 @@ def did_rows(did: pd.DataFrame, baseline: str, post: str) -> list[dict]:
             "better": "cao hơn là tốt" if better else "thấp hơn là tốt",
             "estimate": fmt.signed(_num(row.get("estimate")), 1),
             "ci": ci_text(row.get("ci_low"), row.get("ci_high")),
-            "p": fmt.p_value(_num(row.get("p_value"))),
-            "p_holm": fmt.p_value(_num(row.get("p_holm"))),
+            "p": nbsp(fmt.p_value(_num(row.get("p_value")))),
+            "p_holm": nbsp(fmt.p_value(_num(row.get("p_holm")))),
             "n": f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}",
             "verdict": verdict(row),
             "zero": bool(includes_zero(row.get("ci_low"), row.get("ci_high")) in (True, None)),
-            "text": describe_did(row, baseline, post),
+            "text": describe_did(row, baseline, post).split(" Lưu ý: ")[0],
         })
     return out
 
@@ -314,7 +319,7 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
         for r in _rows(tables["dq_rejects_by_reason"])
     ]
     by_kind = [
-        {"kind": str(r.get("kind")), "status": STATUS_VI.get(str(r.get("status")), str(r.get("status"))),
+        {"kind": kind_vi(str(r.get("kind"))), "status": STATUS_VI.get(str(r.get("status")), str(r.get("status"))),
          "files": _int(r.get("n_files")), "read": _int(r.get("rows_read")), "kept": _int(r.get("rows_kept")),
          "rejected": _int(r.get("rows_rejected"))}
         for r in _rows(tables["dq_files"])
@@ -340,12 +345,21 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
     }
 
 
+def kind_vi(kind: str) -> str:
+    try:
+        from vhcs_analysis.review import KIND_VI
+    except ImportError:  # pragma: no cover
+        KIND_VI = {}
+    return str(KIND_VI.get(kind, kind))
+
+
 def provenance(manifest: dict) -> dict:
     files = []
     for f in sorted(manifest.get("files") or [], key=lambda f: str(f.get("path"))):
         sha = str(f.get("sha256") or "")
         files.append({
-            "path": str(f.get("path")), "kind": str(f.get("kind") or ""),
+            "path": str(f.get("path")),
+            "kind": kind_vi(str(f.get("kind") or "")) + ("" if f.get("status") == "used" else " (không dùng)"),
             "status": STATUS_VI.get(str(f.get("status")), str(f.get("status") or "")),
             "sha": sha[:12], "read": _int(f.get("rows_read")), "kept": _int(f.get("rows_kept")),
             "rejected": _int(f.get("rows_rejected")),
@@ -448,16 +462,23 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
     }
 
 
-def comparisons(tables: dict[str, pd.DataFrame]) -> dict:
+def comparisons(tables: dict[str, pd.DataFrame], per_block_indicator: str) -> dict:
     gaps = [{"label": str(r.get("indicator_vi")), "pilot": fmt.number(_num(r.get("pilot_mean")), 1),
              "rest": fmt.number(_num(r.get("rest_mean")), 1), "gap": fmt.signed(_num(r.get("gap")), 1),
-             "ci": ci_text(r.get("ci_low"), r.get("ci_high")), "p": fmt.p_value(_num(r.get("p_value")))}
+             "ci": ci_text(r.get("ci_low"), r.get("ci_high")), "p": nbsp(fmt.p_value(_num(r.get("p_value"))))}
             for r in _rows(tables["level_gap"])]
     blocks = [{"indicator": str(r.get("indicator")), "block": str(r.get("block")),
                "pilot": fmt.signed(_num(r.get("pilot_change")), 1), "rest": fmt.signed(_num(r.get("rest_change")), 1),
                "diff": fmt.signed(_num(r.get("difference")), 1), "n": _int(r.get("n_rest"))}
-              for r in _rows(tables["per_block"])]
-    return {"level_gap": gaps, "per_block": blocks}
+              for r in _rows(tables["per_block"]) if str(r.get("indicator")) == per_block_indicator]
+    label = per_block_indicator
+    try:
+        from vhcs_analysis.indicators import indicator
+
+        label = indicator(per_block_indicator).label_vi
+    except (ImportError, KeyError):
+        pass
+    return {"level_gap": gaps, "per_block": blocks, "per_block_label": label}
 
 
 def index_weights() -> list[dict]:
@@ -477,6 +498,29 @@ def index_weights() -> list[dict]:
             for k, v in weights.items()]
 
 
+def pilots_answer_text(dids: list[dict]) -> str:
+    """The one-paragraph answer to "did the pilots move further?" (never causal)."""
+    if not dids:
+        return "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
+    ahead = [d for d in dids if d["verdict"] == "Điểm tốt hơn rõ"]
+    behind = [d for d in dids if d["verdict"] == "Điểm kém hơn rõ"]
+    unclear = len(dids) - len(ahead) - len(behind)
+    item = lambda d: f"{d['label']} ({d['estimate']} {d['unit']})"  # noqa: E731
+    if not ahead and not behind:
+        return (f"Ở cả {len(dids)} chỉ tiêu, khoảng tin cậy 95% đều chứa 0: chưa đủ bằng chứng để nói đơn vị "
+                "điểm chuyển biến khác các đơn vị còn lại.")
+    parts = []
+    if ahead:
+        parts.append(f"Đơn vị điểm chuyển biến tốt hơn rõ ở {len(ahead)}/{len(dids)} chỉ tiêu: "
+                     + "; ".join(map(item, ahead)) + ".")
+    if behind:
+        parts.append(f"Kém hơn rõ ở {len(behind)} chỉ tiêu: " + "; ".join(map(item, behind))
+                     + " (xem khác biệt có sẵn từ kỳ gốc ở Mục IV: đơn vị đã ở mức cao thì còn ít chỗ để tăng).")
+    if unclear:
+        parts.append(f"{unclear} chỉ tiêu còn lại: chưa đủ bằng chứng về khác biệt.")
+    return " ".join(parts)
+
+
 def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str, Any]:
     """Everything the template prints, formatted; plus the figures that exist."""
     kn = read_key_numbers(paths.tables)
@@ -494,18 +538,7 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
     dids = did_rows(tables["did"], baseline, post)
     main_code = str(settings.get("report", {}).get("main_indicator", "oc_index"))
     main = next((d for d in dids if d["indicator"] == main_code), dids[0] if dids else None)
-    clear = [d for d in dids if not d["zero"]]
-    if not dids:
-        pilots_answer = "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
-    elif clear:
-        pilots_answer = (
-            f"Có khác biệt rõ ở {len(clear)}/{len(dids)} chỉ tiêu: "
-            + "; ".join(f"{d['label']} ({d['estimate']} {d['unit']})" for d in clear)
-            + ". Các chỉ tiêu còn lại: không đủ bằng chứng về khác biệt."
-        )
-    else:
-        pilots_answer = (f"Ở cả {len(dids)} chỉ tiêu, khoảng tin cậy 95% đều chứa 0: không đủ bằng chứng "
-                         "để nói đơn vị điểm chuyển biến khác các đơn vị còn lại.")
+    pilots_answer = pilots_answer_text(dids)
     goals = goal_rows(tables["indicators_by_goal"])
     figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
@@ -528,7 +561,9 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
         "rollout": rollout(kn, tables, post),
         "inspections": inspections(kn, tables),
         "ranking": ranking(kn, tables),
-        "comparisons": comparisons(tables),
+        "comparisons": comparisons(
+            tables, str((settings.get("plots") or {}).get("per_block_indicator", main_code))
+        ),
         "data_quality": data_quality(kn, manifest, tables),
         "provenance": provenance(manifest),
         "public_indices": public_indices(),

@@ -80,22 +80,35 @@ def scorecard_context(paths: Paths) -> dict:
             continue
     proposal = _read_proposal(paths)
 
+    codes = [c for c in metas if c in panel.columns]
+    trend_codes = [TREND_INDICATOR] if TREND_INDICATOR in panel.columns else []
+    numeric = panel[["unit_id", "block", "period", *codes]].copy()
+    for code in codes:
+        numeric[code] = pd.to_numeric(numeric[code], errors="coerce").astype("float64")
+    by_unit = numeric.groupby(["unit_id", "period"], sort=False)[codes].mean()
+    by_block = numeric.groupby(["block", "period"], sort=False)[codes].mean()
+    by_pilots = numeric[numeric["unit_id"].isin(pilot_ids)].groupby("period", sort=False)[codes].mean()
+
+    def look(frame: pd.DataFrame, key, code: str) -> float:
+        try:
+            value = frame.at[key, code]
+        except KeyError:
+            return math.nan
+        return math.nan if pd.isna(value) else float(value)
+
     cards = []
     for unit in units.to_dict("records"):
         uid = str(unit["unit_id"])
         block = str(unit["block"])
         mine = panel[panel["unit_id"] == uid]
-        block_panel = panel[panel["block"] == unit["block"]]
-        pilots = panel[panel["unit_id"].isin(pilot_ids)]
         rows = []
-        for code, meta in metas.items():
-            if code not in panel.columns:
-                continue
+        for code in codes:
+            meta = metas[code]
             pct = meta.unit in ("%", "0/100")
-            at = lambda frame, period: _mean(frame.loc[frame["period"] == period, code])  # noqa: E731
-            u_base, u_post = at(mine, baseline), at(mine, post)
-            b_post, p_post = at(block_panel, post), at(pilots, post)
+            u_base, u_post = look(by_unit, (uid, baseline), code), look(by_unit, (uid, post), code)
+            b_post, p_post = look(by_block, (unit["block"], post), code), look(by_pilots, post, code)
             change = u_post - u_base if not (math.isnan(u_post) or math.isnan(u_base)) else math.nan
+            change = round(change, 1) + 0.0  # no "-0,0"
             rows.append({
                 "label": meta.label_vi, "baseline": _value(u_base, pct), "post": _value(u_post, pct),
                 "change": fmt.signed(change, 1), "block": _value(b_post, pct), "pilots": _value(p_post, pct),
@@ -103,10 +116,10 @@ def scorecard_context(paths: Paths) -> dict:
                 "direction": "↑" if meta.higher_is_better else "↓",
             })
         trend = []
-        if TREND_INDICATOR in panel.columns:
+        for code in trend_codes:
             for period in periods:
-                value = _mean(mine.loc[mine["period"] == period, TREND_INDICATOR])
-                block_value = _mean(block_panel.loc[block_panel["period"] == period, TREND_INDICATOR])
+                value = look(by_unit, (uid, period), code)
+                block_value = look(by_block, (unit["block"], period), code)
                 trend.append({
                     "period": _period_short(period),
                     "value": fmt.number(value, 1), "block": fmt.number(block_value, 1),

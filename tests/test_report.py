@@ -1,0 +1,248 @@
+"""The review PDF (vhcs_analysis.report): contract name, numbers equal to the library's,
+embedded fonts, byte-identical rebuilds, the sample mark on every page (and only for
+sample data), page numbers, scorecards, and readable errors.
+
+The end-to-end build on the sample (clean → notebooks → Typst) runs once per test
+session and is shared between xdist workers through a locked folder (marker ``e2e``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from vhcs_analysis import fmt
+from vhcs_analysis.config import SAMPLE_MARK, SAMPLE_MARKER_FILE, Paths
+from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.report import context as ctx
+from vhcs_analysis.report.build import REPORT_NAME, SCORECARDS_NAME, compile_typst, pdf_timestamp
+
+pypdf = pytest.importorskip("pypdf", reason="pypdf (dev extra) reads the PDF's text and fonts")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    """Text per page, whitespace (incl. no-break spaces) folded to single spaces."""
+    reader = pypdf.PdfReader(str(pdf))
+    return [" ".join((page.extract_text() or "").replace("\u00a0", " ").split()) for page in reader.pages]
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """Serialise the shared build between xdist workers (POSIX lock; no-op elsewhere)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: each worker builds on its own
+        yield
+        return
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _shared_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "report-e2e"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> SimpleNamespace:
+    """The sample (seed 0) built end to end with ``build_pdf``: raw → processed → notebooks → PDFs."""
+    from vhcs_analysis.report.build import build_pdf
+    from vhcs_analysis.sample import write_sample
+
+    root = _shared_dir(tmp_path_factory)
+    paths = Paths(raw=root / "raw", processed=root / "out" / "processed", reports=root / "out")
+    with _locked(root):
+        if not (root / "done").is_file():
+            for child in ("raw", "truth", "out"):
+                shutil.rmtree(root / child, ignore_errors=True)
+            write_sample(paths.raw, seed=0, truth_out=root / "truth")
+            build_pdf(paths)
+            (root / "done").write_text("ok")
+    pdf = paths.reports / REPORT_NAME
+    return SimpleNamespace(root=root, paths=paths, pdf=pdf, pages=_page_texts(pdf))
+
+
+# ----------------------------------------------------------------------------- unit tests
+
+
+def test_period_vi__half_years_in_words():
+    assert ctx.period_vi("2017-H1") == "6 tháng đầu năm 2017"
+    assert ctx.period_vi("2018-H2", short=True) == "6T cuối 2018"
+    assert ctx.period_vi("2018") == "2018"
+
+
+def test_verdict__interval_including_zero_is_not_enough_evidence():
+    row = {"indicator": "oc_index", "estimate": 3.0, "ci_low": -1.0, "ci_high": 7.0}
+    assert ctx.verdict(row) == "Chưa đủ bằng chứng"
+
+
+def test_verdict__lower_is_better_indicator_reads_a_drop_as_better():
+    row = {"indicator": "complaints_per_100", "estimate": -2.0, "ci_low": -3.0, "ci_high": -1.0}
+    assert ctx.verdict(row) == "Điểm tốt hơn rõ"
+
+
+def test_pilots_answer__all_intervals_with_zero_claim_nothing():
+    rows = ctx.did_rows(
+        pd.DataFrame([{"indicator": "oc_index", "indicator_vi": "Chỉ số", "estimate": 1.0, "ci_low": -2.0,
+                       "ci_high": 4.0, "p_value": 0.4, "n_pilot": 7, "n_rest": 59, "method": "ri"}]),
+        "2016-H2", "2018-H2",
+    )
+    answer = ctx.pilots_answer_text(rows)
+    assert "chưa đủ bằng chứng" in answer
+    assert "tốt hơn rõ" not in answer
+
+
+def test_pdf_timestamp__is_the_report_date_not_now():
+    stamp = pdf_timestamp(dt.date(2019, 1, 15))
+    assert (stamp.year, stamp.month, stamp.day, stamp.hour) == (2019, 1, 15, 0)
+    assert stamp.utcoffset() == dt.timedelta(hours=7)
+
+
+def test_compile_typst__a_warning_is_an_error(tmp_path):
+    main = tmp_path / "main.typ"
+    main.write_text('#set text(font: "Phông Không Có")\nXin chào', encoding="utf-8")
+    with pytest.raises(VhcsError, match="cảnh báo"):
+        compile_typst(main, tmp_path / "out.pdf", timestamp=pdf_timestamp(dt.date(2019, 1, 15)))
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_compile_typst__a_syntax_error_names_the_source(tmp_path):
+    main = tmp_path / "hong.typ"
+    main.write_text("#let x = (", encoding="utf-8")
+    with pytest.raises(VhcsError, match="hong.typ"):
+        compile_typst(main, tmp_path / "out.pdf", timestamp=pdf_timestamp(dt.date(2019, 1, 15)))
+
+
+def test_build_context__missing_notebook_outputs_is_a_readable_error(tmp_path):
+    paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "processed", reports=tmp_path / "reports")
+    with pytest.raises(VhcsError, match="key_numbers.json"):
+        ctx.build_context(paths)
+
+
+# ----------------------------------------------------------------------------- end to end
+
+
+@pytest.mark.e2e
+def test_build_pdf__writes_the_contract_file(built):
+    assert built.pdf == built.paths.reports / "bao-cao-so-ket-nq01.pdf"
+    assert built.pdf.read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.e2e
+def test_pdf__summary_follows_the_cover(built):
+    assert "BÁO CÁO" in built.pages[0] and "SƠ KẾT 2 NĂM THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK" in built.pages[0]
+    assert "TÓM TẮT CHO LÃNH ĐẠO" in built.pages[1]
+    assert "PAR INDEX" in built.pages[1] and "SIPAS" in built.pages[1] and "PCI" in built.pages[1]
+
+
+@pytest.mark.e2e
+def test_pdf__main_did_estimate_equals_the_library_result(built):
+    from vhcs_analysis import compare, review
+    from vhcs_analysis.config import get_settings
+
+    data = review.load(built.paths)
+    settings = get_settings()
+    main = settings["report"]["main_indicator"]
+    result = compare.pilot_effect(review.panel(data), main, baseline=settings["review"]["baseline"],
+                                  post=settings["review"]["post"])
+    summary = built.pages[1]
+    assert f"{fmt.signed(result.estimate, 1)} điểm" in summary
+    assert f"{fmt.signed(result.ci_low, 1)} đến {fmt.signed(result.ci_high, 1)}" in summary
+    assert f"{result.n_pilot}/{result.n_rest}" in summary
+
+
+@pytest.mark.e2e
+def test_pdf__rejected_row_count_equals_the_processed_rejects(built):
+    n_rejects = len(pd.read_parquet(built.paths.processed / "rejects.parquet"))
+    assert n_rejects > 0  # the sample plants bad rows
+    assert f"loại {fmt.number(n_rejects)} (" in built.pages[1]
+
+
+@pytest.mark.e2e
+def test_pdf__every_font_is_embedded(built):
+    reader = pypdf.PdfReader(str(built.pdf))
+    seen = 0
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.get("/BaseFont")
+            seen += 1
+    assert seen > 0
+
+
+@pytest.mark.e2e
+def test_pdf__sample_mark_and_page_number_on_every_page(built):
+    total = len(built.pages)
+    for number, text in enumerate(built.pages, start=1):
+        assert SAMPLE_MARK in text, f"trang {number}"
+        assert f"Trang {number}/{total}" in text
+
+
+@pytest.mark.e2e
+def test_render__rebuild_from_same_inputs_is_byte_identical(built, tmp_path):
+    from vhcs_analysis.report.build import render_report
+
+    again = render_report(built.paths, out_dir=tmp_path)
+    assert again.read_bytes() == built.pdf.read_bytes()
+
+
+@pytest.mark.e2e
+def test_render__no_sample_mark_when_raw_folder_has_no_marker(built, tmp_path):
+    """The mark follows the manifest: the same raw files without DU_LIEU_MAU.txt, cleaned
+    again, render without it (the notebooks' tables and figures are reused to stay fast)."""
+    from vhcs_analysis.pipeline import clean_folder
+    from vhcs_analysis.report.build import render_report
+
+    raw = tmp_path / "raw"
+    shutil.copytree(built.paths.raw, raw, ignore=shutil.ignore_patterns(SAMPLE_MARKER_FILE))
+    paths = Paths(raw=raw, processed=tmp_path / "processed", reports=tmp_path / "reports")
+    clean_folder(paths.raw, paths.processed)
+    shutil.copytree(built.paths.tables, paths.tables)
+    shutil.copytree(built.paths.figures, paths.figures)
+    pages = _page_texts(render_report(paths))
+    assert pages and all(SAMPLE_MARK not in text and "DỮ LIỆU MẪU" not in text for text in pages)
+
+
+@pytest.mark.e2e
+def test_scorecards__one_page_per_unit_named_and_marked(built):
+    units = pd.read_parquet(built.paths.processed / "units.parquet").sort_values("unit_id")
+    reader = pypdf.PdfReader(str(built.paths.reports / SCORECARDS_NAME))
+    assert len(reader.pages) == len(units)
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert units["unit_name"].iloc[0] in first
+    assert SAMPLE_MARK in first
+
+
+@pytest.mark.e2e
+def test_build_pdf__failing_notebook_is_named_in_the_error(built, tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from vhcs_analysis.report.build import build_pdf
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(new_notebook(cells=[new_code_cell("raise RuntimeError('hỏng')")]), folder / "01-hong.ipynb")
+    paths = Paths(raw=built.paths.raw, processed=tmp_path / "processed", reports=tmp_path / "reports")
+    with pytest.raises(VhcsError, match=r"01-hong\.ipynb.*RuntimeError: hỏng"):
+        build_pdf(paths, notebooks=folder)
+    assert not (paths.reports / REPORT_NAME).exists()
