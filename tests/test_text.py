@@ -203,6 +203,7 @@ def test_guess_legacy__majority_of_clear_cells():
     assert guess_legacy(sheet) == "tcvn3"
     assert guess_legacy([encode_vni("Báo cáo kết quả"), "Ghi chú"]) == "vni"
     assert guess_legacy(["Báo cáo", "STT", 1.5]) is None
+    assert guess_legacy(["Sá»Ÿ Ná»™i vá»¥"]) is None  # UTF-8 mojibake is no sheet font
 
 
 def test_repair_rows__ambiguous_cells_follow_the_sheet():

@@ -406,10 +406,10 @@ def _repair_str(text: str, caps: bool, legacy: str | None) -> str:
 
 def repair_text(s: str, *, caps: bool = False, legacy: str | None = None) -> str:
     """Any cell text -> NFC Unicode: TCVN3/ABC, ``.VnTimeH`` (``caps=True`` or detected),
-    VNI-Windows, NFD and UTF-8 read as Windows-1252 ("Cá»™ng") are repaired; correct Unicode, ASCII and other text come back
-    unchanged (only NFC-normalised). ``legacy`` ("tcvn3"/"vni", e.g. from
-    ``guess_legacy`` over the sheet) settles ties such as "Ghi chó" -> "Ghi chú".
-    Never raises; non-strings are returned as they are."""
+    VNI-Windows, NFD and UTF-8 read as Windows-1252 ("Cá»™ng") are repaired; correct
+    Unicode, ASCII and other text come back unchanged (only NFC-normalised).
+    ``legacy`` ("tcvn3"/"vni", e.g. from ``guess_legacy`` over the sheet) settles ties
+    such as "Ghi chó" -> "Ghi chú". Never raises; non-strings are returned as they are."""
     if not isinstance(s, str):
         return s
     return _repair_str(s, bool(caps), legacy if legacy in LEGACY_ENCODINGS else None)
@@ -422,7 +422,7 @@ def guess_legacy(texts) -> str | None:
     for text in texts:
         if isinstance(text, str):
             encoding = _choose_repair(to_nfc(text), None)[1]
-            if encoding:
+            if encoding in counts:
                 counts[encoding] += 1
     best = max(LEGACY_ENCODINGS, key=lambda e: counts[e])
     return best if counts[best] else None
