@@ -286,6 +286,15 @@ def test_repair_text__idempotent_on_its_own_output(text):
     assert repair_text(repaired) == repaired
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.floats(), latin1_noise, st.text(max_size=10)),
+                         max_size=4), max_size=5))
+def test_repair_rows__any_sheet_keeps_its_shape(rows):
+    repaired = repair_rows(rows)
+    assert [len(row) for row in repaired] == [len(row) for row in rows]
+    assert guess_legacy(v for row in rows for v in row) in (None, "tcvn3", "vni")
+
+
 # --- decode_bytes ---------------------------------------------------------------------
 
 CSV = "Đơn vị,Tỷ lệ,Kỳ báo cáo\nSở Nội vụ,\"85,5%\",6 tháng đầu năm 2017\nỦy ban Kiểm tra,Ứng,Ấn\n"
