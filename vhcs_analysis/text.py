@@ -4,6 +4,10 @@ Real files carry text typed with pre-Unicode fonts. Excel stores such text as th
 Windows-1252 characters of the font's byte codes, so "Cộng hoà" typed in ``.VnTime``
 reads back as "Céng hoµ" and in VNI-Windows as "Coäng hoøa".
 
+Use ``repair_rows`` for a sheet (it finds the sheet's legacy encoding first), else
+``repair_text`` per string; ``decode_bytes`` for CSV/text files; ``name_key`` to match
+unit names. ``encode_*`` write the mess for the sample generator.
+
 TCVN 5712:1993 defines three tables. VN1 is the full 8-bit set: all 134 precomposed
 letters, with the capitals that do not fit elsewhere in C0 (0x01-0x17) and 0x80-0x9F,
 plus five combining tone marks at 0xB0-0xB4. glibc ``iconv`` calls VN1 ``TCVN5712-1``
