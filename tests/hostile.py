@@ -239,3 +239,50 @@ def far_cell_with_prefix(folder: Path) -> Path:
     path = rewrite_zip(src, folder / "tien-to.xlsx", edit)
     src.unlink()
     return path
+
+
+def _ole2(stream: bytes) -> bytes:
+    """A minimal OLE2 container (512-byte sectors) holding one stream named 'Workbook';
+    streams under 4096 bytes go to the mini stream, as the format requires."""
+    free, end, fat_sect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    sector = 512
+    small = len(stream) < 4096
+    padded = stream + bytes(-len(stream) % (64 if small else sector))
+    # sectors: 0 FAT, 1 directory, 2 mini FAT, 3.. data (mini stream or the stream itself)
+    n_data = -(-len(padded) // sector)
+    fat = [fat_sect, end, end] + [3 + i + 1 for i in range(n_data - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    n_mini = len(padded) // 64 if small else 0
+    minifat = [i + 1 for i in range(n_mini - 1)] + ([end] if n_mini else [])
+    minifat += [free] * (128 - len(minifat))
+
+    def entry(name: str, kind: int, start: int, size: int, child: int = free) -> bytes:
+        raw = (name + "\0").encode("utf-16-le")
+        out = bytearray(128)
+        out[: len(raw)] = raw
+        struct.pack_into("<HBB", out, 0x40, len(raw), kind, 1)
+        struct.pack_into("<III", out, 0x44, free, free, child)
+        struct.pack_into("<II", out, 0x74, start, size)
+        return bytes(out)
+
+    root = entry("Root Entry", 5, 3 if small else end, len(padded) if small else 0, child=1)
+    book = entry("Workbook", 2, 0 if small else 3, len(stream))
+    directory = root + book + bytes(256)
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<8I", header, 0x2C, 1, 1, 0, 4096, 2, 1, end, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([free] * 108))
+    body = struct.pack("<128I", *fat) + directory + struct.pack("<128I", *minifat)
+    return bytes(header) + body + padded + bytes(-len(padded) % sector)
+
+
+def far_cell_xls(folder: Path, big_stream: bool = False) -> Path:
+    """A BIFF8 workbook with one number at IV65536 (the last cell of an .xls sheet)."""
+    bof = struct.pack("<HH", 0x0809, 16) + struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0)
+    number = struct.pack("<HH", 0x0203, 14) + struct.pack("<HHHd", 65535, 255, 0, 1.0)
+    padding = struct.pack("<HH", 0x1234, 4200) + bytes(4200) if big_stream else b""
+    eof = struct.pack("<HH", 0x000A, 0)
+    path = folder / ("o-xa-lon.xls" if big_stream else "o-xa.xls")
+    path.write_bytes(_ole2(bof + padding + number + eof))
+    return path

@@ -26,6 +26,19 @@ def refused(path: Path, limits: Limits | None = None) -> str:
     return message
 
 
+@pytest.fixture
+def parser_must_not_run(monkeypatch):
+    """Make reaching python-calamine an error (its message would lack the limit)."""
+    import python_calamine
+
+    class Unreachable:
+        @classmethod
+        def from_filelike(cls, *args, **kwargs):
+            raise RuntimeError("the parser was reached")
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Unreachable)
+
+
 def test_read_sheets__empty_file_is_refused(tmp_path):
     assert "rỗng" in refused(hostile.empty_file(tmp_path))
 
@@ -74,7 +87,7 @@ def test_read_sheets__cell_over_the_length_limit_is_refused_with_its_place(tmp_p
     assert "trang Dữ liệu, dòng 4, cột C" in message
 
 
-def test_read_sheets__cell_at_the_far_corner_is_refused_before_parsing(tmp_path):
+def test_read_sheets__cell_at_the_far_corner_is_refused_before_parsing(tmp_path, parser_must_not_run):
     assert "vượt giới hạn" in refused(hostile.far_cell(tmp_path))
 
 
@@ -82,7 +95,7 @@ def test_read_sheets__csv_with_too_many_cells_is_refused(tmp_path):
     refused(hostile.many_cells_csv(tmp_path, rows=200, cols=10), Limits(max_cells=1000))
 
 
-def test_read_sheets__ods_repeat_bomb_is_refused(tmp_path):
+def test_read_sheets__ods_repeat_bomb_is_refused(tmp_path, parser_must_not_run):
     assert "vượt giới hạn" in refused(hostile.ods_repeat_bomb(tmp_path))
 
 
@@ -191,3 +204,8 @@ def test_list_input_files__unreadable_folder_is_skipped_with_a_reason(tmp_path, 
     files, skipped = list_input_files(tmp_path)
     assert files == [tmp_path / "a.csv"]
     assert skipped[0][0] == locked and "không đọc được thư mục" in skipped[0][1]
+
+
+@pytest.mark.parametrize("big_stream", [False, True], ids=["mini-stream", "regular-sectors"])
+def test_read_sheets__xls_cell_at_the_far_corner_is_refused_before_parsing(tmp_path, big_stream, parser_must_not_run):
+    assert "vượt giới hạn" in refused(hostile.far_cell_xls(tmp_path, big_stream))

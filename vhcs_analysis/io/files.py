@@ -26,6 +26,7 @@ from pathlib import Path
 from vhcs_analysis.errors import Location, UnreadableFileError
 from vhcs_analysis.io.base import MB, Cell, Limits, Refused, Sheet, col_letters, decode_text, refuse_extent
 from vhcs_analysis.io.html_tables import html_from_mht, read_html, read_xml2003
+from vhcs_analysis.io.xls_guard import check_xls
 from vhcs_analysis.io.zip_guard import add_ods_merges, check_zip
 
 __all__ = ["Limits", "Sheet", "list_input_files", "read_sheets", "sha256_file"]
@@ -191,6 +192,7 @@ def _read_data(data: bytes, path: Path, limits: Limits) -> list[Sheet]:
             b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data
         ):
             raise Refused("tệp được bảo vệ bằng mật khẩu (mã hóa); hãy gỡ mật khẩu rồi gửi lại")
+        check_xls(data, limits)
         return _read_calamine(data, "xls", limits)
     markup = _sniff_markup(data)
     if markup == "html":
