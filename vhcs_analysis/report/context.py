@@ -332,12 +332,7 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
          "undated": _int(r.get("n_undated", 0)), "missing": _int(r.get("n_missing"))}
         for r in _rows(tables["completeness"])
     ]
-    late_units = [
-        {"unit": str(r.get("unit_name")), "block": str(r.get("block")),
-         "period": period_vi(str(r.get("period")), short=True),
-         "status": STATUS_VI.get(str(r.get("status")), str(r.get("status")))}
-        for r in _rows(tables["completeness_units"])
-    ]
+    late_units = late_units_by_unit(tables["completeness_units"])
     return {
         "headline": headline, "reports": reports, "rows_read": _int(rows_read), "rows_kept": _int(rows_kept),
         "rows_rejected": _int(rows_rejected), "by_reason": by_reason, "by_kind": by_kind, "skipped": skipped,
@@ -353,13 +348,33 @@ def kind_vi(kind: str) -> str:
     return str(KIND_VI.get(kind, kind))
 
 
+def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
+    """One row per unit that reported late, undated or not at all, with the periods."""
+    by_unit: dict[str, dict] = {}
+    for r in _rows(table):
+        key = str(r.get("unit_id"))
+        entry = by_unit.setdefault(key, {"unit": str(r.get("unit_name")), "block": str(r.get("block")),
+                                         "late": [], "undated": [], "missing": []})
+        status = str(r.get("status"))
+        if status in ("late", "undated", "missing"):
+            entry[status].append(period_vi(str(r.get("period")), short=True))
+    return [{**e, **{k: ", ".join(e[k]) for k in ("late", "undated", "missing")}}
+            for _, e in sorted(by_unit.items())]
+
+
+KIND_SHORT = {"units": "Danh mục", "form01_unit": "Biểu 01", "form01_consolidated": "Biểu 01 tổng hợp",
+              "form02": "Biểu 02", "rankings": "Xếp loại", "sample_marker": "Đánh dấu mẫu",
+              "unknown": "Không nhận ra"}
+
+
 def provenance(manifest: dict) -> dict:
     files = []
     for f in sorted(manifest.get("files") or [], key=lambda f: str(f.get("path"))):
         sha = str(f.get("sha256") or "")
         files.append({
             "path": str(f.get("path")),
-            "kind": kind_vi(str(f.get("kind") or "")) + ("" if f.get("status") == "used" else " (không dùng)"),
+            "kind": KIND_SHORT.get(str(f.get("kind")), str(f.get("kind") or ""))
+            + ("" if f.get("status") == "used" else " (không dùng)"),
             "status": STATUS_VI.get(str(f.get("status")), str(f.get("status") or "")),
             "sha": sha[:12], "read": _int(f.get("rows_read")), "kept": _int(f.get("rows_kept")),
             "rejected": _int(f.get("rows_rejected")),
