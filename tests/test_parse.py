@@ -207,6 +207,10 @@ def test_parse_date__blank_is_none():
         ("Nửa cuối năm 2017", "2017-H2"),
         ("6 tháng cuối 2016", "2016-H2"),
         ("Báo cáo năm 2017 (bổ sung)", "2017-Y"),
+        ("6T dau 2017", "2017-H1"),
+        ("9T-2018", "2018-M9"),
+        ("Q3-2018", "2018-Q3"),
+        ("Quý IV năm 2018", "2018-Q4"),
     ],
 )
 def test_parse_period__words_to_codes(text, code):
@@ -221,7 +225,8 @@ def test_parse_period__nfd_and_legacy_text():
 
 
 @pytest.mark.parametrize(
-    "text", ["abc", "", "Quý V/2018", "15 tháng năm 2017", "tháng 9 năm 2018", 2017, None]
+    "text", ["abc", "", "Quý V/2018", "15 tháng năm 2017", "tháng 9 năm 2018",
+             "ngày 15 tháng 6 năm 2017", 2017, None]
 )
 def test_parse_period__unknown_is_invalid_period(text):
     assert _reason(parse_period, text) == "invalid_period"

@@ -285,10 +285,11 @@ def parse_date(value) -> dt.date | None:
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _YEAR = r"((?:19|20)\d{2})"
 _PERIOD_CODE = re.compile(r"((?:19|20)\d{2})\s*-?\s*(h[12]|y|q[1-4]|m(?:1[0-2]|[1-9]))")
-_HALF = re.compile(r"(?:6|sau) thang (dau|cuoi) (?:nam )?" + _YEAR)
+_MONTH_WORD = r" ?t(?:hang)?[ /-]+"  # "6 tháng ", and "6T-" as in sheet names
+_HALF = re.compile(r"(?:6|sau)" + _MONTH_WORD + r"(dau|cuoi) (?:nam )?" + _YEAR)
 _HALF_WORDS = re.compile(r"nua (dau|cuoi) nam " + _YEAR)
-_MONTHS = re.compile(r"(\d{1,2}) thang (?:dau )?nam " + _YEAR)
-_QUARTER = re.compile(r"quy (iv|iii|ii|i|[1-4]) ?(?:/|-|nam)? ?" + _YEAR)
+_MONTHS = re.compile(r"(\d{1,2})" + _MONTH_WORD + r"(?:dau )?(?:nam )?" + _YEAR)
+_QUARTER = re.compile(r"(?:quy (iv|iii|ii|i|[1-4])|q([1-4])) ?(?:/|-|nam)? ?" + _YEAR)
 _BARE_QUARTER = re.compile(r"(iv|iii|ii|i) ?/ ?" + _YEAR)
 _HALF_CODE = re.compile(r"h([12]) ?[/-]? ?" + _YEAR)
 _YEAR_WORDS = re.compile(r"(?:ca )?nam " + _YEAR)
@@ -298,7 +299,8 @@ def parse_period(text) -> str:
     """Period words -> code: "6 tháng đầu năm 2017" -> "2017-H1", "6 tháng cuối năm 2016"
     -> "2016-H2", "Năm 2017" -> "2017-Y", "9 tháng năm 2018" -> "2018-M9", "Quý III/2018"
     and "Quý 3 năm 2018" -> "2018-Q3"; also codes ("2017-H1", "H1/2017"), "I/2017"
-    (a quarter), "nửa đầu năm 2017", labels around them ("Kỳ báo cáo: …"), any case, NFD,
+    (a quarter), "nửa đầu năm 2017", sheet-name shorthand ("6T dau 2017", "9T-2018",
+    "Q3-2018"), labels around them ("Kỳ báo cáo: …"), any case, NFD,
     legacy encodings, missing diacritics. "6 tháng năm 2017" is the first half and
     "12 tháng năm 2017" the year, as in Vietnamese reports."""
     if not isinstance(text, str) or is_blank(text):
@@ -309,8 +311,9 @@ def parse_period(text) -> str:
     if match := _HALF.search(folded) or _HALF_WORDS.search(folded):
         return f"{match.group(2)}-H{1 if match.group(1) == 'dau' else 2}"
     if match := _QUARTER.search(folded):
-        quarter = _ROMAN.get(match.group(1)) or int(match.group(1))
-        return f"{match.group(2)}-Q{quarter}"
+        number = match.group(1) or match.group(2)
+        quarter = _ROMAN.get(number) or int(number)
+        return f"{match.group(3)}-Q{quarter}"
     if match := _MONTHS.search(folded):
         months = int(match.group(1))
         if 1 <= months <= 12:
