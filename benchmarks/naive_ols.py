@@ -5,7 +5,8 @@ unit-specific noise; one pilot drawn at random in each of 7 blocks, 66 units) an
 how often each method calls the difference significant at 5%:
 - OLS DiD (first differences on a pilot dummy), unit-clustered CR1 SE (= HC1), z test;
 - the same with block fixed effects;
-- OLS DiD with block fixed effects, block-clustered CR1 SE (7 clusters), t(6) test;
+- OLS DiD with block fixed effects, block-clustered CR1 SE (7 clusters), z test (the
+  usual large-sample reading) and t(6) test (the small-cluster correction);
 - the package's randomisation inference (``compare.pilot_effect``).
 A valid test rejects about 5%. Run: ``python -m benchmarks.naive_ols [n_sims] [seed]``.
 Standard errors are computed with numpy (no statsmodels).
@@ -53,6 +54,7 @@ def _designs(pilot: np.ndarray, block: np.ndarray) -> tuple[np.ndarray, np.ndarr
 METHODS = (
     ("ols_unit_cluster", "OLS DiD, SE cụm theo đơn vị (HC1), kiểm định z"),
     ("ols_blockfe_unit_cluster", "OLS DiD + hiệu ứng khối, SE cụm theo đơn vị, kiểm định z"),
+    ("ols_blockfe_block_cluster_z", "OLS DiD + hiệu ứng khối, SE cụm theo khối (7 cụm), kiểm định z"),
     ("ols_blockfe_block_cluster", "OLS DiD + hiệu ứng khối, SE cụm theo khối (7 cụm), kiểm định t(6)"),
     ("randomisation", "Suy luận hoán vị trong khối (compare.pilot_effect)"),
 )
@@ -77,6 +79,7 @@ def run(n_sims: int = 1000, seed: int = 0, mc_draws: int = 499, alpha: float = 0
         b, se = cluster_se(with_blocks, change, unit_ids, 0)
         rejected["ols_blockfe_unit_cluster"] += abs(b / se) > z_crit
         b, se = cluster_se(with_blocks, change, block, 0)
+        rejected["ols_blockfe_block_cluster_z"] += abs(b / se) > z_crit
         g = len(np.unique(block))
         rejected["ols_blockfe_block_cluster"] += abs(b / se) > stats.t.ppf(1 - alpha / 2, g - 1)
         result = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, mc_draws=mc_draws, seed=i)
