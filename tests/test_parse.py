@@ -314,3 +314,12 @@ def test_parse_functions__numpy_and_pandas_scalars():
     assert parse_date(pd.Timestamp("2017-06-15 10:00")) == JUNE_15
     assert parse_bool(np.bool_(True)) is True
     assert parse_bool(pd.NA) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 20000))
+def test_parse_rate__reads_back_fmt_percent(tenths):
+    from vhcs_analysis import fmt
+
+    rate = tenths / 10  # 0.0 … 2000.0 on the 0–100 scale
+    assert parse_rate(fmt.percent(rate, 1)) == rate
