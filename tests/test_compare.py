@@ -266,3 +266,26 @@ def test_pilot_effect__monte_carlo_p_never_zero():
     panel = _panel({k: (b, p, c + (100.0 if p else 0.0)) for k, (b, p, c) in SMALL.items()})
     result = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, exact_limit=10, mc_draws=99)
     assert result.p_value >= 1 / 100 and not result.exact
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pilot_effect__adding_a_constant_effect_shifts_estimate_and_interval_by_it(seed):
+    panel = compare.simulate_panel(seed, n_units=30, n_blocks=5)
+    shifted = panel.copy()
+    shifted.loc[shifted["is_pilot"] & (shifted["period"] == POST), "y"] += 7.5
+    shifted["y"] += np.where(shifted["unit_id"] == "U001", 100.0, 0.0)  # unit levels cancel out
+    a = compare.pilot_effect(panel, "y", baseline=BASE, post=POST)
+    b = compare.pilot_effect(shifted, "y", baseline=BASE, post=POST)
+    assert b.estimate == pytest.approx(a.estimate + 7.5)
+    assert b.ci_low == pytest.approx(a.ci_low + 7.5, abs=1e-6)
+    assert b.ci_high == pytest.approx(a.ci_high + 7.5, abs=1e-6)
+
+
+def test_unit_table__wide_panel_with_outcome_period_column_pairs():
+    long = _panel(SMALL)
+    wide = long.pivot(index=["unit_id", "block", "is_pilot"], columns="period", values="y")
+    wide.columns = pd.MultiIndex.from_tuples([("y", p) for p in wide.columns])
+    wide = wide.reset_index()
+    wide.columns = [c if c[1] else c[0] for c in wide.columns]
+    result = compare.pilot_effect(wide, "y", baseline=BASE, post=POST)
+    assert result == compare.pilot_effect(long, "y", baseline=BASE, post=POST)
