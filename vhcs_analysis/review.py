@@ -95,13 +95,38 @@ COLUMN_LABELS_VI = {
     "task_group": "Nhóm nhiệm vụ", "baseline_mean": "Kỳ gốc", "post_mean": "Kỳ cuối",
     "change": "Thay đổi", "ci_low": "KTC 95% dưới", "ci_high": "KTC 95% trên", "mean": "Trung bình",
     "estimate": "Ước lượng", "p_value": "p", "p_holm": "p (Holm)", "p_bh": "p (BH)",
-    "n_pilot": "Số đơn vị điểm", "n_rest": "Số đơn vị khác", "pilot_change": "Thay đổi (điểm)",
-    "rest_change": "Thay đổi (còn lại)", "difference": "Chênh lệch", "pilot_mean": "Đơn vị điểm",
+    "n_pilot": "Số đơn vị điểm", "n_rest": "Số đơn vị khác", "pilot_change": "Thay đổi của đơn vị điểm",
+    "rest_change": "Thay đổi của đơn vị khác", "difference": "Chênh lệch", "pilot_mean": "Đơn vị điểm",
     "rest_mean": "Còn lại", "gap": "Chênh lệch", "criterion": "Tiêu chí", "criterion_vi": "Nội dung",
     "mean_score": "Điểm TB", "n_inspections": "Lượt kiểm tra", "round_id": "Đợt", "rating": "Xếp loại",
     "year": "Năm", "level_current": "Mức hiện hành", "level_proposed": "Mức đề xuất",
-    "culture_score": "Điểm VHCS", "n_blocks": "Số khối",
+    "culture_score": "Điểm VHCS", "n_blocks": "Số khối", "n_undated": "Không rõ ngày",
+    "indicator": "Mã chỉ tiêu", "category_current": "Xếp loại hiện hành", "category_proposed": "Xếp loại đề xuất",
+    "culture_level": "Mức VHCS", "baseline_value": "Kỳ gốc", "post_value": "Kỳ cuối",
+    "excess": "Vượt mức chung", "reason_vi": "Lý do", "method": "Phương pháp",
 }
+# Code columns left out of the Vietnamese views when their label column is there.
+HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi"}
+
+
+def method_vi(method: str) -> str:
+    """compare's method string in Vietnamese, e.g. 'stratified DiD, exact randomisation
+    inference (N=800)' → 'chênh lệch của chênh lệch theo khối; kiểm định hoán vị đủ 800 cách gán'."""
+    import re
+
+    text = str(method)
+    if text == "insufficient data":
+        return "không đủ số liệu"
+    what = ("chênh lệch của chênh lệch theo khối" if text.startswith("stratified DiD")
+            else "chênh lệch mức theo khối" if text.startswith("stratified level gap") else text.split(",")[0])
+    exact = re.search(r"exact randomisation inference \(N=(\d+)\)", text)
+    mc = re.search(r"Monte Carlo randomisation inference \(R=(\d+) of N=(\d+)\)", text)
+    if exact:
+        return f"{what}; kiểm định hoán vị đủ {fmt.number(int(exact.group(1)))} cách gán"
+    if mc:
+        return (f"{what}; kiểm định hoán vị {fmt.number(int(mc.group(1)))} lần rút ngẫu nhiên trong "
+                f"{fmt.number(int(mc.group(2)))} cách gán")
+    return text
 
 
 # ---------------------------------------------------------------------------- loading
@@ -219,8 +244,14 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     groups and booleans in words. For showing only; the CSVs keep the codes."""
     out = pd.DataFrame(index=range(len(df)))
     for col in df.columns:
+        if HIDDEN_WITH.get(col) in df.columns:
+            continue
         values = df[col].reset_index(drop=True)
-        if col in ("p_value", "p_holm", "p_bh"):
+        if col == "year":
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v)))
+        elif col == "method":
+            shown = values.map(method_vi)
+        elif col in ("p_value", "p_holm", "p_bh"):
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.p_value(v))
         elif col == "group":
             shown = values.map(lambda g: plots.GROUP_LABELS.get(g, g))
@@ -549,6 +580,11 @@ def _with_meta(df: pd.DataFrame, cols=("indicator_vi", "goal", "task_group")) ->
     return out
 
 
+def _label_of(indicator: str) -> str:
+    meta = indicator_meta().set_index("indicator")
+    return str(meta.loc[indicator, "indicator_vi"]) if indicator in meta.index else indicator
+
+
 def _group_of(is_pilot) -> pd.Series:
     return pd.Series(np.where(pd.Series(is_pilot).astype("boolean").fillna(False).astype(bool), "pilot", "rest"))
 
@@ -750,7 +786,7 @@ def per_block(data: ReviewData) -> pd.DataFrame:
     parts = []
     for name in plot_setting("did_family"):
         pb = compare.per_block(panel(data), name, data.baseline, data.post)
-        parts.append(pd.DataFrame({"indicator": name, "block": pb["block"].astype(str),
+        parts.append(pd.DataFrame({"indicator": name, "indicator_vi": _label_of(name), "block": pb["block"].astype(str),
                                    "pilot_change": pb["pilot_change"].astype(float),
                                    "rest_change": pb["rest_change"].astype(float),
                                    "difference": pb["did"].astype(float), "n_rest": pb["n_rest"].astype("int64")}))
