@@ -28,10 +28,10 @@ def test_classify_category__both_schemes_and_abbreviations(text, year, expected)
 
 
 def test_classify_category__decomposed_unicode_matches_composed():
-    nfd = "Hoàn thành xuất sắc nhiệm vụ".encode().decode()
     import unicodedata
 
-    assert ranking.classify_category(unicodedata.normalize("NFD", nfd), 2018)[1] == 1
+    nfd = unicodedata.normalize("NFD", "Hoàn thành xuất sắc nhiệm vụ")
+    assert ranking.classify_category(nfd, 2018) == ("qd132", 1, "Hoàn thành xuất sắc nhiệm vụ")
 
 
 def test_classify_category__shared_name_takes_scheme_of_year():
