@@ -94,6 +94,14 @@ def test_write_sample__refuses_a_folder_holding_other_files(tmp_path):
         write_sample(tmp_path / "raw")
 
 
+def test_prepare_folder__a_lone_gitkeep_counts_as_empty_and_stays(tmp_path):
+    from vhcs_analysis.sample import _prepare_folder
+
+    (tmp_path / ".gitkeep").write_bytes(b"")
+    _prepare_folder(tmp_path, config.SAMPLE_MARKER_FILE, "dữ liệu mẫu")
+    assert [p.name for p in tmp_path.iterdir()] == [".gitkeep"]
+
+
 def test_write_sample__unknown_scale_is_a_vietnamese_error(tmp_path):
     with pytest.raises(VhcsError, match="quy mô"):
         write_sample(tmp_path / "raw", scale="world")

@@ -47,15 +47,23 @@ class SampleSummary:
     missing_reports: int
 
 
+KEEP = {".gitkeep"}  # placeholder files of an empty project folder (make report writes into data/raw)
+
+
 def _prepare_folder(path: Path, own_marker: str, what: str) -> None:
     """An empty folder to write into; a previous sample of ours is replaced, anything else
-    refused (never delete a user's files)."""
+    refused (never delete a user's files). A lone ``.gitkeep`` counts as empty and stays."""
     if path.exists() and not path.is_dir():
         raise VhcsError(f"{path} không phải là thư mục ({what})")
-    if path.is_dir() and any(path.iterdir()):
+    entries = [p for p in path.iterdir() if p.name not in KEEP] if path.is_dir() else []
+    if entries:
         if not (path / own_marker).is_file():
             raise VhcsError(f"thư mục {path} đã có tệp khác; hãy chọn một thư mục trống để ghi {what}")
-        shutil.rmtree(path)
+        for entry in entries:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
     path.mkdir(parents=True, exist_ok=True)
 
 

@@ -112,6 +112,7 @@ class Grid:
     center: set = field(default_factory=set)
     boxed: list[tuple[int, int, int, int]] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
     hidden: bool = False
     font: str = "Times New Roman"
     caps_font: str | None = None  # font of upper-case title cells (".VnTimeH")
@@ -190,6 +191,8 @@ def fill_sheet(ws, grid: Grid) -> None:
               hasattr(v, "year") and not isinstance(v, str), grid.caps_font if is_caps_title else grid.font)
     for c, w in sorted(grid.widths.items()):
         ws.column_dimensions[col(c)].width = w
+    for r, h in sorted(grid.heights.items()):
+        ws.row_dimensions[r].height = h
     if grid.hidden:
         ws.sheet_state = "hidden"
 

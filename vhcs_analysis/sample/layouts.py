@@ -144,6 +144,7 @@ def build_consolidated(name: str, version: str, period_words: str, rows: list[Co
     g.put(5, 1, f"Kỳ báo cáo: {period_words}", italic=True, center=True, span=ncol)
     columns = {f: col(4 + i) for i, f in enumerate(fields)}
     top = 7
+    g.heights = {top: 32, top + 1: 96}
     head_rows = 2 if merged_header else 1
     label_row = top + head_rows - 1
     for c, text in ((1, "STT"), (2, "Tên đơn vị"), (3, "Ngày báo cáo"), (ncol, "Ghi chú")):
@@ -219,6 +220,7 @@ def build_form02(name: str, round_words: str, place_date: str, rows: list[Inspec
         g.put(7, c, text, bold=True, center=True)
         g.merges.append((7, c, 8, c))
     g.put(7, 5, "Tiêu chí chấm điểm", bold=True, center=True, span=10)
+    g.heights = {7: 30, 8: 110}
     for i, label in enumerate(CRITERIA_LABELS):
         g.put(8, 5 + i, label, bold=True, center=True)
     for c in range(1, 19):
