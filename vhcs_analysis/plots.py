@@ -303,7 +303,7 @@ def trends_grid(
         return fig
 
 
-def did_forest(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệch - trong - chênh lệch") -> Figure:
+def did_forest(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệch thay đổi: đơn vị điểm − đơn vị cùng khối") -> Figure:
     """Estimate and 95% interval per indicator, with a zero line.
 
     ``df``: ``indicator_vi, estimate, ci_low, ci_high`` (optional ``p_value``), one row each.
@@ -313,7 +313,7 @@ def did_forest(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệc
         fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.2 + 0.9 * n) * CM))
         ax = axes[0, 0]
         if _is_empty(df, "estimate"):
-            ax.set_title(wrap(title, 48), loc="left")
+            ax.set_title(wrap(title, 40), loc="left")
             return _no_data(fig, ax)
         rows = df.reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
@@ -324,6 +324,7 @@ def did_forest(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệc
         ax.plot(est, y, "o", color=PILOT_COLOR, markersize=5)
         ax.axvline(0, color="#333333", linewidth=0.9)
         ax.set_yticks(y, rows["indicator_vi"].astype(str).tolist())
+        ax.margins(x=0.12)  # room for the p-value labels right of the intervals
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(signed_formatter())
@@ -333,7 +334,7 @@ def did_forest(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệc
                     ax.annotate(f"p = {fmt.p_value(p)}" if p >= 0.001 else f"p {fmt.p_value(p)}",
                                 (h, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
         ax.set_xlabel(xlabel)
-        ax.set_title(wrap(title, 48), loc="left")
+        ax.set_title(wrap(title, 40), loc="left")
         return fig
 
 
@@ -382,20 +383,21 @@ def event_study(df: pd.DataFrame, *, periods: Sequence[str] | None = None, basel
 def per_block_bars(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh lệch thay đổi") -> Figure:
     """Each pilot against its own block: difference in change, one bar per block.
 
-    ``df``: ``block, difference`` (optional ``n_rest``).
+    ``df``: ``block, difference`` (optional ``n_rest``; ``indicator_vi`` names the default title).
     """
+    if not title and df is not None and "indicator_vi" in df and len(df):
+        title = f"{df['indicator_vi'].iloc[0]}: chênh lệch theo khối"
     with theme():
         n = 0 if df is None else len(df)
         fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.5 + 0.8 * n) * CM))
         ax = axes[0, 0]
         if _is_empty(df, "difference"):
-            ax.set_title(wrap(title, 48), loc="left")
+            ax.set_title(wrap(title, 40), loc="left")
             return _no_data(fig, ax)
         rows = df.sort_values("block").reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
         values = rows["difference"].astype(float).fillna(0).to_numpy()
-        colors = [PILOT_COLOR if v >= 0 else REST_COLOR for v in values]
-        ax.barh(y, values, color=colors, height=0.6)
+        ax.barh(y, values, color=PILOT_COLOR, height=0.6)  # the pilot's gap: the pilot colour
         ax.axvline(0, color="#333333", linewidth=0.9)
         labels = rows["block"].astype(str).tolist()
         if "n_rest" in rows:
@@ -405,7 +407,7 @@ def per_block_bars(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh l
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(signed_formatter())
         ax.set_xlabel(xlabel)
-        ax.set_title(wrap(title, 48), loc="left")
+        ax.set_title(wrap(title, 40), loc="left")
         return fig
 
 
@@ -418,7 +420,7 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
         fig, axes = _new_figure((FULL_WIDTH[0], 11 * CM))
         ax = axes[0, 0]
         if _is_empty(df, "mean_score"):
-            ax.set_title(wrap(title, 48), loc="left")
+            ax.set_title(wrap(title, 40), loc="left")
             return _no_data(fig, ax)
         criteria = sorted(df["criterion"].unique())
         labels = (df.drop_duplicates("criterion").set_index("criterion")["criterion_vi"]
@@ -440,7 +442,7 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
-        ax.set_title(wrap(title, 48), loc="left")
+        ax.set_title(wrap(title, 40), loc="left")
         _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
         return fig
 
@@ -494,7 +496,8 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
             vals = rows[f"n_{status}"].astype(float).fillna(0).to_numpy()
             bars = ax.bar(x, vals, bottom=bottom, color=STATUS_COLORS[status], label=STATUS_LABELS[status],
                           width=0.65)
-            ax.bar_label(bars, labels=[fmt.number(v) if v > 0 else "" for v in vals], label_type="center",
+            small = 0.04 * float(rows[[f"n_{s}" for s in statuses]].astype(float).sum(axis=1).max())
+            ax.bar_label(bars, labels=[fmt.number(v) if v > small else "" for v in vals], label_type="center",
                          fontsize=6.5, color="white" if status in ("on_time", "late") else "black")
             bottom += vals
         ax.set_xticks(x, [period_label(p) for p in rows["period"]])
@@ -516,7 +519,7 @@ def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng 
         fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.5 + 0.6 * n) * CM))
         ax = axes[0, 0]
         if _is_empty(df, "n_rows"):
-            ax.set_title(wrap(title, 48), loc="left")
+            ax.set_title(wrap(title, 40), loc="left")
             return _no_data(fig, ax)
         rows = df.sort_values(["n_rows", "reason_vi"], ascending=[False, True]).reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
@@ -528,7 +531,7 @@ def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng 
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
-        ax.set_title(wrap(title, 48), loc="left")
+        ax.set_title(wrap(title, 40), loc="left")
         return fig
 
 
@@ -553,7 +556,8 @@ def ratings_bars(df: pd.DataFrame, *, title: str = "") -> Figure:
             vals = table[rating].astype(float).to_numpy()
             bars = ax.bar(x, vals, bottom=bottom, color=RATING_COLORS.get(rating, ALL_COLOR), label=rating,
                           width=0.65)
-            ax.bar_label(bars, labels=[fmt.number(v) if v > 0 else "" for v in vals], label_type="center",
+            small = 0.04 * float(table.sum(axis=1).max())  # no label inside a sliver
+            ax.bar_label(bars, labels=[fmt.number(v) if v > small else "" for v in vals], label_type="center",
                          fontsize=6.5)
             bottom += vals
         ax.set_xticks(x, [f"Đợt {r}" for r in table.index])
