@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -181,3 +182,21 @@ def test_ranking_proposal__excellent_share_capped(tiny):
     out = review.ranking_proposal(tiny)
     assert (out["level_proposed"] == 1).sum() <= 0.2 * len(out)
     assert review.ranking_transition(out)["n_units"].sum() == len(out)
+
+
+# ------------------------------------------------------------ the notebooks themselves
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook__thin_no_def_no_paths_at_most_one_ignore(path):
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and not any("def " in c.source or "%pip" in c.source for c in code)
+    assert sum("NBVAL_IGNORE_OUTPUT" in c.source for c in code) <= 1
+    outputs = json.dumps([c.get("outputs", []) for c in code], ensure_ascii=False)
+    assert "/work/" not in outputs and "/tmp/" not in outputs and " at 0x" not in outputs
+    assert '"name": "stderr"' not in outputs
