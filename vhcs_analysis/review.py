@@ -15,7 +15,6 @@ import json
 import math
 import os
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,7 +189,6 @@ def setup(paths: Paths | None = None) -> ReviewData:
     pd.set_option("display.width", 160)
     pd.set_option("display.max_colwidth", 80)
     pd.set_option("display.precision", 3)
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
     plots.apply_theme()
     return load(paths)
 
@@ -343,6 +341,17 @@ def key_numbers_header(data: ReviewData) -> dict:
     }
 
 
+def write_key_numbers(numbers: dict, paths: Paths | None = None) -> Path:
+    """Write ``tables/key_numbers.json`` as given (JSON-safe: NaN → null, numbers rounded
+    to 4 decimals, keys sorted); returns the path."""
+    paths = paths or get_paths()
+    target = paths.tables / "key_numbers.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(_jsonable(numbers), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    _write_atomic(target, text.encode("utf-8"))
+    return target
+
+
 def update_key_numbers(data: ReviewData, section: str, numbers: dict, paths: Paths | None = None) -> dict:
     """Set one section of ``tables/key_numbers.json`` (other sections kept, header
     refreshed); returns the section as written."""
@@ -352,8 +361,7 @@ def update_key_numbers(data: ReviewData, section: str, numbers: dict, paths: Pat
     current = json.loads(target.read_text("utf-8")) if target.is_file() else {}
     current.update(_jsonable(key_numbers_header(data)))
     current[section] = _jsonable(numbers)
-    text = json.dumps(current, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    _write_atomic(target, text.encode("utf-8"))
+    write_key_numbers(current, paths)
     return current[section]
 
 
