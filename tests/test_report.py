@@ -22,6 +22,7 @@ from vhcs_analysis import fmt
 from vhcs_analysis.config import SAMPLE_MARK, SAMPLE_MARKER_FILE, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.report import context as ctx
+from vhcs_analysis.report import readings
 from vhcs_analysis.report.build import REPORT_NAME, SCORECARDS_NAME, compile_typst, pdf_timestamp
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf (dev extra) reads the PDF's text and fonts")
@@ -81,28 +82,28 @@ def built(tmp_path_factory) -> SimpleNamespace:
 
 
 def test_period_vi__half_years_in_words():
-    assert ctx.period_vi("2017-H1") == "6 tháng đầu năm 2017"
-    assert ctx.period_vi("2018-H2", short=True) == "6T cuối 2018"
-    assert ctx.period_vi("2018") == "2018"
+    assert readings.period_vi("2017-H1") == "6 tháng đầu năm 2017"
+    assert readings.period_vi("2018-H2", short=True) == "6T cuối 2018"
+    assert readings.period_vi("2018") == "2018"
 
 
 def test_verdict__interval_including_zero_is_not_enough_evidence():
     row = {"indicator": "oc_index", "estimate": 3.0, "ci_low": -1.0, "ci_high": 7.0}
-    assert ctx.verdict(row) == "Chưa đủ bằng chứng"
+    assert readings.verdict(row) == "Chưa đủ bằng chứng"
 
 
 def test_verdict__lower_is_better_indicator_reads_a_drop_as_better():
     row = {"indicator": "complaints_per_100", "estimate": -2.0, "ci_low": -3.0, "ci_high": -1.0}
-    assert ctx.verdict(row) == "Điểm tốt hơn rõ"
+    assert readings.verdict(row) == "Điểm tốt hơn rõ"
 
 
 def test_pilots_answer__all_intervals_with_zero_claim_nothing():
-    rows = ctx.did_rows(
+    rows = readings.did_rows(
         pd.DataFrame([{"indicator": "oc_index", "indicator_vi": "Chỉ số", "estimate": 1.0, "ci_low": -2.0,
                        "ci_high": 4.0, "p_value": 0.4, "n_pilot": 7, "n_rest": 59, "method": "ri"}]),
         "2016-H2", "2018-H2",
     )
-    answer = ctx.pilots_answer_text(rows)
+    answer = readings.pilots_answer_text(rows)
     assert "chưa đủ bằng chứng" in answer
     assert "tốt hơn rõ" not in answer
 
