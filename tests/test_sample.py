@@ -200,3 +200,30 @@ def test_unit_names__planted_typos_pass_fuzzy_matching_and_unknowns_do_not():
         assert process.extractOne(name_key(typo), keys, scorer=fuzz.WRatio)[1] >= accept
     for unknown in UNKNOWN_UNIT_NAMES:
         assert process.extractOne(name_key(unknown), keys, scorer=fuzz.WRatio)[1] < accept
+
+
+def test_write_workbook_deterministic__same_workbook_gives_same_bytes(tmp_path):
+    from vhcs_analysis.io.xlsx_write import write_workbook_deterministic
+
+    def build():
+        wb = openpyxl.Workbook()
+        wb.active["A1"] = "Biểu số 01-VHCS"
+        return wb
+
+    write_workbook_deterministic(build(), tmp_path / "a.xlsx")
+    write_workbook_deterministic(build(), tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_write_cells_xlsx__keeps_merges_dates_and_hidden_sheets(tmp_path):
+    import datetime as dt
+
+    from vhcs_analysis.io.xlsx_write import CellSheet, CellStyle, write_cells_xlsx
+
+    sheet = CellSheet("Biểu 01", {(1, 1): "ĐẢNG BỘ KHỐI", (2, 2): dt.datetime(2017, 6, 15)},
+                      {(1, 1): CellStyle(bold=True, center=True)}, merges=[(1, 1, 1, 3)])
+    write_cells_xlsx(tmp_path / "c.xlsx", [sheet, CellSheet("DM", {(1, 1): "Có"}, hidden=True)])
+    wb = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    ws = wb["Biểu 01"]
+    assert str(ws.merged_cells.ranges[0]) == "A1:C1" and ws["A1"].font.b
+    assert ws["B2"].value == dt.datetime(2017, 6, 15) and wb["DM"].sheet_state == "hidden"

@@ -7,10 +7,12 @@ reproducible (same seed, same files; hashes in tests), hence this writer.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # A fixed, plausible moment for document properties and zip entries (local time in zip).
@@ -66,114 +68,189 @@ def write_workbook_deterministic(wb, path: Path | str) -> Path:
     return path
 
 
-# --- a fast writer for big, plain tables (benchmark data) -----------------------------
+# --- a fast direct writer (sample data, benchmark data) -------------------------------
+# openpyxl spends most of its time on style objects; the sample writes ~200 small styled
+# workbooks and the benchmark six big plain ones, so both are written here as XML.
 
-_SIMPLE_PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        "{sheet_types}</Types>"
-    ),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    ),
-    "xl/styles.xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<fonts count="2"><font><sz val="11"/><name val="Times New Roman"/></font>'
-        '<font><b/><sz val="11"/><name val="Times New Roman"/></font></fonts>'
-        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-        '<fill><patternFill patternType="gray125"/></fill></fills>'
-        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-        "</styleSheet>"
-    ),
-}
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_DATE_FORMAT_ID = 164
+_HIDDEN = ' state="hidden"'
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-def _column_letters(n: int) -> list[str]:
-    letters = []
-    for i in range(1, n + 1):
-        s, k = "", i
-        while k:
-            k, r = divmod(k - 1, 26)
-            s = chr(65 + r) + s
-        letters.append(s)
-    return letters
+@dataclass(frozen=True)
+class CellStyle:
+    """The few looks a form needs."""
+
+    bold: bool = False
+    italic: bool = False
+    center: bool = False  # centred both ways, wrapped
+    boxed: bool = False  # thin border on all sides
+    font: str = "Times New Roman"
 
 
-def _sheet_xml(rows: list[list], bold_rows: set[int], widths: dict[int, float]) -> str:
-    """Worksheet XML: numbers as values, text as inline strings, bold rows styled."""
-    ncols = max((len(r) for r in rows), default=1)
-    letters = _column_letters(max(ncols, 1))
-    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">']
-    if widths:
-        parts.append("<cols>" + "".join(
-            f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>' for c, w in sorted(widths.items())) + "</cols>")
+@dataclass
+class CellSheet:
+    """A sheet as cells: ``cells[(row, col)]`` 1-based; dates get the dd/mm/yyyy format."""
+
+    name: str
+    cells: dict[tuple[int, int], object]
+    styles: dict[tuple[int, int], CellStyle] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
+    hidden: bool = False
+
+
+def column_letter(n: int) -> str:
+    """1 -> 'A', 28 -> 'AB'."""
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _escape(text: str) -> str:
+    return _ILLEGAL_XML.sub("", text).translate(_XML_ESCAPES)
+
+
+def _styles_xml(keys: list[tuple[CellStyle, bool]]) -> str:
+    fonts = [("Times New Roman", False, False)]
+    xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']
+    for style, is_date in keys[1:]:
+        font = (style.font, style.bold, style.italic)
+        if font not in fonts:
+            fonts.append(font)
+        align = '<alignment horizontal="center" vertical="center" wrapText="1"/>' if style.center else ""
+        extra = (' applyNumberFormat="1"' if is_date else "") + (' applyBorder="1"' if style.boxed else "")
+        tail = f' applyAlignment="1">{align}</xf>' if align else "/>"
+        xfs.append(
+            f'<xf numFmtId="{_DATE_FORMAT_ID if is_date else 0}" fontId="{fonts.index(font)}" fillId="0" '
+            f'borderId="{1 if style.boxed else 0}" xfId="0" applyFont="1"{extra}{tail}')
+    font_xml = "".join(
+        f'<font>{"<b/>" if b else ""}{"<i/>" if i else ""}<sz val="{12 if name.startswith(".Vn") else 11}"/>'
+        f'<name val="{_escape(name)}"/></font>' for name, b, i in fonts)
+    thin = '<left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>' \
+           '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom>'
+    return (
+        f'{_HEAD}<styleSheet xmlns="{_MAIN_NS}">'
+        f'<numFmts count="1"><numFmt numFmtId="{_DATE_FORMAT_ID}" formatCode="dd/mm/yyyy"/></numFmts>'
+        f'<fonts count="{len(fonts)}">{font_xml}</fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+        f"<border>{thin}<diagonal/></border></borders>"
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>")
+
+
+def _cell_xml(ref: str, value, style_id: int) -> str:
+    s = f' s="{style_id}"' if style_id else ""
+    if hasattr(value, "item") and not isinstance(value, (str, dt.date)):
+        value = value.item()  # numpy scalars: repr() would print "np.float64(8.5)"
+    if value is None:
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if isinstance(value, (dt.datetime, dt.date)):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+        serial = (moment - _EXCEL_EPOCH) / dt.timedelta(days=1)
+        return f'<c r="{ref}"{s}><v>{serial:g}</v></c>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(str(value))}</t></is></c>'
+
+
+def _sheet_xml(sheet: CellSheet, style_ids: dict) -> str:
+    ncols = max([1, *(c for _, c in sheet.cells), *(c for _, c in sheet.styles), *sheet.widths,
+                 *(m[3] for m in sheet.merges)])
+    letters = [""] + [column_letter(c) for c in range(1, ncols + 1)]
+    parts = [f'{_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><dimension ref="A1"/>']
+    if sheet.widths:
+        parts.append("<cols>" + "".join(f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>'
+                                        for c, w in sorted(sheet.widths.items())) + "</cols>")
     parts.append("<sheetData>")
-    for i, row in enumerate(rows, start=1):
-        style = ' s="1"' if i in bold_rows else ""
+    rows: dict[int, list[int]] = {}
+    for r, c in set(sheet.cells) | set(sheet.styles):
+        rows.setdefault(r, []).append(c)
+    for r in sorted(set(rows) | set(sheet.heights)):
+        height = f' ht="{sheet.heights[r]}" customHeight="1"' if r in sheet.heights else ""
         cells = []
-        for j, v in enumerate(row):
-            if v is None:
+        for c in sorted(rows.get(r, ())):
+            value = sheet.cells.get((r, c))
+            style = sheet.styles.get((r, c))
+            is_date = isinstance(value, (dt.date, dt.datetime))
+            sid = style_ids.get((style or CellStyle(), is_date), 0) if (style or is_date) else 0
+            if value is None and not sid:
                 continue
-            ref = f"{letters[j]}{i}"
-            if isinstance(v, bool):
-                cells.append(f'<c r="{ref}"{style} t="b"><v>{int(v)}</v></c>')
-            elif isinstance(v, (int, float)):
-                cells.append(f'<c r="{ref}"{style}><v>{v!r}</v></c>')
-            else:
-                text = _ILLEGAL_XML.sub("", str(v)).translate(_XML_ESCAPES)
-                cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-        parts.append(f'<row r="{i}">{"".join(cells)}</row>')
-    parts.append("</sheetData></worksheet>")
+            cells.append(_cell_xml(f"{letters[c]}{r}", value, sid))
+        parts.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
+    parts.append("</sheetData>")
+    if sheet.merges:
+        parts.append(f'<mergeCells count="{len(sheet.merges)}">' + "".join(
+            f'<mergeCell ref="{letters[c1]}{r1}:{letters[c2]}{r2}"/>' for r1, c1, r2, c2 in sheet.merges)
+            + "</mergeCells>")
+    parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+    parts.append("</worksheet>")
     return "".join(parts)
 
 
-def write_simple_xlsx(path: Path | str, sheets: list[tuple[str, list[list], set[int], dict[int, float]]]) -> Path:
-    """A plain xlsx (no merges, bold rows only) written directly as XML: ~10x faster than
-    openpyxl for tables of many thousand rows, byte-identical for the same input.
-    ``sheets`` holds (name, rows, 1-based bold row numbers, {column number: width})."""
+def write_cells_xlsx(path: Path | str, sheets: list[CellSheet]) -> Path:
+    """Write sheets of cells as an xlsx (merges, widths, heights, hidden sheets, bold/italic/
+    centred/boxed cells, dd/mm/yyyy dates, inline strings), byte-identical for the same input
+    and atomically replaced. Readable by Excel, LibreOffice, openpyxl and calamine."""
     path = Path(path)
+    keys: list[tuple[CellStyle, bool]] = [(CellStyle(), False)]
+    seen = {keys[0]}
+    for sheet in sheets:
+        for pos in sorted(set(sheet.cells) | set(sheet.styles)):
+            value = sheet.cells.get(pos)
+            key = (sheet.styles.get(pos, CellStyle()), isinstance(value, (dt.date, dt.datetime)))
+            if key not in seen:
+                seen.add(key)
+                keys.append(key)
+    style_ids = {key: i for i, key in enumerate(keys)}
+    n = len(sheets)
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, n + 1))
     entries = {
-        "[Content_Types].xml": _SIMPLE_PARTS["[Content_Types].xml"].format(sheet_types="".join(
-            f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            for i in range(1, len(sheets) + 1))),
-        "_rels/.rels": _SIMPLE_PARTS["_rels/.rels"],
-        "xl/styles.xml": _SIMPLE_PARTS["xl/styles.xml"],
+        "[Content_Types].xml": (
+            f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            f"{overrides}</Types>"),
+        "_rels/.rels": (
+            f'{_HEAD}<Relationships xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" '
+            f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
         "xl/workbook.xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-            + "".join(f'<sheet name="{name.translate(_XML_ESCAPES)}" sheetId="{i}" r:id="rId{i}"/>'
-                      for i, (name, *_rest) in enumerate(sheets, start=1))
+            f'{_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><bookViews><workbookView '
+            f'activeTab="{next((i for i, s in enumerate(sheets) if not s.hidden), 0)}"/></bookViews><sheets>'
+            + "".join(f'<sheet name="{_escape(s.name)}" sheetId="{i}"{_HIDDEN if s.hidden else ""} '
+                      f'r:id="rId{i}"/>' for i, s in enumerate(sheets, start=1))
             + "</sheets></workbook>"),
         "xl/_rels/workbook.xml.rels": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                      f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
-            + f'<Relationship Id="rId{len(sheets) + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-              'relationships/styles" Target="styles.xml"/></Relationships>'),
+            f'{_HEAD}<Relationships xmlns="{_PKG_REL_NS}">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                      for i in range(1, n + 1))
+            + f'<Relationship Id="rId{n + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/></Relationships>'),
+        "xl/styles.xml": _styles_xml(keys),
     }
-    for i, (_name, rows, bold_rows, widths) in enumerate(sheets, start=1):
-        entries[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(rows, bold_rows, widths)
+    for i, sheet in enumerate(sheets, start=1):
+        entries[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sheet, style_ids)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for name in sorted(entries, key=_entry_order):
@@ -186,3 +263,14 @@ def write_simple_xlsx(path: Path | str, sheets: list[tuple[str, list[list], set[
     tmp.write_bytes(out.getvalue())
     os.replace(tmp, path)
     return path
+
+
+def write_simple_xlsx(path: Path | str, sheets: list[tuple[str, list[list], set[int], dict[int, float]]]) -> Path:
+    """Plain tables: (name, rows, 1-based bold row numbers, {column: width}) per sheet."""
+    specs = []
+    for name, rows, bold_rows, widths in sheets:
+        cells = {(r, c): v for r, row in enumerate(rows, start=1) for c, v in enumerate(row, start=1) if v is not None}
+        bold = CellStyle(bold=True)
+        styles = {pos: bold for pos in cells if pos[0] in bold_rows}
+        specs.append(CellSheet(name, cells, styles, widths=dict(widths)))
+    return write_cells_xlsx(path, specs)

@@ -1,5 +1,5 @@
-"""Layouts of the raw files: grids of cells with merges and styles, written as xlsx,
-CSV (Windows-1258) or an HTML table saved as .xls.
+"""Layouts of the raw files: grids of cells with merges and styles, written as xlsx (by
+the direct writer of ``io.xlsx_write``), CSV (Windows-1258) or an HTML table saved as .xls.
 
 A ``Grid`` is built first (1-based rows and columns, as Excel shows them) so that the
 caller knows the exact row and column of every value it plants; the writers only
@@ -11,17 +11,10 @@ from __future__ import annotations
 import csv
 import html
 import io
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import MergedCell
-from openpyxl.worksheet.merge import MergedCellRange
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-
-from vhcs_analysis.io.xlsx_write import write_workbook_deterministic
+from vhcs_analysis.io.xlsx_write import CellSheet, CellStyle, column_letter, write_cells_xlsx
 from vhcs_analysis.sample.mess import encode_text
 from vhcs_analysis.text import encode_cp1258
 
@@ -97,7 +90,7 @@ def fields_of(version: str) -> list[str]:
 
 
 def col(c: int) -> str:
-    return get_column_letter(c)
+    return column_letter(c)
 
 
 @dataclass
@@ -143,67 +136,26 @@ class Grid:
         return max((c for _, c in self.cells), default=0)
 
 
-_THIN = Side(style="thin")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-def fill_sheet(ws, grid: Grid) -> None:
-    """Render a grid into an openpyxl worksheet (normal mode).
-
-    Styles are set once per distinct look and copied as style arrays afterwards, and
-    merges skip openpyxl's per-merge border rewrite: both dominate the run time otherwise."""
-    ws.title = grid.name
-    styles: dict[tuple, object] = {}
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-    def style(cell, bold: bool, italic: bool, centred: bool, boxed: bool, is_date: bool, name: str) -> None:
-        key = (bold, italic, centred, boxed, is_date, name)
-        if key in styles:
-            cell._style = copy(styles[key])
-            return
-        cell.font = Font(name=name, size=12 if name.startswith(".Vn") else 11, bold=bold, italic=italic)
-        if centred:
-            cell.alignment = center
-        if boxed:
-            cell.border = _BOX
-        if is_date:
-            cell.number_format = "DD/MM/YYYY"
-        styles[key] = copy(cell._style)
-
-    boxed = set()
-    for r1, c1, r2, c2 in grid.boxed:
-        boxed.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-    covered = set()
-    for r1, c1, r2, c2 in grid.merges:
-        ws.merged_cells.add(MergedCellRange(ws, f"{col(c1)}{r1}:{col(c2)}{r2}"))
-        covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1))
-    for (r, c) in sorted(set(grid.cells) | boxed):
-        v = grid.cells.get((r, c))
-        if v is None and (r, c) not in boxed:
-            continue
-        if (r, c) in covered:
-            cell = MergedCell(ws, r, c)
-            ws._cells[(r, c)] = cell
-        else:
-            cell = ws.cell(row=r, column=c, value=v)
-        is_caps_title = bool(grid.caps_font) and isinstance(v, str) and (r, c) in grid.bold and r < 8
-        style(cell, (r, c) in grid.bold, (r, c) in grid.italic, (r, c) in grid.center, (r, c) in boxed,
-              hasattr(v, "year") and not isinstance(v, str), grid.caps_font if is_caps_title else grid.font)
-    for c, w in sorted(grid.widths.items()):
-        ws.column_dimensions[col(c)].width = w
-    for r, h in sorted(grid.heights.items()):
-        ws.row_dimensions[r].height = h
-    if grid.hidden:
-        ws.sheet_state = "hidden"
+def grid_sheet(grid: Grid) -> CellSheet:
+    """The grid as cells and styles for the direct xlsx writer (boxed cells inside merged
+    ranges keep their border, as Excel writes them)."""
+    boxed = {(r, c) for r1, c1, r2, c2 in grid.boxed for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    plain = CellStyle(font=grid.font)
+    styles = {}
+    for pos in set(grid.cells) | boxed:
+        v = grid.cells.get(pos)
+        caps = bool(grid.caps_font) and isinstance(v, str) and pos in grid.bold and pos[0] < 8
+        style = CellStyle(bold=pos in grid.bold, italic=pos in grid.italic, center=pos in grid.center,
+                          boxed=pos in boxed, font=grid.caps_font if caps else grid.font)
+        if style != CellStyle() and (style != plain or v is not None):
+            styles[pos] = style
+    cells = {pos: v for pos, v in grid.cells.items() if v is not None}
+    return CellSheet(grid.name, cells, styles, list(grid.merges), dict(grid.widths), dict(grid.heights), grid.hidden)
 
 
 def write_xlsx(path: Path, grids: list[Grid]) -> None:
     """One workbook, one sheet per grid, byte-identical for identical grids."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for grid in grids:
-        fill_sheet(wb.create_sheet(), grid)
-    write_workbook_deterministic(wb, path)
+    write_cells_xlsx(path, [grid_sheet(g) for g in grids])
 
 
 def _text(v) -> str:
