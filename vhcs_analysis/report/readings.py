@@ -143,7 +143,7 @@ def did_rows(did: pd.DataFrame, baseline: str, post: str) -> list[dict]:
             "indicator": str(row["indicator"]),
             "label": str(row.get("indicator_vi", row["indicator"])),
             "unit": short_unit(unit),
-            "better": "cao hơn là tốt" if better else "thấp hơn là tốt",
+            "better": "cao hơn" if better else "thấp hơn",
             "estimate": fmt.signed(_num(row.get("estimate")), 1),
             "ci": ci_text(row.get("ci_low"), row.get("ci_high")),
             "p": nbsp(fmt.p_value(_num(row.get("p_value")))),
