@@ -200,3 +200,17 @@ def test_notebook__thin_no_def_no_paths_at_most_one_ignore(path):
     outputs = json.dumps([c.get("outputs", []) for c in code], ensure_ascii=False)
     assert "/work/" not in outputs and "/tmp/" not in outputs and " at 0x" not in outputs
     assert '"name": "stderr"' not in outputs
+
+
+def test_sample_notice__sample_says_so_real_data_does_not():
+    sample = getattr(review.sample_notice(_data({"is_sample": True})), "data", "")
+    real = getattr(review.sample_notice(_data({"is_sample": False})), "data", "")
+    assert SAMPLE_MARK in sample
+    assert SAMPLE_MARK not in real and "6 tháng cuối năm 2016" in real
+
+
+def test_method_vi__exact_and_monte_carlo_in_vietnamese():
+    assert review.method_vi("stratified DiD, exact randomisation inference (N=800)") == \
+        "chênh lệch của chênh lệch theo khối; kiểm định hoán vị đủ 800 cách gán"
+    assert "20.000 lần rút ngẫu nhiên trong 5.174.400" in review.method_vi(
+        "stratified DiD, Monte Carlo randomisation inference (R=20000 of N=5174400)")

@@ -267,6 +267,7 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         else:
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v))
         out[COLUMN_LABELS_VI.get(col, col)] = shown.astype("str")
+    out.index = pd.RangeIndex(1, len(out) + 1, name="STT")
     return out
 
 
@@ -379,9 +380,9 @@ def sample_notice(data: ReviewData):
     if data.is_sample:
         return markdown(f"> **{SAMPLE_MARK}.** Mọi con số, bảng và biểu đồ dưới đây được tính trên bộ "
                         "dữ liệu tổng hợp do gói tạo ra để chạy thử, không phản ánh đơn vị nào.")
-    n_units = len(data.units)
-    return markdown(f"Số liệu: {fmt.number(n_units)} đơn vị trong danh mục, các kỳ "
-                    f"{', '.join(data.periods)} (kỳ gốc {data.baseline}).")
+    return markdown(f"Số liệu: {fmt.number(len(data.units))} đơn vị trong danh mục; "
+                    f"{fmt.number(len(data.periods))} kỳ báo cáo, từ {period_vi(data.periods[0])} đến "
+                    f"{period_vi(data.periods[-1])}; kỳ gốc: {period_vi(data.baseline)}.")
 
 
 # ---------------------------------------------------------------- 1. data quality
