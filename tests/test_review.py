@@ -214,3 +214,12 @@ def test_method_vi__exact_and_monte_carlo_in_vietnamese():
         "chênh lệch của chênh lệch theo khối; kiểm định hoán vị đủ 800 cách gán"
     assert "20.000 lần rút ngẫu nhiên trong 5.174.400" in review.method_vi(
         "stratified DiD, Monte Carlo randomisation inference (R=20000 of N=5174400)")
+
+
+def test_dq_findings__counted_per_code_with_vietnamese_label():
+    findings = pd.DataFrame({"source_file": ["a.xlsx", "b.xlsx", "a.xlsx"],
+                             "finding_code": ["total_mismatch", "total_mismatch", "fuzzy_match"], "message": "x"})
+    out = review.dq_findings(_data(findings=findings))
+    assert out[["finding_code", "n_rows", "n_files"]].values.tolist() == [["total_mismatch", 2, 2],
+                                                                          ["fuzzy_match", 1, 1]]
+    assert out["finding_vi"].iloc[0] == review.FINDING_LABELS_VI["total_mismatch"]

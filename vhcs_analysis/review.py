@@ -51,6 +51,12 @@ REASON_LABELS_VI = {
     "duplicate": "Trùng lặp",
     "unreadable_row": "Dòng không đọc được",
 }
+FINDING_LABELS_VI = {
+    "total_mismatch": "Tổng điểm ghi trên biểu khác tổng các tiêu chí",
+    "rating_mismatch": "Xếp loại ghi trên biểu khác xếp loại theo điểm",
+    "fuzzy_match": "Tên đơn vị khớp gần đúng (đã chấp nhận, cần soát lại)",
+    "total_row_mismatch": "Dòng tổng cộng khác tổng các dòng",
+}
 CRITERIA_VI = {
     "c01": "Trang phục",
     "c02": "Đeo thẻ công chức",
@@ -86,6 +92,7 @@ COLUMN_LABELS_VI = {
     "kind": "Loại tệp", "status": "Trạng thái", "n_files": "Số tệp", "rows_read": "Dòng đọc",
     "rows_kept": "Dòng giữ", "rows_rejected": "Dòng loại", "source_file": "Tệp", "reason": "Lý do",
     "reason_code": "Mã lý do", "reason_vi": "Lý do", "n_rows": "Số dòng",
+    "finding_code": "Mã phát hiện", "finding_vi": "Phát hiện",
     "period": "Kỳ", "n_expected": "Phải nộp", "n_on_time": "Đúng hạn", "n_late": "Muộn",
     "n_missing": "Không nộp", "unit_id": "Mã đơn vị", "unit_name": "Đơn vị", "block": "Khối",
     "is_pilot": "Đơn vị điểm", "group": "Nhóm", "measure_vi": "Nội dung", "value": "Giá trị",
@@ -440,6 +447,20 @@ def dq_rejects_by_reason(data: ReviewData) -> pd.DataFrame:
     return out.sort_values(["n_rows", "reason_code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
+def dq_findings(data: ReviewData) -> pd.DataFrame:
+    """Rows kept with a data-quality finding (e.g. a stated total that disagrees with the
+    criteria), per finding code, most frequent first."""
+    findings = data.findings
+    if findings.empty:
+        return pd.DataFrame({"finding_code": pd.Series(dtype="str"), "finding_vi": pd.Series(dtype="str"),
+                             "n_rows": pd.Series(dtype="int64"), "n_files": pd.Series(dtype="int64")})
+    out = (findings.groupby("finding_code", sort=True)
+           .agg(n_rows=("finding_code", "size"), n_files=("source_file", "nunique")).reset_index())
+    out.insert(1, "finding_vi", out["finding_code"].map(lambda c: FINDING_LABELS_VI.get(c, c)).astype("str"))
+    out[["n_rows", "n_files"]] = out[["n_rows", "n_files"]].astype("int64")
+    return out.sort_values(["n_rows", "finding_code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
 def data_quality_numbers(data: ReviewData, completeness_table: pd.DataFrame | None = None) -> dict:
     """The data-quality section of key_numbers.json."""
     files = _manifest_files(data)
@@ -451,6 +472,7 @@ def data_quality_numbers(data: ReviewData, completeness_table: pd.DataFrame | No
         "rows_read": int(totals.get("rows_read", files["rows_read"].sum() if len(files) else 0)),
         "rows_kept": int(totals.get("rows_kept", files["rows_kept"].sum() if len(files) else 0)),
         "rows_rejected": int(totals.get("rows_rejected", files["rows_rejected"].sum() if len(files) else 0)),
+        "rows_with_findings": len(data.findings),
     }
     if completeness_table is not None and len(completeness_table):
         numbers.update(
