@@ -145,10 +145,11 @@ def test_build_pdf__writes_the_contract_file(built):
 
 
 @pytest.mark.e2e
-def test_pdf__summary_follows_the_cover(built):
+def test_pdf__one_page_summary_follows_the_cover(built):
     assert "BÁO CÁO" in built.pages[0] and "SƠ KẾT 2 NĂM THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK" in built.pages[0]
     assert "TÓM TẮT CHO LÃNH ĐẠO" in built.pages[1]
     assert "PAR INDEX" in built.pages[1] and "SIPAS" in built.pages[1] and "PCI" in built.pages[1]
+    assert "Phạm vi, số liệu và cách đọc" in built.pages[2]  # the summary fits on its one page
 
 
 @pytest.mark.e2e
