@@ -105,7 +105,8 @@ def read_units(path: Path, display_name: str = "units.csv") -> pd.DataFrame:
             "is_pilot": pilot in _TRUE,
             "unit_type": cells.get("unit_type") or None,
             "staff_count": staff_value,
-            "aliases": ";".join(a.strip() for a in cells.get("aliases", "").split(";") if a.strip()) or None,
+            # no aliases is an empty list, written "" (as the sample's truth does), not NA
+            "aliases": ";".join(a.strip() for a in cells.get("aliases", "").split(";") if a.strip()),
         })
     if not records:
         raise RegistryError("danh mục đơn vị không có đơn vị nào", Location(display_name))

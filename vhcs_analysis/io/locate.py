@@ -91,7 +91,7 @@ class Grid:
 
     @property
     def n_cols(self) -> int:
-        return max((len(r) for r in self.values), default=0)
+        return len(self.values[0]) if self.values else 0  # rows are padded to one width
 
     def cell(self, r: int, c: int):
         row = self.values[r] if 0 <= r < len(self.values) else []
@@ -139,6 +139,8 @@ def prepare(sheet) -> Grid:
         out.extend([None] * (width - len(out)))
         values.append(out)
     filled = [list(r) for r in values]
+    if not values:
+        width = 0
     merged = []
     for rng in sheet.merged or []:
         r0, c0, r1, c1 = (int(x) for x in rng)

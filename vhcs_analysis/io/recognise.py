@@ -11,6 +11,7 @@ A sheet with no table gets a Vietnamese reason why it was skipped.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -176,6 +177,11 @@ _FORM02_SPECIFIC = {"total_score", "_criteria", "inspection_date", "kind", "viol
 
 def _score_row(grid: Grid, r: int, *, stacked: bool = False) -> tuple[str, int] | None:
     """The table kind whose header this row looks like, with the number of fields."""
+    for v in grid.values[r]:
+        if isinstance(v, (dt.date, dt.time)) or (
+            isinstance(v, (int, float)) and not isinstance(v, bool) and not (float(v).is_integer() and 0 <= v <= 31)
+        ):
+            return None  # dates and real numbers are data, never header labels
     texts = _row_cells(grid, r, stacked=stacked)
     if sum(len(t) >= 2 and not t.replace(",", "").replace(".", "").isdigit() for t in texts) < 2:
         return None  # a header has at least two text labels
