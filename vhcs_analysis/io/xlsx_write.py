@@ -169,7 +169,24 @@ def _cell_xml(ref: str, value, style_id: int) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(str(value))}</t></is></c>'
 
 
-def _sheet_xml(sheet: CellSheet, style_ids: dict) -> str:
+def _style_map(sheet: CellSheet, style_ids: dict) -> dict[tuple[int, int], int]:
+    """Style index of every styled or date cell (others use the default style 0)."""
+    ids = {}
+    for pos, style in sheet.styles.items():
+        key = (style, isinstance(sheet.cells.get(pos), (dt.date, dt.datetime)))
+        if key not in style_ids:
+            style_ids[key] = len(style_ids)
+        ids[pos] = style_ids[key]
+    for pos, value in sheet.cells.items():
+        if pos not in ids and isinstance(value, (dt.date, dt.datetime)):
+            key = (CellStyle(), True)
+            if key not in style_ids:
+                style_ids[key] = len(style_ids)
+            ids[pos] = style_ids[key]
+    return ids
+
+
+def _sheet_xml(sheet: CellSheet, ids: dict[tuple[int, int], int]) -> str:
     ncols = max([1, *(c for _, c in sheet.cells), *(c for _, c in sheet.styles), *sheet.widths,
                  *(m[3] for m in sheet.merges)])
     letters = [""] + [column_letter(c) for c in range(1, ncols + 1)]
@@ -179,19 +196,12 @@ def _sheet_xml(sheet: CellSheet, style_ids: dict) -> str:
                                         for c, w in sorted(sheet.widths.items())) + "</cols>")
     parts.append("<sheetData>")
     rows: dict[int, list[int]] = {}
-    for r, c in set(sheet.cells) | set(sheet.styles):
+    for r, c in set(sheet.cells) | set(ids):
         rows.setdefault(r, []).append(c)
+    cells_get, ids_get = sheet.cells.get, ids.get
     for r in sorted(set(rows) | set(sheet.heights)):
         height = f' ht="{sheet.heights[r]}" customHeight="1"' if r in sheet.heights else ""
-        cells = []
-        for c in sorted(rows.get(r, ())):
-            value = sheet.cells.get((r, c))
-            style = sheet.styles.get((r, c))
-            is_date = isinstance(value, (dt.date, dt.datetime))
-            sid = style_ids.get((style or CellStyle(), is_date), 0) if (style or is_date) else 0
-            if value is None and not sid:
-                continue
-            cells.append(_cell_xml(f"{letters[c]}{r}", value, sid))
+        cells = [_cell_xml(f"{letters[c]}{r}", cells_get((r, c)), ids_get((r, c), 0)) for c in sorted(rows.get(r, ()))]
         parts.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
     parts.append("</sheetData>")
     if sheet.merges:
@@ -208,16 +218,9 @@ def write_cells_xlsx(path: Path | str, sheets: list[CellSheet]) -> Path:
     centred/boxed cells, dd/mm/yyyy dates, inline strings), byte-identical for the same input
     and atomically replaced. Readable by Excel, LibreOffice, openpyxl and calamine."""
     path = Path(path)
-    keys: list[tuple[CellStyle, bool]] = [(CellStyle(), False)]
-    seen = {keys[0]}
-    for sheet in sheets:
-        for pos in sorted(set(sheet.cells) | set(sheet.styles)):
-            value = sheet.cells.get(pos)
-            key = (sheet.styles.get(pos, CellStyle()), isinstance(value, (dt.date, dt.datetime)))
-            if key not in seen:
-                seen.add(key)
-                keys.append(key)
-    style_ids = {key: i for i, key in enumerate(keys)}
+    style_ids: dict[tuple[CellStyle, bool], int] = {(CellStyle(), False): 0}
+    sheet_xml = [_sheet_xml(sheet, _style_map(sheet, style_ids)) for sheet in sheets]
+    keys = sorted(style_ids, key=style_ids.get)
     n = len(sheets)
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
@@ -249,8 +252,8 @@ def write_cells_xlsx(path: Path | str, sheets: list[CellSheet]) -> Path:
             + f'<Relationship Id="rId{n + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/></Relationships>'),
         "xl/styles.xml": _styles_xml(keys),
     }
-    for i, sheet in enumerate(sheets, start=1):
-        entries[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sheet, style_ids)
+    for i, xml in enumerate(sheet_xml, start=1):
+        entries[f"xl/worksheets/sheet{i}.xml"] = xml
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for name in sorted(entries, key=_entry_order):

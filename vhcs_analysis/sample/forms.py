@@ -142,7 +142,7 @@ def grid_sheet(grid: Grid) -> CellSheet:
     boxed = {(r, c) for r1, c1, r2, c2 in grid.boxed for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
     plain = CellStyle(font=grid.font)
     styles = {}
-    for pos in set(grid.cells) | boxed:
+    for pos in sorted(set(grid.cells) | boxed):
         v = grid.cells.get(pos)
         caps = bool(grid.caps_font) and isinstance(v, str) and pos in grid.bold and pos[0] < 8
         style = CellStyle(bold=pos in grid.bold, italic=pos in grid.italic, center=pos in grid.center,
