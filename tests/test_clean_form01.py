@@ -149,3 +149,33 @@ def test_unit_form__report_date_from_place_date_line_when_no_date_line(tmp_path)
     unit_form(tmp_path / "a.xlsx", date="", extra_rows=[[], [None, None, None, "Hà Tĩnh, ngày 3 tháng 7 năm 2018"]])
     rep = _clean(tmp_path).tables["unit_reports"].iloc[0]
     assert rep.report_date == pd.Timestamp(dt.date(2018, 7, 3))
+
+
+def test_consolidated__period_column_per_row(tmp_path):
+    consolidated(tmp_path / "th.xlsx", [["1", "Sở Nội vụ", 80, 50, 60, None, None, None, "6 tháng đầu năm 2017"],
+                                         ["2", "Sở Nội vụ", 82, 50, 70, None, None, None, "Năm 2017 xyz đợt"]],
+                 title="BẢNG TỔNG HỢP", headers=["Tổng số CBCCVC", "Số đảng viên", "Số cán bộ đã học tập Nghị quyết",
+                                                 "Số hồ sơ tiếp nhận", "Số hồ sơ giải quyết đúng hạn",
+                                                 "Số hồ sơ giải quyết quá hạn", "Kỳ báo cáo"])
+    res = _clean(tmp_path)
+    assert res.tables["unit_reports"]["period"].tolist() == ["2017-H1", "2017-Y"]
+
+
+def test_consolidated__block_column_is_known_and_ignored(tmp_path):
+    consolidated(tmp_path / "th.xlsx", [["1", "Sở Nội vụ", "Hành chính", 80]], headers=["Khối", "Tổng số CBCCVC",
+                                                                                         "Số đảng viên"])
+    res = _clean(tmp_path)
+    assert res.rejects.empty and res.tables["unit_reports"]["staff_total"].tolist() == [80]
+
+
+def test_unit_form__extra_column_with_data_is_not_silently_dropped(tmp_path):
+    import openpyxl
+
+    path = unit_form(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws["F8"] = "Kỳ trước"
+    ws["F10"] = 78
+    wb.save(path)
+    rej = _only_reject(_clean(tmp_path))
+    assert (rej.reason_code, rej.row, rej.column, rej.value) == ("unknown_label", 10, "F", "Kỳ trước")

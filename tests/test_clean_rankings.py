@@ -32,3 +32,17 @@ def test_rankings__unknown_category_rejected_at_its_cell(tmp_path):
 def test_rankings__no_year_anywhere_is_invalid_period(tmp_path):
     rankings(tmp_path / "r.xlsx", [("KẾT QUẢ XẾP LOẠI", [["Sở Nội vụ", "TSVM"]])])
     assert _clean(tmp_path).rejects["reason_code"].tolist() == ["invalid_period"]
+
+
+def test_rankings__year_in_the_category_header(tmp_path):
+    import openpyxl
+
+    write_registry(tmp_path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["STT", "Tên đơn vị", "Xếp loại năm 2018", "Khối"])
+    ws.append([1, "Sở Nội vụ", "HTXSNV", "Hành chính"])
+    wb.save(tmp_path / "r.xlsx")
+    res = clean_folder(tmp_path, None)
+    assert res.rejects.empty
+    assert list(zip(res.tables["rankings"].year, res.tables["rankings"].scheme)) == [(2018, "qd132")]

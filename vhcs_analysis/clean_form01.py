@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from vhcs_analysis import tables
+from vhcs_analysis import parse, tables
 from vhcs_analysis.clean import (
     Context,
     Record,
@@ -156,6 +156,13 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
         if score is not None:
             rec.finding("fuzzy_match", f"chỉ tiêu '{label}' được nhận là {fld} (độ giống {score}/100)", fld,
                         value=label)
+    for c, header in sorted(table.unknown_columns.items()):
+        for r in range(table.header_bottom + 1, table.data_end + 1):
+            if not is_blank(grid.values[r][c]) and not is_colnum_row(grid, r):
+                rec.problem("unknown_label", f"cột '{header}' không có trong bảng nhãn biểu từng đơn vị "
+                            "(maps/table_headers.csv); số liệu của cột này không đọc được",
+                            row=r + 1, column=col_letter(c), value=header)
+                break
     rec.data["form_version"] = form01_labels().version_for(matched)
     if "staff_total" not in matched:
         rec.cells.setdefault("staff_total", (table.header_top + 1, col_letter(value_col), None))
@@ -191,7 +198,16 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
             continue
         rec = Record("unit_reports", ctx.source_file, grid.name, r + 1)
         rec.data.update(layout="consolidated", form_version=version, period=period, report_date=date)
-        if period is None:
+        if "period" in table.columns and not is_blank(grid.values[r][table.columns["period"]]):
+            pc_ = table.columns["period"]
+            cell = grid.values[r][pc_]
+            rec.cells["period"] = (r + 1, col_letter(pc_), raw_text(cell))
+            try:
+                rec.data["period"] = parse.parse_period(raw_text(cell))
+            except parse.ParseError as exc:
+                rec.data["period"] = None
+                rec.problem("invalid_period", exc.message, "period")
+        elif period is None:
             r0, c0 = (pr, pc) if pr is not None else (table.header_top, name_col)
             rec.cells["period"] = (r0 + 1, col_letter(c0), praw)
             rec.problem("invalid_period", "không xác định được kỳ báo cáo của bảng tổng hợp (tiêu đề hoặc tên trang)",

@@ -16,6 +16,9 @@ from vhcs_analysis.ranking import UnknownCategoryError, classify_category
 def read_rankings(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     title = title_texts(grid, table)
     year, yr, yc, yraw = find_year(title, grid.name)
+    if year is None:  # "Xếp loại năm 2017" as the category header
+        year = find_year([(table.header_top, cols_c, table.headers.get(cols_c, ""))
+                          for cols_c in [table.columns["category"]]], "")[0]
     cols = table.columns
     name_col = cols["unit_name"]
     stt_col = cols.get("stt")

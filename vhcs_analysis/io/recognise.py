@@ -112,6 +112,9 @@ def match_header(table: str, texts: list[str]) -> str | None:
     joined = " ".join(dedup)
     if ("", joined) in labels:
         return labels[("", joined)]
+    dated = re.fullmatch(r"(.+?) nam (?:19|20)\d\d", last)  # "Xếp loại năm 2017": the year is data
+    if dated and ("", dated.group(1)) in labels:
+        return labels[("", dated.group(1))]
     if len(dedup) > 1 and ("", dedup[0]) in labels and labels[("", dedup[0])] != "_criteria":
         return labels[("", dedup[0])]
     return None
@@ -129,6 +132,7 @@ class Table:
     header_bottom: int
     columns: dict[str, int]  # field -> column
     unknown_columns: dict[int, str] = field(default_factory=dict)  # column -> header text
+    headers: dict[int, str] = field(default_factory=dict)  # column -> header text (all columns)
     title_top: int = 0  # first row of this table's title area
     data_end: int = 0  # last row of the data region (before signatures / next title)
     footer_end: int = 0  # last row of the signature block
@@ -250,10 +254,12 @@ def _build_table(grid: Grid, kind: str, top: int, min_bottom: int = 0) -> Table:
     table_map = _TABLE_KIND_TO_MAP[kind]
     columns: dict[str, int] = {}
     unknown: dict[int, str] = {}
+    headers: dict[int, str] = {}
     for c in range(grid.n_cols):
         texts = _column_texts(grid, top, bottom, c)
         if not texts:
             continue
+        headers[c] = " / ".join(dict.fromkeys(texts))
         fld = match_header(table_map, texts)
         if fld is None and kind == "form02" and label_key(texts[-1]).isdigit() and bottom > top:
             fld = None
@@ -265,7 +271,7 @@ def _build_table(grid: Grid, kind: str, top: int, min_bottom: int = 0) -> Table:
             unknown[c] = " / ".join(dict.fromkeys(texts))  # a second column with the same meaning
             continue
         columns[fld] = c
-    return Table(kind, top, bottom, columns, unknown)
+    return Table(kind, top, bottom, columns, unknown, headers)
 
 
 def find_tables(grid: Grid) -> SheetResult:
