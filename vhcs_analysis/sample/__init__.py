@@ -222,7 +222,8 @@ def cli_sample(out: Path, seed: int, scale: str, truth_out: Path | None, console
     from vhcs_analysis import fmt
 
     summary = write_sample(out, seed=seed, scale=scale, truth_out=truth_out)
-    console.print(f"[bold]Đã tạo DỮ LIỆU MẪU[/] (không phải số liệu thực) — quy mô {summary.scale}, hạt giống {seed}")
+    scale_vi = {"province": "cấp tỉnh", "national": "toàn quốc"}[summary.scale]
+    console.print(f"[bold]Đã tạo DỮ LIỆU MẪU[/] (không phải số liệu thực) — quy mô {scale_vi}, hạt giống {seed}")
     console.print(f"  Dữ liệu thô: {summary.raw}  ({fmt.number(summary.files)} tệp)")
     console.print(f"  Số liệu gốc đúng: {summary.truth}")
     console.print(

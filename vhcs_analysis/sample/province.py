@@ -131,9 +131,9 @@ class Province:
     # --- Form 01: consolidated sheets (2016-H2, 2017-H1) and the block CSV (2017-H2) ----
     def consolidated(self, period: str, reporting: list[str], planted: dict, *, sheet: str,
                      headings: bool, legacy_names: set[str], nfd_names: set[str],
-                     typos: dict[str, str], unknown: list[str], file: str, csv: bool = False) -> Grid:
+                     typos: dict[str, str], unknown: list[str], file: str, csv: bool = False,
+                     version: str = "2017") -> Grid:
         """Grid of one consolidated period; records truth, rejects and findings."""
-        version = "2017"
         rows, meta = [], []
         for b, block in enumerate(BLOCKS):
             members = [u for u in reporting if self.unit(u)["block"] == block]
@@ -338,14 +338,17 @@ class Province:
             self.add_report(unit_id, period, version, "unit_form", file, grid.name, pos["first_row"], report_date)
         return pos
 
-    def write_unit_forms(self, missing: dict[str, set], csv_units: set[str]) -> None:
+    def write_unit_forms(self, missing: dict[str, set], block_sheets: dict[str, set]) -> None:
+        """Per-unit workbooks of 2017-H2, 2018-H1, 2018-H2 for the units that are not in a
+        block's consolidated sheet (``block_sheets[period]``)."""
         rng = self.rng
         ids = list(self.units["unit_id"])
         non_pilot = [u for u in ids if not self.unit(u)["is_pilot"]]
         one_stop = [u for u in non_pilot if self.unit(u)["one_stop"]]
         typo_uid = self.units.at[52, "unit_id"]
         for period in ("2017-H2", "2018-H1", "2018-H2"):
-            used = set(missing[period]) | (csv_units if period == "2017-H2" else set()) | {typo_uid}
+            elsewhere = block_sheets.get(period, set())
+            used = set(missing[period]) | elsewhere | {typo_uid}
             planted: dict[str, tuple] = {}
             t = lambda u, f: self.truth[(u, period)][f]  # noqa: E731
             if period == "2017-H2":
@@ -375,7 +378,7 @@ class Province:
             (resubmitted,) = self.choose(non_pilot, 1, used)
             encoded = dict(zip(self.choose(ids, len(encodings), used), encodings))
             for uid in ids:
-                if uid in missing[period] or (period == "2017-H2" and uid in csv_units):
+                if uid in missing[period] or uid in elsewhere:
                     continue
                 version = "2017" if period == "2017-H2" or uid in old_form else "2018"
                 if uid in planted:
@@ -399,6 +402,19 @@ class Province:
                 self.unit_form(period, None, "2017", name=UNKNOWN_UNIT_NAMES[2], values=stand_in,
                                report_date=stand_in["report_date"])
 
+    def write_block_2018(self, missing: dict[str, set], block_units: set[str]) -> None:
+        """2018-H2 of Khối Nông nghiệp: its cluster office consolidated the block on the 2018
+        form (the only consolidated sheet with satisfaction and staff rated good)."""
+        period = "2018-H2"
+        file = "tong-hop/Khoi Nong nghiep/Tong hop khoi Nong nghiep 6 thang cuoi 2018.xlsx"
+        reporting = [u for u in self.units["unit_id"] if u in block_units and u not in missing[period]]
+        grid = self.consolidated(period, reporting, {}, sheet="6T cuối 2018", headings=False,
+                                 legacy_names=set(), nfd_names=set(), typos={}, unknown=[], file=file,
+                                 version="2018")
+        grid.cells[(2, 1)] = "KHỐI NÔNG NGHIỆP"
+        write_xlsx(self.raw / file, [grid])
+        self.ledger.files += 1
+
     # --- everything ---------------------------------------------------------------------
     def write_all(self) -> Ledger:
         rng = self.rng
@@ -410,9 +426,11 @@ class Province:
         for period, units in missing.items():
             for uid in sorted(units):
                 self.ledger.missing.append({"unit_id": uid, "period": period, "why": "not_reported"})
-        csv_units = {u for u in ids if self.unit(u)["block"] == BLOCKS[5]}
+        block_sheets = {"2017-H2": {u for u in ids if self.unit(u)["block"] == BLOCKS[5]},
+                        "2018-H2": {u for u in ids if self.unit(u)["block"] == BLOCKS[6]}}
         self.write_consolidated(missing)
-        self.write_unit_forms(missing, csv_units)
+        self.write_unit_forms(missing, block_sheets)
+        self.write_block_2018(missing, block_sheets["2018-H2"])
         from vhcs_analysis.sample.extras import write_non_data
         from vhcs_analysis.sample.inspections import write_inspections
         from vhcs_analysis.sample.rankings import write_rankings
