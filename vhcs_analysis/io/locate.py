@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from vhcs_analysis.text import repair_text
+from vhcs_analysis.text import repair_rows, repair_text
 
 
 def col_letter(index0: int) -> str:
@@ -131,11 +131,14 @@ def _as_text(v) -> str:
 
 
 def prepare(sheet) -> Grid:
-    """Repair every text cell of a ``io.files.Sheet`` and build the merged-filled copy."""
+    """Repair every text cell of a ``io.files.Sheet`` (``text.repair_rows``) and build the
+    merged-filled copy."""
     width = max((len(r) for r in sheet.rows), default=0)
     values = []
-    for row in sheet.rows:
-        out = [repair_text(v) if isinstance(v, str) else v for v in row]
+    # ambiguous cells ("Ghi chó": TCVN3 "Ghi chú" or a real word) are read in the sheet's
+    # dominant legacy encoding
+    for row in repair_rows(sheet.rows):
+        out = list(row)
         out.extend([None] * (width - len(out)))
         values.append(out)
     filled = [list(r) for r in values]
