@@ -146,7 +146,7 @@ def planted_effects(world, unit_reports: pd.DataFrame, inspections: pd.DataFrame
         "report_deadline": {"H1": "20/06", "H2": "20/12",
                             "rule": "báo cáo muộn khi report_date sau ngày 20 của tháng cuối kỳ"},
         "inspection_round_period": dict(t.ROUND_PERIOD),
-        "rating_thresholds": {"Tốt": 85, "Khá": 70, "Trung bình": 50, "Yếu": 0},
+        "rating_thresholds": t.rating_thresholds(),
         "excellent_cap_2018": t.EXCELLENT_CAP,
         "pilots": units.loc[units["is_pilot"], "unit_id"].tolist() if scale == "province"
         else int(units["is_pilot"].sum()),

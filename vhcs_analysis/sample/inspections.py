@@ -10,7 +10,7 @@ from vhcs_analysis.sample import layouts
 from vhcs_analysis.sample.forms import Grid, write_xlsx
 from vhcs_analysis.sample.mess import decimal_vi, person_name, render_date, render_score
 from vhcs_analysis.sample.province import Province
-from vhcs_analysis.sample.truth import ROUNDS, rate_score
+from vhcs_analysis.sample.truth import ROUNDS, rate_score, rating_thresholds
 from vhcs_analysis.sample.units import TYPO_NAMES, UNKNOWN_UNIT_NAMES
 
 
@@ -48,7 +48,8 @@ def write_inspections(p: Province) -> None:
             (u,) = p.choose(non_pilot, 1, used)
             plan[u] = ("c05", 12, "score_out_of_range")
         elif round_id == "2017-2":
-            below = [x for x in non_pilot if float(table.loc[table.unit_id == x, "criteria_sum"].iloc[0]) < 85]
+            best = max(rating_thresholds().values())
+            below = [x for x in non_pilot if float(table.loc[table.unit_id == x, "criteria_sum"].iloc[0]) < best]
             (u,) = p.choose(below, 1, used)
             plan[u] = ("rating", None, "rating_mismatch")
         elif round_id == "2018-1":
@@ -70,7 +71,8 @@ def write_inspections(p: Province) -> None:
             if action and action[0] == "total":
                 total += action[1]
             if action and action[0] == "rating":
-                rating = {"Yếu": "Trung bình", "Trung bình": "Khá", "Khá": "Tốt"}[rating]
+                grades = list(rating_thresholds())  # best first
+                rating = grades[grades.index(rating) - 1]  # one grade better than the total earns
             scores = [render_score(rng, rec[c]) for c in crit]
             date = render_date(rng, rec["inspection_date"])
             if action and action[0] in crit:

@@ -10,11 +10,13 @@ files lose (rejected rows, reports never sent).
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from vhcs_analysis.config import PACKAGE_DIR
 from vhcs_analysis.sample.units import BLOCKS, N_PARTY_COMMITTEES, PARTY_CELL, PARTY_COMMITTEE, UnitSpec
 
 PERIODS: tuple[str, ...] = ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")
@@ -201,15 +203,23 @@ def simulate_inspections(rng: np.random.Generator, units: pd.DataFrame,
     return out
 
 
+def rating_thresholds() -> dict[str, float]:
+    """Form 02 rating thresholds of the package's defaults.toml [inspection] (not of a user's
+    vhcs.toml: the sample must not change with local settings), best grade first."""
+    defaults = tomllib.loads((PACKAGE_DIR / "defaults.toml").read_text("utf-8"))
+    table = defaults["inspection"]["rating_thresholds"]
+    return dict(sorted(table.items(), key=lambda kv: -kv[1]))
+
+
 def rate_score(total: float) -> str:
-    """Xếp loại by the sample thresholds of defaults.toml [inspection] (85/70/50)."""
-    if total >= 85:
-        return "Tốt"
-    if total >= 70:
-        return "Khá"
-    if total >= 50:
-        return "Trung bình"
-    return "Yếu"
+    """Xếp loại of a 0–100 total by the thresholds (sample: Tốt ≥ 85, Khá ≥ 70, Trung bình ≥ 50)."""
+    for rating, minimum in _THRESHOLDS.items():
+        if total >= minimum:
+            return rating
+    return list(_THRESHOLDS)[-1]
+
+
+_THRESHOLDS = rating_thresholds()
 
 
 PRE2018 = ("Trong sạch, vững mạnh", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ", "Yếu kém")
