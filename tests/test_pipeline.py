@@ -173,3 +173,28 @@ def test_clean_folder__preserves_unrelated_files_in_the_output_folder(hostile, t
     clean_folder(hostile, out)
     assert (out / ".gitkeep").exists() and (out / "manifest.json").exists()
     assert _manifest(out)["totals"]["files_used"] >= 2
+
+
+def test_clean_folder__recovers_from_a_run_killed_between_the_renames(hostile, tmp_path):
+    out = tmp_path / "out"
+    clean_folder(hostile, out)
+    before = (out / "manifest.json").read_bytes()
+    os.replace(out, tmp_path / ".out.old-999")  # killed after moving the old outputs away
+    (tmp_path / ".out.new-abc").mkdir()  # and a half-written new folder
+    pipeline._recover(out)
+    assert (out / "manifest.json").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
+
+
+def test_unit_form__unit_named_only_in_a_title_line(tmp_path):
+    import openpyxl
+
+    write_registry(tmp_path)
+    path = unit_form(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws["A2"] = "SỞ TÀI CHÍNH"
+    ws["A4"] = None
+    wb.save(path)
+    res = clean_folder(tmp_path, None)
+    assert res.tables["unit_reports"]["unit_id"].tolist() == ["U03"]

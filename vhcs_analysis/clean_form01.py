@@ -107,6 +107,13 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
 
     candidates = _unit_name_candidates(grid, table)
     if not candidates:
+        # no "Đơn vị:" line and no party letterhead: a title line that is a unit's name
+        # exactly (official, normalised or alias; never fuzzy)
+        for r, c, t in title_texts(grid, table):
+            if ctx.registry.resolve(t).method in ("exact", "normalised", "alias"):
+                candidates = [(r, c, t)]
+                break
+    if not candidates:
         rec.cells["unit_name"] = (table.header_top + 1, None, None)
         rec.problem("missing_required", "không tìm thấy tên đơn vị báo cáo (dòng 'Đơn vị: …' hoặc tên đảng bộ, chi bộ)",
                     "unit_name")

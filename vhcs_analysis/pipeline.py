@@ -318,6 +318,7 @@ def write_outputs(result: CleanResult, out: Path) -> None:
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         for name, df in result.tables.items():
@@ -338,6 +339,19 @@ def write_outputs(result: CleanResult, out: Path) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _recover(out: Path) -> None:
+    """Tidy what a killed run left next to ``out``: half-written ``.<out>.new-*`` folders
+    are removed; if it died between the two renames of the swap, the previous outputs
+    (``.<out>.old-*``) are put back."""
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and olds:
+        os.replace(olds[-1], out)
+        olds = olds[:-1]
+    for stale in [*olds, *out.parent.glob(f".{out.name}.new-*")]:
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _swap(new: Path, out: Path) -> None:
