@@ -16,14 +16,11 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis.sample import layouts
-from vhcs_analysis.sample.forms import (
-    LABELS, Grid, fields_of, write_csv_cp1258, write_html_xls, write_xlsx,
-)
+from vhcs_analysis.sample.forms import LABELS, Grid, fields_of, write_csv_cp1258, write_xlsx
 from vhcs_analysis.sample.mess import (
-    date_text, decimal_vi, nfd, person_name, pick, render_bool, render_count, render_date,
-    render_rate, render_score, name_variant,
+    date_text, name_variant, nfd, person_name, pick, render_bool, render_count, render_date, render_rate,
 )
-from vhcs_analysis.sample.truth import PERIODS, ROUNDS, World, period_end
+from vhcs_analysis.sample.truth import World, period_end
 from vhcs_analysis.sample.units import BLOCKS, TYPO_NAMES, UNIT_SPECS, UNKNOWN_UNIT_NAMES
 from vhcs_analysis.text import encode_tcvn3, strip_diacritics
 
@@ -100,8 +97,10 @@ class Province:
                 out[f] = render_bool(self.rng, v, ascii_only=ascii_only, clean=clean)
             elif f == "action_programme_date":
                 out[f] = render_date(self.rng, v, ascii_only=ascii_only, clean=clean)
+            elif f == "satisfaction_rate" and v is None:
+                out[f] = None if clean else pick(self.rng, {None: 3, "-": 1})
             elif f == "satisfaction_rate":
-                out[f] = render_rate(self.rng, v, clean=clean) if v is not None else (None if clean else pick(self.rng, {None: 3, "-": 1}))
+                out[f] = render_rate(self.rng, v, clean=clean)
             else:
                 out[f] = render_count(self.rng, v, clean=clean)
         return out
@@ -162,8 +161,9 @@ class Province:
             if b == 2 and unknown:
                 for name in unknown:
                     d = period_end(period) - dt.timedelta(days=int(self.rng.integers(12, 20)))
+                    stand_in = self.values_of(self.units.at[0, "unit_id"], period, version)
                     rows.append(layouts.ConsolidatedRow(name=name, report_date=render_date(self.rng, d, clean=csv),
-                                                        values=self.render(self.values_of(self.units.at[0, "unit_id"], period, version), version, clean=True)))
+                                                        values=self.render(stand_in, version, clean=True)))
                     meta.append(("unknown", name))
         totals = {f: int(sum(self.truth[(u, period)][f] for u in reporting
                              if self.truth[(u, period)][f] is not None))
