@@ -252,7 +252,9 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         if HIDDEN_WITH.get(col) in df.columns:
             continue
         values = df[col].reset_index(drop=True)
-        if col == "year":
+        if col == "period":
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else period_vi(v))
+        elif col == "year":
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v)))
         elif col == "method":
             shown = values.map(method_vi)
@@ -270,7 +272,8 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.number(v, 0))
         elif pd.api.types.is_float_dtype(values):
             decimals = 2 if col in ("estimate", "ci_low", "ci_high") else 1
-            shown = values.map(lambda v, d=decimals: fmt.MISSING if pd.isna(v) else fmt.number(v, d))
+            shown = values.map(lambda v, d=decimals: fmt.MISSING if pd.isna(v)
+                               else fmt.number(0.0 if round(float(v), d) == 0 else v, d))  # no "-0,00"
         else:
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v))
         out[COLUMN_LABELS_VI.get(col, col)] = shown.astype("str")
