@@ -33,6 +33,7 @@ class UnitForm:
     split_name: bool = False
     split_date: bool = False
     column_numbers: bool = False
+    blank_before: str | None = None  # a stray empty row before this group ("III.")
     sheet_name: str = "Bieu 01"
     title_encoding: str = "unicode"
     label_encoding: str = "unicode"
@@ -80,6 +81,8 @@ def build_unit_form(form: UnitForm) -> tuple[Grid, dict]:
     first_row, cells, number = None, {}, 0
     labels = LABELS[form.version]
     for roman, title, fields in GROUPS:
+        if roman == form.blank_before:
+            r += 1
         r += 1
         put(label_cells, r, 1, roman, bold=True)
         put(label_cells, r, 2, title, bold=True)
@@ -125,11 +128,12 @@ class ConsolidatedRow:
     values: dict[str, object] = field(default_factory=dict)
     note: str | None = None
     heading: str | None = None  # roman numeral of a block heading row
+    blank: bool = False  # an empty row left inside the table
 
 
 def build_consolidated(name: str, version: str, period_words: str, rows: list[ConsolidatedRow],
                        totals: dict[str, object], *, column_numbers: bool = True,
-                       merged_header: bool = True) -> tuple[Grid, dict]:
+                       merged_header: bool = True, total_label: str = "Tổng cộng") -> tuple[Grid, dict]:
     """Consolidated Form 01: one row per unit, one column per indicator, total row.
     Returns positions: columns[field] = letter, rows[i] = Excel row of rows[i]."""
     fields = fields_of(version)
@@ -168,6 +172,8 @@ def build_consolidated(name: str, version: str, period_words: str, rows: list[Co
     for row in rows:
         r += 1
         positions.append(r)
+        if row.blank:
+            continue
         if row.heading:
             g.put(r, 1, row.heading, bold=True)
             g.put(r, 2, row.name, bold=True)
@@ -181,7 +187,7 @@ def build_consolidated(name: str, version: str, period_words: str, rows: list[Co
         if row.note:
             g.put(r, ncol, row.note)
     r += 1
-    g.put(r, 2, "Tổng cộng", bold=True, center=True)
+    g.put(r, 2, total_label, bold=True, center=True)
     for f, v in totals.items():
         if f in columns:
             g.put(r, 4 + fields.index(f), v, bold=True, center=True)

@@ -131,7 +131,7 @@ class Province:
     def consolidated(self, period: str, reporting: list[str], planted: dict, *, sheet: str,
                      headings: bool, legacy_names: set[str], nfd_names: set[str],
                      typos: dict[str, str], unknown: list[str], file: str, csv: bool = False,
-                     version: str = "2017") -> Grid:
+                     version: str = "2017", blank_rows: int = 0, total_label: str = "Tổng cộng") -> Grid:
         """Grid of one consolidated period; records truth, rejects and findings."""
         rows, meta = [], []
         for b, block in enumerate(BLOCKS):
@@ -168,8 +168,12 @@ class Province:
         totals = {f: int(sum(self.truth[(u, period)][f] for u in reporting
                              if self.truth[(u, period)][f] is not None))
                   for f in COUNT_FIELDS if f in LABELS[version]}
+        for _ in range(blank_rows):  # rows emptied by hand inside the table
+            at = int(self.rng.integers(3, len(rows)))
+            rows.insert(at, layouts.ConsolidatedRow(name="", blank=True))
+            meta.insert(at, None)
         grid, pos = layouts.build_consolidated(sheet, version, PERIOD_WORDS[period], rows, totals,
-                                               merged_header=True)
+                                               merged_header=True, total_label=total_label)
         sheet_name = None if csv else sheet
         for row_no, m in zip(pos["rows"], meta):
             if m is None:
@@ -226,7 +230,7 @@ class Province:
         reporting = [u for u in ids if u not in missing[period]]
         grids.append(self.consolidated(period, reporting, planted, sheet="6T đầu 2017", headings=False,
                                        legacy_names=set(), nfd_names=set(),
-                                       typos={typo_uid: TYPO_NAMES[17]}, unknown=[], file=file))
+                                       typos={typo_uid: TYPO_NAMES[17]}, unknown=[], file=file, blank_rows=2))
         lists = Grid("DM", hidden=True)
         for r, (a, b) in enumerate(zip(("Có", "Không", "", "", "", "", ""), BLOCKS), start=1):
             lists.put(r, 1, a or None)
@@ -310,6 +314,7 @@ class Province:
             place_date=(f"Hà Tĩnh, ngày {report_date.day} tháng {report_date.month} năm {report_date.year}"
                         if rng.random() < 0.5 else None),
             split_name=rng.random() < 0.3, split_date=split_date, column_numbers=rng.random() < 0.4,
+            blank_before="III." if rng.random() < 0.12 else None,
             sheet_name=str(rng.choice(self.SHEETS)),
             title_encoding=title_enc, label_encoding=label_enc, data_encoding=data_enc,
         )
@@ -410,7 +415,7 @@ class Province:
         reporting = [u for u in self.units["unit_id"] if u in block_units and u not in missing[period]]
         grid = self.consolidated(period, reporting, {}, sheet="6T cuối 2018", headings=False,
                                  legacy_names=set(), nfd_names=set(), typos={}, unknown=[], file=file,
-                                 version="2018")
+                                 version="2018", total_label="Cộng")
         grid.cells[(2, 1)] = "KHỐI NÔNG NGHIỆP"
         write_xlsx(self.raw / file, [grid])
         self.ledger.files += 1
