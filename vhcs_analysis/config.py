@@ -29,12 +29,17 @@ SAMPLE_MARKER_FILE = "DU_LIEU_MAU.txt"
 
 def find_project_root(start: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` (default: cwd) holding this project's
-    pyproject.toml; the cwd itself when there is none (an installed package)."""
+    pyproject.toml, else the checkout the package lives in, else the cwd."""
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+    # The working folder first; then the checkout this package was installed from
+    # (editable install), so `vhcs report` run from elsewhere still finds notebooks/.
+    for folder in (here, *here.parents, PACKAGE_DIR.parent):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and 'name = "vhcs-analysis"' in candidate.read_text("utf-8"):
-            return folder
+        try:
+            if candidate.is_file() and 'name = "vhcs-analysis"' in candidate.read_text("utf-8"):
+                return folder
+        except OSError:
+            continue
     return here
 
 
