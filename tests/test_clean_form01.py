@@ -179,3 +179,20 @@ def test_unit_form__extra_column_with_data_is_not_silently_dropped(tmp_path):
     wb.save(path)
     rej = _only_reject(_clean(tmp_path))
     assert (rej.reason_code, rej.row, rej.column, rej.value) == ("unknown_label", 10, "F", "Kỳ trước")
+
+
+def test_unit_form__label_typo_accepted_and_reported(tmp_path):
+    labels = dict(LABELS_2018, staff_studied="Số CBCCVC đã được họp tập, quán triệt Nghị quyết 01")
+    unit_form(tmp_path / "a.xlsx", labels=labels)
+    res = _clean(tmp_path)
+    assert res.tables["unit_reports"]["staff_studied"].tolist() == [75]
+    assert res.findings["finding_code"].tolist() == ["fuzzy_match"]
+
+
+def test_unit_form__on_time_and_late_labels_never_confused_by_fuzzy_matching(tmp_path):
+    from vhcs_analysis.clean_form01 import match_label
+
+    assert match_label("Số hồ sơ giải quyết đúng hạn")[0] == "dossiers_on_time"
+    assert match_label("Số hồ sơ giải quyết quá hạn")[0] == "dossiers_late"
+    assert match_label("Số hồ sơ giải quyết chậm hạn")[0] is None
+    assert match_label("Số đoàn viên")[0] is None  # youth-union members are not party members

@@ -83,3 +83,13 @@ def test_is_sample_marker__first_line_decides(tmp_path):
     (tmp_path / "n.txt").write_text("something else\n" + SAMPLE_MARKER_LINE, "utf-8")
     assert is_sample_marker(tmp_path / "m.txt")
     assert not is_sample_marker(tmp_path / "n.txt")
+
+
+def test_find_tables__form02_two_row_header_without_merges():
+    top = ["STT", "Tên đơn vị", "Ngày kiểm tra", "Hình thức", "Tiêu chí chấm điểm"] + [None] * 9 + [
+        "Tổng điểm", "Xếp loại", "Số vi phạm phát hiện", "Ghi chú"]
+    sub = [None] * 4 + [str(i) for i in range(1, 11)] + [None] * 4
+    data = ["1", "Sở Nội vụ", "10/05/2017", "Kiểm tra"] + ["9"] * 10 + ["90", "Tốt", "0", None]
+    (table,) = find_tables(prepare(Sheet("S", [["Đợt 1 năm 2017"], top, sub, data]))).tables
+    assert table.kind == "form02" and table.header_bottom == 2
+    assert [table.columns[f"c{i:02d}"] for i in range(1, 11)] == list(range(4, 14))

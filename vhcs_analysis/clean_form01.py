@@ -8,6 +8,8 @@ has (satisfaction_rate, staff_rated_good) is among the labels, else '2017'.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz, process
 
 from vhcs_analysis import parse, tables
@@ -21,6 +23,8 @@ from vhcs_analysis.clean import (
     raw_text,
     resolve_unit,
 )
+from vhcs_analysis.config import setting
+from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.io.locate import (
     Grid,
     col_letter,
@@ -34,10 +38,15 @@ from vhcs_analysis.io.locate import (
 from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts, total_row
 
 DTYPES = {c.name: c.dtype for c in tables.FORM01_FIELDS}
-# A label with a typo is accepted when it is this close to one known label (0-100) and
-# clearly closer to it than to any label of another field (reported as fuzzy_match).
-LABEL_FUZZY_ACCEPT = 92.0
-LABEL_FUZZY_MARGIN = 6.0
+
+
+@lru_cache(maxsize=1)
+def _label_fuzzy() -> tuple[float, float]:
+    """[cleaning] label_fuzzy_accept / label_fuzzy_margin (see defaults.toml)."""
+    try:
+        return float(setting("cleaning", "label_fuzzy_accept")), float(setting("cleaning", "label_fuzzy_margin"))
+    except ConfigError:
+        return 92.0, 6.0
 
 
 def match_label(text: str) -> tuple[str | None, float | None]:
@@ -49,12 +58,13 @@ def match_label(text: str) -> tuple[str | None, float | None]:
     if key in labels.by_key:
         return labels.by_key[key], None
     keys = list(labels.by_key)
+    accept, margin = _label_fuzzy()
     hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8)
-    if not hits or hits[0][1] < LABEL_FUZZY_ACCEPT:
+    if not hits or hits[0][1] < accept:
         return None, None
     best_field = labels.by_key[hits[0][0]]
     others = [s for k, s, _ in hits if labels.by_key[k] != best_field]
-    if others and hits[0][1] - max(others) < LABEL_FUZZY_MARGIN:
+    if others and hits[0][1] - max(others) < margin:
         return None, None
     return best_field, round(float(hits[0][1]), 1)
 

@@ -216,7 +216,15 @@ _TABLE_KIND_TO_MAP = {
 }
 
 
-def _extend_header(grid: Grid, top: int) -> int:
+def _is_group_label(grid: Grid, r: int, c: int, table_map: str | None) -> bool:
+    """A header cell naming a group of columns ("Tiêu chí chấm điểm") typed without merging."""
+    if table_map is None:
+        return False
+    fld = match_header(table_map, [grid.text(r, c)])
+    return bool(fld) and fld.startswith("_") and fld != "_info"
+
+
+def _extend_header(grid: Grid, top: int, table_map: str | None = None) -> int:
     """Last header row of a header starting at ``top``: a following row belongs to it when
     each of its cells sits under a group cell of the top row (merged across columns, or
     blank with the group label to its left), as the criteria 1..10 under "Tiêu chí chấm
@@ -226,7 +234,8 @@ def _extend_header(grid: Grid, top: int) -> int:
         cells = grid.row_texts(r)
         if not cells or all(t.startswith("(") for _, t in cells):
             break
-        ok = all(grid.merged_horizontally(top, c) or is_blank(grid.values[top][c]) for c, _ in cells)
+        ok = all(grid.merged_horizontally(top, c) or is_blank(grid.values[top][c])
+                 or _is_group_label(grid, top, c, table_map) for c, _ in cells)
         numeric = [v for v in grid.values[r] if isinstance(v, (int, float)) and not isinstance(v, bool)]
         if not ok or (numeric and not all(float(v).is_integer() and 1 <= v <= 20 for v in numeric)):
             break
@@ -250,8 +259,8 @@ def _column_texts(grid: Grid, top: int, bottom: int, c: int) -> list[str]:
 
 
 def _build_table(grid: Grid, kind: str, top: int, min_bottom: int = 0) -> Table:
-    bottom = max(_extend_header(grid, top), min_bottom)
     table_map = _TABLE_KIND_TO_MAP[kind]
+    bottom = max(_extend_header(grid, top, table_map), min_bottom)
     columns: dict[str, int] = {}
     unknown: dict[int, str] = {}
     headers: dict[int, str] = {}
