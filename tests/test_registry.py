@@ -80,3 +80,8 @@ def test_read_units__bad_pilot_flag_names_the_cell(tmp_path):
 def test_registry__units_frame_round_trips(tmp_path):
     units = read_units(write_registry(tmp_path))
     assert isinstance(units, pd.DataFrame) and units["aliases"].iloc[1] == "Sở GD&ĐT;Sở GD-ĐT"
+
+
+def test_read_units__staff_count_with_thousands_separator(tmp_path):
+    write_registry(tmp_path, REGISTRY.replace("đảng bộ cơ sở,120", 'đảng bộ cơ sở,"1.234"'))
+    assert read_units(tmp_path / "units.csv")["staff_count"].tolist()[1] == 1234

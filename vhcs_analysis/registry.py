@@ -20,6 +20,7 @@ from vhcs_analysis import tables
 from vhcs_analysis.config import setting
 from vhcs_analysis.errors import Location, VhcsError
 from vhcs_analysis.io.locate import col_letter
+from vhcs_analysis.parse import ParseError, parse_int
 from vhcs_analysis.text import name_key, repair_text, to_nfc
 
 REQUIRED = ("unit_id", "unit_name", "block", "is_pilot")
@@ -93,8 +94,8 @@ def read_units(path: Path, display_name: str = "units.csv") -> pd.DataFrame:
         staff_value = None
         if staff:
             try:
-                staff_value = int(float(staff.replace(" ", "")))
-            except ValueError:
+                staff_value = parse_int(staff)  # "1.234" is a thousand and more, not 1
+            except ParseError:
                 raise fail("staff_count", f"staff_count phải là số nguyên, không phải '{staff}'") from None
             if staff_value < 0:
                 raise fail("staff_count", f"staff_count âm ({staff})")
