@@ -227,3 +227,18 @@ def test_write_cells_xlsx__keeps_merges_dates_and_hidden_sheets(tmp_path):
     ws = wb["Biểu 01"]
     assert [str(r) for r in ws.merged_cells.ranges] == ["A1:C1"] and ws["A1"].font.b
     assert ws["B2"].value == dt.datetime(2017, 6, 15) and wb["DM"].sheet_state == "hidden"
+
+
+def test_expected_rejects__point_at_the_planted_cell(sample_dirs):
+    from python_calamine import CalamineWorkbook
+
+    from vhcs_analysis.io.xlsx_write import column_letter
+
+    rejects = pd.read_csv(sample_dirs.truth / "expected_rejects.csv")
+    rejects = rejects[rejects["source_file"].str.endswith(".xlsx") & rejects["column"].notna()]
+    assert len(rejects) > 10
+    for rec in rejects.itertuples():
+        rows = CalamineWorkbook.from_path(sample_dirs.raw / rec.source_file).get_sheet_by_name(rec.sheet).to_python()
+        letters = [column_letter(c + 1) for c in range(len(rows[rec.row - 1]))]
+        value = rows[rec.row - 1][letters.index(rec.column)]
+        assert (value in ("", None)) == (rec.reason_code == "missing_required"), rec
