@@ -1,0 +1,174 @@
+"""The loaded review data, the indicator panel and its metadata, and small text helpers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vhcs_analysis import plots, tables
+from vhcs_analysis.config import Paths, get_paths, get_settings
+
+
+PROCESSED_TABLES = ("units", "unit_reports", "inspections", "rankings", "rejects", "findings")
+
+GROUPS = ("pilot", "rest")
+
+SEED = 0
+
+
+@dataclass
+class ReviewData:
+    """The processed tables, the manifest and the review settings."""
+
+    units: pd.DataFrame
+    unit_reports: pd.DataFrame
+    inspections: pd.DataFrame
+    rankings: pd.DataFrame
+    rejects: pd.DataFrame
+    findings: pd.DataFrame
+    manifest: dict
+    settings: dict = field(repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(self.manifest.get("is_sample", False))
+
+    @property
+    def baseline(self) -> str:
+        return str(self.settings["review"]["baseline"])
+
+    @property
+    def post(self) -> str:
+        return str(self.settings["review"]["post"])
+
+    @property
+    def periods(self) -> list[str]:
+        return [str(p) for p in self.settings["review"]["periods"]]
+
+
+def _read_table(folder: Path, name: str) -> pd.DataFrame:
+    path = folder / f"{name}.parquet"
+    if not path.is_file():
+        return tables.empty(name)
+    frame = pd.read_parquet(path)
+    known = [c for c in tables.columns(name) if c in frame.columns]
+    return tables.conform(frame[known], name)
+
+
+def load(paths: Paths | None = None) -> ReviewData:
+    """Read the processed tables and manifest (``config.get_paths().processed`` by default).
+    A missing table reads as empty; a missing manifest as an empty one (not sample)."""
+    paths = paths or get_paths()
+    folder = paths.processed
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
+    frames = {name: _read_table(folder, name) for name in PROCESSED_TABLES}
+    return ReviewData(**frames, manifest=manifest, settings=get_settings())
+
+
+def setup(paths: Paths | None = None) -> ReviewData:
+    """Fix display options and the plot theme, then ``load`` (first cell of every notebook)."""
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 160)
+    pd.set_option("display.max_colwidth", 80)
+    pd.set_option("display.precision", 3)
+    plots.apply_theme()
+    return load(paths)
+
+
+def period_vi(code: str) -> str:
+    """'2017-H1' → '6 tháng đầu năm 2017' (indicators.period_label_vi)."""
+    from vhcs_analysis.indicators import period_label_vi
+
+    return period_label_vi(code)
+
+
+def _lower_first(text: str) -> str:
+    """'Tỷ lệ CBCCVC …' → 'tỷ lệ CBCCVC …' (acronyms further on keep their case)."""
+    text = str(text)
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def markdown(text: str):
+    """Markdown for display (a plain string outside IPython)."""
+    try:
+        from IPython.display import Markdown
+    except ImportError:  # pragma: no cover
+        return text
+    return Markdown(text)
+
+
+def panel(data: ReviewData) -> pd.DataFrame:
+    """``indicators.build_panel`` on the loaded tables (one row per unit × period), cached."""
+    from vhcs_analysis import indicators
+
+    if "panel" not in data._cache:
+        data._cache["panel"] = indicators.build_panel(data.units, data.unit_reports, data.inspections,
+                                                      periods=data.periods)
+    return data._cache["panel"]
+
+
+PLOT_DEFAULTS = {
+    "did_family": ["oc_index", "inspection_score", "on_time_rate", "study_rate"],
+    "event_study_indicators": ["oc_index"],
+    "per_block_indicator": "oc_index",
+}
+
+
+def plot_setting(key: str):
+    """One ``[plots]`` setting (indicator family and chart choices)."""
+    return get_settings().get("plots", {}).get(key, PLOT_DEFAULTS[key])
+
+
+def indicator_meta() -> pd.DataFrame:
+    """Per indicator: indicator, indicator_vi, measures (MT1…NV4/ALL), goal (1–3), task_group
+    (1–4), higher_is_better, diff_unit_vi."""
+    from vhcs_analysis import indicators
+
+    meta = indicators.INDICATORS
+    measures = meta["measures"].astype(str)
+    return pd.DataFrame({
+        "indicator": meta["name"].astype(str),
+        "indicator_vi": meta["label_vi"].astype(str),
+        "measures": measures,
+        "goal": pd.array([int(m[2:]) if m.startswith("MT") else None for m in measures], dtype="Int64"),
+        "task_group": pd.array([int(m[2:]) if m.startswith("NV") else None for m in measures], dtype="Int64"),
+        "higher_is_better": meta["higher_is_better"].astype(bool),
+        "diff_unit_vi": meta["diff_unit_vi"].astype(str),
+    })
+
+
+def _with_meta(df: pd.DataFrame, cols=("indicator_vi", "goal", "task_group")) -> pd.DataFrame:
+    meta = indicator_meta().set_index("indicator")
+    out = df.copy()
+    for pos, col in enumerate(cols, start=1):
+        out.insert(pos, col, out["indicator"].map(meta[col]))
+    return out
+
+
+def _label_of(indicator: str) -> str:
+    meta = indicator_meta().set_index("indicator")
+    return str(meta.loc[indicator, "indicator_vi"]) if indicator in meta.index else indicator
+
+
+def _group_of(is_pilot) -> pd.Series:
+    return pd.Series(np.where(pd.Series(is_pilot).astype("boolean").fillna(False).astype(bool), "pilot", "rest"))
+
+
+def _period_order(data: ReviewData, series: pd.Series) -> pd.Series:
+    order = {p: i for i, p in enumerate(data.periods)}
+    return series.map(lambda p: order.get(p, len(order)))
+
+
+def percent_indicators() -> list[str]:
+    """Indicators on the 0–100 percent scale (their axes get % ticks)."""
+    from vhcs_analysis import indicators
+
+    units = indicators.INDICATORS.set_index("name")["unit"]
+    return [str(i) for i in units.index if units[i] in ("%", "0/100")]

@@ -1,0 +1,83 @@
+"""Section 4: inspection and supervision results by criterion c01–c10 and rating."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vhcs_analysis import fmt, plots, tables
+from vhcs_analysis.config import get_settings
+from vhcs_analysis.review.labels import CRITERIA_VI
+from vhcs_analysis.review.base import GROUPS, SEED, ReviewData, _lower_first, markdown, _group_of
+
+
+def inspection_criteria(data: ReviewData) -> pd.DataFrame:
+    """Mean score (0–10) per criterion c01–c10 for pilots and the rest over all rounds,
+    with seeded bootstrap 95% intervals and the number of inspections scored."""
+    from vhcs_analysis import indicators
+
+    ins = data.inspections.merge(data.units[["unit_id", "is_pilot"]], on="unit_id", how="left")
+    ins["group"] = _group_of(ins["is_pilot"]).to_numpy()
+    rng = np.random.default_rng(SEED)
+    n_boot = int(get_settings()["compare"]["bootstrap_draws"])
+    rows = []
+    for criterion in tables.CRITERIA:
+        for group in GROUPS:
+            values = ins.loc[ins["group"] == group, criterion].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+            ok = values[~np.isnan(values)]
+            lo, hi = indicators.bootstrap_mean_ci(ok, rng=rng, n_boot=n_boot)
+            rows.append({"criterion": criterion, "criterion_vi": CRITERIA_VI[criterion], "group": group,
+                         "mean_score": ok.mean() if len(ok) else np.nan, "ci_low": lo, "ci_high": hi,
+                         "n_inspections": len(ok)})
+    return pd.DataFrame(rows)
+
+
+def inspection_ratings(data: ReviewData) -> pd.DataFrame:
+    """Number of units per rating (as written on Form 02) in each round."""
+    ins = data.inspections[data.inspections["rating"].notna()]
+    out = ins.groupby(["round_id", "rating"], sort=True).size().rename("n_units").reset_index()
+    order = {r: i for i, r in enumerate(plots.RATING_ORDER)}
+    out["_r"] = out["rating"].map(lambda r: order.get(r, len(order)))
+    out = out.sort_values(["round_id", "_r", "rating"], kind="mergesort").drop(columns="_r")
+    return out.astype({"n_units": "int64"}).reset_index(drop=True)
+
+
+def inspection_numbers(data: ReviewData, criteria: pd.DataFrame) -> dict:
+    """The inspections section of key_numbers.json."""
+    ins = data.inspections
+    overall = {}
+    for criterion in tables.CRITERIA:
+        values = ins[criterion].astype("Float64").dropna()
+        if len(values):
+            overall[criterion] = float(values.mean())
+    weakest = min(overall, key=lambda c: (overall[c], c)) if overall else None
+    return {
+        "n_rounds": int(ins["round_id"].nunique()),
+        "n_inspections": len(ins),
+        "n_units_inspected": int(ins["unit_id"].nunique()),
+        "mean_total_score": float(ins["total_score"].astype("Float64").mean()) if ins["total_score"].notna().any()
+        else None,
+        "weakest_criterion": weakest,
+        "weakest_criterion_vi": CRITERIA_VI.get(weakest) if weakest else None,
+        "weakest_mean": overall.get(weakest) if weakest else None,
+    }
+
+
+def inspection_text(data: ReviewData) -> Any:
+    """Generated prose on the inspections: how many, the weakest and strongest criteria."""
+    ins = data.inspections
+    if ins.empty:
+        return markdown("Không có kết quả kiểm tra, giám sát (Biểu 02) nào trong dữ liệu đã làm sạch.")
+    means = {c: ins[c].astype("Float64").mean() for c in tables.CRITERIA if ins[c].notna().any()}
+    ranked = sorted(means, key=lambda c: (means[c], c))
+    text = (f"Có **{fmt.number(len(ins))} lượt kiểm tra, giám sát** tại {fmt.number(ins['unit_id'].nunique())} "
+            f"đơn vị trong {fmt.number(ins['round_id'].nunique())} đợt; tổng điểm bình quân "
+            f"{fmt.number(ins['total_score'].astype('Float64').mean(), 1)}/100.")
+    if len(ranked) >= 2:
+        low, high = ranked[0], ranked[-1]
+        text += (f" Tiêu chí điểm thấp nhất: **{low} – {_lower_first(CRITERIA_VI[low])}** "
+                 f"({fmt.number(means[low], 2)}/10); cao nhất: {high} – {_lower_first(CRITERIA_VI[high])} "
+                 f"({fmt.number(means[high], 2)}/10).")
+    return markdown(text)

@@ -1,0 +1,120 @@
+"""Vietnamese labels of codes shown by the review (reasons, findings, criteria, columns)."""
+
+from __future__ import annotations
+
+from vhcs_analysis import fmt
+
+
+REASON_LABELS_VI = {
+    "unknown_unit": "Tên đơn vị không có trong danh mục",
+    "ambiguous_unit": "Tên đơn vị khớp nhiều đơn vị",
+    "invalid_number": "Số không đọc được",
+    "invalid_rate": "Tỷ lệ không hợp lệ",
+    "invalid_date": "Ngày không hợp lệ",
+    "invalid_period": "Kỳ báo cáo không đọc được",
+    "invalid_bool": "Giá trị Có/Không không đọc được",
+    "missing_required": "Thiếu trường bắt buộc",
+    "negative_count": "Số đếm âm",
+    "out_of_range": "Giá trị ngoài khoảng cho phép",
+    "studied_gt_staff": "Số đã học tập lớn hơn tổng số cán bộ",
+    "count_gt_staff": "Số người lớn hơn tổng số cán bộ",
+    "dossiers_inconsistent": "Số hồ sơ không khớp nhau",
+    "date_before_resolution": "Ngày trước khi ban hành Nghị quyết",
+    "score_out_of_range": "Điểm tiêu chí ngoài thang 0–10",
+    "unknown_label": "Chỉ tiêu không nhận ra",
+    "unknown_category": "Xếp loại không nhận ra",
+    "superseded": "Đã được báo cáo sau thay thế",
+    "duplicate": "Trùng lặp",
+    "unreadable_row": "Dòng không đọc được",
+}
+
+FINDING_LABELS_VI = {
+    "total_mismatch": "Tổng điểm ghi trên biểu khác tổng các tiêu chí",
+    "rating_mismatch": "Xếp loại ghi trên biểu khác xếp loại theo điểm",
+    "fuzzy_match": "Tên đơn vị khớp gần đúng (đã chấp nhận, cần soát lại)",
+    "total_row_mismatch": "Dòng tổng cộng khác tổng các dòng",
+}
+
+CRITERIA_VI = {
+    "c01": "Trang phục",
+    "c02": "Đeo thẻ công chức",
+    "c03": "Chấp hành giờ làm việc",
+    "c04": "Giao tiếp, ứng xử với nhân dân",
+    "c05": "Giao tiếp, ứng xử với đồng nghiệp",
+    "c06": "Quốc huy, Quốc kỳ, biển tên cơ quan",
+    "c07": "Phòng làm việc, biển tên phòng",
+    "c08": "Không hút thuốc, rượu bia trong giờ làm việc",
+    "c09": "Niêm yết TTHC, hòm thư góp ý, đường dây nóng",
+    "c10": "Bộ phận một cửa",
+}
+
+ROLLOUT_MEASURES_VI = {
+    "study_rate": "Cán bộ đã học tập Nghị quyết",
+    "action_programme_share": "Đơn vị có chương trình hành động",
+    "office_layout_share": "Đơn vị hoàn thành bài trí công sở",
+}
+
+STATUS_VI = {"on_time": "đúng hạn", "late": "muộn", "missing": "không báo cáo", "undated": "không rõ ngày",
+             "used": "đã dùng", "skipped": "bỏ qua", "unreadable": "không đọc được"}
+
+KIND_VI = {
+    "units": "Danh mục đơn vị",
+    "form01_unit": "Biểu 01 (từng đơn vị)",
+    "form01_consolidated": "Biểu 01 (bảng tổng hợp)",
+    "form02": "Biểu 02 (kiểm tra, giám sát)",
+    "rankings": "Kết quả xếp loại",
+    "sample_marker": "Tệp đánh dấu dữ liệu mẫu",
+    "unknown": "Không nhận ra",
+}
+
+FILE_STATUSES = ("used", "skipped", "unreadable")
+
+COLUMN_LABELS_VI = {
+    "kind": "Loại tệp", "status": "Trạng thái", "n_files": "Số tệp", "rows_read": "Dòng đọc",
+    "rows_kept": "Dòng giữ", "rows_rejected": "Dòng loại", "source_file": "Tệp", "reason": "Lý do",
+    "reason_code": "Mã lý do", "reason_vi": "Lý do", "n_rows": "Số dòng",
+    "finding_code": "Mã phát hiện", "finding_vi": "Phát hiện",
+    "period": "Kỳ", "n_expected": "Phải nộp", "n_on_time": "Đúng hạn", "n_late": "Muộn",
+    "n_missing": "Không nộp", "unit_id": "Mã đơn vị", "unit_name": "Đơn vị", "block": "Khối",
+    "is_pilot": "Đơn vị điểm", "group": "Nhóm", "measure_vi": "Nội dung", "value": "Giá trị",
+    "n_units": "Số đơn vị", "dossiers_on_time": "Hồ sơ đúng hạn", "dossiers_late": "Hồ sơ quá hạn",
+    "on_time_rate": "Tỷ lệ đúng hạn (%)", "indicator_vi": "Chỉ tiêu", "goal": "Mục tiêu",
+    "task_group": "Nhóm nhiệm vụ", "baseline_mean": "Kỳ gốc", "post_mean": "Kỳ cuối",
+    "change": "Thay đổi", "ci_low": "KTC 95% dưới", "ci_high": "KTC 95% trên", "mean": "Trung bình",
+    "estimate": "Ước lượng", "p_value": "p", "p_holm": "p (Holm)", "p_bh": "p (BH)",
+    "n_pilot": "Số đơn vị điểm", "n_rest": "Số đơn vị khác", "pilot_change": "Thay đổi của đơn vị điểm",
+    "rest_change": "Thay đổi của đơn vị khác", "difference": "Chênh lệch", "pilot_mean": "Đơn vị điểm",
+    "rest_mean": "Còn lại", "gap": "Chênh lệch", "criterion": "Tiêu chí", "criterion_vi": "Nội dung",
+    "mean_score": "Điểm TB", "n_inspections": "Lượt kiểm tra", "round_id": "Đợt", "rating": "Xếp loại",
+    "year": "Năm", "level_current": "Mức hiện hành", "level_proposed": "Mức đề xuất",
+    "culture_score": "Điểm VHCS", "n_blocks": "Số khối", "n_undated": "Không rõ ngày",
+    "indicator": "Mã chỉ tiêu", "category_current": "Xếp loại hiện hành", "category_proposed": "Xếp loại đề xuất",
+    "culture_level": "Mức VHCS", "baseline_value": "Kỳ gốc", "post_value": "Kỳ cuối",
+    "excess": "Vượt mức chung", "reason_vi": "Lý do", "method": "Phương pháp",
+}
+
+HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi"}
+
+
+def method_vi(method: str) -> str:
+    """compare's method string in Vietnamese, e.g. 'stratified DiD, exact randomisation
+    inference (N=800)' → 'chênh lệch của chênh lệch theo khối; kiểm định hoán vị đủ 800 cách gán'."""
+    import re
+
+    text = str(method)
+    if text == "insufficient data":
+        return "không đủ số liệu"
+    what = ("chênh lệch của chênh lệch theo khối" if text.startswith("stratified DiD")
+            else "chênh lệch mức theo khối" if text.startswith("stratified level gap") else text.split(",")[0])
+    exact = re.search(r"exact randomisation inference \(N=(\d+)\)", text)
+    mc = re.search(r"Monte Carlo randomisation inference \(R=(\d+) of N=(\d+)\)", text)
+    if exact:
+        return f"{what}; kiểm định hoán vị đủ {fmt.number(int(exact.group(1)))} cách gán"
+    if mc:
+        return (f"{what}; kiểm định hoán vị {fmt.number(int(mc.group(1)))} lần rút ngẫu nhiên trong "
+                f"{fmt.number(int(mc.group(2)))} cách gán")
+    return text
+
+
+COMPLETENESS_STATUS = {"đúng hạn": "on_time", "muộn": "late", "không báo cáo": "missing",
+                       "không rõ ngày": "undated"}

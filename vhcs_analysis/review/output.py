@@ -1,0 +1,187 @@
+"""Writing the report inputs (CSV, SVG, key_numbers.json) and showing Vietnamese views inline."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vhcs_analysis import fmt, plots, tables
+from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
+from vhcs_analysis.review.labels import STATUS_VI, KIND_VI, COLUMN_LABELS_VI, HIDDEN_WITH, method_vi
+from vhcs_analysis.review.base import ReviewData, period_vi, markdown
+
+
+def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            decimals = 4 if col.startswith("p_") or col == "p_value" else (
+                3 if col in ("estimate", "ci_low", "ci_high", "gap", "difference", "change",
+                             "pilot_change", "rest_change", "mc_se") else 2)
+            out[col] = out[col].astype("float64").round(decimals)
+    return out
+
+
+def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
+    """Write ``tables/NAME.csv`` (UTF-8, comma, dot decimals, rounded floats, no index),
+    in the row order given (the section functions sort); returns the path."""
+    paths = paths or get_paths()
+    target = paths.tables / f"{name}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = _round_frame(df).to_csv(index=False, lineterminator="\n")
+    _write_atomic(target, text.encode("utf-8"))
+    return target
+
+
+def save_figure(fig, name: str, *, is_sample: bool, paths: Paths | None = None) -> Path:
+    """Mark (when sample) and write ``figures/NAME.svg``; returns the path."""
+    paths = paths or get_paths()
+    plots.mark_sample(fig, is_sample)
+    return plots.save_figure(fig, paths.figures / f"{name}.svg")
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o666 & ~plots._umask())  # mkstemp creates 0600
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def display_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A Vietnamese view of a result table: headers translated, numbers formatted (1.234,5),
+    groups and booleans in words. For showing only; the CSVs keep the codes."""
+    out = pd.DataFrame(index=range(len(df)))
+    for col in df.columns:
+        if HIDDEN_WITH.get(col) in df.columns:
+            continue
+        values = df[col].reset_index(drop=True)
+        if col == "period":
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else period_vi(v))
+        elif col == "year":
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v)))
+        elif col == "method":
+            shown = values.map(method_vi)
+        elif col in ("p_value", "p_holm", "p_bh"):
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.p_value(v))
+        elif col == "group":
+            shown = values.map(lambda g: plots.GROUP_LABELS.get(g, g))
+        elif col == "status" and values.isin(list(STATUS_VI)).all():
+            shown = values.map(STATUS_VI)
+        elif col == "kind":
+            shown = values.map(lambda k: KIND_VI.get(k, k))
+        elif pd.api.types.is_bool_dtype(values):
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else ("Có" if v else "Không"))
+        elif pd.api.types.is_integer_dtype(values):
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.number(v, 0))
+        elif pd.api.types.is_float_dtype(values):
+            decimals = 2 if col in ("estimate", "ci_low", "ci_high") else 1
+            shown = values.map(lambda v, d=decimals: fmt.MISSING if pd.isna(v)
+                               else fmt.number(0.0 if round(float(v), d) == 0 else v, d))  # no "-0,00"
+        else:
+            shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v))
+        out[COLUMN_LABELS_VI.get(col, col)] = shown.astype("str")
+    out.index = pd.RangeIndex(1, len(out) + 1, name="STT")
+    return out
+
+
+def _display(obj) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - outside IPython
+        print(obj)
+        return
+    display(obj)
+
+
+def publish_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> pd.DataFrame:
+    """``save_table`` and return the Vietnamese view (the notebook shows it)."""
+    save_table(df, name, paths)
+    return display_frame(df)
+
+
+def publish_figure(fig, name: str, data: ReviewData, paths: Paths | None = None) -> None:
+    """``save_figure`` (marked when the data is sample data) and show it inline as PNG."""
+    save_figure(fig, name, is_sample=data.is_sample, paths=paths)
+    try:
+        from IPython.display import Image
+    except ImportError:  # pragma: no cover
+        return
+    _display(Image(data=plots.png_bytes(fig), format="png"))
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else round(float(value), 4)
+    return str(value)
+
+
+def key_numbers_header(data: ReviewData) -> dict:
+    """The top of key_numbers.json: sample flag, periods, unit counts."""
+    units = data.units
+    pilot = units["is_pilot"].fillna(False).astype(bool)
+    return {
+        "is_sample": data.is_sample,
+        "sample_mark": SAMPLE_MARK if data.is_sample else None,
+        "baseline": data.baseline,
+        "post": data.post,
+        "periods": data.periods,
+        "n_units": len(units),
+        "n_pilot": int(pilot.sum()),
+        "n_rest": int((~pilot).sum()),
+        "n_blocks": int(units["block"].nunique()),
+    }
+
+
+def write_key_numbers(numbers: dict, paths: Paths | None = None) -> Path:
+    """Write ``tables/key_numbers.json`` as given (JSON-safe: NaN → null, numbers rounded
+    to 4 decimals, keys sorted); returns the path."""
+    paths = paths or get_paths()
+    target = paths.tables / "key_numbers.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(_jsonable(numbers), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    _write_atomic(target, text.encode("utf-8"))
+    return target
+
+
+def update_key_numbers(data: ReviewData, section: str, numbers: dict, paths: Paths | None = None) -> dict:
+    """Set one section of ``tables/key_numbers.json`` (other sections kept, header
+    refreshed); returns the section as written."""
+    paths = paths or get_paths()
+    target = paths.tables / "key_numbers.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    current = json.loads(target.read_text("utf-8")) if target.is_file() else {}
+    current.update(_jsonable(key_numbers_header(data)))
+    current[section] = _jsonable(numbers)
+    write_key_numbers(current, paths)
+    return current[section]
+
+
+def sample_notice(data: ReviewData):
+    """A visible notice when the data is the synthetic sample (empty otherwise)."""
+    if data.is_sample:
+        return markdown(f"> **{SAMPLE_MARK}.** Mọi con số, bảng và biểu đồ dưới đây được tính trên bộ "
+                        "dữ liệu tổng hợp do gói tạo ra để chạy thử, không phản ánh đơn vị nào.")
+    return markdown(f"Số liệu: {fmt.number(len(data.units))} đơn vị trong danh mục; "
+                    f"{fmt.number(len(data.periods))} kỳ báo cáo, từ {period_vi(data.periods[0])} đến "
+                    f"{period_vi(data.periods[-1])}; kỳ gốc: {period_vi(data.baseline)}.")

@@ -1,0 +1,173 @@
+"""Section 1: input files, rejected rows, findings and reporting completeness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vhcs_analysis import fmt
+from vhcs_analysis.review.labels import REASON_LABELS_VI, FINDING_LABELS_VI, FILE_STATUSES, COMPLETENESS_STATUS
+from vhcs_analysis.review.base import ReviewData, period_vi, _lower_first, markdown
+
+
+def _manifest_files(data: ReviewData) -> pd.DataFrame:
+    files = pd.DataFrame(data.manifest.get("files", []))
+    for col, default in (("path", ""), ("kind", ""), ("status", ""), ("reason", ""),
+                         ("rows_read", 0), ("rows_kept", 0), ("rows_rejected", 0)):
+        if col not in files.columns:
+            files[col] = default
+    files["status"] = files["status"].fillna("").astype(str)
+    files["used"] = ~files["status"].isin(["skipped", "unrecognised", "unrecognized", "unreadable", "error"])
+    for col in ("rows_read", "rows_kept", "rows_rejected"):
+        files[col] = pd.to_numeric(files[col], errors="coerce").fillna(0).astype("int64")
+    return files
+
+
+def dq_files(data: ReviewData) -> pd.DataFrame:
+    """Input files by kind and status with row accounting (rows read = kept + rejected)."""
+    files = _manifest_files(data)
+    if files.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
+            ("kind", "str"), ("status", "str"), ("n_files", "int64"), ("rows_read", "int64"),
+            ("rows_kept", "int64"), ("rows_rejected", "int64"))})
+    files["status"] = np.where(files["status"].isin(FILE_STATUSES), files["status"],
+                               np.where(files["used"], "used", "skipped"))
+    files["kind"] = files["kind"].fillna("").astype(str).replace("", "unknown")
+    out = (files.groupby(["kind", "status"], sort=True)
+           .agg(n_files=("path", "size"), rows_read=("rows_read", "sum"), rows_kept=("rows_kept", "sum"),
+                rows_rejected=("rows_rejected", "sum"))
+           .reset_index())
+    return out.sort_values(["kind", "status"], kind="mergesort").reset_index(drop=True)
+
+
+def dq_skipped_files(data: ReviewData) -> pd.DataFrame:
+    """Files that were not used, with the reason (paths relative to the raw folder)."""
+    files = _manifest_files(data)
+    skipped = files[~files["used"]] if not files.empty else files
+    out = pd.DataFrame({"source_file": skipped["path"].astype("str"),
+                        "reason": skipped["reason"].fillna("").astype("str")})
+    return out.sort_values("source_file", kind="mergesort").reset_index(drop=True)
+
+
+def dq_rejects_by_reason(data: ReviewData) -> pd.DataFrame:
+    """Rejected rows per reason code, with the Vietnamese reason, most frequent first."""
+    rejects = data.rejects
+    if rejects.empty:
+        return pd.DataFrame({"reason_code": pd.Series(dtype="str"), "reason_vi": pd.Series(dtype="str"),
+                             "n_rows": pd.Series(dtype="int64"), "n_files": pd.Series(dtype="int64")})
+    out = (rejects.groupby("reason_code", sort=True)
+           .agg(n_rows=("reason_code", "size"), n_files=("source_file", "nunique")).reset_index())
+    out.insert(1, "reason_vi", out["reason_code"].map(lambda c: REASON_LABELS_VI.get(c, c)).astype("str"))
+    out[["n_rows", "n_files"]] = out[["n_rows", "n_files"]].astype("int64")
+    return out.sort_values(["n_rows", "reason_code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def dq_findings(data: ReviewData) -> pd.DataFrame:
+    """Rows kept with a data-quality finding (e.g. a stated total that disagrees with the
+    criteria), per finding code, most frequent first."""
+    findings = data.findings
+    if findings.empty:
+        return pd.DataFrame({"finding_code": pd.Series(dtype="str"), "finding_vi": pd.Series(dtype="str"),
+                             "n_rows": pd.Series(dtype="int64"), "n_files": pd.Series(dtype="int64")})
+    out = (findings.groupby("finding_code", sort=True)
+           .agg(n_rows=("finding_code", "size"), n_files=("source_file", "nunique")).reset_index())
+    out.insert(1, "finding_vi", out["finding_code"].map(lambda c: FINDING_LABELS_VI.get(c, c)).astype("str"))
+    out[["n_rows", "n_files"]] = out[["n_rows", "n_files"]].astype("int64")
+    return out.sort_values(["n_rows", "finding_code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def data_quality_numbers(data: ReviewData, completeness_table: pd.DataFrame | None = None) -> dict:
+    """The data-quality section of key_numbers.json."""
+    files = _manifest_files(data)
+    totals = data.manifest.get("totals", {})
+    numbers = {
+        "files_total": len(files),
+        "files_used": int(files["used"].sum()) if len(files) else 0,
+        "files_skipped": int((~files["used"]).sum()) if len(files) else 0,
+        "rows_read": int(totals.get("rows_read", files["rows_read"].sum() if len(files) else 0)),
+        "rows_kept": int(totals.get("rows_kept", files["rows_kept"].sum() if len(files) else 0)),
+        "rows_rejected": int(totals.get("rows_rejected", files["rows_rejected"].sum() if len(files) else 0)),
+        "rows_with_findings": len(data.findings),
+    }
+    if completeness_table is not None and len(completeness_table):
+        numbers.update(
+            reports_expected=int(completeness_table["n_expected"].sum()),
+            reports_on_time=int(completeness_table["n_on_time"].sum()),
+            reports_late=int(completeness_table["n_late"].sum()),
+            reports_undated=int(completeness_table["n_undated"].sum()) if "n_undated" in completeness_table else 0,
+            reports_missing=int(completeness_table["n_missing"].sum()),
+        )
+    return numbers
+
+
+def data_quality_text(data: ReviewData) -> Any:
+    """Generated prose: files and rows read, kept, rejected."""
+    n = data_quality_numbers(data)
+    rejects = dq_rejects_by_reason(data)
+    top = ""
+    if len(rejects):
+        first = rejects.iloc[0]
+        top = (f" Lý do loại thường gặp nhất: *{_lower_first(first['reason_vi'])}* "
+               f"({fmt.number(first['n_rows'])} dòng).")
+    share = fmt.percent(100 * n["rows_rejected"] / n["rows_read"], 1) if n["rows_read"] else fmt.MISSING
+    return markdown(
+        f"Thư mục dữ liệu thô có **{fmt.number(n['files_total'])} tệp**: "
+        f"{fmt.number(n['files_used'])} tệp được dùng, {fmt.number(n['files_skipped'])} tệp bỏ qua. "
+        f"Đã đọc **{fmt.number(n['rows_read'])} dòng** số liệu: giữ {fmt.number(n['rows_kept'])} dòng, "
+        f"loại {fmt.number(n['rows_rejected'])} dòng ({share}).{top}"
+    )
+
+
+def _completeness_units(data: ReviewData) -> pd.DataFrame:
+    from vhcs_analysis import indicators
+
+    if "completeness" not in data._cache:
+        table = indicators.completeness(data.units, data.unit_reports, periods=data.periods)
+        table["status"] = table["status"].map(COMPLETENESS_STATUS).fillna("undated")
+        data._cache["completeness"] = table
+    return data._cache["completeness"]
+
+
+def completeness(data: ReviewData) -> pd.DataFrame:
+    """Form 01 reports per period: expected (units × period), on time, late, undated, missing."""
+    table = _completeness_units(data)
+    rows = []
+    for period in data.periods:
+        status = table.loc[table["period"] == period, "status"]
+        rows.append({"period": period, "n_expected": len(status),
+                     **{f"n_{s}": int((status == s).sum()) for s in ("on_time", "late", "undated", "missing")}})
+    out = pd.DataFrame(rows, columns=["period", "n_expected", "n_on_time", "n_late", "n_undated", "n_missing"])
+    return out.astype({c: "int64" for c in out.columns if c != "period"})
+
+
+def completeness_units(data: ReviewData) -> pd.DataFrame:
+    """Units that reported late, without a date, or not at all, per period."""
+    table = _completeness_units(data)
+    bad = table[table["status"] != "on_time"].merge(data.units[["unit_id", "unit_name"]], on="unit_id", how="left")
+    order = {p: i for i, p in enumerate(data.periods)}
+    bad = bad.assign(_order=bad["period"].map(order)).sort_values(["_order", "unit_id"], kind="mergesort")
+    cols = ["unit_id", "unit_name", "block", "is_pilot", "period", "status"]
+    return bad[cols].reset_index(drop=True)
+
+
+def completeness_text(data: ReviewData) -> Any:
+    """Generated prose on reporting completeness."""
+    table = completeness(data)
+    total = int(table["n_expected"].sum())
+    if total == 0:
+        return markdown("Danh mục không có đơn vị nào nên không tính được mức đầy đủ của báo cáo.")
+    parts = {s: int(table[f"n_{s}"].sum()) for s in ("on_time", "late", "undated", "missing")}
+    worst = table.sort_values(["n_missing", "period"], ascending=[False, True]).iloc[0]
+    text = (f"Với {fmt.number(len(data.units))} đơn vị và {fmt.number(len(data.periods))} kỳ, phải có "
+            f"**{fmt.number(total)} báo cáo** Biểu 01: {fmt.number(parts['on_time'])} nộp đúng hạn "
+            f"({fmt.percent(100 * parts['on_time'] / total)}), {fmt.number(parts['late'])} nộp muộn, "
+            f"{fmt.number(parts['missing'])} không có báo cáo hợp lệ")
+    if parts["undated"]:
+        text += f", {fmt.number(parts['undated'])} không ghi ngày báo cáo"
+    text += "."
+    if int(worst["n_missing"]) > 0:
+        text += (f" Kỳ thiếu nhiều nhất là {period_vi(worst['period'])} ({fmt.number(worst['n_missing'])} đơn vị không có "
+                 "báo cáo hợp lệ).")
+    return markdown(text)

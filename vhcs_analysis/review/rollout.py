@@ -1,0 +1,151 @@
+"""Section 2: roll-out of the resolution (task groups 1 and 3) and indicators by goal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vhcs_analysis import fmt
+from vhcs_analysis.config import get_settings
+from vhcs_analysis.review.labels import ROLLOUT_MEASURES_VI
+from vhcs_analysis.review.base import SEED, ReviewData, period_vi, markdown, panel, _with_meta, _group_of, _period_order
+
+
+def rollout(data: ReviewData) -> pd.DataFrame:
+    """Task groups 1 and 3 per period and group (pilot, rest, all): share of staff who
+    studied the resolution, share of units with an action programme and with the office
+    layout done (0–100), each with the number of reporting units."""
+    p = panel(data)
+    sources = {"study_rate": "study_rate", "action_programme_share": "action_programme",
+               "office_layout_share": "office_layout"}
+    rows = []
+    for measure, col in sources.items():
+        for period in data.periods:
+            part = p[p["period"] == period]
+            groups = _group_of(part["is_pilot"]).to_numpy()
+            for group in ("pilot", "rest", "all"):
+                values = part[col].to_numpy(dtype=float, na_value=np.nan)
+                if group != "all":
+                    values = values[groups == group]
+                ok = values[~np.isnan(values)]
+                rows.append({"period": period, "group": group, "measure": measure,
+                             "measure_vi": ROLLOUT_MEASURES_VI[measure],
+                             "value": float(ok.mean()) if len(ok) else np.nan, "n_units": len(ok)})
+    out = pd.DataFrame(rows)
+    out["_m"] = out["measure"].map({m: i for i, m in enumerate(sources)})
+    out["_p"] = _period_order(data, out["period"])
+    out["_g"] = out["group"].map({"pilot": 0, "rest": 1, "all": 2})
+    out = out.sort_values(["_m", "_p", "_g"], kind="mergesort").drop(columns=["_m", "_p", "_g"])
+    return out[["period", "group", "measure", "measure_vi", "value", "n_units"]].reset_index(drop=True)
+
+
+def rollout_at(table: pd.DataFrame, period: str, groups=("pilot", "rest")) -> pd.DataFrame:
+    """Rows of ``rollout`` for one period and the given groups (for the bar chart)."""
+    return table[(table["period"] == period) & table["group"].isin(groups)].reset_index(drop=True)
+
+
+def on_time_rate(data: ReviewData) -> pd.DataFrame:
+    """One-stop on-time rate per period and group, pooled over dossiers:
+    on time / (on time + late) × 100 (units without a one-stop desk left out)."""
+    reports = data.unit_reports.merge(data.units[["unit_id", "is_pilot"]], on="unit_id", how="left")
+    reports["group"] = _group_of(reports["is_pilot"]).to_numpy()
+    on_time = pd.to_numeric(reports["dossiers_on_time"], errors="coerce").astype("float64")
+    late = pd.to_numeric(reports["dossiers_late"], errors="coerce").astype("float64")
+    reports = reports.assign(_on=on_time, _late=late)
+    reports = reports[reports["_on"].notna() & reports["_late"].notna() & ((reports["_on"] + reports["_late"]) > 0)]
+    rows = []
+    for period in data.periods:
+        part = reports[reports["period"] == period]
+        for group in ("pilot", "rest", "all"):
+            g = part if group == "all" else part[part["group"] == group]
+            on, lt = float(g["_on"].sum()), float(g["_late"].sum())
+            rows.append({"period": period, "group": group, "dossiers_on_time": int(on), "dossiers_late": int(lt),
+                         "on_time_rate": 100 * on / (on + lt) if on + lt > 0 else np.nan,
+                         "n_units": int(g["unit_id"].nunique())})
+    return pd.DataFrame(rows, columns=["period", "group", "dossiers_on_time", "dossiers_late", "on_time_rate",
+                                       "n_units"])
+
+
+def trend_of(data: ReviewData, indicator: str) -> pd.DataFrame:
+    """Mean of one indicator per period, pilots vs rest, with seeded bootstrap 95% intervals."""
+    from vhcs_analysis import indicators
+
+    desc = indicators.describe_by_group(panel(data), indicator, by=("period", "is_pilot"), seed=SEED)
+    desc = desc[desc["period"].isin(data.periods) & desc["is_pilot"].notna()]
+    out = pd.DataFrame({
+        "indicator": indicator,
+        "period": desc["period"].astype(str).to_numpy(),
+        "group": _group_of(desc["is_pilot"]).to_numpy(),
+        "mean": desc["mean"].astype(float).to_numpy(),
+        "ci_low": desc["ci_low"].astype(float).to_numpy(),
+        "ci_high": desc["ci_high"].astype(float).to_numpy(),
+        "n_units": desc["n"].astype("int64").to_numpy(),
+    })
+    out = _with_meta(out, cols=("indicator_vi",))
+    out["_p"] = _period_order(data, out["period"])
+    out = out.sort_values(["_p", "group"], kind="mergesort").drop(columns="_p")
+    return out.reset_index(drop=True)
+
+
+def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
+    """Every indicator at baseline and post (all units) and the mean within-unit change
+    with a seeded bootstrap 95% interval; ordered by goal, then task group."""
+    from vhcs_analysis import indicators
+
+    p = panel(data)
+    rng = np.random.default_rng(SEED)
+    n_boot = int(get_settings()["compare"]["bootstrap_draws"])
+    base = p[p["period"] == data.baseline].set_index("unit_id")
+    post = p[p["period"] == data.post].set_index("unit_id")
+    rows = []
+    for name in indicators.INDICATOR_NAMES:
+        b = base[name].astype(float)
+        a = post[name].astype(float)
+        change = (a - b.reindex(a.index)).dropna()
+        lo, hi = indicators.bootstrap_mean_ci(change.to_numpy(), rng=rng, n_boot=n_boot)
+        rows.append({"indicator": name, "baseline_mean": b.mean(), "post_mean": a.mean(),
+                     "change": change.mean() if len(change) else np.nan, "ci_low": lo, "ci_high": hi,
+                     "n_units": len(change)})
+    out = _with_meta(pd.DataFrame(rows))
+    out["_g"] = out["goal"].fillna(9)
+    out["_t"] = out["task_group"].fillna(9)
+    out = out.sort_values(["_g", "_t", "indicator"], kind="mergesort").drop(columns=["_g", "_t"])
+    return out.reset_index(drop=True)
+
+
+def rollout_numbers(data: ReviewData) -> dict:
+    """The roll-out section of key_numbers.json (all units, 0–100)."""
+    table = rollout(data)
+    at_post = table[(table["period"] == data.post) & (table["group"] == "all")].set_index("measure")["value"]
+    rate = on_time_rate(data)
+    everyone = rate[rate["group"] == "all"].set_index("period")["on_time_rate"]
+    return {
+        "study_rate": at_post.get("study_rate"),
+        "action_programme_share": at_post.get("action_programme_share"),
+        "office_layout_share": at_post.get("office_layout_share"),
+        "on_time_rate_baseline": everyone.get(data.baseline),
+        "on_time_rate_post": everyone.get(data.post),
+    }
+
+
+def rollout_text(data: ReviewData) -> Any:
+    """Generated prose: where the roll-out stood at the end of the window."""
+    n = rollout_numbers(data)
+    table = rollout(data)
+    at_post = table[table["period"] == data.post]
+
+    def val(measure, group):
+        v = at_post[(at_post["measure"] == measure) & (at_post["group"] == group)]["value"]
+        return fmt.percent(v.iloc[0], 1) if len(v) else fmt.MISSING
+
+    return markdown(
+        f"Đến {period_vi(data.post)}, bình quân các đơn vị có báo cáo, **{fmt.percent(n['study_rate'])}** cán bộ đã "
+        f"được học tập, quán triệt Nghị quyết (đơn vị điểm {val('study_rate', 'pilot')}, các đơn vị còn lại "
+        f"{val('study_rate', 'rest')}); **{fmt.percent(n['action_programme_share'])}** đơn vị đã có chương trình "
+        f"hành động và **{fmt.percent(n['office_layout_share'])}** đơn vị đã hoàn thành bài trí công sở. "
+        f"Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn (gộp mọi hồ sơ) từ "
+        f"{fmt.percent(n['on_time_rate_baseline'])} ở kỳ gốc ({period_vi(data.baseline)}) thành "
+        f"{fmt.percent(n['on_time_rate_post'])} ở {period_vi(data.post)}."
+    )
