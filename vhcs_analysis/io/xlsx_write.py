@@ -165,7 +165,7 @@ def _cell_xml(ref: str, value, style_id: int) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
         serial = (moment - _EXCEL_EPOCH) / dt.timedelta(days=1)
-        return f'<c r="{ref}"{s}><v>{serial:g}</v></c>'
+        return f'<c r="{ref}"{s}><v>{int(serial) if serial.is_integer() else serial!r}</v></c>'
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(str(value))}</t></is></c>'
 
 
