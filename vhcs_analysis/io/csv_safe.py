@@ -47,6 +47,13 @@ def _is_text_column(series: pd.Series) -> bool:
     )
 
 
+def public_mode(directory: bool = False) -> int:
+    """The permission bits a normal ``open()``/``mkdir()`` would give under the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if directory else 0o666) & ~umask
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """A temporary path next to ``path``; on success it replaces ``path``, on error it is removed."""
@@ -55,6 +62,8 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp creates 0600; outputs are meant to be shared like any file the user writes.
+    os.chmod(tmp, public_mode())
     try:
         yield tmp
         with open(tmp, "rb+") as fh:
