@@ -113,7 +113,7 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
     try:
         sheets = read_sheets(path, display_name=rel)
     except UnreadableFileError as exc:
-        entry.status, entry.reason = "unreadable", exc.message
+        entry.status, entry.kind, entry.reason = "unreadable", "unknown", exc.message
         return entry
     ctx = Context(rel, registry, ctx_base["resolution_date"])
     # a CSV or a web page saved as .xls has no sheet names: with one table, rejects name none
@@ -147,9 +147,10 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
         entry.sheets.append(info)
     if kinds:
         entry.status = "used"
+        # one kind per file in practice; a file mixing kinds lists them all
         entry.kind = ",".join(sorted(set(kinds)))
     else:
-        entry.status = "skipped"
+        entry.status, entry.kind = "skipped", "unknown"
         reasons = [f"trang {s['name']}: {s['reason']}" for s in entry.sheets]
         entry.reason = "; ".join(reasons) if len(reasons) > 1 else (entry.sheets[0]["reason"] if reasons else
                                                                       "tệp không có trang tính nào")
@@ -237,7 +238,7 @@ def clean_folder(raw: Path, out: Path | None, *, progress: bool = False) -> Clea
             rel = p.relative_to(raw).as_posix()
         except ValueError:
             rel = p.name
-        result.files.append(FileEntry(rel, None, None, "skipped", reason))
+        result.files.append(FileEntry(rel, None, "unknown", "skipped", reason))
     result.files.sort(key=lambda e: e.path)
     _finish(result, units)
     if out is not None:
