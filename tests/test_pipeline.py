@@ -198,3 +198,22 @@ def test_unit_form__unit_named_only_in_a_title_line(tmp_path):
     wb.save(path)
     res = clean_folder(tmp_path, None)
     assert res.tables["unit_reports"]["unit_id"].tolist() == ["U03"]
+
+
+def test_clean_folder__hostile_corpus_every_file_listed_and_rows_accounted(tmp_path):
+    import hostile
+
+    raw = tmp_path / "raw"
+    write_registry(raw)
+    unit_form(raw / "good.xlsx")
+    for make in (hostile.empty_file, hostile.truncated_xlsx, hostile.garbage, hostile.nul_csv,
+                 hostile.billion_laughs_sheet, hostile.lying_zip_bomb, hostile.far_cell, hostile.encrypted_ole,
+                 hostile.broken_ole, hostile.html_span_bomb):
+        make(raw)
+    res = clean_folder(raw, tmp_path / "out")
+    assert not res.fatal and len(res.tables["unit_reports"]) == 1
+    listed = {f["path"] for f in res.manifest["files"]}
+    assert listed == {p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file()}
+    for f in res.manifest["files"]:
+        assert f["rows_read"] == f["rows_kept"] + f["rows_rejected"]
+        assert f["status"] == "used" or f["reason"], f
