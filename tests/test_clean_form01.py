@@ -196,3 +196,28 @@ def test_unit_form__on_time_and_late_labels_never_confused_by_fuzzy_matching(tmp
     assert match_label("Số hồ sơ giải quyết quá hạn")[0] == "dossiers_late"
     assert match_label("Số hồ sơ giải quyết chậm hạn")[0] is None
     assert match_label("Số đoàn viên")[0] is None  # youth-union members are not party members
+
+
+def test_unit_form__absurdly_large_count_is_out_of_range_not_a_crash(tmp_path):
+    unit_form(tmp_path / "a.xlsx", values=dict(GOOD_VALUES, party_members="1" + "0" * 25))
+    rej = _only_reject(_clean(tmp_path))
+    assert (rej.reason_code, rej.row) == ("out_of_range", 11)
+
+
+def test_pipeline__one_file_that_breaks_a_reader_does_not_stop_the_folder(tmp_path, monkeypatch):
+    from vhcs_analysis import pipeline
+
+    unit_form(tmp_path / "a.xlsx")
+    unit_form(tmp_path / "b.xlsx", unit="Sở Tài chính")
+    real = pipeline.read_file
+
+    def flaky(path, rel, *a):
+        if rel == "a.xlsx":
+            raise KeyError("boom")
+        return real(path, rel, *a)
+
+    monkeypatch.setattr(pipeline, "read_file", flaky)
+    monkeypatch.delenv("VHCS_DEBUG", raising=False)
+    res = _clean(tmp_path)
+    status = {f["path"]: f["status"] for f in res.manifest["files"]}
+    assert status["a.xlsx"] == "unreadable" and res.tables["unit_reports"]["unit_id"].tolist() == ["U03"]

@@ -104,3 +104,12 @@ def test_cli_validate__writes_nothing(tmp_path):
     console, _ = _console()
     cli_validate([tmp_path], console)
     assert sorted(p.name for p in tmp_path.rglob("*")) == before and path.exists()
+
+
+def test_cli_validate__only_unreadable_input_exit_2(tmp_path):
+    write_registry(tmp_path)
+    bad = tmp_path / "x.xlsx"
+    bad.write_bytes(b"PK\x03\x04garbage")
+    console, buf = _console()
+    assert cli_validate([bad], console) == 2
+    assert "x.xlsx" in buf.getvalue() and "không đọc được" in buf.getvalue()

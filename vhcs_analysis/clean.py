@@ -100,8 +100,19 @@ def parse_field(rec: Record, fld: str, dtype: str, value, r0: int, c0: int, *, r
     except parse.ParseError as exc:
         rec.problem(exc.reason_code, exc.message, fld)
         parsed = None
+    except (TypeError, ValueError, OverflowError, ArithmeticError):  # a cell type no parser expects
+        rec.problem(_INVALID.get(dtype, "invalid_number"), f"không đọc được giá trị '{raw_text(value)}'", fld)
+        parsed = None
+    if isinstance(parsed, (int, float)) and not isinstance(parsed, bool) and not abs(parsed) <= _MAX_ABS:
+        rec.problem("out_of_range", f"giá trị {raw_text(value)} quá lớn", fld)  # also NaN and infinity
+        parsed = None
     rec.data[fld] = parsed
     return parsed
+
+
+_INVALID = {"Int64": "invalid_number", "Float64": "invalid_number", "boolean": "invalid_bool",
+            "datetime64[ms]": "invalid_date"}
+_MAX_ABS = 1e12  # no count, rate or score of these forms comes near; int64 and float stay exact
 
 
 def resolve_unit(rec: Record, ctx: Context, name, r0: int | None, c0: int | None) -> None:

@@ -195,7 +195,14 @@ def _process(entries: list[tuple[Path, str]], registry_path: Path | None, regist
             entry = FileEntry(rel, _sha256(path), "units", "used", "danh mục đơn vị")
             entry.registry_rows = len(units)
         else:
-            entry = read_file(path, rel, ctx_base, registry)
+            try:
+                entry = read_file(path, rel, ctx_base, registry)
+            except Exception as exc:  # noqa: BLE001 - one odd file must not stop the folder
+                if os.environ.get("VHCS_DEBUG"):
+                    raise
+                entry = FileEntry(rel, _sha256(path), "unknown", "unreadable",
+                                  f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {exc}); "
+                                  "hãy báo cho người phát triển kèm tệp này")
         out.append(entry)
         if progress is not None:
             progress()
