@@ -217,3 +217,11 @@ def test_clean_folder__hostile_corpus_every_file_listed_and_rows_accounted(tmp_p
     for f in res.manifest["files"]:
         assert f["rows_read"] == f["rows_kept"] + f["rows_rejected"]
         assert f["status"] == "used" or f["reason"], f
+
+
+def test_clean_folder__output_folder_inside_raw_is_not_read_back(tmp_path):
+    write_registry(tmp_path)
+    unit_form(tmp_path / "a.xlsx")
+    clean_folder(tmp_path, tmp_path / "processed")
+    res = clean_folder(tmp_path, tmp_path / "processed")
+    assert {f["path"] for f in res.manifest["files"]} == {"a.xlsx", "units.csv"}

@@ -222,6 +222,10 @@ def clean_folder(raw: Path, out: Path | None, *, progress: bool = False) -> Clea
         result.fatal.append(f"không tìm thấy thư mục dữ liệu thô '{raw}'")
         return result
     files, skipped_entries = list_input_files(raw)
+    if out is not None and Path(out).resolve().is_relative_to(raw.resolve()):
+        # an output folder inside the raw folder is not an input
+        own = Path(out).resolve()
+        files = [f for f in files if not f.resolve().is_relative_to(own)]
     if not files:
         result.fatal.append(f"thư mục dữ liệu thô '{raw}' không có tệp nào")
         return result
