@@ -13,7 +13,9 @@ import pandas as pd
 
 from vhcs_analysis import fmt, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
-from vhcs_analysis.review.labels import STATUS_VI, KIND_VI, COLUMN_LABELS_VI, HIDDEN_WITH, method_vi
+from vhcs_analysis.review.labels import (
+    STATUS_VI, KIND_VI, COLUMN_LABELS_VI, HIDDEN_WITH, method_vi,
+)
 from vhcs_analysis.review.base import ReviewData, period_vi, markdown
 
 
@@ -46,12 +48,18 @@ def save_figure(fig, name: str, *, is_sample: bool, paths: Paths | None = None) 
     return plots.save_figure(fig, paths.figures / f"{name}.svg")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(target: Path, data: bytes) -> None:
     handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.chmod(tmp, 0o666 & ~plots._umask())  # mkstemp creates 0600
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

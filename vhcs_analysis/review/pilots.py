@@ -7,7 +7,10 @@ from typing import Any
 import pandas as pd
 
 from vhcs_analysis import fmt
-from vhcs_analysis.review.base import SEED, ReviewData, _lower_first, markdown, panel, plot_setting, indicator_meta, _with_meta, _label_of
+from vhcs_analysis.review.base import (
+    SEED, ReviewData, _lower_first, markdown, panel, plot_setting, indicator_meta,
+    _with_meta, _label_of,
+)
 from vhcs_analysis.review.rollout import trend_of
 
 

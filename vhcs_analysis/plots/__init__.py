@@ -1,0 +1,62 @@
+"""Charts for the review: one theme, one function per chart kind, each returning a Figure.
+
+Every chart function takes a tidy frame with the columns named in docs/report-inputs.md
+and returns a ``matplotlib.figure.Figure`` (no pyplot state, nothing shown, nothing
+saved). Pilots and the rest are always drawn in the same two colours (``PILOT_COLOR``,
+``REST_COLOR``; Okabe–Ito, colour-blind safe); labels are Vietnamese and tick labels use
+Vietnamese number formatting (1.234,5 · 85%). ``mark_sample`` stamps the sample mark;
+``save_figure`` writes byte-identical files.
+
+Modules: ``theme`` (palette, rcParams, formatters), ``trends`` and ``counts`` (the chart
+kinds), ``output`` (sample mark, saving).
+"""
+
+from vhcs_analysis.plots.theme import (  # noqa: F401
+    OKABE_ITO,
+    PILOT_COLOR,
+    REST_COLOR,
+    ALL_COLOR,
+    GROUP_COLORS,
+    GROUP_LABELS,
+    GROUP_MARKERS,
+    RATING_ORDER,
+    RATING_COLORS,
+    STATUS_COLORS,
+    STATUS_LABELS,
+    NO_DATA,
+    SAMPLE_GID,
+    CM,
+    FULL_WIDTH,
+    TALL,
+    THEME,
+    theme,
+    apply_theme,
+    VietnameseFormatter,
+    number_formatter,
+    percent_formatter,
+    signed_formatter,
+    wrap,
+    period_label,
+)
+from vhcs_analysis.plots.trends import (  # noqa: F401
+    trend_by_group,
+    trends_grid,
+    did_forest,
+    event_study,
+    per_block_bars,
+)
+from vhcs_analysis.plots.counts import (  # noqa: F401
+    criteria_dots,
+    rollout_bars,
+    completeness_chart,
+    rejects_bar,
+    ratings_bars,
+    ranking_transition,
+)
+from vhcs_analysis.plots.output import (  # noqa: F401
+    mark_sample,
+    is_marked,
+    sample_marks,
+    save_figure,
+    png_bytes,
+)

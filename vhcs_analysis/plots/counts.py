@@ -1,0 +1,208 @@
+"""Charts of counts and scores (criteria, roll-out, completeness, rejects, ratings, ranking)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from vhcs_analysis import fmt
+from vhcs_analysis.plots.theme import (
+    OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, RATING_ORDER,
+    RATING_COLORS, STATUS_COLORS, STATUS_LABELS, CM, FULL_WIDTH, theme, number_formatter,
+    percent_formatter, wrap, period_label, _new_figure, _no_data, _is_empty, _figure_legend,
+)
+
+
+def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm trung bình (0–10)") -> Figure:
+    """Mean score per inspection criterion (rows) for pilots and the rest (dot plot).
+
+    ``df``: ``criterion, criterion_vi, group, mean_score`` (optional ``ci_low, ci_high``).
+    """
+    with theme():
+        fig, axes = _new_figure((FULL_WIDTH[0], 11 * CM))
+        ax = axes[0, 0]
+        if _is_empty(df, "mean_score"):
+            ax.set_title(wrap(title, 40), loc="left")
+            return _no_data(fig, ax)
+        criteria = sorted(df["criterion"].unique())
+        labels = (df.drop_duplicates("criterion").set_index("criterion")["criterion_vi"]
+                  if "criterion_vi" in df else pd.Series(criteria, index=criteria))
+        ypos = {c: len(criteria) - 1 - i for i, c in enumerate(criteria)}
+        groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
+        offsets = {g: (i - (len(groups) - 1) / 2) * 0.22 for i, g in enumerate(groups)}
+        for group in groups:
+            part = df[df["group"] == group]
+            y = part["criterion"].map(ypos).to_numpy() + offsets[group]
+            if {"ci_low", "ci_high"} <= set(part.columns):
+                ax.hlines(y, part["ci_low"].astype(float), part["ci_high"].astype(float),
+                          color=GROUP_COLORS[group], linewidth=1.2, alpha=0.8)
+            ax.plot(part["mean_score"].astype(float), y, GROUP_MARKERS[group], color=GROUP_COLORS[group],
+                    label=GROUP_LABELS[group], markersize=4.5)
+        ax.set_yticks([ypos[c] for c in criteria], [f"{c}: {labels.get(c, c)}" for c in criteria], fontsize=7)
+        ax.set_xlim(max(0.0, float(np.nanmin(df["mean_score"].astype(float))) - 1.5), 10.2)
+        ax.xaxis.set_major_formatter(number_formatter())
+        ax.grid(axis="x", color="#dddddd")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(xlabel)
+        ax.set_title(wrap(title, 40), loc="left")
+        _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
+        return fig
+
+
+def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ") -> Figure:
+    """Roll-out measures (0–100) as grouped bars, pilots vs rest.
+
+    ``df``: ``measure_vi, group, value`` (one row per measure and group).
+    """
+    with theme():
+        fig, axes = _new_figure()
+        ax = axes[0, 0]
+        if _is_empty(df, "value"):
+            ax.set_title(wrap(title), loc="left")
+            return _no_data(fig, ax)
+        measures = list(dict.fromkeys(df["measure_vi"]))
+        groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
+        width = 0.8 / len(groups)
+        for i, group in enumerate(groups):
+            part = df[df["group"] == group].set_index("measure_vi")["value"].astype(float)
+            x = np.arange(len(measures)) + (i - (len(groups) - 1) / 2) * width
+            vals = [part.get(m, np.nan) for m in measures]
+            bars = ax.bar(x, vals, width=width * 0.95, color=GROUP_COLORS[group], label=GROUP_LABELS[group])
+            ax.bar_label(bars, labels=[fmt.percent(v, 0) for v in vals], fontsize=6.5, padding=1.5)
+        ax.set_xticks(range(len(measures)), [wrap(m, 24) for m in measures])
+        ax.set_ylim(0, 110)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+        ax.yaxis.set_major_formatter(percent_formatter())
+        ax.set_ylabel(ylabel)
+        ax.set_title(wrap(title), loc="left")
+        _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
+        return fig
+
+
+def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
+    """Form 01 reports per period stacked: on time, late, (undated,) missing.
+
+    ``df``: ``period, n_on_time, n_late, n_missing`` (optional ``n_undated``).
+    """
+    with theme():
+        fig, axes = _new_figure()
+        ax = axes[0, 0]
+        if _is_empty(df, "n_on_time", "n_late", "n_missing"):
+            ax.set_title(wrap(title), loc="left")
+            return _no_data(fig, ax)
+        rows = df.reset_index(drop=True)  # periods in the caller's (chronological) order
+        x = np.arange(len(rows))
+        bottom = np.zeros(len(rows))
+        statuses = [s for s in STATUS_COLORS if f"n_{s}" in rows.columns]
+        for status in statuses:
+            vals = rows[f"n_{status}"].astype(float).fillna(0).to_numpy()
+            bars = ax.bar(x, vals, bottom=bottom, color=STATUS_COLORS[status], label=STATUS_LABELS[status],
+                          width=0.65)
+            small = 0.04 * float(rows[[f"n_{s}" for s in statuses]].astype(float).sum(axis=1).max())
+            ax.bar_label(bars, labels=[fmt.number(v) if v > small else "" for v in vals], label_type="center",
+                         fontsize=6.5, color="white" if status in ("on_time", "late") else "black")
+            bottom += vals
+        ax.set_xticks(x, [period_label(p) for p in rows["period"]])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+        ax.yaxis.set_major_formatter(number_formatter())
+        ax.set_ylabel("Số báo cáo (đơn vị × kỳ)")
+        ax.set_title(wrap(title), loc="left")
+        _figure_legend(fig, ax)
+        return fig
+
+
+def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng bị loại") -> Figure:
+    """Rejected rows per reason, horizontal bars, largest on top.
+
+    ``df``: ``reason_vi, n_rows``.
+    """
+    with theme():
+        n = 0 if df is None else len(df)
+        fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.5 + 0.6 * n) * CM))
+        ax = axes[0, 0]
+        if _is_empty(df, "n_rows"):
+            ax.set_title(wrap(title, 40), loc="left")
+            return _no_data(fig, ax)
+        rows = df.sort_values(["n_rows", "reason_vi"], ascending=[False, True]).reset_index(drop=True)
+        y = np.arange(len(rows))[::-1]
+        bars = ax.barh(y, rows["n_rows"].astype(float), color=OKABE_ITO["orange"], height=0.6)
+        ax.bar_label(bars, labels=[fmt.number(v) for v in rows["n_rows"]], padding=2, fontsize=7)
+        ax.set_yticks(y, rows["reason_vi"].astype(str).tolist(), fontsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(number_formatter())
+        ax.grid(axis="x", color="#dddddd")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(xlabel)
+        ax.set_title(wrap(title, 40), loc="left")
+        return fig
+
+
+def ratings_bars(df: pd.DataFrame, *, title: str = "") -> Figure:
+    """Inspection ratings per round, stacked in the order Tốt, Khá, Trung bình, Yếu.
+
+    ``df``: ``round_id, rating, n_units``.
+    """
+    with theme():
+        fig, axes = _new_figure()
+        ax = axes[0, 0]
+        if _is_empty(df, "n_units"):
+            ax.set_title(wrap(title), loc="left")
+            return _no_data(fig, ax)
+        table = df.pivot_table(index="round_id", columns="rating", values="n_units", aggfunc="sum", fill_value=0)
+        table = table.sort_index()
+        x = np.arange(len(table))
+        bottom = np.zeros(len(table))
+        ratings = [r for r in RATING_ORDER if r in table.columns] + sorted(
+            c for c in table.columns if c not in RATING_ORDER)
+        for rating in ratings:
+            vals = table[rating].astype(float).to_numpy()
+            bars = ax.bar(x, vals, bottom=bottom, color=RATING_COLORS.get(rating, ALL_COLOR), label=rating,
+                          width=0.65)
+            small = 0.04 * float(table.sum(axis=1).max())  # no label inside a sliver
+            ax.bar_label(bars, labels=[fmt.number(v) if v > small else "" for v in vals], label_type="center",
+                         fontsize=6.5)
+            bottom += vals
+        ax.set_xticks(x, [f"Đợt {r}" for r in table.index])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(number_formatter())
+        ax.set_ylabel("Số đơn vị được kiểm tra")
+        ax.set_title(wrap(title), loc="left")
+        _figure_legend(fig, ax)
+        return fig
+
+
+def ranking_transition(df: pd.DataFrame, *, level_names: dict[int, str] | None = None, title: str = "") -> Figure:
+    """Matrix of current level (rows) × proposed level (columns), with counts.
+
+    ``df``: ``level_current, level_proposed, n_units``; levels 1 (best) … 4 (worst).
+    """
+    with theme():
+        fig, axes = _new_figure((FULL_WIDTH[0], 10 * CM))
+        ax = axes[0, 0]
+        if _is_empty(df, "n_units"):
+            ax.set_title(wrap(title), loc="left")
+            return _no_data(fig, ax)
+        names = level_names or {}
+        levels = sorted(set(df["level_current"].dropna().astype(int)) | set(df["level_proposed"].dropna().astype(int))
+                        | set(names))
+        index = {lv: i for i, lv in enumerate(levels)}
+        grid = np.zeros((len(levels), len(levels)))
+        for row in df.dropna(subset=["level_current", "level_proposed"]).itertuples(index=False):
+            grid[index[int(row.level_current)], index[int(row.level_proposed)]] += float(row.n_units)
+        ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(1.0, grid.max()), aspect="auto")
+        for i in range(len(levels)):
+            for j in range(len(levels)):
+                value = grid[i, j]
+                ax.text(j, i, fmt.number(value), ha="center", va="center", fontsize=8,
+                        color="white" if value > grid.max() * 0.6 else "black",
+                        fontweight="bold" if i == j else "normal")
+        labels = [names.get(lv, str(lv)) for lv in levels]
+        ax.set_xticks(range(len(levels)), labels, rotation=20, ha="right", fontsize=7)
+        ax.set_yticks(range(len(levels)), labels, fontsize=7)
+        ax.grid(False)
+        ax.set_xlabel("Xếp loại đề xuất (có tiêu chí văn hóa công sở)")
+        ax.set_ylabel("Xếp loại hiện hành")
+        ax.set_title(wrap(title), loc="left")
+        return fig

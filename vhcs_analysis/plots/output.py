@@ -1,0 +1,88 @@
+"""The sample mark and byte-identical saving (SVG/PDF/PNG) of figures."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from vhcs_analysis.config import SAMPLE_MARK
+from vhcs_analysis.plots.theme import OKABE_ITO, SAMPLE_GID, theme
+
+
+_SAVE_METADATA = {
+    ".svg": {"Date": None},
+    ".pdf": {"CreationDate": None, "ModDate": None},
+    ".png": {"Software": None},
+}
+
+
+def mark_sample(fig: Figure, is_sample: bool = True) -> Figure:
+    """Stamp ``SAMPLE_MARK`` visibly on a figure built from sample data (no-op otherwise).
+
+    A red banner at the top (the suptitle) and a large faint diagonal watermark; both carry the gid
+    ``sample-mark`` so that ``save_figure`` also writes the mark as the SVG title.
+    """
+    if not is_sample or is_marked(fig):
+        return fig
+    with theme():
+        # as the suptitle, so constrained layout keeps room for it above every title
+        fig.suptitle(SAMPLE_MARK, x=0.99, ha="right", fontsize=7.5, color=OKABE_ITO["vermillion"],
+                     fontweight="bold", gid=SAMPLE_GID)
+        fig.text(0.5, 0.5, "DỮ LIỆU MẪU", ha="center", va="center", rotation=25, fontsize=36,
+                 color=OKABE_ITO["vermillion"], alpha=0.12, fontweight="bold", gid=SAMPLE_GID, zorder=10)
+    return fig
+
+
+def is_marked(fig: Figure) -> bool:
+    """Whether ``mark_sample`` stamped this figure."""
+    return any(t.get_gid() == SAMPLE_GID for t in sample_marks(fig))
+
+
+def sample_marks(fig: Figure) -> list:
+    """The Text artists that carry the sample mark (banner and watermark)."""
+    texts = list(fig.texts)
+    if fig._suptitle is not None and fig._suptitle not in texts:
+        texts.append(fig._suptitle)
+    return [t for t in texts if t.get_gid() == SAMPLE_GID]
+
+
+def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
+    """Write ``fig`` to ``path`` (format from the suffix: .svg, .pdf or .png), byte-identical
+    between runs: fixed SVG hash salt, no dates, no software stamp; written atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _SAVE_METADATA:
+        raise ValueError(f"unsupported figure format: {suffix}")
+    metadata = dict(_SAVE_METADATA[suffix])
+    if is_marked(fig) and suffix in (".svg", ".pdf"):
+        metadata["Title"] = SAMPLE_MARK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with theme():
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                fig.savefig(out, format=suffix[1:], metadata=metadata)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; a report file is for everyone
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes (for inline display in notebooks; nbval does not compare PNG)."""
+    buffer = io.BytesIO()
+    with theme():
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()

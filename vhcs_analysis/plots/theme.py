@@ -1,0 +1,217 @@
+"""One look for every chart: Okabe–Ito colours (pilots and the rest always the same two),
+DejaVu Sans, Vietnamese tick labels (1.234,5 · 85%), and the small helpers the charts share."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import textwrap
+from collections.abc import Iterator, Sequence
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter
+
+from vhcs_analysis import fmt
+
+
+# Okabe & Ito (2008) palette: distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#999999",
+}
+
+
+PILOT_COLOR = OKABE_ITO["vermillion"]
+
+
+REST_COLOR = OKABE_ITO["blue"]
+
+
+ALL_COLOR = OKABE_ITO["grey"]
+
+
+GROUP_COLORS = {"pilot": PILOT_COLOR, "rest": REST_COLOR, "all": ALL_COLOR}
+
+
+GROUP_LABELS = {"pilot": "Đơn vị điểm", "rest": "Các đơn vị còn lại", "all": "Toàn khối"}
+
+
+GROUP_MARKERS = {"pilot": "o", "rest": "s", "all": "D"}
+
+
+RATING_ORDER = ("Tốt", "Khá", "Trung bình", "Yếu")
+
+
+RATING_COLORS = {
+    "Tốt": OKABE_ITO["green"],
+    "Khá": OKABE_ITO["sky_blue"],
+    "Trung bình": OKABE_ITO["orange"],
+    "Yếu": OKABE_ITO["vermillion"],
+}
+
+
+STATUS_COLORS = {"on_time": OKABE_ITO["green"], "late": OKABE_ITO["orange"], "undated": OKABE_ITO["yellow"],
+                 "missing": OKABE_ITO["grey"]}
+
+
+STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "undated": "Không rõ ngày", "missing": "Không báo cáo"}
+
+
+NO_DATA = "Không có số liệu"
+
+
+SAMPLE_GID = "sample-mark"
+
+
+CM = 1 / 2.54
+
+
+FULL_WIDTH = (16 * CM, 9 * CM)
+
+
+TALL = (16 * CM, 14 * CM)
+
+
+THEME = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib; has every Vietnamese diacritic
+    "font.size": 8.5,
+    "axes.titlesize": 9.5,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 8.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+    "axes.prop_cycle": matplotlib.cycler(
+        color=[OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "yellow")]
+    ),
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "axes.unicode_minus": False,  # a plain '-' as in fmt.signed
+    # Reproducible files: glyphs as paths (no font needed by Typst), fixed ids, no dates.
+    "svg.fonttype": "path",
+    "svg.hashsalt": "vhcs-analysis",
+    "pdf.fonttype": 42,
+    "path.simplify": True,
+}
+
+
+@contextlib.contextmanager
+def theme() -> Iterator[None]:
+    """Context in which figures are built and saved with the project's theme."""
+    with matplotlib.rc_context(THEME):
+        yield
+
+
+def apply_theme() -> None:
+    """Apply the theme globally (for notebooks and interactive use)."""
+    matplotlib.rcParams.update(THEME)
+
+
+class VietnameseFormatter(Formatter):
+    """Tick labels in Vietnamese style with as many decimals as the tick step needs
+    (0,5 steps → 1 decimal; 10 steps → none), so that no two ticks read the same.
+
+    ``kind``: "number" (1.234,5), "percent" (0–100 → 85%) or "signed" (+5, -3, 0).
+    ``decimals`` fixes the decimals instead."""
+
+    def __init__(self, kind: str = "number", decimals: int | None = None):
+        self.kind = kind
+        self.decimals = decimals
+        self._auto = 0
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        values = np.sort(np.asarray([v for v in locs if np.isfinite(v)], dtype=float))
+        steps = np.diff(values)
+        steps = steps[steps > 1e-12]
+        self._auto = max(0, min(4, -math.floor(math.log10(float(steps.min())) + 1e-9))) if len(steps) else 0
+
+    def __call__(self, x, pos=None):
+        d = self.decimals if self.decimals is not None else self._auto
+        if abs(x) < 0.5 * 10 ** -d:
+            x = 0.0
+        if self.kind == "percent":
+            return fmt.percent(x, d)
+        if self.kind == "signed":
+            return "0" if x == 0 else fmt.signed(x, d)
+        return fmt.number(x, d)
+
+
+def number_formatter(decimals: int | None = None) -> VietnameseFormatter:
+    """Tick labels as Vietnamese numbers: 1.234,5."""
+    return VietnameseFormatter("number", decimals)
+
+
+def percent_formatter(decimals: int | None = None) -> VietnameseFormatter:
+    """Tick labels for 0–100 rates: 85%."""
+    return VietnameseFormatter("percent", decimals)
+
+
+def signed_formatter(decimals: int | None = None) -> VietnameseFormatter:
+    """Tick labels for changes: +5, -3, 0."""
+    return VietnameseFormatter("signed", decimals)
+
+
+def wrap(text: str, width: int = 70) -> str:
+    """Break a long title or label over lines of at most ``width`` characters."""
+    return "\n".join(textwrap.wrap(str(text), width)) if text else ""
+
+
+def period_label(period: str, short: bool = False) -> str:
+    """'2017-H1' -> '6 tháng đầu\\n2017' (``short``: '6T đầu\\n2017'); other strings unchanged."""
+    text = str(period)
+    if len(text) == 7 and text[4:6] == "-H" and text[6] in "12":
+        half = "đầu" if text[6] == "1" else "cuối"
+        return f"{'6T' if short else '6 tháng'} {half}\n{text[:4]}"
+    return text
+
+
+def _new_figure(size=FULL_WIDTH, nrows: int = 1, ncols: int = 1, **kwargs):
+    fig = Figure(figsize=size, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
+    return fig, axes
+
+
+def _no_data(fig: Figure, ax) -> Figure:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", transform=ax.transAxes, fontsize=10, color="#555555")
+    return fig
+
+
+def _is_empty(df: pd.DataFrame | None, *cols: str) -> bool:
+    if df is None or df.empty:
+        return True
+    return all(df[c].isna().all() for c in cols if c in df.columns)
+
+
+def _value_axis(ax, axis: str, percent: bool, values) -> None:
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(percent_formatter() if percent else number_formatter())
+
+
+def _figure_legend(fig: Figure, ax, labels_in_order: Sequence[str] | None = None) -> None:
+    """One legend under the plot (outside the axes, so it never covers data or titles)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if labels_in_order is not None:
+        keep = [labels.index(lb) for lb in labels_in_order if lb in labels]
+        handles, labels = [handles[i] for i in keep], [labels[i] for i in keep]
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=len(handles))
