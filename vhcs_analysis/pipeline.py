@@ -12,29 +12,25 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from vhcs_analysis import __version__, schemas, tables
+from vhcs_analysis import __version__, schemas
 from vhcs_analysis.clean import Context, Record, full_message, resolve_duplicates, to_frames
 from vhcs_analysis.clean_form01 import read_consolidated, read_unit_form
 from vhcs_analysis.clean_form02 import read_form02
 from vhcs_analysis.clean_rankings import read_rankings
-from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths, setting
+from vhcs_analysis.config import get_paths, setting
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.locate import prepare
+from vhcs_analysis.io.outputs import DATA_TABLES, OUTPUT_FILES, _recover, write_outputs  # noqa: F401
 from vhcs_analysis.io.recognise import KIND_NAMES, find_tables, is_registry_header, is_sample_marker
 from vhcs_analysis.registry import Registry, RegistryError, read_units
 
 REGISTRY_NAME = "units.csv"
-DATA_TABLES = ("units", "unit_reports", "inspections", "rankings")
-OUTPUT_FILES = tuple(f"{t}.parquet" for t in (*DATA_TABLES, "rejects", "findings")) + (
-    "rejects.csv", "findings.csv", "manifest.json")
 _READERS = {
     "form01_unit": lambda g, t, ctx: [read_unit_form(g, t, ctx)],
     "form01_consolidated": read_consolidated,
@@ -321,66 +317,7 @@ def _progress_bar(enabled: bool, total: int):
         yield lambda: bar.advance(task)
 
 
-# --- writing -----------------------------------------------------------------------------
-
-
-def write_outputs(result: CleanResult, out: Path) -> None:
-    """Write all outputs into a temporary folder next to ``out`` and swap it in."""
-    from vhcs_analysis.io.csv_safe import write_csv_for_excel, write_json_atomic, write_parquet_atomic
-
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        for name, df in result.tables.items():
-            write_parquet_atomic(df, tmp / f"{name}.parquet")
-        write_parquet_atomic(result.rejects, tmp / "rejects.parquet")
-        write_parquet_atomic(result.findings, tmp / "findings.parquet")
-        write_csv_for_excel(result.rejects, tmp / "rejects.csv")
-        write_csv_for_excel(result.findings, tmp / "findings.csv")
-        write_json_atomic(result.manifest, tmp / "manifest.json")
-        if out.is_dir():
-            for child in out.iterdir():  # keep what is not ours (e.g. .gitkeep)
-                if child.name not in OUTPUT_FILES and not (tmp / child.name).exists():
-                    if child.is_dir():
-                        shutil.copytree(child, tmp / child.name, symlinks=True)
-                    else:
-                        shutil.copy2(child, tmp / child.name)
-        _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _recover(out: Path) -> None:
-    """Tidy what a killed run left next to ``out``: half-written ``.<out>.new-*`` folders
-    are removed; if it died between the two renames of the swap, the previous outputs
-    (``.<out>.old-*``) are put back."""
-    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
-    if not out.exists() and olds:
-        os.replace(olds[-1], out)
-        olds = olds[:-1]
-    for stale in [*olds, *out.parent.glob(f".{out.name}.new-*")]:
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def _swap(new: Path, out: Path) -> None:
-    if not out.exists():
-        os.replace(new, out)
-        return
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-    os.replace(out, old)
-    try:
-        os.replace(new, out)
-    except BaseException:
-        os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
+# --- writing: io/outputs.py ------------------------------------------------------------
 
 # --- commands ----------------------------------------------------------------------------
 

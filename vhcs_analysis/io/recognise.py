@@ -23,7 +23,6 @@ from vhcs_analysis.io.locate import (
     fold,
     is_blank,
     is_blank_row,
-    is_colnum_row,
     is_signature_row,
     is_total_text,
     label_key,
