@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 from helpers_core import GOOD_VALUES, LABELS_2018, consolidated, unit_form, write_registry
 
 from vhcs_analysis.pipeline import clean_folder
@@ -221,3 +222,10 @@ def test_pipeline__one_file_that_breaks_a_reader_does_not_stop_the_folder(tmp_pa
     res = _clean(tmp_path)
     status = {f["path"]: f["status"] for f in res.manifest["files"]}
     assert status["a.xlsx"] == "unreadable" and res.tables["unit_reports"]["unit_id"].tolist() == ["U03"]
+
+
+@pytest.mark.parametrize("words,code", [("Quý III/2018", "2018-Q3"), ("9 tháng năm 2018", "2018-M9"),
+                                        ("Năm 2017", "2017-Y"), ("06 tháng đầu năm 2017", "2017-H1")])
+def test_unit_form__other_period_wordings(tmp_path, words, code):
+    unit_form(tmp_path / "a.xlsx", period=words)
+    assert _clean(tmp_path).tables["unit_reports"]["period"].tolist() == [code]
