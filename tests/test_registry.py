@@ -85,3 +85,8 @@ def test_registry__units_frame_round_trips(tmp_path):
 def test_read_units__staff_count_with_thousands_separator(tmp_path):
     write_registry(tmp_path, REGISTRY.replace("đảng bộ cơ sở,120", 'đảng bộ cơ sở,"1.234"'))
     assert read_units(tmp_path / "units.csv")["staff_count"].tolist()[1] == 1234
+
+
+def test_resolve__a_registry_name_inside_a_longer_name_is_not_accepted(registry):
+    res = registry.resolve("Sở Tài chính tỉnh Nghệ An")
+    assert res.unit_id is None and res.method == "unknown" and res.candidates[0][0] == "U03"

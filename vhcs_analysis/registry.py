@@ -2,7 +2,7 @@
 
 Resolution order (DOMAIN.md: never silently guessed): exact official name or alias,
 normalised name (``text.name_key``: case, diacritics, punctuation, "Đảng bộ"/"Chi bộ"
-prefixes), normalised alias, then fuzzy (rapidfuzz WRatio on the keys). A fuzzy match at
+prefixes), normalised alias, then fuzzy (rapidfuzz token_sort_ratio on the keys). A fuzzy match at
 or above ``[cleaning] fuzzy_accept`` is accepted and reported (finding ``fuzzy_match``
 with its score); below it the name is unknown and the closest candidates are named;
 two units equally close (or one key shared by two units) is ambiguous.
@@ -164,8 +164,10 @@ class Registry:
     def _fuzzy(self, key: str) -> Resolution:
         if not key or not self._choices:
             return Resolution(None, "unknown")
-        hits = process.extract(key, self._choice_keys, scorer=fuzz.WRatio, limit=None, score_cutoff=40)
-        # WRatio scores any shared word of a short name highly; plain ratio breaks its ties
+        # token_sort_ratio (word order ignored, no partial matching): WRatio would give 90
+        # to any registry name contained in the text ("Sở Y tế tỉnh Nghệ An" -> "Sở Y tế");
+        # plain ratio breaks ties
+        hits = process.extract(key, self._choice_keys, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=30)
         best: dict[str, tuple[float, float]] = {}
         for choice, score, idx in hits:
             uid = self._choices[idx][1]
