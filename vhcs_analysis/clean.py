@@ -249,6 +249,8 @@ def find_year(texts: list[tuple[int, int, str]], sheet_name: str):
 # --- checks of DOMAIN.md's impossible values -------------------------------------------
 
 COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
+# field -> its Vietnamese name for messages ("Số đảng viên"), from tables.py
+FIELD_VI = {c.name: re.split(r" \(|, ≤|, >|;", c.description)[0] for c in tables.FORM01_FIELDS}
 
 
 def check_unit_report(rec: Record, ctx: Context) -> None:
@@ -261,7 +263,7 @@ def check_unit_report(rec: Record, ctx: Context) -> None:
     for fld in COUNT_FIELDS:
         v = d.get(fld)
         if v is not None and v < 0:
-            rec.problem("negative_count", f"số âm ({v}) ở chỉ tiêu {fld}", fld)
+            rec.problem("negative_count", f"số âm ({v}) ở chỉ tiêu '{FIELD_VI.get(fld, fld)}'", fld)
     if staff == 0:
         rec.problem("out_of_range", "tổng số cán bộ phải lớn hơn 0", "staff_total")
     rate = d.get("satisfaction_rate")
@@ -274,7 +276,8 @@ def check_unit_report(rec: Record, ctx: Context) -> None:
                         "staff_studied")
         for fld in ("discipline_violations", "staff_rated_good"):
             if d.get(fld) is not None and d[fld] > staff:
-                rec.problem("count_gt_staff", f"{fld} ({d[fld]}) lớn hơn tổng số cán bộ ({staff})", fld)
+                rec.problem("count_gt_staff", f"'{FIELD_VI.get(fld, fld)}' ({d[fld]}) lớn hơn tổng số cán bộ ({staff})",
+                            fld)
     received, on_time = d.get("dossiers_received"), d.get("dossiers_on_time")
     if received is not None and on_time is not None and on_time > received:
         rec.problem("dossiers_inconsistent", f"số hồ sơ giải quyết đúng hạn ({on_time}) lớn hơn số hồ sơ tiếp nhận "
