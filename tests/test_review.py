@@ -223,3 +223,20 @@ def test_dq_findings__counted_per_code_with_vietnamese_label():
     assert out[["finding_code", "n_rows", "n_files"]].values.tolist() == [["total_mismatch", 2, 2],
                                                                           ["fuzzy_match", 1, 1]]
     assert out["finding_vi"].iloc[0] == review.FINDING_LABELS_VI["total_mismatch"]
+
+
+def test_report_inputs_doc__lists_exactly_what_the_notebooks_write():
+    import re
+
+    import nbformat
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "report-inputs.md").read_text("utf-8")
+    documented = set(re.findall(r"`tables/(\w+)\.csv`", doc)) | {f"fig:{n}" for n in re.findall(r"`figures/(\w+)\.svg`", doc)}
+    written = set()
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                written |= set(re.findall(r'publish_table\(.*, "(\w+)"\)', cell.source))
+                written |= {f"fig:{n}" for n in re.findall(r'publish_figure\(.*, "(\w+)", data\)', cell.source)}
+    assert documented - {"NAME", "fig:NAME"} == written
