@@ -3,7 +3,7 @@
 Options: ``--quick`` (small cases, one run each), ``--only NAME`` (repeatable or
 comma-separated; a case compared with another brings that one along), ``--repeat N``
 (runs per case; heavy cases stop earlier when their time budget is spent), ``--out PATH``
-(default ``benchmarks/results/latest.json``), ``--list``, ``--profile`` (one cProfile run
+(default ``benchmarks/results/latest.json``), ``--list``, ``--reuse-data``, ``--profile`` (one cProfile run
 per case instead of measuring; top functions go to ``build/bench/profiles/``).
 """
 
@@ -30,10 +30,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small cases only, one run each")
     parser.add_argument("--only", action="append", default=[], metavar="NAME", help="run only these cases")
-    parser.add_argument("--repeat", type=int, default=None, help="runs per case (default 5, quick 1)")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per case (default 3, quick 1)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
     parser.add_argument("--profile", action="store_true", help="profile each case once (cProfile)")
+    parser.add_argument("--reuse-data", action="store_true",
+                        help="use the generated samples in build/bench/data even if the generator changed")
     parser.add_argument("--markdown", action="store_true",
                         help="print the results file (--out) as a Markdown table and exit")
     parser.add_argument("--work", type=Path, default=BENCH_DIR, help=argparse.SUPPRESS)
@@ -190,12 +192,12 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"{case.name:<20} {case.title}; target {case.target.describe()}{flags}")
         return 0
     cases = select(args)
-    ctx = Context(work=args.work, console=console)
+    ctx = Context(work=args.work, console=console, reuse_data=args.reuse_data)
     if args.profile:
         for case in cases:
             profile_case(case, ctx, console)
         return 0
-    repeat = args.repeat or (1 if args.quick else 5)
+    repeat = args.repeat or (1 if args.quick else 3)
     machine = machine_info()
     started = time.perf_counter()
     done: list[tuple[Case, list[str] | None, Summary]] = []
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "schema": 1,
         "machine": machine,
-        "settings": {"quick": args.quick, "repeat": repeat, "only": args.only},
+        "settings": {"quick": args.quick, "repeat": repeat, "only": args.only, "reuse_data": args.reuse_data},
         "data": ctx.data_notes,
         "total_seconds": round(time.perf_counter() - started, 1),
         "cases": results,

@@ -152,7 +152,8 @@ def repeat_runs(
     before_each=None,
 ) -> Summary:
     """Call ``run_once(i) -> Run`` up to ``repeat`` times; stop at the first failure, or
-    when another run would likely push the case past ``budget_s`` (at least one run)."""
+    when another run would likely push the case past ``budget_s`` (but not before two
+    runs, so that a median is never a single measurement unless ``repeat`` is 1)."""
     summary = Summary()
     spent = 0.0
     for i in range(repeat):
@@ -164,7 +165,7 @@ def repeat_runs(
             summary.error = run.log
             break
         spent += run.wall_seconds
-        if budget_s is not None and spent + run.wall_seconds > budget_s:
+        if budget_s is not None and i >= 1 and spent + run.wall_seconds > budget_s:
             break
     return summary
 
