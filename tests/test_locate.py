@@ -47,3 +47,13 @@ def test_is_signature_text__signature_lines_not_unit_names():
 def test_is_total_text__total_rows():
     assert is_total_text("Tổng cộng") and is_total_text("CỘNG") and is_total_text("Cộng:")
     assert not is_total_text("Sở Công Thương")
+
+
+def test_is_signature_row__a_date_value_in_a_data_row_is_not_a_signature():
+    from vhcs_analysis.io.locate import is_signature_row
+
+    grid = prepare(Sheet("S", [["5", "Ngày ban hành chương trình hành động", "ngày", "ngày 20 tháng 11 năm 2016"],
+                               [None, None, None, "Hà Tĩnh, ngày 15 tháng 6 năm 2017"],
+                               [None, None, None, "ngày 15 tháng 6 năm 2017"]]))
+    assert not is_signature_row(grid, 0)
+    assert is_signature_row(grid, 1) and is_signature_row(grid, 2)

@@ -192,11 +192,16 @@ def is_colnum_row(grid: Grid, r: int) -> bool:
     return len(numbers) >= 3 and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
 
 
+_PLACE_THEN_DATE = re.compile(r"^[^\d,]{2,40},\s*ng[aà]y\b", re.IGNORECASE)
+
+
 def is_signature_text(text: str) -> bool:
+    """Signature lines, and the place-date line "Hà Tĩnh, ngày … tháng … năm …" (with its
+    place: a bare "ngày 20 tháng 11 năm 2016" is a date value, not a signature line)."""
     key = fold(text)
     if any(key == k or key.startswith(k + " ") for k in _SIGNATURE_KEYS):
         return True
-    return bool(_PLACE_DATE.search(key)) and len(key) < 80
+    return bool(_PLACE_DATE.search(key)) and len(key) < 80 and bool(_PLACE_THEN_DATE.match(text.strip()))
 
 
 def is_signature_row(grid: Grid, r: int) -> bool:
@@ -206,6 +211,8 @@ def is_signature_row(grid: Grid, r: int) -> bool:
         return False
     if any(isinstance(grid.values[r][c], (int, float)) and not isinstance(grid.values[r][c], bool) for c, _ in cells):
         return False
+    if len(cells) == 1 and is_place_date_text(cells[0][1]) and fold(cells[0][1]).startswith("ngay"):
+        return True  # "ngày 15 tháng 6 năm 2017" alone on its row, without the place
     return any(is_signature_text(t) for _, t in cells)
 
 
