@@ -63,3 +63,27 @@ def test_form02__stated_rating_disagreeing_with_thresholds_is_a_finding(tmp_path
     form02(tmp_path / "f.xlsx", [inspection("Sở Nội vụ", rating="Khá")])
     res = _clean(tmp_path)
     assert res.rejects.empty and res.findings["finding_code"].tolist() == ["rating_mismatch"]
+
+
+def test_form02__two_rounds_stacked_on_one_sheet(tmp_path):
+    import openpyxl
+
+    first = form02(tmp_path / "a.xlsx", [inspection("Sở Nội vụ")])
+    second = form02(tmp_path / "b.xlsx", [inspection("Sở Tài chính", scores=(8,) * 10, total=80, rating="Khá")],
+                    title="KẾT QUẢ KIỂM TRA ĐỢT 2 NĂM 2017")
+    wb = openpyxl.load_workbook(first)
+    ws = wb.active
+    offset = ws.max_row + 2
+    src = openpyxl.load_workbook(second).active
+    for row in src.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                ws.cell(row=cell.row + offset, column=cell.column, value=cell.value)
+    for rng in src.merged_cells.ranges:
+        ws.merge_cells(start_row=rng.min_row + offset, start_column=rng.min_col, end_row=rng.max_row + offset,
+                       end_column=rng.max_col)
+    wb.save(first)
+    second.unlink()
+    res = _clean(tmp_path)
+    ins = res.tables["inspections"]
+    assert list(zip(ins.unit_id, ins.round_id)) == [("U01", "2017-1"), ("U03", "2017-2")] and res.rejects.empty
