@@ -4,7 +4,9 @@ Options: ``--quick`` (small cases, one run each), ``--only NAME`` (repeatable or
 comma-separated; a case compared with another brings that one along), ``--repeat N``
 (runs per case; heavy cases stop earlier when their time budget is spent), ``--out PATH``
 (default ``benchmarks/results/latest.json``), ``--list``, ``--reuse-data``, ``--profile`` (one cProfile run
-per case instead of measuring; top functions go to ``build/bench/profiles/``).
+per case instead of measuring; top functions go to ``build/bench/profiles/``),
+``--markdown`` / ``--readme`` (the results file as a Markdown table, printed or written
+into ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from benchmarks.cases import BENCH_DIR, CASES, Case, Context, by_name
 from benchmarks.harness import ROOT, Summary, fresh_dir, machine_info, measure, repeat_runs, run_as_dict, write_json
 
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "latest.json"
+README = ROOT / "benchmarks" / "README.md"
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -38,6 +41,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         help="use the generated samples in build/bench/data even if the generator changed")
     parser.add_argument("--markdown", action="store_true",
                         help="print the results file (--out) as a Markdown table and exit")
+    parser.add_argument("--readme", action="store_true",
+                        help="write the results file (--out) as the table of benchmarks/README.md and exit")
     parser.add_argument("--work", type=Path, default=BENCH_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat is not None and args.repeat < 1:
@@ -180,11 +185,24 @@ def markdown(payload: dict) -> str:
     return "\n".join(lines)
 
 
+def update_readme(path: Path, table: str) -> None:
+    """Replace what stands between the results markers of the README with ``table``."""
+    text = path.read_text("utf-8")
+    start = text.index("<!-- results:")
+    start = text.index("\n", start) + 1
+    end = text.index("<!-- /results -->", start)
+    path.write_text(text[:start] + table + "\n" + text[end:], "utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
     if args.markdown:
         print(markdown(json.loads(args.out.read_text("utf-8"))))
+        return 0
+    if args.readme:
+        update_readme(README, markdown(json.loads(args.out.read_text("utf-8"))))
+        console.print(f"table written to {_rel(str(README))}")
         return 0
     if args.list:
         for case in CASES:

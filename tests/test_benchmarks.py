@@ -67,3 +67,12 @@ def test_evaluate__ratio_against_the_faster_case():
     assert evaluate(case, stats, {"clean-province": 1.0}) == {"ratio": 10.0, "met": True}
     assert evaluate(case, stats, {"clean-province": 4.0})["met"] is False
     assert evaluate(case, stats, {})["met"] is None
+
+
+def test_update_readme__replaces_only_the_results_block(tmp_path):
+    from benchmarks.__main__ import update_readme
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# t\n<!-- results: x -->\nold\n<!-- /results -->\nkept\n", "utf-8")
+    update_readme(readme, "| new |")
+    assert readme.read_text("utf-8") == "# t\n<!-- results: x -->\n| new |\n<!-- /results -->\nkept\n"
