@@ -25,6 +25,24 @@ SAMPLE_MARK = "DỮ LIỆU MẪU – không phải số liệu thực"
 # A file with this first line in a raw folder says the folder is synthetic sample data.
 SAMPLE_MARKER_LINE = "vhcs-analysis sample data"
 SAMPLE_MARKER_FILE = "DU_LIEU_MAU.txt"
+# In the marker file, this line is followed by "sha256  relative/path" for every sample file.
+SAMPLE_FILES_HEADER = "Các tệp của bộ dữ liệu mẫu (sha256, đường dẫn):"
+
+
+def read_sample_file_list(marker: Path) -> dict[str, str]:
+    """{relative path: sha256} listed in a sample marker file (empty for older markers)."""
+    try:
+        lines = marker.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return {}
+    if SAMPLE_FILES_HEADER not in lines:
+        return {}
+    listed = {}
+    for line in lines[lines.index(SAMPLE_FILES_HEADER) + 1 :]:
+        sha, sep, rel = line.partition("  ")
+        if sep and len(sha) == 64:
+            listed[rel] = sha
+    return listed
 
 
 def find_project_root(start: Path | None = None) -> Path:

@@ -23,7 +23,7 @@ from vhcs_analysis.clean import Context, Record, full_message, resolve_duplicate
 from vhcs_analysis.clean_form01 import read_consolidated, read_unit_form
 from vhcs_analysis.clean_form02 import read_form02
 from vhcs_analysis.clean_rankings import read_rankings
-from vhcs_analysis.config import get_paths, setting
+from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths, read_sample_file_list, setting
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.locate import prepare
 from vhcs_analysis.io.outputs import DATA_TABLES, OUTPUT_FILES, _recover, write_outputs  # noqa: F401
@@ -248,9 +248,26 @@ def clean_folder(raw: Path, out: Path | None, *, progress: bool = False) -> Clea
         result.files.append(FileEntry(rel, None, "unknown", "skipped", reason))
     result.files.sort(key=lambda e: e.path)
     _finish(result, units)
+    result.manifest["sample_foreign_files"] = foreign_to_sample(raw, result.files)
     if out is not None:
         write_outputs(result, Path(out))
     return result
+
+
+def foreign_to_sample(raw: Path, files: list[FileEntry]) -> list[str]:
+    """Files in a sample folder that the sample did not write (or that were changed since).
+
+    Sample and real data must never mix silently: when real files are dropped into a
+    folder holding the synthetic sample, everything built stays marked as sample data and
+    the command says which files do not belong."""
+    markers = [e for e in files if e.kind == "sample_marker"]
+    if not markers:
+        return []
+    listed = read_sample_file_list(raw / markers[0].path)
+    if not listed:  # a marker from before file lists: nothing to compare with
+        return []
+    return sorted(e.path for e in files
+                  if e.kind != "sample_marker" and e.sha256 is not None and listed.get(e.path) != e.sha256)
 
 
 def _finish(result: CleanResult, units: pd.DataFrame) -> None:
@@ -345,11 +362,29 @@ def _summary(console, result: CleanResult) -> None:
     console.print(table)
 
 
-def _print_skipped(console, result: CleanResult) -> None:
+def _print_skipped(console, result: CleanResult, *, max_sheets: int = 5) -> None:
+    """Whole files skipped or unreadable: one line each. Sheets skipped inside used files
+    (lists, instructions, hidden helper sheets) are many and harmless: a few are named,
+    the rest counted; all of them are in manifest.json under ``skipped``."""
+    sheets = [s for s in result.skipped if s.get("sheet")]
     for s in result.skipped:
-        where = f"{s['path']}" + (f", trang {s['sheet']}" if s.get("sheet") else "")
+        if s.get("sheet"):
+            continue
         label = "Không đọc được" if s["status"] == "unreadable" else "Bỏ qua"
-        console.print(f"{label}: {where}: {s['reason']}", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"{label}: {s['path']}: {s['reason']}", markup=False, highlight=False, soft_wrap=True)
+    for s in sheets[:max_sheets]:
+        console.print(f"Bỏ qua trang: {s['path']}, trang {s['sheet']}: {s['reason']}",
+                      markup=False, highlight=False, soft_wrap=True)
+    if len(sheets) > max_sheets:
+        console.print(f"… và {len(sheets) - max_sheets} trang tính khác không phải bảng số liệu "
+                      "(xem mục \"skipped\" trong manifest.json)", markup=False, highlight=False, soft_wrap=True)
+    foreign = result.manifest.get("sample_foreign_files") or []
+    if foreign:
+        names = ", ".join(foreign[:5]) + (f" … (+{len(foreign) - 5})" if len(foreign) > 5 else "")
+        console.print(f"[bold yellow]Cảnh báo:[/] thư mục này là DỮ LIỆU MẪU ({SAMPLE_MARKER_FILE}) nhưng có "
+                      f"{len(foreign)} tệp không thuộc bộ mẫu hoặc đã bị sửa: {names}. Mọi kết quả vẫn bị đánh "
+                      "dấu DỮ LIỆU MẪU. Hãy để số liệu thật trong một thư mục riêng, không có "
+                      f"{SAMPLE_MARKER_FILE}.", highlight=False, soft_wrap=True)
 
 
 def cli_clean(raw: Path, out: Path, console) -> int:

@@ -19,12 +19,18 @@ OUTPUT_FILES = tuple(f"{t}.parquet" for t in (*DATA_TABLES, "rejects", "findings
 
 def write_outputs(result, out: Path) -> None:
     """Write all outputs into a temporary folder next to ``out`` and swap it in."""
-    from vhcs_analysis.io.csv_safe import write_csv_for_excel, write_json_atomic, write_parquet_atomic
+    from vhcs_analysis.io.csv_safe import (
+        public_mode,
+        write_csv_for_excel,
+        write_json_atomic,
+        write_parquet_atomic,
+    )
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    os.chmod(tmp, public_mode(directory=True))  # mkdtemp gives 0700; outputs are shared
     try:
         for name, df in result.tables.items():
             write_parquet_atomic(df, tmp / f"{name}.parquet")

@@ -82,8 +82,21 @@ def write_marker(out: Path, seed: int, scale: str) -> None:
         "Không được trích dẫn, công bố hay dùng số liệu này cho bất kỳ đánh giá nào.",
         f"Hạt giống (seed): {seed}; quy mô: {scale}.",
         "",
+        # The file list lets `vhcs clean` tell when real files were added to a sample
+        # folder (sample and real data must never mix silently).
+        config.SAMPLE_FILES_HEADER,
+        *(f"{sha}  {rel}" for rel, sha in _sample_file_hashes(out)),
+        "",
     ])
     write_bytes_atomic(text.encode("utf-8"), out / config.SAMPLE_MARKER_FILE)
+
+
+def _sample_file_hashes(out: Path) -> list[tuple[str, str]]:
+    """(relative posix path, sha256) of every file written so far, in path order."""
+    from vhcs_analysis.io.files import sha256_file
+
+    files = [p for p in out.rglob("*") if p.is_file() and p.name != config.SAMPLE_MARKER_FILE]
+    return sorted((p.relative_to(out).as_posix(), sha256_file(p)) for p in files)
 
 
 def write_units_csv(units: pd.DataFrame, path: Path) -> None:
