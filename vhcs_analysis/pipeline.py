@@ -387,6 +387,12 @@ def _print_skipped(console, result: CleanResult, *, max_sheets: int = 5) -> None
                       f"{SAMPLE_MARKER_FILE}.", highlight=False, soft_wrap=True)
 
 
+def print_clean_summary(console, result: CleanResult) -> None:
+    """What `vhcs clean` prints after a run: skipped files, warnings, the totals table."""
+    _print_skipped(console, result)
+    _summary(console, result)
+
+
 def cli_clean(raw: Path, out: Path, console) -> int:
     """``vhcs clean``: 0 when every row is accounted for, 2 on unusable input."""
     result = clean_folder(Path(raw), Path(out), progress=console.is_terminal)
@@ -394,8 +400,7 @@ def cli_clean(raw: Path, out: Path, console) -> int:
         for msg in result.fatal:
             console.print(f"Lỗi: {msg}", markup=False, highlight=False, soft_wrap=True)
         return 2
-    _print_skipped(console, result)
-    _summary(console, result)
+    print_clean_summary(console, result)
     t = result.manifest["totals"]
     if t["rows_read"] != t["rows_kept"] + t["rows_rejected"]:  # pragma: no cover - invariant
         console.print("Lỗi: số dòng đọc khác tổng số dòng giữ và bị loại", markup=False)

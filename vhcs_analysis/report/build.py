@@ -123,14 +123,18 @@ def render_scorecards(paths: Paths) -> Path | None:
 def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> Path:
     """The whole pipeline from raw files to the review PDF; returns the PDF's path.
     ``notebooks``: the folder of numbered notebooks (default: the project's)."""
-    from vhcs_analysis.pipeline import clean_folder
+    from vhcs_analysis.pipeline import clean_folder, print_clean_summary
     from vhcs_analysis.report.notebooks import run_notebooks
 
     say = console.print if console is not None else (lambda *_a, **_k: None)
     if not paths.raw.is_dir():
         raise VhcsError(f"không có thư mục dữ liệu thô {paths.raw}")
     say(f"Bước 1/4: làm sạch dữ liệu thô ({paths.raw}) …")
-    clean_folder(paths.raw, paths.processed)
+    cleaned = clean_folder(paths.raw, paths.processed, progress=bool(console is not None and console.is_terminal))
+    if cleaned.fatal:
+        raise VhcsError("không làm sạch được dữ liệu thô: " + "; ".join(cleaned.fatal))
+    if console is not None:
+        print_clean_summary(console, cleaned)
     say("Bước 2/4: chạy các notebook phân tích …")
     run_notebooks(paths, folder=notebooks, console=console)
     say("Bước 3/4: dựng báo cáo PDF …")
