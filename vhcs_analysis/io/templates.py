@@ -22,6 +22,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from vhcs_analysis.config import MAPS_DIR, setting
 from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.forms import CRITERIA_LABELS as CRITERIA  # re-exported for tests
+from vhcs_analysis.forms import FORM01_GROUPS
 
 BLOC = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
 BLOC_COMMITTEE = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
@@ -48,28 +50,6 @@ FORM01_INDICATORS: dict[str, tuple[str, str]] = {
     "good_practices": ("Số mô hình, cách làm hay được nhân rộng", "mô hình"),
     "staff_rated_good": ("Số CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên", "người"),
 }
-# Group rows of the per-unit form, after the resolution's task groups.
-FORM01_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("I.", "Học tập, quán triệt Nghị quyết", (
-        "staff_total", "party_members", "staff_studied", "action_programme", "action_programme_date")),
-    ("II.", "Bài trí công sở, cải cách hành chính", (
-        "office_layout_done", "dossiers_received", "dossiers_on_time", "dossiers_late", "satisfaction_rate")),
-    ("III.", "Kỷ luật, kỷ cương, ứng xử", ("complaints_conduct", "discipline_violations", "staff_rated_good")),
-    ("IV.", "Kiểm tra, giám sát, nhân rộng cách làm hay", ("internal_inspections", "good_practices")),
-)
-# Form 02 criteria c01..c10 (Quyết định 129/2007/QĐ-TTg), as DOMAIN.md words them.
-CRITERIA: tuple[str, ...] = (
-    "Trang phục",
-    "Đeo thẻ công chức",
-    "Chấp hành giờ làm việc",
-    "Giao tiếp, ứng xử với nhân dân",
-    "Giao tiếp, ứng xử với đồng nghiệp",
-    "Bài trí công sở: Quốc huy, Quốc kỳ, biển tên cơ quan",
-    "Phòng làm việc, biển tên phòng",
-    "Không hút thuốc, không uống rượu bia trong giờ làm việc",
-    "Niêm yết công khai thủ tục hành chính, hòm thư góp ý, đường dây nóng",
-    "Bộ phận tiếp nhận và trả kết quả (một cửa)",
-)
 PERIOD_CHOICES = (
     "6 tháng cuối năm 2016",
     "6 tháng đầu năm 2017",

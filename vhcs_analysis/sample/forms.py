@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vhcs_analysis.forms import CRITERIA_LABELS, FORM01_GROUPS  # noqa: F401  (re-exported)
 from vhcs_analysis.io.xlsx_write import CellSheet, CellStyle, column_letter, write_cells_xlsx
 from vhcs_analysis.sample.mess import encode_text
 from vhcs_analysis.text import encode_cp1258
@@ -62,26 +63,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "good_practices": ("Số mô hình, cách làm hay", "mô hình"),
     },
 }
-GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("I.", "Học tập, quán triệt Nghị quyết", ("staff_total", "party_members", "staff_studied",
-                                              "action_programme", "action_programme_date")),
-    ("II.", "Bài trí công sở, cải cách hành chính", ("office_layout_done", "dossiers_received",
-                                                    "dossiers_on_time", "dossiers_late", "satisfaction_rate")),
-    ("III.", "Kỷ luật, kỷ cương, ứng xử", ("complaints_conduct", "discipline_violations", "staff_rated_good")),
-    ("IV.", "Kiểm tra, giám sát, nhân rộng cách làm hay", ("internal_inspections", "good_practices")),
-)
-CRITERIA_LABELS: tuple[str, ...] = (
-    "Trang phục",
-    "Đeo thẻ công chức",
-    "Chấp hành giờ làm việc",
-    "Giao tiếp, ứng xử với nhân dân",
-    "Giao tiếp, ứng xử với đồng nghiệp",
-    "Bài trí công sở: Quốc huy, Quốc kỳ, biển tên cơ quan",
-    "Phòng làm việc, biển tên phòng",
-    "Không hút thuốc, không uống rượu bia trong giờ làm việc",
-    "Niêm yết công khai thủ tục hành chính, hòm thư góp ý, đường dây nóng",
-    "Bộ phận tiếp nhận và trả kết quả (một cửa)",
-)
+GROUPS = FORM01_GROUPS
 
 
 def fields_of(version: str) -> list[str]:
