@@ -197,6 +197,8 @@ def test_notebook__thin_no_def_no_paths_at_most_one_ignore(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and not any("def " in c.source or "%pip" in c.source for c in code)
     assert sum("NBVAL_IGNORE_OUTPUT" in c.source for c in code) <= 1
+    # nbval runs cells outside IPython's history, so a trailing ';' does not silence them there
+    assert not any(c.source.rstrip().endswith(";") for c in code)
     outputs = json.dumps([c.get("outputs", []) for c in code], ensure_ascii=False)
     assert "/work/" not in outputs and "/tmp/" not in outputs and " at 0x" not in outputs
     assert '"name": "stderr"' not in outputs
