@@ -15,6 +15,7 @@ import argparse
 import io
 import json
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -71,7 +72,20 @@ def _rel(arg: str) -> str:
         return Path(arg).name if arg == sys.executable else arg
 
 
-def evaluate(case: Case, stats: dict, medians: dict[str, float | None]) -> dict:
+def _details(summary: Summary) -> dict | None:
+    """The JSON details of the case's runs: numbers as medians over the runs (the rest
+    from the last run)."""
+    runs = [r.details for r in summary.ok_runs if r.details]
+    if not runs:
+        return None
+    out = dict(runs[-1])
+    for key, value in out.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = statistics.median(r[key] for r in runs if isinstance(r.get(key), (int, float)))
+    return out
+
+
+def evaluate(case: Case, stats: dict, medians: dict[str, float | None], details: dict[str, dict] | None = None) -> dict:
     """Ratio and met (True/False/None when it cannot be judged) for one case."""
     target, met, ratio = case.target, None, None
     if stats["median_s"] is not None:
@@ -80,7 +94,14 @@ def evaluate(case: Case, stats: dict, medians: dict[str, float | None]) -> dict:
             checks.append(stats["median_s"] <= target.max_seconds)
         if target.max_rss_mb is not None:
             checks.append(stats["peak_rss_mb"] <= target.max_rss_mb)
-        if target.faster_case is not None:
+        if target.faster_case is not None and target.detail:
+            other = ((details or {}).get(target.faster_case) or {}).get(target.detail)
+            if other and stats["median_s"] > 0:
+                ratio = other / stats["median_s"]
+                checks.append(ratio >= target.min_ratio)
+            else:
+                checks.append(None)
+        elif target.faster_case is not None:
             other = medians.get(target.faster_case)
             if other:
                 ratio = stats["median_s"] / other
@@ -224,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         argv_used, summary = run_case(case, ctx, repeat, console)
         done.append((case, argv_used, summary))
     medians = {c.name: s.stats()["median_s"] for c, _, s in done}
+    details = {c.name: _details(s) for c, _, s in done}
     results = []
     for case, argv_used, summary in done:
         stats = summary.stats()
@@ -237,8 +259,8 @@ def main(argv: list[str] | None = None) -> int:
             "target": {"max_seconds": case.target.max_seconds, "max_rss_mb": case.target.max_rss_mb,
                        "faster_case": case.target.faster_case, "min_ratio": case.target.min_ratio,
                        "text": case.target.describe()},
-            **evaluate(case, stats, medians),
-            "details": next((r.details for r in reversed(summary.ok_runs) if r.details), None),
+            **evaluate(case, stats, medians, details),
+            "details": details[case.name],
             "error": summary.error,
             "failed_runs": [run_as_dict(r) for r in summary.runs if r.returncode != 0],
         })

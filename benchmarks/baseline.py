@@ -21,6 +21,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -242,13 +243,17 @@ def run(raw: Path, out: Path) -> dict:
     forms: list[dict] = []
     errors: list[dict] = []
     skipped: list[str] = []
+    read_seconds = 0.0  # inside pandas.read_excel / read_csv: the reading alone
     for path in sorted(p for p in raw.rglob("*") if p.is_file() and p != registry_file):
         source = str(path.relative_to(raw))
+        started = time.perf_counter()
         try:
             frames = read_file(path)
         except (ValueError, OSError, zipfile.BadZipFile, KeyError) as exc:
             skipped.append(f"{source}: {exc}")
             continue
+        finally:
+            read_seconds += time.perf_counter() - started
         for sheet, frame in frames.items():
             rows = frame.astype(object).where(frame.notna(), None).values.tolist()
             found = header_row(rows, labels)
@@ -273,7 +278,7 @@ def run(raw: Path, out: Path) -> dict:
         frame.to_parquet(out / f"{name}.parquet", index=False)
     summary = {"registry_units": len(set(names.values())), "table_rows": len(tables),
                "unresolved_names": unresolved, "unit_forms": len(forms), "parse_errors": len(errors),
-               "skipped_files": len(skipped), "skipped": skipped[:20]}
+               "skipped_files": len(skipped), "read_seconds": round(read_seconds, 3), "skipped": skipped[:20]}
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
     return summary
 

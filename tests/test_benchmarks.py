@@ -76,3 +76,14 @@ def test_update_readme__replaces_only_the_results_block(tmp_path):
     readme.write_text("# t\n<!-- results: x -->\nold\n<!-- /results -->\nkept\n", "utf-8")
     update_readme(readme, "| new |")
     assert readme.read_text("utf-8") == "# t\n<!-- results: x -->\n| new |\n<!-- /results -->\nkept\n"
+
+
+def test_evaluate__ratio_against_a_detail_of_the_other_case():
+    from benchmarks.__main__ import evaluate
+    from benchmarks.cases import by_name
+
+    case = by_name()["read-national"]
+    stats = {"median_s": 2.0, "peak_rss_mb": 50.0}
+    details = {"baseline-national": {"read_seconds": 20.0}}
+    assert evaluate(case, stats, {}, details) == {"ratio": 10.0, "met": True}
+    assert evaluate(case, stats, {}, {})["met"] is None
