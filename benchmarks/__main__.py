@@ -202,7 +202,8 @@ def markdown(payload: dict) -> str:
     libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items() if v)
     lines += ["", f"Machine: {m['cpu_model']}, {m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}; "
               f"Python {m['python']}; {libs}. Measured {m['timestamp_utc']} at commit {m['git_commit']} "
-              f"(load average at start {m['load_average_at_start']}); whole run {payload['total_seconds']} s."]
+              f"(load average at start {m['load_average_at_start']}); whole run {payload['total_seconds']} s "
+              f"(of which {payload.get('generate_seconds', 0)} s generating the samples, untimed)."]
     return "\n".join(lines)
 
 
@@ -270,11 +271,13 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {"quick": args.quick, "repeat": repeat, "only": args.only, "reuse_data": args.reuse_data},
         "data": ctx.data_notes,
         "total_seconds": round(time.perf_counter() - started, 1),
+        "generate_seconds": round(ctx.generate_seconds, 1),
         "cases": results,
     }
     write_json(args.out, payload)
     render(results, machine, console)
-    console.print(f"results: {_rel(str(args.out.resolve()))} (total {payload['total_seconds']} s)")
+    console.print(f"results: {_rel(str(args.out.resolve()))} (total {payload['total_seconds']} s, of which "
+                  f"{payload['generate_seconds']} s generating samples)")
     return 1 if any(r["error"] for r in results) else 0
 
 

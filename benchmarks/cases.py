@@ -14,6 +14,7 @@ import math
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,7 @@ class Context:
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         self.data_notes: dict[str, dict] = {}
         self._raw: dict[str, Path] = {}  # one generation check per scale and harness run
+        self.generate_seconds = 0.0  # spent generating samples in this run (untimed setup)
 
     def out(self, case: str) -> Path:
         return self.work / "out" / case
@@ -109,6 +111,7 @@ class Context:
         if self.console:
             self.console.print(f"[dim]generating the {scale} sample into {raw.relative_to(ROOT)} (untimed)…[/]")
         fresh_dir(base)
+        started = time.perf_counter()
         cmd = [*self.vhcs, "sample", "--out", str(raw), "--truth-out", str(base / "truth"),
                "--seed", str(SEED), "--scale", scale]
         done = subprocess.run(cmd, cwd=ROOT, env=self.env, capture_output=True, text=True)
@@ -117,7 +120,9 @@ class Context:
             raise RuntimeError(f"vhcs sample --scale {scale} failed: {' | '.join(tail)}")
         files = [p for p in raw.rglob("*") if p.is_file()]
         note = {"key": key, "scale": scale, "seed": SEED, "files": len(files),
-                "mb": round(sum(p.stat().st_size for p in files) / 2**20, 2)}
+                "mb": round(sum(p.stat().st_size for p in files) / 2**20, 2),
+                "generate_seconds": round(time.perf_counter() - started, 1)}
+        self.generate_seconds += note["generate_seconds"]
         stamp.write_text(json.dumps(note), "utf-8")
         self.data_notes[scale] = note
         return raw
