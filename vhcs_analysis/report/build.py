@@ -49,10 +49,13 @@ def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime, sys_input
     Raises VhcsError on a compile error or on any warning."""
     import typst
 
+    from vhcs_analysis.io.csv_safe import public_mode
+
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(font_dir())])
     output.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".pdf")
     os.close(handle)
+    os.chmod(tmp, public_mode())  # mkstemp gives 0600; the PDF is meant to be shared
     try:
         try:
             _, warnings = typst.compile_with_warnings(
