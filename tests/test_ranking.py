@@ -174,3 +174,18 @@ def test_good_practice_candidates__return_from_a_bad_baseline_is_not_a_candidate
     out = ranking.good_practice_candidates(panel, "y", "2016-H2", "2018-H2", include_all=True)
     row = out.set_index("unit_id").loc["U030"]
     assert row["excess"] > row["threshold"] and not row["ends_better"] and not row["is_candidate"]
+
+
+def test_office_culture_result__works_without_any_unit_reports():
+    import pandas as pd
+
+    from vhcs_analysis import tables
+    from vhcs_analysis.ranking import office_culture_result
+
+    inspections = tables.conform(pd.DataFrame({
+        "unit_id": ["U1"], "round_id": ["2018-1"], "inspection_date": ["2018-05-01"], "kind": ["Kiểm tra"],
+        "total_score": [80.0], "source_file": ["a.xlsx"]}), "inspections")
+    out = office_culture_result(inspections, tables.empty("unit_reports"), 2018)
+    assert out["unit_id"].tolist() == ["U1"]
+    assert out["n_reports"].tolist() == [0]
+    assert out["oc_score"].tolist() == [80.0]

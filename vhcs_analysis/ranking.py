@@ -144,7 +144,8 @@ def office_culture_result(inspections: pd.DataFrame, unit_reports: pd.DataFrame,
     ins = inspections[pd.to_datetime(inspections["inspection_date"]).dt.year == int(year)]
     ins_scores = ins.assign(score=pd.to_numeric(ins["total_score"].astype("Float64")).astype(float)) \
         .groupby("unit_id", sort=True)["score"].agg(inspection_score="mean", n_inspections="count")
-    reps = unit_reports[[_year_of(p) == int(year) for p in unit_reports["period"]]]
+    # a boolean array, not a list: an empty list would select columns, not rows
+    reps = unit_reports.loc[np.array([_year_of(p) == int(year) for p in unit_reports["period"]], dtype=bool)]
     ind_cfg = dict(all_settings["indicators"])
     ind_cfg["index_weights"] = {k: v for k, v in ind_cfg["index_weights"].items() if k != "inspection_score"}
     values = compute_indicators(reps)
