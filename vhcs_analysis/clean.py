@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -73,6 +74,11 @@ class Context:
 
 def raw_text(v) -> str | None:
     """A raw cell value as text for the rejects' ``value`` column."""
+    kind = type(v)
+    if kind is str:  # the usual cells first (this runs for every parsed cell)
+        return v.strip() or None
+    if kind is int:
+        return str(v)
     if is_blank(v):
         return None
     if isinstance(v, float) and v.is_integer():
@@ -91,23 +97,33 @@ def parse_field(rec: Record, fld: str, dtype: str, value, r0: int, c0: int, *, r
     """Parse one cell into ``rec.data[fld]``; a parse error becomes a problem at the cell."""
     rec.cells[fld] = (r0 + 1, col_letter(c0), raw_text(value))
     try:
-        if rate:
-            parsed = parse.parse_rate(value)
-        elif dtype.startswith("datetime"):
-            parsed = parse.parse_date(value)
-        else:
-            parsed = _PARSERS[dtype](value)
-    except parse.ParseError as exc:
-        rec.problem(exc.reason_code, exc.message, fld)
-        parsed = None
-    except (TypeError, ValueError, OverflowError, ArithmeticError):  # a cell type no parser expects
-        rec.problem(_INVALID.get(dtype, "invalid_number"), f"không đọc được giá trị '{raw_text(value)}'", fld)
-        parsed = None
+        parsed, error = _parse_cell(dtype, rate, type(value), value)
+    except TypeError:  # an unhashable cell value: parse it without the cache
+        parsed, error = _parse_cell.__wrapped__(dtype, rate, type(value), value)
+    if error:
+        rec.problem(*error, fld)
     if isinstance(parsed, (int, float)) and not isinstance(parsed, bool) and not abs(parsed) <= _MAX_ABS:
         rec.problem("out_of_range", f"giá trị {raw_text(value)} quá lớn", fld)  # also NaN and infinity
         parsed = None
     rec.data[fld] = parsed
     return parsed
+
+
+@lru_cache(maxsize=131_072)
+def _parse_cell(dtype: str, rate: bool, kind: type, value) -> tuple[object, tuple[str, str] | None]:
+    """(parsed value, None) or (None, (reason_code, message)). Cached: a column repeats
+    its values (counts, "Có", dates) and parsing is a pure function of the cell; ``kind``
+    keeps 1, 1.0 and True apart."""
+    try:
+        if rate:
+            return parse.parse_rate(value), None
+        if dtype.startswith("datetime"):
+            return parse.parse_date(value), None
+        return _PARSERS[dtype](value), None
+    except parse.ParseError as exc:
+        return None, (exc.reason_code, exc.message)
+    except (TypeError, ValueError, OverflowError, ArithmeticError):  # a cell type no parser expects
+        return None, (_INVALID.get(dtype, "invalid_number"), f"không đọc được giá trị '{raw_text(value)}'")
 
 
 _INVALID = {"Int64": "invalid_number", "Float64": "invalid_number", "boolean": "invalid_bool",
@@ -365,13 +381,14 @@ def to_frames(records: list[Record]) -> dict[str, pd.DataFrame]:
     its first problem); findings of kept records -> findings."""
     kept: dict[str, list[dict]] = {"unit_reports": [], "inspections": [], "rankings": []}
     rejects, findings = [], []
+    keep = {name: frozenset(tables.columns(name)) for name in kept}
     for rec in records:
         if rec.rejected:
             p = rec.problems[0]
             rejects.append({"source_file": rec.source_file, "sheet": rec.sheet, "row": p.row, "column": p.column,
                             "value": p.value, "reason_code": p.code, "message": full_message(rec, p)})
             continue
-        row = {k: v for k, v in rec.data.items() if k in set(tables.columns(rec.table))}
+        row = {k: v for k, v in rec.data.items() if k in keep[rec.table]}
         row.update(source_file=rec.source_file, source_sheet=rec.sheet, source_row=rec.row)
         kept[rec.table].append(row)
         for f in rec.findings:

@@ -79,6 +79,7 @@ def _clean_text(value: str) -> str:
     return _SPACES.sub(" ", to_nfc(repair_text(value))).strip()
 
 
+@lru_cache(maxsize=65_536)
 def _folded(value: str) -> str:
     """Lower case, no diacritics, spaces folded: for matching words."""
     return strip_diacritics(_clean_text(value)).lower()
@@ -88,7 +89,12 @@ def _is_missing_scalar(value) -> bool:
     """None, NaN, NaT, pd.NA (without importing pandas)."""
     if value is None:
         return True
-    if type(value).__name__ in ("NAType", "NaTType"):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # exact types first: every cell comes here
+        return False
+    if kind is float:
+        return value != value
+    if kind.__name__ in ("NAType", "NaTType"):
         return True
     if isinstance(value, numbers.Real) and not isinstance(value, (int, bool)):
         try:
@@ -109,6 +115,11 @@ def is_blank(value) -> bool:
 
 
 def _is_number(value) -> bool:
+    kind = type(value)
+    if kind is float or kind is int:  # the usual cells, without the slow numbers.Real check
+        return True
+    if kind is str or kind is bool:
+        return False
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 

@@ -136,6 +136,7 @@ class Registry:
                 self._alias.setdefault(name_key(a), set()).add(uid)
         self._choices: list[tuple[str, str]] = [(k, uid) for k, ids in {**self._alias, **self._norm}.items() for uid in ids if k]
         self._choice_keys = [k for k, _ in self._choices]
+        self._resolved: dict = {}  # (type, cell value) -> Resolution: names recur every period
 
     @classmethod
     def from_frame(cls, units: pd.DataFrame, **kw) -> Registry:
@@ -145,6 +146,16 @@ class Registry:
         return self.names.get(unit_id, unit_id)
 
     def resolve(self, name) -> Resolution:
+        key = (type(name), name)
+        try:
+            found = self._resolved.get(key)
+        except TypeError:  # an unhashable value: resolve it without the memo
+            return self._resolve(name)
+        if found is None:
+            found = self._resolved[key] = self._resolve(name)
+        return found
+
+    def _resolve(self, name) -> Resolution:
         text = _cell_text(name) if name is not None else ""
         if not text:
             return Resolution(None, "blank")

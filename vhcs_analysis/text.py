@@ -49,6 +49,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 # --- the 134 Vietnamese letters -------------------------------------------------------
@@ -423,11 +424,11 @@ def guess_legacy(texts) -> str | None:
     """The legacy encoding most cells of a sheet were clearly written in ("tcvn3" or
     "vni"), or None; pass it to ``repair_text(..., legacy=...)`` for the ambiguous ones."""
     counts = {encoding: 0 for encoding in LEGACY_ENCODINGS}
-    for text in texts:
-        if isinstance(text, str):
-            encoding = _choose_repair(to_nfc(text), None)[1]
-            if encoding in counts:
-                counts[encoding] += 1
+    # each distinct text is scored once (a sheet repeats names, "Có", "Kiểm tra" …)
+    for text, n in Counter(t for t in texts if isinstance(t, str)).items():
+        encoding = _choose_repair(to_nfc(text), None)[1]
+        if encoding in counts:
+            counts[encoding] += n
     best = max(LEGACY_ENCODINGS, key=lambda e: counts[e])
     return best if counts[best] else None
 

@@ -222,6 +222,11 @@ def _calamine_reason(exc: Exception) -> str:
 
 
 def _convert(value, limits: Limits, sheet: str, r: int, c: int):
+    kind = type(value)
+    if kind is float:  # the usual cells first: this runs for every cell of every sheet
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if kind is str and value and len(value) <= limits.max_cell_chars:
+        return value
     if value == "" or value is None:
         return None
     if isinstance(value, str):

@@ -19,6 +19,7 @@ from functools import lru_cache
 from vhcs_analysis.text import repair_rows, repair_text
 
 
+@lru_cache(maxsize=4096)
 def col_letter(index0: int) -> str:
     """0 -> 'A', 25 -> 'Z', 26 -> 'AA' (the column as Excel shows it)."""
     letters = ""
@@ -68,9 +69,16 @@ def label_key(text) -> str:
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and value != value
-    )
+    if value is None:
+        return True
+    kind = type(value)  # exact types first: this runs for every cell
+    if kind is str:
+        return not value.strip()
+    if kind is float:
+        return value != value
+    if kind is int:
+        return False
+    return (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and value != value)
 
 
 @dataclass
@@ -84,6 +92,9 @@ class Grid:
     values: list[list]
     filled: list[list]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # row -> row_texts(row): each data row is asked about by several tests (signature,
+    # column numbers, total) and converting every cell each time was a third of a clean
+    _texts: dict[int, list[tuple[int, str]]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_rows(self) -> int:
@@ -104,8 +115,18 @@ class Grid:
         return "" if is_blank(v) else _as_text(v)
 
     def row_texts(self, r: int) -> list[tuple[int, str]]:
-        """Non-blank cells of a row as (column, text)."""
-        return [(c, _as_text(v)) for c, v in enumerate(self.values[r]) if not is_blank(v)]
+        """Non-blank cells of a row as (column, text); computed once per row (``values``
+        are not changed after ``prepare``): do not modify the list."""
+        texts = self._texts.get(r)
+        if texts is None:
+            texts = self._texts[r] = []
+            for c, v in enumerate(self.values[r]):
+                if type(v) is str:  # most cells: is_blank and _as_text in one strip
+                    if stripped := v.strip():
+                        texts.append((c, stripped))
+                elif not is_blank(v):
+                    texts.append((c, _as_text(v)))
+        return texts
 
     def merged_horizontally(self, r: int, c: int) -> bool:
         """Is (r, c) inside a merged range spanning more than one column?"""

@@ -173,6 +173,13 @@ def _headers(texts: list[str], table: str) -> dict[str, int]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _single_label_keys() -> frozenset[str]:
+    """Label keys that name a field on their own (parent '') in some table: a header cell
+    matches in ``_headers`` only through one of them."""
+    return frozenset(k for labels in header_labels().values() for (parent, k) in labels if parent == "")
+
+
 _FORM02_SPECIFIC = {"total_score", "_criteria", "inspection_date", "kind", "violations_found"} | {
     f"c{i:02d}" for i in range(1, 11)
 }
@@ -188,6 +195,9 @@ def _score_row(grid: Grid, r: int, *, stacked: bool = False) -> tuple[str, int] 
     texts = _row_cells(grid, r, stacked=stacked)
     if sum(len(t) >= 2 and not t.replace(",", "").replace(".", "").isdigit() for t in texts) < 2:
         return None  # a header has at least two text labels
+    singles = _single_label_keys()
+    if sum(1 for t in texts if t and label_key(t) in singles) < 2:
+        return None  # every kind needs two known header labels: skip the four lookups below
     best: tuple[str, int] | None = None
     unit = _headers(texts, "unit_form")
     if "label" in unit and "value" in unit:
