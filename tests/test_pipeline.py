@@ -225,3 +225,22 @@ def test_clean_folder__output_folder_inside_raw_is_not_read_back(tmp_path):
     clean_folder(tmp_path, tmp_path / "processed")
     res = clean_folder(tmp_path, tmp_path / "processed")
     assert {f["path"] for f in res.manifest["files"]} == {"a.xlsx", "units.csv"}
+
+
+def test_clean_folder__parallel_reading_writes_the_same_outputs(hostile, tmp_path, monkeypatch):
+    clean_folder(hostile, tmp_path / "serial")
+    sizes = []
+    real = pipeline._read_in_parallel
+
+    def spy(*args, **kwargs):
+        done = real(*args, **kwargs)
+        sizes.append(len(done))
+        return done
+
+    monkeypatch.setattr(pipeline, "_read_in_parallel", spy)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv("VHCS_WORKERS", "2")
+    clean_folder(hostile, tmp_path / "parallel")
+    assert sizes and sizes[0] > 0  # the files were read by the workers
+    for name in sorted(pipeline.OUTPUT_FILES):
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
