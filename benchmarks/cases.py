@@ -130,8 +130,12 @@ class Context:
 
 def _sample_code_key(ctx: Context) -> str:
     """A hash of the package files the sample generator uses (its modules and data)."""
-    probe = ("import sys, vhcs_analysis.sample; print('\\n'.join(sorted(m.__file__ for m in "
-             "list(sys.modules.values()) if m.__name__.startswith('vhcs_analysis') and getattr(m, '__file__', None))))")
+    # every module of the sample package (they import others lazily), then all loaded ones
+    probe = ("import importlib, pkgutil, sys, vhcs_analysis.sample as s\n"
+             "for m in pkgutil.walk_packages(s.__path__, 'vhcs_analysis.sample.'): importlib.import_module(m.name)\n"
+             "import vhcs_analysis.text, vhcs_analysis.io.xlsx_write\n"
+             "print('\\n'.join(sorted(m.__file__ for m in list(sys.modules.values()) "
+             "if m.__name__.startswith('vhcs_analysis') and getattr(m, '__file__', None))))")
     done = subprocess.run([ctx.python, "-c", probe], cwd=ROOT, env=ctx.env, capture_output=True, text=True)
     files = [Path(p) for p in done.stdout.split()] if done.returncode == 0 else []
     package = ROOT / "vhcs_analysis"
