@@ -396,10 +396,7 @@ def _summary(console, result: CleanResult) -> None:
                        ("Dòng giữ lại", "rows_kept"), ("Dòng bị loại", "rows_rejected"),
                        ("Phát hiện (dòng vẫn giữ)", "findings")):
         table.add_row(label, f"{t[key]:,}".replace(",", "."))
-    try:
-        from vhcs_analysis.review.labels import REASON_LABELS_VI
-    except Exception:  # noqa: BLE001 - labels are a nicety; the code is shown anyway
-        REASON_LABELS_VI = {}
+    from vhcs_analysis.labels import REASON_LABELS_VI
     for code, n in sorted(t["rejects_by_reason"].items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
         label = REASON_LABELS_VI.get(code)
         table.add_row(f"  lý do loại: {label} ({code})" if label else f"  lý do loại: {code}",

@@ -13,7 +13,7 @@ Modules, in the order of the notebooks: ``base`` (data, panel, helpers), ``label
 ``inspections`` (04), ``proposal`` (05). Everything public is importable from here.
 """
 
-from vhcs_analysis.review.labels import (  # noqa: F401
+from vhcs_analysis.labels import (  # noqa: F401
     REASON_LABELS_VI,
     FINDING_LABELS_VI,
     CRITERIA_VI,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt, plots, tables
 from vhcs_analysis.config import get_settings
-from vhcs_analysis.review.labels import CRITERIA_VI
+from vhcs_analysis.labels import CRITERIA_VI
 from vhcs_analysis.review.base import GROUPS, SEED, ReviewData, _lower_first, markdown, _group_of
 
 

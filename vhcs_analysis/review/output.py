@@ -13,7 +13,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
-from vhcs_analysis.review.labels import (
+from vhcs_analysis.labels import (
     STATUS_VI, KIND_VI, COLUMN_LABELS_VI, HIDDEN_WITH, method_vi,
 )
 from vhcs_analysis.review.base import ReviewData, period_vi, markdown

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import fmt
-from vhcs_analysis.review.labels import (
+from vhcs_analysis.labels import (
     REASON_LABELS_VI, FINDING_LABELS_VI, FILE_STATUSES, COMPLETENESS_STATUS,
 )
 from vhcs_analysis.review.base import ReviewData, period_vi, _lower_first, markdown

@@ -1,4 +1,4 @@
-"""Vietnamese labels of codes shown by the review (reasons, findings, criteria, columns)."""
+"""Vietnamese labels of codes shown to users by the review and the commands (reasons, findings, criteria, columns)."""
 
 from __future__ import annotations
 
