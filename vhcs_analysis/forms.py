@@ -30,3 +30,23 @@ CRITERIA_LABELS: tuple[str, ...] = (
     "Niêm yết công khai thủ tục hành chính, hòm thư góp ý, đường dây nóng",
     "Bộ phận tiếp nhận và trả kết quả (một cửa)",
 )
+
+# Form 01 (2018 version): field -> (label as printed, unit), DOMAIN.md's table, in the
+# form's reporting order. The 2017 wording and all known variants are in maps/.
+FORM01_LABELS_2018: dict[str, tuple[str, str]] = {
+    "staff_total": ("Tổng số cán bộ, công chức, viên chức, người lao động", "người"),
+    "party_members": ("Số đảng viên", "người"),
+    "staff_studied": ("Số CBCCVC đã được học tập, quán triệt Nghị quyết 01", "người"),
+    "action_programme": ("Đã xây dựng chương trình hành động", "Có/Không"),
+    "action_programme_date": ("Ngày ban hành chương trình hành động", "dd/mm/yyyy"),
+    "office_layout_done": ("Hoàn thành bài trí công sở theo quy định", "Có/Không"),
+    "dossiers_received": ("Số hồ sơ thủ tục hành chính tiếp nhận trong kỳ", "hồ sơ"),
+    "dossiers_on_time": ("Số hồ sơ giải quyết trước hạn và đúng hạn", "hồ sơ"),
+    "dossiers_late": ("Số hồ sơ giải quyết quá hạn", "hồ sơ"),
+    "satisfaction_rate": ("Tỷ lệ người dân, tổ chức hài lòng", "%"),
+    "complaints_conduct": ("Số phản ánh, kiến nghị về thái độ, tác phong cán bộ", "lượt"),
+    "discipline_violations": ("Số CBCCVC vi phạm kỷ luật, kỷ cương hành chính", "người"),
+    "staff_rated_good": ("Số CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên", "người"),
+    "internal_inspections": ("Số cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc"),
+    "good_practices": ("Số mô hình, cách làm hay được nhân rộng", "mô hình"),
+}

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from vhcs_analysis.config import MAPS_DIR, setting
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.forms import CRITERIA_LABELS as CRITERIA  # re-exported for tests
-from vhcs_analysis.forms import FORM01_GROUPS
+from vhcs_analysis.forms import FORM01_GROUPS, FORM01_LABELS_2018
 
 BLOC = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
 BLOC_COMMITTEE = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
@@ -31,25 +31,8 @@ PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 FORM01_CODE = "Biểu số 01-VHCS"
 FORM02_CODE = "Biểu số 02-VHCS"
 
-# field -> (label on the 2018 form, unit); DOMAIN.md's table. Used when the label map
-# has no 2018 row for a field.
-FORM01_INDICATORS: dict[str, tuple[str, str]] = {
-    "staff_total": ("Tổng số cán bộ, công chức, viên chức, người lao động", "người"),
-    "party_members": ("Số đảng viên", "người"),
-    "staff_studied": ("Số CBCCVC đã được học tập, quán triệt Nghị quyết 01", "người"),
-    "action_programme": ("Đã xây dựng chương trình hành động", "Có/Không"),
-    "action_programme_date": ("Ngày ban hành chương trình hành động", "dd/mm/yyyy"),
-    "office_layout_done": ("Hoàn thành bài trí công sở theo quy định", "Có/Không"),
-    "dossiers_received": ("Số hồ sơ thủ tục hành chính tiếp nhận trong kỳ", "hồ sơ"),
-    "dossiers_on_time": ("Số hồ sơ giải quyết trước hạn và đúng hạn", "hồ sơ"),
-    "dossiers_late": ("Số hồ sơ giải quyết quá hạn", "hồ sơ"),
-    "complaints_conduct": ("Số phản ánh, kiến nghị về thái độ, tác phong cán bộ", "lượt"),
-    "discipline_violations": ("Số CBCCVC vi phạm kỷ luật, kỷ cương hành chính", "người"),
-    "satisfaction_rate": ("Tỷ lệ người dân, tổ chức hài lòng", "%"),
-    "internal_inspections": ("Số cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc"),
-    "good_practices": ("Số mô hình, cách làm hay được nhân rộng", "mô hình"),
-    "staff_rated_good": ("Số CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên", "người"),
-}
+# field -> (label on the 2018 form, unit); used when the label map has no 2018 row for a field.
+FORM01_INDICATORS = FORM01_LABELS_2018
 PERIOD_CHOICES = (
     "6 tháng cuối năm 2016",
     "6 tháng đầu năm 2017",

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vhcs_analysis.forms import CRITERIA_LABELS, FORM01_GROUPS  # noqa: F401  (re-exported)
+from vhcs_analysis.forms import CRITERIA_LABELS, FORM01_GROUPS, FORM01_LABELS_2018  # noqa: F401  (re-exported)
 from vhcs_analysis.io.xlsx_write import CellSheet, CellStyle, column_letter, write_cells_xlsx
 from vhcs_analysis.sample.mess import encode_text
 from vhcs_analysis.text import encode_cp1258
@@ -30,23 +30,7 @@ FORM02_TITLE = "KẾT QUẢ KIỂM TRA, GIÁM SÁT VĂN HÓA CÔNG SỞ"
 
 # Form 01 labels and units per form version (the 2018 wording is DOMAIN.md's table).
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "2018": {
-        "staff_total": ("Tổng số cán bộ, công chức, viên chức, người lao động", "người"),
-        "party_members": ("Số đảng viên", "người"),
-        "staff_studied": ("Số CBCCVC đã được học tập, quán triệt Nghị quyết 01", "người"),
-        "action_programme": ("Đã xây dựng chương trình hành động", "Có/Không"),
-        "action_programme_date": ("Ngày ban hành chương trình hành động", "dd/mm/yyyy"),
-        "office_layout_done": ("Hoàn thành bài trí công sở theo quy định", "Có/Không"),
-        "dossiers_received": ("Số hồ sơ thủ tục hành chính tiếp nhận trong kỳ", "hồ sơ"),
-        "dossiers_on_time": ("Số hồ sơ giải quyết trước hạn và đúng hạn", "hồ sơ"),
-        "dossiers_late": ("Số hồ sơ giải quyết quá hạn", "hồ sơ"),
-        "satisfaction_rate": ("Tỷ lệ người dân, tổ chức hài lòng", "%"),
-        "complaints_conduct": ("Số phản ánh, kiến nghị về thái độ, tác phong cán bộ", "lượt"),
-        "discipline_violations": ("Số CBCCVC vi phạm kỷ luật, kỷ cương hành chính", "người"),
-        "staff_rated_good": ("Số CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên", "người"),
-        "internal_inspections": ("Số cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc"),
-        "good_practices": ("Số mô hình, cách làm hay được nhân rộng", "mô hình"),
-    },
+    "2018": dict(FORM01_LABELS_2018),
     "2017": {
         "staff_total": ("Tổng số cán bộ, công chức, viên chức", "người"),
         "party_members": ("Số đảng viên", "người"),
