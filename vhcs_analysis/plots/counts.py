@@ -11,7 +11,7 @@ from vhcs_analysis import fmt
 from vhcs_analysis.plots.theme import (
     OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, RATING_ORDER,
     RATING_COLORS, STATUS_COLORS, STATUS_LABELS, CM, FULL_WIDTH, theme, number_formatter,
-    percent_formatter, wrap, period_label, _new_figure, _no_data, _is_empty, _figure_legend,
+    percent_formatter, wrap, period_label, _new_figure, _no_data, _is_empty, _rows_figure, _figure_legend,
 )
 
 
@@ -119,12 +119,9 @@ def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng 
     ``df``: ``reason_vi, n_rows``.
     """
     with theme():
-        n = 0 if df is None else len(df)
-        fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.5 + 0.6 * n) * CM))
-        ax = axes[0, 0]
-        if _is_empty(df, "n_rows"):
-            ax.set_title(wrap(title, 40), loc="left")
-            return _no_data(fig, ax)
+        fig, ax, empty = _rows_figure(df, "n_rows", title, base=1.5, per_row=0.6)
+        if empty is not None:
+            return empty
         rows = df.sort_values(["n_rows", "reason_vi"], ascending=[False, True]).reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
         bars = ax.barh(y, rows["n_rows"].astype(float), color=OKABE_ITO["orange"], height=0.6)

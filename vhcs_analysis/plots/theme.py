@@ -202,6 +202,19 @@ def _is_empty(df: pd.DataFrame | None, *cols: str) -> bool:
     return all(df[c].isna().all() for c in cols if c in df.columns)
 
 
+def _rows_figure(df: pd.DataFrame | None, value_col: str, title: str, *, base: float, per_row: float):
+    """A full-width figure whose height grows with the number of rows (one bar or point
+    per row). Returns ``(fig, ax, empty)``; when there is nothing to draw, ``empty`` is the
+    finished "no data" figure and the caller returns it."""
+    n = 0 if df is None else len(df)
+    fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, base + per_row * n) * CM))
+    ax = axes[0, 0]
+    if _is_empty(df, value_col):
+        ax.set_title(wrap(title, 40), loc="left")
+        return fig, ax, _no_data(fig, ax)
+    return fig, ax, None
+
+
 def _value_axis(ax, axis: str, percent: bool, values) -> None:
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(percent_formatter() if percent else number_formatter())

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from vhcs_analysis import fmt
 from vhcs_analysis.plots.theme import (
     PILOT_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, CM, FULL_WIDTH, TALL, theme,
-    signed_formatter, wrap, period_label, _new_figure, _no_data, _is_empty, _value_axis,
+    signed_formatter, wrap, period_label, _new_figure, _no_data, _is_empty, _rows_figure, _value_axis,
     _figure_legend,
 )
 
@@ -108,12 +108,9 @@ def did_forest(df: pd.DataFrame, *, title: str = "",
     ``df``: ``indicator_vi, estimate, ci_low, ci_high`` (optional ``p_value``), one row each.
     """
     with theme():
-        n = 0 if df is None else len(df)
-        fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.2 + 0.9 * n) * CM))
-        ax = axes[0, 0]
-        if _is_empty(df, "estimate"):
-            ax.set_title(wrap(title, 40), loc="left")
-            return _no_data(fig, ax)
+        fig, ax, empty = _rows_figure(df, "estimate", title, base=1.2, per_row=0.9)
+        if empty is not None:
+            return empty
         rows = df.reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
         est = rows["estimate"].astype(float).to_numpy()
@@ -187,12 +184,9 @@ def per_block_bars(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh l
     if not title and df is not None and "indicator_vi" in df and len(df):
         title = f"{df['indicator_vi'].iloc[0]}: chênh lệch theo khối"
     with theme():
-        n = 0 if df is None else len(df)
-        fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, 1.5 + 0.8 * n) * CM))
-        ax = axes[0, 0]
-        if _is_empty(df, "difference"):
-            ax.set_title(wrap(title, 40), loc="left")
-            return _no_data(fig, ax)
+        fig, ax, empty = _rows_figure(df, "difference", title, base=1.5, per_row=0.8)
+        if empty is not None:
+            return empty
         rows = df.sort_values("block").reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
         values = rows["difference"].astype(float).fillna(0).to_numpy()

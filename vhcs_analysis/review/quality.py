@@ -53,31 +53,27 @@ def dq_skipped_files(data: ReviewData) -> pd.DataFrame:
     return out.sort_values("source_file", kind="mergesort").reset_index(drop=True)
 
 
+def _count_by_code(frame: pd.DataFrame, code_col: str, label_col: str, labels: dict) -> pd.DataFrame:
+    """Rows and files per code, with the Vietnamese label, most frequent first."""
+    if frame.empty:
+        return pd.DataFrame({code_col: pd.Series(dtype="str"), label_col: pd.Series(dtype="str"),
+                             "n_rows": pd.Series(dtype="int64"), "n_files": pd.Series(dtype="int64")})
+    out = (frame.groupby(code_col, sort=True)
+           .agg(n_rows=(code_col, "size"), n_files=("source_file", "nunique")).reset_index())
+    out.insert(1, label_col, out[code_col].map(lambda c: labels.get(c, c)).astype("str"))
+    out[["n_rows", "n_files"]] = out[["n_rows", "n_files"]].astype("int64")
+    return out.sort_values(["n_rows", code_col], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
 def dq_rejects_by_reason(data: ReviewData) -> pd.DataFrame:
     """Rejected rows per reason code, with the Vietnamese reason, most frequent first."""
-    rejects = data.rejects
-    if rejects.empty:
-        return pd.DataFrame({"reason_code": pd.Series(dtype="str"), "reason_vi": pd.Series(dtype="str"),
-                             "n_rows": pd.Series(dtype="int64"), "n_files": pd.Series(dtype="int64")})
-    out = (rejects.groupby("reason_code", sort=True)
-           .agg(n_rows=("reason_code", "size"), n_files=("source_file", "nunique")).reset_index())
-    out.insert(1, "reason_vi", out["reason_code"].map(lambda c: REASON_LABELS_VI.get(c, c)).astype("str"))
-    out[["n_rows", "n_files"]] = out[["n_rows", "n_files"]].astype("int64")
-    return out.sort_values(["n_rows", "reason_code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    return _count_by_code(data.rejects, "reason_code", "reason_vi", REASON_LABELS_VI)
 
 
 def dq_findings(data: ReviewData) -> pd.DataFrame:
     """Rows kept with a data-quality finding (e.g. a stated total that disagrees with the
     criteria), per finding code, most frequent first."""
-    findings = data.findings
-    if findings.empty:
-        return pd.DataFrame({"finding_code": pd.Series(dtype="str"), "finding_vi": pd.Series(dtype="str"),
-                             "n_rows": pd.Series(dtype="int64"), "n_files": pd.Series(dtype="int64")})
-    out = (findings.groupby("finding_code", sort=True)
-           .agg(n_rows=("finding_code", "size"), n_files=("source_file", "nunique")).reset_index())
-    out.insert(1, "finding_vi", out["finding_code"].map(lambda c: FINDING_LABELS_VI.get(c, c)).astype("str"))
-    out[["n_rows", "n_files"]] = out[["n_rows", "n_files"]].astype("int64")
-    return out.sort_values(["n_rows", "finding_code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    return _count_by_code(data.findings, "finding_code", "finding_vi", FINDING_LABELS_VI)
 
 
 def data_quality_numbers(data: ReviewData, completeness_table: pd.DataFrame | None = None) -> dict:
