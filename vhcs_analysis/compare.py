@@ -237,7 +237,7 @@ class _Randomisation:
             return mean
         se = self._se(d)
         tiny = 1e-12 * self.scale
-        out = np.where(np.abs(mean) <= tiny, 0.0, np.sign(mean) * np.inf)
+        out = np.where(np.abs(mean) <= tiny, 0.0, np.copysign(np.inf, mean))
         ok = se > tiny
         out[ok] = mean[ok] / se[ok]
         return out
