@@ -264,9 +264,10 @@ def _label(name: str) -> str:
     return str(match.iloc[0]) if len(match) else name
 
 
-def answer_vi(effects: pd.DataFrame, baseline: str, post: str) -> str:
+def answer_vi(effects: pd.DataFrame, baseline: str, post: str, *, short: bool = False) -> str:
     """One paragraph: which outcomes differ clearly (both methods, Holm), which do not,
-    which cannot be compared; never causal."""
+    which cannot be compared; never causal. ``short`` (the one-page summary) leaves the
+    reasons to the table and section IV."""
     if effects.empty:
         return "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
     label = lambda r: _lower_first(str(r["indicator_vi"]))  # noqa: E731
@@ -289,11 +290,17 @@ def answer_vi(effects: pd.DataFrame, baseline: str, post: str) -> str:
             f"Ở cả {len(none)} chỉ tiêu kết quả so sánh được, chưa đủ bằng chứng để nói đơn vị điểm chuyển biến khác các " \
             "đơn vị còn lại:"
         parts.append(f"{intro} " + "; ".join(label(r) for r in none) + ".")
-    if skip:
+    if skip and short:
+        parts.append("Không so sánh được (lý do ở Mục IV): " + "; ".join(label(r) for r in skip) + ".")
+    elif skip:
         parts.append("Không so sánh được: " + "; ".join(f"{label(r)} ({r['reason_vi']})" for r in skip) + ".")
-    parts.append("\"Rõ\" chỉ dùng khi hai cách ước lượng (chênh lệch thay đổi và điều chỉnh theo mức kỳ gốc) cùng chiều "
-                 "và vẫn có ý nghĩa sau khi hiệu chỉnh cho việc xét nhiều chỉ tiêu (Holm). Đơn vị điểm được chọn, "
-                 "không bốc thăm, và kỳ gốc đã sau khi chọn: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
+    if short:
+        parts.append("\"Rõ\" chỉ khi hai cách ước lượng cùng chiều và qua hiệu chỉnh Holm; đơn vị điểm được chọn, không "
+                     "bốc thăm: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
+    else:
+        parts.append("\"Rõ\" chỉ dùng khi hai cách ước lượng (chênh lệch thay đổi và điều chỉnh theo mức kỳ gốc) cùng chiều "
+                     "và vẫn có ý nghĩa sau khi hiệu chỉnh cho việc xét nhiều chỉ tiêu (Holm). Đơn vị điểm được chọn, "
+                     "không bốc thăm, và kỳ gốc đã sau khi chọn: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
     mde = effects.loc[effects["verdict"] == "no_evidence", ["indicator_vi", "mde"]].dropna()
     if len(mde):
         r = mde.iloc[0]

@@ -388,6 +388,7 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
     main_code = str(settings.get("report", {}).get("main_indicator", "oc_index"))
     pilots_answer = answer_vi(effects, baseline, post) if not effects.empty else \
         "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
+    pilots_short = answer_vi(effects, baseline, post, short=True) if not effects.empty else pilots_answer
     goals = goal_rows(tables["indicators_by_goal"])
     figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
@@ -405,7 +406,7 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
             "periods": [period_vi(p, short=True) for p in periods], "n_periods": _int(len(periods)),
         },
         "main_indicator": main_code,
-        "pilots": {"answer": pilots_answer, "rows": dids,
+        "pilots": {"answer": pilots_answer, "answer_short": pilots_short, "rows": dids,
                    "outcomes": [d for d in dids if d["code"] != "not_comparable" or d["indicator"] in _family()],
                    "placebo": str((kn.get("pilot_checks") or {}).get("placebo") or ""),
                    "adoption": adoption_rows(tables["adoption"]),
