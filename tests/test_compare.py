@@ -238,36 +238,6 @@ def test_adjust_pvalues__holm_and_benjamini_hochberg_known_values():
     np.testing.assert_allclose(compare.adjust_pvalues(p, "bh"), [0.02, 0.04, 0.04, np.nan, 0.02])
 
 
-def test_family__one_row_per_outcome_with_adjusted_p():
-    panel = _panel(SMALL)
-    panel["y2"] = -panel["y"]
-    out = compare.family(panel, ["y", "y2"], BASE, POST)
-    assert list(out["outcome"]) == ["y", "y2"]
-    assert (out["p_holm"] >= out["p_value"]).all() and (out["p_bh"] >= out["p_value"]).all()
-    assert out.loc[0, "estimate"] == pytest.approx(-out.loc[1, "estimate"])
-
-
-def test_describe_result_vi__interval_with_zero_says_not_enough_evidence():
-    result = compare.EffectResult("y", BASE, POST, 2.345, -1.5, 6.26, 0.21, 7, 59, "m")
-    text = compare.describe_result_vi(result, "tỷ lệ học tập nghị quyết", "điểm phần trăm")
-    assert "2,3 điểm phần trăm" in text and "từ -1,5 đến 6,3" in text and "p = 0,210" in text
-    assert "không đủ bằng chứng" in text and "được chọn" in text and "7 đơn vị điểm" in text
-    assert "từ 6 tháng cuối năm 2016 đến 6 tháng cuối năm 2018" in text
-    assert "nhân quả" not in text or "chưa phải bằng chứng nhân quả" in text
-
-
-def test_describe_result_vi__clear_difference_is_still_not_called_causal():
-    result = compare.EffectResult("y", BASE, POST, -3.0, -5.0, -1.0, 0.0004, 7, 59, "m")
-    text = compare.describe_result_vi(result, "phản ánh trên 100 CBCCVC", "lượt", higher_is_better=False)
-    assert "thấp hơn" in text and "p < 0,001" in text and "tốt hơn" in text
-    assert "chưa phải bằng chứng nhân quả" in text
-
-
-def test_describe_result_vi__missing_estimate_says_not_enough_data():
-    result = compare.EffectResult("y", BASE, POST, math.nan, math.nan, math.nan, math.nan, 0, 3, "insufficient data")
-    assert "không đủ số liệu" in compare.describe_result_vi(result, "chỉ số", "điểm")
-
-
 def _calibration(n_sims: int, mc_draws: int, seed: int) -> tuple[float, float]:
     """Share of null panels rejected at 5%, and coverage of the true effect (5 points)."""
     rejected = covered = 0

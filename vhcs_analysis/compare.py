@@ -24,7 +24,6 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import fmt
 from vhcs_analysis.config import get_settings
 
 
@@ -471,64 +470,6 @@ def adjust_pvalues(p, method: str, m: int | None = None) -> np.ndarray:
             raise ValueError(f"family size {size} is smaller than the {int(ok.sum())} p-values given")
         out[ok] = {"holm": _holm, "bh": _bh}[method](p[ok], size)
     return out
-
-
-def family(panel, outcomes, baseline, post, seed=0, **kwargs) -> pd.DataFrame:
-    """``pilot_effect`` for several outcomes, with Holm and Benjamini–Hochberg adjusted
-    p-values (several indicators tested at once: some small p arise by chance)."""
-    results = [pilot_effect(panel, o, baseline=baseline, post=post, seed=seed, **kwargs) for o in outcomes]
-    keep = ["outcome", "estimate", "ci_low", "ci_high", "p_value", "n_pilot", "n_rest",
-            "n_dropped", "n_blocks", "exact", "n_assignments", "mc_se", "method"]
-    out = pd.DataFrame([{k: getattr(r, k) for k in keep} for r in results])
-    out.insert(5, "p_holm", adjust_pvalues(out["p_value"], "holm"))
-    out.insert(6, "p_bh", adjust_pvalues(out["p_value"], "bh"))
-    return out
-
-
-def describe_result_vi(result: EffectResult, indicator_label: str, unit: str = "điểm",
-                       higher_is_better: bool = True, decimals: int = 1) -> str:
-    """A short Vietnamese reading of one result for leaders: estimate, interval, p and n
-    together, and the honest caveats. Never claims causation."""
-    label = indicator_label[:1].upper() + indicator_label[1:]
-    if result.estimate is None or math.isnan(result.estimate):
-        return (f"{label}: không đủ số liệu để so sánh đơn vị điểm với các đơn vị khác "
-                f"({result.n_pilot} đơn vị điểm, {result.n_rest} đơn vị khác có đủ số liệu).")
-    est = result.estimate
-    from vhcs_analysis.indicators import period_label_vi
-
-    span = (f"từ {period_label_vi(result.baseline)} đến {period_label_vi(result.post)}" if result.baseline
-            else f"kỳ {period_label_vi(result.post)}")
-    what = "mức thay đổi" if result.kind == "did" else "mức"
-    if abs(est) < 0.5 * 10 ** -decimals:
-        comparison = f"{what} của các đơn vị điểm gần như bằng các đơn vị khác cùng khối"
-    else:
-        side = "cao hơn" if est > 0 else "thấp hơn"
-        comparison = (f"{what} của các đơn vị điểm {side} các đơn vị khác cùng khối "
-                      f"trung bình {fmt.number(abs(est), decimals)} {unit}")
-    better = (est > 0) == higher_is_better
-    ci = (f"khoảng tin cậy 95%: từ {fmt.number(result.ci_low, decimals)} đến "
-          f"{fmt.number(result.ci_high, decimals)}") if np.isfinite([result.ci_low, result.ci_high]).all() \
-        else "khoảng tin cậy 95% không xác định được vì quá ít cách gán"
-    p = fmt.p_value(result.p_value)
-    p_text = f"p {p}" if p.startswith("<") else f"p = {p}"
-    text = (f"{label}, {span}: {comparison} ({ci}; {p_text}; "
-            f"{result.n_pilot} đơn vị điểm, {result.n_rest} đơn vị khác).")
-    if not higher_is_better:
-        text += " Với chỉ tiêu này, thấp hơn là tốt hơn."
-    includes_zero = not (result.ci_low > 0 or result.ci_high < 0)
-    if includes_zero:
-        text += (" Khoảng tin cậy chứa 0 nên không đủ bằng chứng để nói đơn vị điểm khác các "
-                 "đơn vị còn lại; điều đó cũng không chứng minh là không có tác dụng.")
-    else:
-        direction = "tốt hơn" if better else "kém hơn"
-        text += (f" Khác biệt (đơn vị điểm {direction}) khó giải thích chỉ bằng ngẫu nhiên, "
-                 "nhưng chưa phải bằng chứng nhân quả.")
-    text += (" Lưu ý: đơn vị điểm được chọn chứ không bốc thăm ngẫu nhiên, nên khác biệt có thể "
-             "đến từ chính những đặc điểm khiến đơn vị được chọn; với "
-             f"{result.n_pilot} đơn vị điểm, chỉ phát hiện được khác biệt lớn.")
-    if result.n_dropped:
-        text += f" {result.n_dropped} đơn vị thiếu số liệu không được tính."
-    return text
 
 
 # ------------------------------------------------------------------------ simulation
