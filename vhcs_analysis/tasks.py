@@ -136,7 +136,11 @@ def lab() -> int:
 
 
 def bench() -> int:
-    """Speed and memory benchmarks (table + benchmarks/results/latest.json)."""
+    """Speed and memory benchmarks (table + benchmarks/results/latest.json). Linux and
+    macOS only: peak memory is measured with ``os.wait4``, which Windows does not have."""
+    if not hasattr(os, "wait4"):
+        _say("Lỗi: bước bench đo bộ nhớ bằng os.wait4, chỉ có trên Linux và macOS; các bước khác chạy được ở đây.")
+        return 2
     return _python("-m", "benchmarks")
 
 

@@ -256,6 +256,7 @@ def write_cells_xlsx(path: Path | str, sheets: list[CellSheet]) -> Path:
         for name in sorted(entries, key=_entry_order):
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # zipfile's default depends on the OS (0 on Windows): same bytes everywhere
             info.external_attr = 0o644 << 16
             z.writestr(info, entries[name].encode("utf-8"), compresslevel=6)
     return write_bytes_atomic(out.getvalue(), path)
