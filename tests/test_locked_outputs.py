@@ -216,3 +216,19 @@ def test_build_pdf__table_open_in_excel_inside_a_notebook_is_the_named_error(bui
         build_pdf(paths, notebooks=folder)
     assert "01-bang" not in str(info.value)
     _assert_named_and_kept(str(info.value), target)
+
+
+def test_cli__permission_error_from_a_writer_outside_the_helper_is_the_same_message(tmp_path, monkeypatch):
+    """A safety net for a writer that saves straight to its target (e.g. a library's
+    ``save(path)``): still one named line and exit 2, never 'Lỗi nội bộ'."""
+    from vhcs_analysis.report import build
+
+    target = tmp_path / "bao-cao-so-ket-nq01.docx"
+
+    def save(*_args, **_kwargs):
+        raise PermissionError(13, IN_USE, str(target))
+
+    monkeypatch.setattr(build, "build_pdf", save)
+    result = CliRunner().invoke(app, ["report", "--raw", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "Lỗi nội bộ" not in result.output and "Traceback" not in result.output
+    assert "bao-cao-so-ket-nq01.docx" in result.output and "đóng" in result.output
