@@ -33,7 +33,7 @@ test-sample: $(STAMP)
 
 test-notebooks: test-sample
 	$(NBVAL_ENV) $(BIN)/python -m pytest -p no:xdist --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/ -q -o testpaths=notebooks
+		--nbval-sanitize-with vhcs_analysis/report/nbval_sanitize.cfg notebooks/ -q -o testpaths=notebooks
 
 test-slow: $(STAMP)  ## Calibration by simulation (minutes)
 	$(BIN)/python -m pytest -m slow -n 2 -q
