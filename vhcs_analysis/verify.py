@@ -26,6 +26,7 @@ import contextlib
 import filecmp
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -490,28 +491,59 @@ def nbval_command(folder: Path, *, junit: Path, config: Path) -> list[str]:
     ]
 
 
-def _failure_detail(text: str) -> str:
-    """The useful lines of an nbval failure: which output kind differs and the values."""
-    keep = []
-    for line in text.splitlines():
-        s = line.strip()
-        if not s:
-            continue
-        if s.startswith(("mismatch", "Notebook cell execution failed", "Cell outputs differ")) or (
-            s[:1] in "+-" and not s.startswith(("---", "+++"))
-        ) or "Error" in s.split(":")[0]:
-            keep.append(s if len(s) <= 160 else s[:157] + "…")
-        if len(keep) >= 4:
-            break
-    return " | ".join(keep) or (text.strip().splitlines() or ["khác"])[-1][:160]
+_ANSI = re.compile(r"(?:#x1B|\x1b)\[[0-9;]*m")
 
 
-def parse_junit(junit: Path, notebooks: list[str]) -> tuple[int, list[str]]:
+def _clip(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def failure_detail(text: str) -> str:
+    """What differs in a cell, from nbval's failure text: the output kind and the first
+    differing line as stored in the report ("+" in pytest's diff of reference == test)
+    and as run again ("-"); or the error a cell raised."""
+    lines = [_ANSI.sub("", line).rstrip() for line in text.splitlines()]
+    kinds = [line.strip() for line in lines if line.strip().startswith("mismatch ")]
+    stored = next((line[4:] for line in lines if line.startswith("  + ")), None)
+    rerun = next((line[4:] for line in lines if line.startswith("  - ")), None)
+    if kinds:
+        out = "kết quả lưu sẵn khác kết quả chạy lại (" + ", ".join(dict.fromkeys(kinds)) + ")"
+        if stored is not None or rerun is not None:
+            out += f": trong báo cáo «{_clip(stored or '')}», chạy lại «{_clip(rerun or '')}»"
+        return out
+    errors = [line.strip() for line in lines if re.match(r"\s*[A-Za-z_.]*(Error|Exception)\b", line)]
+    if errors:
+        return "ô chạy lại báo lỗi: " + _clip(errors[-1])
+    rest = [line.strip() for line in lines if line.strip()]
+    return _clip(rest[-1]) if rest else "khác"
+
+
+def _code_cells(notebook: Path) -> list[int]:
+    """Positions (0-based, among all cells) of the code cells: nbval numbers code cells
+    only, Jupyter users count every cell."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:  # noqa: BLE001 - an unreadable copy only loses the position
+        return []
+    return [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+
+
+def cell_label(code_index: int, positions: list[int]) -> str:
+    """"ô 7 (ô mã thứ 4)": the cell as Jupyter counts it (1-based, all cells), and as nbval."""
+    if 0 <= code_index < len(positions):
+        return f"ô {positions[code_index] + 1} (ô mã thứ {code_index + 1})"
+    return f"ô mã thứ {code_index + 1}"
+
+
+def parse_junit(junit: Path, notebooks: list[Path]) -> tuple[int, list[str]]:
     """(cells checked, one line per failing cell: notebook, cell and what differs)."""
     root = ET.parse(junit).getroot()
-    cases = root.iter("testcase")
+    positions = {nb.name: _code_cells(nb) for nb in notebooks}
     count, problems = 0, []
-    for case in cases:
+    for case in root.iter("testcase"):
         count += 1
         bad = case.find("failure")
         if bad is None:
@@ -519,15 +551,15 @@ def parse_junit(junit: Path, notebooks: list[str]) -> tuple[int, list[str]]:
         if bad is None:
             continue
         classname, name = case.get("classname", ""), case.get("name", "")
-        notebook = next((n for n in notebooks if classname.endswith(n) or classname.endswith(n.removesuffix(".ipynb"))),
+        notebook = next((n for n in positions if classname.endswith(n) or classname.endswith(n.removesuffix(".ipynb"))),
                         classname)
         cell = name
         if name.startswith("Cell "):
             try:
-                cell = f"ô {int(name.split()[1]) + 1}"
+                cell = cell_label(int(name.split()[1]), positions.get(notebook, []))
             except ValueError:
                 pass
-        detail = _failure_detail((bad.get("message") or "") + "\n" + (bad.text or ""))
+        detail = failure_detail((bad.get("message") or "") + "\n" + (bad.text or ""))
         problems.append(f"notebook {notebook}, {cell}: {detail}")
     return count, problems
 
@@ -556,7 +588,7 @@ def check_notebooks(report: ReportFolder, paths: Paths, work: Path, env_extra: d
         tail = [line for line in (done.stdout + "\n" + done.stderr).splitlines() if line.strip()][-3:]
         check.problems.append(f"nbval không chạy được (mã {done.returncode}): " + " | ".join(tail))
         return check
-    cells, problems = parse_junit(junit, [nb.name for nb in report.notebooks])
+    cells, problems = parse_junit(junit, [folder / nb.name for nb in report.notebooks])
     check.problems += problems
     if done.returncode == 1 and not problems:
         check.problems.append("nbval báo lỗi nhưng không chỉ ra ô nào: " + done.stdout.strip().splitlines()[-1])
