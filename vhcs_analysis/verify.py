@@ -325,6 +325,10 @@ def _files_under(folder: Path) -> dict[str, Path]:
 
 
 def _cell(value: Any) -> str:
+    if hasattr(value, "isoformat"):  # dates and timestamps as 2017-06-15
+        value = value.isoformat().removesuffix("T00:00:00")
+    elif hasattr(value, "item") and not isinstance(value, str):  # numpy scalars as plain numbers
+        value = value.item()
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 60 else text[:57] + "…"
 
