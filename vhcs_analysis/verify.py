@@ -586,6 +586,8 @@ def check_notebooks(report: ReportFolder, paths: Paths, work: Path, env_extra: d
     config.write_text("[pytest]\n", encoding="utf-8")
     junit = work / "nbval.xml"
     env = {**kernel_env(paths), **env_extra, "PYTHONDONTWRITEBYTECODE": "1"}
+    for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):  # the caller's pytest options are not nbval's
+        env.pop(name, None)
     done = subprocess.run(nbval_command(folder, junit=junit, config=config), cwd=work, env=env,
                           capture_output=True, text=True)
     if done.returncode not in (0, 1) or not junit.is_file():
