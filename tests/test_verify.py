@@ -220,7 +220,18 @@ def test_manifest_difference__ignores_the_settings_record_only(tmp_path):
     b["files"][0]["sha256"] = "2"
     (tmp_path / "b" / "manifest.json").write_text(json.dumps(b))
     assert v.compare_file(tmp_path / "a" / "manifest.json", tmp_path / "b" / "manifest.json") == \
-        "files[0].sha256: '1' trong báo cáo, '2' khi dựng lại"
+        "files['x.xlsx'].sha256: '1' trong báo cáo, '2' khi dựng lại"
+    b["files"] = []
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(b))
+    assert v.compare_file(tmp_path / "a" / "manifest.json", tmp_path / "b" / "manifest.json") == \
+        "mục files['x.xlsx'] chỉ có ở báo cáo"
+
+
+def test_first_text_difference__csv_names_row_and_column(tmp_path):
+    (tmp_path / "a.csv").write_text("period,n_units,n_late\n2017-H1,66,3\n2017-H2,66,6\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("period,n_units,n_late\n2017-H1,66,3\n2017-H2,66,5\n", encoding="utf-8")
+    assert v.compare_file(tmp_path / "a.csv", tmp_path / "b.csv") == \
+        "dòng 3, cột n_late: '6' trong báo cáo, '5' khi dựng lại"
 
 
 def test_check_inputs__changed_and_removed_files_are_named(built_report, tmp_path):

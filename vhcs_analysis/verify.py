@@ -106,6 +106,10 @@ class Verification:
                 else:
                     lines.append(f"  ✗ {c.title}:")
                     lines += [f"      - {p}" for p in _cut(c.problems)]
+            failed = [c for c in self.checks if not c.ok]
+            if len(failed) > 1:
+                lines.append(f"  Lưu ý: khác biệt ở các bước sau có thể chỉ là hệ quả của khác biệt ở bước đầu tiên "
+                             f"({failed[0].title}); hãy xem bước đó trước.")
         lines += [f"  Lưu ý: {n}" for n in self.notes]
         return lines
 
@@ -375,19 +379,42 @@ def _same(x: Any, y: Any) -> bool:
         return repr(x) == repr(y)
 
 
+def _window(a: str, b: str, width: int = 70) -> tuple[str, str]:
+    """The two texts around their first differing character (long lines are cut)."""
+    a, b = " ".join(a.split()), " ".join(b.split())
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    start = max(0, i - width // 3)
+
+    def cut(t: str) -> str:
+        piece = t[start:start + width]
+        return ("…" if start else "") + piece + ("…" if start + width < len(t) else "")
+
+    return cut(a), cut(b)
+
+
 def first_text_difference(theirs: Path, ours: Path) -> str:
+    """The first differing line (for a CSV: the row and the column by its header name)."""
     a = theirs.read_text("utf-8", errors="replace").splitlines()
     b = ours.read_text("utf-8", errors="replace").splitlines()
     for i, (x, y) in enumerate(zip(a, b), start=1):
         if x != y:
-            return f"dòng {i}: {_cell(x)} trong báo cáo, {_cell(y)} khi dựng lại"
+            if theirs.suffix.lower() == ".csv" and a and b and a[0] == b[0]:
+                import csv
+
+                header, rx, ry = next(csv.reader([a[0]])), next(csv.reader([x])), next(csv.reader([y]))
+                for j, (cx, cy) in enumerate(zip(rx, ry)):
+                    if cx != cy:
+                        name = header[j] if j < len(header) else str(j + 1)
+                        return f"dòng {i}, cột {name}: {_cell(cx)} trong báo cáo, {_cell(cy)} khi dựng lại"
+            wx, wy = _window(x, y)
+            return f"dòng {i}: «{wx}» trong báo cáo, «{wy}» khi dựng lại"
     return f"số dòng {len(a)} trong báo cáo, {len(b)} khi dựng lại"
 
 
 def _first_json_difference(a: Any, b: Any, where: str = "") -> str | None:
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b), key=str):
-            sub = f"{where}.{key}" if where else str(key)
+            sub = f"{where}['{key}']" if where == "files" else f"{where}.{key}" if where else str(key)
             if key not in a or key not in b:
                 return f"mục {sub} chỉ có ở {'báo cáo' if key in a else 'bản dựng lại'}"
             found = _first_json_difference(a[key], b[key], sub)
@@ -414,6 +441,8 @@ def manifest_difference(theirs: Path, ours: Path) -> str | None:
     b = json.loads(ours.read_text("utf-8"))
     for m in (a, b):
         m.pop("settings", None)
+        if isinstance(m.get("files"), list):  # by path, so that one missing file is named as such
+            m["files"] = {str(f.get("path")) if isinstance(f, dict) else str(k): f for k, f in enumerate(m["files"])}
     return _first_json_difference(a, b)
 
 
@@ -514,7 +543,8 @@ def failure_detail(text: str) -> str:
     if kinds:
         out = "kết quả lưu sẵn khác kết quả chạy lại (" + ", ".join(dict.fromkeys(kinds)) + ")"
         if stored is not None or rerun is not None:
-            out += f": trong báo cáo «{_clip(stored or '')}», chạy lại «{_clip(rerun or '')}»"
+            ws, wr = _window(stored or "", rerun or "")
+            out += f": trong báo cáo «{ws}», chạy lại «{wr}»"
         return out
     errors = [line.strip() for line in lines if re.match(r"\s*[A-Za-z_.]*(Error|Exception)\b", line)]
     if errors:
