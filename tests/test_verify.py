@@ -350,3 +350,5 @@ def test_verify__recorded_settings_other_than_those_in_force_are_a_difference(co
     code, text = _run_verify(copy.report, copy.raw)
     assert code == 1
     assert "✗ Cấu hình" in text and "[review] report_place" in text
+    # the recorded settings are the ones used: the cover's place is rebuilt as recorded
+    assert "✗ Tài liệu" in text and "Nghệ An" in text.split("✗ Tài liệu")[1]

@@ -460,9 +460,32 @@ def compare_file(theirs: Path, ours: Path) -> str | None:
             return first_text_difference(theirs, ours)
         if suffix == ".docx":
             return first_zip_difference(theirs, ours)
+        if suffix == ".pdf":
+            return first_pdf_difference(theirs, ours)
     except (OSError, ValueError) as exc:
         return f"khác nội dung ({type(exc).__name__}: {exc})"
     return f"khác nội dung ({theirs.stat().st_size} byte trong báo cáo, {ours.stat().st_size} byte khi dựng lại)"
+
+
+def first_pdf_difference(theirs: Path, ours: Path) -> str:
+    """Sizes, and with pypdf (the dev extra) the first page whose text differs."""
+    sizes = f"{theirs.stat().st_size} byte trong báo cáo, {ours.stat().st_size} byte khi dựng lại"
+    try:
+        import pypdf
+    except ImportError:
+        return f"khác nội dung ({sizes})"
+    try:
+        pa, pb = pypdf.PdfReader(str(theirs)).pages, pypdf.PdfReader(str(ours)).pages
+        for number, (a, b) in enumerate(zip(pa, pb), start=1):
+            ta, tb = a.extract_text() or "", b.extract_text() or ""
+            if ta != tb:
+                wa, wb = _window(ta, tb)
+                return f"trang {number}: «{wa}» trong báo cáo, «{wb}» khi dựng lại"
+        if len(pa) != len(pb):
+            return f"{len(pa)} trang trong báo cáo, {len(pb)} trang khi dựng lại"
+    except Exception:  # noqa: BLE001 - a damaged PDF is still just "different"
+        pass
+    return f"khác nội dung ({sizes}; chữ trên các trang giống nhau)"
 
 
 def first_zip_difference(theirs: Path, ours: Path) -> str:
