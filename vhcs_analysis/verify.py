@@ -650,7 +650,8 @@ def check_notebooks(report: ReportFolder, paths: Paths, work: Path, env_extra: d
     cells, problems = parse_junit(junit, [folder / nb.name for nb in report.notebooks])
     check.problems += problems
     if done.returncode == 1 and not problems:
-        check.problems.append("nbval báo lỗi nhưng không chỉ ra ô nào: " + done.stdout.strip().splitlines()[-1])
+        last = [line for line in done.stdout.splitlines() if line.strip()][-1:]
+        check.problems.append("nbval báo lỗi nhưng không chỉ ra ô nào: " + " ".join(last))
     compared = 0
     for sub in ("tables", "figures"):
         found, n = compare_folders(report.root / sub, paths.reports / sub, label=sub)
