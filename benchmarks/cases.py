@@ -185,6 +185,20 @@ def _report(ctx: Context) -> list[str]:
     return [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(ctx.out("report"))]
 
 
+def _verify(ctx: Context) -> list[str]:
+    """Build the province sample's report once (untimed), then time ``vhcs verify`` on it
+    (it writes nothing: everything is redone in a temporary folder)."""
+    raw = ctx.sample("province")
+    built = ctx.work / "verify-input"
+    fresh_dir(built)
+    cmd = [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(built / "report")]
+    done = subprocess.run(cmd, cwd=ROOT, env=ctx.env, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise RuntimeError(f"vhcs report (for verify) failed: {' | '.join(tail)}")
+    return [*ctx.vhcs, "verify", "--report", str(built / "report"), "--raw", str(raw)]
+
+
 CASES: tuple[Case, ...] = (
     Case("selftest", "harness self-test: python allocating 48 MB", _selftest,
          Target(max_seconds=60), hidden=True, out_dir=False),
@@ -203,6 +217,10 @@ CASES: tuple[Case, ...] = (
          Target(max_seconds=1), quick=True, out_dir=False),
     Case("report", "vhcs report end to end, province sample (warm env)", _report,
          Target(max_seconds=60), budget_s=100),
+    # verify redoes what report did (clean, notebooks under nbval, documents) and compares:
+    # it should cost about the same as `report`
+    Case("verify", "vhcs verify on the report built from the province sample (warm env)", _verify,
+         Target(max_seconds=60), budget_s=100, out_dir=False),
 )
 
 

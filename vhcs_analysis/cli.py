@@ -153,6 +153,27 @@ def template(
     _run(lambda: cli_template(out=out, console=console))
 
 
+@app.command()
+def verify(
+    report: Annotated[Path, typer.Option("--report", help="Thư mục báo cáo cần kiểm tra (thư mục --out của `vhcs report`).")],
+    raw: Annotated[
+        Optional[Path], typer.Option("--raw", help="Thư mục dữ liệu thô mà báo cáo dựa vào (mặc định data/raw).")
+    ] = None,
+    summary: Annotated[
+        Optional[Path], typer.Option("--summary", help="Ghi tóm tắt kết luận vào tệp này (.json: dạng JSON; khác: văn bản).")
+    ] = None,
+) -> None:
+    """Kiểm tra báo cáo có tái lập được từ dữ liệu thô không (chỉ đọc thư mục báo cáo).
+
+    Bốn bước: đối chiếu sha256 tệp đầu vào, làm sạch lại, nbval nghiêm ngặt trên các notebook đã chạy, dựng lại PDF/Word và so từng byte.
+
+    Mã thoát 0: tái lập đầy đủ; 1: có khác biệt; 2: sai cách dùng (ví dụ thư mục không phải báo cáo).
+    """
+    from vhcs_analysis.verify import cli_verify
+
+    _run(lambda: cli_verify(report=report, raw=raw, summary=summary, console=console))
+
+
 def main() -> None:
     """Entry point of the ``vhcs`` script."""
     app(prog_name="vhcs")

@@ -114,6 +114,17 @@ def render_scorecards(paths: Paths) -> Path | None:
     return target
 
 
+def render_documents(paths: Paths) -> list[Path]:
+    """Every document built from what the notebooks wrote (the review PDF, the units'
+    scorecards, and any other format ``vhcs report`` writes): ``vhcs verify`` rebuilds a
+    report's documents with this, so a new format belongs here too."""
+    documents = [render_report(paths)]
+    cards = render_scorecards(paths)
+    if cards is not None:
+        documents.append(cards)
+    return documents
+
+
 def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> Path:
     """The whole pipeline from raw files to the review PDF; returns the PDF's path.
     ``notebooks``: the folder of numbered notebooks (default: the project's)."""
