@@ -50,9 +50,10 @@ def sample_marks(fig: Figure) -> list:
     return [t for t in texts if t.get_gid() == SAMPLE_GID]
 
 
-def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
+def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None) -> Path:
     """Write ``fig`` to ``path`` (format from the suffix: .svg, .pdf or .png), byte-identical
-    between runs: fixed SVG hash salt, no dates, no software stamp; written atomically."""
+    between runs: fixed SVG hash salt, no dates, no software stamp; written atomically.
+    ``dpi``: resolution of a PNG (dots per inch at the figure's size; default matplotlib's)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _SAVE_METADATA:
@@ -65,7 +66,8 @@ def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
         handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
         try:
             with os.fdopen(handle, "wb") as out:
-                fig.savefig(out, format=suffix[1:], metadata=metadata)
+                fig.savefig(out, format=suffix[1:], metadata=metadata,
+                            **({"dpi": dpi} if dpi is not None else {}))
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; a report file is for everyone
             os.replace(tmp, path)
         except BaseException:

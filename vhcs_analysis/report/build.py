@@ -100,6 +100,18 @@ def render_report(paths: Paths, *, out_dir: Path | None = None) -> Path:
         build_dir = stage(Path(tmp), context, paths.figures)
         compile_typst(build_dir / "template.typ", target, timestamp=pdf_timestamp(day),
                       sys_inputs={"data": "data.json"})
+    render_word(paths, context, pdf=target)
+    return target
+
+
+def render_word(paths: Paths, context: dict, *, pdf: Path) -> Path:
+    """The Word draft beside ``pdf`` (same name, ``.docx``), from the same context, and the
+    figure pack's list ``figures/danh-muc-hinh.csv``; returns the draft's path."""
+    from vhcs_analysis.report.word import docx_name, render_docx, write_figure_list
+
+    target = pdf.with_name(docx_name(pdf.name))
+    placed = render_docx(context, paths.figures, target)
+    write_figure_list(placed, paths.figures, paths.reports / "notebooks")
     return target
 
 
@@ -140,9 +152,10 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
         print_clean_summary(console, cleaned)
     say("Bước 2/4: chạy các notebook phân tích …")
     run_notebooks(paths, folder=notebooks, console=console)
-    say("Bước 3/4: dựng báo cáo PDF …")
+    say("Bước 3/4: dựng báo cáo PDF và bản thảo Word …")
     report = render_report(paths)
     say(f"  Đã ghi {report}")
+    say(f"  Đã ghi {report.with_suffix('.docx')}")
     say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
     cards = render_scorecards(paths)
     if cards is not None:

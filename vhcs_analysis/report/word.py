@@ -1,0 +1,570 @@
+"""The review as an editable Word draft (``bao-cao-…-nq01.docx``) and the figure pack.
+
+One context feeds both documents: ``context.build_context`` → the Typst PDF
+(``template.typ``) and, here, the Word draft. The Word template (``bao-cao-mau.docx``,
+made by ``word_template.py``, or the office's own copy named by ``[report]
+docx_template``) holds the frame (header block, title, Nơi nhận, signature, page set-up,
+styles); this module fills its two docxtpl tags ``{{p summary }}`` and ``{{p body }}``
+with headings, paragraphs, Word tables and PNG figures, in the order of the PDF.
+
+All of the mapping from the context to Word lives in this module: ``summary`` and
+``body`` below read the context's keys and call ``Draft.table`` / ``Draft.figure``.
+A new context field appears in Word by adding a line here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.report import word_template as wt
+
+FIGURE_LIST_NAME = "danh-muc-hinh.csv"
+FIGURE_DPI = 300
+NO_DATA = "Không có số liệu."
+# Typst's default title when the context has none (the review kind may set its own).
+DEFAULT_TITLE = "SƠ KẾT 2 NĂM THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK"
+SUBJECT = ("ngày 10/10/2016 của Đảng ủy Khối Các cơ quan tỉnh về tăng cường sự lãnh đạo xây dựng văn hóa công sở "
+           "đáp ứng yêu cầu phát triển của tỉnh đến năm 2020 và những năm tiếp theo")
+MAX_FIGURE_HEIGHT_MM = 200.0
+
+
+def docx_name(pdf_name: str) -> str:
+    """The Word draft's file name: the PDF's name with the suffix swapped (one source of names)."""
+    return PurePath(pdf_name).with_suffix(".docx").name
+
+
+def template_path(settings: dict | None = None) -> Path:
+    """``[report] docx_template`` when set (relative to the working folder), else the shipped one."""
+    from vhcs_analysis.config import get_settings
+
+    settings = settings if settings is not None else get_settings()
+    configured = str((settings.get("report") or {}).get("docx_template") or "").strip()
+    if not configured:
+        return wt.TEMPLATE_PATH
+    path = Path(configured).expanduser()
+    if not path.is_file():
+        raise VhcsError(f"[report] docx_template: không thấy tệp mẫu Word {configured}")
+    return path
+
+
+# ----------------------------------------------------------------------------- the writer
+
+
+@dataclass
+class FigureEntry:
+    name: str
+    number: int
+    caption: str
+
+
+@dataclass
+class Draft:
+    """Writes into one docxtpl sub-document; table and figure numbers run across both."""
+
+    doc: Any
+    figures_dir: Path
+    text_width: int  # EMU
+    counters: dict = field(default_factory=lambda: {"table": 0, "figure": 0})
+    figure_list: list = field(default_factory=list)
+    style_ids: dict = field(default_factory=dict)
+
+    def styled(self, style: str, text: str = "", cell=None):
+        """A new paragraph (or a table cell's first one) in ``style``, looked up by name once
+        (python-docx's lookup reads all styles each time)."""
+        if style not in self.style_ids:
+            self.style_ids[style] = self.doc.styles[style].style_id
+        paragraph = cell.paragraphs[0] if cell is not None else self.doc.add_paragraph()
+        if text:
+            paragraph.add_run(text)
+        paragraph._p.style = self.style_ids[style]
+        return paragraph
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.styled(f"Heading {level}", text)
+
+    def para(self, text: str = "", *, lead: str | None = None, style: str = "Normal") -> None:
+        paragraph = self.styled(style)
+        if lead:
+            paragraph.add_run(lead).bold = True
+        paragraph.add_run(text)
+
+    def bullets(self, items: list[str]) -> None:
+        for item in items:
+            self.styled("List Bullet", item)
+
+    def note(self, text: str, title: str | None = None) -> None:
+        paragraph = self.styled(wt.NOTE_STYLE)
+        if title:
+            paragraph.add_run(title + ". ").bold = True
+        paragraph.add_run(text)
+
+    def _caption(self, kind: str, text: str) -> int:
+        self.counters[kind] += 1
+        label = "Bảng" if kind == "table" else "Hình"
+        paragraph = self.styled("Caption")
+        paragraph.add_run(f"{label} {self.counters[kind]}. ").bold = True
+        paragraph.add_run(text)
+        if kind == "table":
+            paragraph.paragraph_format.keep_with_next = True
+        return self.counters[kind]
+
+    def table(self, caption: str | None, header: list[str], rows: list[dict], keys: list[str],
+              widths: list[float] | None = None, align: str | None = None) -> None:
+        """A Word table: caption above, header row repeated on every page, columns sized in
+        proportion to ``widths`` over the text width, ``align`` one letter per column
+        (l/c/r; default: first left, the rest right)."""
+        if caption is not None:
+            self._caption("table", caption)
+        if not rows:
+            self.note(NO_DATA)
+            return
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        widths = widths or [1.0] * len(keys)
+        align = align or ("l" + "r" * (len(keys) - 1))
+        total = float(sum(widths))
+        emu = [int(self.text_width * w / total) for w in widths]
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(keys))
+        _fixed_layout(table, emu)
+        where = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
+        for index, row in enumerate([dict(zip(keys, header, strict=True)), *rows]):
+            cells = table.rows[index].cells
+            for col, key in enumerate(keys):
+                cell = cells[col]
+                cell.width = emu[col]
+                paragraph = self.styled(wt.TABLE_STYLE, cell=cell)
+                run = paragraph.add_run(_text(row.get(key)))
+                if index == 0:
+                    run.bold = True
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    _shade(cell, "E1E1E1")
+                else:
+                    paragraph.alignment = where[align[col]]
+        _repeat_header(table.rows[0])
+        self.styled(wt.TABLE_STYLE)  # a gap after the table
+
+    def figure(self, name: str, caption: str, figures: dict) -> None:
+        """The PNG ``figures/NAME.png`` at the text width (capped in height), numbered caption
+        below; a note when the notebooks wrote no such figure."""
+        path = self.figures_dir / f"{name}.png"
+        if not figures.get(name) or not path.is_file():
+            self.note(f"Không có hình “{caption}” (không có số liệu).")
+            return
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.image.image import Image
+        from docx.shared import Mm
+
+        image = Image.from_file(str(path))
+        width = self.text_width
+        height = width * image.px_height / image.px_width
+        if height > Mm(MAX_FIGURE_HEIGHT_MM):
+            width = int(width * Mm(MAX_FIGURE_HEIGHT_MM) / height)
+        paragraph = self.styled("Normal")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.first_line_indent = 0
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run().add_picture(str(path), width=int(width))
+        number = self._caption("figure", caption)
+        self.figure_list.append(FigureEntry(name, number, caption))
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _fixed_layout(table, emu: list[int]) -> None:
+    """Fixed column widths summing to the text width, and single borders (no style needed,
+    so an office template without "Table Grid" still draws them)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(emu) // 635))  # EMU → twentieths of a point
+    width.set(qn("w:type"), "dxa")
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.append(width)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), "4")
+        line.set(qn("w:space"), "0")
+        line.set(qn("w:color"), "808080")
+        borders.append(line)
+    tbl_pr.append(borders)
+    for col, value in zip(table.columns, emu, strict=True):
+        col.width = value
+
+
+def _shade(cell, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        tr_pr.append(element)
+
+
+def _cells(rows: list[dict], key: str, prefix: str) -> list[dict]:
+    """Rows whose values come as a list (``cells``) → dicts with keys c0, c1, … (as in Typst)."""
+    return [{prefix: r.get(prefix), **{f"c{i}": c for i, c in enumerate(r.get(key) or [])}} for r in rows]
+
+
+# ----------------------------------------------------------------------------- the mapping
+
+
+def word_fields(ctx: dict) -> dict:
+    """The template's own tags (``{{ word.title }}`` …), from the context."""
+    s = ctx.get("scope") or {}
+    cover = ctx.get("cover") or {}
+    return {
+        "title": str(cover.get("title") or DEFAULT_TITLE),
+        "subject": str(cover.get("subject") or SUBJECT),
+        "scope": (f"Số liệu: {s.get('n_units')} tổ chức cơ sở đảng trong {s.get('n_blocks')} khối "
+                  f"({s.get('n_pilot')} đơn vị làm điểm, {s.get('n_rest')} đơn vị còn lại), {s.get('n_periods')} kỳ "
+                  f"báo cáo từ {s.get('baseline')} (trước khi triển khai) đến {s.get('post')}. Phần đầu là tóm tắt "
+                  "cho lãnh đạo: câu trả lời và các con số chính; các phần sau là căn cứ."),
+    }
+
+
+def summary(d: Draft, ctx: dict) -> None:
+    """"Tóm tắt cho lãnh đạo", as on the PDF's second page."""
+    s, p, ro, ins, rk, dq = (ctx.get(k) or {} for k in
+                             ("scope", "pilots", "rollout", "inspections", "ranking", "data_quality"))
+    d.heading("TÓM TẮT CHO LÃNH ĐẠO", 1)
+    d.heading("1. Đơn vị làm điểm có chuyển biến nhiều hơn các đơn vị còn lại không?", 2)
+    d.para(str(p.get("answer", "")), lead="Trả lời: ")
+    d.table(None, ["Chỉ tiêu", "Chênh lệch (điểm − còn lại)", "Khoảng tin cậy 95%", "p", "n", "Kết luận"],
+            [{**r, "est": f"{r.get('estimate')} {r.get('unit')}"} for r in p.get("rows") or []],
+            ["label", "est", "ci", "p", "n", "verdict"], [2.2, 1.5, 1.5, 0.85, 0.6, 1.6], "lrcrcl")
+    d.note(f"Chênh lệch: thay đổi từ {s.get('baseline')} đến {s.get('post')} của mỗi đơn vị điểm trừ thay đổi bình "
+           "quân của các đơn vị khác cùng khối, lấy trung bình các khối. Đơn vị điểm được chọn, không bốc thăm: đây "
+           "là mức độ gắn liền, không phải bằng chứng nhân quả. Khoảng tin cậy chứa 0 = chưa đủ bằng chứng. n: số đơn "
+           "vị điểm/còn lại có đủ số liệu.")
+    d.heading(f"2. Mục tiêu nào đã chuyển biến (toàn khối, {s.get('baseline')} → {s.get('post')})?", 2)
+    goals = [g for g in ctx.get("goals") or [] if (g.get("goal") or 0) > 0 or g.get("indicator") == ctx.get("main_indicator")]
+    d.table(None, ["Chỉ tiêu", "Mục tiêu", "Kỳ gốc", "Kỳ cuối", "Thay đổi (KTC 95%)", "Đánh giá"],
+            [{**g, "gt": f"MT {g['goal']}" if (g.get("goal") or 0) > 0 else "Chung",
+              "chg": f"{g.get('change')} ({g.get('ci')})"} for g in goals],
+            ["label", "gt", "baseline", "post", "chg", "reading"], [2.7, 0.65, 0.7, 0.7, 1.9, 1.3], "lcrrcl")
+    d.para(f"đến {s.get('post')}: {ro.get('study_rate')} CBCCVC đã học tập Nghị quyết; "
+           f"{ro.get('action_programme_share')} đơn vị có chương trình hành động; {ro.get('office_layout_share')} đơn "
+           f"vị hoàn thành bài trí công sở; hồ sơ thủ tục hành chính đúng hạn {ro.get('on_time_baseline')} → "
+           f"{ro.get('on_time_post')}.", lead="Triển khai ")
+    d.para(f"{ins.get('n_inspections')} lượt, {ins.get('n_rounds')} đợt, điểm bình quân {ins.get('mean_total')}/100; "
+           f"tiêu chí yếu nhất: {ins.get('weakest')} ({ins.get('weakest_mean')}/10).", lead="Kiểm tra, giám sát: ")
+    d.heading("3. Số liệu có đáng tin không?", 2)
+    d.para(f"{dq.get('headline')} {dq.get('reports')} Chi tiết ở phần Chất lượng số liệu và Phụ lục A.")
+    d.heading("4. Đề nghị Ban Thường vụ quyết định", 2)
+    d.bullets([
+        f"Đưa kết quả văn hóa công sở vào xếp loại tổ chức cơ sở đảng năm {rk.get('year')} theo phương án ở Mục V: "
+        f"{rk.get('n_up')} đơn vị được nâng mức, {rk.get('n_down')} đơn vị bị hạ mức, {rk.get('n_same')} đơn vị giữ "
+        f"nguyên (trên {rk.get('n_units')} đơn vị).",
+        f"Nhân rộng {rk.get('n_good')} cách làm hay (danh sách ở Mục V); chỉ đạo khắc phục tiêu chí yếu nhất khi kiểm "
+        f"tra: {ins.get('weakest')}.",
+        "Đôn đốc các đơn vị nộp muộn hoặc không nộp báo cáo (danh sách ở Mục VI) trước kỳ sơ kết tiếp theo.",
+    ])
+    d.heading("5. Bối cảnh: chỉ số công khai của tỉnh", 2)
+    d.note("Số liệu công bố bên ngoài, dẫn để tham khảo; không do báo cáo này tính và không chứng minh tác dụng của "
+           "Nghị quyết.")
+    d.table(None, ["Chỉ số", "Thứ hạng của Hà Tĩnh", "Nguồn"], ctx.get("public_indices") or [],
+            ["name", "values", "source"], [2.4, 1.6, 2], "lcl")
+
+
+def _goal_table(d: Draft, caption: str, rows: list[dict]) -> None:
+    d.table(caption, ["Chỉ tiêu", "Đầu kỳ", "Cuối kỳ", "Thay đổi", "KTC 95% của thay đổi", "Số ĐV", "Đánh giá"],
+            rows, ["label", "baseline", "post", "change", "ci", "n", "reading"],
+            [2.4, 0.9, 0.9, 0.9, 1.5, 0.6, 1.3], "lrrrcrl")
+
+
+def body(d: Draft, ctx: dict) -> None:
+    """Sections I–VI and the appendices, as in the PDF."""
+    s, p, ro, ins, rk, dq = (ctx.get(k) or {} for k in
+                             ("scope", "pilots", "rollout", "inspections", "ranking", "data_quality"))
+    comp, prov = ctx.get("comparisons") or {}, ctx.get("provenance") or {}
+    figs = ctx.get("figures") or {}
+    goals = ctx.get("goals") or []
+
+    d.heading("I. PHẠM VI, SỐ LIỆU VÀ CÁCH ĐỌC", 1)
+    d.para("Báo cáo sơ kết 2 năm thực hiện Nghị quyết 01-NQ/ĐUK, ban hành ngày 10/10/2016. Số liệu lấy từ báo cáo định "
+           "kỳ của các đơn vị (Biểu số 01-VHCS), kết quả kiểm tra, giám sát (Biểu số 02-VHCS) và kết quả xếp loại tổ "
+           "chức cơ sở đảng hằng năm; tất cả được đọc, làm sạch và tính bằng chương trình, không sửa tay. Kỳ gốc là "
+           f"{s.get('baseline')} (Nghị quyết mới ban hành), kỳ so sánh là {s.get('post')}; các kỳ: "
+           f"{', '.join(s.get('periods') or [])}.")
+    d.para("Cách đọc các con số:", style=wt.NOTE_STYLE)
+    d.bullets([
+        "Khoảng tin cậy 95% (KTC): khoảng giá trị phù hợp với số liệu. Nếu KTC chứa 0 thì không đủ bằng chứng về khác "
+        "biệt — không có nghĩa là chắc chắn không có khác biệt.",
+        "p: xác suất gặp khác biệt lớn như vậy nếu việc làm điểm không gắn với khác biệt nào; p nhỏ (dưới 0,05) là "
+        "khác biệt khó giải thích bằng ngẫu nhiên.",
+        f"{s.get('n_pilot')} đơn vị điểm được chọn, không bốc thăm: mọi so sánh là mức độ gắn liền, không khẳng định "
+        "nguyên nhân.",
+        "Số viết theo cách Việt Nam: 1.234,5; tỷ lệ 85,7%; \"điểm %\" là điểm phần trăm.",
+    ])
+
+    d.heading("II. KẾT QUẢ THEO BỐN NHÓM NHIỆM VỤ", 1)
+    d.heading("1. Lãnh đạo, quán triệt và nâng cao nhận thức (nhóm nhiệm vụ 1)", 2)
+    d.para(f"Đến {s.get('post')}, {ro.get('study_rate')} cán bộ, công chức, viên chức, người lao động đã được học tập, "
+           f"quán triệt Nghị quyết; {ro.get('action_programme_share')} đơn vị đã xây dựng chương trình hành động.")
+    d.table("Kết quả triển khai Nghị quyết", [f"Nội dung ({s.get('post')})", "Đơn vị điểm", "Đơn vị còn lại",
+                                               "Toàn khối"],
+            ro.get("at_post") or [], ["measure", "pilot", "rest", "all"], [2.6, 1, 1, 1])
+    d.figure("rollout_bars", f"Triển khai: đơn vị điểm và các đơn vị còn lại, kỳ {s.get('post')}", figs)
+    d.figure("study_rate_trend", "Tỷ lệ CBCCVC đã học tập Nghị quyết theo kỳ (dải mờ: khoảng tin cậy 95%)", figs)
+    d.heading("2. Xây dựng đội ngũ cán bộ có đạo đức, năng lực, trách nhiệm (nhóm nhiệm vụ 2)", 2)
+    _goal_table(d, "Chỉ tiêu của nhóm nhiệm vụ 2, toàn khối", [g for g in goals if g.get("task_group") == 2])
+    d.heading("3. Môi trường văn hóa lành mạnh, cải cách hành chính (nhóm nhiệm vụ 3)", 2)
+    d.para(f"{ro.get('office_layout_share')} đơn vị đã hoàn thành bài trí công sở theo quy định. Tỷ lệ hồ sơ thủ tục "
+           "hành chính giải quyết trước hạn và đúng hạn (tính trên các đơn vị có bộ phận một cửa): "
+           f"{ro.get('on_time_baseline')} ở kỳ gốc, {ro.get('on_time_post')} ở kỳ {s.get('post')}.")
+    d.table("Hồ sơ thủ tục hành chính, toàn khối", ["Kỳ", "Hồ sơ đúng hạn", "Hồ sơ quá hạn", "Tỷ lệ đúng hạn",
+                                                     "Số đơn vị"],
+            ro.get("on_time") or [], ["period", "on_time", "late", "rate", "units"])
+    d.figure("on_time_rate_trend", "Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ", figs)
+    _goal_table(d, "Chỉ tiêu của nhóm nhiệm vụ 3, toàn khối", [g for g in goals if g.get("task_group") == 3])
+    d.heading("4. Kiểm tra, giám sát (nhóm nhiệm vụ 4)", 2)
+    d.para(f"Đã có {ins.get('n_inspections')} lượt kiểm tra, giám sát trong {ins.get('n_rounds')} đợt; điểm bình quân "
+           f"{ins.get('mean_total')}/100. Tiêu chí có điểm thấp nhất: {ins.get('weakest')} (bình quân "
+           f"{ins.get('weakest_mean')}/10).")
+    d.table("Điểm bình quân theo tiêu chí chấm (0–10)", ["Tiêu chí", "Nội dung", "Đơn vị điểm", "Đơn vị còn lại",
+                                                          "Lượt chấm"],
+            ins.get("criteria") or [], ["criterion", "label", "pilot", "rest", "n"], [0.7, 3.4, 0.9, 0.9, 0.8], "clrrr")
+    d.figure("inspection_criteria", "Điểm bình quân theo tiêu chí: đơn vị điểm và các đơn vị còn lại", figs)
+    order = list(ins.get("rating_order") or [])
+    d.table("Số đơn vị theo xếp loại, từng đợt kiểm tra", ["Đợt", *order], _cells(ins.get("ratings") or [], "cells", "round"),
+            ["round", *[f"c{i}" for i in range(len(order))]])
+    d.figure("inspection_ratings", "Xếp loại qua các đợt kiểm tra, giám sát", figs)
+
+    d.heading("III. KẾT QUẢ THEO BA MỤC TIÊU CỤ THỂ", 1)
+    d.para("Mỗi chỉ tiêu gắn với một mục tiêu cụ thể của Nghị quyết. Bảng so sánh mức bình quân toàn khối ở kỳ gốc và "
+           f"kỳ {s.get('post')}; khoảng tin cậy 95% của mức thay đổi tính bằng bootstrap. \"Chưa thấy thay đổi rõ\" "
+           "khi khoảng tin cậy chứa 0.")
+    for goal in (1, 2, 3):
+        rows = [g for g in goals if g.get("goal") == goal]
+        if rows:
+            _goal_table(d, str(rows[0].get("goal_vi")), rows)
+    other = [g for g in goals if not g.get("goal")]
+    if other:
+        _goal_table(d, "Chỉ tiêu chung", other)
+    d.figure("trends", "Diễn biến các chỉ tiêu theo kỳ: đơn vị điểm và các đơn vị còn lại (dải mờ: KTC 95%)", figs)
+
+    d.heading("IV. ĐƠN VỊ LÀM ĐIỂM SO VỚI CÁC ĐƠN VỊ CÒN LẠI", 1)
+    d.note(str(p.get("answer", "")), title="Trả lời ngắn")
+    d.para(f"Phép so sánh: lấy mức thay đổi từ {s.get('baseline')} đến {s.get('post')} của mỗi đơn vị điểm trừ đi mức "
+           f"thay đổi bình quân của các đơn vị khác cùng khối, rồi lấy trung bình {s.get('n_blocks')} khối (\"chênh "
+           "lệch trong chênh lệch\"). Độ tin cậy tính bằng cách hoán đổi nhãn \"đơn vị điểm\" giữa các đơn vị trong "
+           f"cùng khối (phù hợp khi chỉ có {s.get('n_pilot')} đơn vị điểm). Cột \"p (Holm)\" đã điều chỉnh cho việc "
+           "xem nhiều chỉ tiêu cùng lúc.")
+    d.table(f"Chênh lệch trong chênh lệch theo khối, {s.get('baseline')} → {s.get('post')}",
+            ["Chỉ tiêu", "Chênh lệch", "Đơn vị tính", "KTC 95%", "p", "p (Holm)", "n điểm/ còn lại", "Tốt khi"],
+            p.get("rows") or [], ["label", "estimate", "unit", "ci", "p", "p_holm", "n", "better"],
+            [2.1, 0.8, 0.95, 1.5, 0.8, 0.8, 0.75, 0.75], "lrlcrrcl")
+    d.figure("did_forest", "Ước lượng và khoảng tin cậy 95% theo chỉ tiêu; đường 0: không khác biệt", figs)
+    d.heading("1. Đọc từng chỉ tiêu", 2)
+    for row in p.get("rows") or []:
+        d.para(str(row.get("text", "")))
+    d.note(f"Lưu ý chung: đơn vị điểm được chọn chứ không bốc thăm ngẫu nhiên, nên khác biệt có thể đến từ chính những "
+           f"đặc điểm khiến đơn vị được chọn; với {s.get('n_pilot')} đơn vị điểm, chỉ phát hiện được khác biệt lớn.")
+    d.heading("2. Khác biệt có sẵn từ trước và diễn biến từng kỳ", 2)
+    d.para("Đơn vị điểm có thể đã khác các đơn vị còn lại ngay từ kỳ gốc (vì được chọn). Bảng dưới so sánh mức ở kỳ "
+           "gốc; hình diễn biến cho thấy khoảng cách từng kỳ so với kỳ gốc.")
+    d.table(f"Mức ở kỳ gốc {s.get('baseline')}: đơn vị điểm so với các đơn vị còn lại",
+            ["Chỉ tiêu", "Đơn vị điểm", "Còn lại", "Chênh lệch", "KTC 95%", "p"], comp.get("level_gap") or [],
+            ["label", "pilot", "rest", "gap", "ci", "p"], [2.4, 0.9, 0.9, 0.9, 1.5, 0.85], "lrrrcr")
+    d.figure("event_study", "Khoảng cách đơn vị điểm − còn lại từng kỳ so với kỳ gốc", figs)
+    d.figure("per_block", f"Từng đơn vị điểm so với các đơn vị cùng khối: {comp.get('per_block_label')}", figs)
+    d.table(f"Chênh lệch theo từng khối: {comp.get('per_block_label')}, {s.get('baseline')} → {s.get('post')}",
+            ["Khối", "Thay đổi của đơn vị điểm", "Thay đổi bình quân ĐV còn lại", "Chênh lệch", "Số ĐV còn lại"],
+            comp.get("per_block") or [], ["block", "pilot", "rest", "diff", "n"], [2.2, 1.2, 1.4, 1, 0.9])
+
+    d.heading("V. ĐỀ XUẤT XẾP LOẠI VÀ NHÂN RỘNG CÁCH LÀM HAY", 1)
+    d.para("Theo Nghị quyết, kết quả văn hóa công sở là một tiêu chí xếp loại tổ chức cơ sở đảng hằng năm. Áp dụng quy "
+           f"tắc trong cấu hình cho năm {rk.get('year')}: {rk.get('n_up')} đơn vị được nâng mức, {rk.get('n_down')} đơn "
+           f"vị bị hạ mức, {rk.get('n_same')} giữ nguyên. Mức 1 là tốt nhất, 4 là kém nhất; dòng là mức hiện tại, cột "
+           "là mức đề xuất.")
+    levels = list(rk.get("levels") or [])
+    d.table(f"Số đơn vị theo mức xếp loại hiện tại và đề xuất, năm {rk.get('year')}",
+            ["Mức hiện tại \\ đề xuất", *levels], _cells(rk.get("matrix") or [], "cells", "level"),
+            ["level", *[f"c{i}" for i in range(len(levels))]], [2.8, *[1] * len(levels)])
+    d.figure("ranking_transition", "Mức xếp loại hiện tại và đề xuất", figs)
+    d.table("Cách làm hay đề nghị nhân rộng", ["Đơn vị", "Khối", "Điểm", "Chỉ tiêu", "Kỳ gốc → kỳ cuối", "Lý do"],
+            rk.get("good_practices") or [], ["unit", "block", "pilot", "indicator", "value", "reason"],
+            [1.7, 1.2, 0.5, 1.6, 1, 3], "llclcl")
+
+    d.heading("VI. CHẤT LƯỢNG SỐ LIỆU", 1)
+    d.para(f"{dq.get('headline')} {dq.get('reports')} Dòng bị loại không được sửa tay: mỗi dòng được ghi lại cùng lý do "
+           "(bảng rejects trong thư mục số liệu đã làm sạch) để đơn vị sửa và gửi lại.")
+    d.table("Tình hình nộp báo cáo định kỳ (Biểu 01)", ["Kỳ", "Phải nộp", "Đúng hạn", "Nộp muộn", "Không ghi ngày",
+                                                         "Không nộp"],
+            dq.get("completeness") or [], ["period", "expected", "on_time", "late", "undated", "missing"])
+    d.figure("completeness", "Báo cáo đúng hạn, muộn và không nộp theo kỳ", figs)
+    d.table("Đơn vị nộp muộn hoặc không nộp báo cáo", ["Đơn vị", "Khối", "Nộp muộn", "Không ghi ngày", "Không báo cáo"],
+            dq.get("late_units") or [], ["unit", "block", "late", "undated", "missing"], [2.4, 1.5, 1.5, 1, 1.5], "lllll")
+    d.table("Dòng số liệu bị loại theo lý do", ["Lý do loại", "Mã", "Số dòng", "Số tệp"], dq.get("by_reason") or [],
+            ["reason", "code", "rows", "files"], [3, 1.6, 0.8, 0.8], "llrr")
+    d.figure("rejects_by_reason", "Số dòng bị loại theo lý do", figs)
+    d.table("Tệp đầu vào theo loại và tình trạng", ["Loại tệp", "Tình trạng", "Số tệp", "Dòng đọc", "Dòng giữ",
+                                                     "Dòng loại"],
+            dq.get("by_kind") or [], ["kind", "status", "files", "read", "kept", "rejected"],
+            [2, 1, 0.8, 0.9, 0.9, 0.9], "llrrrr")
+    d.table("Tệp không dùng được và lý do", ["Tệp không dùng", "Lý do"], dq.get("skipped") or [], ["file", "reason"],
+            [2, 3], "ll")
+
+    totals = prov.get("totals") or {}
+    d.heading("PHỤ LỤC A. NGUỒN GỐC SỐ LIỆU", 1)
+    d.para("Mỗi tệp đầu vào với mã băm SHA-256 (12 ký tự đầu; đầy đủ trong manifest.json) và số dòng đọc, giữ, loại "
+           f"(dòng đọc = giữ + loại). Tổng: {totals.get('rows_read')} dòng đọc, {totals.get('rows_kept')} giữ, "
+           f"{totals.get('rows_rejected')} loại. Phiên bản chương trình làm sạch: {prov.get('package_version')}; lập "
+           f"báo cáo: {prov.get('report_version')}.")
+    d.table("Các tệp đầu vào", ["Tệp", "Loại", "SHA-256", "Đọc", "Giữ", "Loại"], prov.get("files") or [],
+            ["path", "kind", "sha", "read", "kept", "rejected"], [3.2, 1.6, 1.3, 0.6, 0.6, 0.6], "lllrrr")
+
+    weights = ctx.get("weights") or []
+    d.heading("PHỤ LỤC B. PHƯƠNG PHÁP", 1)
+    d.bullets([
+        "Chỉ tiêu. Tỷ lệ học tập = số đã học tập / tổng số CBCCVC; tỷ lệ hồ sơ đúng hạn = (trước hạn + đúng hạn) / "
+        "(trước hạn + đúng hạn + quá hạn), không tính hồ sơ bị trả lại, rút; phản ánh và vi phạm tính trên 100 "
+        "CBCCVC. Ô để trống (đơn vị không có bộ phận một cửa) là \"không áp dụng\", không tính là 0.",
+        "Chỉ số văn hóa công sở (0–100) là bình quân có trọng số của các chỉ tiêu thành phần đã quy về thang 0–100."
+        + (" Trọng số (cấu hình): " + "; ".join(f"{w.get('indicator')} {w.get('weight')}" for w in weights) + "."
+           if weights else ""),
+        f"Chênh lệch trong chênh lệch theo khối. Với mỗi khối: thay đổi (kỳ {s.get('post')} trừ kỳ gốc) của đơn vị "
+        "điểm trừ thay đổi bình quân của các đơn vị khác cùng khối; ước lượng là bình quân các khối. Đơn vị thiếu số "
+        "liệu ở một trong hai kỳ không được tính.",
+        "Suy luận hoán vị (randomisation inference). Nhãn \"đơn vị điểm\" được hoán đổi trong từng khối theo mọi cách "
+        "có thể (liệt kê đủ khi số cách không quá lớn, nếu không thì rút ngẫu nhiên có hạt giống cố định); p là tỷ lệ "
+        "cách gán cho ước lượng lớn ít nhất như thực tế. Cách này đúng với 7 đơn vị điểm, khác sai số chuẩn thông "
+        "thường (vốn bác bỏ quá nhiều khi chỉ có ít đơn vị).",
+        "Khoảng tin cậy bằng đảo kiểm định. KTC 95% là tập các mức tác động τ mà giả thuyết \"tác động đúng bằng τ\" "
+        "không bị bác bỏ ở mức 5%.",
+        "Bootstrap. Khoảng tin cậy của các giá trị bình quân mô tả (theo nhóm, theo kỳ) tính bằng lấy mẫu lặp lại các "
+        "đơn vị.",
+        "Nhiều chỉ tiêu cùng lúc. p điều chỉnh Holm (và Benjamini–Hochberg trong bảng số liệu) để tránh \"tìm thấy\" "
+        "khác biệt do xem nhiều chỉ tiêu.",
+        "Giới hạn. Đơn vị điểm được chọn, không bốc thăm; số liệu do đơn vị tự báo cáo; với 7 đơn vị điểm chỉ phát "
+        "hiện được khác biệt lớn. Kết quả là căn cứ tham khảo cho sơ kết, không thay thế đánh giá thực tế.",
+    ])
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def _renumber_drawings(document) -> None:
+    """Unique ``wp:docPr`` ids: sub-documents number their pictures before they are placed,
+    and Word refuses a file with two drawings of the same id."""
+    from docx.oxml.ns import qn
+
+    for number, element in enumerate(document.element.body.iter(qn("wp:docPr")), start=1):
+        element.set("id", str(number))
+
+
+def render_docx(ctx: dict, figures_dir: Path, target: Path, *, template: Path | None = None) -> list[FigureEntry]:
+    """Write the Word draft of ``ctx`` to ``target`` (atomically, byte-identical on rebuild);
+    returns the figures placed, in order, with their numbers and captions."""
+    from docxtpl import DocxTemplate
+
+    source = template or template_path()
+    try:
+        tpl = DocxTemplate(str(source))
+        document = tpl.get_docx()
+    except Exception as exc:  # noqa: BLE001 - any unreadable template is one readable error
+        raise VhcsError(f"không đọc được mẫu Word {source.name}: {exc}") from None
+    section = document.sections[0]
+    text_width = int(section.page_width - section.left_margin - section.right_margin)
+    counters = {"table": 0, "figure": 0}
+    figure_list: list[FigureEntry] = []
+    lead = Draft(tpl.new_subdoc(), figures_dir, text_width, counters, figure_list)
+    main = Draft(tpl.new_subdoc(), figures_dir, text_width, counters, figure_list)
+    summary(lead, ctx)
+    body(main, ctx)
+    values = {**ctx, "word": word_fields(ctx), "summary": lead.doc, "body": main.doc}
+    try:
+        tpl.render(values, autoescape=True)
+    except Exception as exc:  # noqa: BLE001 - a broken tag in an office's template
+        raise VhcsError(f"mẫu Word {source.name} có thẻ không hợp lệ: {exc}") from None
+    document = tpl.docx
+    _renumber_drawings(document)
+    day = dt.datetime.strptime(ctx["cover"]["date"], "%d/%m/%Y")
+    wt.set_core_properties(document, title=f"Báo cáo {word_fields(ctx)['title'].lower()}", when=day)
+    wt.drop_thumbnail(document)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".docx")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(buffer.getvalue())
+        wt.normalise_docx(Path(tmp))
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return figure_list
+
+
+# ----------------------------------------------------------------------------- figure pack
+
+
+def notebook_of(figure: str, notebooks_dir: Path | None) -> str:
+    """The executed notebook whose code publishes ``figure`` (``"NAME"`` in a publish_figure cell)."""
+    import nbformat
+
+    if notebooks_dir is None or not notebooks_dir.is_dir():
+        return ""
+    for path in sorted(notebooks_dir.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:  # noqa: BLE001 - an unreadable notebook names nothing
+            continue
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "publish_figure" in cell.source and f'"{figure}"' in cell.source:
+                return path.name
+    return ""
+
+
+def write_figure_list(entries: list[FigureEntry], figures_dir: Path, notebooks_dir: Path | None) -> Path:
+    """``figures/danh-muc-hinh.csv`` (UTF-8 with BOM so Excel reads the diacritics): file,
+    number, caption, source notebook, for every figure of the draft, in its order."""
+    target = figures_dir / FIGURE_LIST_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["file", "number", "caption", "notebook"])
+    for entry in entries:
+        writer.writerow([f"{entry.name}.png", f"Hình {entry.number}", entry.caption,
+                         notebook_of(entry.name, notebooks_dir)])
+    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o666 & ~wt._umask())
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target

@@ -1,0 +1,327 @@
+"""The Word template of the review draft (``report/bao-cao-mau.docx``), made with python-docx.
+
+The template holds the frame of a Party report (Hướng dẫn 36-HD/VPTW): A4 page and
+margins, the styles (``Normal`` Times New Roman 14 pt, ``Heading 1``/``Heading 2``,
+``Caption``, ``Bảng số liệu`` for table text), the header block in a borderless table,
+the title, the closing "Nơi nhận:" and signature block, the page number and the sample
+mark in the page header. The body arrives through two docxtpl tags, ``{{p summary }}``
+and ``{{p body }}`` (see ``report/word.py``); the office may restyle the template in Word
+and point ``[report] docx_template`` at its copy (docs/report.md lists the tags).
+
+``python -m vhcs_analysis.report.word_template [PATH]`` rewrites the shipped template;
+a test checks that the shipped file is exactly what this module makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+TEMPLATE_PATH = Path(__file__).resolve().parent / "bao-cao-mau.docx"
+FONT = "Times New Roman"
+BODY_PT = 14
+TABLE_PT = 11
+TABLE_STYLE = "Bảng số liệu"  # paragraph style of the text in table cells
+NOTE_STYLE = "Ghi chú"  # paragraph style of notes under tables and the plain-language boxes
+KIND_STYLE = "Tên loại văn bản"  # "BÁO CÁO"
+SUBJECT_STYLE = "Trích yếu"  # the subject lines under it
+AUTHOR = "Đảng ủy Khối Các cơ quan tỉnh Hà Tĩnh"
+# Hướng dẫn 36-HD/VPTW: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+TEMPLATE_DATE = dt.datetime(2018, 4, 3)  # the date of Hướng dẫn 36-HD/VPTW, never now()
+
+
+def _set_fonts(style_or_run_element, name: str = FONT) -> None:
+    """Set every script slot of ``w:rFonts`` (ascii, hAnsi, eastAsia, cs): Word picks the slot
+    by character class, and Vietnamese letters with diacritics may fall in any of them."""
+    from docx.oxml.ns import qn
+
+    if hasattr(style_or_run_element, "get_or_add_rPr"):
+        rpr = style_or_run_element.get_or_add_rPr()
+    else:  # w:rPrDefault (plain lxml element)
+        rpr = style_or_run_element.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = style_or_run_element.makeelement(qn("w:rPr"), {})
+            style_or_run_element.append(rpr)
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), name)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+
+
+def _style(doc, name: str, *, size: float, bold=None, italic=None, base: str | None = None,
+           align=None, before: float = 0, after: float = 0, indent_mm: float | None = None, keep=False):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Mm, Pt, RGBColor
+
+    try:
+        style = doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.quick_style = True
+    if base:
+        style.base_style = doc.styles[base]
+    font = style.font
+    font.name = FONT
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = italic
+    font.color.rgb = RGBColor(0, 0, 0)
+    _set_fonts(style.element)
+    fmt = style.paragraph_format
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    if align is not None:
+        fmt.alignment = align
+    if indent_mm is not None:
+        fmt.first_line_indent = Mm(indent_mm)
+    if keep:
+        fmt.keep_with_next = True
+    return style
+
+
+def _styles(doc) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    normal = _style(doc, "Normal", size=BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, indent_mm=10)
+    normal.paragraph_format.line_spacing = 1.1
+    _style(doc, "Heading 1", size=BODY_PT, bold=True, italic=False, base="Normal", before=12, after=6,
+           indent_mm=0, keep=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _style(doc, "Heading 2", size=BODY_PT, bold=True, italic=True, base="Normal", before=6, after=4,
+           indent_mm=0, keep=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _style(doc, KIND_STYLE, size=16, bold=True, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, indent_mm=0,
+           before=12, after=0)
+    _style(doc, SUBJECT_STYLE, size=BODY_PT, bold=True, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER,
+           indent_mm=0, after=0)
+    _style(doc, "Caption", size=12, bold=False, italic=True, base="Normal", before=3, after=6,
+           indent_mm=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, TABLE_STYLE, size=TABLE_PT, base="Normal", indent_mm=0, align=WD_ALIGN_PARAGRAPH.LEFT)
+    doc.styles[TABLE_STYLE].paragraph_format.line_spacing = 1.0
+    _style(doc, NOTE_STYLE, size=12, italic=True, base="Normal", after=6, indent_mm=0)
+    _style(doc, "List Bullet", size=BODY_PT, base="Normal", indent_mm=0)
+    for name in ("Header", "Footer"):
+        _style(doc, name, size=12, base="Normal", indent_mm=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # the document's default run font too, so text outside any style is Times New Roman
+    from docx.oxml.ns import qn
+
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is not None:
+            _set_fonts(rpr_default)
+
+
+def _page(doc) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance = section.footer_distance = Mm(10)
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A simple field (PAGE): Word and LibreOffice compute it when they lay the page out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _header(doc) -> None:
+    """Page header: the sample mark (only when built from sample data) and the page number."""
+    from docx.shared import Pt, RGBColor
+
+    header = doc.sections[0].header
+    header.is_linked_to_previous = False
+    first = header.paragraphs[0]
+    first.text = "{%p if is_sample %}"
+    first.style = doc.styles["Header"]
+    mark = header.add_paragraph(style="Header")
+    run = mark.add_run("{{ sample_mark }}")
+    run.bold = True
+    run.font.size = Pt(10)
+    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    header.add_paragraph("{%p endif %}", style="Header")
+    _field(header.add_paragraph(style="Header"), "PAGE")
+
+
+def _borderless(table) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def _cell_lines(cell, lines) -> None:
+    """Fill a cell with centred lines: (text, bold, italic, underline, size)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    for index, (text, bold, italic, underline, size) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        paragraph.style = "Normal"
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.first_line_indent = 0
+        paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        run.font.size = Pt(size)
+
+
+def _two_columns(doc, left, right, widths_mm=(85, 80)) -> None:
+    from docx.shared import Mm
+
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    _borderless(table)
+    for index, width in enumerate(widths_mm):
+        table.columns[index].width = Mm(width)
+        table.rows[0].cells[index].width = Mm(width)
+    _cell_lines(table.rows[0].cells[0], left)
+    _cell_lines(table.rows[0].cells[1], right)
+
+
+def _frame(doc) -> None:
+    """The document: header block, title, scope, the two body tags, Nơi nhận and signature."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    _two_columns(
+        doc,
+        [("ĐẢNG BỘ TỈNH HÀ TĨNH", False, False, False, 13), ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", True, False, False, 13),
+         ("*", False, False, False, 13), ("{{ cover.number }}", False, False, False, 13)],
+        [("ĐẢNG CỘNG SẢN VIỆT NAM", True, False, True, 14), ("", False, False, False, 13),
+         ("{{ cover.place_date }}", False, True, False, 13)],
+    )
+    doc.add_paragraph("BÁO CÁO", style=KIND_STYLE)
+    doc.add_paragraph("{{ word.title }}", style=SUBJECT_STYLE)
+    doc.add_paragraph("{{ word.subject }}", style=SUBJECT_STYLE)
+    doc.add_paragraph("-----", style=SUBJECT_STYLE).paragraph_format.space_after = Pt(12)
+    doc.add_paragraph("{{ word.scope }}", style="Normal")
+    doc.add_paragraph("{{p summary }}", style="Normal")
+    doc.add_paragraph("{{p body }}", style="Normal")
+    closing = doc.add_paragraph("", style="Normal")
+    closing.paragraph_format.space_after = Pt(12)
+    _two_columns(
+        doc,
+        [("Nơi nhận:", False, False, True, 12), ("- …………………………,", False, False, False, 12),
+         ("- Lưu Văn phòng Đảng ủy Khối.", False, False, False, 12)],
+        [("T/M BAN THƯỜNG VỤ", True, False, False, 14), ("…………………………", True, False, False, 14),
+         ("", False, False, False, 14), ("", False, False, False, 14), ("", False, False, False, 14),
+         ("…………………………", True, False, False, 14)],
+        widths_mm=(80, 85),
+    )
+    first = doc.tables[-1].rows[0].cells[0]
+    for paragraph in first.paragraphs:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    # python-docx's default document starts with an empty paragraph; drop it
+    body = doc.element.body
+    leading = body[0]
+    if leading.tag.endswith("}p") and not "".join(leading.itertext()).strip():
+        body.remove(leading)
+
+
+def set_core_properties(doc, *, title: str, when: dt.datetime) -> None:
+    """Fixed core properties (no author's name, no now()) so that rebuilds are byte-identical."""
+    props = doc.core_properties
+    props.author = AUTHOR
+    props.last_modified_by = AUTHOR
+    props.title = title
+    props.subject = ""
+    props.keywords = ""
+    props.comments = ""
+    props.category = ""
+    props.language = "vi-VN"
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+
+
+def normalise_docx(path: Path) -> Path:
+    """Rewrite a .docx (a zip) in place with a stable entry order ([Content_Types].xml, then
+    by name), one fixed timestamp and fixed permissions: python-docx stamps entries with
+    the current time, which would make every rebuild differ."""
+    import os
+    import tempfile
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        entries = {info.filename: source.read(info.filename) for info in source.infolist()}
+    order = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name != "_rels/.rels", name))
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".docx")
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as target:
+            for name in order:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 3
+                target.writestr(info, entries[name], compresslevel=6)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def drop_thumbnail(doc) -> None:
+    """python-docx's default package carries a generic page thumbnail; a draft must not."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    rels = doc.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        rels.pop(rid)
+
+
+def make_template(path: Path = TEMPLATE_PATH) -> Path:
+    """Write the template ``.docx`` (byte-identical on every run)."""
+    from docx import Document
+
+    doc = Document()
+    _page(doc)
+    _styles(doc)
+    _header(doc)
+    _frame(doc)
+    set_core_properties(doc, title="Báo cáo (mẫu Word)", when=TEMPLATE_DATE)
+    drop_thumbnail(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    normalise_docx(path)
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance command
+    print(make_template(Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_PATH))
