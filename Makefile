@@ -41,8 +41,11 @@ test-slow: $(STAMP)  ## Calibration by simulation (minutes)
 notebooks: test-sample  ## Re-execute notebooks in place on the sample (stores outputs)
 	$(NBVAL_ENV) $(BIN)/python -m vhcs_analysis.report.notebooks --in-place
 
-lab: $(STAMP)  ## Open the notebooks in JupyterLab with this environment
-	$(BIN)/jupyter lab notebooks/
+# The interface in Vietnamese: jupyter/lab/settings/overrides.json sets the language pack's
+# locale (jupyterlab-language-pack-vi-vn); LAB_ARGS adds options (e.g. --no-browser).
+LAB_SETTINGS := $(CURDIR)/jupyter/lab/settings
+lab: $(STAMP)  ## Open the notebooks in JupyterLab (Vietnamese interface) with this environment
+	$(BIN)/jupyter lab --LabApp.app_settings_dir=$(LAB_SETTINGS) $(LAB_ARGS) notebooks/
 
 bench: $(STAMP)  ## Speed and memory benchmarks (table + benchmarks/results/latest.json)
 	$(BIN)/python -m benchmarks

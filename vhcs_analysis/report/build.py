@@ -1,4 +1,5 @@
-"""Build the review PDF: clean → notebooks → Typst → ``<reports>/bao-cao-so-ket-nq01.pdf``.
+"""Build the review PDF: clean → notebooks → Typst → ``<reports>/bao-cao-so-ket-nq01.pdf``,
+and beside it the Word draft from the same context (``report/word.py``).
 
 The Typst sources, the pre-formatted ``data.json`` and the figures are staged in a
 temporary folder that is the Typst root; fonts are matplotlib's DejaVu only (no system
@@ -140,6 +141,7 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
     ``notebooks``: the folder of numbered notebooks (default: the project's)."""
     from vhcs_analysis.pipeline import clean_folder, print_clean_summary
     from vhcs_analysis.report.notebooks import run_notebooks
+    from vhcs_analysis.report.word import docx_name
 
     say = console.print if console is not None else (lambda *_a, **_k: None)
     if not paths.raw.is_dir():
@@ -155,7 +157,7 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
     say("Bước 3/4: dựng báo cáo PDF và bản thảo Word …")
     report = render_report(paths)
     say(f"  Đã ghi {report}")
-    say(f"  Đã ghi {report.with_suffix('.docx')}")
+    say(f"  Đã ghi {report.with_name(docx_name(report.name))}")
     say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
     cards = render_scorecards(paths)
     if cards is not None:
@@ -165,6 +167,9 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
 
 def cli_report(paths: Paths, console) -> int:
     """``vhcs report``: build everything; exit code 0 on success (errors raise VhcsError)."""
+    from vhcs_analysis.report.word import docx_name
+
     report = build_pdf(paths, console=console)
     console.print(f"Xong. Báo cáo sơ kết: {report}")
+    console.print(f"Bản thảo Word để văn phòng sửa, trình ký: {report.with_name(docx_name(report.name))}")
     return 0
