@@ -181,28 +181,17 @@ def _text(value) -> str:
 
 
 def _fixed_layout(table, emu: list[int]) -> None:
-    """Fixed column widths summing to the text width, and single borders (no style needed,
-    so an office template without "Table Grid" still draws them)."""
+    """Fixed column widths summing to the text width, and single borders (no table style
+    needed, so an office template without "Table Grid" still draws them)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     table.autofit = False
-    tbl_pr = table._tbl.tblPr
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(sum(emu) // 635))  # EMU → twentieths of a point
     width.set(qn("w:type"), "dxa")
-    for old in tbl_pr.findall(qn("w:tblW")):
-        tbl_pr.remove(old)
-    tbl_pr.append(width)
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), "4")
-        line.set(qn("w:space"), "0")
-        line.set(qn("w:color"), "808080")
-        borders.append(line)
-    tbl_pr.append(borders)
+    wt.set_table_property(table, width)
+    wt.table_borders(table, "single", 4, "808080")
     for col, value in zip(table.columns, emu, strict=True):
         col.width = value
 

@@ -161,17 +161,46 @@ def _header(doc) -> None:
     _field(header.add_paragraph(style="Header"), "PAGE")
 
 
-def _borderless(table) -> None:
-    from docx.oxml import OxmlElement
+# Children of w:tblPr in the order the schema requires (Word rejects a file that mixes them).
+TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+               "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
+
+
+def set_table_property(table, element) -> None:
+    """Put ``element`` (a child of w:tblPr) in its schema position, replacing one of its kind."""
     from docx.oxml.ns import qn
 
     tbl_pr = table._tbl.tblPr
+    name = element.tag.rsplit("}", 1)[1]
+    for old in tbl_pr.findall(qn(f"w:{name}")):
+        tbl_pr.remove(old)
+    rank = TBLPR_ORDER.index(name)
+    later = [child for child in tbl_pr if child.tag.rsplit("}", 1)[1] in TBLPR_ORDER[rank + 1:]]
+    if later:
+        later[0].addprevious(element)
+    else:
+        tbl_pr.append(element)
+
+
+def table_borders(table, val: str, size: int = 4, color: str = "auto") -> None:
+    """The same line on every edge of ``table`` (``val`` "nil" for none, "single" for a line)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
+        element.set(qn("w:val"), val)
+        if val != "nil":
+            element.set(qn("w:sz"), str(size))
+            element.set(qn("w:space"), "0")
+            element.set(qn("w:color"), color)
         borders.append(element)
-    tbl_pr.append(borders)
+    set_table_property(table, borders)
+
+
+def _borderless(table) -> None:
+    table_borders(table, "nil")
 
 
 def _cell_lines(cell, lines) -> None:
@@ -190,12 +219,18 @@ def _cell_lines(cell, lines) -> None:
         run.font.size = Pt(size)
 
 
-def _two_columns(doc, left, right, widths_mm=(85, 80)) -> None:
+def _two_columns(doc, left, right, widths_mm=(88, 77)) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Mm
 
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
     _borderless(table)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(Mm(w) for w in widths_mm) // 635))  # EMU → twentieths of a point
+    width.set(qn("w:type"), "dxa")
+    set_table_property(table, width)
     for index, width in enumerate(widths_mm):
         table.columns[index].width = Mm(width)
         table.rows[0].cells[index].width = Mm(width)
