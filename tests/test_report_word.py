@@ -193,6 +193,19 @@ def test_render_docx__office_template_restyled_without_code(tmp_path):
     assert docx.Document(str(tmp_path / "d.docx")).styles["Normal"].font.size == Pt(13)
 
 
+def test_render_docx__office_template_without_the_styles_still_renders(tmp_path):
+    """A template made in Word defines Heading 2, List Bullet … only once used: they are added."""
+    own = tmp_path / "mau-toi-gian.docx"
+    office = docx.Document(str(word_template.TEMPLATE_PATH))
+    for name in ("Heading 2", "List Bullet", "Caption", word_template.TABLE_STYLE, word_template.NOTE_STYLE):
+        element = office.styles[name].element
+        element.getparent().remove(element)
+    office.save(str(own))
+    word.render_docx(_context(False), tmp_path, tmp_path / "d.docx", template=own)
+    document = docx.Document(str(tmp_path / "d.docx"))
+    assert any(p.style.name == "Heading 2" for p in document.paragraphs)
+
+
 def test_render_docx__broken_template_is_a_readable_error(tmp_path):
     bad = tmp_path / "hong.docx"
     bad.write_bytes(b"not a zip")

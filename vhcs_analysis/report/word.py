@@ -80,7 +80,7 @@ class Draft:
         """A new paragraph (or a table cell's first one) in ``style``, looked up by name once
         (python-docx's lookup reads all styles each time)."""
         if style not in self.style_ids:
-            self.style_ids[style] = self.doc.styles[style].style_id
+            self.style_ids[style] = _ensure_style(self.doc.styles, style).style_id
         paragraph = cell.paragraphs[0] if cell is not None else self.doc.add_paragraph()
         if text:
             paragraph.add_run(text)
@@ -174,6 +174,25 @@ class Draft:
         paragraph.add_run().add_picture(str(path), width=int(width))
         number = self._caption("figure", caption)
         self.figure_list.append(FigureEntry(name, number, caption))
+
+
+def _ensure_style(styles, name: str):
+    """The paragraph style ``name``; an office template made in Word defines a built-in style
+    (Heading 1, Caption, List Bullet …) only once it has been used, so a missing one is
+    added on ``Normal`` (headings bold), and Word still recognises it by its name."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    try:
+        return styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        if name.startswith("Heading"):
+            style.font.bold = True
+            style.paragraph_format.keep_with_next = True
+        if name in ("Caption", wt.NOTE_STYLE):
+            style.font.italic = True
+        return style
 
 
 def _text(value) -> str:
