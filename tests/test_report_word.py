@@ -181,6 +181,17 @@ def test_render_docx__byte_identical_on_rebuild(tmp_path):
     assert one.read_bytes() == two.read_bytes()
     props = docx.Document(str(one)).core_properties
     assert props.created.date().isoformat() == "2019-01-31" and props.author == word_template.AUTHOR
+    tags = [child.tag for child in props._element]
+    assert len(tags) == len(set(tags)), "a core property written twice"
+
+
+def test_template__same_bytes_after_docxtpl_is_imported(tmp_path):
+    """docxcompose (under docxtpl) changes python-docx's namespace map when imported; the
+    template must not depend on whether it was."""
+    import docxtpl.subdoc  # noqa: F401
+
+    made = word_template.make_template(tmp_path / "mau.docx")
+    assert made.read_bytes() == word_template.TEMPLATE_PATH.read_bytes()
 
 
 def test_render_docx__office_template_restyled_without_code(tmp_path):

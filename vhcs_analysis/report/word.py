@@ -517,7 +517,7 @@ def render_docx(ctx: dict, figures_dir: Path, target: Path, *, template: Path | 
     document = tpl.docx
     _renumber_drawings(document)
     day = dt.datetime.strptime(ctx["cover"]["date"], "%d/%m/%Y")
-    wt.set_core_properties(document, title=f"Báo cáo {word_fields(ctx)['title'].lower()}", when=day)
+    core = wt.core_properties_xml(title=f"BÁO CÁO {word_fields(ctx)['title']}", when=day)
     wt.drop_thumbnail(document)
     target.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
@@ -526,7 +526,7 @@ def render_docx(ctx: dict, figures_dir: Path, target: Path, *, template: Path | 
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(buffer.getvalue())
-        wt.normalise_docx(Path(tmp))
+        wt.normalise_docx(Path(tmp), core=core)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

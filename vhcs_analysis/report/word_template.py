@@ -278,33 +278,41 @@ def _frame(doc) -> None:
         body.remove(leading)
 
 
-def set_core_properties(doc, *, title: str, when: dt.datetime) -> None:
-    """Fixed core properties (no author's name, no now()) so that rebuilds are byte-identical."""
-    props = doc.core_properties
-    props.author = AUTHOR
-    props.last_modified_by = AUTHOR
-    props.title = title
-    props.subject = ""
-    props.keywords = ""
-    props.comments = ""
-    props.category = ""
-    props.language = "vi-VN"
-    props.revision = 1
-    props.created = when
-    props.modified = when
-    props.last_printed = when
+def core_properties_xml(*, title: str, when: dt.datetime) -> bytes:
+    """``docProps/core.xml`` written whole: fixed author (the bloc, no person's name), the
+    given date as created and modified, revision 1. Written as text rather than through
+    python-docx because docxcompose re-points the ``cp`` prefix at another namespace once
+    imported, which makes python-docx add misplaced duplicate properties."""
+    from xml.sax.saxutils import escape
+
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>{escape(AUTHOR)}</dc:creator>"
+        f"<cp:lastModifiedBy>{escape(AUTHOR)}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "<dc:language>vi-VN</dc:language></cp:coreProperties>"
+    )
+    return text.encode("utf-8")
 
 
-def normalise_docx(path: Path) -> Path:
+def normalise_docx(path: Path, *, core: bytes | None = None) -> Path:
     """Rewrite a .docx (a zip) in place with a stable entry order ([Content_Types].xml, then
     by name), one fixed timestamp and fixed permissions: python-docx stamps entries with
-    the current time, which would make every rebuild differ."""
+    the current time, which would make every rebuild differ. ``core``: the bytes of
+    ``docProps/core.xml`` to put in (``core_properties_xml``)."""
     import os
     import tempfile
     import zipfile
 
     with zipfile.ZipFile(path) as source:
         entries = {info.filename: source.read(info.filename) for info in source.infolist()}
+    if core is not None:
+        entries["docProps/core.xml"] = core
     order = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name != "_rels/.rels", name))
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".docx")
     os.close(handle)
@@ -350,11 +358,10 @@ def make_template(path: Path = TEMPLATE_PATH) -> Path:
     _styles(doc)
     _header(doc)
     _frame(doc)
-    set_core_properties(doc, title="Báo cáo (mẫu Word)", when=TEMPLATE_DATE)
     drop_thumbnail(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
-    normalise_docx(path)
+    normalise_docx(path, core=core_properties_xml(title="Báo cáo (mẫu Word)", when=TEMPLATE_DATE))
     return path
 
 
