@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import unicodedata
 from pathlib import Path
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "bao-cao-mau.docx"
@@ -64,6 +65,9 @@ def _style(doc, name: str, *, size: float, bold=None, italic=None, base: str | N
     except KeyError:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.quick_style = True
+        # an ASCII id, as Word makes them (the name keeps its diacritics)
+        style.style_id = "".join(ch for ch in unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+                                 if ch.isascii() and ch.isalnum())
     if base:
         style.base_style = doc.styles[base]
     font = style.font
