@@ -1,13 +1,12 @@
 """`make lab` opens JupyterLab in Vietnamese: the shipped settings override names a locale
-that an installed language pack provides, and the Makefile points JupyterLab at it."""
+that an installed language pack provides, and the lab step points JupyterLab at it."""
 
 import json
-import re
 from importlib.metadata import entry_points
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OVERRIDES = ROOT / "jupyter" / "lab" / "settings" / "overrides.json"
+from vhcs_analysis import tasks
+
+OVERRIDES = tasks.ROOT / tasks.LAB_SETTINGS / "overrides.json"
 
 
 def test_lab_overrides__locale_is_vietnamese_and_its_language_pack_is_installed():
@@ -17,8 +16,12 @@ def test_lab_overrides__locale_is_vietnamese_and_its_language_pack_is_installed(
     assert locale in packs, f"language pack for {locale} not installed (jupyterlab-language-pack-vi-vn)"
 
 
-def test_make_lab__uses_the_shipped_settings_folder():
-    makefile = (ROOT / "Makefile").read_text("utf-8")
-    recipe = re.search(r"^lab:.*\n((?:\t.*\n)+)", makefile, flags=re.M)
-    assert recipe and "--LabApp.app_settings_dir=$(LAB_SETTINGS)" in recipe.group(1)
-    assert re.search(r"^LAB_SETTINGS := \$\(CURDIR\)/jupyter/lab/settings$", makefile, flags=re.M)
+def test_lab_step__uses_the_shipped_settings_folder_and_extra_options(monkeypatch):
+    seen = []
+    monkeypatch.setattr(tasks, "_python", lambda *args, **_kw: seen.append(args) or 0)
+    monkeypatch.setenv("LAB_ARGS", "--no-browser --ServerApp.port=8899")
+    assert tasks.lab() == 0
+    (args,) = seen
+    assert args[:2] == ("-m", "jupyterlab") and args[-1] == "notebooks/"
+    assert f"--LabApp.app_settings_dir={OVERRIDES.parent}" in args
+    assert "--no-browser" in args and "--ServerApp.port=8899" in args

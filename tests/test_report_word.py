@@ -55,11 +55,12 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
     """A small context with the keys build_context makes (values already formatted)."""
     rows = [
         {"indicator": "oc_index", "label": "Chỉ số văn hóa công sở tổng hợp", "unit": "điểm", "better": "cao hơn",
-         "estimate": "+4,6", "ci": "+1,0 đến +8,2", "p": "0,012", "p_holm": "0,062", "n": "7/58",
-         "verdict": "Điểm tốt hơn rõ", "zero": False, "text": "Chỉ số tăng 4,6 điểm."},
+         "did": "+4,6", "did_ci": "+1,0 đến +8,2", "adj": "+3,9", "adj_ci": "+0,4 đến +7,5", "p_holm": "0,031",
+         "n": "7/58", "mde": "5,1", "code": "better", "verdict": "Điểm tốt hơn rõ", "reason": "cả hai cách cùng chiều"},
         {"indicator": "study_rate", "label": "Tỷ lệ CBCCVC đã học tập", "unit": "điểm %", "better": "cao hơn",
-         "estimate": "−1,2", "ci": "−3,5 đến +1,1", "p": "0,431", "p_holm": "1,000", "n": "7/58",
-         "verdict": "Chưa đủ bằng chứng", "zero": True, "text": "Chưa đủ bằng chứng."},
+         "did": "−1,2", "did_ci": "−3,5 đến +1,1", "adj": "−0,8", "adj_ci": "−3,0 đến +1,4", "p_holm": "1,000",
+         "n": "7/58", "mde": "4,0", "code": "no_evidence", "verdict": "Chưa đủ bằng chứng",
+         "reason": "khoảng tin cậy chứa 0"},
     ]
     return {
         "is_sample": is_sample, "sample_mark": SAMPLE_MARK,
@@ -67,7 +68,8 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
         "scope": {"n_units": "66", "n_pilot": "7", "n_rest": "59", "n_blocks": "7", "baseline": "6 tháng cuối năm 2016",
                   "post": "6 tháng cuối năm 2018", "periods": ["6T cuối 2016", "6T cuối 2018"], "n_periods": "2"},
         "main_indicator": "oc_index",
-        "pilots": {"answer": "Đơn vị điểm chuyển biến tốt hơn rõ ở 1/2 chỉ tiêu.", "main": rows[0], "rows": rows},
+        "pilots": {"answer": "Đơn vị điểm chuyển biến tốt hơn rõ ở 1/2 chỉ tiêu.", "answer_short": "Tốt hơn rõ ở 1/2.",
+                   "rows": rows, "placebo": "", "adoption": [], "sensitivity": []},
         "goals": [], "rollout": {"at_post": [], "on_time": []}, "inspections": {}, "ranking": {},
         "comparisons": {}, "data_quality": {"headline": "Đã đọc 194 tệp.", "reports": "330 báo cáo."},
         "provenance": {"files": [], "totals": {}}, "public_indices": [], "weights": [],
@@ -145,8 +147,8 @@ def test_render_docx__tables_repeat_header_and_fit_the_text_width(tmp_path):
         assert header.trPr is not None and header.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
         widths = [cell.width for cell in table.rows[1].cells]
         assert abs(sum(widths) - text_width) < Mm(1)
-        assert [c.text for c in table.rows[1].cells][:2] in (["Chỉ số văn hóa công sở tổng hợp", "+4,6 điểm"],
-                                                             ["Chỉ số văn hóa công sở tổng hợp", "+4,6"])
+        texts = [c.text for c in table.rows[1].cells]
+        assert texts[0] == "Chỉ số văn hóa công sở tổng hợp" and "+4,6 (+1,0 đến +8,2)" in texts
 
 
 def test_render_docx__sample_mark_in_the_header_only_for_sample_data(tmp_path):
@@ -169,7 +171,7 @@ def test_render_docx__figure_at_text_width_and_at_least_200_dpi(tmp_path):
     assert image.px_width / shape.width.inches >= 200
     section = document.sections[0]
     assert shape.width <= section.page_width - section.left_margin - section.right_margin
-    assert "Hình 1. Ước lượng" in _all_text(document)
+    assert "Hình 1. Hai cách ước lượng" in _all_text(document)
 
 
 def test_render_docx__byte_identical_on_rebuild(tmp_path):
@@ -243,11 +245,15 @@ def test_draft__key_numbers_equal_the_pdf_context(built):
     ctx = build_context(built.paths)
     text = _all_text(docx.Document(str(_draft(built))))
     dq, prov, rk, ins = ctx["data_quality"], ctx["provenance"], ctx["ranking"], ctx["inspections"]
-    expected = [ctx["pilots"]["answer"], dq["headline"], dq["reports"], ins["mean_total"], ins["weakest"],
-                f"{prov['totals']['rows_read']} dòng đọc", f"{rk['n_up']} đơn vị được nâng mức",
+    pilots = ctx["pilots"]
+    expected = [pilots["answer"], pilots["answer_short"], dq["headline"], dq["reports"], ins["mean_total"],
+                ins["weakest"], f"{prov['totals']['rows_read']} dòng đọc", f"{rk['n_up']} đơn vị được nâng mức",
                 ctx["rollout"]["study_rate"], ctx["cover"]["place_date"]]
-    for row in ctx["pilots"]["rows"]:
-        expected += [f"{row['estimate']} {row['unit']}", row["ci"], row["p"], row["p_holm"], row["n"], row["verdict"]]
+    for row in pilots["rows"]:
+        expected += [f"{row['did']} ({row['did_ci']})", f"{row['adj']} ({row['adj_ci']})", row["p_holm"], row["n"],
+                     row["mde"], row["verdict"], row["reason"]]
+    for row in pilots["adoption"]:
+        expected += [row["pilot"], row["rest"]]
     for item in ctx["data_quality"]["by_reason"]:
         expected += [item["reason"], item["rows"]]
     missing = [e for e in expected if " ".join(str(e).replace("\u00a0", " ").split()) not in text]
@@ -262,9 +268,8 @@ def test_draft__one_word_table_per_non_empty_table_and_every_figure(built):
     document = docx.Document(str(_draft(built)))
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     numbered_tables = [c for c in captions if c.startswith("Bảng ")]
-    empty_notes = sum(1 for p in document.paragraphs if p.text == word.NO_DATA)
-    # summary tables have no caption: the DiD table, the goals table, the public indices
-    summary_tables = sum(1 for rows in (ctx["pilots"]["rows"], ctx["public_indices"]) if rows) + 1
+    empty_notes = sum(1 for p in document.paragraphs if p.text == word.NO_DATA)  # a table without rows
+    summary_tables = 3  # without caption: the verdicts, the goals, the public indices
     assert len(document.tables) == FRAME_TABLES + summary_tables + len(numbered_tables) - empty_notes
     present = sorted(name for name, ok in ctx["figures"].items() if ok)
     assert len(document.inline_shapes) == len(present) == len([c for c in captions if c.startswith("Hình ")])

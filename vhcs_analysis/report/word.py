@@ -16,12 +16,10 @@ figures, styles, the figure list) is in ``word_draft.py``.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import os
-import tempfile
 from pathlib import Path, PurePath
 
 from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.io.csv_safe import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
 from vhcs_analysis.report.word_draft import (  # noqa: F401 - re-exported for build.py and tests
     FIGURE_LIST_NAME,
@@ -69,8 +67,8 @@ def word_fields(ctx: dict) -> dict:
         "subject": str(cover.get("subject") or SUBJECT),
         "scope": (f"Số liệu: {s.get('n_units')} tổ chức cơ sở đảng trong {s.get('n_blocks')} khối "
                   f"({s.get('n_pilot')} đơn vị làm điểm, {s.get('n_rest')} đơn vị còn lại), {s.get('n_periods')} kỳ "
-                  f"báo cáo từ {s.get('baseline')} (trước khi triển khai) đến {s.get('post')}. Phần đầu là tóm tắt "
-                  "cho lãnh đạo: câu trả lời và các con số chính; các phần sau là căn cứ."),
+                  f"báo cáo từ {s.get('baseline')} (kỳ gốc, sau khi đã chọn đơn vị điểm) đến {s.get('post')}. Phần "
+                  "đầu là tóm tắt cho lãnh đạo: câu trả lời và các con số chính; các phần sau là căn cứ."),
     }
 
 
@@ -80,14 +78,14 @@ def summary(d: Draft, ctx: dict) -> None:
                              ("scope", "pilots", "rollout", "inspections", "ranking", "data_quality"))
     d.heading("TÓM TẮT CHO LÃNH ĐẠO", 1)
     d.heading("1. Đơn vị làm điểm có chuyển biến nhiều hơn các đơn vị còn lại không?", 2)
-    d.para(str(p.get("answer", "")), lead="Trả lời: ")
-    d.table(None, ["Chỉ tiêu", "Chênh lệch (điểm − còn lại)", "Khoảng tin cậy 95%", "p", "n", "Kết luận"],
-            [{**r, "est": f"{r.get('estimate')} {r.get('unit')}"} for r in p.get("rows") or []],
-            ["label", "est", "ci", "p", "n", "verdict"], [2.2, 1.5, 1.5, 0.85, 0.6, 1.6], "lrcrcl")
-    d.note(f"Chênh lệch: thay đổi từ {s.get('baseline')} đến {s.get('post')} của mỗi đơn vị điểm trừ thay đổi bình "
-           "quân của các đơn vị khác cùng khối, lấy trung bình các khối. Đơn vị điểm được chọn, không bốc thăm: đây "
-           "là mức độ gắn liền, không phải bằng chứng nhân quả. Khoảng tin cậy chứa 0 = chưa đủ bằng chứng. n: số đơn "
-           "vị điểm/còn lại có đủ số liệu.")
+    d.para(str(p.get("answer_short") or p.get("answer", "")), lead="Trả lời: ")
+    d.table(None, ["Chỉ tiêu", "Chênh lệch thay đổi (KTC 95%)", "Điều chỉnh theo kỳ gốc (KTC 95%)", "p (Holm)", "n",
+                   "Kết luận"],
+            _effects(p.get("rows") or []), ["label", "d", "a", "p_holm", "n", "verdict"],
+            [2.2, 1.75, 1.75, 0.8, 0.6, 1.35], "lccrcl")
+    d.note(f"Chênh lệch thay đổi: thay đổi từ {s.get('baseline')} đến {s.get('post')} của mỗi đơn vị điểm trừ thay đổi "
+           "bình quân của các đơn vị khác cùng khối, lấy trung bình các khối; cột thứ hai điều chỉnh thêm theo mức kỳ "
+           "gốc của từng đơn vị. Kỳ gốc đến sau khi đã chọn đơn vị điểm. n: số đơn vị điểm/còn lại có đủ số liệu.")
     d.heading(f"2. Mục tiêu nào đã chuyển biến (toàn khối, {s.get('baseline')} → {s.get('post')})?", 2)
     goals = [g for g in ctx.get("goals") or [] if (g.get("goal") or 0) > 0 or g.get("indicator") == ctx.get("main_indicator")]
     d.table(None, ["Chỉ tiêu", "Mục tiêu", "Kỳ gốc", "Kỳ cuối", "Thay đổi (KTC 95%)", "Đánh giá"],
@@ -116,6 +114,11 @@ def summary(d: Draft, ctx: dict) -> None:
            "Nghị quyết.")
     d.table(None, ["Chỉ số", "Thứ hạng của Hà Tĩnh", "Nguồn"], ctx.get("public_indices") or [],
             ["name", "values", "source"], [2.4, 1.6, 2], "lcl")
+
+
+def _effects(rows: list[dict]) -> list[dict]:
+    """Verdict rows with the two estimates joined to their intervals, as the PDF shows them."""
+    return [{**r, "d": f"{r.get('did')} ({r.get('did_ci')})", "a": f"{r.get('adj')} ({r.get('adj_ci')})"} for r in rows]
 
 
 def _goal_table(d: Draft, caption: str, rows: list[dict]) -> None:
@@ -197,24 +200,38 @@ def body(d: Draft, ctx: dict) -> None:
 
     d.heading("IV. ĐƠN VỊ LÀM ĐIỂM SO VỚI CÁC ĐƠN VỊ CÒN LẠI", 1)
     d.note(str(p.get("answer", "")), title="Trả lời ngắn")
-    d.para(f"Phép so sánh: lấy mức thay đổi từ {s.get('baseline')} đến {s.get('post')} của mỗi đơn vị điểm trừ đi mức "
-           f"thay đổi bình quân của các đơn vị khác cùng khối, rồi lấy trung bình {s.get('n_blocks')} khối (\"chênh "
-           "lệch trong chênh lệch\"). Độ tin cậy tính bằng cách hoán đổi nhãn \"đơn vị điểm\" giữa các đơn vị trong "
-           f"cùng khối (phù hợp khi chỉ có {s.get('n_pilot')} đơn vị điểm). Cột \"p (Holm)\" đã điều chỉnh cho việc "
-           "xem nhiều chỉ tiêu cùng lúc.")
-    d.table(f"Chênh lệch trong chênh lệch theo khối, {s.get('baseline')} → {s.get('post')}",
-            ["Chỉ tiêu", "Chênh lệch", "Đơn vị tính", "KTC 95%", "p", "p (Holm)", "n điểm/ còn lại", "Tốt khi"],
-            p.get("rows") or [], ["label", "estimate", "unit", "ci", "p", "p_holm", "n", "better"],
-            [2.1, 0.8, 0.95, 1.5, 0.8, 0.8, 0.75, 0.75], "lrlcrrcl")
-    d.figure("did_forest", "Ước lượng và khoảng tin cậy 95% theo chỉ tiêu; đường 0: không khác biệt", figs)
-    d.heading("1. Đọc từng chỉ tiêu", 2)
+    d.para(f"Hai cách so sánh, vì cách chọn đơn vị điểm quyết định cách nào đúng. (1) Chênh lệch thay đổi: mức thay đổi "
+           f"từ {s.get('baseline')} đến {s.get('post')} của mỗi đơn vị điểm trừ mức thay đổi bình quân của các đơn vị "
+           f"khác cùng khối, lấy trung bình {s.get('n_blocks')} khối; đúng nếu đơn vị điểm được chọn vì mạnh lâu dài. "
+           "(2) Điều chỉnh theo kỳ gốc: như (1) nhưng tính đến mức của từng đơn vị ở kỳ gốc; đúng nếu một phần điểm "
+           "mạnh ở kỳ gốc là do một kỳ thuận lợi (kỳ sau sẽ tự trở về gần mức chung). Sự thật nằm giữa hai cách, nên "
+           "chỉ kết luận \"rõ\" khi cả hai cùng chiều. Độ tin cậy tính bằng cách hoán đổi nhãn \"đơn vị điểm\" giữa "
+           "các đơn vị trong cùng khối, với thống kê đã chuẩn hóa để vẫn đúng khi tác động khác nhau giữa các đơn vị; "
+           f"p (Holm) đã điều chỉnh cho việc xét nhiều chỉ tiêu cùng lúc. Kỳ gốc {s.get('baseline')} đến sau khi đơn "
+           "vị điểm được chọn, nên không kiểm tra được xu hướng trước đó từ Biểu 01."
+           + (f" {p.get('placebo')}" if p.get("placebo") else ""))
+    d.table(f"Đơn vị điểm so với các đơn vị cùng khối, {s.get('baseline')} → {s.get('post')} (\"phát hiện được từ\": "
+            "chênh lệch nhỏ nhất mà thiết kế phát hiện được 8 trên 10 lần)",
+            ["Chỉ tiêu", "Đơn vị tính", "Chênh lệch thay đổi (KTC 95%)", "Điều chỉnh theo kỳ gốc (KTC 95%)", "p (Holm)",
+             "Phát hiện được từ", "Kết luận"],
+            _effects(p.get("rows") or []), ["label", "unit", "d", "a", "p_holm", "mde", "verdict"],
+            [2, 1, 1.7, 1.7, 0.8, 0.9, 1.2], "llccrrl")
+    d.figure("did_forest", "Hai cách ước lượng và khoảng tin cậy 95% theo chỉ tiêu; đường 0: không khác biệt", figs)
+    d.heading("1. Lý do của từng kết luận", 2)
     for row in p.get("rows") or []:
-        d.para(str(row.get("text", "")))
-    d.note(f"Lưu ý chung: đơn vị điểm được chọn chứ không bốc thăm ngẫu nhiên, nên khác biệt có thể đến từ chính những "
-           f"đặc điểm khiến đơn vị được chọn; với {s.get('n_pilot')} đơn vị điểm, chỉ phát hiện được khác biệt lớn.")
-    d.heading("2. Khác biệt có sẵn từ trước và diễn biến từng kỳ", 2)
-    d.para("Đơn vị điểm có thể đã khác các đơn vị còn lại ngay từ kỳ gốc (vì được chọn). Bảng dưới so sánh mức ở kỳ "
-           "gốc; hình diễn biến cho thấy khoảng cách từng kỳ so với kỳ gốc.")
+        d.para(f"{row.get('verdict')}. {row.get('reason')}.", lead=f"{row.get('label')}: ")
+    d.heading("2. Các bước triển khai: đơn vị điểm đi trước, các đơn vị khác theo sau", 2)
+    d.para("Có chương trình hành động, hoàn thành bài trí công sở là những việc làm một lần. Đơn vị điểm làm trước là "
+           "đúng vai trò làm điểm; các đơn vị khác bắt kịp là việc triển khai có kết quả, không phải đơn vị điểm đi "
+           "xuống. Vì vậy các chỉ tiêu này được theo dõi theo tiến độ, không so sánh mức thay đổi.")
+    d.table(f"Tiến độ các bước triển khai, {s.get('baseline')} → {s.get('post')}",
+            ["Bước triển khai", "Đơn vị điểm (kỳ gốc → kỳ cuối)", "Còn lại (kỳ gốc → kỳ cuối)",
+             "Các đơn vị còn lại đạt 90% từ", "Số đơn vị chưa làm ở kỳ cuối"],
+            p.get("adoption") or [], ["label", "pilot", "rest", "reached", "missing"], [2, 1.5, 1.5, 1.4, 1], "lcccr")
+    d.heading("3. Khác biệt có sẵn từ trước và diễn biến từng kỳ", 2)
+    d.para("Đơn vị điểm có thể đã khác các đơn vị còn lại ngay từ kỳ gốc (vì được chọn, hoặc vì đã bắt đầu làm). Bảng "
+           "dưới so sánh mức ở kỳ gốc; hình diễn biến cho thấy khoảng cách từng kỳ so với kỳ gốc sau khi đã chọn đơn "
+           "vị điểm, không phải xu hướng trước đó.")
     d.table(f"Mức ở kỳ gốc {s.get('baseline')}: đơn vị điểm so với các đơn vị còn lại",
             ["Chỉ tiêu", "Đơn vị điểm", "Còn lại", "Chênh lệch", "KTC 95%", "p"], comp.get("level_gap") or [],
             ["label", "pilot", "rest", "gap", "ci", "p"], [2.4, 0.9, 0.9, 0.9, 1.5, 0.85], "lrrrcr")
@@ -272,25 +289,37 @@ def body(d: Draft, ctx: dict) -> None:
         "Chỉ tiêu. Tỷ lệ học tập = số đã học tập / tổng số CBCCVC; tỷ lệ hồ sơ đúng hạn = (trước hạn + đúng hạn) / "
         "(trước hạn + đúng hạn + quá hạn), không tính hồ sơ bị trả lại, rút; phản ánh và vi phạm tính trên 100 "
         "CBCCVC. Ô để trống (đơn vị không có bộ phận một cửa) là \"không áp dụng\", không tính là 0.",
-        "Chỉ số văn hóa công sở (0–100) là bình quân có trọng số của các chỉ tiêu thành phần đã quy về thang 0–100."
+        "Chỉ số văn hóa công sở (0–100) là bình quân có trọng số của các chỉ tiêu kết quả thành phần đã quy về thang "
+        "0–100 (không gồm các bước triển khai làm một lần). Khi so sánh đơn vị điểm, mỗi đơn vị dùng cùng các thành "
+        "phần ở cả hai kỳ, để thay đổi của chỉ số không đến từ việc có thêm hay bớt thành phần."
         + (" Trọng số (cấu hình): " + "; ".join(f"{w.get('indicator')} {w.get('weight')}" for w in weights) + "."
            if weights else ""),
-        f"Chênh lệch trong chênh lệch theo khối. Với mỗi khối: thay đổi (kỳ {s.get('post')} trừ kỳ gốc) của đơn vị "
-        "điểm trừ thay đổi bình quân của các đơn vị khác cùng khối; ước lượng là bình quân các khối. Đơn vị thiếu số "
-        "liệu ở một trong hai kỳ không được tính.",
-        "Suy luận hoán vị (randomisation inference). Nhãn \"đơn vị điểm\" được hoán đổi trong từng khối theo mọi cách "
-        "có thể (liệt kê đủ khi số cách không quá lớn, nếu không thì rút ngẫu nhiên có hạt giống cố định); p là tỷ lệ "
-        "cách gán cho ước lượng lớn ít nhất như thực tế. Cách này đúng với 7 đơn vị điểm, khác sai số chuẩn thông "
-        "thường (vốn bác bỏ quá nhiều khi chỉ có ít đơn vị).",
+        f"Hai cách ước lượng theo khối. (1) Chênh lệch trong chênh lệch: với mỗi khối, thay đổi (kỳ {s.get('post')} "
+        "trừ kỳ gốc) của đơn vị điểm trừ thay đổi bình quân của các đơn vị khác cùng khối; ước lượng là bình quân các "
+        "khối. (2) Điều chỉnh theo kỳ gốc (ANCOVA): như (1) sau khi trừ phần thay đổi do mức kỳ gốc của từng đơn vị "
+        "(hệ số ước lượng trong từng khối). Nếu đơn vị điểm được chọn vì mạnh lâu dài thì (1) đúng, (2) lệch lên; nếu "
+        "được chọn sau một kỳ thuận lợi thì (2) đúng, (1) lệch xuống. Kết luận \"rõ\" cần cả hai cùng chiều. Đơn vị "
+        "thiếu số liệu ở một trong hai kỳ không được tính.",
+        "Suy luận hoán vị (randomisation inference). Nhãn \"đơn vị điểm\" được hoán đổi trong từng khối (liệt kê đủ "
+        "khi số cách không quá lớn, nếu không thì rút ngẫu nhiên có hạt giống cố định); thống kê là ước lượng chia "
+        "cho sai số chuẩn tính từ độ phân tán giữa các khối, nên kiểm định vẫn đúng cho tác động bình quân khi tác "
+        "động khác nhau giữa các đơn vị. Đã kiểm tra bằng mô phỏng (docs/statistics.md).",
         "Khoảng tin cậy bằng đảo kiểm định. KTC 95% là tập các mức tác động τ mà giả thuyết \"tác động đúng bằng τ\" "
-        "không bị bác bỏ ở mức 5%.",
+        "không bị bác bỏ ở mức 5%, giới hạn trong khoảng chỉ tiêu có thể đạt; \"±∞\" khi số liệu không chặn được "
+        "một đầu.",
+        "Không so sánh được khi ít nhất một nửa số đơn vị điểm đã ở mức tốt nhất có thể ngay từ kỳ gốc (100% hoặc 0 "
+        "vi phạm), khi mọi đơn vị như nhau, và với các bước triển khai làm một lần.",
+        "Độ nhạy của chỉ số tổng hợp (bỏ lần lượt từng thành phần): bảng dưới.",
         "Bootstrap. Khoảng tin cậy của các giá trị bình quân mô tả (theo nhóm, theo kỳ) tính bằng lấy mẫu lặp lại các "
         "đơn vị.",
-        "Nhiều chỉ tiêu cùng lúc. p điều chỉnh Holm (và Benjamini–Hochberg trong bảng số liệu) để tránh \"tìm thấy\" "
-        "khác biệt do xem nhiều chỉ tiêu.",
+        "Nhiều chỉ tiêu cùng lúc. Họ chỉ tiêu kết quả được khai báo trước trong cấu hình; p điều chỉnh Holm trên cả "
+        "họ (lấy p lớn hơn của hai cách ước lượng) để tránh \"tìm thấy\" khác biệt do xem nhiều chỉ tiêu.",
         "Giới hạn. Đơn vị điểm được chọn, không bốc thăm; số liệu do đơn vị tự báo cáo; với 7 đơn vị điểm chỉ phát "
         "hiện được khác biệt lớn. Kết quả là căn cứ tham khảo cho sơ kết, không thay thế đánh giá thực tế.",
     ])
+    d.table("Độ nhạy của chỉ số tổng hợp: bỏ lần lượt từng thành phần",
+            ["Bỏ thành phần", "Chênh lệch thay đổi (KTC 95%)", "Điều chỉnh theo kỳ gốc (KTC 95%)"],
+            p.get("sensitivity") or [], ["left_out", "did", "adj"], [2, 1.6, 1.6], "lcc")
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -332,18 +361,6 @@ def render_docx(ctx: dict, figures_dir: Path, target: Path, *, template: Path | 
     document = tpl.docx
     _renumber_drawings(document)
     day = dt.datetime.strptime(ctx["cover"]["date"], "%d/%m/%Y")
-    core = wt.core_properties_xml(title=f"BÁO CÁO {word_fields(ctx)['title']}", when=day)
-    wt.drop_thumbnail(document)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".docx")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(buffer.getvalue())
-        wt.normalise_docx(Path(tmp), core=core)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    data = wt.docx_bytes(document, title=f"BÁO CÁO {word_fields(ctx)['title']}", when=day)
+    write_bytes_atomic(data, target)
     return figure_list

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vhcs_analysis.io.csv_safe import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
 
 FIGURE_LIST_NAME = "danh-muc-hinh.csv"
@@ -228,21 +227,10 @@ def write_figure_list(entries: list[FigureEntry], figures_dir: Path, notebooks_d
     """``figures/danh-muc-hinh.csv`` (UTF-8 with BOM so Excel reads the diacritics): file,
     number, caption, source notebook, for every figure of the draft, in its order."""
     target = figures_dir / FIGURE_LIST_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["file", "number", "caption", "notebook"])
     for entry in entries:
         writer.writerow([f"{entry.name}.png", f"Hình {entry.number}", entry.caption,
                          notebook_of(entry.name, notebooks_dir)])
-    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o666 & ~wt._umask())
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return write_bytes_atomic(("\ufeff" + buffer.getvalue()).encode("utf-8"), target)

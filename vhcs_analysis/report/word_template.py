@@ -304,44 +304,38 @@ def core_properties_xml(*, title: str, when: dt.datetime) -> bytes:
     return text.encode("utf-8")
 
 
-def normalise_docx(path: Path, *, core: bytes | None = None) -> Path:
-    """Rewrite a .docx (a zip) in place with a stable entry order ([Content_Types].xml, then
-    by name), one fixed timestamp and fixed permissions: python-docx stamps entries with
+def normalise_docx(data: bytes, *, core: bytes | None = None) -> bytes:
+    """A .docx (a zip) rewritten with a stable entry order ([Content_Types].xml, then by
+    name), one fixed timestamp and a fixed creator system: python-docx stamps entries with
     the current time, which would make every rebuild differ. ``core``: the bytes of
     ``docProps/core.xml`` to put in (``core_properties_xml``)."""
-    import os
-    import tempfile
+    import io
     import zipfile
 
-    with zipfile.ZipFile(path) as source:
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = {info.filename: source.read(info.filename) for info in source.infolist()}
     if core is not None:
         entries["docProps/core.xml"] = core
     order = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name != "_rels/.rels", name))
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".docx")
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as target:
-            for name in order:
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 3
-                target.writestr(info, entries[name], compresslevel=6)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # zipfile's default depends on the OS (0 on Windows)
+            target.writestr(info, entries[name], compresslevel=6)
+    return buffer.getvalue()
 
 
-def _umask() -> int:
-    import os
+def docx_bytes(doc, *, title: str, when: dt.datetime) -> bytes:
+    """The document saved, with fixed core properties and a normalised zip."""
+    import io
 
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    drop_thumbnail(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return normalise_docx(buffer.getvalue(), core=core_properties_xml(title=title, when=when))
 
 
 def drop_thumbnail(doc) -> None:
@@ -362,11 +356,9 @@ def make_template(path: Path = TEMPLATE_PATH) -> Path:
     _styles(doc)
     _header(doc)
     _frame(doc)
-    drop_thumbnail(doc)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    normalise_docx(path, core=core_properties_xml(title="Báo cáo (mẫu Word)", when=TEMPLATE_DATE))
-    return path
+    from vhcs_analysis.io.csv_safe import write_bytes_atomic
+
+    return write_bytes_atomic(docx_bytes(doc, title="Báo cáo (mẫu Word)", when=TEMPLATE_DATE), path)
 
 
 if __name__ == "__main__":  # pragma: no cover - maintenance command
