@@ -82,7 +82,7 @@ def summary(d: Draft, ctx: dict) -> None:
     d.table(None, ["Chỉ tiêu", "Chênh lệch thay đổi (KTC 95%)", "Điều chỉnh theo kỳ gốc (KTC 95%)", "p (Holm)", "n",
                    "Kết luận"],
             _effects(p.get("rows") or []), ["label", "d", "a", "p_holm", "n", "verdict"],
-            [2.2, 1.75, 1.75, 0.8, 0.6, 1.35], "lccrcl")
+            [2.1, 1.7, 1.7, 0.95, 0.6, 1.3], "lccrcl")
     d.note(f"Chênh lệch thay đổi: thay đổi từ {s.get('baseline')} đến {s.get('post')} của mỗi đơn vị điểm trừ thay đổi "
            "bình quân của các đơn vị khác cùng khối, lấy trung bình các khối; cột thứ hai điều chỉnh thêm theo mức kỳ "
            "gốc của từng đơn vị. Kỳ gốc đến sau khi đã chọn đơn vị điểm. n: số đơn vị điểm/còn lại có đủ số liệu.")
@@ -215,7 +215,7 @@ def body(d: Draft, ctx: dict) -> None:
             ["Chỉ tiêu", "Đơn vị tính", "Chênh lệch thay đổi (KTC 95%)", "Điều chỉnh theo kỳ gốc (KTC 95%)", "p (Holm)",
              "Phát hiện được từ", "Kết luận"],
             _effects(p.get("rows") or []), ["label", "unit", "d", "a", "p_holm", "mde", "verdict"],
-            [2, 1, 1.7, 1.7, 0.8, 0.9, 1.2], "llccrrl")
+            [1.9, 0.9, 1.6, 1.6, 0.95, 0.9, 1.2], "llccrrl")
     d.figure("did_forest", "Hai cách ước lượng và khoảng tin cậy 95% theo chỉ tiêu; đường 0: không khác biệt", figs)
     d.heading("1. Lý do của từng kết luận", 2)
     for row in p.get("rows") or []:
