@@ -35,7 +35,7 @@ test-slow: $(STAMP)  ## Calibration by simulation (minutes)
 notebooks: $(STAMP)  ## Re-execute notebooks in place on the sample (stores outputs)
 	$(TASKS) notebooks
 
-lab: $(STAMP)  ## Open the notebooks in JupyterLab with this environment
+lab: $(STAMP)  ## Open the notebooks in JupyterLab (Vietnamese interface) with this environment
 	$(TASKS) lab
 
 bench: $(STAMP)  ## Speed and memory benchmarks (table + benchmarks/results/latest.json)

@@ -130,9 +130,16 @@ def notebooks() -> int:
     return test_sample() or _python("-m", "vhcs_analysis.report.notebooks", "--in-place", env=_nbval_env())
 
 
+LAB_SETTINGS = Path("jupyter") / "lab" / "settings"
+
+
 def lab() -> int:
-    """Open the notebooks in JupyterLab with this environment."""
-    return _python("-m", "jupyterlab", "notebooks/")
+    """Open the notebooks in JupyterLab with this environment, interface in Vietnamese:
+    ``jupyter/lab/settings/overrides.json`` sets the locale of the language pack
+    (jupyterlab-language-pack-vi-vn). ``LAB_ARGS`` (environment, or ``make lab LAB_ARGS=…``)
+    adds options, e.g. ``--no-browser``."""
+    extra = shlex.split(os.environ.get("LAB_ARGS", ""))
+    return _python("-m", "jupyterlab", f"--LabApp.app_settings_dir={ROOT / LAB_SETTINGS}", *extra, "notebooks/")
 
 
 def bench() -> int:

@@ -50,9 +50,10 @@ def sample_marks(fig: Figure) -> list:
     return [t for t in texts if t.get_gid() == SAMPLE_GID]
 
 
-def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
+def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: float | None = None) -> Path:
     """Write ``fig`` to ``path`` (format from the suffix: .svg, .pdf or .png), byte-identical
-    between runs: fixed SVG hash salt, no dates, no software stamp; written atomically."""
+    between runs: fixed SVG hash salt, no dates, no software stamp; written atomically.
+    ``dpi``: resolution of a PNG (dots per inch at the figure's size; default matplotlib's)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _SAVE_METADATA:
@@ -61,7 +62,7 @@ def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
     if is_marked(fig) and suffix in (".svg", ".pdf"):
         metadata["Title"] = SAMPLE_MARK
     with theme(), atomic_path(path) as tmp, open(tmp, "wb") as out:
-        fig.savefig(out, format=suffix[1:], metadata=metadata)
+        fig.savefig(out, format=suffix[1:], metadata=metadata, **({"dpi": dpi} if dpi is not None else {}))
     return path
 
 

@@ -1,4 +1,5 @@
-"""Build the review PDF: clean → notebooks → Typst → ``<reports>/bao-cao-so-ket-nq01.pdf``.
+"""Build the review PDF: clean → notebooks → Typst → ``<reports>/bao-cao-so-ket-nq01.pdf``,
+and beside it the Word draft from the same context (``report/word.py``).
 
 The Typst sources, the pre-formatted ``data.json`` and the figures are staged in a
 temporary folder that is the Typst root; fonts are matplotlib's DejaVu only (no system
@@ -91,6 +92,18 @@ def render_report(paths: Paths, *, out_dir: Path | None = None) -> Path:
         build_dir = stage(Path(tmp), context, paths.figures)
         compile_typst(build_dir / "template.typ", target, timestamp=pdf_timestamp(day),
                       sys_inputs={"data": "data.json"})
+    render_word(paths, context, pdf=target)
+    return target
+
+
+def render_word(paths: Paths, context: dict, *, pdf: Path) -> Path:
+    """The Word draft beside ``pdf`` (same name, ``.docx``), from the same context, and the
+    figure pack's list ``figures/danh-muc-hinh.csv``; returns the draft's path."""
+    from vhcs_analysis.report.word import docx_name, render_docx, write_figure_list
+
+    target = pdf.with_name(docx_name(pdf.name))
+    placed = render_docx(context, paths.figures, target)
+    write_figure_list(placed, paths.figures, paths.reports / "notebooks")
     return target
 
 
@@ -118,7 +131,10 @@ def render_documents(paths: Paths) -> list[Path]:
     """Every document built from what the notebooks wrote (the review PDF, the units'
     scorecards, and any other format ``vhcs report`` writes): ``vhcs verify`` rebuilds a
     report's documents with this, so a new format belongs here too."""
-    documents = [render_report(paths)]
+    from vhcs_analysis.report.word import docx_name
+
+    pdf = render_report(paths)
+    documents = [pdf, pdf.with_name(docx_name(pdf.name))]
     cards = render_scorecards(paths)
     if cards is not None:
         documents.append(cards)
@@ -130,6 +146,7 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
     ``notebooks``: the folder of numbered notebooks (default: the project's)."""
     from vhcs_analysis.pipeline import clean_folder, print_clean_summary
     from vhcs_analysis.report.notebooks import run_notebooks
+    from vhcs_analysis.report.word import docx_name
 
     say = console.print if console is not None else (lambda *_a, **_k: None)
     if not paths.raw.is_dir():
@@ -142,9 +159,10 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
         print_clean_summary(console, cleaned)
     say("Bước 2/4: chạy các notebook phân tích …")
     run_notebooks(paths, folder=notebooks, console=console)
-    say("Bước 3/4: dựng báo cáo PDF …")
+    say("Bước 3/4: dựng báo cáo PDF và bản thảo Word …")
     report = render_report(paths)
     say(f"  Đã ghi {report}")
+    say(f"  Đã ghi {report.with_name(docx_name(report.name))}")
     say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
     cards = render_scorecards(paths)
     if cards is not None:
@@ -154,6 +172,9 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
 
 def cli_report(paths: Paths, console) -> int:
     """``vhcs report``: build everything; exit code 0 on success (errors raise VhcsError)."""
+    from vhcs_analysis.report.word import docx_name
+
     report = build_pdf(paths, console=console)
     console.print(f"Xong. Báo cáo sơ kết: {report}")
+    console.print(f"Bản thảo Word để văn phòng sửa, trình ký: {report.with_name(docx_name(report.name))}")
     return 0

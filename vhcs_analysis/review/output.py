@@ -40,10 +40,16 @@ def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
     return target
 
 
+FIGURE_PNG_DPI = 300  # the figure pack and the Word draft: print quality at the figure's size
+
+
 def save_figure(fig, name: str, *, is_sample: bool, paths: Paths | None = None) -> Path:
-    """Mark (when sample) and write ``figures/NAME.svg``; returns the path."""
+    """Mark (when sample) and write ``figures/NAME.svg`` (for the PDF) and ``figures/NAME.png``
+    at 300 dpi (for the Word draft and for pasting: Word 2010/2013 shows no SVG); returns
+    the SVG's path."""
     paths = paths or get_paths()
     plots.mark_sample(fig, is_sample)
+    plots.save_figure(fig, paths.figures / f"{name}.png", dpi=FIGURE_PNG_DPI)
     return plots.save_figure(fig, paths.figures / f"{name}.svg")
 
 

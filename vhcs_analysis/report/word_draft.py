@@ -1,0 +1,236 @@
+"""Writing the Word draft's pieces: headings, paragraphs, Word tables (header row repeated,
+widths fitted to the text width), PNG figures with numbered captions; and the figure
+pack's list ``figures/danh-muc-hinh.csv``. What goes where is decided in ``word.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vhcs_analysis.io.csv_safe import write_bytes_atomic
+from vhcs_analysis.report import word_template as wt
+
+FIGURE_LIST_NAME = "danh-muc-hinh.csv"
+NO_DATA = "Không có số liệu."
+MAX_FIGURE_HEIGHT_MM = 200.0
+
+
+@dataclass
+class FigureEntry:
+    name: str
+    number: int
+    caption: str
+
+
+@dataclass
+class Draft:
+    """Writes into one docxtpl sub-document; table and figure numbers run across both."""
+
+    doc: Any
+    figures_dir: Path
+    text_width: int  # EMU
+    counters: dict = field(default_factory=lambda: {"table": 0, "figure": 0})
+    figure_list: list = field(default_factory=list)
+    style_ids: dict = field(default_factory=dict)
+
+    def styled(self, style: str, text: str = "", cell=None):
+        """A new paragraph (or a table cell's first one) in ``style``, looked up by name once
+        (python-docx's lookup reads all styles each time)."""
+        if style not in self.style_ids:
+            self.style_ids[style] = _ensure_style(self.doc.styles, style).style_id
+        paragraph = cell.paragraphs[0] if cell is not None else self.doc.add_paragraph()
+        if text:
+            paragraph.add_run(text)
+        paragraph._p.style = self.style_ids[style]
+        return paragraph
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.styled(f"Heading {level}", text)
+
+    def para(self, text: str = "", *, lead: str | None = None, style: str = "Normal") -> None:
+        paragraph = self.styled(style)
+        if lead:
+            paragraph.add_run(lead).bold = True
+        paragraph.add_run(text)
+
+    def bullets(self, items: list[str]) -> None:
+        for item in items:
+            self.styled("List Bullet", item)
+
+    def note(self, text: str, title: str | None = None) -> None:
+        paragraph = self.styled(wt.NOTE_STYLE)
+        if title:
+            paragraph.add_run(title + ". ").bold = True
+        paragraph.add_run(text)
+
+    def _caption(self, kind: str, text: str) -> int:
+        self.counters[kind] += 1
+        label = "Bảng" if kind == "table" else "Hình"
+        paragraph = self.styled("Caption")
+        paragraph.add_run(f"{label} {self.counters[kind]}. ").bold = True
+        paragraph.add_run(text)
+        if kind == "table":
+            paragraph.paragraph_format.keep_with_next = True
+        return self.counters[kind]
+
+    def table(self, caption: str | None, header: list[str], rows: list[dict], keys: list[str],
+              widths: list[float] | None = None, align: str | None = None) -> None:
+        """A Word table: caption above, header row repeated on every page, columns sized in
+        proportion to ``widths`` over the text width, ``align`` one letter per column
+        (l/c/r; default: first left, the rest right)."""
+        if caption is not None:
+            self._caption("table", caption)
+        if not rows:
+            self.note(NO_DATA)
+            return
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        widths = widths or [1.0] * len(keys)
+        align = align or ("l" + "r" * (len(keys) - 1))
+        total = float(sum(widths))
+        emu = [int(self.text_width * w / total) for w in widths]
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(keys))
+        _fixed_layout(table, emu)
+        where = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
+        for index, row in enumerate([dict(zip(keys, header, strict=True)), *rows]):
+            row_cells = table.rows[index].cells
+            for col, key in enumerate(keys):
+                cell = row_cells[col]
+                cell.width = emu[col]
+                paragraph = self.styled(wt.TABLE_STYLE, cell=cell)
+                run = paragraph.add_run(_text(row.get(key)))
+                if index == 0:
+                    run.bold = True
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    _shade(cell, "E1E1E1")
+                else:
+                    paragraph.alignment = where[align[col]]
+        _repeat_header(table.rows[0])
+        self.styled(wt.TABLE_STYLE)  # a gap after the table
+
+    def figure(self, name: str, caption: str, figures: dict) -> None:
+        """The PNG ``figures/NAME.png`` at the text width (capped in height), numbered caption
+        below; a note when the notebooks wrote no such figure."""
+        path = self.figures_dir / f"{name}.png"
+        if not figures.get(name) or not path.is_file():
+            self.note(f"Không có hình “{caption}” (không có số liệu).")
+            return
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.image.image import Image
+        from docx.shared import Mm
+
+        image = Image.from_file(str(path))
+        width = self.text_width
+        height = width * image.px_height / image.px_width
+        if height > Mm(MAX_FIGURE_HEIGHT_MM):
+            width = int(width * Mm(MAX_FIGURE_HEIGHT_MM) / height)
+        paragraph = self.styled("Normal")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.first_line_indent = 0
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run().add_picture(str(path), width=int(width))
+        number = self._caption("figure", caption)
+        self.figure_list.append(FigureEntry(name, number, caption))
+
+
+def _ensure_style(styles, name: str):
+    """The paragraph style ``name``; an office template made in Word defines a built-in style
+    (Heading 1, Caption, List Bullet …) only once it has been used, so a missing one is
+    added on ``Normal`` (headings bold), and Word still recognises it by its name."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    try:
+        return styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        if name.startswith("Heading"):
+            style.font.bold = True
+            style.paragraph_format.keep_with_next = True
+        if name in ("Caption", wt.NOTE_STYLE):
+            style.font.italic = True
+        return style
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _fixed_layout(table, emu: list[int]) -> None:
+    """Fixed column widths summing to the text width, and single borders (no table style
+    needed, so an office template without "Table Grid" still draws them)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    table.autofit = False
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(emu) // 635))  # EMU → twentieths of a point
+    width.set(qn("w:type"), "dxa")
+    wt.set_table_property(table, width)
+    wt.table_borders(table, "single", 4, "808080")
+    for col, value in zip(table.columns, emu, strict=True):
+        col.width = value
+
+
+def _shade(cell, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        tr_pr.append(element)
+
+
+def cells(rows: list[dict], key: str, prefix: str) -> list[dict]:
+    """Rows whose values come as a list (``cells``) → dicts with keys c0, c1, … (as in Typst)."""
+    return [{prefix: r.get(prefix), **{f"c{i}": c for i, c in enumerate(r.get(key) or [])}} for r in rows]
+
+
+# ----------------------------------------------------------------------------- figure pack
+
+
+def notebook_of(figure: str, notebooks_dir: Path | None) -> str:
+    """The executed notebook whose code publishes ``figure`` (``"NAME"`` in a publish_figure cell)."""
+    import nbformat
+
+    if notebooks_dir is None or not notebooks_dir.is_dir():
+        return ""
+    for path in sorted(notebooks_dir.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:  # noqa: BLE001 - an unreadable notebook names nothing
+            continue
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "publish_figure" in cell.source and f'"{figure}"' in cell.source:
+                return path.name
+    return ""
+
+
+def write_figure_list(entries: list[FigureEntry], figures_dir: Path, notebooks_dir: Path | None) -> Path:
+    """``figures/danh-muc-hinh.csv`` (UTF-8 with BOM so Excel reads the diacritics): file,
+    number, caption, source notebook, for every figure of the draft, in its order."""
+    target = figures_dir / FIGURE_LIST_NAME
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["file", "number", "caption", "notebook"])
+    for entry in entries:
+        writer.writerow([f"{entry.name}.png", f"Hình {entry.number}", entry.caption,
+                         notebook_of(entry.name, notebooks_dir)])
+    return write_bytes_atomic(("\ufeff" + buffer.getvalue()).encode("utf-8"), target)
