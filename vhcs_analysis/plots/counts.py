@@ -11,7 +11,7 @@ from vhcs_analysis import fmt
 from vhcs_analysis.plots.theme import (
     OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, RATING_ORDER,
     RATING_COLORS, STATUS_COLORS, STATUS_LABELS, CM, FULL_WIDTH, theme, number_formatter,
-    percent_formatter, wrap, period_label, _new_figure, _no_data, _is_empty, _rows_figure, _figure_legend,
+    percent_formatter, wrap, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _rows_figure, _figure_legend,
 )
 
 
@@ -110,6 +110,7 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         ax.set_ylabel("Số báo cáo (đơn vị × kỳ)")
         ax.set_title(wrap(title), loc="left")
         _figure_legend(fig, ax)
+        fit_period_labels(fig, [ax])
         return fig
 
 
