@@ -176,6 +176,19 @@ def template(
     _run(lambda: cli_template(out=out, console=console), config)
 
 
+@app.command()
+def notebooks(
+    out: Annotated[
+        Path, typer.Option("--out", help="Thư mục ghi các notebook (nên là 'notebooks' trong thư mục làm việc).")
+    ] = Path("notebooks"),
+    config: ConfigOption = None,
+) -> None:
+    """Chép các notebook phân tích kèm theo gói ra để sửa; `vhcs report` chạy từ thư mục làm việc sẽ dùng bản chép."""
+    from vhcs_analysis.report.notebooks import cli_notebooks
+
+    _run(lambda: cli_notebooks(out=out, console=console), config)
+
+
 def main() -> None:
     """Entry point of the ``vhcs`` script."""
     app(prog_name="vhcs")
