@@ -106,12 +106,17 @@ def sample(
         Optional[Path],
         typer.Option("--truth-out", help="Nơi ghi số liệu gốc đúng (mặc định: <out>/../sample_truth)."),
     ] = None,
+    until: Annotated[
+        Optional[str],
+        typer.Option("--until", help="Thêm các kỳ sau 2018-H2 đến kỳ này (ví dụ 2021-H2) để thử tổng kết."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Tạo bộ dữ liệu thô tổng hợp (DỮ LIỆU MẪU) với các lỗi thường gặp."""
     from vhcs_analysis.sample import cli_sample
 
-    _run(lambda: cli_sample(out=out, seed=seed, scale=scale, truth_out=truth_out, console=console), config)
+    _run(lambda: cli_sample(out=out, seed=seed, scale=scale, truth_out=truth_out, console=console, until=until),
+         config)
 
 
 @app.command()
