@@ -92,7 +92,7 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản.")
     ] = False,
 ) -> None:
-    """Số liệu sơ kết Nghị quyết 01-NQ/ĐUK."""
+    """Số liệu sơ kết, tổng kết Nghị quyết 01-NQ/ĐUK."""
 
 
 @app.command()
