@@ -110,8 +110,9 @@ def _merge(base: dict, override: dict) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _settings_for(override_path: str | None) -> dict[str, Any]:
-    """Defaults merged with the file at ``override_path``, checked (ConfigError if not)."""
+def _settings_for(override_path: str | None, stamp: tuple[int, int] | None = None) -> dict[str, Any]:
+    """Defaults merged with the file at ``override_path``, checked (ConfigError if not).
+    ``stamp`` (the file's mtime and size) makes an edited file be read again."""
     from vhcs_analysis import settings as model
 
     settings = model.load_toml(PACKAGE_DIR / "defaults.toml")
@@ -136,7 +137,14 @@ def settings_source(cli_path: Path | str | None = None):
 
 def load_settings(source) -> dict[str, Any]:
     """The checked settings of ``source`` (a ``settings.SettingsSource``); ConfigError if bad."""
-    return copy.deepcopy(_settings_for(None if source.path is None else str(source.path)))
+    if source.path is None:
+        return copy.deepcopy(_settings_for(None))
+    try:
+        info = source.path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = None  # reported by the read itself
+    return copy.deepcopy(_settings_for(str(source.path), stamp))
 
 
 def get_settings() -> dict[str, Any]:
