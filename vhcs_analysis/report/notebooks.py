@@ -28,12 +28,17 @@ DEFAULT_CELL_TIMEOUT_S = 600
 def packaged_notebooks_dir() -> Path:
     """The notebooks shipped inside the package (the repository's ``notebooks/``, mapped
     to ``vhcs_analysis.notebooks`` by pyproject.toml)."""
-    from importlib.resources import files
+    from importlib.util import find_spec
 
+    # A folder of data without __init__.py is a namespace package: its spec lists the
+    # folder (importlib.resources would give a MultiplexedPath, not a folder).
     try:
-        return Path(str(files("vhcs_analysis.notebooks")))
-    except ModuleNotFoundError:  # an install older than the mapping: the checkout's folder
-        return PACKAGE_DIR.parent / "notebooks"
+        spec = find_spec("vhcs_analysis.notebooks")
+    except ModuleNotFoundError:
+        spec = None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    # an install older than the mapping: the checkout's folder
+    return Path(locations[0]) if locations else PACKAGE_DIR.parent / "notebooks"
 
 
 def notebooks_dir() -> Path:
