@@ -76,3 +76,26 @@ def test_vhcs_report__final_review_by_settings_alone(tmp_path):
     ws = load_workbook(tmp_path / "bieu" / "Bieu_01-VHCS_don_vi.xlsx").worksheets[0]
     formulas = " ".join(dv.formula1 or "" for dv in ws.data_validations.dataValidation)
     assert "6 tháng cuối năm 2021" in formulas
+
+
+def test_window_without_data__clean_warns_and_report_stops_naming_the_periods_found(
+        tmp_path, sample_dirs, monkeypatch):
+    from typer.testing import CliRunner
+
+    from vhcs_analysis.cli import app
+
+    later = [*ELEVEN[:5], "2019-H1", "2019-H2", "2020-H1"]
+    config = tmp_path / "vhcs.toml"
+    config.write_text(f"[review]\nperiods = {later!r}\npost = '2020-H1'\n", encoding="utf-8")
+    monkeypatch.setenv("VHCS_CONFIG", str(config))  # restored after the test
+    found = "2016-H2, 2017-H1, 2017-H2, 2018-H1, 2018-H2"
+
+    clean = CliRunner().invoke(app, ["clean", "--raw", str(sample_dirs.raw), "--out", str(tmp_path / "p")])
+    assert clean.exit_code == 0
+    assert "post = 2020-H1" in clean.output and found in clean.output
+
+    report = CliRunner().invoke(app, ["report", "--raw", str(sample_dirs.raw), "--out", str(tmp_path / "out")])
+    assert report.exit_code == 2
+    assert "post = 2020-H1" in report.output and found in report.output
+    assert "Traceback" not in report.output
+    assert not (tmp_path / "out" / "notebooks").exists()  # stopped before the notebooks
