@@ -157,7 +157,7 @@ def profile_case(case: Case, ctx: Context, console: Console) -> None:
     stats.sort_stats("cumulative").print_stats(40)
     stats.sort_stats("tottime").print_stats(25)
     out = prof_dir / f"{case.name}.txt"
-    out.write_text(text.getvalue(), "utf-8")
+    out.write_text(text.getvalue(), "utf-8", newline="\n")
     console.print(f"{case.name}: {run.wall_seconds:.2f} s under cProfile → {out.relative_to(ROOT)}")
 
 
@@ -213,7 +213,7 @@ def update_readme(path: Path, table: str) -> None:
     start = text.index("<!-- results:")
     start = text.index("\n", start) + 1
     end = text.index("<!-- /results -->", start)
-    path.write_text(text[:start] + table + "\n" + text[end:], "utf-8")
+    path.write_text(text[:start] + table + "\n" + text[end:], "utf-8", newline="\n")
 
 
 def main(argv: list[str] | None = None) -> int:

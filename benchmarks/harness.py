@@ -234,7 +234,7 @@ def write_json(path: Path, payload: dict) -> None:
     """Write ``payload`` atomically (a ``.tmp`` twin, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8", newline="\n")
     tmp.replace(path)
 
 

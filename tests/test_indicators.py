@@ -82,12 +82,11 @@ def test_composite_index__renormalises_over_present_components_and_counts_them()
         "violations_per_100": [0.0, np.nan, np.nan], "study_rate": [60.0, 50.0, 100.0],
         "office_layout": [100.0, 0.0, np.nan], "action_programme": [100.0, 100.0, 100.0]})
     out = ind.composite_index(panel)
-    w = {"inspection_score": .30, "on_time_rate": .15, "complaints_per_100": .10, "violations_per_100": .10,
-         "study_rate": .10, "office_layout": .10, "action_programme": .05}
-    first = (.30 * 80 + .15 * 100 + .10 * 50 + .10 * 100 + .10 * 60 + .10 * 100 + .05 * 100) / sum(w.values())
-    second = (.15 * 100 + .10 * 50 + .10 * 0 + .05 * 100) / (.15 + .10 + .10 + .05)
-    np.testing.assert_allclose(out["oc_index"], [first, second, np.nan])
-    assert out["oc_index_n"].tolist() == [7, 4, 2]
+    # outcomes only (adoption items are not in the index): inspection .35, on-time .15,
+    # complaints .15 (5 per 100 → 100 − 10·5 = 50), violations .15, study .10
+    first = (.35 * 80 + .15 * 100 + .15 * 50 + .15 * 100 + .10 * 60) / (.35 + .15 + .15 + .15 + .10)
+    np.testing.assert_allclose(out["oc_index"], [first, np.nan, np.nan])  # 2 and 1 components: too few
+    assert out["oc_index_n"].tolist() == [5, 2, 1]
 
 
 def test_build_panel__every_unit_and_period_with_missing_kept_missing():

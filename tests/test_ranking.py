@@ -69,15 +69,16 @@ def test_office_culture_result__combines_inspections_and_reports_of_the_year():
         "unit_id": ["A", "A"], "period": ["2018-H1", "2018-H2"], "form_version": "2018", "layout": "unit_form",
         "staff_total": [10, 10], "staff_studied": [10, 5], "action_programme": [True, True],
         "office_layout_done": [True, True], "dossiers_on_time": [9, 10], "dossiers_late": [1, 0],
-        "source_file": "a.xlsx"}), "unit_reports")
+        "complaints_conduct": [0, 0], "discipline_violations": [0, 0], "source_file": "a.xlsx"}), "unit_reports")
     out = ranking.office_culture_result(insp, reports, 2018, units=pd.DataFrame({"unit_id": ["A", "B", "C"]}))
-    # report index of A (weights without inspections: on-time .15, study .10, layout .10, programme .05):
-    # H1 (15·90 + 10·100 + 10·100 + 5·100)/40 = 96,25; H2 (15·100 + 10·50 + 10·100 + 5·100)/40 = 87,5
+    # report index of A (weights without inspections: on-time .15, complaints .15, violations .15,
+    # study .10): H1 (15·90 + 15·100 + 15·100 + 10·100)/55; H2 (15·100 + 15·100 + 15·100 + 10·50)/55
+    report_index = ((15 * 90 + 15 * 100 + 15 * 100 + 10 * 100) / 55 + (15 * 100 + 15 * 100 + 15 * 100 + 10 * 50) / 55) / 2
     expected = pd.DataFrame({
         "unit_id": ["A", "B", "C"], "year": pd.array([2018] * 3, dtype="Int64"),
         "inspection_score": [85.0, 40.0, np.nan], "n_inspections": pd.array([2, 1, 0], dtype="Int64"),
-        "report_index": [91.875, np.nan, np.nan], "n_reports": pd.array([2, 0, 0], dtype="Int64"),
-        "oc_score": [(85.0 + 91.875) / 2, 40.0, np.nan], "oc_level": ["Tốt", "Yếu", "Chưa đánh giá"]})
+        "report_index": [report_index, np.nan, np.nan], "n_reports": pd.array([2, 0, 0], dtype="Int64"),
+        "oc_score": [(85.0 + report_index) / 2, 40.0, np.nan], "oc_level": ["Tốt", "Yếu", "Chưa đánh giá"]})
     pd.testing.assert_frame_equal(out, expected)
 
 

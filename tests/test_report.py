@@ -87,25 +87,23 @@ def test_period_vi__half_years_in_words():
     assert readings.period_vi("2018") == "2018"
 
 
-def test_verdict__interval_including_zero_is_not_enough_evidence():
-    row = {"indicator": "oc_index", "estimate": 3.0, "ci_low": -1.0, "ci_high": 7.0}
-    assert readings.verdict(row) == "Chưa đủ bằng chứng"
+def test_effect_rows__formats_both_methods_infinite_ends_and_the_verdict():
+    rows = readings.effect_rows(pd.DataFrame([{
+        "indicator": "oc_index", "indicator_vi": "Chỉ số", "direction": "higher_better", "did_estimate": 1.0,
+        "did_ci_low": -2.0, "did_ci_high": float("inf"), "did_p": 0.4, "adj_estimate": 0.5, "adj_ci_low": -1.5,
+        "adj_ci_high": 3.0, "adj_p": 0.5, "p_holm": 1.0, "n_pilot": 7, "n_rest": 59, "mde": 6.0,
+        "verdict": "no_evidence", "reason_vi": "khoảng tin cậy chứa 0"}]))
+    assert rows[0]["did_ci"] == "-2,0 đến +∞"
+    assert rows[0]["verdict"] == "Chưa đủ bằng chứng" and rows[0]["n"] == "7/59"
 
 
-def test_verdict__lower_is_better_indicator_reads_a_drop_as_better():
-    row = {"indicator": "complaints_per_100", "estimate": -2.0, "ci_low": -3.0, "ci_high": -1.0}
-    assert readings.verdict(row) == "Điểm tốt hơn rõ"
+def test_answer_vi__no_claim_when_every_outcome_lacks_evidence():
+    from vhcs_analysis.verdicts import answer_vi
 
-
-def test_pilots_answer__all_intervals_with_zero_claim_nothing():
-    rows = readings.did_rows(
-        pd.DataFrame([{"indicator": "oc_index", "indicator_vi": "Chỉ số", "estimate": 1.0, "ci_low": -2.0,
-                       "ci_high": 4.0, "p_value": 0.4, "n_pilot": 7, "n_rest": 59, "method": "ri"}]),
-        "2016-H2", "2018-H2",
-    )
-    answer = readings.pilots_answer_text(rows)
-    assert "chưa đủ bằng chứng" in answer
-    assert "tốt hơn rõ" not in answer
+    table = pd.DataFrame([{"indicator": "oc_index", "indicator_vi": "Chỉ số", "verdict": "no_evidence",
+                           "reason_vi": "", "did_estimate": 1.0, "mde": 5.0, "n_pilot": 7}])
+    answer = answer_vi(table, "2016-H2", "2018-H2")
+    assert "chưa đủ bằng chứng" in answer and "tốt hơn rõ" not in answer
 
 
 def test_pdf_timestamp__is_the_report_date_not_now():
@@ -153,19 +151,20 @@ def test_pdf__one_page_summary_follows_the_cover(built):
 
 
 @pytest.mark.e2e
-def test_pdf__main_did_estimate_equals_the_library_result(built):
-    from vhcs_analysis import compare, review
-    from vhcs_analysis.config import get_settings
+def test_pdf__summary_verdicts_equal_the_verdict_table(built):
+    from vhcs_analysis import review
+    from vhcs_analysis.verdicts import VERDICT_VI
 
     data = review.load(built.paths)
-    settings = get_settings()
-    main = settings["report"]["main_indicator"]
-    result = compare.pilot_effect(review.panel(data), main, baseline=settings["review"]["baseline"],
-                                  post=settings["review"]["post"])
-    summary = built.pages[1]
-    assert f"{fmt.signed(result.estimate, 1)} điểm" in summary
-    assert f"{fmt.signed(result.ci_low, 1)} đến {fmt.signed(result.ci_high, 1)}" in summary
-    assert f"{result.n_pilot}/{result.n_rest}" in summary
+    table = review.pilot_effects(data)
+    written = pd.read_csv(built.paths.tables / "pilot_effects.csv")
+    assert written["verdict"].tolist() == table["verdict"].tolist()
+    summary = " ".join(built.pages[1].split())
+    for row in table.itertuples():
+        if row.verdict in ("better", "no_evidence") and pd.notna(row.did_estimate):
+            assert f"{fmt.signed(row.did_estimate, 1)} (" in summary
+        assert f"{row.n_pilot}/{row.n_rest}" in summary
+    assert summary.count(VERDICT_VI["better"]) >= (table["verdict"] == "better").sum()
 
 
 @pytest.mark.e2e

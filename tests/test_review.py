@@ -163,12 +163,11 @@ def test_rollout__all_group_pools_pilots_and_rest(tiny):
     assert at.loc["all", "value"] == 25.0 and at.loc["all", "n_units"] == 8
 
 
-def test_did__one_row_per_family_indicator_with_adjusted_p(tiny):
-    out = review.did(tiny)
-    assert out["indicator"].tolist() == list(review.plot_setting("did_family"))
-    tested = out["p_value"].notna()
-    assert (out.loc[tested, "p_holm"] >= out.loc[tested, "p_value"]).all()
-    assert {"indicator_vi", "goal", "task_group", "n_pilot", "n_rest", "method"} <= set(out.columns)
+def test_pilot_effects__one_row_per_compared_indicator_with_holm_and_verdict(tiny):
+    out = review.pilot_effects(tiny)
+    assert out["indicator"].tolist() == review.compared_indicators()
+    assert {"p_holm", "verdict", "reason_vi", "did_estimate", "adj_estimate"} <= set(out.columns)
+    assert out["verdict"].isin(["better", "worse", "no_evidence", "not_comparable", "no_data"]).all()
 
 
 def test_inspection_criteria__ten_criteria_for_each_group(tiny):

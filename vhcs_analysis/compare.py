@@ -24,7 +24,6 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import fmt
 from vhcs_analysis.config import get_settings
 
 
@@ -53,7 +52,9 @@ class EffectResult:
     rest_mean: float = math.nan  # weighted mean change (or level) of the other units
     weights: str = "equal"
     alpha: float = 0.05
-    kind: str = "did"  # "did" (change from baseline) or "level" (one period)
+    kind: str = "did"  # "did", "ancova" (change adjusted for baseline) or "level" (one period)
+    se: float = math.nan  # studentising standard error of the estimate (spread of block estimates)
+    block_estimates: tuple[float, ...] = ()  # per kept block (order of the sorted block names)
     notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict:
@@ -126,11 +127,38 @@ def unit_table(panel, outcome, periods, *, unit_col="unit_id", period_col="perio
 # ----------------------------------------------------------------------- the engine
 
 
-class _Randomisation:
-    """Stratified difference-in-means of ``y`` with within-block permutation of ``z``."""
+def _within_block_residual(x: np.ndarray, blocks: np.ndarray, covariate: np.ndarray | None) -> np.ndarray:
+    """``x`` minus its pooled within-block regression on ``covariate`` (no covariate: ``x``).
 
-    def __init__(self, y, z, blocks, *, weights, exact_limit, mc_draws, seed):
-        y = np.asarray(y, float)
+    The stratified difference in means ignores block means, so only the slope matters:
+    beta = sum(c~ x) / sum(c~ c~) with c~ the covariate centred within blocks."""
+    if covariate is None:
+        return x.astype(float)
+    centred = covariate.astype(float).copy()
+    for b in pd.unique(blocks):
+        m = blocks == b
+        centred[m] -= centred[m].mean()
+    ss = float(np.dot(centred, centred))
+    if ss <= 1e-12 * max(1.0, float(np.abs(covariate).max()) ** 2) * len(x):
+        return x.astype(float)
+    beta = float(np.dot(centred, x)) / ss
+    return x - beta * centred
+
+
+class _Randomisation:
+    """Studentised stratified difference in means with within-block permutation of ``z``.
+
+    For an assignment z' the statistic under the sharp null "effect = tau on pilots" is
+    D(z'; tau) = sum_b w_b (Du_b(z') - tau Dv_b(z')), where Du_b / Dv_b are the block's
+    pilot-minus-rest mean differences of ``u`` / ``v`` (DiD: u = change, v = z; ANCOVA: u
+    and v residualised on the baseline within blocks, Rosenbaum's covariance adjustment).
+    It is studentised by the spread of the block differences,
+    se^2 = B/(B-1) sum_b w_b^2 (d_b - D)^2, so the test stays valid for the *average*
+    effect when pilots' effects differ (Wu & Ding 2021) and exact for the sharp null.
+    """
+
+    def __init__(self, u, v, z, blocks, *, weights, exact_limit, mc_draws, seed, studentise=True):
+        u, v = np.asarray(u, float), np.asarray(v, float)
         z = np.asarray(z, bool)
         blocks = np.asarray(blocks)
         self.blocks, self.dropped = [], []
@@ -145,96 +173,95 @@ class _Randomisation:
             parts.append((idx, n, k))
         self.n_pilot = sum(k for _, _, k in parts)
         self.n_rest = sum(n - k for _, n, k in parts)
+        self.n_assignments = math.prod(math.comb(n, k) for _, n, k in parts) if parts else 0
+        self.estimate = math.nan
         if not parts:
-            self.estimate = math.nan
-            self.n_assignments = 0
             return
         raw = np.array([{"equal": 1.0, "units": n, "precision": k * (n - k) / n}[weights]
                         for _, n, k in parts], float)
-        w = raw / raw.sum()
-        self.n_assignments = math.prod(math.comb(n, k) for _, n, k in parts)
+        self.w = raw / raw.sum()
+        self.studentise = bool(studentise and len(parts) >= 2)
         self.exact = self.n_assignments <= exact_limit
         rng = np.random.default_rng(seed)
-        A = B = None
-        pm, rm = [], []
-        for (idx, n, k), wb in zip(parts, w):
-            yb, zb = y[idx], z[idx]
-            a_b, c_b = wb * n / (k * (n - k)), wb / (n - k)
-            pm.append(yb[zb].mean())
-            rm.append(yb[~zb].mean())
-            if self.exact:  # every way of choosing k pilots among the block's n units
+        n_rows = self.n_assignments if self.exact else int(mc_draws)
+        du = np.empty((n_rows, len(parts)))
+        dv = np.empty((n_rows, len(parts)))
+        obs_u, obs_v, pm, rm = [], [], [], []
+        repeat = 1
+        for j, (idx, n, k) in enumerate(parts):
+            ub, vb, zb = u[idx], v[idx], z[idx]
+            a, c = n / (k * (n - k)), 1.0 / (n - k)
+            obs_u.append(ub[zb].mean() - ub[~zb].mean())
+            obs_v.append(vb[zb].mean() - vb[~zb].mean())
+            pm.append(ub[zb].mean())
+            rm.append(ub[~zb].mean())
+            if self.exact:  # every way of choosing k pilots among n, crossed with the other blocks
                 chosen = np.array(list(combinations(range(n), k)), dtype=np.intp).reshape(-1, k)
                 member = np.zeros((len(chosen), n), bool)
                 np.put_along_axis(member, chosen, True, axis=1)
+                cu = a * (member @ ub) - c * ub.sum()
+                cv = a * (member @ vb) - c * vb.sum()
+                tile = n_rows // (repeat * len(chosen))
+                du[:, j] = np.tile(np.repeat(cu, repeat), tile)
+                dv[:, j] = np.tile(np.repeat(cv, repeat), tile)
+                repeat *= len(chosen)
             else:
-                keys = rng.random((mc_draws, n))
+                keys = rng.random((n_rows, n))
                 chosen = np.argpartition(keys, k - 1, axis=1)[:, :k]
-                member = np.zeros((mc_draws, n), bool)
+                member = np.zeros((n_rows, n), bool)
                 np.put_along_axis(member, chosen, True, axis=1)
-            Ab = a_b * (member @ yb) - c_b * yb.sum()
-            Bb = a_b * (member @ zb.astype(float)) - c_b * k
-            if self.exact:  # outer sums: every combination of the blocks' assignments
-                A = Ab if A is None else (A[:, None] + Ab[None, :]).ravel()
-                B = Bb if B is None else (B[:, None] + Bb[None, :]).ravel()
-            else:
-                A = Ab if A is None else A + Ab
-                B = Bb if B is None else B + Bb
-        self.A, self.B = A, B
-        self.pilot_mean = float(np.dot(w, pm))
-        self.rest_mean = float(np.dot(w, rm))
-        self.estimate = self.pilot_mean - self.rest_mean
-        self.n_draws = len(A)
-        self.tol = 1e-9 * max(1.0, float(np.abs(y).max()))
-        self.null_sd = float(np.std(A)) or 1.0
+                du[:, j] = a * (member @ ub) - c * ub.sum()
+                dv[:, j] = a * (member @ vb) - c * vb.sum()
+        self.du, self.dv = du, dv
+        self.obs_u, self.obs_v = np.array(obs_u), np.array(obs_v)
+        denom = float(self.w @ self.obs_v)
+        self.estimate = float(self.w @ self.obs_u) / denom if abs(denom) > 1e-9 else math.nan
+        self.block_diffs = self.obs_u - (0.0 if math.isnan(self.estimate) else self.estimate) * self.obs_v
+        self.pilot_mean = float(np.dot(self.w, pm))
+        self.rest_mean = float(np.dot(self.w, rm))
+        self.n_draws = n_rows
+        self.scale = max(1e-9, float(np.abs(u).max()) if len(u) else 1.0)
+        self.se = self._se(self.block_diffs[None, :])[0] if self.studentise else math.nan
+
+    def _se(self, d: np.ndarray) -> np.ndarray:
+        """Conservative standard error of the weighted mean of block differences (per row)."""
+        nb = d.shape[1]
+        mean = d @ self.w
+        dev = d - mean[:, None]
+        return np.sqrt(nb / (nb - 1) * ((dev * dev) @ (self.w * self.w)))
+
+    def _stat(self, d: np.ndarray) -> np.ndarray:
+        mean = d @ self.w
+        if not self.studentise:
+            return mean
+        se = self._se(d)
+        tiny = 1e-12 * self.scale
+        out = np.where(np.abs(mean) <= tiny, 0.0, np.copysign(np.inf, mean))
+        ok = se > tiny
+        out[ok] = mean[ok] / se[ok]
+        return out
 
     def p_value(self, tau: float = 0.0) -> float:
-        """Two-sided p of the sharp null 'effect = tau on pilots' (|stat| ≥ |observed|)."""
-        buf = np.multiply(self.B, tau)
-        np.subtract(self.A, buf, out=buf)
-        np.abs(buf, out=buf)
-        count = np.count_nonzero(buf >= abs(self.estimate - tau) - self.tol)
+        """Two-sided randomisation p of the sharp null 'effect = tau on pilots'."""
+        observed = abs(float(self._stat((self.obs_u - tau * self.obs_v)[None, :])[0]))
+        stats = np.abs(self._stat(self.du - tau * self.dv))
+        tol = 1e-9 * max(1.0, observed) if np.isfinite(observed) else 0.0
+        count = int(np.count_nonzero(stats >= observed - tol))
         if self.exact:
             return count / self.n_draws
         return (1 + count) / (self.n_draws + 1)
 
     def bound(self, side: int, alpha: float) -> float:
-        """Outer end of the 95% interval {tau: p(tau) > alpha} on one side (closed form).
-
-        With tau = estimate + side·d (d ≥ 0) and A' = A − estimate·B, assignment j is as
-        extreme as the observed one iff |A'_j − side·d·B_j| ≥ d − tol. Because every
-        |B_j| ≤ 1 (B = 1 only for the observed assignment) this holds exactly when
-        d ≤ R_j = max((A'_j + tol)/(1 + sB_j), (tol − A'_j)/(1 − sB_j)) (s = side), so
-        p(d) falls monotonically in d and the bound is the K-th largest R_j, K the
-        smallest count with p > alpha. ±inf when too few assignments exist to reject.
-        """
-        a = self.A - self.estimate * self.B
-        # |B| = 1 only where the assignment is the observed one (up to rounding): a
-        # floored denominator sends R to ±(huge), i.e. always / never as extreme.
-        denom = np.multiply(self.B, side)
-        denom += 1.0
-        np.maximum(denom, 1e-12, out=denom)
-        r = a + self.tol
-        r /= denom
-        np.subtract(2.0, denom, out=denom)  # 1 − s·B (from 1 + s·B)
-        np.maximum(denom, 1e-12, out=denom)
-        np.subtract(self.tol, a, out=a)
-        a /= denom
-        np.maximum(r, a, out=r)
-        if self.exact:  # p = count / N > alpha  <=>  count >= floor(alpha N) + 1
-            k = math.floor(alpha * self.n_draws) + 1
-        else:  # p = (1 + count) / (R + 1) > alpha  <=>  count >= floor(alpha (R+1) - 1) + 1
-            k = math.floor(alpha * (self.n_draws + 1) - 1) + 1
-        if k <= 0:
-            return side * math.inf
-        if k > len(r):
-            return self.estimate
-        d = float(np.partition(r, len(r) - k)[len(r) - k])
-        return self.estimate + side * d
-
-    def bound_by_bisection(self, side: int, alpha: float) -> float:
-        """The same bound found by bisection on p(tau) (a check of the closed form)."""
-        inner, step, outer = self.estimate, self.null_sd, None
-        for _ in range(60):
+        """Outer end of the (1 - alpha) interval {tau: p(tau) > alpha} on one side, by
+        doubling then bisection from the estimate; ±inf when no tau on that side is
+        rejected (too few assignments, or a statistic that cannot reach the tail)."""
+        if math.isnan(self.estimate):
+            return math.nan
+        step = self.se if self.studentise and np.isfinite(self.se) and self.se > 0 else 0.0
+        step = step or float(np.std(self.du @ self.w)) or 1e-3 * self.scale
+        inner, outer = self.estimate, None
+        limit = 1e6 * (self.scale + abs(self.estimate) + step)
+        while step <= limit:
             trial = self.estimate + side * step
             if self.p_value(trial) <= alpha:
                 outer = trial
@@ -242,7 +269,9 @@ class _Randomisation:
             inner, step = trial, step * 2
         if outer is None:
             return side * math.inf
-        while abs(outer - inner) > 1e-7 * self.null_sd:
+        for _ in range(60):
+            if abs(outer - inner) <= 1e-7 * (abs(self.estimate) + self.scale):
+                break
             mid = 0.5 * (inner + outer)
             if self.p_value(mid) <= alpha:
                 outer = mid
@@ -252,14 +281,17 @@ class _Randomisation:
 
 
 def _describe_method(kind: str, engine: _Randomisation) -> str:
-    what = "stratified DiD" if kind == "did" else "stratified level gap"
+    what = {"did": "stratified DiD", "ancova": "stratified ANCOVA (baseline-adjusted change)",
+            "level": "stratified level gap"}[kind]
+    stat = "studentised " if engine.studentise else ""
     if engine.exact:
-        return f"{what}, exact randomisation inference (N={engine.n_assignments})"
-    return f"{what}, Monte Carlo randomisation inference (R={engine.n_draws} of N={engine.n_assignments})"
+        return f"{what}, {stat}exact randomisation inference (N={engine.n_assignments})"
+    return f"{what}, {stat}Monte Carlo randomisation inference (R={engine.n_draws} of N={engine.n_assignments})"
 
 
-def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, seed,
-         weights=None, exact_limit=None, mc_draws=None, alpha=None) -> EffectResult:
+def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, seed, covariate=None,
+         bounds=None, weights=None, exact_limit=None, mc_draws=None, alpha=None,
+         studentise=True) -> EffectResult:
     cfg = get_settings()["compare"]
     weights = weights or cfg["block_weights"]
     exact_limit = int(exact_limit if exact_limit is not None else cfg["exact_limit"])
@@ -268,10 +300,18 @@ def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, se
     if weights not in ("equal", "units", "precision"):
         raise ValueError(f"unknown block weights {weights!r}")
     ok = y.notna() & units["is_pilot"].notna().to_numpy() & units["block"].notna().to_numpy()
+    if covariate is not None:
+        ok &= covariate.notna().to_numpy()
     n_dropped = int((~ok).sum())
     kept = units[ok.to_numpy()]
-    engine = _Randomisation(y[ok].to_numpy(), kept["is_pilot"].to_numpy(bool), kept["block"].to_numpy(),
-                            weights=weights, exact_limit=exact_limit, mc_draws=mc_draws, seed=seed)
+    z = kept["is_pilot"].to_numpy(bool)
+    blocks = kept["block"].to_numpy()
+    yy = y[ok].to_numpy(float)
+    cov = None if covariate is None else covariate[ok].to_numpy(float)
+    u = _within_block_residual(yy, blocks, cov)
+    v = _within_block_residual(z.astype(float), blocks, cov)
+    engine = _Randomisation(u, v, z, blocks, weights=weights, exact_limit=exact_limit, mc_draws=mc_draws,
+                            seed=seed, studentise=studentise)
     common = dict(outcome=outcome, baseline=baseline, post=post, n_pilot=engine.n_pilot,
                   n_rest=engine.n_rest, n_blocks=len(engine.blocks), n_dropped=n_dropped,
                   blocks_dropped=tuple(engine.dropped), weights=weights, alpha=alpha, kind=kind)
@@ -280,28 +320,70 @@ def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, se
                             method="insufficient data", exact=False,
                             notes=("no block has both a pilot and another unit with data",), **common)
     p = engine.p_value(0.0)
+    low, high = engine.bound(-1, alpha), engine.bound(+1, alpha)
+    notes = []
+    if bounds is not None and kind != "level":
+        low, high, clipped = _clip_to_feasible(low, high, kept, post, engine, bounds)
+        if clipped:
+            notes.append("interval limited to the indicator's possible range")
     return EffectResult(
-        estimate=engine.estimate, ci_low=engine.bound(-1, alpha), ci_high=engine.bound(+1, alpha),
+        estimate=engine.estimate, ci_low=low, ci_high=high,
         p_value=p, method=_describe_method(kind, engine), n_assignments=engine.n_assignments,
         n_draws=engine.n_draws, exact=engine.exact,
         mc_se=0.0 if engine.exact else math.sqrt(p * (1 - p) / engine.n_draws),
-        pilot_mean=engine.pilot_mean, rest_mean=engine.rest_mean, **common)
+        pilot_mean=engine.pilot_mean, rest_mean=engine.rest_mean, se=engine.se,
+        block_estimates=tuple(float(a / b) if abs(b) > 1e-9 else math.nan
+                              for a, b in zip(engine.obs_u, engine.obs_v)),
+        notes=tuple(notes), **common)
+
+
+def _clip_to_feasible(low, high, kept, post, engine, bounds):
+    """Intersect a finite interval with the effects a bounded indicator allows: a pilot's
+    effect is its observed post value minus a counterfactual inside ``bounds``, so the
+    average effect lies in [mean_w(pilot post) - hi, mean_w(pilot post) - lo]. Ends the
+    data cannot bound stay ±inf (contract)."""
+    lo_b, hi_b = bounds
+    if post not in kept.columns:
+        return low, high, False
+    post_vals = kept[post].to_numpy(float)
+    z = kept["is_pilot"].to_numpy(bool)
+    blocks = kept["block"].to_numpy().astype(str)
+    means = [post_vals[(blocks == b) & z].mean() for b in engine.blocks]
+    pilot_post = float(np.dot(engine.w, means))
+    f_low = pilot_post - hi_b if hi_b is not None and np.isfinite(hi_b) else -math.inf
+    f_high = pilot_post - lo_b if lo_b is not None and np.isfinite(lo_b) else math.inf
+    clipped = False
+    if np.isfinite(low) and low < f_low:
+        low, clipped = f_low, True
+    if np.isfinite(high) and high > f_high:
+        high, clipped = f_high, True
+    return low, high, clipped
 
 
 # ----------------------------------------------------------------------- public API
 
 
-def pilot_effect(panel, outcome, *, baseline, post, unit_col="unit_id", period_col="period",
+def pilot_effect(panel, outcome, *, baseline, post, method="did", unit_col="unit_id", period_col="period",
                  pilot_col="is_pilot", block_col="block", seed=0, weights=None,
-                 exact_limit=None, mc_draws=None, alpha=None) -> EffectResult:
-    """Block-stratified difference-in-differences of ``outcome`` between ``baseline`` and
-    ``post``, pilots vs the rest, with a randomisation p-value and a 95% interval by test
-    inversion (valid with few, e.g. 7, pilots under the sharp-null model)."""
+                 exact_limit=None, mc_draws=None, alpha=None, bounds=None, studentise=True) -> EffectResult:
+    """Pilots vs the rest of their blocks, change from ``baseline`` to ``post``.
+
+    ``method="did"``: block-stratified difference-in-differences (right when pilots were
+    chosen on a lasting level). ``method="ancova"``: each unit's change adjusted for its
+    own baseline level within blocks (right when part of the pilots' baseline was luck,
+    which then regresses to the mean). Both use the same studentised within-block
+    randomisation test and a 95% interval by inverting it; ``bounds=(lo, hi)`` keeps a
+    finite interval inside what a bounded indicator allows; an end the data cannot bound
+    is ±inf. The estimate is an association, not a causal effect: pilots were chosen."""
+    if method not in ("did", "ancova"):
+        raise ValueError(f"unknown method {method!r} (did or ancova)")
     units = unit_table(panel, outcome, [baseline, post], unit_col=unit_col, period_col=period_col,
                        pilot_col=pilot_col, block_col=block_col)
     change = units[post] - units[baseline]
-    return _run(units, change, outcome=outcome, baseline=baseline, post=post, kind="did",
-                seed=seed, weights=weights, exact_limit=exact_limit, mc_draws=mc_draws, alpha=alpha)
+    covariate = units[baseline] if method == "ancova" else None
+    return _run(units, change, outcome=outcome, baseline=baseline, post=post, kind=method,
+                covariate=covariate, bounds=bounds, seed=seed, weights=weights, exact_limit=exact_limit,
+                mc_draws=mc_draws, alpha=alpha, studentise=studentise)
 
 
 def level_gap(panel, outcome, period, *, seed=0, **kwargs) -> EffectResult:
@@ -315,8 +397,9 @@ def level_gap(panel, outcome, period, *, seed=0, **kwargs) -> EffectResult:
 
 def event_study(panel, outcome, baseline, periods, *, seed=0, **kwargs) -> pd.DataFrame:
     """Per period: the stratified pilot−rest gap in change since ``baseline`` with its
-    interval and p (the baseline row is 0 by construction). Gaps before the resolution
-    took effect show pre-existing differences."""
+    interval and p (the baseline row is 0 by construction). The baseline comes after the
+    pilots were named, so this shows how the gap evolved after designation; it is not a
+    check of trends before the resolution (that needs earlier data, see ``placebo``)."""
     rows = []
     for period in periods:
         if period == baseline:
@@ -357,92 +440,36 @@ def per_block(panel, outcome, baseline, post, *, unit_col="unit_id", period_col=
     return out
 
 
-def _holm(p: np.ndarray) -> np.ndarray:
-    m = len(p)
+def _holm(p: np.ndarray, m: int) -> np.ndarray:
     order = np.argsort(p, kind="mergesort")
-    adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out = np.empty(m)
+    adj = np.maximum.accumulate((m - np.arange(len(p))) * p[order])
+    out = np.empty(len(p))
     out[order] = np.minimum(adj, 1.0)
     return out
 
 
-def _bh(p: np.ndarray) -> np.ndarray:
-    m = len(p)
+def _bh(p: np.ndarray, m: int) -> np.ndarray:
     order = np.argsort(p, kind="mergesort")
-    ranked = p[order] * m / np.arange(1, m + 1)
+    ranked = p[order] * m / np.arange(1, len(p) + 1)
     adj = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(m)
+    out = np.empty(len(p))
     out[order] = np.minimum(adj, 1.0)
     return out
 
 
-def adjust_pvalues(p, method: str) -> np.ndarray:
+def adjust_pvalues(p, method: str, m: int | None = None) -> np.ndarray:
     """Holm ("holm", family-wise) or Benjamini–Hochberg ("bh", false discovery rate)
-    adjusted p-values; missing p stay missing and do not count in the family."""
+    adjusted p-values. Missing p stay missing; ``m`` is the size of the declared family
+    (default: the number of p present), so a member that could not be tested still counts."""
     p = np.asarray(p, float)
     out = np.full(len(p), np.nan)
     ok = ~np.isnan(p)
     if ok.any():
-        out[ok] = {"holm": _holm, "bh": _bh}[method](p[ok])
+        size = int(m) if m is not None else int(ok.sum())
+        if size < ok.sum():
+            raise ValueError(f"family size {size} is smaller than the {int(ok.sum())} p-values given")
+        out[ok] = {"holm": _holm, "bh": _bh}[method](p[ok], size)
     return out
-
-
-def family(panel, outcomes, baseline, post, seed=0, **kwargs) -> pd.DataFrame:
-    """``pilot_effect`` for several outcomes, with Holm and Benjamini–Hochberg adjusted
-    p-values (several indicators tested at once: some small p arise by chance)."""
-    results = [pilot_effect(panel, o, baseline=baseline, post=post, seed=seed, **kwargs) for o in outcomes]
-    keep = ["outcome", "estimate", "ci_low", "ci_high", "p_value", "n_pilot", "n_rest",
-            "n_dropped", "n_blocks", "exact", "n_assignments", "mc_se", "method"]
-    out = pd.DataFrame([{k: getattr(r, k) for k in keep} for r in results])
-    out.insert(5, "p_holm", adjust_pvalues(out["p_value"], "holm"))
-    out.insert(6, "p_bh", adjust_pvalues(out["p_value"], "bh"))
-    return out
-
-
-def describe_result_vi(result: EffectResult, indicator_label: str, unit: str = "điểm",
-                       higher_is_better: bool = True, decimals: int = 1) -> str:
-    """A short Vietnamese reading of one result for leaders: estimate, interval, p and n
-    together, and the honest caveats. Never claims causation."""
-    label = indicator_label[:1].upper() + indicator_label[1:]
-    if result.estimate is None or math.isnan(result.estimate):
-        return (f"{label}: không đủ số liệu để so sánh đơn vị điểm với các đơn vị khác "
-                f"({result.n_pilot} đơn vị điểm, {result.n_rest} đơn vị khác có đủ số liệu).")
-    est = result.estimate
-    from vhcs_analysis.indicators import period_label_vi
-
-    span = (f"từ {period_label_vi(result.baseline)} đến {period_label_vi(result.post)}" if result.baseline
-            else f"kỳ {period_label_vi(result.post)}")
-    what = "mức thay đổi" if result.kind == "did" else "mức"
-    if abs(est) < 0.5 * 10 ** -decimals:
-        comparison = f"{what} của các đơn vị điểm gần như bằng các đơn vị khác cùng khối"
-    else:
-        side = "cao hơn" if est > 0 else "thấp hơn"
-        comparison = (f"{what} của các đơn vị điểm {side} các đơn vị khác cùng khối "
-                      f"trung bình {fmt.number(abs(est), decimals)} {unit}")
-    better = (est > 0) == higher_is_better
-    ci = (f"khoảng tin cậy 95%: từ {fmt.number(result.ci_low, decimals)} đến "
-          f"{fmt.number(result.ci_high, decimals)}") if np.isfinite([result.ci_low, result.ci_high]).all() \
-        else "khoảng tin cậy 95% không xác định được vì quá ít cách gán"
-    p = fmt.p_value(result.p_value)
-    p_text = f"p {p}" if p.startswith("<") else f"p = {p}"
-    text = (f"{label}, {span}: {comparison} ({ci}; {p_text}; "
-            f"{result.n_pilot} đơn vị điểm, {result.n_rest} đơn vị khác).")
-    if not higher_is_better:
-        text += " Với chỉ tiêu này, thấp hơn là tốt hơn."
-    includes_zero = not (result.ci_low > 0 or result.ci_high < 0)
-    if includes_zero:
-        text += (" Khoảng tin cậy chứa 0 nên không đủ bằng chứng để nói đơn vị điểm khác các "
-                 "đơn vị còn lại; điều đó cũng không chứng minh là không có tác dụng.")
-    else:
-        direction = "tốt hơn" if better else "kém hơn"
-        text += (f" Khác biệt (đơn vị điểm {direction}) khó giải thích chỉ bằng ngẫu nhiên, "
-                 "nhưng chưa phải bằng chứng nhân quả.")
-    text += (" Lưu ý: đơn vị điểm được chọn chứ không bốc thăm ngẫu nhiên, nên khác biệt có thể "
-             "đến từ chính những đặc điểm khiến đơn vị được chọn; với "
-             f"{result.n_pilot} đơn vị điểm, chỉ phát hiện được khác biệt lớn.")
-    if result.n_dropped:
-        text += f" {result.n_dropped} đơn vị thiếu số liệu không được tính."
-    return text
 
 
 # ------------------------------------------------------------------------ simulation

@@ -47,3 +47,9 @@ class UnreadableFileError(VhcsError):
 
 class ConfigError(VhcsError):
     """A bad configuration file or option."""
+
+
+class OutputLockedError(VhcsError):
+    """An output that cannot be written: the file is open in another program (Windows
+    refuses to replace a file that Excel, Word or a PDF viewer holds), read-only, or in a
+    folder without write permission. The previous file is left as it was."""

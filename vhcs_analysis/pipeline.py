@@ -215,6 +215,16 @@ def _workers() -> int:
     return max(1, int(value)) if value.strip().isdigit() else min(2, os.cpu_count() or 1)
 
 
+def start_method() -> str:
+    """How worker processes start: ``forkserver`` where the platform has it (Linux), else
+    ``spawn`` (Windows; macOS has both). Never ``fork``: forking a process that runs
+    threads (pyarrow, a Jupyter kernel) may deadlock. Both start the workers fresh, so they
+    import the package once, get the registry once, and read exactly as the parent would."""
+    import multiprocessing
+
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def _read_in_parallel(todo: list[tuple[Path, str]], ctx_base: dict, registry: Registry) -> dict[str, FileEntry]:
     """rel -> FileEntry for every file of ``todo`` read on worker processes; {} when the
     folder is too small (or one worker is configured) and the caller reads them itself."""
@@ -224,9 +234,7 @@ def _read_in_parallel(todo: list[tuple[Path, str]], ctx_base: dict, registry: Re
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # forkserver, not fork: forking a process that runs threads (pyarrow, a Jupyter kernel)
-    # may deadlock; the workers import the package once and get the registry once
-    context = multiprocessing.get_context("forkserver")
+    context = multiprocessing.get_context(start_method())
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(ctx_base, registry)) as pool:
         return {rel: entry for (_, rel), entry in zip(todo, pool.map(_read_file_safe, todo))}

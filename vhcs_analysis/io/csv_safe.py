@@ -25,6 +25,8 @@ from typing import Any
 
 import pandas as pd
 
+from vhcs_analysis.errors import Location, OutputLockedError
+
 # A text cell starting with one of these is read as a formula by Excel/LibreOffice.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # …but text that is just a number ("-5", "+84", "-12,5%", "-") is harmless and common.
@@ -54,24 +56,52 @@ def public_mode(directory: bool = False) -> int:
     return (0o777 if directory else 0o666) & ~umask
 
 
+def locked_output_error(path: Path | str, *, folder: bool = False) -> OutputLockedError:
+    """The one Vietnamese message for an output that cannot be replaced or created."""
+    path = Path(path)
+    if folder:
+        return OutputLockedError(
+            "không ghi được vào thư mục này: thư mục chỉ cho đọc, không có quyền ghi, hoặc một "
+            "tệp trong đó đang mở trong chương trình khác (Excel, trình xem PDF, Word…). Hãy đóng "
+            "các tệp đó (hoặc chọn thư mục khác bằng --out) rồi chạy lại lệnh; các tệp cũ vẫn giữ nguyên.",
+            Location(file=str(path)),
+        )
+    return OutputLockedError(
+        f"không ghi đè được: tệp đang mở trong chương trình khác (Excel, trình xem PDF, Word…) "
+        f"hoặc chỉ cho đọc. Hãy đóng {path.name} (hoặc bỏ thuộc tính chỉ đọc) rồi chạy lại lệnh; "
+        "tệp cũ vẫn giữ nguyên.",
+        Location(file=str(path)),
+    )
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
-    """A temporary path next to ``path``; on success it replaces ``path``, on error it is removed."""
+    """A temporary path next to ``path``; on success it replaces ``path``, on error it is removed.
+
+    This is the one place every output file goes through (tables, figures, PDF, Word,
+    workbooks, notebooks): a target that cannot be replaced (on Windows: open in Excel, Word
+    or a PDF viewer; anywhere: read-only) becomes ``OutputLockedError`` naming the file, and
+    the previous file stays as it was."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except PermissionError:
+        raise locked_output_error(path.parent, folder=True) from None
     os.close(fd)
     tmp = Path(tmp_name)
-    # mkstemp creates 0600; outputs are meant to be shared like any file the user writes.
-    os.chmod(tmp, public_mode())
     try:
+        # mkstemp creates 0600; outputs are meant to be shared like any file the user writes.
+        os.chmod(tmp, public_mode())
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        try:
+            os.replace(tmp, path)
+        except PermissionError:
+            raise locked_output_error(path) from None
+    finally:
         tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_bytes_atomic(data: bytes, path: Path | str) -> Path:

@@ -20,6 +20,7 @@ OUTPUT_FILES = tuple(f"{t}.parquet" for t in (*DATA_TABLES, "rejects", "findings
 def write_outputs(result, out: Path) -> None:
     """Write all outputs into a temporary folder next to ``out`` and swap it in."""
     from vhcs_analysis.io.csv_safe import (
+        locked_output_error,
         public_mode,
         write_csv_for_excel,
         write_json_atomic,
@@ -29,7 +30,10 @@ def write_outputs(result, out: Path) -> None:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    except PermissionError:
+        raise locked_output_error(out.parent, folder=True) from None
     os.chmod(tmp, public_mode(directory=True))  # mkdtemp gives 0700; outputs are shared
     try:
         for name, df in result.tables.items():
@@ -66,13 +70,18 @@ def _recover(out: Path) -> None:
 
 
 def _swap(new: Path, out: Path) -> None:
+    from vhcs_analysis.io.csv_safe import locked_output_error
+
     if not out.exists():
         os.replace(new, out)
         return
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
-    os.replace(out, old)
+    try:
+        os.replace(out, old)
+    except PermissionError:  # Windows: a file in it is open (rejects.csv in Excel)
+        raise locked_output_error(out, folder=True) from None
     try:
         os.replace(new, out)
     except BaseException:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from vhcs_analysis.io.csv_safe import write_bytes_atomic
 
 # A fixed, plausible moment for document properties and zip entries (local time in zip).
 FIXED_TIMESTAMP = "2019-01-01T00:00:00Z"
@@ -61,11 +62,7 @@ def write_workbook_deterministic(wb, path: Path | str) -> Path:
     buffer = io.BytesIO()
     wb.save(buffer)
     data = normalise_xlsx_bytes(buffer.getvalue())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
+    return write_bytes_atomic(data, path)
 
 
 # --- a fast direct writer (sample data, benchmark data) -------------------------------
@@ -259,13 +256,10 @@ def write_cells_xlsx(path: Path | str, sheets: list[CellSheet]) -> Path:
         for name in sorted(entries, key=_entry_order):
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # zipfile's default depends on the OS (0 on Windows): same bytes everywhere
             info.external_attr = 0o644 << 16
             z.writestr(info, entries[name].encode("utf-8"), compresslevel=6)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(out.getvalue())
-    os.replace(tmp, path)
-    return path
+    return write_bytes_atomic(out.getvalue(), path)
 
 
 def write_simple_xlsx(path: Path | str, sheets: list[tuple[str, list[list], set[int], dict[int, float]]]) -> Path:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from vhcs_analysis.config import SAMPLE_MARK
+from vhcs_analysis.io.csv_safe import atomic_path
 from vhcs_analysis.plots.theme import OKABE_ITO, SAMPLE_GID, theme
 
 
@@ -60,24 +60,9 @@ def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
     metadata = dict(_SAVE_METADATA[suffix])
     if is_marked(fig) and suffix in (".svg", ".pdf"):
         metadata["Title"] = SAMPLE_MARK
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with theme():
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                fig.savefig(out, format=suffix[1:], metadata=metadata)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; a report file is for everyone
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    with theme(), atomic_path(path) as tmp, open(tmp, "wb") as out:
+        fig.savefig(out, format=suffix[1:], metadata=metadata)
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def png_bytes(fig: Figure, dpi: int = 110) -> bytes:

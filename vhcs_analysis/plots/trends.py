@@ -10,8 +10,9 @@ from matplotlib.figure import Figure
 
 from vhcs_analysis import fmt
 from vhcs_analysis.plots.theme import (
-    PILOT_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, CM, FULL_WIDTH, TALL, theme,
-    signed_formatter, wrap, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _rows_figure, _value_axis,
+    PILOT_COLOR, REST_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, CM, FULL_WIDTH, TALL, theme,
+    signed_formatter, wrap, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _rows_figure,
+    _value_axis,
     _figure_legend,
 )
 
@@ -105,32 +106,59 @@ def trends_grid(
 
 def did_forest(df: pd.DataFrame, *, title: str = "",
                xlabel: str = "Chênh lệch thay đổi: đơn vị điểm − đơn vị cùng khối") -> Figure:
-    """Estimate and 95% interval per indicator, with a zero line.
+    """Estimates and 95% intervals per indicator, with a zero line.
 
-    ``df``: ``indicator_vi, estimate, ci_low, ci_high`` (optional ``p_value``), one row each.
-    """
+    ``df``: ``indicator_vi`` and either ``did_estimate, did_ci_low, did_ci_high`` plus
+    ``adj_*`` (the verdict table: both methods drawn, DiD above, baseline-adjusted below)
+    or ``estimate, ci_low, ci_high`` (optional ``p_value``). Ends that the data cannot
+    bound (±inf) are drawn to the edge with an arrow."""
     with theme():
-        fig, ax, empty = _rows_figure(df, "estimate", title, base=1.2, per_row=0.9)
+        two = "did_estimate" in df.columns
+        fig, ax, empty = _rows_figure(df, "did_estimate" if two else "estimate", title, base=1.2,
+                                      per_row=1.1 if two else 0.9)
         if empty is not None:
             return empty
         rows = df.reset_index(drop=True)
-        y = np.arange(len(rows))[::-1]
-        est = rows["estimate"].astype(float).to_numpy()
-        lo = rows["ci_low"].astype(float).to_numpy()
-        hi = rows["ci_high"].astype(float).to_numpy()
-        ax.hlines(y, lo, hi, color=PILOT_COLOR, linewidth=1.8)
-        ax.plot(est, y, "o", color=PILOT_COLOR, markersize=5)
+        y = np.arange(len(rows))[::-1].astype(float)
+        series = ([("did", "Chênh lệch thay đổi", PILOT_COLOR, 0.17), ("adj", "Điều chỉnh theo kỳ gốc", REST_COLOR, -0.17)]
+                  if two else [("", "", PILOT_COLOR, 0.0)])
+        finite = []
+        for key, _, _, _ in series:
+            pre = f"{key}_" if key else ""
+            for col in (f"{pre}estimate", f"{pre}ci_low", f"{pre}ci_high"):
+                vals = rows[col].astype(float).to_numpy()
+                finite.extend(vals[np.isfinite(vals)].tolist())
+        span = (min(finite + [0.0]), max(finite + [0.0]))
+        pad = 0.08 * ((span[1] - span[0]) or 1.0)
+        left, right = span[0] - pad, span[1] + pad
+        for key, label, color, dy in series:
+            pre = f"{key}_" if key else ""
+            est = rows[f"{pre}estimate"].astype(float).to_numpy()
+            lo = rows[f"{pre}ci_low"].astype(float).to_numpy()
+            hi = rows[f"{pre}ci_high"].astype(float).to_numpy()
+            yy = y + dy
+            ax.hlines(yy, np.clip(lo, left, right), np.clip(hi, left, right), color=color, linewidth=1.8,
+                      label=label or None)
+            ax.plot(est, yy, "o", color=color, markersize=5)
+            for yi, l, h in zip(yy, lo, hi):
+                if np.isinf(l):
+                    ax.annotate("", (left, yi), xytext=(left + pad, yi), arrowprops={"arrowstyle": "->", "color": color})
+                if np.isinf(h):
+                    ax.annotate("", (right, yi), xytext=(right - pad, yi), arrowprops={"arrowstyle": "->", "color": color})
+        ax.set_xlim(left, right)
         ax.axvline(0, color="#333333", linewidth=0.9)
         ax.set_yticks(y, rows["indicator_vi"].astype(str).tolist())
-        ax.margins(x=0.12)  # room for the p-value labels right of the intervals
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(signed_formatter())
-        if "p_value" in rows:
-            for yi, h, p in zip(y, hi, rows["p_value"]):
-                if pd.notna(h) and pd.notna(p):
+        if not two and "p_value" in rows:
+            ax.margins(x=0.12)  # room for the p-value labels right of the intervals
+            for yi, h, p in zip(y, rows["ci_high"].astype(float), rows["p_value"]):
+                if pd.notna(h) and np.isfinite(h) and pd.notna(p):
                     ax.annotate(f"p = {fmt.p_value(p)}" if p >= 0.001 else f"p {fmt.p_value(p)}",
                                 (h, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
+        if two:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False, fontsize=7)
         ax.set_xlabel(xlabel)
         ax.set_title(wrap(title, 40), loc="left")
         return fig

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -68,17 +67,13 @@ def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime, sys_input
     Raises VhcsError on a compile error or on any warning."""
     import typst
 
-    from vhcs_analysis.io.csv_safe import public_mode
+    from vhcs_analysis.io.csv_safe import atomic_path
 
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(font_dir())])
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".pdf")
-    os.close(handle)
-    os.chmod(tmp, public_mode())  # mkstemp gives 0600; the PDF is meant to be shared
-    try:
+    with atomic_path(output) as tmp:
         try:
             _, warnings = typst.compile_with_warnings(
-                str(main), output=tmp, root=str(main.parent), font_paths=fonts, ignore_system_fonts=True,
+                str(main), output=str(tmp), root=str(main.parent), font_paths=fonts, ignore_system_fonts=True,
                 sys_inputs=dict(sys_inputs or {}), timestamp=timestamp, format="pdf",
             )
         except typst.TypstError as exc:
@@ -88,10 +83,6 @@ def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime, sys_input
             raise VhcsError(
                 f"cảnh báo khi dựng PDF từ {main.name} (coi là lỗi): " + " | ".join(_warning_text(w) for w in warnings)
             )
-        os.replace(tmp, output)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return output
 
 
@@ -104,7 +95,7 @@ def stage(build_dir: Path, context: dict, figures: Path) -> Path:
         if present:
             shutil.copyfile(figures / f"{name}.svg", build_dir / "figures" / f"{name}.svg")
     text = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True)
-    (build_dir / "data.json").write_text(text + "\n", encoding="utf-8")
+    (build_dir / "data.json").write_bytes((text + "\n").encode("utf-8"))  # "\n" on every platform
     return build_dir
 
 

@@ -23,12 +23,11 @@ from vhcs_analysis.report.readings import (
     _num,
     _rows,
     ci_text,
-    did_rows,
+    effect_rows,
     goal_rows,
     is_percent,
     nbsp,
     period_vi,
-    pilots_answer_text,
 )
 from vhcs_analysis.settings import review_naming
 
@@ -39,8 +38,8 @@ FIGURES = (
 )
 TABLES = (
     "dq_files", "dq_skipped_files", "dq_rejects_by_reason", "completeness", "completeness_units",
-    "rollout", "on_time_rate", "indicators_by_goal", "trends", "did", "event_study", "per_block",
-    "level_gap", "inspection_criteria", "inspection_ratings", "ranking_proposal",
+    "rollout", "on_time_rate", "indicators_by_goal", "trends", "pilot_effects", "event_study", "per_block",
+    "level_gap", "adoption", "index_sensitivity", "inspection_criteria", "inspection_ratings", "ranking_proposal",
     "ranking_transition", "good_practices",
 )
 
@@ -306,6 +305,33 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
     }
 
 
+def _family() -> list[str]:
+    from vhcs_analysis.verdicts import family
+
+    return family()
+
+
+def adoption_rows(table: pd.DataFrame) -> list[dict]:
+    """tables/adoption.csv formatted: share done per group at baseline and post."""
+    pct = lambda v: fmt.percent(_num(v), 1)  # noqa: E731
+    return [{"label": str(r.get("indicator_vi")),
+             "pilot": f"{pct(r.get('pilot_baseline'))} → {pct(r.get('pilot_post'))}",
+             "rest": f"{pct(r.get('rest_baseline'))} → {pct(r.get('rest_post'))}",
+             "reached": str(r.get("rest_reached_90") or ""),
+             "missing": _int(r.get("n_missing_post"))}
+            for r in _rows(table)]
+
+
+def sensitivity_rows(table: pd.DataFrame) -> list[dict]:
+    """tables/index_sensitivity.csv formatted: the composite with one component left out."""
+    from vhcs_analysis.report.readings import interval_text
+
+    return [{"left_out": str(r.get("left_out_vi")),
+             "did": f"{fmt.signed(_num(r.get('did_estimate')), 1)} ({interval_text(r.get('did_ci_low'), r.get('did_ci_high'))})",
+             "adj": f"{fmt.signed(_num(r.get('adj_estimate')), 1)} ({interval_text(r.get('adj_ci_low'), r.get('adj_ci_high'))})"}
+            for r in _rows(table)]
+
+
 def comparisons(tables: dict[str, pd.DataFrame], per_block_indicator: str) -> dict:
     gaps = [{"label": str(r.get("indicator_vi")), "pilot": fmt.number(_num(r.get("pilot_mean")), 1),
              "rest": fmt.number(_num(r.get("rest_mean")), 1), "gap": fmt.signed(_num(r.get("gap")), 1),
@@ -356,10 +382,14 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
     place = str(review.get("report_place") or "Hà Tĩnh")
     number = str(settings.get("report", {}).get("document_number") or "").strip()
 
-    dids = did_rows(tables["did"], baseline, post)
+    from vhcs_analysis.verdicts import answer_vi
+
+    effects = tables["pilot_effects"]
+    dids = effect_rows(effects)
     main_code = str(settings.get("report", {}).get("main_indicator", "oc_index"))
-    main = next((d for d in dids if d["indicator"] == main_code), dids[0] if dids else None)
-    pilots_answer = pilots_answer_text(dids)
+    pilots_answer = answer_vi(effects, baseline, post) if not effects.empty else \
+        "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
+    pilots_short = answer_vi(effects, baseline, post, short=True) if not effects.empty else pilots_answer
     goals = goal_rows(tables["indicators_by_goal"])
     figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
@@ -383,7 +413,11 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
             "periods": [period_vi(p, short=True) for p in periods], "n_periods": _int(len(periods)),
         },
         "main_indicator": main_code,
-        "pilots": {"answer": pilots_answer, "main": main, "rows": dids},
+        "pilots": {"answer": pilots_answer, "answer_short": pilots_short, "rows": dids,
+                   "outcomes": [d for d in dids if d["code"] != "not_comparable" or d["indicator"] in _family()],
+                   "placebo": str((kn.get("pilot_checks") or {}).get("placebo") or ""),
+                   "adoption": adoption_rows(tables["adoption"]),
+                   "sensitivity": sensitivity_rows(tables["index_sensitivity"])},
         "goals": goals,
         "rollout": rollout(kn, tables, post),
         "inspections": inspections(kn, tables),

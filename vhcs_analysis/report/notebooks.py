@@ -19,7 +19,8 @@ from pathlib import Path
 import nbformat
 
 from vhcs_analysis.config import PACKAGE_DIR, Paths, find_project_root, get_paths, get_settings
-from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.errors import OutputLockedError, VhcsError
+from vhcs_analysis.io.csv_safe import write_bytes_atomic
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 DEFAULT_CELL_TIMEOUT_S = 600
@@ -153,16 +154,19 @@ def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int
         try:
             client.execute(env=kernel_env(paths), cwd=str(source.parent.resolve()), stderr=kernel_stderr)
         except Exception as exc:  # noqa: BLE001 - CellExecutionError, CellTimeoutError, DeadKernelError
+            if getattr(exc, "ename", None) == OutputLockedError.__name__:
+                # a table or figure the notebook writes is open in Excel or a viewer: the
+                # library's message already names the file and what to do
+                raise OutputLockedError(_last_line(exc.evalue)) from None
             index = current.get("index")
             where = f"ô {index + 1}" if index is not None else "khi khởi động nhân Python"
             kind = "quá thời gian" if type(exc).__name__ == "CellTimeoutError" else "lỗi"
             raise VhcsError(f"notebook {source.name}, {where}: {kind}: {_error_line(exc)}") from None
 
     strip_volatile_metadata(nb)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    nbformat.write(nb, tmp)
-    os.replace(tmp, target)
+    text = nbformat.writes(nb)
+    # bytes, not a text-mode file: "\n" line ends on Windows too (nbformat.write adds the final one)
+    write_bytes_atomic((text if text.endswith("\n") else text + "\n").encode("utf-8"), target)
     return target
 
 

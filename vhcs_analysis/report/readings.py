@@ -1,7 +1,7 @@
 """Plain-language readings of the statistics, formatted for the report.
 
-Numbers are formatted with ``vhcs_analysis.fmt``; verdicts follow the 95% interval only
-("Chưa đủ bằng chứng" when it contains 0) and never claim causation. Indicator units and
+Numbers are formatted with ``vhcs_analysis.fmt``; pilot verdicts come from
+``verdicts.assess`` (through tables/pilot_effects.csv) and never claim causation. Indicator units and
 directions come from ``indicators.INDICATORS``.
 """
 
@@ -104,54 +104,57 @@ def includes_zero(low, high) -> bool | None:
     return low <= 0 <= high
 
 
-def verdict(row: dict) -> str:
-    """One phrase a leader can act on, from the interval (never causal)."""
-    zero = includes_zero(row.get("ci_low"), row.get("ci_high"))
-    if zero is None:
-        return "Không đủ số liệu"
-    if zero:
-        return "Chưa đủ bằng chứng"
-    _, better = indicator_meta(str(row.get("indicator")))
-    ahead = (_num(row["estimate"]) > 0) == better
-    return "Điểm tốt hơn rõ" if ahead else "Điểm kém hơn rõ"
+def _end(value, decimals: int = 1) -> str:
+    """An interval end; ±∞ where the data cannot bound it."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return fmt.MISSING
+    if math.isnan(value):
+        return fmt.MISSING
+    if math.isinf(value):
+        return "+∞" if value > 0 else "−∞"
+    return fmt.signed(value, decimals)
 
 
-def describe_did(row: dict, baseline: str, post: str) -> str:
-    """The library's plain-language reading of one DiD row (compare.describe_result_vi)."""
-    from vhcs_analysis.compare import EffectResult, describe_result_vi
-
-    unit, better = indicator_meta(str(row["indicator"]))
-    est = _num(row.get("estimate"))
-    result = EffectResult(
-        outcome=str(row["indicator"]), baseline=period_vi(baseline), post=period_vi(post),
-        estimate=math.nan if est is None else est,
-        ci_low=_num(row.get("ci_low")) if _num(row.get("ci_low")) is not None else math.nan,
-        ci_high=_num(row.get("ci_high")) if _num(row.get("ci_high")) is not None else math.nan,
-        p_value=_num(row.get("p_value")) if _num(row.get("p_value")) is not None else math.nan,
-        n_pilot=int(_num(row.get("n_pilot")) or 0), n_rest=int(_num(row.get("n_rest")) or 0),
-        method=str(row.get("method", "")),
-    )
-    return describe_result_vi(result, str(row.get("indicator_vi", row["indicator"])), unit=unit,
-                              higher_is_better=better)
+def interval_text(low, high, decimals: int = 1) -> str:
+    if _num(low) is None and _num(high) is None and not _isinf(low) and not _isinf(high):
+        return fmt.MISSING
+    return f"{_end(low, decimals)} đến {_end(high, decimals)}"
 
 
-def did_rows(did: pd.DataFrame, baseline: str, post: str) -> list[dict]:
+def _isinf(value) -> bool:
+    try:
+        return math.isinf(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def effect_rows(effects: pd.DataFrame) -> list[dict]:
+    """Rows of tables/pilot_effects.csv formatted for the report (verdicts.assess)."""
+    from vhcs_analysis.verdicts import VERDICT_VI
+
     out = []
-    for row in _rows(did):
-        unit, better = indicator_meta(str(row["indicator"]))
+    for row in _rows(effects):
+        code = str(row["indicator"])
+        unit, _ = indicator_meta(code)
+        has = _num(row.get("did_estimate")) is not None
+        est = lambda k: f"{fmt.signed(_num(row.get(k)), 1)}" if has else fmt.MISSING  # noqa: E731
         out.append({
-            "indicator": str(row["indicator"]),
-            "label": str(row.get("indicator_vi", row["indicator"])),
+            "indicator": code,
+            "label": str(row.get("indicator_vi", code)),
             "unit": short_unit(unit),
-            "better": "cao hơn" if better else "thấp hơn",
-            "estimate": fmt.signed(_num(row.get("estimate")), 1),
-            "ci": ci_text(row.get("ci_low"), row.get("ci_high")),
-            "p": nbsp(fmt.p_value(_num(row.get("p_value")))),
+            "better": "cao hơn" if str(row.get("direction")) == "higher_better" else "thấp hơn",
+            "did": est("did_estimate"),
+            "did_ci": interval_text(row.get("did_ci_low"), row.get("did_ci_high")) if has else fmt.MISSING,
+            "adj": est("adj_estimate"),
+            "adj_ci": interval_text(row.get("adj_ci_low"), row.get("adj_ci_high")) if has else fmt.MISSING,
             "p_holm": nbsp(fmt.p_value(_num(row.get("p_holm")))),
+            "mde": fmt.number(_num(row.get("mde")), 1),
             "n": f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}",
-            "verdict": verdict(row),
-            "zero": bool(includes_zero(row.get("ci_low"), row.get("ci_high")) in (True, None)),
-            "text": describe_did(row, baseline, post).split(" Lưu ý: ")[0],
+            "verdict": VERDICT_VI.get(str(row.get("verdict")), str(row.get("verdict"))),
+            "code": str(row.get("verdict")),
+            "reason": str(row.get("reason_vi") or ""),
         })
     return out
 
@@ -186,26 +189,3 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
             "n": _int(row.get("n_units")), "reading": reading, "unit": short_unit(unit),
         })
     return out
-
-
-def pilots_answer_text(dids: list[dict]) -> str:
-    """The one-paragraph answer to "did the pilots move further?" (never causal)."""
-    if not dids:
-        return "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
-    ahead = [d for d in dids if d["verdict"] == "Điểm tốt hơn rõ"]
-    behind = [d for d in dids if d["verdict"] == "Điểm kém hơn rõ"]
-    unclear = len(dids) - len(ahead) - len(behind)
-    item = lambda d: f"{d['label']} ({d['estimate']} {d['unit']})"  # noqa: E731
-    if not ahead and not behind:
-        return (f"Ở cả {len(dids)} chỉ tiêu, khoảng tin cậy 95% đều chứa 0: chưa đủ bằng chứng để nói đơn vị "
-                "điểm chuyển biến khác các đơn vị còn lại.")
-    parts = []
-    if ahead:
-        parts.append(f"Đơn vị điểm chuyển biến tốt hơn rõ ở {len(ahead)}/{len(dids)} chỉ tiêu: "
-                     + "; ".join(map(item, ahead)) + ".")
-    if behind:
-        parts.append(f"Kém hơn rõ ở {len(behind)} chỉ tiêu: " + "; ".join(map(item, behind))
-                     + " (xem khác biệt có sẵn từ kỳ gốc ở Mục IV: đơn vị đã ở mức cao thì còn ít chỗ để tăng).")
-    if unclear:
-        parts.append(f"{unclear} chỉ tiêu còn lại: chưa đủ bằng chứng về khác biệt.")
-    return " ".join(parts)

@@ -150,7 +150,21 @@ def scorecard_context(paths: Paths) -> dict:
             "level_proposed": prop.get("level_proposed", fmt.MISSING),
             "ranking_year": prop.get("year", ""),
         })
-    return {"units": cards, "baseline": _period_short(baseline), "post": _period_short(post)}
+    return {"units": cards, "baseline": _period_short(baseline), "post": _period_short(post),
+            "pilot_verdicts": _read_verdicts(paths)}
+
+
+def _read_verdicts(paths: Paths) -> str:
+    """The leaders' verdicts (pilot_effects.csv, notebook 03) as one line for pilots' pages:
+    the same verdicts as the report's summary, about the pilots as a group."""
+    path = paths.tables / "pilot_effects.csv"
+    if not path.is_file():
+        return ""
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, ValueError):
+        return ""
+    return "; ".join(f"{r['indicator_vi']}: {str(r['verdict_vi']).lower()}" for r in frame.to_dict("records"))
 
 
 def _period_short(period: str) -> str:

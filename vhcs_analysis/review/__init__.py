@@ -73,15 +73,21 @@ from vhcs_analysis.review.rollout import (  # noqa: F401
     rollout_text,
 )
 from vhcs_analysis.review.pilots import (  # noqa: F401
+    compared_indicators,
     trends,
-    did,
+    pilot_effects,
+    pilot_effects_text,
+    forest_rows,
+    adoption,
     event_study,
     per_block,
     per_block_of,
     level_gap,
     pilot_effect_numbers,
-    did_text,
     level_gap_text,
+    index_sensitivity,
+    placebo,
+    placebo_text,
 )
 from vhcs_analysis.review.inspections import (  # noqa: F401
     inspection_criteria,

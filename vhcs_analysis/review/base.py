@@ -115,7 +115,6 @@ def panel(data: ReviewData) -> pd.DataFrame:
 
 
 PLOT_DEFAULTS = {
-    "did_family": ["oc_index", "inspection_score", "on_time_rate", "study_rate"],
     "event_study_indicators": ["oc_index"],
     "per_block_indicator": "oc_index",
 }

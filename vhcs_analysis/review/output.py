@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +11,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
+from vhcs_analysis.io.csv_safe import write_bytes_atomic
 from vhcs_analysis.labels import (
     STATUS_VI, KIND_VI, COLUMN_LABELS_VI, HIDDEN_WITH, method_vi,
 )
@@ -37,7 +36,7 @@ def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
     target = paths.tables / f"{name}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     text = _round_frame(df).to_csv(index=False, lineterminator="\n")
-    _write_atomic(target, text.encode("utf-8"))
+    write_bytes_atomic(text.encode("utf-8"), target)
     return target
 
 
@@ -46,24 +45,6 @@ def save_figure(fig, name: str, *, is_sample: bool, paths: Paths | None = None) 
     paths = paths or get_paths()
     plots.mark_sample(fig, is_sample)
     return plots.save_figure(fig, paths.figures / f"{name}.svg")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -168,7 +149,7 @@ def write_key_numbers(numbers: dict, paths: Paths | None = None) -> Path:
     target = paths.tables / "key_numbers.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(_jsonable(numbers), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    _write_atomic(target, text.encode("utf-8"))
+    write_bytes_atomic(text.encode("utf-8"), target)
     return target
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from vhcs_analysis import fmt
+from vhcs_analysis import verdicts, fmt
 from vhcs_analysis.review.base import ReviewData, markdown, panel, plot_setting, _with_meta
 
 
@@ -65,7 +65,7 @@ def good_practices(data: ReviewData) -> pd.DataFrame:
     the family: candidates whose practices may be worth spreading (nhân rộng)."""
     from vhcs_analysis import ranking
 
-    cand = ranking.good_practice_candidates(panel(data), list(plot_setting("did_family")), data.baseline,
+    cand = ranking.good_practice_candidates(panel(data), list(verdicts.family()), data.baseline,
                                             data.post)
     out = cand.rename(columns={"outcome": "indicator"}).merge(data.units[["unit_id", "unit_name"]], on="unit_id",
                                                               how="left")

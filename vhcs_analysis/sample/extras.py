@@ -44,6 +44,7 @@ def write_docx(path: Path, paragraphs: list[str]) -> None:
                            ("word/document.xml", document)):
             info = zipfile.ZipInfo(name, date_time=(2019, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # zipfile's default depends on the OS (0 on Windows): same bytes everywhere
             z.writestr(info, text.encode("utf-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buf.getvalue())

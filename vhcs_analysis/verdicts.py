@@ -1,0 +1,369 @@
+"""The one rule that turns pilot-vs-rest statistics into a leader's verdict.
+
+Every place that says whether pilots did better (leaders' summary, notebook 03, readings,
+scorecards, ``tables/pilot_effects.csv``) takes the verdict from ``assess``:
+
+- ``better`` / ``worse``: the Holm-adjusted p over the declared family (``[compare]
+  family``) is below ``alpha`` **and** the DiD and the baseline-adjusted (ANCOVA)
+  intervals both exclude 0 on the same side. DiD is right when pilots were chosen on a
+  lasting level, ANCOVA when part of their baseline was luck; a claim must hold under both.
+- ``not_comparable``: adoption items (one-time steps such as having an action programme:
+  shown as adoption, not compared), a ceiling or floor at baseline (at least
+  ``ceiling_share`` of the pilots already at the best possible value), or no variation.
+- ``no_data``: no block with a pilot and another unit with data at both periods.
+- ``no_evidence``: everything else, with the effects the data rule out and the smallest
+  effect the design could detect.
+
+See docs/statistics.md for what each method assumes and when it fails.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from vhcs_analysis import compare, fmt
+from vhcs_analysis.config import get_settings
+from vhcs_analysis.indicators import INDICATORS, composite_index, indicator, period_label_vi
+
+VERDICTS = ("better", "worse", "no_evidence", "not_comparable", "no_data")
+VERDICT_VI = {
+    "better": "Đơn vị điểm tốt hơn rõ",
+    "worse": "Đơn vị điểm kém hơn rõ",
+    "no_evidence": "Chưa đủ bằng chứng",
+    "not_comparable": "Không so sánh được",
+    "no_data": "Không có số liệu",
+}
+COLUMNS = ["indicator", "indicator_vi", "kind", "direction", "did_estimate", "did_ci_low", "did_ci_high", "did_p",
+           "adj_estimate", "adj_ci_low", "adj_ci_high", "adj_p", "p_holm", "n_pilot", "n_rest", "mde",
+           "lobo_min", "lobo_max", "verdict", "verdict_vi", "reason_vi"]
+
+
+def compare_setting(key: str):
+    return get_settings()["compare"][key]
+
+
+def family() -> list[str]:
+    """The declared family of outcomes (Holm adjusts over exactly these)."""
+    return [str(x) for x in compare_setting("family")]
+
+
+def adoption_items() -> list[str]:
+    return [str(x) for x in compare_setting("adoption_items")]
+
+
+def shown_indicators() -> list[str]:
+    """Rows of the verdict table: the family, then the adoption items."""
+    return family() + [a for a in adoption_items() if a not in family()]
+
+
+def bounds_of(name: str) -> tuple[float, float]:
+    """Possible range of an indicator: 0–100 for rates, shares and scores; ≥ 0 otherwise."""
+    try:
+        unit = indicator(name).unit
+    except KeyError:
+        return (-math.inf, math.inf)
+    if unit in ("%", "0/100") or "0–100" in unit:
+        return (0.0, 100.0)
+    return (0.0, math.inf)
+
+
+def higher_is_better(name: str) -> bool:
+    try:
+        return bool(indicator(name).higher_is_better)
+    except KeyError:
+        return True
+
+
+# ------------------------------------------------------------------ the composite
+
+
+def fixed_mix_panel(panel: pd.DataFrame, periods) -> pd.DataFrame:
+    """``panel`` with ``oc_index`` recomputed so that each unit uses the same components
+    at every one of ``periods``: those it has at all of them. A change in the index is
+    then a change in the unit's results, not in which components happened to be there
+    (satisfaction exists only on the 2018 form, inspections are not every half-year)."""
+    cfg = get_settings()["indicators"]
+    names = list(cfg["index_weights"])
+    sub = panel[panel["period"].isin(list(periods))]
+    present = sub.groupby("unit_id", sort=False)[names].agg(lambda s: s.notna().all())
+    out = panel.copy()
+    mask = out["period"].isin(list(periods)).to_numpy()
+    part = out.loc[mask].copy()
+    keep = present.reindex(part["unit_id"]).fillna(False).to_numpy(bool)
+    for j, name in enumerate(names):
+        part[name] = np.where(keep[:, j], part[name].to_numpy(float, na_value=np.nan), np.nan)
+    out.loc[mask, "oc_index"] = composite_index(part, cfg)["oc_index"].to_numpy()
+    return out
+
+
+# ------------------------------------------------------------------ comparability
+
+
+def _comparability(units: pd.DataFrame, name: str, baseline: str, post: str) -> tuple[str | None, str]:
+    """(verdict, reason) when the comparison cannot be made, else (None, '')."""
+    if name in adoption_items():
+        return "not_comparable", ("chỉ tiêu triển khai (làm một lần, có/không), không phải kết quả: xem tiến độ triển "
+                                  "khai theo kỳ, không so sánh mức thay đổi")
+    ok = units[[baseline, post]].notna().all(axis=1) & units["is_pilot"].notna()
+    u = units[ok]
+    pil = u["is_pilot"].astype(bool)
+    blocks_ok = u.groupby("block")["is_pilot"].agg(lambda s: 0 < s.astype(bool).sum() < len(s))
+    if not blocks_ok.any():
+        return "no_data", "không khối nào có cả đơn vị điểm và đơn vị khác đủ số liệu ở hai kỳ"
+    lo, hi = bounds_of(name)
+    best = hi if higher_is_better(name) else lo
+    base = u[baseline].to_numpy(float)
+    change = (u[post] - u[baseline]).to_numpy(float)
+    if np.ptp(change) <= 1e-9 and np.ptp(base) <= 1e-9:
+        return "not_comparable", "mọi đơn vị có cùng giá trị ở cả hai kỳ, không có khác biệt để so sánh"
+    if np.isfinite(best):
+        at_best = np.isclose(base[pil.to_numpy()], best, atol=1e-9)
+        share = float(at_best.mean()) if len(at_best) else 0.0
+        if share >= float(compare_setting("ceiling_share")):
+            where = "mức tối đa" if best == hi else "mức tốt nhất (0)"
+            return "not_comparable", (f"{int(at_best.sum())}/{len(at_best)} đơn vị điểm đã ở {where} ngay từ kỳ gốc, "
+                                      "không còn chỗ để tiến bộ thêm")
+    if np.ptp(change) <= 1e-9:
+        return "not_comparable", "mọi đơn vị thay đổi như nhau, không có khác biệt để so sánh"
+    return None, ""
+
+
+# ------------------------------------------------------------------ the table
+
+
+def _mde(result: compare.EffectResult, alpha: float, power: float) -> float:
+    """Smallest effect detected with probability ``power`` (two-sided ``alpha``), from
+    the studentising standard error and a t reference with blocks − 1 degrees of freedom."""
+    if not np.isfinite(result.se) or result.n_blocks < 2:
+        return math.nan
+    df = result.n_blocks - 1
+    return float((stats.t.ppf(1 - alpha / 2, df) + stats.t.ppf(power, df)) * result.se)
+
+
+def _lobo(result: compare.EffectResult) -> tuple[float, float]:
+    """Range of the estimate when one block at a time is left out (equal block weights)."""
+    b = np.array(result.block_estimates, float)
+    b = b[np.isfinite(b)]
+    if len(b) < 3:
+        return (math.nan, math.nan)
+    loo = (b.sum() - b) / (len(b) - 1)
+    return (float(loo.min()), float(loo.max()))
+
+
+def _fmt(value: float, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return fmt.MISSING
+    if math.isinf(value):
+        return "+∞" if value > 0 else "−∞"
+    return fmt.signed(value, decimals)
+
+
+def _ruled_out(row: dict) -> str:
+    """Effects outside both intervals are ruled out: the union of the two intervals."""
+    low = min(row["did_ci_low"], row["adj_ci_low"])
+    high = max(row["did_ci_high"], row["adj_ci_high"])
+    if not (np.isfinite(low) or np.isfinite(high)):
+        return "số liệu chưa loại trừ được mức chênh lệch nào"
+    parts = []
+    if np.isfinite(high):
+        parts.append(f"lớn hơn {_fmt(high)}")
+    if np.isfinite(low):
+        parts.append(f"nhỏ hơn {_fmt(low)}")
+    return "số liệu loại trừ chênh lệch " + " hoặc ".join(parts)
+
+
+def _decide(row: dict, alpha: float) -> tuple[str, str]:
+    did = (row["did_ci_low"], row["did_ci_high"])
+    adj = (row["adj_ci_low"], row["adj_ci_high"])
+    above = did[0] > 0 and adj[0] > 0
+    below = did[1] < 0 and adj[1] < 0
+    holm = row["p_holm"]
+    if (above or below) and np.isfinite(holm) and holm < alpha:
+        good = above == (row["direction"] == "higher_better")
+        return ("better" if good else "worse"), (
+            f"hai cách ước lượng (chênh lệch thay đổi {_fmt(row['did_estimate'])}, điều chỉnh theo kỳ gốc "
+            f"{_fmt(row['adj_estimate'])}) cùng chiều, khoảng tin cậy đều không chứa 0, p sau hiệu chỉnh Holm "
+            f"{fmt.p_value(holm)}; là mức độ gắn liền, không phải bằng chứng nhân quả")
+    why = []
+    if above or below:
+        why.append(f"p sau hiệu chỉnh Holm {fmt.p_value(holm)} chưa đủ nhỏ khi xét nhiều chỉ tiêu cùng lúc")
+    elif (did[0] > 0 or did[1] < 0) != (adj[0] > 0 or adj[1] < 0):
+        why.append("hai cách ước lượng không thống nhất (một cách thấy khác biệt, cách kia không)")
+    else:
+        why.append("khoảng tin cậy chứa 0")
+    why.append(_ruled_out(row))
+    if np.isfinite(row["mde"]):
+        why.append(f"thiết kế chỉ phát hiện được chênh lệch từ khoảng {fmt.number(row['mde'], 1)} trở lên")
+    return "no_evidence", "; ".join(why)
+
+
+def assess(panel: pd.DataFrame, baseline: str, post: str, indicators=None, *, seed: int = 0,
+           mc_draws: int | None = None, exact_limit: int | None = None) -> pd.DataFrame:
+    """The verdict table (contract ``tables/pilot_effects.csv``): one row per indicator of
+    ``indicators`` (default: the family, then the adoption items)."""
+    names = list(indicators) if indicators is not None else shown_indicators()
+    alpha = float(compare_setting("alpha"))
+    power = float(compare_setting("power"))
+    fam = family()
+    work = fixed_mix_panel(panel, [baseline, post]) if "oc_index" in names else panel
+    rows = []
+    for name in names:
+        row = {c: math.nan for c in COLUMNS}
+        row.update(indicator=name, indicator_vi=_label(name),
+                   kind="adoption" if name in adoption_items() else "outcome",
+                   direction="higher_better" if higher_is_better(name) else "lower_better",
+                   n_pilot=0, n_rest=0, verdict="", reason_vi="")
+        if name not in work.columns:
+            row.update(verdict="no_data", reason_vi="không có chỉ tiêu này trong số liệu")
+            rows.append(row)
+            continue
+        units = compare.unit_table(work, name, [baseline, post])
+        verdict, reason = _comparability(units, name, baseline, post)
+        ok = units[[baseline, post]].notna().all(axis=1)
+        row["n_pilot"] = int((ok & units["is_pilot"].fillna(False).astype(bool)).sum())
+        row["n_rest"] = int((ok & ~units["is_pilot"].fillna(True).astype(bool)).sum())
+        if verdict is None:
+            kw = dict(baseline=baseline, post=post, seed=seed, bounds=bounds_of(name), mc_draws=mc_draws,
+                      exact_limit=exact_limit)
+            did = compare.pilot_effect(work, name, method="did", **kw)
+            adj = compare.pilot_effect(work, name, method="ancova", **kw)
+            row.update(did_estimate=did.estimate, did_ci_low=did.ci_low, did_ci_high=did.ci_high,
+                       did_p=did.p_value, adj_estimate=adj.estimate, adj_ci_low=adj.ci_low,
+                       adj_ci_high=adj.ci_high, adj_p=adj.p_value, n_pilot=did.n_pilot, n_rest=did.n_rest,
+                       mde=_mde(did, alpha, power))
+            row["lobo_min"], row["lobo_max"] = _lobo(did)
+            if math.isnan(did.estimate):
+                verdict, reason = "no_data", "không đủ số liệu để so sánh"
+        row["verdict"], row["reason_vi"] = verdict or "", reason
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    # Holm over the declared family; the claim needs both methods, so each indicator's p
+    # is the larger of the two (an intersection–union test). Indicators of the family that
+    # cannot be compared keep their place in the family (m never shrinks after looking).
+    in_family = out["indicator"].isin(fam).to_numpy()
+    p_both = np.fmax(out["did_p"].to_numpy(float), out["adj_p"].to_numpy(float))
+    p_both[~in_family] = np.nan
+    out["p_holm"] = compare.adjust_pvalues(p_both, "holm", m=len(fam))
+    for i, row in out.iterrows():
+        if row["verdict"]:
+            continue
+        verdict, reason = _decide(row.to_dict(), alpha)
+        out.at[i, "verdict"], out.at[i, "reason_vi"] = verdict, reason
+    out["verdict_vi"] = out["verdict"].map(VERDICT_VI)
+    for col in ("n_pilot", "n_rest"):
+        out[col] = out[col].astype("int64")
+    return out
+
+
+def _label(name: str) -> str:
+    match = INDICATORS.loc[INDICATORS["name"] == name, "label_vi"]
+    return str(match.iloc[0]) if len(match) else name
+
+
+def answer_vi(effects: pd.DataFrame, baseline: str, post: str, *, short: bool = False) -> str:
+    """One paragraph: which outcomes differ clearly (both methods, Holm), which do not,
+    which cannot be compared; never causal. ``short`` (the one-page summary) leaves the
+    reasons to the table and section IV."""
+    if effects.empty:
+        return "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
+    label = lambda r: _lower_first(str(r["indicator_vi"]))  # noqa: E731
+    rows = effects.to_dict("records")
+    better = [r for r in rows if r["verdict"] == "better"]
+    worse = [r for r in rows if r["verdict"] == "worse"]
+    none = [r for r in rows if r["verdict"] == "no_evidence"]
+    skip = [r for r in rows if r["verdict"] in ("not_comparable", "no_data")]
+    n_out = len(better) + len(worse) + len(none)
+    span = f"từ {period_label_vi(baseline)} đến {period_label_vi(post)}"
+    parts = []
+    if better:
+        parts.append(f"Đơn vị điểm chuyển biến tốt hơn rõ các đơn vị cùng khối ({span}) ở {len(better)}/{n_out} chỉ tiêu "
+                     "kết quả: " + "; ".join(f"{label(r)} ({fmt.signed(r['did_estimate'], 1)})" for r in better) + ".")
+    if worse:
+        parts.append(f"Kém hơn rõ ở {len(worse)} chỉ tiêu: "
+                     + "; ".join(f"{label(r)} ({fmt.signed(r['did_estimate'], 1)})" for r in worse) + ".")
+    if none:
+        intro = "Chưa đủ bằng chứng về khác biệt ở" if (better or worse) else \
+            f"Ở cả {len(none)} chỉ tiêu kết quả so sánh được, chưa đủ bằng chứng để nói đơn vị điểm chuyển biến khác các " \
+            "đơn vị còn lại:"
+        parts.append(f"{intro} " + "; ".join(label(r) for r in none) + ".")
+    if skip and short:
+        parts.append("Không so sánh được (lý do ở Mục IV): " + "; ".join(label(r) for r in skip) + ".")
+    elif skip:
+        parts.append("Không so sánh được: " + "; ".join(f"{label(r)} ({r['reason_vi']})" for r in skip) + ".")
+    if short:
+        parts.append("\"Rõ\" chỉ khi hai cách ước lượng cùng chiều và qua hiệu chỉnh Holm; đơn vị điểm được chọn, không "
+                     "bốc thăm: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
+    else:
+        parts.append("\"Rõ\" chỉ dùng khi hai cách ước lượng (chênh lệch thay đổi và điều chỉnh theo mức kỳ gốc) cùng chiều "
+                     "và vẫn có ý nghĩa sau khi hiệu chỉnh cho việc xét nhiều chỉ tiêu (Holm). Đơn vị điểm được chọn, "
+                     "không bốc thăm, và kỳ gốc đã sau khi chọn: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
+    mde = effects.loc[effects["verdict"] == "no_evidence", ["indicator_vi", "mde"]].dropna()
+    if len(mde):
+        r = mde.iloc[0]
+        parts.append(f"Với {int(effects['n_pilot'].max())} đơn vị điểm, chỉ phát hiện được khác biệt lớn "
+                     f"(ví dụ {_lower_first(r['indicator_vi'])}: từ khoảng {fmt.number(r['mde'], 1)} trở lên); "
+                     "\"chưa đủ bằng chứng\" không có nghĩa là \"không có tác dụng\".")
+    return " ".join(parts)
+
+
+def _lower_first(text: str) -> str:
+    text = str(text)
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+# ------------------------------------------------------------------ robustness
+
+
+def index_sensitivity(panel: pd.DataFrame, baseline: str, post: str, *, seed: int = 0,
+                      mc_draws: int | None = None) -> pd.DataFrame:
+    """DiD and ANCOVA of the composite with each component left out in turn (first row:
+    all components): does one component drive the composite's answer?"""
+    cfg = get_settings()["indicators"]
+    weights = dict(cfg["index_weights"])
+    rows = []
+    for left_out in [None, *weights]:
+        part = panel.copy()
+        if left_out is not None:
+            part[left_out] = np.nan
+        part = fixed_mix_panel(part, [baseline, post])
+        row = {"left_out": left_out or "", "left_out_vi": _label(left_out) if left_out else "(đủ thành phần)"}
+        for method, prefix in (("did", "did"), ("ancova", "adj")):
+            r = compare.pilot_effect(part, "oc_index", baseline=baseline, post=post, method=method, seed=seed,
+                                     bounds=(0.0, 100.0), mc_draws=mc_draws)
+            row.update({f"{prefix}_estimate": r.estimate, f"{prefix}_ci_low": r.ci_low,
+                        f"{prefix}_ci_high": r.ci_high, f"{prefix}_p": r.p_value})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def placebo(rankings: pd.DataFrame, units: pd.DataFrame, resolution_year: int, *, seed: int = 0) -> dict:
+    """The same comparison on annual rankings of years before the resolution (a check of
+    pre-existing trends), when at least two such years are supplied; else why not."""
+    years = sorted({int(y) for y in pd.to_numeric(rankings.get("year", pd.Series(dtype=float)), errors="coerce")
+                    .dropna() if int(y) < int(resolution_year)})
+    if len(years) < 2:
+        found = ", ".join(map(str, years)) or "không có"
+        return {"available": False, "years": years,
+                "text": (f"Không có kết quả xếp loại của ít nhất hai năm trước khi ban hành Nghị quyết (có: {found}), "
+                         "nên không kiểm tra được xu hướng trước đó của đơn vị điểm và các đơn vị khác.")}
+    frame = rankings[pd.to_numeric(rankings["year"], errors="coerce").isin(years)].copy()
+    frame["period"] = frame["year"].astype(int).astype(str)
+    frame["level"] = pd.to_numeric(frame["level"], errors="coerce").astype(float)
+    frame = frame.merge(units[["unit_id", "block", "is_pilot"]], on="unit_id", how="inner")
+    frame = frame.drop_duplicates(["unit_id", "period"])
+    r = compare.pilot_effect(frame[["unit_id", "period", "block", "is_pilot", "level"]], "level",
+                             baseline=str(years[0]), post=str(years[-1]), seed=seed, bounds=(1.0, 4.0))
+    clear = np.isfinite(r.ci_low) and (r.ci_low > 0 or r.ci_high < 0)
+    text = (f"Kiểm tra giả định trên kết quả xếp loại {years[0]}–{years[-1]} (trước Nghị quyết): chênh lệch thay đổi "
+            f"mức xếp loại {_fmt(r.estimate, 2)} bậc (khoảng tin cậy 95%: {_fmt(r.ci_low, 2)} đến {_fmt(r.ci_high, 2)}; "
+            f"p = {fmt.p_value(r.p_value)}). "
+            + ("Đơn vị điểm đã đi khác các đơn vị cùng khối ngay trước Nghị quyết: cần thận trọng hơn khi đọc các "
+               "chênh lệch sau đó." if clear else
+               "Không thấy đơn vị điểm đi khác các đơn vị cùng khối trước Nghị quyết (điều này không chứng minh "
+               "xu hướng song song, chỉ là không thấy dấu hiệu ngược lại)."))
+    return {"available": True, "years": years, "estimate": r.estimate, "ci_low": r.ci_low,
+            "ci_high": r.ci_high, "p_value": r.p_value, "text": text}
