@@ -45,15 +45,15 @@ ConfigOption = Annotated[
 
 
 def _use_settings(config: Path | None) -> None:
-    """Find the settings file, check it before any work (ConfigError: exit 2) and print it.
+    """Find the settings file, check it before any work (ConfigError: exit 2) and name it.
     The file found is handed on through VHCS_CONFIG, so the notebook kernels use it too."""
     from vhcs_analysis.config import load_settings, settings_source
 
     source = settings_source(config)
     load_settings(source)  # a ConfigError stops the command here, before any work
-    if source.path is not None:
+    if source.path is not None:  # the defaults alone: nothing to name, output as before
         os.environ["VHCS_CONFIG"] = str(source.path)
-    err_console.print(source.describe(), markup=False, highlight=False, soft_wrap=True)
+        err_console.print(source.describe(), markup=False, highlight=False, soft_wrap=True)
 
 
 def _run(action: Callable[[], int], config: Path | None = None) -> None:
