@@ -123,8 +123,7 @@ def _vhcs(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize("case", ["unknown_key", "reversed_periods", "post_not_in_periods",
-                                  "baseline_after_post", "threshold_out_of_range"])
+@pytest.mark.parametrize("case", sorted(BAD))
 def test_cli_report__bad_settings_exit_2_in_seconds_without_output(tmp_path, case):
     text, key = BAD[case]
     _write(tmp_path / "sai.toml", text)
