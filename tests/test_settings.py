@@ -224,3 +224,9 @@ def test_window_gap__post_after_the_data_names_the_periods_found():
 
 def test_settings_source__describes_defaults_in_vietnamese():
     assert "mặc định" in SettingsSource(None, "mặc định").describe()
+
+
+def test_get_settings__unquoted_toml_date_is_accepted_and_recorded_as_text(no_config):
+    _write(no_config / "vhcs.toml", "[review]\nreport_date = 2022-01-15\n")
+    assert str(config.get_settings()["review"]["report_date"]) == "2022-01-15"
+    assert config.settings_record()["values"]["review"]["report_date"] == "2022-01-15"

@@ -14,6 +14,7 @@ cannot say: types, ranges and the rules that tie the review window together.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -108,11 +109,15 @@ class Review(_Section):
     report_place: str
     report_date: str = ""
 
+    @field_validator("resolution_date", "report_date", mode="before")
+    @classmethod
+    def _toml_date(cls, value):
+        # a TOML date written without quotes (report_date = 2022-01-15) is a date object
+        return value.isoformat() if isinstance(value, dt.date) else value
+
     @field_validator("resolution_date")
     @classmethod
     def _iso_date(cls, value: str) -> str:
-        import datetime as dt
-
         try:
             dt.date.fromisoformat(value)
         except ValueError:
@@ -336,10 +341,13 @@ def load_toml(path: Path) -> dict:
 def settings_record(source: SettingsSource, merged: dict) -> dict[str, Any]:
     """What manifest.json records: the file's name and sha256 (None for defaults) and the
     merged values (plain JSON)."""
+    import json
+
+    values = json.loads(json.dumps(merged, default=str))  # TOML dates and times as ISO text
     if source.path is None:
-        return {"source": None, "sha256": None, "values": merged}
+        return {"source": None, "sha256": None, "values": values}
     digest = hashlib.sha256(source.path.read_bytes()).hexdigest()
-    return {"source": source.path.name, "sha256": digest, "values": merged}
+    return {"source": source.path.name, "sha256": digest, "values": values}
 
 
 # ----------------------------------------------------------------------------- the review
