@@ -137,3 +137,65 @@ def test_pilot_and_rest_colours__same_in_every_chart():
     colours = {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()}
     assert colours[plots.GROUP_LABELS["pilot"]] == plots.PILOT_COLOR
     assert colours[plots.GROUP_LABELS["rest"]] == plots.REST_COLOR
+
+
+# ----------------------------------------------------------------------------- many periods
+
+
+def _half_years(n: int) -> list[str]:
+    out, year, half = [], 2016, 2
+    for _ in range(n):
+        out.append(f"{year}-H{half}")
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return out
+
+
+def _period_charts(periods: list[str]) -> dict[str, Figure]:
+    trend = pd.DataFrame([
+        {"indicator": code, "indicator_vi": code, "period": p, "group": g, "mean": 50.0 + i + (g == "pilot"),
+         "ci_low": 45.0 + i, "ci_high": 55.0 + i}
+        for code in ("study_rate", "on_time_rate", "oc_index", "inspection_score")
+        for i, p in enumerate(periods) for g in ("pilot", "rest")
+    ])
+    events = trend[trend["group"] == "pilot"].assign(estimate=1.0, ci_low=-1.0, ci_high=3.0)
+    counts = pd.DataFrame({"period": periods, "n_on_time": 50, "n_late": 10, "n_missing": 6})
+    one = trend[trend["indicator"] == "study_rate"]
+    return {
+        "trend_by_group": plots.trend_by_group(one, title="Học tập", periods=periods, baseline=periods[0]),
+        "trends_grid": plots.trends_grid(trend, periods=periods, baseline=periods[0]),
+        "event_study": plots.event_study(events, periods=periods, baseline=periods[0]),
+        "completeness_chart": plots.completeness_chart(counts),
+    }
+
+
+def _overlapping_tick_labels(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of visible x tick labels whose boxes intersect, measured on a real render."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    pairs = []
+    for ax in fig.axes:
+        labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+        for i, (text_a, a) in enumerate(boxes):
+            for text_b, b in boxes[i + 1:]:
+                if a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1:
+                    pairs.append((text_a, text_b))
+    return pairs
+
+
+@pytest.mark.parametrize("n", [2, 5, 11, 12])
+def test_period_charts__tick_labels_never_overlap(n):
+    for name, fig in _period_charts(_half_years(n)).items():
+        assert not _overlapping_tick_labels(fig), (name, n)
+
+
+def test_period_charts__eleven_periods_show_first_and_last():
+    periods = _half_years(11)
+    assert periods[-1] == "2021-H2"
+    for name, fig in _period_charts(periods).items():
+        shown = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_visible() and t.get_text()]
+        assert "2016" in shown[0], name
+        assert len(fig.axes[0].get_xticks()) == 11, name

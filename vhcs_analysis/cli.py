@@ -15,13 +15,14 @@ from typing import Annotated, Callable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from vhcs_analysis import __version__
 from vhcs_analysis.errors import VhcsError
 
 app = typer.Typer(
     name="vhcs",
-    help="Số liệu sơ kết 2 năm Nghị quyết 01-NQ/ĐUK về văn hóa công sở: "
+    help="Số liệu sơ kết, tổng kết Nghị quyết 01-NQ/ĐUK về văn hóa công sở: "
     "tạo dữ liệu mẫu, làm sạch, kiểm tra tệp, lập báo cáo.",
     add_completion=False,
     no_args_is_help=True,
@@ -33,12 +34,36 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
-def _run(action: Callable[[], int]) -> None:
-    """Run a command body; turn every failure into one readable line and an exit code."""
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--config",
+        help="Tệp cấu hình TOML (mặc định: biến VHCS_CONFIG, rồi vhcs.toml ở thư mục làm việc, "
+        "rồi ở thư mục dự án).",
+    ),
+]
+
+
+def _use_settings(config: Path | None) -> None:
+    """Find the settings file, check it before any work (ConfigError: exit 2) and name it.
+    The file found is handed on through VHCS_CONFIG, so the notebook kernels use it too."""
+    from vhcs_analysis.config import load_settings, settings_source
+
+    source = settings_source(config)
+    load_settings(source)  # a ConfigError stops the command here, before any work
+    if source.path is not None:  # the defaults alone: nothing to name, output as before
+        os.environ["VHCS_CONFIG"] = str(source.path)
+        err_console.print(source.describe(), markup=False, highlight=False, soft_wrap=True)
+
+
+def _run(action: Callable[[], int], config: Path | None = None) -> None:
+    """Check the settings, then run a command body; turn every failure into one readable
+    line and an exit code."""
     try:
+        _use_settings(config)
         code = action()
     except VhcsError as exc:
-        err_console.print(f"[bold red]Lỗi:[/] {exc}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold red]Lỗi:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         code = 2
     except PermissionError as exc:  # a writer outside io.csv_safe.atomic_path: same message
         from vhcs_analysis.io.csv_safe import locked_output_error
@@ -54,7 +79,7 @@ def _run(action: Callable[[], int]) -> None:
         if os.environ.get("VHCS_DEBUG"):
             raise
         err_console.print(
-            f"[bold red]Lỗi nội bộ:[/] {type(exc).__name__}: {exc} "
+            f"[bold red]Lỗi nội bộ:[/] {type(exc).__name__}: {escape(str(exc))} "
             "(đặt VHCS_DEBUG=1 để xem chi tiết)",
             soft_wrap=True,
         )
@@ -74,7 +99,7 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản.")
     ] = False,
 ) -> None:
-    """Số liệu sơ kết Nghị quyết 01-NQ/ĐUK."""
+    """Số liệu sơ kết, tổng kết Nghị quyết 01-NQ/ĐUK."""
 
 
 @app.command()
@@ -88,11 +113,17 @@ def sample(
         Optional[Path],
         typer.Option("--truth-out", help="Nơi ghi số liệu gốc đúng (mặc định: <out>/../sample_truth)."),
     ] = None,
+    until: Annotated[
+        Optional[str],
+        typer.Option("--until", help="Thêm các kỳ sau 2018-H2 đến kỳ này (ví dụ 2021-H2) để thử tổng kết."),
+    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Tạo bộ dữ liệu thô tổng hợp (DỮ LIỆU MẪU) với các lỗi thường gặp."""
     from vhcs_analysis.sample import cli_sample
 
-    _run(lambda: cli_sample(out=out, seed=seed, scale=scale, truth_out=truth_out, console=console))
+    _run(lambda: cli_sample(out=out, seed=seed, scale=scale, truth_out=truth_out, console=console, until=until),
+         config)
 
 
 @app.command()
@@ -101,23 +132,25 @@ def clean(
     out: Annotated[
         Optional[Path], typer.Option("--out", help="Thư mục ghi dữ liệu đã làm sạch (mặc định data/processed).")
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Làm sạch dữ liệu thô thành các bảng Parquet, kèm danh sách dòng bị loại và manifest."""
     from vhcs_analysis.config import get_paths
     from vhcs_analysis.pipeline import cli_clean
 
     paths = get_paths(raw=raw, processed=out)
-    _run(lambda: cli_clean(raw=paths.raw, out=paths.processed, console=console))
+    _run(lambda: cli_clean(raw=paths.raw, out=paths.processed, console=console), config)
 
 
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư mục cần kiểm tra.")],
+    config: ConfigOption = None,
 ) -> None:
     """Kiểm tra tệp gửi đến (không ghi dữ liệu); mã thoát 1 nếu có dòng bị loại."""
     from vhcs_analysis.pipeline import cli_validate
 
-    _run(lambda: cli_validate(paths=paths, console=console))
+    _run(lambda: cli_validate(paths=paths, console=console), config)
 
 
 @app.command()
@@ -131,8 +164,9 @@ def report(
             help="Thư mục dữ liệu đã làm sạch (mặc định data/processed; <out>/processed khi chỉ định --raw).",
         ),
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
-    """Chạy toàn bộ: làm sạch, chạy notebook, lập báo cáo PDF sơ kết."""
+    """Chạy toàn bộ: làm sạch, chạy notebook, lập báo cáo PDF (sơ kết hoặc tổng kết, theo cấu hình)."""
     from vhcs_analysis.config import get_paths
     from vhcs_analysis.report.build import cli_report
 
@@ -140,17 +174,31 @@ def report(
     if processed is None and raw is not None:
         processed = paths.reports / "processed"
     paths = get_paths(raw=paths.raw, processed=processed, reports=paths.reports)
-    _run(lambda: cli_report(paths=paths, console=console))
+    _run(lambda: cli_report(paths=paths, console=console), config)
 
 
 @app.command()
 def template(
     out: Annotated[Path, typer.Option("--out", help="Thư mục ghi biểu mẫu trống.")],
+    config: ConfigOption = None,
 ) -> None:
     """Ghi biểu mẫu Excel trống (Biểu số 01-VHCS cho đơn vị, 02-VHCS cho đoàn kiểm tra)."""
     from vhcs_analysis.io.templates import cli_template
 
-    _run(lambda: cli_template(out=out, console=console))
+    _run(lambda: cli_template(out=out, console=console), config)
+
+
+@app.command()
+def notebooks(
+    out: Annotated[
+        Path, typer.Option("--out", help="Thư mục ghi các notebook (nên là 'notebooks' trong thư mục làm việc).")
+    ] = Path("notebooks"),
+    config: ConfigOption = None,
+) -> None:
+    """Chép các notebook phân tích kèm theo gói ra để sửa; `vhcs report` chạy từ thư mục làm việc sẽ dùng bản chép."""
+    from vhcs_analysis.report.notebooks import cli_notebooks
+
+    _run(lambda: cli_notebooks(out=out, console=console), config)
 
 
 @app.command()

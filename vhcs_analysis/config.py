@@ -3,14 +3,15 @@
 Paths come from (in order) explicit arguments, environment variables ``VHCS_RAW``,
 ``VHCS_PROCESSED``, ``VHCS_REPORTS``, then the project layout (``data/raw``,
 ``data/processed``, ``reports`` under the project root). Settings come from
-``defaults.toml`` in the package, overridden by ``vhcs.toml`` (or ``$VHCS_CONFIG``).
+``defaults.toml`` in the package, overridden by one settings file found as ``settings.py``
+says (``--config``, ``$VHCS_CONFIG``, ``vhcs.toml`` in the working folder, then at the
+project root) and checked there before any work.
 """
 
 from __future__ import annotations
 
 import copy
 import os
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -108,28 +109,54 @@ def _merge(base: dict, override: dict) -> dict:
     return out
 
 
-def _load_toml(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"không đọc được tệp cấu hình {path.name}: {exc}") from None
-
-
 @lru_cache(maxsize=8)
-def _settings_for(override_path: str | None) -> dict[str, Any]:
-    settings = _load_toml(PACKAGE_DIR / "defaults.toml")
+def _settings_for(override_path: str | None, stamp: tuple[int, int] | None = None) -> dict[str, Any]:
+    """Defaults merged with the file at ``override_path``, checked (ConfigError if not).
+    ``stamp`` (the file's mtime and size) makes an edited file be read again."""
+    from vhcs_analysis import settings as model
+
+    settings = model.load_toml(PACKAGE_DIR / "defaults.toml")
+    name = "defaults.toml"
     if override_path:
-        settings = _merge(settings, _load_toml(Path(override_path)))
+        path = Path(override_path)
+        name = path.name
+        user = model.load_toml(path)
+        model.check_known_keys(user, settings, name)
+        settings = _merge(settings, user)
+    model.validate(settings, name)
     return settings
+
+
+def settings_source(cli_path: Path | str | None = None):
+    """The settings file in use (``settings.SettingsSource``), found in the documented order:
+    ``--config``, ``$VHCS_CONFIG``, ``vhcs.toml`` in the working folder, then at the project root."""
+    from vhcs_analysis.settings import find_settings_file
+
+    return find_settings_file(cli_path)
+
+
+def load_settings(source) -> dict[str, Any]:
+    """The checked settings of ``source`` (a ``settings.SettingsSource``); ConfigError if bad."""
+    if source.path is None:
+        return copy.deepcopy(_settings_for(None))
+    try:
+        info = source.path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = None  # reported by the read itself
+    return copy.deepcopy(_settings_for(str(source.path), stamp))
 
 
 def get_settings() -> dict[str, Any]:
     """All settings as a nested dict (a fresh copy: callers may modify it)."""
-    override = os.environ.get("VHCS_CONFIG")
-    if not override:
-        local = find_project_root() / "vhcs.toml"
-        override = str(local) if local.is_file() else None
-    return copy.deepcopy(_settings_for(override))
+    return load_settings(settings_source())
+
+
+def settings_record() -> dict[str, Any]:
+    """``manifest["settings"]``: source file name, its sha256 (None without a file), merged values."""
+    from vhcs_analysis.settings import settings_record as record
+
+    return record(settings_source(), get_settings())
 
 
 def setting(section: str, key: str) -> Any:

@@ -23,7 +23,9 @@ from vhcs_analysis.clean import Context, Record, full_message, resolve_duplicate
 from vhcs_analysis.clean_form01 import read_consolidated, read_unit_form
 from vhcs_analysis.clean_form02 import read_form02
 from vhcs_analysis.clean_rankings import read_rankings
-from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths, read_sample_file_list, setting
+from vhcs_analysis.config import (
+    SAMPLE_MARKER_FILE, get_paths, get_settings, read_sample_file_list, setting, settings_record,
+)
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.locate import prepare
 from vhcs_analysis.io.outputs import DATA_TABLES, OUTPUT_FILES, _recover, write_outputs  # noqa: F401
@@ -352,6 +354,8 @@ def build_manifest(result: CleanResult) -> dict:
     return {
         "package_version": __version__,
         "is_sample": any(e.kind == "sample_marker" for e in result.files),
+        # the settings file used (name, sha256) and the merged values (config.settings_record)
+        "settings": settings_record(),
         "files": files,
         "skipped": result.skipped,
         "totals": {
@@ -443,6 +447,15 @@ def print_clean_summary(console, result: CleanResult) -> None:
     _summary(console, result)
 
 
+def window_gap(result: CleanResult) -> str | None:
+    """The review window's periods without Form 01 data in this run, as a message (or None)."""
+    from vhcs_analysis import settings
+
+    reports = result.tables.get("unit_reports")
+    found = [] if reports is None else reports["period"].dropna().astype(str).unique().tolist()
+    return settings.window_gap(found, get_settings()["review"])
+
+
 def cli_clean(raw: Path, out: Path, console) -> int:
     """``vhcs clean``: 0 when every row is accounted for, 2 on unusable input."""
     result = clean_folder(Path(raw), Path(out), progress=console.is_terminal)
@@ -451,6 +464,9 @@ def cli_clean(raw: Path, out: Path, console) -> int:
             console.print(f"Lỗi: {msg}", markup=False, highlight=False, soft_wrap=True)
         return 2
     print_clean_summary(console, result)
+    gap = window_gap(result)
+    if gap:
+        console.print(f"Cảnh báo: {gap}", markup=False, highlight=False, soft_wrap=True)
     t = result.manifest["totals"]
     if t["rows_read"] != t["rows_kept"] + t["rows_rejected"]:  # pragma: no cover - invariant
         console.print("Lỗi: số dòng đọc khác tổng số dòng giữ và bị loại", markup=False)

@@ -33,13 +33,10 @@ FORM02_CODE = "Biểu số 02-VHCS"
 
 # field -> (label on the 2018 form, unit); used when the label map has no 2018 row for a field.
 FORM01_INDICATORS = FORM01_LABELS_2018
-PERIOD_CHOICES = (
-    "6 tháng cuối năm 2016",
-    "6 tháng đầu năm 2017",
-    "6 tháng cuối năm 2017",
-    "6 tháng đầu năm 2018",
-    "6 tháng cuối năm 2018",
-)
+# Excel keeps an in-cell list ("a,b,c") only up to this many characters; longer period
+# lists go to a hidden sheet that the drop-down refers to.
+INLINE_LIST_MAX = 255
+PERIODS_SHEET = "Danh sách kỳ"
 UNIT_ROWS = 70  # blank rows of the consolidated sheet (the bloc has 66 base organisations)
 INSPECTION_ROWS = 30  # blank rows of one inspection round
 
@@ -117,6 +114,38 @@ def _validation(ws, kind: str, sqref: str, *, prompt: str, **kwargs) -> None:
     ws.add_data_validation(dv)
 
 
+def period_label(period: str) -> str:
+    """'2017-H1' -> '6 tháng đầu năm 2017', the words units write on the form."""
+    year, half = period[:4], period[-1]
+    return f"6 tháng {'đầu' if half == '1' else 'cuối'} năm {year}"
+
+
+def period_choices() -> list[str]:
+    """The drop-down's periods: [review] periods of the settings, in order."""
+    from vhcs_analysis.config import get_settings
+
+    return [period_label(str(p)) for p in get_settings()["review"]["periods"]]
+
+
+def _period_list(ws, sqref: str) -> None:
+    """Drop-down of the configured periods (in-cell list, or a hidden sheet when too long)."""
+    choices = period_choices()
+    inline = '"' + ",".join(choices) + '"'
+    if len(inline) - 2 <= INLINE_LIST_MAX:
+        formula = inline
+    else:
+        wb = ws.parent
+        if PERIODS_SHEET not in wb.sheetnames:
+            lists = wb.create_sheet(PERIODS_SHEET)
+            lists.sheet_state = "hidden"
+            for i, choice in enumerate(choices, start=1):
+                lists.cell(row=i, column=1, value=choice)
+        formula = f"'{PERIODS_SHEET}'!$A$1:$A${len(choices)}"
+    example = next((c for c in choices if "đầu" in c), choices[0])  # shows the "đầu năm" wording
+    _validation(ws, "list", sqref, formula1=formula,
+                prompt=f"Chọn kỳ báo cáo trong danh sách hoặc gõ, ví dụ: {example}.")
+
+
 def _yes_no(ws, sqref: str) -> None:
     _validation(ws, "list", sqref, formula1='"Có,Không"', prompt="Chọn Có hoặc Không.")
 
@@ -183,8 +212,7 @@ def build_form01_unit(wb: Workbook) -> None:
         _put(ws, f"B{row}", label, bold=True, align=Alignment(horizontal="right", vertical="center"))
         ws.merge_cells(f"C{row}:E{row}")
         _input(ws, f"C{row}", "DD/MM/YYYY" if row == 9 else None)
-    _validation(ws, "list", "C8", formula1='"' + ",".join(PERIOD_CHOICES) + '"',
-                prompt="Chọn kỳ báo cáo trong danh sách hoặc gõ, ví dụ: 6 tháng đầu năm 2017.")
+    _period_list(ws, "C8")
     _date(ws, "C9")
 
     header = 11
@@ -239,8 +267,7 @@ def build_form01_consolidated(wb: Workbook) -> None:
     _put(ws, "B6", "Kỳ báo cáo:", bold=True, align=Alignment(horizontal="right", vertical="center"))
     ws.merge_cells("C6:F6")
     _input(ws, "C6")
-    _validation(ws, "list", "C6", formula1='"' + ",".join(PERIOD_CHOICES) + '"',
-                prompt="Chọn kỳ báo cáo trong danh sách hoặc gõ, ví dụ: 6 tháng đầu năm 2017.")
+    _period_list(ws, "C6")
 
     header = 8
     heads = ["STT", "Tên đơn vị"] + [labels[f] for f in fields]

@@ -11,7 +11,7 @@ from vhcs_analysis import fmt
 from vhcs_analysis.plots.theme import (
     OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, RATING_ORDER,
     RATING_COLORS, STATUS_COLORS, STATUS_LABELS, CM, FULL_WIDTH, theme, number_formatter,
-    percent_formatter, wrap, period_label, _new_figure, _no_data, _is_empty, _rows_figure, _figure_legend,
+    percent_formatter, wrap, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _rows_figure, _figure_legend,
 )
 
 
@@ -96,13 +96,12 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         x = np.arange(len(rows))
         bottom = np.zeros(len(rows))
         statuses = [s for s in STATUS_COLORS if f"n_{s}" in rows.columns]
+        stacks = []
         for status in statuses:
             vals = rows[f"n_{status}"].astype(float).fillna(0).to_numpy()
             bars = ax.bar(x, vals, bottom=bottom, color=STATUS_COLORS[status], label=STATUS_LABELS[status],
                           width=0.65)
-            small = 0.04 * float(rows[[f"n_{s}" for s in statuses]].astype(float).sum(axis=1).max())
-            ax.bar_label(bars, labels=[fmt.number(v) if v > small else "" for v in vals], label_type="center",
-                         fontsize=6.5, color="white" if status in ("on_time", "late") else "black")
+            stacks.append((status, bars, vals))
             bottom += vals
         ax.set_xticks(x, [period_label(p) for p in rows["period"]])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
@@ -110,6 +109,11 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         ax.set_ylabel("Số báo cáo (đơn vị × kỳ)")
         ax.set_title(wrap(title), loc="left")
         _figure_legend(fig, ax)
+        fit_period_labels(fig, [ax])  # before the bar labels, which cannot be copied for measuring
+        small = 0.04 * float(rows[[f"n_{s}" for s in statuses]].astype(float).sum(axis=1).max())
+        for status, bars, vals in stacks:
+            ax.bar_label(bars, labels=[fmt.number(v) if v > small else "" for v in vals], label_type="center",
+                         fontsize=6.5, color="white" if status in ("on_time", "late") else "black")
         return fig
 
 

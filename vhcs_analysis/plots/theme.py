@@ -184,6 +184,46 @@ def period_label(period: str, short: bool = False) -> str:
     return text
 
 
+def overlapping_axes(fig: Figure, axes: Sequence) -> list[int]:
+    """Indexes (in ``fig.axes``) of the ``axes`` whose visible x tick labels overlap once
+    laid out. Measured on a copy: drawing ``fig`` itself would move its constrained layout
+    by rounding noise and change the saved bytes of charts that needed no change."""
+    import pickle
+
+    probe = pickle.loads(pickle.dumps(fig))
+    probe.draw_without_rendering()
+    out = []
+    for index in (fig.axes.index(ax) for ax in axes):
+        labels = [t for t in probe.axes[index].get_xticklabels() if t.get_visible() and t.get_text()]
+        boxes = sorted((t.get_window_extent() for t in labels), key=lambda b: b.x0)
+        if any(a.x1 > b.x0 + 0.5 for a, b in zip(boxes, boxes[1:])):  # half a pixel of slack
+            out.append(index)
+    return out
+
+
+def fit_period_labels(fig: Figure, axes: Sequence) -> None:
+    """Keep period tick labels readable for any number of periods (2 to 12 and more):
+    when they overlap, write them on one line and turn them 45°, then 90°, then show every
+    second, third … label until none overlap. Charts whose labels fit are left untouched."""
+    crowded = [fig.axes[i] for i in overlapping_axes(fig, [ax for ax in axes if ax.get_xticklabels()])]
+    for ax in crowded:
+        labels = ax.get_xticklabels()
+        texts = [t.get_text().replace("\n", " ") for t in labels]
+        ax.set_xticks(ax.get_xticks(), texts, fontsize=labels[0].get_fontsize())
+    for step in range(1, max((len(ax.get_xticks()) for ax in crowded), default=0) + 1):
+        for rotation in (45, 90):
+            for ax in crowded:
+                for i, label in enumerate(ax.get_xticklabels()):
+                    label.set_visible(i % step == 0)
+                    label.set_rotation(rotation)
+                    label.set_rotation_mode("anchor")
+                    label.set_horizontalalignment("right")
+                    label.set_verticalalignment("center" if rotation == 90 else "top")
+            crowded = [fig.axes[i] for i in overlapping_axes(fig, crowded)]
+            if not crowded:
+                return
+
+
 def _new_figure(size=FULL_WIDTH, nrows: int = 1, ncols: int = 1, **kwargs):
     fig = Figure(figsize=size, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)

@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 from vhcs_analysis import fmt
 from vhcs_analysis.plots.theme import (
     PILOT_COLOR, REST_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, CM, FULL_WIDTH, TALL, theme,
-    signed_formatter, wrap, period_label, _new_figure, _no_data, _is_empty, _rows_figure, _value_axis,
+    signed_formatter, wrap, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _rows_figure,
+    _value_axis,
     _figure_legend,
 )
 
@@ -63,6 +64,7 @@ def trend_by_group(
         ax.set_ylabel(ylabel)
         if standalone:
             _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
+            fit_period_labels(fig, [ax])
         return fig
 
 
@@ -98,6 +100,7 @@ def trends_grid(
             ax.tick_params(axis="x", labelsize=6.5)
         groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
         _figure_legend(fig, axes[0, 0], [GROUP_LABELS[g] for g in groups])
+        fit_period_labels(fig, list(axes.flat))
         return fig
 
 
@@ -200,6 +203,7 @@ def event_study(df: pd.DataFrame, *, periods: Sequence[str] | None = None, basel
             ax.set_title(wrap(str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(indicators[i]), 40),
                          loc="left", fontsize=8)
         fig.supylabel("Đơn vị điểm − còn lại (so với kỳ gốc)", fontsize=8)
+        fit_period_labels(fig, list(axes.flat))
         return fig
 
 

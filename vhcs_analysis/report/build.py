@@ -1,4 +1,4 @@
-"""Build the review PDF: clean → notebooks → Typst → ``<reports>/bao-cao-so-ket-nq01.pdf``,
+"""Build the review PDF: clean → notebooks → Typst → ``<reports>/bao-cao-<kind>-nq01.pdf``,
 and beside it the Word draft from the same context (``report/word.py``).
 
 The Typst sources, the pre-formatted ``data.json`` and the figures are staged in a
@@ -18,11 +18,30 @@ from pathlib import Path
 from vhcs_analysis.config import Paths
 from vhcs_analysis.errors import VhcsError
 
-REPORT_NAME = "bao-cao-so-ket-nq01.pdf"
 SCORECARDS_NAME = "phieu-danh-gia-don-vi.pdf"
 TEMPLATE_DIR = Path(__file__).resolve().parent
 TYPST_SOURCES = ("common.typ", "template.typ", "scorecard.typ")
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
+
+
+def report_basename() -> str:
+    """The report files' name without suffix, ``bao-cao-<kind>-nq01`` ([review] kind): the
+    one source for the PDF (``.pdf``) and the Word draft (``.docx``)."""
+    from vhcs_analysis.settings import report_basename as basename
+
+    return basename()
+
+
+def report_name() -> str:
+    """The review PDF's file name, e.g. ``bao-cao-so-ket-nq01.pdf``."""
+    return report_basename() + ".pdf"
+
+
+def __getattr__(name: str):
+    # REPORT_NAME was a constant before [review] kind; it now follows the settings.
+    if name == "REPORT_NAME":
+        return report_name()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def font_dir() -> Path:
@@ -87,7 +106,7 @@ def render_report(paths: Paths, *, out_dir: Path | None = None) -> Path:
 
     context = build_context(paths)
     day = dt.datetime.strptime(context["cover"]["date"], "%d/%m/%Y").date()
-    target = (out_dir or paths.reports) / REPORT_NAME
+    target = (out_dir or paths.reports) / report_name()
     with tempfile.TemporaryDirectory(prefix="vhcs-typst-") as tmp:
         build_dir = stage(Path(tmp), context, paths.figures)
         compile_typst(build_dir / "template.typ", target, timestamp=pdf_timestamp(day),
@@ -117,7 +136,7 @@ def render_scorecards(paths: Paths) -> Path | None:
     if not cards["units"]:
         return None
     context = {**cards, "is_sample": report["is_sample"], "sample_mark": report["sample_mark"],
-               "cover": report["cover"], "scope": report["scope"], "figures": {}}
+               "cover": report["cover"], "scope": report["scope"], "review": report["review"], "figures": {}}
     day = dt.datetime.strptime(report["cover"]["date"], "%d/%m/%Y").date()
     target = paths.reports / SCORECARDS_NAME
     with tempfile.TemporaryDirectory(prefix="vhcs-typst-") as tmp:
@@ -144,7 +163,7 @@ def render_documents(paths: Paths) -> list[Path]:
 def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> Path:
     """The whole pipeline from raw files to the review PDF; returns the PDF's path.
     ``notebooks``: the folder of numbered notebooks (default: the project's)."""
-    from vhcs_analysis.pipeline import clean_folder, print_clean_summary
+    from vhcs_analysis.pipeline import clean_folder, print_clean_summary, window_gap
     from vhcs_analysis.report.notebooks import run_notebooks
     from vhcs_analysis.report.word import docx_name
 
@@ -157,6 +176,9 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
         raise VhcsError("không làm sạch được dữ liệu thô: " + "; ".join(cleaned.fatal))
     if console is not None:
         print_clean_summary(console, cleaned)
+    gap = window_gap(cleaned)
+    if gap:  # stop before the notebooks: every comparison would be empty
+        raise VhcsError(gap)
     say("Bước 2/4: chạy các notebook phân tích …")
     run_notebooks(paths, folder=notebooks, console=console)
     say("Bước 3/4: dựng báo cáo PDF và bản thảo Word …")
@@ -172,9 +194,11 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
 
 def cli_report(paths: Paths, console) -> int:
     """``vhcs report``: build everything; exit code 0 on success (errors raise VhcsError)."""
+    from vhcs_analysis.config import get_settings
     from vhcs_analysis.report.word import docx_name
+    from vhcs_analysis.settings import review_naming
 
     report = build_pdf(paths, console=console)
-    console.print(f"Xong. Báo cáo sơ kết: {report}")
+    console.print(f"Xong. Báo cáo {review_naming(get_settings()['review'])['noun']}: {report}")
     console.print(f"Bản thảo Word để văn phòng sửa, trình ký: {report.with_name(docx_name(report.name))}")
     return 0

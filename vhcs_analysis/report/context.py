@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from vhcs_analysis import __version__, fmt
-from vhcs_analysis.config import SAMPLE_MARK, Paths, get_settings
+from vhcs_analysis.config import SAMPLE_MARK, Paths, get_settings, settings_record, settings_source
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.report.readings import (
     _int,
@@ -29,6 +29,7 @@ from vhcs_analysis.report.readings import (
     nbsp,
     period_vi,
 )
+from vhcs_analysis.settings import review_naming
 
 FIGURES = (
     "completeness", "rejects_by_reason", "rollout_bars", "study_rate_trend", "on_time_rate_trend",
@@ -392,9 +393,15 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
     goals = goal_rows(tables["indicators_by_goal"])
     figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
+    source = settings_source()
     return {
         "is_sample": is_sample,
         "sample_mark": SAMPLE_MARK,
+        "review": review_naming({**review, "baseline": baseline, "post": post}),
+        # printed in the methods appendix only when a settings file was used (the default
+        # report stays as it was)
+        "settings": {"source": source.path.name if source.path else "",
+                     "sha256": settings_record()["sha256"] or ""},
         "cover": {
             "number": f"Số {number}-BC/ĐUK" if number else "Số       -BC/ĐUK",
             "place_date": fmt.long_date(when, place),

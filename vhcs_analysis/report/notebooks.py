@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from vhcs_analysis.config import Paths, find_project_root, get_paths, get_settings
+from vhcs_analysis.config import PACKAGE_DIR, Paths, find_project_root, get_paths, get_settings
 from vhcs_analysis.errors import OutputLockedError, VhcsError
 from vhcs_analysis.io.csv_safe import write_bytes_atomic
 
@@ -26,9 +26,51 @@ NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 DEFAULT_CELL_TIMEOUT_S = 600
 
 
+def packaged_notebooks_dir() -> Path:
+    """The notebooks shipped inside the package (the repository's ``notebooks/``, mapped
+    to ``vhcs_analysis.notebooks`` by pyproject.toml)."""
+    from importlib.util import find_spec
+
+    # A folder of data without __init__.py is a namespace package: its spec lists the
+    # folder (importlib.resources would give a MultiplexedPath, not a folder).
+    try:
+        spec = find_spec("vhcs_analysis.notebooks")
+    except ModuleNotFoundError:
+        spec = None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    # an install older than the mapping: the checkout's folder
+    return Path(locations[0]) if locations else PACKAGE_DIR.parent / "notebooks"
+
+
 def notebooks_dir() -> Path:
-    """The project's ``notebooks/`` folder (next to pyproject.toml)."""
-    return find_project_root() / "notebooks"
+    """The notebooks ``vhcs report`` runs: the project's (or working folder's) ``notebooks/``
+    when it holds numbered notebooks, else the ones shipped with the package."""
+    local = find_project_root() / "notebooks"
+    return local if list_notebooks(local) else packaged_notebooks_dir()
+
+
+def copy_notebooks(out: Path) -> list[Path]:
+    """Copy the shipped notebooks into ``out`` for an analyst to adapt; never overwrites."""
+    import shutil
+
+    sources = list_notebooks(packaged_notebooks_dir())
+    out = Path(out)
+    existing = [out / s.name for s in sources if (out / s.name).exists()]
+    if existing:
+        raise VhcsError(f"thư mục {out} đã có {', '.join(p.name for p in existing)}; chọn thư mục khác "
+                        "hoặc xóa các tệp đó (không ghi đè notebook đã sửa)")
+    out.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copyfile(s, out / s.name)) for s in sources]
+
+
+def cli_notebooks(out: Path, console) -> int:
+    """``vhcs notebooks --out DIR``: copy the notebooks out; ``vhcs report`` run in the
+    folder above ``DIR/notebooks`` then uses the copies."""
+    copied = copy_notebooks(out)
+    console.print(f"Đã chép {len(copied)} notebook vào {out}:", markup=False, highlight=False)
+    for path in copied:
+        console.print(f"  • {path.name}", markup=False, highlight=False)
+    return 0
 
 
 def list_notebooks(folder: Path) -> list[Path]:

@@ -194,9 +194,14 @@ def write_truth(truth: Path, world, ledger, seed: int, scale: str) -> dict:
             "rankings": len(rankings)}
 
 
-def write_sample(out: Path, *, seed: int = 0, scale: str = "province", truth_out: Path | None = None) -> SampleSummary:
+def write_sample(out: Path, *, seed: int = 0, scale: str = "province", truth_out: Path | None = None,
+                 until: str | None = None) -> SampleSummary:
     """Write the synthetic raw dataset into ``out`` and its ground truth into ``truth_out``
-    (default ``out.parent / "sample_truth"``). Same seed and scale give byte-identical files."""
+    (default ``out.parent / "sample_truth"``). Same seed and scale give byte-identical files.
+    ``until`` (province only, e.g. "2021-H2"): add the later half-years and years of a final
+    review after the interim window (sample/later.py); the interim files are unchanged."""
+    if until is not None and scale != "province":
+        raise VhcsError("tùy chọn --until chỉ dùng với quy mô 'province'")
     if scale not in SCALES:
         raise VhcsError(f"quy mô '{scale}' không hợp lệ; chọn 'province' (66 đơn vị) hoặc 'national' (~6.300 đơn vị)")
     out = Path(out)
@@ -214,7 +219,13 @@ def write_sample(out: Path, *, seed: int = 0, scale: str = "province", truth_out
         from vhcs_analysis.sample.units import UNIT_SPECS
 
         world = build_world(rng, UNIT_SPECS)
-        ledger = Province(out, world, rng).write_all()
+        province = Province(out, world, rng)
+        ledger = province.write_all()
+        if until is not None:
+            from vhcs_analysis.sample.later import write_later_periods
+
+            # its own generator, so the interim files are the same bytes with or without it
+            write_later_periods(province, until, np.random.default_rng([seed, SCALES.index(scale), 1]))
     else:
         from vhcs_analysis.sample.national import write_national
 
@@ -230,11 +241,11 @@ def write_sample(out: Path, *, seed: int = 0, scale: str = "province", truth_out
     )
 
 
-def cli_sample(out: Path, seed: int, scale: str, truth_out: Path | None, console) -> int:
+def cli_sample(out: Path, seed: int, scale: str, truth_out: Path | None, console, until: str | None = None) -> int:
     """``vhcs sample``: write the sample and print a short Vietnamese summary."""
     from vhcs_analysis import fmt
 
-    summary = write_sample(out, seed=seed, scale=scale, truth_out=truth_out)
+    summary = write_sample(out, seed=seed, scale=scale, truth_out=truth_out, until=until)
     scale_vi = {"province": "cấp tỉnh", "national": "toàn quốc"}[summary.scale]
     console.print(f"[bold]Đã tạo DỮ LIỆU MẪU[/] (không phải số liệu thực) — quy mô {scale_vi}, hạt giống {seed}")
     console.print(f"  Dữ liệu thô: {summary.raw}  ({fmt.number(summary.files)} tệp)")

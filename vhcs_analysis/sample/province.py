@@ -24,6 +24,11 @@ from vhcs_analysis.sample.truth import World, period_end
 from vhcs_analysis.sample.units import BLOCKS, TYPO_NAMES, UNIT_SPECS, UNKNOWN_UNIT_NAMES
 from vhcs_analysis.text import encode_tcvn3, strip_diacritics
 
+def period_words(period: str) -> str:
+    """'2019-H1' -> '6 tháng đầu năm 2019' (the words on the form)."""
+    return f"6 tháng {'đầu' if period.endswith('H1') else 'cuối'} năm {period[:4]}"
+
+
 PERIOD_WORDS = {
     "2016-H2": "6 tháng cuối năm 2016", "2017-H1": "6 tháng đầu năm 2017",
     "2017-H2": "6 tháng cuối năm 2017", "2018-H1": "6 tháng đầu năm 2018",
@@ -172,7 +177,8 @@ class Province:
             at = int(self.rng.integers(3, len(rows)))
             rows.insert(at, layouts.ConsolidatedRow(name="", blank=True))
             meta.insert(at, None)
-        grid, pos = layouts.build_consolidated(sheet, version, PERIOD_WORDS[period], rows, totals,
+        words = PERIOD_WORDS.get(period) or period_words(period)
+        grid, pos = layouts.build_consolidated(sheet, version, words, rows, totals,
                                                merged_header=True, total_label=total_label)
         sheet_name = None if csv else sheet
         for row_no, m in zip(pos["rows"], meta):

@@ -1,0 +1,232 @@
+"""Settings: found in the documented order, checked before any work, recorded, and the
+review's name and file names following [review] kind and the window."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from vhcs_analysis import config
+from vhcs_analysis.errors import ConfigError
+from vhcs_analysis.settings import (
+    SettingsSource,
+    find_settings_file,
+    report_basename,
+    review_naming,
+    window_gap,
+)
+
+ELEVEN = ["2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2", "2019-H1", "2019-H2",
+          "2020-H1", "2020-H2", "2021-H1", "2021-H2"]
+
+
+@pytest.fixture
+def no_config(monkeypatch, tmp_path):
+    """No VHCS_CONFIG, an empty working folder (restored afterwards)."""
+    monkeypatch.delenv("VHCS_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- discovery
+
+
+def test_find_settings_file__order_is_flag_then_env_then_working_folder(no_config, monkeypatch):
+    work = no_config
+    local = _write(work / "vhcs.toml", "[review]\nreport_place = 'A'\n")
+    env = _write(work / "env.toml", "[review]\nreport_place = 'B'\n")
+    flag = _write(work / "flag.toml", "[review]\nreport_place = 'C'\n")
+    assert find_settings_file().path == local.resolve()
+    monkeypatch.setenv("VHCS_CONFIG", str(env))
+    assert find_settings_file().path == env.resolve()
+    assert find_settings_file(flag).path == flag.resolve()
+    assert find_settings_file(flag).how == "--config"
+
+
+def test_get_settings__reads_vhcs_toml_in_the_working_folder(no_config):
+    _write(no_config / "vhcs.toml", "[review]\nreport_place = 'Nghệ An'\n")
+    assert config.get_settings()["review"]["report_place"] == "Nghệ An"
+
+
+def test_find_settings_file__named_file_missing_is_an_error(no_config):
+    with pytest.raises(ConfigError, match="không tìm thấy tệp cấu hình"):
+        find_settings_file(no_config / "khong-co.toml")
+
+
+def test_settings_record__name_sha256_and_merged_values(no_config):
+    path = _write(no_config / "vhcs.toml", "[review]\nreport_place = 'Nghệ An'\n")
+    record = config.settings_record()
+    assert record["source"] == "vhcs.toml"
+    assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert record["values"]["review"]["report_place"] == "Nghệ An"
+    assert record["values"]["review"]["post"] == "2018-H2"  # merged over the defaults
+    json.dumps(record)  # plain JSON
+
+
+def test_settings_record__defaults_alone_have_no_source(no_config):
+    record = config.settings_record()
+    assert record["source"] is None and record["sha256"] is None
+    assert record["values"]["review"]["kind"] == "so-ket"
+
+
+# ----------------------------------------------------------------------------- checking
+
+BAD = {
+    "unknown_section": ("[reviw]\npost = '2018-H1'\n", "[reviw]"),
+    "unknown_key": ("[review]\npots = '2018-H1'\n", "[review] pots"),
+    "reversed_periods": ("[review]\nperiods = ['2018-H2', '2018-H1', '2017-H2', '2017-H1', '2016-H2']\n",
+                         "[review] periods"),
+    "shuffled_periods": ("[review]\nperiods = ['2016-H2', '2017-H2', '2017-H1', '2018-H1', '2018-H2']\n",
+                         "[review] periods"),
+    "post_not_in_periods": ("[review]\npost = '2022-H1'\n", "[review] post"),
+    "baseline_not_in_periods": ("[review]\nbaseline = '2015-H2'\n", "[review] baseline"),
+    "baseline_after_post": ("[review]\nbaseline = '2018-H2'\npost = '2017-H1'\n", "[review] post"),
+    "threshold_out_of_range": ("[cleaning]\nfuzzy_accept = 120\n", "[cleaning] fuzzy_accept"),
+    "rating_threshold_out_of_range": ("[inspection]\nrating_thresholds = { 'Tốt' = 185 }\n",
+                                      "[inspection] rating_thresholds"),
+    "share_out_of_range": ("[ranking]\nexcellent_share_cap = 1.5\n", "[ranking] excellent_share_cap"),
+    "unknown_kind": ("[review]\nkind = 'tongket'\n", "[review] kind"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_get_settings__bad_file_names_the_file_and_the_key(no_config, case):
+    text, key = BAD[case]
+    _write(no_config / "vhcs.toml", text)
+    with pytest.raises(ConfigError) as err:
+        config.get_settings()
+    assert "vhcs.toml" in str(err.value) and key in str(err.value)
+
+
+def test_get_settings__extended_window_is_accepted(no_config):
+    _write(no_config / "vhcs.toml",
+           f"[review]\nkind = 'tong-ket'\nperiods = {ELEVEN!r}\npost = '2021-H2'\n")
+    review = config.get_settings()["review"]
+    assert review["periods"] == ELEVEN and review["kind"] == "tong-ket"
+
+
+def _vhcs(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("VHCS_CONFIG", "VHCS_DEBUG")}
+    return subprocess.run([sys.executable, "-m", "vhcs_analysis", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_cli_report__bad_settings_exit_2_in_seconds_without_output(tmp_path, case):
+    text, key = BAD[case]
+    _write(tmp_path / "sai.toml", text)
+    (tmp_path / "raw").mkdir()
+    started = time.monotonic()
+    done = _vhcs(["report", "--raw", "raw", "--out", "out", "--config", "sai.toml"], tmp_path)
+    assert time.monotonic() - started < 30  # seconds, not the half-minute of a build
+    assert done.returncode == 2, done.stderr
+    assert "sai.toml" in done.stderr and key in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["clean", "--raw", "raw", "--out", "out"], ["template", "--out", "out"],
+                                     ["sample", "--out", "out"], ["validate", "raw"]])
+def test_cli__every_command_checks_the_working_folder_settings_first(tmp_path, command):
+    _write(tmp_path / "vhcs.toml", BAD["post_not_in_periods"][0])
+    (tmp_path / "raw").mkdir()
+    done = _vhcs(command, tmp_path)
+    assert done.returncode == 2
+    assert "vhcs.toml" in done.stderr and "[review] post" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_template__prints_the_settings_file_and_lists_its_periods(tmp_path):
+    _write(tmp_path / "cau-hinh.toml", f"[review]\nperiods = {ELEVEN!r}\npost = '2021-H2'\n")
+    done = _vhcs(["template", "--out", "bieu", "--config", "cau-hinh.toml"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "cau-hinh.toml" in done.stderr
+    from openpyxl import load_workbook
+
+    for name in ("Bieu_01-VHCS_tong_hop.xlsx", "Bieu_01-VHCS_don_vi.xlsx"):
+        listed = _period_drop_down(load_workbook(tmp_path / "bieu" / name))
+        assert listed[0] == "6 tháng cuối năm 2016" and listed[-1] == "6 tháng cuối năm 2021"
+        assert len(listed) == 11
+
+
+def _period_drop_down(wb) -> list[str]:
+    """The choices of the 'Kỳ báo cáo' drop-down, in-cell or on the hidden list sheet."""
+    ws = wb.worksheets[0]
+    formula = next(dv.formula1 for dv in ws.data_validations.dataValidation if "tháng" in (dv.formula1 or "")
+                   or "!" in (dv.formula1 or ""))
+    if formula.startswith('"'):
+        return formula.strip('"').split(",")
+    sheet = formula.split("!")[0].strip("'")
+    return [c.value for c in wb[sheet]["A"]]
+
+
+def test_write_templates__long_period_list_goes_to_a_hidden_sheet(no_config, tmp_path):
+    from openpyxl import load_workbook
+
+    from vhcs_analysis.io.templates import write_templates
+
+    periods = [f"{y}-H{h}" for y in range(2016, 2026) for h in (1, 2)][1:]  # 19 periods, > 255 characters
+    _write(no_config / "vhcs.toml", f"[review]\nperiods = {periods!r}\npost = '2025-H2'\n")
+    write_templates(tmp_path / "bieu")
+    wb = load_workbook(tmp_path / "bieu" / "Bieu_01-VHCS_don_vi.xlsx")
+    assert wb["Danh sách kỳ"].sheet_state == "hidden"
+    assert _period_drop_down(wb)[-1] == "6 tháng cuối năm 2025" and len(_period_drop_down(wb)) == 19
+
+
+# ----------------------------------------------------------------------------- naming
+
+
+def test_review_naming__interim_two_years():
+    name = review_naming({"kind": "so-ket", "baseline": "2016-H2", "post": "2018-H2"})
+    assert name["title_upper"] == "SƠ KẾT 2 NĂM"
+    assert name["title"] == "sơ kết 2 năm"
+
+
+def test_review_naming__final_five_years():
+    name = review_naming({"kind": "tong-ket", "baseline": "2016-H2", "post": "2021-H2"})
+    assert name["title_upper"] == "TỔNG KẾT 5 NĂM"
+    assert "sơ kết" not in name["next_review"]
+
+
+def test_review_naming__odd_half_years_in_vietnamese_decimals():
+    assert review_naming({"kind": "so-ket", "baseline": "2016-H2", "post": "2019-H1"})["title"] == "sơ kết 2,5 năm"
+
+
+def test_report_basename__follows_kind():
+    assert report_basename({"kind": "tong-ket"}) == "bao-cao-tong-ket-nq01"
+    assert report_basename({"kind": "so-ket"}) == "bao-cao-so-ket-nq01"
+
+
+def test_report_name__default_settings_keep_the_interim_name(no_config):
+    from vhcs_analysis.report import build
+
+    assert build.report_name() == "bao-cao-so-ket-nq01.pdf"
+
+
+def test_window_gap__post_after_the_data_names_the_periods_found():
+    message = window_gap(["2017-H1", "2016-H2"], {"baseline": "2016-H2", "post": "2022-H1"})
+    assert "post = 2022-H1" in message and "2016-H2, 2017-H1" in message
+    assert window_gap(["2016-H2", "2022-H1"], {"baseline": "2016-H2", "post": "2022-H1"}) is None
+
+
+def test_settings_source__describes_defaults_in_vietnamese():
+    assert "mặc định" in SettingsSource(None, "mặc định").describe()
+
+
+def test_get_settings__unquoted_toml_date_is_accepted_and_recorded_as_text(no_config):
+    _write(no_config / "vhcs.toml", "[review]\nreport_date = 2022-01-15\n")
+    assert str(config.get_settings()["review"]["report_date"]) == "2022-01-15"
+    assert config.settings_record()["values"]["review"]["report_date"] == "2022-01-15"

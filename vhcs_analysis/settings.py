@@ -1,0 +1,401 @@
+"""Settings: which file, checked before any work, and what the review is called.
+
+Found in this order (the first that applies wins): ``--config FILE`` on the command line,
+the ``VHCS_CONFIG`` environment variable, ``vhcs.toml`` in the working folder,
+``vhcs.toml`` at the project root. The file overrides ``defaults.toml`` of the package key
+by key. The merged settings are checked by a typed model (pydantic) before a command
+does anything, so a typo or an impossible window stops the run in a second with a
+Vietnamese message naming the file and the key, instead of failing half an hour later.
+
+The set of known sections and keys is ``defaults.toml`` itself (one source): a key of the
+user's file that the defaults do not have is a typo. The model adds what the defaults
+cannot say: types, ranges and the rules that tie the review window together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from vhcs_analysis.errors import ConfigError
+
+CONFIG_ENV = "VHCS_CONFIG"
+CONFIG_NAME = "vhcs.toml"
+PERIOD_RE = re.compile(r"^(\d{4})-H([12])$")
+KINDS = ("so-ket", "tong-ket")
+KIND_VI = {"so-ket": "sơ kết", "tong-ket": "tổng kết"}
+
+
+# ----------------------------------------------------------------------------- discovery
+
+
+@dataclass(frozen=True)
+class SettingsSource:
+    """The settings file in use (None: the package defaults alone) and how it was found."""
+
+    path: Path | None
+    how: str  # "--config", "VHCS_CONFIG", "thư mục làm việc", "thư mục dự án", "mặc định"
+
+    def describe(self) -> str:
+        """One Vietnamese line for the console."""
+        if self.path is None:
+            return "Cấu hình: mặc định của gói (không có tệp vhcs.toml)"
+        return f"Cấu hình: {self.path} (theo {self.how})"
+
+
+def find_settings_file(cli_path: Path | str | None = None) -> SettingsSource:
+    """The settings file to use, in the documented order; a named file must exist."""
+    from vhcs_analysis.config import find_project_root
+
+    if cli_path is not None:
+        return SettingsSource(_existing(Path(cli_path), "--config"), "--config")
+    env = os.environ.get(CONFIG_ENV, "").strip()
+    if env:
+        return SettingsSource(_existing(Path(env), CONFIG_ENV), CONFIG_ENV)
+    local = Path.cwd() / CONFIG_NAME
+    if local.is_file():
+        return SettingsSource(local.resolve(), "thư mục làm việc")
+    project = find_project_root() / CONFIG_NAME
+    if project.is_file():
+        return SettingsSource(project.resolve(), "thư mục dự án")
+    return SettingsSource(None, "mặc định")
+
+
+def _existing(path: Path, how: str) -> Path:
+    if not path.is_file():
+        raise ConfigError(f"không tìm thấy tệp cấu hình {path} (chỉ định bởi {how})")
+    return path.resolve()
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def period_key(period: str) -> tuple[int, int]:
+    """'2017-H1' -> (2017, 1), for ordering half-years."""
+    match = PERIOD_RE.match(period)
+    if not match:
+        raise ValueError(f"kỳ {period!r} không đúng dạng NNNN-H1 hoặc NNNN-H2")
+    return int(match.group(1)), int(match.group(2))
+
+
+def half_years(start: str, end: str) -> int:
+    """Number of half-years from ``start`` to ``end`` ('2016-H2' → '2018-H2': 4)."""
+    (y0, h0), (y1, h1) = period_key(start), period_key(end)
+    return (y1 - y0) * 2 + (h1 - h0)
+
+
+class _Section(BaseModel):
+    # Keys are checked against defaults.toml (check_known_keys); here only their values.
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+Score = Field(ge=0, le=100)
+
+
+class Review(_Section):
+    kind: Literal["so-ket", "tong-ket"] = "so-ket"
+    resolution_date: str
+    baseline: str
+    post: str
+    periods: list[str] = Field(min_length=2)
+    report_place: str
+    report_date: str = ""
+
+    @field_validator("resolution_date", "report_date", mode="before")
+    @classmethod
+    def _toml_date(cls, value):
+        # a TOML date written without quotes (report_date = 2022-01-15) is a date object
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    @field_validator("resolution_date")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"ngày {value!r} không đúng dạng NNNN-TT-NN (ví dụ 2016-10-10)") from None
+        return value
+
+    @field_validator("report_date")
+    @classmethod
+    def _iso_or_empty(cls, value: str) -> str:
+        return cls._iso_date(value) if value.strip() else value
+
+    @field_validator("periods")
+    @classmethod
+    def _increasing(cls, periods: list[str]) -> list[str]:
+        keys = [period_key(p) for p in periods]
+        for (a, ka), (b, kb) in zip(zip(periods, keys), zip(periods[1:], keys[1:])):
+            if kb <= ka:
+                raise ValueError(f"các kỳ phải tăng dần, không lặp: {b} đứng sau {a}")
+        return periods
+
+    @model_validator(mode="after")
+    def _window(self) -> Review:
+        for key in ("baseline", "post"):
+            value = getattr(self, key)
+            if value not in self.periods:
+                raise _KeyProblem(key, f"{value!r} không có trong [review] periods ({', '.join(self.periods)})")
+        if period_key(self.baseline) >= period_key(self.post):
+            raise _KeyProblem("post", f"kỳ cuối {self.post} phải sau kỳ gốc {self.baseline}")
+        return self
+
+
+class Cleaning(_Section):
+    fuzzy_accept: float = Score
+    label_fuzzy_accept: float = Score
+    label_fuzzy_margin: float = Score
+    fuzzy_candidates: int = Field(ge=1, le=20)
+    max_file_mb: float = Field(gt=0)
+    max_cells: int = Field(gt=0)
+    max_cell_chars: int = Field(gt=0)
+    max_unzipped_mb: float = Field(gt=0)
+    max_zip_ratio: float = Field(gt=1)
+
+
+class Inspection(_Section):
+    rating_thresholds: dict[str, float]
+    total_tolerance: float = Field(ge=0, le=100)
+
+    @field_validator("rating_thresholds")
+    @classmethod
+    def _scores(cls, value: dict[str, float]) -> dict[str, float]:
+        return _thresholds(value)
+
+
+class Ranking(_Section):
+    qd132_from_year: int = Field(ge=2000, le=2100)
+    oc_score_weights: dict[str, float]
+    oc_thresholds: dict[str, float]
+    best_level_by_oc: dict[str, int]
+    excellent_share_cap: float = Field(ge=0, le=1)
+
+    @field_validator("oc_thresholds")
+    @classmethod
+    def _scores(cls, value: dict[str, float]) -> dict[str, float]:
+        return _thresholds(value)
+
+    @field_validator("oc_score_weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        return _weights(value)
+
+    @field_validator("best_level_by_oc")
+    @classmethod
+    def _levels(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {k: v for k, v in value.items() if not 1 <= v <= 4}
+        if bad:
+            raise ValueError(f"mức xếp loại phải từ 1 đến 4: {bad}")
+        return value
+
+
+class Report(_Section):
+    notebook_cell_timeout_s: int = Field(gt=0)
+    main_indicator: str
+
+
+class Compare(_Section):
+    block_weights: Literal["equal", "units", "precision"]
+    exact_limit: int = Field(gt=0)
+    mc_draws: int = Field(gt=0)
+    alpha: float = Field(gt=0, lt=1)
+    bootstrap_draws: int = Field(gt=0)
+
+
+class Indicators(_Section):
+    index_weights: dict[str, float]
+    index_penalty: dict[str, float]
+    index_min_components: int = Field(ge=1)
+    index_min_weight: float = Field(ge=0, le=1)
+    deadline_day: int = Field(ge=0, le=31)
+    deadline_days: int = Field(ge=0, le=366)
+
+    @field_validator("index_weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        return _weights(value)
+
+
+class GoodPractices(_Section):
+    z: float = Field(gt=0)
+    min_gain: float = Field(ge=0)
+
+
+class Settings(_Section):
+    """The merged settings (defaults + file); sections the model does not name pass as they are."""
+
+    review: Review
+    cleaning: Cleaning
+    inspection: Inspection
+    ranking: Ranking
+    report: Report
+    compare: Compare
+    indicators: Indicators
+    good_practices: GoodPractices
+
+
+class _KeyProblem(ValueError):
+    """A rule about one key found while checking its section (names that key)."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
+def _thresholds(value: dict[str, float]) -> dict[str, float]:
+    bad = {k: v for k, v in value.items() if not 0 <= v <= 100}
+    if bad:
+        raise ValueError(f"ngưỡng phải trong khoảng 0–100: {bad}")
+    return value
+
+
+def _weights(value: dict[str, float]) -> dict[str, float]:
+    if any(v < 0 for v in value.values()) or not sum(value.values()) > 0:
+        raise ValueError(f"trọng số phải không âm và có tổng dương: {value}")
+    return value
+
+
+# ----------------------------------------------------------------------------- checking
+
+
+def check_known_keys(user: dict, defaults: dict, file_name: str) -> None:
+    """Every section and key of the user's file exists in the defaults (else: a typo)."""
+    for section, body in user.items():
+        if section not in defaults:
+            known = ", ".join(f"[{s}]" for s in defaults)
+            raise ConfigError(f"tệp cấu hình {file_name}: mục [{section}] không tồn tại (các mục: {known})")
+        if not isinstance(body, dict):
+            raise ConfigError(f"tệp cấu hình {file_name}: [{section}] phải là một mục, không phải một giá trị")
+        for key in body:
+            if key not in defaults[section]:
+                known = ", ".join(defaults[section])
+                raise ConfigError(
+                    f"tệp cấu hình {file_name}: khóa [{section}] {key} không tồn tại (khóa của [{section}]: {known})"
+                )
+
+
+def validate(settings: dict, file_name: str) -> Settings:
+    """The typed view of the merged settings, or ConfigError naming the file and the key."""
+    try:
+        return Settings.model_validate(settings)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [str(x) for x in err.get("loc", ())]
+        problem = err.get("ctx", {}).get("error")
+        key = getattr(problem, "key", None)
+        if key is not None:
+            loc = [*loc, key]
+        section = loc[0] if loc else "?"
+        name = loc[1] if len(loc) > 1 else ""
+        where = f"[{section}] {name}".strip()
+        message = str(problem) if problem is not None else _message_vi(err)
+        value = settings.get(section, {}).get(name) if name and isinstance(settings.get(section), dict) else None
+        shown = f" = {value!r}" if value is not None and not isinstance(value, dict | list) else ""
+        raise ConfigError(f"tệp cấu hình {file_name}: khóa {where}{shown} không hợp lệ: {message}") from None
+
+
+_PYDANTIC_VI = {
+    "missing": "thiếu giá trị",
+    "literal_error": "phải là một trong {expected}",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "greater_than": "phải lớn hơn {gt}",
+    "less_than": "phải nhỏ hơn {lt}",
+    "too_short": "cần ít nhất {min_length} phần tử",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "float_parsing": "phải là số",
+    "string_type": "phải là chuỗi ký tự",
+    "list_type": "phải là danh sách",
+    "dict_type": "phải là bảng {{khóa = giá trị}}",
+    "bool_type": "phải là true hoặc false",
+}
+
+
+def _message_vi(err: dict) -> str:
+    template = _PYDANTIC_VI.get(err.get("type", ""))
+    if template is None:
+        return str(err.get("msg", "giá trị không hợp lệ"))
+    try:
+        ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in (err.get("ctx") or {}).items()}
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return template
+
+
+def load_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"không đọc được tệp cấu hình {path.name}: {exc}") from None
+
+
+def settings_record(source: SettingsSource, merged: dict) -> dict[str, Any]:
+    """What manifest.json records: the file's name and sha256 (None for defaults) and the
+    merged values (plain JSON)."""
+    import json
+
+    values = json.loads(json.dumps(merged, default=str))  # TOML dates and times as ISO text
+    if source.path is None:
+        return {"source": None, "sha256": None, "values": values}
+    digest = hashlib.sha256(source.path.read_bytes()).hexdigest()
+    return {"source": source.path.name, "sha256": digest, "values": values}
+
+
+# ----------------------------------------------------------------------------- the review
+
+
+def window_gap(found: list[str] | set[str], review: dict) -> str | None:
+    """Vietnamese message when the review window (baseline, post) has no Form 01 data among
+    the periods ``found`` in the raw folder, naming those periods; None when both have data."""
+    found = sorted({str(p) for p in found if PERIOD_RE.match(str(p))}, key=period_key)
+    missing = [f"{key} = {review[key]}" for key in ("baseline", "post") if str(review[key]) not in found]
+    if not missing:
+        return None
+    have = ", ".join(found) if found else "không có kỳ nào"
+    return (f"[review] {' và '.join(missing)} không có số liệu Biểu 01 trong thư mục dữ liệu thô "
+            f"(các kỳ có số liệu: {have}); sửa [review] trong tệp cấu hình hoặc bổ sung số liệu")
+
+
+def review_years(baseline: str, post: str) -> str:
+    """Length of the window in years as printed ('2', '5', '2,5')."""
+    from vhcs_analysis import fmt
+
+    halves = half_years(baseline, post)
+    return str(halves // 2) if halves % 2 == 0 else fmt.number(halves / 2, 1)
+
+
+def review_naming(review: dict) -> dict[str, str]:
+    """The review's name in every form the report needs, from ``kind`` and the window:
+    ``{"kind": "tong-ket", "noun": "tổng kết", "title": "tổng kết 5 năm", "title_upper":
+    "TỔNG KẾT 5 NĂM", "next_review": "…"}``."""
+    kind = str(review.get("kind") or "so-ket")
+    noun = KIND_VI[kind]
+    title = f"{noun} {review_years(str(review['baseline']), str(review['post']))} năm"
+    return {
+        "kind": kind,
+        "noun": noun,
+        "title": title,
+        "title_upper": title.upper(),
+        "title_sentence": title[:1].upper() + title[1:],
+        # when late reports must be in: before the next interim review, or (after the
+        # final review) before the next reporting period
+        "next_review": "trước kỳ sơ kết tiếp theo" if kind == "so-ket" else "trước kỳ báo cáo tiếp theo",
+    }
+
+
+def report_basename(review: dict | None = None) -> str:
+    """The report files' name without suffix, ``bao-cao-<kind>-nq01`` (PDF, Word draft)."""
+    if review is None:
+        from vhcs_analysis.config import get_settings
+
+        review = get_settings()["review"]
+    return f"bao-cao-{review.get('kind') or 'so-ket'}-nq01"
