@@ -746,10 +746,9 @@ def write_summary(result: Verification, path: Path) -> Path:
             lines += [f"- Cấu hình: {p}" for p in result.settings_problems]
             lines += [f"- {c.title}: {p}" for c in result.checks for p in c.problems]
         text = "\n".join(lines) + "\n"
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    from vhcs_analysis.io.csv_safe import write_bytes_atomic
+
+    return write_bytes_atomic(text.encode("utf-8"), path)
 
 
 def cli_verify(report: Path, raw: Path | None, summary: Path | None, console) -> int:

@@ -30,8 +30,9 @@ from vhcs_analysis.report.word_draft import (  # noqa: F401 - re-exported for bu
     write_figure_list,
 )
 
-# Typst's default title when the context has none (the review kind may set its own).
-DEFAULT_TITLE = "SƠ KẾT 2 NĂM THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK"
+def _review(ctx: dict) -> dict:
+    """The review's names (``settings.review_naming`` through the context): kind and window."""
+    return ctx.get("review") or {}
 SUBJECT = ("ngày 10/10/2016 của Đảng ủy Khối Các cơ quan tỉnh về tăng cường sự lãnh đạo xây dựng văn hóa công sở "
            "đáp ứng yêu cầu phát triển của tỉnh đến năm 2020 và những năm tiếp theo")
 
@@ -63,7 +64,7 @@ def word_fields(ctx: dict) -> dict:
     s = ctx.get("scope") or {}
     cover = ctx.get("cover") or {}
     return {
-        "title": str(cover.get("title") or DEFAULT_TITLE),
+        "title": f"{_review(ctx).get('title_upper', '')} THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK".strip(),
         "subject": str(cover.get("subject") or SUBJECT),
         "scope": (f"Số liệu: {s.get('n_units')} tổ chức cơ sở đảng trong {s.get('n_blocks')} khối "
                   f"({s.get('n_pilot')} đơn vị làm điểm, {s.get('n_rest')} đơn vị còn lại), {s.get('n_periods')} kỳ "
@@ -107,7 +108,7 @@ def summary(d: Draft, ctx: dict) -> None:
         f"nguyên (trên {rk.get('n_units')} đơn vị).",
         f"Nhân rộng {rk.get('n_good')} cách làm hay (danh sách ở Mục V); chỉ đạo khắc phục tiêu chí yếu nhất khi kiểm "
         f"tra: {ins.get('weakest')}.",
-        "Đôn đốc các đơn vị nộp muộn hoặc không nộp báo cáo (danh sách ở Mục VI) trước kỳ sơ kết tiếp theo.",
+        f"Đôn đốc các đơn vị nộp muộn hoặc không nộp báo cáo (danh sách ở Mục VI) {_review(ctx).get('next_review', '')}.",
     ])
     d.heading("5. Bối cảnh: chỉ số công khai của tỉnh", 2)
     d.note("Số liệu công bố bên ngoài, dẫn để tham khảo; không do báo cáo này tính và không chứng minh tác dụng của "
@@ -136,10 +137,10 @@ def body(d: Draft, ctx: dict) -> None:
     goals = ctx.get("goals") or []
 
     d.heading("I. PHẠM VI, SỐ LIỆU VÀ CÁCH ĐỌC", 1)
-    d.para("Báo cáo sơ kết 2 năm thực hiện Nghị quyết 01-NQ/ĐUK, ban hành ngày 10/10/2016. Số liệu lấy từ báo cáo định "
+    d.para(f"Báo cáo {_review(ctx).get('title', '')} thực hiện Nghị quyết 01-NQ/ĐUK, ban hành ngày 10/10/2016. Số liệu lấy từ báo cáo định "
            "kỳ của các đơn vị (Biểu số 01-VHCS), kết quả kiểm tra, giám sát (Biểu số 02-VHCS) và kết quả xếp loại tổ "
            "chức cơ sở đảng hằng năm; tất cả được đọc, làm sạch và tính bằng chương trình, không sửa tay. Kỳ gốc là "
-           f"{s.get('baseline')} (Nghị quyết mới ban hành), kỳ so sánh là {s.get('post')}; các kỳ: "
+           f"{s.get('baseline')} (Nghị quyết mới ban hành, đơn vị điểm đã được chọn), kỳ so sánh là {s.get('post')}; các kỳ: "
            f"{', '.join(s.get('periods') or [])}.")
     d.para("Cách đọc các con số:", style=wt.NOTE_STYLE)
     d.bullets([
@@ -315,7 +316,8 @@ def body(d: Draft, ctx: dict) -> None:
         "Nhiều chỉ tiêu cùng lúc. Họ chỉ tiêu kết quả được khai báo trước trong cấu hình; p điều chỉnh Holm trên cả "
         "họ (lấy p lớn hơn của hai cách ước lượng) để tránh \"tìm thấy\" khác biệt do xem nhiều chỉ tiêu.",
         "Giới hạn. Đơn vị điểm được chọn, không bốc thăm; số liệu do đơn vị tự báo cáo; với 7 đơn vị điểm chỉ phát "
-        "hiện được khác biệt lớn. Kết quả là căn cứ tham khảo cho sơ kết, không thay thế đánh giá thực tế.",
+        f"hiện được khác biệt lớn. Kết quả là căn cứ tham khảo cho {_review(ctx).get('noun', '')}, không thay thế đánh giá "
+        "thực tế.",
     ])
     d.table("Độ nhạy của chỉ số tổng hợp: bỏ lần lượt từng thành phần",
             ["Bỏ thành phần", "Chênh lệch thay đổi (KTC 95%)", "Điều chỉnh theo kỳ gốc (KTC 95%)"],
