@@ -501,10 +501,20 @@ def first_zip_difference(theirs: Path, ours: Path) -> str:
     return "cùng nội dung các phần nhưng khác byte (thông tin nén)"
 
 
-def compare_folders(theirs: Path, ours: Path, *, label: str) -> tuple[list[str], int]:
+def _document_outputs() -> dict[str, tuple[str, ...]]:
+    """Files under tables/ or figures/ that the document builders write (not the
+    notebooks): compared in step 4, after the documents are rebuilt."""
+    from vhcs_analysis.report.word_draft import FIGURE_LIST_NAME
+
+    return {"figures": (FIGURE_LIST_NAME,)}
+
+
+def compare_folders(theirs: Path, ours: Path, *, label: str, skip: tuple[str, ...] = ()) -> tuple[list[str], int]:
     """Differences between the report's files under ``theirs`` and the rebuilt ones under
-    ``ours`` (file names prefixed with ``label``), and the number of files compared."""
-    a, b = _files_under(theirs), _files_under(ours)
+    ``ours`` (file names prefixed with ``label``; names in ``skip`` left out), and the
+    number of files compared."""
+    a = {k: v for k, v in _files_under(theirs).items() if k not in skip}
+    b = {k: v for k, v in _files_under(ours).items() if k not in skip}
     problems = []
     for rel in sorted(set(a) | set(b)):
         name = f"{label}/{rel}"
@@ -529,8 +539,23 @@ def check_cleaning(raw: Path, report: ReportFolder, work: Path) -> Check:
         return check
     problems, count = compare_folders(report.processed, work, label="processed")
     check.problems += problems
+    _keep_recorded_settings(report.manifest, work / "manifest.json")
     check.summary = f"{count} tệp dữ liệu đã làm sạch giống hệt bản dựng lại"
     return check
+
+
+def _keep_recorded_settings(recorded_manifest: dict, rebuilt: Path) -> None:
+    """The rebuilt manifest names verify's temporary copy of the settings; once the values
+    are checked equal, the report's own record (its file name and sha256, printed in the
+    methods appendix) goes back in, so the documents are rebuilt with the same provenance."""
+    record = recorded_manifest.get("settings")
+    if not isinstance(record, dict) or not rebuilt.is_file():
+        return
+    from vhcs_analysis.io.csv_safe import write_bytes_atomic
+
+    manifest = json.loads(rebuilt.read_text("utf-8"))
+    manifest["settings"] = {**record, "values": manifest.get("settings", {}).get("values", record.get("values"))}
+    write_bytes_atomic((json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), rebuilt)
 
 
 # ----------------------------------------------------------------------------- 3. notebooks
@@ -631,8 +656,8 @@ def check_notebooks(report: ReportFolder, paths: Paths, work: Path, env_extra: d
     check = Check("notebooks")
     if find_spec("nbval") is None or find_spec("pytest") is None:
         raise VhcsError("thiếu gói nbval/pytest để kiểm tra notebook: cài lại môi trường (make env)")
-    folder = work / "notebooks"
-    folder.mkdir(parents=True)
+    folder = paths.reports / "notebooks"  # where `vhcs report` keeps them (the figure list reads them)
+    folder.mkdir(parents=True, exist_ok=True)
     for nb in report.notebooks:
         shutil.copyfile(nb, folder / nb.name)
     config = work / "pytest.ini"
@@ -654,7 +679,8 @@ def check_notebooks(report: ReportFolder, paths: Paths, work: Path, env_extra: d
         check.problems.append("nbval báo lỗi nhưng không chỉ ra ô nào: " + " ".join(last))
     compared = 0
     for sub in ("tables", "figures"):
-        found, n = compare_folders(report.root / sub, paths.reports / sub, label=sub)
+        found, n = compare_folders(report.root / sub, paths.reports / sub, label=sub,
+                                   skip=_document_outputs().get(sub, ()))
         check.problems += found
         compared += n
     check.summary = (f"{len(report.notebooks)} notebook, {cells} ô khớp kết quả lưu sẵn (nbval nghiêm ngặt); "
@@ -677,13 +703,19 @@ def check_documents(report: ReportFolder, paths: Paths) -> Check:
         check.problems.append(f"không dựng lại được tài liệu: {exc}")
         return check
     theirs = {p.name: p for p in report.documents}
+    for sub, names in _document_outputs().items():  # written with the documents (the figure list)
+        for name in names:
+            if (report.root / sub / name).is_file() or (paths.reports / sub / name).is_file():
+                theirs[f"{sub}/{name}"] = report.root / sub / name
+                rebuilt[f"{sub}/{name}"] = paths.reports / sub / name
     for name in sorted(set(theirs) | set(rebuilt)):
         if name not in rebuilt:
             check.problems.append(f"{name}: có trong báo cáo nhưng bộ dựng của `vhcs report` không tạo ra")
         elif name not in theirs:
             check.problems.append(f"{name}: bộ dựng tạo ra nhưng thư mục báo cáo không có")
         else:
-            diff = compare_file(theirs[name], rebuilt[name])
+            diff = compare_file(theirs[name], rebuilt[name]) if theirs[name].is_file() and rebuilt[name].is_file() \
+                else "chỉ có ở một bên"
             if diff:
                 check.problems.append(f"{name}: {diff}")
     check.summary = f"{len(theirs)} tài liệu giống hệt từng byte ({', '.join(sorted(theirs))})"

@@ -393,15 +393,20 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
     goals = goal_rows(tables["indicators_by_goal"])
     figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
-    source = settings_source()
+    # the settings the data were cleaned with, as the manifest recorded them (their file
+    # and sha256 are the report's provenance); a manifest without a record: those in force
+    recorded = manifest.get("settings") if isinstance(manifest.get("settings"), dict) else None
+    if recorded is None:
+        source = settings_source()
+        recorded = {"source": source.path.name if source.path else None,
+                    "sha256": settings_record()["sha256"] if source.path else None}
     return {
         "is_sample": is_sample,
         "sample_mark": SAMPLE_MARK,
         "review": review_naming({**review, "baseline": baseline, "post": post}),
         # printed in the methods appendix only when a settings file was used (the default
         # report stays as it was)
-        "settings": {"source": source.path.name if source.path else "",
-                     "sha256": settings_record()["sha256"] or ""},
+        "settings": {"source": str(recorded.get("source") or ""), "sha256": str(recorded.get("sha256") or "")},
         "cover": {
             "number": f"Số {number}-BC/ĐUK" if number else "Số       -BC/ĐUK",
             "place_date": fmt.long_date(when, place),
