@@ -1,5 +1,5 @@
 """Derived indicators per unit and period, the composite office-culture index, group
-descriptions with bootstrap intervals, and reporting completeness.
+descriptions with Student-t intervals, and reporting completeness.
 
 Every indicator is tied to one of the resolution's specific goals (MT1–MT3) or task
 groups (NV1–NV4) in ``INDICATORS``, so the report can say how far each goal moved.
@@ -246,30 +246,49 @@ def to_long(panel: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------- describe
 
 
-def bootstrap_mean_ci(values, *, rng, n_boot: int, level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of a mean (NaN, NaN with fewer than 2 values)."""
+def mean_ci(values, *, level: float = 0.95, bounds: tuple[float, float] | None = None) -> tuple[float, float]:
+    """Student-t interval of a mean: mean ± t(n−1) × SD/√n, clipped to ``bounds`` (the
+    possible range, e.g. 0–100 for a rate). NaN, NaN with fewer than 2 values; a point
+    when every value is equal. A percentile bootstrap covered only 75–86% at n = 7 (one
+    pilot per block); the t interval keeps ≥ 93% there (tests/test_intervals.py)."""
+    from scipy import stats
+
     values = np.asarray(values, float)
+    values = values[~np.isnan(values)]
     if len(values) < 2:
         return (np.nan, np.nan)
-    means = values[rng.integers(0, len(values), (n_boot, len(values)))].mean(axis=1)
-    tail = (1 - level) / 2 * 100
-    lo, hi = np.percentile(means, [tail, 100 - tail])
-    return (float(lo), float(hi))
+    mean = float(values.mean())
+    half = float(stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    lo, hi = mean - half, mean + half
+    if bounds is not None:
+        lo, hi = max(lo, float(bounds[0])), min(hi, float(bounds[1]))
+    return (lo, hi)
 
 
-def describe_by_group(panel: pd.DataFrame, indicator: str, by=("period", "is_pilot"), seed: int = 0,
-                      n_boot: int | None = None, level: float = 0.95) -> pd.DataFrame:
-    """Mean of ``indicator`` per group with n, n_missing and a seeded percentile-bootstrap
-    interval (descriptive: the units are a population, not a sample; the interval shows
-    how much the mean rests on a few units)."""
-    n_boot = int(n_boot or get_settings()["compare"]["bootstrap_draws"])
-    rng = np.random.default_rng(seed)
+def indicator_bounds(name: str) -> tuple[float, float] | None:
+    """The possible range of an indicator (0–100 for rates, shares and scores; ≥ 0 for
+    counts and rates per 100 staff), so that no interval reaches an impossible value."""
+    try:
+        spec = indicator(name)
+    except KeyError:
+        return None
+    if spec.unit in ("%", "0/100") or spec.unit.startswith("điểm"):
+        return (0.0, 100.0)
+    return (0.0, np.inf)
+
+
+def describe_by_group(panel: pd.DataFrame, indicator: str, by=("period", "is_pilot"),
+                      level: float = 0.95) -> pd.DataFrame:
+    """Mean of ``indicator`` per group with n, n_missing and a Student-t interval
+    (``mean_ci``, clipped to the indicator's possible range). Descriptive: the units are a
+    population, not a sample; the interval shows how much the mean rests on a few units."""
+    bounds = indicator_bounds(indicator)
     by = list(by)
     rows = []
     for key, group in panel.groupby(by, sort=True, dropna=False):
         values = group[indicator].to_numpy(dtype=float, na_value=np.nan)
         ok = values[~np.isnan(values)]
-        lo, hi = bootstrap_mean_ci(ok, rng=rng, n_boot=n_boot, level=level)
+        lo, hi = mean_ci(ok, level=level, bounds=bounds)
         key = key if isinstance(key, tuple) else (key,)
         rows.append({**dict(zip(by, key)), "indicator": indicator, "n": len(ok),
                      "n_missing": len(values) - len(ok), "mean": ok.mean() if len(ok) else np.nan,

@@ -1,0 +1,222 @@
+"""Good practices to spread (nhân rộng cách làm hay): units whose improvement from the
+baseline to the last period is beyond what chance gives, with the family of unit ×
+indicator tests controlled by a false discovery rate (Benjamini–Hochberg q-value).
+
+Two tests, by the kind of indicator (docs/statistics.md §6):
+- counts per 100 staff (complaints, violations): the unit's baseline and post counts,
+  given their sum, are binomial under "the unit changed like everyone else" (the common
+  rate ratio of the other units); extra-Poisson spread between units is measured on the
+  period-to-period steps and widens the test (quasi-binomial);
+- other indicators (inspection score, on-time rate): the unit's change minus the median
+  change of the others, over a unit-level noise SD that shrinks the unit's own
+  period-to-period spread towards the pooled one (moderated t, Smyth 2004).
+Minimum denominators and counts (``[good_practices]``) keep small-count swings
+(2 → 0 complaints among 16 staff) out before any test is run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from vhcs_analysis.config import get_settings
+
+# Indicators computed as count / staff_total × 100, with the Form 01 count behind each.
+COUNT_FIELDS = {"complaints_per_100": "complaints_conduct", "violations_per_100": "discipline_violations"}
+ROBUST_SD = 1.4826  # MAD → SD under normal noise
+
+COLUMNS = ["indicator", "unit_id", "block", "is_pilot", "baseline_value", "post_value", "change",
+           "reference_change", "excess", "staff", "baseline_count", "post_count", "p_value", "evidence",
+           "method", "ends_better", "eligible", "is_candidate", "reason_vi"]
+
+
+def _num(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col].astype("Float64"), errors="coerce").to_numpy(float, na_value=np.nan)
+
+
+def _wide(frame: pd.DataFrame, col: str, periods, unit_col: str, period_col: str) -> pd.DataFrame:
+    part = pd.DataFrame({"u": frame[unit_col].to_numpy(), "p": frame[period_col].to_numpy(), "v": _num(frame, col)})
+    part = part[part["p"].isin(periods)].drop_duplicates(["u", "p"], keep="last")
+    return part.pivot(index="u", columns="p", values="v").reindex(columns=list(periods))
+
+
+def _others_median(values: np.ndarray) -> np.ndarray:
+    """For each element, the median of all the others (NaN ignored)."""
+    out = np.full(len(values), np.nan)
+    for i in range(len(values)):
+        rest = np.delete(values, i)
+        rest = rest[~np.isnan(rest)]
+        if len(rest):
+            out[i] = np.median(rest)
+    return out
+
+
+def quasi_binomial_cdf(x, n, p, phi) -> np.ndarray:
+    """P(X ≤ x) for X ~ Binomial(n, p) with counts deflated by the dispersion ``phi`` ≥ 1
+    (x/φ out of n/φ; the regularised incomplete beta makes non-integer counts valid)."""
+    x, n, p, phi = (np.asarray(v, float) for v in np.broadcast_arrays(x, n, p, phi))
+    xs, ns = x / phi, n / phi
+    out = np.ones_like(xs)
+    inner = xs < ns
+    out[inner] = special.betainc(ns[inner] - xs[inner], xs[inner] + 1.0, 1.0 - p[inner])
+    return np.clip(out, 0.0, 1.0)
+
+
+def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_events: int) -> float:
+    """Extra-Poisson spread of a count between units (≥ 1): the robust variance of the
+    binomial z-scores of every unit's period-to-period step against the step's common
+    ratio, over steps with at least ``min_events`` events."""
+    zs = []
+    for a, b in zip(periods[:-1], periods[1:]):
+        c0, c1, s0, s1 = counts[a], counts[b], staff[a], staff[b]
+        ok = (c0.notna() & c1.notna() & (s0 > 0) & (s1 > 0)).to_numpy()
+        if ok.sum() < 3 or c0[ok].sum() <= 0:
+            continue
+        ratio = (c1[ok].sum() / s1[ok].sum()) / (c0[ok].sum() / s0[ok].sum())
+        n = (c0 + c1)[ok].to_numpy(float)
+        pi = (s1 * ratio / (s0 + s1 * ratio))[ok].to_numpy(float)
+        keep = n >= min_events
+        z = (c1[ok].to_numpy(float)[keep] - n[keep] * pi[keep]) / np.sqrt(n[keep] * pi[keep] * (1 - pi[keep]))
+        zs.append(z)
+    z = np.concatenate(zs) if zs else np.array([])
+    if len(z) < 10:
+        return 1.0
+    return max(1.0, float((ROBUST_SD * np.median(np.abs(z - np.median(z)))) ** 2))
+
+
+def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, periods, baseline: str, post: str,
+                cfg: dict, unit_col: str, period_col: str) -> pd.DataFrame:
+    """Quasi-binomial test of a fall in a count per 100 staff (lower is better)."""
+    counts = _wide(reports, COUNT_FIELDS[indicator], periods, unit_col, period_col).reindex(table.index)
+    staff = _wide(reports, "staff_total", periods, unit_col, period_col).reindex(table.index)
+    phi = count_dispersion(counts, staff, periods, int(cfg["min_events"]))
+    c0, c1, s0, s1 = counts[baseline], counts[post], staff[baseline], staff[post]
+    ok = (c0.notna() & c1.notna() & (s0 > 0) & (s1 > 0)).to_numpy()
+    p = np.full(len(table), np.nan)
+    ref_ratio = np.full(len(table), np.nan)
+    for i in np.flatnonzero(ok):
+        others = ok.copy()
+        others[i] = False
+        base_rate = c0[others].sum() / s0[others].sum()
+        if base_rate <= 0:
+            continue
+        ratio = (c1[others].sum() / s1[others].sum()) / base_rate
+        ref_ratio[i] = ratio
+        pi = s1.iloc[i] * ratio / (s0.iloc[i] + s1.iloc[i] * ratio)
+        p[i] = quasi_binomial_cdf(c1.iloc[i], c0.iloc[i] + c1.iloc[i], pi, phi)
+    eligible = ok & (np.minimum(s0, s1).to_numpy(float) >= float(cfg["min_staff"])) \
+        & ((c0 + c1).to_numpy(float) >= float(cfg["min_events"]))
+    return pd.DataFrame({"staff": s1.to_numpy(float), "baseline_count": c0.to_numpy(float),
+                         "post_count": c1.to_numpy(float), "p_value": p, "eligible": eligible,
+                         "method": f"quasi-binomial, φ = {phi:.2f}"}, index=table.index)
+
+
+def _noise_test(table: pd.DataFrame, periods, baseline: str, post: str, sign: float, cfg: dict,
+                excess: np.ndarray) -> pd.DataFrame:
+    """Moderated t test of ``excess`` (the unit's change minus the others' median) against
+    each unit's period-to-period noise, shrunk towards the pooled noise."""
+    steps = []
+    for a, b in zip(periods[:-1], periods[1:]):
+        d = (table[b] - table[a]).to_numpy(float)
+        centre = np.nanmedian(d) if np.sum(~np.isnan(d)) >= 3 else np.nan
+        steps.append(d - centre)
+    steps = np.column_stack(steps) if steps else np.empty((len(table), 0))
+    flat = steps[~np.isnan(steps)]
+    pooled = ROBUST_SD * float(np.median(np.abs(flat))) if len(flat) >= 10 else np.nan
+    d_own = np.sum(~np.isnan(steps), axis=1)
+    own_ss = np.nansum(steps ** 2, axis=1)
+    d0 = float(cfg["prior_df"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt((d0 * pooled ** 2 + own_ss) / (d0 + d_own))
+        t = sign * excess / sd
+    p = stats.t.sf(t, d0 + d_own)
+    p = np.where(np.isnan(t), np.nan, p)
+    return pd.DataFrame({"p_value": p, "eligible": ~np.isnan(p), "method": "moderated t"}, index=table.index)
+
+
+def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post: str, *,
+                             reports: pd.DataFrame | None = None, include_all: bool = False,
+                             settings: dict | None = None, unit_col: str = "unit_id",
+                             period_col: str = "period", pilot_col: str = "is_pilot",
+                             block_col: str = "block") -> pd.DataFrame:
+    """Units whose improvement from ``baseline`` to ``post`` is beyond chance, per outcome.
+
+    ``panel``: ``indicators.build_panel``'s shape; ``reports``: the Form 01 rows (counts
+    and staff, for the count test; without it counts fall back to the noise test).
+    ``evidence`` is the Benjamini–Hochberg q-value over every eligible unit × outcome
+    test: the expected share of false finds among candidates at that cut. A candidate has
+    q ≤ ``[good_practices] q_max``, a gain larger than ``min_gain`` (in the indicator's
+    units) and ends better than the others' median (``ends_better``: a gain from an
+    unusually bad baseline is mostly regression to the mean)."""
+    from vhcs_analysis.compare import unit_table
+    from vhcs_analysis.indicators import INDICATORS, sort_periods
+
+    cfg = (settings or get_settings())["good_practices"]
+    outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
+    periods = [p for p in sort_periods(panel[period_col].dropna())] if period_col in panel.columns \
+        else [baseline, post]
+    direction = dict(zip(INDICATORS["name"], np.where(INDICATORS["higher_is_better"], 1.0, -1.0)))
+    frames = []
+    for outcome in outcomes:
+        table = unit_table(panel, outcome, periods, unit_col=unit_col, period_col=period_col,
+                           pilot_col=pilot_col, block_col=block_col)
+        sign = direction.get(outcome, 1.0)
+        change = (table[post] - table[baseline]).to_numpy(float)
+        reference = _others_median(change)
+        excess = change - reference
+        post_values = table[post].to_numpy(float)
+        reference_post = _others_median(post_values)
+        if outcome in COUNT_FIELDS and reports is not None and sign < 0:
+            test = _count_test(outcome, table, reports, periods, baseline, post, cfg, unit_col, period_col)
+        else:
+            test = _noise_test(table, periods, baseline, post, sign, cfg, excess)
+            test["staff"] = np.nan
+            test["baseline_count"] = np.nan
+            test["post_count"] = np.nan
+        gain = float(cfg["min_gain_by_indicator"].get(outcome, cfg["min_gain"]))
+        frames.append(pd.DataFrame({
+            "indicator": outcome, "unit_id": table.index.to_numpy(), "block": table["block"].to_numpy(),
+            "is_pilot": table["is_pilot"].to_numpy(), "baseline_value": table[baseline].to_numpy(float),
+            "post_value": post_values, "change": change, "reference_change": reference, "excess": excess,
+            "staff": test["staff"].to_numpy(float), "baseline_count": test["baseline_count"].to_numpy(float),
+            "post_count": test["post_count"].to_numpy(float), "p_value": test["p_value"].to_numpy(float),
+            "method": test["method"].to_numpy(), "ends_better": sign * post_values > sign * reference_post,
+            "eligible": test["eligible"].to_numpy(bool) & ~np.isnan(change),
+            "_gain_ok": sign * excess > gain,
+        }))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*COLUMNS, "_gain_ok"])
+    out["evidence"] = np.nan
+    tested = out["eligible"].to_numpy(bool) & out["p_value"].notna().to_numpy()
+    if tested.any():
+        out.loc[tested, "evidence"] = stats.false_discovery_control(out.loc[tested, "p_value"].to_numpy(float))
+    out["is_candidate"] = (tested & (out["evidence"] <= float(cfg["q_max"])).to_numpy()
+                           & out["_gain_ok"].to_numpy(bool) & out["ends_better"].to_numpy(bool))
+    out["reason_vi"] = [evidence_line(r) if r["is_candidate"] else "" for r in out.to_dict("records")]
+    out = out.drop(columns="_gain_ok")
+    out["is_pilot"] = out["is_pilot"].astype("boolean")
+    if not include_all:
+        out = out[out["is_candidate"]]
+    order = {o: i for i, o in enumerate(outcomes)}
+    out = out.assign(_o=out["indicator"].map(order), _q=out["evidence"].fillna(np.inf))
+    out = out.sort_values(["_o", "_q", "unit_id"], kind="mergesort").drop(columns=["_o", "_q"])
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def evidence_line(row: dict) -> str:
+    """One line a leader reads: from what to what, among how many staff, how unusual."""
+    from vhcs_analysis import fmt
+    from vhcs_analysis.indicators import indicator
+
+    spec = indicator(row["indicator"])
+    pct = spec.unit in ("%", "0/100")
+    show = (lambda v: fmt.percent(v, 1)) if pct else (lambda v: fmt.number(v, 1))
+    text = f"{show(row['baseline_value'])} → {show(row['post_value'])}"
+    if not np.isnan(row.get("baseline_count", np.nan)):
+        text += (f" ({fmt.number(row['baseline_count'], 0)} → {fmt.number(row['post_count'], 0)} "
+                 f"{spec.unit.split('/')[0]} trong {fmt.number(row['staff'], 0)} CBCCVC)")
+    text += (f", các đơn vị khác thay đổi {fmt.signed(row['reference_change'], 1)} {spec.diff_unit_vi}; "
+             f"khả năng là phát hiện nhầm q = {fmt.number(row['evidence'], 3)}")
+    return text
