@@ -8,8 +8,8 @@ Two tests, by the kind of indicator (docs/statistics.md §6):
   rate ratio of the other units); extra-Poisson spread between units is measured on the
   period-to-period steps and widens the test (quasi-binomial);
 - other indicators (inspection score, on-time rate): the unit's change minus the median
-  change of the others, over a unit-level noise SD that shrinks the unit's own
-  period-to-period spread towards the pooled one (moderated t, Smyth 2004).
+  change of the others, over the robust spread of all units' changes (t test); on-time
+  rates only where enough dossiers were handled.
 Minimum denominators and counts (``[good_practices]``) keep small-count swings
 (2 → 0 complaints among 16 staff) out before any test is run.
 """
@@ -114,27 +114,28 @@ def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, peri
                          "method": f"quasi-binomial, φ = {phi:.2f}"}, index=table.index)
 
 
-def _noise_test(table: pd.DataFrame, periods, baseline: str, post: str, sign: float, cfg: dict,
-                excess: np.ndarray) -> pd.DataFrame:
-    """Moderated t test of ``excess`` (the unit's change minus the others' median) against
-    each unit's period-to-period noise, shrunk towards the pooled noise."""
-    steps = []
-    for a, b in zip(periods[:-1], periods[1:]):
-        d = (table[b] - table[a]).to_numpy(float)
-        centre = np.nanmedian(d) if np.sum(~np.isnan(d)) >= 3 else np.nan
-        steps.append(d - centre)
-    steps = np.column_stack(steps) if steps else np.empty((len(table), 0))
-    flat = steps[~np.isnan(steps)]
-    pooled = ROBUST_SD * float(np.median(np.abs(flat))) if len(flat) >= 10 else np.nan
-    d_own = np.sum(~np.isnan(steps), axis=1)
-    own_ss = np.nansum(steps ** 2, axis=1)
-    d0 = float(cfg["prior_df"])
+def _noise_test(sign: float, excess: np.ndarray, index) -> pd.DataFrame:
+    """t test of ``excess`` (the unit's change minus the others' median) against how the
+    units' changes spread: the robust SD (1,4826 × MAD) of every unit's excess, which a few
+    real improvements do not inflate; Student t with n − 1 degrees of freedom for the
+    uncertainty of that SD."""
+    ok = excess[~np.isnan(excess)]
+    noise = ROBUST_SD * float(np.median(np.abs(ok - np.median(ok)))) if len(ok) >= 10 else np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
-        sd = np.sqrt((d0 * pooled ** 2 + own_ss) / (d0 + d_own))
-        t = sign * excess / sd
-    p = stats.t.sf(t, d0 + d_own)
-    p = np.where(np.isnan(t), np.nan, p)
-    return pd.DataFrame({"p_value": p, "eligible": ~np.isnan(p), "method": "moderated t"}, index=table.index)
+        t = sign * excess / noise if noise > 0 else np.full(len(excess), np.nan)
+    p = np.where(np.isnan(t), np.nan, stats.t.sf(t, max(len(ok) - 1, 1)))
+    return pd.DataFrame({"p_value": p, "eligible": ~np.isnan(p), "method": f"t, độ dao động {noise:.2f}"},
+                        index=index)
+
+
+def _enough_dossiers(table: pd.DataFrame, reports: pd.DataFrame | None, baseline: str, post: str, minimum: float,
+                     unit_col: str, period_col: str) -> np.ndarray:
+    """On-time rates rest on at least ``minimum`` dossiers (on time + late) at both periods."""
+    if reports is None or "dossiers_on_time" not in reports.columns:
+        return np.ones(len(table), bool)
+    done = reports.assign(_n=_num(reports, "dossiers_on_time") + _num(reports, "dossiers_late"))
+    n = _wide(done, "_n", [baseline, post], unit_col, period_col).reindex(table.index)
+    return (n.min(axis=1, skipna=False) >= minimum).to_numpy(bool)
 
 
 def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post: str, *,
@@ -172,7 +173,10 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
         if outcome in COUNT_FIELDS and reports is not None and sign < 0:
             test = _count_test(outcome, table, reports, periods, baseline, post, cfg, unit_col, period_col)
         else:
-            test = _noise_test(table, periods, baseline, post, sign, cfg, excess)
+            test = _noise_test(sign, excess, table.index)
+            if outcome == "on_time_rate":
+                test["eligible"] &= _enough_dossiers(table, reports, baseline, post, float(cfg["min_dossiers"]),
+                                                     unit_col, period_col)
             test["staff"] = np.nan
             test["baseline_count"] = np.nan
             test["post_count"] = np.nan
