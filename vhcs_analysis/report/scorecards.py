@@ -22,6 +22,9 @@ CARD_INDICATORS = (
     "good_rating_rate", "complaints_per_100", "violations_per_100",
 )
 TREND_INDICATOR = "oc_index"
+# ranking_proposal.csv status → what the card says after the proposed level.
+STATUS_VI = {"proposed": "đề xuất", "review": "cần xem xét: điểm sát ngưỡng, không tự động đổi mức",
+             "unchanged": "giữ nguyên"}
 
 
 def _value(v, pct: bool) -> str:
@@ -149,6 +152,7 @@ def scorecard_context(paths: Paths) -> dict:
             "level_current": prop.get("level_current", fmt.MISSING),
             "level_proposed": prop.get("level_proposed", fmt.MISSING),
             "ranking_year": prop.get("year", ""),
+            "ranking_status": prop.get("status", ""),
         })
     return {"units": cards, "baseline": _period_short(baseline), "post": _period_short(post)}
 
@@ -174,5 +178,6 @@ def _read_proposal(paths: Paths) -> dict[str, dict]:
             return fmt.number(float(v), 0) if pd.notna(v) else fmt.MISSING
         out[str(row["unit_id"])] = {"level_current": level(row.get("level_current")),
                                     "level_proposed": level(row.get("level_proposed")),
-                                    "year": str(int(row["year"])) if pd.notna(row.get("year")) else ""}
+                                    "year": str(int(row["year"])) if pd.notna(row.get("year")) else "",
+                                    "status": STATUS_VI.get(str(row.get("status")), "")}
     return out
