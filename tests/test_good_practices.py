@@ -11,7 +11,7 @@ from vhcs_analysis import good_practices as gp
 
 PERIODS = ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")
 BASELINE, POST = PERIODS[0], PERIODS[-1]
-INDICATORS = ["inspection_score", "complaints_per_100", "violations_per_100"]  # the default family
+INDICATORS = ["inspection_score", "on_time_rate", "complaints_per_100", "violations_per_100"]  # the default family
 
 
 def simulate(seed: int, *, planted_staff: int | None = None, planted_factor: float = 0.5,
@@ -99,6 +99,20 @@ def test_good_practice_candidates__large_fall_in_complaints_of_a_big_unit_is_fou
     assert row["evidence"] <= 0.05 and row["baseline_count"] == 60 and row["post_count"] == 8
     assert row["reason_vi"].startswith("15,0 → 2,0 (60 → 8 lượt trong 400 CBCCVC)")
     assert "q = " in row["reason_vi"]
+
+
+def test_good_practice_candidates__on_time_rate_tested_on_late_dossiers_over_dossiers_handled():
+    panel, reports = simulate(7)
+    unit = reports["unit_id"] == "U001"
+    reports.loc[unit, "dossiers_on_time"] = np.where(reports.loc[unit, "period"] == BASELINE, 340, 398)
+    reports.loc[unit, "dossiers_late"] = np.where(reports.loc[unit, "period"] == BASELINE, 60, 2)
+    rate = 100 * reports.loc[unit, "dossiers_on_time"] / (reports.loc[unit, "dossiers_on_time"]
+                                                          + reports.loc[unit, "dossiers_late"])
+    panel.loc[panel["unit_id"] == "U001", "on_time_rate"] = rate.to_numpy()
+    out = candidates(panel, reports).set_index(["indicator", "unit_id"])
+    row = out.loc[("on_time_rate", "U001")]
+    assert row["method"].startswith("quasi-binomial") and row["evidence"] <= 0.05
+    assert "(60 → 2 hồ sơ quá hạn trong 400 hồ sơ)" in row["reason_vi"]
 
 
 def test_good_practice_candidates__jump_in_inspection_score_found_and_bad_baseline_return_is_not():

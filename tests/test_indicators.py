@@ -136,8 +136,11 @@ def test_describe_by_group__mean_n_and_student_t_interval():
     assert out["mean"].tolist() == [15.0, 2.0] and out["n"].tolist() == [2, 3]
     assert out["n_missing"].tolist() == [1, 0]
     assert (out["ci_low"] <= out["mean"]).all() and (out["mean"] <= out["ci_high"]).all()
-    # pilots 1, 2, 3: mean 2, SD 1, t(2) = 4,303 → 2 ± 2,484
-    assert out.loc[1, "ci_low"] == pytest.approx(2.0 - 4.302653 / np.sqrt(3), rel=1e-6)
+    # SD pooled over pilots (1, 2, 3: s² = 1, 2 df) and the rest (10, 20: s² = 50, 1 df): √(52/3), 3 df
+    half = 3.182446 * np.sqrt(52 / 3) / np.sqrt(3)
+    assert out.loc[1, "ci_low"] == pytest.approx(2.0 - half, rel=1e-6)
+    own = ind.describe_by_group(panel, "x", pool=None)  # each group's own SD: 2 ± t(2) × 1/√3
+    assert own.loc[1, "ci_low"] == pytest.approx(2.0 - 4.302653 / np.sqrt(3), rel=1e-6)
 
 
 def test_completeness__on_time_late_missing_and_undated():

@@ -3,13 +3,13 @@ baseline to the last period is beyond what chance gives, with the family of unit
 indicator tests controlled by a false discovery rate (Benjamini–Hochberg q-value).
 
 Two tests, by the kind of indicator (docs/statistics.md §6):
-- counts per 100 staff (complaints, violations): the unit's baseline and post counts,
-  given their sum, are binomial under "the unit changed like everyone else" (the common
-  rate ratio of the other units); extra-Poisson spread between units is measured on the
-  period-to-period steps and widens the test (quasi-binomial);
-- other indicators (inspection score, on-time rate): the unit's change minus the median
-  change of the others, over the robust spread of all units' changes (t test); on-time
-  rates only where enough dossiers were handled.
+- a fall in a count over a denominator (complaints or violations per staff, late
+  dossiers per dossier handled for the on-time rate): the unit's baseline and post
+  counts, given their sum, are binomial under "the unit changed like everyone else" (the
+  common ratio of the other units); extra-Poisson spread between units is measured on
+  the period-to-period steps and widens the test (quasi-binomial);
+- scores (inspection score): the unit's change minus the median change of the others,
+  over the robust spread of all units' changes (t test).
 Minimum denominators and counts (``[good_practices]``) keep small-count swings
 (2 → 0 complaints among 16 staff) out before any test is run.
 """
@@ -22,12 +22,18 @@ from scipy import special, stats
 
 from vhcs_analysis.config import get_settings
 
-# Indicators computed as count / staff_total × 100, with the Form 01 count behind each.
-COUNT_FIELDS = {"complaints_per_100": "complaints_conduct", "violations_per_100": "discipline_violations"}
+# Indicators whose improvement is a fall in a Form 01 count over a denominator: the count,
+# the denominator's fields (summed), the minimum-denominator setting and the words of both.
+COUNT_TESTS = {
+    "complaints_per_100": ("complaints_conduct", ("staff_total",), "min_staff", "lượt", "CBCCVC"),
+    "violations_per_100": ("discipline_violations", ("staff_total",), "min_staff", "người", "CBCCVC"),
+    "on_time_rate": ("dossiers_late", ("dossiers_on_time", "dossiers_late"), "min_dossiers", "hồ sơ quá hạn",
+                     "hồ sơ"),
+}
 ROBUST_SD = 1.4826  # MAD → SD under normal noise
 
 COLUMNS = ["indicator", "unit_id", "block", "is_pilot", "baseline_value", "post_value", "change",
-           "reference_change", "excess", "staff", "baseline_count", "post_count", "p_value", "evidence",
+           "reference_change", "excess", "denominator", "baseline_count", "post_count", "p_value", "evidence",
            "method", "ends_better", "eligible", "is_candidate", "reason_vi"]
 
 
@@ -89,27 +95,26 @@ def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_eve
 
 def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, periods, baseline: str, post: str,
                 cfg: dict, unit_col: str, period_col: str) -> pd.DataFrame:
-    """Quasi-binomial test of a fall in a count per 100 staff (lower is better)."""
-    counts = _wide(reports, COUNT_FIELDS[indicator], periods, unit_col, period_col).reindex(table.index)
-    staff = _wide(reports, "staff_total", periods, unit_col, period_col).reindex(table.index)
-    phi = count_dispersion(counts, staff, periods, int(cfg["min_events"]))
-    c0, c1, s0, s1 = counts[baseline], counts[post], staff[baseline], staff[post]
+    """Quasi-binomial test of a fall in a count over its denominator (complaints per
+    staff, late dossiers per dossier handled) beyond the other units' common ratio."""
+    field, denominators, minimum, _, _ = COUNT_TESTS[indicator]
+    counts = _wide(reports, field, periods, unit_col, period_col).reindex(table.index)
+    exposure = sum(_wide(reports, f, periods, unit_col, period_col).reindex(table.index) for f in denominators)
+    phi = count_dispersion(counts, exposure, periods, int(cfg["min_events"]))
+    c0, c1, s0, s1 = counts[baseline], counts[post], exposure[baseline], exposure[post]
     ok = (c0.notna() & c1.notna() & (s0 > 0) & (s1 > 0)).to_numpy()
+    a0, a1, e0, e1 = (v.to_numpy(float) for v in (c0, c1, s0, s1))
+    # the others' common ratio: totals over the usable units minus the unit itself
+    t0, t1, u0, u1 = (np.where(ok, v, 0.0).sum() - np.where(ok, v, 0.0) for v in (a0, a1, e0, e1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (t1 / u1) / (t0 / u0)
+        pi = e1 * ratio / (e0 + e1 * ratio)
+    usable = ok & (t0 > 0) & np.isfinite(pi)
     p = np.full(len(table), np.nan)
-    ref_ratio = np.full(len(table), np.nan)
-    for i in np.flatnonzero(ok):
-        others = ok.copy()
-        others[i] = False
-        base_rate = c0[others].sum() / s0[others].sum()
-        if base_rate <= 0:
-            continue
-        ratio = (c1[others].sum() / s1[others].sum()) / base_rate
-        ref_ratio[i] = ratio
-        pi = s1.iloc[i] * ratio / (s0.iloc[i] + s1.iloc[i] * ratio)
-        p[i] = quasi_binomial_cdf(c1.iloc[i], c0.iloc[i] + c1.iloc[i], pi, phi)
-    eligible = ok & (np.minimum(s0, s1).to_numpy(float) >= float(cfg["min_staff"])) \
+    p[usable] = quasi_binomial_cdf(a1[usable], a0[usable] + a1[usable], pi[usable], phi)
+    eligible = ok & (np.minimum(s0, s1).to_numpy(float) >= float(cfg[minimum])) \
         & ((c0 + c1).to_numpy(float) >= float(cfg["min_events"]))
-    return pd.DataFrame({"staff": s1.to_numpy(float), "baseline_count": c0.to_numpy(float),
+    return pd.DataFrame({"denominator": s1.to_numpy(float), "baseline_count": c0.to_numpy(float),
                          "post_count": c1.to_numpy(float), "p_value": p, "eligible": eligible,
                          "method": f"quasi-binomial, φ = {phi:.2f}"}, index=table.index)
 
@@ -126,16 +131,6 @@ def _noise_test(sign: float, excess: np.ndarray, index) -> pd.DataFrame:
     p = np.where(np.isnan(t), np.nan, stats.t.sf(t, max(len(ok) - 1, 1)))
     return pd.DataFrame({"p_value": p, "eligible": ~np.isnan(p), "method": f"t, độ dao động {noise:.2f}"},
                         index=index)
-
-
-def _enough_dossiers(table: pd.DataFrame, reports: pd.DataFrame | None, baseline: str, post: str, minimum: float,
-                     unit_col: str, period_col: str) -> np.ndarray:
-    """On-time rates rest on at least ``minimum`` dossiers (on time + late) at both periods."""
-    if reports is None or "dossiers_on_time" not in reports.columns:
-        return np.ones(len(table), bool)
-    done = reports.assign(_n=_num(reports, "dossiers_on_time") + _num(reports, "dossiers_late"))
-    n = _wide(done, "_n", [baseline, post], unit_col, period_col).reindex(table.index)
-    return (n.min(axis=1, skipna=False) >= minimum).to_numpy(bool)
 
 
 def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post: str, *,
@@ -170,14 +165,11 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
         excess = change - reference
         post_values = table[post].to_numpy(float)
         reference_post = _others_median(post_values)
-        if outcome in COUNT_FIELDS and reports is not None and sign < 0:
+        if outcome in COUNT_TESTS and reports is not None and COUNT_TESTS[outcome][0] in reports.columns:
             test = _count_test(outcome, table, reports, periods, baseline, post, cfg, unit_col, period_col)
         else:
             test = _noise_test(sign, excess, table.index)
-            if outcome == "on_time_rate":
-                test["eligible"] &= _enough_dossiers(table, reports, baseline, post, float(cfg["min_dossiers"]),
-                                                     unit_col, period_col)
-            test["staff"] = np.nan
+            test["denominator"] = np.nan
             test["baseline_count"] = np.nan
             test["post_count"] = np.nan
         gain = float(cfg["min_gain_by_indicator"].get(outcome, cfg["min_gain"]))
@@ -185,7 +177,7 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
             "indicator": outcome, "unit_id": table.index.to_numpy(), "block": table["block"].to_numpy(),
             "is_pilot": table["is_pilot"].to_numpy(), "baseline_value": table[baseline].to_numpy(float),
             "post_value": post_values, "change": change, "reference_change": reference, "excess": excess,
-            "staff": test["staff"].to_numpy(float), "baseline_count": test["baseline_count"].to_numpy(float),
+            "denominator": test["denominator"].to_numpy(float), "baseline_count": test["baseline_count"].to_numpy(float),
             "post_count": test["post_count"].to_numpy(float), "p_value": test["p_value"].to_numpy(float),
             "method": test["method"].to_numpy(), "ends_better": sign * post_values > sign * reference_post,
             "eligible": test["eligible"].to_numpy(bool) & ~np.isnan(change),
@@ -218,9 +210,10 @@ def evidence_line(row: dict) -> str:
     pct = spec.unit in ("%", "0/100")
     show = (lambda v: fmt.percent(v, 1)) if pct else (lambda v: fmt.number(v, 1))
     text = f"{show(row['baseline_value'])} → {show(row['post_value'])}"
-    if not np.isnan(row.get("baseline_count", np.nan)):
+    if row["indicator"] in COUNT_TESTS and not np.isnan(row.get("baseline_count", np.nan)):
+        _, _, _, what, among = COUNT_TESTS[row["indicator"]]
         text += (f" ({fmt.number(row['baseline_count'], 0)} → {fmt.number(row['post_count'], 0)} "
-                 f"{spec.unit.split('/')[0]} trong {fmt.number(row['staff'], 0)} CBCCVC)")
+                 f"{what} trong {fmt.number(row['denominator'], 0)} {among})")
     text += (f", các đơn vị khác thay đổi {fmt.signed(row['reference_change'], 1)} {spec.diff_unit_vi}; "
              f"khả năng là phát hiện nhầm q = {fmt.number(row['evidence'], 3)}")
     return text

@@ -109,7 +109,7 @@ def good_practices(data: ReviewData) -> pd.DataFrame:
     out = cand.merge(data.units[["unit_id", "unit_name"]], on="unit_id", how="left")
     out = _with_meta(out, cols=("indicator_vi",))
     cols = ["unit_id", "unit_name", "block", "is_pilot", "indicator", "indicator_vi", "baseline_value", "post_value",
-            "change", "reference_change", "excess", "staff", "baseline_count", "post_count", "p_value", "evidence",
+            "change", "reference_change", "excess", "denominator", "baseline_count", "post_count", "p_value", "evidence",
             "method", "reason_vi"]
     return out[cols].sort_values(["unit_id", "indicator"], kind="mergesort").reset_index(drop=True)
 
