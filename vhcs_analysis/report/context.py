@@ -323,6 +323,8 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
         "year": str(rk.get("year") or fmt.MISSING), "n_units": _int(rk.get("n_units")),
         "n_up": _int(rk.get("n_up")), "n_down": _int(rk.get("n_down")), "n_same": _int(rk.get("n_same")),
         "n_review": _int(rk.get("n_review", 0)), "rules": rules_text, "moves": moves,
+        "band_z": fmt.number(float(get_settings()["ranking"]["noise_band_z"]), 2),
+        "q_max": fmt.number(float(get_settings()["good_practices"]["q_max"]), 2),
         "n_good": _int(rk.get("n_good_practice_candidates")),
         "levels": [str(lvl) for lvl in levels], "matrix": matrix, "good_practices": good,
     }
