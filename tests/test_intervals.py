@@ -56,14 +56,14 @@ def _criterion_truth(counts, draws: int = 400_000, seed: int = 99) -> float:
 
 
 def coverage_of_criteria(counts, sims: int, seed: int = 0) -> float:
-    """What ``review.inspection_criteria`` does: unit means, then a t interval over units."""
+    """``indicators.unit_mean_ci``, what ``review.inspection_criteria`` uses: unit means, then a
+    t interval over units."""
     rng = np.random.default_rng(seed)
     truth = _criterion_truth(counts)
     hits = 0
     for _ in range(sims):
         scores, _ = _criterion_scores(rng, counts)
-        unit_means = scores.groupby("unit_id")["score"].mean().to_numpy()
-        lo, hi = ind.mean_ci(unit_means, bounds=(0.0, 10.0))
+        _, lo, hi, _ = ind.unit_mean_ci(scores["score"], scores["unit_id"], bounds=(0.0, 10.0))
         hits += lo <= truth <= hi
     return hits / sims
 
@@ -73,6 +73,12 @@ def test_mean_ci__student_t_and_clipped_to_the_possible_range():
     assert (lo, hi) == pytest.approx((2.0 - 4.302653 / np.sqrt(3), 2.0 + 4.302653 / np.sqrt(3)), rel=1e-6)
     assert ind.mean_ci([99.0, 100.0, 100.0], bounds=(0.0, 100.0))[1] == 100.0
     assert np.isnan(ind.mean_ci([5.0])[0]) and ind.mean_ci([4.0, 4.0]) == (4.0, 4.0)
+
+
+def test_unit_mean_ci__each_unit_counts_once():
+    mean, lo, hi, n = ind.unit_mean_ci([8.0, 8.0, 8.0, 8.0, 6.0, 7.0], ["A", "A", "A", "A", "B", "C"], bounds=(0, 10))
+    assert n == 3 and mean == pytest.approx(7.0)  # not 7,5: A's four inspections count as one unit
+    assert lo == pytest.approx(7.0 - 4.302653 / np.sqrt(3)) and hi == pytest.approx(7.0 + 4.302653 / np.sqrt(3))
 
 
 def test_mean_ci__covers_at_n_7_in_a_quick_check():

@@ -273,6 +273,18 @@ def mean_ci(values, *, level: float = 0.95, bounds: tuple[float, float] | None =
     return (lo, hi)
 
 
+def unit_mean_ci(values, units, *, level: float = 0.95,
+                 bounds: tuple[float, float] | None = None) -> tuple[float, float, float, int]:
+    """Mean and interval of repeated measurements that cluster by unit (inspections): each
+    unit's own mean first, then the mean over units with ``mean_ci`` on those unit means,
+    so a unit inspected five times counts once, not as five independent draws. Returns
+    (mean, ci_low, ci_high, n_units)."""
+    frame = pd.DataFrame({"unit": np.asarray(units), "value": np.asarray(values, float)}).dropna()
+    means = frame.groupby("unit", sort=True)["value"].mean().to_numpy(float)
+    lo, hi = mean_ci(means, level=level, bounds=bounds)
+    return (float(means.mean()) if len(means) else np.nan, lo, hi, len(means))
+
+
 def indicator_bounds(name: str) -> tuple[float, float] | None:
     """The possible range of an indicator (0–100 for rates, shares and scores; ≥ 0 for
     counts and rates per 100 staff), so that no interval reaches an impossible value."""

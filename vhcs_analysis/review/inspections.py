@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from vhcs_analysis import fmt, plots, tables
@@ -29,11 +28,10 @@ def inspection_criteria(data: ReviewData) -> pd.DataFrame:
         scores = scores[scores["score"].notna()]
         for group in GROUPS:
             part = scores[scores["group"] == group]
-            unit_means = part.groupby("unit_id", sort=True)["score"].mean().to_numpy(float)
-            lo, hi = indicators.mean_ci(unit_means, bounds=(0.0, 10.0))
+            mean, lo, hi, n_units = indicators.unit_mean_ci(part["score"], part["unit_id"], bounds=(0.0, 10.0))
             rows.append({"criterion": criterion, "criterion_vi": CRITERIA_VI[criterion], "group": group,
-                         "mean_score": unit_means.mean() if len(unit_means) else np.nan, "ci_low": lo, "ci_high": hi,
-                         "n_units": len(unit_means), "n_inspections": len(part)})
+                         "mean_score": mean, "ci_low": lo, "ci_high": hi, "n_units": n_units,
+                         "n_inspections": len(part)})
     return pd.DataFrame(rows)
 
 

@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import fmt
-from vhcs_analysis.config import get_settings
 from vhcs_analysis.labels import ROLLOUT_MEASURES_VI
 from vhcs_analysis.review.base import (
-    SEED, ReviewData, period_vi, markdown, panel, _with_meta, _group_of, _period_order,
+    ReviewData, period_vi, markdown, panel, _with_meta, _group_of, _period_order,
 )
 
 
