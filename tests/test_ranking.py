@@ -138,6 +138,7 @@ def test_propose_ranking__unknown_noise_means_every_near_threshold_is_review():
     oc = _oc({"A": (49.0, "Yếu", np.nan), "B": (90.0, "Tốt", np.nan)})
     out = ranking.propose_ranking(rk, oc, 2018).set_index("unit_id")
     assert out.loc["A", "status"] == "review" and out.loc["B", "status"] == "review"
+    assert "chưa ước được độ dao động" in out.loc["A", "reason_vi"]
 
 
 def test_propose_ranking__excellent_share_capped_keeping_best_office_culture():

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from vhcs_analysis import fmt
 from vhcs_analysis.config import get_settings
 
 # Indicators whose improvement is a fall in a Form 01 count over a denominator: the count,
@@ -116,7 +117,7 @@ def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, peri
         & ((c0 + c1).to_numpy(float) >= float(cfg["min_events"]))
     return pd.DataFrame({"denominator": s1.to_numpy(float), "baseline_count": c0.to_numpy(float),
                          "post_count": c1.to_numpy(float), "p_value": p, "eligible": eligible,
-                         "method": f"quasi-binomial, φ = {phi:.2f}"}, index=table.index)
+                         "method": f"quasi-binomial, φ = {fmt.number(phi, 2)}"}, index=table.index)
 
 
 def _noise_test(sign: float, excess: np.ndarray, index) -> pd.DataFrame:
@@ -129,7 +130,7 @@ def _noise_test(sign: float, excess: np.ndarray, index) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         t = sign * excess / noise if noise > 0 else np.full(len(excess), np.nan)
     p = np.where(np.isnan(t), np.nan, stats.t.sf(t, max(len(ok) - 1, 1)))
-    return pd.DataFrame({"p_value": p, "eligible": ~np.isnan(p), "method": f"t, độ dao động {noise:.2f}"},
+    return pd.DataFrame({"p_value": p, "eligible": ~np.isnan(p), "method": f"t, độ dao động {fmt.number(noise, 2)}"},
                         index=index)
 
 
@@ -203,7 +204,6 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
 
 def evidence_line(row: dict) -> str:
     """One line a leader reads: from what to what, among how many staff, how unusual."""
-    from vhcs_analysis import fmt
     from vhcs_analysis.indicators import indicator
 
     spec = indicator(row["indicator"])

@@ -270,7 +270,9 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
         if near:
             status = "review"
             reason = (f"cần xem xét: điểm kiểm tra {score} chỉ cách ngưỡng gần nhất {fmt.number(margin, 1)} điểm, "
-                      f"trong khoảng dao động ±{fmt.number(band, 1)} điểm của một năm kiểm tra")
+                      + (f"trong khoảng dao động ±{fmt.number(band, 1)} điểm của một năm kiểm tra" if not np.isnan(band)
+                         else "chưa ước được độ dao động của điểm kiểm tra (không đơn vị nào được kiểm tra hai lần "
+                              "trong năm)"))
             if level != row.current_level:
                 reason += f"; theo quy tắc sẽ không xếp cao hơn '{category_name(row.scheme, level)}'"
         elif level != row.current_level:
