@@ -215,5 +215,5 @@ def evidence_line(row: dict) -> str:
         text += (f" ({fmt.number(row['baseline_count'], 0)} → {fmt.number(row['post_count'], 0)} "
                  f"{what} trong {fmt.number(row['denominator'], 0)} {among})")
     text += (f", các đơn vị khác thay đổi {fmt.signed(row['reference_change'], 1)} {spec.diff_unit_vi}; "
-             f"khả năng là phát hiện nhầm q = {fmt.number(row['evidence'], 3)}")
+             f"tỷ lệ gợi ý nhầm dự kiến q = {fmt.number(row['evidence'], 3)}")
     return text
