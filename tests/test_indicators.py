@@ -126,16 +126,20 @@ def test_to_long__one_row_per_unit_period_indicator():
     assert row["value"].tolist() == [50.0]
 
 
-def test_describe_by_group__mean_n_and_seeded_bootstrap_interval():
+def test_describe_by_group__mean_n_and_student_t_interval():
     panel = pd.DataFrame({"period": ["P"] * 6, "is_pilot": [True, True, True, False, False, False],
                           "x": [1.0, 2.0, 3.0, 10.0, np.nan, 20.0]})
-    out = ind.describe_by_group(panel, "x", seed=1, n_boot=500)
-    again = ind.describe_by_group(panel, "x", seed=1, n_boot=500)
+    out = ind.describe_by_group(panel, "x")
+    again = ind.describe_by_group(panel, "x")
     pd.testing.assert_frame_equal(out, again)
     assert out["mean"].tolist() == [15.0, 2.0] and out["n"].tolist() == [2, 3]
     assert out["n_missing"].tolist() == [1, 0]
     assert (out["ci_low"] <= out["mean"]).all() and (out["mean"] <= out["ci_high"]).all()
-    assert 1.0 <= out.loc[1, "ci_low"] < 2.0 < out.loc[1, "ci_high"] <= 3.0
+    # SD pooled over pilots (1, 2, 3: s² = 1, 2 df) and the rest (10, 20: s² = 50, 1 df): √(52/3), 3 df
+    half = 3.182446 * np.sqrt(52 / 3) / np.sqrt(3)
+    assert out.loc[1, "ci_low"] == pytest.approx(2.0 - half, rel=1e-6)
+    own = ind.describe_by_group(panel, "x", pool=None)  # each group's own SD: 2 ± t(2) × 1/√3
+    assert own.loc[1, "ci_low"] == pytest.approx(2.0 - 4.302653 / np.sqrt(3), rel=1e-6)
 
 
 def test_completeness__on_time_late_missing_and_undated():

@@ -62,7 +62,7 @@ def _inspections(rows) -> pd.DataFrame:
         "source_file": "b.xlsx"}), "inspections")
 
 
-def test_office_culture_result__combines_inspections_and_reports_of_the_year():
+def test_office_culture_result__inspection_score_rated_report_index_beside_it():
     insp = _inspections([("A", "2018-03-01", 90.0), ("A", "2018-10-01", 80.0), ("B", "2018-05-01", 40.0),
                          ("C", "2017-05-01", 99.0)])
     reports = tables.conform(pd.DataFrame({
@@ -71,15 +71,24 @@ def test_office_culture_result__combines_inspections_and_reports_of_the_year():
         "office_layout_done": [True, True], "dossiers_on_time": [9, 10], "dossiers_late": [1, 0],
         "complaints_conduct": [0, 0], "discipline_violations": [0, 0], "source_file": "a.xlsx"}), "unit_reports")
     out = ranking.office_culture_result(insp, reports, 2018, units=pd.DataFrame({"unit_id": ["A", "B", "C"]}))
-    # report index of A (weights without inspections: on-time .15, complaints .15, violations .15,
-    # study .10): H1 (15·90 + 15·100 + 15·100 + 10·100)/55; H2 (15·100 + 15·100 + 15·100 + 10·50)/55
-    report_index = ((15 * 90 + 15 * 100 + 15 * 100 + 10 * 100) / 55 + (15 * 100 + 15 * 100 + 15 * 100 + 10 * 50) / 55) / 2
+    # report index of A (weights without inspections: on-time .15, study .10, layout .10, programme .05):
+    # H1 (15·90 + 10·100 + 10·100 + 5·100)/40 = 96,25; H2 (15·100 + 10·50 + 10·100 + 5·100)/40 = 87,5
+    # noise: A's two 2018 scores 90, 80 around 85 → SD √50 with 1 df; A's SE √50/√2 = 5, B's √50
     expected = pd.DataFrame({
         "unit_id": ["A", "B", "C"], "year": pd.array([2018] * 3, dtype="Int64"),
         "inspection_score": [85.0, 40.0, np.nan], "n_inspections": pd.array([2, 1, 0], dtype="Int64"),
-        "report_index": [report_index, np.nan, np.nan], "n_reports": pd.array([2, 0, 0], dtype="Int64"),
-        "oc_score": [(85.0 + report_index) / 2, 40.0, np.nan], "oc_level": ["Tốt", "Yếu", "Chưa đánh giá"]})
+        "report_index": [91.875, np.nan, np.nan], "n_reports": pd.array([2, 0, 0], dtype="Int64"),
+        "oc_score": [85.0, 40.0, np.nan], "oc_se": [5.0, np.sqrt(50.0), np.nan],
+        "oc_level": ["Tốt", "Yếu", "Chưa đánh giá"]})
     pd.testing.assert_frame_equal(out, expected)
+
+
+def test_inspection_noise_sd__pooled_within_unit_and_year():
+    insp = _inspections([("A", "2018-03-01", 90.0), ("A", "2018-10-01", 80.0), ("B", "2018-05-01", 70.0),
+                         ("B", "2018-11-01", 74.0), ("B", "2017-05-01", 10.0), ("C", "2018-05-01", 50.0)])
+    sd, df = ranking.inspection_noise_sd(insp)
+    assert df == 2 and sd == pytest.approx(np.sqrt((50.0 + 8.0) / 2))
+    assert np.isnan(ranking.inspection_noise_sd(insp[insp["unit_id"] == "C"])[0])
 
 
 def _rankings(categories, year=2018) -> pd.DataFrame:
@@ -91,9 +100,11 @@ def _rankings(categories, year=2018) -> pd.DataFrame:
     return tables.conform(pd.DataFrame(rows), "rankings")
 
 
-def _oc(levels: dict[str, tuple[float, str]], year=2018) -> pd.DataFrame:
+def _oc(levels: dict[str, tuple], year=2018) -> pd.DataFrame:
+    """(score, level) or (score, level, se) per unit; a small SE unless given."""
     return pd.DataFrame({"unit_id": list(levels), "year": year,
-                         "oc_score": [v[0] for v in levels.values()], "oc_level": [v[1] for v in levels.values()]})
+                         "oc_score": [v[0] for v in levels.values()], "oc_level": [v[1] for v in levels.values()],
+                         "oc_se": [v[2] if len(v) > 2 else 0.1 for v in levels.values()]})
 
 
 def test_propose_ranking__weak_office_culture_caps_the_level():
@@ -102,21 +113,69 @@ def test_propose_ranking__weak_office_culture_caps_the_level():
     out = ranking.propose_ranking(rk, oc, 2018)
     assert out["proposed_level"].tolist() == [3, 2, 3, 4, 2]
     assert out["changed"].tolist() == [True, False, True, False, False]
+    assert out["status"].tolist() == ["proposed", "unchanged", "proposed", "unchanged", "unchanged"]
     assert out.loc[0, "proposed_category"] == "Hoàn thành nhiệm vụ"
-    assert out.loc[0, "reason_vi"].startswith("Kết quả văn hóa công sở 'Yếu' (40,0 điểm)")
+    assert out.loc[0, "margin"] == pytest.approx(10.0)  # 40 is 10 points below "Trung bình" (50)
+    assert out.loc[0, "reason_vi"].startswith("Kết quả văn hóa công sở 'Yếu' (40,0 điểm")
     assert out.loc[1, "reason_vi"] == "Giữ nguyên" and out.loc[4, "oc_level"] == "Chưa đánh giá"
+    assert np.isnan(out.loc[4, "margin"])
+
+
+def test_propose_ranking__just_inside_the_noise_band_is_review_far_is_proposed():
+    # both units are rated HTXSNV and score "Trung bình" (< 70: at best level 2); noise SE 3 points,
+    # band 1,96 × 3 = 5,9: A at 68 (2 points from 70) is within it, B at 60 (10 points from 50 and 70) outside
+    rk = _rankings({"A": "HTXSNV", "B": "HTXSNV"} | {f"X{i}": "HTTNV" for i in range(10)})
+    oc = _oc({"A": (68.0, "Trung bình", 3.0), "B": (60.0, "Trung bình", 3.0)})
+    out = ranking.propose_ranking(rk, oc, 2018).set_index("unit_id")
+    assert out.loc["A", "status"] == "review" and out.loc["A", "margin"] == pytest.approx(2.0)
+    assert "Cần xem xét" in out.loc["A", "reason_vi"]
+    assert out.loc["B", "status"] == "proposed" and out.loc["B", "margin"] == pytest.approx(10.0)
+    assert out.loc["B", "proposed_level"] == 2
+
+
+def test_propose_ranking__unknown_noise_means_every_near_threshold_is_review():
+    rk = _rankings({"A": "HTTNV", "B": "HTTNV"})
+    oc = _oc({"A": (49.0, "Yếu", np.nan), "B": (90.0, "Tốt", np.nan)})
+    out = ranking.propose_ranking(rk, oc, 2018).set_index("unit_id")
+    assert out.loc["A", "status"] == "review" and out.loc["B", "status"] == "review"
+    assert "chưa ước được độ dao động" in out.loc["A", "reason_vi"]
 
 
 def test_propose_ranking__excellent_share_capped_keeping_best_office_culture():
     units = {f"U{i}": "HTXSNV" for i in range(1, 4)} | {f"U{i}": "HTTNV" for i in range(4, 11)}
     rk = _rankings(units)
     oc = _oc({"U1": (86.0, "Tốt"), "U2": (95.0, "Tốt"), "U3": (90.0, "Tốt")})
-    out = ranking.propose_ranking(rk, oc, 2018)
+    out = ranking.propose_ranking(rk, oc, 2018, rules=_rules(excellent_cap_base="all"))
     top = out[out["proposed_level"] == 1]["unit_id"].tolist()
     assert top == ["U2", "U3"]  # 20% of 10 units
     demoted = out.set_index("unit_id").loc["U1"]
     assert demoted["changed"] and demoted["proposed_category"] == "Hoàn thành tốt nhiệm vụ"
-    assert "20%" in demoted["reason_vi"]
+    assert demoted["status"] == "proposed"
+    assert "20%" in demoted["reason_vi"] and "tổng số tổ chức" in demoted["reason_vi"]
+
+
+def _rules(**override) -> dict:
+    from vhcs_analysis.config import get_settings
+
+    return {**get_settings()["ranking"], **override}
+
+
+def test_propose_ranking__cap_base_all_or_httnv_gives_different_limits():
+    # 20 units: 4 HTXSNV, 6 HTTNV, 10 HTNV. Base "all": 20% of 20 = 4 stay at level 1;
+    # base "httnv" (levels 1–2): 20% of 10 = 2 stay.
+    units = ({f"A{i}": "HTXSNV" for i in range(4)} | {f"B{i}": "HTTNV" for i in range(6)}
+             | {f"C{i:02d}": "HTNV" for i in range(10)})
+    rk = _rankings(units)
+    oc = _oc({f"A{i}": (95.0 - i, "Tốt") for i in range(4)})
+    on_all = ranking.propose_ranking(rk, oc, 2018, rules=_rules(excellent_cap_base="all"))
+    on_good = ranking.propose_ranking(rk, oc, 2018, rules=_rules(excellent_cap_base="httnv"))
+    assert (on_all["proposed_level"] == 1).sum() == 4
+    assert on_good[on_good["proposed_level"] == 1]["unit_id"].tolist() == ["A0", "A1"]
+    assert "Hoàn thành tốt nhiệm vụ\u201d trở lên (tối đa 2 trong 10" in on_good.set_index("unit_id").loc["A3", "reason_vi"]
+    assert ranking.excellent_cap([1, 1, 2, 3, 3], "all", 0.2) == (1, 5)
+    assert ranking.excellent_cap([1, 1, 2, 3, 3], "httnv", 0.2) == (0, 3)
+    with pytest.raises(ValueError):
+        ranking.excellent_cap([1], "everyone", 0.2)
 
 
 def test_propose_ranking__no_share_cap_before_qd132():
@@ -134,47 +193,6 @@ def test_propose_ranking__is_reproducible_and_sorted():
     pd.testing.assert_frame_equal(first, ranking.propose_ranking(rk.iloc[::-1], oc.iloc[::-1], 2018))
     assert first["unit_id"].tolist() == ["A", "B", "C"]
     assert first["proposed_level"].tolist() == [2, 2, 2]  # 20% of 3 units rounds down to 0
-
-
-def test_good_practice_candidates__flags_a_large_improvement_beyond_noise_only():
-    from vhcs_analysis import compare
-
-    periods = ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")
-    panel = compare.simulate_panel(0, periods=periods, heteroskedastic=False)
-    panel.loc[(panel["unit_id"] == "U020") & (panel["period"] == "2018-H2"), "y"] += 40.0
-    out = ranking.good_practice_candidates(panel, "y", "2016-H2", "2018-H2")
-    assert out["unit_id"].tolist() == ["U020"]
-    row = out.iloc[0]
-    assert row["excess"] > row["threshold"] >= 3.0 * row["noise_sd"]
-    assert "nhân rộng" in row["reason_vi"]
-    everyone = ranking.good_practice_candidates(panel, "y", "2016-H2", "2018-H2", include_all=True)
-    assert len(everyone) == 66 and everyone["is_candidate"].sum() == 1
-
-
-def test_good_practice_candidates__lower_is_better_indicator_counts_a_fall_as_improvement():
-    from vhcs_analysis import compare
-
-    periods = ("2016-H2", "2017-H1", "2018-H2")
-    panel = compare.simulate_panel(1, periods=periods, heteroskedastic=False, noise_sd=0.2, unit_sd=1.0,
-                                   block_sd=0.5, block_period_sd=0.1).rename(columns={"y": "complaints_per_100"})
-    panel["complaints_per_100"] -= 55.0
-    panel.loc[(panel["unit_id"] == "U003") & (panel["period"] == "2018-H2"), "complaints_per_100"] -= 4.0
-    out = ranking.good_practice_candidates(panel, "complaints_per_100", "2016-H2", "2018-H2")
-    assert out["unit_id"].tolist() == ["U003"] and out.iloc[0]["change"] < out.iloc[0]["reference_change"]
-
-
-def test_good_practice_candidates__return_from_a_bad_baseline_is_not_a_candidate():
-    from vhcs_analysis import compare
-
-    periods = ("2016-H2", "2017-H1", "2018-H2")
-    panel = compare.simulate_panel(2, periods=periods, heteroskedastic=False)
-    bad_start = (panel["unit_id"] == "U030") & (panel["period"] == "2016-H2")
-    post = (panel["unit_id"] == "U030") & (panel["period"] == "2018-H2")
-    panel.loc[bad_start, "y"] -= 60.0  # far below everyone at baseline …
-    panel.loc[post, "y"] = panel.loc[panel["period"] == "2018-H2", "y"].min()  # … and still the lowest
-    out = ranking.good_practice_candidates(panel, "y", "2016-H2", "2018-H2", include_all=True)
-    row = out.set_index("unit_id").loc["U030"]
-    assert row["excess"] > row["threshold"] and not row["ends_better"] and not row["is_candidate"]
 
 
 def test_office_culture_result__works_without_any_unit_reports():

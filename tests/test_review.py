@@ -183,6 +183,22 @@ def test_ranking_proposal__excellent_share_capped(tiny):
     assert review.ranking_transition(out)["n_units"].sum() == len(out)
 
 
+def test_ranking_proposal__contract_columns_and_status(tiny):
+    out = review.ranking_proposal(tiny)
+    assert {"unit_id", "year", "level_current", "level_proposed", "culture_score", "margin", "status",
+            "reason_vi"} <= set(out.columns)
+    assert set(out["status"]) <= {"proposed", "review", "unchanged"}
+    numbers = review.ranking_numbers(tiny, out, review.good_practices(tiny))
+    assert numbers["n_down"] + numbers["n_up"] + numbers["n_review"] + numbers["n_same"] == len(out)
+    assert numbers["rules"]["excellent_cap_base"] in ("all", "httnv")
+
+
+def test_good_practices__contract_columns_even_when_empty(tiny):
+    out = review.good_practices(tiny)
+    assert {"unit_id", "indicator", "baseline_value", "post_value", "change", "evidence",
+            "reason_vi"} <= set(out.columns)
+
+
 # ------------------------------------------------------------ the notebooks themselves
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]-*.ipynb"))

@@ -129,14 +129,36 @@ def _oc_level(score: float, thresholds: dict) -> str:
 NOT_ASSESSED = "Chưa đánh giá"
 
 
+def inspection_noise_sd(inspections: pd.DataFrame) -> tuple[float, int]:
+    """How far one inspection's total score (0–100) strays from its unit's level of that
+    year: the pooled within-(unit, year) standard deviation over every unit inspected
+    more than once in a year, with its degrees of freedom (NaN, 0 without such units).
+    Between-round changes within a year count as noise too, so it errs on the safe side."""
+    scores = pd.DataFrame({
+        "unit_id": inspections["unit_id"].to_numpy(),
+        "year": pd.to_datetime(inspections["inspection_date"]).dt.year.to_numpy(),
+        "score": pd.to_numeric(inspections["total_score"].astype("Float64")).to_numpy(float, na_value=np.nan),
+    }).dropna()
+    groups = scores.groupby(["unit_id", "year"], sort=True)["score"]
+    dev = scores["score"] - groups.transform("mean")
+    df = int((groups.transform("size") > 1).sum() - (groups.size() > 1).sum())
+    if df <= 0:
+        return (np.nan, 0)
+    return (float(np.sqrt(np.sum(dev.to_numpy() ** 2) / df)), df)
+
+
 def office_culture_result(inspections: pd.DataFrame, unit_reports: pd.DataFrame, year: int,
                           units: pd.DataFrame | None = None, settings: dict | None = None) -> pd.DataFrame:
-    """Each unit's office-culture result of a year: mean inspection score of the year's
-    inspections and mean report-based composite index of the year's periods (the index
-    without its inspection component, so inspections are not counted twice), combined
-    with ``[ranking] oc_score_weights`` (re-normalised when one part is missing) into
-    ``oc_score`` (0–100) and ``oc_level`` (Tốt/Khá/Trung bình/Yếu by ``oc_thresholds``;
-    "Chưa đánh giá" without data). ``units`` (optional) lists every unit to report."""
+    """Each unit's office-culture result of a year.
+
+    ``oc_score`` is the mean Form 02 total score of the year's inspections (0–100), the one
+    external, criteria-based measure, rated with ``[ranking] oc_thresholds`` (the Form 02
+    scale it was made for) into ``oc_level`` ("Chưa đánh giá" without an inspection).
+    ``oc_se`` is its noise: ``inspection_noise_sd`` / √n_inspections. The self-reported
+    index of the year's Form 01 reports (the composite without its inspection part,
+    ``report_index``) is shown beside it but does not move the level: its items sit near
+    100 for almost every unit and are not on the inspection scale. ``units`` (optional)
+    lists every unit to report."""
     from vhcs_analysis.indicators import composite_index, compute_indicators
 
     all_settings = settings or get_settings()
@@ -157,21 +179,55 @@ def office_culture_result(inspections: pd.DataFrame, unit_reports: pd.DataFrame,
     out = pd.DataFrame({"unit_id": ids, "year": int(year)})
     out = out.merge(ins_scores, left_on="unit_id", right_index=True, how="left")
     out = out.merge(rep_scores, left_on="unit_id", right_index=True, how="left")
-    w_ins, w_rep = float(cfg["oc_score_weights"]["inspection_score"]), float(cfg["oc_score_weights"]["report_index"])
-    a, b = out["inspection_score"].to_numpy(float), out["report_index"].to_numpy(float)
-    num = np.where(np.isnan(a), 0, w_ins * a) + np.where(np.isnan(b), 0, w_rep * b)
-    den = np.where(np.isnan(a), 0, w_ins) + np.where(np.isnan(b), 0, w_rep)
+    noise, _ = inspection_noise_sd(inspections)
+    out["oc_score"] = out["inspection_score"].astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["oc_score"] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+        out["oc_se"] = noise / np.sqrt(out["n_inspections"].to_numpy(float))
+    out.loc[out["oc_score"].isna(), "oc_se"] = np.nan
     out["oc_level"] = [_oc_level(s, cfg["oc_thresholds"]) for s in out["oc_score"]]
     for col in ("n_inspections", "n_reports"):
         out[col] = out[col].fillna(0).astype("Int64")
     out["year"] = out["year"].astype("Int64")
     return out[["unit_id", "year", "inspection_score", "n_inspections", "report_index", "n_reports",
-                "oc_score", "oc_level"]].reset_index(drop=True)
+                "oc_score", "oc_se", "oc_level"]].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------- ranking proposal
+
+CAP_BASES = ("all", "httnv")
+CAP_BASE_VI = {"all": "tổng số tổ chức cơ sở đảng được xếp loại",
+               "httnv": "số tổ chức được xếp loại \u201cHoàn thành tốt nhiệm vụ\u201d trở lên"}
+
+
+def _allowed_level(current: int, oc_level: str, best_by_oc: dict) -> int:
+    best = best_by_oc.get(oc_level)
+    return max(current, int(best)) if best is not None else current
+
+
+def _margin(score: float, current: int, allowed: int, thresholds: dict, best_by_oc: dict) -> float:
+    """Distance (score points) from ``score`` to the nearest threshold whose crossing
+    would change the level the office-culture rule allows (NaN when none would)."""
+    if score is None or np.isnan(score):
+        return np.nan
+    distances = []
+    for floor in sorted(set(float(v) for v in thresholds.values())):
+        if floor <= 0:
+            continue
+        other = floor - 1e-6 if score >= floor else floor
+        if _allowed_level(current, _oc_level(other, thresholds), best_by_oc) != allowed:
+            distances.append(abs(score - floor))
+    return min(distances) if distances else np.nan
+
+
+def excellent_cap(proposed_levels, base: str, share: float) -> tuple[int, int]:
+    """``(limit, base_count)``: how many units may stay at level 1 under the cap.
+    ``base`` "all": ``share`` of all ranked units; "httnv": of those at level 1–2
+    ("Hoàn thành tốt nhiệm vụ" or better). Rounded down."""
+    levels = np.asarray(proposed_levels, int)
+    if base not in CAP_BASES:
+        raise ValueError(f"[ranking] excellent_cap_base must be one of {CAP_BASES}, not {base!r}")
+    count = len(levels) if base == "all" else int((levels <= 2).sum())
+    return int(np.floor(share * count + 1e-9)), count
 
 
 def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
@@ -180,39 +236,64 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
     1. the office-culture level caps the best level allowed (``best_level_by_oc``: e.g.
        "Yếu" → at best 3 "Hoàn thành nhiệm vụ", "Trung bình" → at best 2); a unit not
        assessed keeps its level; the criterion only lowers, it never raises a level;
-    2. in schemes listed in ``excellent_cap_schemes`` at most ``excellent_share_cap`` of
-       the year's ranked units stay at level 1; those with the best oc_score (then
-       unit_id) stay, the others move to level 2.
-    One row per ranked unit (sorted by unit_id) with ``reason_vi`` for every change and
-    "giữ nguyên" otherwise."""
+    2. ``margin`` is the distance from the unit's score to the nearest threshold that
+       would change that outcome; within ``noise_band_z`` × ``oc_se`` (the noise of one
+       year's inspection score) the unit is ``review`` ("cần xem xét"), never moved
+       automatically; a move beyond the band is ``proposed``; otherwise ``unchanged``;
+    3. in schemes listed in ``excellent_cap_schemes`` at most ``excellent_share_cap`` of
+       the base ``excellent_cap_base`` ("all" ranked units or those rated "httnv" or
+       better) stay at level 1; those with the best oc_score (then unit_id) stay, the
+       others move to level 2 (``proposed``).
+    One row per ranked unit (sorted by unit_id) with ``reason_vi`` for every row."""
     from vhcs_analysis import fmt
 
     rules = rules or get_settings()["ranking"]
+    z = float(rules.get("noise_band_z", 1.96))
+    thresholds, best_by_oc = rules["oc_thresholds"], rules["best_level_by_oc"]
     cur = rankings[rankings["year"].astype("Int64") == int(year)].copy()
     cur = cur.sort_values("unit_id", kind="mergesort").drop_duplicates("unit_id", keep="last")
-    oc = oc_results[oc_results["year"].astype("Int64") == int(year)][["unit_id", "oc_score", "oc_level"]]
+    oc = oc_results[oc_results["year"].astype("Int64") == int(year)]
+    oc = oc.reindex(columns=["unit_id", "oc_score", "oc_se", "oc_level"])
     out = cur[["unit_id", "year", "scheme", "level", "category"]].merge(oc, on="unit_id", how="left")
     out = out.rename(columns={"level": "current_level", "category": "current_category"})
     out["oc_level"] = [v if isinstance(v, str) else NOT_ASSESSED for v in out["oc_level"]]
     out["oc_score"] = pd.to_numeric(out["oc_score"], errors="coerce").astype(float)
+    out["oc_se"] = pd.to_numeric(out["oc_se"], errors="coerce").astype(float)
     out["current_level"] = out["current_level"].astype(int)
-    proposed, reasons = [], []
-    best_by_oc = rules["best_level_by_oc"]
+    proposed, margins, statuses, reasons = [], [], [], []
     for row in out.itertuples(index=False):
-        level, reason = row.current_level, ""
-        best = best_by_oc.get(row.oc_level)
-        if best is not None and level < int(best):
-            level = int(best)
-            reason = (f"kết quả văn hóa công sở '{row.oc_level}' ({fmt.number(row.oc_score, 1)} điểm) "
-                      f"nên không xếp cao hơn '{category_name(row.scheme, level)}'")
+        level = _allowed_level(row.current_level, row.oc_level, best_by_oc)
+        margin = _margin(row.oc_score, row.current_level, level, thresholds, best_by_oc)
+        band = z * row.oc_se
+        near = not np.isnan(margin) and not (margin > band)  # NaN noise: every near move is reviewed
+        score = f"{fmt.number(row.oc_score, 1)} điểm"
+        if near:
+            status = "review"
+            reason = (f"cần xem xét: điểm kiểm tra {score} chỉ cách ngưỡng gần nhất {fmt.number(margin, 1)} điểm, "
+                      + (f"trong khoảng dao động ±{fmt.number(band, 1)} điểm của một năm kiểm tra" if not np.isnan(band)
+                         else "chưa ước được độ dao động của điểm kiểm tra (không đơn vị nào được kiểm tra hai lần "
+                              "trong năm)"))
+            if level != row.current_level:
+                reason += f"; theo quy tắc sẽ không xếp cao hơn '{category_name(row.scheme, level)}'"
+        elif level != row.current_level:
+            status = "proposed"
+            reason = (f"kết quả văn hóa công sở '{row.oc_level}' ({score}, cách ngưỡng {fmt.number(margin, 1)} "
+                      f"điểm, vượt khoảng dao động ±{fmt.number(band, 1)}) nên không xếp cao hơn "
+                      f"'{category_name(row.scheme, level)}'")
+        else:
+            status, reason = "unchanged", ""
         proposed.append(level)
+        margins.append(margin)
+        statuses.append(status)
         reasons.append(reason)
     out["proposed_level"] = proposed
+    out["margin"] = margins
+    out["status"] = statuses
     out["reason_vi"] = reasons
-    cap = float(rules["excellent_share_cap"])
+    cap, base = float(rules["excellent_share_cap"]), str(rules.get("excellent_cap_base", "httnv"))
     for scheme in rules["excellent_cap_schemes"]:
         in_scheme = out["scheme"] == scheme
-        limit = int(np.floor(cap * int(in_scheme.sum()) + 1e-9))
+        limit, count = excellent_cap(out.loc[in_scheme, "proposed_level"], base, cap)
         top = out[in_scheme & (out["proposed_level"] == 1)]
         if len(top) <= limit:
             continue
@@ -220,21 +301,24 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
             ["_s", "unit_id"], ascending=[False, True], kind="mergesort")
         for idx in keep_order.index[limit:]:
             out.loc[idx, "proposed_level"] = 2
-            text = (f"vượt giới hạn {fmt.percent(cap * 100, 0)} số tổ chức xếp "
-                    f"'{category_name(scheme, 1)}' (tối đa {limit} trong {int(in_scheme.sum())} tổ chức); giữ các đơn vị "
+            text = (f"vượt giới hạn {fmt.percent(cap * 100, 0)} số tổ chức xếp '{category_name(scheme, 1)}' "
+                    f"tính trên {CAP_BASE_VI[base]} (tối đa {limit} trong {count} tổ chức); giữ các đơn vị "
                     f"có điểm văn hóa công sở cao nhất")
             prior = out.loc[idx, "reason_vi"]
             out.loc[idx, "reason_vi"] = f"{prior}; {text}" if prior else text
+            if out.loc[idx, "status"] == "unchanged":
+                out.loc[idx, "status"] = "proposed"
     out["changed"] = out["proposed_level"] != out["current_level"]
     out["proposed_category"] = [
         _canonical(r.current_category, r.year, r.scheme, r.current_level) if not r.changed
         else category_name(r.scheme, r.proposed_level) for r in out.itertuples(index=False)]
-    out.loc[~out["changed"], "reason_vi"] = "giữ nguyên"
+    out.loc[out["status"] == "unchanged", "reason_vi"] = "giữ nguyên"
     out["reason_vi"] = [r[:1].upper() + r[1:] for r in out["reason_vi"]]
     for col in ("year", "current_level", "proposed_level"):
         out[col] = out[col].astype("Int64")
-    return out[["unit_id", "year", "scheme", "current_level", "current_category", "oc_score", "oc_level",
-                "proposed_level", "proposed_category", "changed", "reason_vi"]].reset_index(drop=True)
+    return out[["unit_id", "year", "scheme", "current_level", "current_category", "oc_score", "oc_se", "oc_level",
+                "proposed_level", "proposed_category", "changed", "margin", "status",
+                "reason_vi"]].reset_index(drop=True)
 
 
 def _canonical(category, year, scheme, level) -> str:
@@ -242,86 +326,3 @@ def _canonical(category, year, scheme, level) -> str:
         return classify_category(category, year)[2]
     except UnknownCategoryError:
         return category_name(scheme, level)
-
-
-# ---------------------------------------------------------------- good practices
-
-
-def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post: str, *,
-                             min_gain: float | None = None, z: float | None = None,
-                             include_all: bool = False, unit_col: str = "unit_id",
-                             period_col: str = "period", pilot_col: str = "is_pilot",
-                             block_col: str = "block") -> pd.DataFrame:
-    """Units whose improvement from ``baseline`` to ``post`` is large and beyond noise:
-    candidates for spreading (nhân rộng cách làm hay).
-
-    For each outcome (sign turned so that + is better): excess = the unit's change − the
-    median change of all other units. Noise: the robust SD (1,4826 × MAD) of the
-    non-pilot units' period-to-period changes over consecutive periods, each centred
-    on that step's median (common trends removed); a stable unit's change over any two
-    periods has about that SD. A unit is a candidate when excess > max(min_gain, z × SD)
-    (``[good_practices]``) and its ``post`` value is better than the median of the others
-    (``ends_better``: a big gain from an unusually bad baseline is mostly regression to
-    the mean). Evidence columns are returned with a Vietnamese reason."""
-    from vhcs_analysis import fmt
-    from vhcs_analysis.compare import unit_table
-    from vhcs_analysis.indicators import INDICATORS, sort_periods
-
-    cfg = get_settings()["good_practices"]
-    z = float(z if z is not None else cfg["z"])
-    outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
-    periods = sort_periods(panel[period_col].dropna()) if period_col in panel.columns else [baseline, post]
-    direction = dict(zip(INDICATORS["name"], np.where(INDICATORS["higher_is_better"], 1.0, -1.0)))
-    units_vi = dict(zip(INDICATORS["name"], INDICATORS["diff_unit_vi"]))
-    frames = []
-    for outcome in outcomes:
-        table = unit_table(panel, outcome, periods, unit_col=unit_col, period_col=period_col,
-                           pilot_col=pilot_col, block_col=block_col)
-        sign = direction.get(outcome, 1.0)
-        gain = float(min_gain if min_gain is not None else cfg["min_gain_by_indicator"].get(outcome, cfg["min_gain"]))
-        rest = table[~table["is_pilot"].fillna(False).astype(bool)]
-        steps = []
-        for a, b in zip(periods[:-1], periods[1:]):
-            d = (rest[b] - rest[a]).dropna()
-            if len(d) >= 3:
-                steps.append((d - d.median()).to_numpy())
-        steps = np.concatenate(steps) if steps else np.array([])
-        noise = 1.4826 * float(np.median(np.abs(steps))) if len(steps) else np.nan
-        change = sign * (table[post] - table[baseline])
-        values = change.to_numpy(float)
-        reference = np.array([np.nanmedian(np.delete(values, i)) if np.sum(~np.isnan(np.delete(values, i))) else np.nan
-                              for i in range(len(values))])
-        threshold = max(gain, z * noise) if not np.isnan(noise) else np.nan
-        excess = values - reference
-        post_values = sign * table[post].to_numpy(float)
-        reference_post = np.array([np.nanmedian(np.delete(post_values, i))
-                                   if np.sum(~np.isnan(np.delete(post_values, i))) else np.nan
-                                   for i in range(len(post_values))])
-        frame = pd.DataFrame({
-            "outcome": outcome, "unit_id": table.index, "block": table["block"].to_numpy(),
-            "is_pilot": table["is_pilot"].to_numpy(), "baseline_value": table[baseline].to_numpy(),
-            "post_value": table[post].to_numpy(), "change": values * sign, "reference_change": reference * sign,
-            "excess": excess, "noise_sd": noise, "n_noise": len(steps), "threshold": threshold,
-            "reference_post": reference_post * sign,
-        })
-        # A big gain from an unusually bad baseline is mostly a return to normal
-        # (regression to the mean): a candidate must also end better than most others.
-        frame["ends_better"] = post_values > reference_post
-        frame["is_candidate"] = ((frame["excess"] > frame["threshold"]) & frame["ends_better"]).fillna(False).astype(bool)
-        unit = " " + units_vi[outcome] if outcome in units_vi else ""
-        frame["reason_vi"] = [
-            (f"Cải thiện hơn mức chung của các đơn vị khác {fmt.number(e, 1)}{unit}, vượt ngưỡng "
-             f"{fmt.number(threshold, 1)} (= lớn hơn {fmt.number(gain, 1)} và {fmt.number(z, 1)} lần độ dao động "
-             f"{fmt.number(noise, 1)}) và cuối kỳ tốt hơn mức giữa của các đơn vị khác; "
-             "đề xuất xem xét nhân rộng") if c else ""
-            for e, c in zip(frame["excess"], frame["is_candidate"])]
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True)
-    out["is_pilot"] = out["is_pilot"].astype("boolean")
-    out["n_noise"] = out["n_noise"].astype("Int64")
-    if not include_all:
-        out = out[out["is_candidate"]]
-    order = {o: i for i, o in enumerate(outcomes)}
-    out = out.assign(_o=out["outcome"].map(order), _e=-out["excess"].fillna(-np.inf))
-    out = out.sort_values(["_o", "_e", "unit_id"], kind="mergesort").drop(columns=["_o", "_e"])
-    return out.reset_index(drop=True)

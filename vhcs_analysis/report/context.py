@@ -288,18 +288,43 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
                "cells": [transition.get((lvl, b), "0") for b in levels]} for lvl in levels]
     good = []
     for r in _rows(tables["good_practices"]):
-        pct = is_percent(str(r.get("indicator")))
-        show = (lambda v: fmt.percent(_num(v), 1)) if pct else (lambda v: fmt.number(_num(v), 1))
         good.append({
             "unit": str(r.get("unit_name")), "block": str(r.get("block")),
             "pilot": "điểm" if str(r.get("is_pilot")).lower() in ("true", "1") else "",
             "indicator": str(r.get("indicator_vi")),
-            "value": f"{show(r.get('baseline_value'))} → {show(r.get('post_value'))}",
             "reason": str(r.get("reason_vi") or "") if pd.notna(r.get("reason_vi")) else "",
+            "q": fmt.number(_num(r.get("evidence")), 3),
         })
+    status_vi = {"proposed": "đề xuất", "review": "cần xem xét", "unchanged": "giữ nguyên"}
+    moves = []
+    for r in _rows(tables["ranking_proposal"]):
+        if str(r.get("status")) not in ("proposed", "review"):
+            continue
+        moves.append({
+            "unit": str(r.get("unit_name")), "current": _int(r.get("level_current")),
+            "proposed": _int(r.get("level_proposed")), "score": fmt.number(_num(r.get("culture_score")), 1),
+            "margin": fmt.number(_num(r.get("margin")), 1), "status": status_vi[str(r.get("status"))],
+            "reason": str(r.get("reason_vi") or ""),
+        })
+    rules = rk.get("rules") or {}
+    noise = _num(rules.get("inspection_noise_sd"))
+    rules_text = (
+        "Điểm văn hóa công sở là điểm kiểm tra, giám sát bình quân trong năm (chỉ số từ báo cáo của đơn vị chỉ để "
+        "tham khảo). "
+        + (f"Một lượt kiểm tra lệch khỏi mức của đơn vị trong năm khoảng ±{fmt.number(noise, 1)} điểm; đơn vị có "
+           f"điểm cách ngưỡng chưa quá {fmt.number(_num(rules.get('noise_band_z')), 2)} lần sai số của điểm năm "
+           "được ghi \u201ccần xem xét\u201d, không tự động đổi mức. " if noise is not None else
+           "Không ước được độ dao động của điểm kiểm tra, nên mọi thay đổi sát ngưỡng đều cần xem xét. ")
+        + (f"Giới hạn {fmt.percent(100 * (_num(rules.get('excellent_share_cap')) or 0), 0)} tổ chức xếp mức cao nhất "
+           f"tính trên {rules.get('excellent_cap_base_vi')} ({_int(rules.get('excellent_cap_base_count'))} tổ chức: "
+           f"tối đa {_int(rules.get('excellent_cap_limit'))})." if rules.get("excellent_cap_applies") else "")
+    )
     return {
         "year": str(rk.get("year") or fmt.MISSING), "n_units": _int(rk.get("n_units")),
         "n_up": _int(rk.get("n_up")), "n_down": _int(rk.get("n_down")), "n_same": _int(rk.get("n_same")),
+        "n_review": _int(rk.get("n_review", 0)), "rules": rules_text, "moves": moves,
+        "band_z": fmt.number(float(get_settings()["ranking"]["noise_band_z"]), 2),
+        "q_max": fmt.number(float(get_settings()["good_practices"]["q_max"]), 2),
         "n_good": _int(rk.get("n_good_practice_candidates")),
         "levels": [str(lvl) for lvl in levels], "matrix": matrix, "good_practices": good,
     }

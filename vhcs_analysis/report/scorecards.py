@@ -22,6 +22,9 @@ CARD_INDICATORS = (
     "good_rating_rate", "complaints_per_100", "violations_per_100",
 )
 TREND_INDICATOR = "oc_index"
+# ranking_proposal.csv status → what the card says after the proposed level.
+STATUS_VI = {"proposed": "đề xuất", "review": "cần xem xét: điểm sát ngưỡng, không tự động đổi mức",
+             "unchanged": "giữ nguyên"}
 
 
 def _value(v, pct: bool) -> str:
@@ -79,6 +82,7 @@ def scorecard_context(paths: Paths) -> dict:
         except KeyError:
             continue
     proposal = _read_proposal(paths)
+    practices = _read_good_practices(paths)
 
     codes = [c for c in metas if c in panel.columns]
     trend_codes = [TREND_INDICATOR] if TREND_INDICATOR in panel.columns else []
@@ -149,6 +153,8 @@ def scorecard_context(paths: Paths) -> dict:
             "level_current": prop.get("level_current", fmt.MISSING),
             "level_proposed": prop.get("level_proposed", fmt.MISSING),
             "ranking_year": prop.get("year", ""),
+            "ranking_status": prop.get("status", ""),
+            "good_practices": practices.get(uid, []),
         })
     return {"units": cards, "baseline": _period_short(baseline), "post": _period_short(post),
             "pilot_verdicts": _read_verdicts(paths)}
@@ -188,5 +194,22 @@ def _read_proposal(paths: Paths) -> dict[str, dict]:
             return fmt.number(float(v), 0) if pd.notna(v) else fmt.MISSING
         out[str(row["unit_id"])] = {"level_current": level(row.get("level_current")),
                                     "level_proposed": level(row.get("level_proposed")),
-                                    "year": str(int(row["year"])) if pd.notna(row.get("year")) else ""}
+                                    "year": str(int(row["year"])) if pd.notna(row.get("year")) else "",
+                                    "status": STATUS_VI.get(str(row.get("status")), "")}
+    return out
+
+
+def _read_good_practices(paths: Paths) -> dict[str, list[str]]:
+    """good_practices.csv (notebook 05) by unit: "indicator: evidence" lines, the same rows
+    as the PDF's table."""
+    path = paths.tables / "good_practices.csv"
+    if not path.is_file():
+        return {}
+    try:
+        frame = pd.read_csv(path, dtype={"unit_id": str})
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for row in frame.to_dict("records"):
+        out.setdefault(str(row["unit_id"]), []).append(f"{row.get('indicator_vi')}: {row.get('reason_vi')}")
     return out

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from vhcs_analysis import fmt, plots, tables
-from vhcs_analysis.config import get_settings
 from vhcs_analysis.labels import CRITERIA_VI
-from vhcs_analysis.review.base import GROUPS, SEED, ReviewData, _lower_first, markdown, _group_of
+from vhcs_analysis.review.base import GROUPS, ReviewData, _lower_first, markdown, _group_of
 
 
 def inspection_criteria(data: ReviewData) -> pd.DataFrame:
-    """Mean score (0–10) per criterion c01–c10 for pilots and the rest over all rounds,
-    with seeded bootstrap 95% intervals and the number of inspections scored."""
+    """Mean score (0–10) per criterion c01–c10 for pilots and the rest, over all rounds.
+
+    Inspections cluster by unit (a unit inspected four times is one unit, not four
+    independent draws), so each unit first gets its own mean, and ``mean_score`` is the
+    mean over units with a Student-t 95% interval on those unit means (``n_units`` − 1
+    degrees of freedom, clipped to 0–10); ``n_inspections`` counts the scores used."""
     from vhcs_analysis import indicators
 
     ins = data.inspections.merge(data.units[["unit_id", "is_pilot"]], on="unit_id", how="left")
     ins["group"] = _group_of(ins["is_pilot"]).to_numpy()
-    rng = np.random.default_rng(SEED)
-    n_boot = int(get_settings()["compare"]["bootstrap_draws"])
     rows = []
     for criterion in tables.CRITERIA:
+        scores = ins.assign(score=ins[criterion].astype("Float64").astype(float))[["unit_id", "group", "score"]]
+        scores = scores[scores["score"].notna()]
         for group in GROUPS:
-            values = ins.loc[ins["group"] == group, criterion].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-            ok = values[~np.isnan(values)]
-            lo, hi = indicators.bootstrap_mean_ci(ok, rng=rng, n_boot=n_boot)
+            part = scores[scores["group"] == group]
+            mean, lo, hi, n_units = indicators.unit_mean_ci(part["score"], part["unit_id"], bounds=(0.0, 10.0))
             rows.append({"criterion": criterion, "criterion_vi": CRITERIA_VI[criterion], "group": group,
-                         "mean_score": ok.mean() if len(ok) else np.nan, "ci_low": lo, "ci_high": hi,
-                         "n_inspections": len(ok)})
+                         "mean_score": mean, "ci_low": lo, "ci_high": hi, "n_units": n_units,
+                         "n_inspections": len(part)})
     return pd.DataFrame(rows)
 
 

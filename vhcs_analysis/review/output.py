@@ -22,7 +22,7 @@ def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
-            decimals = 4 if col.startswith("p_") or col == "p_value" else (
+            decimals = 4 if col.startswith("p_") or col in ("p_value", "evidence") else (
                 3 if col in ("estimate", "ci_low", "ci_high", "gap", "difference", "change",
                              "pilot_change", "rest_change", "mc_se") else 2)
             out[col] = out[col].astype("float64").round(decimals)
@@ -80,7 +80,7 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_integer_dtype(values):
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.number(v, 0))
         elif pd.api.types.is_float_dtype(values):
-            decimals = 2 if col in ("estimate", "ci_low", "ci_high") else 1
+            decimals = 2 if col in ("estimate", "ci_low", "ci_high") else 3 if col == "evidence" else 1
             shown = values.map(lambda v, d=decimals: fmt.MISSING if pd.isna(v)
                                else fmt.number(0.0 if round(float(v), d) == 0 else v, d))  # no "-0,00"
         else:

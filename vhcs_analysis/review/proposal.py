@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from vhcs_analysis import verdicts, fmt
-from vhcs_analysis.review.base import ReviewData, markdown, panel, plot_setting, _with_meta
+from vhcs_analysis import fmt
+from vhcs_analysis.config import get_settings
+from vhcs_analysis.review.base import ReviewData, markdown, panel, _with_meta
 
 
 def ranking_year(data: ReviewData) -> int | None:
@@ -18,22 +20,57 @@ def ranking_year(data: ReviewData) -> int | None:
 
 def ranking_proposal(data: ReviewData) -> pd.DataFrame:
     """The latest year's ranking with the office-culture criterion applied (``ranking``):
-    current and proposed level and category, office-culture score and level, the reason."""
+    current and proposed level and category, the year's inspection score with its noise
+    (``culture_se``), the self-reported index beside it, the ``margin`` to the nearest
+    threshold that would change the proposal, ``status`` (proposed / review / unchanged)
+    and the reason."""
     from vhcs_analysis import ranking
 
     cols = ["unit_id", "unit_name", "block", "is_pilot", "year", "level_current", "category_current",
-            "culture_score", "culture_level", "level_proposed", "category_proposed", "change", "reason_vi"]
+            "culture_score", "culture_se", "n_inspections", "report_index", "culture_level", "level_proposed",
+            "category_proposed", "change", "margin", "status", "reason_vi"]
     year = ranking_year(data)
     if year is None:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
     oc = ranking.office_culture_result(data.inspections, data.unit_reports, year, units=data.units)
     prop = ranking.propose_ranking(data.rankings, oc, year)
-    out = prop.merge(data.units[["unit_id", "unit_name", "block", "is_pilot"]], on="unit_id", how="left")
+    out = prop.merge(oc[["unit_id", "n_inspections", "report_index"]], on="unit_id", how="left")
+    out = out.merge(data.units[["unit_id", "unit_name", "block", "is_pilot"]], on="unit_id", how="left")
     out = out.rename(columns={"current_level": "level_current", "current_category": "category_current",
-                              "oc_score": "culture_score", "oc_level": "culture_level",
+                              "oc_score": "culture_score", "oc_se": "culture_se", "oc_level": "culture_level",
                               "proposed_level": "level_proposed", "proposed_category": "category_proposed"})
+    out["n_inspections"] = out["n_inspections"].fillna(0).astype("Int64")
     out["change"] = (out["level_proposed"] - out["level_current"]).astype("Int64")
     return out[cols].sort_values("unit_id", kind="mergesort").reset_index(drop=True)
+
+
+def ranking_rules(data: ReviewData, proposal: pd.DataFrame) -> dict:
+    """The rules the proposal used, for the report: the noise of one inspection, the band,
+    the cap on level 1 and the base it was applied to (named, with its count)."""
+    from vhcs_analysis import ranking
+
+    cfg = get_settings()["ranking"]
+    noise, df = ranking.inspection_noise_sd(data.inspections)
+    base = str(cfg["excellent_cap_base"])
+    year = ranking_year(data)
+    scheme = ranking.scheme_for_year(year) if year is not None else None
+    capped = scheme in cfg["excellent_cap_schemes"]
+    limit = count = None
+    if capped and len(proposal):
+        levels = _rule_levels(proposal)
+        limit, count = ranking.excellent_cap(levels, base, float(cfg["excellent_share_cap"]))
+    return {
+        "inspection_noise_sd": None if np.isnan(noise) else noise, "inspection_noise_df": df,
+        "noise_band_z": float(cfg["noise_band_z"]), "excellent_share_cap": float(cfg["excellent_share_cap"]),
+        "excellent_cap_base": base, "excellent_cap_base_vi": ranking.CAP_BASE_VI[base],
+        "excellent_cap_applies": bool(capped), "excellent_cap_limit": limit, "excellent_cap_base_count": count,
+    }
+
+
+def _rule_levels(proposal: pd.DataFrame) -> np.ndarray:
+    """Levels after the office-culture rule, before the cap (a capped unit was at level 1)."""
+    capped = proposal["reason_vi"].astype(str).str.contains("vượt giới hạn", regex=False)
+    return np.where(capped, 1, proposal["level_proposed"].astype(int).to_numpy())
 
 
 def ranking_transition(proposal: pd.DataFrame) -> pd.DataFrame:
@@ -61,31 +98,36 @@ def level_names(data: ReviewData) -> dict[int, str]:
 
 
 def good_practices(data: ReviewData) -> pd.DataFrame:
-    """Units whose improvement (baseline → post) stands out beyond noise, per indicator of
-    the family: candidates whose practices may be worth spreading (nhân rộng)."""
-    from vhcs_analysis import ranking
+    """Units whose improvement (baseline → post) is beyond chance on an outcome of
+    ``[good_practices] indicators``, with the evidence (q-value) and its one-line reading:
+    candidates whose practices may be worth spreading (nhân rộng). The contract table
+    ``tables/good_practices.csv``."""
+    from vhcs_analysis.good_practices import good_practice_candidates
 
-    cand = ranking.good_practice_candidates(panel(data), list(verdicts.family()), data.baseline,
-                                            data.post)
-    out = cand.rename(columns={"outcome": "indicator"}).merge(data.units[["unit_id", "unit_name"]], on="unit_id",
-                                                              how="left")
-    out = _with_meta(out[["indicator", "unit_id", "unit_name", "block", "is_pilot", "baseline_value", "post_value",
-                          "change", "excess", "reason_vi"]], cols=("indicator_vi",))
+    cand = good_practice_candidates(panel(data), list(get_settings()["good_practices"]["indicators"]),
+                                    data.baseline, data.post, reports=data.unit_reports)
+    out = cand.merge(data.units[["unit_id", "unit_name"]], on="unit_id", how="left")
+    out = _with_meta(out, cols=("indicator_vi",))
     cols = ["unit_id", "unit_name", "block", "is_pilot", "indicator", "indicator_vi", "baseline_value", "post_value",
-            "change", "excess", "reason_vi"]
+            "change", "reference_change", "excess", "denominator", "baseline_count", "post_count", "p_value", "evidence",
+            "method", "reason_vi"]
     return out[cols].sort_values(["unit_id", "indicator"], kind="mergesort").reset_index(drop=True)
 
 
 def ranking_numbers(data: ReviewData, proposal: pd.DataFrame, candidates: pd.DataFrame) -> dict:
-    """The ranking section of key_numbers.json."""
+    """The ranking section of key_numbers.json (with the rules used: noise, band, cap base)."""
     change = proposal["change"].astype("Int64") if len(proposal) else pd.Series(dtype="Int64")
+    status = proposal["status"].astype(str) if len(proposal) else pd.Series(dtype="str")
+    moved = status == "proposed"
     return {
         "year": ranking_year(data),
         "n_units": len(proposal),
-        "n_down": int((change > 0).sum()),  # a higher level number is a worse category
-        "n_up": int((change < 0).sum()),
-        "n_same": int((change == 0).sum()),
+        "n_down": int((moved & (change > 0)).sum()),  # a higher level number is a worse category
+        "n_up": int((moved & (change < 0)).sum()),
+        "n_review": int((status == "review").sum()),
+        "n_same": int((status == "unchanged").sum()),
         "n_good_practice_candidates": int(candidates["unit_id"].nunique()) if len(candidates) else 0,
+        "rules": ranking_rules(data, proposal),
     }
 
 
@@ -95,25 +137,41 @@ def ranking_text(data: ReviewData, proposal: pd.DataFrame) -> Any:
     if year is None or proposal.empty:
         return markdown("Không có số liệu xếp loại tổ chức cơ sở đảng nên chưa thể minh họa đề xuất.")
     n = ranking_numbers(data, proposal, pd.DataFrame())
+    rules = n["rules"]
     assessed = int((proposal["culture_level"] != "Chưa đánh giá").sum())
-    return markdown(
+    noise = rules["inspection_noise_sd"]
+    text = (
         f"Áp dụng thử tiêu chí văn hóa công sở vào kết quả xếp loại năm {year} của "
-        f"{fmt.number(n['n_units'])} tổ chức ({fmt.number(assessed)} tổ chức có đủ số liệu để đánh giá văn hóa "
-        f"công sở): **{fmt.number(n['n_down'])} tổ chức bị hạ mức**, {fmt.number(n['n_same'])} tổ chức giữ nguyên. "
-        "Theo quy tắc trong cấu hình, tiêu chí chỉ có thể hạ mức, không nâng mức; đây là minh họa để Ban "
-        "Thường vụ cân nhắc, không phải kết quả xếp loại chính thức."
+        f"{fmt.number(n['n_units'])} tổ chức ({fmt.number(assessed)} tổ chức có điểm kiểm tra, giám sát trong năm): "
+        f"**{fmt.number(n['n_down'])} tổ chức đề xuất hạ mức**, **{fmt.number(n['n_review'])} tổ chức cần xem xét** "
+        f"(điểm nằm sát ngưỡng, trong khoảng dao động của một năm kiểm tra), {fmt.number(n['n_same'])} tổ chức giữ "
+        "nguyên. Điểm văn hóa công sở là điểm kiểm tra, giám sát bình quân trong năm; chỉ số từ báo cáo của đơn vị "
+        "chỉ để tham khảo, không làm thay đổi mức. "
     )
+    text += (f"Một lượt kiểm tra lệch khỏi mức của đơn vị trong năm khoảng ±{fmt.number(noise, 1)} điểm (độ lệch "
+             "chuẩn ước từ các đơn vị được kiểm tra nhiều lần trong năm). " if noise is not None else
+             "Số liệu không đủ để ước độ dao động của điểm kiểm tra (không đơn vị nào được kiểm tra hai lần trong "
+             "năm), nên mọi thay đổi sát ngưỡng đều cần xem xét. ")
+    if rules["excellent_cap_applies"]:
+        text += (f"Giới hạn {fmt.percent(rules['excellent_share_cap'] * 100, 0)} tổ chức xếp mức cao nhất tính trên "
+                 f"{rules['excellent_cap_base_vi']} ({fmt.number(rules['excellent_cap_base_count'])} tổ chức: tối đa "
+                 f"{fmt.number(rules['excellent_cap_limit'])}). ")
+    text += ("Theo quy tắc trong cấu hình, tiêu chí chỉ có thể hạ mức, không nâng mức; đây là minh họa để Ban "
+             "Thường vụ cân nhắc, không phải kết quả xếp loại chính thức.")
+    return markdown(text)
 
 
 def good_practices_text(candidates: pd.DataFrame) -> Any:
     """Generated prose on the good-practice candidates."""
+    q_max = float(get_settings()["good_practices"]["q_max"])
     if candidates.empty:
-        return markdown("Không đơn vị nào có mức cải thiện vượt rõ mức dao động thông thường; chưa có đề xuất "
-                        "nhân rộng dựa trên số liệu.")
+        return markdown("Không đơn vị nào có mức cải thiện vượt rõ mức dao động do ngẫu nhiên (sau khi tính đến "
+                        "việc xét cùng lúc nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng dựa trên số liệu.")
     n_units = candidates["unit_id"].nunique()
     n_pilot = candidates.drop_duplicates("unit_id")["is_pilot"].fillna(False).astype(bool).sum()
     return markdown(
         f"**{fmt.number(n_units)} đơn vị** có ít nhất một chỉ tiêu cải thiện vượt rõ mức chung "
-        f"(trong đó {fmt.number(int(n_pilot))} đơn vị điểm). Đây là gợi ý để tìm hiểu cách làm, cần kiểm chứng "
-        "thực tế trước khi nhân rộng: số liệu tự báo cáo có thể sai lệch."
+        f"(trong đó {fmt.number(int(n_pilot))} đơn vị điểm). Mỗi dòng ghi từ mức nào đến mức nào, trong bao nhiêu "
+        f"CBCCVC, và q: tỷ lệ phát hiện nhầm dự kiến trong danh sách (chỉ nhận q ≤ {fmt.number(q_max, 2)}). Đây là "
+        "gợi ý để tìm hiểu cách làm, cần kiểm chứng thực tế trước khi nhân rộng: số liệu tự báo cáo có thể sai lệch."
     )

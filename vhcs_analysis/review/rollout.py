@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import fmt
-from vhcs_analysis.config import get_settings
 from vhcs_analysis.labels import ROLLOUT_MEASURES_VI
 from vhcs_analysis.review.base import (
-    SEED, ReviewData, period_vi, markdown, panel, _with_meta, _group_of, _period_order,
+    ReviewData, period_vi, markdown, panel, _with_meta, _group_of, _period_order,
 )
 
 
@@ -71,10 +70,10 @@ def on_time_rate(data: ReviewData) -> pd.DataFrame:
 
 
 def trend_of(data: ReviewData, indicator: str) -> pd.DataFrame:
-    """Mean of one indicator per period, pilots vs rest, with seeded bootstrap 95% intervals."""
+    """Mean of one indicator per period, pilots vs rest, with Student-t 95% intervals."""
     from vhcs_analysis import indicators
 
-    desc = indicators.describe_by_group(panel(data), indicator, by=("period", "is_pilot"), seed=SEED)
+    desc = indicators.describe_by_group(panel(data), indicator, by=("period", "is_pilot"))
     desc = desc[desc["period"].isin(data.periods) & desc["is_pilot"].notna()]
     out = pd.DataFrame({
         "indicator": indicator,
@@ -93,12 +92,10 @@ def trend_of(data: ReviewData, indicator: str) -> pd.DataFrame:
 
 def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
     """Every indicator at baseline and post (all units) and the mean within-unit change
-    with a seeded bootstrap 95% interval; ordered by goal, then task group."""
+    with a Student-t 95% interval (``indicators.mean_ci``); ordered by goal, then task group."""
     from vhcs_analysis import indicators
 
     p = panel(data)
-    rng = np.random.default_rng(SEED)
-    n_boot = int(get_settings()["compare"]["bootstrap_draws"])
     base = p[p["period"] == data.baseline].set_index("unit_id")
     post = p[p["period"] == data.post].set_index("unit_id")
     rows = []
@@ -106,7 +103,7 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         b = base[name].astype(float)
         a = post[name].astype(float)
         change = (a - b.reindex(a.index)).dropna()
-        lo, hi = indicators.bootstrap_mean_ci(change.to_numpy(), rng=rng, n_boot=n_boot)
+        lo, hi = indicators.mean_ci(change.to_numpy())
         rows.append({"indicator": name, "baseline_mean": b.mean(), "post_mean": a.mean(),
                      "change": change.mean() if len(change) else np.nan, "ci_low": lo, "ci_high": hi,
                      "n_units": len(change)})

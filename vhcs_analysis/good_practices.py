@@ -1,0 +1,219 @@
+"""Good practices to spread (nhân rộng cách làm hay): units whose improvement from the
+baseline to the last period is beyond what chance gives, with the family of unit ×
+indicator tests controlled by a false discovery rate (Benjamini–Hochberg q-value).
+
+Two tests, by the kind of indicator (docs/statistics.md §6):
+- a fall in a count over a denominator (complaints or violations per staff, late
+  dossiers per dossier handled for the on-time rate): the unit's baseline and post
+  counts, given their sum, are binomial under "the unit changed like everyone else" (the
+  common ratio of the other units); extra-Poisson spread between units is measured on
+  the period-to-period steps and widens the test (quasi-binomial);
+- scores (inspection score): the unit's change minus the median change of the others,
+  over the robust spread of all units' changes (t test).
+Minimum denominators and counts (``[good_practices]``) keep small-count swings
+(2 → 0 complaints among 16 staff) out before any test is run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from vhcs_analysis import fmt
+from vhcs_analysis.config import get_settings
+
+# Indicators whose improvement is a fall in a Form 01 count over a denominator: the count,
+# the denominator's fields (summed), the minimum-denominator setting and the words of both.
+COUNT_TESTS = {
+    "complaints_per_100": ("complaints_conduct", ("staff_total",), "min_staff", "lượt", "CBCCVC"),
+    "violations_per_100": ("discipline_violations", ("staff_total",), "min_staff", "người", "CBCCVC"),
+    "on_time_rate": ("dossiers_late", ("dossiers_on_time", "dossiers_late"), "min_dossiers", "hồ sơ quá hạn",
+                     "hồ sơ"),
+}
+ROBUST_SD = 1.4826  # MAD → SD under normal noise
+
+COLUMNS = ["indicator", "unit_id", "block", "is_pilot", "baseline_value", "post_value", "change",
+           "reference_change", "excess", "denominator", "baseline_count", "post_count", "p_value", "evidence",
+           "method", "ends_better", "eligible", "is_candidate", "reason_vi"]
+
+
+def _num(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col].astype("Float64"), errors="coerce").to_numpy(float, na_value=np.nan)
+
+
+def _wide(frame: pd.DataFrame, col: str, periods, unit_col: str, period_col: str) -> pd.DataFrame:
+    part = pd.DataFrame({"u": frame[unit_col].to_numpy(), "p": frame[period_col].to_numpy(), "v": _num(frame, col)})
+    part = part[part["p"].isin(periods)].drop_duplicates(["u", "p"], keep="last")
+    return part.pivot(index="u", columns="p", values="v").reindex(columns=list(periods))
+
+
+def _others_median(values: np.ndarray) -> np.ndarray:
+    """For each element, the median of all the others (NaN ignored)."""
+    out = np.full(len(values), np.nan)
+    for i in range(len(values)):
+        rest = np.delete(values, i)
+        rest = rest[~np.isnan(rest)]
+        if len(rest):
+            out[i] = np.median(rest)
+    return out
+
+
+def quasi_binomial_cdf(x, n, p, phi) -> np.ndarray:
+    """P(X ≤ x) for X ~ Binomial(n, p) with counts deflated by the dispersion ``phi`` ≥ 1
+    (x/φ out of n/φ; the regularised incomplete beta makes non-integer counts valid)."""
+    x, n, p, phi = (np.asarray(v, float) for v in np.broadcast_arrays(x, n, p, phi))
+    xs, ns = x / phi, n / phi
+    out = np.ones_like(xs)
+    inner = xs < ns
+    out[inner] = special.betainc(ns[inner] - xs[inner], xs[inner] + 1.0, 1.0 - p[inner])
+    return np.clip(out, 0.0, 1.0)
+
+
+def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_events: int) -> float:
+    """Extra-Poisson spread of a count between units (≥ 1): the robust variance of the
+    binomial z-scores of every unit's period-to-period step against the step's common
+    ratio, over steps with at least ``min_events`` events."""
+    zs = []
+    for a, b in zip(periods[:-1], periods[1:]):
+        c0, c1, s0, s1 = counts[a], counts[b], staff[a], staff[b]
+        ok = (c0.notna() & c1.notna() & (s0 > 0) & (s1 > 0)).to_numpy()
+        if ok.sum() < 3 or c0[ok].sum() <= 0:
+            continue
+        ratio = (c1[ok].sum() / s1[ok].sum()) / (c0[ok].sum() / s0[ok].sum())
+        n = (c0 + c1)[ok].to_numpy(float)
+        pi = (s1 * ratio / (s0 + s1 * ratio))[ok].to_numpy(float)
+        keep = n >= min_events
+        z = (c1[ok].to_numpy(float)[keep] - n[keep] * pi[keep]) / np.sqrt(n[keep] * pi[keep] * (1 - pi[keep]))
+        zs.append(z)
+    z = np.concatenate(zs) if zs else np.array([])
+    if len(z) < 10:
+        return 1.0
+    return max(1.0, float((ROBUST_SD * np.median(np.abs(z - np.median(z)))) ** 2))
+
+
+def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, periods, baseline: str, post: str,
+                cfg: dict, unit_col: str, period_col: str) -> pd.DataFrame:
+    """Quasi-binomial test of a fall in a count over its denominator (complaints per
+    staff, late dossiers per dossier handled) beyond the other units' common ratio."""
+    field, denominators, minimum, _, _ = COUNT_TESTS[indicator]
+    counts = _wide(reports, field, periods, unit_col, period_col).reindex(table.index)
+    exposure = sum(_wide(reports, f, periods, unit_col, period_col).reindex(table.index) for f in denominators)
+    phi = count_dispersion(counts, exposure, periods, int(cfg["min_events"]))
+    c0, c1, s0, s1 = counts[baseline], counts[post], exposure[baseline], exposure[post]
+    ok = (c0.notna() & c1.notna() & (s0 > 0) & (s1 > 0)).to_numpy()
+    a0, a1, e0, e1 = (v.to_numpy(float) for v in (c0, c1, s0, s1))
+    # the others' common ratio: totals over the usable units minus the unit itself
+    t0, t1, u0, u1 = (np.where(ok, v, 0.0).sum() - np.where(ok, v, 0.0) for v in (a0, a1, e0, e1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (t1 / u1) / (t0 / u0)
+        pi = e1 * ratio / (e0 + e1 * ratio)
+    usable = ok & (t0 > 0) & np.isfinite(pi)
+    p = np.full(len(table), np.nan)
+    p[usable] = quasi_binomial_cdf(a1[usable], a0[usable] + a1[usable], pi[usable], phi)
+    eligible = ok & (np.minimum(s0, s1).to_numpy(float) >= float(cfg[minimum])) \
+        & ((c0 + c1).to_numpy(float) >= float(cfg["min_events"]))
+    return pd.DataFrame({"denominator": s1.to_numpy(float), "baseline_count": c0.to_numpy(float),
+                         "post_count": c1.to_numpy(float), "p_value": p, "eligible": eligible,
+                         "method": f"quasi-binomial, φ = {fmt.number(phi, 2)}"}, index=table.index)
+
+
+def _noise_test(sign: float, excess: np.ndarray, index) -> pd.DataFrame:
+    """t test of ``excess`` (the unit's change minus the others' median) against how the
+    units' changes spread: the robust SD (1,4826 × MAD) of every unit's excess, which a few
+    real improvements do not inflate; Student t with n − 1 degrees of freedom for the
+    uncertainty of that SD."""
+    ok = excess[~np.isnan(excess)]
+    noise = ROBUST_SD * float(np.median(np.abs(ok - np.median(ok)))) if len(ok) >= 10 else np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = sign * excess / noise if noise > 0 else np.full(len(excess), np.nan)
+    p = np.where(np.isnan(t), np.nan, stats.t.sf(t, max(len(ok) - 1, 1)))
+    return pd.DataFrame({"p_value": p, "eligible": ~np.isnan(p), "method": f"t, độ dao động {fmt.number(noise, 2)}"},
+                        index=index)
+
+
+def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post: str, *,
+                             reports: pd.DataFrame | None = None, include_all: bool = False,
+                             settings: dict | None = None, unit_col: str = "unit_id",
+                             period_col: str = "period", pilot_col: str = "is_pilot",
+                             block_col: str = "block") -> pd.DataFrame:
+    """Units whose improvement from ``baseline`` to ``post`` is beyond chance, per outcome.
+
+    ``panel``: ``indicators.build_panel``'s shape; ``reports``: the Form 01 rows (counts
+    and staff, for the count test; without it counts fall back to the noise test).
+    ``evidence`` is the Benjamini–Hochberg q-value over every eligible unit × outcome
+    test: the expected share of false finds among candidates at that cut. A candidate has
+    q ≤ ``[good_practices] q_max``, a gain larger than ``min_gain`` (in the indicator's
+    units) and ends better than the others' median (``ends_better``: a gain from an
+    unusually bad baseline is mostly regression to the mean)."""
+    from vhcs_analysis.compare import unit_table
+    from vhcs_analysis.indicators import INDICATORS, sort_periods
+
+    cfg = (settings or get_settings())["good_practices"]
+    outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
+    periods = [p for p in sort_periods(panel[period_col].dropna())] if period_col in panel.columns \
+        else [baseline, post]
+    direction = dict(zip(INDICATORS["name"], np.where(INDICATORS["higher_is_better"], 1.0, -1.0)))
+    frames = []
+    for outcome in outcomes:
+        table = unit_table(panel, outcome, periods, unit_col=unit_col, period_col=period_col,
+                           pilot_col=pilot_col, block_col=block_col)
+        sign = direction.get(outcome, 1.0)
+        change = (table[post] - table[baseline]).to_numpy(float)
+        reference = _others_median(change)
+        excess = change - reference
+        post_values = table[post].to_numpy(float)
+        reference_post = _others_median(post_values)
+        if outcome in COUNT_TESTS and reports is not None and COUNT_TESTS[outcome][0] in reports.columns:
+            test = _count_test(outcome, table, reports, periods, baseline, post, cfg, unit_col, period_col)
+        else:
+            test = _noise_test(sign, excess, table.index)
+            test["denominator"] = np.nan
+            test["baseline_count"] = np.nan
+            test["post_count"] = np.nan
+        gain = float(cfg["min_gain_by_indicator"].get(outcome, cfg["min_gain"]))
+        frames.append(pd.DataFrame({
+            "indicator": outcome, "unit_id": table.index.to_numpy(), "block": table["block"].to_numpy(),
+            "is_pilot": table["is_pilot"].to_numpy(), "baseline_value": table[baseline].to_numpy(float),
+            "post_value": post_values, "change": change, "reference_change": reference, "excess": excess,
+            "denominator": test["denominator"].to_numpy(float), "baseline_count": test["baseline_count"].to_numpy(float),
+            "post_count": test["post_count"].to_numpy(float), "p_value": test["p_value"].to_numpy(float),
+            "method": test["method"].to_numpy(), "ends_better": sign * post_values > sign * reference_post,
+            "eligible": test["eligible"].to_numpy(bool) & ~np.isnan(change),
+            "_gain_ok": sign * excess > gain,
+        }))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*COLUMNS, "_gain_ok"])
+    out["evidence"] = np.nan
+    tested = out["eligible"].to_numpy(bool) & out["p_value"].notna().to_numpy()
+    if tested.any():
+        out.loc[tested, "evidence"] = stats.false_discovery_control(out.loc[tested, "p_value"].to_numpy(float))
+    out["is_candidate"] = (tested & (out["evidence"] <= float(cfg["q_max"])).to_numpy()
+                           & out["_gain_ok"].to_numpy(bool) & out["ends_better"].to_numpy(bool))
+    out["reason_vi"] = [evidence_line(r) if r["is_candidate"] else "" for r in out.to_dict("records")]
+    out = out.drop(columns="_gain_ok")
+    out["is_pilot"] = out["is_pilot"].astype("boolean")
+    if not include_all:
+        out = out[out["is_candidate"]]
+    order = {o: i for i, o in enumerate(outcomes)}
+    out = out.assign(_o=out["indicator"].map(order), _q=out["evidence"].fillna(np.inf))
+    out = out.sort_values(["_o", "_q", "unit_id"], kind="mergesort").drop(columns=["_o", "_q"])
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def evidence_line(row: dict) -> str:
+    """One line a leader reads: from what to what, among how many staff, how unusual."""
+    from vhcs_analysis.indicators import indicator
+
+    spec = indicator(row["indicator"])
+    pct = spec.unit in ("%", "0/100")
+    show = (lambda v: fmt.percent(v, 1)) if pct else (lambda v: fmt.number(v, 1))
+    text = f"{show(row['baseline_value'])} → {show(row['post_value'])}"
+    if row["indicator"] in COUNT_TESTS and not np.isnan(row.get("baseline_count", np.nan)):
+        _, _, _, what, among = COUNT_TESTS[row["indicator"]]
+        text += (f" ({fmt.number(row['baseline_count'], 0)} → {fmt.number(row['post_count'], 0)} "
+                 f"{what} trong {fmt.number(row['denominator'], 0)} {among})")
+    text += (f", các đơn vị khác thay đổi {fmt.signed(row['reference_change'], 1)} {spec.diff_unit_vi}; "
+             f"tỷ lệ gợi ý nhầm dự kiến q = {fmt.number(row['evidence'], 3)}")
+    return text
