@@ -173,20 +173,16 @@ class Inspection(_Section):
 
 class Ranking(_Section):
     qd132_from_year: int = Field(ge=2000, le=2100)
-    oc_score_weights: dict[str, float]
     oc_thresholds: dict[str, float]
+    noise_band_z: float = Field(ge=0, le=10)
     best_level_by_oc: dict[str, int]
     excellent_share_cap: float = Field(ge=0, le=1)
+    excellent_cap_base: Literal["httnv", "all"]
 
     @field_validator("oc_thresholds")
     @classmethod
     def _scores(cls, value: dict[str, float]) -> dict[str, float]:
         return _thresholds(value)
-
-    @field_validator("oc_score_weights")
-    @classmethod
-    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
-        return _weights(value)
 
     @field_validator("best_level_by_oc")
     @classmethod
@@ -207,7 +203,20 @@ class Compare(_Section):
     exact_limit: int = Field(gt=0)
     mc_draws: int = Field(gt=0)
     alpha: float = Field(gt=0, lt=1)
-    bootstrap_draws: int = Field(gt=0)
+    family: list[str] = Field(min_length=1)
+    adoption_items: list[str]
+    ceiling_share: float = Field(gt=0, le=1)
+    power: float = Field(gt=0, lt=1)
+
+    @field_validator("family", "adoption_items")
+    @classmethod
+    def _known_indicators(cls, value: list[str]) -> list[str]:
+        from vhcs_analysis.indicators import INDICATOR_NAMES
+
+        unknown = [v for v in value if v not in INDICATOR_NAMES]
+        if unknown:
+            raise ValueError(f"chỉ tiêu không có trong danh mục: {unknown}")
+        return value
 
 
 class Indicators(_Section):
@@ -225,8 +234,12 @@ class Indicators(_Section):
 
 
 class GoodPractices(_Section):
-    z: float = Field(gt=0)
+    indicators: list[str]
+    q_max: float = Field(gt=0, lt=1)
     min_gain: float = Field(ge=0)
+    min_staff: int = Field(ge=0)
+    min_events: int = Field(ge=0)
+    min_dossiers: int = Field(ge=0)
 
 
 class Settings(_Section):

@@ -105,7 +105,7 @@ def summary(d: Draft, ctx: dict) -> None:
     d.bullets([
         f"Đưa kết quả văn hóa công sở vào xếp loại tổ chức cơ sở đảng năm {rk.get('year')} theo phương án ở Mục V: "
         f"{rk.get('n_up')} đơn vị được nâng mức, {rk.get('n_down')} đơn vị bị hạ mức, {rk.get('n_same')} đơn vị giữ "
-        f"nguyên (trên {rk.get('n_units')} đơn vị).",
+        f"nguyên (trên {rk.get('n_units')} đơn vị); xem xét riêng {rk.get('n_review')} đơn vị có điểm sát ngưỡng.",
         f"Nhân rộng {rk.get('n_good')} cách làm hay (danh sách ở Mục V); chỉ đạo khắc phục tiêu chí yếu nhất khi kiểm "
         f"tra: {ins.get('weakest')}.",
         f"Đôn đốc các đơn vị nộp muộn hoặc không nộp báo cáo (danh sách ở Mục VI) {_review(ctx).get('next_review', '')}.",
@@ -244,17 +244,27 @@ def body(d: Draft, ctx: dict) -> None:
 
     d.heading("V. ĐỀ XUẤT XẾP LOẠI VÀ NHÂN RỘNG CÁCH LÀM HAY", 1)
     d.para("Theo Nghị quyết, kết quả văn hóa công sở là một tiêu chí xếp loại tổ chức cơ sở đảng hằng năm. Áp dụng quy "
-           f"tắc trong cấu hình cho năm {rk.get('year')}: {rk.get('n_up')} đơn vị được nâng mức, {rk.get('n_down')} đơn "
-           f"vị bị hạ mức, {rk.get('n_same')} giữ nguyên. Mức 1 là tốt nhất, 4 là kém nhất; dòng là mức hiện tại, cột "
-           "là mức đề xuất.")
+           f"tắc trong cấu hình cho năm {rk.get('year')}: {rk.get('n_down')} đơn vị đề xuất hạ mức, {rk.get('n_up')} đơn "
+           f"vị được nâng mức, {rk.get('n_review')} đơn vị cần xem xét, {rk.get('n_same')} giữ nguyên. {rk.get('rules') or ''} "
+           "Mức 1 là tốt nhất, 4 là kém nhất; dòng là mức hiện tại, cột là mức theo quy tắc (kể cả đơn vị cần xem xét).")
     levels = list(rk.get("levels") or [])
     d.table(f"Số đơn vị theo mức xếp loại hiện tại và đề xuất, năm {rk.get('year')}",
             ["Mức hiện tại \\ đề xuất", *levels], cells(rk.get("matrix") or [], "cells", "level"),
             ["level", *[f"c{i}" for i in range(len(levels))]], [2.8, *[1] * len(levels)])
     d.figure("ranking_transition", "Mức xếp loại hiện tại và đề xuất", figs)
-    d.table("Cách làm hay đề nghị nhân rộng", ["Đơn vị", "Khối", "Điểm", "Chỉ tiêu", "Kỳ gốc → kỳ cuối", "Lý do"],
-            rk.get("good_practices") or [], ["unit", "block", "pilot", "indicator", "value", "reason"],
-            [1.7, 1.2, 0.5, 1.6, 1, 3], "llclcl")
+    if rk.get("moves"):
+        d.table("Đơn vị đề xuất đổi mức hoặc cần xem xét",
+                ["Đơn vị", "Mức hiện tại", "Mức theo quy tắc", "Điểm", "Cách ngưỡng", "Tình trạng", "Lý do"],
+                rk.get("moves") or [], ["unit", "current", "proposed", "score", "margin", "status", "reason"],
+                [1.8, 0.6, 0.6, 0.6, 0.6, 0.8, 3.2], "lcccrll")
+    if rk.get("good_practices"):
+        d.table("Cách làm hay đề nghị nhân rộng (q: tỷ lệ phát hiện nhầm dự kiến)",
+                ["Đơn vị", "Khối", "Điểm", "Chỉ tiêu", "Bằng chứng (kỳ gốc → kỳ cuối)"],
+                rk.get("good_practices") or [], ["unit", "block", "pilot", "indicator", "reason"],
+                [1.7, 1.2, 0.5, 1.6, 4], "llcll")
+    else:
+        d.para("Không đơn vị nào có mức cải thiện vượt rõ mức dao động do ngẫu nhiên (sau khi tính đến việc xét cùng lúc "
+               "nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng dựa trên số liệu.")
 
     d.heading("VI. CHẤT LƯỢNG SỐ LIỆU", 1)
     d.para(f"{dq.get('headline')} {dq.get('reports')} Dòng bị loại không được sửa tay: mỗi dòng được ghi lại cùng lý do "
@@ -311,8 +321,17 @@ def body(d: Draft, ctx: dict) -> None:
         "Không so sánh được khi ít nhất một nửa số đơn vị điểm đã ở mức tốt nhất có thể ngay từ kỳ gốc (100% hoặc 0 "
         "vi phạm), khi mọi đơn vị như nhau, và với các bước triển khai làm một lần.",
         "Độ nhạy của chỉ số tổng hợp (bỏ lần lượt từng thành phần): bảng dưới.",
-        "Bootstrap. Khoảng tin cậy của các giá trị bình quân mô tả (theo nhóm, theo kỳ) tính bằng lấy mẫu lặp lại các "
-        "đơn vị.",
+        "Khoảng tin cậy của giá trị bình quân mô tả (theo nhóm, theo kỳ) theo phân phối t, với độ lệch chuẩn gộp của "
+        "đơn vị điểm và các đơn vị còn lại trong cùng kỳ (7 đơn vị điểm quá ít để tự ước độ phân tán); điểm từng tiêu chí "
+        "kiểm tra: mỗi đơn vị tính một lần (bình quân các lượt kiểm tra của đơn vị), khoảng tin cậy tính trên các đơn vị, "
+        "không trên các lượt. Mô phỏng: các khoảng ghi 95% chứa giá trị thật ít nhất 94% số lần.",
+        "Đề xuất xếp loại. Điểm văn hóa công sở là điểm kiểm tra, giám sát bình quân trong năm, xếp mức theo ngưỡng của "
+        "Biểu 02; độ dao động của một lượt kiểm tra ước từ các đơn vị được kiểm tra nhiều lần trong năm. Đơn vị cách "
+        f"ngưỡng chưa quá {rk.get('band_z')} lần sai số của điểm năm: \"cần xem xét\", không tự động đổi mức.",
+        "Cách làm hay. Với mỗi đơn vị và chỉ tiêu: phản ánh, vi phạm, hồ sơ quá hạn so theo số đếm (phân phối nhị thức, "
+        "có tính độ phân tán thêm giữa các đơn vị), điểm kiểm tra so với độ phân tán thay đổi của mọi đơn vị; chỉ xét "
+        f"đơn vị đủ lớn, đủ số liệu; q (Benjamini–Hochberg) tính trên mọi đơn vị × chỉ tiêu, nhận q ≤ {rk.get('q_max')}. "
+        "Mô phỏng khi không đơn vị nào thực sự cải thiện: bình quân 0,06 đơn vị bị gợi ý nhầm mỗi báo cáo.",
         "Nhiều chỉ tiêu cùng lúc. Họ chỉ tiêu kết quả được khai báo trước trong cấu hình; p điều chỉnh Holm trên cả "
         "họ (lấy p lớn hơn của hai cách ước lượng) để tránh \"tìm thấy\" khác biệt do xem nhiều chỉ tiêu.",
         "Giới hạn. Đơn vị điểm được chọn, không bốc thăm; số liệu do đơn vị tự báo cáo; với 7 đơn vị điểm chỉ phát "
