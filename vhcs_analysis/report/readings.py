@@ -149,6 +149,11 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
             "did_ci": interval_text(row.get("did_ci_low"), row.get("did_ci_high")) if has else fmt.MISSING,
             "adj": est("adj_estimate"),
             "adj_ci": interval_text(row.get("adj_ci_low"), row.get("adj_ci_high")) if has else fmt.MISSING,
+            # estimate with its interval in one cell; a dash alone where nothing was estimated
+            "did_full": f"{est('did_estimate')} ({interval_text(row.get('did_ci_low'), row.get('did_ci_high'))})"
+            if has else fmt.MISSING,
+            "adj_full": f"{est('adj_estimate')} ({interval_text(row.get('adj_ci_low'), row.get('adj_ci_high'))})"
+            if has else fmt.MISSING,
             "p_holm": nbsp(fmt.p_value(_num(row.get("p_holm")))),
             "mde": fmt.number(_num(row.get("mde")), 1),
             "n": f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}",

@@ -119,7 +119,7 @@ def summary(d: Draft, ctx: dict) -> None:
 
 def _effects(rows: list[dict]) -> list[dict]:
     """Verdict rows with the two estimates joined to their intervals, as the PDF shows them."""
-    return [{**r, "d": f"{r.get('did')} ({r.get('did_ci')})", "a": f"{r.get('adj')} ({r.get('adj_ci')})"} for r in rows]
+    return [{**r, "d": r.get("did_full"), "a": r.get("adj_full")} for r in rows]
 
 
 def _goal_table(d: Draft, caption: str, rows: list[dict]) -> None:
