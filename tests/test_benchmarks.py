@@ -54,7 +54,7 @@ def test_benchmarks_list__names_every_case():
     done = subprocess.run([sys.executable, "-m", "benchmarks", "--list"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
-    for name in ("clean-province", "baseline-national", "pilot-exact", "report", "verify"):
+    for name in ("clean-province", "baseline-national", "pilot-effect", "report", "verify"):
         assert name in done.stdout
 
 

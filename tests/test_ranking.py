@@ -71,13 +71,15 @@ def test_office_culture_result__inspection_score_rated_report_index_beside_it():
         "office_layout_done": [True, True], "dossiers_on_time": [9, 10], "dossiers_late": [1, 0],
         "complaints_conduct": [0, 0], "discipline_violations": [0, 0], "source_file": "a.xlsx"}), "unit_reports")
     out = ranking.office_culture_result(insp, reports, 2018, units=pd.DataFrame({"unit_id": ["A", "B", "C"]}))
-    # report index of A (weights without inspections: on-time .15, study .10, layout .10, programme .05):
-    # H1 (15·90 + 10·100 + 10·100 + 5·100)/40 = 96,25; H2 (15·100 + 10·50 + 10·100 + 5·100)/40 = 87,5
-    # noise: A's two 2018 scores 90, 80 around 85 → SD √50 with 1 df; A's SE √50/√2 = 5, B's √50
+    # report index of A (outcome weights without inspections: on-time .15, complaints .15,
+    # violations .15, study .10): H1 (15·90 + 15·100 + 15·100 + 10·100)/55, H2 (15·100 + 15·100 +
+    # 15·100 + 10·50)/55; noise: A's two 2018 scores 90, 80 around 85 → SD √50 with 1 df; A's
+    # SE √50/√2 = 5, B's √50
+    report_index = ((15 * 90 + 15 * 100 + 15 * 100 + 10 * 100) / 55 + (15 * 100 + 15 * 100 + 15 * 100 + 10 * 50) / 55) / 2
     expected = pd.DataFrame({
         "unit_id": ["A", "B", "C"], "year": pd.array([2018] * 3, dtype="Int64"),
         "inspection_score": [85.0, 40.0, np.nan], "n_inspections": pd.array([2, 1, 0], dtype="Int64"),
-        "report_index": [91.875, np.nan, np.nan], "n_reports": pd.array([2, 0, 0], dtype="Int64"),
+        "report_index": [report_index, np.nan, np.nan], "n_reports": pd.array([2, 0, 0], dtype="Int64"),
         "oc_score": [85.0, 40.0, np.nan], "oc_se": [5.0, np.sqrt(50.0), np.nan],
         "oc_level": ["Tốt", "Yếu", "Chưa đánh giá"]})
     pd.testing.assert_frame_equal(out, expected)
