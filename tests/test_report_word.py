@@ -56,9 +56,11 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
     rows = [
         {"indicator": "oc_index", "label": "Chỉ số văn hóa công sở tổng hợp", "unit": "điểm", "better": "cao hơn",
          "did": "+4,6", "did_ci": "+1,0 đến +8,2", "adj": "+3,9", "adj_ci": "+0,4 đến +7,5", "p_holm": "0,031",
+         "did_full": "+4,6 (+1,0 đến +8,2)", "adj_full": "+3,9 (+0,4 đến +7,5)",
          "n": "7/58", "mde": "5,1", "code": "better", "verdict": "Điểm tốt hơn rõ", "reason": "cả hai cách cùng chiều"},
         {"indicator": "study_rate", "label": "Tỷ lệ CBCCVC đã học tập", "unit": "điểm %", "better": "cao hơn",
          "did": "−1,2", "did_ci": "−3,5 đến +1,1", "adj": "−0,8", "adj_ci": "−3,0 đến +1,4", "p_holm": "1,000",
+         "did_full": "−1,2 (−3,5 đến +1,1)", "adj_full": "−0,8 (−3,0 đến +1,4)",
          "n": "7/58", "mde": "4,0", "code": "no_evidence", "verdict": "Chưa đủ bằng chứng",
          "reason": "khoảng tin cậy chứa 0"},
     ]
@@ -69,7 +71,7 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
                   "post": "6 tháng cuối năm 2018", "periods": ["6T cuối 2016", "6T cuối 2018"], "n_periods": "2"},
         "main_indicator": "oc_index",
         "pilots": {"answer": "Đơn vị điểm chuyển biến tốt hơn rõ ở 1/2 chỉ tiêu.", "answer_short": "Tốt hơn rõ ở 1/2.",
-                   "rows": rows, "placebo": "", "adoption": [], "sensitivity": []},
+                   "rows": rows, "outcomes": rows, "placebo": "", "adoption": [], "sensitivity": []},
         "goals": [], "rollout": {"at_post": [], "on_time": []}, "inspections": {}, "ranking": {},
         "comparisons": {}, "data_quality": {"headline": "Đã đọc 194 tệp.", "reports": "330 báo cáo."},
         "provenance": {"files": [], "totals": {}}, "public_indices": [], "weights": [],
@@ -250,7 +252,7 @@ def test_draft__key_numbers_equal_the_pdf_context(built):
                 ins["weakest"], f"{prov['totals']['rows_read']} dòng đọc", f"{rk['n_up']} đơn vị được nâng mức",
                 ctx["rollout"]["study_rate"], ctx["cover"]["place_date"]]
     for row in pilots["rows"]:
-        expected += [f"{row['did']} ({row['did_ci']})", f"{row['adj']} ({row['adj_ci']})", row["p_holm"], row["n"],
+        expected += [row["did_full"], row["adj_full"], row["p_holm"], row["n"],
                      row["mde"], row["verdict"], row["reason"]]
     for row in pilots["adoption"]:
         expected += [row["pilot"], row["rest"]]

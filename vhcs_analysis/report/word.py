@@ -82,7 +82,7 @@ def summary(d: Draft, ctx: dict) -> None:
     d.para(str(p.get("answer_short") or p.get("answer", "")), lead="Trả lời: ")
     d.table(None, ["Chỉ tiêu", "Chênh lệch thay đổi (KTC 95%)", "Điều chỉnh theo kỳ gốc (KTC 95%)", "p (Holm)", "n",
                    "Kết luận"],
-            _effects(p.get("rows") or []), ["label", "d", "a", "p_holm", "n", "verdict"],
+            _effects(p.get("outcomes") or []), ["label", "d", "a", "p_holm", "n", "verdict"],
             [2.1, 1.7, 1.7, 0.95, 0.6, 1.3], "lccrcl")
     d.note(f"Chênh lệch thay đổi: thay đổi từ {s.get('baseline')} đến {s.get('post')} của mỗi đơn vị điểm trừ thay đổi "
            "bình quân của các đơn vị khác cùng khối, lấy trung bình các khối; cột thứ hai điều chỉnh thêm theo mức kỳ "
