@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -136,3 +137,20 @@ def rankings(path: Path, tables: list[tuple[str, list[list]]], *, with_year: boo
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+@contextlib.contextmanager
+def build_lock(folder: Path):
+    """Serialise a shared build between xdist workers (POSIX lock; no-op elsewhere)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: each worker builds on its own
+        yield
+        return
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -8,7 +8,6 @@ session and is shared between xdist workers through a locked folder (marker ``e2
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
@@ -24,6 +23,7 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.report import context as ctx
 from vhcs_analysis.report import readings
 from vhcs_analysis.report.build import REPORT_NAME, SCORECARDS_NAME, compile_typst, pdf_timestamp
+from helpers_core import build_lock
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf (dev extra) reads the PDF's text and fonts")
 
@@ -36,22 +36,6 @@ def _page_texts(pdf: Path) -> list[str]:
     reader = pypdf.PdfReader(str(pdf))
     return [" ".join((page.extract_text() or "").replace("\u00a0", " ").split()) for page in reader.pages]
 
-
-@contextlib.contextmanager
-def _locked(folder: Path):
-    """Serialise the shared build between xdist workers (POSIX lock; no-op elsewhere)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: each worker builds on its own
-        yield
-        return
-    with open(folder / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _shared_dir(tmp_path_factory) -> Path:
@@ -67,7 +51,7 @@ def built(tmp_path_factory) -> SimpleNamespace:
 
     root = _shared_dir(tmp_path_factory)
     paths = Paths(raw=root / "raw", processed=root / "out" / "processed", reports=root / "out")
-    with _locked(root):
+    with build_lock(root):
         if not (root / "done").is_file():
             for child in ("raw", "truth", "out"):
                 shutil.rmtree(root / child, ignore_errors=True)
@@ -219,8 +203,18 @@ def test_render__no_sample_mark_when_raw_folder_has_no_marker(built, tmp_path):
     clean_folder(paths.raw, paths.processed)
     shutil.copytree(built.paths.tables, paths.tables)
     shutil.copytree(built.paths.figures, paths.figures)
-    pages = _page_texts(render_report(paths))
+    pdf = render_report(paths)
+    pages = _page_texts(pdf)
     assert pages and all(SAMPLE_MARK not in text and "DỮ LIỆU MẪU" not in text for text in pages)
+    # the Word draft beside it, body and page headers
+    import docx
+
+    from vhcs_analysis.report.word import docx_name
+
+    draft = docx.Document(str(pdf.with_name(docx_name(pdf.name))))
+    texts = [p.text for p in draft.paragraphs] + [p.text for s in draft.sections for p in s.header.paragraphs]
+    texts += [c.text for t in draft.tables for row in t.rows for c in row.cells]
+    assert not any("DỮ LIỆU MẪU" in t for t in texts)
 
 
 @pytest.mark.e2e

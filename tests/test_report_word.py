@@ -19,7 +19,7 @@ docx = pytest.importorskip("docx")
 
 from docx.shared import Mm, Pt  # noqa: E402
 
-from vhcs_analysis.config import SAMPLE_MARK, SAMPLE_MARKER_FILE, Paths  # noqa: E402
+from vhcs_analysis.config import SAMPLE_MARK  # noqa: E402
 from vhcs_analysis.errors import VhcsError  # noqa: E402
 from vhcs_analysis.report import word, word_template  # noqa: E402
 from vhcs_analysis.report.build import REPORT_NAME  # noqa: E402
@@ -301,22 +301,6 @@ def test_draft__rebuild_is_byte_identical(built, tmp_path):
     second = render_report(built.paths, out_dir=tmp_path / "two")
     one, two = (p.with_name(word.docx_name(p.name)) for p in (first, second))
     assert one.read_bytes() == two.read_bytes() == _draft(built).read_bytes()
-
-
-@pytest.mark.e2e
-def test_draft__no_sample_mark_when_raw_folder_has_no_marker(built, tmp_path):
-    from vhcs_analysis.pipeline import clean_folder
-    from vhcs_analysis.report.build import render_report
-
-    raw = tmp_path / "raw"
-    shutil.copytree(built.paths.raw, raw, ignore=shutil.ignore_patterns(SAMPLE_MARKER_FILE))
-    paths = Paths(raw=raw, processed=tmp_path / "processed", reports=tmp_path / "reports")
-    clean_folder(paths.raw, paths.processed)
-    shutil.copytree(built.paths.tables, paths.tables)
-    shutil.copytree(built.paths.figures, paths.figures)
-    pdf = render_report(paths)
-    document = docx.Document(str(pdf.with_name(word.docx_name(pdf.name))))
-    assert "DỮ LIỆU MẪU" not in _header_text(document) + _all_text(document)
 
 
 @pytest.mark.slow

@@ -27,24 +27,10 @@ from typer.testing import CliRunner
 from vhcs_analysis import verify as v
 from vhcs_analysis.cli import app
 from vhcs_analysis.config import Paths, get_settings
+from helpers_core import build_lock
 
 # ----------------------------------------------------------------------------- fixtures
 
-
-@contextlib.contextmanager
-def _locked(folder: Path):
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: each worker builds on its own
-        yield
-        return
-    with open(folder / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +43,7 @@ def built_report(tmp_path_factory) -> SimpleNamespace:
     base = tmp_path_factory.getbasetemp()
     root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "report-e2e"
     paths = Paths(raw=root / "raw", processed=root / "out" / "processed", reports=root / "out")
-    with _locked(root):
+    with build_lock(root):
         if not (root / "done").is_file():
             for child in ("raw", "truth", "out"):
                 shutil.rmtree(root / child, ignore_errors=True)

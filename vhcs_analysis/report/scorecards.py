@@ -163,12 +163,8 @@ def scorecard_context(paths: Paths) -> dict:
 def _read_verdicts(paths: Paths) -> str:
     """The leaders' verdicts (pilot_effects.csv, notebook 03) as one line for pilots' pages:
     the same verdicts as the report's summary, about the pilots as a group."""
-    path = paths.tables / "pilot_effects.csv"
-    if not path.is_file():
-        return ""
-    try:
-        frame = pd.read_csv(path)
-    except (OSError, ValueError):
+    frame = _table(paths, "pilot_effects")
+    if frame is None:
         return ""
     return "; ".join(f"{r['indicator_vi']}: {str(r['verdict_vi']).lower()}" for r in frame.to_dict("records"))
 
@@ -179,14 +175,22 @@ def _period_short(period: str) -> str:
     return period_vi(period, short=True)
 
 
+def _table(paths: Paths, name: str) -> pd.DataFrame | None:
+    """A notebook-written table (``tables/<name>.csv``), or None when absent or unreadable
+    (a scorecard then leaves that part out)."""
+    path = paths.tables / f"{name}.csv"
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path, dtype={"unit_id": str})
+    except (OSError, ValueError):
+        return None
+
+
 def _read_proposal(paths: Paths) -> dict[str, dict]:
     """ranking_proposal.csv (notebook 05) by unit: current and proposed level."""
-    path = paths.tables / "ranking_proposal.csv"
-    if not path.is_file():
-        return {}
-    try:
-        frame = pd.read_csv(path, dtype={"unit_id": str})
-    except (OSError, ValueError):
+    frame = _table(paths, "ranking_proposal")
+    if frame is None:
         return {}
     out = {}
     for row in frame.to_dict("records"):
@@ -202,12 +206,8 @@ def _read_proposal(paths: Paths) -> dict[str, dict]:
 def _read_good_practices(paths: Paths) -> dict[str, list[str]]:
     """good_practices.csv (notebook 05) by unit: "indicator: evidence" lines, the same rows
     as the PDF's table."""
-    path = paths.tables / "good_practices.csv"
-    if not path.is_file():
-        return {}
-    try:
-        frame = pd.read_csv(path, dtype={"unit_id": str})
-    except (OSError, ValueError):
+    frame = _table(paths, "good_practices")
+    if frame is None:
         return {}
     out: dict[str, list[str]] = {}
     for row in frame.to_dict("records"):
