@@ -6,6 +6,12 @@ file can inflate to gigabytes (zip bomb), declare entities that expand exponenti
 These checks read only the zip directory and stream each XML part once, bounded by the
 declared sizes (Python's zipfile stops at the declared size and fails the checksum when
 a part lies about it). ODS merged ranges, which the parser does not report, are read here too.
+
+Every cell and row tag is counted while streaming (a byte count, hundreds of MB a second),
+before any pattern runs: a sheet of millions of empty styled cells (``<c r="A1" s="1"/>``)
+has a small extent but costs the parser and the extent scan a second per ~20 MB, so a
+file whose sheets hold more cell (or row) tags than ``[cleaning] max_cells`` is refused
+at once, naming the limit. Shared strings are counted the same way.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ _ROW_REF = re.compile(rb"""\br\s*=\s*["']([0-9]{1,7})["']""")
 # with a literal start, which the regex engine scans for quickly.
 _FILLED_ROW = re.compile(rb"""<c [^>]*?\br=["'][A-Z]{1,3}([0-9]{1,7})["'][^>/]*>""")
 _FILLED_COL = re.compile(rb"""<c [^>]*?\br=["']([A-Z]{1,3})[0-9]{1,7}["'][^>/]*>""")
+# Faster still when ``r`` is the first attribute (Excel, LibreOffice, openpyxl, xlsxwriter):
+# one pass gives (column letters, row number) of every filled cell, and an empty cell
+# fails at its "/" without backtracking.
+_FILLED_FIRST_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -83,6 +93,7 @@ def check_zip(data: bytes, limits: Limits) -> str:
         raise Refused(
             f"nghi là bom nén: giải nén ra {total / MB:.0f} MB (giới hạn {limits.max_unzipped_mb:g} MB)"
         )
+    tally = _Tally(limits)
     try:
         for info in infos:
             lower = info.filename.lower()
@@ -90,7 +101,9 @@ def check_zip(data: bytes, limits: Limits) -> str:
                 _drain(zf, info)  # binary parts (xlsb sheets, images): sizes and checksum only
                 continue
             if kind == "xlsx" and lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-                _scan_xlsx_sheet(zf, info, limits)
+                _scan_xlsx_sheet(zf, info, limits, tally)
+            elif kind == "xlsx" and lower == "xl/sharedstrings.xml":
+                _scan_shared_strings(zf, info, tally)
             elif kind == "ods" and lower == "content.xml":
                 _scan_ods_content(zf, info, limits)
             else:
@@ -149,29 +162,82 @@ def _fast_path_applies(chunk: bytes) -> bool:
     return cells <= refs
 
 
-def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+class _Tally:
+    """Cell, row and shared-string tags counted over all parts of one workbook."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.cells = 0
+        self.strings = 0
+
+    def count_sheet_chunk(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
+        # inside XML text "<" is always escaped, so these byte strings are tags
+        cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ") + chunk.count(b":c>")
+        rows = chunk.count(b"<row ") + chunk.count(b"<row>") + chunk.count(b":row ") + chunk.count(b":row>")
+        self.cells += cells
+        if self.cells > self.limits.max_cells:
+            self.refuse(info, "ô")
+        if rows > self.limits.max_cells:  # a row per cell at most, in any real sheet
+            self.refuse(info, "dòng")
+
+    def count_strings_chunk(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
+        self.strings += chunk.count(b"<si>") + chunk.count(b"<si ") + chunk.count(b":si>") + chunk.count(b":si ")
+        if self.strings > self.limits.max_cells:  # more distinct texts than cells could use
+            self.refuse(info, "chuỗi văn bản dùng chung")
+
+    def refuse(self, info: zipfile.ZipInfo, what: str) -> None:
+        limit = f"{self.limits.max_cells:,}".replace(",", ".")
+        raise Refused(
+            f"bảng tính quá lớn: {info.filename} có hơn {limit} {what} (kể cả ô trống có định dạng), "
+            f"vượt giới hạn max_cells = {limit} ô (mục [cleaning] của tệp cài đặt); "
+            "nghi là tệp độc hại hoặc tệp được định dạng cả trang tính"
+        )
+
+
+def _scan_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tally: _Tally) -> None:
+    for chunk in _iter_chunks(zf, info):
+        if _DTD.search(chunk):
+            _refuse_dtd(info)
+        tally.count_strings_chunk(chunk, info)
+
+
+def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, tally: _Tally | None = None) -> None:
     """The parser builds a dense grid up to the last cell holding something: bound
-    rows × columns of the cells that are not self-closing (empty styled cells are skipped)."""
+    rows × columns of the cells that are not self-closing (empty styled cells are skipped),
+    and the number of cell tags (``tally``) before any pattern runs."""
+    tally = tally if tally is not None else _Tally(limits)
+    start_cells = tally.cells
     max_row = max_col = 0
     for chunk in _iter_chunks(zf, info):
         if _DTD.search(chunk):
             _refuse_dtd(info)
+        tally.count_sheet_chunk(chunk, info)
         if not _fast_path_applies(chunk):
-            return _scan_xlsx_sheet_by_position(zf, info, limits)
-        rows = set(_FILLED_ROW.findall(chunk))
-        if rows:
-            max_row = max(max_row, max(map(int, rows)))
-            max_col = max(max_col, max(_column_number(c) for c in set(_FILLED_COL.findall(chunk))))
+            tally.cells = start_cells
+            return _scan_xlsx_sheet_by_position(zf, info, limits, tally)
+        if chunk.count(b'<c r="') == chunk.count(b"<c "):
+            found = _FILLED_FIRST_REF.findall(chunk)
+            if found:
+                max_row = max(max_row, max(int(r) for r in {r for _, r in found}))
+                max_col = max(max_col, max(_column_number(c) for c in {c for c, _ in found}))
+        else:
+            rows = set(_FILLED_ROW.findall(chunk))
+            if rows:
+                max_row = max(max_row, max(map(int, rows)))
+                max_col = max(max_col, max(_column_number(c) for c in set(_FILLED_COL.findall(chunk))))
         if max_row * max_col > limits.max_cells:
             refuse_extent(limits, max_row, max_col)
     return None
 
 
-def _scan_xlsx_sheet_by_position(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+def _scan_xlsx_sheet_by_position(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
+                                  tally: _Tally | None = None) -> None:
     """Slow path for writers that omit r="…": follow row and cell positions tag by tag."""
+    tally = tally if tally is not None else _Tally(limits)
     max_row = max_col = 0
     row = col = 0
     for chunk in _iter_chunks(zf, info):
+        tally.count_sheet_chunk(chunk, info)
         for m in _TAG.finditer(chunk):
             attrs = m.group(2)
             if m.group(1) == b"row":
