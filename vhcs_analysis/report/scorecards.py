@@ -14,6 +14,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt
 from vhcs_analysis.config import Paths, get_settings
+from vhcs_analysis.io.csv_safe import read_csv
 from vhcs_analysis.tables import CRITERIA
 
 # Indicators on the card, in order (codes of indicators.INDICATORS).
@@ -167,7 +168,7 @@ def _read_verdicts(paths: Paths) -> str:
     if not path.is_file():
         return ""
     try:
-        frame = pd.read_csv(path)
+        frame = read_csv(path)
     except (OSError, ValueError):
         return ""
     return "; ".join(f"{r['indicator_vi']}: {str(r['verdict_vi']).lower()}" for r in frame.to_dict("records"))
@@ -185,7 +186,7 @@ def _read_proposal(paths: Paths) -> dict[str, dict]:
     if not path.is_file():
         return {}
     try:
-        frame = pd.read_csv(path, dtype={"unit_id": str})
+        frame = read_csv(path, dtype={"unit_id": str})
     except (OSError, ValueError):
         return {}
     out = {}
@@ -206,7 +207,7 @@ def _read_good_practices(paths: Paths) -> dict[str, list[str]]:
     if not path.is_file():
         return {}
     try:
-        frame = pd.read_csv(path, dtype={"unit_id": str})
+        frame = read_csv(path, dtype={"unit_id": str})
     except (OSError, ValueError):
         return {}
     out: dict[str, list[str]] = {}
