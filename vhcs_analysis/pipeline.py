@@ -19,7 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from vhcs_analysis import __version__, schemas, tables
-from vhcs_analysis.clean import Context, Record, full_message, resolve_duplicates, to_frames
+from vhcs_analysis.clean import (
+    Context, Record, full_message, name_uncalculated_formulas, resolve_duplicates, to_frames,
+)
 from vhcs_analysis.clean_form01 import read_consolidated, read_unit_form
 from vhcs_analysis.clean_form02 import read_form02
 from vhcs_analysis.clean_rankings import read_rankings
@@ -135,6 +137,7 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
         n = 0
         for table in found.tables:
             records = _READERS[table.kind](grid, table, ctx)
+            name_uncalculated_formulas(records, sheet.formulas)
             if plain_text:  # a CSV has no sheets: rejects and truth name none
                 for rec in records:
                     rec.sheet = None

@@ -38,6 +38,14 @@ _FILLED_COL = re.compile(rb"""<c [^>]*?\br=["']([A-Z]{1,3})[0-9]{1,7}["'][^>/]*>
 # fails at its "/" without backtracking.
 _FILLED_FIRST_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# A formula with no stored result: written by software that never calculates (openpyxl,
+# report generators write <f>…</f><v></v> or no <v> at all). The parser gives nothing for
+# such a cell; the cleaner names it (``clean.name_uncalculated_formulas``). A text formula
+# whose result is the empty string (t="str", <v></v>) was calculated: not one of these.
+_UNCALCULATED = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+_TEXT_TYPE = re.compile(rb"""\bt\s*=\s*["'](?:str|inlineStr)["']""")
+MAX_FORMULAS_NAMED = 10_000  # per file: enough to name them all in any real form
 
 
 def _column_number(letters: bytes) -> int:
@@ -56,9 +64,11 @@ def _head(zf: zipfile.ZipFile, name: str) -> bytes:
         return b""
 
 
-def check_zip(data: bytes, limits: Limits) -> str:
+def check_zip(data: bytes, limits: Limits, formulas: dict[str, dict[tuple[int, int], str]] | None = None) -> str:
     """Open the zip, check sizes/ratios/encryption/DTDs and the cell extent of every
-    worksheet (streaming, bounded by the declared sizes); return 'xlsx', 'xlsb' or 'ods'."""
+    worksheet (streaming, bounded by the declared sizes); return 'xlsx', 'xlsb' or 'ods'.
+    ``formulas`` (when given) receives, per worksheet part, the formulas without a stored
+    result: {(row0, col0): "=FORMULA"}."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -94,6 +104,7 @@ def check_zip(data: bytes, limits: Limits) -> str:
             f"nghi là bom nén: giải nén ra {total / MB:.0f} MB (giới hạn {limits.max_unzipped_mb:g} MB)"
         )
     tally = _Tally(limits)
+    tally.formulas = formulas
     try:
         for info in infos:
             lower = info.filename.lower()
@@ -169,6 +180,24 @@ class _Tally:
         self.limits = limits
         self.cells = 0
         self.strings = 0
+        self.formulas: dict[str, dict[tuple[int, int], str]] | None = None
+        self.n_formulas = 0
+
+    def note_formulas(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
+        """Record the formulas without a stored result (only where there is a formula)."""
+        if self.formulas is None or self.n_formulas >= MAX_FORMULAS_NAMED or b"</c>" not in chunk or (
+                b"<f>" not in chunk and b"<f " not in chunk):
+            return
+        import html
+
+        for letters, row, attrs, text in _UNCALCULATED.findall(chunk):
+            if _TEXT_TYPE.search(attrs):
+                continue
+            cell = (int(row) - 1, _column_number(letters) - 1)
+            self.formulas.setdefault(info.filename, {})[cell] = "=" + html.unescape(text.decode("utf-8", "replace"))
+            self.n_formulas += 1
+            if self.n_formulas >= MAX_FORMULAS_NAMED:
+                return
 
     def count_sheet_chunk(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
         # inside XML text "<" is always escaped, so these byte strings are tags
@@ -216,6 +245,7 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
             tally.cells = start_cells
             return _scan_xlsx_sheet_by_position(zf, info, limits, tally)
         if chunk.count(b'<c r="') == chunk.count(b"<c "):
+            tally.note_formulas(chunk, info)
             found = _FILLED_FIRST_REF.findall(chunk)
             if found:
                 max_row = max(max_row, max(int(r) for r in {r for _, r in found}))
@@ -345,3 +375,35 @@ def add_ods_merges(data: bytes, sheets: list[Sheet]) -> None:
             elif el.tag == _ODS_ROW:
                 row += _repeat(el, "number-rows-repeated")
                 el.clear()
+
+
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b([^>]*)/?>")
+_REL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\b([^>]*)/?>")
+
+
+def _attr(attrs: bytes, name: bytes) -> str | None:
+    m = re.search(rb"(?:^|\s)" + name + rb"""\s*=\s*["']([^"']*)["']""", attrs)
+    return None if m is None else __import__("html").unescape(m.group(1).decode("utf-8", "replace"))
+
+
+def sheet_names_by_part(data: bytes) -> dict[str, str]:
+    """xlsx: worksheet part (``xl/worksheets/sheet1.xml``) -> sheet name, from the
+    workbook and its relationships (both small, already checked by ``check_zip``)."""
+    out: dict[str, str] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            workbook = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return out
+    targets = {}
+    for m in _REL_TAG.finditer(rels):
+        rid, target = _attr(m.group(1), rb"Id"), _attr(m.group(1), rb"Target")
+        if rid and target:
+            target = target.lstrip("/")
+            targets[rid] = target if target.startswith("xl/") else "xl/" + target
+    for m in _SHEET_TAG.finditer(workbook):
+        name, rid = _attr(m.group(1), rb"name"), _attr(m.group(1), rb"r:id")
+        if name is not None and rid in targets:
+            out[targets[rid]] = name
+    return out
