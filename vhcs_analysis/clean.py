@@ -262,7 +262,7 @@ def find_year(texts: list[tuple[int, int, str]], sheet_name: str):
     return None, None, None, None
 
 
-# --- checks of DOMAIN.md's impossible values -------------------------------------------
+# --- checks of the impossible values (docs/domain.md) -------------------------------------------
 
 COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
 # field -> its Vietnamese name for messages ("Số đảng viên"), from tables.py

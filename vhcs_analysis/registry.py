@@ -1,6 +1,6 @@
 """The units registry (``units.csv``) and the resolution of unit names written in files.
 
-Resolution order (DOMAIN.md: never silently guessed): exact official name or alias,
+Resolution order (docs/domain.md: never silently guessed): exact official name or alias,
 normalised name (``text.name_key``: case, diacritics, punctuation, "Đảng bộ"/"Chi bộ"
 prefixes), normalised alias, then fuzzy (rapidfuzz token_sort_ratio on the keys). A fuzzy match at
 or above ``[cleaning] fuzzy_accept`` is accepted and reported (finding ``fuzzy_match``
