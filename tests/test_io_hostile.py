@@ -230,6 +230,16 @@ def test_xlsx_empty_styled_cells_under_the_limit__read(tmp_path):
     assert [row for row in sheets[0].rows if any(v is not None for v in row)] == [["Bang tinh"]]
 
 
+def test_xlsx_millions_of_empty_rows__refused_on_the_count(tmp_path, parser_must_not_run):
+    rows = b"".join(b'<row r="%d" ht="20" customHeight="1"/>' % r for r in range(2, 3_000))
+
+    def edit(name, data):
+        return data.replace(b"</sheetData>", rows + b"</sheetData>") if name == "xl/worksheets/sheet1.xml" else data
+
+    path = hostile.rewrite_zip(hostile.small_xlsx(tmp_path / "nho.xlsx"), tmp_path / "dong.xlsx", edit)
+    assert "dòng" in refused(path, Limits(max_cells=1_000))
+
+
 def test_xlsx_more_shared_strings_than_cells_allowed__refused(tmp_path, parser_must_not_run):
     import zipfile
 

@@ -179,6 +179,7 @@ class _Tally:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.cells = 0
+        self.rows = 0
         self.strings = 0
         self.formulas: dict[str, dict[tuple[int, int], str]] | None = None
         self.n_formulas = 0
@@ -204,9 +205,10 @@ class _Tally:
         cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ") + chunk.count(b":c>")
         rows = chunk.count(b"<row ") + chunk.count(b"<row>") + chunk.count(b":row ") + chunk.count(b":row>")
         self.cells += cells
+        self.rows += rows
         if self.cells > self.limits.max_cells:
             self.refuse(info, "ô")
-        if rows > self.limits.max_cells:  # a row per cell at most, in any real sheet
+        if self.rows > self.limits.max_cells:  # empty rows cost the parser too; Excel has ≤ 1,048,576 a sheet
             self.refuse(info, "dòng")
 
     def count_strings_chunk(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
@@ -235,14 +237,14 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
     rows × columns of the cells that are not self-closing (empty styled cells are skipped),
     and the number of cell tags (``tally``) before any pattern runs."""
     tally = tally if tally is not None else _Tally(limits)
-    start_cells = tally.cells
+    start = (tally.cells, tally.rows)
     max_row = max_col = 0
     for chunk in _iter_chunks(zf, info):
         if _DTD.search(chunk):
             _refuse_dtd(info)
         tally.count_sheet_chunk(chunk, info)
         if not _fast_path_applies(chunk):
-            tally.cells = start_cells
+            tally.cells, tally.rows = start
             return _scan_xlsx_sheet_by_position(zf, info, limits, tally)
         if chunk.count(b'<c r="') == chunk.count(b"<c "):
             tally.note_formulas(chunk, info)
