@@ -219,7 +219,8 @@ class _Tally:
     def refuse(self, info: zipfile.ZipInfo, what: str) -> None:
         limit = f"{self.limits.max_cells:,}".replace(",", ".")
         raise Refused(
-            f"bảng tính quá lớn: {info.filename} có hơn {limit} {what} (kể cả ô trống có định dạng), "
+            f"bảng tính quá lớn: {info.filename} có hơn {limit} {what}"
+            f"{' (kể cả ô trống có định dạng)' if what == 'ô' else ''}, "
             f"vượt giới hạn max_cells = {limit} ô (mục [cleaning] của tệp cài đặt); "
             "nghi là tệp độc hại hoặc tệp được định dạng cả trang tính"
         )
