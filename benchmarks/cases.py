@@ -180,6 +180,20 @@ def _read(scale: str) -> Callable[[Context], list[str]]:
     return prepare
 
 
+HOSTILE_SHEET_MB = 485  # the sheet a user's 11 MB file inflated to (42:1, under both zip limits)
+
+
+def _hostile_sheet(ctx: Context) -> list[str]:
+    """Build (once, untimed) a workbook whose sheet inflates to 485 MB of empty styled cells,
+    then time ``read_sheets`` refusing it (it must take well under 15 s)."""
+    from benchmarks.hostile_sheet import empty_styled_sheet_xlsx
+
+    path = ctx.work / "data" / "hostile" / f"trang-{HOSTILE_SHEET_MB}mb.xlsx"
+    if not path.is_file():
+        empty_styled_sheet_xlsx(path, HOSTILE_SHEET_MB)
+    return [ctx.python, "-m", "benchmarks.cases", "hostile-sheet", str(path)]
+
+
 def _report(ctx: Context) -> list[str]:
     raw = ctx.sample("province")
     return [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(ctx.out("report"))]
@@ -218,6 +232,9 @@ CASES: tuple[Case, ...] = (
     # ends by inversion; exact enumeration of all 987,840 (exact_limit raised) takes ~10 s
     Case("pilot-effect", "compare.pilot_effect, default settings, 7 blocks, 987,840 assignments (the call only)",
          _pilot, Target(max_seconds=1), quick=True, out_dir=False),
+    # a hostile sheet within every size limit: refused on its count of cell tags
+    Case("hostile-sheet", f"io.files.read_sheets refusing an .xlsx whose sheet inflates to {HOSTILE_SHEET_MB} MB "
+         "of empty styled cells", _hostile_sheet, Target(max_seconds=15), budget_s=30, out_dir=False),
     Case("report", "vhcs report end to end, province sample (warm env)", _report,
          Target(max_seconds=60), budget_s=100),
     # verify redoes what report did (clean, notebooks under nbval, documents) and compares:
@@ -289,7 +306,28 @@ def work_read() -> None:
     report_timing(seconds)
 
 
-WORKERS = {"pilot-effect": work_pilot_effect, "read": work_read}
+def work_hostile_sheet() -> None:
+    """Time ``io.files.read_sheets`` on the hostile workbook (it must be refused)."""
+    import time
+
+    from vhcs_analysis.errors import UnreadableFileError
+    from vhcs_analysis.io.files import read_sheets
+
+    path = Path(sys.argv[2])
+    start = time.perf_counter()
+    try:
+        read_sheets(path)
+    except UnreadableFileError as exc:
+        reason = exc.message
+    else:
+        raise SystemExit(f"{path.name} was read, not refused")
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "file_mb": round(path.stat().st_size / 2**20, 1), "reason": reason},
+                     ensure_ascii=False))
+    report_timing(seconds)
+
+
+WORKERS = {"pilot-effect": work_pilot_effect, "read": work_read, "hostile-sheet": work_hostile_sheet}
 
 if __name__ == "__main__":
     WORKERS[sys.argv[1]]()

@@ -81,12 +81,44 @@ def test_cli_validate__every_problem_listed_exit_1(tmp_path):
     assert "dòng 17, cột D" in text and "invalid_number" in text and "nhiều" in text
 
 
-def test_cli_validate__no_registry_anywhere_exit_2(tmp_path, monkeypatch):
+def _no_registry_anywhere(tmp_path, monkeypatch):
     monkeypatch.setenv("VHCS_RAW", str(tmp_path / "noraw"))
-    path = unit_form(tmp_path / "a.xlsx")
+    return tmp_path / "in"
+
+
+def test_cli_validate__no_registry_anywhere_checks_the_file_exit_0(tmp_path, monkeypatch):
+    folder = _no_registry_anywhere(tmp_path, monkeypatch)
+    path = unit_form(folder / "a.xlsx", unit="Đảng bộ Sở Không Có Trong Danh Mục")
     console, buf = _console()
-    assert cli_validate([path], console) == 2
-    assert "units.csv" in buf.getvalue()
+    assert cli_validate([path], console) == 0
+    text = buf.getvalue()
+    assert text.count("tên đơn vị chưa được đối chiếu") == 1
+    assert "✓ a.xlsx" in text and "1 hợp lệ, 0 bị loại" in text and "unknown_unit" not in text
+
+
+def test_cli_validate__no_registry_every_row_still_checked_exit_1(tmp_path, monkeypatch):
+    folder = _no_registry_anywhere(tmp_path, monkeypatch)
+    unit_form(folder / "a.xlsx", values=dict(GOOD_VALUES, staff_studied=95, dossiers_late="nhiều"))
+    unit_form(folder / "b.xlsx", unit="Sở Tài chính")
+    console, buf = _console()
+    assert cli_validate([folder], console) == 1
+    text = buf.getvalue()
+    assert text.count("tên đơn vị chưa được đối chiếu") == 1
+    assert "dòng 17, cột D" in text and "invalid_number" in text and "studied_gt_staff" in text
+    assert "✓ b.xlsx" in text
+
+
+def test_cli_validate__no_registry_random_bytes_named_unreadable(tmp_path, monkeypatch):
+    import random
+
+    folder = _no_registry_anywhere(tmp_path, monkeypatch)
+    folder.mkdir(parents=True)
+    bad = folder / "rac.xlsx"
+    bad.write_bytes(random.Random(3).randbytes(4096))
+    console, buf = _console()
+    assert cli_validate([bad], console) == 2
+    text = buf.getvalue()
+    assert "rac.xlsx: không đọc được" in text and "cần danh mục" not in text
 
 
 def test_cli_validate__registry_from_the_default_raw_folder(tmp_path, monkeypatch):

@@ -209,3 +209,58 @@ def test_list_input_files__unreadable_folder_is_skipped_with_a_reason(tmp_path, 
 @pytest.mark.parametrize("big_stream", [False, True], ids=["mini-stream", "regular-sectors"])
 def test_read_sheets__xls_cell_at_the_far_corner_is_refused_before_parsing(tmp_path, big_stream, parser_must_not_run):
     assert "vượt giới hạn" in refused(hostile.far_cell_xls(tmp_path, big_stream))
+
+
+def _empty_styled_sheet(path: Path, sheet_mb: float) -> Path:
+    from benchmarks.hostile_sheet import empty_styled_sheet_xlsx
+
+    return empty_styled_sheet_xlsx(path, sheet_mb)
+
+
+def test_xlsx_many_empty_styled_cells__refused_on_the_count_naming_the_limit(tmp_path, parser_must_not_run):
+    # 2 MB of empty styled cells (~92,000 tags) in a tiny extent-free sheet, limit 50,000 cells
+    path = _empty_styled_sheet(tmp_path / "trang-dinh-dang.xlsx", 2)
+    message = refused(path, Limits(max_cells=50_000))
+    assert "max_cells = 50.000" in message and "[cleaning]" in message
+
+
+def test_xlsx_empty_styled_cells_under_the_limit__read(tmp_path):
+    path = _empty_styled_sheet(tmp_path / "trang-dinh-dang.xlsx", 2)
+    sheets = read_sheets(path, Limits(max_cells=1_000_000))
+    assert [row for row in sheets[0].rows if any(v is not None for v in row)] == [["Bang tinh"]]
+
+
+def test_xlsx_millions_of_empty_rows__refused_on_the_count(tmp_path, parser_must_not_run):
+    rows = b"".join(b'<row r="%d" ht="20" customHeight="1"/>' % r for r in range(2, 3_000))
+
+    def edit(name, data):
+        return data.replace(b"</sheetData>", rows + b"</sheetData>") if name == "xl/worksheets/sheet1.xml" else data
+
+    path = hostile.rewrite_zip(hostile.small_xlsx(tmp_path / "nho.xlsx"), tmp_path / "dong.xlsx", edit)
+    assert "dòng" in refused(path, Limits(max_cells=1_000))
+
+
+def test_xlsx_more_shared_strings_than_cells_allowed__refused(tmp_path, parser_must_not_run):
+    import zipfile
+
+    base = hostile.small_xlsx(tmp_path / "nho.xlsx")
+    path = tmp_path / "chuoi.xlsx"
+    strings = b"".join(b"<si><t>%d</t></si>" % i for i in range(2_000))
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        zout.writestr("xl/sharedStrings.xml", b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
+                      b'spreadsheetml/2006/main">' + strings + b"</sst>")
+    assert "chuỗi văn bản dùng chung" in refused(path, Limits(max_cells=1_000))
+
+
+@pytest.mark.slow
+def test_xlsx_sheet_inflating_to_485_mb__refused_within_seconds(tmp_path):
+    import time
+
+    path = _empty_styled_sheet(tmp_path / "trang-485mb.xlsx", 485)
+    assert path.stat().st_size < Limits().max_file_mb * 1024 * 1024
+    start = time.perf_counter()
+    message = refused(path)
+    assert time.perf_counter() - start < 15
+    assert "max_cells" in message

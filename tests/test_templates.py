@@ -1,4 +1,4 @@
-"""Blank forms: DOMAIN.md layouts, data validation, deterministic bytes, the CLI command."""
+"""Blank forms: the layouts of docs/domain.md, data validation, deterministic bytes, the CLI command."""
 
 from __future__ import annotations
 

@@ -262,7 +262,7 @@ def find_year(texts: list[tuple[int, int, str]], sheet_name: str):
     return None, None, None, None
 
 
-# --- checks of DOMAIN.md's impossible values -------------------------------------------
+# --- checks of the impossible values (docs/domain.md) -------------------------------------------
 
 COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
 # field -> its Vietnamese name for messages ("Số đảng viên"), from tables.py
@@ -368,6 +368,30 @@ def _where(rec: Record) -> str:
 
 def _date_key(v) -> tuple:
     return (0, dt.date.min) if v is None else (1, _as_date(v))
+
+
+def name_uncalculated_formulas(records: list[Record], formulas: dict[tuple[int, int], str]) -> None:
+    """A cell read for a record that holds a formula with no stored result (the file was
+    written by software that never calculates) is not "missing": its record is rejected
+    ``formula_not_calculated`` naming the cell, the formula and what to do, ahead of (and
+    instead of) what the blank made the readers say about that cell."""
+    if not formulas:
+        return
+    by_cell = {(r0 + 1, col_letter(c0)): formula for (r0, c0), formula in formulas.items()}
+    for rec in records:
+        named = []
+        for row, column, raw in rec.cells.values():
+            formula = by_cell.get((row, column))
+            if formula is None or raw is not None:
+                continue
+            named.append(Problem(
+                "formula_not_calculated",
+                f"ô {column}{row} chứa công thức {formula} nhưng tệp không lưu kết quả đã tính (tệp do phần mềm "
+                "không tự tính công thức tạo ra); hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại",
+                row, column, None))
+        if named:
+            cells = {(p.row, p.column) for p in named}
+            rec.problems = named + [p for p in rec.problems if (p.row, p.column) not in cells]
 
 
 def full_message(rec: Record, p: Problem) -> str:

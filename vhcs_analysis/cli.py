@@ -147,7 +147,8 @@ def validate(
     paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư mục cần kiểm tra.")],
     config: ConfigOption = None,
 ) -> None:
-    """Kiểm tra tệp gửi đến (không ghi dữ liệu); mã thoát 1 nếu có dòng bị loại."""
+    """Kiểm tra tệp gửi đến (không ghi dữ liệu); mã thoát 1 nếu có dòng bị loại. Không có danh mục
+    units.csv thì vẫn kiểm tra mọi thứ, trừ việc đối chiếu tên đơn vị."""
     from vhcs_analysis.pipeline import cli_validate
 
     _run(lambda: cli_validate(paths=paths, console=console), config)

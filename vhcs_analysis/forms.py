@@ -17,7 +17,7 @@ FORM01_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("III.", "Kỷ luật, kỷ cương, ứng xử", ("complaints_conduct", "discipline_violations", "staff_rated_good")),
     ("IV.", "Kiểm tra, giám sát, nhân rộng cách làm hay", ("internal_inspections", "good_practices")),
 )
-# Form 02 criteria c01..c10 (Quyết định 129/2007/QĐ-TTg), as DOMAIN.md words them.
+# Form 02 criteria c01..c10 (Quyết định 129/2007/QĐ-TTg), as docs/domain.md words them.
 CRITERIA_LABELS: tuple[str, ...] = (
     "Trang phục",
     "Đeo thẻ công chức",
@@ -31,7 +31,7 @@ CRITERIA_LABELS: tuple[str, ...] = (
     "Bộ phận tiếp nhận và trả kết quả (một cửa)",
 )
 
-# Form 01 (2018 version): field -> (label as printed, unit), DOMAIN.md's table, in the
+# Form 01 (2018 version): field -> (label as printed, unit), the table of docs/domain.md, in the
 # form's reporting order. The 2017 wording and all known variants are in maps/.
 FORM01_LABELS_2018: dict[str, tuple[str, str]] = {
     "staff_total": ("Tổng số cán bộ, công chức, viên chức, người lao động", "người"),

@@ -26,6 +26,7 @@ REASON_LABELS_VI = {
     "superseded": "Đã được báo cáo sau thay thế",
     "duplicate": "Trùng lặp",
     "unreadable_row": "Dòng không đọc được",
+    "formula_not_calculated": "Công thức chưa được tính",
 }
 
 FINDING_LABELS_VI = {

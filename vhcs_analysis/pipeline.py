@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from vhcs_analysis import __version__, schemas
-from vhcs_analysis.clean import Context, Record, full_message, resolve_duplicates, to_frames
+from vhcs_analysis import __version__, schemas, tables
+from vhcs_analysis.clean import (
+    Context, Record, full_message, name_uncalculated_formulas, resolve_duplicates, to_frames,
+)
 from vhcs_analysis.clean_form01 import read_consolidated, read_unit_form
 from vhcs_analysis.clean_form02 import read_form02
 from vhcs_analysis.clean_rankings import read_rankings
@@ -30,7 +32,7 @@ from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.locate import prepare
 from vhcs_analysis.io.outputs import DATA_TABLES, OUTPUT_FILES, _recover, write_outputs  # noqa: F401
 from vhcs_analysis.io.recognise import KIND_NAMES, find_tables, is_registry_header, is_sample_marker
-from vhcs_analysis.registry import Registry, RegistryError, read_units
+from vhcs_analysis.registry import Registry, RegistryError, UncheckedRegistry, read_units
 
 REGISTRY_NAME = "units.csv"
 _READERS = {
@@ -122,7 +124,8 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
                 "tables": 0, "rows_read": 0, "reason": None}
         if is_registry_header(_first_row(sheet)):
             info["kind"] = "units"
-            info["reason"] = f"một bản danh mục đơn vị khác; danh mục dùng là {ctx_base['registry_rel']}"
+            info["reason"] = (f"một bản danh mục đơn vị khác; danh mục dùng là {ctx_base['registry_rel']}"
+                              if ctx_base["registry_rel"] else "một bản danh mục đơn vị (không dùng khi kiểm tra tệp)")
             entry.sheets.append(info)
             continue
         grid = prepare(sheet)
@@ -134,6 +137,7 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
         n = 0
         for table in found.tables:
             records = _READERS[table.kind](grid, table, ctx)
+            name_uncalculated_formulas(records, sheet.formulas)
             if plain_text:  # a CSV has no sheets: rejects and truth name none
                 for rec in records:
                     rec.sheet = None
@@ -510,7 +514,8 @@ def collect_validate_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], 
 
 def cli_validate(paths: list[Path], console) -> int:
     """``vhcs validate``: every problem of every row; 1 if any row would be rejected,
-    0 if all clean, 2 on unusable input (nothing readable, no registry)."""
+    0 if all clean, 2 on unusable input (nothing readable, a registry that cannot be used).
+    Without any registry the names are taken as written and the command says so once."""
     paths = [Path(p) for p in paths]
     entries, missing = collect_validate_inputs(paths)
     for name, reason in missing:
@@ -520,17 +525,20 @@ def cli_validate(paths: list[Path], console) -> int:
         return 2
     registry_path = _registry_for(paths)
     if registry_path is None:
-        console.print(f"Lỗi: cần danh mục đơn vị {REGISTRY_NAME} để kiểm tra tên đơn vị: đặt {REGISTRY_NAME} cạnh "
-                      "các tệp, trong thư mục cha, hoặc trong thư mục dữ liệu thô mặc định (data/raw)", markup=False)
-        return 2
-    try:
-        units = read_units(registry_path, registry_path.name)
-    except (RegistryError, UnreadableFileError) as exc:
-        console.print(f"Lỗi: danh mục đơn vị không dùng được: {exc}", markup=False, soft_wrap=True)
-        return 2
-    registry = Registry.from_frame(units)
+        # a unit checking its own file before sending it has no registry: check the rest
+        console.print(f"Lưu ý: không tìm thấy danh mục đơn vị {REGISTRY_NAME} (cạnh các tệp, trong thư mục cha "
+                      "hoặc trong thư mục dữ liệu thô mặc định data/raw), nên tên đơn vị chưa được đối chiếu; "
+                      "mọi kiểm tra khác vẫn được thực hiện.", markup=False, highlight=False, soft_wrap=True)
+        units, registry, registry_rel = tables.empty("units"), UncheckedRegistry(), None
+    else:
+        try:
+            units = read_units(registry_path, registry_path.name)
+        except (RegistryError, UnreadableFileError) as exc:
+            console.print(f"Lỗi: danh mục đơn vị không dùng được: {exc}", markup=False, soft_wrap=True)
+            return 2
+        registry, registry_rel = Registry.from_frame(units), registry_path.name
     result = CleanResult()
-    result.files = _process(entries, registry_path, registry_path.name, registry, units)
+    result.files = _process(entries, registry_path, registry_rel, registry, units)
     _finish(result, units)
     any_bad = False
     readable = 0

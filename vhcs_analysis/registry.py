@@ -1,6 +1,6 @@
 """The units registry (``units.csv``) and the resolution of unit names written in files.
 
-Resolution order (DOMAIN.md: never silently guessed): exact official name or alias,
+Resolution order (docs/domain.md: never silently guessed): exact official name or alias,
 normalised name (``text.name_key``: case, diacritics, punctuation, "Đảng bộ"/"Chi bộ"
 prefixes), normalised alias, then fuzzy (rapidfuzz token_sort_ratio on the keys). A fuzzy match at
 or above ``[cleaning] fuzzy_accept`` is accepted and reported (finding ``fuzzy_match``
@@ -36,7 +36,7 @@ class RegistryError(VhcsError):
 @dataclass(frozen=True)
 class Resolution:
     unit_id: str | None
-    method: str  # exact / normalised / alias / fuzzy / unknown / ambiguous / blank
+    method: str  # exact / normalised / alias / fuzzy / unknown / ambiguous / blank / unchecked
     score: float | None = None
     candidates: tuple[tuple[str, str, float], ...] = ()  # (unit_id, unit_name, score)
 
@@ -194,6 +194,21 @@ class Registry:
                 return Resolution(None, "ambiguous", top[0], cands)
             return Resolution(top_id, "fuzzy", top[0], cands)
         return Resolution(None, "unknown", top[0], cands)
+
+
+class UncheckedRegistry(Registry):
+    """No units registry at hand (``vhcs validate`` on a unit's own file): every name
+    written is taken as it is (method ``unchecked``), so that every other check still
+    runs; the caller says once that unit names were not checked."""
+
+    def __init__(self):
+        super().__init__(tables.empty("units"), fuzzy_accept=100.0, n_candidates=0)
+
+    def _resolve(self, name) -> Resolution:
+        text = _cell_text(name) if name is not None else ""
+        if not text:
+            return Resolution(None, "blank")
+        return Resolution(text, "unchecked")
 
 
 def describe_candidates(res: Resolution) -> str:

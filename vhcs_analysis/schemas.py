@@ -1,5 +1,5 @@
 """Pandera schemas of the processed tables, generated from ``tables.py`` plus the value
-checks of DOMAIN.md. The cleaner rejects bad rows itself (with a located message); these
+checks of docs/domain.md. The cleaner rejects bad rows itself (with a located message); these
 schemas are the last gate on what is written, so a failure here is a bug, not bad data.
 """
 

@@ -1,5 +1,5 @@
 """Synthetic panels for checking the pilot comparison by simulation, with pilots chosen
-the ways blocks really choose them (DOMAIN.md, "How pilots are really chosen").
+the ways blocks really choose them (docs/domain.md, "How pilots are chosen matters").
 
 Each unit has a lasting level (block effect + unit effect) and, every period, a passing
 part (a good or bad half-year). The pilot of each block is chosen:

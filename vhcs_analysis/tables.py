@@ -2,7 +2,7 @@
 
 The pandera schemas (``schemas.py``), the sample's ground truth and the writers are all
 derived from these lists, so a column is added here and nowhere else.
-Column names follow DOMAIN.md: ``_id``, ``_date``, ``_rate`` (0–100), ``is_`` booleans.
+Column names follow docs/domain.md: ``_id``, ``_date``, ``_rate`` (0–100), ``is_`` booleans.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ class Sheet:
     rows: list[list[Cell]]
     hidden: bool = False
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # cells holding a formula with no stored result (the cell reads as blank): (row0, col0) -> "=…"
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _cleaning_setting(key: str, fallback):

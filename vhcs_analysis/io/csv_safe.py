@@ -1,4 +1,4 @@
-"""Atomic, deterministic writers for processed outputs: CSV for Excel users, Parquet, JSON.
+"""Atomic, deterministic writers for every output: CSV for Excel users, Parquet, JSON.
 
 Every writer writes a temporary file in the destination folder and then renames it over
 the target (``os.replace``), so a reader never sees half a file and a crash leaves the
@@ -8,6 +8,9 @@ CSV files are for people who open them in Excel, and the values in them come fro
 files anyone could have sent: a text cell like ``=HYPERLINK(…)`` or ``@SUM(…)`` would run
 as a formula ("CSV injection"). Such text cells get a leading single quote, which Excel
 shows as plain text; numbers (also negative ones) and plain numeric text are left alone.
+``write_csv`` is the one CSV writer of the package (processed rejects and findings, the
+report's ``tables/*.csv``, the figure list); ``read_csv`` reads such a file back for the
+report builders with the quote taken off again, so documents show the text as written.
 """
 
 from __future__ import annotations
@@ -111,9 +114,9 @@ def write_bytes_atomic(data: bytes, path: Path | str) -> Path:
     return Path(path)
 
 
-def csv_for_excel_bytes(df: pd.DataFrame) -> bytes:
-    """The bytes ``write_csv_for_excel`` writes: UTF-8 with BOM, ``\\n`` line ends,
-    formula-like text cells neutralised, no index."""
+def csv_bytes(df: pd.DataFrame, *, bom: bool = True, date_format: str | None = "%Y-%m-%d") -> bytes:
+    """The bytes ``write_csv`` writes: UTF-8 (with a BOM unless ``bom=False``), ``\\n``
+    line ends, formula-like text cells (and headers) neutralised, no index."""
     out = df.copy()
     for column in out.columns:
         if _is_text_column(out[column]):
@@ -123,13 +126,41 @@ def csv_for_excel_bytes(df: pd.DataFrame) -> bytes:
             out[column] = values.map(neutralise_formula, na_action="ignore")
     out.columns = [neutralise_formula(str(c)) for c in out.columns]
     buffer = io.StringIO()
-    out.to_csv(buffer, index=False, lineterminator="\n", date_format="%Y-%m-%d")
-    return buffer.getvalue().encode("utf-8-sig")
+    out.to_csv(buffer, index=False, lineterminator="\n", date_format=date_format)
+    return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
+
+
+def write_csv(df: pd.DataFrame, path: Path | str, *, bom: bool = True, date_format: str | None = "%Y-%m-%d") -> Path:
+    """Write ``df`` atomically as a CSV that Excel opens with Vietnamese intact and no live
+    formulas (see ``csv_bytes``): the one way the package writes a CSV."""
+    return write_bytes_atomic(csv_bytes(df, bom=bom, date_format=date_format), path)
+
+
+def csv_for_excel_bytes(df: pd.DataFrame) -> bytes:
+    """The bytes of a processed CSV (``rejects.csv``, ``findings.csv``): BOM, ISO dates."""
+    return csv_bytes(df)
 
 
 def write_csv_for_excel(df: pd.DataFrame, path: Path | str) -> Path:
-    """Write ``df`` as a CSV that Excel opens with Vietnamese intact and no live formulas."""
-    return write_bytes_atomic(csv_for_excel_bytes(df), path)
+    """Write a processed CSV (``csv_for_excel_bytes``) atomically."""
+    return write_csv(df, path)
+
+
+def restore_formula_text(value: Any) -> Any:
+    """The inverse of ``neutralise_formula``: the text as it was written in the source."""
+    if isinstance(value, str) and value.startswith("'") and neutralise_formula(value[1:]) == value:
+        return value[1:]
+    return value
+
+
+def read_csv(path: Path | str, **kwargs) -> pd.DataFrame:
+    """A CSV written by ``write_csv``, read with ``pandas.read_csv(**kwargs)`` and the
+    guard quote taken off text cells, for documents that show the values."""
+    frame = pd.read_csv(path, **kwargs)
+    for column in frame.columns:
+        if _is_text_column(frame[column]):
+            frame[column] = frame[column].map(restore_formula_text, na_action="ignore")
+    return frame
 
 
 def write_parquet_atomic(df: pd.DataFrame, path: Path | str) -> Path:

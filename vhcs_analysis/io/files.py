@@ -27,7 +27,7 @@ from vhcs_analysis.errors import Location, UnreadableFileError
 from vhcs_analysis.io.base import MB, Cell, Limits, Refused, Sheet, col_letters, decode_text, refuse_extent
 from vhcs_analysis.io.html_tables import html_from_mht, read_html, read_xml2003
 from vhcs_analysis.io.xls_guard import check_xls
-from vhcs_analysis.io.zip_guard import add_ods_merges, check_zip
+from vhcs_analysis.io.zip_guard import add_ods_merges, check_zip, sheet_names_by_part
 
 __all__ = ["Limits", "Sheet", "list_input_files", "read_sheets", "sha256_file"]
 
@@ -185,8 +185,12 @@ def _sniff_markup(data: bytes) -> str | None:
 
 def _read_data(data: bytes, path: Path, limits: Limits) -> list[Sheet]:
     if data.startswith(_ZIP_MAGIC):
-        kind = check_zip(data, limits)
-        return _read_calamine(data, kind, limits)
+        formulas: dict[str, dict[tuple[int, int], str]] = {}
+        kind = check_zip(data, limits, formulas)
+        sheets = _read_calamine(data, kind, limits)
+        if formulas:
+            _add_formulas(sheets, formulas, sheet_names_by_part(data))
+        return sheets
     if data.startswith(_OLE_MAGIC):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data or (
             b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data
@@ -283,6 +287,27 @@ def _read_calamine(data: bytes, kind: str, limits: Limits) -> list[Sheet]:
     for sheet in sheets:
         sheet.merged = _clip_merges(sheet)
     return sheets
+
+
+def _add_formulas(sheets: list[Sheet], formulas: dict[str, dict[tuple[int, int], str]],
+                  names: dict[str, str]) -> None:
+    """Attach the formulas without a stored result to their sheets (``Sheet.formulas``).
+    The parser leaves such cells out (a trailing row of them is not even in the grid), so
+    the grid is padded to reach them: they are within the extent already checked."""
+    by_name = {s.name: s for s in sheets}
+    for part, cells in formulas.items():
+        sheet = by_name.get(names.get(part, ""))
+        if sheet is None:
+            continue
+        last_row = max(r for r, _ in cells)
+        width = max([len(r) for r in sheet.rows] + [c + 1 for _, c in cells])
+        while len(sheet.rows) <= last_row:
+            sheet.rows.append([])
+        for row in sheet.rows:
+            row.extend([None] * (width - len(row)))
+        for (r, c), formula in cells.items():
+            if sheet.rows[r][c] is None:
+                sheet.formulas[(r, c)] = formula
 
 
 def _clip_merges(sheet: Sheet) -> list[tuple[int, int, int, int]]:

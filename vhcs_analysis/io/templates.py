@@ -1,6 +1,6 @@
 """Blank Excel forms for units (Biểu số 01-VHCS) and inspectors (Biểu số 02-VHCS).
 
-The layouts follow DOMAIN.md exactly, so that a filled-in form is read back by the same
+The layouts follow docs/domain.md exactly, so that a filled-in form is read back by the same
 readers as any other raw file: title block, "Kỳ báo cáo:" / "Ngày báo cáo:" lines, the
 vertical table STT | Chỉ tiêu | Đơn vị tính | Số liệu | Ghi chú with group rows, the
 consolidated sheet (one row per unit, a "Tổng cộng" row), and the inspection sheet with
@@ -55,7 +55,7 @@ _FONT = "Times New Roman"
 
 def form01_labels() -> dict[str, str]:
     """field -> printed label (2018 form): the first 2018 label of each field in
-    ``maps/form01_labels.csv``, else DOMAIN.md's wording."""
+    ``maps/form01_labels.csv``, else the wording of docs/domain.md."""
     labels = {f: label for f, (label, _) in FORM01_INDICATORS.items()}
     path = MAPS_DIR / "form01_labels.csv"
     if path.is_file():

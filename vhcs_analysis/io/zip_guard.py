@@ -6,6 +6,12 @@ file can inflate to gigabytes (zip bomb), declare entities that expand exponenti
 These checks read only the zip directory and stream each XML part once, bounded by the
 declared sizes (Python's zipfile stops at the declared size and fails the checksum when
 a part lies about it). ODS merged ranges, which the parser does not report, are read here too.
+
+Every cell and row tag is counted while streaming (a byte count, hundreds of MB a second),
+before any pattern runs: a sheet of millions of empty styled cells (``<c r="A1" s="1"/>``)
+has a small extent but costs the parser and the extent scan a second per ~20 MB, so a
+file whose sheets hold more cell (or row) tags than ``[cleaning] max_cells`` is refused
+at once, naming the limit. Shared strings are counted the same way.
 """
 
 from __future__ import annotations
@@ -27,7 +33,19 @@ _ROW_REF = re.compile(rb"""\br\s*=\s*["']([0-9]{1,7})["']""")
 # with a literal start, which the regex engine scans for quickly.
 _FILLED_ROW = re.compile(rb"""<c [^>]*?\br=["'][A-Z]{1,3}([0-9]{1,7})["'][^>/]*>""")
 _FILLED_COL = re.compile(rb"""<c [^>]*?\br=["']([A-Z]{1,3})[0-9]{1,7}["'][^>/]*>""")
+# Faster still when ``r`` is the first attribute (Excel, LibreOffice, openpyxl, xlsxwriter):
+# one pass gives (column letters, row number) of every filled cell, and an empty cell
+# fails at its "/" without backtracking.
+_FILLED_FIRST_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# A formula with no stored result: written by software that never calculates (openpyxl,
+# report generators write <f>…</f><v></v> or no <v> at all). The parser gives nothing for
+# such a cell; the cleaner names it (``clean.name_uncalculated_formulas``). A text formula
+# whose result is the empty string (t="str", <v></v>) was calculated: not one of these.
+_UNCALCULATED = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+_TEXT_TYPE = re.compile(rb"""\bt\s*=\s*["'](?:str|inlineStr)["']""")
+MAX_FORMULAS_NAMED = 10_000  # per file: enough to name them all in any real form
 
 
 def _column_number(letters: bytes) -> int:
@@ -46,9 +64,11 @@ def _head(zf: zipfile.ZipFile, name: str) -> bytes:
         return b""
 
 
-def check_zip(data: bytes, limits: Limits) -> str:
+def check_zip(data: bytes, limits: Limits, formulas: dict[str, dict[tuple[int, int], str]] | None = None) -> str:
     """Open the zip, check sizes/ratios/encryption/DTDs and the cell extent of every
-    worksheet (streaming, bounded by the declared sizes); return 'xlsx', 'xlsb' or 'ods'."""
+    worksheet (streaming, bounded by the declared sizes); return 'xlsx', 'xlsb' or 'ods'.
+    ``formulas`` (when given) receives, per worksheet part, the formulas without a stored
+    result: {(row0, col0): "=FORMULA"}."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -83,6 +103,8 @@ def check_zip(data: bytes, limits: Limits) -> str:
         raise Refused(
             f"nghi là bom nén: giải nén ra {total / MB:.0f} MB (giới hạn {limits.max_unzipped_mb:g} MB)"
         )
+    tally = _Tally(limits)
+    tally.formulas = formulas
     try:
         for info in infos:
             lower = info.filename.lower()
@@ -90,7 +112,9 @@ def check_zip(data: bytes, limits: Limits) -> str:
                 _drain(zf, info)  # binary parts (xlsb sheets, images): sizes and checksum only
                 continue
             if kind == "xlsx" and lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-                _scan_xlsx_sheet(zf, info, limits)
+                _scan_xlsx_sheet(zf, info, limits, tally)
+            elif kind == "xlsx" and lower == "xl/sharedstrings.xml":
+                _scan_shared_strings(zf, info, tally)
             elif kind == "ods" and lower == "content.xml":
                 _scan_ods_content(zf, info, limits)
             else:
@@ -149,29 +173,104 @@ def _fast_path_applies(chunk: bytes) -> bool:
     return cells <= refs
 
 
-def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+class _Tally:
+    """Cell, row and shared-string tags counted over all parts of one workbook."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.cells = 0
+        self.rows = 0
+        self.strings = 0
+        self.formulas: dict[str, dict[tuple[int, int], str]] | None = None
+        self.n_formulas = 0
+
+    def note_formulas(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
+        """Record the formulas without a stored result (only where there is a formula)."""
+        if self.formulas is None or self.n_formulas >= MAX_FORMULAS_NAMED or b"</c>" not in chunk or (
+                b"<f>" not in chunk and b"<f " not in chunk):
+            return
+        import html
+
+        for letters, row, attrs, text in _UNCALCULATED.findall(chunk):
+            if _TEXT_TYPE.search(attrs):
+                continue
+            cell = (int(row) - 1, _column_number(letters) - 1)
+            self.formulas.setdefault(info.filename, {})[cell] = "=" + html.unescape(text.decode("utf-8", "replace"))
+            self.n_formulas += 1
+            if self.n_formulas >= MAX_FORMULAS_NAMED:
+                return
+
+    def count_sheet_chunk(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
+        # inside XML text "<" is always escaped, so these byte strings are tags
+        cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ") + chunk.count(b":c>")
+        rows = chunk.count(b"<row ") + chunk.count(b"<row>") + chunk.count(b":row ") + chunk.count(b":row>")
+        self.cells += cells
+        self.rows += rows
+        if self.cells > self.limits.max_cells:
+            self.refuse(info, "ô")
+        if self.rows > self.limits.max_cells:  # empty rows cost the parser too; Excel has ≤ 1,048,576 a sheet
+            self.refuse(info, "dòng")
+
+    def count_strings_chunk(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
+        self.strings += chunk.count(b"<si>") + chunk.count(b"<si ") + chunk.count(b":si>") + chunk.count(b":si ")
+        if self.strings > self.limits.max_cells:  # more distinct texts than cells could use
+            self.refuse(info, "chuỗi văn bản dùng chung")
+
+    def refuse(self, info: zipfile.ZipInfo, what: str) -> None:
+        limit = f"{self.limits.max_cells:,}".replace(",", ".")
+        raise Refused(
+            f"bảng tính quá lớn: {info.filename} có hơn {limit} {what}"
+            f"{' (kể cả ô trống có định dạng)' if what == 'ô' else ''}, "
+            f"vượt giới hạn max_cells = {limit} ô (mục [cleaning] của tệp cài đặt); "
+            "nghi là tệp độc hại hoặc tệp được định dạng cả trang tính"
+        )
+
+
+def _scan_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tally: _Tally) -> None:
+    for chunk in _iter_chunks(zf, info):
+        if _DTD.search(chunk):
+            _refuse_dtd(info)
+        tally.count_strings_chunk(chunk, info)
+
+
+def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, tally: _Tally | None = None) -> None:
     """The parser builds a dense grid up to the last cell holding something: bound
-    rows × columns of the cells that are not self-closing (empty styled cells are skipped)."""
+    rows × columns of the cells that are not self-closing (empty styled cells are skipped),
+    and the number of cell tags (``tally``) before any pattern runs."""
+    tally = tally if tally is not None else _Tally(limits)
+    start = (tally.cells, tally.rows)
     max_row = max_col = 0
     for chunk in _iter_chunks(zf, info):
         if _DTD.search(chunk):
             _refuse_dtd(info)
+        tally.count_sheet_chunk(chunk, info)
         if not _fast_path_applies(chunk):
-            return _scan_xlsx_sheet_by_position(zf, info, limits)
-        rows = set(_FILLED_ROW.findall(chunk))
-        if rows:
-            max_row = max(max_row, max(map(int, rows)))
-            max_col = max(max_col, max(_column_number(c) for c in set(_FILLED_COL.findall(chunk))))
+            tally.cells, tally.rows = start
+            return _scan_xlsx_sheet_by_position(zf, info, limits, tally)
+        if chunk.count(b'<c r="') == chunk.count(b"<c "):
+            tally.note_formulas(chunk, info)
+            found = _FILLED_FIRST_REF.findall(chunk)
+            if found:
+                max_row = max(max_row, max(int(r) for r in {r for _, r in found}))
+                max_col = max(max_col, max(_column_number(c) for c in {c for c, _ in found}))
+        else:
+            rows = set(_FILLED_ROW.findall(chunk))
+            if rows:
+                max_row = max(max_row, max(map(int, rows)))
+                max_col = max(max_col, max(_column_number(c) for c in set(_FILLED_COL.findall(chunk))))
         if max_row * max_col > limits.max_cells:
             refuse_extent(limits, max_row, max_col)
     return None
 
 
-def _scan_xlsx_sheet_by_position(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+def _scan_xlsx_sheet_by_position(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
+                                  tally: _Tally | None = None) -> None:
     """Slow path for writers that omit r="…": follow row and cell positions tag by tag."""
+    tally = tally if tally is not None else _Tally(limits)
     max_row = max_col = 0
     row = col = 0
     for chunk in _iter_chunks(zf, info):
+        tally.count_sheet_chunk(chunk, info)
         for m in _TAG.finditer(chunk):
             attrs = m.group(2)
             if m.group(1) == b"row":
@@ -279,3 +378,35 @@ def add_ods_merges(data: bytes, sheets: list[Sheet]) -> None:
             elif el.tag == _ODS_ROW:
                 row += _repeat(el, "number-rows-repeated")
                 el.clear()
+
+
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b([^>]*)/?>")
+_REL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\b([^>]*)/?>")
+
+
+def _attr(attrs: bytes, name: bytes) -> str | None:
+    m = re.search(rb"(?:^|\s)" + name + rb"""\s*=\s*["']([^"']*)["']""", attrs)
+    return None if m is None else __import__("html").unescape(m.group(1).decode("utf-8", "replace"))
+
+
+def sheet_names_by_part(data: bytes) -> dict[str, str]:
+    """xlsx: worksheet part (``xl/worksheets/sheet1.xml``) -> sheet name, from the
+    workbook and its relationships (both small, already checked by ``check_zip``)."""
+    out: dict[str, str] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            workbook = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return out
+    targets = {}
+    for m in _REL_TAG.finditer(rels):
+        rid, target = _attr(m.group(1), rb"Id"), _attr(m.group(1), rb"Target")
+        if rid and target:
+            target = target.lstrip("/")
+            targets[rid] = target if target.startswith("xl/") else "xl/" + target
+    for m in _SHEET_TAG.finditer(workbook):
+        name, rid = _attr(m.group(1), rb"name"), _attr(m.group(1), rb"r:id")
+        if name is not None and rid in targets:
+            out[targets[rid]] = name
+    return out

@@ -18,6 +18,7 @@ import pandas as pd
 from vhcs_analysis import __version__, fmt
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_settings, settings_record, settings_source
 from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.io.csv_safe import read_csv
 from vhcs_analysis.report.readings import (
     _int,
     _num,
@@ -76,7 +77,7 @@ def read_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
     for name in TABLES:
         path = tables_dir / f"{name}.csv"
         try:
-            out[name] = pd.read_csv(path, encoding="utf-8", keep_default_na=True) if path.is_file() else pd.DataFrame()
+            out[name] = read_csv(path, encoding="utf-8", keep_default_na=True) if path.is_file() else pd.DataFrame()
         except pd.errors.EmptyDataError:
             out[name] = pd.DataFrame()
         except (OSError, ValueError) as exc:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt
 from vhcs_analysis.config import Paths, get_settings
+from vhcs_analysis.io.csv_safe import read_csv
 from vhcs_analysis.tables import CRITERIA
 
 # Indicators on the card, in order (codes of indicators.INDICATORS).
@@ -182,7 +183,7 @@ def _table(paths: Paths, name: str) -> pd.DataFrame | None:
     if not path.is_file():
         return None
     try:
-        return pd.read_csv(path, dtype={"unit_id": str})
+        return read_csv(path, dtype={"unit_id": str})  # the Excel guard taken off, names as written
     except (OSError, ValueError):
         return None
 

@@ -5,13 +5,11 @@ pack's list ``figures/danh-muc-hinh.csv``. What goes where is decided in ``word.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vhcs_analysis.io.csv_safe import write_bytes_atomic
+from vhcs_analysis.io.csv_safe import write_csv
 from vhcs_analysis.report import word_template as wt
 
 FIGURE_LIST_NAME = "danh-muc-hinh.csv"
@@ -226,11 +224,9 @@ def notebook_of(figure: str, notebooks_dir: Path | None) -> str:
 def write_figure_list(entries: list[FigureEntry], figures_dir: Path, notebooks_dir: Path | None) -> Path:
     """``figures/danh-muc-hinh.csv`` (UTF-8 with BOM so Excel reads the diacritics): file,
     number, caption, source notebook, for every figure of the draft, in its order."""
-    target = figures_dir / FIGURE_LIST_NAME
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["file", "number", "caption", "notebook"])
-    for entry in entries:
-        writer.writerow([f"{entry.name}.png", f"Hình {entry.number}", entry.caption,
-                         notebook_of(entry.name, notebooks_dir)])
-    return write_bytes_atomic(("\ufeff" + buffer.getvalue()).encode("utf-8"), target)
+    import pandas as pd
+
+    rows = [[f"{entry.name}.png", f"Hình {entry.number}", entry.caption, notebook_of(entry.name, notebooks_dir)]
+            for entry in entries]
+    frame = pd.DataFrame(rows, columns=["file", "number", "caption", "notebook"], dtype=object)
+    return write_csv(frame, figures_dir / FIGURE_LIST_NAME)

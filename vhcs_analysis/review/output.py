@@ -11,7 +11,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
-from vhcs_analysis.io.csv_safe import write_bytes_atomic
+from vhcs_analysis.io.csv_safe import write_bytes_atomic, write_csv
 from vhcs_analysis.labels import (
     STATUS_VI, KIND_VI, COLUMN_LABELS_VI, HIDDEN_WITH, method_vi,
 )
@@ -30,14 +30,12 @@ def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
-    """Write ``tables/NAME.csv`` (UTF-8, comma, dot decimals, rounded floats, no index),
-    in the row order given (the section functions sort); returns the path."""
+    """Write ``tables/NAME.csv`` (UTF-8 without BOM, comma, dot decimals, rounded floats,
+    no index, formula-like text neutralised by ``io.csv_safe.write_csv``), in the row order
+    given (the section functions sort); returns the path."""
     paths = paths or get_paths()
     target = paths.tables / f"{name}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = _round_frame(df).to_csv(index=False, lineterminator="\n")
-    write_bytes_atomic(text.encode("utf-8"), target)
-    return target
+    return write_csv(_round_frame(df), target, bom=False, date_format=None)
 
 
 FIGURE_PNG_DPI = 300  # the figure pack and the Word draft: print quality at the figure's size

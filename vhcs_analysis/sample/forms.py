@@ -28,7 +28,7 @@ FORM01_TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK"
 CONSOLIDATED_TITLE = "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK VỀ VĂN HÓA CÔNG SỞ"
 FORM02_TITLE = "KẾT QUẢ KIỂM TRA, GIÁM SÁT VĂN HÓA CÔNG SỞ"
 
-# Form 01 labels and units per form version (the 2018 wording is DOMAIN.md's table).
+# Form 01 labels and units per form version (the 2018 wording is the table of docs/domain.md).
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "2018": dict(FORM01_LABELS_2018),
     "2017": {

@@ -1,4 +1,4 @@
-"""How a true value is written in a raw cell: the realistic mess of DOMAIN.md.
+"""How a true value is written in a raw cell: the realistic mess of docs/domain.md.
 
 Every function here is value-preserving: a correct reader gets the true value back
 (numbers as text with Vietnamese separators, dates in every form, Có/Không/C/K, names
