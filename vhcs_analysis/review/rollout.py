@@ -92,10 +92,12 @@ def trend_of(data: ReviewData, indicator: str) -> pd.DataFrame:
 
 def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
     """Every indicator at baseline and post (all units) and the mean within-unit change
-    with a Student-t 95% interval (``indicators.mean_ci``); ordered by goal, then task group."""
-    from vhcs_analysis import indicators
+    with a Student-t 95% interval (``indicators.mean_ci``); ordered by goal, then task group.
+    The composite uses each unit's same components at both periods (``verdicts.fixed_mix_panel``),
+    so its change is not a change in which components were reported."""
+    from vhcs_analysis import indicators, verdicts
 
-    p = panel(data)
+    p = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post])
     base = p[p["period"] == data.baseline].set_index("unit_id")
     post = p[p["period"] == data.post].set_index("unit_id")
     rows = []
