@@ -3,6 +3,7 @@ environment the kernel sees, determinism, and errors that name the notebook and 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -11,7 +12,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from vhcs_analysis.config import Paths
 from vhcs_analysis.errors import VhcsError
-from vhcs_analysis.report.notebooks import list_notebooks, run_notebooks, strip_volatile_metadata
+from vhcs_analysis.report.notebooks import (
+    WORKERS_ENV,
+    list_notebooks,
+    notebook_workers,
+    run_notebooks,
+    strip_volatile_metadata,
+)
 
 
 def _write(folder: Path, name: str, *sources: str) -> Path:
@@ -89,6 +96,50 @@ def test_run_notebooks__failing_cell_names_notebook_cell_and_error(tmp_path, pat
     assert "ô 3" in message  # third cell (markdown, code, failing code), counted from 1
     assert "ValueError: thiếu bảng did.csv" in message
     assert "Traceback" not in message
+
+
+def test_run_notebooks__side_by_side_gives_the_bytes_of_a_run_in_order(tmp_path):
+    folder = tmp_path / "notebooks"
+    update = ("from vhcs_analysis import review\n"
+              "data = review.load()\n"
+              "review.update_key_numbers(data, {section!r}, {numbers!r})")
+    # the first notebook is the slow one: the second finishes (and records its update) first
+    _write(folder, "01-a.ipynb", "import time; time.sleep(2)", update.format(section="s", numbers={"v": 1}),
+           update.format(section="t", numbers={"v": 1}))
+    _write(folder, "02-b.ipynb", update.format(section="s", numbers={"v": 2}), "print('b')")
+    outputs = {}
+    for workers in (1, 2):
+        paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "processed", reports=tmp_path / f"w{workers}")
+        done = run_notebooks(paths, folder=folder, workers=workers)
+        assert [p.name for p in done] == ["01-a.ipynb", "02-b.ipynb"]
+        outputs[workers] = {p.relative_to(paths.reports).as_posix(): p.read_bytes()
+                            for p in sorted(paths.reports.rglob("*")) if p.is_file()}
+    assert sorted(outputs[2]) == ["notebooks/01-a.ipynb", "notebooks/02-b.ipynb", "tables/key_numbers.json"]
+    assert outputs[2] == outputs[1]
+    numbers = json.loads(outputs[2]["tables/key_numbers.json"])
+    assert numbers["s"] == {"v": 2} and numbers["t"] == {"v": 1}  # notebook order, not finishing order
+
+
+def test_run_notebooks__side_by_side_failure_names_the_first_failing_notebook(tmp_path, paths):
+    folder = tmp_path / "notebooks"
+    _write(folder, "01-cham.ipynb", "import time; time.sleep(2)", "raise KeyError('a')")
+    _write(folder, "02-nhanh.ipynb", "raise ValueError('b')")
+    with pytest.raises(VhcsError) as info:
+        run_notebooks(paths, folder=folder, workers=2)
+    assert "01-cham.ipynb, ô 3" in str(info.value)
+
+
+@pytest.mark.parametrize(("value", "count", "expected"), [("1", 5, 1), ("3", 2, 2), ("", 1, 1)])
+def test_notebook_workers__from_the_environment_never_more_than_the_notebooks(monkeypatch, value, count, expected):
+    monkeypatch.setenv(WORKERS_ENV, value)
+    assert notebook_workers(count) == expected
+
+
+@pytest.mark.parametrize("value", ["hai", "-1"])
+def test_notebook_workers__not_a_count_is_a_vietnamese_error(monkeypatch, value):
+    monkeypatch.setenv(WORKERS_ENV, value)
+    with pytest.raises(VhcsError, match=WORKERS_ENV):
+        notebook_workers(3)
 
 
 def test_run_notebooks__empty_folder_is_an_error(tmp_path, paths):

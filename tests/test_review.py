@@ -69,6 +69,34 @@ def test_update_key_numbers__keeps_other_sections_and_marks_sample(paths):
     assert numbers["sample_mark"] == SAMPLE_MARK
 
 
+def test_update_key_numbers__spooled_updates_merge_to_the_bytes_of_updates_in_order(tmp_path, monkeypatch):
+    from vhcs_analysis.review.output import KEY_NUMBERS_SPOOL_ENV, merge_key_numbers_spool
+
+    data = _data({"is_sample": True})
+    # (notebook, section, numbers), in notebook order; the later notebook overwrites "a"
+    calls = [(1, "a", {"x": 1.23456}), (1, "b", {"y": float("nan")}), (2, "a", {"x": 2}), (2, "c", [1, 2])]
+    serial, spooled = (get_paths(raw=tmp_path / "raw", processed=tmp_path / "processed", reports=tmp_path / name)
+                       for name in ("serial", "spooled"))
+    for target in (serial, spooled):  # a section left by an earlier run stays, as before
+        review.write_key_numbers({"old": {"z": 0}}, target)
+    for _, section, numbers in calls:
+        review.update_key_numbers(data, section, numbers, serial)
+    spools = [tmp_path / "spool" / f"{n:03d}" for n in (1, 2)]
+    returned = []
+    # the second notebook may finish first: its updates are recorded before the first's
+    for number, section, numbers in sorted(calls, key=lambda c: -c[0]):
+        spools[number - 1].mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(KEY_NUMBERS_SPOOL_ENV, str(spools[number - 1]))
+        returned.append(review.update_key_numbers(data, section, numbers, spooled))
+    monkeypatch.delenv(KEY_NUMBERS_SPOOL_ENV)
+    assert json.loads((spooled.tables / "key_numbers.json").read_text("utf-8")) == {"old": {"z": 0}}
+    assert merge_key_numbers_spool(spools) == [(spooled.tables / "key_numbers.json").resolve()]
+    assert returned == [{"x": 2}, [1, 2], {"x": 1.2346}, {"y": None}]  # as written (rounded, NaN → null)
+    written = (spooled.tables / "key_numbers.json").read_bytes()
+    assert written == (serial.tables / "key_numbers.json").read_bytes()
+    assert json.loads(written)["a"] == {"x": 2}
+
+
 def test_save_figure__sample_data_gets_the_mark_real_data_does_not(paths):
     from vhcs_analysis import plots
 

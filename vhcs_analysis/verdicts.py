@@ -23,7 +23,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from vhcs_analysis import compare, fmt
 from vhcs_analysis.config import get_settings
@@ -140,6 +139,10 @@ def _mde(result: compare.EffectResult, alpha: float, power: float) -> float:
     the studentising standard error and a t reference with blocks − 1 degrees of freedom."""
     if not np.isfinite(result.se) or result.n_blocks < 2:
         return math.nan
+    # imported here: scipy.stats costs about a second at import, and most notebooks that
+    # import the review package (hence this module) never call this
+    from scipy import stats
+
     df = result.n_blocks - 1
     return float((stats.t.ppf(1 - alpha / 2, df) + stats.t.ppf(power, df)) * result.se)
 

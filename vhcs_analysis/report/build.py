@@ -100,11 +100,12 @@ def stage(build_dir: Path, context: dict, figures: Path) -> Path:
     return build_dir
 
 
-def render_report(paths: Paths, *, out_dir: Path | None = None) -> Path:
-    """Render the review PDF from what the notebooks wrote (no cleaning, no notebooks)."""
+def render_report(paths: Paths, *, out_dir: Path | None = None, context: dict | None = None) -> Path:
+    """Render the review PDF from what the notebooks wrote (no cleaning, no notebooks);
+    ``context``: ``build_context(paths)`` when the caller already has it."""
     from vhcs_analysis.report.context import build_context
 
-    context = build_context(paths)
+    context = context if context is not None else build_context(paths)
     day = dt.datetime.strptime(context["cover"]["date"], "%d/%m/%Y").date()
     target = (out_dir or paths.reports) / report_name()
     with tempfile.TemporaryDirectory(prefix="vhcs-typst-") as tmp:
@@ -126,12 +127,13 @@ def render_word(paths: Paths, context: dict, *, pdf: Path) -> Path:
     return target
 
 
-def render_scorecards(paths: Paths) -> Path | None:
-    """One page per unit for its head (``phieu-danh-gia-don-vi.pdf``); None without units."""
+def render_scorecards(paths: Paths, *, context: dict | None = None) -> Path | None:
+    """One page per unit for its head (``phieu-danh-gia-don-vi.pdf``); None without units.
+    ``context``: the review's ``build_context(paths)`` when the caller already has it."""
     from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.scorecards import scorecard_context
 
-    report = build_context(paths)
+    report = context if context is not None else build_context(paths)
     cards = scorecard_context(paths)
     if not cards["units"]:
         return None
@@ -150,11 +152,13 @@ def render_documents(paths: Paths) -> list[Path]:
     """Every document built from what the notebooks wrote (the review PDF, the units'
     scorecards, and any other format ``vhcs report`` writes): ``vhcs verify`` rebuilds a
     report's documents with this, so a new format belongs here too."""
+    from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.word import docx_name
 
-    pdf = render_report(paths)
+    context = build_context(paths)  # once for the PDF, the Word draft and the scorecards
+    pdf = render_report(paths, context=context)
     documents = [pdf, pdf.with_name(docx_name(pdf.name))]
-    cards = render_scorecards(paths)
+    cards = render_scorecards(paths, context=context)
     if cards is not None:
         documents.append(cards)
     return documents
@@ -164,6 +168,7 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
     """The whole pipeline from raw files to the review PDF; returns the PDF's path.
     ``notebooks``: the folder of numbered notebooks (default: the project's)."""
     from vhcs_analysis.pipeline import clean_folder, print_clean_summary, window_gap
+    from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.notebooks import run_notebooks
     from vhcs_analysis.report.word import docx_name
 
@@ -182,11 +187,12 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
     say("Bước 2/4: chạy các notebook phân tích …")
     run_notebooks(paths, folder=notebooks, console=console)
     say("Bước 3/4: dựng báo cáo PDF và bản thảo Word …")
-    report = render_report(paths)
+    context = build_context(paths)  # once for the PDF, the Word draft and the scorecards
+    report = render_report(paths, context=context)
     say(f"  Đã ghi {report}")
     say(f"  Đã ghi {report.with_name(docx_name(report.name))}")
     say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
-    cards = render_scorecards(paths)
+    cards = render_scorecards(paths, context=context)
     if cards is not None:
         say(f"  Đã ghi {cards}")
     return report

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -83,6 +84,24 @@ def cell_timeout_s() -> int:
     return int(get_settings().get("report", {}).get("notebook_cell_timeout_s", DEFAULT_CELL_TIMEOUT_S))
 
 
+WORKERS_ENV = "VHCS_NOTEBOOK_WORKERS"
+
+
+def notebook_workers(count: int) -> int:
+    """How many of ``count`` notebooks run at once: ``VHCS_NOTEBOOK_WORKERS`` when set (1 =
+    one after another), else one per CPU core. Not a setting in vhcs.toml on purpose: the
+    settings are recorded in manifest.json, and how many kernels ran must not change any
+    output byte."""
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    try:
+        wanted = int(raw) if raw else 0
+    except ValueError:
+        raise VhcsError(f"biến môi trường {WORKERS_ENV}={raw!r} phải là số nguyên ≥ 0 (0 = mỗi lõi CPU một notebook)") from None
+    if wanted < 0:
+        raise VhcsError(f"biến môi trường {WORKERS_ENV}={raw!r} phải là số nguyên ≥ 0 (0 = mỗi lõi CPU một notebook)")
+    return max(1, min(wanted or os.cpu_count() or 1, count))
+
+
 def kernel_env(paths: Paths) -> dict[str, str]:
     """The kernel's environment: ours, plus the three data folders (absolute), a
     non-interactive matplotlib backend and a fixed hash seed."""
@@ -121,8 +140,10 @@ def _error_line(exc: Exception) -> str:
     return _last_line(str(exc)) or type(exc).__name__
 
 
-def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int | None = None) -> Path:
-    """Run ``source`` top to bottom and write the executed copy to ``target``.
+def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int | None = None,
+                     env_extra: dict[str, str] | None = None) -> Path:
+    """Run ``source`` top to bottom and write the executed copy to ``target``
+    (``env_extra``: more variables for the kernel).
 
     Raises VhcsError naming the notebook and the cell (1-based, as Jupyter counts) with
     the error's last line when a cell fails, times out or the kernel dies.
@@ -147,12 +168,15 @@ def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int
         allow_errors=False,
         resources={"metadata": {"path": str(source.parent.resolve())}},
         on_cell_execute=remember,
+        # every output is in the notebook once the last cell has run: stop the kernel
+        # without the graceful shutdown request and its wait (~0,2 s a notebook)
+        shutdown_kernel="immediate",
     )
     # The kernel's own stderr (start-up chatter such as ZMQ transport warnings) is kept
     # off the user's terminal; cell output reaches the notebook through the kernel protocol.
     with tempfile.TemporaryFile() as kernel_stderr:
         try:
-            client.execute(env=kernel_env(paths), cwd=str(source.parent.resolve()), stderr=kernel_stderr)
+            client.execute(env={**kernel_env(paths), **(env_extra or {})}, cwd=str(source.parent.resolve()), stderr=kernel_stderr)
         except Exception as exc:  # noqa: BLE001 - CellExecutionError, CellTimeoutError, DeadKernelError
             if getattr(exc, "ename", None) == OutputLockedError.__name__:
                 # a table or figure the notebook writes is open in Excel or a viewer: the
@@ -177,23 +201,51 @@ def run_notebooks(
     in_place: bool = False,
     console=None,
     timeout_s: int | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
-    """Execute every numbered notebook of ``folder`` in order; return the executed files.
+    """Execute every numbered notebook of ``folder``; return the executed files in order.
 
     Copies go to ``<reports>/notebooks/`` unless ``in_place`` (then the stored notebooks
-    are refreshed). Stops at the first failing notebook with a VhcsError.
+    are refreshed). Independent kernels run ``workers`` at a time (default
+    ``notebook_workers``): each notebook writes its own tables and figures, and the
+    sections of ``tables/key_numbers.json`` they set are spooled per notebook and merged
+    in notebook order afterwards, so the file is the one a run in order writes. A failing
+    notebook raises a VhcsError (the first in order among those that failed); notebooks
+    not yet started are not started.
     """
+    from vhcs_analysis.review.output import KEY_NUMBERS_SPOOL_ENV, merge_key_numbers_spool
+
     folder = folder or notebooks_dir()
     notebooks = list_notebooks(folder)
     if not notebooks:
         raise VhcsError(f"không tìm thấy notebook đánh số (NN-*.ipynb) trong thư mục {folder}")
     out_dir = folder if in_place else paths.reports / "notebooks"
-    done = []
-    for number, source in enumerate(notebooks, start=1):
-        if console is not None:
-            console.print(f"  Chạy notebook {number}/{len(notebooks)}: {source.name}")
-        done.append(execute_notebook(source, out_dir / source.name, paths, timeout_s=timeout_s))
-    return done
+    workers = max(1, min(workers or notebook_workers(len(notebooks)), len(notebooks)))
+    with tempfile.TemporaryDirectory(prefix="vhcs-key-numbers-") as tmp:
+        spools = [Path(tmp) / f"{number:03d}" for number in range(1, len(notebooks) + 1)]
+
+        def run(number: int) -> Path:
+            source, spool = notebooks[number - 1], spools[number - 1]
+            spool.mkdir()
+            if console is not None:
+                console.print(f"  Chạy notebook {number}/{len(notebooks)}: {source.name}")
+            return execute_notebook(source, out_dir / source.name, paths, timeout_s=timeout_s,
+                                    env_extra={KEY_NUMBERS_SPOOL_ENV: str(spool)})
+
+        try:
+            if workers == 1:
+                return [run(number) for number in range(1, len(notebooks) + 1)]
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vhcs-notebook") as pool:
+                futures = [pool.submit(run, number) for number in range(1, len(notebooks) + 1)]
+                try:
+                    return [future.result() for future in futures]
+                except BaseException:
+                    for future in futures:
+                        future.cancel()  # the running ones finish; the rest never start
+                    raise
+        finally:
+            # what the notebooks that ran set, in notebook order (as a run in order writes it)
+            merge_key_numbers_spool([s for s in spools if s.is_dir()])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -150,24 +151,60 @@ def write_key_numbers(numbers: dict, paths: Paths | None = None) -> Path:
     """Write ``tables/key_numbers.json`` as given (JSON-safe: NaN → null, numbers rounded
     to 4 decimals, keys sorted); returns the path."""
     paths = paths or get_paths()
-    target = paths.tables / "key_numbers.json"
+    return _write_key_numbers_file(numbers, paths.tables / "key_numbers.json")
+
+
+def _write_key_numbers_file(numbers: dict, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(_jsonable(numbers), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     write_bytes_atomic(text.encode("utf-8"), target)
     return target
 
 
+KEY_NUMBERS_SPOOL_ENV = "VHCS_KEY_NUMBERS_SPOOL"
+
+
 def update_key_numbers(data: ReviewData, section: str, numbers: dict, paths: Paths | None = None) -> dict:
     """Set one section of ``tables/key_numbers.json`` (other sections kept, header
-    refreshed); returns the section as written."""
+    refreshed); returns the section as written.
+
+    When ``vhcs report`` runs notebooks side by side it sets ``VHCS_KEY_NUMBERS_SPOOL`` to a
+    folder of this notebook's own: the update is recorded there (one numbered file per
+    call) and ``merge_key_numbers_spool`` applies the updates in notebook order after the
+    kernels finish, so two kernels never read and rewrite the file at the same time."""
     paths = paths or get_paths()
     target = paths.tables / "key_numbers.json"
+    header, value = _jsonable(key_numbers_header(data)), _jsonable(numbers)
+    spool = os.environ.get(KEY_NUMBERS_SPOOL_ENV)
+    if spool:
+        record = {"target": str(target.resolve()), "header": header, "section": section, "numbers": value}
+        folder = Path(spool)
+        name = f"{len(list(folder.glob('*.json'))):04d}.json"
+        write_bytes_atomic(json.dumps(record, ensure_ascii=False).encode("utf-8"), folder / name)
+        return value
     target.parent.mkdir(parents=True, exist_ok=True)
     current = json.loads(target.read_text("utf-8")) if target.is_file() else {}
-    current.update(_jsonable(key_numbers_header(data)))
-    current[section] = _jsonable(numbers)
+    current.update(header)
+    current[section] = value
     write_key_numbers(current, paths)
     return current[section]
+
+
+def merge_key_numbers_spool(spools: list[Path]) -> list[Path]:
+    """Apply the updates recorded in ``spools`` (one folder per notebook, in notebook order;
+    in each, the calls in order) to their ``key_numbers.json``, exactly as the calls would
+    have updated the file one after another; returns the files written."""
+    merged: dict[str, dict] = {}
+    for folder in spools:
+        for part in sorted(Path(folder).glob("*.json")):
+            record = json.loads(part.read_text("utf-8"))
+            target = Path(record["target"])
+            if str(target) not in merged:
+                merged[str(target)] = json.loads(target.read_text("utf-8")) if target.is_file() else {}
+            current = merged[str(target)]
+            current.update(record["header"])
+            current[record["section"]] = record["numbers"]
+    return [_write_key_numbers_file(numbers, Path(name)) for name, numbers in merged.items()]
 
 
 def sample_notice(data: ReviewData):
