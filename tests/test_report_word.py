@@ -21,7 +21,7 @@ from docx.shared import Mm, Pt  # noqa: E402
 
 from vhcs_analysis.config import SAMPLE_MARK  # noqa: E402
 from vhcs_analysis.errors import VhcsError  # noqa: E402
-from vhcs_analysis.report import word, word_template  # noqa: E402
+from vhcs_analysis.report import word, word_draft, word_template  # noqa: E402
 from vhcs_analysis.report.build import REPORT_NAME  # noqa: E402
 
 from test_report import built  # noqa: E402,F401 - the shared end-to-end build (fixture)
@@ -270,12 +270,12 @@ def test_draft__one_word_table_per_non_empty_table_and_every_figure(built):
     document = docx.Document(str(_draft(built)))
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     numbered_tables = [c for c in captions if c.startswith("Bảng ")]
-    empty_notes = sum(1 for p in document.paragraphs if p.text == word.NO_DATA)  # a table without rows
+    empty_notes = sum(1 for p in document.paragraphs if p.text == word_draft.NO_DATA)  # a table without rows
     summary_tables = 3  # without caption: the verdicts, the goals, the public indices
     assert len(document.tables) == FRAME_TABLES + summary_tables + len(numbered_tables) - empty_notes
     present = sorted(name for name, ok in ctx["figures"].items() if ok)
     assert len(document.inline_shapes) == len(present) == len([c for c in captions if c.startswith("Hình ")])
-    with open(built.paths.figures / word.FIGURE_LIST_NAME, encoding="utf-8-sig", newline="") as handle:
+    with open(built.paths.figures / word_draft.FIGURE_LIST_NAME, encoding="utf-8-sig", newline="") as handle:
         listed = list(csv.DictReader(handle))
     assert sorted(r["file"] for r in listed) == sorted(f"{n}.png" for n in present)
     assert [r["number"] for r in listed] == [f"Hình {i}" for i in range(1, len(listed) + 1)]

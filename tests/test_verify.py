@@ -27,30 +27,15 @@ from typer.testing import CliRunner
 from vhcs_analysis import verify as v
 from vhcs_analysis.cli import app
 from vhcs_analysis.config import Paths, get_settings
-from helpers_core import build_lock
+from test_report import built  # noqa: F401 - the shared end-to-end build (fixture)
 
 # ----------------------------------------------------------------------------- fixtures
 
 
-
 @pytest.fixture(scope="session")
-def built_report(tmp_path_factory) -> SimpleNamespace:
-    """The sample (seed 0) built end to end (raw → processed → notebooks → documents),
-    shared with tests/test_report.py (same folder, lock and protocol)."""
-    from vhcs_analysis.report.build import build_pdf
-    from vhcs_analysis.sample import write_sample
-
-    base = tmp_path_factory.getbasetemp()
-    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "report-e2e"
-    paths = Paths(raw=root / "raw", processed=root / "out" / "processed", reports=root / "out")
-    with build_lock(root):
-        if not (root / "done").is_file():
-            for child in ("raw", "truth", "out"):
-                shutil.rmtree(root / child, ignore_errors=True)
-            write_sample(paths.raw, seed=0, truth_out=root / "truth")
-            build_pdf(paths)
-            (root / "done").write_text("ok")
-    return SimpleNamespace(raw=paths.raw, report=paths.reports)
+def built_report(built) -> SimpleNamespace:
+    """The sample (seed 0) built end to end, the same build as tests/test_report.py's."""
+    return SimpleNamespace(raw=built.paths.raw, report=built.paths.reports)
 
 
 @pytest.fixture()

@@ -119,7 +119,8 @@ def render_report(paths: Paths, *, out_dir: Path | None = None, context: dict | 
 def render_word(paths: Paths, context: dict, *, pdf: Path) -> Path:
     """The Word draft beside ``pdf`` (same name, ``.docx``), from the same context, and the
     figure pack's list ``figures/danh-muc-hinh.csv``; returns the draft's path."""
-    from vhcs_analysis.report.word import docx_name, render_docx, write_figure_list
+    from vhcs_analysis.report.word import docx_name, render_docx
+    from vhcs_analysis.report.word_draft import write_figure_list
 
     target = pdf.with_name(docx_name(pdf.name))
     placed = render_docx(context, paths.figures, target)

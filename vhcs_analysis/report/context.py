@@ -26,7 +26,6 @@ from vhcs_analysis.report.readings import (
     ci_text,
     effect_rows,
     goal_rows,
-    is_percent,
     nbsp,
     period_vi,
 )

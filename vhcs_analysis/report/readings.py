@@ -139,21 +139,18 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
         code = str(row["indicator"])
         unit, _ = indicator_meta(code)
         has = _num(row.get("did_estimate")) is not None
-        est = lambda k: f"{fmt.signed(_num(row.get(k)), 1)}" if has else fmt.MISSING  # noqa: E731
+        cells = {}
+        for method in ("did", "adj"):
+            est = fmt.signed(_num(row.get(f"{method}_estimate")), 1) if has else fmt.MISSING
+            ci = interval_text(row.get(f"{method}_ci_low"), row.get(f"{method}_ci_high")) if has else fmt.MISSING
+            # the estimate with its interval in one cell; a dash alone where nothing was estimated
+            cells.update({method: est, f"{method}_ci": ci, f"{method}_full": f"{est} ({ci})" if has else fmt.MISSING})
         out.append({
             "indicator": code,
             "label": str(row.get("indicator_vi", code)),
             "unit": short_unit(unit),
             "better": "cao hơn" if str(row.get("direction")) == "higher_better" else "thấp hơn",
-            "did": est("did_estimate"),
-            "did_ci": interval_text(row.get("did_ci_low"), row.get("did_ci_high")) if has else fmt.MISSING,
-            "adj": est("adj_estimate"),
-            "adj_ci": interval_text(row.get("adj_ci_low"), row.get("adj_ci_high")) if has else fmt.MISSING,
-            # estimate with its interval in one cell; a dash alone where nothing was estimated
-            "did_full": f"{est('did_estimate')} ({interval_text(row.get('did_ci_low'), row.get('did_ci_high'))})"
-            if has else fmt.MISSING,
-            "adj_full": f"{est('adj_estimate')} ({interval_text(row.get('adj_ci_low'), row.get('adj_ci_high'))})"
-            if has else fmt.MISSING,
+            **cells,
             "p_holm": nbsp(fmt.p_value(_num(row.get("p_holm")))),
             "mde": fmt.number(_num(row.get("mde")), 1),
             "n": f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}",

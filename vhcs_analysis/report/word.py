@@ -21,14 +21,7 @@ from pathlib import Path, PurePath
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.csv_safe import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
-from vhcs_analysis.report.word_draft import (  # noqa: F401 - re-exported for build.py and tests
-    FIGURE_LIST_NAME,
-    NO_DATA,
-    Draft,
-    FigureEntry,
-    cells,
-    write_figure_list,
-)
+from vhcs_analysis.report.word_draft import Draft, FigureEntry, cells
 
 def _review(ctx: dict) -> dict:
     """The review's names (``settings.review_naming`` through the context): kind and window."""
