@@ -145,3 +145,35 @@ def test_notebook_workers__not_a_count_is_a_vietnamese_error(monkeypatch, value)
 def test_run_notebooks__empty_folder_is_an_error(tmp_path, paths):
     with pytest.raises(VhcsError, match="không tìm thấy notebook"):
         run_notebooks(paths, folder=tmp_path)
+
+
+def test_execute_notebook__kernel_dying_at_start_is_started_again_once(tmp_path, paths, monkeypatch):
+    from vhcs_analysis.report import notebooks as nbmod
+
+    _write(tmp_path / "nb", "01-a.ipynb", "1 + 1")
+    real, calls = nbmod._execute_once, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise nbmod._KernelStartError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(nbmod, "_execute_once", flaky)
+    out = run_notebooks(paths, folder=tmp_path / "nb", workers=1)
+    assert len(calls) == 2 and out[0].is_file()
+
+
+def test_execute_notebook__kernel_that_never_starts_is_a_vietnamese_error(tmp_path, paths, monkeypatch):
+    from vhcs_analysis.report import notebooks as nbmod
+
+    _write(tmp_path / "nb", "01-a.ipynb", "1 + 1")
+
+    def dead(*args, **kwargs):
+        raise nbmod._KernelStartError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(nbmod, "_execute_once", dead)
+    with pytest.raises(VhcsError, match="01-a.ipynb, khi khởi động nhân Python"):
+        run_notebooks(paths, folder=tmp_path / "nb", workers=1)
+    assert nbmod._KERNEL_START.acquire(blocking=False)  # the start lock is free again
+    nbmod._KERNEL_START.release()

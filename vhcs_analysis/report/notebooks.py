@@ -11,9 +11,11 @@ the per-cell ``metadata.execution`` timestamps that nbclient records.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -140,25 +142,30 @@ def _error_line(exc: Exception) -> str:
     return _last_line(str(exc)) or type(exc).__name__
 
 
-def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int | None = None,
-                     env_extra: dict[str, str] | None = None) -> Path:
-    """Run ``source`` top to bottom and write the executed copy to ``target``
-    (``env_extra``: more variables for the kernel).
+# Kernels start one at a time (each holds this until it has answered kernel_info), then run
+# side by side: kernels launched at the same instant can pick the same ports.
+_KERNEL_START = threading.Lock()
 
-    Raises VhcsError naming the notebook and the cell (1-based, as Jupyter counts) with
-    the error's last line when a cell fails, times out or the kernel dies.
-    """
+
+class _KernelStartError(Exception):
+    """The kernel died or did not answer before the notebook's first cell."""
+
+
+def _execute_once(nb: nbformat.NotebookNode, source: Path, paths: Paths, *, timeout_s: int | None,
+                  env_extra: dict[str, str] | None) -> None:
+    """Execute ``nb`` in place in a new kernel (see ``execute_notebook``)."""
     from nbclient import NotebookClient
 
-    try:
-        nb = nbformat.read(source, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - unreadable JSON, wrong schema
-        raise VhcsError(f"không đọc được notebook {source.name}: {_error_line(exc)}") from None
-
     current: dict[str, int] = {}
+    started = threading.Event()
 
     def remember(cell, cell_index, **_):
         current["index"] = cell_index
+
+    def release_start(**_):
+        if not started.is_set():
+            started.set()
+            _KERNEL_START.release()
 
     client = NotebookClient(
         nb,
@@ -168,6 +175,7 @@ def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int
         allow_errors=False,
         resources={"metadata": {"path": str(source.parent.resolve())}},
         on_cell_execute=remember,
+        on_notebook_start=release_start,
         # every output is in the notebook once the last cell has run: stop the kernel
         # without the graceful shutdown request and its wait (~0,2 s a notebook)
         shutdown_kernel="immediate",
@@ -175,17 +183,52 @@ def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int
     # The kernel's own stderr (start-up chatter such as ZMQ transport warnings) is kept
     # off the user's terminal; cell output reaches the notebook through the kernel protocol.
     with tempfile.TemporaryFile() as kernel_stderr:
+        _KERNEL_START.acquire()
         try:
-            client.execute(env={**kernel_env(paths), **(env_extra or {})}, cwd=str(source.parent.resolve()), stderr=kernel_stderr)
+            client.execute(env={**kernel_env(paths), **(env_extra or {})}, cwd=str(source.parent.resolve()),
+                           stderr=kernel_stderr)
         except Exception as exc:  # noqa: BLE001 - CellExecutionError, CellTimeoutError, DeadKernelError
             if getattr(exc, "ename", None) == OutputLockedError.__name__:
                 # a table or figure the notebook writes is open in Excel or a viewer: the
                 # library's message already names the file and what to do
                 raise OutputLockedError(_last_line(exc.evalue)) from None
             index = current.get("index")
-            where = f"ô {index + 1}" if index is not None else "khi khởi động nhân Python"
+            if index is None:
+                kernel_stderr.seek(0)
+                said = _last_line(kernel_stderr.read().decode("utf-8", "replace"))
+                raise _KernelStartError(_error_line(exc) + (f" ({said})" if said else "")) from None
             kind = "quá thời gian" if type(exc).__name__ == "CellTimeoutError" else "lỗi"
-            raise VhcsError(f"notebook {source.name}, {where}: {kind}: {_error_line(exc)}") from None
+            raise VhcsError(f"notebook {source.name}, ô {index + 1}: {kind}: {_error_line(exc)}") from None
+        finally:
+            release_start()
+            # nbclient's exit-time clean-up of this client has nothing left to do (and
+            # would print a traceback after a failed start)
+            atexit.unregister(client._cleanup_kernel)
+
+
+def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int | None = None,
+                     env_extra: dict[str, str] | None = None) -> Path:
+    """Run ``source`` top to bottom and write the executed copy to ``target``
+    (``env_extra``: more variables for the kernel).
+
+    Raises VhcsError naming the notebook and the cell (1-based, as Jupyter counts) with
+    the error's last line when a cell fails, times out or the kernel dies.
+    """
+    try:
+        nb = nbformat.read(source, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - unreadable JSON, wrong schema
+        raise VhcsError(f"không đọc được notebook {source.name}: {_error_line(exc)}") from None
+
+    for attempt in (1, 2):
+        try:
+            _execute_once(nb, source, paths, timeout_s=timeout_s, env_extra=env_extra)
+            break
+        except _KernelStartError as exc:
+            # a kernel that dies before its first cell (seen once in a new environment with
+            # kernels starting side by side) is started again once; a second death is reported
+            if attempt == 2:
+                raise VhcsError(f"notebook {source.name}, khi khởi động nhân Python: lỗi: {exc}") from None
+            nb = nbformat.read(source, as_version=4)
 
     strip_volatile_metadata(nb)
     text = nbformat.writes(nb)
