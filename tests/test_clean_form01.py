@@ -191,7 +191,7 @@ def test_unit_form__label_typo_accepted_and_reported(tmp_path):
 
 
 def test_unit_form__on_time_and_late_labels_never_confused_by_fuzzy_matching(tmp_path):
-    from vhcs_analysis.clean_form01 import match_label
+    from vhcs_analysis.clean.form01 import match_label
 
     assert match_label("Số hồ sơ giải quyết đúng hạn")[0] == "dossiers_on_time"
     assert match_label("Số hồ sơ giải quyết quá hạn")[0] == "dossiers_late"

@@ -19,12 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 from vhcs_analysis import __version__, schemas, tables
-from vhcs_analysis.clean import (
+from vhcs_analysis.clean.core import (
     Context, Record, full_message, name_uncalculated_formulas, resolve_duplicates, to_frames,
 )
-from vhcs_analysis.clean_form01 import read_consolidated, read_unit_form
-from vhcs_analysis.clean_form02 import read_form02
-from vhcs_analysis.clean_rankings import read_rankings
+from vhcs_analysis.clean.form01 import read_consolidated, read_unit_form
+from vhcs_analysis.clean.form02 import read_form02
+from vhcs_analysis.clean.rankings import read_rankings
 from vhcs_analysis.config import (
     SAMPLE_MARKER_FILE, get_paths, get_settings, read_sample_file_list, setting, settings_record,
 )

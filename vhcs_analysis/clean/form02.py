@@ -11,7 +11,7 @@ computed. A stated rating that disagrees with the thresholds is a finding
 from __future__ import annotations
 
 from vhcs_analysis import tables
-from vhcs_analysis.clean import Context, Record, find_round, parse_field, raw_text, resolve_unit
+from vhcs_analysis.clean.core import Context, Record, find_round, parse_field, raw_text, resolve_unit
 from vhcs_analysis.config import setting
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_blank_row, is_colnum_row, is_group_marker
 from vhcs_analysis.io.recognise import Table, title_texts, total_row

@@ -3,7 +3,7 @@
 A ``Record`` is one accounting unit ("row read"): one per-unit Form 01 report, or one data
 row of a consolidated sheet, a Form 02 sheet or a rankings sheet. It carries its parsed
 fields, where each came from, and its problems (any problem rejects it) and findings
-(it is kept). ``clean_form01``, ``clean_form02`` and ``clean_rankings`` build records;
+(it is kept). ``form01``, ``form02`` and ``rankings`` build records;
 ``resolve_duplicates`` and ``to_frames`` finish the job. Pure: no disk access.
 """
 

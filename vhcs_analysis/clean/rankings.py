@@ -7,7 +7,7 @@ into (scheme, level) on one 1 (best) … 4 (worst) scale.
 
 from __future__ import annotations
 
-from vhcs_analysis.clean import Context, Record, find_year, parse_field, raw_text, resolve_unit
+from vhcs_analysis.clean.core import Context, Record, find_year, parse_field, raw_text, resolve_unit
 from vhcs_analysis.io.locate import Grid, col_letter, is_blank, is_blank_row, is_colnum_row, is_group_marker
 from vhcs_analysis.io.recognise import Table, title_texts, total_row
 from vhcs_analysis.ranking import UnknownCategoryError, classify_category

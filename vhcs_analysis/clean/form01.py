@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from vhcs_analysis import parse, tables
-from vhcs_analysis.clean import (
+from vhcs_analysis.clean.core import (
     Context,
     Record,
     check_unit_report,

@@ -1,0 +1,8 @@
+"""Cleaning: located tables -> records, rejects and findings (pure; no disk access).
+
+- ``core``: ``Record``/``Problem``/``Context``, ``parse_field``, ``resolve_unit``, the
+  title-area finders, the Form 01 checks, ``resolve_duplicates`` and ``to_frames``;
+- ``form01``: Form 01-VHCS, per-unit form and consolidated sheet;
+- ``form02``: Form 02-VHCS, inspection rounds;
+- ``rankings``: annual rankings of base party organisations.
+"""
