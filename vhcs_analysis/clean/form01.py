@@ -25,17 +25,9 @@ from vhcs_analysis.clean.core import (
 )
 from vhcs_analysis.config import setting
 from vhcs_analysis.errors import ConfigError
-from vhcs_analysis.io.locate import (
-    Grid,
-    col_letter,
-    fold,
-    is_blank,
-    is_blank_row,
-    is_colnum_row,
-    is_group_marker,
-    label_key,
-)
-from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts, total_row
+from vhcs_analysis.clean.rows import RowKind, data_rows, walk_indicators, walk_records
+from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, label_key
+from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts
 
 DTYPES = {c.name: c.dtype for c in tables.FORM01_FIELDS}
 
@@ -143,42 +135,31 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
 
     label_col = table.columns["label"]
     value_col = table.columns["value"]
-    stt_col = table.columns.get("stt")
     matched: set[str] = set()
-    for r in range(table.header_bottom + 1, table.data_end + 1):
-        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
-            continue
-        label = grid.text(r, label_col)
+    rows = list(walk_indicators(grid, table, match=match_label))
+    for row in data_rows(rows):
+        r, label, fld = row.index, row.key, row.indicator
         value = grid.values[r][value_col] if value_col < len(grid.values[r]) else None
-        if not label and stt_col is not None and not is_group_marker(grid.text(r, stt_col)):
-            label = grid.text(r, stt_col) if not grid.text(r, stt_col).isdigit() else ""
-        if not label and is_blank(value):
-            continue
-        fld, score = match_label(label) if label else (None, None)
-        if fld is None:
-            if is_blank(value):
-                continue  # a group heading ("I. Công tác lãnh đạo"): no data to lose
+        if fld is None:  # a value without a known label
             rec.cells.setdefault("_unknown", (r + 1, col_letter(label_col), label or None))
             rec.problem("unknown_label", f"chỉ tiêu '{label}' không có trong bảng nhãn Biểu 01-VHCS "
                         "(maps/form01_labels.csv); số liệu của dòng này không đọc được" if label else
                         "dòng có số liệu nhưng không có tên chỉ tiêu", row=r + 1, column=col_letter(label_col),
                         value=label or raw_text(value))
             continue
-        if fld in matched:
-            continue
         if not matched:
             rec.row = r + 1  # source_row of a per-unit report: its first indicator row
         matched.add(fld)
         parse_field(rec, fld, DTYPES[fld], value, r, value_col, rate=fld == "satisfaction_rate")
-        if score is not None:
-            rec.finding("fuzzy_match", f"chỉ tiêu '{label}' được nhận là {fld} (độ giống {score}/100)", fld,
+        if row.score is not None:
+            rec.finding("fuzzy_match", f"chỉ tiêu '{label}' được nhận là {fld} (độ giống {row.score}/100)", fld,
                         value=label)
     for c, header in sorted(table.unknown_columns.items()):
-        for r in range(table.header_bottom + 1, table.data_end + 1):
-            if not is_blank(grid.values[r][c]) and not is_colnum_row(grid, r):
+        for row in rows:
+            if row.in_data_region and row.kind is not RowKind.HEADER_ECHO and not is_blank(grid.values[row.index][c]):
                 rec.problem("unknown_label", f"cột '{header}' không có trong bảng nhãn biểu từng đơn vị "
                             "(maps/table_headers.csv); số liệu của cột này không đọc được",
-                            row=r + 1, column=col_letter(c), value=header)
+                            row=row.index + 1, column=col_letter(c), value=header)
                 break
     rec.data["form_version"] = form01_labels().version_for(matched)
     if "staff_total" not in matched:
@@ -199,20 +180,12 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     fields = [f for f in table.columns if f in DTYPES]
     version = form01_labels().version_for(fields)
     name_col = table.columns["unit_name"]
-    stt_col = table.columns.get("stt")
     records = []
-    for r in range(table.header_bottom + 1, table.data_end + 1):
-        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
-            continue
-        name = grid.text(r, name_col)
-        stt = grid.text(r, stt_col) if stt_col is not None else ""
-        data_cells = [grid.values[r][table.columns[f]] for f in fields]
-        unknown_cells = {c: grid.values[r][c] for c in table.unknown_columns if not is_blank(grid.values[r][c])}
-        if all(is_blank(v) for v in data_cells) and not unknown_cells:
-            if not name or is_group_marker(stt) or not stt or not ctx.registry.resolve(name).ok:
-                continue  # group heading or a note line
-        if not name and stt and is_group_marker(stt):
-            continue
+    # a numbered line without data is a unit row only when it names a unit (else a note)
+    rows = walk_records(grid, table, value_cols=[table.columns[f] for f in fields],
+                        known_unit=lambda name: ctx.registry.resolve(name).ok)
+    for row in data_rows(rows):
+        r, name, unknown_cells = row.index, row.key, row.unknown
         rec = Record("unit_reports", ctx.source_file, grid.name, r + 1)
         rec.data.update(layout="consolidated", form_version=version, period=period, report_date=date)
         if "period" in table.columns and not is_blank(grid.values[r][table.columns["period"]]):

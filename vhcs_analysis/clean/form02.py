@@ -13,8 +13,9 @@ from __future__ import annotations
 from vhcs_analysis import tables
 from vhcs_analysis.clean.core import Context, Record, find_round, parse_field, raw_text, resolve_unit
 from vhcs_analysis.config import setting
-from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_blank_row, is_colnum_row, is_group_marker
-from vhcs_analysis.io.recognise import Table, title_texts, total_row
+from vhcs_analysis.clean.rows import data_rows, walk_records
+from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank
+from vhcs_analysis.io.recognise import Table, title_texts
 
 CRITERIA = tables.CRITERIA
 _KINDS = {"kiem tra": "Kiểm tra", "kt": "Kiểm tra", "giam sat": "Giám sát", "gs": "Giám sát"}
@@ -39,23 +40,13 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     title = title_texts(grid, table)
     round_id, rr, rc, rraw = find_round(title, grid.name)
     name_col = table.columns["unit_name"]
-    stt_col = table.columns.get("stt")
     value_fields = [f for f in table.columns if f not in _NOT_READ]
     tolerance = float(setting("inspection", "total_tolerance"))
     thresholds = _ratings()
     ratings = {fold(name): name for name, _ in thresholds}
     records = []
-    for r in range(table.header_bottom + 1, table.data_end + 1):
-        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
-            continue
-        name = grid.text(r, name_col)
-        stt = grid.text(r, stt_col) if stt_col is not None else ""
-        cells = [grid.values[r][table.columns[f]] for f in value_fields]
-        unknown = {c: grid.values[r][c] for c in table.unknown_columns if not is_blank(grid.values[r][c])}
-        if all(is_blank(v) for v in cells) and not unknown and (not name or is_group_marker(stt) or not stt):
-            continue
-        if not name and is_group_marker(stt):
-            continue
+    for row in data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in value_fields])):
+        r, name, unknown = row.index, row.key, row.unknown
         rec = Record("inspections", ctx.source_file, grid.name, r + 1)
         rec.data["round_id"] = round_id
         if round_id is None:
