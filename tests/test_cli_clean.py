@@ -5,7 +5,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
-from vhcs_analysis.pipeline import cli_clean, cli_validate
+from vhcs_analysis.cli_clean import cli_clean, cli_validate
 
 
 def _console():

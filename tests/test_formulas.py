@@ -13,7 +13,8 @@ from helpers_core import GOOD_VALUES, unit_form, write_registry
 from rich.console import Console
 
 from vhcs_analysis.io.files import read_sheets
-from vhcs_analysis.pipeline import cli_validate, clean_folder
+from vhcs_analysis.cli_clean import cli_validate
+from vhcs_analysis.pipeline import clean_folder
 
 sys.path.insert(0, str(Path(__file__).parent))
 import hostile  # noqa: E402

@@ -6,6 +6,7 @@ import pytest
 from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_registry
 
 from vhcs_analysis import pipeline
+from vhcs_analysis.io import outputs
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE
 from vhcs_analysis.pipeline import clean_folder
 
@@ -47,7 +48,7 @@ def test_clean_folder__rerun_writes_byte_identical_outputs(hostile, tmp_path):
     clean_folder(hostile, tmp_path / "o1")
     clean_folder(hostile, tmp_path / "o2")
     names = sorted(p.name for p in (tmp_path / "o1").iterdir())
-    assert names == sorted(pipeline.OUTPUT_FILES)
+    assert names == sorted(outputs.OUTPUT_FILES)
     for name in names:
         assert (tmp_path / "o1" / name).read_bytes() == (tmp_path / "o2" / name).read_bytes(), name
 
@@ -181,7 +182,7 @@ def test_clean_folder__recovers_from_a_run_killed_between_the_renames(hostile, t
     before = (out / "manifest.json").read_bytes()
     os.replace(out, tmp_path / ".out.old-999")  # killed after moving the old outputs away
     (tmp_path / ".out.new-abc").mkdir()  # and a half-written new folder
-    pipeline._recover(out)
+    outputs._recover(out)
     assert (out / "manifest.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
 
@@ -242,5 +243,5 @@ def test_clean_folder__parallel_reading_writes_the_same_outputs(hostile, tmp_pat
     monkeypatch.setenv("VHCS_WORKERS", "2")
     clean_folder(hostile, tmp_path / "parallel")
     assert sizes and sizes[0] > 0  # the files were read by the workers
-    for name in sorted(pipeline.OUTPUT_FILES):
+    for name in sorted(outputs.OUTPUT_FILES):
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name

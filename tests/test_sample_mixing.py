@@ -5,7 +5,8 @@ import shutil
 from rich.console import Console
 
 from vhcs_analysis.config import SAMPLE_FILES_HEADER, SAMPLE_MARKER_FILE, read_sample_file_list
-from vhcs_analysis.pipeline import clean_folder, cli_clean
+from vhcs_analysis.cli_clean import cli_clean
+from vhcs_analysis.pipeline import clean_folder
 
 
 def test_sample_marker__lists_every_sample_file_with_its_hash(sample_dirs):

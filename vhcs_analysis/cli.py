@@ -136,7 +136,7 @@ def clean(
 ) -> None:
     """Làm sạch dữ liệu thô thành các bảng Parquet, kèm danh sách dòng bị loại và manifest."""
     from vhcs_analysis.config import get_paths
-    from vhcs_analysis.pipeline import cli_clean
+    from vhcs_analysis.cli_clean import cli_clean
 
     paths = get_paths(raw=raw, processed=out)
     _run(lambda: cli_clean(raw=paths.raw, out=paths.processed, console=console), config)
@@ -149,7 +149,7 @@ def validate(
 ) -> None:
     """Kiểm tra tệp gửi đến (không ghi dữ liệu); mã thoát 1 nếu có dòng bị loại. Không có danh mục
     units.csv thì vẫn kiểm tra mọi thứ, trừ việc đối chiếu tên đơn vị."""
-    from vhcs_analysis.pipeline import cli_validate
+    from vhcs_analysis.cli_clean import cli_validate
 
     _run(lambda: cli_validate(paths=paths, console=console), config)
 

@@ -168,7 +168,8 @@ def render_documents(paths: Paths) -> list[Path]:
 def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> Path:
     """The whole pipeline from raw files to the review PDF; returns the PDF's path.
     ``notebooks``: the folder of numbered notebooks (default: the project's)."""
-    from vhcs_analysis.pipeline import clean_folder, print_clean_summary, window_gap
+    from vhcs_analysis.cli_clean import print_clean_summary, reading_progress, window_gap
+    from vhcs_analysis.pipeline import clean_folder
     from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.notebooks import run_notebooks
     from vhcs_analysis.report.word import docx_name
@@ -177,7 +178,8 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
     if not paths.raw.is_dir():
         raise VhcsError(f"không có thư mục dữ liệu thô {paths.raw}")
     say(f"Bước 1/4: làm sạch dữ liệu thô ({paths.raw}) …")
-    cleaned = clean_folder(paths.raw, paths.processed, progress=bool(console is not None and console.is_terminal))
+    progress = reading_progress if console is not None and console.is_terminal else None
+    cleaned = clean_folder(paths.raw, paths.processed, progress=progress)
     if cleaned.fatal:
         raise VhcsError("không làm sạch được dữ liệu thô: " + "; ".join(cleaned.fatal))
     if console is not None:
