@@ -1,9 +1,10 @@
 """The row walker (clean/rows.py): one decision per row kind, the same for every reader."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
-from helpers_core import REGISTRY
+from helpers_core import limits, write_registry
 
 from vhcs_analysis.clean import form01, form02, rankings
 from vhcs_analysis.clean.core import Context
@@ -11,7 +12,8 @@ from vhcs_analysis.clean.rows import RowKind, data_rows, walk_indicators, walk_r
 from vhcs_analysis.io.files import Sheet
 from vhcs_analysis.io.locate import prepare
 from vhcs_analysis.io.recognise import find_tables
-from vhcs_analysis.registry import Registry
+from vhcs_analysis.config import load
+from vhcs_analysis.registry import Registry, read_units
 
 K = RowKind
 
@@ -100,13 +102,10 @@ READERS = {"form01_consolidated": form01.read_consolidated, "form02": form02.rea
 def test_every_reader_reads_exactly_the_walkers_data_rows(kind, tmp_path):
     """The same odd rows (column numbers, group heading, blank, note, a group's subtotal,
     total, signature) are skipped the same way by Form 01 consolidated, Form 02 and rankings."""
-    path = tmp_path / "units.csv"
-    path.write_text(REGISTRY, "utf-8")
-    from vhcs_analysis.registry import read_units
-
-    registry = Registry.from_frame(read_units(path, "units.csv"), fuzzy_accept=90, n_candidates=3)
+    settings = load()
+    registry = Registry.from_settings(read_units(write_registry(tmp_path), limits=limits()), settings.cleaning)
     grid, table, n_titles = _grid(kind)
-    records = READERS[kind](grid, table, Context("f.xlsx", registry, dt.date(2016, 10, 10)))
+    records = READERS[kind](grid, table, Context("f.xlsx", registry, settings))
     data = [i + 1 for i, (odd, _) in enumerate(ODD_ROWS) if odd is K.DATA]
     first = n_titles + 1  # 0-based row of the first odd row (after titles and header)
     assert [rec.row for rec in records] == [first + i for i in data]
@@ -138,7 +137,9 @@ def _unit_form():
 
 def test_walk_indicators__every_row_kind_of_a_per_unit_report():
     grid, table = _unit_form()
-    rows = list(walk_indicators(grid, table, match=form01.match_label))
+    cleaning = load().cleaning
+    match = partial(form01.match_label, accept=cleaning.label_fuzzy_accept, margin=cleaning.label_fuzzy_margin)
+    rows = list(walk_indicators(grid, table, match=match))
     assert [row.kind for row in rows] == [
         K.TITLE, K.TITLE, K.TITLE, K.HEADER, K.HEADER_ECHO, K.GROUP, K.DATA, K.DATA, K.REPEAT, K.DATA,
         K.GROUP, K.NOTE, K.TOTAL, K.BLANK, K.SIGNATURE,

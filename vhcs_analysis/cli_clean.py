@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vhcs_analysis import tables
 from vhcs_analysis.clean.core import full_message
-from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths, get_settings
+from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths
 from vhcs_analysis.errors import UnreadableFileError
+from vhcs_analysis.io.base import Limits
 from vhcs_analysis.io.recognise import KIND_NAMES
 from vhcs_analysis.pipeline import REGISTRY_NAME, CleanResult, check_files, clean_folder
 from vhcs_analysis.registry import Registry, RegistryError, UncheckedRegistry, read_units
+
+if TYPE_CHECKING:
+    from vhcs_analysis.settings import Settings
 
 
 @contextlib.contextmanager
@@ -84,24 +89,25 @@ def print_clean_summary(console, result: CleanResult) -> None:
     _summary(console, result)
 
 
-def window_gap(result: CleanResult) -> str | None:
+def window_gap(result: CleanResult, settings: Settings) -> str | None:
     """The review window's periods without Form 01 data in this run, as a message (or None)."""
-    from vhcs_analysis import settings
+    from vhcs_analysis.settings import window_gap as gap
 
     reports = result.tables.get("unit_reports")
     found = [] if reports is None else reports["period"].dropna().astype(str).unique().tolist()
-    return settings.window_gap(found, get_settings()["review"])
+    return gap(found, {"baseline": settings.review.baseline, "post": settings.review.post})
 
 
-def cli_clean(raw: Path, out: Path, console) -> int:
+def cli_clean(raw: Path, out: Path, console, *, settings: Settings) -> int:
     """``vhcs clean``: 0 when every row is accounted for, 2 on unusable input."""
-    result = clean_folder(Path(raw), Path(out), progress=reading_progress if console.is_terminal else None)
+    result = clean_folder(Path(raw), Path(out), settings=settings,
+                          progress=reading_progress if console.is_terminal else None)
     if result.fatal:
         for msg in result.fatal:
             console.print(f"Lỗi: {msg}", markup=False, highlight=False, soft_wrap=True)
         return 2
     print_clean_summary(console, result)
-    gap = window_gap(result)
+    gap = window_gap(result, settings)
     if gap:
         console.print(f"Cảnh báo: {gap}", markup=False, highlight=False, soft_wrap=True)
     t = result.manifest["totals"]
@@ -145,7 +151,7 @@ def collect_validate_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], 
     return entries, skipped
 
 
-def cli_validate(paths: list[Path], console) -> int:
+def cli_validate(paths: list[Path], console, *, settings: Settings) -> int:
     """``vhcs validate``: every problem of every row; 1 if any row would be rejected,
     0 if all clean, 2 on unusable input (nothing readable, a registry that cannot be used).
     Without any registry the names are taken as written and the command says so once."""
@@ -165,12 +171,12 @@ def cli_validate(paths: list[Path], console) -> int:
         units, registry = tables.empty("units"), UncheckedRegistry()
     else:
         try:
-            units = read_units(registry_path, registry_path.name)
+            units = read_units(registry_path, registry_path.name, limits=Limits.from_settings(settings.cleaning))
         except (RegistryError, UnreadableFileError) as exc:
             console.print(f"Lỗi: danh mục đơn vị không dùng được: {exc}", markup=False, soft_wrap=True)
             return 2
-        registry = Registry.from_frame(units)
-    result = check_files(entries, registry_path, units, registry)
+        registry = Registry.from_settings(units, settings.cleaning)
+    result = check_files(entries, registry_path, units, registry, settings=settings)
     any_bad = False
     readable = 0
     for e in result.files:

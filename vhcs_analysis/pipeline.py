@@ -13,12 +13,11 @@ outputs intact; the same inputs give the same bytes. The commands' console outpu
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ContextManager
+from typing import TYPE_CHECKING, ContextManager
 
 import pandas as pd
 
@@ -27,13 +26,16 @@ from vhcs_analysis.clean.core import Context, Record, name_uncalculated_formulas
 from vhcs_analysis.clean.form01 import read_consolidated, read_unit_form
 from vhcs_analysis.clean.form02 import read_form02
 from vhcs_analysis.clean.rankings import read_rankings
-from vhcs_analysis.config import setting
 from vhcs_analysis.errors import UnreadableFileError
+from vhcs_analysis.io.base import Limits
 from vhcs_analysis.io.locate import prepare
 from vhcs_analysis.io.outputs import DATA_TABLES, write_outputs
 from vhcs_analysis.io.recognise import find_tables, is_registry_header, is_sample_marker
 from vhcs_analysis.manifest import build_manifest, file_sha256, foreign_to_sample
 from vhcs_analysis.registry import Registry, RegistryError, read_units
+
+if TYPE_CHECKING:
+    from vhcs_analysis.settings import Settings
 
 REGISTRY_NAME = "units.csv"
 _READERS = {
@@ -90,7 +92,24 @@ def _first_row(sheet) -> list:
     return []
 
 
-def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileEntry:
+@dataclass(frozen=True)
+class ReadSetup:
+    """What reading one file needs besides the file: the run's settings (``[cleaning]``
+    limits and matching, ``[inspection]``, the resolution date), the units registry and
+    where it is (None: ``vhcs validate`` without one). Built once per run; worker processes
+    get it once, through their initialiser (it pickles)."""
+
+    settings: Settings
+    registry: Registry
+    registry_rel: str | None
+    limits: Limits
+
+    @classmethod
+    def create(cls, settings: Settings, registry: Registry, registry_rel: str | None) -> ReadSetup:
+        return cls(settings, registry, registry_rel, Limits.from_settings(settings.cleaning))
+
+
+def read_file(path: Path, rel: str, setup: ReadSetup) -> FileEntry:
     """One input file -> a FileEntry with its records (status, kind, sheets, reason)."""
     from vhcs_analysis.io.files import read_sheets
 
@@ -100,11 +119,11 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
         entry.reason = "tệp đánh dấu dữ liệu mẫu"
         return entry
     try:
-        sheets = read_sheets(path, display_name=rel)
+        sheets = read_sheets(path, setup.limits, display_name=rel)
     except UnreadableFileError as exc:
         entry.status, entry.kind, entry.reason = "unreadable", "unknown", exc.message
         return entry
-    ctx = Context(rel, registry, ctx_base["resolution_date"])
+    ctx = Context(rel, setup.registry, setup.settings)
     # a CSV or a web page saved as .xls has no sheet names: with one table, rejects name none
     plain_text = not _is_workbook(path) and len(sheets) == 1
     kinds: list[str] = []
@@ -113,8 +132,8 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
                 "tables": 0, "rows_read": 0, "reason": None}
         if is_registry_header(_first_row(sheet)):
             info["kind"] = "units"
-            info["reason"] = (f"một bản danh mục đơn vị khác; danh mục dùng là {ctx_base['registry_rel']}"
-                              if ctx_base["registry_rel"] else "một bản danh mục đơn vị (không dùng khi kiểm tra tệp)")
+            info["reason"] = (f"một bản danh mục đơn vị khác; danh mục dùng là {setup.registry_rel}"
+                              if setup.registry_rel else "một bản danh mục đơn vị (không dùng khi kiểm tra tệp)")
             entry.sheets.append(info)
             continue
         grid = prepare(sheet)
@@ -158,7 +177,7 @@ def _is_workbook(path: Path) -> bool:
     return head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0"))
 
 
-def _find_registry(raw: Path, files: list[Path]) -> Path | None:
+def _find_registry(raw: Path, files: list[Path], limits: Limits) -> Path | None:
     direct = raw / REGISTRY_NAME
     if direct.is_file():
         return direct
@@ -168,7 +187,7 @@ def _find_registry(raw: Path, files: list[Path]) -> Path | None:
         if path.suffix.lower() not in (".csv", ".txt"):
             continue
         try:
-            sheets = read_sheets(path)
+            sheets = read_sheets(path, limits)
         except UnreadableFileError:
             continue
         if sheets and is_registry_header(_first_row(sheets[0])):
@@ -176,20 +195,18 @@ def _find_registry(raw: Path, files: list[Path]) -> Path | None:
     return None
 
 
-def _process(entries: list[tuple[Path, str]], registry_path: Path | None, registry_rel: str | None,
-             registry: Registry, units: pd.DataFrame, progress=None) -> list[FileEntry]:
-    ctx_base = {"resolution_date": dt.date.fromisoformat(str(setting("review", "resolution_date"))),
-                "registry_rel": registry_rel}
+def _process(entries: list[tuple[Path, str]], registry_path: Path | None, units: pd.DataFrame,
+             setup: ReadSetup, progress=None) -> list[FileEntry]:
     is_registry = (lambda path: registry_path is not None and path.resolve() == registry_path.resolve())
     todo = [(path, rel) for path, rel in entries if not is_registry(path)]
-    done = _read_in_parallel(todo, ctx_base, registry)
+    done = _read_in_parallel(todo, setup)
     out = []
     for path, rel in entries:
         if is_registry(path):
             entry = FileEntry(rel, file_sha256(path), "units", "used", "danh mục đơn vị")
             entry.registry_rows = len(units)
         else:
-            entry = done[rel] if rel in done else _read_file_safe((path, rel), ctx_base, registry)
+            entry = done[rel] if rel in done else _read_file_safe((path, rel), setup)
         out.append(entry)
         if progress is not None:
             progress()
@@ -199,7 +216,7 @@ def _process(entries: list[tuple[Path, str]], registry_path: Path | None, regist
 # Files are read on several processes (the results are the same, in the same order) when
 # there is enough to read to repay starting them: ~2 s saved on the national benchmark.
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
-_WORKER_STATE: tuple | None = None
+_WORKER_SETUP: ReadSetup | None = None  # set in each worker process by _init_worker
 
 
 def _workers() -> int:
@@ -212,13 +229,13 @@ def start_method() -> str:
     """How worker processes start: ``forkserver`` where the platform has it (Linux), else
     ``spawn`` (Windows; macOS has both). Never ``fork``: forking a process that runs
     threads (pyarrow, a Jupyter kernel) may deadlock. Both start the workers fresh, so they
-    import the package once, get the registry once, and read exactly as the parent would."""
+    import the package once, get the ``ReadSetup`` once, and read exactly as the parent would."""
     import multiprocessing
 
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def _read_in_parallel(todo: list[tuple[Path, str]], ctx_base: dict, registry: Registry) -> dict[str, FileEntry]:
+def _read_in_parallel(todo: list[tuple[Path, str]], setup: ReadSetup) -> dict[str, FileEntry]:
     """rel -> FileEntry for every file of ``todo`` read on worker processes; {} when the
     folder is too small (or one worker is configured) and the caller reads them itself."""
     workers = min(_workers(), len(todo))
@@ -229,22 +246,23 @@ def _read_in_parallel(todo: list[tuple[Path, str]], ctx_base: dict, registry: Re
 
     context = multiprocessing.get_context(start_method())
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(ctx_base, registry)) as pool:
+                             initargs=(setup,)) as pool:
         return {rel: entry for (_, rel), entry in zip(todo, pool.map(_read_file_safe, todo))}
 
 
-def _init_worker(ctx_base: dict, registry: Registry) -> None:
-    global _WORKER_STATE
-    _WORKER_STATE = (ctx_base, registry)
+def _init_worker(setup: ReadSetup) -> None:
+    """Worker process initialiser: keep the run's ``ReadSetup`` for every file it reads."""
+    global _WORKER_SETUP
+    _WORKER_SETUP = setup
 
 
-def _read_file_safe(item: tuple[Path, str], ctx_base: dict | None = None, registry: Registry | None = None) -> FileEntry:
-    """``read_file``, with an unexpected error turned into an unreadable entry."""
+def _read_file_safe(item: tuple[Path, str], setup: ReadSetup | None = None) -> FileEntry:
+    """``read_file`` (in a worker: with the setup given to ``_init_worker``), with an
+    unexpected error turned into an unreadable entry."""
     path, rel = item
-    if ctx_base is None:
-        ctx_base, registry = _WORKER_STATE
+    setup = setup or _WORKER_SETUP
     try:
-        return read_file(path, rel, ctx_base, registry)
+        return read_file(path, rel, setup)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the folder
         if os.environ.get("VHCS_DEBUG"):
             raise
@@ -256,8 +274,9 @@ def _read_file_safe(item: tuple[Path, str], ctx_base: dict | None = None, regist
 # --- the run -----------------------------------------------------------------------------
 
 
-def clean_folder(raw: Path, out: Path | None, *, progress: Progress | None = None) -> CleanResult:
-    """Clean every input under ``raw``; write outputs into ``out`` (None: validate only)."""
+def clean_folder(raw: Path, out: Path | None, *, settings: Settings, progress: Progress | None = None) -> CleanResult:
+    """Clean every input under ``raw`` with ``settings`` (``config.load()`` at the caller);
+    write outputs into ``out`` (None: check only)."""
     from vhcs_analysis.io.files import list_input_files
 
     raw = Path(raw)
@@ -273,21 +292,22 @@ def clean_folder(raw: Path, out: Path | None, *, progress: Progress | None = Non
     if not files:
         result.fatal.append(f"thư mục dữ liệu thô '{raw}' không có tệp nào")
         return result
-    registry_path = _find_registry(raw, files)
+    limits = Limits.from_settings(settings.cleaning)
+    registry_path = _find_registry(raw, files, limits)
     if registry_path is None:
         result.fatal.append(f"thiếu danh mục đơn vị: không có tệp {REGISTRY_NAME} (unit_id, unit_name, aliases, block, "
                             f"is_pilot, unit_type, staff_count) trong thư mục dữ liệu thô '{raw}'")
         return result
     registry_rel = registry_path.relative_to(raw).as_posix()
     try:
-        units = read_units(registry_path, registry_rel)
+        units = read_units(registry_path, registry_rel, limits=limits)
     except (RegistryError, UnreadableFileError) as exc:
         result.fatal.append(f"danh mục đơn vị không dùng được: {exc}")
         return result
-    registry = Registry.from_frame(units)
+    setup = ReadSetup.create(settings, Registry.from_settings(units, settings.cleaning), registry_rel)
     entries = [(p, p.relative_to(raw).as_posix()) for p in files]
     with (progress or _no_progress)(len(entries)) as tick:
-        result.files = _process(entries, registry_path, registry_rel, registry, units, tick)
+        result.files = _process(entries, registry_path, units, setup, tick)
     for p, reason in skipped_entries:
         try:
             rel = p.relative_to(raw).as_posix()
@@ -303,12 +323,12 @@ def clean_folder(raw: Path, out: Path | None, *, progress: Progress | None = Non
 
 
 def check_files(entries: list[tuple[Path, str]], registry_path: Path | None, units: pd.DataFrame,
-                registry: Registry) -> CleanResult:
+                registry: Registry, *, settings: Settings) -> CleanResult:
     """``vhcs validate``: read and check ``entries`` (path, display name) like a clean, with
     the registry at ``registry_path`` (None: names taken as written), writing nothing."""
     result = CleanResult()
-    registry_rel = registry_path.name if registry_path is not None else None
-    result.files = _process(entries, registry_path, registry_rel, registry, units)
+    setup = ReadSetup.create(settings, registry, registry_path.name if registry_path is not None else None)
+    result.files = _process(entries, registry_path, units, setup)
     _finish(result, units)
     return result
 

@@ -8,7 +8,7 @@ has (satisfaction_rate, staff_rated_good) is among the labels, else '2017'.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import partial
 
 from rapidfuzz import fuzz, process
 
@@ -23,8 +23,6 @@ from vhcs_analysis.clean.core import (
     raw_text,
     resolve_unit,
 )
-from vhcs_analysis.config import setting
-from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.clean.rows import RowKind, data_rows, walk_indicators, walk_records
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, label_key
 from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts
@@ -32,17 +30,11 @@ from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title
 DTYPES = {c.name: c.dtype for c in tables.FORM01_FIELDS}
 
 
-@lru_cache(maxsize=1)
-def _label_fuzzy() -> tuple[float, float]:
-    """[cleaning] label_fuzzy_accept / label_fuzzy_margin (see defaults.toml)."""
-    try:
-        return float(setting("cleaning", "label_fuzzy_accept")), float(setting("cleaning", "label_fuzzy_margin"))
-    except ConfigError:
-        return 92.0, 6.0
-
-
-def match_label(text: str) -> tuple[str | None, float | None]:
-    """(field, fuzzy score or None) for an indicator label as written."""
+def match_label(text: str, *, accept: float, margin: float) -> tuple[str | None, float | None]:
+    """(field, fuzzy score or None) for an indicator label as written. A label not in the
+    map is taken when at least ``accept`` (0–100) close to one known label and ``margin``
+    closer to it than to any label of another field: ``[cleaning] label_fuzzy_accept`` and
+    ``label_fuzzy_margin``."""
     labels = form01_labels()
     key = label_key(text)
     if not key:
@@ -50,7 +42,6 @@ def match_label(text: str) -> tuple[str | None, float | None]:
     if key in labels.by_key:
         return labels.by_key[key], None
     keys = list(labels.by_key)
-    accept, margin = _label_fuzzy()
     hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8)
     if not hits or hits[0][1] < accept:
         return None, None
@@ -136,7 +127,9 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
     label_col = table.columns["label"]
     value_col = table.columns["value"]
     matched: set[str] = set()
-    rows = list(walk_indicators(grid, table, match=match_label))
+    cleaning = ctx.settings.cleaning
+    match = partial(match_label, accept=float(cleaning.label_fuzzy_accept), margin=float(cleaning.label_fuzzy_margin))
+    rows = list(walk_indicators(grid, table, match=match))
     for row in data_rows(rows):
         r, label, fld = row.index, row.key, row.indicator
         value = grid.values[r][value_col] if value_col < len(grid.values[r]) else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from vhcs_analysis import tables
 from vhcs_analysis.clean.core import Context, Record, find_round, parse_field, raw_text, resolve_unit
-from vhcs_analysis.config import setting
 from vhcs_analysis.clean.rows import data_rows, walk_records
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank
 from vhcs_analysis.io.recognise import Table, title_texts
@@ -22,14 +21,13 @@ _KINDS = {"kiem tra": "Kiểm tra", "kt": "Kiểm tra", "giam sat": "Giám sát"
 _NOT_READ = {"stt", "unit_name", "note"}
 
 
-def _ratings() -> list[tuple[str, float]]:
-    thresholds = setting("inspection", "rating_thresholds")
+def ratings_by_threshold(thresholds: dict[str, float]) -> list[tuple[str, float]]:
+    """``[inspection] rating_thresholds`` as (rating, lowest total), highest threshold first."""
     return sorted(((name, float(v)) for name, v in thresholds.items()), key=lambda kv: -kv[1])
 
 
-def expected_rating(total: float, ratings: list[tuple[str, float]] | None = None) -> str:
-    """The rating a total earns under the thresholds (highest threshold first)."""
-    ratings = ratings or _ratings()
+def expected_rating(total: float, ratings: list[tuple[str, float]]) -> str:
+    """The rating a total (0–100) earns under ``ratings`` (``ratings_by_threshold``)."""
     for name, low in ratings:
         if total >= low:
             return name
@@ -41,8 +39,8 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     round_id, rr, rc, rraw = find_round(title, grid.name)
     name_col = table.columns["unit_name"]
     value_fields = [f for f in table.columns if f not in _NOT_READ]
-    tolerance = float(setting("inspection", "total_tolerance"))
-    thresholds = _ratings()
+    tolerance = float(ctx.settings.inspection.total_tolerance)
+    thresholds = ratings_by_threshold(ctx.settings.inspection.rating_thresholds)
     ratings = {fold(name): name for name, _ in thresholds}
     records = []
     for row in data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in value_fields])):
