@@ -9,10 +9,10 @@ from helpers_core import limits, write_registry
 from vhcs_analysis.clean import form01, form02, rankings
 from vhcs_analysis.clean.core import Context
 from vhcs_analysis.clean.rows import RowKind, data_rows, walk_indicators, walk_records
+from vhcs_analysis.config import load
 from vhcs_analysis.io.files import Sheet
 from vhcs_analysis.io.locate import prepare
 from vhcs_analysis.io.recognise import find_tables
-from vhcs_analysis.config import load
 from vhcs_analysis.registry import Registry, read_units
 
 K = RowKind
@@ -145,3 +145,14 @@ def test_walk_indicators__every_row_kind_of_a_per_unit_report():
         K.GROUP, K.NOTE, K.TOTAL, K.BLANK, K.SIGNATURE,
     ]
     assert [row.indicator for row in data_rows(rows)] == ["staff_total", "party_members", None]
+
+
+def test_read_unit_form__reads_the_walkers_data_rows(tmp_path):
+    """The per-unit reader takes its indicator rows from the walker: the first of two
+    "Số đảng viên" rows, the unknown label with a value rejected, headings and total ignored."""
+    settings = load()
+    registry = Registry.from_settings(read_units(write_registry(tmp_path), limits=limits()), settings.cleaning)
+    grid, table = _unit_form()
+    rec = form01.read_unit_form(grid, table, Context("a.xlsx", registry, settings))
+    assert (rec.row, rec.data["unit_id"], rec.data["staff_total"], rec.data["party_members"]) == (7, "U01", 80, 50)
+    assert [(p.code, p.row) for p in rec.problems] == [("unknown_label", 10)]

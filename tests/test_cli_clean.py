@@ -4,9 +4,9 @@ from helpers_core import GOOD_VALUES, unit_form, write_registry
 from rich.console import Console
 from typer.testing import CliRunner
 
-from vhcs_analysis.config import load
 from vhcs_analysis.cli import app
 from vhcs_analysis.cli_clean import cli_clean, cli_validate
+from vhcs_analysis.config import load
 
 
 def _console():

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_registry
 
-from vhcs_analysis.config import load
 from vhcs_analysis import pipeline
+from vhcs_analysis.config import load
 from vhcs_analysis.io import outputs
 from vhcs_analysis.pipeline import clean_folder
 

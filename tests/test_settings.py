@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from vhcs_analysis.config import load
 from vhcs_analysis import config
+from vhcs_analysis.config import load
 from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.settings import (
     SettingsSource,
