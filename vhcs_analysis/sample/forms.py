@@ -50,6 +50,11 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
 GROUPS = FORM01_GROUPS
 
 
+def period_words(period: str) -> str:
+    """'2019-H1' -> '6 tháng đầu năm 2019' (the words on the form)."""
+    return f"6 tháng {'đầu' if period.endswith('H1') else 'cuối'} năm {period[:4]}"
+
+
 def fields_of(version: str) -> list[str]:
     """Form 01 fields in form order for a version."""
     return [f for _, _, fs in GROUPS for f in fs if f in LABELS[version]]
