@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from vhcs_analysis.io.xlsx_write import write_simple_xlsx
-from vhcs_analysis.sample.forms import (
-    BLOC_COMMITTEE, CONSOLIDATED_TITLE, CRITERIA_LABELS, FORM01_CODE, FORM02_CODE, FORM02_TITLE, LABELS, fields_of, period_words,
-)
+from vhcs_analysis.forms import BLOC_COMMITTEE, CRITERIA_LABELS, FORM01_CODE, FORM02_CODE
+from vhcs_analysis.sample.forms import CONSOLIDATED_TITLE, FORM02_TITLE, LABELS, fields_of, period_words
 from vhcs_analysis.sample.context import Ledger
 from vhcs_analysis.sample.truth import (
     PERIODS, ROUNDS, World, draw_report_dates, simulate_inspections, simulate_reports,
