@@ -9,6 +9,7 @@ import pytest
 from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_registry
 
 from vhcs_analysis import pipeline
+from vhcs_analysis.io.outputs import OUTPUT_FILES
 from vhcs_analysis.pipeline import clean_folder
 
 
@@ -44,7 +45,7 @@ def _spy_parallel(monkeypatch) -> list:
 
 
 def _assert_same_outputs(a, b):
-    for name in sorted(pipeline.OUTPUT_FILES):
+    for name in sorted(OUTPUT_FILES):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 

@@ -94,12 +94,13 @@ def test_write_sample__refuses_a_folder_holding_other_files(tmp_path):
         write_sample(tmp_path / "raw")
 
 
-def test_prepare_folder__a_lone_gitkeep_counts_as_empty_and_stays(tmp_path):
-    from vhcs_analysis.sample import _prepare_folder
-
-    (tmp_path / ".gitkeep").write_bytes(b"")
-    _prepare_folder(tmp_path, config.SAMPLE_MARKER_FILE, "dữ liệu mẫu")
-    assert [p.name for p in tmp_path.iterdir()] == [".gitkeep"]
+def test_write_sample__a_lone_gitkeep_counts_as_empty_and_stays(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / ".gitkeep").write_bytes(b"")
+    write_sample(raw, scale="national", truth_out=tmp_path / "truth")
+    assert (raw / ".gitkeep").read_bytes() == b""
+    assert (raw / config.SAMPLE_MARKER_FILE).is_file()
 
 
 def test_write_sample__unknown_scale_is_a_vietnamese_error(tmp_path):

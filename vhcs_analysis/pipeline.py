@@ -30,8 +30,9 @@ from vhcs_analysis.config import (
 )
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.locate import prepare
-from vhcs_analysis.io.outputs import DATA_TABLES, OUTPUT_FILES, _recover, write_outputs  # noqa: F401
-from vhcs_analysis.io.recognise import KIND_NAMES, find_tables, is_registry_header, is_sample_marker
+from vhcs_analysis.io.outputs import DATA_TABLES, write_outputs
+from vhcs_analysis.io.recognise import find_tables, is_registry_header, is_sample_marker
+from vhcs_analysis.labels import KIND_LONG_VI
 from vhcs_analysis.registry import Registry, RegistryError, UncheckedRegistry, read_units
 
 REGISTRY_NAME = "units.csv"
@@ -556,7 +557,7 @@ def cli_validate(paths: list[Path], console) -> int:
         if e.kind in ("units", "sample_marker"):
             continue
         mark = "✓" if rejected == 0 else "✗"
-        console.print(f"{mark} {e.path} ({KIND_NAMES.get(e.kind.split(',')[0], e.kind)}): {read} dòng, "
+        console.print(f"{mark} {e.path} ({KIND_LONG_VI.get(e.kind.split(',')[0], e.kind)}): {read} dòng, "
                       f"{kept} hợp lệ, {rejected} bị loại", markup=False, soft_wrap=True)
         for s in e.sheets:
             if s["status"] != "used":
