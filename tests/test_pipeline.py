@@ -68,7 +68,7 @@ def test_clean_folder__crash_while_writing_keeps_previous_outputs(hostile, tmp_p
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("vhcs_analysis.io.csv_safe.write_json_atomic", boom)
+    monkeypatch.setattr("vhcs_analysis.io.writers.write_json_atomic", boom)
     with pytest.raises(RuntimeError):
         clean_folder(hostile, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -18,7 +18,7 @@ import pandas as pd
 from vhcs_analysis import __version__, fmt
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_settings, settings_record, settings_source
 from vhcs_analysis.errors import VhcsError
-from vhcs_analysis.io.csv_safe import read_csv
+from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI
 from vhcs_analysis.report.readings import (
     _int,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt
 from vhcs_analysis.config import Paths, get_settings
-from vhcs_analysis.io.csv_safe import read_csv
+from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import PROPOSAL_STATUS_VI
 from vhcs_analysis.tables import CRITERIA
 

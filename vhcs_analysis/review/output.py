@@ -12,7 +12,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
-from vhcs_analysis.io.csv_safe import write_bytes_atomic, write_csv
+from vhcs_analysis.io.writers import write_bytes_atomic, write_csv
 from vhcs_analysis.labels import (
     STATUS_VI, KIND_VI, COLUMN_LABELS_VI, HIDDEN_WITH, method_vi,
 )
@@ -32,7 +32,7 @@ def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
     """Write ``tables/NAME.csv`` (UTF-8 without BOM, comma, dot decimals, rounded floats,
-    no index, formula-like text neutralised by ``io.csv_safe.write_csv``), in the row order
+    no index, formula-like text neutralised by ``io.writers.write_csv``), in the row order
     given (the section functions sort); returns the path."""
     paths = paths or get_paths()
     target = paths.tables / f"{name}.csv"
