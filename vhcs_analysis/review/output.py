@@ -90,11 +90,8 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _display(obj) -> None:
-    try:
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - outside IPython
-        print(obj)
-        return
+    from IPython.display import display  # IPython comes with ipykernel (a dependency)
+
     display(obj)
 
 
@@ -107,10 +104,8 @@ def publish_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> pd
 def publish_figure(fig, name: str, data: ReviewData, paths: Paths | None = None) -> None:
     """``save_figure`` (marked when the data is sample data) and show it inline as PNG."""
     save_figure(fig, name, is_sample=data.is_sample, paths=paths)
-    try:
-        from IPython.display import Image
-    except ImportError:  # pragma: no cover
-        return
+    from IPython.display import Image
+
     _display(Image(data=plots.png_bytes(fig), format="png"))
 
 
