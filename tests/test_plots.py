@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from vhcs_analysis import plots
 from vhcs_analysis.config import SAMPLE_MARK
+from vhcs_analysis.labels import GROUP_VI
 
 PERIODS = ["2016-H2", "2017-H1", "2018-H2"]
 
@@ -135,8 +136,8 @@ def test_period_label__half_years_in_vietnamese():
 def test_pilot_and_rest_colours__same_in_every_chart():
     fig = CHARTS["trend_by_group"]()
     colours = {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()}
-    assert colours[plots.GROUP_LABELS["pilot"]] == plots.PILOT_COLOR
-    assert colours[plots.GROUP_LABELS["rest"]] == plots.REST_COLOR
+    assert colours[GROUP_VI["pilot"]] == plots.PILOT_COLOR
+    assert colours[GROUP_VI["rest"]] == plots.REST_COLOR
 
 
 # ----------------------------------------------------------------------------- many periods

@@ -58,6 +58,8 @@ ROLLOUT_MEASURES_VI = {
 
 # Whether a unit's report for a period came in (completeness tables).
 REPORT_STATUS_VI = {"on_time": "đúng hạn", "late": "muộn", "missing": "không báo cáo", "undated": "không rõ ngày"}
+# The same, as a chart's legend (starts with a capital).
+REPORT_STATUS_CELL_VI = {code: label.capitalize() for code, label in REPORT_STATUS_VI.items()}
 # What the cleaning did with a raw file (manifest.json, dq_files).
 FILE_STATUS_VI = {"used": "đã dùng", "skipped": "bỏ qua", "unreadable": "không đọc được"}
 FILE_STATUSES = tuple(FILE_STATUS_VI)
@@ -92,6 +94,9 @@ KIND_LONG_VI = {
 KIND_SHORT_VI = {"units": "Danh mục", "form01_unit": "Biểu 01", "form01_consolidated": "Biểu 01 tổng hợp",
                  "form02": "Biểu 02", "rankings": "Xếp loại", "sample_marker": "Đánh dấu mẫu",
                  "unknown": "Không nhận ra"}
+
+# The groups compared in the review (tables, charts).
+GROUP_VI = {"pilot": "Đơn vị điểm", "rest": "Các đơn vị còn lại", "all": "Toàn khối"}
 
 # The review's kind (settings [review] kind): an interim or a final review.
 REVIEW_KIND_VI = {"so-ket": "sơ kết", "tong-ket": "tổng kết"}

@@ -8,9 +8,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from vhcs_analysis import fmt
+from vhcs_analysis.labels import GROUP_VI, REPORT_STATUS_CELL_VI
 from vhcs_analysis.plots.theme import (
-    OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, RATING_ORDER,
-    RATING_COLORS, STATUS_COLORS, STATUS_LABELS, CM, FULL_WIDTH, theme, number_formatter,
+    OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_MARKERS, RATING_ORDER,
+    RATING_COLORS, STATUS_COLORS, CM, FULL_WIDTH, theme, number_formatter,
     percent_formatter, wrap, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _rows_figure, _figure_legend,
 )
 
@@ -39,7 +40,7 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
                 ax.hlines(y, part["ci_low"].astype(float), part["ci_high"].astype(float),
                           color=GROUP_COLORS[group], linewidth=1.2, alpha=0.8)
             ax.plot(part["mean_score"].astype(float), y, GROUP_MARKERS[group], color=GROUP_COLORS[group],
-                    label=GROUP_LABELS[group], markersize=4.5)
+                    label=GROUP_VI[group], markersize=4.5)
         ax.set_yticks([ypos[c] for c in criteria], [f"{c}: {labels.get(c, c)}" for c in criteria], fontsize=7)
         ax.set_xlim(max(0.0, float(np.nanmin(df["mean_score"].astype(float))) - 1.5), 10.2)
         ax.xaxis.set_major_formatter(number_formatter())
@@ -47,7 +48,7 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
         ax.set_title(wrap(title, 40), loc="left")
-        _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
+        _figure_legend(fig, ax, [GROUP_VI[g] for g in groups])
         return fig
 
 
@@ -69,7 +70,7 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ"
             part = df[df["group"] == group].set_index("measure_vi")["value"].astype(float)
             x = np.arange(len(measures)) + (i - (len(groups) - 1) / 2) * width
             vals = [part.get(m, np.nan) for m in measures]
-            bars = ax.bar(x, vals, width=width * 0.95, color=GROUP_COLORS[group], label=GROUP_LABELS[group])
+            bars = ax.bar(x, vals, width=width * 0.95, color=GROUP_COLORS[group], label=GROUP_VI[group])
             ax.bar_label(bars, labels=[fmt.percent(v, 0) for v in vals], fontsize=6.5, padding=1.5)
         ax.set_xticks(range(len(measures)), [wrap(m, 24) for m in measures])
         ax.set_ylim(0, 110)
@@ -77,7 +78,7 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ"
         ax.yaxis.set_major_formatter(percent_formatter())
         ax.set_ylabel(ylabel)
         ax.set_title(wrap(title), loc="left")
-        _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
+        _figure_legend(fig, ax, [GROUP_VI[g] for g in groups])
         return fig
 
 
@@ -99,7 +100,7 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         stacks = []
         for status in statuses:
             vals = rows[f"n_{status}"].astype(float).fillna(0).to_numpy()
-            bars = ax.bar(x, vals, bottom=bottom, color=STATUS_COLORS[status], label=STATUS_LABELS[status],
+            bars = ax.bar(x, vals, bottom=bottom, color=STATUS_COLORS[status], label=REPORT_STATUS_CELL_VI[status],
                           width=0.65)
             stacks.append((status, bars, vals))
             bottom += vals

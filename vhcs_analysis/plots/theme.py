@@ -43,9 +43,6 @@ ALL_COLOR = OKABE_ITO["grey"]
 GROUP_COLORS = {"pilot": PILOT_COLOR, "rest": REST_COLOR, "all": ALL_COLOR}
 
 
-GROUP_LABELS = {"pilot": "Đơn vị điểm", "rest": "Các đơn vị còn lại", "all": "Toàn khối"}
-
-
 GROUP_MARKERS = {"pilot": "o", "rest": "s", "all": "D"}
 
 
@@ -62,9 +59,6 @@ RATING_COLORS = {
 
 STATUS_COLORS = {"on_time": OKABE_ITO["green"], "late": OKABE_ITO["orange"], "undated": OKABE_ITO["yellow"],
                  "missing": OKABE_ITO["grey"]}
-
-
-STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "undated": "Không rõ ngày", "missing": "Không báo cáo"}
 
 
 NO_DATA = "Không có số liệu"

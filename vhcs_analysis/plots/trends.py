@@ -9,8 +9,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from vhcs_analysis import fmt
+from vhcs_analysis.labels import GROUP_VI
 from vhcs_analysis.plots.theme import (
-    PILOT_COLOR, REST_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, CM, FULL_WIDTH, TALL, theme,
+    PILOT_COLOR, REST_COLOR, GROUP_COLORS, GROUP_MARKERS, CM, FULL_WIDTH, TALL, theme,
     signed_formatter, wrap, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _rows_figure,
     _value_axis,
     _figure_legend,
@@ -50,7 +51,7 @@ def trend_by_group(
             part = part.sort_values("x")
             color = GROUP_COLORS[group]
             ax.plot(part["x"], part["mean"].astype(float), marker=GROUP_MARKERS[group], color=color,
-                    label=GROUP_LABELS[group], linewidth=1.6, markersize=4)
+                    label=GROUP_VI[group], linewidth=1.6, markersize=4)
             if {"ci_low", "ci_high"} <= set(part.columns):
                 ax.fill_between(part["x"], part["ci_low"].astype(float), part["ci_high"].astype(float),
                                 color=color, alpha=0.18, linewidth=0)
@@ -63,7 +64,7 @@ def trend_by_group(
         ax.set_title(wrap(title), loc="left")
         ax.set_ylabel(ylabel)
         if standalone:
-            _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
+            _figure_legend(fig, ax, [GROUP_VI[g] for g in groups])
             fit_period_labels(fig, [ax])
         return fig
 
@@ -99,7 +100,7 @@ def trends_grid(
             ax.set_title(wrap(title, 40), loc="left", fontsize=8)
             ax.tick_params(axis="x", labelsize=6.5)
         groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
-        _figure_legend(fig, axes[0, 0], [GROUP_LABELS[g] for g in groups])
+        _figure_legend(fig, axes[0, 0], [GROUP_VI[g] for g in groups])
         fit_period_labels(fig, list(axes.flat))
         return fig
 

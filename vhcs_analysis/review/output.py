@@ -14,7 +14,7 @@ from vhcs_analysis import fmt, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
 from vhcs_analysis.io.writers import write_bytes_atomic, write_csv
 from vhcs_analysis.labels import (
-    STATUS_VI, KIND_VI, COLUMN_LABELS_VI, HIDDEN_WITH, method_vi,
+    STATUS_VI, KIND_VI, COLUMN_LABELS_VI, GROUP_VI, HIDDEN_WITH, method_vi,
 )
 from vhcs_analysis.review.base import ReviewData, period_vi, markdown
 
@@ -69,7 +69,7 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         elif col in ("p_value", "p_holm", "p_bh"):
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.p_value(v))
         elif col == "group":
-            shown = values.map(lambda g: plots.GROUP_LABELS.get(g, g))
+            shown = values.map(lambda g: GROUP_VI.get(g, g))
         elif col == "status" and values.isin(list(STATUS_VI)).all():
             shown = values.map(STATUS_VI)
         elif col == "kind":
