@@ -134,10 +134,16 @@ def test_period_label__half_years_in_vietnamese():
 
 
 def test_pilot_and_rest_colours__same_in_every_chart():
-    fig = CHARTS["trend_by_group"]()
-    colours = {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()}
-    assert colours[GROUP_VI["pilot"]] == plots.PILOT_COLOR
-    assert colours[GROUP_VI["rest"]] == plots.REST_COLOR
+    from matplotlib.colors import to_hex
+
+    for name in ("trend_by_group", "trends_grid", "rollout_bars"):
+        fig = CHARTS[name]()
+        (legend,) = fig.legends
+        handles = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles)}
+        for group, colour in (("pilot", plots.PILOT_COLOR), ("rest", plots.REST_COLOR)):
+            handle = handles[GROUP_VI[group]]
+            drawn = handle.get_color() if hasattr(handle, "get_marker") else handle.get_facecolor()
+            assert to_hex(drawn) == colour.lower(), (name, group)
 
 
 # ----------------------------------------------------------------------------- many periods
