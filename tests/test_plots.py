@@ -127,6 +127,14 @@ def test_number_formatter__decimals_follow_the_tick_step():
     assert formatter(1000) == "1.000"
 
 
+def test_number_formatter__quarter_steps_are_not_rounded_to_another_value():
+    formatter = plots.number_formatter()
+    formatter.set_locs([0.0, 2.5, 5.0, 7.5])
+    assert [formatter(x) for x in (0.0, 2.5, 5.0, 7.5)] == ["0,0", "2,5", "5,0", "7,5"]
+    formatter.set_locs([0.30000000000000004, 0.6000000000000001, 0.9])  # float noise from the locator
+    assert formatter(0.6000000000000001) == "0,6"
+
+
 def test_period_label__half_years_in_vietnamese():
     assert plots.period_label("2017-H1") == "6 tháng đầu\n2017"
     assert plots.period_label("2016-H2") == "6 tháng cuối\n2016"

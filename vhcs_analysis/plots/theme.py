@@ -4,7 +4,6 @@ DejaVu Sans, Vietnamese tick labels (1.234,5 · 85%), and the small helpers the 
 from __future__ import annotations
 
 import contextlib
-import math
 import textwrap
 import warnings
 from collections.abc import Iterator, Sequence
@@ -131,8 +130,9 @@ def apply_theme() -> None:
 
 
 class VietnameseFormatter(Formatter):
-    """Tick labels in Vietnamese style with as many decimals as the tick step needs
-    (0,5 steps → 1 decimal; 10 steps → none), so that no two ticks read the same.
+    """Tick labels in Vietnamese style with the fewest decimals (at most 4) that write every
+    tick exactly (0,5 steps → 1 decimal; 2,5 steps → 1; 10 steps → none), so that no
+    tick reads as another value ("2" for 2,5).
 
     ``kind``: "number" (1.234,5), "percent" (0–100 → 85%) or "signed" (+5, -3, 0).
     ``decimals`` fixes the decimals instead."""
@@ -144,10 +144,9 @@ class VietnameseFormatter(Formatter):
 
     def set_locs(self, locs):
         super().set_locs(locs)
-        values = np.sort(np.asarray([v for v in locs if np.isfinite(v)], dtype=float))
-        steps = np.diff(values)
-        steps = steps[steps > 1e-12]
-        self._auto = max(0, min(4, -math.floor(math.log10(float(steps.min())) + 1e-9))) if len(steps) else 0
+        values = [float(v) for v in locs if np.isfinite(v)]
+        self._auto = next((d for d in range(4) if all(abs(v - round(v, d)) <= 1e-9 * max(1.0, abs(v))
+                                                      for v in values)), 4)
 
     def __call__(self, x, pos=None):
         d = self.decimals if self.decimals is not None else self._auto
