@@ -70,9 +70,12 @@ def test_unit_form__missing_staff_total_is_rejected(tmp_path):
     assert (rej.reason_code, rej.row) == ("missing_required", 10)
 
 
-def test_unit_form__negative_count_rejected(tmp_path):
-    unit_form(tmp_path / "a.xlsx", values=dict(GOOD_VALUES, dossiers_late=-3))
-    assert _only_reject(_clean(tmp_path)).reason_code == "negative_count"
+def test_unit_form__negative_count_rejected_naming_the_field(tmp_path):
+    unit_form(tmp_path / "a.xlsx", values=dict(GOOD_VALUES, party_members=-3))
+    rej = _only_reject(_clean(tmp_path))
+    assert rej.reason_code == "negative_count"
+    # the field's message name (tables.Column.message_vi), without the unit of its description
+    assert "chỉ tiêu 'Số đảng viên'" in rej.message
 
 
 def test_unit_form__on_time_above_received_is_inconsistent(tmp_path):

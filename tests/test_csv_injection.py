@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vhcs_analysis.io.csv_safe import csv_bytes, neutralise_formula, read_csv, restore_formula_text
+from vhcs_analysis.io.writers import csv_bytes, neutralise_formula, read_csv, restore_formula_text
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_TEXT = re.compile(r"[+-]?(\d[\d.,\s]*)?%?")

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from vhcs_analysis.cli import app
 from vhcs_analysis.config import Paths, load
 from vhcs_analysis.errors import OutputLockedError
-from vhcs_analysis.io.csv_safe import atomic_path, write_bytes_atomic, write_csv_for_excel
+from vhcs_analysis.io.writers import atomic_path, write_bytes_atomic, write_csv_for_excel
 
 PACKAGE = Path(__file__).resolve().parents[1] / "vhcs_analysis"
 OLD = b"ban cu - dang mo trong chuong trinh khac"
@@ -157,7 +157,7 @@ def test_cli_clean__output_folder_with_a_file_open_exit_2_and_old_outputs_kept(t
 def test_package__no_output_is_written_around_the_shared_helper():
     """Every file the package writes for the user is replaced through ``atomic_path`` (so a
     new writer, e.g. the Word draft, gets the message too): no other ``os.replace``/``mkstemp``."""
-    allowed = {"io/csv_safe.py", "io/outputs.py"}  # the helper; the processed folder's swap
+    allowed = {"io/writers.py", "io/outputs.py"}  # the helper; the processed folder's swap
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()

@@ -7,7 +7,7 @@ from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_regis
 
 from vhcs_analysis import pipeline
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE, load
-from vhcs_analysis.io import outputs
+from vhcs_analysis.io.outputs import OUTPUT_FILES
 from vhcs_analysis.pipeline import clean_folder
 
 
@@ -48,7 +48,7 @@ def test_clean_folder__rerun_writes_byte_identical_outputs(hostile, tmp_path):
     clean_folder(hostile, tmp_path / "o1", settings=load())
     clean_folder(hostile, tmp_path / "o2", settings=load())
     names = sorted(p.name for p in (tmp_path / "o1").iterdir())
-    assert names == sorted(outputs.OUTPUT_FILES)
+    assert names == sorted(OUTPUT_FILES)
     for name in names:
         assert (tmp_path / "o1" / name).read_bytes() == (tmp_path / "o2" / name).read_bytes(), name
 
@@ -68,7 +68,7 @@ def test_clean_folder__crash_while_writing_keeps_previous_outputs(hostile, tmp_p
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("vhcs_analysis.io.csv_safe.write_json_atomic", boom)
+    monkeypatch.setattr("vhcs_analysis.io.writers.write_json_atomic", boom)
     with pytest.raises(RuntimeError):
         clean_folder(hostile, out, settings=load())
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -179,11 +179,12 @@ def test_clean_folder__preserves_unrelated_files_in_the_output_folder(hostile, t
 def test_clean_folder__recovers_from_a_run_killed_between_the_renames(hostile, tmp_path):
     out = tmp_path / "out"
     clean_folder(hostile, out, settings=load())
-    before = (out / "manifest.json").read_bytes()
+    (out / "ghi-chu.txt").write_text("của người dùng")  # not ours: every run keeps it
     os.replace(out, tmp_path / ".out.old-999")  # killed after moving the old outputs away
     (tmp_path / ".out.new-abc").mkdir()  # and a half-written new folder
-    outputs._recover(out)
-    assert (out / "manifest.json").read_bytes() == before
+    clean_folder(hostile, out, settings=load())  # the next run puts the old outputs back first, then replaces them
+    assert (out / "ghi-chu.txt").read_text() == "của người dùng"
+    assert (out / "manifest.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
 
 
@@ -243,7 +244,7 @@ def test_clean_folder__parallel_reading_writes_the_same_outputs(hostile, tmp_pat
     monkeypatch.setenv("VHCS_WORKERS", "2")
     clean_folder(hostile, tmp_path / "parallel", settings=load())
     assert sizes and sizes[0] > 0  # the files were read by the workers
-    for name in sorted(outputs.OUTPUT_FILES):
+    for name in sorted(OUTPUT_FILES):
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
 
 

@@ -10,7 +10,7 @@ from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_regis
 
 from vhcs_analysis import pipeline
 from vhcs_analysis.config import load
-from vhcs_analysis.io import outputs
+from vhcs_analysis.io.outputs import OUTPUT_FILES
 from vhcs_analysis.pipeline import clean_folder
 
 
@@ -46,7 +46,7 @@ def _spy_parallel(monkeypatch) -> list:
 
 
 def _assert_same_outputs(a, b):
-    for name in sorted(outputs.OUTPUT_FILES):
+    for name in sorted(OUTPUT_FILES):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from vhcs_analysis import plots
 from vhcs_analysis.config import SAMPLE_MARK
+from vhcs_analysis.labels import GROUP_VI
 
 PERIODS = ["2016-H2", "2017-H1", "2018-H2"]
 
@@ -126,6 +127,14 @@ def test_number_formatter__decimals_follow_the_tick_step():
     assert formatter(1000) == "1.000"
 
 
+def test_number_formatter__quarter_steps_are_not_rounded_to_another_value():
+    formatter = plots.number_formatter()
+    formatter.set_locs([0.0, 2.5, 5.0, 7.5])
+    assert [formatter(x) for x in (0.0, 2.5, 5.0, 7.5)] == ["0,0", "2,5", "5,0", "7,5"]
+    formatter.set_locs([0.30000000000000004, 0.6000000000000001, 0.9])  # float noise from the locator
+    assert formatter(0.6000000000000001) == "0,6"
+
+
 def test_period_label__half_years_in_vietnamese():
     assert plots.period_label("2017-H1") == "6 tháng đầu\n2017"
     assert plots.period_label("2016-H2") == "6 tháng cuối\n2016"
@@ -133,10 +142,16 @@ def test_period_label__half_years_in_vietnamese():
 
 
 def test_pilot_and_rest_colours__same_in_every_chart():
-    fig = CHARTS["trend_by_group"]()
-    colours = {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()}
-    assert colours[plots.GROUP_LABELS["pilot"]] == plots.PILOT_COLOR
-    assert colours[plots.GROUP_LABELS["rest"]] == plots.REST_COLOR
+    from matplotlib.colors import to_hex
+
+    for name in ("trend_by_group", "trends_grid", "rollout_bars"):
+        fig = CHARTS[name]()
+        (legend,) = fig.legends
+        handles = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles)}
+        for group, colour in (("pilot", plots.PILOT_COLOR), ("rest", plots.REST_COLOR)):
+            handle = handles[GROUP_VI[group]]
+            drawn = handle.get_color() if hasattr(handle, "get_marker") else handle.get_facecolor()
+            assert to_hex(drawn) == colour.lower(), (name, group)
 
 
 # ----------------------------------------------------------------------------- many periods

@@ -94,12 +94,13 @@ def test_write_sample__refuses_a_folder_holding_other_files(tmp_path):
         write_sample(tmp_path / "raw")
 
 
-def test_prepare_folder__a_lone_gitkeep_counts_as_empty_and_stays(tmp_path):
-    from vhcs_analysis.sample import _prepare_folder
-
-    (tmp_path / ".gitkeep").write_bytes(b"")
-    _prepare_folder(tmp_path, config.SAMPLE_MARKER_FILE, "dữ liệu mẫu")
-    assert [p.name for p in tmp_path.iterdir()] == [".gitkeep"]
+def test_write_sample__a_lone_gitkeep_counts_as_empty_and_stays(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / ".gitkeep").write_bytes(b"")
+    write_sample(raw, scale="national", truth_out=tmp_path / "truth")
+    assert (raw / ".gitkeep").read_bytes() == b""
+    assert (raw / config.SAMPLE_MARKER_FILE).is_file()
 
 
 def test_write_sample__unknown_scale_is_a_vietnamese_error(tmp_path):
@@ -191,13 +192,16 @@ def test_national_units__6300_unique_names_and_seven_pilots_per_province():
 def test_unit_names__planted_typos_pass_fuzzy_matching_and_unknowns_do_not():
     from rapidfuzz import fuzz, process
 
-    from vhcs_analysis.sample.units import TYPO_NAMES, UNIT_SPECS, UNKNOWN_UNIT_NAMES
+    from vhcs_analysis.sample.units import TYPOS, UNIT_SPECS, UNKNOWN_UNIT_NAMES
     from vhcs_analysis.text import name_key
 
     accept = config.setting("cleaning", "fuzzy_accept")
     keys = [name_key(n) for s in UNIT_SPECS for n in (s.name, *s.aliases)]
-    for typo in TYPO_NAMES.values():
-        assert process.extractOne(name_key(typo), keys, scorer=fuzz.WRatio)[1] >= accept
+    for typo in TYPOS:
+        best = process.extractOne(name_key(typo.typed), keys, scorer=fuzz.WRatio)
+        assert best[1] >= accept
+        spec = UNIT_SPECS[typo.unit_index]
+        assert best[0] in [name_key(n) for n in (spec.name, *spec.aliases)]  # the intended unit
     for unknown in UNKNOWN_UNIT_NAMES:
         assert process.extractOne(name_key(unknown), keys, scorer=fuzz.WRatio)[1] < accept
 

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
 from vhcs_analysis.config import MAPS_DIR, load
+from vhcs_analysis.forms import CRITERIA_LABELS
 from vhcs_analysis.io.files import read_sheets
 from vhcs_analysis.io.templates import (
-    CRITERIA,
     FILE_CONSOLIDATED,
     FILE_INSPECTION,
     FILE_UNIT,
@@ -103,7 +103,7 @@ def test_form02__two_row_header_with_criteria_under_a_merged_cell(forms):
     sheet = read_sheets(forms[FILE_INSPECTION], limits())[0]
     r, c = _find(sheet.rows, "Tiêu chí chấm điểm")
     assert (r, c, r, c + 9) in sheet.merged
-    assert sheet.rows[r + 1][c : c + 10] == list(CRITERIA)
+    assert sheet.rows[r + 1][c : c + 10] == list(CRITERIA_LABELS)
     assert (r, 0, r + 1, 0) in sheet.merged  # STT spans both header rows
 
 
@@ -130,7 +130,7 @@ def test_form01_labels__printed_labels_are_2018_labels_of_the_map():
 def test_form02_criteria__are_labels_of_the_map():
     with (MAPS_DIR / "form02_labels.csv").open(encoding="utf-8", newline="") as fh:
         known = {(row["field"], row["label"]) for row in csv.DictReader(fh)}
-    assert {(f"c{i:02d}", name) for i, name in enumerate(CRITERIA, start=1)} <= known
+    assert {(f"c{i:02d}", name) for i, name in enumerate(CRITERIA_LABELS, start=1)} <= known
 
 
 def test_cli_template__writes_the_forms_and_exits_0(tmp_path):

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from vhcs_analysis import verify as v
 from vhcs_analysis.cli import app
-from vhcs_analysis.config import Paths, get_settings
+from vhcs_analysis.config import Paths, get_settings, settings_record
 from test_report import built  # noqa: F401 - the shared end-to-end build (fixture)
 
 # ----------------------------------------------------------------------------- fixtures
@@ -160,7 +160,7 @@ def test_recorded_settings__a_record_differing_from_the_settings_in_force_is_a_d
 def test_write_settings__round_trips_through_toml(tmp_path):
     import tomllib
 
-    values = v._jsonable(get_settings())
+    values = settings_record()["values"]  # what the manifest records
     path = v.write_settings(values, tmp_path / "s.toml")
     assert tomllib.loads(path.read_text("utf-8")) == values
 

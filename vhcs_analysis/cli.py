@@ -65,8 +65,8 @@ def _run(action: Callable[[], int], config: Path | None = None) -> None:
     except VhcsError as exc:
         err_console.print(f"[bold red]Lỗi:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         code = 2
-    except PermissionError as exc:  # a writer outside io.csv_safe.atomic_path: same message
-        from vhcs_analysis.io.csv_safe import locked_output_error
+    except PermissionError as exc:  # a writer outside io.writers.atomic_path: same message
+        from vhcs_analysis.io.writers import locked_output_error
 
         name = exc.filename2 or exc.filename
         message = str(locked_output_error(name)) if name else "không ghi được tệp: tệp đang mở hoặc không có quyền ghi"

@@ -13,7 +13,7 @@ from vhcs_analysis.clean.core import full_message
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.base import Limits
-from vhcs_analysis.io.recognise import KIND_NAMES
+from vhcs_analysis.labels import KIND_LONG_VI
 from vhcs_analysis.pipeline import REGISTRY_NAME, CleanResult, check_files, clean_folder
 from vhcs_analysis.registry import Registry, RegistryError, UncheckedRegistry, read_units
 
@@ -193,7 +193,7 @@ def cli_validate(paths: list[Path], console, *, settings: Settings) -> int:
         if e.kind in ("units", "sample_marker"):
             continue
         mark = "✓" if rejected == 0 else "✗"
-        console.print(f"{mark} {e.path} ({KIND_NAMES.get(e.kind.split(',')[0], e.kind)}): {read} dòng, "
+        console.print(f"{mark} {e.path} ({KIND_LONG_VI.get(e.kind.split(',')[0], e.kind)}): {read} dòng, "
                       f"{kept} hợp lệ, {rejected} bị loại", markup=False, soft_wrap=True)
         for s in e.sheets:
             if s["status"] != "used":

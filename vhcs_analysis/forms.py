@@ -8,6 +8,13 @@ order c01..c10 of ``tables.CRITERIA``. Label wordings per form version are data,
 
 from __future__ import annotations
 
+# The header lines every form of the bloc carries (left: the issuing body, right: the party).
+BLOC = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
+BLOC_COMMITTEE = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+FORM01_CODE = "Biểu số 01-VHCS"
+FORM02_CODE = "Biểu số 02-VHCS"
+
 # Group rows of the per-unit form, after the resolution's task groups.
 FORM01_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("I.", "Học tập, quán triệt Nghị quyết", (

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis.config import get_settings
+from vhcs_analysis.labels import REPORT_STATUS_VI
 
 GOALS: dict[str, str] = {
     "MT1": "Mục tiêu 1: cán bộ ứng xử chuẩn mực với nhân dân và đồng nghiệp",
@@ -346,7 +347,7 @@ def _same(a, b) -> bool:
 
 # --------------------------------------------------------------------- completeness
 
-ON_TIME, LATE, MISSING, UNDATED = "đúng hạn", "muộn", "không báo cáo", "không rõ ngày"
+ON_TIME, LATE, MISSING, UNDATED = (REPORT_STATUS_VI[k] for k in ("on_time", "late", "missing", "undated"))
 
 
 def report_deadline(period: str, deadline_day: int | None = None, deadline_days: int | None = None) -> pd.Timestamp:

@@ -1,4 +1,5 @@
-"""Vietnamese labels of codes shown to users by the review and the commands (reasons, findings, criteria, columns)."""
+"""Vietnamese labels of codes shown to users by the review, the report and the commands
+(reasons, findings, criteria, statuses, file kinds, columns): the one place they are defined."""
 
 from __future__ import annotations
 
@@ -55,9 +56,24 @@ ROLLOUT_MEASURES_VI = {
     "office_layout_share": "Đơn vị hoàn thành bài trí công sở",
 }
 
-STATUS_VI = {"on_time": "đúng hạn", "late": "muộn", "missing": "không báo cáo", "undated": "không rõ ngày",
-             "used": "đã dùng", "skipped": "bỏ qua", "unreadable": "không đọc được"}
+# Whether a unit's report for a period came in (completeness tables).
+REPORT_STATUS_VI = {"on_time": "đúng hạn", "late": "muộn", "missing": "không báo cáo", "undated": "không rõ ngày"}
+# The same, as a chart's legend (starts with a capital).
+REPORT_STATUS_CELL_VI = {code: label.capitalize() for code, label in REPORT_STATUS_VI.items()}
+# What the cleaning did with a raw file (manifest.json, dq_files).
+FILE_STATUS_VI = {"used": "đã dùng", "skipped": "bỏ qua", "unreadable": "không đọc được"}
+FILE_STATUSES = tuple(FILE_STATUS_VI)
+# The file status as a cell of the PDF's tables (starts with a capital).
+FILE_STATUS_CELL_VI = {code: label.capitalize() for code, label in FILE_STATUS_VI.items()}
+# Any ``status`` column of the review's tables (report or file status).
+STATUS_VI = REPORT_STATUS_VI | FILE_STATUS_VI
+# ranking_proposal.csv status -> what the unit's scorecard says after the proposed level.
+PROPOSAL_STATUS_VI = {"proposed": "đề xuất", "review": "cần xem xét: điểm sát ngưỡng, không tự động đổi mức",
+                      "unchanged": "giữ nguyên"}
 
+# What a raw file is (io.recognise kinds), in three lengths: in the review's tables, in the
+# console lines of ``vhcs clean``/``vhcs validate`` (with the form's code), and in the PDF's
+# list of files (short).
 KIND_VI = {
     "units": "Danh mục đơn vị",
     "form01_unit": "Biểu 01 (từng đơn vị)",
@@ -67,8 +83,23 @@ KIND_VI = {
     "sample_marker": "Tệp đánh dấu dữ liệu mẫu",
     "unknown": "Không nhận ra",
 }
+KIND_LONG_VI = {
+    "units": "danh mục đơn vị",
+    "form01_unit": "Biểu 01-VHCS (từng đơn vị)",
+    "form01_consolidated": "Biểu 01-VHCS (bảng tổng hợp)",
+    "form02": "Biểu 02-VHCS (kết quả kiểm tra, giám sát)",
+    "rankings": "xếp loại tổ chức cơ sở đảng",
+    "sample_marker": "dấu hiệu dữ liệu mẫu",
+}
+KIND_SHORT_VI = {"units": "Danh mục", "form01_unit": "Biểu 01", "form01_consolidated": "Biểu 01 tổng hợp",
+                 "form02": "Biểu 02", "rankings": "Xếp loại", "sample_marker": "Đánh dấu mẫu",
+                 "unknown": "Không nhận ra"}
 
-FILE_STATUSES = ("used", "skipped", "unreadable")
+# The groups compared in the review (tables, charts).
+GROUP_VI = {"pilot": "Đơn vị điểm", "rest": "Các đơn vị còn lại", "all": "Toàn khối"}
+
+# The review's kind (settings [review] kind): an interim or a final review.
+REVIEW_KIND_VI = {"so-ket": "sơ kết", "tong-ket": "tổng kết"}
 
 COLUMN_LABELS_VI = {
     "kind": "Loại tệp", "status": "Trạng thái", "n_files": "Số tệp", "rows_read": "Dòng đọc",
@@ -117,5 +148,5 @@ def method_vi(method: str) -> str:
     return text
 
 
-COMPLETENESS_STATUS = {"đúng hạn": "on_time", "muộn": "late", "không báo cáo": "missing",
-                       "không rõ ngày": "undated"}
+# The completeness table's Vietnamese status back to its code.
+COMPLETENESS_STATUS = {label: code for code, label in REPORT_STATUS_VI.items()}

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis.config import MAPS_DIR, get_settings
+from vhcs_analysis.text import to_nfc
 
 CATEGORY_MAP_FILE = MAPS_DIR / "ranking_categories.csv"
 SCHEMES = ("pre2018", "qd132")
@@ -33,19 +34,11 @@ class UnknownCategoryError(ValueError):
         super().__init__(message_vi)
 
 
-def _to_nfc(text: str) -> str:
-    try:  # the project's repair/normalisation when available
-        from vhcs_analysis.text import to_nfc
-    except ImportError:  # pragma: no cover - text.py is written in parallel
-        return unicodedata.normalize("NFC", text)
-    return to_nfc(text)
-
-
 def category_key(text: str) -> str:
     """Matching key: NFC, lower case, no diacritics, đ→d, only letters and digits
     ("HTT NV", "HTTNV" and "httnv" share one key; so do "Trong sạch, vững mạnh" and
     "TRONG SẠCH VỮNG MẠNH")."""
-    text = _to_nfc(str(text)).casefold().replace("đ", "d")
+    text = to_nfc(str(text)).casefold().replace("đ", "d")
     stripped = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     return "".join(ch for ch in stripped if ch.isalnum())
 

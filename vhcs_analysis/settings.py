@@ -26,12 +26,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from vhcs_analysis.errors import ConfigError
+from vhcs_analysis.labels import REVIEW_KIND_VI
 
 CONFIG_ENV = "VHCS_CONFIG"
 CONFIG_NAME = "vhcs.toml"
 PERIOD_RE = re.compile(r"^(\d{4})-H([12])$")
 KINDS = ("so-ket", "tong-ket")
-KIND_VI = {"so-ket": "sơ kết", "tong-ket": "tổng kết"}
 
 
 # ----------------------------------------------------------------------------- discovery
@@ -391,7 +391,7 @@ def review_naming(review: dict) -> dict[str, str]:
     ``{"kind": "tong-ket", "noun": "tổng kết", "title": "tổng kết 5 năm", "title_upper":
     "TỔNG KẾT 5 NĂM", "next_review": "…"}``."""
     kind = str(review.get("kind") or "so-ket")
-    noun = KIND_VI[kind]
+    noun = REVIEW_KIND_VI[kind]
     title = f"{noun} {review_years(str(review['baseline']), str(review['post']))} năm"
     return {
         "kind": kind,

@@ -16,26 +16,42 @@ import pandas as pd
 class Column:
     name: str
     dtype: str  # pandas dtype: "str", "Int64", "Float64", "boolean", "datetime64[ms]"
-    description: str
+    description: str  # what the column holds, with its unit and constraints
     required: bool = False  # may not be missing
+    message_vi: str | None = None  # how a message to the user names the field (None: never named)
 
 
 FORM01_FIELDS: tuple[Column, ...] = (
-    Column("staff_total", "Int64", "Tổng số CBCCVC, người lao động (người), > 0", True),
-    Column("party_members", "Int64", "Số đảng viên (người)"),
-    Column("staff_studied", "Int64", "Số CBCCVC đã học tập, quán triệt Nghị quyết 01 (người), ≤ staff_total"),
-    Column("action_programme", "boolean", "Đã xây dựng chương trình hành động"),
-    Column("action_programme_date", "datetime64[ms]", "Ngày ban hành chương trình hành động, ≥ 10/10/2016"),
-    Column("office_layout_done", "boolean", "Hoàn thành bài trí công sở theo quy định"),
-    Column("dossiers_received", "Int64", "Hồ sơ TTHC tiếp nhận trong kỳ (trống = không có bộ phận một cửa)"),
-    Column("dossiers_on_time", "Int64", "Hồ sơ giải quyết trước hạn và đúng hạn"),
-    Column("dossiers_late", "Int64", "Hồ sơ giải quyết quá hạn"),
-    Column("complaints_conduct", "Int64", "Phản ánh, kiến nghị về thái độ, tác phong cán bộ (lượt)"),
-    Column("discipline_violations", "Int64", "CBCCVC vi phạm kỷ luật, kỷ cương hành chính (người)"),
-    Column("satisfaction_rate", "Float64", "Tỷ lệ người dân, tổ chức hài lòng (%, 0–100); chỉ biểu 2018"),
-    Column("internal_inspections", "Int64", "Cuộc tự kiểm tra, giám sát về VHCS"),
-    Column("good_practices", "Int64", "Mô hình, cách làm hay được nhân rộng"),
-    Column("staff_rated_good", "Int64", "CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên; chỉ biểu 2018"),
+    Column("staff_total", "Int64", "Tổng số CBCCVC, người lao động (người), > 0", True,
+           message_vi="Tổng số CBCCVC, người lao động"),
+    Column("party_members", "Int64", "Số đảng viên (người)",
+           message_vi="Số đảng viên"),
+    Column("staff_studied", "Int64", "Số CBCCVC đã học tập, quán triệt Nghị quyết 01 (người), ≤ staff_total",
+           message_vi="Số CBCCVC đã học tập, quán triệt Nghị quyết 01"),
+    Column("action_programme", "boolean", "Đã xây dựng chương trình hành động",
+           message_vi="Đã xây dựng chương trình hành động"),
+    Column("action_programme_date", "datetime64[ms]", "Ngày ban hành chương trình hành động, ≥ 10/10/2016",
+           message_vi="Ngày ban hành chương trình hành động"),
+    Column("office_layout_done", "boolean", "Hoàn thành bài trí công sở theo quy định",
+           message_vi="Hoàn thành bài trí công sở theo quy định"),
+    Column("dossiers_received", "Int64", "Hồ sơ TTHC tiếp nhận trong kỳ (trống = không có bộ phận một cửa)",
+           message_vi="Hồ sơ TTHC tiếp nhận trong kỳ"),
+    Column("dossiers_on_time", "Int64", "Hồ sơ giải quyết trước hạn và đúng hạn",
+           message_vi="Hồ sơ giải quyết trước hạn và đúng hạn"),
+    Column("dossiers_late", "Int64", "Hồ sơ giải quyết quá hạn",
+           message_vi="Hồ sơ giải quyết quá hạn"),
+    Column("complaints_conduct", "Int64", "Phản ánh, kiến nghị về thái độ, tác phong cán bộ (lượt)",
+           message_vi="Phản ánh, kiến nghị về thái độ, tác phong cán bộ"),
+    Column("discipline_violations", "Int64", "CBCCVC vi phạm kỷ luật, kỷ cương hành chính (người)",
+           message_vi="CBCCVC vi phạm kỷ luật, kỷ cương hành chính"),
+    Column("satisfaction_rate", "Float64", "Tỷ lệ người dân, tổ chức hài lòng (%, 0–100); chỉ biểu 2018",
+           message_vi="Tỷ lệ người dân, tổ chức hài lòng"),
+    Column("internal_inspections", "Int64", "Cuộc tự kiểm tra, giám sát về VHCS",
+           message_vi="Cuộc tự kiểm tra, giám sát về VHCS"),
+    Column("good_practices", "Int64", "Mô hình, cách làm hay được nhân rộng",
+           message_vi="Mô hình, cách làm hay được nhân rộng"),
+    Column("staff_rated_good", "Int64", "CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên; chỉ biểu 2018",
+           message_vi="CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên"),
 )
 
 CRITERIA: tuple[str, ...] = tuple(f"c{i:02d}" for i in range(1, 11))

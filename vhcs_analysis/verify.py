@@ -552,7 +552,7 @@ def _keep_recorded_settings(recorded_manifest: dict, rebuilt: Path) -> None:
     record = recorded_manifest.get("settings")
     if not isinstance(record, dict) or not rebuilt.is_file():
         return
-    from vhcs_analysis.io.csv_safe import write_bytes_atomic
+    from vhcs_analysis.io.writers import write_bytes_atomic
 
     manifest = json.loads(rebuilt.read_text("utf-8"))
     manifest["settings"] = {**record, "values": manifest.get("settings", {}).get("values", record.get("values"))}
@@ -779,7 +779,7 @@ def write_summary(result: Verification, path: Path) -> Path:
             lines += [f"- Cấu hình: {p}" for p in result.settings_problems]
             lines += [f"- {c.title}: {p}" for c in result.checks for p in c.problems]
         text = "\n".join(lines) + "\n"
-    from vhcs_analysis.io.csv_safe import write_bytes_atomic
+    from vhcs_analysis.io.writers import write_bytes_atomic
 
     return write_bytes_atomic(text.encode("utf-8"), path)
 

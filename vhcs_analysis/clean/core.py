@@ -276,7 +276,7 @@ def find_year(texts: list[tuple[int, int, str]], sheet_name: str):
 
 COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
 # field -> its Vietnamese name for messages ("Số đảng viên"), from tables.py
-FIELD_VI = {c.name: re.split(r" \(|, ≤|, >|;", c.description)[0] for c in tables.FORM01_FIELDS}
+FIELD_VI = {c.name: c.message_vi for c in tables.FORM01_FIELDS}
 
 
 def check_unit_report(rec: Record, ctx: Context) -> None:

@@ -5,7 +5,7 @@
   list the input files of a raw folder. Helpers: ``base`` (Sheet, Limits), ``zip_guard``
   (zip-bomb, entity and cell-extent checks before parsing), ``html_tables`` (markup).
 - ``locate``, ``recognise``: where the tables are on a sheet and what they are.
-- ``csv_safe``: deterministic, atomic CSV/Parquet/JSON writers (CSV safe to open in Excel).
+- ``writers``: deterministic, atomic CSV/Parquet/JSON writers (CSV safe to open in Excel).
 - ``xlsx_write``: byte-identical workbook writer; ``templates``: blank Excel forms
   (Biểu số 01-VHCS, 02-VHCS) for units and inspectors.
 """

@@ -19,7 +19,7 @@ OUTPUT_FILES = tuple(f"{t}.parquet" for t in (*DATA_TABLES, "rejects", "findings
 
 def write_outputs(result, out: Path) -> None:
     """Write all outputs into a temporary folder next to ``out`` and swap it in."""
-    from vhcs_analysis.io.csv_safe import (
+    from vhcs_analysis.io.writers import (
         locked_output_error,
         public_mode,
         write_csv_for_excel,
@@ -70,7 +70,7 @@ def _recover(out: Path) -> None:
 
 
 def _swap(new: Path, out: Path) -> None:
-    from vhcs_analysis.io.csv_safe import locked_output_error
+    from vhcs_analysis.io.writers import locked_output_error
 
     if not out.exists():
         os.replace(new, out)

@@ -28,14 +28,6 @@ from vhcs_analysis.io.locate import (
     label_key,
 )
 
-KIND_NAMES = {
-    "units": "danh mục đơn vị",
-    "form01_unit": "Biểu 01-VHCS (từng đơn vị)",
-    "form01_consolidated": "Biểu 01-VHCS (bảng tổng hợp)",
-    "form02": "Biểu 02-VHCS (kết quả kiểm tra, giám sát)",
-    "rankings": "xếp loại tổ chức cơ sở đảng",
-    "sample_marker": "dấu hiệu dữ liệu mẫu",
-}
 REGISTRY_COLUMNS = ("unit_id", "unit_name", "aliases", "block", "is_pilot", "unit_type", "staff_count")
 
 

@@ -23,20 +23,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from vhcs_analysis.config import MAPS_DIR
 from vhcs_analysis.errors import VhcsError
-from vhcs_analysis.forms import CRITERIA_LABELS as CRITERIA  # re-exported for tests
-from vhcs_analysis.forms import FORM01_GROUPS, FORM01_LABELS_2018
+from vhcs_analysis.forms import (
+    BLOC, BLOC_COMMITTEE, CRITERIA_LABELS, FORM01_CODE, FORM01_GROUPS, FORM01_LABELS_2018, FORM02_CODE, PARTY,
+)
 
 if TYPE_CHECKING:
     from vhcs_analysis.settings import Settings
 
-BLOC = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
-BLOC_COMMITTEE = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
-PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
-FORM01_CODE = "Biểu số 01-VHCS"
-FORM02_CODE = "Biểu số 02-VHCS"
-
-# field -> (label on the 2018 form, unit); used when the label map has no 2018 row for a field.
-FORM01_INDICATORS = FORM01_LABELS_2018
 # Excel keeps an in-cell list ("a,b,c") only up to this many characters; longer period
 # lists go to a hidden sheet that the drop-down refers to.
 INLINE_LIST_MAX = 255
@@ -60,7 +53,7 @@ _FONT = "Times New Roman"
 def form01_labels() -> dict[str, str]:
     """field -> printed label (2018 form): the first 2018 label of each field in
     ``maps/form01_labels.csv``, else the wording of docs/domain.md."""
-    labels = {f: label for f, (label, _) in FORM01_INDICATORS.items()}
+    labels = {f: label for f, (label, _) in FORM01_LABELS_2018.items()}
     path = MAPS_DIR / "form01_labels.csv"
     if path.is_file():
         seen: set[str] = set()
@@ -229,7 +222,7 @@ def build_form01_unit(wb: Workbook, settings: Settings) -> None:
         row += 1
         for fld in fields:
             number += 1
-            unit = FORM01_INDICATORS[fld][1]
+            unit = FORM01_LABELS_2018[fld][1]
             _put(ws, f"A{row}", number, align=_CENTER)
             _put(ws, f"B{row}", labels[fld], align=_WRAP)
             _put(ws, f"C{row}", unit, align=_CENTER)
@@ -279,7 +272,7 @@ def build_form01_consolidated(wb: Workbook, settings: Settings) -> None:
         _put(ws, f"{get_column_letter(c)}{header + 1}", f"({c})", italic=True, size=10, align=_CENTER)
     first, last_row = header + 2, header + 1 + UNIT_ROWS
     for c, fld in enumerate(fields, start=3):
-        letter, unit = get_column_letter(c), FORM01_INDICATORS[fld][1]
+        letter, unit = get_column_letter(c), FORM01_LABELS_2018[fld][1]
         rng = f"{letter}{first}:{letter}{last_row}"
         if unit == "Có/Không":
             _yes_no(ws, rng)
@@ -300,7 +293,7 @@ def build_form01_consolidated(wb: Workbook, settings: Settings) -> None:
     total = last_row + 1
     _put(ws, f"B{total}", "Tổng cộng", bold=True, align=_CENTER)
     for c, fld in enumerate(fields, start=3):
-        if FORM01_INDICATORS[fld][1] in _COUNT_UNITS:
+        if FORM01_LABELS_2018[fld][1] in _COUNT_UNITS:
             letter = get_column_letter(c)
             _put(ws, f"{letter}{total}", f"=SUM({letter}{first}:{letter}{last_row})", bold=True)
             ws[f"{letter}{total}"].number_format = "#,##0"
@@ -341,7 +334,7 @@ def build_form02(wb: Workbook, settings: Settings) -> None:
         _put(ws, f"{L(c)}{top}", text, bold=True, size=11, align=_CENTER, merge_to=f"{L(c)}{top + 1}")
     _put(ws, f"{L(first_crit)}{top}", "Tiêu chí chấm điểm", bold=True, size=11, align=_CENTER,
          merge_to=f"{L(last_crit)}{top}")
-    for i, name in enumerate(CRITERIA):
+    for i, name in enumerate(CRITERIA_LABELS):
         _put(ws, f"{L(first_crit + i)}{top + 1}", name, bold=True, size=10, align=_CENTER)
     for c in range(1, note_col + 1):
         _put(ws, f"{L(c)}{top + 2}", f"({c})", italic=True, size=10, align=_CENTER)

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vhcs_analysis.io.csv_safe import write_bytes_atomic
+from vhcs_analysis.io.writers import write_bytes_atomic
 
 # A fixed, plausible moment for document properties and zip entries (local time in zip).
 FIXED_TIMESTAMP = "2019-01-01T00:00:00Z"

@@ -7,6 +7,14 @@ saved). Pilots and the rest are always drawn in the same two colours (``PILOT_CO
 Vietnamese number formatting (1.234,5 · 85%). ``mark_sample`` stamps the sample mark;
 ``save_figure`` writes byte-identical files.
 
+seaborn draws what it has a function for: the theme (its "ticks" style at "paper" scale
+under the project's rcParams), the small multiples with 95% bands or intervals
+(``trends_grid``, ``trend_by_group``, ``event_study``: ``seaborn.objects``, bands as
+given by ``indicators``, never re-estimated), the grouped bars (``rollout_bars``) and the
+annotated matrix (``ranking_transition``). Charts seaborn has no mark for stay in
+matplotlib: intervals open to ±inf drawn as arrows (``did_forest``), stacked counts with
+in-bar labels, dodged dots with intervals.
+
 Modules: ``theme`` (palette, rcParams, formatters), ``trends`` and ``counts`` (the chart
 kinds), ``output`` (sample mark, saving).
 """
@@ -17,12 +25,10 @@ from vhcs_analysis.plots.theme import (  # noqa: F401
     REST_COLOR,
     ALL_COLOR,
     GROUP_COLORS,
-    GROUP_LABELS,
     GROUP_MARKERS,
     RATING_ORDER,
     RATING_COLORS,
     STATUS_COLORS,
-    STATUS_LABELS,
     NO_DATA,
     SAMPLE_GID,
     CM,

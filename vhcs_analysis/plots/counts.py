@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from vhcs_analysis import fmt
+from vhcs_analysis.labels import GROUP_VI, REPORT_STATUS_CELL_VI
 from vhcs_analysis.plots.theme import (
-    OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, RATING_ORDER,
-    RATING_COLORS, STATUS_COLORS, STATUS_LABELS, CM, FULL_WIDTH, theme, number_formatter,
-    percent_formatter, wrap, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _rows_figure, _figure_legend,
+    OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_MARKERS, RATING_ORDER,
+    RATING_COLORS, STATUS_COLORS, CM, FULL_WIDTH, theme, number_formatter,
+    percent_formatter, wrap, period_label, fit_period_labels, _one_axes_figure, _rows_figure, _figure_legend,
 )
 
 
@@ -21,11 +23,9 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
     ``df``: ``criterion, criterion_vi, group, mean_score`` (optional ``ci_low, ci_high``).
     """
     with theme():
-        fig, axes = _new_figure((FULL_WIDTH[0], 11 * CM))
-        ax = axes[0, 0]
-        if _is_empty(df, "mean_score"):
-            ax.set_title(wrap(title, 40), loc="left")
-            return _no_data(fig, ax)
+        fig, ax, empty = _one_axes_figure(df, ["mean_score"], title, size=(FULL_WIDTH[0], 11 * CM), title_width=40)
+        if empty is not None:
+            return empty
         criteria = sorted(df["criterion"].unique())
         labels = (df.drop_duplicates("criterion").set_index("criterion")["criterion_vi"]
                   if "criterion_vi" in df else pd.Series(criteria, index=criteria))
@@ -39,7 +39,7 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
                 ax.hlines(y, part["ci_low"].astype(float), part["ci_high"].astype(float),
                           color=GROUP_COLORS[group], linewidth=1.2, alpha=0.8)
             ax.plot(part["mean_score"].astype(float), y, GROUP_MARKERS[group], color=GROUP_COLORS[group],
-                    label=GROUP_LABELS[group], markersize=4.5)
+                    label=GROUP_VI[group], markersize=4.5)
         ax.set_yticks([ypos[c] for c in criteria], [f"{c}: {labels.get(c, c)}" for c in criteria], fontsize=7)
         ax.set_xlim(max(0.0, float(np.nanmin(df["mean_score"].astype(float))) - 1.5), 10.2)
         ax.xaxis.set_major_formatter(number_formatter())
@@ -47,7 +47,7 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(xlabel)
         ax.set_title(wrap(title, 40), loc="left")
-        _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
+        _figure_legend(fig, ax, [GROUP_VI[g] for g in groups])
         return fig
 
 
@@ -57,27 +57,26 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ"
     ``df``: ``measure_vi, group, value`` (one row per measure and group).
     """
     with theme():
-        fig, axes = _new_figure()
-        ax = axes[0, 0]
-        if _is_empty(df, "value"):
-            ax.set_title(wrap(title), loc="left")
-            return _no_data(fig, ax)
+        fig, ax, empty = _one_axes_figure(df, ["value"], title)
+        if empty is not None:
+            return empty
         measures = list(dict.fromkeys(df["measure_vi"]))
         groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
-        width = 0.8 / len(groups)
-        for i, group in enumerate(groups):
-            part = df[df["group"] == group].set_index("measure_vi")["value"].astype(float)
-            x = np.arange(len(measures)) + (i - (len(groups) - 1) / 2) * width
-            vals = [part.get(m, np.nan) for m in measures]
-            bars = ax.bar(x, vals, width=width * 0.95, color=GROUP_COLORS[group], label=GROUP_LABELS[group])
-            ax.bar_label(bars, labels=[fmt.percent(v, 0) for v in vals], fontsize=6.5, padding=1.5)
+        labels = [GROUP_VI[g] for g in groups]
+        data = df.assign(group_vi=df["group"].map(GROUP_VI), value=df["value"].astype(float))
+        sns.barplot(data=data, x="measure_vi", y="value", hue="group_vi", order=measures, hue_order=labels,
+                    palette=[GROUP_COLORS[g] for g in groups], saturation=1, errorbar=None, gap=0.05, ax=ax)
+        ax.get_legend().remove()  # one legend under the plot instead
+        for bars in ax.containers:
+            ax.bar_label(bars, labels=[fmt.percent(v, 0) for v in bars.datavalues], fontsize=6.5, padding=1.5)
         ax.set_xticks(range(len(measures)), [wrap(m, 24) for m in measures])
+        ax.set_xlabel("")
         ax.set_ylim(0, 110)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         ax.yaxis.set_major_formatter(percent_formatter())
         ax.set_ylabel(ylabel)
         ax.set_title(wrap(title), loc="left")
-        _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
+        _figure_legend(fig, ax, labels)
         return fig
 
 
@@ -87,11 +86,9 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
     ``df``: ``period, n_on_time, n_late, n_missing`` (optional ``n_undated``).
     """
     with theme():
-        fig, axes = _new_figure()
-        ax = axes[0, 0]
-        if _is_empty(df, "n_on_time", "n_late", "n_missing"):
-            ax.set_title(wrap(title), loc="left")
-            return _no_data(fig, ax)
+        fig, ax, empty = _one_axes_figure(df, ["n_on_time", "n_late", "n_missing"], title)
+        if empty is not None:
+            return empty
         rows = df.reset_index(drop=True)  # periods in the caller's (chronological) order
         x = np.arange(len(rows))
         bottom = np.zeros(len(rows))
@@ -99,7 +96,7 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         stacks = []
         for status in statuses:
             vals = rows[f"n_{status}"].astype(float).fillna(0).to_numpy()
-            bars = ax.bar(x, vals, bottom=bottom, color=STATUS_COLORS[status], label=STATUS_LABELS[status],
+            bars = ax.bar(x, vals, bottom=bottom, color=STATUS_COLORS[status], label=REPORT_STATUS_CELL_VI[status],
                           width=0.65)
             stacks.append((status, bars, vals))
             bottom += vals
@@ -146,11 +143,9 @@ def ratings_bars(df: pd.DataFrame, *, title: str = "") -> Figure:
     ``df``: ``round_id, rating, n_units``.
     """
     with theme():
-        fig, axes = _new_figure()
-        ax = axes[0, 0]
-        if _is_empty(df, "n_units"):
-            ax.set_title(wrap(title), loc="left")
-            return _no_data(fig, ax)
+        fig, ax, empty = _one_axes_figure(df, ["n_units"], title)
+        if empty is not None:
+            return empty
         table = df.pivot_table(index="round_id", columns="rating", values="n_units", aggfunc="sum", fill_value=0)
         table = table.sort_index()
         x = np.arange(len(table))
@@ -180,11 +175,9 @@ def ranking_transition(df: pd.DataFrame, *, level_names: dict[int, str] | None =
     ``df``: ``level_current, level_proposed, n_units``; levels 1 (best) … 4 (worst).
     """
     with theme():
-        fig, axes = _new_figure((FULL_WIDTH[0], 10 * CM))
-        ax = axes[0, 0]
-        if _is_empty(df, "n_units"):
-            ax.set_title(wrap(title), loc="left")
-            return _no_data(fig, ax)
+        fig, ax, empty = _one_axes_figure(df, ["n_units"], title, size=(FULL_WIDTH[0], 10 * CM))
+        if empty is not None:
+            return empty
         names = level_names or {}
         levels = sorted(set(df["level_current"].dropna().astype(int)) | set(df["level_proposed"].dropna().astype(int))
                         | set(names))
@@ -192,17 +185,16 @@ def ranking_transition(df: pd.DataFrame, *, level_names: dict[int, str] | None =
         grid = np.zeros((len(levels), len(levels)))
         for row in df.dropna(subset=["level_current", "level_proposed"]).itertuples(index=False):
             grid[index[int(row.level_current)], index[int(row.level_proposed)]] += float(row.n_units)
-        ax.imshow(grid, cmap="Blues", vmin=0, vmax=max(1.0, grid.max()), aspect="auto")
-        for i in range(len(levels)):
-            for j in range(len(levels)):
-                value = grid[i, j]
-                ax.text(j, i, fmt.number(value), ha="center", va="center", fontsize=8,
-                        color="white" if value > grid.max() * 0.6 else "black",
-                        fontweight="bold" if i == j else "normal")
         labels = [names.get(lv, str(lv)) for lv in levels]
-        ax.set_xticks(range(len(levels)), labels, rotation=20, ha="right", fontsize=7)
-        ax.set_yticks(range(len(levels)), labels, fontsize=7)
-        ax.grid(False)
+        counts = [[fmt.number(v) for v in row] for row in grid]
+        sns.heatmap(pd.DataFrame(grid, index=labels, columns=labels), annot=np.array(counts), fmt="",
+                    annot_kws={"fontsize": 8}, cmap="Blues", vmin=0, vmax=max(1.0, grid.max()), cbar=False, ax=ax)
+        size = len(levels)
+        for k, text in enumerate(ax.texts[-size * size:]):  # the counts, row by row
+            text.set_fontweight("bold" if k // size == k % size else "normal")  # unchanged: the diagonal
+        ax.set_xticks(np.arange(size) + 0.5, labels, rotation=20, ha="right", fontsize=7)
+        ax.set_yticks(np.arange(size) + 0.5, labels, rotation=0, fontsize=7)
+        ax.tick_params(length=0)
         ax.set_xlabel("Xếp loại đề xuất (có tiêu chí văn hóa công sở)")
         ax.set_ylabel("Xếp loại hiện hành")
         ax.set_title(wrap(title), loc="left")

@@ -9,7 +9,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from vhcs_analysis.config import SAMPLE_MARK
-from vhcs_analysis.io.csv_safe import atomic_path
+from vhcs_analysis.io.writers import atomic_path
 from vhcs_analysis.plots.theme import OKABE_ITO, SAMPLE_GID, theme
 
 

@@ -4,15 +4,17 @@ DejaVu Sans, Vietnamese tick labels (1.234,5 · 85%), and the small helpers the 
 from __future__ import annotations
 
 import contextlib
-import math
 import textwrap
+import warnings
 from collections.abc import Iterator, Sequence
 
 import matplotlib
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
+from pandas.errors import Pandas4Warning
 
 from vhcs_analysis import fmt
 
@@ -43,9 +45,6 @@ ALL_COLOR = OKABE_ITO["grey"]
 GROUP_COLORS = {"pilot": PILOT_COLOR, "rest": REST_COLOR, "all": ALL_COLOR}
 
 
-GROUP_LABELS = {"pilot": "Đơn vị điểm", "rest": "Các đơn vị còn lại", "all": "Toàn khối"}
-
-
 GROUP_MARKERS = {"pilot": "o", "rest": "s", "all": "D"}
 
 
@@ -64,9 +63,6 @@ STATUS_COLORS = {"on_time": OKABE_ITO["green"], "late": OKABE_ITO["orange"], "un
                  "missing": OKABE_ITO["grey"]}
 
 
-STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Muộn", "undated": "Không rõ ngày", "missing": "Không báo cáo"}
-
-
 NO_DATA = "Không có số liệu"
 
 
@@ -82,7 +78,12 @@ FULL_WIDTH = (16 * CM, 9 * CM)
 TALL = (16 * CM, 14 * CM)
 
 
+# seaborn's "ticks" style at "paper" scale, with the project's fonts, sizes, grid and colours
+# on top. Complete for seaborn.objects too: a ``so.Plot`` starts from seaborn's default
+# theme, and ``.theme(THEME)`` replaces every key of that style and context.
 THEME = {
+    **sns.axes_style("ticks"),
+    **sns.plotting_context("paper"),
     "font.family": "DejaVu Sans",  # ships with matplotlib; has every Vietnamese diacritic
     "font.size": 8.5,
     "axes.titlesize": 9.5,
@@ -94,7 +95,6 @@ THEME = {
     "axes.grid.axis": "y",
     "grid.color": "#dddddd",
     "grid.linewidth": 0.6,
-    "axes.axisbelow": True,
     "axes.prop_cycle": matplotlib.cycler(
         color=[OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "yellow")]
     ),
@@ -115,8 +115,12 @@ THEME = {
 
 @contextlib.contextmanager
 def theme() -> Iterator[None]:
-    """Context in which figures are built and saved with the project's theme."""
-    with matplotlib.rc_context(THEME):
+    """Context in which figures are built and saved with the project's theme.
+
+    seaborn 0.13 passes ``copy=False`` to ``pd.concat``, which pandas 3 deprecates: that
+    warning says nothing to the reader of a notebook and is not shown."""
+    with matplotlib.rc_context(THEME), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The copy keyword is deprecated", category=Pandas4Warning)
         yield
 
 
@@ -126,8 +130,9 @@ def apply_theme() -> None:
 
 
 class VietnameseFormatter(Formatter):
-    """Tick labels in Vietnamese style with as many decimals as the tick step needs
-    (0,5 steps → 1 decimal; 10 steps → none), so that no two ticks read the same.
+    """Tick labels in Vietnamese style with the fewest decimals (at most 4) that write every
+    tick exactly (0,5 steps → 1 decimal; 2,5 steps → 1; 10 steps → none), so that no
+    tick reads as another value ("2" for 2,5).
 
     ``kind``: "number" (1.234,5), "percent" (0–100 → 85%) or "signed" (+5, -3, 0).
     ``decimals`` fixes the decimals instead."""
@@ -139,10 +144,9 @@ class VietnameseFormatter(Formatter):
 
     def set_locs(self, locs):
         super().set_locs(locs)
-        values = np.sort(np.asarray([v for v in locs if np.isfinite(v)], dtype=float))
-        steps = np.diff(values)
-        steps = steps[steps > 1e-12]
-        self._auto = max(0, min(4, -math.floor(math.log10(float(steps.min())) + 1e-9))) if len(steps) else 0
+        values = [float(v) for v in locs if np.isfinite(v)]
+        self._auto = next((d for d in range(4) if all(abs(v - round(v, d)) <= 1e-9 * max(1.0, abs(v))
+                                                      for v in values)), 4)
 
     def __call__(self, x, pos=None):
         d = self.decimals if self.decimals is not None else self._auto
@@ -242,22 +246,25 @@ def _is_empty(df: pd.DataFrame | None, *cols: str) -> bool:
     return all(df[c].isna().all() for c in cols if c in df.columns)
 
 
-def _rows_figure(df: pd.DataFrame | None, value_col: str, title: str, *, base: float, per_row: float):
-    """A full-width figure whose height grows with the number of rows (one bar or point
-    per row). Returns ``(fig, ax, empty)``; when there is nothing to draw, ``empty`` is the
-    finished "no data" figure and the caller returns it."""
-    n = 0 if df is None else len(df)
-    fig, axes = _new_figure((FULL_WIDTH[0], max(5.0, base + per_row * n) * CM))
+def _one_axes_figure(df: pd.DataFrame | None, value_cols: Sequence[str], title: str, *, size=FULL_WIDTH,
+                     title_width: int = 70):
+    """A figure with one axes. Returns ``(fig, ax, empty)``; when ``df`` has no value in
+    ``value_cols``, ``empty`` is the finished "no data" figure (with its title) and the
+    caller returns it."""
+    fig, axes = _new_figure(size)
     ax = axes[0, 0]
-    if _is_empty(df, value_col):
-        ax.set_title(wrap(title, 40), loc="left")
+    if _is_empty(df, *value_cols):
+        ax.set_title(wrap(title, title_width), loc="left")
         return fig, ax, _no_data(fig, ax)
     return fig, ax, None
 
 
-def _value_axis(ax, axis: str, percent: bool, values) -> None:
-    target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_formatter(percent_formatter() if percent else number_formatter())
+def _rows_figure(df: pd.DataFrame | None, value_col: str, title: str, *, base: float, per_row: float):
+    """``_one_axes_figure`` at full width, its height growing with the number of rows (one
+    bar or point per row)."""
+    n = 0 if df is None else len(df)
+    return _one_axes_figure(df, [value_col], title, size=(FULL_WIDTH[0], max(5.0, base + per_row * n) * CM),
+                            title_width=40)
 
 
 def _figure_legend(fig: Figure, ax, labels_in_order: Sequence[str] | None = None) -> None:
@@ -268,3 +275,11 @@ def _figure_legend(fig: Figure, ax, labels_in_order: Sequence[str] | None = None
         handles, labels = [handles[i] for i in keep], [labels[i] for i in keep]
     if handles:
         fig.legend(handles, labels, loc="outside lower center", ncols=len(handles))
+
+
+def _legend_below(fig: Figure) -> None:
+    """Move the legend seaborn.objects draws right of the figure under the plot, without a
+    title (where ``_figure_legend`` puts every legend)."""
+    legend = fig.legends.pop()
+    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(handles))

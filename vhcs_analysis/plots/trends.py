@@ -6,15 +6,55 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import seaborn.objects as so
 from matplotlib.figure import Figure
 
 from vhcs_analysis import fmt
+from vhcs_analysis.labels import GROUP_VI
 from vhcs_analysis.plots.theme import (
-    PILOT_COLOR, REST_COLOR, GROUP_COLORS, GROUP_LABELS, GROUP_MARKERS, CM, FULL_WIDTH, TALL, theme,
-    signed_formatter, wrap, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _rows_figure,
-    _value_axis,
-    _figure_legend,
+    PILOT_COLOR, REST_COLOR, GROUP_COLORS, GROUP_MARKERS, CM, FULL_WIDTH, TALL, THEME, theme,
+    number_formatter, percent_formatter, signed_formatter, wrap, period_label, fit_period_labels, _new_figure,
+    _no_data, _is_empty, _one_axes_figure, _rows_figure, _legend_below,
 )
+
+
+def _trend_plot(df: pd.DataFrame, order: list[str]) -> tuple[so.Plot, list[str]]:
+    """Mean per period for each group, its 95% band (``ci_low``–``ci_high``, computed by
+    ``indicators``: seaborn draws the band as given) and the group's colour and marker.
+    Returns the plot (no target yet) and the groups drawn, in legend order."""
+    groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
+    xpos = {p: i for i, p in enumerate(order)}
+    data = df[df["period"].isin(order)].assign(x=lambda d: d["period"].map(xpos).astype(float),
+                                                group_vi=lambda d: d["group"].map(GROUP_VI))
+    data = data.sort_values(["group", "x"]).reset_index(drop=True)
+    plot = so.Plot(data, x="x", y="mean", color="group_vi", marker="group_vi")
+    if {"ci_low", "ci_high"} <= set(data.columns):
+        plot = plot.add(so.Band(alpha=0.18, edgewidth=0), ymin="ci_low", ymax="ci_high", legend=False)
+    labels = [GROUP_VI[g] for g in groups]
+    plot = (plot.add(so.Line(linewidth=1.6, pointsize=4))
+            .scale(color=so.Nominal([GROUP_COLORS[g] for g in groups], order=labels),
+                   marker=so.Nominal([GROUP_MARKERS[g] for g in groups], order=labels))
+            .label(x="", y="", color="", marker="")
+            .theme(THEME))
+    return plot, groups
+
+
+def _plain_scales(ax, formatter) -> None:
+    """Linear matplotlib scales again after seaborn.objects drew (its own scale objects
+    cannot be copied, and ``fit_period_labels`` measures on a copy), with Vietnamese
+    tick labels on the value axis."""
+    ax.set_xscale("linear")
+    ax.set_yscale("linear")
+    ax.yaxis.set_major_formatter(formatter)
+
+
+def _period_axis(ax, order: list[str], baseline: str | None, *, short: bool, pad: float = 0.3) -> None:
+    """Periods as tick labels in Vietnamese (``pad``: room left of the first and right of
+    the last, in periods), and the baseline as a dotted line."""
+    if baseline is not None and baseline in order:
+        ax.axvline(order.index(baseline), color="#777777", linewidth=0.8, linestyle=":")
+    ax.set_xticks(range(len(order)), [period_label(p, short=short) for p in order])
+    ax.set_xlim(-pad, len(order) - 1 + pad)
 
 
 def trend_by_group(
@@ -25,46 +65,24 @@ def trend_by_group(
     percent: bool = False,
     periods: Sequence[str] | None = None,
     baseline: str | None = None,
-    ax=None,
 ) -> Figure:
     """Mean per period for pilots and the rest with 95% bands.
 
     ``df``: ``period, group, mean, ci_low, ci_high`` (``group`` in pilot/rest/all).
     """
     with theme():
-        standalone = ax is None
-        if standalone:
-            fig, axes = _new_figure()
-            ax = axes[0, 0]
-        else:
-            fig = ax.figure
-        if _is_empty(df, "mean"):
-            ax.set_title(wrap(title), loc="left")
-            return _no_data(fig, ax)
+        fig, ax, empty = _one_axes_figure(df, ["mean"], title)
+        if empty is not None:
+            return empty
         order = list(periods) if periods is not None else sorted(df["period"].astype(str).unique())
-        xpos = {p: i for i, p in enumerate(order)}
-        groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
-        for group in groups:
-            part = df[(df["group"] == group) & df["period"].isin(order)].copy()
-            part["x"] = part["period"].map(xpos)
-            part = part.sort_values("x")
-            color = GROUP_COLORS[group]
-            ax.plot(part["x"], part["mean"].astype(float), marker=GROUP_MARKERS[group], color=color,
-                    label=GROUP_LABELS[group], linewidth=1.6, markersize=4)
-            if {"ci_low", "ci_high"} <= set(part.columns):
-                ax.fill_between(part["x"], part["ci_low"].astype(float), part["ci_high"].astype(float),
-                                color=color, alpha=0.18, linewidth=0)
-        if baseline is not None and baseline in xpos:
-            ax.axvline(xpos[baseline], color="#777777", linewidth=0.8, linestyle=":")
-        ax.set_xticks(range(len(order)), [period_label(p, short=not standalone) for p in order])
-        ax.set_xlim(-0.3, len(order) - 0.7)
-        values = pd.concat([df[c] for c in ("mean", "ci_low", "ci_high") if c in df.columns])
-        _value_axis(ax, "y", percent, values.astype(float))
+        plot, _ = _trend_plot(df, order)
+        plot.on(ax).plot()
+        _plain_scales(ax, percent_formatter() if percent else number_formatter())
+        _period_axis(ax, order, baseline, short=False)
         ax.set_title(wrap(title), loc="left")
         ax.set_ylabel(ylabel)
-        if standalone:
-            _figure_legend(fig, ax, [GROUP_LABELS[g] for g in groups])
-            fit_period_labels(fig, [ax])
+        _legend_below(fig)
+        fit_period_labels(fig, [ax])
         return fig
 
 
@@ -76,7 +94,8 @@ def trends_grid(
     percent_indicators: Sequence[str] = (),
     ncols: int = 2,
 ) -> Figure:
-    """Small multiples of ``trend_by_group``: one panel per indicator.
+    """Small multiples of ``trend_by_group``: one panel per indicator, each with its own
+    value axis (percent for ``percent_indicators``).
 
     ``df``: ``indicator, indicator_vi, period, group, mean, ci_low, ci_high``.
     """
@@ -86,21 +105,22 @@ def trends_grid(
             return _no_data(fig, axes[0, 0])
         indicators = list(dict.fromkeys(df["indicator"]))
         nrows = int(np.ceil(len(indicators) / ncols))
-        fig, axes = _new_figure((TALL[0], max(5.0, 4.6 * nrows) * CM), nrows, ncols)
-        for i, ax in enumerate(axes.flat):
-            if i >= len(indicators):
-                ax.set_axis_off()
-                continue
-            code = indicators[i]
+        fig = Figure(figsize=(TALL[0], max(5.0, 4.6 * nrows) * CM), layout="constrained")
+        order = list(periods) if periods is not None else sorted(df["period"].astype(str).unique())
+        plot, _ = _trend_plot(df, order)
+        (plot.facet(col="indicator", order=indicators, wrap=ncols)
+         .share(x=False, y=False)
+         .on(fig).plot())
+        for ax, code in zip(fig.axes, indicators):
             part = df[df["indicator"] == code]
             title = str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(code)
-            trend_by_group(part, title=title, percent=code in percent_indicators, periods=periods,
-                           baseline=baseline, ax=ax)
+            _plain_scales(ax, percent_formatter() if code in percent_indicators else number_formatter())
+            _period_axis(ax, order, baseline, short=True)
+            ax.set_title("")  # seaborn's facet title (the code), centred
             ax.set_title(wrap(title, 40), loc="left", fontsize=8)
             ax.tick_params(axis="x", labelsize=6.5)
-        groups = [g for g in ("pilot", "rest", "all") if g in set(df["group"])]
-        _figure_legend(fig, axes[0, 0], [GROUP_LABELS[g] for g in groups])
-        fit_period_labels(fig, list(axes.flat))
+        _legend_below(fig)
+        fit_period_labels(fig, list(fig.axes))
         return fig
 
 
@@ -166,7 +186,8 @@ def did_forest(df: pd.DataFrame, *, title: str = "",
 
 def event_study(df: pd.DataFrame, *, periods: Sequence[str] | None = None, baseline: str | None = None,
                 ncols: int = 2) -> Figure:
-    """Pilot − rest gap per period relative to baseline, one panel per indicator.
+    """Pilot − rest gap per period relative to baseline, one panel per indicator, with its
+    95% interval (``ci_low``–``ci_high`` as given).
 
     ``df``: ``indicator, indicator_vi, period, estimate, ci_low, ci_high``.
     """
@@ -177,33 +198,32 @@ def event_study(df: pd.DataFrame, *, periods: Sequence[str] | None = None, basel
         indicators = list(dict.fromkeys(df["indicator"]))
         ncols = min(ncols, len(indicators))
         nrows = int(np.ceil(len(indicators) / ncols))
-        fig, axes = _new_figure((FULL_WIDTH[0], max(6.0, 5.0 * nrows) * CM), nrows, ncols)
+        fig = Figure(figsize=(FULL_WIDTH[0], max(6.0, 5.0 * nrows) * CM), layout="constrained")
         order = list(periods) if periods is not None else sorted(df["period"].astype(str).unique())
         xpos = {p: i for i, p in enumerate(order)}
-        for i, ax in enumerate(axes.flat):
-            if i >= len(indicators):
-                ax.set_axis_off()
-                continue
-            part = df[(df["indicator"] == indicators[i]) & df["period"].isin(order)].copy()
-            part["x"] = part["period"].map(xpos)
-            part = part.sort_values("x")
-            x = part["x"].to_numpy()
-            est = part["estimate"].astype(float).to_numpy()
-            lo = part["ci_low"].astype(float).to_numpy()
-            hi = part["ci_high"].astype(float).to_numpy()
+        data = (df[df["period"].isin(order)]
+                .assign(x=lambda d: d["period"].map(xpos).astype(float),
+                        **{c: lambda d, c=c: d[c].astype(float) for c in ("estimate", "ci_low", "ci_high")})
+                .sort_values(["indicator", "x"]).reset_index(drop=True))
+        (so.Plot(data, x="x", y="estimate")
+         .facet(col="indicator", order=indicators, wrap=ncols)
+         .share(x=False, y=False)
+         .add(so.Range(color=PILOT_COLOR, linewidth=1.6), ymin="ci_low", ymax="ci_high")
+         .add(so.Line(color=PILOT_COLOR, marker="o", linewidth=1, pointsize=4))
+         .label(x="", y="")
+         .theme(THEME)
+         .on(fig).plot())
+        for ax, code in zip(fig.axes, indicators):
+            part = df[df["indicator"] == code]
+            _plain_scales(ax, signed_formatter())
             ax.axhline(0, color="#333333", linewidth=0.8)
-            if baseline in xpos:
-                ax.axvline(xpos[baseline], color="#777777", linewidth=0.8, linestyle=":")
-            ok = ~np.isnan(lo) & ~np.isnan(hi)
-            ax.vlines(x[ok], lo[ok], hi[ok], color=PILOT_COLOR, linewidth=1.6)
-            ax.plot(x, est, "o-", color=PILOT_COLOR, markersize=4, linewidth=1)
-            ax.set_xticks(range(len(order)), [period_label(p, short=True) for p in order], fontsize=6.5)
-            ax.set_xlim(-0.4, len(order) - 0.6)
-            ax.yaxis.set_major_formatter(signed_formatter())
-            ax.set_title(wrap(str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(indicators[i]), 40),
+            _period_axis(ax, order, baseline, short=True, pad=0.4)
+            ax.tick_params(axis="x", labelsize=6.5)
+            ax.set_title("")  # seaborn's facet title (the code), centred
+            ax.set_title(wrap(str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(code), 40),
                          loc="left", fontsize=8)
         fig.supylabel("Đơn vị điểm − còn lại (so với kỳ gốc)", fontsize=8)
-        fit_period_labels(fig, list(axes.flat))
+        fit_period_labels(fig, list(fig.axes))
         return fig
 
 

@@ -68,7 +68,7 @@ def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime, sys_input
     Raises VhcsError on a compile error or on any warning."""
     import typst
 
-    from vhcs_analysis.io.csv_safe import atomic_path
+    from vhcs_analysis.io.writers import atomic_path
 
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(font_dir())])
     with atomic_path(output) as tmp:

@@ -18,7 +18,8 @@ import pandas as pd
 from vhcs_analysis import __version__, fmt
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_settings, settings_record, settings_source
 from vhcs_analysis.errors import VhcsError
-from vhcs_analysis.io.csv_safe import read_csv
+from vhcs_analysis.io.writers import read_csv
+from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI
 from vhcs_analysis.report.readings import (
     _int,
     _num,
@@ -42,10 +43,6 @@ TABLES = (
     "level_gap", "adoption", "index_sensitivity", "inspection_criteria", "inspection_ratings", "ranking_proposal",
     "ranking_transition", "good_practices",
 )
-
-STATUS_VI = {"late": "Nộp muộn", "missing": "Không báo cáo", "undated": "Không ghi ngày", "used": "Đã dùng",
-             "skipped": "Bỏ qua", "unreadable": "Không đọc được"}
-
 
 # ----------------------------------------------------------------------------- reading
 
@@ -147,7 +144,7 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
         for r in _rows(tables["dq_rejects_by_reason"])
     ]
     by_kind = [
-        {"kind": kind_vi(str(r.get("kind"))), "status": STATUS_VI.get(str(r.get("status")), str(r.get("status"))),
+        {"kind": KIND_VI.get(str(r.get("kind")), str(r.get("kind"))), "status": FILE_STATUS_CELL_VI.get(str(r.get("status")), str(r.get("status"))),
          "files": _int(r.get("n_files")), "read": _int(r.get("rows_read")), "kept": _int(r.get("rows_kept")),
          "rejected": _int(r.get("rows_rejected"))}
         for r in _rows(tables["dq_files"])
@@ -168,14 +165,6 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
     }
 
 
-def kind_vi(kind: str) -> str:
-    try:
-        from vhcs_analysis.review import KIND_VI
-    except ImportError:  # pragma: no cover
-        KIND_VI = {}
-    return str(KIND_VI.get(kind, kind))
-
-
 def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
     """One row per unit that reported late, undated or not at all, with the periods."""
     by_unit: dict[str, dict] = {}
@@ -190,20 +179,15 @@ def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
             for _, e in sorted(by_unit.items())]
 
 
-KIND_SHORT = {"units": "Danh mục", "form01_unit": "Biểu 01", "form01_consolidated": "Biểu 01 tổng hợp",
-              "form02": "Biểu 02", "rankings": "Xếp loại", "sample_marker": "Đánh dấu mẫu",
-              "unknown": "Không nhận ra"}
-
-
 def provenance(manifest: dict) -> dict:
     files = []
     for f in sorted(manifest.get("files") or [], key=lambda f: str(f.get("path"))):
         sha = str(f.get("sha256") or "")
         files.append({
             "path": str(f.get("path")),
-            "kind": KIND_SHORT.get(str(f.get("kind")), str(f.get("kind") or ""))
+            "kind": KIND_SHORT_VI.get(str(f.get("kind")), str(f.get("kind") or ""))
             + ("" if f.get("status") == "used" else " (không dùng)"),
-            "status": STATUS_VI.get(str(f.get("status")), str(f.get("status") or "")),
+            "status": FILE_STATUS_CELL_VI.get(str(f.get("status")), str(f.get("status") or "")),
             "sha": sha[:12], "read": _int(f.get("rows_read")), "kept": _int(f.get("rows_kept")),
             "rejected": _int(f.get("rows_rejected")),
         })

@@ -23,7 +23,7 @@ import nbformat
 
 from vhcs_analysis.config import PACKAGE_DIR, Paths, find_project_root, get_paths, get_settings
 from vhcs_analysis.errors import OutputLockedError, VhcsError
-from vhcs_analysis.io.csv_safe import write_bytes_atomic
+from vhcs_analysis.io.writers import write_bytes_atomic
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 DEFAULT_CELL_TIMEOUT_S = 600

@@ -14,7 +14,8 @@ import pandas as pd
 
 from vhcs_analysis import fmt
 from vhcs_analysis.config import Paths, get_settings
-from vhcs_analysis.io.csv_safe import read_csv
+from vhcs_analysis.io.writers import read_csv
+from vhcs_analysis.labels import PROPOSAL_STATUS_VI
 from vhcs_analysis.tables import CRITERIA
 
 # Indicators on the card, in order (codes of indicators.INDICATORS).
@@ -23,9 +24,6 @@ CARD_INDICATORS = (
     "good_rating_rate", "complaints_per_100", "violations_per_100",
 )
 TREND_INDICATOR = "oc_index"
-# ranking_proposal.csv status → what the card says after the proposed level.
-STATUS_VI = {"proposed": "đề xuất", "review": "cần xem xét: điểm sát ngưỡng, không tự động đổi mức",
-             "unchanged": "giữ nguyên"}
 
 
 def _value(v, pct: bool) -> str:
@@ -200,7 +198,7 @@ def _read_proposal(paths: Paths) -> dict[str, dict]:
         out[str(row["unit_id"])] = {"level_current": level(row.get("level_current")),
                                     "level_proposed": level(row.get("level_proposed")),
                                     "year": str(int(row["year"])) if pd.notna(row.get("year")) else "",
-                                    "status": STATUS_VI.get(str(row.get("status")), "")}
+                                    "status": PROPOSAL_STATUS_VI.get(str(row.get("status")), "")}
     return out
 
 

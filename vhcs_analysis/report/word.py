@@ -19,7 +19,7 @@ import datetime as dt
 from pathlib import Path, PurePath
 
 from vhcs_analysis.errors import VhcsError
-from vhcs_analysis.io.csv_safe import write_bytes_atomic
+from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
 from vhcs_analysis.report.word_draft import Draft, FigureEntry, cells
 

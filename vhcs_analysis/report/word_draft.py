@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vhcs_analysis.io.csv_safe import write_csv
+from vhcs_analysis.io.writers import write_csv
 from vhcs_analysis.report import word_template as wt
 
 FIGURE_LIST_NAME = "danh-muc-hinh.csv"

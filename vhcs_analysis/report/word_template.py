@@ -356,7 +356,7 @@ def make_template(path: Path = TEMPLATE_PATH) -> Path:
     _styles(doc)
     _header(doc)
     _frame(doc)
-    from vhcs_analysis.io.csv_safe import write_bytes_atomic
+    from vhcs_analysis.io.writers import write_bytes_atomic
 
     return write_bytes_atomic(docx_bytes(doc, title="Báo cáo (mẫu Word)", when=TEMPLATE_DATE), path)
 

@@ -96,11 +96,9 @@ def _lower_first(text: str) -> str:
 
 
 def markdown(text: str):
-    """Markdown for display (a plain string outside IPython)."""
-    try:
-        from IPython.display import Markdown
-    except ImportError:  # pragma: no cover
-        return text
+    """Markdown for display in the notebook."""
+    from IPython.display import Markdown  # IPython comes with ipykernel (a dependency)
+
     return Markdown(text)
 
 

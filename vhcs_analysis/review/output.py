@@ -12,9 +12,9 @@ import pandas as pd
 
 from vhcs_analysis import fmt, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
-from vhcs_analysis.io.csv_safe import write_bytes_atomic, write_csv
+from vhcs_analysis.io.writers import write_bytes_atomic, write_csv
 from vhcs_analysis.labels import (
-    STATUS_VI, KIND_VI, COLUMN_LABELS_VI, HIDDEN_WITH, method_vi,
+    STATUS_VI, KIND_VI, COLUMN_LABELS_VI, GROUP_VI, HIDDEN_WITH, method_vi,
 )
 from vhcs_analysis.review.base import ReviewData, period_vi, markdown
 
@@ -32,7 +32,7 @@ def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
     """Write ``tables/NAME.csv`` (UTF-8 without BOM, comma, dot decimals, rounded floats,
-    no index, formula-like text neutralised by ``io.csv_safe.write_csv``), in the row order
+    no index, formula-like text neutralised by ``io.writers.write_csv``), in the row order
     given (the section functions sort); returns the path."""
     paths = paths or get_paths()
     target = paths.tables / f"{name}.csv"
@@ -69,7 +69,7 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         elif col in ("p_value", "p_holm", "p_bh"):
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.p_value(v))
         elif col == "group":
-            shown = values.map(lambda g: plots.GROUP_LABELS.get(g, g))
+            shown = values.map(lambda g: GROUP_VI.get(g, g))
         elif col == "status" and values.isin(list(STATUS_VI)).all():
             shown = values.map(STATUS_VI)
         elif col == "kind":
@@ -90,11 +90,8 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _display(obj) -> None:
-    try:
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - outside IPython
-        print(obj)
-        return
+    from IPython.display import display  # IPython comes with ipykernel (a dependency)
+
     display(obj)
 
 
@@ -107,10 +104,8 @@ def publish_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> pd
 def publish_figure(fig, name: str, data: ReviewData, paths: Paths | None = None) -> None:
     """``save_figure`` (marked when the data is sample data) and show it inline as PNG."""
     save_figure(fig, name, is_sample=data.is_sample, paths=paths)
-    try:
-        from IPython.display import Image
-    except ImportError:  # pragma: no cover
-        return
+    from IPython.display import Image
+
     _display(Image(data=plots.png_bytes(fig), format="png"))
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from vhcs_analysis import config
 from vhcs_analysis.errors import VhcsError
-from vhcs_analysis.io.csv_safe import write_bytes_atomic, write_json_atomic, write_parquet_atomic
+from vhcs_analysis.io.writers import write_bytes_atomic, write_json_atomic, write_parquet_atomic
 from vhcs_analysis.tables import conform, empty
 
 SCALES = ("province", "national")

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from vhcs_analysis.sample.context import SampleContext
 from vhcs_analysis.sample.forms import Grid, write_xlsx
 from vhcs_analysis.sample.mess import person_name
 
@@ -50,7 +51,7 @@ def write_docx(path: Path, paragraphs: list[str]) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def write_non_data(p) -> None:
+def write_non_data(p: SampleContext) -> None:
     """A guidance .docx, a text note and a list of inspectors' names: files real collections
     hold that the cleaner must list as skipped (recorded in ``p.ledger.skipped``)."""
     doc = "tai-lieu/Huong dan nhap lieu Bieu 01-VHCS.docx"

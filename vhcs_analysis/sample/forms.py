@@ -14,16 +14,11 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vhcs_analysis.forms import CRITERIA_LABELS, FORM01_GROUPS, FORM01_LABELS_2018  # noqa: F401  (re-exported)
+from vhcs_analysis.forms import FORM01_GROUPS, FORM01_LABELS_2018
 from vhcs_analysis.io.xlsx_write import CellSheet, CellStyle, column_letter, write_cells_xlsx
 from vhcs_analysis.sample.mess import encode_text
 from vhcs_analysis.text import encode_cp1258
 
-BLOC = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
-BLOC_COMMITTEE = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
-PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
-FORM01_CODE = "Biểu số 01-VHCS"
-FORM02_CODE = "Biểu số 02-VHCS"
 FORM01_TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK"
 CONSOLIDATED_TITLE = "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK VỀ VĂN HÓA CÔNG SỞ"
 FORM02_TITLE = "KẾT QUẢ KIỂM TRA, GIÁM SÁT VĂN HÓA CÔNG SỞ"
@@ -47,12 +42,16 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "good_practices": ("Số mô hình, cách làm hay", "mô hình"),
     },
 }
-GROUPS = FORM01_GROUPS
+
+
+def period_words(period: str) -> str:
+    """'2019-H1' -> '6 tháng đầu năm 2019' (the words on the form)."""
+    return f"6 tháng {'đầu' if period.endswith('H1') else 'cuối'} năm {period[:4]}"
 
 
 def fields_of(version: str) -> list[str]:
     """Form 01 fields in form order for a version."""
-    return [f for _, _, fs in GROUPS for f in fs if f in LABELS[version]]
+    return [f for _, _, fs in FORM01_GROUPS for f in fs if f in LABELS[version]]
 
 
 def col(c: int) -> str:

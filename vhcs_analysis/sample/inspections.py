@@ -7,11 +7,11 @@ from __future__ import annotations
 import pandas as pd
 
 from vhcs_analysis.sample import layouts
+from vhcs_analysis.sample.context import SampleContext
 from vhcs_analysis.sample.forms import Grid, write_xlsx
 from vhcs_analysis.sample.mess import decimal_vi, person_name, render_date, render_score
-from vhcs_analysis.sample.province import Province
 from vhcs_analysis.sample.truth import ROUNDS, rate_score, rating_thresholds
-from vhcs_analysis.sample.units import TYPO_NAMES, UNKNOWN_UNIT_NAMES
+from vhcs_analysis.sample.units import TYPO_INSPECTION_2018_2, UNKNOWN_IN_INSPECTION_2017_2
 
 
 INSPECTION_NOTES = ("Đ/c {p} không đeo thẻ", "Đ/c {p} đi muộn 15 phút", "Chưa niêm yết đường dây nóng",
@@ -26,9 +26,14 @@ ROUND_FILES = {
     "2018-1": ("2018/6 tháng đầu năm/Bao cao 01-VHCS - tong hop dot 1.xlsx", "Sheet1"),
     "2018-2": ("kiem-tra/2018/Bieu 02 - dot 2 nam 2018.xlsx", "Bieu 02"),
 }
+# Round 2017-2: a supervision of a unit not in the registry, written after this many rows.
+UNKNOWN_UNIT_ROUND = "2017-2"
+UNKNOWN_UNIT_AFTER_ROWS = 9
+# Round 2018-2: a unit's name typed with a typo (finding fuzzy_match).
+TYPO_ROUND = "2018-2"
 
 
-def write_inspections(p: Province) -> None:
+def write_inspections(p: SampleContext) -> None:
     """Form 02 workbooks for the five rounds, with the planted cases; records the truth."""
     rng = p.rng
     crit = [f"c{j:02d}" for j in range(1, 11)]
@@ -37,7 +42,7 @@ def write_inspections(p: Province) -> None:
         table = p.world.inspections[p.world.inspections["round_id"] == round_id].reset_index(drop=True)
         non_pilot = [u for u in table["unit_id"] if not p.unit(u)["is_pilot"]]
         used: set[str] = set()
-        typo_uid = p.units.at[41, "unit_id"] if round_id == "2018-2" else None
+        typo_uid = p.units.at[TYPO_INSPECTION_2018_2.unit_index, "unit_id"] if round_id == TYPO_ROUND else None
         if typo_uid:
             used.add(typo_uid)
         plan: dict[str, tuple] = {}
@@ -83,7 +88,7 @@ def write_inspections(p: Province) -> None:
             if isinstance(stated, float) and stated.is_integer():
                 stated = int(stated)
             row = layouts.InspectionRow(
-                name=TYPO_NAMES[41] if uid == typo_uid else p.display_name(uid),
+                name=TYPO_INSPECTION_2018_2.typed if uid == typo_uid else p.display_name(uid),
                 date=date, kind=rec["kind"], scores=scores, total=stated, rating=rating,
                 violations=int(rec["violations_found"]),
                 note=str(rng.choice(INSPECTION_NOTES)).format(p=person_name(rng)) if rng.random() < 0.25 else None)
@@ -92,9 +97,9 @@ def write_inspections(p: Province) -> None:
             if action and action[0] == "duplicate":
                 rows.append(row)
                 meta.append((uid, ("duplicate_copy", None, "duplicate"), total, rating))
-            if round_id == "2017-2" and len(rows) == 9:
+            if round_id == UNKNOWN_UNIT_ROUND and len(rows) == UNKNOWN_UNIT_AFTER_ROWS:
                 rows.append(layouts.InspectionRow(
-                    name=UNKNOWN_UNIT_NAMES[1], date=render_date(rng, last), kind="Giám sát",
+                    name=UNKNOWN_IN_INSPECTION_2017_2, date=render_date(rng, last), kind="Giám sát",
                     scores=[8] * 10, total=80, rating="Khá", violations=0))
                 meta.append((None, None, 80.0, "Khá"))
         place = f"Hà Tĩnh, ngày {last.day + 3 if last.day < 28 else 28} tháng {last.month} năm {last.year}"

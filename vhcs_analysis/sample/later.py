@@ -18,8 +18,7 @@ import pandas as pd
 
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.sample import layouts
-from vhcs_analysis.sample.forms import write_xlsx
-from vhcs_analysis.sample.province import period_words
+from vhcs_analysis.sample.forms import period_words, write_xlsx
 from vhcs_analysis.sample.truth import PERIODS, deadline
 from vhcs_analysis.settings import PERIOD_RE, half_years, period_key
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vhcs_analysis.sample.forms import (
-    BLOC, BLOC_COMMITTEE, CONSOLIDATED_TITLE, CRITERIA_LABELS, FORM01_CODE, FORM01_TITLE,
-    FORM02_CODE, FORM02_TITLE, GROUPS, LABELS, PARTY, Grid, col, fields_of,
+from vhcs_analysis.forms import (
+    BLOC, BLOC_COMMITTEE, CRITERIA_LABELS, FORM01_CODE, FORM01_GROUPS, FORM02_CODE, PARTY,
 )
+from vhcs_analysis.sample.forms import CONSOLIDATED_TITLE, FORM01_TITLE, FORM02_TITLE, LABELS, Grid, col, fields_of
 from vhcs_analysis.sample.mess import encode_text
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
@@ -80,7 +80,7 @@ def build_unit_form(form: UnitForm) -> tuple[Grid, dict]:
             g.put(r, c, f"({c})", italic=True, center=True)
     first_row, cells, number = None, {}, 0
     labels = LABELS[form.version]
-    for roman, title, fields in GROUPS:
+    for roman, title, fields in FORM01_GROUPS:
         if roman == form.blank_before:
             r += 1
         r += 1
@@ -156,7 +156,7 @@ def build_consolidated(name: str, version: str, period_words: str, rows: list[Co
         if merged_header:
             g.merges.append((top, c, label_row, c))
     c = 4
-    for _, title, group_fields in GROUPS:
+    for _, title, group_fields in FORM01_GROUPS:
         present = [f for f in group_fields if f in labels]
         if merged_header:
             g.put(top, c, title, bold=True, center=True, span=len(present))

@@ -10,10 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from vhcs_analysis.io.xlsx_write import write_simple_xlsx
-from vhcs_analysis.sample.forms import (
-    BLOC_COMMITTEE, CONSOLIDATED_TITLE, CRITERIA_LABELS, FORM01_CODE, FORM02_CODE, FORM02_TITLE, LABELS, fields_of,
-)
-from vhcs_analysis.sample.province import PERIOD_WORDS, Ledger
+from vhcs_analysis.forms import BLOC_COMMITTEE, CRITERIA_LABELS, FORM01_CODE, FORM02_CODE
+from vhcs_analysis.sample.forms import CONSOLIDATED_TITLE, FORM02_TITLE, LABELS, fields_of, period_words
+from vhcs_analysis.sample.context import Ledger
 from vhcs_analysis.sample.truth import (
     PERIODS, ROUNDS, World, draw_report_dates, simulate_inspections, simulate_reports,
 )
@@ -71,7 +70,7 @@ def _write_period(raw: Path, period: str, units: pd.DataFrame, reports: pd.DataF
     fields = fields_of(version)
     truth_fields = list(LABELS[version])
     file = f"tong-hop/TH 01-VHCS {period}.xlsx"
-    rows = [[BLOC_COMMITTEE], [None, FORM01_CODE], [CONSOLIDATED_TITLE], [f"Kỳ báo cáo: {PERIOD_WORDS[period]}"], [],
+    rows = [[BLOC_COMMITTEE], [None, FORM01_CODE], [CONSOLIDATED_TITLE], [f"Kỳ báo cáo: {period_words(period)}"], [],
             ["STT", "Tên đơn vị", "Ngày báo cáo", *(LABELS[version][f][0] for f in fields), "Ghi chú"],
             [f"({c})" for c in range(1, len(fields) + 5)]]
     names = dict(zip(units["unit_id"], units["unit_name"]))

@@ -16,24 +16,33 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis.sample import layouts
-from vhcs_analysis.sample.forms import LABELS, Grid, fields_of, write_csv_cp1258, write_xlsx
+from vhcs_analysis.sample.context import Ledger
+from vhcs_analysis.sample.extras import write_non_data
+from vhcs_analysis.sample.forms import LABELS, Grid, fields_of, period_words, write_csv_cp1258, write_xlsx
+from vhcs_analysis.sample.inspections import write_inspections
 from vhcs_analysis.sample.mess import (
     date_text, name_variant, nfd, person_name, pick, render_bool, render_count, render_date, render_rate,
 )
+from vhcs_analysis.sample.rankings import write_rankings
 from vhcs_analysis.sample.truth import World, period_end
-from vhcs_analysis.sample.units import BLOCKS, TYPO_NAMES, UNIT_SPECS, UNKNOWN_UNIT_NAMES
+from vhcs_analysis.sample.units import (
+    BLOCKS, TYPO_CONSOLIDATED_2017_H1, TYPO_UNIT_FORM_2018_H2, TYPOS, UNIT_SPECS, UNKNOWN_IN_CONSOLIDATED_2016_H2,
+    UNKNOWN_IN_UNIT_FORM_2017_H2,
+)
 from vhcs_analysis.text import encode_tcvn3, strip_diacritics
 
-def period_words(period: str) -> str:
-    """'2019-H1' -> '6 tháng đầu năm 2019' (the words on the form)."""
-    return f"6 tháng {'đầu' if period.endswith('H1') else 'cuối'} năm {period[:4]}"
-
-
-PERIOD_WORDS = {
-    "2016-H2": "6 tháng cuối năm 2016", "2017-H1": "6 tháng đầu năm 2017",
-    "2017-H2": "6 tháng cuối năm 2017", "2018-H1": "6 tháng đầu năm 2018",
-    "2018-H2": "6 tháng cuối năm 2018",
-}
+# Units that did not report, drawn per period among the non-pilots (not_reported).
+MISSING_REPORTS = {"2016-H2": 1, "2017-H1": 2, "2017-H2": 3, "2018-H1": 2, "2018-H2": 2}
+# Blocks whose cluster office sent one consolidated sheet instead of per-unit forms
+# (index into BLOCKS): Tài chính – Ngân hàng as a CSV in 2017-H2, Nông nghiệp on the
+# 2018 form in 2018-H2.
+BLOCK_CSV_2017_H2 = 5
+BLOCK_SHEET_2018_H2 = 6
+# The unknown units of a consolidated sheet are written after this block (index into BLOCKS).
+UNKNOWN_AFTER_BLOCK = 2
+# An unknown unit's row carries the values of this unit (index into UNIT_SPECS): clean
+# numbers, so that its only defect is the name.
+STAND_IN_UNIT = 0
 COUNT_FIELDS = ("staff_total", "party_members", "staff_studied", "dossiers_received", "dossiers_on_time",
                 "dossiers_late", "complaints_conduct", "discipline_violations", "internal_inspections",
                 "good_practices", "staff_rated_good")
@@ -41,30 +50,9 @@ NOTES = ("Đ/c {p} phụ trách bộ phận một cửa", "Số liệu tính đ�
          "Có 02 đ/c mới tuyển dụng", "Theo báo cáo của Văn phòng", "Đ/c {p} bị nhắc nhở")
 
 
-@dataclass
-class Ledger:
-    """What the raw files contain, as the cleaner must see it."""
-
-    reports: list[dict] = field(default_factory=list)
-    inspections: list[dict] = field(default_factory=list)
-    rankings: list[dict] = field(default_factory=list)
-    rejects: list[dict] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
-    skipped: list[dict] = field(default_factory=list)
-    missing: list[dict] = field(default_factory=list)
-    files: int = 0
-
-    def reject(self, file, sheet, row, column, code, **extra):
-        self.rejects.append({"source_file": file, "sheet": sheet, "row": row, "column": column,
-                             "reason_code": code, **extra})
-
-    def finding(self, file, sheet, row, column, code):
-        self.findings.append({"source_file": file, "sheet": sheet, "row": row, "column": column,
-                              "finding_code": code})
-
-
 class Province:
-    """Writes the province sample into ``raw`` from a World and a generator."""
+    """Writes the province sample into ``raw`` from a World and a generator (the
+    ``SampleContext`` the writers of inspections, rankings and other files use)."""
 
     def __init__(self, raw: Path, world: World, rng: np.random.Generator):
         self.raw, self.world, self.rng = raw, world, rng
@@ -163,10 +151,10 @@ class Province:
                     name=name, report_date=render_date(self.rng, values["report_date"], clean=csv), values=cells,
                     note=self.rng.choice(NOTES).format(p=person_name(self.rng)) if self.rng.random() < 0.08 else None))
                 meta.append(uid)
-            if b == 2 and unknown:
+            if b == UNKNOWN_AFTER_BLOCK and unknown:
                 for name in unknown:
                     d = period_end(period) - dt.timedelta(days=int(self.rng.integers(12, 20)))
-                    stand_in = self.values_of(self.units.at[0, "unit_id"], period, version)
+                    stand_in = self.values_of(self.units.at[STAND_IN_UNIT, "unit_id"], period, version)
                     rows.append(layouts.ConsolidatedRow(name=name, report_date=render_date(self.rng, d, clean=csv),
                                                         values=self.render(stand_in, version, clean=True)))
                     meta.append(("unknown", name))
@@ -177,7 +165,7 @@ class Province:
             at = int(self.rng.integers(3, len(rows)))
             rows.insert(at, layouts.ConsolidatedRow(name="", blank=True))
             meta.insert(at, None)
-        words = PERIOD_WORDS.get(period) or period_words(period)
+        words = period_words(period)
         grid, pos = layouts.build_consolidated(sheet, version, words, rows, totals,
                                                merged_header=True, total_label=total_label)
         sheet_name = None if csv else sheet
@@ -218,10 +206,11 @@ class Province:
         reporting = [u for u in ids if u not in missing[period]]
         grids.append(self.consolidated(period, reporting, planted, sheet="6T cuối 2016", headings=True,
                                        legacy_names=legacy, nfd_names=nfd_names, typos={},
-                                       unknown=[UNKNOWN_UNIT_NAMES[0]], file=file))
+                                       unknown=[UNKNOWN_IN_CONSOLIDATED_2016_H2], file=file))
         # 2017-H1: no headings; dossiers, garbage number, a programme dated before the resolution.
         period = "2017-H1"
-        typo_uid = self.units.at[17, "unit_id"]
+        typo = TYPO_CONSOLIDATED_2017_H1
+        typo_uid = self.units.at[typo.unit_index, "unit_id"]
         used = set(missing[period]) | {typo_uid}
         (dossier,) = self.choose(one_stop, 1, used)
         (garbage,) = self.choose(non_pilot, 1, used)
@@ -236,7 +225,7 @@ class Province:
         reporting = [u for u in ids if u not in missing[period]]
         grids.append(self.consolidated(period, reporting, planted, sheet="6T đầu 2017", headings=False,
                                        legacy_names=set(), nfd_names=set(),
-                                       typos={typo_uid: TYPO_NAMES[17]}, unknown=[], file=file, blank_rows=2))
+                                       typos={typo_uid: typo.typed}, unknown=[], file=file, blank_rows=2))
         lists = Grid("DM", hidden=True)
         for r, (a, b) in enumerate(zip(("Có", "Không", "", "", "", "", ""), BLOCKS), start=1):
             lists.put(r, 1, a or None)
@@ -246,7 +235,7 @@ class Province:
         self.ledger.files += 1
         # 2017-H2, Khối Tài chính – Ngân hàng: its cluster office sent one CSV (Windows-1258).
         period = "2017-H2"
-        block_units = [u for u in ids if self.unit(u)["block"] == BLOCKS[5]]
+        block_units = [u for u in ids if self.unit(u)["block"] == BLOCKS[BLOCK_CSV_2017_H2]]
         used = set(missing[period])
         (over,) = self.choose([u for u in block_units if not self.unit(u)["is_pilot"]], 1, used)
         staff = int(self.truth[(over, period)]["staff_total"])
@@ -277,7 +266,7 @@ class Province:
             pattern = self._last_pattern  # a correction keeps the first file's name
         self._last_pattern = pattern
         safe = "".join(ch for ch in name if ch not in '/\\:*?"<>|').strip()
-        fname = pattern.format(slug=slug, short=short, words=PERIOD_WORDS[period], year=period[:4], name=safe)
+        fname = pattern.format(slug=slug, short=short, words=period_words(period), year=period[:4], name=safe)
         if suffix:
             fname = fname[:-5] + suffix + ".xlsx"
         path = self.unique_path(folder, fname)
@@ -314,7 +303,7 @@ class Province:
             version=version,
             org_line=("ĐẢNG ỦY " if committee else "CHI BỘ ") + official.upper(),
             unit_name=name or self.display_name(unit_id),
-            period_words=PERIOD_WORDS[period] if rng.random() < 0.85 else PERIOD_WORDS[period].replace("6 tháng", "06 tháng"),
+            period_words=period_words(period) if rng.random() < 0.85 else period_words(period).replace("6 tháng", "06 tháng"),
             report_date=date_cell, values=cells, notes=notes,
             preparer=person_name(rng), signer=person_name(rng), cell_committee=committee,
             place_date=(f"Hà Tĩnh, ngày {report_date.day} tháng {report_date.month} năm {report_date.year}"
@@ -356,7 +345,7 @@ class Province:
         ids = list(self.units["unit_id"])
         non_pilot = [u for u in ids if not self.unit(u)["is_pilot"]]
         one_stop = [u for u in non_pilot if self.unit(u)["one_stop"]]
-        typo_uid = self.units.at[52, "unit_id"]
+        typo_uid = self.units.at[TYPO_UNIT_FORM_2018_H2.unit_index, "unit_id"]
         for period in ("2017-H2", "2018-H1", "2018-H2"):
             elsewhere = block_sheets.get(period, set())
             used = set(missing[period]) | elsewhere | {typo_uid}
@@ -404,13 +393,13 @@ class Province:
                     self.ledger.reject(pos["file"], pos["sheet"], pos["first_row"], None, "superseded")
                     self.unit_form(period, uid, version, suffix=" (bổ sung, sửa đổi)")
                     continue
-                typo = TYPO_NAMES[52] if uid == typo_uid and period == "2018-H2" else None
+                typo = TYPO_UNIT_FORM_2018_H2.typed if uid == typo_uid and period == "2018-H2" else None
                 self.unit_form(period, uid, version, encoding=encoded.get(uid, "unicode"), name=typo,
                                finding="fuzzy_match" if typo else None)
             if period == "2017-H2":
-                stand_in = self.values_of(ids[0], period, "2017")
+                stand_in = self.values_of(ids[STAND_IN_UNIT], period, "2017")
                 stand_in["report_date"] = period_end(period) - dt.timedelta(days=14)
-                self.unit_form(period, None, "2017", name=UNKNOWN_UNIT_NAMES[2], values=stand_in,
+                self.unit_form(period, None, "2017", name=UNKNOWN_IN_UNIT_FORM_2017_H2, values=stand_in,
                                report_date=stand_in["report_date"])
 
     def write_block_2018(self, missing: dict[str, set], block_units: set[str]) -> None:
@@ -430,22 +419,17 @@ class Province:
     def write_all(self) -> Ledger:
         rng = self.rng
         ids = list(self.units["unit_id"])
-        reserved = {self.units.at[i, "unit_id"] for i in TYPO_NAMES}
+        reserved = {self.units.at[typo.unit_index, "unit_id"] for typo in TYPOS}
         candidates = [u for u in ids if not self.unit(u)["is_pilot"] and u not in reserved]
-        counts = {"2016-H2": 1, "2017-H1": 2, "2017-H2": 3, "2018-H1": 2, "2018-H2": 2}
-        missing = {p: {str(x) for x in rng.choice(candidates, k, replace=False)} for p, k in counts.items()}
+        missing = {p: {str(x) for x in rng.choice(candidates, k, replace=False)} for p, k in MISSING_REPORTS.items()}
         for period, units in missing.items():
             for uid in sorted(units):
                 self.ledger.missing.append({"unit_id": uid, "period": period, "why": "not_reported"})
-        block_sheets = {"2017-H2": {u for u in ids if self.unit(u)["block"] == BLOCKS[5]},
-                        "2018-H2": {u for u in ids if self.unit(u)["block"] == BLOCKS[6]}}
+        block_sheets = {"2017-H2": {u for u in ids if self.unit(u)["block"] == BLOCKS[BLOCK_CSV_2017_H2]},
+                        "2018-H2": {u for u in ids if self.unit(u)["block"] == BLOCKS[BLOCK_SHEET_2018_H2]}}
         self.write_consolidated(missing)
         self.write_unit_forms(missing, block_sheets)
         self.write_block_2018(missing, block_sheets["2018-H2"])
-        from vhcs_analysis.sample.extras import write_non_data
-        from vhcs_analysis.sample.inspections import write_inspections
-        from vhcs_analysis.sample.rankings import write_rankings
-
         write_inspections(self)
         write_rankings(self)
         write_non_data(self)

@@ -120,15 +120,29 @@ UNKNOWN_UNIT_NAMES: tuple[str, ...] = (
     "Công ty Cổ phần Du lịch Thiên Cầm",
     "Trung tâm Dịch vụ việc làm Nghệ An",
 )
+# Where each unknown name is planted (docs/sample-data.md, "planted cases").
+UNKNOWN_IN_CONSOLIDATED_2016_H2 = UNKNOWN_UNIT_NAMES[0]  # also in the 2018 ranking export
+UNKNOWN_IN_INSPECTION_2017_2 = UNKNOWN_UNIT_NAMES[1]
+UNKNOWN_IN_UNIT_FORM_2017_H2 = UNKNOWN_UNIT_NAMES[2]
+UNKNOWN_IN_RANKING_2018 = UNKNOWN_UNIT_NAMES[0]
 
-# Typos a fuzzy matcher should still accept (registry index -> name as typed).
-TYPO_NAMES: dict[int, str] = {
-    17: "Sở Văn hoá, Thể thao và Du lịc",
-    41: "Sở Tài nguyên và Môi trườg",
-    47: "Ban Quản lý dự án đầu tư xây dựng công trình dân dung và công nghệp tỉnh",
-    52: "Bảo hiểm xã hộ tỉnh",
-    25: "Trường Cao đẳng Kỷ thuật Việt – Đức Hà Tnh",
-}
+
+@dataclass(frozen=True)
+class Typo:
+    """A unit whose name is typed with a typo a fuzzy matcher should still accept
+    (finding `fuzzy_match`); the unit is never drawn as missing or for another planted case."""
+
+    unit_index: int  # position in UNIT_SPECS (= row of the registry)
+    typed: str  # the name as it stands in the file
+
+
+TYPO_CONSOLIDATED_2017_H1 = Typo(17, "Sở Văn hoá, Thể thao và Du lịc")
+TYPO_INSPECTION_2018_2 = Typo(41, "Sở Tài nguyên và Môi trườg")
+TYPO_RANKING_2017 = Typo(47, "Ban Quản lý dự án đầu tư xây dựng công trình dân dung và công nghệp tỉnh")
+TYPO_UNIT_FORM_2018_H2 = Typo(52, "Bảo hiểm xã hộ tỉnh")
+TYPO_RANKING_2018 = Typo(25, "Trường Cao đẳng Kỷ thuật Việt – Đức Hà Tnh")
+TYPOS: tuple[Typo, ...] = (TYPO_CONSOLIDATED_2017_H1, TYPO_INSPECTION_2018_2, TYPO_RANKING_2017,
+                           TYPO_UNIT_FORM_2018_H2, TYPO_RANKING_2018)
 
 # Sixty-three provinces and cities (national benchmark scale).
 PROVINCES: tuple[str, ...] = (

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vhcs_analysis.io.csv_safe import (
+from vhcs_analysis.io.writers import (
     atomic_path,
     neutralise_formula,
     write_csv_for_excel,
