@@ -2,7 +2,8 @@
 inside a function still ties the modules together: neither can be read or changed alone).
 
 The graph is read from the source with ``ast``: every ``import``/``from … import`` of a
-``vhcs_analysis`` module, at the top of a file or inside a function.
+``vhcs_analysis`` module, at the top of a file or inside a function. Imports under
+``if TYPE_CHECKING:`` are left out: they name types for annotations and never run.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ def module_files(package: Path) -> dict[str, Path]:
     return found
 
 
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """ids of the import nodes inside ``if TYPE_CHECKING:`` blocks."""
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            skipped.update(id(n) for child in node.body for n in ast.walk(child))
+    return skipped
+
+
 def import_graph(package: Path) -> dict[str, set[str]]:
     """Module -> the package modules it imports (anywhere in the file)."""
     files = module_files(package)
@@ -37,7 +47,11 @@ def import_graph(package: Path) -> dict[str, set[str]]:
     for module, path in files.items():
         here = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
         targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        type_only = _type_checking_only(tree)
+        for node in ast.walk(tree):
+            if id(node) in type_only:
+                continue
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
@@ -101,6 +115,15 @@ def test_cycles__finds_a_cycle_through_an_import_inside_a_function(tmp_path):
     (pkg / "b.py").write_text("def f():\n    from pkg import a\n")
     (pkg / "c.py").write_text("from . import a\n")
     assert cycles(import_graph(pkg)) == [{"pkg.a", "pkg.b"}]
+
+
+def test_cycles__an_import_for_type_annotations_only_is_no_cycle(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from pkg.b import f\n")
+    (pkg / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.a import A\n")
+    assert cycles(import_graph(pkg)) == []
 
 
 def test_package__has_no_import_cycle():
