@@ -7,6 +7,7 @@ into (scheme, level) on one 1 (best) … 4 (worst) scale.
 
 from __future__ import annotations
 
+from vhcs_analysis.config import setting
 from vhcs_analysis.clean import Context, Record, find_year, parse_field, raw_text, resolve_unit
 from vhcs_analysis.io.locate import Grid, col_letter, is_blank, is_blank_row, is_colnum_row, is_group_marker
 from vhcs_analysis.io.recognise import Table, title_texts, total_row
@@ -22,6 +23,7 @@ def read_rankings(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     cols = table.columns
     name_col = cols["unit_name"]
     stt_col = cols.get("stt")
+    qd132_from_year = int(setting("ranking", "qd132_from_year"))
     records = []
     for r in range(table.header_bottom + 1, table.data_end + 1):
         if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
@@ -60,7 +62,7 @@ def read_rankings(grid: Grid, table: Table, ctx: Context) -> list[Record]:
                 rec.problem("missing_required", "thiếu xếp loại", "category")
             else:
                 try:
-                    scheme, level, _ = classify_category(category, row_year)
+                    scheme, level, _ = classify_category(category, row_year, qd132_from_year)
                     rec.data.update(scheme=scheme, level=level)
                 except UnknownCategoryError as exc:
                     rec.problem("unknown_category", exc.message_vi, "category")

@@ -10,12 +10,13 @@ applicable and is never replaced by 0. Counts (n) are always reported next to me
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis.config import get_settings
+from vhcs_analysis.settings import Indicators, Settings
 
 GOALS: dict[str, str] = {
     "MT1": "Mục tiêu 1: cán bộ ứng xử chuẩn mực với nhân dân và đồng nghiệp",
@@ -177,15 +178,23 @@ def inspection_scores(inspections: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def composite_index(panel: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
-    """Composite office-culture index (0–100) and the number of components it used.
+def composite_index(panel: pd.DataFrame, settings: Indicators) -> pd.DataFrame:
+    """Composite office-culture index (0–100, 100 = best) and the number of components it used.
 
     Components on 0–100 with 100 = best ("lower is better" ones become 100 − penalty ×
-    value, floored at 0); weights re-normalised over the components present; missing
-    when fewer than ``index_min_components`` or less than ``index_min_weight`` of the
-    total weight are present."""
-    cfg = settings or get_settings()["indicators"]
-    weights, penalty = cfg["index_weights"], cfg.get("index_penalty", {})
+    value, floored at 0); weights re-normalised over the components present.
+
+    Args:
+        panel: one row per unit × period with a column per component of ``index_weights``.
+        settings: the ``[indicators]`` section: ``index_weights``, ``index_penalty``,
+            ``index_min_components``, ``index_min_weight``.
+
+    Returns:
+        A frame on ``panel``'s index: ``oc_index`` (float, 0–100; NaN when fewer than
+        ``index_min_components`` or less than ``index_min_weight`` of the total weight
+        are present) and ``oc_index_n`` (components present, Int64).
+    """
+    weights, penalty = settings.index_weights, settings.index_penalty
     total = np.zeros(len(panel))
     wsum = np.zeros(len(panel))
     count = np.zeros(len(panel), int)
@@ -199,22 +208,31 @@ def composite_index(panel: pd.DataFrame, settings: dict | None = None) -> pd.Dat
         wsum[ok] += weight
         count += ok
     full = sum(weights.values())
-    enough = (count >= int(cfg["index_min_components"])) & (wsum >= float(cfg["index_min_weight"]) * full)
+    enough = (count >= int(settings.index_min_components)) & (wsum >= float(settings.index_min_weight) * full)
     with np.errstate(invalid="ignore", divide="ignore"):
         index = np.where(enough & (wsum > 0), total / np.where(wsum > 0, wsum, 1.0), np.nan)
     return pd.DataFrame({"oc_index": index, "oc_index_n": pd.array(count, dtype="Int64")}, index=panel.index)
 
 
 def build_panel(units: pd.DataFrame, unit_reports: pd.DataFrame, inspections: pd.DataFrame,
-                periods=None) -> pd.DataFrame:
+                settings: Settings, periods: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per registry unit × period (every unit, reported or not), wide in indicators.
 
-    Columns: unit_id, period, block, is_pilot, has_report, n_inspections, one float
-    column per name in ``INDICATOR_NAMES``, oc_index_n. ``periods`` defaults to
-    ``[review] periods`` plus any other period found in the reports or inspections."""
+    Args:
+        units, unit_reports, inspections: the processed tables.
+        settings: the settings in use (``[review] periods``, ``[indicators]`` for the
+            composite).
+        periods: the periods of the panel, in order; None: ``[review] periods`` plus any
+            other period found in the reports or inspections.
+
+    Returns:
+        Columns unit_id, period, block, is_pilot, has_report, n_inspections, one float
+        column per name in ``INDICATOR_NAMES`` (on its own scale; NaN: missing or not
+        applicable) and oc_index_n; sorted by unit and period.
+    """
     scores = inspection_scores(inspections)
     if periods is None:
-        periods = sort_periods([*get_settings()["review"]["periods"], *unit_reports["period"].dropna(),
+        periods = sort_periods([*settings.review.periods, *unit_reports["period"].dropna(),
                                 *scores["period"]])
     base = units[["unit_id", "block", "is_pilot"]].drop_duplicates("unit_id")
     grid = pd.MultiIndex.from_product([base["unit_id"], list(periods)], names=["unit_id", "period"]).to_frame(index=False)
@@ -225,7 +243,7 @@ def build_panel(units: pd.DataFrame, unit_reports: pd.DataFrame, inspections: pd
     panel = panel.merge(scores, on=["unit_id", "period"], how="left", validate="one_to_one")
     panel["has_report"] = panel["has_report"].astype("boolean").fillna(False).astype(bool)
     panel["n_inspections"] = panel["n_inspections"].fillna(0).astype("Int64")
-    panel = pd.concat([panel, composite_index(panel)], axis=1)
+    panel = pd.concat([panel, composite_index(panel, settings.indicators)], axis=1)
     panel["is_pilot"] = panel["is_pilot"].astype("boolean")
     order = {p: i for i, p in enumerate(periods)}
     panel = panel.sort_values(["unit_id", "period"], key=lambda s: s.map(order) if s.name == "period" else s,
@@ -349,30 +367,47 @@ def _same(a, b) -> bool:
 ON_TIME, LATE, MISSING, UNDATED = "đúng hạn", "muộn", "không báo cáo", "không rõ ngày"
 
 
-def report_deadline(period: str, deadline_day: int | None = None, deadline_days: int | None = None) -> pd.Timestamp:
-    """Due date of a period's Form 01 report: day ``deadline_day`` of the period's last
-    month (0 = its last day) + ``deadline_days`` (``[indicators]``; default 20/06, 20/12)."""
-    cfg = get_settings()["indicators"]
-    day = int(deadline_day if deadline_day is not None else cfg.get("deadline_day", 0))
-    days = int(deadline_days if deadline_days is not None else cfg.get("deadline_days", 0))
+def report_deadline(period: str, deadline_day: int, deadline_days: int) -> pd.Timestamp:
+    """Due date of a period's Form 01 report.
+
+    Args:
+        period: the period code ("2017-H1").
+        deadline_day: day of the period's last month the report is due (0: its last
+            day); ``[indicators] deadline_day``.
+        deadline_days: days of grace after it; ``[indicators] deadline_days``.
+
+    Returns:
+        The last on-time date (20/06/2017 for "2017-H1" with the defaults).
+    """
+    day, days = int(deadline_day), int(deadline_days)
     end = period_end(period)
     due = end if day <= 0 else end.replace(day=min(day, end.day))
     return due + pd.Timedelta(days=days)
 
 
-def completeness(units: pd.DataFrame, unit_reports: pd.DataFrame, periods=None,
-                 deadline_day: int | None = None, deadline_days: int | None = None) -> pd.DataFrame:
-    """Per unit × period: 'đúng hạn' / 'muộn' / 'không báo cáo' (and 'không rõ ngày' when
-    a report exists without a report date), against ``report_deadline``."""
-    settings = get_settings()
-    periods = list(periods or settings["review"]["periods"])
+def completeness(units: pd.DataFrame, unit_reports: pd.DataFrame, settings: Settings,
+                 periods: Iterable[str] | None = None) -> pd.DataFrame:
+    """Whether each unit reported each period, and on time.
+
+    Args:
+        units, unit_reports: the processed tables.
+        settings: the settings in use (``[review] periods``, ``[indicators]`` deadline).
+        periods: the periods checked; None: ``[review] periods``.
+
+    Returns:
+        Per unit × period: unit_id, period, block, is_pilot, report_date, deadline,
+        days_late (Int64, 0 when on time, missing without a dated report) and status:
+        'đúng hạn' / 'muộn' / 'không báo cáo' / 'không rõ ngày' (a report without a date).
+    """
+    periods = list(periods or settings.review.periods)
     base = units[["unit_id", "block", "is_pilot"]].drop_duplicates("unit_id")
     grid = pd.MultiIndex.from_product([base["unit_id"], periods], names=["unit_id", "period"]).to_frame(index=False)
     grid = grid.merge(base, on="unit_id", how="left")
     dates = unit_reports[["unit_id", "period", "report_date"]].copy()
     dates["has_report"] = True
     grid = grid.merge(dates, on=["unit_id", "period"], how="left", validate="one_to_one")
-    due = {p: report_deadline(p, deadline_day, deadline_days) for p in periods}
+    cfg = settings.indicators
+    due = {p: report_deadline(p, cfg.deadline_day, cfg.deadline_days) for p in periods}
     grid["deadline"] = grid["period"].map(due).astype("datetime64[ms]")
     grid["report_date"] = pd.to_datetime(grid["report_date"]).astype("datetime64[ms]")
     grid["days_late"] = (grid["report_date"] - grid["deadline"]).dt.days.clip(lower=0).astype("Int64")

@@ -122,7 +122,7 @@ def _completeness_units(data: ReviewData) -> pd.DataFrame:
     from vhcs_analysis import indicators
 
     if "completeness" not in data._cache:
-        table = indicators.completeness(data.units, data.unit_reports, periods=data.periods)
+        table = indicators.completeness(data.units, data.unit_reports, data.settings, periods=data.periods)
         table["status"] = table["status"].map(COMPLETENESS_STATUS).fillna("undated")
         data._cache["completeness"] = table
     return data._cache["completeness"]

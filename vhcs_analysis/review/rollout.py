@@ -97,7 +97,7 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
     so its change is not a change in which components were reported."""
     from vhcs_analysis import indicators, verdicts
 
-    p = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post])
+    p = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post], data.settings.indicators)
     base = p[p["period"] == data.baseline].set_index("unit_id")
     post = p[p["period"] == data.post].set_index("unit_id")
     rows = []
