@@ -70,7 +70,11 @@ class EffectResult:
     notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        """Every field as a plain dict (tuples stay tuples)."""
+        """Every field as a plain dict.
+
+        Returns:
+            ``{field: value}`` (tuples stay tuples).
+        """
         return asdict(self)
 
 

@@ -147,7 +147,8 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
     test: the expected share of false finds among candidates at that cut. A candidate has
     q ≤ ``[good_practices] q_max``, a gain larger than ``min_gain`` (in the indicator's
     units) and ends better than the others' median (``ends_better``: a gain from an
-    unusually bad baseline is mostly regression to the mean)."""
+    unusually bad baseline is mostly regression to the mean). ``settings``: the
+    ``[good_practices]`` section (q_max, min_gain, minimum denominators and events)."""
     from vhcs_analysis.compare import unit_table
     from vhcs_analysis.indicators import INDICATORS, sort_periods
 

@@ -32,6 +32,18 @@ GOALS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator's definition.
+
+    Attributes:
+        name: the code (``study_rate``…), a column of the panel.
+        label_vi: the Vietnamese label.
+        unit: the unit of a value ("%", "0/100", "điểm (0–100)", "lượt/100 người"…).
+        diff_unit_vi: the unit of a difference between two values, in words.
+        measures: the goal or task group it measures (a key of ``GOALS``).
+        higher_is_better: its direction.
+        source_fields: how it is computed from the processed fields, in words.
+    """
+
     name: str
     label_vi: str
     unit: str  # unit of a value
@@ -75,7 +87,17 @@ INDICATORS["direction_vi"] = np.where(INDICATORS["higher_is_better"], "cao hơn 
 
 
 def indicator(name: str) -> Indicator:
-    """The definition of one indicator (label, unit, goal, direction)."""
+    """The definition of one indicator.
+
+    Args:
+        name: the indicator's code.
+
+    Returns:
+        Its ``Indicator`` (label, unit, goal, direction).
+
+    Raises:
+        KeyError: no such indicator.
+    """
     for spec in _SPECS:
         if spec.name == name:
             return spec
@@ -87,8 +109,15 @@ def indicator(name: str) -> Indicator:
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
 
 
-def period_of(date) -> str | None:
-    """Half-year code of a date: 15/06/2017 → '2017-H1', 02/10/2017 → '2017-H2'."""
+def period_of(date: object) -> str | None:
+    """Half-year code of a date.
+
+    Args:
+        date: anything ``pd.Timestamp`` reads (None or NA: no date).
+
+    Returns:
+        15/06/2017 → '2017-H1', 02/10/2017 → '2017-H2'; None without a date.
+    """
     if date is None or pd.isna(date):
         return None
     ts = pd.Timestamp(date)
@@ -96,7 +125,17 @@ def period_of(date) -> str | None:
 
 
 def period_end(code: str) -> pd.Timestamp:
-    """Last day of a period code: 'YYYY-H1/H2', 'YYYY-Q1..Q4' or 'YYYY' (a year)."""
+    """Last day of a period.
+
+    Args:
+        code: 'YYYY-H1/H2', 'YYYY-Q1..Q4' or 'YYYY' (a year).
+
+    Returns:
+        The period's last day ('2017-H1' → 30/06/2017).
+
+    Raises:
+        ValueError: not a period code.
+    """
     match = _PERIOD.match(str(code))
     if not match:
         raise ValueError(f"unknown period code {code!r}")
@@ -106,8 +145,15 @@ def period_end(code: str) -> pd.Timestamp:
 
 
 def period_label_vi(code: str) -> str:
-    """'2016-H2' → '6 tháng cuối năm 2016', '2017-H1' → '6 tháng đầu năm 2017',
-    '2018-Q3' → 'quý III/2018', '2017' → 'năm 2017'; unknown codes unchanged."""
+    """A period in Vietnamese words.
+
+    Args:
+        code: the period code.
+
+    Returns:
+        '2016-H2' → '6 tháng cuối năm 2016', '2017-H1' → '6 tháng đầu năm 2017',
+        '2018-Q3' → 'quý III/2018', '2017' → 'năm 2017'; an unknown code unchanged.
+    """
     match = _PERIOD.match(str(code))
     if not match:
         return str(code)
@@ -126,7 +172,15 @@ def _period_sort_key(code: str) -> tuple:
         return (pd.Timestamp.max, code)
 
 
-def sort_periods(codes) -> list[str]:
+def sort_periods(codes: Iterable[str]) -> list[str]:
+    """Period codes in time order, each once.
+
+    Args:
+        codes: period codes, repeats allowed.
+
+    Returns:
+        The distinct codes by their last day (unknown codes last, alphabetically).
+    """
     return sorted(set(codes), key=_period_sort_key)
 
 
@@ -146,7 +200,16 @@ def _per(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def compute_indicators(unit_reports: pd.DataFrame) -> pd.DataFrame:
-    """Report-based indicators for each (unit_id, period) row of ``unit_reports``."""
+    """Report-based indicators for each row of ``unit_reports``.
+
+    Args:
+        unit_reports: the processed Form 01 table.
+
+    Returns:
+        unit_id, period and one float column per report-based indicator: rates in % (0–100),
+        adoption steps 0/100, counts per 100 staff; NaN when missing or not applicable
+        (no one-stop desk: no on-time rate), never 0 in its place.
+    """
     r = unit_reports
     staff = _num(r, "staff_total")
     on_time, late = _num(r, "dossiers_on_time"), _num(r, "dossiers_late")
@@ -165,7 +228,15 @@ def compute_indicators(unit_reports: pd.DataFrame) -> pd.DataFrame:
 
 
 def inspection_scores(inspections: pd.DataFrame) -> pd.DataFrame:
-    """Mean ``total_score`` per unit and half-year of ``inspection_date``, with the count."""
+    """Mean inspection score per unit and half-year.
+
+    Args:
+        inspections: the processed Form 02 table.
+
+    Returns:
+        unit_id, period (of ``inspection_date``), inspection_score (mean ``total_score``,
+        0–100) and n_inspections (Int64); inspections without a date are left out.
+    """
     frame = pd.DataFrame({
         "unit_id": inspections["unit_id"].to_numpy(),
         "period": [period_of(d) for d in inspections["inspection_date"]],
@@ -254,7 +325,14 @@ def build_panel(units: pd.DataFrame, unit_reports: pd.DataFrame, inspections: pd
 
 
 def to_long(panel: pd.DataFrame) -> pd.DataFrame:
-    """Tidy form: unit_id, period, block, is_pilot, indicator, value (NaN kept)."""
+    """The panel in tidy form.
+
+    Args:
+        panel: ``build_panel``.
+
+    Returns:
+        unit_id, period, block, is_pilot, indicator, value (NaN kept).
+    """
     ids = ["unit_id", "period", "block", "is_pilot"]
     names = [n for n in INDICATOR_NAMES if n in panel.columns]
     out = panel.melt(id_vars=ids, value_vars=names, var_name="indicator", value_name="value")
@@ -264,13 +342,25 @@ def to_long(panel: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------- describe
 
 
-def mean_ci(values, *, level: float = 0.95, bounds: tuple[float, float] | None = None,
-            sd: float | None = None, df: int | None = None) -> tuple[float, float]:
-    """Student-t interval of a mean: mean ± t(df) × SD/√n, clipped to ``bounds`` (the
-    possible range, e.g. 0–100 for a rate). SD and df default to the values' own (n − 1);
-    ``describe_by_group`` passes an SD pooled over groups. NaN, NaN with fewer than 2
-    values (or no usable SD). A percentile bootstrap covered only 75–86% at n = 7 (one
-    pilot per block); coverage of these intervals: tests/test_intervals.py."""
+def mean_ci(values: Sequence[float] | np.ndarray, *, level: float = 0.95,
+            bounds: tuple[float, float] | None = None, sd: float | None = None,
+            df: int | None = None) -> tuple[float, float]:
+    """Student-t interval of a mean: mean ± t(df) × SD/√n.
+
+    A percentile bootstrap covered only 75–86% at n = 7 (one pilot per block); coverage
+    of these intervals: tests/test_intervals.py.
+
+    Args:
+        values: the values (NaN left out).
+        level: the confidence level.
+        bounds: the possible range (e.g. 0–100 for a rate) the interval is clipped to.
+        sd, df: a standard deviation and its degrees of freedom from elsewhere
+            (``describe_by_group`` passes one pooled over groups); None: the values' own.
+
+    Returns:
+        (low, high) in the values' unit; (NaN, NaN) with fewer than 2 values and no
+        ``sd``, or without a usable SD.
+    """
     from scipy import stats
 
     values = np.asarray(values, float)
@@ -291,12 +381,21 @@ def mean_ci(values, *, level: float = 0.95, bounds: tuple[float, float] | None =
     return (lo, hi)
 
 
-def unit_mean_ci(values, units, *, level: float = 0.95,
-                 bounds: tuple[float, float] | None = None) -> tuple[float, float, float, int]:
-    """Mean and interval of repeated measurements that cluster by unit (inspections): each
-    unit's own mean first, then the mean over units with ``mean_ci`` on those unit means,
-    so a unit inspected five times counts once, not as five independent draws. Returns
-    (mean, ci_low, ci_high, n_units)."""
+def unit_mean_ci(values: Sequence[float] | np.ndarray, units: Sequence[str] | np.ndarray, *,
+                 level: float = 0.95, bounds: tuple[float, float] | None = None) -> tuple[float, float, float, int]:
+    """Mean and interval of repeated measurements that cluster by unit (inspections).
+
+    Each unit's own mean first, then the mean over units with ``mean_ci`` on those unit
+    means, so a unit inspected five times counts once, not as five independent draws.
+
+    Args:
+        values: the measurements (NaN left out).
+        units: the unit of each measurement.
+        level, bounds: as for ``mean_ci``.
+
+    Returns:
+        (mean, ci_low, ci_high, n_units), in the values' unit; NaN mean without values.
+    """
     frame = pd.DataFrame({"unit": np.asarray(units), "value": np.asarray(values, float)}).dropna()
     means = frame.groupby("unit", sort=True)["value"].mean().to_numpy(float)
     lo, hi = mean_ci(means, level=level, bounds=bounds)
@@ -304,8 +403,15 @@ def unit_mean_ci(values, units, *, level: float = 0.95,
 
 
 def indicator_bounds(name: str) -> tuple[float, float] | None:
-    """The possible range of an indicator (0–100 for rates, shares and scores; ≥ 0 for
-    counts and rates per 100 staff), so that no interval reaches an impossible value."""
+    """The possible range of an indicator, so that no interval reaches an impossible value.
+
+    Args:
+        name: the indicator's code.
+
+    Returns:
+        (0, 100) for rates, shares and scores; (0, inf) for counts and rates per 100
+        staff; None for an unknown indicator.
+    """
     try:
         spec = indicator(name)
     except KeyError:
@@ -315,16 +421,28 @@ def indicator_bounds(name: str) -> tuple[float, float] | None:
     return (0.0, np.inf)
 
 
-def describe_by_group(panel: pd.DataFrame, indicator: str, by=("period", "is_pilot"),
+def describe_by_group(panel: pd.DataFrame, indicator: str, by: Sequence[str] = ("period", "is_pilot"),
                       level: float = 0.95, pool: str | None = "is_pilot") -> pd.DataFrame:
-    """Mean of ``indicator`` per group with n, n_missing and a Student-t interval
-    (``mean_ci``, clipped to the indicator's possible range). The SD is pooled over the
-    groups that differ only in ``pool`` (pilots and the rest of the same period):
-    Σ(n−1)s² / Σ(n−1), with those degrees of freedom. Seven pilots alone estimate their
-    spread badly (all 7 at 0 violations gives SD 0, a point "interval"); pooled, the
-    interval covered ≥ 93% at n = 7 on every indicator of the sample (tests/test_intervals.py).
-    Descriptive: the units are a population, not a sample; the interval shows how much
-    the mean rests on a few units."""
+    """Mean of ``indicator`` per group with a Student-t interval.
+
+    The SD is pooled over the groups that differ only in ``pool`` (pilots and the rest of
+    the same period): Σ(n−1)s² / Σ(n−1), with those degrees of freedom. Seven pilots alone
+    estimate their spread badly (all 7 at 0 violations gives SD 0, a point "interval");
+    pooled, the interval covered ≥ 93% at n = 7 on every indicator of the sample
+    (tests/test_intervals.py). Descriptive: the units are a population, not a sample; the
+    interval shows how much the mean rests on a few units.
+
+    Args:
+        panel: ``build_panel``.
+        indicator: the indicator's code.
+        by: the grouping columns.
+        level: the confidence level.
+        pool: the column whose groups share one SD (None: each group its own).
+
+    Returns:
+        One row per group: the ``by`` columns, indicator, n, n_missing, mean, ci_low, ci_high (in
+        the indicator's unit, clipped to its possible range; NaN without enough values).
+    """
     bounds = indicator_bounds(indicator)
     by = list(by)
     groups = []
@@ -423,8 +541,17 @@ def completeness(units: pd.DataFrame, unit_reports: pd.DataFrame, settings: Sett
                  "status"]].reset_index(drop=True)
 
 
-def summarise_completeness(table: pd.DataFrame, by=("period",)) -> pd.DataFrame:
-    """Counts of each status per group (columns in a fixed order) with the total."""
+def summarise_completeness(table: pd.DataFrame, by: Sequence[str] = ("period",)) -> pd.DataFrame:
+    """Counts of each reporting status per group.
+
+    Args:
+        table: ``completeness``.
+        by: the grouping columns.
+
+    Returns:
+        The ``by`` columns, then one Int64 count per status ('đúng hạn', 'muộn', 'không rõ
+        ngày', 'không báo cáo', in that order) and 'tổng'.
+    """
     by = list(by)
     counts = table.groupby(by, sort=False)["status"].value_counts().unstack(fill_value=0)
     counts = counts.reindex(columns=[ON_TIME, LATE, UNDATED, MISSING], fill_value=0)

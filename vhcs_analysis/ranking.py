@@ -45,16 +45,26 @@ def _to_nfc(text: str) -> str:
 
 
 def category_key(text: str) -> str:
-    """Matching key: NFC, lower case, no diacritics, đ→d, only letters and digits
-    ("HTT NV", "HTTNV" and "httnv" share one key; so do "Trong sạch, vững mạnh" and
-    "TRONG SẠCH VỮNG MẠNH")."""
+    """The matching key of a category as written.
+
+    Args:
+        text: the category as written.
+
+    Returns:
+        NFC, lower case, no diacritics, đ→d, only letters and digits ("HTT NV", "HTTNV"
+        and "httnv" share one key; so do "Trong sạch, vững mạnh" and "TRONG SẠCH VỮNG MẠNH").
+    """
     text = _to_nfc(str(text)).casefold().replace("đ", "d")
     stripped = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     return "".join(ch for ch in stripped if ch.isalnum())
 
 
 def category_map() -> pd.DataFrame:
-    """The category map as a frame: category, variants, scheme, level, note."""
+    """The category map (``maps/ranking_categories.csv``).
+
+    Returns:
+        category, variants (";"-separated), scheme, level (Int64, 1 best … 4), note.
+    """
     frame = pd.read_csv(CATEGORY_MAP_FILE, dtype=str, keep_default_na=False)
     frame["level"] = frame["level"].astype("Int64")
     return frame
@@ -123,7 +133,18 @@ def classify_category(text: object, year: int | None, qd132_from_year: int) -> t
 
 
 def category_name(scheme: str, level: int) -> str:
-    """Canonical category of a level in a scheme (the first, non-'tiêu biểu' one)."""
+    """The canonical category of a level in a scheme.
+
+    Args:
+        scheme: "pre2018" or "qd132".
+        level: 1 (best) … 4.
+
+    Returns:
+        The category's name (the plain one, not a "tiêu biểu" variant).
+
+    Raises:
+        KeyError: the scheme has no such level.
+    """
     frame = category_map()
     rows = frame[(frame["scheme"] == scheme) & (frame["level"] == int(level))]
     if rows.empty:
@@ -152,10 +173,19 @@ NOT_ASSESSED = "Chưa đánh giá"
 
 
 def inspection_noise_sd(inspections: pd.DataFrame) -> tuple[float, int]:
-    """How far one inspection's total score (0–100) strays from its unit's level of that
-    year: the pooled within-(unit, year) standard deviation over every unit inspected
-    more than once in a year, with its degrees of freedom (NaN, 0 without such units).
-    Between-round changes within a year count as noise too, so it errs on the safe side."""
+    """How far one inspection's total score strays from its unit's level of that year.
+
+    The pooled within-(unit, year) standard deviation over every unit inspected more than
+    once in a year. Between-round changes within a year count as noise too, so it errs on
+    the safe side.
+
+    Args:
+        inspections: the processed Form 02 table.
+
+    Returns:
+        (SD in score points on the 0–100 scale, degrees of freedom); (NaN, 0) when no unit
+        was inspected twice in a year.
+    """
     scores = pd.DataFrame({
         "unit_id": inspections["unit_id"].to_numpy(),
         "year": pd.to_datetime(inspections["inspection_date"]).dt.year.to_numpy(),
@@ -253,10 +283,21 @@ def _margin(score: float, current: int, allowed: int, thresholds: dict, best_by_
     return min(distances) if distances else np.nan
 
 
-def excellent_cap(proposed_levels, base: str, share: float) -> tuple[int, int]:
-    """``(limit, base_count)``: how many units may stay at level 1 under the cap.
-    ``base`` "all": ``share`` of all ranked units; "httnv": of those at level 1–2
-    ("Hoàn thành tốt nhiệm vụ" or better). Rounded down."""
+def excellent_cap(proposed_levels: Iterable[int], base: str, share: float) -> tuple[int, int]:
+    """How many units may stay at level 1 under the QĐ 132 cap.
+
+    Args:
+        proposed_levels: the year's levels (1 best … 4) of the scheme's units.
+        base: "all" (every ranked unit) or "httnv" (those at level 1–2, "Hoàn thành tốt
+            nhiệm vụ" or better).
+        share: the cap, a share of the base (0–1).
+
+    Returns:
+        (limit, base_count): the limit rounded down, and the size of the base.
+
+    Raises:
+        ValueError: an unknown base.
+    """
     levels = np.asarray(proposed_levels, int)
     if base not in CAP_BASES:
         raise ValueError(f"[ranking] excellent_cap_base must be one of {CAP_BASES}, not {base!r}")
