@@ -10,10 +10,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from vhcs_analysis.config import Paths
+from vhcs_analysis.config import Paths, package_defaults
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.report.notebooks import (
-from vhcs_analysis.config import package_defaults
     WORKERS_ENV,
     list_notebooks,
     notebook_workers,

@@ -119,6 +119,15 @@ def test_template_path__office_copy_from_settings_and_missing_copy_is_an_error(t
         word.template_path(_report(docx_template=str(tmp_path / "khong-co.docx")))
 
 
+def test_render_docx__names_the_settings_file_and_its_sha256_like_the_pdf_only_when_one_was_used(tmp_path):
+    used = {**_context(False), "settings": {"source": "vhcs.toml", "sha256": "ab" * 32}}
+    word.render_docx(used, tmp_path, tmp_path / "file.docx")
+    word.render_docx({**_context(False), "settings": {"source": "", "sha256": ""}}, tmp_path, tmp_path / "none.docx")
+    with_file = _all_text(docx.Document(str(tmp_path / "file.docx")))
+    assert "Tệp vhcs.toml (SHA-256 " + "ab" * 32 + ")" in with_file and "manifest.json" in with_file
+    assert "Cấu hình. Tệp" not in _all_text(docx.Document(str(tmp_path / "none.docx")))
+
+
 def test_render_docx__party_page_setup_fonts_and_heading_styles(tmp_path):
     target = tmp_path / "draft.docx"
     word.render_docx(_context(True), tmp_path, target)

@@ -163,7 +163,7 @@ def load(cli_path: Path | str | None = None) -> Settings:
 def package_defaults() -> Settings:
     """The package's ``defaults.toml`` alone, checked and frozen (no settings file): what the
     public comparison API uses when its caller passes no settings."""
-    return _loaded(None)[1]
+    return _loaded(None, None)[1]
 
 
 def load_settings(source) -> dict[str, Any]:
