@@ -66,6 +66,11 @@ def test_vhcs_report__final_review_by_settings_alone(tmp_path):
     assert "SƠ KẾT" not in text.upper()
     assert not re.search(r"(?<![\d\w])2 năm(?!\s*\d)", text)  # "2 năm" the window, not "đợt 2 năm 2017"
     assert "vhcs.toml" in text  # methods appendix names the settings file
+    import docx
+
+    draft = docx.Document(str(pdf.with_suffix(".docx")))
+    digest = hashlib.sha256((tmp_path / "vhcs.toml").read_bytes()).hexdigest()
+    assert any(f"Tệp vhcs.toml (SHA-256 {digest})" in p.text for p in draft.paragraphs)  # the Word draft too
     tables = tmp_path / "out" / "tables"
     for name in ("trends", "event_study", "completeness", "on_time_rate"):
         periods = pd.read_csv(tables / f"{name}.csv")["period"].astype(str).unique().tolist()

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import good_practices as gp
+from vhcs_analysis.config import package_defaults
 
 PERIODS = ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")
 BASELINE, POST = PERIODS[0], PERIODS[-1]
@@ -60,6 +61,7 @@ def simulate(seed: int, *, planted_staff: int | None = None, planted_factor: flo
 
 
 def candidates(panel, reports, **kw) -> pd.DataFrame:
+    kw.setdefault("settings", package_defaults().good_practices)
     return gp.good_practice_candidates(panel, INDICATORS, BASELINE, POST, reports=reports, **kw)
 
 

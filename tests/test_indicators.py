@@ -8,6 +8,7 @@ import pytest
 
 from vhcs_analysis import indicators as ind
 from vhcs_analysis import tables
+from vhcs_analysis.config import package_defaults
 
 
 def _units() -> pd.DataFrame:
@@ -81,7 +82,7 @@ def test_composite_index__renormalises_over_present_components_and_counts_them()
         "satisfaction_rate": [np.nan, np.nan, np.nan], "complaints_per_100": [5.0, np.nan, np.nan],
         "violations_per_100": [0.0, np.nan, np.nan], "study_rate": [60.0, 50.0, 100.0],
         "office_layout": [100.0, 0.0, np.nan], "action_programme": [100.0, 100.0, 100.0]})
-    out = ind.composite_index(panel)
+    out = ind.composite_index(panel, package_defaults().indicators)
     # outcomes only (adoption items are not in the index): inspection .35, on-time .15,
     # complaints .15 (5 per 100 → 100 − 10·5 = 50), violations .15, study .10
     first = (.35 * 80 + .15 * 100 + .15 * 50 + .15 * 100 + .10 * 60) / (.35 + .15 + .15 + .15 + .10)
@@ -93,7 +94,7 @@ def test_build_panel__every_unit_and_period_with_missing_kept_missing():
     reports = _reports(unit_id=["U1", "U2"], period=["2016-H2", "2017-H1"], staff_total=[10, 20],
                        staff_studied=[5, 20])
     insp = _inspections(["U1"], ["15/11/2016"], [90.0])
-    panel = ind.build_panel(_units(), reports, insp, periods=["2016-H2", "2017-H1"])
+    panel = ind.build_panel(_units(), reports, insp, package_defaults(), periods=["2016-H2", "2017-H1"])
     assert list(panel.columns[:6]) == ["unit_id", "period", "block", "is_pilot", "has_report", "n_inspections"]
     assert set(ind.INDICATOR_NAMES) <= set(panel.columns)
     got = panel[["unit_id", "period", "has_report", "study_rate", "inspection_score"]]
@@ -111,7 +112,7 @@ def test_build_panel__feeds_pilot_effect_directly():
 
     reports = _reports(unit_id=["U1", "U1", "U2", "U2"], period=["2016-H2", "2018-H2"] * 2,
                        staff_total=[10] * 4, staff_studied=[2, 10, 5, 6])
-    panel = ind.build_panel(_units(), reports, tables.empty("inspections"), periods=["2016-H2", "2018-H2"])
+    panel = ind.build_panel(_units(), reports, tables.empty("inspections"), package_defaults(), periods=["2016-H2", "2018-H2"])
     result = compare.pilot_effect(panel, "study_rate", baseline="2016-H2", post="2018-H2")
     assert result.estimate == pytest.approx(80.0 - 10.0)
     assert (result.n_pilot, result.n_rest, result.n_dropped) == (1, 1, 1)
@@ -119,7 +120,7 @@ def test_build_panel__feeds_pilot_effect_directly():
 
 def test_to_long__one_row_per_unit_period_indicator():
     panel = ind.build_panel(_units(), _reports(staff_total=[10], staff_studied=[5]),
-                            tables.empty("inspections"), periods=["2017-H1"])
+                            tables.empty("inspections"), package_defaults(), periods=["2017-H1"])
     long = ind.to_long(panel)
     assert len(long) == 3 * len(ind.INDICATOR_NAMES)
     row = long[(long["unit_id"] == "U1") & (long["indicator"] == "study_rate")]
@@ -145,7 +146,7 @@ def test_describe_by_group__mean_n_and_student_t_interval():
 def test_completeness__on_time_late_missing_and_undated():
     reports = _reports(unit_id=["U1", "U1", "U2"], period=["2016-H2", "2017-H1", "2016-H2"],
                        report_date=pd.to_datetime(["2016-12-20", "2017-06-21", None]), staff_total=[1, 1, 1])
-    out = ind.completeness(_units(), reports, periods=["2016-H2", "2017-H1"], deadline_day=20, deadline_days=0)
+    out = ind.completeness(_units(), reports, package_defaults(), periods=["2016-H2", "2017-H1"])
     assert out["status"].tolist() == ["đúng hạn", "muộn", "không rõ ngày", "không báo cáo",
                                       "không báo cáo", "không báo cáo"]
     assert out.loc[1, "days_late"] == 1

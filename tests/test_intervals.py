@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import indicators as ind
+from vhcs_analysis.config import package_defaults
 
 # The sample's inspections per unit over the five rounds (notebook 04): 7 pilots inspected
 # 5 times; 59 other units 166 times (2 rounds for all, 24 of them in each of 3 other rounds).
@@ -102,7 +103,8 @@ def _sample_panel() -> pd.DataFrame:
     from vhcs_analysis.sample.units import UNIT_SPECS
 
     world = build_world(np.random.default_rng(0), UNIT_SPECS)
-    return ind.build_panel(world.units[["unit_id", "block", "is_pilot"]], world.reports, world.inspections)
+    return ind.build_panel(world.units[["unit_id", "block", "is_pilot"]], world.reports, world.inspections,
+                           package_defaults())
 
 
 @pytest.mark.slow

@@ -175,7 +175,10 @@ def test_cli_report__pdf_open_in_a_viewer_exit_2_named_and_old_pdf_kept(built, t
     """`vhcs report` while the leaders' PDF is open: the notebooks' outputs are reused
     (running them is tested elsewhere), the PDF's replacement fails as on Windows."""
     from vhcs_analysis.report import notebooks
-    from vhcs_analysis.report.build import REPORT_NAME
+    from vhcs_analysis.config import package_defaults
+    from vhcs_analysis.report.build import report_name
+
+    REPORT_NAME = report_name(package_defaults())
 
     out = tmp_path / "reports"
     shutil.copytree(built.paths.reports / "figures", out / "figures")

@@ -41,7 +41,7 @@ def test_executed_notebook__written_as_nbformat_writes_it_with_newline_ends(tmp_
     source = tmp_path / "01-a.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell("print('Sở Nội vụ')")]), source)
     paths = Paths(raw=tmp_path, processed=tmp_path, reports=tmp_path / "reports")
-    target = execute_notebook(source, tmp_path / "out" / "01-a.ipynb", paths)
+    target = execute_notebook(source, tmp_path / "out" / "01-a.ipynb", paths, timeout_s=600)
     data = target.read_bytes()
     assert b"\r" not in data and data.endswith(b"}\n")
     nb = nbformat.read(target, as_version=4)

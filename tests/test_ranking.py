@@ -7,6 +7,10 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import ranking, tables
+from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import Ranking
+
+QD132 = package_defaults().ranking.qd132_from_year
 
 
 @pytest.mark.parametrize(
@@ -24,25 +28,25 @@ from vhcs_analysis import ranking, tables
     ],
 )
 def test_classify_category__both_schemes_and_abbreviations(text, year, expected):
-    assert ranking.classify_category(text, year) == expected
+    assert ranking.classify_category(text, year, QD132) == expected
 
 
 def test_classify_category__decomposed_unicode_matches_composed():
     import unicodedata
 
     nfd = unicodedata.normalize("NFD", "Hoàn thành xuất sắc nhiệm vụ")
-    assert ranking.classify_category(nfd, 2018) == ("qd132", 1, "Hoàn thành xuất sắc nhiệm vụ")
+    assert ranking.classify_category(nfd, 2018, QD132) == ("qd132", 1, "Hoàn thành xuất sắc nhiệm vụ")
 
 
 def test_classify_category__shared_name_takes_scheme_of_year():
-    assert ranking.classify_category("Hoàn thành nhiệm vụ", 2017)[0] == "pre2018"
-    assert ranking.classify_category("Hoàn thành nhiệm vụ", 2018)[0] == "qd132"
+    assert ranking.classify_category("Hoàn thành nhiệm vụ", 2017, QD132)[0] == "pre2018"
+    assert ranking.classify_category("Hoàn thành nhiệm vụ", 2018, QD132)[0] == "qd132"
 
 
 @pytest.mark.parametrize("text", ["Xuất sắc lắm", "", None, "Hoàn thành"])
 def test_classify_category__unknown_raises_with_reason_code(text):
     with pytest.raises(ranking.UnknownCategoryError) as info:
-        ranking.classify_category(text, 2018)
+        ranking.classify_category(text, 2018, QD132)
     assert info.value.reason_code == "unknown_category"
 
 
@@ -70,7 +74,7 @@ def test_office_culture_result__inspection_score_rated_report_index_beside_it():
         "staff_total": [10, 10], "staff_studied": [10, 5], "action_programme": [True, True],
         "office_layout_done": [True, True], "dossiers_on_time": [9, 10], "dossiers_late": [1, 0],
         "complaints_conduct": [0, 0], "discipline_violations": [0, 0], "source_file": "a.xlsx"}), "unit_reports")
-    out = ranking.office_culture_result(insp, reports, 2018, units=pd.DataFrame({"unit_id": ["A", "B", "C"]}))
+    out = ranking.office_culture_result(insp, reports, 2018, package_defaults(), units=pd.DataFrame({"unit_id": ["A", "B", "C"]}))
     # report index of A (outcome weights without inspections: on-time .15, complaints .15,
     # violations .15, study .10): H1 (15·90 + 15·100 + 15·100 + 10·100)/55, H2 (15·100 + 15·100 +
     # 15·100 + 10·50)/55; noise: A's two 2018 scores 90, 80 around 85 → SD √50 with 1 df; A's
@@ -96,7 +100,7 @@ def test_inspection_noise_sd__pooled_within_unit_and_year():
 def _rankings(categories, year=2018) -> pd.DataFrame:
     rows = []
     for uid, text in categories.items():
-        scheme, level, _ = ranking.classify_category(text, year)
+        scheme, level, _ = ranking.classify_category(text, year, QD132)
         rows.append({"unit_id": uid, "year": year, "category": text, "scheme": scheme, "level": level,
                      "source_file": "x.xlsx"})
     return tables.conform(pd.DataFrame(rows), "rankings")
@@ -112,7 +116,7 @@ def _oc(levels: dict[str, tuple], year=2018) -> pd.DataFrame:
 def test_propose_ranking__weak_office_culture_caps_the_level():
     rk = _rankings({"A": "HTXSNV", "B": "HTTNV", "C": "HTTNV", "D": "KHTNV", "E": "HTTNV"})
     oc = _oc({"A": (40.0, "Yếu"), "B": (60.0, "Trung bình"), "C": (30.0, "Yếu"), "D": (30.0, "Yếu")})
-    out = ranking.propose_ranking(rk, oc, 2018)
+    out = ranking.propose_ranking(rk, oc, 2018, _rules())
     assert out["proposed_level"].tolist() == [3, 2, 3, 4, 2]
     assert out["changed"].tolist() == [True, False, True, False, False]
     assert out["status"].tolist() == ["proposed", "unchanged", "proposed", "unchanged", "unchanged"]
@@ -128,7 +132,7 @@ def test_propose_ranking__just_inside_the_noise_band_is_review_far_is_proposed()
     # band 1,96 × 3 = 5,9: A at 68 (2 points from 70) is within it, B at 60 (10 points from 50 and 70) outside
     rk = _rankings({"A": "HTXSNV", "B": "HTXSNV"} | {f"X{i}": "HTTNV" for i in range(10)})
     oc = _oc({"A": (68.0, "Trung bình", 3.0), "B": (60.0, "Trung bình", 3.0)})
-    out = ranking.propose_ranking(rk, oc, 2018).set_index("unit_id")
+    out = ranking.propose_ranking(rk, oc, 2018, _rules()).set_index("unit_id")
     assert out.loc["A", "status"] == "review" and out.loc["A", "margin"] == pytest.approx(2.0)
     assert "Cần xem xét" in out.loc["A", "reason_vi"]
     assert out.loc["B", "status"] == "proposed" and out.loc["B", "margin"] == pytest.approx(10.0)
@@ -138,7 +142,7 @@ def test_propose_ranking__just_inside_the_noise_band_is_review_far_is_proposed()
 def test_propose_ranking__unknown_noise_means_every_near_threshold_is_review():
     rk = _rankings({"A": "HTTNV", "B": "HTTNV"})
     oc = _oc({"A": (49.0, "Yếu", np.nan), "B": (90.0, "Tốt", np.nan)})
-    out = ranking.propose_ranking(rk, oc, 2018).set_index("unit_id")
+    out = ranking.propose_ranking(rk, oc, 2018, _rules()).set_index("unit_id")
     assert out.loc["A", "status"] == "review" and out.loc["B", "status"] == "review"
     assert "chưa ước được độ dao động" in out.loc["A", "reason_vi"]
 
@@ -156,10 +160,8 @@ def test_propose_ranking__excellent_share_capped_keeping_best_office_culture():
     assert "20%" in demoted["reason_vi"] and "tổng số tổ chức" in demoted["reason_vi"]
 
 
-def _rules(**override) -> dict:
-    from vhcs_analysis.config import get_settings
-
-    return {**get_settings()["ranking"], **override}
+def _rules(**override) -> Ranking:
+    return package_defaults().ranking.model_copy(update=override)
 
 
 def test_propose_ranking__cap_base_all_or_httnv_gives_different_limits():
@@ -182,7 +184,7 @@ def test_propose_ranking__cap_base_all_or_httnv_gives_different_limits():
 
 def test_propose_ranking__no_share_cap_before_qd132():
     rk = _rankings({"A": "TSVM", "B": "TSVM", "C": "HTTNV"}, year=2017)
-    out = ranking.propose_ranking(rk, _oc({}, 2017), 2017)
+    out = ranking.propose_ranking(rk, _oc({}, 2017), 2017, _rules())
     assert out["proposed_level"].tolist() == [1, 1, 2] and not out["changed"].any()
     assert out["proposed_category"].tolist() == ["Trong sạch, vững mạnh", "Trong sạch, vững mạnh",
                                                   "Hoàn thành tốt nhiệm vụ"]
@@ -191,8 +193,8 @@ def test_propose_ranking__no_share_cap_before_qd132():
 def test_propose_ranking__is_reproducible_and_sorted():
     rk = _rankings({"B": "HTXSNV", "A": "HTXSNV", "C": "HTTNV"})
     oc = _oc({"A": (90.0, "Tốt"), "B": (90.0, "Tốt")})
-    first = ranking.propose_ranking(rk, oc, 2018)
-    pd.testing.assert_frame_equal(first, ranking.propose_ranking(rk.iloc[::-1], oc.iloc[::-1], 2018))
+    first = ranking.propose_ranking(rk, oc, 2018, _rules())
+    pd.testing.assert_frame_equal(first, ranking.propose_ranking(rk.iloc[::-1], oc.iloc[::-1], 2018, _rules()))
     assert first["unit_id"].tolist() == ["A", "B", "C"]
     assert first["proposed_level"].tolist() == [2, 2, 2]  # 20% of 3 units rounds down to 0
 
@@ -206,7 +208,7 @@ def test_office_culture_result__works_without_any_unit_reports():
     inspections = tables.conform(pd.DataFrame({
         "unit_id": ["U1"], "round_id": ["2018-1"], "inspection_date": ["2018-05-01"], "kind": ["Kiểm tra"],
         "total_score": [80.0], "source_file": ["a.xlsx"]}), "inspections")
-    out = office_culture_result(inspections, tables.empty("unit_reports"), 2018)
+    out = office_culture_result(inspections, tables.empty("unit_reports"), 2018, package_defaults())
     assert out["unit_id"].tolist() == ["U1"]
     assert out["n_reports"].tolist() == [0]
     assert out["oc_score"].tolist() == [80.0]

@@ -22,7 +22,8 @@ from vhcs_analysis.config import Paths, SAMPLE_MARK, SAMPLE_MARKER_FILE, load
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.report import context as ctx
 from vhcs_analysis.report import readings
-from vhcs_analysis.report.build import REPORT_NAME, SCORECARDS_NAME, compile_typst, pdf_timestamp
+from vhcs_analysis.config import package_defaults
+from vhcs_analysis.report.build import SCORECARDS_NAME, compile_typst, pdf_timestamp, report_name
 from helpers_core import build_lock
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf (dev extra) reads the PDF's text and fonts")
@@ -58,7 +59,7 @@ def built(tmp_path_factory) -> SimpleNamespace:
             write_sample(paths.raw, seed=0, truth_out=root / "truth")
             build_pdf(paths)
             (root / "done").write_text("ok")
-    pdf = paths.reports / REPORT_NAME
+    pdf = paths.reports / report_name(package_defaults())
     return SimpleNamespace(root=root, paths=paths, pdf=pdf, pages=_page_texts(pdf))
 
 
@@ -114,7 +115,7 @@ def test_compile_typst__a_syntax_error_names_the_source(tmp_path):
 def test_build_context__missing_notebook_outputs_is_a_readable_error(tmp_path):
     paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "processed", reports=tmp_path / "reports")
     with pytest.raises(VhcsError, match="key_numbers.json"):
-        ctx.build_context(paths)
+        ctx.build_context(paths, package_defaults())
 
 
 # ----------------------------------------------------------------------------- end to end
@@ -139,7 +140,7 @@ def test_pdf__summary_verdicts_equal_the_verdict_table(built):
     from vhcs_analysis import review
     from vhcs_analysis.verdicts import VERDICT_VI
 
-    data = review.load(built.paths)
+    data = review.load(package_defaults(), built.paths)
     table = review.pilot_effects(data)
     written = pd.read_csv(built.paths.tables / "pilot_effects.csv")
     assert written["verdict"].tolist() == table["verdict"].tolist()
@@ -240,4 +241,4 @@ def test_build_pdf__failing_notebook_is_named_in_the_error(built, tmp_path):
     paths = Paths(raw=built.paths.raw, processed=tmp_path / "processed", reports=tmp_path / "reports")
     with pytest.raises(VhcsError, match=r"01-hong\.ipynb.*RuntimeError: hỏng"):
         build_pdf(paths, notebooks=folder)
-    assert not (paths.reports / REPORT_NAME).exists()
+    assert not (paths.reports / report_name(package_defaults())).exists()

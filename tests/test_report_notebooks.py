@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from vhcs_analysis.config import Paths
+from vhcs_analysis.config import Paths, package_defaults
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.report.notebooks import (
     WORKERS_ENV,
@@ -61,9 +61,9 @@ def test_run_notebooks__copies_go_to_reports_and_kernel_sees_the_paths(tmp_path,
         "print(1 + 1)",
     )
     before = source.read_bytes()
-    first = run_notebooks(paths, folder=folder)[0]
+    first = run_notebooks(paths, package_defaults(), folder=folder)[0]
     first_bytes = first.read_bytes()
-    second = run_notebooks(paths, folder=folder)[0]
+    second = run_notebooks(paths, package_defaults(), folder=folder)[0]
 
     assert first == paths.reports / "notebooks" / "01-moi-truong.ipynb"
     assert source.read_bytes() == before  # the stored notebook is never touched
@@ -79,7 +79,7 @@ def test_run_notebooks__copies_go_to_reports_and_kernel_sees_the_paths(tmp_path,
 def test_run_notebooks__in_place_refreshes_stored_outputs(tmp_path, paths):
     folder = tmp_path / "notebooks"
     source = _write(folder, "01-a.ipynb", "print('xin chào')")
-    run_notebooks(paths, folder=folder, in_place=True)
+    run_notebooks(paths, package_defaults(), folder=folder, in_place=True)
     stored = nbformat.read(source, as_version=4)
     assert stored.cells[1].outputs[0]["text"] == "xin chào\n"
     assert not (paths.reports / "notebooks").exists()
@@ -90,7 +90,7 @@ def test_run_notebooks__failing_cell_names_notebook_cell_and_error(tmp_path, pat
     _write(folder, "01-tot.ipynb", "x = 1")
     _write(folder, "02-hong.ipynb", "y = 2", "raise ValueError('thiếu bảng did.csv')")
     with pytest.raises(VhcsError) as info:
-        run_notebooks(paths, folder=folder)
+        run_notebooks(paths, package_defaults(), folder=folder)
     message = str(info.value)
     assert "02-hong.ipynb" in message
     assert "ô 3" in message  # third cell (markdown, code, failing code), counted from 1
@@ -101,7 +101,7 @@ def test_run_notebooks__failing_cell_names_notebook_cell_and_error(tmp_path, pat
 def test_run_notebooks__side_by_side_gives_the_bytes_of_a_run_in_order(tmp_path):
     folder = tmp_path / "notebooks"
     update = ("from vhcs_analysis import review\n"
-              "data = review.load()\n"
+              "data = review.setup()\n"
               "review.update_key_numbers(data, {section!r}, {numbers!r})")
     # the first notebook is the slow one: the second finishes (and records its update) first
     _write(folder, "01-a.ipynb", "import time; time.sleep(2)", update.format(section="s", numbers={"v": 1}),
@@ -110,7 +110,7 @@ def test_run_notebooks__side_by_side_gives_the_bytes_of_a_run_in_order(tmp_path)
     outputs = {}
     for workers in (1, 2):
         paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "processed", reports=tmp_path / f"w{workers}")
-        done = run_notebooks(paths, folder=folder, workers=workers)
+        done = run_notebooks(paths, package_defaults(), folder=folder, workers=workers)
         assert [p.name for p in done] == ["01-a.ipynb", "02-b.ipynb"]
         outputs[workers] = {p.relative_to(paths.reports).as_posix(): p.read_bytes()
                             for p in sorted(paths.reports.rglob("*")) if p.is_file()}
@@ -125,7 +125,7 @@ def test_run_notebooks__side_by_side_failure_names_the_first_failing_notebook(tm
     _write(folder, "01-cham.ipynb", "import time; time.sleep(2)", "raise KeyError('a')")
     _write(folder, "02-nhanh.ipynb", "raise ValueError('b')")
     with pytest.raises(VhcsError) as info:
-        run_notebooks(paths, folder=folder, workers=2)
+        run_notebooks(paths, package_defaults(), folder=folder, workers=2)
     assert "01-cham.ipynb, ô 3" in str(info.value)
 
 
@@ -144,7 +144,7 @@ def test_notebook_workers__not_a_count_is_a_vietnamese_error(monkeypatch, value)
 
 def test_run_notebooks__empty_folder_is_an_error(tmp_path, paths):
     with pytest.raises(VhcsError, match="không tìm thấy notebook"):
-        run_notebooks(paths, folder=tmp_path)
+        run_notebooks(paths, package_defaults(), folder=tmp_path)
 
 
 def test_execute_notebook__kernel_dying_at_start_is_started_again_once(tmp_path, paths, monkeypatch):
@@ -160,7 +160,7 @@ def test_execute_notebook__kernel_dying_at_start_is_started_again_once(tmp_path,
         return real(*args, **kwargs)
 
     monkeypatch.setattr(nbmod, "_execute_once", flaky)
-    out = run_notebooks(paths, folder=tmp_path / "nb", workers=1)
+    out = run_notebooks(paths, package_defaults(), folder=tmp_path / "nb", workers=1)
     assert len(calls) == 2 and out[0].is_file()
 
 
@@ -174,6 +174,6 @@ def test_execute_notebook__kernel_that_never_starts_is_a_vietnamese_error(tmp_pa
 
     monkeypatch.setattr(nbmod, "_execute_once", dead)
     with pytest.raises(VhcsError, match="01-a.ipynb, khi khởi động nhân Python"):
-        run_notebooks(paths, folder=tmp_path / "nb", workers=1)
+        run_notebooks(paths, package_defaults(), folder=tmp_path / "nb", workers=1)
     assert nbmod._KERNEL_START.acquire(blocking=False)  # the start lock is free again
     nbmod._KERNEL_START.release()

@@ -19,14 +19,19 @@ docx = pytest.importorskip("docx")
 
 from docx.shared import Mm, Pt  # noqa: E402
 
-from vhcs_analysis.config import SAMPLE_MARK  # noqa: E402
+from vhcs_analysis.config import SAMPLE_MARK, package_defaults  # noqa: E402
 from vhcs_analysis.errors import VhcsError  # noqa: E402
 from vhcs_analysis.report import word, word_draft, word_template  # noqa: E402
-from vhcs_analysis.report.build import REPORT_NAME  # noqa: E402
+from vhcs_analysis.report.build import report_name  # noqa: E402
 
 from test_report import built  # noqa: E402,F401 - the shared end-to-end build (fixture)
 
 FRAME_TABLES = 2  # the header block and the signature block (borderless)
+
+
+def _report(**override):
+    """The package's ``[report]`` section with ``override``."""
+    return package_defaults().report.model_copy(update=override)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -96,7 +101,7 @@ def _figure_png(folder: Path, name: str) -> Path:
 
 
 def test_docx_name__is_the_pdf_name_with_the_suffix_swapped():
-    assert word.docx_name(REPORT_NAME) == Path(REPORT_NAME).stem + ".docx"
+    assert word.docx_name(report_name(package_defaults())) == Path(report_name(package_defaults())).stem + ".docx"
     assert word.docx_name("bao-cao-tong-ket-nq01.pdf") == "bao-cao-tong-ket-nq01.docx"
 
 
@@ -108,10 +113,19 @@ def test_template__shipped_file_is_exactly_what_the_script_makes(tmp_path):
 def test_template_path__office_copy_from_settings_and_missing_copy_is_an_error(tmp_path):
     own = tmp_path / "mau-cua-van-phong.docx"
     shutil.copyfile(word_template.TEMPLATE_PATH, own)
-    assert word.template_path({"report": {"docx_template": str(own)}}) == own
-    assert word.template_path({"report": {"docx_template": ""}}) == word_template.TEMPLATE_PATH
+    assert word.template_path(_report(docx_template=str(own))) == own
+    assert word.template_path(_report(docx_template="")) == word_template.TEMPLATE_PATH
     with pytest.raises(VhcsError, match="docx_template"):
-        word.template_path({"report": {"docx_template": str(tmp_path / "khong-co.docx")}})
+        word.template_path(_report(docx_template=str(tmp_path / "khong-co.docx")))
+
+
+def test_render_docx__names_the_settings_file_and_its_sha256_like_the_pdf_only_when_one_was_used(tmp_path):
+    used = {**_context(False), "settings": {"source": "vhcs.toml", "sha256": "ab" * 32}}
+    word.render_docx(used, tmp_path, tmp_path / "file.docx")
+    word.render_docx({**_context(False), "settings": {"source": "", "sha256": ""}}, tmp_path, tmp_path / "none.docx")
+    with_file = _all_text(docx.Document(str(tmp_path / "file.docx")))
+    assert "Tệp vhcs.toml (SHA-256 " + "ab" * 32 + ")" in with_file and "manifest.json" in with_file
+    assert "Cấu hình. Tệp" not in _all_text(docx.Document(str(tmp_path / "none.docx")))
 
 
 def test_render_docx__party_page_setup_fonts_and_heading_styles(tmp_path):
@@ -244,7 +258,7 @@ def test_build__writes_the_draft_beside_the_pdf(built):
 def test_draft__key_numbers_equal_the_pdf_context(built):
     from vhcs_analysis.report.context import build_context
 
-    ctx = build_context(built.paths)
+    ctx = build_context(built.paths, package_defaults())
     text = _all_text(docx.Document(str(_draft(built))))
     dq, prov, rk, ins = ctx["data_quality"], ctx["provenance"], ctx["ranking"], ctx["inspections"]
     pilots = ctx["pilots"]
@@ -266,7 +280,7 @@ def test_draft__key_numbers_equal_the_pdf_context(built):
 def test_draft__one_word_table_per_non_empty_table_and_every_figure(built):
     from vhcs_analysis.report.context import build_context
 
-    ctx = build_context(built.paths)
+    ctx = build_context(built.paths, package_defaults())
     document = docx.Document(str(_draft(built)))
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     numbered_tables = [c for c in captions if c.startswith("Bảng ")]

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import review, tables
-from vhcs_analysis.config import SAMPLE_MARK, get_paths, get_settings
+from vhcs_analysis.config import SAMPLE_MARK, get_paths, package_defaults
 
 
 def _data(manifest=None, **frames) -> review.ReviewData:
     parts = {name: tables.conform(frames[name], name) if name in frames else tables.empty(name)
              for name in review.PROCESSED_TABLES}
-    return review.ReviewData(**parts, manifest=manifest or {}, settings=get_settings())
+    return review.ReviewData(**parts, manifest=manifest or {}, settings=package_defaults())
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ def test_rollout__all_group_pools_pilots_and_rest(tiny):
 
 def test_pilot_effects__one_row_per_compared_indicator_with_holm_and_verdict(tiny):
     out = review.pilot_effects(tiny)
-    assert out["indicator"].tolist() == review.compared_indicators()
+    assert out["indicator"].tolist() == review.compared_indicators(package_defaults())
     assert {"p_holm", "verdict", "reason_vi", "did_estimate", "adj_estimate"} <= set(out.columns)
     assert out["verdict"].isin(["better", "worse", "no_evidence", "not_comparable", "no_data"]).all()
 

@@ -17,6 +17,7 @@ from vhcs_analysis import config
 from vhcs_analysis.config import load
 from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.settings import (
+    Settings,
     SettingsSource,
     find_settings_file,
     report_basename,
@@ -99,6 +100,9 @@ BAD = {
                                       "[inspection] rating_thresholds"),
     "share_out_of_range": ("[ranking]\nexcellent_share_cap = 1.5\n", "[ranking] excellent_share_cap"),
     "unknown_kind": ("[review]\nkind = 'tongket'\n", "[review] kind"),
+    "unknown_main_indicator": ("[report]\nmain_indicator = 'oc_idx'\n", "[report] main_indicator"),
+    "unknown_event_study_indicator": ("[plots]\nevent_study_indicators = ['oc_index', 'x']\n",
+                                      "[plots] event_study_indicators"),
 }
 
 
@@ -116,6 +120,45 @@ def test_get_settings__extended_window_is_accepted(no_config):
            f"[review]\nkind = 'tong-ket'\nperiods = {ELEVEN!r}\npost = '2021-H2'\n")
     review = config.get_settings()["review"]
     assert review["periods"] == ELEVEN and review["kind"] == "tong-ket"
+
+
+def test_load__removed_per_block_indicator_is_refused_naming_it_and_the_key_to_use(no_config):
+    _write(no_config / "vhcs.toml", "[plots]\nper_block_indicator = 'study_rate'\n")
+    with pytest.raises(ConfigError) as err:
+        config.load()
+    message = str(err.value)
+    assert "vhcs.toml" in message and "[plots] per_block_indicator" in message and "đã bỏ" in message
+    assert "[report] main_indicator" in message
+
+
+def test_load__one_frozen_settings_object_per_file_version(no_config):
+    path = _write(no_config / "vhcs.toml", "[report]\nmain_indicator = 'study_rate'\n")
+    first = config.load()
+    assert isinstance(first, Settings) and first.report.main_indicator == "study_rate"
+    assert config.load() is first  # loaded once, not per call
+    with pytest.raises(Exception):  # frozen
+        first.report.main_indicator = "oc_index"
+    _write(path, "[report]\nmain_indicator = 'on_time_rate'\n")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
+    assert config.load().report.main_indicator == "on_time_rate"  # an edited file is read again
+    assert config.load(no_config / "vhcs.toml").report.main_indicator == "on_time_rate"  # --config
+
+
+def test_model__names_every_key_of_defaults_toml_and_no_other():
+    import tomllib
+
+    defaults = tomllib.loads((Path(config.PACKAGE_DIR) / "defaults.toml").read_text("utf-8"))
+    model = {name: set(field.annotation.model_fields) for name, field in Settings.model_fields.items()}
+    assert model == {section: set(keys) for section, keys in defaults.items()}
+
+
+def test_headline_indicator__one_key_in_defaults_model_and_docs():
+    root = Path(config.PACKAGE_DIR).parent
+    texts = [p.read_text("utf-8") for p in [*Path(config.PACKAGE_DIR).rglob("*.py"), *root.glob("docs/*.md"),
+                                            root / "README.md", Path(config.PACKAGE_DIR) / "defaults.toml"]
+             if p.name != "settings.py"]  # settings.py names it once, in REMOVED_KEYS
+    assert not [t for t in texts if "per_block_indicator" in t]
+    assert "main_indicator" in Settings.model_fields["report"].annotation.model_fields
 
 
 def _vhcs(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
@@ -214,7 +257,7 @@ def test_report_basename__follows_kind():
 def test_report_name__default_settings_keep_the_interim_name(no_config):
     from vhcs_analysis.report import build
 
-    assert build.report_name() == "bao-cao-so-ket-nq01.pdf"
+    assert build.report_name(config.load()) == "bao-cao-so-ket-nq01.pdf"
 
 
 def test_window_gap__post_after_the_data_names_the_periods_found():

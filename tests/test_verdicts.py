@@ -14,6 +14,7 @@ import pytest
 
 from vhcs_analysis import verdicts
 from vhcs_analysis.simulation import claim_rates, selection_panel
+from vhcs_analysis.config import package_defaults
 
 BASE, POST = "2016-H2", "2018-H2"
 CONTRACT = ["indicator", "direction", "did_estimate", "did_ci_low", "did_ci_high", "did_p", "adj_estimate",
@@ -45,15 +46,15 @@ def _hostile_panel(seed: int = 0) -> pd.DataFrame:
 
 
 def test_assess__follows_the_contract_columns_and_verdict_values():
-    table = verdicts.assess(_hostile_panel(), BASE, POST, mc_draws=999)
+    table = verdicts.assess(_hostile_panel(), BASE, POST, package_defaults(), mc_draws=999)
     assert all(c in table.columns for c in CONTRACT)
     assert set(table["verdict"]) <= set(verdicts.VERDICTS)
-    assert table["indicator"].tolist() == verdicts.shown_indicators()
+    assert table["indicator"].tolist() == verdicts.shown_indicators(package_defaults())
     assert set(table["direction"]) <= {"higher_better", "lower_better"}
 
 
 def test_assess__ceiling_adoption_flat_and_missing_baseline_get_no_claim():
-    table = verdicts.assess(_hostile_panel(), BASE, POST, mc_draws=999).set_index("indicator")
+    table = verdicts.assess(_hostile_panel(), BASE, POST, package_defaults(), mc_draws=999).set_index("indicator")
     assert table.loc["study_rate", "verdict"] == "not_comparable"  # pilots at 100% at baseline
     assert "7/7" in table.loc["study_rate", "reason_vi"]
     assert table.loc["violations_per_100", "verdict"] == "not_comparable"  # nobody varies
@@ -94,16 +95,16 @@ def test_fixed_mix_panel__index_change_never_comes_from_a_component_appearing():
         "complaints_per_100": [0.0, 0.0], "violations_per_100": [0.0, 0.0], "study_rate": [80.0, 80.0],
         "oc_index": [np.nan, np.nan],
     })
-    out = verdicts.fixed_mix_panel(panel, [BASE, POST])
+    out = verdicts.fixed_mix_panel(panel, [BASE, POST], package_defaults().indicators)
     assert out["oc_index"].iloc[0] == pytest.approx(out["oc_index"].iloc[1])
 
 
 def test_assess__sample_verdicts_agree_with_the_planted_truth(processed_sample, sample_dirs):
     from vhcs_analysis.review import load, panel
 
-    data = load(SimpleNamespace(processed=processed_sample))
+    data = load(package_defaults(), SimpleNamespace(processed=processed_sample))
 
-    table = verdicts.assess(panel(data), data.baseline, data.post).set_index("indicator")
+    table = verdicts.assess(panel(data), data.baseline, data.post, data.settings).set_index("indicator")
     planted = json.loads((sample_dirs.truth / "planted_effects.json").read_text("utf-8"))["indicators"]
     names = {"complaints_per_100_staff": "complaints_per_100", "violations_per_100_staff": "violations_per_100"}
     checked = 0

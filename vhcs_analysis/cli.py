@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import TYPE_CHECKING, Annotated, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from rich.markup import escape
 
 from vhcs_analysis import __version__
 from vhcs_analysis.errors import VhcsError
+
+if TYPE_CHECKING:
+    from vhcs_analysis.settings import Settings
 
 app = typer.Typer(
     name="vhcs",
@@ -44,24 +47,25 @@ ConfigOption = Annotated[
 ]
 
 
-def _use_settings(config: Path | None) -> None:
-    """Find the settings file, check it before any work (ConfigError: exit 2) and name it.
-    The file found is handed on through VHCS_CONFIG, so the notebook kernels use it too."""
-    from vhcs_analysis.config import load_settings, settings_source
+def _use_settings(config: Path | None) -> Settings:
+    """Find the settings file, check it before any work (ConfigError: exit 2), name it and
+    return the frozen settings the command runs with. The file found is handed on through
+    VHCS_CONFIG, so the notebook kernels (``review.setup``) load the same file."""
+    from vhcs_analysis import config as settings_config
 
-    source = settings_source(config)
-    load_settings(source)  # a ConfigError stops the command here, before any work
+    source = settings_config.settings_source(config)
+    settings = settings_config.load(config)  # a ConfigError stops the command here, before any work
     if source.path is not None:  # the defaults alone: nothing to name, output as before
         os.environ["VHCS_CONFIG"] = str(source.path)
         err_console.print(source.describe(), markup=False, highlight=False, soft_wrap=True)
+    return settings
 
 
-def _run(action: Callable[[], int], config: Path | None = None) -> None:
-    """Check the settings, then run a command body; turn every failure into one readable
-    line and an exit code."""
+def _run(action: Callable[[Settings], int], config: Path | None = None) -> None:
+    """Check the settings, then run a command body with them; turn every failure into one
+    readable line and an exit code."""
     try:
-        _use_settings(config)
-        code = action()
+        code = action(_use_settings(config))
     except VhcsError as exc:
         err_console.print(f"[bold red]Lỗi:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         code = 2
@@ -122,7 +126,7 @@ def sample(
     """Tạo bộ dữ liệu thô tổng hợp (DỮ LIỆU MẪU) với các lỗi thường gặp."""
     from vhcs_analysis.sample import cli_sample
 
-    _run(lambda: cli_sample(out=out, seed=seed, scale=scale, truth_out=truth_out, console=console, until=until),
+    _run(lambda _settings: cli_sample(out=out, seed=seed, scale=scale, truth_out=truth_out, console=console, until=until),
          config)
 
 
@@ -136,10 +140,10 @@ def clean(
 ) -> None:
     """Làm sạch dữ liệu thô thành các bảng Parquet, kèm danh sách dòng bị loại và manifest."""
     from vhcs_analysis.cli_clean import cli_clean
-    from vhcs_analysis.config import get_paths, load
+    from vhcs_analysis.config import get_paths
 
     paths = get_paths(raw=raw, processed=out)
-    _run(lambda: cli_clean(raw=paths.raw, out=paths.processed, console=console, settings=load(config)), config)
+    _run(lambda settings: cli_clean(raw=paths.raw, out=paths.processed, console=console, settings=settings), config)
 
 
 @app.command()
@@ -150,9 +154,8 @@ def validate(
     """Kiểm tra tệp gửi đến (không ghi dữ liệu); mã thoát 1 nếu có dòng bị loại. Không có danh mục
     units.csv thì vẫn kiểm tra mọi thứ, trừ việc đối chiếu tên đơn vị."""
     from vhcs_analysis.cli_clean import cli_validate
-    from vhcs_analysis.config import load
 
-    _run(lambda: cli_validate(paths=paths, console=console, settings=load(config)), config)
+    _run(lambda settings: cli_validate(paths=paths, console=console, settings=settings), config)
 
 
 @app.command()
@@ -176,7 +179,7 @@ def report(
     if processed is None and raw is not None:
         processed = paths.reports / "processed"
     paths = get_paths(raw=paths.raw, processed=processed, reports=paths.reports)
-    _run(lambda: cli_report(paths=paths, console=console), config)
+    _run(lambda settings: cli_report(paths=paths, settings=settings, console=console), config)
 
 
 @app.command()
@@ -185,10 +188,9 @@ def template(
     config: ConfigOption = None,
 ) -> None:
     """Ghi biểu mẫu Excel trống (Biểu số 01-VHCS cho đơn vị, 02-VHCS cho đoàn kiểm tra)."""
-    from vhcs_analysis.config import load
     from vhcs_analysis.io.templates import cli_template
 
-    _run(lambda: cli_template(out=out, console=console, settings=load(config)), config)
+    _run(lambda settings: cli_template(out=out, console=console, settings=settings), config)
 
 
 @app.command()
@@ -201,7 +203,7 @@ def notebooks(
     """Chép các notebook phân tích kèm theo gói ra để sửa; `vhcs report` chạy từ thư mục làm việc sẽ dùng bản chép."""
     from vhcs_analysis.report.notebooks import cli_notebooks
 
-    _run(lambda: cli_notebooks(out=out, console=console), config)
+    _run(lambda _settings: cli_notebooks(out=out, console=console), config)
 
 
 @app.command()
@@ -222,7 +224,7 @@ def verify(
     """
     from vhcs_analysis.verify import cli_verify
 
-    _run(lambda: cli_verify(report=report, raw=raw, summary=summary, console=console))
+    _run(lambda _settings: cli_verify(report=report, raw=raw, summary=summary, console=console))
 
 
 def main() -> None:

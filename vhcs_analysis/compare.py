@@ -13,23 +13,35 @@ beyond. The statistic is additive over blocks and linear in the outcome, so for 
 assignment z it is A(z) − τ·B(z) under the sharp null "effect = τ on pilots"; A and B
 are built once (outer sums of per-block arrays) and the 95% interval is found by
 bisection on τ with one vector pass per step. See docs/statistics.md.
+
+The ``[compare]`` settings (block weights, exact limit, Monte Carlo draws, alpha) come in
+as ``settings`` (a ``settings.Compare``, the section of the frozen settings the caller
+loaded); without it, the package's ``defaults.toml``, never a settings file found on disk.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Sequence
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis.config import get_settings
+from vhcs_analysis.settings import Compare
 
 
 @dataclass(frozen=True)
 class EffectResult:
-    """One comparison. ``estimate`` is in the outcome's unit (points for 0–100 rates)."""
+    """One comparison of pilots with the rest of their blocks.
+
+    ``estimate``, ``ci_low``, ``ci_high``, ``pilot_mean`` and ``rest_mean`` are in the
+    outcome's unit (points for 0–100 rates); an interval end the data cannot bound is
+    ±inf, and every number is NaN when no block has a pilot and another unit with data.
+    ``p_value`` is two-sided, from within-block randomisation inference.
+    """
 
     outcome: str
     baseline: str | None
@@ -57,7 +69,12 @@ class EffectResult:
     block_estimates: tuple[float, ...] = ()  # per kept block (order of the sorted block names)
     notes: tuple[str, ...] = field(default=())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as a plain dict.
+
+        Returns:
+            ``{field: value}`` (tuples stay tuples).
+        """
         return asdict(self)
 
 
@@ -73,8 +90,8 @@ def _first_consistent(frame: pd.DataFrame, unit_col: str, col: str) -> pd.Series
     return grouped.first()
 
 
-def unit_table(panel, outcome, periods, *, unit_col="unit_id", period_col="period",
-               pilot_col="is_pilot", block_col="block") -> pd.DataFrame:
+def unit_table(panel: pd.DataFrame, outcome: str, periods: Sequence[str], *, unit_col: str = "unit_id",
+               period_col: str = "period", pilot_col: str = "is_pilot", block_col: str = "block") -> pd.DataFrame:
     """One row per unit: ``block``, ``is_pilot`` and the outcome at each of ``periods``.
 
     Accepted panel shapes (detected):
@@ -84,6 +101,20 @@ def unit_table(panel, outcome, periods, *, unit_col="unit_id", period_col="perio
       (``indicators.to_long``'s shape);
     - wide: one row per unit, no ``period_col``; the outcome at period p is in column
       ``p`` (e.g. "2016-H2"), ``(outcome, p)`` or ``f"{outcome}_{p}"``.
+
+    Args:
+        panel: the panel, in one of the shapes above.
+        outcome: the indicator's column (or ``indicator`` value).
+        periods: the periods wanted, one column each.
+        unit_col, period_col, pilot_col, block_col: the panel's column names.
+
+    Returns:
+        A frame indexed by unit (sorted) with ``block``, ``is_pilot`` (nullable boolean)
+        and one float column per period (NaN: no value that period).
+
+    Raises:
+        ValueError: a column is missing, a unit has two rows for one period, or its block
+            or pilot flag changes between rows.
     """
     df = pd.DataFrame(panel)
     missing = [c for c in (unit_col, pilot_col, block_col) if c not in df.columns]
@@ -289,14 +320,22 @@ def _describe_method(kind: str, engine: _Randomisation) -> str:
     return f"{what}, {stat}Monte Carlo randomisation inference (R={engine.n_draws} of N={engine.n_assignments})"
 
 
+def _section(settings: Compare | None) -> Compare:
+    if settings is not None:
+        return settings
+    from vhcs_analysis.config import package_defaults
+
+    return package_defaults().compare
+
+
 def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, seed, covariate=None,
          bounds=None, weights=None, exact_limit=None, mc_draws=None, alpha=None,
-         studentise=True) -> EffectResult:
-    cfg = get_settings()["compare"]
-    weights = weights or cfg["block_weights"]
-    exact_limit = int(exact_limit if exact_limit is not None else cfg["exact_limit"])
-    mc_draws = int(mc_draws if mc_draws is not None else cfg["mc_draws"])
-    alpha = float(alpha if alpha is not None else cfg["alpha"])
+         studentise=True, settings: Compare | None = None) -> EffectResult:
+    cfg = _section(settings)
+    weights = weights or cfg.block_weights
+    exact_limit = int(exact_limit if exact_limit is not None else cfg.exact_limit)
+    mc_draws = int(mc_draws if mc_draws is not None else cfg.mc_draws)
+    alpha = float(alpha if alpha is not None else cfg.alpha)
     if weights not in ("equal", "units", "precision"):
         raise ValueError(f"unknown block weights {weights!r}")
     ok = y.notna() & units["is_pilot"].notna().to_numpy() & units["block"].notna().to_numpy()
@@ -363,18 +402,43 @@ def _clip_to_feasible(low, high, kept, post, engine, bounds):
 # ----------------------------------------------------------------------- public API
 
 
-def pilot_effect(panel, outcome, *, baseline, post, method="did", unit_col="unit_id", period_col="period",
-                 pilot_col="is_pilot", block_col="block", seed=0, weights=None,
-                 exact_limit=None, mc_draws=None, alpha=None, bounds=None, studentise=True) -> EffectResult:
+def pilot_effect(panel: pd.DataFrame, outcome: str, *, baseline: str, post: str, method: str = "did",
+                 unit_col: str = "unit_id", period_col: str = "period", pilot_col: str = "is_pilot",
+                 block_col: str = "block", seed: int = 0, weights: str | None = None,
+                 exact_limit: int | None = None, mc_draws: int | None = None, alpha: float | None = None,
+                 bounds: tuple[float, float] | None = None, studentise: bool = True,
+                 settings: Compare | None = None) -> EffectResult:
     """Pilots vs the rest of their blocks, change from ``baseline`` to ``post``.
 
     ``method="did"``: block-stratified difference-in-differences (right when pilots were
     chosen on a lasting level). ``method="ancova"``: each unit's change adjusted for its
     own baseline level within blocks (right when part of the pilots' baseline was luck,
     which then regresses to the mean). Both use the same studentised within-block
-    randomisation test and a 95% interval by inverting it; ``bounds=(lo, hi)`` keeps a
-    finite interval inside what a bounded indicator allows; an end the data cannot bound
-    is ±inf. The estimate is an association, not a causal effect: pilots were chosen."""
+    randomisation test and a 95% interval by inverting it. The estimate is an
+    association, not a causal effect: pilots were chosen.
+
+    Args:
+        panel: one row per unit and period (or a wide/tidy panel, see ``unit_table``).
+        outcome: the indicator compared.
+        baseline, post: the two periods (e.g. "2016-H2", "2018-H2").
+        method: "did" or "ancova".
+        unit_col, period_col, pilot_col, block_col: the panel's column names.
+        seed: seed of the Monte Carlo draws (used only above ``exact_limit``).
+        weights: block weights, "equal", "units" or "precision"; None: the settings'.
+        exact_limit, mc_draws, alpha: None: the settings'.
+        bounds: ``(lo, hi)`` the indicator can take; a finite interval is kept inside
+            the effects they allow. None: no bounds.
+        studentise: divide the statistic by its standard error (robust to unequal spread).
+        settings: the ``[compare]`` section; None: the package defaults.
+
+    Returns:
+        The ``EffectResult``: estimate in the outcome's unit, two-sided p, the
+        ``1 − alpha`` interval (±inf where the data cannot bound it; NaN throughout with
+        ``method == "insufficient data"`` when no block can be compared).
+
+    Raises:
+        ValueError: an unknown method or block weights, or a malformed panel.
+    """
     if method not in ("did", "ancova"):
         raise ValueError(f"unknown method {method!r} (did or ancova)")
     units = unit_table(panel, outcome, [baseline, post], unit_col=unit_col, period_col=period_col,
@@ -383,23 +447,48 @@ def pilot_effect(panel, outcome, *, baseline, post, method="did", unit_col="unit
     covariate = units[baseline] if method == "ancova" else None
     return _run(units, change, outcome=outcome, baseline=baseline, post=post, kind=method,
                 covariate=covariate, bounds=bounds, seed=seed, weights=weights, exact_limit=exact_limit,
-                mc_draws=mc_draws, alpha=alpha, studentise=studentise)
+                mc_draws=mc_draws, alpha=alpha, studentise=studentise, settings=settings)
 
 
-def level_gap(panel, outcome, period, *, seed=0, **kwargs) -> EffectResult:
-    """Pilots vs the rest of their blocks at one period (e.g. the baseline: were the
-    pilots already better before?), same inference as ``pilot_effect``."""
+def level_gap(panel: pd.DataFrame, outcome: str, period: str, *, seed: int = 0, **kwargs: Any) -> EffectResult:
+    """Pilots vs the rest of their blocks at one period, same inference as ``pilot_effect``.
+
+    Args:
+        panel, outcome: as for ``pilot_effect``.
+        period: the one period compared (e.g. the baseline: were the pilots already better?).
+        seed: seed of the Monte Carlo draws.
+        **kwargs: the column names and the inference options of ``pilot_effect``
+            (``weights``, ``exact_limit``, ``mc_draws``, ``alpha``, ``settings`` …).
+
+    Returns:
+        The ``EffectResult`` of the level gap (``kind == "level"``, ``baseline`` None), in
+        the outcome's unit; ``pilot_mean`` and ``rest_mean`` are the groups' levels.
+    """
     cols = {k: kwargs.pop(k) for k in ("unit_col", "period_col", "pilot_col", "block_col") if k in kwargs}
     units = unit_table(panel, outcome, [period], **cols)
     return _run(units, units[period], outcome=outcome, baseline=None, post=period, kind="level",
                 seed=seed, **kwargs)
 
 
-def event_study(panel, outcome, baseline, periods, *, seed=0, **kwargs) -> pd.DataFrame:
-    """Per period: the stratified pilot−rest gap in change since ``baseline`` with its
-    interval and p (the baseline row is 0 by construction). The baseline comes after the
-    pilots were named, so this shows how the gap evolved after designation; it is not a
-    check of trends before the resolution (that needs earlier data, see ``placebo``)."""
+def event_study(panel: pd.DataFrame, outcome: str, baseline: str, periods: Iterable[str], *, seed: int = 0,
+                **kwargs: Any) -> pd.DataFrame:
+    """Per period: the stratified pilot−rest gap in change since ``baseline``.
+
+    The baseline comes after the pilots were named, so this shows how the gap evolved
+    after designation; it is not a check of trends before the resolution (that needs
+    earlier data, see ``verdicts.placebo``).
+
+    Args:
+        panel, outcome: as for ``pilot_effect``.
+        baseline: the reference period (its row is 0 by construction, no interval).
+        periods: the periods, in order.
+        seed: seed of the Monte Carlo draws.
+        **kwargs: passed to ``pilot_effect`` (``settings``, ``bounds``, column names …).
+
+    Returns:
+        One row per period: ``outcome, period, estimate, ci_low, ci_high, p_value,
+        n_pilot, n_rest, exact, is_baseline`` (estimates in the outcome's unit).
+    """
     rows = []
     for period in periods:
         if period == baseline:
@@ -419,9 +508,19 @@ def event_study(panel, outcome, baseline, periods, *, seed=0, **kwargs) -> pd.Da
     return out
 
 
-def per_block(panel, outcome, baseline, post, *, unit_col="unit_id", period_col="period",
-              pilot_col="is_pilot", block_col="block") -> pd.DataFrame:
-    """Descriptive DiD per block: pilot's mean change − others' mean change, with n."""
+def per_block(panel: pd.DataFrame, outcome: str, baseline: str, post: str, *, unit_col: str = "unit_id",
+              period_col: str = "period", pilot_col: str = "is_pilot", block_col: str = "block") -> pd.DataFrame:
+    """Descriptive DiD per block: pilot's mean change − others' mean change (no inference).
+
+    Args:
+        panel, outcome, baseline, post: as for ``pilot_effect``.
+        unit_col, period_col, pilot_col, block_col: the panel's column names.
+
+    Returns:
+        One row per block: ``block, outcome, pilot_units, n_pilot, n_rest, n_dropped``
+        (units without the outcome at both periods), ``pilot_change, rest_change, did``
+        (in the outcome's unit; NaN when a side has no unit) and ``included``.
+    """
     units = unit_table(panel, outcome, [baseline, post], unit_col=unit_col, period_col=period_col,
                        pilot_col=pilot_col, block_col=block_col)
     units["change"] = units[post] - units[baseline]
@@ -457,10 +556,21 @@ def _bh(p: np.ndarray, m: int) -> np.ndarray:
     return out
 
 
-def adjust_pvalues(p, method: str, m: int | None = None) -> np.ndarray:
-    """Holm ("holm", family-wise) or Benjamini–Hochberg ("bh", false discovery rate)
-    adjusted p-values. Missing p stay missing; ``m`` is the size of the declared family
-    (default: the number of p present), so a member that could not be tested still counts."""
+def adjust_pvalues(p: Sequence[float] | np.ndarray, method: str, m: int | None = None) -> np.ndarray:
+    """Holm ("holm", family-wise) or Benjamini–Hochberg ("bh", false discovery rate) adjustment.
+
+    Args:
+        p: the p-values (NaN: not tested).
+        method: "holm" or "bh".
+        m: the size of the declared family; None: the number of p present, so pass it
+            when a member could not be tested but still counts.
+
+    Returns:
+        The adjusted p-values, same order, capped at 1; NaN stays NaN.
+
+    Raises:
+        ValueError: ``m`` is smaller than the number of p-values present.
+    """
     p = np.asarray(p, float)
     out = np.full(len(p), np.nan)
     ok = ~np.isnan(p)
@@ -476,18 +586,41 @@ def adjust_pvalues(p, method: str, m: int | None = None) -> np.ndarray:
 
 
 def block_sizes(n_units: int, n_blocks: int) -> list[int]:
-    """Near-equal block sizes, larger blocks first (66 units, 7 blocks → 10,10,10,9,9,9,9)."""
+    """Near-equal block sizes, larger blocks first.
+
+    Args:
+        n_units: units in all.
+        n_blocks: number of blocks.
+
+    Returns:
+        The sizes (66 units, 7 blocks → 10, 10, 10, 9, 9, 9, 9).
+    """
     base, extra = divmod(n_units, n_blocks)
     return [base + (i < extra) for i in range(n_blocks)]
 
 
-def simulate_panel(seed=0, *, n_units=66, n_blocks=7, pilots_per_block=1, effect=0.0,
-                   periods=("2016-H2", "2018-H2"), unit_sd=8.0, block_sd=4.0,
-                   block_period_sd=2.0, noise_sd=4.0, heteroskedastic=True) -> pd.DataFrame:
-    """A synthetic long panel (unit_id, period, block, is_pilot, y) for calibration:
-    block and unit effects, block-by-period shocks, noise (unit-specific scale when
+def simulate_panel(seed: int = 0, *, n_units: int = 66, n_blocks: int = 7, pilots_per_block: int = 1,
+                   effect: float = 0.0, periods: Sequence[str] = ("2016-H2", "2018-H2"), unit_sd: float = 8.0,
+                   block_sd: float = 4.0, block_period_sd: float = 2.0, noise_sd: float = 4.0,
+                   heteroskedastic: bool = True) -> pd.DataFrame:
+    """A synthetic long panel for calibration (tests, benchmarks, ``simulation``).
+
+    Block and unit effects, block-by-period shocks, noise (unit-specific scale when
     ``heteroskedastic``), pilots drawn at random within blocks, and a constant additive
-    ``effect`` on pilots in every period after the first."""
+    ``effect`` on pilots in every period after the first; outcome ``y`` on a ~60-point
+    scale rising 3 points per period.
+
+    Args:
+        seed: seed of every draw (same seed, same panel).
+        n_units, n_blocks, pilots_per_block: the design.
+        effect: the true effect on pilots, in ``y``'s points.
+        periods: the periods, in order.
+        unit_sd, block_sd, block_period_sd, noise_sd: standard deviations of the parts.
+        heteroskedastic: give each unit its own noise scale (log-normal).
+
+    Returns:
+        One row per unit and period: ``unit_id, period, block, is_pilot, y``.
+    """
     rng = np.random.default_rng(seed)
     sizes = block_sizes(n_units, n_blocks)
     block = np.repeat([f"K{b + 1}" for b in range(n_blocks)], sizes)

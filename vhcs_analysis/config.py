@@ -113,21 +113,36 @@ def _merge(base: dict, override: dict) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _settings_for(override_path: str | None, stamp: tuple[int, int] | None = None) -> dict[str, Any]:
-    """Defaults merged with the file at ``override_path``, checked (ConfigError if not).
-    ``stamp`` (the file's mtime and size) makes an edited file be read again."""
+def _loaded(override_path: str | None, stamp: tuple[int, int] | None = None) -> tuple[dict[str, Any], Settings]:
+    """Defaults merged with the file at ``override_path``, checked (ConfigError if not): the
+    merged values as read (what the manifest records, in the files' order) and the frozen
+    model. ``stamp`` (the file's mtime and size) makes an edited file be read again."""
     from vhcs_analysis import settings as model
 
-    settings = model.load_toml(PACKAGE_DIR / "defaults.toml")
+    merged = model.load_toml(PACKAGE_DIR / "defaults.toml")
     name = "defaults.toml"
     if override_path:
         path = Path(override_path)
         name = path.name
         user = model.load_toml(path)
-        model.check_known_keys(user, settings, name)
-        settings = _merge(settings, user)
-    model.validate(settings, name)
-    return settings
+        model.check_known_keys(user, merged, name)
+        merged = _merge(merged, user)
+    return merged, model.validate(merged, name)
+
+
+def _settings_for(override_path: str | None, stamp: tuple[int, int] | None = None) -> dict[str, Any]:
+    """The merged values of ``_loaded`` (callers copy before changing them)."""
+    return _loaded(override_path, stamp)[0]
+
+
+def _key(source) -> tuple[str | None, tuple[int, int] | None]:
+    if source.path is None:
+        return None, None
+    try:
+        info = source.path.stat()
+        return str(source.path), (info.st_mtime_ns, info.st_size)
+    except OSError:
+        return str(source.path), None  # reported by the read itself
 
 
 def settings_source(cli_path: Path | str | None = None):
@@ -138,26 +153,23 @@ def settings_source(cli_path: Path | str | None = None):
     return find_settings_file(cli_path)
 
 
-def load_settings(source) -> dict[str, Any]:
-    """The checked settings of ``source`` (a ``settings.SettingsSource``); ConfigError if bad."""
-    if source.path is None:
-        return copy.deepcopy(_settings_for(None))
-    try:
-        info = source.path.stat()
-        stamp = (info.st_mtime_ns, info.st_size)
-    except OSError:
-        stamp = None  # reported by the read itself
-    return copy.deepcopy(_settings_for(str(source.path), stamp))
-
-
 def load(cli_path: Path | str | None = None) -> Settings:
-    """The validated, frozen settings of the settings file in use (``--config`` path, else
-    the documented search order): built once at the boundary (a command, ``review.setup()``)
-    and passed to the functions that need them. ConfigError when the file is bad."""
-    from vhcs_analysis import settings as model
+    """The checked, frozen settings of the settings file in use (``settings_source``), built
+    once per file and version: the boundary (CLI, ``review.setup``, the report and verify
+    entry points) calls this and hands the result on. ConfigError if the file is bad."""
+    return _loaded(*_key(settings_source(cli_path)))[1]
 
-    source = settings_source(cli_path)
-    return model.validate(load_settings(source), source.path.name if source.path else "defaults.toml")
+
+def package_defaults() -> Settings:
+    """The package's ``defaults.toml`` alone, checked and frozen (no settings file): what the
+    public comparison API uses when its caller passes no settings."""
+    return _loaded(None, None)[1]
+
+
+def load_settings(source) -> dict[str, Any]:
+    """The checked settings of ``source`` (a ``settings.SettingsSource``) as a nested dict (a
+    fresh copy); ConfigError if bad."""
+    return copy.deepcopy(_settings_for(*_key(source)))
 
 
 def get_settings() -> dict[str, Any]:

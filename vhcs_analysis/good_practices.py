@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import special, stats
 
 from vhcs_analysis import fmt
-from vhcs_analysis.config import get_settings
+from vhcs_analysis.settings import GoodPractices
 
 # Indicators whose improvement is a fall in a Form 01 count over a denominator: the count,
 # the denominator's fields (summed), the minimum-denominator setting and the words of both.
@@ -95,13 +95,13 @@ def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_eve
 
 
 def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, periods, baseline: str, post: str,
-                cfg: dict, unit_col: str, period_col: str) -> pd.DataFrame:
+                cfg: GoodPractices, unit_col: str, period_col: str) -> pd.DataFrame:
     """Quasi-binomial test of a fall in a count over its denominator (complaints per
     staff, late dossiers per dossier handled) beyond the other units' common ratio."""
     field, denominators, minimum, _, _ = COUNT_TESTS[indicator]
     counts = _wide(reports, field, periods, unit_col, period_col).reindex(table.index)
     exposure = sum(_wide(reports, f, periods, unit_col, period_col).reindex(table.index) for f in denominators)
-    phi = count_dispersion(counts, exposure, periods, int(cfg["min_events"]))
+    phi = count_dispersion(counts, exposure, periods, int(cfg.min_events))
     c0, c1, s0, s1 = counts[baseline], counts[post], exposure[baseline], exposure[post]
     ok = (c0.notna() & c1.notna() & (s0 > 0) & (s1 > 0)).to_numpy()
     a0, a1, e0, e1 = (v.to_numpy(float) for v in (c0, c1, s0, s1))
@@ -113,8 +113,8 @@ def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, peri
     usable = ok & (t0 > 0) & np.isfinite(pi)
     p = np.full(len(table), np.nan)
     p[usable] = quasi_binomial_cdf(a1[usable], a0[usable] + a1[usable], pi[usable], phi)
-    eligible = ok & (np.minimum(s0, s1).to_numpy(float) >= float(cfg[minimum])) \
-        & ((c0 + c1).to_numpy(float) >= float(cfg["min_events"]))
+    eligible = ok & (np.minimum(s0, s1).to_numpy(float) >= float(getattr(cfg, minimum))) \
+        & ((c0 + c1).to_numpy(float) >= float(cfg.min_events))
     return pd.DataFrame({"denominator": s1.to_numpy(float), "baseline_count": c0.to_numpy(float),
                          "post_count": c1.to_numpy(float), "p_value": p, "eligible": eligible,
                          "method": f"quasi-binomial, φ = {fmt.number(phi, 2)}"}, index=table.index)
@@ -135,8 +135,8 @@ def _noise_test(sign: float, excess: np.ndarray, index) -> pd.DataFrame:
 
 
 def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post: str, *,
-                             reports: pd.DataFrame | None = None, include_all: bool = False,
-                             settings: dict | None = None, unit_col: str = "unit_id",
+                             settings: GoodPractices, reports: pd.DataFrame | None = None,
+                             include_all: bool = False, unit_col: str = "unit_id",
                              period_col: str = "period", pilot_col: str = "is_pilot",
                              block_col: str = "block") -> pd.DataFrame:
     """Units whose improvement from ``baseline`` to ``post`` is beyond chance, per outcome.
@@ -147,11 +147,12 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
     test: the expected share of false finds among candidates at that cut. A candidate has
     q ≤ ``[good_practices] q_max``, a gain larger than ``min_gain`` (in the indicator's
     units) and ends better than the others' median (``ends_better``: a gain from an
-    unusually bad baseline is mostly regression to the mean)."""
+    unusually bad baseline is mostly regression to the mean). ``settings``: the
+    ``[good_practices]`` section (q_max, min_gain, minimum denominators and events)."""
     from vhcs_analysis.compare import unit_table
     from vhcs_analysis.indicators import INDICATORS, sort_periods
 
-    cfg = (settings or get_settings())["good_practices"]
+    cfg = settings
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
     periods = [p for p in sort_periods(panel[period_col].dropna())] if period_col in panel.columns \
         else [baseline, post]
@@ -173,7 +174,7 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
             test["denominator"] = np.nan
             test["baseline_count"] = np.nan
             test["post_count"] = np.nan
-        gain = float(cfg["min_gain_by_indicator"].get(outcome, cfg["min_gain"]))
+        gain = float(cfg.min_gain_by_indicator.get(outcome, cfg.min_gain))
         frames.append(pd.DataFrame({
             "indicator": outcome, "unit_id": table.index.to_numpy(), "block": table["block"].to_numpy(),
             "is_pilot": table["is_pilot"].to_numpy(), "baseline_value": table[baseline].to_numpy(float),
@@ -189,7 +190,7 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
     tested = out["eligible"].to_numpy(bool) & out["p_value"].notna().to_numpy()
     if tested.any():
         out.loc[tested, "evidence"] = stats.false_discovery_control(out.loc[tested, "p_value"].to_numpy(float))
-    out["is_candidate"] = (tested & (out["evidence"] <= float(cfg["q_max"])).to_numpy()
+    out["is_candidate"] = (tested & (out["evidence"] <= float(cfg.q_max)).to_numpy()
                            & out["_gain_ok"].to_numpy(bool) & out["ends_better"].to_numpy(bool))
     out["reason_vi"] = [evidence_line(r) if r["is_candidate"] else "" for r in out.to_dict("records")]
     out = out.drop(columns="_gain_ok")

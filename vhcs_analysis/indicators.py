@@ -10,13 +10,14 @@ applicable and is never replaced by 0. Counts (n) are always reported next to me
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis.config import get_settings
 from vhcs_analysis.labels import REPORT_STATUS_VI
+from vhcs_analysis.settings import Indicators, Settings
 
 GOALS: dict[str, str] = {
     "MT1": "Mục tiêu 1: cán bộ ứng xử chuẩn mực với nhân dân và đồng nghiệp",
@@ -32,6 +33,18 @@ GOALS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator's definition.
+
+    Attributes:
+        name: the code (``study_rate``…), a column of the panel.
+        label_vi: the Vietnamese label.
+        unit: the unit of a value ("%", "0/100", "điểm (0–100)", "lượt/100 người"…).
+        diff_unit_vi: the unit of a difference between two values, in words.
+        measures: the goal or task group it measures (a key of ``GOALS``).
+        higher_is_better: its direction.
+        source_fields: how it is computed from the processed fields, in words.
+    """
+
     name: str
     label_vi: str
     unit: str  # unit of a value
@@ -75,7 +88,17 @@ INDICATORS["direction_vi"] = np.where(INDICATORS["higher_is_better"], "cao hơn 
 
 
 def indicator(name: str) -> Indicator:
-    """The definition of one indicator (label, unit, goal, direction)."""
+    """The definition of one indicator.
+
+    Args:
+        name: the indicator's code.
+
+    Returns:
+        Its ``Indicator`` (label, unit, goal, direction).
+
+    Raises:
+        KeyError: no such indicator.
+    """
     for spec in _SPECS:
         if spec.name == name:
             return spec
@@ -87,8 +110,15 @@ def indicator(name: str) -> Indicator:
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
 
 
-def period_of(date) -> str | None:
-    """Half-year code of a date: 15/06/2017 → '2017-H1', 02/10/2017 → '2017-H2'."""
+def period_of(date: object) -> str | None:
+    """Half-year code of a date.
+
+    Args:
+        date: anything ``pd.Timestamp`` reads (None or NA: no date).
+
+    Returns:
+        15/06/2017 → '2017-H1', 02/10/2017 → '2017-H2'; None without a date.
+    """
     if date is None or pd.isna(date):
         return None
     ts = pd.Timestamp(date)
@@ -96,7 +126,17 @@ def period_of(date) -> str | None:
 
 
 def period_end(code: str) -> pd.Timestamp:
-    """Last day of a period code: 'YYYY-H1/H2', 'YYYY-Q1..Q4' or 'YYYY' (a year)."""
+    """Last day of a period.
+
+    Args:
+        code: 'YYYY-H1/H2', 'YYYY-Q1..Q4' or 'YYYY' (a year).
+
+    Returns:
+        The period's last day ('2017-H1' → 30/06/2017).
+
+    Raises:
+        ValueError: not a period code.
+    """
     match = _PERIOD.match(str(code))
     if not match:
         raise ValueError(f"unknown period code {code!r}")
@@ -106,8 +146,15 @@ def period_end(code: str) -> pd.Timestamp:
 
 
 def period_label_vi(code: str) -> str:
-    """'2016-H2' → '6 tháng cuối năm 2016', '2017-H1' → '6 tháng đầu năm 2017',
-    '2018-Q3' → 'quý III/2018', '2017' → 'năm 2017'; unknown codes unchanged."""
+    """A period in Vietnamese words.
+
+    Args:
+        code: the period code.
+
+    Returns:
+        '2016-H2' → '6 tháng cuối năm 2016', '2017-H1' → '6 tháng đầu năm 2017',
+        '2018-Q3' → 'quý III/2018', '2017' → 'năm 2017'; an unknown code unchanged.
+    """
     match = _PERIOD.match(str(code))
     if not match:
         return str(code)
@@ -126,7 +173,15 @@ def _period_sort_key(code: str) -> tuple:
         return (pd.Timestamp.max, code)
 
 
-def sort_periods(codes) -> list[str]:
+def sort_periods(codes: Iterable[str]) -> list[str]:
+    """Period codes in time order, each once.
+
+    Args:
+        codes: period codes, repeats allowed.
+
+    Returns:
+        The distinct codes by their last day (unknown codes last, alphabetically).
+    """
     return sorted(set(codes), key=_period_sort_key)
 
 
@@ -146,7 +201,16 @@ def _per(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def compute_indicators(unit_reports: pd.DataFrame) -> pd.DataFrame:
-    """Report-based indicators for each (unit_id, period) row of ``unit_reports``."""
+    """Report-based indicators for each row of ``unit_reports``.
+
+    Args:
+        unit_reports: the processed Form 01 table.
+
+    Returns:
+        unit_id, period and one float column per report-based indicator: rates in % (0–100),
+        adoption steps 0/100, counts per 100 staff; NaN when missing or not applicable
+        (no one-stop desk: no on-time rate), never 0 in its place.
+    """
     r = unit_reports
     staff = _num(r, "staff_total")
     on_time, late = _num(r, "dossiers_on_time"), _num(r, "dossiers_late")
@@ -165,7 +229,15 @@ def compute_indicators(unit_reports: pd.DataFrame) -> pd.DataFrame:
 
 
 def inspection_scores(inspections: pd.DataFrame) -> pd.DataFrame:
-    """Mean ``total_score`` per unit and half-year of ``inspection_date``, with the count."""
+    """Mean inspection score per unit and half-year.
+
+    Args:
+        inspections: the processed Form 02 table.
+
+    Returns:
+        unit_id, period (of ``inspection_date``), inspection_score (mean ``total_score``,
+        0–100) and n_inspections (Int64); inspections without a date are left out.
+    """
     frame = pd.DataFrame({
         "unit_id": inspections["unit_id"].to_numpy(),
         "period": [period_of(d) for d in inspections["inspection_date"]],
@@ -178,15 +250,23 @@ def inspection_scores(inspections: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def composite_index(panel: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
-    """Composite office-culture index (0–100) and the number of components it used.
+def composite_index(panel: pd.DataFrame, settings: Indicators) -> pd.DataFrame:
+    """Composite office-culture index (0–100, 100 = best) and the number of components it used.
 
     Components on 0–100 with 100 = best ("lower is better" ones become 100 − penalty ×
-    value, floored at 0); weights re-normalised over the components present; missing
-    when fewer than ``index_min_components`` or less than ``index_min_weight`` of the
-    total weight are present."""
-    cfg = settings or get_settings()["indicators"]
-    weights, penalty = cfg["index_weights"], cfg.get("index_penalty", {})
+    value, floored at 0); weights re-normalised over the components present.
+
+    Args:
+        panel: one row per unit × period with a column per component of ``index_weights``.
+        settings: the ``[indicators]`` section: ``index_weights``, ``index_penalty``,
+            ``index_min_components``, ``index_min_weight``.
+
+    Returns:
+        A frame on ``panel``'s index: ``oc_index`` (float, 0–100; NaN when fewer than
+        ``index_min_components`` or less than ``index_min_weight`` of the total weight
+        are present) and ``oc_index_n`` (components present, Int64).
+    """
+    weights, penalty = settings.index_weights, settings.index_penalty
     total = np.zeros(len(panel))
     wsum = np.zeros(len(panel))
     count = np.zeros(len(panel), int)
@@ -200,22 +280,31 @@ def composite_index(panel: pd.DataFrame, settings: dict | None = None) -> pd.Dat
         wsum[ok] += weight
         count += ok
     full = sum(weights.values())
-    enough = (count >= int(cfg["index_min_components"])) & (wsum >= float(cfg["index_min_weight"]) * full)
+    enough = (count >= int(settings.index_min_components)) & (wsum >= float(settings.index_min_weight) * full)
     with np.errstate(invalid="ignore", divide="ignore"):
         index = np.where(enough & (wsum > 0), total / np.where(wsum > 0, wsum, 1.0), np.nan)
     return pd.DataFrame({"oc_index": index, "oc_index_n": pd.array(count, dtype="Int64")}, index=panel.index)
 
 
 def build_panel(units: pd.DataFrame, unit_reports: pd.DataFrame, inspections: pd.DataFrame,
-                periods=None) -> pd.DataFrame:
+                settings: Settings, periods: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per registry unit × period (every unit, reported or not), wide in indicators.
 
-    Columns: unit_id, period, block, is_pilot, has_report, n_inspections, one float
-    column per name in ``INDICATOR_NAMES``, oc_index_n. ``periods`` defaults to
-    ``[review] periods`` plus any other period found in the reports or inspections."""
+    Args:
+        units, unit_reports, inspections: the processed tables.
+        settings: the settings in use (``[review] periods``, ``[indicators]`` for the
+            composite).
+        periods: the periods of the panel, in order; None: ``[review] periods`` plus any
+            other period found in the reports or inspections.
+
+    Returns:
+        Columns unit_id, period, block, is_pilot, has_report, n_inspections, one float
+        column per name in ``INDICATOR_NAMES`` (on its own scale; NaN: missing or not
+        applicable) and oc_index_n; sorted by unit and period.
+    """
     scores = inspection_scores(inspections)
     if periods is None:
-        periods = sort_periods([*get_settings()["review"]["periods"], *unit_reports["period"].dropna(),
+        periods = sort_periods([*settings.review.periods, *unit_reports["period"].dropna(),
                                 *scores["period"]])
     base = units[["unit_id", "block", "is_pilot"]].drop_duplicates("unit_id")
     grid = pd.MultiIndex.from_product([base["unit_id"], list(periods)], names=["unit_id", "period"]).to_frame(index=False)
@@ -226,7 +315,7 @@ def build_panel(units: pd.DataFrame, unit_reports: pd.DataFrame, inspections: pd
     panel = panel.merge(scores, on=["unit_id", "period"], how="left", validate="one_to_one")
     panel["has_report"] = panel["has_report"].astype("boolean").fillna(False).astype(bool)
     panel["n_inspections"] = panel["n_inspections"].fillna(0).astype("Int64")
-    panel = pd.concat([panel, composite_index(panel)], axis=1)
+    panel = pd.concat([panel, composite_index(panel, settings.indicators)], axis=1)
     panel["is_pilot"] = panel["is_pilot"].astype("boolean")
     order = {p: i for i, p in enumerate(periods)}
     panel = panel.sort_values(["unit_id", "period"], key=lambda s: s.map(order) if s.name == "period" else s,
@@ -237,7 +326,14 @@ def build_panel(units: pd.DataFrame, unit_reports: pd.DataFrame, inspections: pd
 
 
 def to_long(panel: pd.DataFrame) -> pd.DataFrame:
-    """Tidy form: unit_id, period, block, is_pilot, indicator, value (NaN kept)."""
+    """The panel in tidy form.
+
+    Args:
+        panel: ``build_panel``.
+
+    Returns:
+        unit_id, period, block, is_pilot, indicator, value (NaN kept).
+    """
     ids = ["unit_id", "period", "block", "is_pilot"]
     names = [n for n in INDICATOR_NAMES if n in panel.columns]
     out = panel.melt(id_vars=ids, value_vars=names, var_name="indicator", value_name="value")
@@ -247,13 +343,25 @@ def to_long(panel: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------- describe
 
 
-def mean_ci(values, *, level: float = 0.95, bounds: tuple[float, float] | None = None,
-            sd: float | None = None, df: int | None = None) -> tuple[float, float]:
-    """Student-t interval of a mean: mean ± t(df) × SD/√n, clipped to ``bounds`` (the
-    possible range, e.g. 0–100 for a rate). SD and df default to the values' own (n − 1);
-    ``describe_by_group`` passes an SD pooled over groups. NaN, NaN with fewer than 2
-    values (or no usable SD). A percentile bootstrap covered only 75–86% at n = 7 (one
-    pilot per block); coverage of these intervals: tests/test_intervals.py."""
+def mean_ci(values: Sequence[float] | np.ndarray, *, level: float = 0.95,
+            bounds: tuple[float, float] | None = None, sd: float | None = None,
+            df: int | None = None) -> tuple[float, float]:
+    """Student-t interval of a mean: mean ± t(df) × SD/√n.
+
+    A percentile bootstrap covered only 75–86% at n = 7 (one pilot per block); coverage
+    of these intervals: tests/test_intervals.py.
+
+    Args:
+        values: the values (NaN left out).
+        level: the confidence level.
+        bounds: the possible range (e.g. 0–100 for a rate) the interval is clipped to.
+        sd, df: a standard deviation and its degrees of freedom from elsewhere
+            (``describe_by_group`` passes one pooled over groups); None: the values' own.
+
+    Returns:
+        (low, high) in the values' unit; (NaN, NaN) with fewer than 2 values and no
+        ``sd``, or without a usable SD.
+    """
     from scipy import stats
 
     values = np.asarray(values, float)
@@ -274,12 +382,21 @@ def mean_ci(values, *, level: float = 0.95, bounds: tuple[float, float] | None =
     return (lo, hi)
 
 
-def unit_mean_ci(values, units, *, level: float = 0.95,
-                 bounds: tuple[float, float] | None = None) -> tuple[float, float, float, int]:
-    """Mean and interval of repeated measurements that cluster by unit (inspections): each
-    unit's own mean first, then the mean over units with ``mean_ci`` on those unit means,
-    so a unit inspected five times counts once, not as five independent draws. Returns
-    (mean, ci_low, ci_high, n_units)."""
+def unit_mean_ci(values: Sequence[float] | np.ndarray, units: Sequence[str] | np.ndarray, *,
+                 level: float = 0.95, bounds: tuple[float, float] | None = None) -> tuple[float, float, float, int]:
+    """Mean and interval of repeated measurements that cluster by unit (inspections).
+
+    Each unit's own mean first, then the mean over units with ``mean_ci`` on those unit
+    means, so a unit inspected five times counts once, not as five independent draws.
+
+    Args:
+        values: the measurements (NaN left out).
+        units: the unit of each measurement.
+        level, bounds: as for ``mean_ci``.
+
+    Returns:
+        (mean, ci_low, ci_high, n_units), in the values' unit; NaN mean without values.
+    """
     frame = pd.DataFrame({"unit": np.asarray(units), "value": np.asarray(values, float)}).dropna()
     means = frame.groupby("unit", sort=True)["value"].mean().to_numpy(float)
     lo, hi = mean_ci(means, level=level, bounds=bounds)
@@ -287,8 +404,15 @@ def unit_mean_ci(values, units, *, level: float = 0.95,
 
 
 def indicator_bounds(name: str) -> tuple[float, float] | None:
-    """The possible range of an indicator (0–100 for rates, shares and scores; ≥ 0 for
-    counts and rates per 100 staff), so that no interval reaches an impossible value."""
+    """The possible range of an indicator, so that no interval reaches an impossible value.
+
+    Args:
+        name: the indicator's code.
+
+    Returns:
+        (0, 100) for rates, shares and scores; (0, inf) for counts and rates per 100
+        staff; None for an unknown indicator.
+    """
     try:
         spec = indicator(name)
     except KeyError:
@@ -298,16 +422,28 @@ def indicator_bounds(name: str) -> tuple[float, float] | None:
     return (0.0, np.inf)
 
 
-def describe_by_group(panel: pd.DataFrame, indicator: str, by=("period", "is_pilot"),
+def describe_by_group(panel: pd.DataFrame, indicator: str, by: Sequence[str] = ("period", "is_pilot"),
                       level: float = 0.95, pool: str | None = "is_pilot") -> pd.DataFrame:
-    """Mean of ``indicator`` per group with n, n_missing and a Student-t interval
-    (``mean_ci``, clipped to the indicator's possible range). The SD is pooled over the
-    groups that differ only in ``pool`` (pilots and the rest of the same period):
-    Σ(n−1)s² / Σ(n−1), with those degrees of freedom. Seven pilots alone estimate their
-    spread badly (all 7 at 0 violations gives SD 0, a point "interval"); pooled, the
-    interval covered ≥ 93% at n = 7 on every indicator of the sample (tests/test_intervals.py).
-    Descriptive: the units are a population, not a sample; the interval shows how much
-    the mean rests on a few units."""
+    """Mean of ``indicator`` per group with a Student-t interval.
+
+    The SD is pooled over the groups that differ only in ``pool`` (pilots and the rest of
+    the same period): Σ(n−1)s² / Σ(n−1), with those degrees of freedom. Seven pilots alone
+    estimate their spread badly (all 7 at 0 violations gives SD 0, a point "interval");
+    pooled, the interval covered ≥ 93% at n = 7 on every indicator of the sample
+    (tests/test_intervals.py). Descriptive: the units are a population, not a sample; the
+    interval shows how much the mean rests on a few units.
+
+    Args:
+        panel: ``build_panel``.
+        indicator: the indicator's code.
+        by: the grouping columns.
+        level: the confidence level.
+        pool: the column whose groups share one SD (None: each group its own).
+
+    Returns:
+        One row per group: the ``by`` columns, indicator, n, n_missing, mean, ci_low, ci_high (in
+        the indicator's unit, clipped to its possible range; NaN without enough values).
+    """
     bounds = indicator_bounds(indicator)
     by = list(by)
     groups = []
@@ -350,30 +486,47 @@ def _same(a, b) -> bool:
 ON_TIME, LATE, MISSING, UNDATED = (REPORT_STATUS_VI[k] for k in ("on_time", "late", "missing", "undated"))
 
 
-def report_deadline(period: str, deadline_day: int | None = None, deadline_days: int | None = None) -> pd.Timestamp:
-    """Due date of a period's Form 01 report: day ``deadline_day`` of the period's last
-    month (0 = its last day) + ``deadline_days`` (``[indicators]``; default 20/06, 20/12)."""
-    cfg = get_settings()["indicators"]
-    day = int(deadline_day if deadline_day is not None else cfg.get("deadline_day", 0))
-    days = int(deadline_days if deadline_days is not None else cfg.get("deadline_days", 0))
+def report_deadline(period: str, deadline_day: int, deadline_days: int) -> pd.Timestamp:
+    """Due date of a period's Form 01 report.
+
+    Args:
+        period: the period code ("2017-H1").
+        deadline_day: day of the period's last month the report is due (0: its last
+            day); ``[indicators] deadline_day``.
+        deadline_days: days of grace after it; ``[indicators] deadline_days``.
+
+    Returns:
+        The last on-time date (20/06/2017 for "2017-H1" with the defaults).
+    """
+    day, days = int(deadline_day), int(deadline_days)
     end = period_end(period)
     due = end if day <= 0 else end.replace(day=min(day, end.day))
     return due + pd.Timedelta(days=days)
 
 
-def completeness(units: pd.DataFrame, unit_reports: pd.DataFrame, periods=None,
-                 deadline_day: int | None = None, deadline_days: int | None = None) -> pd.DataFrame:
-    """Per unit × period: 'đúng hạn' / 'muộn' / 'không báo cáo' (and 'không rõ ngày' when
-    a report exists without a report date), against ``report_deadline``."""
-    settings = get_settings()
-    periods = list(periods or settings["review"]["periods"])
+def completeness(units: pd.DataFrame, unit_reports: pd.DataFrame, settings: Settings,
+                 periods: Iterable[str] | None = None) -> pd.DataFrame:
+    """Whether each unit reported each period, and on time.
+
+    Args:
+        units, unit_reports: the processed tables.
+        settings: the settings in use (``[review] periods``, ``[indicators]`` deadline).
+        periods: the periods checked; None: ``[review] periods``.
+
+    Returns:
+        Per unit × period: unit_id, period, block, is_pilot, report_date, deadline,
+        days_late (Int64, 0 when on time, missing without a dated report) and status:
+        'đúng hạn' / 'muộn' / 'không báo cáo' / 'không rõ ngày' (a report without a date).
+    """
+    periods = list(periods or settings.review.periods)
     base = units[["unit_id", "block", "is_pilot"]].drop_duplicates("unit_id")
     grid = pd.MultiIndex.from_product([base["unit_id"], periods], names=["unit_id", "period"]).to_frame(index=False)
     grid = grid.merge(base, on="unit_id", how="left")
     dates = unit_reports[["unit_id", "period", "report_date"]].copy()
     dates["has_report"] = True
     grid = grid.merge(dates, on=["unit_id", "period"], how="left", validate="one_to_one")
-    due = {p: report_deadline(p, deadline_day, deadline_days) for p in periods}
+    cfg = settings.indicators
+    due = {p: report_deadline(p, cfg.deadline_day, cfg.deadline_days) for p in periods}
     grid["deadline"] = grid["period"].map(due).astype("datetime64[ms]")
     grid["report_date"] = pd.to_datetime(grid["report_date"]).astype("datetime64[ms]")
     grid["days_late"] = (grid["report_date"] - grid["deadline"]).dt.days.clip(lower=0).astype("Int64")
@@ -389,8 +542,17 @@ def completeness(units: pd.DataFrame, unit_reports: pd.DataFrame, periods=None,
                  "status"]].reset_index(drop=True)
 
 
-def summarise_completeness(table: pd.DataFrame, by=("period",)) -> pd.DataFrame:
-    """Counts of each status per group (columns in a fixed order) with the total."""
+def summarise_completeness(table: pd.DataFrame, by: Sequence[str] = ("period",)) -> pd.DataFrame:
+    """Counts of each reporting status per group.
+
+    Args:
+        table: ``completeness``.
+        by: the grouping columns.
+
+    Returns:
+        The ``by`` columns, then one Int64 count per status ('đúng hạn', 'muộn', 'không rõ
+        ngày', 'không báo cáo', in that order) and 'tổng'.
+    """
     by = list(by)
     counts = table.groupby(by, sort=False)["status"].value_counts().unstack(fill_value=0)
     counts = counts.reindex(columns=[ON_TIME, LATE, UNDATED, MISSING], fill_value=0)

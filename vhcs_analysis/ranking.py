@@ -4,19 +4,22 @@ Two category schemes meet in the review window: up to 2017 "Trong sạch, vững
 "Yếu kém", from 2018 Quy định 132-QĐ/TW "Hoàn thành xuất sắc nhiệm vụ" … "Không hoàn
 thành nhiệm vụ". Both map to one ordered scale, level 1 (best) … 4 (worst); the map is
 data (``maps/ranking_categories.csv``), the rules that bring the office-culture result
-into the ranking are configuration (``[ranking]`` in defaults.toml).
+into the ranking are configuration (``[ranking]`` in defaults.toml), handed in by the
+caller as the ``settings.Ranking`` section (or the whole ``Settings``) it loaded.
 """
 
 from __future__ import annotations
 
 import csv
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis.config import MAPS_DIR, get_settings
+from vhcs_analysis.config import MAPS_DIR
+from vhcs_analysis.settings import Ranking, Settings
 from vhcs_analysis.text import to_nfc
 
 CATEGORY_MAP_FILE = MAPS_DIR / "ranking_categories.csv"
@@ -35,16 +38,26 @@ class UnknownCategoryError(ValueError):
 
 
 def category_key(text: str) -> str:
-    """Matching key: NFC, lower case, no diacritics, đ→d, only letters and digits
-    ("HTT NV", "HTTNV" and "httnv" share one key; so do "Trong sạch, vững mạnh" and
-    "TRONG SẠCH VỮNG MẠNH")."""
+    """The matching key of a category as written.
+
+    Args:
+        text: the category as written.
+
+    Returns:
+        NFC, lower case, no diacritics, đ→d, only letters and digits ("HTT NV", "HTTNV"
+        and "httnv" share one key; so do "Trong sạch, vững mạnh" and "TRONG SẠCH VỮNG MẠNH").
+    """
     text = to_nfc(str(text)).casefold().replace("đ", "d")
     stripped = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     return "".join(ch for ch in stripped if ch.isalnum())
 
 
 def category_map() -> pd.DataFrame:
-    """The category map as a frame: category, variants, scheme, level, note."""
+    """The category map (``maps/ranking_categories.csv``).
+
+    Returns:
+        category, variants (";"-separated), scheme, level (Int64, 1 best … 4), note.
+    """
     frame = pd.read_csv(CATEGORY_MAP_FILE, dtype=str, keep_default_na=False)
     frame["level"] = frame["level"].astype("Int64")
     return frame
@@ -64,20 +77,39 @@ def _lookup() -> dict[str, tuple[tuple[str, int, str], ...]]:
     return {key: tuple(entries) for key, entries in table.items()}
 
 
-def scheme_for_year(year: int | None) -> str | None:
-    """The scheme in force in a year (QĐ 132 from ``[ranking] qd132_from_year``)."""
+def scheme_for_year(year: int | None, qd132_from_year: int) -> str | None:
+    """The category scheme in force in a year.
+
+    Args:
+        year: the ranking year; None or NA: unknown.
+        qd132_from_year: the first year ranked under QĐ 132 (``[ranking] qd132_from_year``).
+
+    Returns:
+        "qd132" or "pre2018"; None when the year is unknown.
+    """
     if year is None or pd.isna(year):
         return None
-    return "qd132" if int(year) >= int(get_settings()["ranking"]["qd132_from_year"]) else "pre2018"
+    return "qd132" if int(year) >= int(qd132_from_year) else "pre2018"
 
 
-def classify_category(text, year=None) -> tuple[str, int, str]:
+def classify_category(text: object, year: int | None, qd132_from_year: int) -> tuple[str, int, str]:
     """``(scheme, level, canonical)`` for a category as written.
 
     Matching ignores case, diacritics, spacing and punctuation and knows the usual
     abbreviations (TSVM, HTXSNV, HTTNV, HTNV, KHTNV). Categories named the same in both
-    schemes ("Hoàn thành tốt nhiệm vụ") take the scheme of ``year``. Raises
-    ``UnknownCategoryError`` (``reason_code = "unknown_category"``) otherwise.
+    schemes ("Hoàn thành tốt nhiệm vụ") take the scheme of ``year``.
+
+    Args:
+        text: the category as written (any cell value).
+        year: the ranking year (None: unknown, fine for unambiguous categories).
+        qd132_from_year: the first year ranked under QĐ 132 (``[ranking] qd132_from_year``).
+
+    Returns:
+        The scheme ("pre2018"/"qd132"), the level (1 best … 4 worst) and the canonical name.
+
+    Raises:
+        UnknownCategoryError: blank, not in the map, or in both schemes without a year
+            (``reason_code = "unknown_category"``).
     """
     if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():
         raise UnknownCategoryError(text, "xếp loại để trống")
@@ -86,7 +118,7 @@ def classify_category(text, year=None) -> tuple[str, int, str]:
         raise UnknownCategoryError(text, f"không nhận ra xếp loại '{text}'")
     if len(entries) == 1:
         return entries[0]
-    scheme = scheme_for_year(year)
+    scheme = scheme_for_year(year, qd132_from_year)
     for entry in entries:
         if entry[0] == scheme:
             return entry
@@ -94,7 +126,18 @@ def classify_category(text, year=None) -> tuple[str, int, str]:
 
 
 def category_name(scheme: str, level: int) -> str:
-    """Canonical category of a level in a scheme (the first, non-'tiêu biểu' one)."""
+    """The canonical category of a level in a scheme.
+
+    Args:
+        scheme: "pre2018" or "qd132".
+        level: 1 (best) … 4.
+
+    Returns:
+        The category's name (the plain one, not a "tiêu biểu" variant).
+
+    Raises:
+        KeyError: the scheme has no such level.
+    """
     frame = category_map()
     rows = frame[(frame["scheme"] == scheme) & (frame["level"] == int(level))]
     if rows.empty:
@@ -123,10 +166,19 @@ NOT_ASSESSED = "Chưa đánh giá"
 
 
 def inspection_noise_sd(inspections: pd.DataFrame) -> tuple[float, int]:
-    """How far one inspection's total score (0–100) strays from its unit's level of that
-    year: the pooled within-(unit, year) standard deviation over every unit inspected
-    more than once in a year, with its degrees of freedom (NaN, 0 without such units).
-    Between-round changes within a year count as noise too, so it errs on the safe side."""
+    """How far one inspection's total score strays from its unit's level of that year.
+
+    The pooled within-(unit, year) standard deviation over every unit inspected more than
+    once in a year. Between-round changes within a year count as noise too, so it errs on
+    the safe side.
+
+    Args:
+        inspections: the processed Form 02 table.
+
+    Returns:
+        (SD in score points on the 0–100 scale, degrees of freedom); (NaN, 0) when no unit
+        was inspected twice in a year.
+    """
     scores = pd.DataFrame({
         "unit_id": inspections["unit_id"].to_numpy(),
         "year": pd.to_datetime(inspections["inspection_date"]).dt.year.to_numpy(),
@@ -141,28 +193,40 @@ def inspection_noise_sd(inspections: pd.DataFrame) -> tuple[float, int]:
 
 
 def office_culture_result(inspections: pd.DataFrame, unit_reports: pd.DataFrame, year: int,
-                          units: pd.DataFrame | None = None, settings: dict | None = None) -> pd.DataFrame:
+                          settings: Settings, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each unit's office-culture result of a year.
 
     ``oc_score`` is the mean Form 02 total score of the year's inspections (0–100), the one
     external, criteria-based measure, rated with ``[ranking] oc_thresholds`` (the Form 02
-    scale it was made for) into ``oc_level`` ("Chưa đánh giá" without an inspection).
-    ``oc_se`` is its noise: ``inspection_noise_sd`` / √n_inspections. The self-reported
-    index of the year's Form 01 reports (the composite without its inspection part,
-    ``report_index``) is shown beside it but does not move the level: its items sit near
-    100 for almost every unit and are not on the inspection scale. ``units`` (optional)
-    lists every unit to report."""
+    scale it was made for) into ``oc_level``. ``oc_se`` is its noise:
+    ``inspection_noise_sd`` / √n_inspections. The self-reported index of the year's Form 01
+    reports (the composite without its inspection part, ``report_index``) is shown beside
+    it but does not move the level: its items sit near 100 for almost every unit and are
+    not on the inspection scale.
+
+    Args:
+        inspections, unit_reports: the processed tables.
+        year: the ranking year.
+        settings: the settings in use (``[ranking] oc_thresholds``, ``[indicators]`` for
+            the self-reported index).
+        units: every unit to report (None: those with an inspection or a report that year).
+
+    Returns:
+        One row per unit: unit_id, year, inspection_score (0–100, NaN without an
+        inspection), n_inspections, report_index (0–100), n_reports, oc_score, oc_se
+        (score points; NaN when not assessed or the noise cannot be estimated) and
+        oc_level ("Chưa đánh giá" without an inspection).
+    """
     from vhcs_analysis.indicators import composite_index, compute_indicators
 
-    all_settings = settings or get_settings()
-    cfg = all_settings["ranking"]
+    cfg = settings.ranking
     ins = inspections[pd.to_datetime(inspections["inspection_date"]).dt.year == int(year)]
     ins_scores = ins.assign(score=pd.to_numeric(ins["total_score"].astype("Float64")).astype(float)) \
         .groupby("unit_id", sort=True)["score"].agg(inspection_score="mean", n_inspections="count")
     # a boolean array, not a list: an empty list would select columns, not rows
     reps = unit_reports.loc[np.array([_year_of(p) == int(year) for p in unit_reports["period"]], dtype=bool)]
-    ind_cfg = dict(all_settings["indicators"])
-    ind_cfg["index_weights"] = {k: v for k, v in ind_cfg["index_weights"].items() if k != "inspection_score"}
+    weights = {k: v for k, v in settings.indicators.index_weights.items() if k != "inspection_score"}
+    ind_cfg = settings.indicators.model_copy(update={"index_weights": weights})
     values = compute_indicators(reps)
     values["inspection_score"] = np.nan
     values["report_index"] = composite_index(values, ind_cfg)["oc_index"].to_numpy()
@@ -177,7 +241,7 @@ def office_culture_result(inspections: pd.DataFrame, unit_reports: pd.DataFrame,
     with np.errstate(invalid="ignore", divide="ignore"):
         out["oc_se"] = noise / np.sqrt(out["n_inspections"].to_numpy(float))
     out.loc[out["oc_score"].isna(), "oc_se"] = np.nan
-    out["oc_level"] = [_oc_level(s, cfg["oc_thresholds"]) for s in out["oc_score"]]
+    out["oc_level"] = [_oc_level(s, cfg.oc_thresholds) for s in out["oc_score"]]
     for col in ("n_inspections", "n_reports"):
         out[col] = out[col].fillna(0).astype("Int64")
     out["year"] = out["year"].astype("Int64")
@@ -212,10 +276,21 @@ def _margin(score: float, current: int, allowed: int, thresholds: dict, best_by_
     return min(distances) if distances else np.nan
 
 
-def excellent_cap(proposed_levels, base: str, share: float) -> tuple[int, int]:
-    """``(limit, base_count)``: how many units may stay at level 1 under the cap.
-    ``base`` "all": ``share`` of all ranked units; "httnv": of those at level 1–2
-    ("Hoàn thành tốt nhiệm vụ" or better). Rounded down."""
+def excellent_cap(proposed_levels: Iterable[int], base: str, share: float) -> tuple[int, int]:
+    """How many units may stay at level 1 under the QĐ 132 cap.
+
+    Args:
+        proposed_levels: the year's levels (1 best … 4) of the scheme's units.
+        base: "all" (every ranked unit) or "httnv" (those at level 1–2, "Hoàn thành tốt
+            nhiệm vụ" or better).
+        share: the cap, a share of the base (0–1).
+
+    Returns:
+        (limit, base_count): the limit rounded down, and the size of the base.
+
+    Raises:
+        ValueError: an unknown base.
+    """
     levels = np.asarray(proposed_levels, int)
     if base not in CAP_BASES:
         raise ValueError(f"[ranking] excellent_cap_base must be one of {CAP_BASES}, not {base!r}")
@@ -224,7 +299,7 @@ def excellent_cap(proposed_levels, base: str, share: float) -> tuple[int, int]:
 
 
 def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
-                    rules: dict | None = None) -> pd.DataFrame:
+                    rules: Ranking) -> pd.DataFrame:
     """How the year's ranking would look with the office-culture criterion (``[ranking]``):
     1. the office-culture level caps the best level allowed (``best_level_by_oc``: e.g.
        "Yếu" → at best 3 "Hoàn thành nhiệm vụ", "Trung bình" → at best 2); a unit not
@@ -237,12 +312,24 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
        the base ``excellent_cap_base`` ("all" ranked units or those rated "httnv" or
        better) stay at level 1; those with the best oc_score (then unit_id) stay, the
        others move to level 2 (``proposed``).
-    One row per ranked unit (sorted by unit_id) with ``reason_vi`` for every row."""
+
+    Args:
+        rankings: the processed rankings (unit_id, year, scheme, level, category).
+        oc_results: ``office_culture_result`` of the year.
+        year: the ranking year.
+        rules: the ``[ranking]`` section.
+
+    Returns:
+        One row per ranked unit (sorted by unit_id): unit_id, year, scheme, current_level,
+        current_category, oc_score, oc_se, oc_level, proposed_level, proposed_category,
+        changed, margin (score points to the nearest threshold that would change the
+        proposal; NaN when none would), status (proposed / review / unchanged) and
+        reason_vi (never empty).
+    """
     from vhcs_analysis import fmt
 
-    rules = rules or get_settings()["ranking"]
-    z = float(rules.get("noise_band_z", 1.96))
-    thresholds, best_by_oc = rules["oc_thresholds"], rules["best_level_by_oc"]
+    z = float(rules.noise_band_z)
+    thresholds, best_by_oc = rules.oc_thresholds, rules.best_level_by_oc
     cur = rankings[rankings["year"].astype("Int64") == int(year)].copy()
     cur = cur.sort_values("unit_id", kind="mergesort").drop_duplicates("unit_id", keep="last")
     oc = oc_results[oc_results["year"].astype("Int64") == int(year)]
@@ -283,8 +370,8 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
     out["margin"] = margins
     out["status"] = statuses
     out["reason_vi"] = reasons
-    cap, base = float(rules["excellent_share_cap"]), str(rules.get("excellent_cap_base", "httnv"))
-    for scheme in rules["excellent_cap_schemes"]:
+    cap, base = float(rules.excellent_share_cap), str(rules.excellent_cap_base)
+    for scheme in rules.excellent_cap_schemes:
         in_scheme = out["scheme"] == scheme
         limit, count = excellent_cap(out.loc[in_scheme, "proposed_level"], base, cap)
         top = out[in_scheme & (out["proposed_level"] == 1)]
@@ -303,7 +390,7 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
                 out.loc[idx, "status"] = "proposed"
     out["changed"] = out["proposed_level"] != out["current_level"]
     out["proposed_category"] = [
-        _canonical(r.current_category, r.year, r.scheme, r.current_level) if not r.changed
+        _canonical(r.current_category, r.year, r.scheme, r.current_level, rules.qd132_from_year) if not r.changed
         else category_name(r.scheme, r.proposed_level) for r in out.itertuples(index=False)]
     out.loc[out["status"] == "unchanged", "reason_vi"] = "giữ nguyên"
     out["reason_vi"] = [r[:1].upper() + r[1:] for r in out["reason_vi"]]
@@ -314,8 +401,8 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
                 "reason_vi"]].reset_index(drop=True)
 
 
-def _canonical(category, year, scheme, level) -> str:
+def _canonical(category, year, scheme, level, qd132_from_year: int) -> str:
     try:
-        return classify_category(category, year)[2]
+        return classify_category(category, year, qd132_from_year)[2]
     except UnknownCategoryError:
         return category_name(scheme, level)

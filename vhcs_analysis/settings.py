@@ -93,8 +93,9 @@ def half_years(start: str, end: str) -> int:
 
 
 class _Section(BaseModel):
-    # Keys are checked against defaults.toml (check_known_keys); here only their values.
-    model_config = ConfigDict(extra="allow", frozen=True)
+    # Keys are checked against defaults.toml first (check_known_keys, the clearer message);
+    # the model names every one of them (tests/test_settings.py keeps the two in step).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 Score = Field(ge=0, le=100)
@@ -177,6 +178,7 @@ class Ranking(_Section):
     noise_band_z: float = Field(ge=0, le=10)
     best_level_by_oc: dict[str, int]
     excellent_share_cap: float = Field(ge=0, le=1)
+    excellent_cap_schemes: list[Literal["pre2018", "qd132"]]
     excellent_cap_base: Literal["httnv", "all"]
 
     @field_validator("oc_thresholds")
@@ -193,9 +195,24 @@ class Ranking(_Section):
         return value
 
 
+class PublicIndex(_Section):
+    name: str
+    values: str
+    source: str
+
+
 class Report(_Section):
+    document_number: str
+    docx_template: str
     notebook_cell_timeout_s: int = Field(gt=0)
     main_indicator: str
+    public_indices: list[PublicIndex]
+
+    @field_validator("main_indicator")
+    @classmethod
+    def _known_indicator(cls, value: str) -> str:
+        _known_indicators([value])
+        return value
 
 
 class Compare(_Section):
@@ -211,12 +228,7 @@ class Compare(_Section):
     @field_validator("family", "adoption_items")
     @classmethod
     def _known_indicators(cls, value: list[str]) -> list[str]:
-        from vhcs_analysis.indicators import INDICATOR_NAMES
-
-        unknown = [v for v in value if v not in INDICATOR_NAMES]
-        if unknown:
-            raise ValueError(f"chỉ tiêu không có trong danh mục: {unknown}")
-        return value
+        return _known_indicators(value)
 
 
 class Indicators(_Section):
@@ -233,17 +245,28 @@ class Indicators(_Section):
         return _weights(value)
 
 
+class Plots(_Section):
+    event_study_indicators: list[str] = Field(min_length=1)
+
+    @field_validator("event_study_indicators")
+    @classmethod
+    def _known_indicators(cls, value: list[str]) -> list[str]:
+        return _known_indicators(value)
+
+
 class GoodPractices(_Section):
     indicators: list[str]
     q_max: float = Field(gt=0, lt=1)
     min_gain: float = Field(ge=0)
+    min_gain_by_indicator: dict[str, float]
     min_staff: int = Field(ge=0)
     min_events: int = Field(ge=0)
     min_dossiers: int = Field(ge=0)
 
 
 class Settings(_Section):
-    """The merged settings (defaults + file); sections the model does not name pass as they are."""
+    """The merged settings (defaults + file), checked and frozen: built once at the boundary
+    (``config.load``) and handed to the functions that need it, whole or one section."""
 
     review: Review
     cleaning: Cleaning
@@ -252,6 +275,7 @@ class Settings(_Section):
     report: Report
     compare: Compare
     indicators: Indicators
+    plots: Plots
     good_practices: GoodPractices
 
 
@@ -261,6 +285,15 @@ class _KeyProblem(ValueError):
     def __init__(self, key: str, message: str):
         super().__init__(message)
         self.key = key
+
+
+def _known_indicators(value: list[str]) -> list[str]:
+    from vhcs_analysis.indicators import INDICATOR_NAMES
+
+    unknown = [v for v in value if v not in INDICATOR_NAMES]
+    if unknown:
+        raise ValueError(f"chỉ tiêu không có trong danh mục: {unknown}")
+    return value
 
 
 def _thresholds(value: dict[str, float]) -> dict[str, float]:
@@ -279,6 +312,13 @@ def _weights(value: dict[str, float]) -> dict[str, float]:
 # ----------------------------------------------------------------------------- checking
 
 
+# Keys that were removed, with the key that holds the setting now: a file that still has
+# one stops with a message naming both, not just "unknown key".
+REMOVED_KEYS = {
+    ("plots", "per_block_indicator"): "[report] main_indicator",
+}
+
+
 def check_known_keys(user: dict, defaults: dict, file_name: str) -> None:
     """Every section and key of the user's file exists in the defaults (else: a typo)."""
     for section, body in user.items():
@@ -288,6 +328,11 @@ def check_known_keys(user: dict, defaults: dict, file_name: str) -> None:
         if not isinstance(body, dict):
             raise ConfigError(f"tệp cấu hình {file_name}: [{section}] phải là một mục, không phải một giá trị")
         for key in body:
+            if (section, key) in REMOVED_KEYS:
+                raise ConfigError(
+                    f"tệp cấu hình {file_name}: khóa [{section}] {key} đã bỏ; "
+                    f"dùng {REMOVED_KEYS[section, key]} (một khóa cho chỉ tiêu chính của báo cáo)"
+                )
             if key not in defaults[section]:
                 known = ", ".join(defaults[section])
                 raise ConfigError(
@@ -366,9 +411,10 @@ def settings_record(source: SettingsSource, merged: dict) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- the review
 
 
-def window_gap(found: list[str] | set[str], review: dict) -> str | None:
+def window_gap(found: list[str] | set[str], review: Review | dict) -> str | None:
     """Vietnamese message when the review window (baseline, post) has no Form 01 data among
     the periods ``found`` in the raw folder, naming those periods; None when both have data."""
+    review = _plain(review)
     found = sorted({str(p) for p in found if PERIOD_RE.match(str(p))}, key=period_key)
     missing = [f"{key} = {review[key]}" for key in ("baseline", "post") if str(review[key]) not in found]
     if not missing:
@@ -386,10 +432,15 @@ def review_years(baseline: str, post: str) -> str:
     return str(halves // 2) if halves % 2 == 0 else fmt.number(halves / 2, 1)
 
 
-def review_naming(review: dict) -> dict[str, str]:
+def _plain(review: Review | dict) -> dict:
+    return review.model_dump() if isinstance(review, BaseModel) else review
+
+
+def review_naming(review: Review | dict) -> dict[str, str]:
     """The review's name in every form the report needs, from ``kind`` and the window:
     ``{"kind": "tong-ket", "noun": "tổng kết", "title": "tổng kết 5 năm", "title_upper":
     "TỔNG KẾT 5 NĂM", "next_review": "…"}``."""
+    review = _plain(review)
     kind = str(review.get("kind") or "so-ket")
     noun = REVIEW_KIND_VI[kind]
     title = f"{noun} {review_years(str(review['baseline']), str(review['post']))} năm"
@@ -405,10 +456,6 @@ def review_naming(review: dict) -> dict[str, str]:
     }
 
 
-def report_basename(review: dict | None = None) -> str:
+def report_basename(review: Review | dict) -> str:
     """The report files' name without suffix, ``bao-cao-<kind>-nq01`` (PDF, Word draft)."""
-    if review is None:
-        from vhcs_analysis.config import get_settings
-
-        review = get_settings()["review"]
-    return f"bao-cao-{review.get('kind') or 'so-ket'}-nq01"
+    return f"bao-cao-{_plain(review).get('kind') or 'so-ket'}-nq01"

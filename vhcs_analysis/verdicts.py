@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import compare, fmt
-from vhcs_analysis.config import get_settings
+from vhcs_analysis.settings import Indicators, Settings
 from vhcs_analysis.indicators import INDICATORS, composite_index, indicator, period_label_vi
 
 VERDICTS = ("better", "worse", "no_evidence", "not_comparable", "no_data")
@@ -41,22 +41,20 @@ COLUMNS = ["indicator", "indicator_vi", "kind", "direction", "did_estimate", "di
            "lobo_min", "lobo_max", "verdict", "verdict_vi", "reason_vi"]
 
 
-def compare_setting(key: str):
-    return get_settings()["compare"][key]
+def family(settings: Settings) -> list[str]:
+    """The declared family of outcomes, ``[compare] family`` (Holm adjusts over exactly these)."""
+    return [str(x) for x in settings.compare.family]
 
 
-def family() -> list[str]:
-    """The declared family of outcomes (Holm adjusts over exactly these)."""
-    return [str(x) for x in compare_setting("family")]
+def adoption_items(settings: Settings) -> list[str]:
+    """The one-time adoption steps, ``[compare] adoption_items`` (shown, never compared)."""
+    return [str(x) for x in settings.compare.adoption_items]
 
 
-def adoption_items() -> list[str]:
-    return [str(x) for x in compare_setting("adoption_items")]
-
-
-def shown_indicators() -> list[str]:
+def shown_indicators(settings: Settings) -> list[str]:
     """Rows of the verdict table: the family, then the adoption items."""
-    return family() + [a for a in adoption_items() if a not in family()]
+    fam = family(settings)
+    return fam + [a for a in adoption_items(settings) if a not in fam]
 
 
 def bounds_of(name: str) -> tuple[float, float]:
@@ -80,13 +78,13 @@ def higher_is_better(name: str) -> bool:
 # ------------------------------------------------------------------ the composite
 
 
-def fixed_mix_panel(panel: pd.DataFrame, periods) -> pd.DataFrame:
+def fixed_mix_panel(panel: pd.DataFrame, periods, settings: Indicators) -> pd.DataFrame:
     """``panel`` with ``oc_index`` recomputed so that each unit uses the same components
     at every one of ``periods``: those it has at all of them. A change in the index is
     then a change in the unit's results, not in which components happened to be there
-    (satisfaction exists only on the 2018 form, inspections are not every half-year)."""
-    cfg = get_settings()["indicators"]
-    names = list(cfg["index_weights"])
+    (satisfaction exists only on the 2018 form, inspections are not every half-year).
+    ``settings``: the ``[indicators]`` section (the index's weights and rules)."""
+    names = list(settings.index_weights)
     sub = panel[panel["period"].isin(list(periods))]
     present = sub.groupby("unit_id", sort=False)[names].agg(lambda s: s.notna().all())
     out = panel.copy()
@@ -95,16 +93,17 @@ def fixed_mix_panel(panel: pd.DataFrame, periods) -> pd.DataFrame:
     keep = present.reindex(part["unit_id"]).fillna(False).to_numpy(bool)
     for j, name in enumerate(names):
         part[name] = np.where(keep[:, j], part[name].to_numpy(float, na_value=np.nan), np.nan)
-    out.loc[mask, "oc_index"] = composite_index(part, cfg)["oc_index"].to_numpy()
+    out.loc[mask, "oc_index"] = composite_index(part, settings)["oc_index"].to_numpy()
     return out
 
 
 # ------------------------------------------------------------------ comparability
 
 
-def _comparability(units: pd.DataFrame, name: str, baseline: str, post: str) -> tuple[str | None, str]:
+def _comparability(units: pd.DataFrame, name: str, baseline: str, post: str,
+                   settings: Settings) -> tuple[str | None, str]:
     """(verdict, reason) when the comparison cannot be made, else (None, '')."""
-    if name in adoption_items():
+    if name in adoption_items(settings):
         return "not_comparable", ("chỉ tiêu triển khai (làm một lần, có/không), không phải kết quả: xem tiến độ triển "
                                   "khai theo kỳ, không so sánh mức thay đổi")
     ok = units[[baseline, post]].notna().all(axis=1) & units["is_pilot"].notna()
@@ -122,7 +121,7 @@ def _comparability(units: pd.DataFrame, name: str, baseline: str, post: str) -> 
     if np.isfinite(best):
         at_best = np.isclose(base[pil.to_numpy()], best, atol=1e-9)
         share = float(at_best.mean()) if len(at_best) else 0.0
-        if share >= float(compare_setting("ceiling_share")):
+        if share >= float(settings.compare.ceiling_share):
             where = "mức tối đa" if best == hi else "mức tốt nhất (0)"
             return "not_comparable", (f"{int(at_best.sum())}/{len(at_best)} đơn vị điểm đã ở {where} ngay từ kỳ gốc, "
                                       "không còn chỗ để tiến bộ thêm")
@@ -204,20 +203,22 @@ def _decide(row: dict, alpha: float) -> tuple[str, str]:
     return "no_evidence", "; ".join(why)
 
 
-def assess(panel: pd.DataFrame, baseline: str, post: str, indicators=None, *, seed: int = 0,
+def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, indicators=None, *, seed: int = 0,
            mc_draws: int | None = None, exact_limit: int | None = None) -> pd.DataFrame:
     """The verdict table (contract ``tables/pilot_effects.csv``): one row per indicator of
-    ``indicators`` (default: the family, then the adoption items)."""
-    names = list(indicators) if indicators is not None else shown_indicators()
-    alpha = float(compare_setting("alpha"))
-    power = float(compare_setting("power"))
-    fam = family()
-    work = fixed_mix_panel(panel, [baseline, post]) if "oc_index" in names else panel
+    ``indicators`` (default: the family, then the adoption items), under ``settings``
+    (``[compare]`` family, alpha, power, ceiling share; ``[indicators]`` for the composite)."""
+    names = list(indicators) if indicators is not None else shown_indicators(settings)
+    alpha = float(settings.compare.alpha)
+    power = float(settings.compare.power)
+    fam = family(settings)
+    adoption = adoption_items(settings)
+    work = fixed_mix_panel(panel, [baseline, post], settings.indicators) if "oc_index" in names else panel
     rows = []
     for name in names:
         row = {c: math.nan for c in COLUMNS}
         row.update(indicator=name, indicator_vi=_label(name),
-                   kind="adoption" if name in adoption_items() else "outcome",
+                   kind="adoption" if name in adoption else "outcome",
                    direction="higher_better" if higher_is_better(name) else "lower_better",
                    n_pilot=0, n_rest=0, verdict="", reason_vi="")
         if name not in work.columns:
@@ -225,13 +226,13 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, indicators=None, *, se
             rows.append(row)
             continue
         units = compare.unit_table(work, name, [baseline, post])
-        verdict, reason = _comparability(units, name, baseline, post)
+        verdict, reason = _comparability(units, name, baseline, post, settings)
         ok = units[[baseline, post]].notna().all(axis=1)
         row["n_pilot"] = int((ok & units["is_pilot"].fillna(False).astype(bool)).sum())
         row["n_rest"] = int((ok & ~units["is_pilot"].fillna(True).astype(bool)).sum())
         if verdict is None:
             kw = dict(baseline=baseline, post=post, seed=seed, bounds=bounds_of(name), mc_draws=mc_draws,
-                      exact_limit=exact_limit)
+                      exact_limit=exact_limit, settings=settings.compare)
             did = compare.pilot_effect(work, name, method="did", **kw)
             adj = compare.pilot_effect(work, name, method="ancova", **kw)
             row.update(did_estimate=did.estimate, did_ci_low=did.ci_low, did_ci_high=did.ci_high,
@@ -321,31 +322,32 @@ def _lower_first(text: str) -> str:
 # ------------------------------------------------------------------ robustness
 
 
-def index_sensitivity(panel: pd.DataFrame, baseline: str, post: str, *, seed: int = 0,
+def index_sensitivity(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, *, seed: int = 0,
                       mc_draws: int | None = None) -> pd.DataFrame:
     """DiD and ANCOVA of the composite with each component left out in turn (first row:
     all components): does one component drive the composite's answer?"""
-    cfg = get_settings()["indicators"]
-    weights = dict(cfg["index_weights"])
+    weights = dict(settings.indicators.index_weights)
     rows = []
     for left_out in [None, *weights]:
         part = panel.copy()
         if left_out is not None:
             part[left_out] = np.nan
-        part = fixed_mix_panel(part, [baseline, post])
+        part = fixed_mix_panel(part, [baseline, post], settings.indicators)
         row = {"left_out": left_out or "", "left_out_vi": _label(left_out) if left_out else "(đủ thành phần)"}
         for method, prefix in (("did", "did"), ("ancova", "adj")):
             r = compare.pilot_effect(part, "oc_index", baseline=baseline, post=post, method=method, seed=seed,
-                                     bounds=(0.0, 100.0), mc_draws=mc_draws)
+                                     bounds=(0.0, 100.0), mc_draws=mc_draws, settings=settings.compare)
             row.update({f"{prefix}_estimate": r.estimate, f"{prefix}_ci_low": r.ci_low,
                         f"{prefix}_ci_high": r.ci_high, f"{prefix}_p": r.p_value})
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def placebo(rankings: pd.DataFrame, units: pd.DataFrame, resolution_year: int, *, seed: int = 0) -> dict:
-    """The same comparison on annual rankings of years before the resolution (a check of
-    pre-existing trends), when at least two such years are supplied; else why not."""
+def placebo(rankings: pd.DataFrame, units: pd.DataFrame, settings: Settings, *, seed: int = 0) -> dict:
+    """The same comparison on annual rankings of years before the resolution (``[review]
+    resolution_date``; a check of pre-existing trends), when at least two such years are
+    supplied; else why not."""
+    resolution_year = int(str(settings.review.resolution_date)[:4])
     years = sorted({int(y) for y in pd.to_numeric(rankings.get("year", pd.Series(dtype=float)), errors="coerce")
                     .dropna() if int(y) < int(resolution_year)})
     if len(years) < 2:
@@ -359,7 +361,8 @@ def placebo(rankings: pd.DataFrame, units: pd.DataFrame, resolution_year: int, *
     frame = frame.merge(units[["unit_id", "block", "is_pilot"]], on="unit_id", how="inner")
     frame = frame.drop_duplicates(["unit_id", "period"])
     r = compare.pilot_effect(frame[["unit_id", "period", "block", "is_pilot", "level"]], "level",
-                             baseline=str(years[0]), post=str(years[-1]), seed=seed, bounds=(1.0, 4.0))
+                             baseline=str(years[0]), post=str(years[-1]), seed=seed, bounds=(1.0, 4.0),
+                             settings=settings.compare)
     clear = np.isfinite(r.ci_low) and (r.ci_low > 0 or r.ci_high < 0)
     text = (f"Kiểm tra giả định trên kết quả xếp loại {years[0]}–{years[-1]} (trước Nghị quyết): chênh lệch thay đổi "
             f"mức xếp loại {_fmt(r.estimate, 2)} bậc (khoảng tin cậy 95%: {_fmt(r.ci_low, 2)} đến {_fmt(r.ci_high, 2)}; "

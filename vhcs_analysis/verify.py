@@ -23,6 +23,7 @@ differ from them are a difference, not a silent pass. A manifest without the rec
 from __future__ import annotations
 
 import contextlib
+import copy
 import filecmp
 import json
 import os
@@ -38,8 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from vhcs_analysis.config import PACKAGE_DIR, Paths, get_paths, get_settings
+from vhcs_analysis import config
+from vhcs_analysis.config import PACKAGE_DIR, Paths, get_paths
 from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.settings import Settings
 
 SANITISER = PACKAGE_DIR / "report" / "nbval_sanitize.cfg"
 DOCUMENT_SUFFIXES = (".pdf", ".docx")
@@ -225,8 +228,12 @@ def package_defaults() -> dict:
     return tomllib.loads((PACKAGE_DIR / "defaults.toml").read_text("utf-8"))
 
 
-def recorded_settings(manifest: dict) -> tuple[dict, list[str], list[str]]:
-    """(settings to verify with, differences from the settings in force, notes)."""
+def recorded_settings(manifest: dict, in_force: dict) -> tuple[dict, list[str], list[str]]:
+    """(settings to verify with, differences from ``in_force`` (the merged settings in
+    force), notes). A key the package has removed since (``settings.REMOVED_KEYS``) is
+    left out of the settings to verify with, and named in the notes."""
+    from vhcs_analysis.settings import REMOVED_KEYS
+
     record = manifest.get("settings")
     if not isinstance(record, dict) or not isinstance(record.get("values"), dict):
         return package_defaults(), [], [
@@ -237,7 +244,13 @@ def recorded_settings(manifest: dict) -> tuple[dict, list[str], list[str]]:
     source = record.get("source")
     notes.append(f"cấu hình theo manifest: tệp {source} (sha256 {_short(record.get('sha256'))}…)" if source
                  else "cấu hình theo manifest: cấu hình mặc định của gói")
-    return record["values"], settings_differences(record["values"], get_settings()), notes
+    values = copy.deepcopy(record["values"])
+    for (section, key), now in REMOVED_KEYS.items():
+        if isinstance(values.get(section), dict) and key in values[section]:
+            old = values[section].pop(key)
+            notes.append(f"khóa [{section}] {key} = {old!r} ghi trong manifest đã bỏ (nay là {now}); "
+                         "kiểm tra lại không có khóa này")
+    return values, settings_differences(record["values"], in_force), notes
 
 
 def write_settings(values: dict, path: Path) -> Path:
@@ -692,14 +705,15 @@ def check_notebooks(report: ReportFolder, paths: Paths, work: Path, env_extra: d
 # ----------------------------------------------------------------------------- 4. documents
 
 
-def check_documents(report: ReportFolder, paths: Paths) -> Check:
-    """Rebuild the documents with ``vhcs report``'s builder and compare every PDF and
-    Word file the report folder holds (and any the builder makes that it lacks)."""
+def check_documents(report: ReportFolder, paths: Paths, settings: Settings) -> Check:
+    """Rebuild the documents with ``vhcs report``'s builder, under ``settings`` (those the
+    report recorded), and compare every PDF and Word file the report folder holds (and any
+    the builder makes that it lacks)."""
     from vhcs_analysis.report.build import render_documents
 
     check = Check("documents")
     try:
-        rebuilt = {p.name: p for p in render_documents(paths)}
+        rebuilt = {p.name: p for p in render_documents(paths, settings)}
     except VhcsError as exc:
         check.problems.append(f"không dựng lại được tài liệu: {exc}")
         return check
@@ -735,7 +749,9 @@ def verify(report_dir: Path, raw: Path | None = None, *, say=None) -> Verificati
     if not raw.is_dir():
         raise VhcsError(f"không có thư mục dữ liệu thô '{raw}' (chỉ định bằng --raw)")
     result = Verification(report=report.root, raw=raw)
-    values, result.settings_problems, result.notes = recorded_settings(report.manifest)
+    # an entry point: the settings in force, only to name how they differ from the recorded ones
+    in_force = config.load_settings(config.settings_source())
+    values, result.settings_problems, result.notes = recorded_settings(report.manifest, in_force)
 
     def step(number: int, text: str) -> None:
         say(f"Bước {number}/4: {text} …")
@@ -761,7 +777,7 @@ def verify(report_dir: Path, raw: Path | None = None, *, say=None) -> Verificati
             step(3, f"kiểm tra {len(report.notebooks)} notebook đã chạy bằng nbval nghiêm ngặt")
             outcome(check_notebooks(report, paths, work, env_extra))
             step(4, "dựng lại báo cáo PDF/Word và so từng byte")
-            outcome(check_documents(report, paths))
+            outcome(check_documents(report, paths, config.load()))  # the recorded settings (VHCS_CONFIG)
     return result
 
 

@@ -23,6 +23,7 @@ def read_rankings(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     cols = table.columns
     name_col = cols["unit_name"]
     value_cols = [cols["category"]] + ([cols["year"]] if "year" in cols else [])
+    qd132_from_year = int(ctx.settings.ranking.qd132_from_year)
     records = []
     for row in data_rows(walk_records(grid, table, value_cols=value_cols)):
         r, name, unknown = row.index, row.key, row.unknown
@@ -53,7 +54,7 @@ def read_rankings(grid: Grid, table: Table, ctx: Context) -> list[Record]:
                 rec.problem("missing_required", "thiếu xếp loại", "category")
             else:
                 try:
-                    scheme, level, _ = classify_category(category, row_year)
+                    scheme, level, _ = classify_category(category, row_year, qd132_from_year)
                     rec.data.update(scheme=scheme, level=level)
                 except UnknownCategoryError as exc:
                     rec.problem("unknown_category", exc.message_vi, "category")

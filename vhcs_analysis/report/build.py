@@ -15,8 +15,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from vhcs_analysis import config
 from vhcs_analysis.config import Paths
 from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.settings import Settings, report_basename
 
 SCORECARDS_NAME = "phieu-danh-gia-don-vi.pdf"
 TEMPLATE_DIR = Path(__file__).resolve().parent
@@ -24,24 +26,10 @@ TYPST_SOURCES = ("common.typ", "template.typ", "scorecard.typ")
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
 
-def report_basename() -> str:
-    """The report files' name without suffix, ``bao-cao-<kind>-nq01`` ([review] kind): the
-    one source for the PDF (``.pdf``) and the Word draft (``.docx``)."""
-    from vhcs_analysis.settings import report_basename as basename
-
-    return basename()
-
-
-def report_name() -> str:
-    """The review PDF's file name, e.g. ``bao-cao-so-ket-nq01.pdf``."""
-    return report_basename() + ".pdf"
-
-
-def __getattr__(name: str):
-    # REPORT_NAME was a constant before [review] kind; it now follows the settings.
-    if name == "REPORT_NAME":
-        return report_name()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def report_name(settings: Settings) -> str:
+    """The review PDF's file name, e.g. ``bao-cao-so-ket-nq01.pdf`` (``[review] kind``;
+    ``settings.report_basename`` is the one source for the PDF and the Word draft)."""
+    return report_basename(settings.review) + ".pdf"
 
 
 def font_dir() -> Path:
@@ -100,42 +88,46 @@ def stage(build_dir: Path, context: dict, figures: Path) -> Path:
     return build_dir
 
 
-def render_report(paths: Paths, *, out_dir: Path | None = None, context: dict | None = None) -> Path:
-    """Render the review PDF from what the notebooks wrote (no cleaning, no notebooks);
-    ``context``: ``build_context(paths)`` when the caller already has it."""
+def render_report(paths: Paths, settings: Settings | None = None, *, out_dir: Path | None = None,
+                  context: dict | None = None) -> Path:
+    """Render the review PDF and the Word draft from what the notebooks wrote (no cleaning,
+    no notebooks); an entry point: ``settings`` None loads the settings in use
+    (``config.load``). ``context``: ``build_context(paths, settings)`` when the caller
+    already has it."""
     from vhcs_analysis.report.context import build_context
 
-    context = context if context is not None else build_context(paths)
+    settings = settings if settings is not None else config.load()
+    context = context if context is not None else build_context(paths, settings)
     day = dt.datetime.strptime(context["cover"]["date"], "%d/%m/%Y").date()
-    target = (out_dir or paths.reports) / report_name()
+    target = (out_dir or paths.reports) / report_name(settings)
     with tempfile.TemporaryDirectory(prefix="vhcs-typst-") as tmp:
         build_dir = stage(Path(tmp), context, paths.figures)
         compile_typst(build_dir / "template.typ", target, timestamp=pdf_timestamp(day),
                       sys_inputs={"data": "data.json"})
-    render_word(paths, context, pdf=target)
+    render_word(paths, settings, context, pdf=target)
     return target
 
 
-def render_word(paths: Paths, context: dict, *, pdf: Path) -> Path:
+def render_word(paths: Paths, settings: Settings, context: dict, *, pdf: Path) -> Path:
     """The Word draft beside ``pdf`` (same name, ``.docx``), from the same context, and the
     figure pack's list ``figures/danh-muc-hinh.csv``; returns the draft's path."""
-    from vhcs_analysis.report.word import docx_name, render_docx
+    from vhcs_analysis.report.word import docx_name, render_docx, template_path
     from vhcs_analysis.report.word_draft import write_figure_list
 
     target = pdf.with_name(docx_name(pdf.name))
-    placed = render_docx(context, paths.figures, target)
+    placed = render_docx(context, paths.figures, target, template=template_path(settings.report))
     write_figure_list(placed, paths.figures, paths.reports / "notebooks")
     return target
 
 
-def render_scorecards(paths: Paths, *, context: dict | None = None) -> Path | None:
+def render_scorecards(paths: Paths, settings: Settings, *, context: dict | None = None) -> Path | None:
     """One page per unit for its head (``phieu-danh-gia-don-vi.pdf``); None without units.
-    ``context``: the review's ``build_context(paths)`` when the caller already has it."""
+    ``context``: the review's ``build_context(paths, settings)`` when the caller already has it."""
     from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.scorecards import scorecard_context
 
-    report = context if context is not None else build_context(paths)
-    cards = scorecard_context(paths)
+    report = context if context is not None else build_context(paths, settings)
+    cards = scorecard_context(paths, settings)
     if not cards["units"]:
         return None
     context = {**cards, "is_sample": report["is_sample"], "sample_mark": report["sample_mark"],
@@ -149,32 +141,34 @@ def render_scorecards(paths: Paths, *, context: dict | None = None) -> Path | No
     return target
 
 
-def render_documents(paths: Paths) -> list[Path]:
+def render_documents(paths: Paths, settings: Settings) -> list[Path]:
     """Every document built from what the notebooks wrote (the review PDF, the units'
     scorecards, and any other format ``vhcs report`` writes): ``vhcs verify`` rebuilds a
     report's documents with this, so a new format belongs here too."""
     from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.word import docx_name
 
-    context = build_context(paths)  # once for the PDF, the Word draft and the scorecards
-    pdf = render_report(paths, context=context)
+    context = build_context(paths, settings)  # once for the PDF, the Word draft and the scorecards
+    pdf = render_report(paths, settings, context=context)
     documents = [pdf, pdf.with_name(docx_name(pdf.name))]
-    cards = render_scorecards(paths, context=context)
+    cards = render_scorecards(paths, settings, context=context)
     if cards is not None:
         documents.append(cards)
     return documents
 
 
-def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> Path:
-    """The whole pipeline from raw files to the review PDF; returns the PDF's path.
-    ``notebooks``: the folder of numbered notebooks (default: the project's)."""
+def build_pdf(paths: Paths, settings: Settings | None = None, *, console=None, notebooks: Path | None = None) -> Path:
+    """The whole pipeline from raw files to the review PDF; returns the PDF's path. An entry
+    point: ``settings`` None loads the settings in use (``config.load``); the notebook
+    kernels load the same file (``VHCS_CONFIG``). ``notebooks``: the folder of numbered
+    notebooks (default: the project's)."""
     from vhcs_analysis.cli_clean import print_clean_summary, reading_progress, window_gap
-    from vhcs_analysis.config import load
     from vhcs_analysis.pipeline import clean_folder
     from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.notebooks import run_notebooks
     from vhcs_analysis.report.word import docx_name
 
+    settings = settings if settings is not None else config.load()
     say = console.print if console is not None else (lambda *_a, **_k: None)
     if not paths.raw.is_dir():
         raise VhcsError(f"không có thư mục dữ liệu thô {paths.raw}")
@@ -190,26 +184,25 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
     if gap:  # stop before the notebooks: every comparison would be empty
         raise VhcsError(gap)
     say("Bước 2/4: chạy các notebook phân tích …")
-    run_notebooks(paths, folder=notebooks, console=console)
+    run_notebooks(paths, settings, folder=notebooks, console=console)
     say("Bước 3/4: dựng báo cáo PDF và bản thảo Word …")
-    context = build_context(paths)  # once for the PDF, the Word draft and the scorecards
-    report = render_report(paths, context=context)
+    context = build_context(paths, settings)  # once for the PDF, the Word draft and the scorecards
+    report = render_report(paths, settings, context=context)
     say(f"  Đã ghi {report}")
     say(f"  Đã ghi {report.with_name(docx_name(report.name))}")
     say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
-    cards = render_scorecards(paths, context=context)
+    cards = render_scorecards(paths, settings, context=context)
     if cards is not None:
         say(f"  Đã ghi {cards}")
     return report
 
 
-def cli_report(paths: Paths, console) -> int:
+def cli_report(paths: Paths, settings: Settings, console) -> int:
     """``vhcs report``: build everything; exit code 0 on success (errors raise VhcsError)."""
-    from vhcs_analysis.config import get_settings
     from vhcs_analysis.report.word import docx_name
     from vhcs_analysis.settings import review_naming
 
-    report = build_pdf(paths, console=console)
-    console.print(f"Xong. Báo cáo {review_naming(get_settings()['review'])['noun']}: {report}")
+    report = build_pdf(paths, settings, console=console)
+    console.print(f"Xong. Báo cáo {review_naming(settings.review)['noun']}: {report}")
     console.print(f"Bản thảo Word để văn phòng sửa, trình ký: {report.with_name(docx_name(report.name))}")
     return 0

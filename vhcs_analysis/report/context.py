@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from vhcs_analysis import __version__, fmt
-from vhcs_analysis.config import SAMPLE_MARK, Paths, get_settings, settings_record, settings_source
+from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI
@@ -30,7 +30,7 @@ from vhcs_analysis.report.readings import (
     nbsp,
     period_vi,
 )
-from vhcs_analysis.settings import review_naming
+from vhcs_analysis.settings import Settings, review_naming
 
 FIGURES = (
     "completeness", "rejects_by_reason", "rollout_bars", "study_rate_trend", "on_time_rate_trend",
@@ -84,16 +84,17 @@ def read_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
 # ----------------------------------------------------------------------------- helpers
 
 
-def public_indices() -> list[dict]:
-    """The province's public indices (external facts with their source, from config)."""
-    items = get_settings().get("report", {}).get("public_indices", [])
-    return [{"name": str(i["name"]), "values": str(i["values"]), "source": str(i["source"])} for i in items]
+def public_indices(settings: Settings) -> list[dict]:
+    """The province's public indices (external facts with their source, ``[report] public_indices``)."""
+    return [{"name": str(i.name), "values": str(i.values), "source": str(i.source)}
+            for i in settings.report.public_indices]
 
 
-def report_date(processed: Path, post: str) -> dt.date:
-    """Cover date: [review] report_date, else the latest Form 01 report date in the data,
-    else the last day of the ``post`` period. Never today (the PDF must be reproducible)."""
-    configured = str(get_settings().get("review", {}).get("report_date", "") or "").strip()
+def report_date(processed: Path, post: str, configured: str = "") -> dt.date:
+    """Cover date: ``configured`` ([review] report_date), else the latest Form 01 report date
+    in the data, else the last day of the ``post`` period. Never today (the PDF must be
+    reproducible)."""
+    configured = str(configured or "").strip()
     if configured:
         try:
             return dt.date.fromisoformat(configured)
@@ -253,7 +254,7 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
     }
 
 
-def ranking(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
+def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> dict:
     rk = kn.get("ranking") or {}
     names = {}
     try:
@@ -307,17 +308,11 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
         "year": str(rk.get("year") or fmt.MISSING), "n_units": _int(rk.get("n_units")),
         "n_up": _int(rk.get("n_up")), "n_down": _int(rk.get("n_down")), "n_same": _int(rk.get("n_same")),
         "n_review": _int(rk.get("n_review", 0)), "rules": rules_text, "moves": moves,
-        "band_z": fmt.number(float(get_settings()["ranking"]["noise_band_z"]), 2),
-        "q_max": fmt.number(float(get_settings()["good_practices"]["q_max"]), 2),
+        "band_z": fmt.number(float(settings.ranking.noise_band_z), 2),
+        "q_max": fmt.number(float(settings.good_practices.q_max), 2),
         "n_good": _int(rk.get("n_good_practice_candidates")),
         "levels": [str(lvl) for lvl in levels], "matrix": matrix, "good_practices": good,
     }
-
-
-def _family() -> list[str]:
-    from vhcs_analysis.verdicts import family
-
-    return family()
 
 
 def adoption_rows(table: pd.DataFrame) -> list[dict]:
@@ -341,7 +336,9 @@ def sensitivity_rows(table: pd.DataFrame) -> list[dict]:
             for r in _rows(table)]
 
 
-def comparisons(tables: dict[str, pd.DataFrame], per_block_indicator: str) -> dict:
+def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str) -> dict:
+    """tables/level_gap.csv and the rows of tables/per_block.csv of ``main_indicator`` (the
+    headline indicator, ``[report] main_indicator``), formatted."""
     gaps = [{"label": str(r.get("indicator_vi")), "pilot": fmt.number(_num(r.get("pilot_mean")), 1),
              "rest": fmt.number(_num(r.get("rest_mean")), 1), "gap": fmt.signed(_num(r.get("gap")), 1),
              "ci": ci_text(r.get("ci_low"), r.get("ci_high")), "p": nbsp(fmt.p_value(_num(r.get("p_value"))))}
@@ -349,20 +346,20 @@ def comparisons(tables: dict[str, pd.DataFrame], per_block_indicator: str) -> di
     blocks = [{"indicator": str(r.get("indicator")), "block": str(r.get("block")),
                "pilot": fmt.signed(_num(r.get("pilot_change")), 1), "rest": fmt.signed(_num(r.get("rest_change")), 1),
                "diff": fmt.signed(_num(r.get("difference")), 1), "n": _int(r.get("n_rest"))}
-              for r in _rows(tables["per_block"]) if str(r.get("indicator")) == per_block_indicator]
-    label = per_block_indicator
+              for r in _rows(tables["per_block"]) if str(r.get("indicator")) == main_indicator]
+    label = main_indicator
     try:
         from vhcs_analysis.indicators import indicator
 
-        label = indicator(per_block_indicator).label_vi
+        label = indicator(main_indicator).label_vi
     except (ImportError, KeyError):
         pass
     return {"level_gap": gaps, "per_block": blocks, "per_block_label": label}
 
 
-def index_weights() -> list[dict]:
-    """Weights of the composite office-culture index, as configured."""
-    weights = (get_settings().get("indicators") or {}).get("index_weights") or {}
+def index_weights(settings: Settings) -> list[dict]:
+    """Weights of the composite office-culture index, as configured (``[indicators] index_weights``)."""
+    weights = settings.indicators.index_weights
     total = sum(float(v) for v in weights.values()) or 1.0
 
     def label(code: str) -> str:
@@ -377,25 +374,27 @@ def index_weights() -> list[dict]:
             for k, v in weights.items()]
 
 
-def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str, Any]:
-    """Everything the template prints, formatted; plus the figures that exist."""
+def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None = None) -> dict[str, Any]:
+    """Everything the template prints, formatted; plus the figures that exist.
+
+    ``settings``: the settings the report is built with (the review window and naming,
+    the cover, the headline indicator, the rules named in the text)."""
     kn = read_key_numbers(paths.tables)
     manifest = read_manifest(paths.processed)
     tables = read_tables(paths.tables)
-    settings = get_settings()
-    review = settings.get("review", {})
+    review = settings.review.model_dump()
     baseline = str(kn.get("baseline") or review.get("baseline"))
     post = str(kn.get("post") or review.get("post"))
     periods = [str(p) for p in (kn.get("periods") or review.get("periods") or [])]
-    when = for_date or report_date(paths.processed, post)
+    when = for_date or report_date(paths.processed, post, settings.review.report_date)
     place = str(review.get("report_place") or "Hà Tĩnh")
-    number = str(settings.get("report", {}).get("document_number") or "").strip()
+    number = str(settings.report.document_number or "").strip()
 
-    from vhcs_analysis.verdicts import answer_vi
+    from vhcs_analysis.verdicts import answer_vi, family
 
     effects = tables["pilot_effects"]
     dids = effect_rows(effects)
-    main_code = str(settings.get("report", {}).get("main_indicator", "oc_index"))
+    main_code = str(settings.report.main_indicator)
     pilots_answer = answer_vi(effects, baseline, post) if not effects.empty else \
         "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
     pilots_short = answer_vi(effects, baseline, post, short=True) if not effects.empty else pilots_answer
@@ -403,12 +402,8 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
     figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
     # the settings the data were cleaned with, as the manifest recorded them (their file
-    # and sha256 are the report's provenance); a manifest without a record: those in force
-    recorded = manifest.get("settings") if isinstance(manifest.get("settings"), dict) else None
-    if recorded is None:
-        source = settings_source()
-        recorded = {"source": source.path.name if source.path else None,
-                    "sha256": settings_record()["sha256"] if source.path else None}
+    # and sha256 are the report's provenance; every manifest since the record exists has one)
+    recorded = manifest.get("settings") if isinstance(manifest.get("settings"), dict) else {}
     return {
         "is_sample": is_sample,
         "sample_mark": SAMPLE_MARK,
@@ -429,20 +424,18 @@ def build_context(paths: Paths, *, for_date: dt.date | None = None) -> dict[str,
         "main_indicator": main_code,
         "pilots": {"answer": pilots_answer, "answer_short": pilots_short, "rows": dids,
                    # the summary's table: the declared family (adoption items are named in the answer)
-                   "outcomes": [d for d in dids if d["indicator"] in _family()],
+                   "outcomes": [d for d in dids if d["indicator"] in family(settings)],
                    "placebo": str((kn.get("pilot_checks") or {}).get("placebo") or ""),
                    "adoption": adoption_rows(tables["adoption"]),
                    "sensitivity": sensitivity_rows(tables["index_sensitivity"])},
         "goals": goals,
         "rollout": rollout(kn, tables, post),
         "inspections": inspections(kn, tables),
-        "ranking": ranking(kn, tables),
-        "comparisons": comparisons(
-            tables, str((settings.get("plots") or {}).get("per_block_indicator", main_code))
-        ),
+        "ranking": ranking(kn, tables, settings),
+        "comparisons": comparisons(tables, main_code),
         "data_quality": data_quality(kn, manifest, tables),
         "provenance": provenance(manifest),
-        "public_indices": public_indices(),
-        "weights": index_weights(),
+        "public_indices": public_indices(settings),
+        "weights": index_weights(settings),
         "figures": figures,
     }

@@ -21,12 +21,13 @@ from pathlib import Path
 
 import nbformat
 
-from vhcs_analysis.config import PACKAGE_DIR, Paths, find_project_root, get_paths, get_settings
+from vhcs_analysis import config
+from vhcs_analysis.config import PACKAGE_DIR, Paths, find_project_root, get_paths
 from vhcs_analysis.errors import OutputLockedError, VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
+from vhcs_analysis.settings import Settings
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
-DEFAULT_CELL_TIMEOUT_S = 600
 
 
 def packaged_notebooks_dir() -> Path:
@@ -79,11 +80,6 @@ def cli_notebooks(out: Path, console) -> int:
 def list_notebooks(folder: Path) -> list[Path]:
     """The numbered notebooks of ``folder`` in run order (01-…, 02-…)."""
     return sorted(folder.glob(NOTEBOOK_GLOB))
-
-
-def cell_timeout_s() -> int:
-    """Seconds one cell may run ([report] notebook_cell_timeout_s)."""
-    return int(get_settings().get("report", {}).get("notebook_cell_timeout_s", DEFAULT_CELL_TIMEOUT_S))
 
 
 WORKERS_ENV = "VHCS_NOTEBOOK_WORKERS"
@@ -151,7 +147,7 @@ class _KernelStartError(Exception):
     """The kernel died or did not answer before the notebook's first cell."""
 
 
-def _execute_once(nb: nbformat.NotebookNode, source: Path, paths: Paths, *, timeout_s: int | None,
+def _execute_once(nb: nbformat.NotebookNode, source: Path, paths: Paths, *, timeout_s: int,
                   env_extra: dict[str, str] | None) -> None:
     """Execute ``nb`` in place in a new kernel (see ``execute_notebook``)."""
     from nbclient import NotebookClient
@@ -169,7 +165,7 @@ def _execute_once(nb: nbformat.NotebookNode, source: Path, paths: Paths, *, time
 
     client = NotebookClient(
         nb,
-        timeout=timeout_s or cell_timeout_s(),
+        timeout=timeout_s,
         kernel_name="python3",
         record_timing=False,
         allow_errors=False,
@@ -206,10 +202,10 @@ def _execute_once(nb: nbformat.NotebookNode, source: Path, paths: Paths, *, time
             atexit.unregister(client._cleanup_kernel)
 
 
-def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int | None = None,
+def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int,
                      env_extra: dict[str, str] | None = None) -> Path:
     """Run ``source`` top to bottom and write the executed copy to ``target``
-    (``env_extra``: more variables for the kernel).
+    (``timeout_s``: seconds one cell may run; ``env_extra``: more variables for the kernel).
 
     Raises VhcsError naming the notebook and the cell (1-based, as Jupyter counts) with
     the error's last line when a cell fails, times out or the kernel dies.
@@ -239,6 +235,7 @@ def execute_notebook(source: Path, target: Path, paths: Paths, *, timeout_s: int
 
 def run_notebooks(
     paths: Paths,
+    settings: Settings,
     *,
     folder: Path | None = None,
     in_place: bool = False,
@@ -255,9 +252,14 @@ def run_notebooks(
     in notebook order afterwards, so the file is the one a run in order writes. A failing
     notebook raises a VhcsError (the first in order among those that failed); notebooks
     not yet started are not started.
+
+    ``settings``: the settings in use; a cell may run ``[report] notebook_cell_timeout_s``
+    seconds unless ``timeout_s`` says otherwise. The kernels load the same settings file
+    themselves (``review.setup``: ``VHCS_CONFIG``, which the CLI sets to the file it checked).
     """
     from vhcs_analysis.review.output import KEY_NUMBERS_SPOOL_ENV, merge_key_numbers_spool
 
+    timeout_s = int(timeout_s if timeout_s is not None else settings.report.notebook_cell_timeout_s)
     folder = folder or notebooks_dir()
     notebooks = list_notebooks(folder)
     if not notebooks:
@@ -302,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        written = run_notebooks(get_paths(), in_place=args.in_place, console=_PrintConsole())
+        written = run_notebooks(get_paths(), config.load(), in_place=args.in_place, console=_PrintConsole())
     except VhcsError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

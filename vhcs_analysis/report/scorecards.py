@@ -13,8 +13,9 @@ import math
 import pandas as pd
 
 from vhcs_analysis import fmt
-from vhcs_analysis.config import Paths, get_settings
+from vhcs_analysis.config import Paths
 from vhcs_analysis.io.writers import read_csv
+from vhcs_analysis.settings import Settings
 from vhcs_analysis.labels import PROPOSAL_STATUS_VI
 from vhcs_analysis.tables import CRITERIA
 
@@ -58,16 +59,15 @@ def _criteria(inspections: pd.DataFrame, labels: dict[str, str]) -> tuple[pd.Dat
     return by_unit, scores[present].mean()
 
 
-def scorecard_context(paths: Paths) -> dict:
+def scorecard_context(paths: Paths, settings: Settings) -> dict:
     """Everything the scorecard template prints: one entry per registry unit."""
     from vhcs_analysis import indicators, review
 
-    data = review.load(paths)
+    data = review.load(settings, paths)
     if data.units.empty:
         return {"units": []}
-    settings = get_settings().get("review", {})
-    periods = list(data.periods) if hasattr(data, "periods") else list(settings.get("periods", []))
-    baseline, post = str(settings.get("baseline")), str(settings.get("post"))
+    periods = list(data.periods)
+    baseline, post = data.baseline, data.post
     panel = review.panel(data)
     labels = dict(getattr(review, "CRITERIA_VI", {}))
     crit_by_unit, crit_all = _criteria(data.inspections, labels)

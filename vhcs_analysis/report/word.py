@@ -22,10 +22,14 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
 from vhcs_analysis.report.word_draft import Draft, FigureEntry, cells
+from vhcs_analysis.settings import Report
+
 
 def _review(ctx: dict) -> dict:
     """The review's names (``settings.review_naming`` through the context): kind and window."""
     return ctx.get("review") or {}
+
+
 SUBJECT = ("ngày 10/10/2016 của Đảng ủy Khối Các cơ quan tỉnh về tăng cường sự lãnh đạo xây dựng văn hóa công sở "
            "đáp ứng yêu cầu phát triển của tỉnh đến năm 2020 và những năm tiếp theo")
 
@@ -35,12 +39,9 @@ def docx_name(pdf_name: str) -> str:
     return PurePath(pdf_name).with_suffix(".docx").name
 
 
-def template_path(settings: dict | None = None) -> Path:
+def template_path(report: Report) -> Path:
     """``[report] docx_template`` when set (relative to the working folder), else the shipped one."""
-    from vhcs_analysis.config import get_settings
-
-    settings = settings if settings is not None else get_settings()
-    configured = str((settings.get("report") or {}).get("docx_template") or "").strip()
+    configured = str(report.docx_template or "").strip()
     if not configured:
         return wt.TEMPLATE_PATH
     path = Path(configured).expanduser()
@@ -288,6 +289,7 @@ def body(d: Draft, ctx: dict) -> None:
             ["path", "kind", "sha", "read", "kept", "rejected"], [3.2, 1.6, 1.3, 0.6, 0.6, 0.6], "lllrrr")
 
     weights = ctx.get("weights") or []
+    used = ctx.get("settings") or {}
     d.heading("PHỤ LỤC B. PHƯƠNG PHÁP", 1)
     d.bullets([
         "Chỉ tiêu. Tỷ lệ học tập = số đã học tập / tổng số CBCCVC; tỷ lệ hồ sơ đúng hạn = (trước hạn + đúng hạn) / "
@@ -330,6 +332,9 @@ def body(d: Draft, ctx: dict) -> None:
         "Giới hạn. Đơn vị điểm được chọn, không bốc thăm; số liệu do đơn vị tự báo cáo; với 7 đơn vị điểm chỉ phát "
         f"hiện được khác biệt lớn. Kết quả là căn cứ tham khảo cho {_review(ctx).get('noun', '')}, không thay thế đánh giá "
         "thực tế.",
+        # as in the PDF's appendix: only when a settings file was used (the default draft stays as it was)
+        *([f"Cấu hình. Tệp {used.get('source')} (SHA-256 {used.get('sha256')}), ghi đè các giá trị mặc định của "
+           "chương trình; toàn bộ giá trị đã dùng được ghi trong manifest.json."] if used.get("source") else []),
     ])
     d.table("Độ nhạy của chỉ số tổng hợp: bỏ lần lượt từng thành phần",
             ["Bỏ thành phần", "Chênh lệch thay đổi (KTC 95%)", "Điều chỉnh theo kỳ gốc (KTC 95%)"],
@@ -350,10 +355,11 @@ def _renumber_drawings(document) -> None:
 
 def render_docx(ctx: dict, figures_dir: Path, target: Path, *, template: Path | None = None) -> list[FigureEntry]:
     """Write the Word draft of ``ctx`` to ``target`` (atomically, byte-identical on rebuild);
-    returns the figures placed, in order, with their numbers and captions."""
+    returns the figures placed, in order, with their numbers and captions. ``template``:
+    the .docx template (``template_path`` of the settings); None: the shipped one."""
     from docxtpl import DocxTemplate
 
-    source = template or template_path()
+    source = template or wt.TEMPLATE_PATH
     try:
         tpl = DocxTemplate(str(source))
         document = tpl.get_docx()

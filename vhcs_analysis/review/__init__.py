@@ -36,8 +36,6 @@ from vhcs_analysis.review.base import (  # noqa: F401
     period_vi,
     markdown,
     panel,
-    PLOT_DEFAULTS,
-    plot_setting,
     indicator_meta,
     percent_indicators,
 )

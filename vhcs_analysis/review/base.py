@@ -1,16 +1,23 @@
-"""The loaded review data, the indicator panel and its metadata, and small text helpers."""
+"""The loaded review data, the indicator panel and its metadata, and small text helpers.
+
+``setup()`` (the first cell of every notebook) is where the notebooks' settings are
+loaded (``config.load``, the file ``vhcs report`` named through ``VHCS_CONFIG``); they
+travel in ``ReviewData.settings`` to every section function from there.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import plots, tables
-from vhcs_analysis.config import Paths, get_paths, get_settings
+from vhcs_analysis import config, plots, tables
+from vhcs_analysis.config import Paths, get_paths
+from vhcs_analysis.settings import Settings
 
 
 PROCESSED_TABLES = ("units", "unit_reports", "inspections", "rankings", "rejects", "findings")
@@ -22,7 +29,14 @@ SEED = 0
 
 @dataclass
 class ReviewData:
-    """The processed tables, the manifest and the review settings."""
+    """The processed tables, the manifest and the settings the review runs with.
+
+    Attributes:
+        units, unit_reports, inspections, rankings, rejects, findings: the processed
+            tables (empty with their columns when a file is absent).
+        manifest: ``manifest.json`` of the processed folder (empty dict if absent).
+        settings: the frozen settings every section function uses.
+    """
 
     units: pd.DataFrame
     unit_reports: pd.DataFrame
@@ -31,24 +45,28 @@ class ReviewData:
     rejects: pd.DataFrame
     findings: pd.DataFrame
     manifest: dict
-    settings: dict = field(repr=False)
+    settings: Settings = field(repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def is_sample(self) -> bool:
+        """Whether the data were built from the synthetic sample (the manifest says so)."""
         return bool(self.manifest.get("is_sample", False))
 
     @property
     def baseline(self) -> str:
-        return str(self.settings["review"]["baseline"])
+        """``[review] baseline``, e.g. "2016-H2"."""
+        return str(self.settings.review.baseline)
 
     @property
     def post(self) -> str:
-        return str(self.settings["review"]["post"])
+        """``[review] post``, the end of the window, e.g. "2018-H2"."""
+        return str(self.settings.review.post)
 
     @property
     def periods(self) -> list[str]:
-        return [str(p) for p in self.settings["review"]["periods"]]
+        """``[review] periods``, in order."""
+        return [str(p) for p in self.settings.review.periods]
 
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
@@ -60,30 +78,58 @@ def _read_table(folder: Path, name: str) -> pd.DataFrame:
     return tables.conform(frame[known], name)
 
 
-def load(paths: Paths | None = None) -> ReviewData:
-    """Read the processed tables and manifest (``config.get_paths().processed`` by default).
-    A missing table reads as empty; a missing manifest as an empty one (not sample)."""
+def load(settings: Settings, paths: Paths | None = None) -> ReviewData:
+    """Read the processed tables and manifest.
+
+    Args:
+        settings: the settings the review runs with (kept in the result).
+        paths: the data folders; None: ``config.get_paths()``.
+
+    Returns:
+        The ``ReviewData``; a missing table reads as empty, a missing manifest as an empty
+        one (not sample).
+    """
     paths = paths or get_paths()
     folder = paths.processed
     manifest_path = folder / "manifest.json"
     manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
     frames = {name: _read_table(folder, name) for name in PROCESSED_TABLES}
-    return ReviewData(**frames, manifest=manifest, settings=get_settings())
+    return ReviewData(**frames, manifest=manifest, settings=settings)
 
 
-def setup(paths: Paths | None = None) -> ReviewData:
-    """Fix display options and the plot theme, then ``load`` (first cell of every notebook)."""
+def setup(paths: Paths | None = None, settings: Settings | None = None) -> ReviewData:
+    """Fix display options and the plot theme, then ``load`` (first cell of every notebook).
+
+    Args:
+        paths: the data folders; None: ``config.get_paths()``.
+        settings: the settings to use; None: ``config.load()``, the settings file in use
+            (``VHCS_CONFIG``, ``vhcs.toml``…, else the package defaults). The one place
+            the notebooks read settings.
+
+    Returns:
+        The loaded ``ReviewData``.
+
+    Raises:
+        ConfigError: the settings file is not valid.
+    """
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
     pd.set_option("display.max_colwidth", 80)
     pd.set_option("display.precision", 3)
     plots.apply_theme()
-    return load(paths)
+    return load(settings if settings is not None else config.load(), paths)
 
 
 def period_vi(code: str) -> str:
-    """'2017-H1' → '6 tháng đầu năm 2017' (indicators.period_label_vi)."""
+    """A period in words (``indicators.period_label_vi``).
+
+    Args:
+        code: the period code, e.g. "2017-H1".
+
+    Returns:
+        "6 tháng đầu năm 2017".
+    """
     from vhcs_analysis.indicators import period_label_vi
 
     return period_label_vi(code)
@@ -95,37 +141,44 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def markdown(text: str):
-    """Markdown for display in the notebook."""
-    from IPython.display import Markdown  # IPython comes with ipykernel (a dependency)
+def markdown(text: str) -> Any:
+    """Markdown for display.
 
+    Args:
+        text: Markdown source.
+
+    Returns:
+        An ``IPython.display.Markdown``.
+    """
+    from IPython.display import Markdown  # IPython comes with ipykernel (a dependency)
     return Markdown(text)
 
 
 def panel(data: ReviewData) -> pd.DataFrame:
-    """``indicators.build_panel`` on the loaded tables (one row per unit × period), cached."""
+    """``indicators.build_panel`` on the loaded tables, computed once per ``data``.
+
+    Args:
+        data: the loaded review data (its settings give the periods and the composite).
+
+    Returns:
+        One row per unit × period of ``[review] periods``, wide in indicators.
+    """
     from vhcs_analysis import indicators
 
     if "panel" not in data._cache:
         data._cache["panel"] = indicators.build_panel(data.units, data.unit_reports, data.inspections,
-                                                      periods=data.periods)
+                                                      data.settings, periods=data.periods)
     return data._cache["panel"]
 
 
-PLOT_DEFAULTS = {
-    "event_study_indicators": ["oc_index"],
-    "per_block_indicator": "oc_index",
-}
-
-
-def plot_setting(key: str):
-    """One ``[plots]`` setting (indicator family and chart choices)."""
-    return get_settings().get("plots", {}).get(key, PLOT_DEFAULTS[key])
-
-
 def indicator_meta() -> pd.DataFrame:
-    """Per indicator: indicator, indicator_vi, measures (MT1…NV4/ALL), goal (1–3), task_group
-    (1–4), higher_is_better, diff_unit_vi."""
+    """What each indicator measures, for labels and grouping.
+
+    Returns:
+        One row per indicator: indicator, indicator_vi, measures (MT1…NV4/ALL), goal
+        (1–3, Int64, missing for task groups), task_group (1–4, Int64), higher_is_better,
+        diff_unit_vi (the unit of a difference, in words).
+    """
     from vhcs_analysis import indicators
 
     meta = indicators.INDICATORS
@@ -164,7 +217,11 @@ def _period_order(data: ReviewData, series: pd.Series) -> pd.Series:
 
 
 def percent_indicators() -> list[str]:
-    """Indicators on the 0–100 percent scale (their axes get % ticks)."""
+    """Indicators on the 0–100 percent scale (their axes get % ticks).
+
+    Returns:
+        Their codes, in the order of ``indicators.INDICATORS``.
+    """
     from vhcs_analysis import indicators
 
     units = indicators.INDICATORS.set_index("name")["unit"]

@@ -17,7 +17,15 @@ def inspection_criteria(data: ReviewData) -> pd.DataFrame:
     Inspections cluster by unit (a unit inspected four times is one unit, not four
     independent draws), so each unit first gets its own mean, and ``mean_score`` is the
     mean over units with a Student-t 95% interval on those unit means (``n_units`` − 1
-    degrees of freedom, clipped to 0–10); ``n_inspections`` counts the scores used."""
+    degrees of freedom, clipped to 0–10); ``n_inspections`` counts the scores used.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        criterion, criterion_vi, group (pilot/rest), mean_score, ci_low, ci_high (0–10; NaN
+        without scores), n_units, n_inspections; one row per criterion × group.
+    """
     from vhcs_analysis import indicators
 
     ins = data.inspections.merge(data.units[["unit_id", "is_pilot"]], on="unit_id", how="left")
@@ -36,7 +44,14 @@ def inspection_criteria(data: ReviewData) -> pd.DataFrame:
 
 
 def inspection_ratings(data: ReviewData) -> pd.DataFrame:
-    """Number of units per rating (as written on Form 02) in each round."""
+    """Number of units per rating (as written on Form 02) in each round.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        round_id, rating, n_units (int64), ratings in the Form 02 order.
+    """
     ins = data.inspections[data.inspections["rating"].notna()]
     out = ins.groupby(["round_id", "rating"], sort=True).size().rename("n_units").reset_index()
     order = {r: i for i, r in enumerate(plots.RATING_ORDER)}
@@ -46,7 +61,16 @@ def inspection_ratings(data: ReviewData) -> pd.DataFrame:
 
 
 def inspection_numbers(data: ReviewData, criteria: pd.DataFrame) -> dict:
-    """The inspections section of key_numbers.json."""
+    """The inspections section of key_numbers.json.
+
+    Args:
+        data: the loaded review data.
+        criteria: ``inspection_criteria`` (kept for the notebook's call; the numbers come from ``data``).
+
+    Returns:
+        Counts of rounds, inspections and units, the mean total score (0–100, None without
+        scores) and the weakest criterion with its mean (0–10; None without scores).
+    """
     ins = data.inspections
     overall = {}
     for criterion in tables.CRITERIA:
@@ -67,7 +91,14 @@ def inspection_numbers(data: ReviewData, criteria: pd.DataFrame) -> dict:
 
 
 def inspection_text(data: ReviewData) -> Any:
-    """Generated prose on the inspections: how many, the weakest and strongest criteria."""
+    """Generated prose on the inspections: how many, the weakest and strongest criteria.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        Markdown from the data (or a line saying there is no Form 02 result).
+    """
     ins = data.inspections
     if ins.empty:
         return markdown("Không có kết quả kiểm tra, giám sát (Biểu 02) nào trong dữ liệu đã làm sạch.")

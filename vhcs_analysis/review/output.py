@@ -6,6 +6,7 @@ import json
 import math
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,9 @@ from vhcs_analysis.labels import (
     STATUS_VI, KIND_VI, COLUMN_LABELS_VI, GROUP_VI, HIDDEN_WITH, method_vi,
 )
 from vhcs_analysis.review.base import ReviewData, period_vi, markdown
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -33,7 +37,16 @@ def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
 def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
     """Write ``tables/NAME.csv`` (UTF-8 without BOM, comma, dot decimals, rounded floats,
     no index, formula-like text neutralised by ``io.writers.write_csv``), in the row order
-    given (the section functions sort); returns the path."""
+    given (the section functions sort); returns the path.
+
+    Args:
+        df: the table.
+        name: the file's name without ``.csv``.
+        paths: the data folders; None: ``config.get_paths()``.
+
+    Returns:
+        The path written.
+    """
     paths = paths or get_paths()
     target = paths.tables / f"{name}.csv"
     return write_csv(_round_frame(df), target, bom=False, date_format=None)
@@ -42,10 +55,20 @@ def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
 FIGURE_PNG_DPI = 300  # the figure pack and the Word draft: print quality at the figure's size
 
 
-def save_figure(fig, name: str, *, is_sample: bool, paths: Paths | None = None) -> Path:
+def save_figure(fig: Figure, name: str, *, is_sample: bool, paths: Paths | None = None) -> Path:
     """Mark (when sample) and write ``figures/NAME.svg`` (for the PDF) and ``figures/NAME.png``
     at 300 dpi (for the Word draft and for pasting: Word 2010/2013 shows no SVG); returns
-    the SVG's path."""
+    the SVG's path.
+
+    Args:
+        fig: the matplotlib figure.
+        name: the file's name without suffix.
+        is_sample: mark the figure as sample data.
+        paths: the data folders; None: ``config.get_paths()``.
+
+    Returns:
+        The SVG's path.
+    """
     paths = paths or get_paths()
     plots.mark_sample(fig, is_sample)
     plots.save_figure(fig, paths.figures / f"{name}.png", dpi=FIGURE_PNG_DPI)
@@ -54,7 +77,14 @@ def save_figure(fig, name: str, *, is_sample: bool, paths: Paths | None = None) 
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A Vietnamese view of a result table: headers translated, numbers formatted (1.234,5),
-    groups and booleans in words. For showing only; the CSVs keep the codes."""
+    groups and booleans in words. For showing only; the CSVs keep the codes.
+
+    Args:
+        df: a result table.
+
+    Returns:
+        A new frame for display (the input is not changed).
+    """
     out = pd.DataFrame(index=range(len(df)))
     for col in df.columns:
         if HIDDEN_WITH.get(col) in df.columns:
@@ -96,13 +126,32 @@ def _display(obj) -> None:
 
 
 def publish_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> pd.DataFrame:
-    """``save_table`` and return the Vietnamese view (the notebook shows it)."""
+    """``save_table`` and return the Vietnamese view (the notebook shows it).
+
+    Args:
+        df: the table.
+        name: the file's name without ``.csv``.
+        paths: the data folders; None: ``config.get_paths()``.
+
+    Returns:
+        ``display_frame`` of the table.
+    """
     save_table(df, name, paths)
     return display_frame(df)
 
 
-def publish_figure(fig, name: str, data: ReviewData, paths: Paths | None = None) -> None:
-    """``save_figure`` (marked when the data is sample data) and show it inline as PNG."""
+def publish_figure(fig: Figure, name: str, data: ReviewData, paths: Paths | None = None) -> None:
+    """``save_figure`` (marked when the data is sample data) and show it inline as PNG.
+
+    Args:
+        fig: the matplotlib figure.
+        name: the file's name without suffix.
+        data: the loaded review data (whether it is the sample).
+        paths: the data folders; None: ``config.get_paths()``.
+
+    Returns:
+        None; the figure is shown inline.
+    """
     save_figure(fig, name, is_sample=data.is_sample, paths=paths)
     from IPython.display import Image
 
@@ -126,7 +175,14 @@ def _jsonable(value):
 
 
 def key_numbers_header(data: ReviewData) -> dict:
-    """The top of key_numbers.json: sample flag, periods, unit counts."""
+    """The top of key_numbers.json: sample flag, periods, unit counts.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        is_sample, baseline, post, periods and the numbers of units, pilots, the rest and blocks.
+    """
     units = data.units
     pilot = units["is_pilot"].fillna(False).astype(bool)
     return {
@@ -144,7 +200,15 @@ def key_numbers_header(data: ReviewData) -> dict:
 
 def write_key_numbers(numbers: dict, paths: Paths | None = None) -> Path:
     """Write ``tables/key_numbers.json`` as given (JSON-safe: NaN → null, numbers rounded
-    to 4 decimals, keys sorted); returns the path."""
+    to 4 decimals, keys sorted); returns the path.
+
+    Args:
+        numbers: the whole content.
+        paths: the data folders; None: ``config.get_paths()``.
+
+    Returns:
+        The path written.
+    """
     paths = paths or get_paths()
     return _write_key_numbers_file(numbers, paths.tables / "key_numbers.json")
 
@@ -166,7 +230,17 @@ def update_key_numbers(data: ReviewData, section: str, numbers: dict, paths: Pat
     When ``vhcs report`` runs notebooks side by side it sets ``VHCS_KEY_NUMBERS_SPOOL`` to a
     folder of this notebook's own: the update is recorded there (one numbered file per
     call) and ``merge_key_numbers_spool`` applies the updates in notebook order after the
-    kernels finish, so two kernels never read and rewrite the file at the same time."""
+    kernels finish, so two kernels never read and rewrite the file at the same time.
+
+    Args:
+        data: the loaded review data (the header).
+        section: the section's key.
+        numbers: the section's content.
+        paths: the data folders; None: ``config.get_paths()``.
+
+    Returns:
+        The section as written (JSON-safe).
+    """
     paths = paths or get_paths()
     target = paths.tables / "key_numbers.json"
     header, value = _jsonable(key_numbers_header(data)), _jsonable(numbers)
@@ -188,7 +262,14 @@ def update_key_numbers(data: ReviewData, section: str, numbers: dict, paths: Pat
 def merge_key_numbers_spool(spools: list[Path]) -> list[Path]:
     """Apply the updates recorded in ``spools`` (one folder per notebook, in notebook order;
     in each, the calls in order) to their ``key_numbers.json``, exactly as the calls would
-    have updated the file one after another; returns the files written."""
+    have updated the file one after another; returns the files written.
+
+    Args:
+        spools: one folder per notebook, in notebook order.
+
+    Returns:
+        The files written.
+    """
     merged: dict[str, dict] = {}
     for folder in spools:
         for part in sorted(Path(folder).glob("*.json")):
@@ -202,8 +283,16 @@ def merge_key_numbers_spool(spools: list[Path]) -> list[Path]:
     return [_write_key_numbers_file(numbers, Path(name)) for name, numbers in merged.items()]
 
 
-def sample_notice(data: ReviewData):
-    """A visible notice when the data is the synthetic sample (empty otherwise)."""
+def sample_notice(data: ReviewData) -> Any:
+    """A visible notice when the data is the synthetic sample, else the data's scope in one line.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        Markdown: the sample mark and what it means for sample data; for real data, the
+        scope (units, periods, baseline).
+    """
     if data.is_sample:
         return markdown(f"> **{SAMPLE_MARK}.** Mọi con số, bảng và biểu đồ dưới đây được tính trên bộ "
                         "dữ liệu tổng hợp do gói tạo ra để chạy thử, không phản ánh đơn vị nào.")

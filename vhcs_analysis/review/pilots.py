@@ -15,51 +15,106 @@ import pandas as pd
 
 from vhcs_analysis import fmt, verdicts
 from vhcs_analysis.review.base import (
-    SEED, ReviewData, _lower_first, markdown, panel, period_vi, plot_setting, _with_meta, _label_of,
-    _group_of,
+    SEED, ReviewData, _lower_first, markdown, panel, period_vi, _with_meta, _label_of, _group_of,
 )
 from vhcs_analysis.review.rollout import trend_of
+from vhcs_analysis.settings import Settings
 
 
-def compared_indicators() -> list[str]:
-    """The declared family (``[compare] family``), then the adoption items."""
-    return verdicts.shown_indicators()
+def compared_indicators(settings: Settings) -> list[str]:
+    """The indicators of the comparison.
+
+    Args:
+        settings: the settings in use.
+
+    Returns:
+        The declared family (``[compare] family``), then the adoption items.
+    """
+    return verdicts.shown_indicators(settings)
 
 
 def trends(data: ReviewData) -> pd.DataFrame:
-    """``trend_of`` for every indicator of the comparison, stacked."""
-    parts = [trend_of(data, name) for name in compared_indicators()]
+    """``trend_of`` for every indicator of the comparison, stacked.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        The rows of ``trend_of`` for each of ``compared_indicators``, in that order.
+    """
+    parts = [trend_of(data, name) for name in compared_indicators(data.settings)]
     return pd.concat(parts, ignore_index=True)
 
 
 def pilot_effects(data: ReviewData) -> pd.DataFrame:
-    """The leaders' verdict table (contract ``tables/pilot_effects.csv``)."""
-    return verdicts.assess(panel(data), data.baseline, data.post, seed=SEED)
+    """The leaders' verdict table (contract ``tables/pilot_effects.csv``).
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        ``verdicts.assess`` of baseline → post: one row per compared indicator with both
+        estimates (in the indicator's unit), their 95% intervals, p, Holm's p, the verdict
+        and its reason; numbers NaN where nothing can be estimated.
+    """
+    return verdicts.assess(panel(data), data.baseline, data.post, data.settings, seed=SEED)
 
 
 def forest_rows(effects: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the verdict table that carry an estimate, for the forest chart."""
+    """Rows of the verdict table that carry an estimate, for the forest chart.
+
+    Args:
+        effects: ``pilot_effects``.
+
+    Returns:
+        The rows with a DiD estimate, renumbered.
+    """
     return effects[effects["did_estimate"].notna()].reset_index(drop=True)
 
 
 def pilot_effects_text(data: ReviewData, effects: pd.DataFrame) -> Any:
-    """The answer in words, from the verdicts only."""
+    """The answer in words, from the verdicts only.
+
+    Args:
+        data: the loaded review data (the window).
+        effects: ``pilot_effects``.
+
+    Returns:
+        Markdown (``verdicts.answer_vi``).
+    """
     return markdown(verdicts.answer_vi(effects, data.baseline, data.post))
 
 
 def pilot_effect_numbers(effects: pd.DataFrame) -> list[dict]:
-    """The pilot_effect list of key_numbers.json (one entry per row of pilot_effects.csv)."""
+    """The pilot_effect list of key_numbers.json.
+
+    Args:
+        effects: ``pilot_effects``.
+
+    Returns:
+        One dict per row of pilot_effects.csv with the estimates, intervals, p-values,
+        counts and verdict (NaN where nothing was estimated).
+    """
     keep = ["indicator", "indicator_vi", "kind", "did_estimate", "did_ci_low", "did_ci_high", "did_p",
             "adj_estimate", "adj_ci_low", "adj_ci_high", "adj_p", "p_holm", "n_pilot", "n_rest", "mde", "verdict"]
     return [{k: row[k] for k in keep} for row in effects.to_dict("records")]
 
 
 def adoption(data: ReviewData) -> pd.DataFrame:
-    """Adoption items (``[compare] adoption_items``): share of units done per group at
-    baseline and post, the first period the rest reached 90%, and units still missing."""
+    """The roll-out of the one-time adoption steps (``[compare] adoption_items``).
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        One row per adoption item: indicator, indicator_vi, the share of units done (%,
+        0–100; NaN without data) per group at baseline and post (``pilot_baseline`` …
+        ``rest_post``), ``rest_reached_90`` (the first period the rest reached 90%, or
+        "chưa đạt"), n_missing_post and missing_units (names, "; "-separated).
+    """
     p = panel(data)
     rows = []
-    for name in verdicts.adoption_items():
+    for name in verdicts.adoption_items(data.settings):
         if name not in p.columns:
             continue
         row = {"indicator": name, "indicator_vi": _label_of(name)}
@@ -88,22 +143,34 @@ def adoption(data: ReviewData) -> pd.DataFrame:
 
 
 def event_study(data: ReviewData) -> pd.DataFrame:
-    """Pilot − rest gap in change since baseline, per period, for the chosen indicators
-    (DiD, studentised randomisation inference; the composite on each pair's fixed mix)."""
+    """Pilot − rest gap in change since baseline, per period (``[plots] event_study_indicators``).
+
+    DiD with studentised randomisation inference; the composite on each pair of periods'
+    fixed mix of components.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        indicator, indicator_vi, period, estimate (in the indicator's unit; 0 at the
+        baseline), ci_low, ci_high (95%; NaN at the baseline, ±inf when unbounded), p_value.
+    """
     from vhcs_analysis import compare
 
+    settings = data.settings
     base = panel(data)
     parts = []
-    for name in plot_setting("event_study_indicators"):
+    for name in settings.plots.event_study_indicators:
         rows = []
         for period in data.periods:
             if period == data.baseline:
                 rows.append({"period": period, "estimate": 0.0, "ci_low": np.nan, "ci_high": np.nan,
                              "p_value": np.nan})
                 continue
-            work = verdicts.fixed_mix_panel(base, [data.baseline, period]) if name == "oc_index" else base
+            work = verdicts.fixed_mix_panel(base, [data.baseline, period], settings.indicators) \
+                if name == "oc_index" else base
             r = compare.pilot_effect(work, name, baseline=data.baseline, post=period, seed=SEED,
-                                     bounds=verdicts.bounds_of(name))
+                                     bounds=verdicts.bounds_of(name), settings=settings.compare)
             rows.append({"period": period, "estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high,
                          "p_value": r.p_value})
         frame = pd.DataFrame(rows)
@@ -116,12 +183,21 @@ def event_study(data: ReviewData) -> pd.DataFrame:
 
 
 def per_block(data: ReviewData) -> pd.DataFrame:
-    """Each block's pilot against the other units of its block (descriptive), per outcome."""
+    """Each block's pilot against the other units of its block (descriptive), per outcome.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        indicator, indicator_vi, block, pilot_change, rest_change, difference (baseline →
+        post, in the indicator's unit; NaN when a side has no data), n_rest; one row per
+        outcome of ``[compare] family`` × block.
+    """
     from vhcs_analysis import compare
 
-    work = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post])
+    work = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post], data.settings.indicators)
     parts = []
-    for name in verdicts.family():
+    for name in verdicts.family(data.settings):
         pb = compare.per_block(work, name, data.baseline, data.post)
         parts.append(pd.DataFrame({"indicator": name, "indicator_vi": _label_of(name), "block": pb["block"].astype(str),
                                    "pilot_change": pb["pilot_change"].astype(float),
@@ -131,19 +207,37 @@ def per_block(data: ReviewData) -> pd.DataFrame:
     return out.sort_values(["indicator", "block"], kind="mergesort").reset_index(drop=True)
 
 
-def per_block_of(table: pd.DataFrame, indicator: str | None = None) -> pd.DataFrame:
-    """Rows of ``per_block`` for one indicator (default: ``[plots] per_block_indicator``)."""
-    return table[table["indicator"] == (indicator or plot_setting("per_block_indicator"))].reset_index(drop=True)
+def per_block_of(data: ReviewData, table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``per_block`` for the headline indicator (``[report] main_indicator``).
+
+    Args:
+        data: the loaded review data (its settings name the indicator).
+        table: ``per_block``.
+
+    Returns:
+        That indicator's rows, renumbered.
+    """
+    return table[table["indicator"] == data.settings.report.main_indicator].reset_index(drop=True)
 
 
 def level_gap(data: ReviewData) -> pd.DataFrame:
-    """Pilots vs the rest of their blocks at the baseline (which already comes after the
-    pilots were named): how different were they when the reports began?"""
+    """Pilots vs the rest of their blocks at the baseline.
+
+    The baseline already comes after the pilots were named: how different were they
+    when the reports began?
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        One row per compared indicator (sorted): indicator, indicator_vi, pilot_mean,
+        rest_mean, gap (in the indicator's unit), ci_low, ci_high (95%), p_value.
+    """
     from vhcs_analysis import compare
 
     rows = []
-    for name in compared_indicators():
-        r = compare.level_gap(panel(data), name, data.baseline, seed=SEED)
+    for name in compared_indicators(data.settings):
+        r = compare.level_gap(panel(data), name, data.baseline, seed=SEED, settings=data.settings.compare)
         rows.append({"indicator": name, "pilot_mean": r.pilot_mean, "rest_mean": r.rest_mean, "gap": r.estimate,
                      "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value})
     out = _with_meta(pd.DataFrame(rows), cols=("indicator_vi",))
@@ -151,7 +245,14 @@ def level_gap(data: ReviewData) -> pd.DataFrame:
 
 
 def level_gap_text(gap_table: pd.DataFrame) -> Any:
-    """Generated prose on differences at the baseline."""
+    """Generated prose on differences at the baseline.
+
+    Args:
+        gap_table: ``level_gap``.
+
+    Returns:
+        Markdown naming the indicators with p < 0.05, or saying there are none.
+    """
     sig = gap_table[gap_table["p_value"] < 0.05]
     if sig.empty:
         return markdown("Ở kỳ gốc, không chỉ tiêu nào cho thấy đơn vị điểm khác rõ các đơn vị cùng khối "
@@ -163,17 +264,38 @@ def level_gap_text(gap_table: pd.DataFrame) -> Any:
 
 
 def index_sensitivity(data: ReviewData) -> pd.DataFrame:
-    """The composite with each component left out in turn (DiD and adjusted)."""
-    return verdicts.index_sensitivity(panel(data), data.baseline, data.post, seed=SEED)
+    """The composite with each component left out in turn (DiD and adjusted).
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        ``verdicts.index_sensitivity``: one row per left-out component (first: none) with
+        both estimates (index points), their 95% intervals and p.
+    """
+    return verdicts.index_sensitivity(panel(data), data.baseline, data.post, data.settings, seed=SEED)
 
 
 def placebo(data: ReviewData) -> dict:
-    """Pre-resolution rankings as a placebo check, or why it cannot be done."""
-    from vhcs_analysis.config import get_settings
+    """Pre-resolution rankings as a placebo check, or why it cannot be done.
 
-    year = int(str(get_settings()["review"]["resolution_date"])[:4])
-    return verdicts.placebo(data.rankings, data.units, year, seed=SEED)
+    Args:
+        data: the loaded review data (``[review] resolution_date`` gives the year).
+
+    Returns:
+        ``verdicts.placebo``: ``available``, ``years``, ``text`` and, when available, the
+        estimate (ranking levels), its interval and p.
+    """
+    return verdicts.placebo(data.rankings, data.units, data.settings, seed=SEED)
 
 
 def placebo_text(result: dict) -> Any:
+    """The placebo check in words.
+
+    Args:
+        result: ``placebo``.
+
+    Returns:
+        Markdown of its ``text``.
+    """
     return markdown(result["text"])

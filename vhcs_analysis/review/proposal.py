@@ -8,22 +8,36 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import fmt
-from vhcs_analysis.config import get_settings
 from vhcs_analysis.review.base import ReviewData, markdown, panel, _with_meta
 
 
 def ranking_year(data: ReviewData) -> int | None:
-    """The year whose ranking the proposal rewrites: the latest year in the rankings."""
+    """The year whose ranking the proposal rewrites.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        The latest year in the rankings; None without rankings.
+    """
     years = data.rankings["year"].dropna()
     return int(years.max()) if len(years) else None
 
 
 def ranking_proposal(data: ReviewData) -> pd.DataFrame:
-    """The latest year's ranking with the office-culture criterion applied (``ranking``):
-    current and proposed level and category, the year's inspection score with its noise
-    (``culture_se``), the self-reported index beside it, the ``margin`` to the nearest
-    threshold that would change the proposal, ``status`` (proposed / review / unchanged)
-    and the reason."""
+    """The latest year's ranking with the office-culture criterion applied (``ranking``).
+
+    Args:
+        data: the loaded review data (``[ranking]`` rules from its settings).
+
+    Returns:
+        The contract table ``tables/ranking_proposal.csv``, one row per ranked unit:
+        current and proposed level (1 best … 4) and category, the year's inspection score
+        (``culture_score``, 0–100) with its noise (``culture_se``, points), the
+        self-reported index beside it (0–100), the ``margin`` (points) to the nearest
+        threshold that would change the proposal, ``status`` (proposed / review /
+        unchanged) and the reason. Empty (with its columns) without rankings.
+    """
     from vhcs_analysis import ranking
 
     cols = ["unit_id", "unit_name", "block", "is_pilot", "year", "level_current", "category_current",
@@ -32,8 +46,8 @@ def ranking_proposal(data: ReviewData) -> pd.DataFrame:
     year = ranking_year(data)
     if year is None:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
-    oc = ranking.office_culture_result(data.inspections, data.unit_reports, year, units=data.units)
-    prop = ranking.propose_ranking(data.rankings, oc, year)
+    oc = ranking.office_culture_result(data.inspections, data.unit_reports, year, data.settings, units=data.units)
+    prop = ranking.propose_ranking(data.rankings, oc, year, data.settings.ranking)
     out = prop.merge(oc[["unit_id", "n_inspections", "report_index"]], on="unit_id", how="left")
     out = out.merge(data.units[["unit_id", "unit_name", "block", "is_pilot"]], on="unit_id", how="left")
     out = out.rename(columns={"current_level": "level_current", "current_category": "category_current",
@@ -45,23 +59,33 @@ def ranking_proposal(data: ReviewData) -> pd.DataFrame:
 
 
 def ranking_rules(data: ReviewData, proposal: pd.DataFrame) -> dict:
-    """The rules the proposal used, for the report: the noise of one inspection, the band,
-    the cap on level 1 and the base it was applied to (named, with its count)."""
+    """The rules the proposal used, for the report.
+
+    Args:
+        data: the loaded review data.
+        proposal: ``ranking_proposal``.
+
+    Returns:
+        The noise of one inspection (score points, None when it cannot be estimated) with
+        its degrees of freedom, the band (``noise_band_z``), the cap on level 1 (a share,
+        0–1), the base it was applied to (code and words), whether it applies this year,
+        the limit and the base's count (None when it does not apply).
+    """
     from vhcs_analysis import ranking
 
-    cfg = get_settings()["ranking"]
+    cfg = data.settings.ranking
     noise, df = ranking.inspection_noise_sd(data.inspections)
-    base = str(cfg["excellent_cap_base"])
+    base = str(cfg.excellent_cap_base)
     year = ranking_year(data)
-    scheme = ranking.scheme_for_year(year) if year is not None else None
-    capped = scheme in cfg["excellent_cap_schemes"]
+    scheme = ranking.scheme_for_year(year, cfg.qd132_from_year) if year is not None else None
+    capped = scheme in cfg.excellent_cap_schemes
     limit = count = None
     if capped and len(proposal):
         levels = _rule_levels(proposal)
-        limit, count = ranking.excellent_cap(levels, base, float(cfg["excellent_share_cap"]))
+        limit, count = ranking.excellent_cap(levels, base, float(cfg.excellent_share_cap))
     return {
         "inspection_noise_sd": None if np.isnan(noise) else noise, "inspection_noise_df": df,
-        "noise_band_z": float(cfg["noise_band_z"]), "excellent_share_cap": float(cfg["excellent_share_cap"]),
+        "noise_band_z": float(cfg.noise_band_z), "excellent_share_cap": float(cfg.excellent_share_cap),
         "excellent_cap_base": base, "excellent_cap_base_vi": ranking.CAP_BASE_VI[base],
         "excellent_cap_applies": bool(capped), "excellent_cap_limit": limit, "excellent_cap_base_count": count,
     }
@@ -74,7 +98,14 @@ def _rule_levels(proposal: pd.DataFrame) -> np.ndarray:
 
 
 def ranking_transition(proposal: pd.DataFrame) -> pd.DataFrame:
-    """Counts of units per (current level, proposed level)."""
+    """Counts of units per (current level, proposed level).
+
+    Args:
+        proposal: ``ranking_proposal``.
+
+    Returns:
+        level_current, level_proposed, n_units (int64), one row per pair that occurs.
+    """
     if proposal.empty:
         return pd.DataFrame({"level_current": pd.Series(dtype="int64"), "level_proposed": pd.Series(dtype="int64"),
                              "n_units": pd.Series(dtype="int64")})
@@ -83,11 +114,18 @@ def ranking_transition(proposal: pd.DataFrame) -> pd.DataFrame:
 
 
 def level_names(data: ReviewData) -> dict[int, str]:
-    """Vietnamese names of levels 1–4 in the scheme of the ranking year."""
+    """Vietnamese names of levels 1–4 in the scheme of the ranking year.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        ``{level: category name}`` (QĐ 132 names without rankings).
+    """
     from vhcs_analysis import ranking
 
     year = ranking_year(data)
-    scheme = ranking.scheme_for_year(year) if year is not None else "qd132"
+    scheme = ranking.scheme_for_year(year, data.settings.ranking.qd132_from_year) if year is not None else "qd132"
     names = {}
     for level in (1, 2, 3, 4):
         try:
@@ -99,13 +137,22 @@ def level_names(data: ReviewData) -> dict[int, str]:
 
 def good_practices(data: ReviewData) -> pd.DataFrame:
     """Units whose improvement (baseline → post) is beyond chance on an outcome of
-    ``[good_practices] indicators``, with the evidence (q-value) and its one-line reading:
-    candidates whose practices may be worth spreading (nhân rộng). The contract table
-    ``tables/good_practices.csv``."""
+    ``[good_practices] indicators``: candidates whose practices may be worth spreading (nhân rộng).
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        The contract table ``tables/good_practices.csv``: one row per candidate unit ×
+        indicator with the values (the indicator's unit), the change and the others'
+        change, the counts of the count test, p, the evidence (Benjamini–Hochberg
+        q-value) and its one-line reading; no rows when there is no candidate.
+    """
     from vhcs_analysis.good_practices import good_practice_candidates
 
-    cand = good_practice_candidates(panel(data), list(get_settings()["good_practices"]["indicators"]),
-                                    data.baseline, data.post, reports=data.unit_reports)
+    cfg = data.settings.good_practices
+    cand = good_practice_candidates(panel(data), list(cfg.indicators), data.baseline, data.post,
+                                    settings=cfg, reports=data.unit_reports)
     out = cand.merge(data.units[["unit_id", "unit_name"]], on="unit_id", how="left")
     out = _with_meta(out, cols=("indicator_vi",))
     cols = ["unit_id", "unit_name", "block", "is_pilot", "indicator", "indicator_vi", "baseline_value", "post_value",
@@ -115,7 +162,17 @@ def good_practices(data: ReviewData) -> pd.DataFrame:
 
 
 def ranking_numbers(data: ReviewData, proposal: pd.DataFrame, candidates: pd.DataFrame) -> dict:
-    """The ranking section of key_numbers.json (with the rules used: noise, band, cap base)."""
+    """The ranking section of key_numbers.json.
+
+    Args:
+        data: the loaded review data.
+        proposal: ``ranking_proposal``.
+        candidates: ``good_practices``.
+
+    Returns:
+        The year, counts of units (moved down, up, to review, unchanged, good-practice
+        candidates) and the rules used (``ranking_rules``).
+    """
     change = proposal["change"].astype("Int64") if len(proposal) else pd.Series(dtype="Int64")
     status = proposal["status"].astype(str) if len(proposal) else pd.Series(dtype="str")
     moved = status == "proposed"
@@ -132,7 +189,15 @@ def ranking_numbers(data: ReviewData, proposal: pd.DataFrame, candidates: pd.Dat
 
 
 def ranking_text(data: ReviewData, proposal: pd.DataFrame) -> Any:
-    """Generated prose on what the office-culture criterion would change."""
+    """Generated prose on what the office-culture criterion would change.
+
+    Args:
+        data: the loaded review data.
+        proposal: ``ranking_proposal``.
+
+    Returns:
+        Markdown with the counts, the noise and the cap, from the data.
+    """
     year = ranking_year(data)
     if year is None or proposal.empty:
         return markdown("Không có số liệu xếp loại tổ chức cơ sở đảng nên chưa thể minh họa đề xuất.")
@@ -161,9 +226,18 @@ def ranking_text(data: ReviewData, proposal: pd.DataFrame) -> Any:
     return markdown(text)
 
 
-def good_practices_text(candidates: pd.DataFrame) -> Any:
-    """Generated prose on the good-practice candidates."""
-    q_max = float(get_settings()["good_practices"]["q_max"])
+def good_practices_text(data: ReviewData, candidates: pd.DataFrame) -> Any:
+    """Generated prose on the good-practice candidates.
+
+    Args:
+        data: the loaded review data (``[good_practices] q_max`` is named).
+        candidates: ``good_practices``.
+
+    Returns:
+        Markdown: how many units (and pilots) are candidates and how to read q, or that
+        there is none.
+    """
+    q_max = float(data.settings.good_practices.q_max)
     if candidates.empty:
         return markdown("Không đơn vị nào có mức cải thiện vượt rõ mức dao động do ngẫu nhiên (sau khi tính đến "
                         "việc xét cùng lúc nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng dựa trên số liệu.")

@@ -28,7 +28,14 @@ def _manifest_files(data: ReviewData) -> pd.DataFrame:
 
 
 def dq_files(data: ReviewData) -> pd.DataFrame:
-    """Input files by kind and status with row accounting (rows read = kept + rejected)."""
+    """Input files by kind and status with row accounting (rows read = kept + rejected).
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        One row per file kind × status: files, rows read, kept and rejected.
+    """
     files = _manifest_files(data)
     if files.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
@@ -45,7 +52,14 @@ def dq_files(data: ReviewData) -> pd.DataFrame:
 
 
 def dq_skipped_files(data: ReviewData) -> pd.DataFrame:
-    """Files that were not used, with the reason (paths relative to the raw folder)."""
+    """Files that were not used, with the reason (paths relative to the raw folder).
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        One row per file not used: its path (relative to the raw folder) and the reason.
+    """
     files = _manifest_files(data)
     skipped = files[~files["used"]] if not files.empty else files
     out = pd.DataFrame({"source_file": skipped["path"].astype("str"),
@@ -66,18 +80,41 @@ def _count_by_code(frame: pd.DataFrame, code_col: str, label_col: str, labels: d
 
 
 def dq_rejects_by_reason(data: ReviewData) -> pd.DataFrame:
-    """Rejected rows per reason code, with the Vietnamese reason, most frequent first."""
+    """Rejected rows per reason code, with the Vietnamese reason, most frequent first.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        One row per reason code: the code, its Vietnamese label, rows and files.
+    """
     return _count_by_code(data.rejects, "reason_code", "reason_vi", REASON_LABELS_VI)
 
 
 def dq_findings(data: ReviewData) -> pd.DataFrame:
     """Rows kept with a data-quality finding (e.g. a stated total that disagrees with the
-    criteria), per finding code, most frequent first."""
+    criteria), per finding code, most frequent first.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        One row per finding code: the code, its Vietnamese label, rows and files.
+    """
     return _count_by_code(data.findings, "finding_code", "finding_vi", FINDING_LABELS_VI)
 
 
 def data_quality_numbers(data: ReviewData, completeness_table: pd.DataFrame | None = None) -> dict:
-    """The data-quality section of key_numbers.json."""
+    """The data-quality section of key_numbers.json.
+
+    Args:
+        data: the loaded review data.
+        completeness_table: ``completeness`` when the caller has it (None: computed).
+
+    Returns:
+        Files in all, used and skipped; rows read, kept, rejected and with findings; with a
+        ``completeness_table``, the reports expected, on time, late, undated and missing.
+    """
     files = _manifest_files(data)
     totals = data.manifest.get("totals", {})
     numbers = {
@@ -101,7 +138,14 @@ def data_quality_numbers(data: ReviewData, completeness_table: pd.DataFrame | No
 
 
 def data_quality_text(data: ReviewData) -> Any:
-    """Generated prose: files and rows read, kept, rejected."""
+    """Generated prose: files and rows read, kept, rejected.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        Markdown with the counts from the manifest and the most frequent reasons.
+    """
     n = data_quality_numbers(data)
     rejects = dq_rejects_by_reason(data)
     top = ""
@@ -122,14 +166,22 @@ def _completeness_units(data: ReviewData) -> pd.DataFrame:
     from vhcs_analysis import indicators
 
     if "completeness" not in data._cache:
-        table = indicators.completeness(data.units, data.unit_reports, periods=data.periods)
+        table = indicators.completeness(data.units, data.unit_reports, data.settings, periods=data.periods)
         table["status"] = table["status"].map(COMPLETENESS_STATUS).fillna("undated")
         data._cache["completeness"] = table
     return data._cache["completeness"]
 
 
 def completeness(data: ReviewData) -> pd.DataFrame:
-    """Form 01 reports per period: expected (units × period), on time, late, undated, missing."""
+    """Form 01 reports per period: expected (units × period), on time, late, undated, missing.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        period, n_expected, n_on_time, n_late, n_undated, n_missing (int64), one row per
+        period of ``[review] periods`` (deadline: ``[indicators] deadline_day``).
+    """
     table = _completeness_units(data)
     rows = []
     for period in data.periods:
@@ -141,7 +193,15 @@ def completeness(data: ReviewData) -> pd.DataFrame:
 
 
 def completeness_units(data: ReviewData) -> pd.DataFrame:
-    """Units that reported late, without a date, or not at all, per period."""
+    """Units that reported late, without a date, or not at all, per period.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        unit_id, unit_name, block, is_pilot, period, status (late / undated / missing), one
+        row per unit × period not on time, by period then unit.
+    """
     table = _completeness_units(data)
     bad = table[table["status"] != "on_time"].merge(data.units[["unit_id", "unit_name"]], on="unit_id", how="left")
     order = {p: i for i, p in enumerate(data.periods)}
@@ -151,7 +211,14 @@ def completeness_units(data: ReviewData) -> pd.DataFrame:
 
 
 def completeness_text(data: ReviewData) -> Any:
-    """Generated prose on reporting completeness."""
+    """Generated prose on reporting completeness.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        Markdown with the share on time and the units that did not report.
+    """
     table = completeness(data)
     total = int(table["n_expected"].sum())
     if total == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,15 @@ from vhcs_analysis.review.base import (
 def rollout(data: ReviewData) -> pd.DataFrame:
     """Task groups 1 and 3 per period and group (pilot, rest, all): share of staff who
     studied the resolution, share of units with an action programme and with the office
-    layout done (0–100), each with the number of reporting units."""
+    layout done (0–100), each with the number of reporting units.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        period, group (pilot, rest, all), measure, measure_vi, value (0–100, NaN without a
+        report), n_units (reporting units), one row per period × group × measure.
+    """
     p = panel(data)
     sources = {"study_rate": "study_rate", "action_programme_share": "action_programme",
                "office_layout_share": "office_layout"}
@@ -42,14 +51,31 @@ def rollout(data: ReviewData) -> pd.DataFrame:
     return out[["period", "group", "measure", "measure_vi", "value", "n_units"]].reset_index(drop=True)
 
 
-def rollout_at(table: pd.DataFrame, period: str, groups=("pilot", "rest")) -> pd.DataFrame:
-    """Rows of ``rollout`` for one period and the given groups (for the bar chart)."""
+def rollout_at(table: pd.DataFrame, period: str, groups: Sequence[str] = ("pilot", "rest")) -> pd.DataFrame:
+    """Rows of ``rollout`` for one period and the given groups (for the bar chart).
+
+    Args:
+        table: ``rollout``.
+        period: the period shown.
+        groups: the groups kept, in order.
+
+    Returns:
+        The rows of that period and those groups.
+    """
     return table[(table["period"] == period) & table["group"].isin(groups)].reset_index(drop=True)
 
 
 def on_time_rate(data: ReviewData) -> pd.DataFrame:
     """One-stop on-time rate per period and group, pooled over dossiers:
-    on time / (on time + late) × 100 (units without a one-stop desk left out)."""
+    on time / (on time + late) × 100 (units without a one-stop desk left out).
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        period, group (pilot, rest, all), dossiers_on_time, dossiers_late, on_time_rate (%,
+        0–100; NaN without dossiers), n_units.
+    """
     reports = data.unit_reports.merge(data.units[["unit_id", "is_pilot"]], on="unit_id", how="left")
     reports["group"] = _group_of(reports["is_pilot"]).to_numpy()
     on_time = pd.to_numeric(reports["dossiers_on_time"], errors="coerce").astype("float64")
@@ -70,7 +96,16 @@ def on_time_rate(data: ReviewData) -> pd.DataFrame:
 
 
 def trend_of(data: ReviewData, indicator: str) -> pd.DataFrame:
-    """Mean of one indicator per period, pilots vs rest, with Student-t 95% intervals."""
+    """Mean of one indicator per period, pilots vs rest, with Student-t 95% intervals.
+
+    Args:
+        data: the loaded review data.
+        indicator: the indicator's code.
+
+    Returns:
+        indicator, indicator_vi, period, group (pilot/rest), mean, ci_low, ci_high (in the
+        indicator's unit; NaN without enough values), n_units.
+    """
     from vhcs_analysis import indicators
 
     desc = indicators.describe_by_group(panel(data), indicator, by=("period", "is_pilot"))
@@ -94,10 +129,19 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
     """Every indicator at baseline and post (all units) and the mean within-unit change
     with a Student-t 95% interval (``indicators.mean_ci``); ordered by goal, then task group.
     The composite uses each unit's same components at both periods (``verdicts.fixed_mix_panel``),
-    so its change is not a change in which components were reported."""
+    so its change is not a change in which components were reported.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        indicator, indicator_vi, goal, task_group, baseline_mean, post_mean (all units, in
+        the indicator's unit), change (mean within-unit change), ci_low, ci_high (95%),
+        n_units (units with both values).
+    """
     from vhcs_analysis import indicators, verdicts
 
-    p = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post])
+    p = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post], data.settings.indicators)
     base = p[p["period"] == data.baseline].set_index("unit_id")
     post = p[p["period"] == data.post].set_index("unit_id")
     rows = []
@@ -117,7 +161,16 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
 
 
 def rollout_numbers(data: ReviewData) -> dict:
-    """The roll-out section of key_numbers.json (all units, 0–100)."""
+    """The roll-out section of key_numbers.json (all units, 0–100).
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        study_rate, action_programme_share, office_layout_share at post (all units, 0–100)
+        and the on-time rate at baseline and post (%), for key_numbers.json; None where
+        there is no value.
+    """
     table = rollout(data)
     at_post = table[(table["period"] == data.post) & (table["group"] == "all")].set_index("measure")["value"]
     rate = on_time_rate(data)
@@ -132,7 +185,14 @@ def rollout_numbers(data: ReviewData) -> dict:
 
 
 def rollout_text(data: ReviewData) -> Any:
-    """Generated prose: where the roll-out stood at the end of the window."""
+    """Generated prose: where the roll-out stood at the end of the window.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        Markdown from the data.
+    """
     n = rollout_numbers(data)
     table = rollout(data)
     at_post = table[table["period"] == data.post]
