@@ -257,9 +257,10 @@ def pilot_panel(block_sizes=PILOT_BLOCK_SIZES, seed: int = SEED):
     import numpy as np
     import pandas as pd
 
-    from vhcs_analysis.config import setting
+    from vhcs_analysis.config import package_defaults
 
-    baseline, post = setting("review", "baseline"), setting("review", "post")
+    review = package_defaults().review
+    baseline, post = review.baseline, review.post
     rng = np.random.default_rng(seed)
     rows = []
     for b, size in enumerate(block_sizes, start=1):

@@ -195,7 +195,7 @@ def test_unit_names__planted_typos_pass_fuzzy_matching_and_unknowns_do_not():
     from vhcs_analysis.sample.units import TYPOS, UNIT_SPECS, UNKNOWN_UNIT_NAMES
     from vhcs_analysis.text import name_key
 
-    accept = config.setting("cleaning", "fuzzy_accept")
+    accept = config.load().cleaning.fuzzy_accept
     keys = [name_key(n) for s in UNIT_SPECS for n in (s.name, *s.aliases)]
     for typo in TYPOS:
         best = process.extractOne(name_key(typo.typed), keys, scorer=fuzz.WRatio)

@@ -57,9 +57,9 @@ def test_find_settings_file__order_is_flag_then_env_then_working_folder(no_confi
     assert find_settings_file(flag).how == "--config"
 
 
-def test_get_settings__reads_vhcs_toml_in_the_working_folder(no_config):
+def test_load__reads_vhcs_toml_in_the_working_folder(no_config):
     _write(no_config / "vhcs.toml", "[review]\nreport_place = 'Nghệ An'\n")
-    assert config.get_settings()["review"]["report_place"] == "Nghệ An"
+    assert config.load().record()["values"]["review"]["report_place"] == "Nghệ An"
 
 
 def test_find_settings_file__named_file_missing_is_an_error(no_config):
@@ -69,7 +69,7 @@ def test_find_settings_file__named_file_missing_is_an_error(no_config):
 
 def test_settings_record__name_sha256_and_merged_values(no_config):
     path = _write(no_config / "vhcs.toml", "[review]\nreport_place = 'Nghệ An'\n")
-    record = config.settings_record()
+    record = config.load().record()
     assert record["source"] == "vhcs.toml"
     assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert record["values"]["review"]["report_place"] == "Nghệ An"
@@ -78,7 +78,7 @@ def test_settings_record__name_sha256_and_merged_values(no_config):
 
 
 def test_settings_record__defaults_alone_have_no_source(no_config):
-    record = config.settings_record()
+    record = config.load().record()
     assert record["source"] is None and record["sha256"] is None
     assert record["values"]["review"]["kind"] == "so-ket"
 
@@ -107,18 +107,18 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
-def test_get_settings__bad_file_names_the_file_and_the_key(no_config, case):
+def test_load__bad_file_names_the_file_and_the_key(no_config, case):
     text, key = BAD[case]
     _write(no_config / "vhcs.toml", text)
     with pytest.raises(ConfigError) as err:
-        config.get_settings()
+        config.load()
     assert "vhcs.toml" in str(err.value) and key in str(err.value)
 
 
-def test_get_settings__extended_window_is_accepted(no_config):
+def test_load__extended_window_is_accepted(no_config):
     _write(no_config / "vhcs.toml",
            f"[review]\nkind = 'tong-ket'\nperiods = {ELEVEN!r}\npost = '2021-H2'\n")
-    review = config.get_settings()["review"]
+    review = config.load().record()["values"]["review"]
     assert review["periods"] == ELEVEN and review["kind"] == "tong-ket"
 
 
@@ -270,7 +270,7 @@ def test_settings_source__describes_defaults_in_vietnamese():
     assert "mặc định" in SettingsSource(None, "mặc định").describe()
 
 
-def test_get_settings__unquoted_toml_date_is_accepted_and_recorded_as_text(no_config):
+def test_load__unquoted_toml_date_is_accepted_and_recorded_as_text(no_config):
     _write(no_config / "vhcs.toml", "[review]\nreport_date = 2022-01-15\n")
-    assert str(config.get_settings()["review"]["report_date"]) == "2022-01-15"
-    assert config.settings_record()["values"]["review"]["report_date"] == "2022-01-15"
+    assert str(config.load().record()["values"]["review"]["report_date"]) == "2022-01-15"
+    assert config.load().record()["values"]["review"]["report_date"] == "2022-01-15"

@@ -15,7 +15,7 @@ from vhcs_analysis.config import package_defaults
 
 PACKAGE = Path(config.__file__).resolve().parent
 
-# Reading the settings in use (``config.load``/``get_settings``/``setting``/``load_settings``)
+# Reading the settings in use (``config.load``, the only reader)
 # is the boundary's job: the settings module itself, the CLI, ``review.setup`` (the
 # notebooks' first cell), and the report and verify entry points.
 BOUNDARY = {
@@ -26,18 +26,7 @@ BOUNDARY = {
     "report/notebooks.py",  # python -m vhcs_analysis.report.notebooks
     "verify.py",  # vhcs verify
 }
-# The cleaning side still reads them itself; the cleaning-as-a-package work (issue 12,
-# branch issue-12-clean) threads the settings through these and empties this set.
-CLEANING_NOT_YET_PASSED_IN = {
-    "clean_form01.py",
-    "clean_form02.py",
-    "clean_rankings.py",
-    "io/base.py",
-    "io/templates.py",
-    "pipeline.py",
-    "registry.py",
-}
-READERS = {"setting", "get_settings", "load", "load_settings", "settings_record"}
+READERS = {"load"}  # the settings file in use (package_defaults reads only the package's own defaults)
 
 
 def _reads_settings(path: Path) -> list[str]:
@@ -52,7 +41,7 @@ def _reads_settings(path: Path) -> list[str]:
             if isinstance(func, ast.Attribute) and func.attr in READERS and \
                     isinstance(func.value, ast.Name) and func.value.id in ("config", "settings_config"):
                 found.append(f"config.{func.attr}() (line {node.lineno})")
-            elif isinstance(func, ast.Name) and func.id in ("setting", "get_settings"):
+            elif isinstance(func, ast.Name) and func.id in READERS:
                 found.append(f"{func.id}() (line {node.lineno})")
     return found
 
@@ -61,7 +50,7 @@ def test_no_module_outside_the_boundary_reads_the_settings_on_its_own():
     offenders = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
-        if rel in BOUNDARY or rel in CLEANING_NOT_YET_PASSED_IN:
+        if rel in BOUNDARY:
             continue
         found = _reads_settings(path)
         if found:
@@ -70,7 +59,7 @@ def test_no_module_outside_the_boundary_reads_the_settings_on_its_own():
 
 
 def test_the_boundary_lists_name_modules_that_exist():
-    for rel in BOUNDARY | CLEANING_NOT_YET_PASSED_IN:
+    for rel in BOUNDARY:
         assert (PACKAGE / rel).is_file(), rel
     assert _reads_settings(PACKAGE / "review" / "base.py")  # the check sees a real reader
 

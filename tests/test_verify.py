@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from vhcs_analysis import verify as v
 from vhcs_analysis.cli import app
-from vhcs_analysis.config import Paths, get_settings, settings_record
+from vhcs_analysis.config import Paths, load
 from test_report import built  # noqa: F401 - the shared end-to-end build (fixture)
 
 # ----------------------------------------------------------------------------- fixtures
@@ -149,7 +149,7 @@ def test_recorded_settings__without_a_record_uses_package_defaults_and_says_so()
 
 
 def test_recorded_settings__a_record_differing_from_the_settings_in_force_is_a_difference():
-    values = get_settings()
+    values = load().record()["values"]
     values["review"]["report_place"] = "Nghệ An"
     record = {"source": "vhcs.toml", "sha256": "ab" * 32, "values": values}
     used, problems, _ = v.recorded_settings({"files": [], "settings": record}, v.package_defaults())
@@ -170,7 +170,7 @@ def test_recorded_settings__a_removed_key_of_an_older_report_is_left_out_and_nam
 def test_write_settings__round_trips_through_toml(tmp_path):
     import tomllib
 
-    values = settings_record()["values"]  # what the manifest records
+    values = load().record()["values"]  # what the manifest records
     path = v.write_settings(values, tmp_path / "s.toml")
     assert tomllib.loads(path.read_text("utf-8")) == values
 
@@ -324,7 +324,7 @@ def test_verify__a_removed_raw_file_is_named(copy):
 def test_verify__recorded_settings_other_than_those_in_force_are_a_difference(copy):
     manifest_path = copy.report / "processed" / "manifest.json"
     manifest = json.loads(manifest_path.read_text("utf-8"))
-    values = get_settings()
+    values = load().record()["values"]
     values["review"]["report_place"] = "Nghệ An"
     manifest["settings"] = {"source": "vhcs.toml", "sha256": "0" * 64, "values": values}
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")

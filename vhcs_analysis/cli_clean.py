@@ -95,7 +95,7 @@ def window_gap(result: CleanResult, settings: Settings) -> str | None:
 
     reports = result.tables.get("unit_reports")
     found = [] if reports is None else reports["period"].dropna().astype(str).unique().tolist()
-    return gap(found, {"baseline": settings.review.baseline, "post": settings.review.post})
+    return gap(found, settings.review)
 
 
 def cli_clean(raw: Path, out: Path, console, *, settings: Settings) -> int:

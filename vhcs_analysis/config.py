@@ -127,7 +127,10 @@ def _loaded(override_path: str | None, stamp: tuple[int, int] | None = None) -> 
         user = model.load_toml(path)
         model.check_known_keys(user, merged, name)
         merged = _merge(merged, user)
-    return merged, model.validate(merged, name)
+    checked = model.validate(merged, name)
+    source = model.SettingsSource(Path(override_path) if override_path else None, "")
+    checked._record = model.settings_record(source, merged)
+    return merged, checked
 
 
 def _settings_for(override_path: str | None, stamp: tuple[int, int] | None = None) -> dict[str, Any]:
@@ -164,29 +167,3 @@ def package_defaults() -> Settings:
     """The package's ``defaults.toml`` alone, checked and frozen (no settings file): what the
     public comparison API uses when its caller passes no settings."""
     return _loaded(None, None)[1]
-
-
-def load_settings(source) -> dict[str, Any]:
-    """The checked settings of ``source`` (a ``settings.SettingsSource``) as a nested dict (a
-    fresh copy); ConfigError if bad."""
-    return copy.deepcopy(_settings_for(*_key(source)))
-
-
-def get_settings() -> dict[str, Any]:
-    """All settings as a nested dict (a fresh copy: callers may modify it)."""
-    return load_settings(settings_source())
-
-
-def settings_record() -> dict[str, Any]:
-    """``manifest["settings"]``: source file name, its sha256 (None without a file), merged values."""
-    from vhcs_analysis.settings import settings_record as record
-
-    return record(settings_source(), get_settings())
-
-
-def setting(section: str, key: str) -> Any:
-    """One setting, e.g. ``setting("review", "baseline")``."""
-    try:
-        return get_settings()[section][key]
-    except KeyError:
-        raise ConfigError(f"thiếu mục cấu hình [{section}] {key}") from None

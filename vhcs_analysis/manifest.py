@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vhcs_analysis import __version__
-from vhcs_analysis.config import read_sample_file_list, settings_record
+from vhcs_analysis.config import read_sample_file_list
 
 if TYPE_CHECKING:
     from vhcs_analysis.pipeline import CleanResult, FileEntry
+    from vhcs_analysis.settings import Settings
 
 
 def file_sha256(path: Path) -> str | None:
@@ -33,15 +34,17 @@ def file_record(entry: FileEntry) -> dict:
             "rows_rejected": rejected}
 
 
-def build_manifest(result: CleanResult) -> dict:
+def build_manifest(result: CleanResult, settings: Settings) -> dict:
+    """``manifest.json``: the package version, whether the folder is sample data, the
+    settings used (``Settings.record``), every file with its counts, what was skipped, totals."""
     files = [file_record(e) for e in result.files]
     reasons = Counter(result.rejects["reason_code"]) if result.rejects is not None else Counter()
     status = Counter(e.status for e in result.files)
     return {
         "package_version": __version__,
         "is_sample": any(e.kind == "sample_marker" for e in result.files),
-        # the settings file used (name, sha256) and the merged values (config.settings_record)
-        "settings": settings_record(),
+        # the settings file used (name, sha256) and the merged values
+        "settings": settings.record(),
         "files": files,
         "skipped": result.skipped,
         "totals": {

@@ -315,7 +315,7 @@ def clean_folder(raw: Path, out: Path | None, *, settings: Settings, progress: P
             rel = p.name
         result.files.append(FileEntry(rel, None, "unknown", "skipped", reason))
     result.files.sort(key=lambda e: e.path)
-    _finish(result, units)
+    _finish(result, units, settings)
     result.manifest["sample_foreign_files"] = foreign_to_sample(raw, result.files)
     if out is not None:
         write_outputs(result, Path(out))
@@ -329,7 +329,7 @@ def check_files(entries: list[tuple[Path, str]], registry_path: Path | None, uni
     result = CleanResult()
     setup = ReadSetup.create(settings, registry, registry_path.name if registry_path is not None else None)
     result.files = _process(entries, registry_path, units, setup)
-    _finish(result, units)
+    _finish(result, units, settings)
     return result
 
 
@@ -338,7 +338,7 @@ def _no_progress(total: int):
     yield None
 
 
-def _finish(result: CleanResult, units: pd.DataFrame) -> None:
+def _finish(result: CleanResult, units: pd.DataFrame, settings: Settings) -> None:
     records = [r for e in result.files for r in e.records]
     resolve_duplicates(records)
     frames = to_frames(records)
@@ -357,6 +357,6 @@ def _finish(result: CleanResult, units: pd.DataFrame) -> None:
                 if s["status"] != "used":
                     result.skipped.append({"path": e.path, "sheet": s["name"], "status": "skipped",
                                            "reason": s["reason"]})
-    result.manifest = build_manifest(result)
+    result.manifest = build_manifest(result, settings)
 
 

@@ -14,6 +14,7 @@ cannot say: types, ranges and the rules that tie the review window together.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import os
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.labels import REVIEW_KIND_VI
@@ -277,6 +278,17 @@ class Settings(_Section):
     indicators: Indicators
     plots: Plots
     good_practices: GoodPractices
+    # What manifest.json records of these settings (``settings_record``), attached by
+    # ``config.load`` from the file as read: the values keep the file's own types and order.
+    _record: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def record(self) -> dict[str, Any]:
+        """``manifest["settings"]``: the settings file's name and sha256 (None for the package
+        defaults) and the merged values. Settings built in code (not read from a file)
+        record their values as the model holds them, with no file."""
+        if self._record is not None:
+            return copy.deepcopy(self._record)
+        return {"source": None, "sha256": None, "values": self.model_dump(mode="json")}
 
 
 class _KeyProblem(ValueError):

@@ -542,12 +542,11 @@ def compare_folders(theirs: Path, ours: Path, *, label: str, skip: tuple[str, ..
     return problems, len(a)
 
 
-def check_cleaning(raw: Path, report: ReportFolder, work: Path) -> Check:
-    from vhcs_analysis.config import load
+def check_cleaning(raw: Path, report: ReportFolder, work: Path, settings: Settings) -> Check:
     from vhcs_analysis.pipeline import clean_folder
 
     check = Check("cleaning")
-    result = clean_folder(raw, work, settings=load())
+    result = clean_folder(raw, work, settings=settings)
     if result.fatal:
         check.problems += [f"không làm sạch lại được: {m}" for m in result.fatal]
         return check
@@ -750,7 +749,7 @@ def verify(report_dir: Path, raw: Path | None = None, *, say=None) -> Verificati
         raise VhcsError(f"không có thư mục dữ liệu thô '{raw}' (chỉ định bằng --raw)")
     result = Verification(report=report.root, raw=raw)
     # an entry point: the settings in force, only to name how they differ from the recorded ones
-    in_force = config.load_settings(config.settings_source())
+    in_force = config.load().record()["values"]
     values, result.settings_problems, result.notes = recorded_settings(report.manifest, in_force)
 
     def step(number: int, text: str) -> None:
@@ -767,17 +766,18 @@ def verify(report_dir: Path, raw: Path | None = None, *, say=None) -> Verificati
         env_extra = {"VHCS_CONFIG": str(settings_file)}
         paths = Paths(raw=raw.resolve(), processed=work / "processed", reports=work / "reports")
         with _environ(**env_extra):
+            settings = config.load()  # the recorded settings, written above (VHCS_CONFIG)
             if result.settings_problems:
                 say(f"Cấu hình đang dùng khác cấu hình ghi trong báo cáo ({len(result.settings_problems)} mục); "
                     "kiểm tra lại bằng cấu hình của báo cáo.")
             step(1, f"đối chiếu sha256 các tệp trong {raw} với manifest của báo cáo")
             outcome(check_inputs(raw, report.manifest, exclude=(report.root,)))
             step(2, "làm sạch lại dữ liệu thô và so với dữ liệu đã làm sạch của báo cáo")
-            outcome(check_cleaning(raw, report, paths.processed))
+            outcome(check_cleaning(raw, report, paths.processed, settings))
             step(3, f"kiểm tra {len(report.notebooks)} notebook đã chạy bằng nbval nghiêm ngặt")
             outcome(check_notebooks(report, paths, work, env_extra))
             step(4, "dựng lại báo cáo PDF/Word và so từng byte")
-            outcome(check_documents(report, paths, config.load()))  # the recorded settings (VHCS_CONFIG)
+            outcome(check_documents(report, paths, settings))
     return result
 
 

@@ -174,7 +174,6 @@ def build_pdf(paths: Paths, settings: Settings | None = None, *, console=None, n
         raise VhcsError(f"không có thư mục dữ liệu thô {paths.raw}")
     say(f"Bước 1/4: làm sạch dữ liệu thô ({paths.raw}) …")
     progress = reading_progress if console is not None and console.is_terminal else None
-    settings = load()  # the settings file the command checked (and named in VHCS_CONFIG)
     cleaned = clean_folder(paths.raw, paths.processed, settings=settings, progress=progress)
     if cleaned.fatal:
         raise VhcsError("không làm sạch được dữ liệu thô: " + "; ".join(cleaned.fatal))
