@@ -20,6 +20,7 @@ from vhcs_analysis.clean.core import (
     find_period,
     find_report_date,
     parse_field,
+    parse_fields,
     raw_text,
     resolve_unit,
 )
@@ -200,7 +201,7 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     version = form01_labels().version_for(fields)
     name_col = table.columns["unit_name"]
     stt_col = table.columns.get("stt")
-    records = []
+    rows, unknown_by_row = [], []
     for r in range(table.header_bottom + 1, table.data_end + 1):
         if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
             continue
@@ -213,6 +214,13 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
                 continue  # group heading or a note line
         if not name and stt and is_group_marker(stt):
             continue
+        rows.append(r)
+        unknown_by_row.append(unknown_cells)
+    # one record per unit row; the steps run column by column over all records (each
+    # record's cells, problems and findings come in the same order as row by row)
+    records = []
+    for r in rows:
+        name = grid.text(r, name_col)
         rec = Record("unit_reports", ctx.source_file, grid.name, r + 1)
         rec.data.update(layout="consolidated", form_version=version, period=period, report_date=date)
         if "period" in table.columns and not is_blank(grid.values[r][table.columns["period"]]):
@@ -230,18 +238,22 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
             rec.problem("invalid_period", "không xác định được kỳ báo cáo của bảng tổng hợp (tiêu đề hoặc tên trang)",
                         "period")
         resolve_unit(rec, ctx, name or None, r, name_col)
-        if "report_date" in table.columns:
-            row_date = parse_field(rec, "report_date", "datetime64[ms]", grid.values[r][table.columns["report_date"]],
-                                   r, table.columns["report_date"])
-            rec.data["report_date"] = row_date if row_date is not None else date
+        records.append(rec)
+    if "report_date" in table.columns:
+        c = table.columns["report_date"]
+        parse_fields(records, rows, "report_date", "datetime64[ms]", [grid.values[r][c] for r in rows], c)
+        for rec in records:
+            if rec.data["report_date"] is None:
+                rec.data["report_date"] = date
+    for rec, r, unknown_cells in zip(records, rows, unknown_by_row):
         for c, v in sorted(unknown_cells.items()):
             rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 01-VHCS "
                         "(maps/form01_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
-        for f in fields:
-            parse_field(rec, f, DTYPES[f], grid.values[r][table.columns[f]], r, table.columns[f],
-                        rate=f == "satisfaction_rate")
+    for f in fields:
+        c = table.columns[f]
+        parse_fields(records, rows, f, DTYPES[f], [grid.values[r][c] for r in rows], c, rate=f == "satisfaction_rate")
+    for rec, r in zip(records, rows):
         if "staff_total" not in table.columns:
             rec.cells["staff_total"] = (r + 1, None, None)
         check_unit_report(rec, ctx)
-        records.append(rec)
     return records
