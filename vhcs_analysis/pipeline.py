@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -255,7 +256,8 @@ def _read_file_safe(item: tuple[Path, str], ctx_base: dict | None = None, regist
     if ctx_base is None:
         ctx_base, registry = _WORKER_STATE
     try:
-        return read_file(path, rel, ctx_base, registry)
+        with collections_deferred():
+            return read_file(path, rel, ctx_base, registry)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the folder
         if os.environ.get("VHCS_DEBUG"):
             raise
@@ -269,6 +271,26 @@ def _read_file_safe(item: tuple[Path, str], ctx_base: dict | None = None, regist
 
 def clean_folder(raw: Path, out: Path | None, *, progress: bool = False) -> CleanResult:
     """Clean every input under ``raw``; write outputs into ``out`` (None: validate only)."""
+    with collections_deferred():
+        return _clean_folder(raw, out, progress=progress)
+
+
+@contextlib.contextmanager
+def collections_deferred():
+    """Cleaning builds millions of small objects that all live to the end (cells, records):
+    the cyclic garbage collector's repeated passes over them took ~20 % of a national
+    clean. It is paused meanwhile (nothing cleaning builds is cyclic garbage to speak of)
+    and resumed as it was afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _clean_folder(raw: Path, out: Path | None, *, progress: bool = False) -> CleanResult:
     from vhcs_analysis.io.files import list_input_files
 
     raw = Path(raw)
