@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vhcs_analysis import __version__, schemas, tables
+from vhcs_analysis import __version__, tables
 from vhcs_analysis.clean.core import (
     Context, Record, full_message, name_uncalculated_formulas, resolve_duplicates, to_frames,
 )
@@ -352,6 +352,8 @@ def foreign_to_sample(raw: Path, files: list[FileEntry]) -> list[str]:
 
 
 def _finish(result: CleanResult, units: pd.DataFrame) -> None:
+    from vhcs_analysis import schemas  # pandera: here only, not in every reading worker
+
     records = [r for e in result.files for r in e.records]
     resolve_duplicates(records)
     frames = to_frames(records)

@@ -430,15 +430,14 @@ def to_frames(records: list[Record]) -> dict[str, pd.DataFrame]:
     its first problem); findings of kept records -> findings."""
     kept: dict[str, list[dict]] = {"unit_reports": [], "inspections": [], "rankings": []}
     rejects, findings = [], []
-    keep = {name: frozenset(tables.columns(name)) for name in kept}
     for rec in records:
         if rec.rejected:
             p = rec.problems[0]
             rejects.append({"source_file": rec.source_file, "sheet": rec.sheet, "row": p.row, "column": p.column,
                             "value": p.value, "reason_code": p.code, "message": full_message(rec, p)})
             continue
-        row = {k: v for k, v in rec.data.items() if k in keep[rec.table]}
-        row.update(source_file=rec.source_file, source_sheet=rec.sheet, source_row=rec.row)
+        # fields that are not columns of the table stay out: from_records takes the columns named
+        row = dict(rec.data, source_file=rec.source_file, source_sheet=rec.sheet, source_row=rec.row)
         kept[rec.table].append(row)
         for f in rec.findings:
             findings.append({"source_file": rec.source_file, "sheet": rec.sheet, "row": f.row, "column": f.column,
