@@ -137,14 +137,19 @@ def settings_source(cli_path: Path | str | None = None):
 
 def load_settings(source) -> dict[str, Any]:
     """The checked settings of ``source`` (a ``settings.SettingsSource``); ConfigError if bad."""
+    return copy.deepcopy(_shared_settings(source))
+
+
+def _shared_settings(source) -> dict[str, Any]:
+    """``load_settings`` without the copy: the cached dict itself, never to be modified."""
     if source.path is None:
-        return copy.deepcopy(_settings_for(None))
+        return _settings_for(None)
     try:
         info = source.path.stat()
         stamp = (info.st_mtime_ns, info.st_size)
     except OSError:
         stamp = None  # reported by the read itself
-    return copy.deepcopy(_settings_for(str(source.path), stamp))
+    return _settings_for(str(source.path), stamp)
 
 
 def get_settings() -> dict[str, Any]:
@@ -162,6 +167,7 @@ def settings_record() -> dict[str, Any]:
 def setting(section: str, key: str) -> Any:
     """One setting, e.g. ``setting("review", "baseline")``."""
     try:
-        return get_settings()[section][key]
+        value = _shared_settings(settings_source())[section][key]
     except KeyError:
         raise ConfigError(f"thiếu mục cấu hình [{section}] {key}") from None
+    return copy.deepcopy(value)  # a copy of this one value (not of all the settings): callers may modify it
