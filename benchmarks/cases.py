@@ -298,12 +298,14 @@ def work_read() -> None:
     alone, to set against the baseline's ``read_seconds``)."""
     import time
 
-    from vhcs_analysis.io.files import read_sheets
+    from vhcs_analysis.config import load
+    from vhcs_analysis.io.files import Limits, read_sheets
 
+    limits = Limits.from_settings(load().cleaning)
     files = sorted(p for p in Path(sys.argv[2]).rglob("*") if p.is_file() and p.suffix.lower() in
                    (".xlsx", ".xlsm", ".xls", ".csv", ".ods"))
     start = time.perf_counter()
-    cells = sum(len(row) for path in files for sheet in read_sheets(path) for row in sheet.rows)
+    cells = sum(len(row) for path in files for sheet in read_sheets(path, limits) for row in sheet.rows)
     seconds = time.perf_counter() - start
     print(json.dumps({"seconds": seconds, "files": len(files), "cells": cells}))
     report_timing(seconds)
@@ -314,12 +316,14 @@ def work_hostile_sheet() -> None:
     import time
 
     from vhcs_analysis.errors import UnreadableFileError
-    from vhcs_analysis.io.files import read_sheets
+    from vhcs_analysis.config import load
+    from vhcs_analysis.io.files import Limits, read_sheets
 
     path = Path(sys.argv[2])
+    limits = Limits.from_settings(load().cleaning)
     start = time.perf_counter()
     try:
-        read_sheets(path)
+        read_sheets(path, limits)
     except UnreadableFileError as exc:
         reason = exc.message
     else:

@@ -21,8 +21,9 @@ def sample_dirs(tmp_path_factory) -> SimpleNamespace:
 @pytest.fixture(scope="session")
 def processed_sample(sample_dirs) -> Path:
     """The default sample cleaned into a processed folder (read-only for tests)."""
+    from vhcs_analysis.config import load
     from vhcs_analysis.pipeline import clean_folder
 
     out = sample_dirs.base / "processed"
-    clean_folder(sample_dirs.raw, out)
+    clean_folder(sample_dirs.raw, out, settings=load())
     return out

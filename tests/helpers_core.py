@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 import openpyxl
+
+from vhcs_analysis.config import load
+from vhcs_analysis.io.base import Limits
 
 REGISTRY = (
     "unit_id,unit_name,aliases,block,is_pilot,unit_type,staff_count\n"
@@ -154,3 +158,8 @@ def build_lock(folder: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def limits(**changes) -> Limits:
+    """The input limits of the settings in use (``[cleaning]`` max_*), with ``changes``."""
+    return dataclasses.replace(Limits.from_settings(load().cleaning), **changes)

@@ -4,12 +4,13 @@ import pandas as pd
 import pytest
 from helpers_core import GOOD_VALUES, LABELS_2018, consolidated, unit_form, write_registry
 
+from vhcs_analysis.config import load
 from vhcs_analysis.pipeline import clean_folder
 
 
 def _clean(raw):
     write_registry(raw)
-    return clean_folder(raw, None)
+    return clean_folder(raw, None, settings=load())
 
 
 def _only_reject(res):
@@ -193,10 +194,15 @@ def test_unit_form__label_typo_accepted_and_reported(tmp_path):
 def test_unit_form__on_time_and_late_labels_never_confused_by_fuzzy_matching(tmp_path):
     from vhcs_analysis.clean.form01 import match_label
 
-    assert match_label("Số hồ sơ giải quyết đúng hạn")[0] == "dossiers_on_time"
-    assert match_label("Số hồ sơ giải quyết quá hạn")[0] == "dossiers_late"
-    assert match_label("Số hồ sơ giải quyết chậm hạn")[0] is None
-    assert match_label("Số đoàn viên")[0] is None  # youth-union members are not party members
+    cleaning = load().cleaning
+
+    def match(text):
+        return match_label(text, accept=cleaning.label_fuzzy_accept, margin=cleaning.label_fuzzy_margin)
+
+    assert match("Số hồ sơ giải quyết đúng hạn")[0] == "dossiers_on_time"
+    assert match("Số hồ sơ giải quyết quá hạn")[0] == "dossiers_late"
+    assert match("Số hồ sơ giải quyết chậm hạn")[0] is None
+    assert match("Số đoàn viên")[0] is None  # youth-union members are not party members
 
 
 def test_unit_form__absurdly_large_count_is_out_of_range_not_a_crash(tmp_path):

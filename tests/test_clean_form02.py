@@ -1,12 +1,13 @@
 import pandas as pd
 from helpers_core import form02, inspection, write_registry
 
+from vhcs_analysis.config import load
 from vhcs_analysis.pipeline import clean_folder
 
 
 def _clean(raw):
     write_registry(raw)
-    return clean_folder(raw, None)
+    return clean_folder(raw, None, settings=load())
 
 
 def test_form02__criteria_total_rating_and_round(tmp_path):

@@ -1,11 +1,12 @@
 from helpers_core import rankings, write_registry
 
+from vhcs_analysis.config import load
 from vhcs_analysis.pipeline import clean_folder
 
 
 def _clean(raw):
     write_registry(raw)
-    return clean_folder(raw, None)
+    return clean_folder(raw, None, settings=load())
 
 
 def test_rankings__year_from_each_title_and_one_scale(tmp_path):
@@ -43,6 +44,6 @@ def test_rankings__year_in_the_category_header(tmp_path):
     ws.append(["STT", "Tên đơn vị", "Xếp loại năm 2018", "Khối"])
     ws.append([1, "Sở Nội vụ", "HTXSNV", "Hành chính"])
     wb.save(tmp_path / "r.xlsx")
-    res = clean_folder(tmp_path, None)
+    res = clean_folder(tmp_path, None, settings=load())
     assert res.rejects.empty
     assert list(zip(res.tables["rankings"].year, res.tables["rankings"].scheme)) == [(2018, "qd132")]

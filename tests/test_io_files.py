@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers_core import limits
 
 from vhcs_analysis.io.files import list_input_files, read_sheets, sha256_file
 
@@ -37,7 +38,7 @@ def offset_xlsx(tmp_path):
 
 
 def test_read_sheets__rows_and_columns_keep_excel_positions(offset_xlsx):
-    sheet = read_sheets(offset_xlsx)[0]
+    sheet = read_sheets(offset_xlsx, limits())[0]
     assert sheet.rows[4][2:5] == ["STT", "Chỉ tiêu", "Số liệu"]  # row 5, columns C..E
     assert sheet.rows[1][2] == "BÁO CÁO KẾT QUẢ"
     assert sheet.rows[0] == [None] * len(sheet.rows[0])
@@ -45,37 +46,37 @@ def test_read_sheets__rows_and_columns_keep_excel_positions(offset_xlsx):
 
 def test_read_sheets__merged_ranges_are_zero_based_inclusive_and_cut_to_the_grid(offset_xlsx):
     # C2:F2 is merged; the data ends at column E.
-    assert read_sheets(offset_xlsx)[0].merged == [(1, 2, 1, 4)]
+    assert read_sheets(offset_xlsx, limits())[0].merged == [(1, 2, 1, 4)]
 
 
 def test_read_sheets__whole_numbers_become_int_and_fractions_stay_float(offset_xlsx):
-    rows = read_sheets(offset_xlsx)[0].rows
+    rows = read_sheets(offset_xlsx, limits())[0].rows
     assert rows[5][4] == 12 and isinstance(rows[5][4], int)
     assert rows[6][4] == 85.5
 
 
 def test_read_sheets__excel_dates_stay_dates(offset_xlsx):
-    value = read_sheets(offset_xlsx)[0].rows[7][4]
+    value = read_sheets(offset_xlsx, limits())[0].rows[7][4]
     assert isinstance(value, dt.date) and value.year == 2017 and value.month == 3 and value.day == 15
 
 
 def test_read_sheets__numbers_stored_as_text_stay_text(offset_xlsx):
-    assert read_sheets(offset_xlsx)[0].rows[8][4] == "1.234"
+    assert read_sheets(offset_xlsx, limits())[0].rows[8][4] == "1.234"
 
 
 def test_read_sheets__booleans_stay_booleans(offset_xlsx):
-    assert read_sheets(offset_xlsx)[0].rows[9][4] is True
+    assert read_sheets(offset_xlsx, limits())[0].rows[9][4] is True
 
 
 def test_read_sheets__hidden_sheet_is_flagged(offset_xlsx):
-    sheets = read_sheets(offset_xlsx)
+    sheets = read_sheets(offset_xlsx, limits())
     assert [(s.name, s.hidden) for s in sheets] == [("Biểu 01", False), ("Ẩn", True)]
 
 
 def test_read_sheets__csv_with_semicolons_and_quotes(tmp_path):
     path = tmp_path / "ds.csv"
     path.write_text('STT;Tên đơn vị;Tỷ lệ\n1;"Sở Nội vụ; Văn phòng";85,5\n', encoding="utf-8")
-    sheet = read_sheets(path)[0]
+    sheet = read_sheets(path, limits())[0]
     assert sheet.name == "ds"
     assert sheet.rows == [["STT", "Tên đơn vị", "Tỷ lệ"], ["1", "Sở Nội vụ; Văn phòng", "85,5"]]
 
@@ -83,19 +84,19 @@ def test_read_sheets__csv_with_semicolons_and_quotes(tmp_path):
 def test_read_sheets__csv_with_tabs(tmp_path):
     path = tmp_path / "tab.csv"
     path.write_text("a\tb\tc\n1\t2\t3\n", encoding="utf-8")
-    assert read_sheets(path)[0].rows[1] == ["1", "2", "3"]
+    assert read_sheets(path, limits())[0].rows[1] == ["1", "2", "3"]
 
 
 def test_read_sheets__csv_short_rows_are_padded_with_none(tmp_path):
     path = tmp_path / "ngan.csv"
     path.write_text("a,b,c\n1,,\n2\n", encoding="utf-8")
-    assert read_sheets(path)[0].rows[1:] == [["1", None, None], ["2", None, None]]
+    assert read_sheets(path, limits())[0].rows[1:] == [["1", None, None], ["2", None, None]]
 
 
 def test_read_sheets__csv_with_bom_loses_the_bom(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes("Đơn vị,Số\nSở Y tế,1\n".encode("utf-8-sig"))
-    assert read_sheets(path)[0].rows[0][0] == "Đơn vị"
+    assert read_sheets(path, limits())[0].rows[0][0] == "Đơn vị"
 
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -118,19 +119,19 @@ def cp1258(text: str) -> bytes:
 def test_read_sheets__windows_1258_csv_is_decoded(tmp_path):
     path = tmp_path / "cp1258.csv"
     path.write_bytes(cp1258("Tên đơn vị,Số\nSở Tài chính,3\n"))
-    assert unicodedata.normalize("NFC", read_sheets(path)[0].rows[1][0]) == "Sở Tài chính"
+    assert unicodedata.normalize("NFC", read_sheets(path, limits())[0].rows[1][0]) == "Sở Tài chính"
 
 
 def test_read_sheets__xlsx_named_csv_is_read_as_a_workbook(tmp_path, offset_xlsx):
     path = tmp_path / "that-ra-la-xlsx.csv"
     path.write_bytes(offset_xlsx.read_bytes())
-    assert read_sheets(path)[0].rows[4][2] == "STT"
+    assert read_sheets(path, limits())[0].rows[4][2] == "STT"
 
 
 def test_read_sheets__csv_named_xlsx_is_read_as_csv(tmp_path):
     path = tmp_path / "that-ra-la-csv.xlsx"
     path.write_text("STT,Tên\n1,Sở Y tế\n", encoding="utf-8")
-    assert read_sheets(path)[0].rows == [["STT", "Tên"], ["1", "Sở Y tế"]]
+    assert read_sheets(path, limits())[0].rows == [["STT", "Tên"], ["1", "Sở Y tế"]]
 
 
 HTML = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>
@@ -146,7 +147,7 @@ HTML = """<html><head><meta http-equiv="Content-Type" content="text/html; charse
 def test_read_sheets__html_saved_as_xls_expands_spans(tmp_path):
     path = tmp_path / "ket-qua.xls"
     path.write_text(HTML, encoding="utf-8")
-    sheet = read_sheets(path)[0]
+    sheet = read_sheets(path, limits())[0]
     assert sheet.rows == [
         ["STT", "Tên đơn vị", "Tiêu chí chấm điểm", None],
         [None, None, "TC1", "TC2"],
@@ -158,7 +159,7 @@ def test_read_sheets__html_saved_as_xls_expands_spans(tmp_path):
 def test_read_sheets__one_sheet_per_html_table(tmp_path):
     path = tmp_path / "ket-qua.xlsx"  # mis-named too
     path.write_bytes(b"\xef\xbb\xbf" + HTML.encode("utf-8"))
-    assert [s.name for s in read_sheets(path)] == ["Bảng 1", "Bảng 2"]
+    assert [s.name for s in read_sheets(path, limits())] == ["Bảng 1", "Bảng 2"]
 
 
 def test_read_sheets__html_charset_from_meta_is_honoured(tmp_path):
@@ -166,7 +167,7 @@ def test_read_sheets__html_charset_from_meta_is_honoured(tmp_path):
     path.write_bytes(
         cp1258('<html><head><meta charset="windows-1258"></head><table><tr><td>Sở Tài chính</td></tr></table></html>')
     )
-    assert unicodedata.normalize("NFC", read_sheets(path)[0].rows[0][0]) == "Sở Tài chính"
+    assert unicodedata.normalize("NFC", read_sheets(path, limits())[0].rows[0][0]) == "Sở Tài chính"
 
 
 def test_read_sheets__mht_web_archive_is_read(tmp_path):
@@ -176,7 +177,7 @@ def test_read_sheets__mht_web_archive_is_read(tmp_path):
         b"Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
         b"<html><table><tr><td>S=E1=BB=9F Y t=E1=BA=BF</td></tr></table></html>\r\n--BB--\r\n"
     )
-    assert read_sheets(path)[0].rows == [["Sở Y tế"]]
+    assert read_sheets(path, limits())[0].rows == [["Sở Y tế"]]
 
 
 def _ods(path, body: str):
@@ -215,7 +216,7 @@ def test_read_sheets__ods_values_and_spans(tmp_path):
         '</table:table-row><table:table-row table:number-rows-repeated="1048574">'
         '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>',
     )
-    sheet = read_sheets(path)[0]
+    sheet = read_sheets(path, limits())[0]
     assert sheet.rows[0][2] == "Tiêu đề" and sheet.rows[1][2] == 7
     assert sheet.merged == [(0, 2, 0, 3)]
 
@@ -239,21 +240,21 @@ def test_sha256_file__matches_hashlib(tmp_path):
 def test_read_sheets__utf16_text_without_bom_is_read(tmp_path):
     path = tmp_path / "unicode.txt"
     path.write_bytes("Tên đơn vị\tSố\nSở Y tế\t5\n".encode("utf-16-le"))
-    assert read_sheets(path)[0].rows == [["Tên đơn vị", "Số"], ["Sở Y tế", "5"]]
+    assert read_sheets(path, limits())[0].rows == [["Tên đơn vị", "Số"], ["Sở Y tế", "5"]]
 
 
 XLS = Path(__file__).parent / "fixtures" / "io" / "bieu-cu.xls"
 
 
 def test_read_sheets__legacy_xls_keeps_positions_types_and_merges():
-    sheet = read_sheets(XLS)[0]
+    sheet = read_sheets(XLS, limits())[0]
     assert sheet.rows[4][2:5] == ["STT", "Chỉ tiêu", "Số liệu"]
     assert [sheet.rows[5][4], sheet.rows[6][4], sheet.rows[7][4]] == [12, dt.date(2017, 3, 15), "1.234"]
     assert sheet.merged == [(1, 2, 1, 4)]  # C2:F2 cut to the grid, which ends at E
 
 
 def test_read_sheets__legacy_xls_hidden_sheet_is_flagged():
-    assert [(s.name, s.hidden) for s in read_sheets(XLS)] == [("Biểu 01", False), ("Ẩn", True)]
+    assert [(s.name, s.hidden) for s in read_sheets(XLS, limits())] == [("Biểu 01", False), ("Ẩn", True)]
 
 
 XML2003 = """<?xml version="1.0"?>
@@ -278,7 +279,7 @@ XML2003 = """<?xml version="1.0"?>
 def test_read_sheets__xml_spreadsheet_2003_keeps_positions_types_and_merges(tmp_path):
     path = tmp_path / "xuat-khau.xls"
     path.write_text(XML2003, encoding="utf-8")
-    sheets = read_sheets(path)
+    sheets = read_sheets(path, limits())
     assert [(s.name, s.hidden) for s in sheets] == [("Kết quả", False), ("Ẩn", True)]
     assert sheets[0].rows == [
         [None, None, None, None],

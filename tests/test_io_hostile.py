@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers_core import limits
 
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.files import Limits, list_input_files, read_sheets
@@ -16,10 +17,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import hostile  # noqa: E402
 
 
-def refused(path: Path, limits: Limits | None = None) -> str:
-    """The one-line message of the refusal, checked to name the file."""
+def refused(path: Path, within: Limits | None = None) -> str:
+    """The one-line message of the refusal (``within`` the settings' limits unless given),
+    checked to name the file."""
     with pytest.raises(UnreadableFileError) as info:
-        read_sheets(path, limits)
+        read_sheets(path, within or limits())
     message = str(info.value)
     assert path.name in message
     assert "\n" not in message
@@ -73,8 +75,8 @@ def test_read_sheets__zip_bomb_is_refused_by_declared_ratio(tmp_path):
 
 
 def test_read_sheets__zip_bomb_is_refused_by_declared_total(tmp_path):
-    limits = Limits(max_unzipped_mb=5, max_zip_ratio=10_000)
-    assert "bom nén" in refused(hostile.zip_bomb(tmp_path, inflated_mb=8), limits)
+    small = limits(max_unzipped_mb=5, max_zip_ratio=10_000)
+    assert "bom nén" in refused(hostile.zip_bomb(tmp_path, inflated_mb=8), small)
 
 
 def test_read_sheets__zip_that_understates_its_size_is_refused(tmp_path):
@@ -83,7 +85,7 @@ def test_read_sheets__zip_that_understates_its_size_is_refused(tmp_path):
 
 
 def test_read_sheets__cell_over_the_length_limit_is_refused_with_its_place(tmp_path):
-    message = refused(hostile.huge_cell(tmp_path, 501), Limits(max_cell_chars=500))
+    message = refused(hostile.huge_cell(tmp_path, 501), limits(max_cell_chars=500))
     assert "trang Dữ liệu, dòng 4, cột C" in message
 
 
@@ -92,7 +94,7 @@ def test_read_sheets__cell_at_the_far_corner_is_refused_before_parsing(tmp_path,
 
 
 def test_read_sheets__csv_with_too_many_cells_is_refused(tmp_path):
-    refused(hostile.many_cells_csv(tmp_path, rows=200, cols=10), Limits(max_cells=1000))
+    refused(hostile.many_cells_csv(tmp_path, rows=200, cols=10), limits(max_cells=1000))
 
 
 def test_read_sheets__ods_repeat_bomb_is_refused(tmp_path, parser_must_not_run):
@@ -105,7 +107,7 @@ def test_read_sheets__html_span_bomb_is_refused(tmp_path):
 
 def test_read_sheets__file_over_the_size_limit_is_refused(tmp_path):
     path = hostile.small_xlsx(tmp_path / "lon.xlsx")
-    assert "quá lớn" in refused(path, Limits(max_file_mb=0.001))
+    assert "quá lớn" in refused(path, limits(max_file_mb=0.001))
 
 
 def test_read_sheets__password_protected_workbook_is_refused(tmp_path):
@@ -119,7 +121,7 @@ def test_read_sheets__garbage_behind_ole_magic_is_refused(tmp_path):
 def test_read_sheets__display_name_is_used_in_the_message(tmp_path):
     path = hostile.empty_file(tmp_path)
     with pytest.raises(UnreadableFileError, match="tệp 2017/rong.xlsx"):
-        read_sheets(path, display_name="2017/rong.xlsx")
+        read_sheets(path, limits(), display_name="2017/rong.xlsx")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
@@ -165,12 +167,12 @@ def test_read_sheets__xml_spreadsheet_2003_far_cell_is_refused(tmp_path):
 def test_read_sheets__entities_declared_in_html_are_not_expanded(tmp_path):
     path = tmp_path / "thuc-the.xls"
     path.write_bytes(hostile._LAUGHS.replace(b"lolz", b"html") + b"<html><table><tr><td>&lol9;</td></tr></table></html>")
-    sheets = read_sheets(path)
+    sheets = read_sheets(path, limits())
     assert len(sheets[0].rows[0][0] or "") < 1000
 
 
 def test_read_sheets__far_cell_without_coordinates_is_refused(tmp_path):
-    assert "vượt giới hạn" in refused(hostile.far_row_without_refs(tmp_path), Limits(max_cells=1000))
+    assert "vượt giới hạn" in refused(hostile.far_row_without_refs(tmp_path), limits(max_cells=1000))
 
 
 def test_read_sheets__far_cell_with_a_namespace_prefix_is_refused(tmp_path):
@@ -180,7 +182,7 @@ def test_read_sheets__far_cell_with_a_namespace_prefix_is_refused(tmp_path):
 def test_read_sheets__csv_cell_over_the_length_limit_is_refused_with_its_place(tmp_path):
     path = tmp_path / "dai.csv"
     path.write_text("STT,Ghi chú\n1," + "x" * 600 + "\n", encoding="utf-8")
-    assert "dòng 2, cột B" in refused(path, Limits(max_cell_chars=500))
+    assert "dòng 2, cột B" in refused(path, limits(max_cell_chars=500))
 
 
 def test_read_sheets__csv_field_beyond_the_csv_module_limit_is_refused(tmp_path):
@@ -220,13 +222,13 @@ def _empty_styled_sheet(path: Path, sheet_mb: float) -> Path:
 def test_xlsx_many_empty_styled_cells__refused_on_the_count_naming_the_limit(tmp_path, parser_must_not_run):
     # 2 MB of empty styled cells (~92,000 tags) in a tiny extent-free sheet, limit 50,000 cells
     path = _empty_styled_sheet(tmp_path / "trang-dinh-dang.xlsx", 2)
-    message = refused(path, Limits(max_cells=50_000))
+    message = refused(path, limits(max_cells=50_000))
     assert "max_cells = 50.000" in message and "[cleaning]" in message
 
 
 def test_xlsx_empty_styled_cells_under_the_limit__read(tmp_path):
     path = _empty_styled_sheet(tmp_path / "trang-dinh-dang.xlsx", 2)
-    sheets = read_sheets(path, Limits(max_cells=1_000_000))
+    sheets = read_sheets(path, limits(max_cells=1_000_000))
     assert [row for row in sheets[0].rows if any(v is not None for v in row)] == [["Bang tinh"]]
 
 
@@ -237,7 +239,7 @@ def test_xlsx_millions_of_empty_rows__refused_on_the_count(tmp_path, parser_must
         return data.replace(b"</sheetData>", rows + b"</sheetData>") if name == "xl/worksheets/sheet1.xml" else data
 
     path = hostile.rewrite_zip(hostile.small_xlsx(tmp_path / "nho.xlsx"), tmp_path / "dong.xlsx", edit)
-    assert "dòng" in refused(path, Limits(max_cells=1_000))
+    assert "dòng" in refused(path, limits(max_cells=1_000))
 
 
 def test_xlsx_more_shared_strings_than_cells_allowed__refused(tmp_path, parser_must_not_run):
@@ -251,7 +253,7 @@ def test_xlsx_more_shared_strings_than_cells_allowed__refused(tmp_path, parser_m
             zout.writestr(info.filename, zin.read(info.filename))
         zout.writestr("xl/sharedStrings.xml", b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
                       b'spreadsheetml/2006/main">' + strings + b"</sst>")
-    assert "chuỗi văn bản dùng chung" in refused(path, Limits(max_cells=1_000))
+    assert "chuỗi văn bản dùng chung" in refused(path, limits(max_cells=1_000))
 
 
 @pytest.mark.slow
@@ -259,7 +261,7 @@ def test_xlsx_sheet_inflating_to_485_mb__refused_within_seconds(tmp_path):
     import time
 
     path = _empty_styled_sheet(tmp_path / "trang-485mb.xlsx", 485)
-    assert path.stat().st_size < Limits().max_file_mb * 1024 * 1024
+    assert path.stat().st_size < limits().max_file_mb * 1024 * 1024
     start = time.perf_counter()
     message = refused(path)
     assert time.perf_counter() - start < 15

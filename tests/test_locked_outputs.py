@@ -17,7 +17,7 @@ from test_report import built  # noqa: F401 - the session's end-to-end build, sh
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
-from vhcs_analysis.config import Paths
+from vhcs_analysis.config import Paths, load
 from vhcs_analysis.errors import OutputLockedError
 from vhcs_analysis.io.csv_safe import atomic_path, write_bytes_atomic, write_csv_for_excel
 
@@ -91,8 +91,8 @@ def test_writers__each_output_kind_goes_through_the_shared_helper(tmp_path, monk
         (paths.tables / "pilot_effects.csv", lambda t: save_table(frame, "pilot_effects", paths)),
         (paths.figures / "trend.svg", lambda t: save_figure(fig, t)),
     ]
-    templates = write_templates(tmp_path / "forms")
-    cases.append((Path(templates[0]), lambda t: write_templates(t.parent)))
+    templates = write_templates(tmp_path / "forms", settings=load())
+    cases.append((Path(templates[0]), lambda t: write_templates(t.parent, settings=load())))
     for target, write in cases:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(OLD)

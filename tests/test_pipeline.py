@@ -6,7 +6,8 @@ import pytest
 from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_registry
 
 from vhcs_analysis import pipeline
-from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE
+from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE, load
+from vhcs_analysis.io import outputs
 from vhcs_analysis.pipeline import clean_folder
 
 
@@ -30,7 +31,7 @@ def hostile(tmp_path):
 
 
 def test_clean_folder__every_row_accounted_for_on_a_hostile_folder(hostile, tmp_path):
-    res = clean_folder(hostile, tmp_path / "out")
+    res = clean_folder(hostile, tmp_path / "out", settings=load())
     assert not res.fatal
     files = res.manifest["files"]
     for f in files:
@@ -44,23 +45,23 @@ def test_clean_folder__every_row_accounted_for_on_a_hostile_folder(hostile, tmp_
 
 
 def test_clean_folder__rerun_writes_byte_identical_outputs(hostile, tmp_path):
-    clean_folder(hostile, tmp_path / "o1")
-    clean_folder(hostile, tmp_path / "o2")
+    clean_folder(hostile, tmp_path / "o1", settings=load())
+    clean_folder(hostile, tmp_path / "o2", settings=load())
     names = sorted(p.name for p in (tmp_path / "o1").iterdir())
-    assert names == sorted(pipeline.OUTPUT_FILES)
+    assert names == sorted(outputs.OUTPUT_FILES)
     for name in names:
         assert (tmp_path / "o1" / name).read_bytes() == (tmp_path / "o2" / name).read_bytes(), name
 
 
 def test_clean_folder__validate_only_writes_nothing(hostile, tmp_path):
-    res = clean_folder(hostile, None)
+    res = clean_folder(hostile, None, settings=load())
     assert len(res.tables["unit_reports"]) == 1 and not (tmp_path / "out").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
 
 def test_clean_folder__crash_while_writing_keeps_previous_outputs(hostile, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    clean_folder(hostile, out)
+    clean_folder(hostile, out, settings=load())
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     unit_form(hostile / "b" / "another.xlsx", unit="Sở Tài chính")
 
@@ -69,7 +70,7 @@ def test_clean_folder__crash_while_writing_keeps_previous_outputs(hostile, tmp_p
 
     monkeypatch.setattr("vhcs_analysis.io.csv_safe.write_json_atomic", boom)
     with pytest.raises(RuntimeError):
-        clean_folder(hostile, out)
+        clean_folder(hostile, out, settings=load())
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
@@ -78,7 +79,7 @@ def test_clean_folder__later_report_date_supersedes_and_reject_names_the_winner(
     write_registry(tmp_path)
     unit_form(tmp_path / "z_first.xlsx", date="10/06/2018", values=dict(GOOD_VALUES, party_members=40))
     unit_form(tmp_path / "a_correction.xlsx", date="20/06/2018")
-    res = clean_folder(tmp_path, None)
+    res = clean_folder(tmp_path, None, settings=load())
     assert res.tables["unit_reports"]["party_members"].tolist() == [50]
     rej = res.rejects.iloc[0]
     assert (rej.reason_code, rej.source_file, rej.row) == ("superseded", "z_first.xlsx", 10)
@@ -89,7 +90,7 @@ def test_clean_folder__same_report_date_later_file_in_sort_order_wins(tmp_path):
     write_registry(tmp_path)
     unit_form(tmp_path / "a.xlsx", values=dict(GOOD_VALUES, party_members=40))
     unit_form(tmp_path / "b.xlsx")
-    res = clean_folder(tmp_path, None)
+    res = clean_folder(tmp_path, None, settings=load())
     assert res.tables["unit_reports"]["source_file"].tolist() == ["b.xlsx"]
     assert res.rejects["source_file"].tolist() == ["a.xlsx"]
 
@@ -98,7 +99,7 @@ def test_clean_folder__a_rejected_resubmission_does_not_replace_a_valid_one(tmp_
     write_registry(tmp_path)
     unit_form(tmp_path / "a.xlsx", date="10/06/2018")
     unit_form(tmp_path / "b.xlsx", date="20/06/2018", values=dict(GOOD_VALUES, staff_studied=500))
-    res = clean_folder(tmp_path, None)
+    res = clean_folder(tmp_path, None, settings=load())
     assert res.tables["unit_reports"]["source_file"].tolist() == ["a.xlsx"]
     assert res.rejects["reason_code"].tolist() == ["studied_gt_staff"]
 
@@ -110,7 +111,7 @@ def test_clean_folder__names_in_notes_and_signatures_reach_no_output(tmp_path):
     unit_form(raw / "b.xlsx", unit="Sở Lạ", notes={"staff_total": "Đ/c Nguyễn Văn Bímật"})
     form02(raw / "f.xlsx", [inspection("Sở Nội vụ", note="Đ/c Nguyễn Văn Bímật đi muộn")])
     out = tmp_path / "out"
-    clean_folder(raw, out)
+    clean_folder(raw, out, settings=load())
     for path in out.iterdir():
         data = path.read_bytes()
         text = pd.read_parquet(path).to_csv() if path.suffix == ".parquet" else data.decode("utf-8-sig")
@@ -126,7 +127,7 @@ def test_clean_folder__hidden_sheets_are_read_and_reported_hidden(tmp_path):
     wb.active.sheet_state = "hidden"
     wb.create_sheet("Visible").append(["trống"])
     wb.save(path)
-    res = clean_folder(tmp_path, None)
+    res = clean_folder(tmp_path, None, settings=load())
     sheets = {s["name"]: s for s in res.manifest["files"][0]["sheets"]}
     assert sheets["Bieu01"]["hidden"] is True and sheets["Bieu01"]["status"] == "used"
     assert len(res.tables["unit_reports"]) == 1
@@ -135,14 +136,14 @@ def test_clean_folder__hidden_sheets_are_read_and_reported_hidden(tmp_path):
 def test_clean_folder__sample_marker_sets_is_sample(tmp_path):
     write_registry(tmp_path)
     unit_form(tmp_path / "a.xlsx")
-    assert clean_folder(tmp_path, None).manifest["is_sample"] is False
+    assert clean_folder(tmp_path, None, settings=load()).manifest["is_sample"] is False
     (tmp_path / SAMPLE_MARKER_FILE).write_text(SAMPLE_MARKER_LINE + "\n", "utf-8")
-    assert clean_folder(tmp_path, None).manifest["is_sample"] is True
+    assert clean_folder(tmp_path, None, settings=load()).manifest["is_sample"] is True
 
 
 def test_clean_folder__missing_registry_is_fatal_and_named(tmp_path):
     unit_form(tmp_path / "a.xlsx")
-    res = clean_folder(tmp_path, tmp_path / "out")
+    res = clean_folder(tmp_path, tmp_path / "out", settings=load())
     assert res.fatal and "units.csv" in res.fatal[0] and not (tmp_path / "out").exists()
 
 
@@ -161,7 +162,7 @@ def test_clean_folder__several_tables_on_one_sheet_all_found(tmp_path):
     os.remove(first)
     os.remove(second)
     wb.save(tmp_path / "both.xlsx")
-    res = clean_folder(tmp_path, None)
+    res = clean_folder(tmp_path, None, settings=load())
     ur = res.tables["unit_reports"]
     assert list(zip(ur.unit_id, ur.period)) == [("U01", "2018-H1"), ("U03", "2018-H2")]
 
@@ -170,18 +171,18 @@ def test_clean_folder__preserves_unrelated_files_in_the_output_folder(hostile, t
     out = tmp_path / "out"
     out.mkdir()
     (out / ".gitkeep").write_text("")
-    clean_folder(hostile, out)
+    clean_folder(hostile, out, settings=load())
     assert (out / ".gitkeep").exists() and (out / "manifest.json").exists()
     assert _manifest(out)["totals"]["files_used"] >= 2
 
 
 def test_clean_folder__recovers_from_a_run_killed_between_the_renames(hostile, tmp_path):
     out = tmp_path / "out"
-    clean_folder(hostile, out)
+    clean_folder(hostile, out, settings=load())
     before = (out / "manifest.json").read_bytes()
     os.replace(out, tmp_path / ".out.old-999")  # killed after moving the old outputs away
     (tmp_path / ".out.new-abc").mkdir()  # and a half-written new folder
-    pipeline._recover(out)
+    outputs._recover(out)
     assert (out / "manifest.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
 
@@ -196,7 +197,7 @@ def test_unit_form__unit_named_only_in_a_title_line(tmp_path):
     ws["A2"] = "SỞ TÀI CHÍNH"
     ws["A4"] = None
     wb.save(path)
-    res = clean_folder(tmp_path, None)
+    res = clean_folder(tmp_path, None, settings=load())
     assert res.tables["unit_reports"]["unit_id"].tolist() == ["U03"]
 
 
@@ -210,7 +211,7 @@ def test_clean_folder__hostile_corpus_every_file_listed_and_rows_accounted(tmp_p
                  hostile.billion_laughs_sheet, hostile.lying_zip_bomb, hostile.far_cell, hostile.encrypted_ole,
                  hostile.broken_ole, hostile.html_span_bomb):
         make(raw)
-    res = clean_folder(raw, tmp_path / "out")
+    res = clean_folder(raw, tmp_path / "out", settings=load())
     assert not res.fatal and len(res.tables["unit_reports"]) == 1
     listed = {f["path"] for f in res.manifest["files"]}
     assert listed == {p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file()}
@@ -222,13 +223,13 @@ def test_clean_folder__hostile_corpus_every_file_listed_and_rows_accounted(tmp_p
 def test_clean_folder__output_folder_inside_raw_is_not_read_back(tmp_path):
     write_registry(tmp_path)
     unit_form(tmp_path / "a.xlsx")
-    clean_folder(tmp_path, tmp_path / "processed")
-    res = clean_folder(tmp_path, tmp_path / "processed")
+    clean_folder(tmp_path, tmp_path / "processed", settings=load())
+    res = clean_folder(tmp_path, tmp_path / "processed", settings=load())
     assert {f["path"] for f in res.manifest["files"]} == {"a.xlsx", "units.csv"}
 
 
 def test_clean_folder__parallel_reading_writes_the_same_outputs(hostile, tmp_path, monkeypatch):
-    clean_folder(hostile, tmp_path / "serial")
+    clean_folder(hostile, tmp_path / "serial", settings=load())
     sizes = []
     real = pipeline._read_in_parallel
 
@@ -240,7 +241,32 @@ def test_clean_folder__parallel_reading_writes_the_same_outputs(hostile, tmp_pat
     monkeypatch.setattr(pipeline, "_read_in_parallel", spy)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setenv("VHCS_WORKERS", "2")
-    clean_folder(hostile, tmp_path / "parallel")
+    clean_folder(hostile, tmp_path / "parallel", settings=load())
     assert sizes and sizes[0] > 0  # the files were read by the workers
-    for name in sorted(pipeline.OUTPUT_FILES):
+    for name in sorted(outputs.OUTPUT_FILES):
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
+
+
+def _with(settings, section: str, **changes):
+    """``settings`` with keys of one section changed (the model is frozen: a copy)."""
+    return settings.model_copy(update={section: getattr(settings, section).model_copy(update=changes)})
+
+
+def test_clean_folder__uses_the_settings_it_is_given_not_a_settings_file(tmp_path):
+    write_registry(tmp_path)
+    unit_form(tmp_path / "a.xlsx", unit="Sở Nội vụu")  # a typo: matched by fuzzy name matching
+    form02(tmp_path / "f.xlsx", [inspection("Sở Tài chính", total=91)])  # stated total 1 off the criteria
+    default = clean_folder(tmp_path, None, settings=load())
+    assert default.tables["unit_reports"]["unit_id"].tolist() == ["U01"]
+    assert sorted(default.findings["finding_code"]) == ["fuzzy_match", "total_mismatch"]
+    strict = _with(_with(load(), "cleaning", fuzzy_accept=100.0), "inspection", total_tolerance=2.0)
+    res = clean_folder(tmp_path, None, settings=strict)
+    assert res.rejects["reason_code"].tolist() == ["unknown_unit"] and res.findings.empty
+
+
+def test_clean_folder__file_limits_come_from_the_settings_given(tmp_path):
+    write_registry(tmp_path)
+    unit_form(tmp_path / "a.xlsx")
+    res = clean_folder(tmp_path, None, settings=_with(load(), "cleaning", max_file_mb=0.001))
+    status = {f["path"]: (f["status"], f["reason"]) for f in res.manifest["files"]}
+    assert status["a.xlsx"][0] == "unreadable" and "quá lớn" in status["a.xlsx"][1]

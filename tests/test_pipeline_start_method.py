@@ -9,6 +9,8 @@ import pytest
 from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_registry
 
 from vhcs_analysis import pipeline
+from vhcs_analysis.config import load
+from vhcs_analysis.io import outputs
 from vhcs_analysis.pipeline import clean_folder
 
 
@@ -44,7 +46,7 @@ def _spy_parallel(monkeypatch) -> list:
 
 
 def _assert_same_outputs(a, b):
-    for name in sorted(pipeline.OUTPUT_FILES):
+    for name in sorted(outputs.OUTPUT_FILES):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
@@ -71,12 +73,12 @@ def test_start_method__spawn_where_there_is_no_fork_or_forkserver(monkeypatch):
 
 def test_clean_folder__spawn_workers_without_forkserver_write_the_same_outputs(small_raw, tmp_path, monkeypatch):
     monkeypatch.setenv("VHCS_WORKERS", "1")
-    clean_folder(small_raw, tmp_path / "serial")
+    clean_folder(small_raw, tmp_path / "serial", settings=load())
     asked = _like_windows(monkeypatch)
     counts = _spy_parallel(monkeypatch)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setenv("VHCS_WORKERS", "2")
-    res = clean_folder(small_raw, tmp_path / "spawn")
+    res = clean_folder(small_raw, tmp_path / "spawn", settings=load())
     assert not res.fatal
     assert asked == ["spawn"] and counts and counts[0] > 0  # the files were read by spawned workers
     _assert_same_outputs(tmp_path / "serial", tmp_path / "spawn")
@@ -94,11 +96,11 @@ def test_clean_folder__sample_over_the_parallel_threshold_under_spawn_equals_ser
     assert sum(p.stat().st_size for p in raw.rglob("*") if p.is_file()) > pipeline.PARALLEL_MIN_BYTES
 
     monkeypatch.setenv("VHCS_WORKERS", "1")
-    serial = clean_folder(raw, tmp_path / "serial")
+    serial = clean_folder(raw, tmp_path / "serial", settings=load())
     asked = _like_windows(monkeypatch)
     counts = _spy_parallel(monkeypatch)
     monkeypatch.setenv("VHCS_WORKERS", "2")
-    spawned = clean_folder(raw, tmp_path / "spawn")
+    spawned = clean_folder(raw, tmp_path / "spawn", settings=load())
     assert asked == ["spawn"] and counts == [len(serial.manifest["files"]) - 1]  # all but units.csv
     assert spawned.manifest["totals"] == serial.manifest["totals"]
     _assert_same_outputs(tmp_path / "serial", tmp_path / "spawn")

@@ -6,7 +6,7 @@ import sys
 import nbformat
 import pandas as pd
 
-from vhcs_analysis.config import Paths
+from vhcs_analysis.config import Paths, load
 from vhcs_analysis.io.templates import write_templates
 from vhcs_analysis.io.xlsx_write import CellSheet, write_cells_xlsx
 from vhcs_analysis.review.output import save_table
@@ -16,7 +16,7 @@ from vhcs_analysis.sample.extras import write_docx
 def _write_all(folder):
     write_cells_xlsx(folder / "a.xlsx", [CellSheet("Sheet1", {(1, 1): "Biểu số 01-VHCS", (2, 1): 3.5}, {})])
     write_docx(folder / "huong-dan.docx", ["Hướng dẫn nhập liệu"])
-    write_templates(folder / "forms")
+    write_templates(folder / "forms", settings=load())
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from helpers_core import LABELS_2018, consolidated, form02, inspection, rankings, unit_form
+from helpers_core import LABELS_2018, consolidated, form02, inspection, limits, rankings, unit_form
 
 from vhcs_analysis.config import SAMPLE_MARKER_LINE
 from vhcs_analysis.io.files import Sheet, read_sheets
@@ -9,7 +9,7 @@ from vhcs_analysis.io.recognise import find_tables, form01_labels, form_code, is
 
 
 def _tables(path: Path):
-    return find_tables(prepare(read_sheets(path)[0]))
+    return find_tables(prepare(read_sheets(path, limits())[0]))
 
 
 def test_find_tables__per_unit_form_with_its_columns(tmp_path):

@@ -1,17 +1,17 @@
 import pandas as pd
 import pytest
-from helpers_core import REGISTRY, write_registry
+from helpers_core import REGISTRY, limits, write_registry
 
 from vhcs_analysis.registry import Registry, RegistryError, read_units
 
 
 @pytest.fixture
 def registry(tmp_path):
-    return Registry.from_frame(read_units(write_registry(tmp_path)), fuzzy_accept=90, n_candidates=3)
+    return Registry.from_frame(read_units(write_registry(tmp_path), limits=limits()), fuzzy_accept=90, n_candidates=3)
 
 
 def test_read_units__typed_table(tmp_path):
-    units = read_units(write_registry(tmp_path))
+    units = read_units(write_registry(tmp_path), limits=limits())
     assert list(units["unit_id"]) == ["U01", "U02", "U03", "U04"]
     assert units["is_pilot"].tolist() == [True, False, False, False]
     assert units["staff_count"].dtype == "Int64"
@@ -44,14 +44,14 @@ def test_resolve__unknown_name_rejected_with_candidates(registry):
 
 def test_resolve__alias_shared_by_two_units_is_ambiguous(tmp_path):
     text = REGISTRY + "U05,Sở Tư pháp,STC,Hành chính – Tổng hợp,0,chi bộ cơ sở,30\n"
-    reg = Registry.from_frame(read_units(write_registry(tmp_path, text)), fuzzy_accept=90, n_candidates=3)
+    reg = Registry.from_frame(read_units(write_registry(tmp_path, text), limits=limits()), fuzzy_accept=90, n_candidates=3)
     res = reg.resolve("STC")
     assert res.unit_id is None and res.method == "ambiguous"
     assert {c[0] for c in res.candidates} == {"U03", "U05"}
 
 
 def test_resolve__fuzzy_threshold_comes_from_the_caller(tmp_path):
-    reg = Registry.from_frame(read_units(write_registry(tmp_path)), fuzzy_accept=99.5, n_candidates=2)
+    reg = Registry.from_frame(read_units(write_registry(tmp_path), limits=limits()), fuzzy_accept=99.5, n_candidates=2)
     res = reg.resolve("Sở Tài nguyên và Môi trườg")
     assert res.unit_id is None and res.candidates[0][0] == "U04"
 
@@ -59,32 +59,32 @@ def test_resolve__fuzzy_threshold_comes_from_the_caller(tmp_path):
 def test_read_units__missing_column_names_the_file(tmp_path):
     write_registry(tmp_path, "unit_id,unit_name\nU01,Sở Nội vụ\n")
     with pytest.raises(RegistryError) as err:
-        read_units(tmp_path / "units.csv")
+        read_units(tmp_path / "units.csv", limits=limits())
     assert "block" in str(err.value) and "units.csv" in str(err.value)
 
 
 def test_read_units__duplicate_id_names_row_and_column(tmp_path):
     write_registry(tmp_path, REGISTRY + "U01,Sở Y tế,,Văn hóa – Xã hội,0,,10\n")
     with pytest.raises(RegistryError) as err:
-        read_units(tmp_path / "units.csv")
+        read_units(tmp_path / "units.csv", limits=limits())
     assert err.value.location.row == 6 and err.value.location.column == "A"
 
 
 def test_read_units__bad_pilot_flag_names_the_cell(tmp_path):
     write_registry(tmp_path, REGISTRY.replace("Hành chính – Tổng hợp,1", "Hành chính – Tổng hợp,có lẽ"))
     with pytest.raises(RegistryError) as err:
-        read_units(tmp_path / "units.csv")
+        read_units(tmp_path / "units.csv", limits=limits())
     assert (err.value.location.row, err.value.location.column) == (2, "E")
 
 
 def test_registry__units_frame_round_trips(tmp_path):
-    units = read_units(write_registry(tmp_path))
+    units = read_units(write_registry(tmp_path), limits=limits())
     assert isinstance(units, pd.DataFrame) and units["aliases"].iloc[1] == "Sở GD&ĐT;Sở GD-ĐT"
 
 
 def test_read_units__staff_count_with_thousands_separator(tmp_path):
     write_registry(tmp_path, REGISTRY.replace("đảng bộ cơ sở,120", 'đảng bộ cơ sở,"1.234"'))
-    assert read_units(tmp_path / "units.csv")["staff_count"].tolist()[1] == 1234
+    assert read_units(tmp_path / "units.csv", limits=limits())["staff_count"].tolist()[1] == 1234
 
 
 def test_resolve__a_registry_name_inside_a_longer_name_is_not_accepted(registry):

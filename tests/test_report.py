@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import fmt
-from vhcs_analysis.config import SAMPLE_MARK, SAMPLE_MARKER_FILE, Paths
+from vhcs_analysis.config import Paths, SAMPLE_MARK, SAMPLE_MARKER_FILE, load
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.report import context as ctx
 from vhcs_analysis.report import readings
@@ -200,7 +200,7 @@ def test_render__no_sample_mark_when_raw_folder_has_no_marker(built, tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(built.paths.raw, raw, ignore=shutil.ignore_patterns(SAMPLE_MARKER_FILE))
     paths = Paths(raw=raw, processed=tmp_path / "processed", reports=tmp_path / "reports")
-    clean_folder(paths.raw, paths.processed)
+    clean_folder(paths.raw, paths.processed, settings=load())
     shutil.copytree(built.paths.tables, paths.tables)
     shutil.copytree(built.paths.figures, paths.figures)
     pdf = render_report(paths)

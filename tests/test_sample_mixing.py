@@ -4,8 +4,9 @@ import shutil
 
 from rich.console import Console
 
-from vhcs_analysis.config import SAMPLE_FILES_HEADER, SAMPLE_MARKER_FILE, read_sample_file_list
-from vhcs_analysis.pipeline import clean_folder, cli_clean
+from vhcs_analysis.cli_clean import cli_clean
+from vhcs_analysis.config import SAMPLE_FILES_HEADER, SAMPLE_MARKER_FILE, load, read_sample_file_list
+from vhcs_analysis.pipeline import clean_folder
 
 
 def test_sample_marker__lists_every_sample_file_with_its_hash(sample_dirs):
@@ -29,12 +30,12 @@ def test_clean__real_file_added_to_sample_folder_is_named_and_output_stays_marke
     shutil.copytree(sample_dirs.raw, raw)
     (raw / "so-lieu-that").mkdir()
     (raw / "so-lieu-that" / "bao-cao-that.csv").write_text("STT,Tên đơn vị\n1,Sở Nội vụ\n", "utf-8")
-    result = clean_folder(raw, None)
+    result = clean_folder(raw, None, settings=load())
     assert result.manifest["is_sample"] is True
     assert result.manifest["sample_foreign_files"] == ["so-lieu-that/bao-cao-that.csv"]
 
     console = Console(record=True, width=200)
-    assert cli_clean(raw, tmp_path / "out", console) == 0
+    assert cli_clean(raw, tmp_path / "out", console, settings=load()) == 0
     text = console.export_text()
     assert "Cảnh báo" in text and "so-lieu-that/bao-cao-that.csv" in text
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from vhcs_analysis import config
+from vhcs_analysis.config import load
 from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.settings import (
     SettingsSource,
@@ -180,7 +181,7 @@ def test_write_templates__long_period_list_goes_to_a_hidden_sheet(no_config, tmp
 
     periods = [f"{y}-H{h}" for y in range(2016, 2026) for h in (1, 2)][1:]  # 19 periods, > 255 characters
     _write(no_config / "vhcs.toml", f"[review]\nperiods = {periods!r}\npost = '2025-H2'\n")
-    write_templates(tmp_path / "bieu")
+    write_templates(tmp_path / "bieu", settings=load())
     wb = load_workbook(tmp_path / "bieu" / "Bieu_01-VHCS_don_vi.xlsx")
     assert wb["Danh sách kỳ"].sheet_state == "hidden"
     assert _period_drop_down(wb)[-1] == "6 tháng cuối năm 2025" and len(_period_drop_down(wb)) == 19

@@ -6,10 +6,11 @@ import csv
 
 import openpyxl
 import pytest
+from helpers_core import limits
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
-from vhcs_analysis.config import MAPS_DIR
+from vhcs_analysis.config import MAPS_DIR, load
 from vhcs_analysis.io.files import read_sheets
 from vhcs_analysis.io.templates import (
     CRITERIA,
@@ -42,7 +43,7 @@ DOMAIN_2018_LABELS = [
 @pytest.fixture(scope="module")
 def forms(tmp_path_factory):
     out = tmp_path_factory.mktemp("forms")
-    return {p.name: p for p in write_templates(out)}
+    return {p.name: p for p in write_templates(out, settings=load())}
 
 
 def _find(rows, text):
@@ -58,12 +59,12 @@ def test_write_templates__three_workbooks(forms):
 
 
 def test_write_templates__same_bytes_every_run(forms, tmp_path):
-    again = {p.name: p.read_bytes() for p in write_templates(tmp_path)}
+    again = {p.name: p.read_bytes() for p in write_templates(tmp_path, settings=load())}
     assert again == {name: p.read_bytes() for name, p in forms.items()}
 
 
 def test_unit_form__vertical_table_with_the_15_domain_labels(forms):
-    sheet = read_sheets(forms[FILE_UNIT])[0]
+    sheet = read_sheets(forms[FILE_UNIT], limits())[0]
     r, c = _find(sheet.rows, "STT")
     assert sheet.rows[r][c : c + 5] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]
     labels = [row[c + 1] for row in sheet.rows[r + 1 :] if isinstance(row[c], int)]
@@ -71,19 +72,19 @@ def test_unit_form__vertical_table_with_the_15_domain_labels(forms):
 
 
 def test_unit_form__group_rows_are_roman_numbered(forms):
-    sheet = read_sheets(forms[FILE_UNIT])[0]
+    sheet = read_sheets(forms[FILE_UNIT], limits())[0]
     r, c = _find(sheet.rows, "STT")
     markers = [row[c] for row in sheet.rows[r + 1 :] if isinstance(row[c], str) and row[c].endswith(".")]
     assert markers == ["I.", "II.", "III.", "IV."]
 
 
 def test_unit_form__title_block_has_form_code_period_date_and_unit_lines(forms):
-    texts = {v for row in read_sheets(forms[FILE_UNIT])[0].rows for v in row if isinstance(v, str)}
+    texts = {v for row in read_sheets(forms[FILE_UNIT], limits())[0].rows for v in row if isinstance(v, str)}
     assert {"Biểu số 01-VHCS", "Kỳ báo cáo:", "Ngày báo cáo:", "Đơn vị báo cáo:", "T/M ĐẢNG ỦY", "BÍ THƯ"} <= texts
 
 
 def test_unit_form__yes_no_fields_have_a_dropdown(forms):
-    sheet = read_sheets(forms[FILE_UNIT])[0]
+    sheet = read_sheets(forms[FILE_UNIT], limits())[0]
     r, c = _find(sheet.rows, "Đã xây dựng chương trình hành động")
     ws = openpyxl.load_workbook(forms[FILE_UNIT]).worksheets[0]
     value_cell = f"D{r + 1}"
@@ -92,14 +93,14 @@ def test_unit_form__yes_no_fields_have_a_dropdown(forms):
 
 
 def test_consolidated__one_column_per_indicator_and_a_total_row(forms):
-    sheet = read_sheets(forms[FILE_CONSOLIDATED])[0]
+    sheet = read_sheets(forms[FILE_CONSOLIDATED], limits())[0]
     r, c = _find(sheet.rows, "Tên đơn vị")
     assert sorted(v for v in sheet.rows[r][c + 1 :] if v not in (None, "Ghi chú")) == sorted(DOMAIN_2018_LABELS)
     _find(sheet.rows, "Tổng cộng")
 
 
 def test_form02__two_row_header_with_criteria_under_a_merged_cell(forms):
-    sheet = read_sheets(forms[FILE_INSPECTION])[0]
+    sheet = read_sheets(forms[FILE_INSPECTION], limits())[0]
     r, c = _find(sheet.rows, "Tiêu chí chấm điểm")
     assert (r, c, r, c + 9) in sheet.merged
     assert sheet.rows[r + 1][c : c + 10] == list(CRITERIA)
@@ -114,7 +115,7 @@ def test_form02__criteria_are_validated_between_0_and_10(forms):
 
 def test_templates__each_workbook_has_a_vietnamese_guide_sheet(forms):
     for path in forms.values():
-        guide = [s for s in read_sheets(path) if s.name == "Hướng dẫn"]
+        guide = [s for s in read_sheets(path, limits()) if s.name == "Hướng dẫn"]
         assert guide and guide[0].rows[0][0] == "HƯỚNG DẪN ĐIỀN BIỂU"
 
 

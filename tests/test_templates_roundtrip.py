@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from helpers_core import write_registry
 
+from vhcs_analysis.config import load
 from vhcs_analysis.io import templates
 from vhcs_analysis.pipeline import clean_folder
 
@@ -14,7 +15,7 @@ from vhcs_analysis.pipeline import clean_folder
 @pytest.fixture
 def blank(tmp_path):
     out = tmp_path / "blank"
-    templates.write_templates(out)
+    templates.write_templates(out, settings=load())
     return out
 
 
@@ -43,7 +44,7 @@ def test_roundtrip__filled_unit_form_is_read(blank, tmp_path):
     raw = tmp_path / "raw"
     write_registry(raw)
     _fill_unit(blank / templates.FILE_UNIT, raw / "snv.xlsx")
-    res = clean_folder(raw, None)
+    res = clean_folder(raw, None, settings=load())
     assert res.rejects.empty, res.rejects.message.tolist()
     rep = res.tables["unit_reports"].iloc[0]
     assert (rep.unit_id, rep.period, rep.form_version, rep.staff_total, rep.satisfaction_rate) == (
@@ -64,7 +65,7 @@ def test_roundtrip__filled_consolidated_sheet_is_read(blank, tmp_path):
         ws.cell(row=header + 2 + i, column=2, value=name)
         ws.cell(row=header + 2 + i, column=staff_col, value=staff)
     wb.save(raw / "th.xlsx")
-    res = clean_folder(raw, None)
+    res = clean_folder(raw, None, settings=load())
     assert res.rejects.empty, res.rejects.message.tolist()
     ur = res.tables["unit_reports"]
     assert list(zip(ur.unit_id, ur.period, ur.staff_total)) == [("U01", "2017-H2", 80), ("U02", "2017-H2", 120)]
@@ -88,7 +89,7 @@ def test_roundtrip__filled_inspection_form_is_read(blank, tmp_path):
     ws.cell(row=first, column=17, value=2)
     ws.cell(row=first, column=18, value="Đ/c Nguyễn Văn Riêngtư đi muộn")
     wb.save(raw / "dot2.xlsx")
-    res = clean_folder(raw, None)
+    res = clean_folder(raw, None, settings=load())
     assert res.rejects.empty and res.findings.empty
     row = res.tables["inspections"].iloc[0]
     assert (row.unit_id, row.round_id, row.kind, row.total_score, row.criteria_sum, row.violations_found) == (

@@ -135,11 +135,11 @@ def clean(
     config: ConfigOption = None,
 ) -> None:
     """Làm sạch dữ liệu thô thành các bảng Parquet, kèm danh sách dòng bị loại và manifest."""
-    from vhcs_analysis.config import get_paths
-    from vhcs_analysis.pipeline import cli_clean
+    from vhcs_analysis.cli_clean import cli_clean
+    from vhcs_analysis.config import get_paths, load
 
     paths = get_paths(raw=raw, processed=out)
-    _run(lambda: cli_clean(raw=paths.raw, out=paths.processed, console=console), config)
+    _run(lambda: cli_clean(raw=paths.raw, out=paths.processed, console=console, settings=load(config)), config)
 
 
 @app.command()
@@ -149,9 +149,10 @@ def validate(
 ) -> None:
     """Kiểm tra tệp gửi đến (không ghi dữ liệu); mã thoát 1 nếu có dòng bị loại. Không có danh mục
     units.csv thì vẫn kiểm tra mọi thứ, trừ việc đối chiếu tên đơn vị."""
-    from vhcs_analysis.pipeline import cli_validate
+    from vhcs_analysis.cli_clean import cli_validate
+    from vhcs_analysis.config import load
 
-    _run(lambda: cli_validate(paths=paths, console=console), config)
+    _run(lambda: cli_validate(paths=paths, console=console, settings=load(config)), config)
 
 
 @app.command()
@@ -184,9 +185,10 @@ def template(
     config: ConfigOption = None,
 ) -> None:
     """Ghi biểu mẫu Excel trống (Biểu số 01-VHCS cho đơn vị, 02-VHCS cho đoàn kiểm tra)."""
+    from vhcs_analysis.config import load
     from vhcs_analysis.io.templates import cli_template
 
-    _run(lambda: cli_template(out=out, console=console), config)
+    _run(lambda: cli_template(out=out, console=console, settings=load(config)), config)
 
 
 @app.command()

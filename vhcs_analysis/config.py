@@ -15,9 +15,12 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vhcs_analysis.errors import ConfigError
+
+if TYPE_CHECKING:
+    from vhcs_analysis.settings import Settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MAPS_DIR = PACKAGE_DIR / "maps"
@@ -150,6 +153,16 @@ def _shared_settings(source) -> dict[str, Any]:
     except OSError:
         stamp = None  # reported by the read itself
     return _settings_for(str(source.path), stamp)
+
+
+def load(cli_path: Path | str | None = None) -> Settings:
+    """The validated, frozen settings of the settings file in use (``--config`` path, else
+    the documented search order): built once at the boundary (a command, ``review.setup()``)
+    and passed to the functions that need them. ConfigError when the file is bad."""
+    from vhcs_analysis import settings as model
+
+    source = settings_source(cli_path)
+    return model.validate(load_settings(source), source.path.name if source.path else "defaults.toml")
 
 
 def get_settings() -> dict[str, Any]:

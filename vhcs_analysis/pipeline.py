@@ -1,39 +1,41 @@
 """Raw folder -> processed tables, rejects, findings and manifest (``vhcs clean``), and the
-check of incoming files without writing anything (``vhcs validate``).
+check of incoming files without writing anything (``vhcs validate``): orchestration only.
 
-Every file under the raw folder is an input, recognised by content. Rows read = rows kept
-+ rows rejected, per file and in total (docs/cleaning.md defines a "row"). Outputs are
-written into a temporary folder next to the output folder and swapped in at the end, so a
-crash or a kill leaves the previous outputs intact; the same inputs give the same bytes.
+Every file under the raw folder is an input, recognised by content (``io.recognise``) and
+read by the reader of its kind (``clean/``). Rows read = rows kept + rows rejected, per
+file and in total (docs/cleaning.md defines a "row"). The manifest is built by
+``manifest.py``; outputs are written by ``io/outputs.py`` into a temporary folder next to
+the output folder and swapped in at the end, so a crash or a kill leaves the previous
+outputs intact; the same inputs give the same bytes. The commands' console output is in
+``cli_clean.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import os
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, ContextManager
 
 import pandas as pd
 
-from vhcs_analysis import __version__, tables
-from vhcs_analysis.clean.core import (
-    Context, Record, full_message, name_uncalculated_formulas, resolve_duplicates, to_frames,
-)
+from vhcs_analysis.clean.core import Context, Record, name_uncalculated_formulas, resolve_duplicates, to_frames
 from vhcs_analysis.clean.form01 import read_consolidated, read_unit_form
 from vhcs_analysis.clean.form02 import read_form02
 from vhcs_analysis.clean.rankings import read_rankings
-from vhcs_analysis.config import (
-    SAMPLE_MARKER_FILE, get_paths, get_settings, read_sample_file_list, setting, settings_record,
-)
 from vhcs_analysis.errors import UnreadableFileError
+from vhcs_analysis.io.base import Limits
 from vhcs_analysis.io.locate import prepare
-from vhcs_analysis.io.outputs import DATA_TABLES, OUTPUT_FILES, _recover, write_outputs  # noqa: F401
-from vhcs_analysis.io.recognise import KIND_NAMES, find_tables, is_registry_header, is_sample_marker
-from vhcs_analysis.registry import Registry, RegistryError, UncheckedRegistry, read_units
+from vhcs_analysis.io.outputs import DATA_TABLES, write_outputs
+from vhcs_analysis.io.recognise import find_tables, is_registry_header, is_sample_marker
+from vhcs_analysis.manifest import build_manifest, file_sha256, foreign_to_sample
+from vhcs_analysis.registry import Registry, RegistryError, read_units
+
+if TYPE_CHECKING:
+    from vhcs_analysis.settings import Settings
 
 REGISTRY_NAME = "units.csv"
 _READERS = {
@@ -42,6 +44,9 @@ _READERS = {
     "form02": read_form02,
     "rankings": read_rankings,
 }
+# Progress of a run: called with the number of files, gives a context manager yielding a
+# function to call once per file read (or None); cli_clean.reading_progress draws a bar.
+Progress = Callable[[int], ContextManager[Callable[[], None] | None]]
 
 
 @dataclass
@@ -59,12 +64,6 @@ class FileEntry:
         kept = sum(not r.rejected for r in self.records) + self.registry_rows
         rejected = sum(r.rejected for r in self.records)
         return kept + rejected, kept, rejected
-
-    def as_manifest(self) -> dict:
-        read, kept, rejected = self.counts()
-        return {"path": self.path, "sha256": self.sha256, "kind": self.kind, "status": self.status,
-                "reason": self.reason, "sheets": self.sheets, "rows_read": read, "rows_kept": kept,
-                "rows_rejected": rejected}
 
 
 @dataclass
@@ -86,15 +85,6 @@ class CleanResult:
 # --- reading --------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str | None:
-    from vhcs_analysis.io.files import sha256_file
-
-    try:
-        return sha256_file(path)
-    except OSError:
-        return None
-
-
 def _first_row(sheet) -> list:
     for row in sheet.rows[:5]:
         if any(v is not None and str(v).strip() for v in row):
@@ -102,21 +92,38 @@ def _first_row(sheet) -> list:
     return []
 
 
-def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileEntry:
+@dataclass(frozen=True)
+class ReadSetup:
+    """What reading one file needs besides the file: the run's settings (``[cleaning]``
+    limits and matching, ``[inspection]``, the resolution date), the units registry and
+    where it is (None: ``vhcs validate`` without one). Built once per run; worker processes
+    get it once, through their initialiser (it pickles)."""
+
+    settings: Settings
+    registry: Registry
+    registry_rel: str | None
+    limits: Limits
+
+    @classmethod
+    def create(cls, settings: Settings, registry: Registry, registry_rel: str | None) -> ReadSetup:
+        return cls(settings, registry, registry_rel, Limits.from_settings(settings.cleaning))
+
+
+def read_file(path: Path, rel: str, setup: ReadSetup) -> FileEntry:
     """One input file -> a FileEntry with its records (status, kind, sheets, reason)."""
     from vhcs_analysis.io.files import read_sheets
 
-    entry = FileEntry(rel, _sha256(path))
+    entry = FileEntry(rel, file_sha256(path))
     if is_sample_marker(path):
         entry.kind, entry.status = "sample_marker", "used"
         entry.reason = "tệp đánh dấu dữ liệu mẫu"
         return entry
     try:
-        sheets = read_sheets(path, display_name=rel)
+        sheets = read_sheets(path, setup.limits, display_name=rel)
     except UnreadableFileError as exc:
         entry.status, entry.kind, entry.reason = "unreadable", "unknown", exc.message
         return entry
-    ctx = Context(rel, registry, ctx_base["resolution_date"])
+    ctx = Context(rel, setup.registry, setup.settings)
     # a CSV or a web page saved as .xls has no sheet names: with one table, rejects name none
     plain_text = not _is_workbook(path) and len(sheets) == 1
     kinds: list[str] = []
@@ -125,8 +132,8 @@ def read_file(path: Path, rel: str, ctx_base: dict, registry: Registry) -> FileE
                 "tables": 0, "rows_read": 0, "reason": None}
         if is_registry_header(_first_row(sheet)):
             info["kind"] = "units"
-            info["reason"] = (f"một bản danh mục đơn vị khác; danh mục dùng là {ctx_base['registry_rel']}"
-                              if ctx_base["registry_rel"] else "một bản danh mục đơn vị (không dùng khi kiểm tra tệp)")
+            info["reason"] = (f"một bản danh mục đơn vị khác; danh mục dùng là {setup.registry_rel}"
+                              if setup.registry_rel else "một bản danh mục đơn vị (không dùng khi kiểm tra tệp)")
             entry.sheets.append(info)
             continue
         grid = prepare(sheet)
@@ -170,7 +177,7 @@ def _is_workbook(path: Path) -> bool:
     return head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0"))
 
 
-def _find_registry(raw: Path, files: list[Path]) -> Path | None:
+def _find_registry(raw: Path, files: list[Path], limits: Limits) -> Path | None:
     direct = raw / REGISTRY_NAME
     if direct.is_file():
         return direct
@@ -180,7 +187,7 @@ def _find_registry(raw: Path, files: list[Path]) -> Path | None:
         if path.suffix.lower() not in (".csv", ".txt"):
             continue
         try:
-            sheets = read_sheets(path)
+            sheets = read_sheets(path, limits)
         except UnreadableFileError:
             continue
         if sheets and is_registry_header(_first_row(sheets[0])):
@@ -188,20 +195,18 @@ def _find_registry(raw: Path, files: list[Path]) -> Path | None:
     return None
 
 
-def _process(entries: list[tuple[Path, str]], registry_path: Path | None, registry_rel: str | None,
-             registry: Registry, units: pd.DataFrame, progress=None) -> list[FileEntry]:
-    ctx_base = {"resolution_date": dt.date.fromisoformat(str(setting("review", "resolution_date"))),
-                "registry_rel": registry_rel}
+def _process(entries: list[tuple[Path, str]], registry_path: Path | None, units: pd.DataFrame,
+             setup: ReadSetup, progress=None) -> list[FileEntry]:
     is_registry = (lambda path: registry_path is not None and path.resolve() == registry_path.resolve())
     todo = [(path, rel) for path, rel in entries if not is_registry(path)]
-    done = _read_in_parallel(todo, ctx_base, registry)
+    done = _read_in_parallel(todo, setup)
     out = []
     for path, rel in entries:
         if is_registry(path):
-            entry = FileEntry(rel, _sha256(path), "units", "used", "danh mục đơn vị")
+            entry = FileEntry(rel, file_sha256(path), "units", "used", "danh mục đơn vị")
             entry.registry_rows = len(units)
         else:
-            entry = done[rel] if rel in done else _read_file_safe((path, rel), ctx_base, registry)
+            entry = done[rel] if rel in done else _read_file_safe((path, rel), setup)
         out.append(entry)
         if progress is not None:
             progress()
@@ -211,7 +216,7 @@ def _process(entries: list[tuple[Path, str]], registry_path: Path | None, regist
 # Files are read on several processes (the results are the same, in the same order) when
 # there is enough to read to repay starting them: ~2 s saved on the national benchmark.
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
-_WORKER_STATE: tuple | None = None
+_WORKER_SETUP: ReadSetup | None = None  # set in each worker process by _init_worker
 
 
 def _workers() -> int:
@@ -224,13 +229,13 @@ def start_method() -> str:
     """How worker processes start: ``forkserver`` where the platform has it (Linux), else
     ``spawn`` (Windows; macOS has both). Never ``fork``: forking a process that runs
     threads (pyarrow, a Jupyter kernel) may deadlock. Both start the workers fresh, so they
-    import the package once, get the registry once, and read exactly as the parent would."""
+    import the package once, get the ``ReadSetup`` once, and read exactly as the parent would."""
     import multiprocessing
 
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def _read_in_parallel(todo: list[tuple[Path, str]], ctx_base: dict, registry: Registry) -> dict[str, FileEntry]:
+def _read_in_parallel(todo: list[tuple[Path, str]], setup: ReadSetup) -> dict[str, FileEntry]:
     """rel -> FileEntry for every file of ``todo`` read on worker processes; {} when the
     folder is too small (or one worker is configured) and the caller reads them itself."""
     workers = min(_workers(), len(todo))
@@ -241,27 +246,28 @@ def _read_in_parallel(todo: list[tuple[Path, str]], ctx_base: dict, registry: Re
 
     context = multiprocessing.get_context(start_method())
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(ctx_base, registry)) as pool:
+                             initargs=(setup,)) as pool:
         return {rel: entry for (_, rel), entry in zip(todo, pool.map(_read_file_safe, todo))}
 
 
-def _init_worker(ctx_base: dict, registry: Registry) -> None:
-    global _WORKER_STATE
-    _WORKER_STATE = (ctx_base, registry)
+def _init_worker(setup: ReadSetup) -> None:
+    """Worker process initialiser: keep the run's ``ReadSetup`` for every file it reads."""
+    global _WORKER_SETUP
+    _WORKER_SETUP = setup
 
 
-def _read_file_safe(item: tuple[Path, str], ctx_base: dict | None = None, registry: Registry | None = None) -> FileEntry:
-    """``read_file``, with an unexpected error turned into an unreadable entry."""
+def _read_file_safe(item: tuple[Path, str], setup: ReadSetup | None = None) -> FileEntry:
+    """``read_file`` (in a worker: with the setup given to ``_init_worker``), with an
+    unexpected error turned into an unreadable entry."""
     path, rel = item
-    if ctx_base is None:
-        ctx_base, registry = _WORKER_STATE
+    setup = setup or _WORKER_SETUP
     try:
         with collections_deferred():
-            return read_file(path, rel, ctx_base, registry)
+            return read_file(path, rel, setup)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the folder
         if os.environ.get("VHCS_DEBUG"):
             raise
-        return FileEntry(rel, _sha256(path), "unknown", "unreadable",
+        return FileEntry(rel, file_sha256(path), "unknown", "unreadable",
                          f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {exc}); "
                          "hãy báo cho người phát triển kèm tệp này")
 
@@ -269,10 +275,11 @@ def _read_file_safe(item: tuple[Path, str], ctx_base: dict | None = None, regist
 # --- the run -----------------------------------------------------------------------------
 
 
-def clean_folder(raw: Path, out: Path | None, *, progress: bool = False) -> CleanResult:
-    """Clean every input under ``raw``; write outputs into ``out`` (None: validate only)."""
+def clean_folder(raw: Path, out: Path | None, *, settings: Settings, progress: Progress | None = None) -> CleanResult:
+    """Clean every input under ``raw`` with ``settings`` (``config.load()`` at the caller);
+    write outputs into ``out`` (None: check only)."""
     with collections_deferred():
-        return _clean_folder(raw, out, progress=progress)
+        return _clean_folder(raw, out, settings=settings, progress=progress)
 
 
 @contextlib.contextmanager
@@ -290,7 +297,7 @@ def collections_deferred():
             gc.enable()
 
 
-def _clean_folder(raw: Path, out: Path | None, *, progress: bool = False) -> CleanResult:
+def _clean_folder(raw: Path, out: Path | None, *, settings: Settings, progress: Progress | None) -> CleanResult:
     from vhcs_analysis.io.files import list_input_files
 
     raw = Path(raw)
@@ -306,21 +313,22 @@ def _clean_folder(raw: Path, out: Path | None, *, progress: bool = False) -> Cle
     if not files:
         result.fatal.append(f"thư mục dữ liệu thô '{raw}' không có tệp nào")
         return result
-    registry_path = _find_registry(raw, files)
+    limits = Limits.from_settings(settings.cleaning)
+    registry_path = _find_registry(raw, files, limits)
     if registry_path is None:
         result.fatal.append(f"thiếu danh mục đơn vị: không có tệp {REGISTRY_NAME} (unit_id, unit_name, aliases, block, "
                             f"is_pilot, unit_type, staff_count) trong thư mục dữ liệu thô '{raw}'")
         return result
     registry_rel = registry_path.relative_to(raw).as_posix()
     try:
-        units = read_units(registry_path, registry_rel)
+        units = read_units(registry_path, registry_rel, limits=limits)
     except (RegistryError, UnreadableFileError) as exc:
         result.fatal.append(f"danh mục đơn vị không dùng được: {exc}")
         return result
-    registry = Registry.from_frame(units)
+    setup = ReadSetup.create(settings, Registry.from_settings(units, settings.cleaning), registry_rel)
     entries = [(p, p.relative_to(raw).as_posix()) for p in files]
-    with _progress_bar(progress, len(entries)) as tick:
-        result.files = _process(entries, registry_path, registry_rel, registry, units, tick)
+    with (progress or _no_progress)(len(entries)) as tick:
+        result.files = _process(entries, registry_path, units, setup, tick)
     for p, reason in skipped_entries:
         try:
             rel = p.relative_to(raw).as_posix()
@@ -335,20 +343,21 @@ def _clean_folder(raw: Path, out: Path | None, *, progress: bool = False) -> Cle
     return result
 
 
-def foreign_to_sample(raw: Path, files: list[FileEntry]) -> list[str]:
-    """Files in a sample folder that the sample did not write (or that were changed since).
+def check_files(entries: list[tuple[Path, str]], registry_path: Path | None, units: pd.DataFrame,
+                registry: Registry, *, settings: Settings) -> CleanResult:
+    """``vhcs validate``: read and check ``entries`` (path, display name) like a clean, with
+    the registry at ``registry_path`` (None: names taken as written), writing nothing."""
+    result = CleanResult()
+    setup = ReadSetup.create(settings, registry, registry_path.name if registry_path is not None else None)
+    with collections_deferred():
+        result.files = _process(entries, registry_path, units, setup)
+        _finish(result, units)
+    return result
 
-    Sample and real data must never mix silently: when real files are dropped into a
-    folder holding the synthetic sample, everything built stays marked as sample data and
-    the command says which files do not belong."""
-    markers = [e for e in files if e.kind == "sample_marker"]
-    if not markers:
-        return []
-    listed = read_sample_file_list(raw / markers[0].path)
-    if not listed:  # a marker from before file lists: nothing to compare with
-        return []
-    return sorted(e.path for e in files
-                  if e.kind != "sample_marker" and e.sha256 is not None and listed.get(e.path) != e.sha256)
+
+@contextlib.contextmanager
+def _no_progress(total: int):
+    yield None
 
 
 def _finish(result: CleanResult, units: pd.DataFrame) -> None:
@@ -375,222 +384,3 @@ def _finish(result: CleanResult, units: pd.DataFrame) -> None:
     result.manifest = build_manifest(result)
 
 
-def build_manifest(result: CleanResult) -> dict:
-    files = [e.as_manifest() for e in result.files]
-    reasons = Counter(result.rejects["reason_code"]) if result.rejects is not None else Counter()
-    status = Counter(e.status for e in result.files)
-    return {
-        "package_version": __version__,
-        "is_sample": any(e.kind == "sample_marker" for e in result.files),
-        # the settings file used (name, sha256) and the merged values (config.settings_record)
-        "settings": settings_record(),
-        "files": files,
-        "skipped": result.skipped,
-        "totals": {
-            "files": len(files),
-            "files_used": status.get("used", 0),
-            "files_skipped": status.get("skipped", 0),
-            "files_unreadable": status.get("unreadable", 0),
-            "rows_read": sum(f["rows_read"] for f in files),
-            "rows_kept": sum(f["rows_kept"] for f in files),
-            "rows_rejected": sum(f["rows_rejected"] for f in files),
-            "findings": 0 if result.findings is None else len(result.findings),
-            "rejects_by_reason": dict(sorted(reasons.items())),
-            "table_rows": {name: len(df) for name, df in result.tables.items()},
-        },
-    }
-
-
-@contextlib.contextmanager
-def _progress_bar(enabled: bool, total: int):
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield None
-        return
-    with Progress(TextColumn("Đang đọc tệp"), BarColumn(), MofNCompleteColumn(), transient=True,
-                  console=console) as bar:
-        task = bar.add_task("read", total=total)
-        yield lambda: bar.advance(task)
-
-
-# --- writing: io/outputs.py ------------------------------------------------------------
-
-# --- commands ----------------------------------------------------------------------------
-
-
-def _summary(console, result: CleanResult) -> None:
-    from rich.table import Table as RichTable
-
-    t = result.manifest["totals"]
-    table = RichTable(title="Kết quả làm sạch", show_header=True)
-    table.add_column("Mục")
-    table.add_column("Số lượng", justify="right")
-    for label, key in (("Tệp được dùng", "files_used"), ("Tệp bỏ qua", "files_skipped"),
-                       ("Tệp không đọc được", "files_unreadable"), ("Dòng đọc", "rows_read"),
-                       ("Dòng giữ lại", "rows_kept"), ("Dòng bị loại", "rows_rejected"),
-                       ("Phát hiện (dòng vẫn giữ)", "findings")):
-        table.add_row(label, f"{t[key]:,}".replace(",", "."))
-    from vhcs_analysis.labels import REASON_LABELS_VI
-    for code, n in sorted(t["rejects_by_reason"].items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
-        label = REASON_LABELS_VI.get(code)
-        table.add_row(f"  lý do loại: {label} ({code})" if label else f"  lý do loại: {code}",
-                      f"{n:,}".replace(",", "."))
-    console.print(table)
-
-
-def _print_skipped(console, result: CleanResult, *, max_sheets: int = 5) -> None:
-    """Whole files skipped or unreadable: one line each. Sheets skipped inside used files
-    (lists, instructions, hidden helper sheets) are many and harmless: a few are named,
-    the rest counted; all of them are in manifest.json under ``skipped``."""
-    sheets = [s for s in result.skipped if s.get("sheet")]
-    for s in result.skipped:
-        if s.get("sheet"):
-            continue
-        label = "Không đọc được" if s["status"] == "unreadable" else "Bỏ qua"
-        console.print(f"{label}: {s['path']}: {s['reason']}", markup=False, highlight=False, soft_wrap=True)
-    for s in sheets[:max_sheets]:
-        console.print(f"Bỏ qua trang: {s['path']}, trang {s['sheet']}: {s['reason']}",
-                      markup=False, highlight=False, soft_wrap=True)
-    if len(sheets) > max_sheets:
-        console.print(f"… và {len(sheets) - max_sheets} trang tính khác không phải bảng số liệu "
-                      "(xem mục \"skipped\" trong manifest.json)", markup=False, highlight=False, soft_wrap=True)
-    foreign = result.manifest.get("sample_foreign_files") or []
-    if foreign:
-        names = ", ".join(foreign[:5]) + (f" … (+{len(foreign) - 5})" if len(foreign) > 5 else "")
-        console.print(f"[bold yellow]Cảnh báo:[/] thư mục này là DỮ LIỆU MẪU ({SAMPLE_MARKER_FILE}) nhưng có "
-                      f"{len(foreign)} tệp không thuộc bộ mẫu hoặc đã bị sửa: {names}. Mọi kết quả vẫn bị đánh "
-                      "dấu DỮ LIỆU MẪU. Hãy để số liệu thật trong một thư mục riêng, không có "
-                      f"{SAMPLE_MARKER_FILE}.", highlight=False, soft_wrap=True)
-
-
-def print_clean_summary(console, result: CleanResult) -> None:
-    """What `vhcs clean` prints after a run: skipped files, warnings, the totals table."""
-    _print_skipped(console, result)
-    _summary(console, result)
-
-
-def window_gap(result: CleanResult) -> str | None:
-    """The review window's periods without Form 01 data in this run, as a message (or None)."""
-    from vhcs_analysis import settings
-
-    reports = result.tables.get("unit_reports")
-    found = [] if reports is None else reports["period"].dropna().astype(str).unique().tolist()
-    return settings.window_gap(found, get_settings()["review"])
-
-
-def cli_clean(raw: Path, out: Path, console) -> int:
-    """``vhcs clean``: 0 when every row is accounted for, 2 on unusable input."""
-    result = clean_folder(Path(raw), Path(out), progress=console.is_terminal)
-    if result.fatal:
-        for msg in result.fatal:
-            console.print(f"Lỗi: {msg}", markup=False, highlight=False, soft_wrap=True)
-        return 2
-    print_clean_summary(console, result)
-    gap = window_gap(result)
-    if gap:
-        console.print(f"Cảnh báo: {gap}", markup=False, highlight=False, soft_wrap=True)
-    t = result.manifest["totals"]
-    if t["rows_read"] != t["rows_kept"] + t["rows_rejected"]:  # pragma: no cover - invariant
-        console.print("Lỗi: số dòng đọc khác tổng số dòng giữ và bị loại", markup=False)
-        return 3
-    console.print(f"Dòng bị loại và lý do: {Path(out) / 'rejects.csv'}", markup=False, highlight=False,
-                  soft_wrap=True)
-    return 0
-
-
-def _registry_for(paths: list[Path]) -> Path | None:
-    for p in paths:
-        if p.is_file() and p.name == REGISTRY_NAME:
-            return p
-        if p.is_dir() and (p / REGISTRY_NAME).is_file():
-            return p / REGISTRY_NAME
-    for p in paths:
-        for parent in p.resolve().parents:
-            if (parent / REGISTRY_NAME).is_file():
-                return parent / REGISTRY_NAME
-    default = get_paths().raw / REGISTRY_NAME
-    return default if default.is_file() else None
-
-
-def collect_validate_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
-    """Files to check with display names (relative to a given folder, or the file name)."""
-    from vhcs_analysis.io.files import list_input_files
-
-    entries: list[tuple[Path, str]] = []
-    skipped: list[tuple[str, str]] = []
-    for p in paths:
-        if p.is_dir():
-            files, skip = list_input_files(p)
-            entries.extend((f, f.relative_to(p).as_posix()) for f in files)
-            skipped.extend((s.name, reason) for s, reason in skip)
-        elif p.is_file():
-            entries.append((p, p.name))
-        else:
-            skipped.append((str(p), "không tồn tại"))
-    return entries, skipped
-
-
-def cli_validate(paths: list[Path], console) -> int:
-    """``vhcs validate``: every problem of every row; 1 if any row would be rejected,
-    0 if all clean, 2 on unusable input (nothing readable, a registry that cannot be used).
-    Without any registry the names are taken as written and the command says so once."""
-    paths = [Path(p) for p in paths]
-    entries, missing = collect_validate_inputs(paths)
-    for name, reason in missing:
-        console.print(f"Bỏ qua: {name}: {reason}", markup=False, highlight=False, soft_wrap=True)
-    if not entries:
-        console.print("Lỗi: không có tệp nào để kiểm tra", markup=False)
-        return 2
-    registry_path = _registry_for(paths)
-    if registry_path is None:
-        # a unit checking its own file before sending it has no registry: check the rest
-        console.print(f"Lưu ý: không tìm thấy danh mục đơn vị {REGISTRY_NAME} (cạnh các tệp, trong thư mục cha "
-                      "hoặc trong thư mục dữ liệu thô mặc định data/raw), nên tên đơn vị chưa được đối chiếu; "
-                      "mọi kiểm tra khác vẫn được thực hiện.", markup=False, highlight=False, soft_wrap=True)
-        units, registry, registry_rel = tables.empty("units"), UncheckedRegistry(), None
-    else:
-        try:
-            units = read_units(registry_path, registry_path.name)
-        except (RegistryError, UnreadableFileError) as exc:
-            console.print(f"Lỗi: danh mục đơn vị không dùng được: {exc}", markup=False, soft_wrap=True)
-            return 2
-        registry, registry_rel = Registry.from_frame(units), registry_path.name
-    result = CleanResult()
-    result.files = _process(entries, registry_path, registry_rel, registry, units)
-    _finish(result, units)
-    any_bad = False
-    readable = 0
-    for e in result.files:
-        read, kept, rejected = e.counts()
-        if e.status == "unreadable":
-            any_bad = True
-            console.print(f"✗ {e.path}: không đọc được: {e.reason}", markup=False, soft_wrap=True)
-            continue
-        readable += 1
-        if e.status == "skipped":
-            any_bad = True
-            console.print(f"✗ {e.path}: bỏ qua: {e.reason}", markup=False, soft_wrap=True)
-            continue
-        if e.kind in ("units", "sample_marker"):
-            continue
-        mark = "✓" if rejected == 0 else "✗"
-        console.print(f"{mark} {e.path} ({KIND_NAMES.get(e.kind.split(',')[0], e.kind)}): {read} dòng, "
-                      f"{kept} hợp lệ, {rejected} bị loại", markup=False, soft_wrap=True)
-        for s in e.sheets:
-            if s["status"] != "used":
-                console.print(f"    trang {s['name']}: bỏ qua: {s['reason']}", markup=False, soft_wrap=True)
-        for rec in e.records:
-            for p in rec.problems:
-                any_bad = True
-                console.print(f"    {full_message(rec, p)} [{p.code}]", markup=False, soft_wrap=True)
-            for f in rec.findings:
-                console.print(f"    (lưu ý) {full_message(rec, f)} [{f.code}]", markup=False, soft_wrap=True)
-    if readable == 0:
-        return 2
-    return 1 if any_bad else 0

@@ -17,8 +17,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from vhcs_analysis import tables
-from vhcs_analysis.config import setting
 from vhcs_analysis.errors import Location, VhcsError
+from vhcs_analysis.io.base import Limits
 from vhcs_analysis.io.locate import col_letter
 from vhcs_analysis.parse import ParseError, parse_int
 from vhcs_analysis.text import name_key, repair_text, to_nfc
@@ -53,11 +53,12 @@ def _cell_text(v) -> str:
     return to_nfc(repair_text(str(v))).strip()
 
 
-def read_units(path: Path, display_name: str = "units.csv") -> pd.DataFrame:
-    """Read and check the registry; raises ``RegistryError`` naming file, row and column."""
+def read_units(path: Path, display_name: str = "units.csv", *, limits: Limits) -> pd.DataFrame:
+    """Read and check the registry (within the input ``limits``); raises ``RegistryError``
+    naming file, row and column."""
     from vhcs_analysis.io.files import read_sheets
 
-    sheets = read_sheets(path, display_name=display_name)
+    sheets = read_sheets(path, limits, display_name=display_name)
     rows = sheets[0].rows if sheets else []
     while rows and all(_cell_text(v) == "" for v in rows[0]):
         rows = rows[1:]
@@ -115,12 +116,14 @@ def read_units(path: Path, display_name: str = "units.csv") -> pd.DataFrame:
 
 
 class Registry:
-    """Name -> unit_id resolution over a units table."""
+    """Name -> unit_id resolution over a units table. A fuzzy match needs ``fuzzy_accept``
+    (0–100) and a failed one names ``n_candidates`` units: ``[cleaning] fuzzy_accept`` and
+    ``fuzzy_candidates`` of the settings (``from_settings``)."""
 
-    def __init__(self, units: pd.DataFrame, fuzzy_accept: float | None = None, n_candidates: int | None = None):
+    def __init__(self, units: pd.DataFrame, *, fuzzy_accept: float, n_candidates: int):
         self.units = units
-        self.fuzzy_accept = float(setting("cleaning", "fuzzy_accept") if fuzzy_accept is None else fuzzy_accept)
-        self.n_candidates = int(setting("cleaning", "fuzzy_candidates") if n_candidates is None else n_candidates)
+        self.fuzzy_accept = float(fuzzy_accept)
+        self.n_candidates = int(n_candidates)
         self.names: dict[str, str] = {}
         self._exact: dict[str, set[str]] = {}
         self._norm: dict[str, set[str]] = {}
@@ -141,6 +144,11 @@ class Registry:
     @classmethod
     def from_frame(cls, units: pd.DataFrame, **kw) -> Registry:
         return cls(units, **kw)
+
+    @classmethod
+    def from_settings(cls, units: pd.DataFrame, cleaning) -> Registry:
+        """The registry of ``units`` with the name-matching settings of a ``settings.Cleaning``."""
+        return cls(units, fuzzy_accept=cleaning.fuzzy_accept, n_candidates=cleaning.fuzzy_candidates)
 
     def name_of(self, unit_id: str) -> str:
         return self.names.get(unit_id, unit_id)

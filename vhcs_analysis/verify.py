@@ -530,10 +530,11 @@ def compare_folders(theirs: Path, ours: Path, *, label: str, skip: tuple[str, ..
 
 
 def check_cleaning(raw: Path, report: ReportFolder, work: Path) -> Check:
+    from vhcs_analysis.config import load
     from vhcs_analysis.pipeline import clean_folder
 
     check = Check("cleaning")
-    result = clean_folder(raw, work)
+    result = clean_folder(raw, work, settings=load())
     if result.fatal:
         check.problems += [f"không làm sạch lại được: {m}" for m in result.fatal]
         return check

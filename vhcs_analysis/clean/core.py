@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from vhcs_analysis import columnar, parse, tables
 from vhcs_analysis.errors import Location
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_place_date_text
 from vhcs_analysis.registry import Registry, describe_candidates
+
+if TYPE_CHECKING:
+    from vhcs_analysis.settings import Settings
 
 
 @dataclass
@@ -65,11 +69,17 @@ class Record:
 
 @dataclass
 class Context:
-    """What every reader needs: where the sheet came from and how to resolve names."""
+    """What every reader needs: where the sheet came from, how to resolve names and the
+    settings of the run (``settings.Settings``: ``[cleaning]``, ``[inspection]``, the
+    resolution date of ``[review]``)."""
 
     source_file: str
     registry: Registry
-    resolution_date: dt.date
+    settings: Settings
+    resolution_date: dt.date = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.resolution_date = dt.date.fromisoformat(self.settings.review.resolution_date)
 
 
 def raw_text(v) -> str | None:

@@ -8,7 +8,7 @@ has (satisfaction_rate, staff_rated_good) is among the labels, else '2017'.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import partial
 
 from rapidfuzz import fuzz, process
 
@@ -24,34 +24,18 @@ from vhcs_analysis.clean.core import (
     raw_text,
     resolve_unit,
 )
-from vhcs_analysis.config import setting
-from vhcs_analysis.errors import ConfigError
-from vhcs_analysis.io.locate import (
-    Grid,
-    col_letter,
-    fold,
-    is_blank,
-    is_blank_row,
-    is_colnum_row,
-    is_group_marker,
-    label_key,
-)
-from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts, total_row
+from vhcs_analysis.clean.rows import RowKind, data_rows, walk_indicators, walk_records
+from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, label_key
+from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts
 
 DTYPES = {c.name: c.dtype for c in tables.FORM01_FIELDS}
 
 
-@lru_cache(maxsize=1)
-def _label_fuzzy() -> tuple[float, float]:
-    """[cleaning] label_fuzzy_accept / label_fuzzy_margin (see defaults.toml)."""
-    try:
-        return float(setting("cleaning", "label_fuzzy_accept")), float(setting("cleaning", "label_fuzzy_margin"))
-    except ConfigError:
-        return 92.0, 6.0
-
-
-def match_label(text: str) -> tuple[str | None, float | None]:
-    """(field, fuzzy score or None) for an indicator label as written."""
+def match_label(text: str, *, accept: float, margin: float) -> tuple[str | None, float | None]:
+    """(field, fuzzy score or None) for an indicator label as written. A label not in the
+    map is taken when at least ``accept`` (0–100) close to one known label and ``margin``
+    closer to it than to any label of another field: ``[cleaning] label_fuzzy_accept`` and
+    ``label_fuzzy_margin``."""
     labels = form01_labels()
     key = label_key(text)
     if not key:
@@ -59,7 +43,6 @@ def match_label(text: str) -> tuple[str | None, float | None]:
     if key in labels.by_key:
         return labels.by_key[key], None
     keys = list(labels.by_key)
-    accept, margin = _label_fuzzy()
     hits = process.extract(key, keys, scorer=fuzz.ratio, limit=8)
     if not hits or hits[0][1] < accept:
         return None, None
@@ -144,42 +127,33 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
 
     label_col = table.columns["label"]
     value_col = table.columns["value"]
-    stt_col = table.columns.get("stt")
     matched: set[str] = set()
-    for r in range(table.header_bottom + 1, table.data_end + 1):
-        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
-            continue
-        label = grid.text(r, label_col)
+    cleaning = ctx.settings.cleaning
+    match = partial(match_label, accept=float(cleaning.label_fuzzy_accept), margin=float(cleaning.label_fuzzy_margin))
+    rows = list(walk_indicators(grid, table, match=match))
+    for row in data_rows(rows):
+        r, label, fld = row.index, row.key, row.indicator
         value = grid.values[r][value_col] if value_col < len(grid.values[r]) else None
-        if not label and stt_col is not None and not is_group_marker(grid.text(r, stt_col)):
-            label = grid.text(r, stt_col) if not grid.text(r, stt_col).isdigit() else ""
-        if not label and is_blank(value):
-            continue
-        fld, score = match_label(label) if label else (None, None)
-        if fld is None:
-            if is_blank(value):
-                continue  # a group heading ("I. Công tác lãnh đạo"): no data to lose
+        if fld is None:  # a value without a known label
             rec.cells.setdefault("_unknown", (r + 1, col_letter(label_col), label or None))
             rec.problem("unknown_label", f"chỉ tiêu '{label}' không có trong bảng nhãn Biểu 01-VHCS "
                         "(maps/form01_labels.csv); số liệu của dòng này không đọc được" if label else
                         "dòng có số liệu nhưng không có tên chỉ tiêu", row=r + 1, column=col_letter(label_col),
                         value=label or raw_text(value))
             continue
-        if fld in matched:
-            continue
         if not matched:
             rec.row = r + 1  # source_row of a per-unit report: its first indicator row
         matched.add(fld)
         parse_field(rec, fld, DTYPES[fld], value, r, value_col, rate=fld == "satisfaction_rate")
-        if score is not None:
-            rec.finding("fuzzy_match", f"chỉ tiêu '{label}' được nhận là {fld} (độ giống {score}/100)", fld,
+        if row.score is not None:
+            rec.finding("fuzzy_match", f"chỉ tiêu '{label}' được nhận là {fld} (độ giống {row.score}/100)", fld,
                         value=label)
     for c, header in sorted(table.unknown_columns.items()):
-        for r in range(table.header_bottom + 1, table.data_end + 1):
-            if not is_blank(grid.values[r][c]) and not is_colnum_row(grid, r):
+        for row in rows:
+            if row.in_data_region and row.kind is not RowKind.HEADER_ECHO and not is_blank(grid.values[row.index][c]):
                 rec.problem("unknown_label", f"cột '{header}' không có trong bảng nhãn biểu từng đơn vị "
                             "(maps/table_headers.csv); số liệu của cột này không đọc được",
-                            row=r + 1, column=col_letter(c), value=header)
+                            row=row.index + 1, column=col_letter(c), value=header)
                 break
     rec.data["form_version"] = form01_labels().version_for(matched)
     if "staff_total" not in matched:
@@ -200,27 +174,15 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     fields = [f for f in table.columns if f in DTYPES]
     version = form01_labels().version_for(fields)
     name_col = table.columns["unit_name"]
-    stt_col = table.columns.get("stt")
-    rows, unknown_by_row = [], []
-    for r in range(table.header_bottom + 1, table.data_end + 1):
-        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
-            continue
-        name = grid.text(r, name_col)
-        stt = grid.text(r, stt_col) if stt_col is not None else ""
-        data_cells = [grid.values[r][table.columns[f]] for f in fields]
-        unknown_cells = {c: grid.values[r][c] for c in table.unknown_columns if not is_blank(grid.values[r][c])}
-        if all(is_blank(v) for v in data_cells) and not unknown_cells:
-            if not name or is_group_marker(stt) or not stt or not ctx.registry.resolve(name).ok:
-                continue  # group heading or a note line
-        if not name and stt and is_group_marker(stt):
-            continue
-        rows.append(r)
-        unknown_by_row.append(unknown_cells)
+    # a numbered line without data is a unit row only when it names a unit (else a note)
+    rows = list(data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in fields],
+                                       known_unit=lambda name: ctx.registry.resolve(name).ok)))
+    index = [row.index for row in rows]
     # one record per unit row; the steps run column by column over all records (each
     # record's cells, problems and findings come in the same order as row by row)
     records = []
-    for r in rows:
-        name = grid.text(r, name_col)
+    for row in rows:
+        r, name = row.index, row.key
         rec = Record("unit_reports", ctx.source_file, grid.name, r + 1)
         rec.data.update(layout="consolidated", form_version=version, period=period, report_date=date)
         if "period" in table.columns and not is_blank(grid.values[r][table.columns["period"]]):
@@ -241,18 +203,19 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
         records.append(rec)
     if "report_date" in table.columns:
         c = table.columns["report_date"]
-        parse_fields(records, rows, "report_date", "datetime64[ms]", [grid.values[r][c] for r in rows], c)
+        parse_fields(records, index, "report_date", "datetime64[ms]", [grid.values[r][c] for r in index], c)
         for rec in records:
             if rec.data["report_date"] is None:
                 rec.data["report_date"] = date
-    for rec, r, unknown_cells in zip(records, rows, unknown_by_row):
-        for c, v in sorted(unknown_cells.items()):
+    for rec, row in zip(records, rows):
+        for c, v in sorted(row.unknown.items()):
             rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 01-VHCS "
-                        "(maps/form01_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
+                        "(maps/form01_labels.csv)", row=row.index + 1, column=col_letter(c),
+                        value=table.unknown_columns[c])
     for f in fields:
         c = table.columns[f]
-        parse_fields(records, rows, f, DTYPES[f], [grid.values[r][c] for r in rows], c, rate=f == "satisfaction_rate")
-    for rec, r in zip(records, rows):
+        parse_fields(records, index, f, DTYPES[f], [grid.values[r][c] for r in index], c, rate=f == "satisfaction_rate")
+    for rec, r in zip(records, index):
         if "staff_total" not in table.columns:
             rec.cells["staff_total"] = (r + 1, None, None)
         check_unit_report(rec, ctx)

@@ -12,23 +12,22 @@ from __future__ import annotations
 
 from vhcs_analysis import tables
 from vhcs_analysis.clean.core import Context, Record, find_round, parse_fields, raw_text, resolve_unit
-from vhcs_analysis.config import setting
-from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_blank_row, is_colnum_row, is_group_marker
-from vhcs_analysis.io.recognise import Table, title_texts, total_row
+from vhcs_analysis.clean.rows import data_rows, walk_records
+from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank
+from vhcs_analysis.io.recognise import Table, title_texts
 
 CRITERIA = tables.CRITERIA
 _KINDS = {"kiem tra": "Kiểm tra", "kt": "Kiểm tra", "giam sat": "Giám sát", "gs": "Giám sát"}
 _NOT_READ = {"stt", "unit_name", "note"}
 
 
-def _ratings() -> list[tuple[str, float]]:
-    thresholds = setting("inspection", "rating_thresholds")
+def ratings_by_threshold(thresholds: dict[str, float]) -> list[tuple[str, float]]:
+    """``[inspection] rating_thresholds`` as (rating, lowest total), highest threshold first."""
     return sorted(((name, float(v)) for name, v in thresholds.items()), key=lambda kv: -kv[1])
 
 
-def expected_rating(total: float, ratings: list[tuple[str, float]] | None = None) -> str:
-    """The rating a total earns under the thresholds (highest threshold first)."""
-    ratings = ratings or _ratings()
+def expected_rating(total: float, ratings: list[tuple[str, float]]) -> str:
+    """The rating a total (0–100) earns under ``ratings`` (``ratings_by_threshold``)."""
     for name, low in ratings:
         if total >= low:
             return name
@@ -39,29 +38,16 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     title = title_texts(grid, table)
     round_id, rr, rc, rraw = find_round(title, grid.name)
     name_col = table.columns["unit_name"]
-    stt_col = table.columns.get("stt")
     value_fields = [f for f in table.columns if f not in _NOT_READ]
-    tolerance = float(setting("inspection", "total_tolerance"))
-    thresholds = _ratings()
+    tolerance = float(ctx.settings.inspection.total_tolerance)
+    thresholds = ratings_by_threshold(ctx.settings.inspection.rating_thresholds)
     ratings = {fold(name): name for name, _ in thresholds}
-    rows, unknown_by_row = [], []
-    for r in range(table.header_bottom + 1, table.data_end + 1):
-        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
-            continue
-        name = grid.text(r, name_col)
-        stt = grid.text(r, stt_col) if stt_col is not None else ""
-        cells = [grid.values[r][table.columns[f]] for f in value_fields]
-        unknown = {c: grid.values[r][c] for c in table.unknown_columns if not is_blank(grid.values[r][c])}
-        if all(is_blank(v) for v in cells) and not unknown and (not name or is_group_marker(stt) or not stt):
-            continue
-        if not name and is_group_marker(stt):
-            continue
-        rows.append(r)
-        unknown_by_row.append(unknown)
+    rows = list(data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in value_fields])))
     # one record per unit row; the steps run column by column over all records (each
     # record's cells, problems and findings come in the same order as row by row)
     records = []
-    for r, unknown in zip(rows, unknown_by_row):
+    for row in rows:
+        r, name, unknown = row.index, row.key, row.unknown
         rec = Record("inspections", ctx.source_file, grid.name, r + 1)
         rec.data["round_id"] = round_id
         if round_id is None:
@@ -69,12 +55,12 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
             rec.cells["round_id"] = (r0 + 1, col_letter(c0), rraw)
             rec.problem("invalid_period", "không xác định được đợt kiểm tra (cần 'Đợt 1 năm 2017' ở tiêu đề "
                         "hoặc tên trang)", "round_id")
-        resolve_unit(rec, ctx, grid.text(r, name_col) or None, r, name_col)
+        resolve_unit(rec, ctx, name or None, r, name_col)
         for c in sorted(unknown):
             rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 02-VHCS "
                         "(maps/form02_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
         records.append(rec)
-    _read_values(records, rows, grid, table)
+    _read_values(records, [row.index for row in rows], grid, table)
     for rec in records:
         _check(rec, tolerance, ratings, thresholds)
     return records

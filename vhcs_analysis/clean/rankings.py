@@ -8,8 +8,9 @@ into (scheme, level) on one 1 (best) … 4 (worst) scale.
 from __future__ import annotations
 
 from vhcs_analysis.clean.core import Context, Record, find_year, parse_field, raw_text, resolve_unit
-from vhcs_analysis.io.locate import Grid, col_letter, is_blank, is_blank_row, is_colnum_row, is_group_marker
-from vhcs_analysis.io.recognise import Table, title_texts, total_row
+from vhcs_analysis.clean.rows import data_rows, walk_records
+from vhcs_analysis.io.locate import Grid, col_letter, is_blank
+from vhcs_analysis.io.recognise import Table, title_texts
 from vhcs_analysis.ranking import UnknownCategoryError, classify_category
 
 
@@ -21,20 +22,12 @@ def read_rankings(grid: Grid, table: Table, ctx: Context) -> list[Record]:
                           for cols_c in [table.columns["category"]]], "")[0]
     cols = table.columns
     name_col = cols["unit_name"]
-    stt_col = cols.get("stt")
+    value_cols = [cols["category"]] + ([cols["year"]] if "year" in cols else [])
     records = []
-    for r in range(table.header_bottom + 1, table.data_end + 1):
-        if is_blank_row(grid, r) or is_colnum_row(grid, r) or total_row(grid, r, table):
-            continue
-        name = grid.text(r, name_col)
-        stt = grid.text(r, stt_col) if stt_col is not None else ""
+    for row in data_rows(walk_records(grid, table, value_cols=value_cols)):
+        r, name, unknown = row.index, row.key, row.unknown
         cat_raw = grid.values[r][cols["category"]]
         year_raw = grid.values[r][cols["year"]] if "year" in cols else None
-        unknown = {c: grid.values[r][c] for c in table.unknown_columns if not is_blank(grid.values[r][c])}
-        if is_blank(cat_raw) and is_blank(year_raw) and not unknown and (not name or not stt or is_group_marker(stt)):
-            continue
-        if not name and is_group_marker(stt):
-            continue
         rec = Record("rankings", ctx.source_file, grid.name, r + 1)
         resolve_unit(rec, ctx, name or None, r, name_col)
         for c in sorted(unknown):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vhcs_analysis.errors import ConfigError
-
 Cell = object  # None | str | int | float | bool | datetime.datetime | datetime.date | datetime.time
 
 
@@ -24,24 +22,21 @@ class Sheet:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
-def _cleaning_setting(key: str, fallback):
-    from vhcs_analysis.config import setting
-
-    try:
-        return setting("cleaning", key)
-    except ConfigError:
-        return fallback
-
-
 @dataclass(frozen=True)
 class Limits:
-    """Hard limits for one input file (defaults from ``[cleaning]`` in the settings)."""
+    """Hard limits for one input file: ``[cleaning]`` max_* of the settings."""
 
-    max_file_mb: float = field(default_factory=lambda: _cleaning_setting("max_file_mb", 50))
-    max_cells: int = field(default_factory=lambda: _cleaning_setting("max_cells", 5_000_000))
-    max_cell_chars: int = field(default_factory=lambda: _cleaning_setting("max_cell_chars", 10_000))
-    max_unzipped_mb: float = field(default_factory=lambda: _cleaning_setting("max_unzipped_mb", 500))
-    max_zip_ratio: float = field(default_factory=lambda: _cleaning_setting("max_zip_ratio", 200))
+    max_file_mb: float
+    max_cells: int
+    max_cell_chars: int
+    max_unzipped_mb: float
+    max_zip_ratio: float
+
+    @classmethod
+    def from_settings(cls, cleaning) -> Limits:
+        """The limits of a ``settings.Cleaning`` section."""
+        return cls(cleaning.max_file_mb, cleaning.max_cells, cleaning.max_cell_chars, cleaning.max_unzipped_mb,
+                   cleaning.max_zip_ratio)
 
 
 MB = 1024 * 1024

@@ -40,7 +40,7 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # Public API
 
 
-def read_sheets(path: Path, limits: Limits | None = None, *, display_name: str | None = None) -> list[Sheet]:
+def read_sheets(path: Path, limits: Limits, *, display_name: str | None = None) -> list[Sheet]:
     """All sheets of one raw file (Excel, ODS, CSV or HTML tables), by content.
 
     Raises ``UnreadableFileError`` naming ``display_name`` (default: the file name) for
@@ -48,7 +48,6 @@ def read_sheets(path: Path, limits: Limits | None = None, *, display_name: str |
     """
     path = Path(path)
     name = display_name or path.name
-    limits = limits or Limits()
     try:
         data = _read_bytes(path, limits)
         return _read_data(data, path, limits)

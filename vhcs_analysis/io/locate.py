@@ -4,7 +4,8 @@ Real forms put title rows, a letterhead, merged multi-row headers, a column-numb
 "(1) (2) (3)…", group rows ("I.", "A."), a "Tổng cộng" row, signature rows and blank
 rows around the data. This module turns a ``Sheet`` into a ``Grid`` (every text cell
 repaired to NFC Unicode; a copy with merged header cells filled in) and classifies rows,
-so that ``recognise`` can find header rows and ``clean_*`` read only data rows.
+so that ``recognise`` can find header rows and the row walker (``clean/rows.py``) tell
+the data rows apart.
 Rows and columns are 0-based here; ``excel_row``/``col_letter`` give what Excel shows.
 """
 

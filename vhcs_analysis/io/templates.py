@@ -14,16 +14,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from vhcs_analysis.config import MAPS_DIR, setting
+from vhcs_analysis.config import MAPS_DIR
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.forms import CRITERIA_LABELS as CRITERIA  # re-exported for tests
 from vhcs_analysis.forms import FORM01_GROUPS, FORM01_LABELS_2018
+
+if TYPE_CHECKING:
+    from vhcs_analysis.settings import Settings
 
 BLOC = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
 BLOC_COMMITTEE = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH HÀ TĨNH"
@@ -69,9 +73,9 @@ def form01_labels() -> dict[str, str]:
     return labels
 
 
-def _resolution_serial() -> int:
+def _resolution_serial(settings: Settings) -> int:
     """Excel serial day of the resolution date (lower bound for dates on the forms)."""
-    day = dt.date.fromisoformat(setting("review", "resolution_date"))
+    day = dt.date.fromisoformat(settings.review.resolution_date)
     return (day - dt.date(1899, 12, 30)).days
 
 
@@ -120,16 +124,14 @@ def period_label(period: str) -> str:
     return f"6 tháng {'đầu' if half == '1' else 'cuối'} năm {year}"
 
 
-def period_choices() -> list[str]:
+def period_choices(settings: Settings) -> list[str]:
     """The drop-down's periods: [review] periods of the settings, in order."""
-    from vhcs_analysis.config import get_settings
-
-    return [period_label(str(p)) for p in get_settings()["review"]["periods"]]
+    return [period_label(str(p)) for p in settings.review.periods]
 
 
-def _period_list(ws, sqref: str) -> None:
+def _period_list(ws, sqref: str, settings: Settings) -> None:
     """Drop-down of the configured periods (in-cell list, or a hidden sheet when too long)."""
-    choices = period_choices()
+    choices = period_choices(settings)
     inline = '"' + ",".join(choices) + '"'
     if len(inline) - 2 <= INLINE_LIST_MAX:
         formula = inline
@@ -155,8 +157,8 @@ def _whole(ws, sqref: str) -> None:
                 prompt="Nhập số nguyên không âm; để trống nếu không áp dụng.")
 
 
-def _date(ws, sqref: str) -> None:
-    _validation(ws, "date", sqref, operator="greaterThanOrEqual", formula1=str(_resolution_serial()),
+def _date(ws, sqref: str, settings: Settings) -> None:
+    _validation(ws, "date", sqref, operator="greaterThanOrEqual", formula1=str(_resolution_serial(settings)),
                 prompt="Nhập ngày dạng dd/mm/yyyy, không trước ngày ban hành Nghị quyết (10/10/2016).")
 
 
@@ -199,7 +201,7 @@ def _print_setup(ws, landscape: bool, header_rows: str | None = None) -> None:
 # --- the three forms ------------------------------------------------------------------
 
 
-def build_form01_unit(wb: Workbook) -> None:
+def build_form01_unit(wb: Workbook, settings: Settings) -> None:
     """Per-unit Form 01 (2018 version): one workbook per unit and period."""
     ws = wb.create_sheet("Biểu 01-VHCS")
     labels = form01_labels()
@@ -212,8 +214,8 @@ def build_form01_unit(wb: Workbook) -> None:
         _put(ws, f"B{row}", label, bold=True, align=Alignment(horizontal="right", vertical="center"))
         ws.merge_cells(f"C{row}:E{row}")
         _input(ws, f"C{row}", "DD/MM/YYYY" if row == 9 else None)
-    _period_list(ws, "C8")
-    _date(ws, "C9")
+    _period_list(ws, "C8", settings)
+    _date(ws, "C9", settings)
 
     header = 11
     for col, text in zip("ABCDE", ("STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú")):
@@ -238,7 +240,7 @@ def build_form01_unit(wb: Workbook) -> None:
                 _yes_no(ws, f"D{row}")
                 ws[f"D{row}"].alignment = _CENTER
             elif unit == "dd/mm/yyyy":
-                _date(ws, f"D{row}")
+                _date(ws, f"D{row}", settings)
             elif unit == "%":
                 _validation(ws, "decimal", f"D{row}", operator="between", formula1="0", formula2="100",
                             prompt="Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 85,5.")
@@ -253,7 +255,7 @@ def build_form01_unit(wb: Workbook) -> None:
     _print_setup(ws, landscape=False, header_rows=f"{header}:{header + 1}")
 
 
-def build_form01_consolidated(wb: Workbook) -> None:
+def build_form01_consolidated(wb: Workbook, settings: Settings) -> None:
     """Form 01 consolidated by the bloc's office: one row per unit, one column per indicator."""
     ws = wb.create_sheet("Tổng hợp 01-VHCS")
     labels = form01_labels()
@@ -267,7 +269,7 @@ def build_form01_consolidated(wb: Workbook) -> None:
     _put(ws, "B6", "Kỳ báo cáo:", bold=True, align=Alignment(horizontal="right", vertical="center"))
     ws.merge_cells("C6:F6")
     _input(ws, "C6")
-    _period_list(ws, "C6")
+    _period_list(ws, "C6", settings)
 
     header = 8
     heads = ["STT", "Tên đơn vị"] + [labels[f] for f in fields]
@@ -282,7 +284,7 @@ def build_form01_consolidated(wb: Workbook) -> None:
         if unit == "Có/Không":
             _yes_no(ws, rng)
         elif unit == "dd/mm/yyyy":
-            _date(ws, rng)
+            _date(ws, rng, settings)
         elif unit == "%":
             _validation(ws, "decimal", rng, operator="between", formula1="0", formula2="100",
                         prompt="Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 85,5.")
@@ -314,7 +316,7 @@ def build_form01_consolidated(wb: Workbook) -> None:
     _print_setup(ws, landscape=True, header_rows=f"{header}:{header + 1}")
 
 
-def build_form02(wb: Workbook) -> None:
+def build_form02(wb: Workbook, settings: Settings) -> None:
     """Form 02: one inspection/supervision round, one row per inspected unit."""
     ws = wb.create_sheet("Biểu 02-VHCS")
     # columns: STT, Tên đơn vị, Ngày kiểm tra, Hình thức, c01..c10, Tổng điểm, Xếp loại, Số vi phạm, Ghi chú
@@ -345,13 +347,13 @@ def build_form02(wb: Workbook) -> None:
         _put(ws, f"{L(c)}{top + 2}", f"({c})", italic=True, size=10, align=_CENTER)
     first, last_row = top + 3, top + 2 + INSPECTION_ROWS
     span = lambda c: f"{L(c)}{first}:{L(c)}{last_row}"  # noqa: E731
-    _date(ws, span(3))
+    _date(ws, span(3), settings)
     _validation(ws, "list", span(4), formula1='"Kiểm tra,Giám sát"', prompt="Chọn Kiểm tra hoặc Giám sát.")
     _validation(ws, "decimal", f"{L(first_crit)}{first}:{L(last_crit)}{last_row}", operator="between",
                 formula1="0", formula2="10", prompt="Điểm mỗi tiêu chí từ 0 đến 10.")
     _validation(ws, "decimal", span(total_col), operator="between", formula1="0", formula2="100",
                 prompt="Tổng điểm từ 0 đến 100 (tổng 10 tiêu chí).")
-    ratings = list(setting("inspection", "rating_thresholds"))
+    ratings = list(settings.inspection.rating_thresholds)
     _validation(ws, "list", span(rating_col), formula1='"' + ",".join(ratings) + '"',
                 prompt="Chọn xếp loại: " + ", ".join(ratings) + ".")
     _whole(ws, span(viol_col))
@@ -418,8 +420,9 @@ def _guide_sheet(wb: Workbook, file_name: str) -> None:
 _BUILDERS = {FILE_UNIT: build_form01_unit, FILE_CONSOLIDATED: build_form01_consolidated, FILE_INSPECTION: build_form02}
 
 
-def write_templates(out: Path) -> list[Path]:
-    """Write the three blank forms into ``out``; return their paths (byte-identical each run)."""
+def write_templates(out: Path, *, settings: Settings) -> list[Path]:
+    """Write the three blank forms into ``out`` (periods, dates and ratings from ``settings``);
+    return their paths (byte-identical each run)."""
     from vhcs_analysis.io.xlsx_write import write_workbook_deterministic
 
     out = Path(out)
@@ -427,7 +430,7 @@ def write_templates(out: Path) -> list[Path]:
     for file_name, build in _BUILDERS.items():
         wb = Workbook()
         wb.remove(wb.active)
-        build(wb)
+        build(wb, settings)
         _guide_sheet(wb, file_name)
         wb.properties.title = file_name.removesuffix(".xlsx").replace("_", " ")
         wb.properties.creator = "vhcs-analysis"
@@ -435,10 +438,10 @@ def write_templates(out: Path) -> list[Path]:
     return paths
 
 
-def cli_template(out: Path, console) -> int:
+def cli_template(out: Path, console, *, settings: Settings) -> int:
     """``vhcs template --out DIR``: write the blank forms and list them."""
     try:
-        paths = write_templates(out)
+        paths = write_templates(out, settings=settings)
     except OSError as exc:
         raise VhcsError(f"không ghi được biểu mẫu vào thư mục {out}: {exc.strerror or exc}") from None
     console.print(f"Đã ghi {len(paths)} biểu mẫu trống vào {out}:")

@@ -168,7 +168,9 @@ def render_documents(paths: Paths) -> list[Path]:
 def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> Path:
     """The whole pipeline from raw files to the review PDF; returns the PDF's path.
     ``notebooks``: the folder of numbered notebooks (default: the project's)."""
-    from vhcs_analysis.pipeline import clean_folder, print_clean_summary, window_gap
+    from vhcs_analysis.cli_clean import print_clean_summary, reading_progress, window_gap
+    from vhcs_analysis.config import load
+    from vhcs_analysis.pipeline import clean_folder
     from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.notebooks import run_notebooks
     from vhcs_analysis.report.word import docx_name
@@ -177,12 +179,14 @@ def build_pdf(paths: Paths, *, console=None, notebooks: Path | None = None) -> P
     if not paths.raw.is_dir():
         raise VhcsError(f"không có thư mục dữ liệu thô {paths.raw}")
     say(f"Bước 1/4: làm sạch dữ liệu thô ({paths.raw}) …")
-    cleaned = clean_folder(paths.raw, paths.processed, progress=bool(console is not None and console.is_terminal))
+    progress = reading_progress if console is not None and console.is_terminal else None
+    settings = load()  # the settings file the command checked (and named in VHCS_CONFIG)
+    cleaned = clean_folder(paths.raw, paths.processed, settings=settings, progress=progress)
     if cleaned.fatal:
         raise VhcsError("không làm sạch được dữ liệu thô: " + "; ".join(cleaned.fatal))
     if console is not None:
         print_clean_summary(console, cleaned)
-    gap = window_gap(cleaned)
+    gap = window_gap(cleaned, settings)
     if gap:  # stop before the notebooks: every comparison would be empty
         raise VhcsError(gap)
     say("Bước 2/4: chạy các notebook phân tích …")

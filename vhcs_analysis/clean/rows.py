@@ -1,0 +1,168 @@
+"""The row walker: what every row of a located table is, decided in one place.
+
+Real forms put rows around and between the data that carry no data of their own: the
+title area above the header, a column-number row "(1) (2) (3)…" under it, blank rows,
+group headings ("I. Khối các cơ quan Đảng"), a "Tổng cộng" row, note lines and the
+signature block. Every reader takes its rows from here, so a rule that decides which
+rows are data (and so how many rows were read) changes for every form at once.
+
+Two layouts:
+- record rows (Form 01 consolidated, Form 02, rankings): one unit per row, ``walk_records``;
+- indicator rows (the per-unit Form 01): one indicator per row of one report,
+  ``walk_indicators``.
+
+The structural tests (blank, column numbers, total, title area, signature block) are the
+same for both; what makes a row data differs by layout and is described on each walker.
+Rows are 0-based (``Row.index + 1`` is the row Excel shows).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from vhcs_analysis.io.locate import Grid, is_blank, is_blank_row, is_colnum_row, is_group_marker
+from vhcs_analysis.io.recognise import Table, total_row
+
+
+class RowKind(enum.StrEnum):
+    """What a row of a table is; only ``DATA`` rows are read (and counted as rows read)."""
+
+    TITLE = "title"  # the title area above the header (form code, title, period, letterhead)
+    HEADER = "header"  # the header row(s)
+    HEADER_ECHO = "header_echo"  # the column-number row "(1) (2) (3)…" under the header
+    BLANK = "blank"
+    TOTAL = "total"  # "Tổng cộng", "Cộng", "Toàn khối"
+    GROUP = "group"  # a group heading ("I.", "A.", a section name without data)
+    NOTE = "note"  # text without data that names no unit or indicator ("Ghi chú: …")
+    REPEAT = "repeat"  # an indicator already read above in the same report: the first is kept
+    SIGNATURE = "signature"  # the signature block ("Người lập biểu", "Hà Tĩnh, ngày …")
+    DATA = "data"
+
+
+@dataclass(slots=True)
+class Row:
+    """One row of a table with its kind. ``key`` is the unit name (record rows) or the
+    indicator label (indicator rows), ``stt`` the numbering cell; ``unknown`` the
+    non-blank cells under headers that are not in the label maps (column -> value);
+    ``indicator``/``score``: the field an indicator row was matched to (score when fuzzy)."""
+
+    index: int
+    kind: RowKind
+    key: str = ""
+    stt: str = ""
+    unknown: dict[int, object] = field(default_factory=dict)
+    indicator: str | None = None
+    score: float | None = None
+
+    @property
+    def in_data_region(self) -> bool:
+        """Between the header and the signature block (any kind)."""
+        return self.kind not in (RowKind.TITLE, RowKind.HEADER, RowKind.SIGNATURE)
+
+
+def _region_rows(table: Table) -> Iterator[tuple[int, RowKind | None]]:
+    """Every row of the table's area with its region kind (None: the data region)."""
+    for r in range(table.title_top, table.header_top):
+        yield r, RowKind.TITLE
+    for r in range(table.header_top, table.header_bottom + 1):
+        yield r, RowKind.HEADER
+    for r in range(table.header_bottom + 1, table.data_end + 1):
+        yield r, None
+    for r in range(table.data_end + 1, table.footer_end + 1):
+        yield r, RowKind.SIGNATURE
+
+
+def _structural_kind(grid: Grid, table: Table, r: int) -> RowKind | None:
+    """The kinds every layout shares: blank, column numbers, total (None: look further)."""
+    if is_blank_row(grid, r):
+        return RowKind.BLANK
+    if is_colnum_row(grid, r):
+        return RowKind.HEADER_ECHO
+    if total_row(grid, r, table):
+        return RowKind.TOTAL
+    return None
+
+
+def walk_records(grid: Grid, table: Table, *, value_cols: Sequence[int],
+                 known_unit: Callable[[str], bool] | None = None) -> Iterator[Row]:
+    """Every row of a record table (one unit per row) with its kind.
+
+    A row with no value in ``value_cols`` and none under an unknown header is a group
+    heading when its STT is "I."/"A." or blank, and a note when it names nothing; with
+    ``known_unit`` given, also a note when its name is not a unit (a numbered line of
+    text on a consolidated sheet). A row without a name whose STT is a group marker is a
+    group row even with numbers (a group's subtotal). Any other row is data: a unit
+    row, rejected later if its name or values are wrong.
+    """
+    name_col = table.columns["unit_name"]
+    stt_col = table.columns.get("stt")
+    for r, region in _region_rows(table):
+        if region is not None:
+            yield Row(r, region)
+            continue
+        kind = _structural_kind(grid, table, r)
+        if kind is not None:
+            yield Row(r, kind)
+            continue
+        values = grid.values[r]
+        name = grid.text(r, name_col)
+        stt = grid.text(r, stt_col) if stt_col is not None else ""
+        unknown = {c: values[c] for c in table.unknown_columns if not is_blank(values[c])}
+        if not unknown and all(is_blank(values[c]) for c in value_cols):
+            if is_group_marker(stt) or (name and not stt):
+                kind = RowKind.GROUP
+            elif not name or (known_unit is not None and not known_unit(name)):
+                kind = RowKind.NOTE
+        if kind is None and not name and is_group_marker(stt):
+            kind = RowKind.GROUP
+        yield Row(r, kind or RowKind.DATA, name, stt, unknown)
+
+
+def walk_indicators(grid: Grid, table: Table, *,
+                    match: Callable[[str], tuple[str | None, float | None]]) -> Iterator[Row]:
+    """Every row of a per-unit Form 01 table (one indicator per row) with its kind.
+
+    The label is the "Chỉ tiêu" cell, or the STT cell when that holds text (a label typed
+    one column to the left). A row with neither label nor value is a group row (STT
+    "I."/"A.") or a note; a row whose label matches no indicator (``match``) and has no
+    value is a group heading ("I. Công tác lãnh đạo": no data to lose); a second row for
+    an indicator already read is a repeat (the first is kept). Any other row is data,
+    including a value without a known label (rejected ``unknown_label`` by the reader).
+    """
+    label_col = table.columns["label"]
+    value_col = table.columns["value"]
+    stt_col = table.columns.get("stt")
+    seen: set[str] = set()
+    for r, region in _region_rows(table):
+        if region is not None:
+            yield Row(r, region)
+            continue
+        kind = _structural_kind(grid, table, r)
+        if kind is not None:
+            yield Row(r, kind)
+            continue
+        label = grid.text(r, label_col)
+        stt = grid.text(r, stt_col) if stt_col is not None else ""
+        if not label and stt_col is not None and not is_group_marker(stt):
+            label = stt if not stt.isdigit() else ""
+        value = grid.values[r][value_col] if value_col < len(grid.values[r]) else None
+        no_value = is_blank(value)
+        if not label and no_value:
+            yield Row(r, RowKind.GROUP if is_group_marker(stt) else RowKind.NOTE, label, stt)
+            continue
+        fld, score = match(label) if label else (None, None)
+        if fld is None and no_value:
+            yield Row(r, RowKind.GROUP, label, stt)
+        elif fld is not None and fld in seen:
+            yield Row(r, RowKind.REPEAT, label, stt, indicator=fld, score=score)
+        else:
+            if fld is not None:
+                seen.add(fld)
+            yield Row(r, RowKind.DATA, label, stt, indicator=fld, score=score)
+
+
+def data_rows(rows: Iterator[Row]) -> Iterator[Row]:
+    """The rows to read."""
+    return (row for row in rows if row.kind is RowKind.DATA)
