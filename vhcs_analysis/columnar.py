@@ -156,16 +156,6 @@ def _by_distinct(values: Sequence, todo: list[int], dtype: str, rate: bool, fall
 
 
 def raw_texts(values: Sequence, raw_text: Callable[[object], str | None]) -> list:
-    """``raw_text`` of every cell, computed once per distinct (type, value)."""
-    seen: dict = {}
-    out = []
-    for v in values:
-        try:
-            key = (type(v), v)
-            text = seen.get(key, seen)
-            if text is seen:
-                text = seen[key] = raw_text(v)
-        except TypeError:
-            text = raw_text(v)
-        out.append(text)
-    return out
+    """``raw_text`` of every cell: text and whole numbers inline (as ``raw_text`` does
+    them), any other cell through ``raw_text``."""
+    return [(v.strip() or None) if type(v) is str else str(v) if type(v) is int else raw_text(v) for v in values]
