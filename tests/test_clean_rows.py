@@ -156,3 +156,18 @@ def test_read_unit_form__reads_the_walkers_data_rows(tmp_path):
     rec = form01.read_unit_form(grid, table, Context("a.xlsx", registry, settings))
     assert (rec.row, rec.data["unit_id"], rec.data["staff_total"], rec.data["party_members"]) == (7, "U01", 80, 50)
     assert [(p.code, p.row) for p in rec.problems] == [("unknown_label", 10)]
+
+
+def test_row_predicates__called_only_by_the_walker():
+    """Which rows are data is decided in clean/rows.py alone: no other module of the
+    package classifies rows with the predicates of io/locate.py (io/ finds tables with them)."""
+    import re
+    from pathlib import Path
+
+    import vhcs_analysis
+
+    package = Path(vhcs_analysis.__file__).parent
+    predicate = re.compile(r"\b(?:is_blank_row|is_colnum_row|is_group_marker|is_signature_row|total_row)\(")
+    callers = sorted(path.relative_to(package).as_posix() for path in package.rglob("*.py")
+                     if path.parent.name != "io" and predicate.search(path.read_text("utf-8")))
+    assert callers == ["clean/rows.py"]

@@ -24,7 +24,7 @@ from vhcs_analysis.clean.core import (
     raw_text,
     resolve_unit,
 )
-from vhcs_analysis.clean.rows import RowKind, data_rows, walk_indicators, walk_records
+from vhcs_analysis.clean.rows import data_rows, value_rows, walk_indicators, walk_records
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, label_key
 from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts
 
@@ -149,8 +149,8 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
             rec.finding("fuzzy_match", f"chỉ tiêu '{label}' được nhận là {fld} (độ giống {row.score}/100)", fld,
                         value=label)
     for c, header in sorted(table.unknown_columns.items()):
-        for row in rows:
-            if row.in_data_region and row.kind is not RowKind.HEADER_ECHO and not is_blank(grid.values[row.index][c]):
+        for row in value_rows(rows):
+            if not is_blank(grid.values[row.index][c]):
                 rec.problem("unknown_label", f"cột '{header}' không có trong bảng nhãn biểu từng đơn vị "
                             "(maps/table_headers.csv); số liệu của cột này không đọc được",
                             row=row.index + 1, column=col_letter(c), value=header)

@@ -19,7 +19,7 @@ Rows are 0-based (``Row.index + 1`` is the row Excel shows).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from vhcs_analysis.io.locate import Grid, is_blank, is_blank_row, is_colnum_row, is_group_marker
@@ -163,6 +163,13 @@ def walk_indicators(grid: Grid, table: Table, *,
             yield Row(r, RowKind.DATA, label, stt, indicator=fld, score=score)
 
 
-def data_rows(rows: Iterator[Row]) -> Iterator[Row]:
+def data_rows(rows: Iterable[Row]) -> Iterator[Row]:
     """The rows to read."""
     return (row for row in rows if row.kind is RowKind.DATA)
+
+
+def value_rows(rows: Iterable[Row]) -> Iterator[Row]:
+    """Rows of the data region that may hold a value under a column the label maps do not
+    know (every kind but the column-number row): a per-unit report with such a value is
+    rejected ``unknown_label``, whatever row the value sits on."""
+    return (row for row in rows if row.in_data_region and row.kind is not RowKind.HEADER_ECHO)
