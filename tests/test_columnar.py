@@ -95,3 +95,10 @@ def test_parse_fields__same_record_as_parse_field_cell_by_cell():
 @given(st.lists(_cell, max_size=30))
 def test_raw_texts__same_as_raw_text(values):
     assert columnar.raw_texts(values, raw_text) == [raw_text(v) for v in values]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(st.floats(), st.integers(-10**20, 10**20), st.just(float("nan")), st.just(-0.0)),
+                max_size=30))
+def test_raw_texts__numbers_as_raw_text_writes_them(values):
+    assert columnar.raw_texts(values, raw_text) == [raw_text(v) for v in values]

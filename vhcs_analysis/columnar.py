@@ -156,6 +156,8 @@ def _by_distinct(values: Sequence, todo: list[int], dtype: str, rate: bool, fall
 
 
 def raw_texts(values: Sequence, raw_text: Callable[[object], str | None]) -> list:
-    """``raw_text`` of every cell: text and whole numbers inline (as ``raw_text`` does
-    them), any other cell through ``raw_text``."""
-    return [(v.strip() or None) if type(v) is str else str(v) if type(v) is int else raw_text(v) for v in values]
+    """``raw_text`` of every cell: text and numbers inline (as ``raw_text`` does them: a
+    whole float without ".0", NaN as None), any other cell through ``raw_text``."""
+    return [(v.strip() or None) if type(v) is str else str(v) if type(v) is int
+            else (str(int(v)) if v.is_integer() else None if v != v else str(v)) if type(v) is float
+            else raw_text(v) for v in values]
