@@ -62,11 +62,21 @@ def test_evaluate__ratio_against_the_faster_case():
     from benchmarks.__main__ import evaluate
     from benchmarks.cases import by_name
 
+    case = by_name()["baseline-national"]
+    stats = {"median_s": 10.0, "peak_rss_mb": 100.0}
+    assert evaluate(case, stats, {"clean-national": 1.0}) == {"ratio": 10.0, "met": True}
+    assert evaluate(case, stats, {"clean-national": 4.0})["met"] is False
+    assert evaluate(case, stats, {})["met"] is None
+
+
+def test_evaluate__a_reference_ratio_without_target_is_shown_not_judged():
+    from benchmarks.__main__ import evaluate
+    from benchmarks.cases import by_name
+
     case = by_name()["baseline-province"]
     stats = {"median_s": 10.0, "peak_rss_mb": 100.0}
-    assert evaluate(case, stats, {"clean-province": 1.0}) == {"ratio": 10.0, "met": True}
-    assert evaluate(case, stats, {"clean-province": 4.0})["met"] is False
-    assert evaluate(case, stats, {})["met"] is None
+    assert evaluate(case, stats, {"clean-province": 4.0}) == {"ratio": 2.5, "met": None}
+    assert "reference" in case.target.describe()
 
 
 def test_update_readme__replaces_only_the_results_block(tmp_path):

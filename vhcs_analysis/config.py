@@ -133,11 +133,6 @@ def _loaded(override_path: str | None, stamp: tuple[int, int] | None = None) -> 
     return merged, checked
 
 
-def _settings_for(override_path: str | None, stamp: tuple[int, int] | None = None) -> dict[str, Any]:
-    """The merged values of ``_loaded`` (callers copy before changing them)."""
-    return _loaded(override_path, stamp)[0]
-
-
 def _key(source) -> tuple[str | None, tuple[int, int] | None]:
     if source.path is None:
         return None, None

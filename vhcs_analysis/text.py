@@ -423,9 +423,16 @@ def repair_text(s: str, *, caps: bool = False, legacy: str | None = None) -> str
 def guess_legacy(texts) -> str | None:
     """The legacy encoding most cells of a sheet were clearly written in ("tcvn3" or
     "vni"), or None; pass it to ``repair_text(..., legacy=...)`` for the ambiguous ones."""
-    counts = {encoding: 0 for encoding in LEGACY_ENCODINGS}
     # each distinct text is scored once (a sheet repeats names, "Có", "Kiểm tra" …)
-    for text, n in Counter(t for t in texts if isinstance(t, str)).items():
+    return _dominant_legacy(Counter(t for t in texts if isinstance(t, str)))
+
+
+def _dominant_legacy(texts: Counter) -> str | None:
+    """``guess_legacy`` of texts counted (text -> number of cells)."""
+    counts = {encoding: 0 for encoding in LEGACY_ENCODINGS}
+    for text, n in texts.items():
+        if text.isascii():
+            continue  # plain ASCII is read as it is (``_choose_repair``)
         encoding = _choose_repair(to_nfc(text), None)[1]
         if encoding in counts:
             counts[encoding] += n
@@ -482,8 +489,14 @@ def decode_bytes(data: bytes) -> str:
 def repair_rows(rows: list[list]) -> list[list]:
     """A sheet's rows with every text cell repaired, ambiguous cells read in the sheet's
     dominant legacy encoding (``guess_legacy``); other values pass unchanged."""
-    legacy = guess_legacy(v for row in rows for v in row if isinstance(v, str))
-    return [[repair_text(v, legacy=legacy) if isinstance(v, str) else v for v in row] for row in rows]
+    # one look at each distinct text (a sheet repeats names, "Có", dates…): which legacy
+    # encoding dominates (as ``guess_legacy``), then the repair; cells are looked up
+    counts = Counter(v for row in rows for v in row if isinstance(v, str))
+    legacy = _dominant_legacy(counts)
+    repaired = {text: repair_text(text, legacy=legacy) for text in counts}
+    get = repaired.get
+    return [[(get(v) if type(v) is str else repair_text(v, legacy=legacy) if isinstance(v, str) else v)
+             for v in row] for row in rows]
 
 
 # --- name keys -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vhcs_analysis import parse, tables
+from vhcs_analysis import columnar, parse, tables
 from vhcs_analysis.errors import Location
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_place_date_text
 from vhcs_analysis.registry import Registry, describe_candidates
@@ -117,6 +117,31 @@ def parse_field(rec: Record, fld: str, dtype: str, value, r0: int, c0: int, *, r
         parsed = None
     rec.data[fld] = parsed
     return parsed
+
+
+def parse_fields(records: list[Record], rows: list[int], fld: str, dtype: str, values: list, c0: int, *,
+                 rate: bool = False) -> None:
+    """``parse_field`` for one column of many records (``records[i]`` reads ``values[i]``
+    at 0-based row ``rows[i]``): the column is parsed in one pass (``columnar``), with the
+    same values, problems and cells as cell by cell."""
+    parsed, errors = columnar.parse_column(values, dtype, rate, _parse_one)
+    letter = col_letter(c0)
+    texts = columnar.raw_texts(values, raw_text)
+    for rec, r0, value, text, p, error in zip(records, rows, values, texts, parsed, errors):
+        rec.cells[fld] = (r0 + 1, letter, text)
+        if error:
+            rec.problem(*error, fld)
+        if p is not None and type(p) is not bool and type(p) in (int, float) and not abs(p) <= _MAX_ABS:
+            rec.problem("out_of_range", f"giá trị {text} quá lớn", fld)
+            p = None
+        rec.data[fld] = p
+
+
+def _parse_one(dtype: str, rate: bool, value) -> tuple[object, tuple[str, str] | None]:
+    try:
+        return _parse_cell(dtype, rate, type(value), value)
+    except TypeError:  # an unhashable cell value: parse it without the cache
+        return _parse_cell.__wrapped__(dtype, rate, type(value), value)
 
 
 @lru_cache(maxsize=131_072)
@@ -415,15 +440,14 @@ def to_frames(records: list[Record]) -> dict[str, pd.DataFrame]:
     its first problem); findings of kept records -> findings."""
     kept: dict[str, list[dict]] = {"unit_reports": [], "inspections": [], "rankings": []}
     rejects, findings = [], []
-    keep = {name: frozenset(tables.columns(name)) for name in kept}
     for rec in records:
         if rec.rejected:
             p = rec.problems[0]
             rejects.append({"source_file": rec.source_file, "sheet": rec.sheet, "row": p.row, "column": p.column,
                             "value": p.value, "reason_code": p.code, "message": full_message(rec, p)})
             continue
-        row = {k: v for k, v in rec.data.items() if k in keep[rec.table]}
-        row.update(source_file=rec.source_file, source_sheet=rec.sheet, source_row=rec.row)
+        # fields that are not columns of the table stay out: from_records takes the columns named
+        row = dict(rec.data, source_file=rec.source_file, source_sheet=rec.sheet, source_row=rec.row)
         kept[rec.table].append(row)
         for f in rec.findings:
             findings.append({"source_file": rec.source_file, "sheet": rec.sheet, "row": f.row, "column": f.column,

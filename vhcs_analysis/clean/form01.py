@@ -20,6 +20,7 @@ from vhcs_analysis.clean.core import (
     find_period,
     find_report_date,
     parse_field,
+    parse_fields,
     raw_text,
     resolve_unit,
 )
@@ -173,12 +174,15 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     fields = [f for f in table.columns if f in DTYPES]
     version = form01_labels().version_for(fields)
     name_col = table.columns["unit_name"]
-    records = []
     # a numbered line without data is a unit row only when it names a unit (else a note)
-    rows = walk_records(grid, table, value_cols=[table.columns[f] for f in fields],
-                        known_unit=lambda name: ctx.registry.resolve(name).ok)
-    for row in data_rows(rows):
-        r, name, unknown_cells = row.index, row.key, row.unknown
+    rows = list(data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in fields],
+                                       known_unit=lambda name: ctx.registry.resolve(name).ok)))
+    index = [row.index for row in rows]
+    # one record per unit row; the steps run column by column over all records (each
+    # record's cells, problems and findings come in the same order as row by row)
+    records = []
+    for row in rows:
+        r, name = row.index, row.key
         rec = Record("unit_reports", ctx.source_file, grid.name, r + 1)
         rec.data.update(layout="consolidated", form_version=version, period=period, report_date=date)
         if "period" in table.columns and not is_blank(grid.values[r][table.columns["period"]]):
@@ -196,18 +200,23 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
             rec.problem("invalid_period", "không xác định được kỳ báo cáo của bảng tổng hợp (tiêu đề hoặc tên trang)",
                         "period")
         resolve_unit(rec, ctx, name or None, r, name_col)
-        if "report_date" in table.columns:
-            row_date = parse_field(rec, "report_date", "datetime64[ms]", grid.values[r][table.columns["report_date"]],
-                                   r, table.columns["report_date"])
-            rec.data["report_date"] = row_date if row_date is not None else date
-        for c, v in sorted(unknown_cells.items()):
+        records.append(rec)
+    if "report_date" in table.columns:
+        c = table.columns["report_date"]
+        parse_fields(records, index, "report_date", "datetime64[ms]", [grid.values[r][c] for r in index], c)
+        for rec in records:
+            if rec.data["report_date"] is None:
+                rec.data["report_date"] = date
+    for rec, row in zip(records, rows):
+        for c, v in sorted(row.unknown.items()):
             rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 01-VHCS "
-                        "(maps/form01_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
-        for f in fields:
-            parse_field(rec, f, DTYPES[f], grid.values[r][table.columns[f]], r, table.columns[f],
-                        rate=f == "satisfaction_rate")
+                        "(maps/form01_labels.csv)", row=row.index + 1, column=col_letter(c),
+                        value=table.unknown_columns[c])
+    for f in fields:
+        c = table.columns[f]
+        parse_fields(records, index, f, DTYPES[f], [grid.values[r][c] for r in index], c, rate=f == "satisfaction_rate")
+    for rec, r in zip(records, index):
         if "staff_total" not in table.columns:
             rec.cells["staff_total"] = (r + 1, None, None)
         check_unit_report(rec, ctx)
-        records.append(rec)
     return records

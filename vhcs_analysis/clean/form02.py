@@ -11,7 +11,7 @@ computed. A stated rating that disagrees with the thresholds is a finding
 from __future__ import annotations
 
 from vhcs_analysis import tables
-from vhcs_analysis.clean.core import Context, Record, find_round, parse_field, raw_text, resolve_unit
+from vhcs_analysis.clean.core import Context, Record, find_round, parse_fields, raw_text, resolve_unit
 from vhcs_analysis.clean.rows import data_rows, walk_records
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank
 from vhcs_analysis.io.recognise import Table, title_texts
@@ -42,8 +42,11 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     tolerance = float(ctx.settings.inspection.total_tolerance)
     thresholds = ratings_by_threshold(ctx.settings.inspection.rating_thresholds)
     ratings = {fold(name): name for name, _ in thresholds}
+    rows = list(data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in value_fields])))
+    # one record per unit row; the steps run column by column over all records (each
+    # record's cells, problems and findings come in the same order as row by row)
     records = []
-    for row in data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in value_fields])):
+    for row in rows:
         r, name, unknown = row.index, row.key, row.unknown
         rec = Record("inspections", ctx.source_file, grid.name, r + 1)
         rec.data["round_id"] = round_id
@@ -56,35 +59,43 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
         for c in sorted(unknown):
             rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 02-VHCS "
                         "(maps/form02_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
-        _read_values(rec, grid, table, r)
-        _check(rec, tolerance, ratings, thresholds)
         records.append(rec)
+    _read_values(records, [row.index for row in rows], grid, table)
+    for rec in records:
+        _check(rec, tolerance, ratings, thresholds)
     return records
 
 
-def _read_values(rec: Record, grid: Grid, table: Table, r: int) -> None:
+def _read_values(records: list[Record], rows: list[int], grid: Grid, table: Table) -> None:
+    """The scores, count, date, kind and rating of every record, column by column."""
     cols = table.columns
+
+    def column(fld: str, dtype: str) -> None:
+        c = cols[fld]
+        parse_fields(records, rows, fld, dtype, [grid.values[r][c] for r in rows], c)
+
     for c in CRITERIA + ("total_score",):
         if c in cols:
-            parse_field(rec, c, "Float64", grid.values[r][cols[c]], r, cols[c])
+            column(c, "Float64")
     if "violations_found" in cols:
-        parse_field(rec, "violations_found", "Int64", grid.values[r][cols["violations_found"]], r, cols["violations_found"])
+        column("violations_found", "Int64")
     if "inspection_date" in cols:
-        parse_field(rec, "inspection_date", "datetime64[ms]", grid.values[r][cols["inspection_date"]], r,
-                    cols["inspection_date"])
+        column("inspection_date", "datetime64[ms]")
     else:
-        rec.data["inspection_date"] = None
-    kind_raw = grid.values[r][cols["kind"]] if "kind" in cols else None
-    if "kind" in cols:
-        rec.cells["kind"] = (r + 1, col_letter(cols["kind"]), raw_text(kind_raw))
-    kind = _KINDS.get(fold(kind_raw)) if not is_blank(kind_raw) else None
-    if kind is None and not is_blank(kind_raw):
-        rec.problem("out_of_range", f"hình thức '{raw_text(kind_raw)}' phải là 'Kiểm tra' hoặc 'Giám sát'", "kind")
-    rec.data["kind"] = kind
-    rating_raw = grid.values[r][cols["rating"]] if "rating" in cols else None
-    if "rating" in cols:
-        rec.cells["rating"] = (r + 1, col_letter(cols["rating"]), raw_text(rating_raw))
-    rec.data["rating"] = raw_text(rating_raw)
+        for rec in records:
+            rec.data["inspection_date"] = None
+    for rec, r in zip(records, rows):
+        kind_raw = grid.values[r][cols["kind"]] if "kind" in cols else None
+        if "kind" in cols:
+            rec.cells["kind"] = (r + 1, col_letter(cols["kind"]), raw_text(kind_raw))
+        kind = _KINDS.get(fold(kind_raw)) if not is_blank(kind_raw) else None
+        if kind is None and not is_blank(kind_raw):
+            rec.problem("out_of_range", f"hình thức '{raw_text(kind_raw)}' phải là 'Kiểm tra' hoặc 'Giám sát'", "kind")
+        rec.data["kind"] = kind
+        rating_raw = grid.values[r][cols["rating"]] if "rating" in cols else None
+        if "rating" in cols:
+            rec.cells["rating"] = (r + 1, col_letter(cols["rating"]), raw_text(rating_raw))
+        rec.data["rating"] = raw_text(rating_raw)
 
 
 def _check(rec: Record, tolerance: float, ratings: dict[str, str], thresholds: list[tuple[str, float]]) -> None:

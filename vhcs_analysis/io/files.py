@@ -248,6 +248,17 @@ def _convert(value, limits: Limits, sheet: str, r: int, c: int):
     return value
 
 
+_EXACT = 2**53
+
+
+def _convert_grid(grid: list[list], limits: Limits, sheet: str) -> list[list]:
+    """``_convert`` of every cell, with the usual cells (numbers, short text) done inline."""
+    most = limits.max_cell_chars
+    return [[(int(v) if v.is_integer() and -_EXACT < v < _EXACT else v) if type(v) is float
+             else v if type(v) is str and v and len(v) <= most
+             else _convert(v, limits, sheet, i, j) for j, v in enumerate(r)] for i, r in enumerate(grid)]
+
+
 def _read_calamine(data: bytes, kind: str, limits: Limits) -> list[Sheet]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -271,7 +282,7 @@ def _read_calamine(data: bytes, kind: str, limits: Limits) -> list[Sheet]:
                 start = sheet.start or (0, 0)
                 if len(grid) != end[0] + 1:  # the empty area was trimmed after all: put it back
                     grid = [[""] * (end[1] + 1) for _ in range(start[0])] + [[""] * start[1] + list(r) for r in grid]
-            rows = [[_convert(v, limits, meta.name, i, j) for j, v in enumerate(r)] for i, r in enumerate(grid)]
+            rows = _convert_grid(grid, limits, meta.name)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
             sheets.append(Sheet(meta.name, rows, meta.visible != SheetVisibleEnum.Visible, merged))
         wb.close()

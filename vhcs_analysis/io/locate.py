@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from vhcs_analysis.text import repair_rows, repair_text
 
@@ -93,6 +94,9 @@ class Grid:
     values: list[list]
     filled: list[list]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # set by ``prepare`` when the only blank cells are None (no spaces-only text, no NaN):
+    # a row's non-blank cells are then counted without looking at each cell in Python
+    plain_blanks: bool = field(default=False, compare=False)
     # row -> row_texts(row): each data row is asked about by several tests (signature,
     # column numbers, total) and converting every cell each time was a third of a clean
     _texts: dict[int, list[tuple[int, str]]] = field(default_factory=dict, repr=False, compare=False)
@@ -129,6 +133,28 @@ class Grid:
                     texts.append((c, _as_text(v)))
         return texts
 
+    def nonblank_count(self, r: int) -> int:
+        """How many cells of row r are not blank (``len(row_texts(r))``)."""
+        row = self.values[r]
+        if self.plain_blanks:
+            return len(row) - row.count(None)
+        texts = self._texts.get(r)
+        return len(texts) if texts is not None else sum(1 for v in row if not is_blank(v))
+
+    def first_texts(self, r: int, n: int) -> list[tuple[int, str]]:
+        """``row_texts(r)[:n]`` without converting the rest of the row."""
+        texts = self._texts.get(r)
+        if texts is not None:
+            return texts[:n]
+        out = []
+        plain = self.plain_blanks
+        for c, v in enumerate(self.values[r]):
+            if (v is not None) if plain else not is_blank(v):
+                out.append((c, _as_text(v)))
+                if len(out) == n:
+                    break
+        return out
+
     def merged_horizontally(self, r: int, c: int) -> bool:
         """Is (r, c) inside a merged range spanning more than one column?"""
         return any(r0 <= r <= r1 and c0 <= c <= c1 and c1 > c0 for r0, c0, r1, c1 in self.merged)
@@ -156,13 +182,20 @@ def prepare(sheet) -> Grid:
     """Repair every text cell of a ``io.files.Sheet`` (``text.repair_rows``) and build the
     merged-filled copy."""
     width = max((len(r) for r in sheet.rows), default=0)
-    values = []
     # ambiguous cells ("Ghi chó": TCVN3 "Ghi chú" or a real word) are read in the sheet's
     # dominant legacy encoding
-    for row in repair_rows(sheet.rows):
-        out = list(row)
-        out.extend([None] * (width - len(out)))
-        values.append(out)
+    values = repair_rows(sheet.rows)
+    plain = True
+    for row in values:
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+    kinds = set(map(type, chain.from_iterable(values)))
+    if kinds - {type(None), str, int, float, bool, dt.datetime, dt.date, dt.time}:
+        plain = False  # a cell type is_blank would look at more closely
+    elif float in kinds and any(v != v for v in chain.from_iterable(values) if type(v) is float):
+        plain = False  # NaN
+    elif str in kinds and any(not v.strip() for v in {v for v in chain.from_iterable(values) if type(v) is str}):
+        plain = False  # text of spaces only
     filled = [list(r) for r in values]
     if not values:
         width = 0
@@ -179,7 +212,7 @@ def prepare(sheet) -> Grid:
             for c in range(c0, c1 + 1):
                 if is_blank(filled[r][c]):
                     filled[r][c] = top
-    return Grid(sheet.name, bool(sheet.hidden), values, filled, merged)
+    return Grid(sheet.name, bool(sheet.hidden), values, filled, merged, plain_blanks=plain)
 
 
 # --- row classes ---------------------------------------------------------------------
@@ -197,14 +230,16 @@ _TOTAL_KEYS = ("tong cong", "cong", "tong", "tong so", "toan khoi", "cong toan k
 
 
 def is_blank_row(grid: Grid, r: int) -> bool:
-    return all(is_blank(v) for v in grid.values[r])
+    return grid.nonblank_count(r) == 0
 
 
 def is_colnum_row(grid: Grid, r: int) -> bool:
     """A column-number row "(1) (2) (3)…" or "1 2 3 …" (at least 3 cells, all numbering)."""
-    cells = grid.row_texts(r)
-    if len(cells) < 3:
+    if grid.nonblank_count(r) < 3:
         return False
+    if not all(_COLNUM.match(t) for _, t in grid.first_texts(r, 2)):
+        return False  # a data row: its second cell (a name) is no column number
+    cells = grid.row_texts(r)
     if not all(_COLNUM.match(t) for _, t in cells):
         return False
     bracketed = sum(t.startswith("(") for _, t in cells)
@@ -228,9 +263,9 @@ def is_signature_text(text: str) -> bool:
 
 def is_signature_row(grid: Grid, r: int) -> bool:
     """Signature block lines: "Người lập biểu", "T/M ĐẢNG ỦY", "BÍ THƯ", "Hà Tĩnh, ngày …"."""
-    cells = grid.row_texts(r)
-    if not cells or len(cells) > 4:
+    if not 0 < grid.nonblank_count(r) <= 4:
         return False
+    cells = grid.row_texts(r)
     if any(isinstance(grid.values[r][c], (int, float)) and not isinstance(grid.values[r][c], bool) for c, _ in cells):
         return False
     if len(cells) == 1 and is_place_date_text(cells[0][1]) and fold(cells[0][1]).startswith("ngay"):
@@ -238,6 +273,7 @@ def is_signature_row(grid: Grid, r: int) -> bool:
     return any(is_signature_text(t) for _, t in cells)
 
 
+@lru_cache(maxsize=65536)
 def is_total_text(text: str) -> bool:
     key = label_key(text)
     return key in _TOTAL_KEYS or key.startswith(("tong cong ", "cong toan "))

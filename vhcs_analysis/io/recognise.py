@@ -20,6 +20,7 @@ from pathlib import Path
 from vhcs_analysis.config import MAPS_DIR, SAMPLE_MARKER_LINE
 from vhcs_analysis.io.locate import (
     Grid,
+    _as_text,
     fold,
     is_blank,
     is_blank_row,
@@ -396,11 +397,24 @@ def is_sample_marker(path: Path) -> bool:
 def total_row(grid: Grid, r: int, table: Table) -> bool:
     """A "Tổng cộng"/"Cộng" row: the total label in the STT or name column (or first text)."""
     cols = [table.columns.get("stt"), table.columns.get("unit_name"), table.columns.get("label")]
-    for c in [c for c in cols if c is not None] + [c for c, _ in grid.row_texts(r)[:2]]:
-        t = grid.text(r, c)
-        if t and is_total_text(t):
+    row = grid.values[r]
+    for c in cols:
+        if c is not None and 0 <= c < len(row) and _is_total_cell(type(row[c]), row[c]):
             return True
-    return False
+    return any(is_total_text(t) for _, t in grid.first_texts(r, 2))
+
+
+def _is_total_cell(kind: type, value) -> bool:
+    """Is this cell's text a total label? Cached by (type, value): a column repeats its values."""
+    try:
+        return _total_cell(kind, value)
+    except TypeError:  # an unhashable value
+        return _total_cell.__wrapped__(kind, value)
+
+
+@lru_cache(maxsize=65536)
+def _total_cell(kind: type, value) -> bool:
+    return not is_blank(value) and is_total_text(_as_text(value))
 
 
 def title_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
