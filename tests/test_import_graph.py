@@ -13,11 +13,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "vhcs_analysis"
 
-# Cycles that other work removes (issue 12, "settings loaded once, passed in"): delete
-# the entry when it is gone, so that it cannot come back.
-KNOWN_CYCLES = [
-    {"vhcs_analysis.config", "vhcs_analysis.indicators", "vhcs_analysis.settings"},
-]
 
 
 def module_files(package: Path) -> dict[str, Path]:
@@ -128,8 +123,7 @@ def test_cycles__an_import_for_type_annotations_only_is_no_cycle(tmp_path):
 
 def test_package__has_no_import_cycle():
     found = cycles(import_graph(PACKAGE))
-    assert not [c for c in found if c not in KNOWN_CYCLES], "modules importing each other"
-    assert found == KNOWN_CYCLES, "a known cycle is gone: delete it from KNOWN_CYCLES"
+    assert found == [], "modules importing each other"
 
 
 def test_sample_context__imports_nothing_from_the_sample():

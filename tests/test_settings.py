@@ -19,7 +19,6 @@ from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.settings import (
     Settings,
     SettingsSource,
-    find_settings_file,
     report_basename,
     review_naming,
     window_gap,
@@ -50,11 +49,11 @@ def test_find_settings_file__order_is_flag_then_env_then_working_folder(no_confi
     local = _write(work / "vhcs.toml", "[review]\nreport_place = 'A'\n")
     env = _write(work / "env.toml", "[review]\nreport_place = 'B'\n")
     flag = _write(work / "flag.toml", "[review]\nreport_place = 'C'\n")
-    assert find_settings_file().path == local.resolve()
+    assert config.settings_source().path == local.resolve()
     monkeypatch.setenv("VHCS_CONFIG", str(env))
-    assert find_settings_file().path == env.resolve()
-    assert find_settings_file(flag).path == flag.resolve()
-    assert find_settings_file(flag).how == "--config"
+    assert config.settings_source().path == env.resolve()
+    assert config.settings_source(flag).path == flag.resolve()
+    assert config.settings_source(flag).how == "--config"
 
 
 def test_load__reads_vhcs_toml_in_the_working_folder(no_config):
@@ -64,7 +63,7 @@ def test_load__reads_vhcs_toml_in_the_working_folder(no_config):
 
 def test_find_settings_file__named_file_missing_is_an_error(no_config):
     with pytest.raises(ConfigError, match="không tìm thấy tệp cấu hình"):
-        find_settings_file(no_config / "khong-co.toml")
+        config.settings_source(no_config / "khong-co.toml")
 
 
 def test_settings_record__name_sha256_and_merged_values(no_config):

@@ -148,7 +148,7 @@ def settings_source(cli_path: Path | str | None = None):
     ``--config``, ``$VHCS_CONFIG``, ``vhcs.toml`` in the working folder, then at the project root."""
     from vhcs_analysis.settings import find_settings_file
 
-    return find_settings_file(cli_path)
+    return find_settings_file(cli_path, project_root=find_project_root())
 
 
 def load(cli_path: Path | str | None = None) -> Settings:

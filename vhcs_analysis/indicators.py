@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from vhcs_analysis.labels import REPORT_STATUS_VI
-from vhcs_analysis.settings import Indicators, Settings
+
+if TYPE_CHECKING:
+    from vhcs_analysis.settings import Indicators, Settings
 
 GOALS: dict[str, str] = {
     "MT1": "Mục tiêu 1: cán bộ ứng xử chuẩn mực với nhân dân và đồng nghiệp",

@@ -52,10 +52,9 @@ class SettingsSource:
         return f"Cấu hình: {self.path} (theo {self.how})"
 
 
-def find_settings_file(cli_path: Path | str | None = None) -> SettingsSource:
-    """The settings file to use, in the documented order; a named file must exist."""
-    from vhcs_analysis.config import find_project_root
-
+def find_settings_file(cli_path: Path | str | None = None, *, project_root: Path) -> SettingsSource:
+    """The settings file to use, in the documented order (``--config``, ``$VHCS_CONFIG``,
+    ``vhcs.toml`` in the working folder, then in ``project_root``); a named file must exist."""
     if cli_path is not None:
         return SettingsSource(_existing(Path(cli_path), "--config"), "--config")
     env = os.environ.get(CONFIG_ENV, "").strip()
@@ -64,7 +63,7 @@ def find_settings_file(cli_path: Path | str | None = None) -> SettingsSource:
     local = Path.cwd() / CONFIG_NAME
     if local.is_file():
         return SettingsSource(local.resolve(), "thư mục làm việc")
-    project = find_project_root() / CONFIG_NAME
+    project = project_root / CONFIG_NAME
     if project.is_file():
         return SettingsSource(project.resolve(), "thư mục dự án")
     return SettingsSource(None, "mặc định")
