@@ -85,6 +85,15 @@ def _structural_kind(grid: Grid, table: Table, r: int) -> RowKind | None:
     return None
 
 
+def _settled_rows(grid: Grid, table: Table) -> Iterator[tuple[int, Row | None]]:
+    """Every row index of ``table`` with its Row when its region (title, header, footer…)
+    or its structure (blank, column numbers, total, signature…) already settles its kind,
+    else None: a row the walker must look at the contents of."""
+    for r, region in _region_rows(table):
+        kind = region if region is not None else _structural_kind(grid, table, r)
+        yield r, (Row(r, kind) if kind is not None else None)
+
+
 def walk_records(grid: Grid, table: Table, *, value_cols: Sequence[int],
                  known_unit: Callable[[str], bool] | None = None) -> Iterator[Row]:
     """Every row of a record table (one unit per row) with its kind.
@@ -98,14 +107,11 @@ def walk_records(grid: Grid, table: Table, *, value_cols: Sequence[int],
     """
     name_col = table.columns["unit_name"]
     stt_col = table.columns.get("stt")
-    for r, region in _region_rows(table):
-        if region is not None:
-            yield Row(r, region)
+    for r, settled in _settled_rows(grid, table):
+        if settled is not None:
+            yield settled
             continue
-        kind = _structural_kind(grid, table, r)
-        if kind is not None:
-            yield Row(r, kind)
-            continue
+        kind = None
         values = grid.values[r]
         name = grid.text(r, name_col)
         stt = grid.text(r, stt_col) if stt_col is not None else ""
@@ -135,13 +141,9 @@ def walk_indicators(grid: Grid, table: Table, *,
     value_col = table.columns["value"]
     stt_col = table.columns.get("stt")
     seen: set[str] = set()
-    for r, region in _region_rows(table):
-        if region is not None:
-            yield Row(r, region)
-            continue
-        kind = _structural_kind(grid, table, r)
-        if kind is not None:
-            yield Row(r, kind)
+    for r, settled in _settled_rows(grid, table):
+        if settled is not None:
+            yield settled
             continue
         label = grid.text(r, label_col)
         stt = grid.text(r, stt_col) if stt_col is not None else ""
