@@ -102,22 +102,25 @@ def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
     return found
 
 
-def test_cycles__finds_a_cycle_through_an_import_inside_a_function(tmp_path):
-    pkg = tmp_path / "pkg"
+def _package(folder: Path, **modules: str) -> Path:
+    """A package ``pkg`` under ``folder`` with the given modules' sources."""
+    pkg = folder / "pkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
-    (pkg / "a.py").write_text("from pkg.b import f\n")
-    (pkg / "b.py").write_text("def f():\n    from pkg import a\n")
-    (pkg / "c.py").write_text("from . import a\n")
+    for name, source in modules.items():
+        (pkg / f"{name}.py").write_text(source)
+    return pkg
+
+
+def test_cycles__finds_a_cycle_through_an_import_inside_a_function(tmp_path):
+    pkg = _package(tmp_path, a="from pkg.b import f\n", b="def f():\n    from pkg import a\n",
+                   c="from . import a\n")
     assert cycles(import_graph(pkg)) == [{"pkg.a", "pkg.b"}]
 
 
 def test_cycles__an_import_for_type_annotations_only_is_no_cycle(tmp_path):
-    pkg = tmp_path / "pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "a.py").write_text("from pkg.b import f\n")
-    (pkg / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.a import A\n")
+    pkg = _package(tmp_path, a="from pkg.b import f\n",
+                   b="from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.a import A\n")
     assert cycles(import_graph(pkg)) == []
 
 
