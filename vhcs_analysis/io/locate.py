@@ -117,7 +117,7 @@ class Grid:
         rows = self.filled if filled else self.values
         row = rows[r] if 0 <= r < len(rows) else []
         v = row[c] if 0 <= c < len(row) else None
-        return "" if is_blank(v) else _as_text(v)
+        return "" if is_blank(v) else cell_text(v)
 
     def row_texts(self, r: int) -> list[tuple[int, str]]:
         """Non-blank cells of a row as (column, text); computed once per row (``values``
@@ -126,11 +126,11 @@ class Grid:
         if texts is None:
             texts = self._texts[r] = []
             for c, v in enumerate(self.values[r]):
-                if type(v) is str:  # most cells: is_blank and _as_text in one strip
+                if type(v) is str:  # most cells: is_blank and cell_text in one strip
                     if stripped := v.strip():
                         texts.append((c, stripped))
                 elif not is_blank(v):
-                    texts.append((c, _as_text(v)))
+                    texts.append((c, cell_text(v)))
         return texts
 
     def nonblank_count(self, r: int) -> int:
@@ -150,7 +150,7 @@ class Grid:
         plain = self.plain_blanks
         for c, v in enumerate(self.values[r]):
             if (v is not None) if plain else not is_blank(v):
-                out.append((c, _as_text(v)))
+                out.append((c, cell_text(v)))
                 if len(out) == n:
                     break
         return out
@@ -164,7 +164,9 @@ class Grid:
         return any(r0 <= r < r_below <= r1 for r0, _, r1, _ in self.merged)
 
 
-def _as_text(v) -> str:
+def cell_text(v) -> str:
+    """A non-blank cell as the text the table finders compare: stripped text, TRUE/FALSE,
+    whole floats without ".0", dates as dd/mm/yyyy."""
     if isinstance(v, str):
         return v.strip()
     if isinstance(v, bool):

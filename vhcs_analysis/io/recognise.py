@@ -20,7 +20,7 @@ from pathlib import Path
 from vhcs_analysis.config import MAPS_DIR, SAMPLE_MARKER_LINE
 from vhcs_analysis.io.locate import (
     Grid,
-    _as_text,
+    cell_text,
     fold,
     is_blank,
     is_blank_row,
@@ -414,7 +414,7 @@ def _is_total_cell(kind: type, value) -> bool:
 
 @lru_cache(maxsize=65536)
 def _total_cell(kind: type, value) -> bool:
-    return not is_blank(value) and is_total_text(_as_text(value))
+    return not is_blank(value) and is_total_text(cell_text(value))
 
 
 def title_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
