@@ -163,3 +163,27 @@ def build_lock(folder: Path):
 def limits(**changes) -> Limits:
     """The input limits of the settings in use (``[cleaning]`` max_*), with ``changes``."""
     return dataclasses.replace(Limits.from_settings(load().cleaning), **changes)
+
+
+def spy_parallel(monkeypatch) -> list[int]:
+    """How many files the worker processes read, per call of ``pipeline._read_in_parallel``."""
+    from vhcs_analysis import pipeline
+
+    counts: list[int] = []
+    real = pipeline._read_in_parallel
+
+    def spy(*args, **kwargs):
+        done = real(*args, **kwargs)
+        counts.append(len(done))
+        return done
+
+    monkeypatch.setattr(pipeline, "_read_in_parallel", spy)
+    return counts
+
+
+def assert_same_outputs(a: Path, b: Path) -> None:
+    """Every output file of a clean in ``a`` is byte-identical to the one in ``b``."""
+    from vhcs_analysis.io.outputs import OUTPUT_FILES
+
+    for name in sorted(OUTPUT_FILES):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name

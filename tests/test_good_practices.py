@@ -77,12 +77,18 @@ def test_quasi_binomial_cdf__is_the_binomial_cdf_without_overdispersion():
     assert gp.quasi_binomial_cdf(1, 20, 0.5, 3.0) > gp.quasi_binomial_cdf(1, 20, 0.5, 1.0)
 
 
+def _set_complaints(reports, unit_id: str, *, staff: int, baseline: int, post: int):
+    """One unit's staff and its conduct complaints at baseline and post (in place); its rows."""
+    rows = reports["unit_id"] == unit_id
+    reports.loc[rows, "staff_total"] = staff
+    reports.loc[rows & (reports["period"] == BASELINE), "complaints_conduct"] = baseline
+    reports.loc[rows & (reports["period"] == POST), "complaints_conduct"] = post
+    return rows
+
+
 def test_good_practice_candidates__small_count_swing_is_not_eligible():
     panel, reports = simulate(3)
-    small = reports["unit_id"] == "U005"
-    reports.loc[small, "staff_total"] = 16
-    reports.loc[small & (reports["period"] == BASELINE), "complaints_conduct"] = 2
-    reports.loc[small & (reports["period"] == POST), "complaints_conduct"] = 0
+    _set_complaints(reports, "U005", staff=16, baseline=2, post=0)
     out = candidates(panel, reports, include_all=True).set_index(["indicator", "unit_id"])
     row = out.loc[("complaints_per_100", "U005")]
     assert not row["eligible"] and np.isnan(row["evidence"]) and not row["is_candidate"]
@@ -90,10 +96,7 @@ def test_good_practice_candidates__small_count_swing_is_not_eligible():
 
 def test_good_practice_candidates__large_fall_in_complaints_of_a_big_unit_is_found_with_its_evidence():
     panel, reports = simulate(4)
-    big = reports["unit_id"] == "U000"
-    reports.loc[big, "staff_total"] = 400
-    reports.loc[big & (reports["period"] == BASELINE), "complaints_conduct"] = 60
-    reports.loc[big & (reports["period"] == POST), "complaints_conduct"] = 8
+    big = _set_complaints(reports, "U000", staff=400, baseline=60, post=8)
     panel.loc[panel["unit_id"] == "U000", "complaints_per_100"] = \
         reports.loc[big, "complaints_conduct"].to_numpy() / 4.0
     out = candidates(panel, reports)

@@ -3,7 +3,9 @@ import os
 
 import pandas as pd
 import pytest
-from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_registry
+from helpers_core import (
+    GOOD_VALUES, assert_same_outputs, form02, inspection, spy_parallel, unit_form, write_registry,
+)
 
 from vhcs_analysis import pipeline
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE, load
@@ -49,8 +51,7 @@ def test_clean_folder__rerun_writes_byte_identical_outputs(hostile, tmp_path):
     clean_folder(hostile, tmp_path / "o2", settings=load())
     names = sorted(p.name for p in (tmp_path / "o1").iterdir())
     assert names == sorted(OUTPUT_FILES)
-    for name in names:
-        assert (tmp_path / "o1" / name).read_bytes() == (tmp_path / "o2" / name).read_bytes(), name
+    assert_same_outputs(tmp_path / "o1", tmp_path / "o2")
 
 
 def test_clean_folder__validate_only_writes_nothing(hostile, tmp_path):
@@ -231,21 +232,12 @@ def test_clean_folder__output_folder_inside_raw_is_not_read_back(tmp_path):
 
 def test_clean_folder__parallel_reading_writes_the_same_outputs(hostile, tmp_path, monkeypatch):
     clean_folder(hostile, tmp_path / "serial", settings=load())
-    sizes = []
-    real = pipeline._read_in_parallel
-
-    def spy(*args, **kwargs):
-        done = real(*args, **kwargs)
-        sizes.append(len(done))
-        return done
-
-    monkeypatch.setattr(pipeline, "_read_in_parallel", spy)
+    sizes = spy_parallel(monkeypatch)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setenv("VHCS_WORKERS", "2")
     clean_folder(hostile, tmp_path / "parallel", settings=load())
     assert sizes and sizes[0] > 0  # the files were read by the workers
-    for name in sorted(OUTPUT_FILES):
-        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
+    assert_same_outputs(tmp_path / "serial", tmp_path / "parallel")
 
 
 def _with(settings, section: str, **changes):

@@ -6,11 +6,12 @@ import multiprocessing
 import shutil
 
 import pytest
-from helpers_core import GOOD_VALUES, form02, inspection, unit_form, write_registry
+from helpers_core import (
+    GOOD_VALUES, assert_same_outputs, form02, inspection, spy_parallel, unit_form, write_registry,
+)
 
 from vhcs_analysis import pipeline
 from vhcs_analysis.config import load
-from vhcs_analysis.io.outputs import OUTPUT_FILES
 from vhcs_analysis.pipeline import clean_folder
 
 
@@ -29,25 +30,6 @@ def _like_windows(monkeypatch) -> list:
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     monkeypatch.setattr(multiprocessing, "get_context", get_context)
     return asked
-
-
-def _spy_parallel(monkeypatch) -> list:
-    """How many files the worker processes read, per call of ``_read_in_parallel``."""
-    counts = []
-    real = pipeline._read_in_parallel
-
-    def spy(*args, **kwargs):
-        done = real(*args, **kwargs)
-        counts.append(len(done))
-        return done
-
-    monkeypatch.setattr(pipeline, "_read_in_parallel", spy)
-    return counts
-
-
-def _assert_same_outputs(a, b):
-    for name in sorted(OUTPUT_FILES):
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 @pytest.fixture
@@ -75,13 +57,13 @@ def test_clean_folder__spawn_workers_without_forkserver_write_the_same_outputs(s
     monkeypatch.setenv("VHCS_WORKERS", "1")
     clean_folder(small_raw, tmp_path / "serial", settings=load())
     asked = _like_windows(monkeypatch)
-    counts = _spy_parallel(monkeypatch)
+    counts = spy_parallel(monkeypatch)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setenv("VHCS_WORKERS", "2")
     res = clean_folder(small_raw, tmp_path / "spawn", settings=load())
     assert not res.fatal
     assert asked == ["spawn"] and counts and counts[0] > 0  # the files were read by spawned workers
-    _assert_same_outputs(tmp_path / "serial", tmp_path / "spawn")
+    assert_same_outputs(tmp_path / "serial", tmp_path / "spawn")
 
 
 def test_clean_folder__sample_over_the_parallel_threshold_under_spawn_equals_serial(sample_dirs, tmp_path, monkeypatch):
@@ -98,9 +80,9 @@ def test_clean_folder__sample_over_the_parallel_threshold_under_spawn_equals_ser
     monkeypatch.setenv("VHCS_WORKERS", "1")
     serial = clean_folder(raw, tmp_path / "serial", settings=load())
     asked = _like_windows(monkeypatch)
-    counts = _spy_parallel(monkeypatch)
+    counts = spy_parallel(monkeypatch)
     monkeypatch.setenv("VHCS_WORKERS", "2")
     spawned = clean_folder(raw, tmp_path / "spawn", settings=load())
     assert asked == ["spawn"] and counts == [len(serial.manifest["files"]) - 1]  # all but units.csv
     assert spawned.manifest["totals"] == serial.manifest["totals"]
-    _assert_same_outputs(tmp_path / "serial", tmp_path / "spawn")
+    assert_same_outputs(tmp_path / "serial", tmp_path / "spawn")
