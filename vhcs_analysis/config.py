@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vhcs_analysis.errors import ConfigError
 
@@ -113,10 +113,10 @@ def _merge(base: dict, override: dict) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _loaded(override_path: str | None, stamp: tuple[int, int] | None = None) -> tuple[dict[str, Any], Settings]:
-    """Defaults merged with the file at ``override_path``, checked (ConfigError if not): the
-    merged values as read (what the manifest records, in the files' order) and the frozen
-    model. ``stamp`` (the file's mtime and size) makes an edited file be read again."""
+def _loaded(override_path: str | None, stamp: tuple[int, int] | None = None) -> Settings:
+    """Defaults merged with the file at ``override_path``, checked (ConfigError if not) and
+    frozen, with the merged values as read (in the files' order) kept as its ``record()``
+    for the manifest. ``stamp`` (the file's mtime and size) makes an edited file be read again."""
     from vhcs_analysis import settings as model
 
     merged = model.load_toml(PACKAGE_DIR / "defaults.toml")
@@ -130,7 +130,7 @@ def _loaded(override_path: str | None, stamp: tuple[int, int] | None = None) -> 
     checked = model.validate(merged, name)
     source = model.SettingsSource(Path(override_path) if override_path else None, "")
     checked._record = model.settings_record(source, merged)
-    return merged, checked
+    return checked
 
 
 def _key(source) -> tuple[str | None, tuple[int, int] | None]:
@@ -155,10 +155,10 @@ def load(cli_path: Path | str | None = None) -> Settings:
     """The checked, frozen settings of the settings file in use (``settings_source``), built
     once per file and version: the boundary (CLI, ``review.setup``, the report and verify
     entry points) calls this and hands the result on. ConfigError if the file is bad."""
-    return _loaded(*_key(settings_source(cli_path)))[1]
+    return _loaded(*_key(settings_source(cli_path)))
 
 
 def package_defaults() -> Settings:
     """The package's ``defaults.toml`` alone, checked and frozen (no settings file): what the
     public comparison API uses when its caller passes no settings."""
-    return _loaded(None, None)[1]
+    return _loaded(None, None)

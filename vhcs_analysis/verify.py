@@ -32,7 +32,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
@@ -225,7 +224,8 @@ def settings_differences(recorded: dict, in_force: dict) -> list[str]:
 
 
 def package_defaults() -> dict:
-    return tomllib.loads((PACKAGE_DIR / "defaults.toml").read_text("utf-8"))
+    """The package's default settings as the manifest records them (a fresh copy)."""
+    return config.package_defaults().record()["values"]
 
 
 def recorded_settings(manifest: dict, in_force: dict) -> tuple[dict, list[str], list[str]]:

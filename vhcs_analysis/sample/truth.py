@@ -10,13 +10,12 @@ files lose (rejected rows, reports never sent).
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis.config import PACKAGE_DIR
+from vhcs_analysis.config import package_defaults
 from vhcs_analysis.sample.units import BLOCKS, N_PARTY_COMMITTEES, PARTY_CELL, PARTY_COMMITTEE, UnitSpec
 
 PERIODS: tuple[str, ...] = ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")
@@ -206,8 +205,7 @@ def simulate_inspections(rng: np.random.Generator, units: pd.DataFrame,
 def rating_thresholds() -> dict[str, float]:
     """Form 02 rating thresholds of the package's defaults.toml [inspection] (not of a user's
     vhcs.toml: the sample must not change with local settings), best grade first."""
-    defaults = tomllib.loads((PACKAGE_DIR / "defaults.toml").read_text("utf-8"))
-    table = defaults["inspection"]["rating_thresholds"]
+    table = package_defaults().record()["values"]["inspection"]["rating_thresholds"]
     return dict(sorted(table.items(), key=lambda kv: -kv[1]))
 
 
