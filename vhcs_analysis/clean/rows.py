@@ -22,8 +22,18 @@ import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from vhcs_analysis.io.locate import Grid, is_blank, is_blank_row, is_colnum_row, is_group_marker
-from vhcs_analysis.io.recognise import Table, total_row
+import numpy as np
+
+from vhcs_analysis.io.locate import (
+    Grid,
+    cells_where,
+    is_blank,
+    is_blank_row,
+    is_colnum_cell,
+    is_colnum_row,
+    is_group_marker,
+)
+from vhcs_analysis.io.recognise import Table, total_cells, total_row
 
 
 class RowKind(enum.StrEnum):
@@ -85,12 +95,51 @@ def _structural_kind(grid: Grid, table: Table, r: int) -> RowKind | None:
     return None
 
 
+def structural_kinds(grid: Grid, table: Table, rows: range) -> dict[int, RowKind]:
+    """``_structural_kind`` of every row of ``rows`` that has one (the others are left out),
+    from the sheet's row features: blank rows are those with no non-blank cell; only rows
+    of at least three cells whose first two are column numbers can be a column-number
+    row, only rows with a total label in a cell ``total_row`` looks at (STT, name, label,
+    the first two non-blank cells) can be a total row. The per-row tests run on those
+    candidates alone, so every kind is the one ``_structural_kind`` gives."""
+    if not rows:
+        return {}
+    feats = grid.features()
+    nonblank = feats.nonblank[rows.start:rows.stop]
+    first = feats.first[rows.start:rows.stop]
+    second = feats.second[rows.start:rows.stop]
+    values = grid.values[rows.start:rows.stop]
+    kinds = dict.fromkeys(feats.rows_where(rows, nonblank == 0), RowKind.BLANK)
+
+    filled = feats.rows_where(rows, nonblank >= 1)
+    candidates = np.zeros(len(rows), dtype=bool)
+    wide = np.flatnonzero(nonblank >= 3)  # the first cell, then the second where it passed
+    wide = wide[cells_where([values[i][c] for i, c in zip(wide.tolist(), first[wide].tolist())], is_colnum_cell)]
+    wide = wide[cells_where([values[i][c] for i, c in zip(wide.tolist(), second[wide].tolist())], is_colnum_cell)]
+    candidates[wide] = True
+    near = [i - rows.start for i in filled]
+    if near:
+        cells = []
+        for col in (table.columns.get("stt"), table.columns.get("unit_name"), table.columns.get("label")):
+            if col is not None and col >= 0:
+                cells += [values[i][col] if col < len(values[i]) else None for i in near]
+        cells += [values[i][c] for i, c in zip(near, first[near].tolist())]
+        cells += [values[i][c] if c >= 0 else None for i, c in zip(near, second[near].tolist())]
+        candidates[near] |= total_cells(cells).reshape(-1, len(near)).any(axis=0)
+    for r in feats.rows_where(rows, candidates):
+        kind = _structural_kind(grid, table, r)
+        if kind is not None:
+            kinds[r] = kind
+    return kinds
+
+
 def _settled_rows(grid: Grid, table: Table) -> Iterator[tuple[int, Row | None]]:
     """Every row index of ``table`` with its Row when its region (title, header, footer…)
     or its structure (blank, column numbers, total, signature…) already settles its kind,
     else None: a row the walker must look at the contents of."""
+    structural = structural_kinds(grid, table, range(table.header_bottom + 1, table.data_end + 1))
     for r, region in _region_rows(table):
-        kind = region if region is not None else _structural_kind(grid, table, r)
+        kind = region if region is not None else structural.get(r)
         yield r, (Row(r, kind) if kind is not None else None)
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 
+import numpy as np
+
 from vhcs_analysis.text import repair_rows, repair_text
 
 
@@ -100,6 +102,9 @@ class Grid:
     # row -> row_texts(row): each data row is asked about by several tests (signature,
     # column numbers, total) and converting every cell each time was a third of a clean
     _texts: dict[int, list[tuple[int, str]]] = field(default_factory=dict, repr=False, compare=False)
+    # the row features (``features``), computed once when first asked for
+    _features: RowFeatures | None = field(default=None, repr=False, compare=False)
+    _nonblank: list[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_rows(self) -> int:
@@ -133,8 +138,17 @@ class Grid:
                     texts.append((c, cell_text(v)))
         return texts
 
+    def features(self) -> RowFeatures:
+        """Per-row facts of the whole sheet in one vectorised pass (``RowFeatures``)."""
+        if self._features is None:
+            self._features = row_features(self.values, plain_blanks=self.plain_blanks)
+            self._nonblank = self._features.nonblank.tolist()
+        return self._features
+
     def nonblank_count(self, r: int) -> int:
         """How many cells of row r are not blank (``len(row_texts(r))``)."""
+        if self._nonblank is not None:
+            return self._nonblank[r]
         row = self.values[r]
         if self.plain_blanks:
             return len(row) - row.count(None)
@@ -162,6 +176,64 @@ class Grid:
     def merged_down_from(self, r: int, r_below: int) -> bool:
         """Does any merged range starting at or above row r reach down to r_below?"""
         return any(r0 <= r < r_below <= r1 for r0, _, r1, _ in self.merged)
+
+
+@dataclass(frozen=True)
+class RowFeatures:
+    """What a vectorised scan of a sheet tells about each of its rows, so that the row
+    tests (blank row, column-number row, total row, signature line, header candidate)
+    run in Python only on the rows these facts cannot settle. Rows are 0-based."""
+
+    nonblank: np.ndarray  # number of non-blank cells of each row (``Grid.nonblank_count``)
+    first: np.ndarray  # column of each row's first non-blank cell, -1 when it has none
+    second: np.ndarray  # column of its second non-blank cell, -1 when it has fewer
+
+    def rows_where(self, rows: range, mask: np.ndarray) -> list[int]:
+        """The row numbers of ``rows`` (a slice of the sheet) where ``mask`` (over that slice) holds."""
+        return (np.flatnonzero(mask) + rows.start).tolist()
+
+
+def _blank_mask(values: list[list], plain_blanks: bool) -> np.ndarray:
+    """rows × width booleans: is the cell not blank (``not is_blank``; missing cells of a
+    short row are blank)."""
+    width = max(map(len, values), default=0)
+    n = len(values)
+    if plain_blanks and all(len(row) == width for row in values):
+        # the only blank cells are None: one comparison over all cells, in numpy
+        return np.fromiter((v is not None for v in chain.from_iterable(values)), dtype=bool,
+                           count=n * width).reshape(n, width)
+    mask = np.zeros((n, width), dtype=bool)
+    for r, row in enumerate(values):
+        mask[r, :len(row)] = [not is_blank(v) for v in row]
+    return mask
+
+
+def row_features(values: list[list], *, plain_blanks: bool = False) -> RowFeatures:
+    """``RowFeatures`` of a grid's rows (``plain_blanks``: None is the only blank value)."""
+    mask = _blank_mask(values, plain_blanks)
+    n = mask.shape[0]
+    nonblank = mask.sum(axis=1, dtype=np.int64)
+    if mask.shape[1] == 0:
+        none = np.full(n, -1, dtype=np.int64)
+        return RowFeatures(nonblank, none, none.copy())
+    first = mask.argmax(axis=1)
+    rest = mask.copy()
+    rest[np.arange(n), first] = False
+    second = rest.argmax(axis=1)
+    first = np.where(nonblank >= 1, first, -1).astype(np.int64)
+    second = np.where(nonblank >= 2, second, -1).astype(np.int64)
+    return RowFeatures(nonblank, first, second)
+
+
+def cells_where(values: list, test) -> np.ndarray:
+    """``[bool(test(v)) for v in values]`` as a numpy array, ``test`` run once per distinct
+    (type, value): a column repeats its values, and 1, 1.0 and True stay apart."""
+    keys = list(zip(map(type, values), values))
+    try:
+        seen = {key: bool(test(key[1])) for key in set(keys)}
+    except TypeError:  # an unhashable cell: test every cell
+        return np.array([bool(test(v)) for v in values], dtype=bool)
+    return np.fromiter(map(seen.__getitem__, keys), dtype=bool, count=len(keys))
 
 
 def cell_text(v) -> str:
@@ -233,6 +305,13 @@ _TOTAL_KEYS = ("tong cong", "cong", "tong", "tong so", "toan khoi", "cong toan k
 
 def is_blank_row(grid: Grid, r: int) -> bool:
     return grid.nonblank_count(r) == 0
+
+
+def is_colnum_cell(value) -> bool:
+    """Could a non-blank cell be one of a column-number row's cells ("(1)", "2", "a")?"""
+    if type(value) is int:  # its text is its digits: one or two of them, no sign
+        return 0 <= value <= 99
+    return bool(_COLNUM.match(cell_text(value)))
 
 
 def is_colnum_row(grid: Grid, r: int) -> bool:

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from vhcs_analysis.config import MAPS_DIR, SAMPLE_MARKER_LINE
 from vhcs_analysis.io.locate import (
     Grid,
     cell_text,
+    cells_where,
     fold,
     is_blank,
     is_blank_row,
@@ -178,13 +181,20 @@ _FORM02_SPECIFIC = {"total_score", "_criteria", "inspection_date", "kind", "viol
 }
 
 
-def _score_row(grid: Grid, r: int, *, stacked: bool = False) -> tuple[str, int] | None:
-    """The table kind whose header this row looks like, with the number of fields."""
+def _holds_data(grid: Grid, r: int) -> bool:
+    """Does row r hold a date or a real number (data, never header labels)?"""
     for v in grid.values[r]:
         if isinstance(v, (dt.date, dt.time)) or (
             isinstance(v, (int, float)) and not isinstance(v, bool) and not (float(v).is_integer() and 0 <= v <= 31)
         ):
-            return None  # dates and real numbers are data, never header labels
+            return True
+    return False
+
+
+def _score_row(grid: Grid, r: int, *, stacked: bool = False) -> tuple[str, int] | None:
+    """The table kind whose header this row looks like, with the number of fields."""
+    if _holds_data(grid, r):
+        return None  # dates and real numbers are data, never header labels
     texts = _row_cells(grid, r, stacked=stacked)
     if sum(len(t) >= 2 and not t.replace(",", "").replace(".", "").isdigit() for t in texts) < 2:
         return None  # a header has at least two text labels
@@ -288,10 +298,14 @@ def _build_table(grid: Grid, kind: str, top: int, min_bottom: int = 0) -> Table:
 def find_tables(grid: Grid) -> SheetResult:
     """Every table on the sheet, in row order, with title/data/footer regions set."""
     anchors: list[tuple[int, str, int]] = []  # (top, kind, min_bottom)
+    blank = (grid.features().nonblank == 0).tolist()  # is_blank_row of every row
     r = 0
     while r < grid.n_rows:
-        top, scored = r, None if is_blank_row(grid, r) else _score_row(grid, r)
-        if scored is None and r > 0 and not is_blank_row(grid, r) and not is_blank_row(grid, r - 1):
+        if blank[r] or _holds_data(grid, r):  # no header, plain or stacked (``_score_row``)
+            r += 1
+            continue
+        top, scored = r, _score_row(grid, r)
+        if scored is None and r > 0 and not blank[r - 1]:
             scored = _score_row(grid, r, stacked=True)
             top = r - 1
         if scored is None:
@@ -352,10 +366,14 @@ def _set_regions(grid: Grid, t: Table, next_header_top: int) -> None:
         while limit > t.header_bottom and _looks_like_title(grid, limit, key_col):
             limit -= 1
     data_end = limit
-    for r in range(t.header_bottom + 1, limit + 1):
-        if is_signature_row(grid, r):
-            data_end = r - 1
-            break
+    rows = range(t.header_bottom + 1, limit + 1)
+    if rows:
+        nonblank = grid.features().nonblank[rows.start:rows.stop]
+        # is_signature_row needs 1 to 4 non-blank cells: only those rows are looked at
+        for r in grid.features().rows_where(rows, (nonblank > 0) & (nonblank <= 4)):
+            if is_signature_row(grid, r):
+                data_end = r - 1
+                break
     t.data_end = data_end
     t.footer_end = max(limit, data_end)
 
@@ -402,6 +420,25 @@ def total_row(grid: Grid, r: int, table: Table) -> bool:
         if c is not None and 0 <= c < len(row) and _is_total_cell(type(row[c]), row[c]):
             return True
     return any(is_total_text(t) for _, t in grid.first_texts(r, 2))
+
+
+def is_total_cell(value) -> bool:
+    """Is this cell (blank or not) a total label, as ``total_row`` decides for its cells?"""
+    return _is_total_cell(type(value), value)
+
+
+# cells whose text is never a total label: blank, or digits, dates, "TRUE"/"FALSE", "inf"
+_NEVER_TOTAL = frozenset({type(None), bool, int, float, dt.datetime, dt.date, dt.time})
+
+
+def total_cells(values: list) -> np.ndarray:
+    """``is_total_cell`` of each cell as a numpy array: the texts are tested once per
+    distinct text, numbers, dates and blanks not at all (never a total label)."""
+    out = np.zeros(len(values), dtype=bool)
+    maybe = [i for i, kind in enumerate(map(type, values)) if kind not in _NEVER_TOTAL]
+    if maybe:
+        out[maybe] = cells_where([values[i] for i in maybe], is_total_cell)
+    return out
 
 
 def _is_total_cell(kind: type, value) -> bool:
