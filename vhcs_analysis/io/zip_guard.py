@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import NamedTuple
 
 from vhcs_analysis.io.base import MB, Limits, Refused, refuse_extent
 
@@ -163,14 +164,43 @@ def _scan_for_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             _refuse_dtd(info)
 
 
-def _fast_path_applies(chunk: bytes) -> bool:
+class _SheetTags(NamedTuple):
+    """Cell and row tags of one chunk of a worksheet, each kind counted once (inside XML
+    text "<" is always escaped, so these byte strings are tags)."""
+
+    plain_cells: int  # "<c "
+    other_cells: int  # "<c>", "x:c ", "x:c>"
+    plain_rows: int  # "<row "
+    other_rows: int  # "<row>", "x:row ", "x:row>"
+
+    @classmethod
+    def of(cls, chunk: bytes) -> _SheetTags:
+        # a namespace prefix is rare: one look for ":c" / ":row" before counting both forms
+        return cls(
+            chunk.count(b"<c "),
+            chunk.count(b"<c>") + (chunk.count(b":c ") + chunk.count(b":c>") if b":c" in chunk else 0),
+            chunk.count(b"<row "),
+            chunk.count(b"<row>") + (chunk.count(b":row ") + chunk.count(b":row>") if b":row" in chunk else 0),
+        )
+
+    @property
+    def cells(self) -> int:
+        return self.plain_cells + self.other_cells
+
+    @property
+    def rows(self) -> int:
+        return self.plain_rows + self.other_rows
+
+
+def _fast_path_applies(chunk: bytes, tags: _SheetTags | None = None) -> bool:
     """Every cell tag in the chunk is a plain ``<c …>`` with an ``r`` attribute (counted
     with byte counts: when unsure, the answer is no and the slow path runs)."""
-    if b":c " in chunk or b":c>" in chunk or b"<c>" in chunk:
+    tags = tags if tags is not None else _SheetTags.of(chunk)
+    if tags.other_cells:  # "<c>", "x:c ", "x:c>"
         return False
-    cells = chunk.count(b"<c ")
-    refs = chunk.count(b' r="') + chunk.count(b" r='") - chunk.count(b"<row ")
-    return cells <= refs
+    refs = chunk.count(b' r="') - tags.plain_rows
+    # single-quoted references are counted only when the double-quoted ones fall short
+    return tags.plain_cells <= refs or tags.plain_cells <= refs + chunk.count(b" r='")
 
 
 class _Tally:
@@ -187,7 +217,7 @@ class _Tally:
     def note_formulas(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
         """Record the formulas without a stored result (only where there is a formula)."""
         if self.formulas is None or self.n_formulas >= MAX_FORMULAS_NAMED or b"</c>" not in chunk or (
-                b"<f>" not in chunk and b"<f " not in chunk):
+                b"<f" not in chunk or (b"<f>" not in chunk and b"<f " not in chunk)):
             return
         import html
 
@@ -200,12 +230,15 @@ class _Tally:
             if self.n_formulas >= MAX_FORMULAS_NAMED:
                 return
 
-    def count_sheet_chunk(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
-        # inside XML text "<" is always escaped, so these byte strings are tags
-        cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ") + chunk.count(b":c>")
-        rows = chunk.count(b"<row ") + chunk.count(b"<row>") + chunk.count(b":row ") + chunk.count(b":row>")
-        self.cells += cells
-        self.rows += rows
+    def count_sheet_chunk(self, chunk: bytes, info: zipfile.ZipInfo) -> _SheetTags:
+        """Add the chunk's cell and row tags; refuse the sheet beyond ``max_cells``."""
+        tags = _SheetTags.of(chunk)
+        self.cells += tags.cells
+        self.rows += tags.rows
+        self.check(info)
+        return tags
+
+    def check(self, info: zipfile.ZipInfo) -> None:
         if self.cells > self.limits.max_cells:
             self.refuse(info, "ô")
         if self.rows > self.limits.max_cells:  # empty rows cost the parser too; Excel has ≤ 1,048,576 a sheet
@@ -243,11 +276,11 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
     for chunk in _iter_chunks(zf, info):
         if _DTD.search(chunk):
             _refuse_dtd(info)
-        tally.count_sheet_chunk(chunk, info)
-        if not _fast_path_applies(chunk):
+        tags = tally.count_sheet_chunk(chunk, info)
+        if not _fast_path_applies(chunk, tags):
             tally.cells, tally.rows = start
             return _scan_xlsx_sheet_by_position(zf, info, limits, tally)
-        if chunk.count(b'<c r="') == chunk.count(b"<c "):
+        if chunk.count(b'<c r="') == tags.plain_cells:
             tally.note_formulas(chunk, info)
             found = _FILLED_FIRST_REF.findall(chunk)
             if found:
