@@ -23,6 +23,7 @@ from vhcs_analysis.io.locate import (
     row_features,
 )
 from vhcs_analysis.io.recognise import Table, find_tables, is_total_cell, total_cells
+from vhcs_analysis.text import guess_legacy, repair_rows, repair_text
 
 _texts = st.sampled_from([
     "Tổng cộng", "TỔNG CỘNG", "Cộng", " Cộng ", "Tổng số", "Toàn khối", "Cộng toàn khối", "Tổng cộng toàn khối",
@@ -132,3 +133,22 @@ def test_structural_kinds__every_table_of_the_sample(sample_dirs):
                 for r in range(table.header_bottom + 1, table.data_end + 1):
                     assert not is_signature_row(grid, r)
     assert n_tables > 50
+
+
+_repair_cells = st.one_of(
+    st.none(), st.integers(-3, 3), st.floats(allow_nan=True), st.booleans(), st.text(max_size=5),
+    st.sampled_from(["Tæng céng", "Ghi chó", "Cã", "Kh«ng", "Co\u0301", "Tổng cộng", "Ghi chú", "Toång coäng",
+                     "CÉNG HOµ", "abc", " ", ""]),
+    st.just(["a list"]),  # unhashable
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_repair_cells, max_size=5), max_size=8))
+def test_repair_rows__same_as_repairing_each_cell(rows):
+    legacy = guess_legacy(v for row in rows for v in row)
+    want = [[repair_text(v, legacy=legacy) if isinstance(v, str) else v for v in row] for row in rows]
+    got = repair_rows(rows)
+    assert got == want
+    assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in want]
+    assert all(g is not r for g, r in zip(got, rows))  # new row lists: the sheet's rows stay as read

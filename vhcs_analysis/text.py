@@ -50,6 +50,7 @@ import codecs
 import re
 import unicodedata
 from collections import Counter
+from itertools import chain
 from functools import lru_cache
 
 # --- the 134 Vietnamese letters -------------------------------------------------------
@@ -491,10 +492,24 @@ def repair_rows(rows: list[list]) -> list[list]:
     dominant legacy encoding (``guess_legacy``); other values pass unchanged."""
     # one look at each distinct text (a sheet repeats names, "Có", dates…): which legacy
     # encoding dominates (as ``guess_legacy``), then the repair; cells are looked up
-    counts = Counter(v for row in rows for v in row if isinstance(v, str))
+    kinds = set(map(type, chain.from_iterable(rows)))
+    try:
+        every = Counter(chain.from_iterable(rows))  # counted in C; only the texts are kept
+        hashable = True
+    except TypeError:  # an unhashable cell
+        every = Counter(v for row in rows for v in row if isinstance(v, str))
+        hashable = False
+    counts = Counter({v: n for v, n in every.items() if isinstance(v, str)})
     legacy = _dominant_legacy(counts)
     repaired = {text: repair_text(text, legacy=legacy) for text in counts}
     get = repaired.get
+    if hashable and not any(issubclass(kind, str) and kind is not str for kind in kinds):
+        # the usual sheet: rows holding no text the repair changes are copied whole
+        changed = {text for text, fixed in repaired.items() if fixed != text}
+        if not changed:
+            return [list(row) for row in rows]
+        return [[(get(v) if type(v) is str else v) for v in row] if not changed.isdisjoint(row) else list(row)
+                for row in rows]
     return [[(get(v) if type(v) is str else repair_text(v, legacy=legacy) if isinstance(v, str) else v)
              for v in row] for row in rows]
 

@@ -268,7 +268,7 @@ def prepare(sheet) -> Grid:
         plain = False  # a cell type is_blank would look at more closely
     elif float in kinds and any(v != v for v in chain.from_iterable(values) if type(v) is float):
         plain = False  # NaN
-    elif str in kinds and any(not v.strip() for v in {v for v in chain.from_iterable(values) if type(v) is str}):
+    elif str in kinds and any(type(v) is str and not v.strip() for v in set(chain.from_iterable(values))):
         plain = False  # text of spaces only
     filled = [list(r) for r in values]
     if not values:
