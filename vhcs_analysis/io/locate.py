@@ -266,10 +266,12 @@ def prepare(sheet) -> Grid:
     kinds = set(map(type, chain.from_iterable(values)))
     if kinds - {type(None), str, int, float, bool, dt.datetime, dt.date, dt.time}:
         plain = False  # a cell type is_blank would look at more closely
-    elif float in kinds and any(v != v for v in chain.from_iterable(values) if type(v) is float):
-        plain = False  # NaN
-    elif str in kinds and any(type(v) is str and not v.strip() for v in set(chain.from_iterable(values))):
-        plain = False  # text of spaces only
+    elif kinds & {float, str}:  # every cell hashable: look at each distinct value once
+        distinct = set(chain.from_iterable(values))  # a NaN is kept (it equals nothing)
+        if any(v != v for v in distinct if type(v) is float):
+            plain = False  # NaN
+        elif any(type(v) is str and not v.strip() for v in distinct):
+            plain = False  # text of spaces only
     filled = [list(r) for r in values]
     if not values:
         width = 0
