@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from functools import lru_cache
 from typing import NamedTuple
 
 from vhcs_analysis.io.base import MB, Limits, Refused, refuse_extent
@@ -266,12 +267,35 @@ def _scan_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tally: _Tal
         tally.count_strings_chunk(chunk, info)
 
 
-def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, tally: _Tally | None = None) -> None:
+@lru_cache(maxsize=8)
+def _beyond_small_extent(max_cells: int) -> tuple[re.Pattern, int] | None:
+    """A pattern that finds every cell reference ``<c r="…"`` outside columns A–Z and rows
+    1 … 10^d − 1, with d the most digits for which that whole area (26 × (10^d − 1) cells)
+    is within ``max_cells``, and the area's last row (None: no such d)."""
+    digits = 0
+    while digits < 7 and 26 * (10 ** (digits + 1) - 1) <= max_cells:
+        digits += 1
+    if not digits:
+        return None
+    return re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z][0-9]{%d})' % (digits + 1)), 10 ** digits - 1
+
+
+def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, tally: _Tally | None = None,
+                     *, bounded: bool = True) -> None:
     """The parser builds a dense grid up to the last cell holding something: bound
     rows × columns of the cells that are not self-closing (empty styled cells are skipped),
-    and the number of cell tags (``tally``) before any pattern runs."""
+    and the number of cell tags (``tally``) before any pattern runs.
+
+    A chunk whose cell references all lie in columns A–Z and rows small enough that the
+    whole area is within ``max_cells`` (one search, ``_beyond_small_extent``) cannot make
+    the sheet too large: its filled cells are not listed (``bounded``). When a later chunk
+    comes close to the limit, the sheet is scanned again listing every chunk's cells, so
+    the decision and the message are those of the full scan."""
     tally = tally if tally is not None else _Tally(limits)
     start = (tally.cells, tally.rows)
+    noted = tally.n_formulas
+    small = _beyond_small_extent(limits.max_cells) if bounded else None
+    skipped = False  # a chunk whose filled cells were not listed (all within the small area)
     max_row = max_col = 0
     for chunk in _iter_chunks(zf, info):
         if _DTD.search(chunk):
@@ -282,6 +306,10 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
             return _scan_xlsx_sheet_by_position(zf, info, limits, tally)
         if chunk.count(b'<c r="') == tags.plain_cells:
             tally.note_formulas(chunk, info)
+            if small is not None and max(max_row, small[1]) * max(max_col, 26) <= limits.max_cells \
+                    and small[0].search(chunk) is None:
+                skipped = True
+                continue
             found = _FILLED_FIRST_REF.findall(chunk)
             if found:
                 max_row = max(max_row, max(int(r) for r in {r for _, r in found}))
@@ -291,6 +319,13 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
             if rows:
                 max_row = max(max_row, max(map(int, rows)))
                 max_col = max(max_col, max(_column_number(c) for c in set(_FILLED_COL.findall(chunk))))
+        if skipped and max(max_row, small[1]) * max(max_col, 26) > limits.max_cells:
+            # near the limit after unlisted chunks: list every chunk's cells from the start
+            tally.cells, tally.rows = start
+            if tally.formulas is not None:
+                tally.formulas.pop(info.filename, None)
+                tally.n_formulas = noted
+            return _scan_xlsx_sheet(zf, info, limits, tally, bounded=False)
         if max_row * max_col > limits.max_cells:
             refuse_extent(limits, max_row, max_col)
     return None
