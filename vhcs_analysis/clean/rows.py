@@ -117,15 +117,25 @@ def structural_kinds(grid: Grid, table: Table, rows: range) -> dict[int, RowKind
     wide = wide[cells_where([values[i][c] for i, c in zip(wide.tolist(), first[wide].tolist())], is_colnum_cell)]
     wide = wide[cells_where([values[i][c] for i, c in zip(wide.tolist(), second[wide].tolist())], is_colnum_cell)]
     candidates[wide] = True
-    near = [i - rows.start for i in filled]
-    if near:
+    near = np.asarray(filled, dtype=np.int64) - rows.start
+    if near.size:
+        # the cells total_row reads: the STT, name and label columns, and the first two
+        # non-blank cells where those are in other columns; each distinct text tested once
+        fixed = sorted({c for c in (table.columns.get(f) for f in ("stt", "unit_name", "label"))
+                        if c is not None and c >= 0})
+        where: list[np.ndarray] = []
         cells = []
-        for col in (table.columns.get("stt"), table.columns.get("unit_name"), table.columns.get("label")):
-            if col is not None and col >= 0:
-                cells += [values[i][col] if col < len(values[i]) else None for i in near]
-        cells += [values[i][c] for i, c in zip(near, first[near].tolist())]
-        cells += [values[i][c] if c >= 0 else None for i, c in zip(near, second[near].tolist())]
-        candidates[near] |= total_cells(cells).reshape(-1, len(near)).any(axis=0)
+        for col in fixed:
+            where.append(near)
+            cells += [row[col] if col < len(row) else None for row in map(values.__getitem__, near.tolist())]
+        for pos in (first, second):
+            cols = pos[near]
+            extra = (cols >= 0) & ~np.isin(cols, fixed)
+            where.append(near[extra])
+            cells += [values[i][c] for i, c in zip(near[extra].tolist(), cols[extra].tolist())]
+        hits = total_cells(cells)
+        if hits.any():
+            candidates[np.concatenate(where)[hits]] = True
     for r in feats.rows_where(rows, candidates):
         kind = _structural_kind(grid, table, r)
         if kind is not None:

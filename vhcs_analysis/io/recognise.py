@@ -434,6 +434,12 @@ _NEVER_TOTAL = frozenset({type(None), bool, int, float, dt.datetime, dt.date, dt
 def total_cells(values: list) -> np.ndarray:
     """``is_total_cell`` of each cell as a numpy array: the texts are tested once per
     distinct text, numbers, dates and blanks not at all (never a total label)."""
+    kinds = set(map(type, values))
+    if kinds <= _NEVER_TOTAL | {str}:  # the usual cells, all hashable: find the total texts first
+        totals = {v for v in set(values) if type(v) is str and is_total_cell(v)}
+        if not totals:
+            return np.zeros(len(values), dtype=bool)
+        return np.fromiter((v in totals for v in values), dtype=bool, count=len(values))
     out = np.zeros(len(values), dtype=bool)
     maybe = [i for i, kind in enumerate(map(type, values)) if kind not in _NEVER_TOTAL]
     if maybe:
