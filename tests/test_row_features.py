@@ -22,7 +22,16 @@ from vhcs_analysis.io.locate import (
     prepare,
     row_features,
 )
-from vhcs_analysis.io.recognise import Table, find_tables, is_total_cell, total_cells
+from vhcs_analysis.io.recognise import (
+    Table,
+    _header_label_counts,
+    _row_cells,
+    _single_label_keys,
+    find_tables,
+    is_total_cell,
+    label_key,
+    total_cells,
+)
 from vhcs_analysis.text import guess_legacy, repair_rows, repair_text
 
 _texts = st.sampled_from([
@@ -30,6 +39,7 @@ _texts = st.sampled_from([
     "Tổng cộng (A+B)", "1. Tổng cộng", "Tæng céng", "Tổng", "Tông", "Tổng hợp", "Cộng sản", "(1)", "( 2 )", "(a)",
     "(10)", "3", "12", "123", "a", "B", "I.", "II", "A.", "Sở Nội vụ", "Sở Tài chính", "Người lập biểu",
     "Hà Tĩnh, ngày 15 tháng 6 năm 2017", "BÍ THƯ", "Ghi chú", "", " ", "  \t", "x", "-", "TRUE", "inf",
+    "STT", "Tên đơn vị", "Chỉ tiêu", "Số liệu", "Xếp loại", "Tổng điểm", "Đơn vị tính", "Ngày kiểm tra",
 ])
 _cell = st.one_of(
     st.none(), _texts, st.text(max_size=6), st.booleans(),
@@ -56,6 +66,17 @@ def _features(grid: Grid):
     return list(zip(f.nonblank.tolist(), f.first.tolist(), f.second.tolist()))
 
 
+def _check_header_counts(grid: Grid) -> None:
+    """``_header_label_counts`` (which rows ``find_tables`` scores) as ``_row_cells`` counts."""
+    singles = _single_label_keys()
+    rows = [r for r in range(grid.n_rows) if grid.nonblank_count(r)]
+    alone, stacked = _header_label_counts(grid, rows)
+    for r in rows:
+        assert alone[r] == sum(1 for t in _row_cells(grid, r) if t and label_key(t) in singles)
+        if r > 0:
+            assert stacked[r] == sum(1 for t in _row_cells(grid, r, stacked=True) if t and label_key(t) in singles)
+
+
 def _check_structural(grid: Grid, table: Table) -> None:
     rows = range(table.header_bottom + 1, table.data_end + 1)
     fast = structural_kinds(grid, table, rows)
@@ -70,6 +91,17 @@ def test_row_features__same_as_cell_by_cell(rows, via_prepare):
     assert _features(grid) == _reference_features(grid)
     for r in range(grid.n_rows):
         assert grid.nonblank_count(r) == _reference_features(grid)[r][0]
+
+
+_merges = st.lists(st.tuples(st.integers(0, 8), st.integers(0, 6), st.integers(0, 3), st.integers(0, 3)), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_rows, _merges)
+def test_header_label_counts__same_as_the_row_texts(rows, merges):
+    merged = [(r0, c0, r0 + dr, c0 + dc) for r0, c0, dr, dc in merges]
+    _check_header_counts(prepare(Sheet("S", rows, merged=merged)))
+    _check_header_counts(Grid("S", False, rows, rows))  # ragged rows
 
 
 @settings(max_examples=300, deadline=None)
@@ -125,6 +157,7 @@ def test_structural_kinds__every_table_of_the_sample(sample_dirs):
         for sheet in sheets:
             grid = prepare(sheet)
             assert _features(grid) == _reference_features(grid)
+            _check_header_counts(grid)
             assert [grid.nonblank_count(r) == 0 for r in range(grid.n_rows)] == \
                 [is_blank_row(grid, r) for r in range(grid.n_rows)]
             for table in find_tables(grid).tables:

@@ -191,6 +191,28 @@ def _holds_data(grid: Grid, r: int) -> bool:
     return False
 
 
+def _header_label_counts(grid: Grid, rows: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """For each row of ``rows``, how many of its header texts (``_row_cells``) name a field
+    on their own (``_single_label_keys``), alone and stacked on the row above: ``_score_row``
+    needs two, so rows with fewer are not scored. Each distinct cell is keyed once."""
+    if not rows:
+        return {}, {}
+    width = grid.n_cols
+    need = sorted(set(rows) | {r - 1 for r in rows if r > 0})
+    at = {r: i for i, r in enumerate(need)}
+    cells = []
+    for r in need:  # as ``grid.text(r, c, filled=True)`` reads them: missing cells are blank
+        row = grid.filled[r][:width]
+        cells += row + [None] * (width - len(row))
+    singles = _single_label_keys()
+    present = cells_where(cells, lambda v: not is_blank(v)).reshape(len(need), width)
+    known = cells_where(cells, lambda v: not is_blank(v) and label_key(cell_text(v)) in singles)
+    known = known.reshape(len(need), width)
+    alone = {r: int(known[at[r]].sum()) for r in rows}
+    stacked = {r: int(np.where(present[at[r]], known[at[r]], known[at[r - 1]]).sum()) for r in rows if r > 0}
+    return alone, stacked
+
+
 def _score_row(grid: Grid, r: int, *, stacked: bool = False) -> tuple[str, int] | None:
     """The table kind whose header this row looks like, with the number of fields."""
     if _holds_data(grid, r):
@@ -299,14 +321,18 @@ def find_tables(grid: Grid) -> SheetResult:
     """Every table on the sheet, in row order, with title/data/footer regions set."""
     anchors: list[tuple[int, str, int]] = []  # (top, kind, min_bottom)
     blank = (grid.features().nonblank == 0).tolist()  # is_blank_row of every row
+    # rows that may be a header, plain or stacked: not blank, no dates or real numbers,
+    # two cells naming a field (``_score_row`` returns None for all others)
+    labels, stacked = _header_label_counts(
+        grid, [r for r in range(grid.n_rows) if not blank[r] and not _holds_data(grid, r)])
     r = 0
     while r < grid.n_rows:
-        if blank[r] or _holds_data(grid, r):  # no header, plain or stacked (``_score_row``)
+        if r not in labels:
             r += 1
             continue
-        top, scored = r, _score_row(grid, r)
+        top, scored = r, (_score_row(grid, r) if labels[r] >= 2 else None)
         if scored is None and r > 0 and not blank[r - 1]:
-            scored = _score_row(grid, r, stacked=True)
+            scored = _score_row(grid, r, stacked=True) if stacked[r] >= 2 else None
             top = r - 1
         if scored is None:
             r += 1
