@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from helpers_core import limits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vhcs_analysis.clean import rows as walker
 from vhcs_analysis.clean.rows import _structural_kind, structural_kinds
 from vhcs_analysis.io.files import Sheet, list_input_files, read_sheets
 from vhcs_analysis.io.locate import (
@@ -22,6 +24,7 @@ from vhcs_analysis.io.locate import (
     prepare,
     row_features,
 )
+from vhcs_analysis.io import recognise
 from vhcs_analysis.io.recognise import (
     Table,
     _header_label_counts,
@@ -49,7 +52,11 @@ _cell = st.one_of(
     st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2050, 1, 1)),
     st.times(),
 )
-_rows = st.lists(st.lists(_cell, max_size=7), min_size=1, max_size=25)
+# column-number rows ("(1) (2) (3)", "1 2 3", with a gap or a blank) and total rows are rare by chance
+_colnums = st.lists(st.one_of(st.sampled_from(["(1)", "(2)", "( 3 )", "(a)", "1", "2", "3", "b", None, "x y"]),
+                              st.integers(0, 120)), min_size=2, max_size=5)
+_totals = st.lists(st.one_of(st.sampled_from(["Tổng cộng", "Cộng", "I.", None, "Tổng số"]), _cell), max_size=5)
+_rows = st.lists(st.one_of(st.lists(_cell, max_size=7), _colnums, _totals), min_size=1, max_size=25)
 
 
 def _reference_features(grid: Grid):
@@ -70,7 +77,9 @@ def _check_header_counts(grid: Grid) -> None:
     """``_header_label_counts`` (which rows ``find_tables`` scores) as ``_row_cells`` counts."""
     singles = _single_label_keys()
     rows = [r for r in range(grid.n_rows) if grid.nonblank_count(r)]
-    alone, stacked = _header_label_counts(grid, rows)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(recognise, "HEADER_COUNT_MIN_ROWS", 0)  # counted however few the rows
+        alone, stacked = _header_label_counts(grid, rows)
     for r in rows:
         assert alone[r] == sum(1 for t in _row_cells(grid, r) if t and label_key(t) in singles)
         if r > 0:
@@ -78,10 +87,13 @@ def _check_header_counts(grid: Grid) -> None:
 
 
 def _check_structural(grid: Grid, table: Table) -> None:
+    """The vectorised kinds (forced even for a few rows) and the default are the per-row ones."""
     rows = range(table.header_bottom + 1, table.data_end + 1)
-    fast = structural_kinds(grid, table, rows)
     slow = {r: k for r in rows if (k := _structural_kind(grid, table, r)) is not None}
-    assert fast == slow
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(walker, "VECTOR_MIN_ROWS", 0)
+        assert structural_kinds(grid, table, rows) == slow
+    assert structural_kinds(grid, table, rows) == slow
 
 
 @settings(max_examples=300, deadline=None)
@@ -126,7 +138,7 @@ def test_cell_tests__same_as_the_text_tests(cells):
 def test_structural_kinds__a_hand_made_table():
     rows = [
         ["STT", "Tên đơn vị", "Số đảng viên", "Ghi chú"],
-        ["(1)", "(2)", "(3)", "(4)"],
+        ["(1)", "(2)", "(3)", None],
         [1, "Sở Nội vụ", 40, None],
         [None, None, None, None],
         ["I.", "Tổng cộng", 80, None],

@@ -95,6 +95,10 @@ def _structural_kind(grid: Grid, table: Table, r: int) -> RowKind | None:
     return None
 
 
+# below this many rows a table's structural kinds are decided row by row (same result)
+VECTOR_MIN_ROWS = 48
+
+
 def structural_kinds(grid: Grid, table: Table, rows: range) -> dict[int, RowKind]:
     """``_structural_kind`` of every row of ``rows`` that has one (the others are left out),
     from the sheet's row features: blank rows are those with no non-blank cell; only rows
@@ -102,8 +106,8 @@ def structural_kinds(grid: Grid, table: Table, rows: range) -> dict[int, RowKind
     row, only rows with a total label in a cell ``total_row`` looks at (STT, name, label,
     the first two non-blank cells) can be a total row. The per-row tests run on those
     candidates alone, so every kind is the one ``_structural_kind`` gives."""
-    if not rows:
-        return {}
+    if len(rows) < VECTOR_MIN_ROWS:  # a few rows: the per-row tests cost less than the set-up
+        return {r: kind for r in rows if (kind := _structural_kind(grid, table, r)) is not None}
     feats = grid.features()
     nonblank = feats.nonblank[rows.start:rows.stop]
     first = feats.first[rows.start:rows.stop]
@@ -130,7 +134,9 @@ def structural_kinds(grid: Grid, table: Table, rows: range) -> dict[int, RowKind
             cells += [row[col] if col < len(row) else None for row in map(values.__getitem__, near.tolist())]
         for pos in (first, second):
             cols = pos[near]
-            extra = (cols >= 0) & ~np.isin(cols, fixed)
+            extra = cols >= 0
+            for col in fixed:
+                extra &= cols != col
             where.append(near[extra])
             cells += [values[i][c] for i, c in zip(near[extra].tolist(), cols[extra].tolist())]
         hits = total_cells(cells)

@@ -191,12 +191,19 @@ def _holds_data(grid: Grid, r: int) -> bool:
     return False
 
 
+# below this many candidate rows every one is scored (``_header_label_counts`` says 2)
+HEADER_COUNT_MIN_ROWS = 64
+
+
 def _header_label_counts(grid: Grid, rows: list[int]) -> tuple[dict[int, int], dict[int, int]]:
     """For each row of ``rows``, how many of its header texts (``_row_cells``) name a field
     on their own (``_single_label_keys``), alone and stacked on the row above: ``_score_row``
-    needs two, so rows with fewer are not scored. Each distinct cell is keyed once."""
+    needs two, so rows with fewer are not scored. Each distinct cell is keyed once. With
+    fewer than ``HEADER_COUNT_MIN_ROWS`` rows nothing is counted: every row gets 2."""
     if not rows:
         return {}, {}
+    if len(rows) < HEADER_COUNT_MIN_ROWS:  # a few rows: scoring each costs less than counting
+        return dict.fromkeys(rows, 2), dict.fromkeys((r for r in rows if r > 0), 2)
     width = grid.n_cols
     need = sorted(set(rows) | {r - 1 for r in rows if r > 0})
     at = {r: i for i, r in enumerate(need)}
@@ -208,9 +215,14 @@ def _header_label_counts(grid: Grid, rows: list[int]) -> tuple[dict[int, int], d
     present = cells_where(cells, lambda v: not is_blank(v)).reshape(len(need), width)
     known = cells_where(cells, lambda v: not is_blank(v) and label_key(cell_text(v)) in singles)
     known = known.reshape(len(need), width)
-    alone = {r: int(known[at[r]].sum()) for r in rows}
-    stacked = {r: int(np.where(present[at[r]], known[at[r]], known[at[r - 1]]).sum()) for r in rows if r > 0}
-    return alone, stacked
+    here = np.array([at[r] for r in rows])
+    alone = dict(zip(rows, known[here].sum(axis=1).tolist()))
+    lower = [r for r in rows if r > 0]
+    if not lower:
+        return alone, {}
+    here = np.array([at[r] for r in lower])
+    above = np.array([at[r - 1] for r in lower])
+    return alone, dict(zip(lower, np.where(present[here], known[here], known[above]).sum(axis=1).tolist()))
 
 
 def _score_row(grid: Grid, r: int, *, stacked: bool = False) -> tuple[str, int] | None:
