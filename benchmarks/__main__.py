@@ -89,8 +89,9 @@ def evaluate(case: Case, stats: dict, medians: dict[str, float | None], details:
              cpu_medians: dict[str, float | None] | None = None) -> dict:
     """Ratio and met (True/False/None when it cannot be judged) for one case, and the same
     ratio in CPU time (``cpu_ratio``, shown beside it, never judged: the targets are wall
-    times, as a user waits; CPU time sums the worker processes, so it hides what reading
-    on two cores gains, but it barely moves when other work shares the machine)."""
+    times, as a user waits). CPU time barely moves when other work shares the machine, but
+    it counts only the processes the command waited for: reading workers started through
+    the forkserver are not its children, so compare CPU times of serial runs."""
     target, met, ratio, cpu_ratio = case.target, None, None, None
     if stats["median_s"] is not None:
         checks = []
