@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 CellSpec = tuple[str, object]
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: ``rows`` is an array
 class RecordBatch:
     """The records of one table, column-wise.
 
@@ -195,12 +195,13 @@ def parse_fields(batch: RecordBatch, fld: str, dtype: str, c0: int, values: Sequ
     batch.cells[fld] = ("column", c0)
     parsed, errors = columnar.parse_column(values, dtype, rate, _parse_one)
     records = range(len(values)) if only is None else only
-    for k, (i, p, error) in enumerate(zip(records, parsed, errors)):
-        if error:
-            batch.problem(i, *error, fld)
-        elif p is not None and type(p) in (int, float) and not abs(p) <= MAX_ABS:
-            batch.problem(i, "out_of_range", f"giá trị {raw_text(values[k])} quá lớn", fld)  # also NaN, infinity
-            parsed[k] = None
+    # at most one problem per record here (a cell with a parse error has no value), so the
+    # errors and the impossible magnitudes are found in two passes over the column
+    for k in [k for k, error in enumerate(errors) if error is not None]:
+        batch.problem(records[k], *errors[k], fld)
+    for k in [k for k, p in enumerate(parsed) if (type(p) is int or type(p) is float) and not abs(p) <= MAX_ABS]:
+        batch.problem(records[k], "out_of_range", f"giá trị {raw_text(values[k])} quá lớn", fld)  # also NaN, inf
+        parsed[k] = None
     if only is None:
         batch.data[fld] = parsed
     return parsed
