@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vhcs_analysis import columnar, parse, tables
+from vhcs_analysis import parse
 from vhcs_analysis.errors import Location
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_place_date_text
 from vhcs_analysis.registry import Registry, describe_candidates

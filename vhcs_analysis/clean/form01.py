@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from vhcs_analysis import parse, tables
-import numpy as np
 from vhcs_analysis.clean.batch import RecordBatch, flagged_indices, numbers, parse_fields, resolve_units, unknown_labels
 from vhcs_analysis.clean.core import (
     Context,
