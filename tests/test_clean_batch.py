@@ -245,3 +245,12 @@ def test_to_frames__a_field_no_record_of_a_batch_has_is_missing():
     assert ranks["unit_id"].tolist() == ["U01", "U02"] and ranks["source_row"].tolist() == [3, 4]
     assert ranks["category"].isna().tolist() == [False, True]
     assert list(ranks.columns) == list(tables.columns("rankings"))
+
+
+def test_too_large__numpy_screen_and_python_check_agree():
+    from vhcs_analysis.clean.batch import _too_large
+
+    values = [1, None, 1e13, float("nan"), -float("inf"), 10**400, -5, 10**12, True]
+    assert _too_large(values, "Int64") == [2, 3, 4, 5]  # 10**400: no float64, every value looked at
+    assert _too_large(values[:5] + values[6:], "Float64") == [2, 3, 4]
+    assert _too_large([dt.date(2017, 1, 1), None, 1e13], "datetime64[ms]") == [2]

@@ -199,12 +199,28 @@ def parse_fields(batch: RecordBatch, fld: str, dtype: str, c0: int, values: Sequ
     # errors and the impossible magnitudes are found in two passes over the column
     for k in [k for k, error in enumerate(errors) if error is not None]:
         batch.problem(records[k], *errors[k], fld)
-    for k in [k for k, p in enumerate(parsed) if (type(p) is int or type(p) is float) and not abs(p) <= MAX_ABS]:
+    for k in _too_large(parsed, dtype):
         batch.problem(records[k], "out_of_range", f"giá trị {raw_text(values[k])} quá lớn", fld)  # also NaN, inf
         parsed[k] = None
     if only is None:
         batch.data[fld] = parsed
     return parsed
+
+
+def _too_large(parsed: list, dtype: str) -> list[int]:
+    """The positions of the numbers beyond ``MAX_ABS`` (NaN and infinity included): a
+    number column is screened in one numpy pass, the few it flags checked in Python."""
+    candidates: Iterable[int] = range(len(parsed))
+    if dtype in ("Int64", "Float64"):
+        try:
+            values = np.array(parsed, dtype=np.float64)  # None -> NaN: flagged, then dropped below
+        except (TypeError, ValueError, OverflowError):  # an int beyond float64: look at every value
+            pass
+        else:
+            with np.errstate(invalid="ignore"):
+                candidates = np.flatnonzero(~(np.abs(values) <= MAX_ABS)).tolist()
+    return [k for k in candidates
+            if (type(parsed[k]) is int or type(parsed[k]) is float) and not abs(parsed[k]) <= MAX_ABS]
 
 
 def resolve_units(batch: RecordBatch, ctx: Context, names: Sequence[str | None], c0: int) -> None:

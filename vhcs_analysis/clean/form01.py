@@ -9,6 +9,7 @@ has (satisfaction_rate, staff_rated_good) is among the labels, else '2017'.
 from __future__ import annotations
 
 from functools import partial
+from operator import itemgetter
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -215,9 +216,10 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
         batch.data["report_date"] = [date if d is None else d for d in batch.data["report_date"]]
     unknown_labels(batch, [row.unknown for row in rows], table.unknown_columns,
                    "Biểu 01-VHCS (maps/form01_labels.csv)")
+    cells = [grid.values[r] for r in index]
     for f in fields:
         c = table.columns[f]
-        parse_fields(batch, f, DTYPES[f], c, [grid.values[r][c] for r in index], rate=f == "satisfaction_rate")
+        parse_fields(batch, f, DTYPES[f], c, list(map(itemgetter(c), cells)), rate=f == "satisfaction_rate")
     if "staff_total" not in table.columns:
         batch.cells["staff_total"] = ("row", None)
     check_unit_reports(batch, ctx)

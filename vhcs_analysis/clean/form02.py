@@ -10,6 +10,8 @@ computed. A stated rating that disagrees with the thresholds is a finding
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import numpy as np
 
 from vhcs_analysis import columnar, tables
@@ -69,10 +71,11 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
 def _read_values(batch: RecordBatch, rows: list[int], grid: Grid, table: Table) -> None:
     """The scores, count, date, kind and rating of every record, column by column."""
     cols = table.columns
+    cells = [grid.values[r] for r in rows]
 
     def column(fld: str, dtype: str) -> None:
         c = cols[fld]
-        parse_fields(batch, fld, dtype, c, [grid.values[r][c] for r in rows])
+        parse_fields(batch, fld, dtype, c, list(map(itemgetter(c), cells)))
 
     for c in CRITERIA + ("total_score",):
         if c in cols:
