@@ -226,6 +226,7 @@ def test_batch__pickles_without_its_grid():
     batch = _sample_batch()
     batch.data["staff_total"] = [10, None, 7]
     batch.problem(1, "missing_required", "thiếu", "staff_total")
+    assert pickle.loads(pickle.dumps(batch)).grid is None and batch.grid is not None  # never pickled
     batch.detach()
     back = pickle.loads(pickle.dumps(batch))
     assert back.grid is None and back.rows.tolist() == [4, 5, 6]

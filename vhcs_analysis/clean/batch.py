@@ -89,6 +89,12 @@ class RecordBatch:
         self.grid = None
         return self
 
+    def __getstate__(self) -> dict:
+        """A batch pickles without its grid, detached or not (it crosses process boundaries)."""
+        state = dict(self.__dict__)
+        state["grid"] = None
+        return state
+
     def column(self, fld: str) -> list:
         """``data[fld]``, or None for every record when no record has the field."""
         values = self.data.get(fld)
