@@ -165,9 +165,6 @@ class RecordBatch:
 
     # --- state --------------------------------------------------------------------------
 
-    def rejected(self, i: int) -> bool:
-        return i in self.problems
-
     def kept(self) -> list[int]:
         """The indices of the records without problems, in order."""
         problems = self.problems
@@ -175,16 +172,15 @@ class RecordBatch:
 
     @property
     def n_rejected(self) -> int:
+        """How many records are rejected (have a problem)."""
         return len(self.problems)
 
     def flagged(self) -> list[int]:
         """The records with a problem or a finding, in order."""
         return sorted(self.problems.keys() | self.findings.keys())
 
-    def location(self, p: Problem) -> Location:
-        return Location(self.source_file, self.sheet, p.row, p.column)
-
     def describe_row(self, i: int) -> str:
+        """Where record ``i`` is, as a ``superseded``/``duplicate`` reject names it."""
         return Location(self.source_file, self.sheet, int(self.rows[i])).describe()
 
 
@@ -373,8 +369,7 @@ def to_frames(batches: list[RecordBatch]) -> dict[str, pd.DataFrame]:
     kept: dict[str, list[list]] = {"unit_reports": [], "inspections": [], "rankings": []}
     rejects, findings = [], []
     for batch in batches:
-        flagged = batch.flagged() if (batch.problems or batch.findings) else []
-        for i in flagged:
+        for i in batch.flagged():
             if i in batch.problems:
                 p = batch.problems[i][0]
                 rejects.append({"source_file": batch.source_file, "sheet": batch.sheet, "row": p.row,
