@@ -181,19 +181,25 @@ class Registry:
         text = _cell_text(name) if name is not None else ""
         if not text:
             return Resolution(None, "blank")
-        key_text = name_key(text)
-        for method, table, key in (
-            ("exact", self._exact, text),
-            ("normalised", self._norm, key_text),
-            ("alias", self._alias, key_text),
-        ):
-            ids = table.get(key)
-            if ids:
-                if len(ids) == 1:
-                    return Resolution(next(iter(ids)), method, 100.0)
-                cands = tuple((u, self.names[u], 100.0) for u in sorted(ids))
-                return Resolution(None, "ambiguous", 100.0, cands)
+        found = self._lookup("exact", self._exact, text)
+        if found is not None:
+            return found
+        key_text = name_key(text)  # only when the name is not written exactly
+        for method, table in (("normalised", self._norm), ("alias", self._alias)):
+            found = self._lookup(method, table, key_text)
+            if found is not None:
+                return found
         return self._fuzzy(key_text)
+
+    def _lookup(self, method: str, table: dict[str, set[str]], key: str) -> Resolution | None:
+        """The resolution ``key`` gets from one table (one unit, or ambiguous), or None."""
+        ids = table.get(key)
+        if not ids:
+            return None
+        if len(ids) == 1:
+            return Resolution(next(iter(ids)), method, 100.0)
+        cands = tuple((u, self.names[u], 100.0) for u in sorted(ids))
+        return Resolution(None, "ambiguous", 100.0, cands)
 
     def _fuzzy(self, key: str) -> Resolution:
         if not key or not self._choices:
