@@ -1,4 +1,4 @@
-"""Measure commands in fresh subprocesses: wall time and peak memory per run.
+"""Measure commands in fresh subprocesses: wall time, CPU time and peak memory per run.
 
 Every run is its own process, so the peak resident set size (RSS) belongs to that run
 alone: ``os.wait4`` returns the child's ``ru_maxrss``, which on Linux is the largest peak
@@ -6,7 +6,10 @@ of any single process in the child's tree (the child or a descendant it waited f
 a notebook kernel), not their sum. A case may time only part of its run (for instance a
 function call after its inputs are built) by writing ``{"seconds": …}`` to the file named
 by ``$VHCS_BENCH_TIMING``; otherwise the run's time is the process's wall time, start-up
-and imports included, as a user of the command sees it.
+and imports included, as a user of the command sees it. The CPU time (user + system,
+the same ``os.wait4`` usage, so the child and the descendants it waited for) is kept
+beside it: on a machine shared with other work it moves far less than wall time, so
+two commands measured in one run are also compared by CPU time.
 """
 
 from __future__ import annotations
@@ -36,12 +39,14 @@ LIBRARIES = (
 
 @dataclass
 class Run:
-    """One measured run: seconds (timed section, or wall time), wall time, peak RSS (MB)."""
+    """One measured run: seconds (timed section, or wall time), wall time, CPU time
+    (user + system of the whole run, workers included), peak RSS (MB)."""
 
     seconds: float
     wall_seconds: float
     peak_rss_mb: float
     returncode: int
+    cpu_seconds: float = 0.0
     log: str = ""
     details: dict | None = None  # the last stdout line, when it is a JSON object
 
@@ -61,7 +66,7 @@ class Summary:
         seconds = [r.seconds for r in self.ok_runs]
         if not seconds:
             return {"runs": 0, "median_s": None, "min_s": None, "max_s": None, "peak_rss_mb": None,
-                    "seconds": []}
+                    "median_cpu_s": None, "seconds": []}
         return {
             "runs": len(seconds),
             "median_s": round(statistics.median(seconds), 4),
@@ -69,7 +74,10 @@ class Summary:
             "max_s": round(max(seconds), 4),
             # the worst run: a limit on memory has to hold every time
             "peak_rss_mb": round(max(r.peak_rss_mb for r in self.ok_runs), 1),
+            # CPU time of the whole run (start-up included, even when a section is timed)
+            "median_cpu_s": round(statistics.median(r.cpu_seconds for r in self.ok_runs), 4),
             "seconds": [round(s, 4) for s in seconds],
+            "cpu_seconds": [round(r.cpu_seconds, 4) for r in self.ok_runs],
             "wall_seconds": [round(r.wall_seconds, 4) for r in self.ok_runs],
         }
 
@@ -133,8 +141,8 @@ def measure(
     if proc.returncode != 0:
         tail = err_path.read_text("utf-8", errors="replace").strip().splitlines()[-5:]
         log = " | ".join(tail) or f"exit code {proc.returncode}"
-    return Run(seconds=seconds, wall_seconds=wall, peak_rss_mb=rss_mb,
-               returncode=proc.returncode, log=log, details=details)
+    return Run(seconds=seconds, wall_seconds=wall, peak_rss_mb=rss_mb, returncode=proc.returncode,
+               cpu_seconds=usage.ru_utime + usage.ru_stime, log=log, details=details)
 
 
 def report_timing(seconds: float) -> None:

@@ -39,6 +39,10 @@ def test_benchmarks_quick__writes_machine_info_and_case_summary(tmp_path):
     assert case["median_s"] > 0 and case["min_s"] <= case["median_s"] <= case["max_s"]
     # the self-test allocates 48 MB: the per-run peak RSS must see it
     assert case["peak_rss_mb"] >= 48
+    # CPU time of each run (user + system): the child did work, and no more than its wall
+    # time on every core allows
+    assert len(case["cpu_seconds"]) == 2 and case["median_cpu_s"] > 0
+    assert all(cpu <= wall * machine["cores"] + 0.05 for cpu, wall in zip(case["cpu_seconds"], case["wall_seconds"]))
     assert case["met"] in (True, False)
     assert case["target"]["text"]
 
@@ -64,9 +68,20 @@ def test_evaluate__ratio_against_the_faster_case():
 
     case = by_name()["baseline-national"]
     stats = {"median_s": 10.0, "peak_rss_mb": 100.0}
-    assert evaluate(case, stats, {"clean-national": 1.0}) == {"ratio": 10.0, "met": True}
+    assert evaluate(case, stats, {"clean-national": 1.0}) == {"ratio": 10.0, "cpu_ratio": None, "met": True}
     assert evaluate(case, stats, {"clean-national": 4.0})["met"] is False
     assert evaluate(case, stats, {})["met"] is None
+
+
+def test_evaluate__cpu_ratio_is_shown_beside_the_wall_ratio_and_never_judged():
+    from benchmarks.__main__ import evaluate
+    from benchmarks.cases import by_name
+
+    case = by_name()["baseline-national"]
+    stats = {"median_s": 10.0, "median_cpu_s": 8.0, "peak_rss_mb": 100.0}
+    # wall 10 s / 4 s = 2.5× (not met); CPU 8 s / 1 s = 8× is shown but decides nothing
+    result = evaluate(case, stats, {"clean-national": 4.0}, None, {"clean-national": 1.0})
+    assert result == {"ratio": 2.5, "cpu_ratio": 8.0, "met": False}
 
 
 def test_evaluate__a_reference_ratio_without_target_is_shown_not_judged():
@@ -75,7 +90,7 @@ def test_evaluate__a_reference_ratio_without_target_is_shown_not_judged():
 
     case = by_name()["baseline-province"]
     stats = {"median_s": 10.0, "peak_rss_mb": 100.0}
-    assert evaluate(case, stats, {"clean-province": 4.0}) == {"ratio": 2.5, "met": None}
+    assert evaluate(case, stats, {"clean-province": 4.0}) == {"ratio": 2.5, "cpu_ratio": None, "met": None}
     assert "reference" in case.target.describe()
 
 
@@ -95,5 +110,5 @@ def test_evaluate__ratio_against_a_detail_of_the_other_case():
     case = by_name()["read-national"]
     stats = {"median_s": 2.0, "peak_rss_mb": 50.0}
     details = {"baseline-national": {"read_seconds": 20.0}}
-    assert evaluate(case, stats, {}, details) == {"ratio": 10.0, "met": True}
+    assert evaluate(case, stats, {}, details) == {"ratio": 10.0, "cpu_ratio": None, "met": True}
     assert evaluate(case, stats, {}, {})["met"] is None

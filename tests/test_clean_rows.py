@@ -105,11 +105,11 @@ def test_every_reader_reads_exactly_the_walkers_data_rows(kind, tmp_path):
     settings = load()
     registry = Registry.from_settings(read_units(write_registry(tmp_path), limits=limits()), settings.cleaning)
     grid, table, n_titles = _grid(kind)
-    records = READERS[kind](grid, table, Context("f.xlsx", registry, settings))
+    batch = READERS[kind](grid, table, Context("f.xlsx", registry, settings))
     data = [i + 1 for i, (odd, _) in enumerate(ODD_ROWS) if odd is K.DATA]
     first = n_titles + 1  # 0-based row of the first odd row (after titles and header)
-    assert [rec.row for rec in records] == [first + i for i in data]
-    assert [rec.data["unit_id"] for rec in records] == ["U01", "U03"]
+    assert batch.rows.tolist() == [first + i for i in data]
+    assert batch.data["unit_id"] == ["U01", "U03"]
 
 
 def _unit_form():
@@ -153,9 +153,11 @@ def test_read_unit_form__reads_the_walkers_data_rows(tmp_path):
     settings = load()
     registry = Registry.from_settings(read_units(write_registry(tmp_path), limits=limits()), settings.cleaning)
     grid, table = _unit_form()
-    rec = form01.read_unit_form(grid, table, Context("a.xlsx", registry, settings))
-    assert (rec.row, rec.data["unit_id"], rec.data["staff_total"], rec.data["party_members"]) == (7, "U01", 80, 50)
-    assert [(p.code, p.row) for p in rec.problems] == [("unknown_label", 10)]
+    batch = form01.read_unit_form(grid, table, Context("a.xlsx", registry, settings))
+    assert len(batch) == 1
+    assert (batch.rows[0], batch.data["unit_id"][0], batch.data["staff_total"][0], batch.data["party_members"][0]) == (
+        7, "U01", 80, 50)
+    assert [(p.code, p.row) for p in batch.problems[0]] == [("unknown_label", 10)]
 
 
 def test_row_predicates__called_only_by_the_walker():

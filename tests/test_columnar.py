@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vhcs_analysis import columnar
-from vhcs_analysis.clean.core import Record, _parse_one, parse_field, parse_fields, raw_text
+from vhcs_analysis.clean.batch import RecordBatch, parse_fields
+from vhcs_analysis.clean.core import Record, _parse_one, parse_field, raw_text
+from vhcs_analysis.io.locate import Grid
 
 DTYPES = ("Int64", "Float64", "datetime64[ms]", "boolean")
 
@@ -82,14 +85,48 @@ def test_parse_column__fast_paths_give_python_types():
     assert parsed[0] == dt.date(2017, 6, 15) and parsed[1] is None
 
 
+def _batch_and_records(values, dtype, rate=False, only=None):
+    """``parse_fields`` on a batch against ``parse_field`` record by record (the value of
+    record ``i`` in column D of its row ``i + 1``)."""
+    rows = list(range(len(values)))
+    grid = Grid("S", False, [[None, None, None, v] for v in values], [])
+    batch = RecordBatch("unit_reports", "f.xlsx", "S", np.array(rows, dtype=np.int64) + 1, grid=grid)
+    read = rows if only is None else only
+    parsed = parse_fields(batch, "staff_total", dtype, 3, [values[i] for i in read], rate=rate, only=only)
+    records = [Record("unit_reports", "f.xlsx", "S", r + 1) for r in rows]
+    for r in read:
+        parse_field(records[r], "staff_total", dtype, values[r], r, 3, rate=rate)
+    return batch, records, parsed
+
+
+def _same_records(batch, records, read):
+    for i, rec in enumerate(records):
+        assert batch.problems.get(i, []) == rec.problems
+        if i in read:
+            assert batch.cells_of(i) == rec.cells
+
+
 def test_parse_fields__same_record_as_parse_field_cell_by_cell():
     values = [12, "1.234", "abc", 1e13, None, "-", 7.5]
-    one = [Record("unit_reports", "f.xlsx", "S", r + 1) for r in range(len(values))]
-    many = [Record("unit_reports", "f.xlsx", "S", r + 1) for r in range(len(values))]
-    for r, (rec, v) in enumerate(zip(one, values)):
-        parse_field(rec, "staff_total", "Int64", v, r, 3)
-    parse_fields(many, list(range(len(values))), "staff_total", "Int64", values, 3)
-    assert [(r.data, r.cells, r.problems) for r in many] == [(r.data, r.cells, r.problems) for r in one]
+    batch, records, _ = _batch_and_records(values, "Int64")
+    assert batch.data["staff_total"] == [rec.data["staff_total"] for rec in records]
+    _same_records(batch, records, range(len(values)))
+
+
+@settings(max_examples=150)
+@given(st.lists(_cell, max_size=20), st.sampled_from(DTYPES), st.booleans(), st.data())
+def test_parse_fields__batch_same_as_records(values, dtype, rate, data):
+    """Values, problems (code, message, cell, raw text) and cells of a column parsed into a
+    batch, all records or some of them, are those of the records parsed cell by cell."""
+    rate = rate and dtype == "Float64"
+    only = data.draw(st.one_of(st.none(), st.lists(st.sampled_from(range(len(values))), unique=True).map(sorted)
+                               if values else st.none()))
+    batch, records, parsed = _batch_and_records(values, dtype, rate, only)
+    read = range(len(values)) if only is None else only
+    assert (only is None) == ("staff_total" in batch.data)
+    for k, i in enumerate(read):
+        assert _same(parsed[k], records[i].data["staff_total"])
+    _same_records(batch, records, set(read))
 
 
 @given(st.lists(_cell, max_size=30))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vhcs_analysis import tables
-from vhcs_analysis.clean.core import full_message
+from vhcs_analysis.clean.batch import full_message
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.base import Limits
@@ -198,12 +198,13 @@ def cli_validate(paths: list[Path], console, *, settings: Settings) -> int:
         for s in e.sheets:
             if s["status"] != "used":
                 console.print(f"    trang {s['name']}: bỏ qua: {s['reason']}", markup=False, soft_wrap=True)
-        for rec in e.records:
-            for p in rec.problems:
-                any_bad = True
-                console.print(f"    {full_message(rec, p)} [{p.code}]", markup=False, soft_wrap=True)
-            for f in rec.findings:
-                console.print(f"    (lưu ý) {full_message(rec, f)} [{f.code}]", markup=False, soft_wrap=True)
+        for batch in e.batches:
+            for i in batch.flagged():
+                for p in batch.problems.get(i, ()):
+                    any_bad = True
+                    console.print(f"    {full_message(batch, p)} [{p.code}]", markup=False, soft_wrap=True)
+                for f in batch.findings.get(i, ()):
+                    console.print(f"    (lưu ý) {full_message(batch, f)} [{f.code}]", markup=False, soft_wrap=True)
     if readable == 0:
         return 2
     return 1 if any_bad else 0

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, ContextManager
 
 import pandas as pd
 
-from vhcs_analysis.clean.core import Context, Record, name_uncalculated_formulas, resolve_duplicates, to_frames
+from vhcs_analysis.clean.batch import RecordBatch, name_uncalculated_formulas, resolve_duplicates, to_frames
+from vhcs_analysis.clean.core import Context
 from vhcs_analysis.clean.form01 import read_consolidated, read_unit_form
 from vhcs_analysis.clean.form02 import read_form02
 from vhcs_analysis.clean.rankings import read_rankings
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 REGISTRY_NAME = "units.csv"
 _READERS = {
-    "form01_unit": lambda g, t, ctx: [read_unit_form(g, t, ctx)],
+    "form01_unit": read_unit_form,
     "form01_consolidated": read_consolidated,
     "form02": read_form02,
     "rankings": read_rankings,
@@ -57,12 +58,13 @@ class FileEntry:
     status: str = "skipped"  # used / skipped / unreadable
     reason: str | None = None
     sheets: list[dict] = field(default_factory=list)
-    records: list[Record] = field(default_factory=list)
+    batches: list[RecordBatch] = field(default_factory=list)  # the records read, one batch per table
     registry_rows: int = 0
 
     def counts(self) -> tuple[int, int, int]:
-        kept = sum(not r.rejected for r in self.records) + self.registry_rows
-        rejected = sum(r.rejected for r in self.records)
+        """(rows read, kept, rejected)."""
+        rejected = sum(b.n_rejected for b in self.batches)
+        kept = sum(len(b) for b in self.batches) - rejected + self.registry_rows
         return kept + rejected, kept, rejected
 
 
@@ -75,7 +77,7 @@ class CleanResult:
     skipped: list[dict] = field(default_factory=list)  # {path, sheet?, reason}
     fatal: list[str] = field(default_factory=list)
     files: list[FileEntry] = field(default_factory=list)
-    records: list[Record] = field(default_factory=list)
+    batches: list[RecordBatch] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -144,13 +146,13 @@ def read_file(path: Path, rel: str, setup: ReadSetup) -> FileEntry:
             continue
         n = 0
         for table in found.tables:
-            records = _READERS[table.kind](grid, table, ctx)
-            name_uncalculated_formulas(records, sheet.formulas)
+            batch = _READERS[table.kind](grid, table, ctx)
+            name_uncalculated_formulas(batch, sheet.formulas)
+            batch.detach()  # raw texts are computed from the grid while reading only
             if plain_text:  # a CSV has no sheets: rejects and truth name none
-                for rec in records:
-                    rec.sheet = None
-            entry.records.extend(records)
-            n += len(records)
+                batch.sheet = None
+            entry.batches.append(batch)
+            n += len(batch)
             kinds.append(table.kind)
         info.update(kind=",".join(dict.fromkeys(t.kind for t in found.tables)), status="used",
                     tables=len(found.tables), rows_read=n)
@@ -373,13 +375,13 @@ def _no_progress(total: int):
 def _finish(result: CleanResult, units: pd.DataFrame, settings: Settings) -> None:
     from vhcs_analysis import schemas  # pandera: here only, not in every reading worker
 
-    records = [r for e in result.files for r in e.records]
-    resolve_duplicates(records)
-    frames = to_frames(records)
+    batches = [b for e in result.files for b in e.batches]
+    resolve_duplicates(batches)
+    frames = to_frames(batches)
     frames["units"] = units
     for name in DATA_TABLES:
         schemas.validate(frames[name], name)
-    result.records = records
+    result.batches = batches
     result.tables = {name: frames[name] for name in DATA_TABLES}
     result.rejects, result.findings = frames["rejects"], frames["findings"]
     result.skipped = []

@@ -74,8 +74,20 @@ def read_units(path: Path, display_name: str = "units.csv", *, limits: Limits) -
     index = {name: header.index(name) for name in REQUIRED + OPTIONAL if name in header}
     records = []
     seen: dict[str, int] = {}
+    texts: dict[tuple[type, object], str] = {}  # blocks, types, flags and blanks repeat: repair each once
+
+    def text_of(v) -> str:
+        try:
+            key = (type(v), v)
+            found = texts.get(key)
+        except TypeError:  # an unhashable cell value
+            return _cell_text(v)
+        if found is None:
+            found = texts[key] = _cell_text(v)
+        return found
+
     for i, raw in enumerate(rows[1:], start=2):
-        cells = {name: _cell_text(raw[j]) if j < len(raw) else "" for name, j in index.items()}
+        cells = {name: text_of(raw[j]) if j < len(raw) else "" for name, j in index.items()}
         if not any(cells.values()):
             continue
 
@@ -128,10 +140,12 @@ class Registry:
         self._exact: dict[str, set[str]] = {}
         self._norm: dict[str, set[str]] = {}
         self._alias: dict[str, set[str]] = {}
-        for row in units.itertuples(index=False):
-            uid, name = str(row.unit_id), str(row.unit_name)
+        alias_column = units["aliases"].tolist() if "aliases" in units else [None] * len(units)
+        for unit_id, unit_name, alias_text in zip(units["unit_id"].tolist(), units["unit_name"].tolist(), alias_column):
+            uid, name = str(unit_id), str(unit_name)
             self.names[uid] = name
-            aliases = [a.strip() for a in str(row.aliases or "").split(";") if a.strip()] if not pd.isna(row.aliases) else []
+            aliases = ([a.strip() for a in str(alias_text or "").split(";") if a.strip()]
+                       if not pd.isna(alias_text) else [])
             for text in [name, *aliases]:
                 self._exact.setdefault(to_nfc(text).strip(), set()).add(uid)
             self._norm.setdefault(name_key(name), set()).add(uid)
@@ -167,18 +181,25 @@ class Registry:
         text = _cell_text(name) if name is not None else ""
         if not text:
             return Resolution(None, "blank")
-        for method, table, key in (
-            ("exact", self._exact, text),
-            ("normalised", self._norm, name_key(text)),
-            ("alias", self._alias, name_key(text)),
-        ):
-            ids = table.get(key)
-            if ids:
-                if len(ids) == 1:
-                    return Resolution(next(iter(ids)), method, 100.0)
-                cands = tuple((u, self.names[u], 100.0) for u in sorted(ids))
-                return Resolution(None, "ambiguous", 100.0, cands)
-        return self._fuzzy(name_key(text))
+        found = self._lookup("exact", self._exact, text)
+        if found is not None:
+            return found
+        key_text = name_key(text)  # only when the name is not written exactly
+        for method, table in (("normalised", self._norm), ("alias", self._alias)):
+            found = self._lookup(method, table, key_text)
+            if found is not None:
+                return found
+        return self._fuzzy(key_text)
+
+    def _lookup(self, method: str, table: dict[str, set[str]], key: str) -> Resolution | None:
+        """The resolution ``key`` gets from one table (one unit, or ambiguous), or None."""
+        ids = table.get(key)
+        if not ids:
+            return None
+        if len(ids) == 1:
+            return Resolution(next(iter(ids)), method, 100.0)
+        cands = tuple((u, self.names[u], 100.0) for u in sorted(ids))
+        return Resolution(None, "ambiguous", 100.0, cands)
 
     def _fuzzy(self, key: str) -> Resolution:
         if not key or not self._choices:

@@ -3,8 +3,10 @@
 - ``rows``: the row walker, the one place that decides what every row of a table is
   (data, blank, title, header echo, total, group, note, signature …);
 - ``core``: ``Record``/``Problem``/``Context``, ``parse_field``, ``resolve_unit``, the
-  title-area finders, the Form 01 checks, ``resolve_duplicates`` and ``to_frames``;
-- ``form01``: Form 01-VHCS, per-unit form and consolidated sheet;
+  title-area finders;
+- ``batch``: ``RecordBatch``, a table's records column-wise with provenance on demand
+  (what every reader returns), ``resolve_duplicates`` and ``to_frames``;
+- ``form01``: Form 01-VHCS, per-unit form and consolidated sheet, the Form 01 checks;
 - ``form02``: Form 02-VHCS, inspection rounds;
 - ``rankings``: annual rankings of base party organisations.
 

@@ -1,10 +1,12 @@
 """Raw tables -> records, rejects and findings: the parts shared by every form.
 
-A ``Record`` is one accounting unit ("row read"): one per-unit Form 01 report, or one data
-row of a consolidated sheet, a Form 02 sheet or a rankings sheet. It carries its parsed
-fields, where each came from, and its problems (any problem rejects it) and findings
-(it is kept). ``form01``, ``form02`` and ``rankings`` build records;
-``resolve_duplicates`` and ``to_frames`` finish the job. Pure: no disk access.
+A ``Record`` is one accounting unit ("row read") built cell by cell: a per-unit Form 01
+report. It carries its parsed fields, where each came from, and its problems (any problem
+rejects it) and findings (it is kept). The readers of one-unit-per-row tables keep their
+records column-wise (``batch.RecordBatch``; a per-unit report becomes a batch of one), and
+``batch.resolve_duplicates`` and ``batch.to_frames`` finish the job. Here: ``Record``,
+``Problem``, ``Context``, cell parsing (``parse_field``, ``raw_text``), ``resolve_unit``
+and the title-area finders. Pure: no disk access.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vhcs_analysis import columnar, parse, tables
+from vhcs_analysis import parse
 from vhcs_analysis.errors import Location
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_place_date_text
 from vhcs_analysis.registry import Registry, describe_candidates
@@ -112,29 +114,11 @@ def parse_field(rec: Record, fld: str, dtype: str, value, r0: int, c0: int, *, r
         parsed, error = _parse_cell.__wrapped__(dtype, rate, type(value), value)
     if error:
         rec.problem(*error, fld)
-    if isinstance(parsed, (int, float)) and not isinstance(parsed, bool) and not abs(parsed) <= _MAX_ABS:
+    if isinstance(parsed, (int, float)) and not isinstance(parsed, bool) and not abs(parsed) <= MAX_ABS:
         rec.problem("out_of_range", f"giá trị {raw_text(value)} quá lớn", fld)  # also NaN and infinity
         parsed = None
     rec.data[fld] = parsed
     return parsed
-
-
-def parse_fields(records: list[Record], rows: list[int], fld: str, dtype: str, values: list, c0: int, *,
-                 rate: bool = False) -> None:
-    """``parse_field`` for one column of many records (``records[i]`` reads ``values[i]``
-    at 0-based row ``rows[i]``): the column is parsed in one pass (``columnar``), with the
-    same values, problems and cells as cell by cell."""
-    parsed, errors = columnar.parse_column(values, dtype, rate, _parse_one)
-    letter = col_letter(c0)
-    texts = columnar.raw_texts(values, raw_text)
-    for rec, r0, value, text, p, error in zip(records, rows, values, texts, parsed, errors):
-        rec.cells[fld] = (r0 + 1, letter, text)
-        if error:
-            rec.problem(*error, fld)
-        if p is not None and type(p) is not bool and type(p) in (int, float) and not abs(p) <= _MAX_ABS:
-            rec.problem("out_of_range", f"giá trị {text} quá lớn", fld)
-            p = None
-        rec.data[fld] = p
 
 
 def _parse_one(dtype: str, rate: bool, value) -> tuple[object, tuple[str, str] | None]:
@@ -163,7 +147,7 @@ def _parse_cell(dtype: str, rate: bool, kind: type, value) -> tuple[object, tupl
 
 _INVALID = {"Int64": "invalid_number", "Float64": "invalid_number", "boolean": "invalid_bool",
             "datetime64[ms]": "invalid_date"}
-_MAX_ABS = 1e12  # no count, rate or score of these forms comes near; int64 and float stay exact
+MAX_ABS = 1e12  # no count, rate or score of these forms comes near; int64 and float stay exact
 
 
 def resolve_unit(rec: Record, ctx: Context, name, r0: int | None, c0: int | None) -> None:
@@ -297,55 +281,7 @@ def find_year(texts: list[tuple[int, int, str]], sheet_name: str):
     return None, None, None, None
 
 
-# --- checks of the impossible values (docs/domain.md) -------------------------------------------
-
-COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
-# field -> its Vietnamese name for messages ("Số đảng viên"), from tables.py
-FIELD_VI = {c.name: c.message_vi for c in tables.FORM01_FIELDS}
-
-
-def check_unit_report(rec: Record, ctx: Context) -> None:
-    """Reject impossible Form 01 values. Every failing check is recorded (``vhcs validate``
-    lists them all); the first problem of a record is its reject reason."""
-    d = rec.data
-    staff = d.get("staff_total")
-    if staff is None and "staff_total" not in {p_field for p_field in _problem_fields(rec)}:
-        rec.problem("missing_required", "thiếu Tổng số cán bộ, công chức, viên chức, người lao động", "staff_total")
-    for fld in COUNT_FIELDS:
-        v = d.get(fld)
-        if v is not None and v < 0:
-            rec.problem("negative_count", f"số âm ({v}) ở chỉ tiêu '{FIELD_VI.get(fld, fld)}'", fld)
-    if staff == 0:
-        rec.problem("out_of_range", "tổng số cán bộ phải lớn hơn 0", "staff_total")
-    rate = d.get("satisfaction_rate")
-    if rate is not None and not (0 <= rate <= 100):
-        rec.problem("out_of_range", f"tỷ lệ hài lòng {str(round(rate, 2)).replace('.', ',')}% nằm ngoài 0–100%",
-                    "satisfaction_rate")
-    if staff is not None and staff > 0:
-        if d.get("staff_studied") is not None and d["staff_studied"] > staff:
-            rec.problem("studied_gt_staff", f"số đã học tập ({d['staff_studied']}) lớn hơn tổng số cán bộ ({staff})",
-                        "staff_studied")
-        for fld in ("discipline_violations", "staff_rated_good"):
-            if d.get(fld) is not None and d[fld] > staff:
-                rec.problem("count_gt_staff", f"'{FIELD_VI.get(fld, fld)}' ({d[fld]}) lớn hơn tổng số cán bộ ({staff})",
-                            fld)
-    received, on_time = d.get("dossiers_received"), d.get("dossiers_on_time")
-    if received is not None and on_time is not None and on_time > received:
-        rec.problem("dossiers_inconsistent", f"số hồ sơ giải quyết đúng hạn ({on_time}) lớn hơn số hồ sơ tiếp nhận "
-                    f"({received})", "dossiers_on_time")
-    date = d.get("action_programme_date")
-    if date is not None and _as_date(date) < ctx.resolution_date:
-        rec.problem("date_before_resolution", f"ngày ban hành chương trình hành động ({_as_date(date):%d/%m/%Y}) "
-                    f"trước ngày ban hành Nghị quyết ({ctx.resolution_date:%d/%m/%Y})", "action_programme_date")
-
-
-def _problem_fields(rec: Record) -> list[str]:
-    """Fields whose cell already has a problem (a parse error: the value is then None)."""
-    where = {(p.row, p.column) for p in rec.problems}
-    return [f for f, (r, c, _) in rec.cells.items() if (r, c) in where]
-
-
-def _as_date(v) -> dt.date:
+def as_date(v) -> dt.date:
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, pd.Timestamp):
@@ -353,107 +289,6 @@ def _as_date(v) -> dt.date:
     return v
 
 
-# --- duplicates and output ------------------------------------------------------------
-
-
-def _order(rec: Record) -> tuple:
-    return (rec.source_file, rec.sheet or "", rec.row)
-
-
-def resolve_duplicates(records: list[Record]) -> None:
-    """Resubmitted Form 01 reports: for each (unit_id, period) among the records without
-    problems, the latest report_date wins (a missing date counts as the oldest; ties: the
-    later source_file, sheet, row in sort order); the others are rejected ``superseded``
-    naming the winner. Form 02: a unit twice in one round -> the later ones ``duplicate``
-    (first in file/sheet/row order kept). Rankings: a unit twice in one year, likewise."""
-    groups: dict[tuple, list[Record]] = {}
-    for rec in records:
-        if rec.rejected:
-            continue
-        if rec.table == "unit_reports":
-            key = ("u", rec.data["unit_id"], rec.data["period"])
-        elif rec.table == "inspections":
-            key = ("i", rec.data["unit_id"], rec.data["round_id"])
-        else:
-            key = ("r", rec.data["unit_id"], rec.data["year"])
-        groups.setdefault(key, []).append(rec)
-    for key, group in groups.items():
-        if len(group) < 2:
-            continue
-        if key[0] == "u":
-            ordered = sorted(group, key=lambda r: (_date_key(r.data.get("report_date")), _order(r)))
-            winner = ordered[-1]
-            for rec in ordered[:-1]:
-                when = winner.data.get("report_date")
-                when_text = f", ngày báo cáo {_as_date(when):%d/%m/%Y}" if when is not None else ""
-                rec.problem("superseded", f"báo cáo của {rec.data['unit_id']} kỳ {rec.data['period']} đã được thay bằng "
-                            f"bản nộp sau: {_where(winner)}{when_text}")
-        else:
-            ordered = sorted(group, key=_order)
-            first = ordered[0]
-            what = f"đợt {key[2]}" if key[0] == "i" else f"năm {key[2]}"
-            for rec in ordered[1:]:
-                rec.problem("duplicate", f"{rec.data['unit_id']} đã có trong {what} ({_where(first)}); "
-                            "dòng này trùng lặp")
-
-
-def _where(rec: Record) -> str:
-    return Location(rec.source_file, rec.sheet, rec.row).describe()
-
-
-def _date_key(v) -> tuple:
-    return (0, dt.date.min) if v is None else (1, _as_date(v))
-
-
-def name_uncalculated_formulas(records: list[Record], formulas: dict[tuple[int, int], str]) -> None:
-    """A cell read for a record that holds a formula with no stored result (the file was
-    written by software that never calculates) is not "missing": its record is rejected
-    ``formula_not_calculated`` naming the cell, the formula and what to do, ahead of (and
-    instead of) what the blank made the readers say about that cell."""
-    if not formulas:
-        return
-    by_cell = {(r0 + 1, col_letter(c0)): formula for (r0, c0), formula in formulas.items()}
-    for rec in records:
-        named = []
-        for row, column, raw in rec.cells.values():
-            formula = by_cell.get((row, column))
-            if formula is None or raw is not None:
-                continue
-            named.append(Problem(
-                "formula_not_calculated",
-                f"ô {column}{row} chứa công thức {formula} nhưng tệp không lưu kết quả đã tính (tệp do phần mềm "
-                "không tự tính công thức tạo ra); hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi lại",
-                row, column, None))
-        if named:
-            cells = {(p.row, p.column) for p in named}
-            rec.problems = named + [p for p in rec.problems if (p.row, p.column) not in cells]
-
-
-def full_message(rec: Record, p: Problem) -> str:
-    where = rec.location(p).describe()
-    value = f" (giá trị: '{p.value}')" if p.value is not None else ""
-    return f"{where}: {p.message}{value}"
-
-
-def to_frames(records: list[Record]) -> dict[str, pd.DataFrame]:
-    """Kept records -> the three data tables; rejected ones -> rejects (one row per record,
-    its first problem); findings of kept records -> findings."""
-    kept: dict[str, list[dict]] = {"unit_reports": [], "inspections": [], "rankings": []}
-    rejects, findings = [], []
-    for rec in records:
-        if rec.rejected:
-            p = rec.problems[0]
-            rejects.append({"source_file": rec.source_file, "sheet": rec.sheet, "row": p.row, "column": p.column,
-                            "value": p.value, "reason_code": p.code, "message": full_message(rec, p)})
-            continue
-        # fields that are not columns of the table stay out: from_records takes the columns named
-        row = dict(rec.data, source_file=rec.source_file, source_sheet=rec.sheet, source_row=rec.row)
-        kept[rec.table].append(row)
-        for f in rec.findings:
-            findings.append({"source_file": rec.source_file, "sheet": rec.sheet, "row": f.row, "column": f.column,
-                             "value": f.value, "finding_code": f.code, "message": full_message(rec, f)})
-    out = {name: tables.conform(pd.DataFrame.from_records(rows, columns=tables.columns(name)), name)
-           for name, rows in kept.items()}
-    out["rejects"] = tables.conform(pd.DataFrame.from_records(rejects, columns=tables.columns("rejects")), "rejects")
-    out["findings"] = tables.conform(pd.DataFrame.from_records(findings, columns=tables.columns("findings")), "findings")
-    return out
+def date_key(v) -> tuple:
+    """Sort key of a report date: a missing date counts as the oldest."""
+    return (0, dt.date.min) if v is None else (1, as_date(v))

@@ -9,18 +9,20 @@ has (satisfaction_rate, staff_rated_good) is among the labels, else '2017'.
 from __future__ import annotations
 
 from functools import partial
+from operator import itemgetter
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from vhcs_analysis import parse, tables
+from vhcs_analysis.clean.batch import RecordBatch, flagged_indices, numbers, parse_fields, resolve_units, unknown_labels
 from vhcs_analysis.clean.core import (
     Context,
     Record,
-    check_unit_report,
+    as_date,
     find_period,
     find_report_date,
     parse_field,
-    parse_fields,
     raw_text,
     resolve_unit,
 )
@@ -82,9 +84,10 @@ def _unit_name_candidates(grid: Grid, table: Table) -> list[tuple[int, int, str]
     return explicit + letterhead[::-1]
 
 
-def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
-    """One per-unit Form 01 table -> one record; its row (source_row, and the row of a
-    ``superseded`` reject) is the first indicator row, the header row when there is none."""
+def read_unit_form(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
+    """One per-unit Form 01 table -> a batch of one record; its row (source_row, and the
+    row of a ``superseded`` reject) is the first indicator row, the header row when there
+    is none. The record is built cell by cell (its cells are scattered over the table)."""
     rec = Record("unit_reports", ctx.source_file, grid.name, table.header_top + 1)
     rec.data["layout"] = "unit_form"
     title = title_texts(grid, table)
@@ -158,15 +161,17 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> Record:
     rec.data["form_version"] = form01_labels().version_for(matched)
     if "staff_total" not in matched:
         rec.cells.setdefault("staff_total", (table.header_top + 1, col_letter(value_col), None))
-    check_unit_report(rec, ctx)
-    return rec
+    batch = RecordBatch.from_record(rec)
+    check_unit_reports(batch, ctx)
+    return batch
 
 
 # --- consolidated sheet -----------------------------------------------------------------
 
 
-def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
-    """A consolidated sheet: one record per unit row."""
+def read_consolidated(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
+    """A consolidated sheet: one record per unit row, read column by column (each record's
+    problems and findings come in the same order as row by row)."""
     title = title_texts(grid, table)
     footer = footer_texts(grid, table)
     period, pr, pc, praw = find_period(title, grid.name, grid)
@@ -178,45 +183,99 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     rows = list(data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in fields],
                                        known_unit=lambda name: ctx.registry.resolve(name).ok)))
     index = [row.index for row in rows]
-    # one record per unit row; the steps run column by column over all records (each
-    # record's cells, problems and findings come in the same order as row by row)
-    records = []
-    for row in rows:
-        r, name = row.index, row.key
-        rec = Record("unit_reports", ctx.source_file, grid.name, r + 1)
-        rec.data.update(layout="consolidated", form_version=version, period=period, report_date=date)
-        if "period" in table.columns and not is_blank(grid.values[r][table.columns["period"]]):
-            pc_ = table.columns["period"]
+    n = len(rows)
+    batch = RecordBatch("unit_reports", ctx.source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
+    batch.data.update(layout=["consolidated"] * n, form_version=[version] * n, period=[period] * n,
+                      report_date=[date] * n)
+    # the period: a "Kỳ báo cáo" column, else the title's (its line, else the name column's header)
+    r0, c0 = (pr, pc) if pr is not None else (table.header_top, name_col)
+    title_cell = ("fixed", (r0 + 1, col_letter(c0), praw)) if period is None else None
+    missing = "không xác định được kỳ báo cáo của bảng tổng hợp (tiêu đề hoặc tên trang)"
+    if "period" in table.columns:
+        pc_ = table.columns["period"]
+        batch.cells["period"] = ("column_else", (pc_, title_cell))
+        periods = batch.data["period"]
+        for i, r in enumerate(index):
             cell = grid.values[r][pc_]
-            rec.cells["period"] = (r + 1, col_letter(pc_), raw_text(cell))
-            try:
-                rec.data["period"] = parse.parse_period(raw_text(cell))
-            except parse.ParseError as exc:
-                rec.data["period"] = None
-                rec.problem("invalid_period", exc.message, "period")
-        elif period is None:
-            r0, c0 = (pr, pc) if pr is not None else (table.header_top, name_col)
-            rec.cells["period"] = (r0 + 1, col_letter(c0), praw)
-            rec.problem("invalid_period", "không xác định được kỳ báo cáo của bảng tổng hợp (tiêu đề hoặc tên trang)",
-                        "period")
-        resolve_unit(rec, ctx, name or None, r, name_col)
-        records.append(rec)
+            if not is_blank(cell):
+                try:
+                    periods[i] = parse.parse_period(raw_text(cell))
+                except parse.ParseError as exc:
+                    periods[i] = None
+                    batch.problem(i, "invalid_period", exc.message, "period")
+            elif period is None:
+                batch.problem(i, "invalid_period", missing, "period")
+    elif period is None:
+        batch.cells["period"] = title_cell
+        for i in range(n):
+            batch.problem(i, "invalid_period", missing, "period")
+    resolve_units(batch, ctx, [row.key or None for row in rows], name_col)
     if "report_date" in table.columns:
         c = table.columns["report_date"]
-        parse_fields(records, index, "report_date", "datetime64[ms]", [grid.values[r][c] for r in index], c)
-        for rec in records:
-            if rec.data["report_date"] is None:
-                rec.data["report_date"] = date
-    for rec, row in zip(records, rows):
-        for c, v in sorted(row.unknown.items()):
-            rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 01-VHCS "
-                        "(maps/form01_labels.csv)", row=row.index + 1, column=col_letter(c),
-                        value=table.unknown_columns[c])
+        parse_fields(batch, "report_date", "datetime64[ms]", c, [grid.values[r][c] for r in index])
+        batch.data["report_date"] = [date if d is None else d for d in batch.data["report_date"]]
+    unknown_labels(batch, [row.unknown for row in rows], table.unknown_columns,
+                   "Biểu 01-VHCS (maps/form01_labels.csv)")
+    cells = [grid.values[r] for r in index]
     for f in fields:
         c = table.columns[f]
-        parse_fields(records, index, f, DTYPES[f], [grid.values[r][c] for r in index], c, rate=f == "satisfaction_rate")
-    for rec, r in zip(records, index):
-        if "staff_total" not in table.columns:
-            rec.cells["staff_total"] = (r + 1, None, None)
-        check_unit_report(rec, ctx)
-    return records
+        parse_fields(batch, f, DTYPES[f], c, list(map(itemgetter(c), cells)), rate=f == "satisfaction_rate")
+    if "staff_total" not in table.columns:
+        batch.cells["staff_total"] = ("row", None)
+    check_unit_reports(batch, ctx)
+    return batch
+
+
+# --- checks of the impossible values (docs/domain.md) -------------------------------------------
+
+COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
+# field -> its Vietnamese name for messages ("Số đảng viên"), from tables.py
+FIELD_VI = {c.name: c.message_vi for c in tables.FORM01_FIELDS}
+
+
+def check_unit_reports(batch: RecordBatch, ctx: Context) -> None:
+    """Reject impossible Form 01 values, each check over all records at once (numpy masks;
+    a missing value is NaN and fails no comparison). Every failing check is recorded
+    (``vhcs validate`` lists them all), check by check, so each record's problems come in
+    the order of the checks; the first problem of a record is its reject reason."""
+    d = batch.data
+    staff_values = batch.column("staff_total")
+    staff = numbers(staff_values)
+    for i in flagged_indices(np.isnan(staff)):
+        if not batch.has_problem_at(i, "staff_total"):
+            batch.problem(i, "missing_required", "thiếu Tổng số cán bộ, công chức, viên chức, người lao động",
+                          "staff_total")
+    for fld in COUNT_FIELDS:
+        if fld in d:
+            values = d[fld]
+            for i in flagged_indices(numbers(values) < 0):
+                batch.problem(i, "negative_count", f"số âm ({values[i]}) ở chỉ tiêu '{FIELD_VI.get(fld, fld)}'", fld)
+    for i in flagged_indices(staff == 0):
+        batch.problem(i, "out_of_range", "tổng số cán bộ phải lớn hơn 0", "staff_total")
+    if "satisfaction_rate" in d:
+        rates = d["satisfaction_rate"]
+        rate = numbers(rates)
+        for i in flagged_indices((rate < 0) | (rate > 100)):
+            batch.problem(i, "out_of_range", f"tỷ lệ hài lòng {str(round(rates[i], 2)).replace('.', ',')}% nằm "
+                          "ngoài 0–100%", "satisfaction_rate")
+    positive = staff > 0
+    for fld in ("staff_studied", "discipline_violations", "staff_rated_good"):
+        if fld in d:
+            values = d[fld]
+            for i in flagged_indices(positive & (numbers(values) > staff)):
+                if fld == "staff_studied":
+                    batch.problem(i, "studied_gt_staff", f"số đã học tập ({values[i]}) lớn hơn tổng số cán bộ "
+                                  f"({staff_values[i]})", fld)
+                else:
+                    batch.problem(i, "count_gt_staff", f"'{FIELD_VI.get(fld, fld)}' ({values[i]}) lớn hơn tổng số "
+                                  f"cán bộ ({staff_values[i]})", fld)
+    if "dossiers_received" in d and "dossiers_on_time" in d:
+        received, on_time = d["dossiers_received"], d["dossiers_on_time"]
+        for i in flagged_indices(numbers(on_time) > numbers(received)):
+            batch.problem(i, "dossiers_inconsistent", f"số hồ sơ giải quyết đúng hạn ({on_time[i]}) lớn hơn số hồ sơ "
+                          f"tiếp nhận ({received[i]})", "dossiers_on_time")
+    resolution = ctx.resolution_date
+    for i, date in enumerate(batch.column("action_programme_date")):
+        if date is not None and as_date(date) < resolution:
+            batch.problem(i, "date_before_resolution", f"ngày ban hành chương trình hành động ({as_date(date):%d/%m/%Y}) "
+                          f"trước ngày ban hành Nghị quyết ({resolution:%d/%m/%Y})", "action_programme_date")

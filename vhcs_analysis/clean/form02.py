@@ -10,8 +10,13 @@ computed. A stated rating that disagrees with the thresholds is a finding
 
 from __future__ import annotations
 
-from vhcs_analysis import tables
-from vhcs_analysis.clean.core import Context, Record, find_round, parse_fields, raw_text, resolve_unit
+from operator import itemgetter
+
+import numpy as np
+
+from vhcs_analysis import columnar, tables
+from vhcs_analysis.clean.batch import RecordBatch, flagged_indices, numbers, parse_fields, resolve_units, unknown_labels
+from vhcs_analysis.clean.core import Context, find_round, raw_text
 from vhcs_analysis.clean.rows import data_rows, walk_records
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank
 from vhcs_analysis.io.recognise import Table, title_texts
@@ -34,7 +39,9 @@ def expected_rating(total: float, ratings: list[tuple[str, float]]) -> str:
     return ratings[-1][0]
 
 
-def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
+def read_form02(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
+    """A Form 02 sheet: one record per inspected unit row, read column by column (each
+    record's problems and findings come in the same order as row by row)."""
     title = title_texts(grid, table)
     round_id, rr, rc, rraw = find_round(title, grid.name)
     name_col = table.columns["unit_name"]
@@ -43,36 +50,32 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     thresholds = ratings_by_threshold(ctx.settings.inspection.rating_thresholds)
     ratings = {fold(name): name for name, _ in thresholds}
     rows = list(data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in value_fields])))
-    # one record per unit row; the steps run column by column over all records (each
-    # record's cells, problems and findings come in the same order as row by row)
-    records = []
-    for row in rows:
-        r, name, unknown = row.index, row.key, row.unknown
-        rec = Record("inspections", ctx.source_file, grid.name, r + 1)
-        rec.data["round_id"] = round_id
-        if round_id is None:
-            r0, c0 = (rr, rc) if rr is not None else (table.header_top, name_col)
-            rec.cells["round_id"] = (r0 + 1, col_letter(c0), rraw)
-            rec.problem("invalid_period", "không xác định được đợt kiểm tra (cần 'Đợt 1 năm 2017' ở tiêu đề "
-                        "hoặc tên trang)", "round_id")
-        resolve_unit(rec, ctx, name or None, r, name_col)
-        for c in sorted(unknown):
-            rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn Biểu 02-VHCS "
-                        "(maps/form02_labels.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
-        records.append(rec)
-    _read_values(records, [row.index for row in rows], grid, table)
-    for rec in records:
-        _check(rec, tolerance, ratings, thresholds)
-    return records
+    index = [row.index for row in rows]
+    n = len(rows)
+    batch = RecordBatch("inspections", ctx.source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
+    batch.data["round_id"] = [round_id] * n
+    if round_id is None:
+        r0, c0 = (rr, rc) if rr is not None else (table.header_top, name_col)
+        batch.cells["round_id"] = ("fixed", (r0 + 1, col_letter(c0), rraw))
+        for i in range(n):
+            batch.problem(i, "invalid_period", "không xác định được đợt kiểm tra (cần 'Đợt 1 năm 2017' ở tiêu đề "
+                          "hoặc tên trang)", "round_id")
+    resolve_units(batch, ctx, [row.key or None for row in rows], name_col)
+    unknown_labels(batch, [row.unknown for row in rows], table.unknown_columns,
+                   "Biểu 02-VHCS (maps/form02_labels.csv)")
+    _read_values(batch, index, grid, table)
+    _check(batch, tolerance, ratings, thresholds)
+    return batch
 
 
-def _read_values(records: list[Record], rows: list[int], grid: Grid, table: Table) -> None:
+def _read_values(batch: RecordBatch, rows: list[int], grid: Grid, table: Table) -> None:
     """The scores, count, date, kind and rating of every record, column by column."""
     cols = table.columns
+    cells = [grid.values[r] for r in rows]
 
     def column(fld: str, dtype: str) -> None:
         c = cols[fld]
-        parse_fields(records, rows, fld, dtype, [grid.values[r][c] for r in rows], c)
+        parse_fields(batch, fld, dtype, c, list(map(itemgetter(c), cells)))
 
     for c in CRITERIA + ("total_score",):
         if c in cols:
@@ -82,59 +85,72 @@ def _read_values(records: list[Record], rows: list[int], grid: Grid, table: Tabl
     if "inspection_date" in cols:
         column("inspection_date", "datetime64[ms]")
     else:
-        for rec in records:
-            rec.data["inspection_date"] = None
-    for rec, r in zip(records, rows):
-        kind_raw = grid.values[r][cols["kind"]] if "kind" in cols else None
-        if "kind" in cols:
-            rec.cells["kind"] = (r + 1, col_letter(cols["kind"]), raw_text(kind_raw))
-        kind = _KINDS.get(fold(kind_raw)) if not is_blank(kind_raw) else None
-        if kind is None and not is_blank(kind_raw):
-            rec.problem("out_of_range", f"hình thức '{raw_text(kind_raw)}' phải là 'Kiểm tra' hoặc 'Giám sát'", "kind")
-        rec.data["kind"] = kind
-        rating_raw = grid.values[r][cols["rating"]] if "rating" in cols else None
-        if "rating" in cols:
-            rec.cells["rating"] = (r + 1, col_letter(cols["rating"]), raw_text(rating_raw))
-        rec.data["rating"] = raw_text(rating_raw)
+        batch.data["inspection_date"] = [None] * len(rows)
+    if "kind" in cols:
+        c = cols["kind"]
+        batch.cells["kind"] = ("column", c)
+        kinds = []
+        for i, r in enumerate(rows):
+            kind_raw = grid.values[r][c]
+            kind = _KINDS.get(fold(kind_raw)) if not is_blank(kind_raw) else None
+            if kind is None and not is_blank(kind_raw):
+                batch.problem(i, "out_of_range", f"hình thức '{raw_text(kind_raw)}' phải là 'Kiểm tra' hoặc "
+                              "'Giám sát'", "kind")
+            kinds.append(kind)
+        batch.data["kind"] = kinds
+    else:
+        batch.data["kind"] = [None] * len(rows)
+    if "rating" in cols:
+        c = cols["rating"]
+        batch.cells["rating"] = ("column", c)
+        batch.data["rating"] = columnar.raw_texts([grid.values[r][c] for r in rows], raw_text)
+    else:
+        batch.data["rating"] = [None] * len(rows)
 
 
-def _check(rec: Record, tolerance: float, ratings: dict[str, str], thresholds: list[tuple[str, float]]) -> None:
-    d = rec.data
-    if d.get("inspection_date") is None and "inspection_date" not in _bad_fields(rec):
-        rec.problem("missing_required", "thiếu ngày kiểm tra", "inspection_date")
-    if d.get("kind") is None and "kind" not in _bad_fields(rec):
-        rec.problem("missing_required", "thiếu hình thức (Kiểm tra / Giám sát)", "kind")
+def _check(batch: RecordBatch, tolerance: float, ratings: dict[str, str], thresholds: list[tuple[str, float]]) -> None:
+    """The impossible values (each check over all records at once, so each record's
+    problems come in the order of the checks), then, for the records without problems,
+    the sum of the criteria and the total and rating findings."""
+    d = batch.data
+    for fld, message in (("inspection_date", "thiếu ngày kiểm tra"), ("kind", "thiếu hình thức (Kiểm tra / Giám sát)")):
+        for i, v in enumerate(d[fld]):
+            if v is None and not batch.has_problem_at(i, fld):
+                batch.problem(i, "missing_required", message, fld)
     for c in CRITERIA:
-        v = d.get(c)
-        if v is not None and not (0 <= v <= 10):
-            rec.problem("score_out_of_range", f"điểm tiêu chí {c} = {_num(v)} nằm ngoài 0–10", c)
-    total = d.get("total_score")
-    if total is not None and not (0 <= total <= 100):
-        rec.problem("score_out_of_range", f"tổng điểm {_num(total)} nằm ngoài 0–100", "total_score")
-    v = d.get("violations_found")
-    if v is not None and v < 0:
-        rec.problem("negative_count", f"số vi phạm âm ({v})", "violations_found")
-    if rec.problems:
-        return
-    present = [d[c] for c in CRITERIA if d.get(c) is not None]
-    d["criteria_sum"] = float(sum(present)) if present else None
-    if total is not None and len(present) == len(CRITERIA) and abs(total - d["criteria_sum"]) > tolerance:
-        rec.finding("total_mismatch", f"tổng điểm ghi {_num(total)} khác tổng các tiêu chí {_num(d['criteria_sum'])}; "
-                    "giữ tổng điểm như ghi", "total_score")
-    if d.get("rating"):
-        canonical = ratings.get(fold(d["rating"]))
-        if canonical is not None:
-            d["rating"] = canonical
-        basis = total if total is not None else d["criteria_sum"]
-        expected = expected_rating(basis, thresholds) if basis is not None else None
-        if expected is not None and canonical != expected:
-            rec.finding("rating_mismatch", f"xếp loại ghi '{d['rating']}' khác xếp loại theo tổng điểm "
-                        f"{_num(basis)}: '{expected}'", "rating")
-
-
-def _bad_fields(rec: Record) -> set[str]:
-    where = {(p.row, p.column) for p in rec.problems}
-    return {f for f, (r, c, _) in rec.cells.items() if (r, c) in where}
+        if c in d:
+            values = d[c]
+            score = numbers(values)
+            for i in flagged_indices((score < 0) | (score > 10)):
+                batch.problem(i, "score_out_of_range", f"điểm tiêu chí {c} = {_num(values[i])} nằm ngoài 0–10", c)
+    totals = batch.column("total_score")
+    total = numbers(totals)
+    for i in flagged_indices((total < 0) | (total > 100)):
+        batch.problem(i, "score_out_of_range", f"tổng điểm {_num(totals[i])} nằm ngoài 0–100", "total_score")
+    if "violations_found" in d:
+        values = d["violations_found"]
+        for i in flagged_indices(numbers(values) < 0):
+            batch.problem(i, "negative_count", f"số vi phạm âm ({values[i]})", "violations_found")
+    criteria = [batch.column(c) for c in CRITERIA]
+    sums: list = [None] * len(batch)
+    for i in batch.kept():
+        present = [column[i] for column in criteria if column[i] is not None]
+        criteria_sum = sums[i] = float(sum(present)) if present else None
+        total = totals[i]
+        if total is not None and len(present) == len(CRITERIA) and abs(total - criteria_sum) > tolerance:
+            batch.finding(i, "total_mismatch", f"tổng điểm ghi {_num(total)} khác tổng các tiêu chí "
+                          f"{_num(criteria_sum)}; giữ tổng điểm như ghi", "total_score")
+        rating = d["rating"][i]
+        if rating:
+            canonical = ratings.get(fold(rating))
+            if canonical is not None:
+                d["rating"][i] = rating = canonical
+            basis = total if total is not None else criteria_sum
+            expected = expected_rating(basis, thresholds) if basis is not None else None
+            if expected is not None and canonical != expected:
+                batch.finding(i, "rating_mismatch", f"xếp loại ghi '{rating}' khác xếp loại theo tổng điểm "
+                              f"{_num(basis)}: '{expected}'", "rating")
+    d["criteria_sum"] = sums
 
 
 def _num(v: float) -> str:

@@ -7,14 +7,20 @@ into (scheme, level) on one 1 (best) … 4 (worst) scale.
 
 from __future__ import annotations
 
-from vhcs_analysis.clean.core import Context, Record, find_year, parse_field, raw_text, resolve_unit
+import numpy as np
+
+from vhcs_analysis import columnar
+from vhcs_analysis.clean.batch import RecordBatch, parse_fields, resolve_units, unknown_labels
+from vhcs_analysis.clean.core import Context, find_year, raw_text
 from vhcs_analysis.clean.rows import data_rows, walk_records
-from vhcs_analysis.io.locate import Grid, col_letter, is_blank
+from vhcs_analysis.io.locate import Grid, is_blank
 from vhcs_analysis.io.recognise import Table, title_texts
 from vhcs_analysis.ranking import UnknownCategoryError, classify_category
 
 
-def read_rankings(grid: Grid, table: Table, ctx: Context) -> list[Record]:
+def read_rankings(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
+    """A rankings sheet: one record per unit row, read column by column (each record's
+    problems come in the same order as row by row)."""
     title = title_texts(grid, table)
     year, yr, yc, yraw = find_year(title, grid.name)
     if year is None:  # "Xếp loại năm 2017" as the category header
@@ -24,39 +30,49 @@ def read_rankings(grid: Grid, table: Table, ctx: Context) -> list[Record]:
     name_col = cols["unit_name"]
     value_cols = [cols["category"]] + ([cols["year"]] if "year" in cols else [])
     qd132_from_year = int(ctx.settings.ranking.qd132_from_year)
-    records = []
-    for row in data_rows(walk_records(grid, table, value_cols=value_cols)):
-        r, name, unknown = row.index, row.key, row.unknown
-        cat_raw = grid.values[r][cols["category"]]
-        year_raw = grid.values[r][cols["year"]] if "year" in cols else None
-        rec = Record("rankings", ctx.source_file, grid.name, r + 1)
-        resolve_unit(rec, ctx, name or None, r, name_col)
-        for c in sorted(unknown):
-            rec.problem("unknown_label", f"cột '{table.unknown_columns[c]}' không có trong bảng nhãn xếp loại "
-                        "(maps/table_headers.csv)", row=r + 1, column=col_letter(c), value=table.unknown_columns[c])
-        row_year = None
-        if "year" in cols and not is_blank(year_raw):
-            row_year = parse_field(rec, "year", "Int64", year_raw, r, cols["year"])
-        if row_year is None and not ("year" in cols and not is_blank(year_raw)):
-            row_year = year
-            if year is None:
-                rec.cells["year"] = (r + 1, None, None)
-                rec.problem("invalid_period", "không xác định được năm xếp loại (cột Năm, tiêu đề hoặc tên trang)",
-                            "year")
+    rows = list(data_rows(walk_records(grid, table, value_cols=value_cols)))
+    index = [row.index for row in rows]
+    n = len(rows)
+    batch = RecordBatch("rankings", ctx.source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
+    resolve_units(batch, ctx, [row.key or None for row in rows], name_col)
+    unknown_labels(batch, [row.unknown for row in rows], table.unknown_columns,
+                   "xếp loại (maps/table_headers.csv)")
+    # the year: a "Năm" column where it is filled, else the title's (no cell when there is none)
+    no_year = ("row", None) if year is None else None
+    years: list = [year] * n
+    filled: set[int] = set()
+    if "year" in cols:
+        c = cols["year"]
+        raws = [grid.values[r][c] for r in index]
+        only = [i for i, v in enumerate(raws) if not is_blank(v)]
+        parsed = parse_fields(batch, "year", "Int64", c, [raws[i] for i in only], only=only)
+        for i, p in zip(only, parsed):
+            years[i] = p
+        filled = set(only)
+        batch.cells["year"] = ("column_else", (c, no_year))
+    elif no_year is not None:
+        batch.cells["year"] = no_year
+    for i, row_year in enumerate(years):
+        if year is None and i not in filled:
+            batch.problem(i, "invalid_period", "không xác định được năm xếp loại (cột Năm, tiêu đề hoặc tên trang)",
+                          "year")
         if row_year is not None and not (1990 <= row_year <= 2100):
-            rec.problem("invalid_period", f"năm xếp loại {row_year} không hợp lệ", "year")
-        rec.data["year"] = row_year
-        rec.cells["category"] = (r + 1, col_letter(cols["category"]), raw_text(cat_raw))
-        category = raw_text(cat_raw)
-        rec.data["category"] = category
-        if not rec.problems:
-            if category is None:
-                rec.problem("missing_required", "thiếu xếp loại", "category")
-            else:
-                try:
-                    scheme, level, _ = classify_category(category, row_year, qd132_from_year)
-                    rec.data.update(scheme=scheme, level=level)
-                except UnknownCategoryError as exc:
-                    rec.problem("unknown_category", exc.message_vi, "category")
-        records.append(rec)
-    return records
+            batch.problem(i, "invalid_period", f"năm xếp loại {row_year} không hợp lệ", "year")
+    batch.data["year"] = years
+    c = cols["category"]
+    batch.cells["category"] = ("column", c)
+    categories = columnar.raw_texts([grid.values[r][c] for r in index], raw_text)
+    batch.data["category"] = categories
+    schemes: list = [None] * n
+    levels: list = [None] * n
+    for i in batch.kept():
+        category = categories[i]
+        if category is None:
+            batch.problem(i, "missing_required", "thiếu xếp loại", "category")
+            continue
+        try:
+            schemes[i], levels[i], _ = classify_category(category, years[i], qd132_from_year)
+        except UnknownCategoryError as exc:
+            batch.problem(i, "unknown_category", exc.message_vi, "category")
+    batch.data.update(scheme=schemes, level=levels)
+    return batch
