@@ -376,6 +376,7 @@ def _read_csv(data: bytes, path: Path, limits: Limits) -> Sheet:
     delimiter = _sniff_delimiter(sample)
     rows: list[list[Cell]] = []
     cells = 0
+    name = path.stem
     try:
         for r, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)):
             cells += len(record)
@@ -383,7 +384,7 @@ def _read_csv(data: bytes, path: Path, limits: Limits) -> Sheet:
                 raise Refused(f"tệp quá lớn: hơn {limits.max_cells:,} ô".replace(",", "."))
             row = []
             for c, value in enumerate(record):
-                row.append(_convert(value, limits, path.stem, r, c))
+                row.append(_convert(value, limits, name, r, c))
             rows.append(row)
     except csv.Error:
         raise Refused(f"ô quá dài hoặc dòng CSV không hợp lệ (giới hạn {limits.max_cell_chars} ký tự mỗi ô)") from None
