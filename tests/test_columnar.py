@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 
 from vhcs_analysis import columnar
 from vhcs_analysis.clean.batch import RecordBatch, parse_fields
-from vhcs_analysis.clean.core import Record, _parse_one, parse_field, raw_text
+from vhcs_analysis.clean.core import Record, parse_one, parse_field, raw_text
 from vhcs_analysis.io.locate import Grid
 
 DTYPES = ("Int64", "Float64", "datetime64[ms]", "boolean")
 
 
 def _per_cell(values, dtype, rate):
-    return [_parse_one(dtype, rate, v) for v in values]
+    return [parse_one(dtype, rate, v) for v in values]
 
 
 def _same(a, b) -> bool:
@@ -31,7 +31,7 @@ def _same(a, b) -> bool:
 
 
 def _check(values, dtype, rate=False):
-    parsed, errors = columnar.parse_column(values, dtype, rate, _parse_one)
+    parsed, errors = columnar.parse_column(values, dtype, rate, parse_one)
     for v, p, e, (want_p, want_e) in zip(values, parsed, errors, _per_cell(values, dtype, rate), strict=True):
         assert _same(p, want_p), (v, dtype, rate, p, want_p)
         assert e == want_e, (v, dtype, rate, e, want_e)
@@ -78,10 +78,10 @@ def test_parse_column__dates(values):
 
 
 def test_parse_column__fast_paths_give_python_types():
-    parsed, errors = columnar.parse_column([12, 12.0, "1.234", "12,5", None], "Int64", False, _parse_one)
+    parsed, errors = columnar.parse_column([12, 12.0, "1.234", "12,5", None], "Int64", False, parse_one)
     assert parsed[:3] == [12, 12, 1234] and all(type(p) is int for p in parsed[:3])
     assert errors[3] == ("invalid_number", "Giá trị «12,5» không phải là số nguyên")
-    parsed, _ = columnar.parse_column(["15/06/2017", "31/02/2017"], "datetime64[ms]", False, _parse_one)
+    parsed, _ = columnar.parse_column(["15/06/2017", "31/02/2017"], "datetime64[ms]", False, parse_one)
     assert parsed[0] == dt.date(2017, 6, 15) and parsed[1] is None
 
 

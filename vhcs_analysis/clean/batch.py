@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import columnar, tables
-from vhcs_analysis.clean.core import Context, Problem, Record, as_date, date_key, _parse_one, MAX_ABS, raw_text
+from vhcs_analysis.clean.core import MAX_ABS, Context, Problem, Record, as_date, date_key, parse_one, raw_text
 from vhcs_analysis.errors import Location
 from vhcs_analysis.io.locate import col_letter, is_blank
 from vhcs_analysis.registry import describe_candidates
@@ -195,7 +195,7 @@ def parse_fields(batch: RecordBatch, fld: str, dtype: str, c0: int, values: Sequ
     it cell by cell. The parsed values become ``batch.data[fld]`` (all records read) and
     are returned."""
     batch.cells[fld] = ("column", c0)
-    parsed, errors = columnar.parse_column(values, dtype, rate, _parse_one)
+    parsed, errors = columnar.parse_column(values, dtype, rate, parse_one)
     records = range(len(values)) if only is None else only
     # at most one problem per record here (a cell with a parse error has no value), so the
     # errors and the impossible magnitudes are found in two passes over the column

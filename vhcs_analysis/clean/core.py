@@ -121,7 +121,9 @@ def parse_field(rec: Record, fld: str, dtype: str, value, r0: int, c0: int, *, r
     return parsed
 
 
-def _parse_one(dtype: str, rate: bool, value) -> tuple[object, tuple[str, str] | None]:
+def parse_one(dtype: str, rate: bool, value) -> tuple[object, tuple[str, str] | None]:
+    """One cell as ``parse_field`` parses it: (value, None) or (None, (reason_code,
+    message)); the per-cell parser ``columnar.parse_column`` falls back to."""
     try:
         return _parse_cell(dtype, rate, type(value), value)
     except TypeError:  # an unhashable cell value: parse it without the cache
