@@ -22,7 +22,7 @@ mapped to records by row and to fields by column), ``resolve_duplicates``, ``to_
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -249,11 +249,12 @@ def resolve_units(batch: RecordBatch, ctx: Context, names: Sequence[str | None],
     batch.data["unit_id"] = unit_ids
 
 
-def unknown_labels(batch: RecordBatch, unknown: Sequence[dict[int, object]], headers: dict[int, str],
+def unknown_labels(batch: RecordBatch, unknown: Mapping[int, dict[int, object]], headers: dict[int, str],
                    where: str) -> None:
     """A value under a header that is in no label map rejects its record, one problem per
-    such cell (left to right) naming the header; ``where`` names the map."""
-    for i, cells in enumerate(unknown):
+    such cell (left to right) naming the header; ``where`` names the map. ``unknown``:
+    record index -> its non-blank cells under such headers (``RecordRows.unknown``)."""
+    for i, cells in sorted(unknown.items()):
         if cells:
             row = int(batch.rows[i])
             for c in sorted(cells):

@@ -26,7 +26,7 @@ from vhcs_analysis.clean.core import (
     raw_text,
     resolve_unit,
 )
-from vhcs_analysis.clean.rows import data_rows, value_rows, walk_indicators, walk_records
+from vhcs_analysis.clean.rows import data_rows, record_rows, value_rows, walk_indicators
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, label_key
 from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts
 
@@ -180,9 +180,9 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
     version = form01_labels().version_for(fields)
     name_col = table.columns["unit_name"]
     # a numbered line without data is a unit row only when it names a unit (else a note)
-    rows = list(data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in fields],
-                                       known_unit=lambda name: ctx.registry.resolve(name).ok)))
-    index = [row.index for row in rows]
+    rows = record_rows(grid, table, value_cols=[table.columns[f] for f in fields],
+                       known_unit=lambda name: ctx.registry.resolve(name).ok)
+    index = rows.index
     n = len(rows)
     batch = RecordBatch("unit_reports", ctx.source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
     batch.data.update(layout=["consolidated"] * n, form_version=[version] * n, period=[period] * n,
@@ -209,12 +209,12 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
         batch.cells["period"] = title_cell
         for i in range(n):
             batch.problem(i, "invalid_period", missing, "period")
-    resolve_units(batch, ctx, [row.key or None for row in rows], name_col)
+    resolve_units(batch, ctx, [name or None for name in rows.names], name_col)
     if "report_date" in table.columns:
         c = table.columns["report_date"]
         parse_fields(batch, "report_date", "datetime64[ms]", c, [grid.values[r][c] for r in index])
         batch.data["report_date"] = [date if d is None else d for d in batch.data["report_date"]]
-    unknown_labels(batch, [row.unknown for row in rows], table.unknown_columns,
+    unknown_labels(batch, rows.unknown, table.unknown_columns,
                    "Biểu 01-VHCS (maps/form01_labels.csv)")
     cells = [grid.values[r] for r in index]
     for f in fields:

@@ -17,7 +17,7 @@ import numpy as np
 from vhcs_analysis import columnar, tables
 from vhcs_analysis.clean.batch import RecordBatch, flagged_indices, numbers, parse_fields, resolve_units, unknown_labels
 from vhcs_analysis.clean.core import Context, find_round, raw_text
-from vhcs_analysis.clean.rows import data_rows, walk_records
+from vhcs_analysis.clean.rows import record_rows
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank
 from vhcs_analysis.io.recognise import Table, title_texts
 
@@ -49,8 +49,8 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
     tolerance = float(ctx.settings.inspection.total_tolerance)
     thresholds = ratings_by_threshold(ctx.settings.inspection.rating_thresholds)
     ratings = {fold(name): name for name, _ in thresholds}
-    rows = list(data_rows(walk_records(grid, table, value_cols=[table.columns[f] for f in value_fields])))
-    index = [row.index for row in rows]
+    rows = record_rows(grid, table, value_cols=[table.columns[f] for f in value_fields])
+    index = rows.index
     n = len(rows)
     batch = RecordBatch("inspections", ctx.source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
     batch.data["round_id"] = [round_id] * n
@@ -60,8 +60,8 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
         for i in range(n):
             batch.problem(i, "invalid_period", "không xác định được đợt kiểm tra (cần 'Đợt 1 năm 2017' ở tiêu đề "
                           "hoặc tên trang)", "round_id")
-    resolve_units(batch, ctx, [row.key or None for row in rows], name_col)
-    unknown_labels(batch, [row.unknown for row in rows], table.unknown_columns,
+    resolve_units(batch, ctx, [name or None for name in rows.names], name_col)
+    unknown_labels(batch, rows.unknown, table.unknown_columns,
                    "Biểu 02-VHCS (maps/form02_labels.csv)")
     _read_values(batch, index, grid, table)
     _check(batch, tolerance, ratings, thresholds)

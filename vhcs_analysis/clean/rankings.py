@@ -12,7 +12,7 @@ import numpy as np
 from vhcs_analysis import columnar
 from vhcs_analysis.clean.batch import RecordBatch, parse_fields, resolve_units, unknown_labels
 from vhcs_analysis.clean.core import Context, find_year, raw_text
-from vhcs_analysis.clean.rows import data_rows, walk_records
+from vhcs_analysis.clean.rows import record_rows
 from vhcs_analysis.io.locate import Grid, is_blank
 from vhcs_analysis.io.recognise import Table, title_texts
 from vhcs_analysis.ranking import UnknownCategoryError, classify_category
@@ -30,12 +30,12 @@ def read_rankings(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
     name_col = cols["unit_name"]
     value_cols = [cols["category"]] + ([cols["year"]] if "year" in cols else [])
     qd132_from_year = int(ctx.settings.ranking.qd132_from_year)
-    rows = list(data_rows(walk_records(grid, table, value_cols=value_cols)))
-    index = [row.index for row in rows]
+    rows = record_rows(grid, table, value_cols=value_cols)
+    index = rows.index
     n = len(rows)
     batch = RecordBatch("rankings", ctx.source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
-    resolve_units(batch, ctx, [row.key or None for row in rows], name_col)
-    unknown_labels(batch, [row.unknown for row in rows], table.unknown_columns,
+    resolve_units(batch, ctx, [name or None for name in rows.names], name_col)
+    unknown_labels(batch, rows.unknown, table.unknown_columns,
                    "xếp loại (maps/table_headers.csv)")
     # the year: a "Năm" column where it is filled, else the title's (no cell when there is none)
     no_year = ("row", None) if year is None else None

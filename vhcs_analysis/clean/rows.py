@@ -26,6 +26,7 @@ import numpy as np
 
 from vhcs_analysis.io.locate import (
     Grid,
+    cell_text,
     cells_where,
     is_blank,
     is_blank_row,
@@ -189,6 +190,106 @@ def walk_records(grid: Grid, table: Table, *, value_cols: Sequence[int],
         if kind is None and not name and is_group_marker(stt):
             kind = RowKind.GROUP
         yield Row(r, kind or RowKind.DATA, name, stt, unknown)
+
+
+@dataclass(slots=True)
+class RecordRows:
+    """The data rows of a record table, column-wise: what ``walk_records`` says of its
+    ``DATA`` rows, in the same order. ``index[k]``: the 0-based row of data row ``k``;
+    ``names[k]``/``stt[k]``: its unit name and STT texts (``Row.key``/``Row.stt``);
+    ``unknown``: data row position -> its non-blank cells under unknown headers (column ->
+    value), only the rows that have any."""
+
+    index: list[int]
+    names: list[str]
+    stt: list[str]
+    unknown: dict[int, dict[int, object]]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+def _texts(values: list) -> list[str]:
+    """``Grid.text`` of each cell (``values``: one column's cells), each distinct (type,
+    value) converted once (a column repeats its STT numbers and group markers)."""
+    seen: dict = {}
+    out = []
+    for v in values:
+        if type(v) is str:  # most names: ``cell_text`` of text is its strip
+            out.append(v.strip())
+            continue
+        try:
+            key = (type(v), v)
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = "" if is_blank(v) else cell_text(v)
+        except TypeError:  # an unhashable cell
+            text = "" if is_blank(v) else cell_text(v)
+        out.append(text)
+    return out
+
+
+def record_rows(grid: Grid, table: Table, *, value_cols: Sequence[int],
+                known_unit: Callable[[str], bool] | None = None) -> RecordRows:
+    """The ``DATA`` rows of ``walk_records(grid, table, value_cols=…, known_unit=…)`` with
+    their names, STT and unknown cells, decided for the whole table at once: the structural
+    kinds from ``structural_kinds``, the blank cells of the value and unknown columns from
+    the sheet's row features (``RowFeatures.cells``), the name and STT texts column by
+    column, ``is_group_marker`` once per distinct STT text; only rows without any value
+    (group headings, note lines) are looked at one by one, with ``walk_records``'s rules.
+    ``walk_records`` is the reference (``tests/test_record_rows.py`` checks they agree)."""
+    rows = range(table.header_bottom + 1, table.data_end + 1)
+    if len(rows) < VECTOR_MIN_ROWS:  # a few rows: the walker itself costs less than the set-up
+        index, names, stt, unknown = [], [], [], {}
+        for row in data_rows(walk_records(grid, table, value_cols=value_cols, known_unit=known_unit)):
+            if row.unknown:
+                unknown[len(index)] = row.unknown
+            index.append(row.index)
+            names.append(row.key)
+            stt.append(row.stt)
+        return RecordRows(index, names, stt, unknown)
+    structural = structural_kinds(grid, table, rows)
+    look = np.ones(len(rows), dtype=bool)
+    if structural:
+        look[np.fromiter(structural, dtype=np.int64, count=len(structural)) - rows.start] = False
+    near = np.flatnonzero(look) + rows.start  # the rows the walker looks into
+    cells = grid.features().cells
+    width = cells.shape[1]
+
+    def filled(cols: Iterable[int]) -> np.ndarray:
+        """near × cols: is the cell not blank (a column beyond the sheet: blank)."""
+        cols = [c for c in cols if 0 <= c < width]
+        return cells[np.ix_(near, cols)] if cols else np.zeros((len(near), 0), dtype=bool)
+
+    def texts(col: int | None) -> list[str]:
+        if col is None or not 0 <= col < width:  # ``Grid.text`` out of the row: ""
+            return [""] * len(near)
+        return _texts([grid.values[r][col] for r in near.tolist()])
+
+    unknown_cols = list(table.unknown_columns)
+    unknown_filled = filled(unknown_cols)
+    has_unknown = unknown_filled.any(axis=1)
+    has_value = filled(value_cols).any(axis=1) | has_unknown
+    name_texts = texts(table.columns["unit_name"])
+    stt_col = table.columns.get("stt")
+    stt_texts = texts(stt_col)
+    # with a value, a row is data unless it has no name and its STT is a group marker
+    markers = {t: is_group_marker(t) for t in set(stt_texts)} if stt_col is not None else {"": False}
+    keep = []
+    for k, (value, name, stt) in enumerate(zip(has_value.tolist(), name_texts, stt_texts)):
+        if value:
+            if name or not markers[stt]:
+                keep.append(k)
+        elif not (markers[stt] or (name and not stt)) and name and (known_unit is None or known_unit(name)):
+            keep.append(k)
+    unknown = {}
+    if has_unknown.any():
+        kept_cols = [c for c in unknown_cols if 0 <= c < width]
+        for pos, k in enumerate(keep):
+            if has_unknown[k]:
+                row = grid.values[int(near[k])]
+                unknown[pos] = {c: row[c] for c, f in zip(kept_cols, unknown_filled[k].tolist()) if f}
+    return RecordRows(near[keep].tolist(), [name_texts[k] for k in keep], [stt_texts[k] for k in keep], unknown)
 
 
 def walk_indicators(grid: Grid, table: Table, *,

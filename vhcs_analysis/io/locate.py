@@ -187,6 +187,8 @@ class RowFeatures:
     nonblank: np.ndarray  # number of non-blank cells of each row (``Grid.nonblank_count``)
     first: np.ndarray  # column of each row's first non-blank cell, -1 when it has none
     second: np.ndarray  # column of its second non-blank cell, -1 when it has fewer
+    # rows × width: is the cell not blank (``not is_blank``; a short row's missing cells are blank)
+    cells: np.ndarray | None = None
 
     def rows_where(self, rows: range, mask: np.ndarray) -> list[int]:
         """The row numbers of ``rows`` (a slice of the sheet) where ``mask`` (over that slice) holds."""
@@ -215,14 +217,14 @@ def row_features(values: list[list], *, plain_blanks: bool = False) -> RowFeatur
     nonblank = mask.sum(axis=1, dtype=np.int64)
     if mask.shape[1] == 0:
         none = np.full(n, -1, dtype=np.int64)
-        return RowFeatures(nonblank, none, none.copy())
+        return RowFeatures(nonblank, none, none.copy(), mask)
     first = mask.argmax(axis=1)
     rest = mask.copy()
     rest[np.arange(n), first] = False
     second = rest.argmax(axis=1)
     first = np.where(nonblank >= 1, first, -1).astype(np.int64)
     second = np.where(nonblank >= 2, second, -1).astype(np.int64)
-    return RowFeatures(nonblank, first, second)
+    return RowFeatures(nonblank, first, second, mask)
 
 
 def cells_where(values: list, test) -> np.ndarray:
