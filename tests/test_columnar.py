@@ -77,6 +77,28 @@ def test_parse_column__dates(values):
     _check(values, "datetime64[ms]")
 
 
+_huge = st.one_of(st.integers(-2**1100, 2**1100), st.integers(-2**54, 2**54),
+                  st.sampled_from([2**53 - 1, 2**53, 2**53 + 1, -2**53 + 1, -2**53, -2**53 - 1, 10**400, -10**400]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_huge, _numbers, st.none(), _words, _digits), max_size=40),
+       st.sampled_from(("Int64", "Float64", "boolean")))
+def test_parse_column__integers_of_every_size(values, dtype):
+    """Ints float64 holds exactly take the numpy path, the others (beyond 2**53, beyond
+    float64 altogether) the per-cell parser: the same values and errors either way."""
+    _check(values, dtype)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["Có", "Không", "có", "KHÔNG", "x", "-", "", " ", "Cã", "C",
+                                                       "Kh«ng", "Co\u0301", "abc", "15/06/2017", "12"])),
+                max_size=60), st.sampled_from(DTYPES), st.booleans())
+def test_parse_column__repeated_blanks_and_texts(values, dtype, rate):
+    """Columns of a few texts and blanks, each parsed once for all its cells."""
+    _check(values, dtype, rate=rate and dtype == "Float64")
+
+
 def test_parse_column__fast_paths_give_python_types():
     parsed, errors = columnar.parse_column([12, 12.0, "1.234", "12,5", None], "Int64", False, parse_one)
     assert parsed[:3] == [12, 12, 1234] and all(type(p) is int for p in parsed[:3])

@@ -18,8 +18,8 @@ Python steps:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
+from itertools import repeat
 
 import numpy as np
 
@@ -33,61 +33,73 @@ _COMMA_DECIMAL = r"[0-9]{1,12},[0-9]{1,6}"
 _DMY = r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"
 
 
+_NONE, _STR, _INT, _FLOAT = 1, 2, 3, 4
+_KIND_CODES = {type(None): _NONE, str: _STR, int: _INT, float: _FLOAT}
+
+
 def parse_column(values: Sequence, dtype: str, rate: bool, fallback: Fallback) -> tuple[list, list]:
     """(parsed values, errors) for the cells of one column: ``errors[i]`` is None or
     (reason_code, message), as ``fallback(dtype, rate, values[i])`` would give."""
     n = len(values)
-    parsed: list = [None] * n
-    errors: list = [None] * n
-    todo = list(range(n))
+    cells = np.fromiter(values, dtype=object, count=n)  # each cell as it is (no conversion)
+    # each cell's exact type as a small code (1, 1.0 and True apart; other types 0)
+    kinds = np.fromiter(map(_KIND_CODES.get, map(type, values), repeat(0)), dtype=np.int8, count=n)
+    out = np.full(n, None, dtype=object)  # what the fast paths parse (Python int, float, date)
+    todo = np.ones(n, dtype=bool)  # the cells no fast path has settled
     if not rate and dtype in ("Int64", "Float64"):
-        todo = _numbers(values, todo, dtype, parsed, errors)
-        todo = _number_texts(values, todo, dtype, parsed)
+        _numbers(cells, kinds, todo, dtype, out)
+        _number_texts(cells, kinds, todo, dtype, out)
     elif dtype.startswith("datetime"):
-        todo = _dmy_texts(values, todo, parsed)
-    _by_distinct(values, todo, dtype, rate, fallback, parsed, errors)
+        _dmy_texts(cells, kinds, todo, out)
+    errs = np.full(n, None, dtype=object)
+    _blank_and_text(cells, kinds, todo, dtype, rate, fallback, out, errs)
+    parsed, errors = out.tolist(), errs.tolist()
+    _by_distinct(values, np.flatnonzero(todo).tolist(), dtype, rate, fallback, parsed, errors)
     return parsed, errors
 
 
-def _numbers(values: Sequence, todo: list[int], dtype: str, parsed: list, errors: list) -> list[int]:
-    """Excel number cells of a count/amount column in one numpy pass; the rest is returned."""
-    idx = [i for i in todo if (type(values[i]) is float or (type(values[i]) is int and -_EXACT_INT < values[i] < _EXACT_INT))]
-    if not idx:
-        return todo
-    arr = np.array([values[i] for i in idx], dtype=np.float64)
+def _numbers(cells: np.ndarray, kinds: np.ndarray, todo: np.ndarray, dtype: str, out: np.ndarray) -> None:
+    """Excel number cells of a count/amount column (floats, ints that float64 holds
+    exactly) in one numpy pass: parsed into ``out``, taken off ``todo`` (a NaN cell is
+    blank: None, no error)."""
+    idx = np.flatnonzero(todo & ((kinds == _FLOAT) | (kinds == _INT)))
+    if not idx.size:
+        return
+    try:
+        arr = cells[idx].astype(np.float64)
+    except OverflowError:  # an int beyond float64: keep only the ints float64 holds exactly
+        held = cells[idx]
+        idx = idx[(kinds[idx] == _FLOAT) | ((held > -_EXACT_INT) & (held < _EXACT_INT))]
+        arr = cells[idx].astype(np.float64)
+    else:
+        # an int is exact in float64 when |int| < 2**53, and then so is its float (the
+        # conversion is exact up to 2**53 and rounds monotonically beyond)
+        exact = (kinds[idx] == _FLOAT) | (np.abs(arr) < _EXACT_INT)
+        if not exact.all():
+            idx, arr = idx[exact], arr[exact]
     finite = np.isfinite(arr)
     if dtype == "Int64":
         rounded = np.rint(arr)  # round half to even, as Python's round()
         with np.errstate(invalid="ignore"):
             ok = finite & (np.abs(arr - rounded) <= 1e-6) & (np.abs(arr) < _EXACT_INT)
-        out = rounded.astype(np.int64, copy=False) if ok.all() else np.where(ok, rounded, 0).astype(np.int64)
-        results = out.tolist()
+        out[idx[ok]] = rounded[ok].astype(np.int64)  # stored as Python ints
     else:
         ok = finite
-        results = arr.tolist()
-    nan = np.isnan(arr)  # a NaN cell is blank: None, no error
-    done = set()
-    for k, i in enumerate(idx):
-        if ok[k]:
-            parsed[i] = results[k]
-            done.add(i)
-        elif nan[k]:
-            done.add(i)
-    if len(done) == len(todo):
-        return []
-    return [i for i in todo if i not in done]
+        out[idx[ok]] = arr[ok]  # stored as Python floats
+    todo[idx[ok | np.isnan(arr)]] = False
 
 
-def _strings(values: Sequence, todo: list[int]) -> tuple[list[int], list[str]]:
-    idx = [i for i in todo if type(values[i]) is str]
-    return idx, [values[i] for i in idx]
+def _strings(cells: np.ndarray, kinds: np.ndarray, todo: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    idx = np.flatnonzero(todo & (kinds == _STR))
+    return idx, cells[idx].tolist()
 
 
-def _number_texts(values: Sequence, todo: list[int], dtype: str, parsed: list) -> list[int]:
-    """Number text in the plain shapes ("1234", "1.234.567", "12,5"); the rest is returned."""
-    idx, texts = _strings(values, todo)
-    if not idx:
-        return todo
+def _number_texts(cells: np.ndarray, kinds: np.ndarray, todo: np.ndarray, dtype: str, out: np.ndarray) -> None:
+    """Number text in the plain shapes ("1234", "1.234.567", "12,5"): parsed into ``out``,
+    taken off ``todo``."""
+    idx, texts = _strings(cells, kinds, todo)
+    if not idx.size:
+        return
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -96,47 +108,67 @@ def _number_texts(values: Sequence, todo: list[int], dtype: str, parsed: list) -
     comma = pc.match_substring_regex(arr, f"^{_COMMA_DECIMAL}$")
     shaped = pc.or_(plain, comma)
     if not pc.any(shaped).as_py():
-        return todo
+        return
     normal = pc.if_else(plain, pc.replace_substring(arr, ".", ""), pc.replace_substring(arr, ",", "."))
     numbers = pc.cast(pc.if_else(shaped, normal, "0"), pa.float64()).to_numpy(zero_copy_only=False)
     shape = shaped.to_numpy(zero_copy_only=False)
     if dtype == "Int64":
         whole = np.rint(numbers)
         shape = shape & (np.abs(numbers - whole) <= 1e-6) & (np.abs(numbers) < _EXACT_INT)
-        results = whole.tolist()
+        results = whole[shape].astype(np.int64)
     else:
-        results = numbers.tolist()
-    done = set()
-    for k, i in enumerate(idx):
-        if shape[k]:
-            parsed[i] = int(results[k]) if dtype == "Int64" else results[k]
-            done.add(i)
-    return [i for i in todo if i not in done] if done else todo
+        results = numbers[shape]
+    out[idx[shape]] = results
+    todo[idx[shape]] = False
 
 
-def _dmy_texts(values: Sequence, todo: list[int], parsed: list) -> list[int]:
-    """"15/06/2017" dates that exist; the rest (other shapes, 31/02/2017) is returned."""
-    idx, texts = _strings(values, todo)
-    if not idx:
-        return todo
+def _dmy_texts(cells: np.ndarray, kinds: np.ndarray, todo: np.ndarray, out: np.ndarray) -> None:
+    """"15/06/2017" dates that exist, into ``out`` as ``datetime.date`` and off ``todo``;
+    the rest (other shapes, 31/02/2017, year 0000) is left to the per-cell parser."""
+    idx, texts = _strings(cells, kinds, todo)
+    if not idx.size:
+        return
     import pyarrow as pa
     import pyarrow.compute as pc
 
     parts = pc.extract_regex(pa.array(texts, type=pa.string()), f"^{_DMY}$")
     valid = parts.is_valid().to_numpy(zero_copy_only=False)
     if not valid.any():
-        return todo
+        return
     matched = parts.filter(parts.is_valid())
-    year, month, day = (pc.cast(matched.field(k), pa.int32()).to_numpy(zero_copy_only=False).tolist()
+    year, month, day = (pc.cast(matched.field(k), pa.int64()).to_numpy(zero_copy_only=False)
                         for k in ("y", "m", "d"))
-    done = set()
-    for k, i in enumerate(i for i, ok in zip(idx, valid) if ok):
-        try:
-            parsed[i] = dt.date(year[k], month[k], day[k])
-        except ValueError:  # 31/02/2017: the per-cell parser words the error
+    # the date exists (``datetime.date`` would accept it): year from 1, month 1–12, day
+    # within its month (leap years by numpy's calendar, the proleptic Gregorian one)
+    months = (year - 1970) * 12 + np.clip(month, 1, 12) - 1
+    first = months.astype("datetime64[M]").astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[M]").astype("datetime64[D]") - first).astype(np.int64)
+    exists = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= length)
+    where = idx[valid][exists]
+    out[where] = (first[exists] + (day[exists] - 1)).astype(object)  # datetime.date objects
+    todo[where] = False
+
+
+def _blank_and_text(cells: np.ndarray, kinds: np.ndarray, todo: np.ndarray, dtype: str, rate: bool,
+                    fallback: Fallback, out: np.ndarray, errs: np.ndarray) -> None:
+    """The empty cells (None: one call of the per-cell parser for all of them) and the
+    text cells left (the per-cell parser once per distinct text, ``pandas.factorize``
+    finding them: "Có"/"Không" columns repeat a few texts) into ``out``/``errs``, off ``todo``."""
+    for kind in (_NONE, _STR):
+        idx = np.flatnonzero(todo & (kinds == kind))
+        if not idx.size:
             continue
-        done.add(i)
-    return [i for i in todo if i not in done] if done else todo
+        if kind == _STR:
+            import pandas as pd
+
+            codes, distinct = pd.factorize(cells[idx])
+            distinct = distinct.tolist()
+        else:
+            codes, distinct = np.zeros(idx.size, dtype=np.intp), [None]
+        results = [fallback(dtype, rate, v) for v in distinct]
+        out[idx] = np.fromiter((p for p, _ in results), dtype=object, count=len(results))[codes]
+        errs[idx] = np.fromiter((e for _, e in results), dtype=object, count=len(results))[codes]
+        todo[idx] = False
 
 
 def _by_distinct(values: Sequence, todo: list[int], dtype: str, rate: bool, fallback: Fallback,

@@ -199,8 +199,9 @@ def parse_fields(batch: RecordBatch, fld: str, dtype: str, c0: int, values: Sequ
     records = range(len(values)) if only is None else only
     # at most one problem per record here (a cell with a parse error has no value), so the
     # errors and the impossible magnitudes are found in two passes over the column
-    for k in [k for k, error in enumerate(errors) if error is not None]:
-        batch.problem(records[k], *errors[k], fld)
+    if errors.count(None) < len(errors):  # most columns have no error: one count in C
+        for k in [k for k, error in enumerate(errors) if error is not None]:
+            batch.problem(records[k], *errors[k], fld)
     for k in _too_large(parsed, dtype):
         batch.problem(records[k], "out_of_range", f"giá trị {raw_text(values[k])} quá lớn", fld)  # also NaN, inf
         parsed[k] = None
@@ -212,6 +213,9 @@ def parse_fields(batch: RecordBatch, fld: str, dtype: str, c0: int, values: Sequ
 def _too_large(parsed: list, dtype: str) -> list[int]:
     """The positions of the numbers beyond ``MAX_ABS`` (NaN and infinity included): a
     number column is screened in one numpy pass, the few it flags checked in Python."""
+    kinds = set(map(type, parsed))
+    if int not in kinds and float not in kinds:  # dates, booleans, blanks: no magnitude to check
+        return []
     candidates: Iterable[int] = range(len(parsed))
     if dtype in ("Int64", "Float64"):
         try:
@@ -221,6 +225,8 @@ def _too_large(parsed: list, dtype: str) -> list[int]:
         else:
             with np.errstate(invalid="ignore"):
                 candidates = np.flatnonzero(~(np.abs(values) <= MAX_ABS)).tolist()
+            if len(candidates) == parsed.count(None):  # each None is a candidate (NaN): only those
+                return []
     return [k for k in candidates
             if (type(parsed[k]) is int or type(parsed[k]) is float) and not abs(parsed[k]) <= MAX_ABS]
 
