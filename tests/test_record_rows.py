@@ -32,6 +32,8 @@ _row = st.one_of(
     st.lists(_cell, min_size=WIDTH, max_size=WIDTH),
     st.lists(st.one_of(st.none(), _texts), min_size=WIDTH, max_size=WIDTH),  # text rows: notes, groups, totals
     st.lists(st.one_of(st.none(), st.just(None), st.just(None)), min_size=WIDTH, max_size=WIDTH),
+    st.lists(_texts, min_size=WIDTH, max_size=WIDTH),  # columns of text only
+    st.lists(st.integers(-3, 40), min_size=WIDTH, max_size=WIDTH),  # columns of numbers only
 )
 
 

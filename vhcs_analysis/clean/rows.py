@@ -19,6 +19,7 @@ Rows are 0-based (``Row.index + 1`` is the row Excel shows).
 from __future__ import annotations
 
 import enum
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -212,6 +213,11 @@ class RecordRows:
 def _texts(values: list) -> list[str]:
     """``Grid.text`` of each cell (``values``: one column's cells), each distinct (type,
     value) converted once (a column repeats its STT numbers and group markers)."""
+    kinds = set(map(type, values))
+    if kinds == {str}:  # a name column: the text stripped (blank text: "")
+        return list(map(str.strip, values))
+    if kinds == {int}:  # an STT column of numbers: their digits (``cell_text``)
+        return list(map(str, values))
     seen: dict = {}
     out = []
     for v in values:
@@ -264,7 +270,7 @@ def record_rows(grid: Grid, table: Table, *, value_cols: Sequence[int],
     def texts(col: int | None) -> list[str]:
         if col is None or not 0 <= col < width:  # ``Grid.text`` out of the row: ""
             return [""] * len(near)
-        return _texts([grid.values[r][col] for r in near.tolist()])
+        return _texts(list(map(itemgetter(col), map(grid.values.__getitem__, near.tolist()))))
 
     unknown_cols = list(table.unknown_columns)
     unknown_filled = filled(unknown_cols)
