@@ -255,3 +255,87 @@ def test_too_large__numpy_screen_and_python_check_agree():
     assert _too_large(values, "Int64") == [2, 3, 4, 5]  # 10**400: no float64, every value looked at
     assert _too_large(values[:5] + values[6:], "Float64") == [2, 3, 4]
     assert _too_large([dt.date(2017, 1, 1), None, 1e13], "datetime64[ms]") == [2]
+
+
+# --- to_frames: the kept tables built column by column, as DataFrame.from_records built them ---
+
+
+def _reference_kept_frames(batches: list[RecordBatch]) -> dict:
+    """The kept tables as to_frames built them before: one tuple per record, pandas
+    inferring each column (``DataFrame.from_records``), then ``tables.conform``."""
+    import pandas as pd
+
+    kept: dict[str, list] = {"unit_reports": [], "inspections": [], "rankings": []}
+    for batch in batches:
+        index = batch.kept()
+        if not index:
+            continue
+        n = len(index)
+        columns = []
+        for name in tables.columns(batch.table):
+            if name == "source_file":
+                columns.append([batch.source_file] * n)
+            elif name == "source_sheet":
+                columns.append([batch.sheet] * n)
+            elif name == "source_row":
+                columns.append([batch.rows.tolist()[i] for i in index])
+            elif name in batch.data:
+                columns.append([batch.data[name][i] for i in index])
+            else:
+                columns.append([np.nan] * n)
+        kept[batch.table].extend(zip(*columns))
+    return {name: tables.conform(pd.DataFrame.from_records(rows, columns=tables.columns(name)), name)
+            for name, rows in kept.items()}
+
+
+_FRAME_VALUES = {
+    "Int64": st.one_of(st.none(), st.integers(-10**12, 10**12)),
+    "Float64": st.one_of(st.none(), st.floats(-1e12, 1e12), st.sampled_from([-0.0, 0.0, 0.5, 100.0])),
+    "boolean": st.one_of(st.none(), st.booleans()),
+    "datetime64[ms]": st.one_of(st.none(), st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1)),
+                                st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1))),
+    "str": st.one_of(st.none(), st.text(max_size=5), st.sampled_from(["U01", "2017-H1", "Tốt", "nan", "1", ""])),
+}
+_META = {"source_file", "source_sheet", "source_row"}
+
+
+@st.composite
+def _frame_batches(draw) -> list[RecordBatch]:
+    batches = []
+    for b in range(draw(st.integers(0, 4))):
+        table = draw(st.sampled_from(["unit_reports", "inspections", "rankings"]))
+        dtypes = {name: dtype for name, dtype in tables.dtypes(table).items() if name not in _META}
+        n = draw(st.integers(0, 6))
+        fields = draw(st.lists(st.sampled_from(sorted(dtypes)), unique=True))
+        data = {}
+        for name in fields:
+            kind = draw(st.sampled_from(["values", "all missing", "one value"]))
+            if kind == "all missing":
+                data[name] = [None] * n
+            elif kind == "one value":
+                data[name] = [draw(_FRAME_VALUES[dtypes[name]])] * n
+            else:
+                data[name] = draw(st.lists(_FRAME_VALUES[dtypes[name]], min_size=n, max_size=n))
+        rows = np.array(sorted(draw(st.lists(st.integers(1, 500), min_size=n, max_size=n, unique=True))),
+                        dtype=np.int64)
+        batch = RecordBatch(table, f"f{b}.xlsx", draw(st.sampled_from(["S", None])), rows, data)
+        for i in draw(st.lists(st.integers(0, max(n - 1, 0)), unique=True)) if n else []:
+            batch.problem(i, "missing_required", "thiếu")
+        batches.append(batch)
+    return batches
+
+
+@settings(max_examples=150, deadline=None)
+@given(_frame_batches())
+def test_to_frames__kept_tables_as_from_records_built_them(batches):
+    """Values, missing values and dtypes of the kept tables are those of the row-wise build
+    (so the parquet files keep their bytes): every dtype, missing fields, all-missing
+    columns, rejected records, batches with nothing kept, no batch at all."""
+    import pandas as pd
+
+    from vhcs_analysis.clean.batch import to_frames
+
+    got = to_frames(batches)
+    for name, want in _reference_kept_frames(batches).items():
+        assert list(got[name].dtypes) == list(want.dtypes)
+        pd.testing.assert_frame_equal(got[name], want, check_exact=True)

@@ -135,6 +135,11 @@ def columns(table: str) -> list[str]:
     return [c.name for c in TABLES[table]]
 
 
+def dtypes(table: str) -> dict[str, str]:
+    """Column -> its dtype, in the table's column order."""
+    return {c.name: c.dtype for c in TABLES[table]}
+
+
 def empty(table: str) -> pd.DataFrame:
     """A zero-row frame with the table's columns and dtypes."""
     return conform(pd.DataFrame({c.name: [] for c in TABLES[table]}), table)

@@ -369,11 +369,59 @@ def full_message(src: RecordBatch | Record, p: Problem) -> str:
 _SOURCE = ("source_file", "source_sheet", "source_row")
 
 
+def _kept_columns(batches: list[RecordBatch], table: str) -> dict[str, list] | None:
+    """The kept records of ``table`` as one list per column of the table, batch after
+    batch (None when no record is kept). A field a batch does not have is NaN in its rows."""
+    columns: dict[str, list] = {name: [] for name in tables.columns(table)}
+    n_kept = 0
+    for batch in batches:
+        if batch.table != table:
+            continue
+        index = batch.kept()
+        if not index:
+            continue
+        n = len(index)
+        n_kept += n
+        everyone = n == len(batch)
+        for name, column in columns.items():
+            if name == "source_file":
+                column.extend([batch.source_file] * n)
+            elif name == "source_sheet":
+                column.extend([batch.sheet] * n)
+            elif name == "source_row":
+                rows = batch.rows.tolist()
+                column.extend(rows if everyone else [rows[i] for i in index])
+            elif name in batch.data:
+                values = batch.data[name]
+                column.extend(values if everyone else [values[i] for i in index])
+            else:
+                column.extend([np.nan] * n)
+    return columns if n_kept else None
+
+
+# the nullable dtypes a kept column is built in directly (None and NaN: missing)
+_TYPED = ("Int64", "Float64", "boolean")
+
+
+def _kept_frame(batches: list[RecordBatch], table: str) -> pd.DataFrame:
+    """The kept records of ``table`` as a frame of the table's columns, built column by
+    column: number and yes/no columns as pandas' nullable arrays, the others (text,
+    dates) as the objects they are, which ``tables.conform`` then casts as it casts the
+    columns ``DataFrame.from_records`` infers (``tests/test_clean_batch.py`` checks the
+    frames are equal)."""
+    columns = _kept_columns(batches, table)
+    if columns is None:
+        return pd.DataFrame.from_records([], columns=tables.columns(table))
+    dtypes = tables.dtypes(table)
+    return pd.DataFrame({name: pd.array(values, dtype=dtypes[name]) if dtypes[name] in _TYPED
+                         else np.fromiter(values, dtype=object, count=len(values))
+                         for name, values in columns.items()})
+
+
 def to_frames(batches: list[RecordBatch]) -> dict[str, pd.DataFrame]:
-    """Kept records -> the three data tables; rejected ones -> rejects (one row per record,
-    its first problem); findings of kept records -> findings. A field a batch does not have
-    is missing (NaN) in its rows, as ``DataFrame.from_records`` fills a missing key."""
-    kept: dict[str, list[list]] = {"unit_reports": [], "inspections": [], "rankings": []}
+    """Kept records -> the three data tables (column by column, ``_kept_frame``); rejected
+    ones -> rejects (one row per record, its first problem); findings of kept records ->
+    findings. A field a batch does not have is missing in its rows."""
     rejects, findings = [], []
     for batch in batches:
         for i in batch.flagged():
@@ -387,28 +435,7 @@ def to_frames(batches: list[RecordBatch]) -> dict[str, pd.DataFrame]:
                     findings.append({"source_file": batch.source_file, "sheet": batch.sheet, "row": f.row,
                                      "column": f.column, "value": f.value, "finding_code": f.code,
                                      "message": full_message(batch, f)})
-        index = batch.kept()
-        if not index:
-            continue
-        n = len(index)
-        everyone = n == len(batch)
-        columns = []
-        for name in tables.columns(batch.table):
-            if name == "source_file":
-                columns.append([batch.source_file] * n)
-            elif name == "source_sheet":
-                columns.append([batch.sheet] * n)
-            elif name == "source_row":
-                rows = batch.rows.tolist()
-                columns.append(rows if everyone else [rows[i] for i in index])
-            elif name in batch.data:
-                values = batch.data[name]
-                columns.append(list(values) if everyone else [values[i] for i in index])
-            else:
-                columns.append([np.nan] * n)
-        kept[batch.table].extend(zip(*columns))
-    out = {name: tables.conform(pd.DataFrame.from_records(rows, columns=tables.columns(name)), name)
-           for name, rows in kept.items()}
+    out = {name: tables.conform(_kept_frame(batches, name), name) for name in ("unit_reports", "inspections", "rankings")}
     out["rejects"] = tables.conform(pd.DataFrame.from_records(rejects, columns=tables.columns("rejects")), "rejects")
     out["findings"] = tables.conform(pd.DataFrame.from_records(findings, columns=tables.columns("findings")), "findings")
     return out
