@@ -70,6 +70,9 @@ def _reference_features(grid: Grid):
 
 def _features(grid: Grid):
     f = grid.features()
+    width = max(map(len, grid.values), default=0)
+    assert f.cells.shape == (grid.n_rows, width)  # the blank mask: not is_blank, cell by cell
+    assert f.cells.tolist() == [[c < len(row) and not is_blank(row[c]) for c in range(width)] for row in grid.values]
     return list(zip(f.nonblank.tolist(), f.first.tolist(), f.second.tolist()))
 
 
