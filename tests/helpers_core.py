@@ -187,3 +187,21 @@ def assert_same_outputs(a: Path, b: Path) -> None:
 
     for name in sorted(OUTPUT_FILES):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def sample_grids(raw: Path):
+    """Every sheet of every readable spreadsheet or CSV under a sample's raw folder, as a
+    prepared ``Grid`` (the sample has every kind of mess the recognisers meet)."""
+    from vhcs_analysis.io.files import list_input_files, read_sheets
+    from vhcs_analysis.io.locate import prepare
+
+    files, _ = list_input_files(raw)
+    for path in files:
+        if path.suffix.lower() not in (".xlsx", ".xls", ".csv", ".ods", ".xlsm"):
+            continue
+        try:
+            sheets = read_sheets(path, limits())
+        except Exception:  # noqa: BLE001 - unreadable files are the pipeline's business
+            continue
+        for sheet in sheets:
+            yield prepare(sheet)

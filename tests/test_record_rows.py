@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from helpers_core import limits
+from helpers_core import sample_grids
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vhcs_analysis.clean import rows as walker
-from vhcs_analysis.clean.rows import RecordRows, data_rows, record_rows, walk_records
-from vhcs_analysis.io.files import Sheet, list_input_files, read_sheets
+from vhcs_analysis.clean.rows import RecordRows, record_rows
+from vhcs_analysis.io.files import Sheet
 from vhcs_analysis.io.locate import Grid, prepare
 from vhcs_analysis.io.recognise import Table, find_tables
 
@@ -38,14 +38,7 @@ _row = st.one_of(
 
 
 def _reference(grid: Grid, table: Table, value_cols, known_unit) -> RecordRows:
-    index, names, stt, unknown = [], [], [], {}
-    for row in data_rows(walk_records(grid, table, value_cols=value_cols, known_unit=known_unit)):
-        if row.unknown:
-            unknown[len(index)] = row.unknown
-        index.append(row.index)
-        names.append(row.key)
-        stt.append(row.stt)
-    return RecordRows(index, names, stt, unknown)
+    return walker.walked_record_rows(grid, table, value_cols=value_cols, known_unit=known_unit)
 
 
 def _same(got: RecordRows, want: RecordRows) -> None:
@@ -93,22 +86,13 @@ def test_record_rows__same_as_the_walker_on_generated_tables(rows, data):
 def test_record_rows__every_record_table_of_the_sample(sample_dirs):
     """Every consolidated Form 01, Form 02 and rankings table of the sample (every kind of
     mess), with the value columns each reader gives, with and without ``known_unit``."""
-    files, _ = list_input_files(sample_dirs.raw)
     n_tables = 0
-    for path in files:
-        if path.suffix.lower() not in (".xlsx", ".xls", ".csv", ".ods", ".xlsm"):
-            continue
-        try:
-            sheets = read_sheets(path, limits())
-        except Exception:  # noqa: BLE001 - unreadable files are the pipeline's business
-            continue
-        for sheet in sheets:
-            grid = prepare(sheet)
-            for table in find_tables(grid).tables:
-                if table.kind not in ("form01_consolidated", "form02", "rankings"):
-                    continue
-                n_tables += 1
-                value_cols = [c for f, c in table.columns.items() if f not in ("stt", "unit_name", "note")]
-                _check(grid, table, value_cols)
-                _check(grid, table, value_cols, lambda name: len(name) % 3 != 0)
+    for grid in sample_grids(sample_dirs.raw):
+        for table in find_tables(grid).tables:
+            if table.kind not in ("form01_consolidated", "form02", "rankings"):
+                continue
+            n_tables += 1
+            value_cols = [c for f, c in table.columns.items() if f not in ("stt", "unit_name", "note")]
+            _check(grid, table, value_cols)
+            _check(grid, table, value_cols, lambda name: len(name) % 3 != 0)
     assert n_tables >= 10

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from helpers_core import limits
+from helpers_core import sample_grids
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vhcs_analysis.clean import rows as walker
 from vhcs_analysis.clean.rows import _structural_kind, structural_kinds
-from vhcs_analysis.io.files import Sheet, list_input_files, read_sheets
+from vhcs_analysis.io.files import Sheet
 from vhcs_analysis.io.locate import (
     _COLNUM,
     Grid,
@@ -160,26 +160,17 @@ def test_structural_kinds__a_hand_made_table():
 def test_structural_kinds__every_table_of_the_sample(sample_dirs):
     """Every table the recogniser finds in the sample: the vectorised kinds, the blank rows
     and the signature rows are the per-row predicates' (the sample has every kind of mess)."""
-    files, _ = list_input_files(sample_dirs.raw)
     n_tables = 0
-    for path in files:
-        if path.suffix.lower() not in (".xlsx", ".xls", ".csv", ".ods", ".xlsm"):
-            continue
-        try:
-            sheets = read_sheets(path, limits())
-        except Exception:  # noqa: BLE001 - unreadable files are the pipeline's business
-            continue
-        for sheet in sheets:
-            grid = prepare(sheet)
-            assert _features(grid) == _reference_features(grid)
-            _check_header_counts(grid)
-            assert [grid.nonblank_count(r) == 0 for r in range(grid.n_rows)] == \
-                [is_blank_row(grid, r) for r in range(grid.n_rows)]
-            for table in find_tables(grid).tables:
-                n_tables += 1
-                _check_structural(grid, table)
-                for r in range(table.header_bottom + 1, table.data_end + 1):
-                    assert not is_signature_row(grid, r)
+    for grid in sample_grids(sample_dirs.raw):
+        assert _features(grid) == _reference_features(grid)
+        _check_header_counts(grid)
+        assert [grid.nonblank_count(r) == 0 for r in range(grid.n_rows)] == \
+            [is_blank_row(grid, r) for r in range(grid.n_rows)]
+        for table in find_tables(grid).tables:
+            n_tables += 1
+            _check_structural(grid, table)
+            for r in range(table.header_bottom + 1, table.data_end + 1):
+                assert not is_signature_row(grid, r)
     assert n_tables > 50
 
 

@@ -235,6 +235,19 @@ def _texts(values: list) -> list[str]:
     return out
 
 
+def walked_record_rows(grid: Grid, table: Table, *, value_cols: Sequence[int],
+                       known_unit: Callable[[str], bool] | None = None) -> RecordRows:
+    """``record_rows`` the walker's way: the ``DATA`` rows of ``walk_records``, row by row."""
+    index, names, stt, unknown = [], [], [], {}
+    for row in data_rows(walk_records(grid, table, value_cols=value_cols, known_unit=known_unit)):
+        if row.unknown:
+            unknown[len(index)] = row.unknown
+        index.append(row.index)
+        names.append(row.key)
+        stt.append(row.stt)
+    return RecordRows(index, names, stt, unknown)
+
+
 def record_rows(grid: Grid, table: Table, *, value_cols: Sequence[int],
                 known_unit: Callable[[str], bool] | None = None) -> RecordRows:
     """The ``DATA`` rows of ``walk_records(grid, table, value_cols=…, known_unit=…)`` with
@@ -246,14 +259,7 @@ def record_rows(grid: Grid, table: Table, *, value_cols: Sequence[int],
     ``walk_records`` is the reference (``tests/test_record_rows.py`` checks they agree)."""
     rows = range(table.header_bottom + 1, table.data_end + 1)
     if len(rows) < VECTOR_MIN_ROWS:  # a few rows: the walker itself costs less than the set-up
-        index, names, stt, unknown = [], [], [], {}
-        for row in data_rows(walk_records(grid, table, value_cols=value_cols, known_unit=known_unit)):
-            if row.unknown:
-                unknown[len(index)] = row.unknown
-            index.append(row.index)
-            names.append(row.key)
-            stt.append(row.stt)
-        return RecordRows(index, names, stt, unknown)
+        return walked_record_rows(grid, table, value_cols=value_cols, known_unit=known_unit)
     structural = structural_kinds(grid, table, rows)
     look = np.ones(len(rows), dtype=bool)
     if structural:
