@@ -69,7 +69,9 @@ def _numbers(cells: np.ndarray, kinds: np.ndarray, todo: np.ndarray, dtype: str,
         arr = cells[idx].astype(np.float64)
     except OverflowError:  # an int beyond float64: keep only the ints float64 holds exactly
         held = cells[idx]
-        idx = idx[(kinds[idx] == _FLOAT) | ((held > -_EXACT_INT) & (held < _EXACT_INT))]
+        with np.errstate(invalid="ignore"):  # a NaN cell compares False (it is a float: kept anyway)
+            exact = (held > -_EXACT_INT) & (held < _EXACT_INT)
+        idx = idx[(kinds[idx] == _FLOAT) | exact]
         arr = cells[idx].astype(np.float64)
     else:
         # an int is exact in float64 when |int| < 2**53, and then so is its float (the
