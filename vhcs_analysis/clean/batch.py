@@ -30,10 +30,20 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import columnar, tables
-from vhcs_analysis.clean.core import MAX_ABS, Context, Problem, Record, as_date, date_key, parse_one, raw_text
+from vhcs_analysis.clean.core import (
+    MAX_ABS,
+    Context,
+    Problem,
+    Record,
+    as_date,
+    date_key,
+    parse_one,
+    raw_text,
+    too_large,
+    unit_outcome,
+)
 from vhcs_analysis.errors import Location
 from vhcs_analysis.io.locate import col_letter, is_blank
-from vhcs_analysis.registry import describe_candidates
 
 if TYPE_CHECKING:
     from vhcs_analysis.io.locate import Grid
@@ -80,6 +90,12 @@ class RecordBatch:
         if rec.findings:
             batch.findings[0] = list(rec.findings)
         return batch
+
+    @classmethod
+    def of_rows(cls, table: str, source_file: str, grid: Grid, index: Sequence[int]) -> RecordBatch:
+        """An empty batch for the 0-based data rows ``index`` of ``grid`` (one record per
+        row), holding the grid until ``detach``."""
+        return cls(table, source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -203,7 +219,7 @@ def parse_fields(batch: RecordBatch, fld: str, dtype: str, c0: int, values: Sequ
         for k in [k for k, error in enumerate(errors) if error is not None]:
             batch.problem(records[k], *errors[k], fld)
     for k in _too_large(parsed, dtype):
-        batch.problem(records[k], "out_of_range", f"giá trị {raw_text(values[k])} quá lớn", fld)  # also NaN, inf
+        batch.problem(records[k], *too_large(values[k]), fld)  # also NaN, inf
         parsed[k] = None
     if only is None:
         batch.data[fld] = parsed
@@ -238,20 +254,12 @@ def resolve_units(batch: RecordBatch, ctx: Context, names: Sequence[str | None],
     unit_ids: list = [None] * len(batch)
     for i, name in enumerate(names):
         res = ctx.registry.resolve(name)
-        if res.method == "blank":
-            batch.problem(i, "missing_required", "thiếu tên đơn vị", "unit_name")
-        elif res.method == "ambiguous":
-            batch.problem(i, "ambiguous_unit", f"tên đơn vị '{raw_text(name)}' khớp ngang nhau với nhiều đơn vị: "
-                          f"{describe_candidates(res)}; hãy ghi đúng tên trong danh mục", "unit_name")
-        elif res.unit_id is None:
-            batch.problem(i, "unknown_unit", f"không tìm thấy đơn vị '{raw_text(name)}' trong danh mục; gần nhất: "
-                          f"{describe_candidates(res)}", "unit_name")
-        else:
+        if res.ok:
             unit_ids[i] = res.unit_id
-            if res.method == "fuzzy":
-                batch.finding(i, "fuzzy_match", f"tên '{raw_text(name)}' được nhận là "
-                              f"'{ctx.registry.name_of(res.unit_id)}' ({res.unit_id}) theo độ giống "
-                              f"{str(res.score).replace('.', ',')}/100", "unit_name")
+        outcome = unit_outcome(res, name, ctx.registry)
+        if outcome is not None:
+            is_problem, code, message = outcome
+            (batch.problem if is_problem else batch.finding)(i, code, message, "unit_name")
     batch.data["unit_id"] = unit_ids
 
 

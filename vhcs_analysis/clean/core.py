@@ -22,7 +22,7 @@ import pandas as pd
 from vhcs_analysis import parse
 from vhcs_analysis.errors import Location
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, is_place_date_text
-from vhcs_analysis.registry import Registry, describe_candidates
+from vhcs_analysis.registry import Registry, Resolution, describe_candidates
 
 if TYPE_CHECKING:
     from vhcs_analysis.settings import Settings
@@ -108,14 +108,11 @@ _PARSERS = {"Int64": parse.parse_int, "Float64": parse.parse_number, "boolean": 
 def parse_field(rec: Record, fld: str, dtype: str, value, r0: int, c0: int, *, rate: bool = False):
     """Parse one cell into ``rec.data[fld]``; a parse error becomes a problem at the cell."""
     rec.cells[fld] = (r0 + 1, col_letter(c0), raw_text(value))
-    try:
-        parsed, error = _parse_cell(dtype, rate, type(value), value)
-    except TypeError:  # an unhashable cell value: parse it without the cache
-        parsed, error = _parse_cell.__wrapped__(dtype, rate, type(value), value)
+    parsed, error = parse_one(dtype, rate, value)
     if error:
         rec.problem(*error, fld)
     if isinstance(parsed, (int, float)) and not isinstance(parsed, bool) and not abs(parsed) <= MAX_ABS:
-        rec.problem("out_of_range", f"giá trị {raw_text(value)} quá lớn", fld)  # also NaN and infinity
+        rec.problem(*too_large(value), fld)  # also NaN and infinity
         parsed = None
     rec.data[fld] = parsed
     return parsed
@@ -152,24 +149,40 @@ _INVALID = {"Int64": "invalid_number", "Float64": "invalid_number", "boolean": "
 MAX_ABS = 1e12  # no count, rate or score of these forms comes near; int64 and float stay exact
 
 
+def too_large(value) -> tuple[str, str]:
+    """(reason_code, message) for a number cell beyond ``MAX_ABS`` (NaN and infinity too)."""
+    return "out_of_range", f"giá trị {raw_text(value)} quá lớn"
+
+
+def unit_outcome(res: Resolution, name, registry: Registry) -> tuple[bool, str, str] | None:
+    """What the resolution ``res`` of the unit name ``name`` adds to its record:
+    (is_problem, reason_code, message) — a problem rejects the record, else it is a
+    finding — or None for a name written as in the registry."""
+    if res.method == "blank":
+        return True, "missing_required", "thiếu tên đơn vị"
+    if res.method == "ambiguous":
+        return True, "ambiguous_unit", (f"tên đơn vị '{raw_text(name)}' khớp ngang nhau với nhiều đơn vị: "
+                                        f"{describe_candidates(res)}; hãy ghi đúng tên trong danh mục")
+    if res.unit_id is None:
+        return True, "unknown_unit", (f"không tìm thấy đơn vị '{raw_text(name)}' trong danh mục; gần nhất: "
+                                      f"{describe_candidates(res)}")
+    if res.method == "fuzzy":
+        return False, "fuzzy_match", (f"tên '{raw_text(name)}' được nhận là '{registry.name_of(res.unit_id)}' "
+                                      f"({res.unit_id}) theo độ giống {str(res.score).replace('.', ',')}/100")
+    return None
+
+
 def resolve_unit(rec: Record, ctx: Context, name, r0: int | None, c0: int | None) -> None:
     """Resolve a unit name into ``rec.data['unit_id']``, or record why it could not be."""
     if r0 is not None and c0 is not None:
         rec.cells["unit_name"] = (r0 + 1, col_letter(c0), raw_text(name))
     res = ctx.registry.resolve(name)
-    if res.method == "blank":
-        rec.problem("missing_required", "thiếu tên đơn vị", "unit_name")
-    elif res.method == "ambiguous":
-        rec.problem("ambiguous_unit", f"tên đơn vị '{raw_text(name)}' khớp ngang nhau với nhiều đơn vị: "
-                    f"{describe_candidates(res)}; hãy ghi đúng tên trong danh mục", "unit_name")
-    elif res.unit_id is None:
-        rec.problem("unknown_unit", f"không tìm thấy đơn vị '{raw_text(name)}' trong danh mục; gần nhất: "
-                    f"{describe_candidates(res)}", "unit_name")
-    else:
+    if res.ok:
         rec.data["unit_id"] = res.unit_id
-        if res.method == "fuzzy":
-            rec.finding("fuzzy_match", f"tên '{raw_text(name)}' được nhận là '{ctx.registry.name_of(res.unit_id)}' "
-                        f"({res.unit_id}) theo độ giống {str(res.score).replace('.', ',')}/100", "unit_name")
+    outcome = unit_outcome(res, name, ctx.registry)
+    if outcome is not None:
+        is_problem, code, message = outcome
+        (rec.problem if is_problem else rec.finding)(code, message, "unit_name")
 
 
 # --- title area: period, round, year, report date --------------------------------------

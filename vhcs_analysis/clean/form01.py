@@ -184,7 +184,7 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
                        known_unit=lambda name: ctx.registry.resolve(name).ok)
     index = rows.index
     n = len(rows)
-    batch = RecordBatch("unit_reports", ctx.source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
+    batch = RecordBatch.of_rows("unit_reports", ctx.source_file, grid, index)
     batch.data.update(layout=["consolidated"] * n, form_version=[version] * n, period=[period] * n,
                       report_date=[date] * n)
     # the period: a "Kỳ báo cáo" column, else the title's (its line, else the name column's header)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-import numpy as np
-
 from vhcs_analysis import columnar, tables
 from vhcs_analysis.clean.batch import RecordBatch, flagged_indices, numbers, parse_fields, resolve_units, unknown_labels
 from vhcs_analysis.clean.core import Context, find_round, raw_text
@@ -52,7 +50,7 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
     rows = record_rows(grid, table, value_cols=[table.columns[f] for f in value_fields])
     index = rows.index
     n = len(rows)
-    batch = RecordBatch("inspections", ctx.source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
+    batch = RecordBatch.of_rows("inspections", ctx.source_file, grid, index)
     batch.data["round_id"] = [round_id] * n
     if round_id is None:
         r0, c0 = (rr, rc) if rr is not None else (table.header_top, name_col)

@@ -7,8 +7,6 @@ into (scheme, level) on one 1 (best) … 4 (worst) scale.
 
 from __future__ import annotations
 
-import numpy as np
-
 from vhcs_analysis import columnar
 from vhcs_analysis.clean.batch import RecordBatch, parse_fields, resolve_units, unknown_labels
 from vhcs_analysis.clean.core import Context, find_year, raw_text
@@ -33,7 +31,7 @@ def read_rankings(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
     rows = record_rows(grid, table, value_cols=value_cols)
     index = rows.index
     n = len(rows)
-    batch = RecordBatch("rankings", ctx.source_file, grid.name, np.array(index, dtype=np.int64) + 1, grid=grid)
+    batch = RecordBatch.of_rows("rankings", ctx.source_file, grid, index)
     resolve_units(batch, ctx, [name or None for name in rows.names], name_col)
     unknown_labels(batch, rows.unknown, table.unknown_columns,
                    "xếp loại (maps/table_headers.csv)")
