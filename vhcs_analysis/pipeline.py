@@ -77,7 +77,6 @@ class CleanResult:
     skipped: list[dict] = field(default_factory=list)  # {path, sheet?, reason}
     fatal: list[str] = field(default_factory=list)
     files: list[FileEntry] = field(default_factory=list)
-    batches: list[RecordBatch] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -381,7 +380,6 @@ def _finish(result: CleanResult, units: pd.DataFrame, settings: Settings) -> Non
     frames["units"] = units
     for name in DATA_TABLES:
         schemas.validate(frames[name], name)
-    result.batches = batches
     result.tables = {name: frames[name] for name in DATA_TABLES}
     result.rejects, result.findings = frames["rejects"], frames["findings"]
     result.skipped = []
