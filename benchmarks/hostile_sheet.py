@@ -81,3 +81,87 @@ def empty_styled_sheet_xlsx(path: Path, sheet_mb: float, cols: int = 50) -> Path
             out.write(b"</sheetData></worksheet>")
             out.flush()
     return path
+
+
+def _workbook_with_sheet(path: Path, write_sheet) -> Path:
+    """Write ``path``: a one-sheet workbook whose sheet part ``write_sheet(out)`` streams."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            out = io.BufferedWriter(fh, 4 * 1024 * 1024)
+            write_sheet(out)
+            out.flush()
+    return path
+
+
+_SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+
+
+def two_cell_rows_xlsx(path: Path, rows: int = 1_200_000, text_chars: int = 110) -> Path:
+    """The careless export of issue 26: one sheet of ``rows`` rows of two text cells
+    (about 420 bytes of XML a row: 1,2 million rows inflate to about 480 MB from about
+    19 MB, a ratio near 26, under ``max_zip_ratio``; the user's file was 11 MB, ratio 44),
+    with an honest ``<dimension>``."""
+    filler = ("Văn hóa công sở " * (text_chars // 16 + 1))[:text_chars].encode()
+
+    def write(out) -> None:
+        out.write(_SHEET_HEAD + b'<dimension ref="A1:B%d"/><sheetData>' % rows)
+        for r in range(1, rows + 1):
+            out.write(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%d %s</t></is></c>'
+                      b'<c r="B%d" t="inlineStr"><is><t>%s %d</t></is></c></row>'
+                      % (r, r, r, filler, r, filler, r % 1000))
+        out.write(b"</sheetData></worksheet>")
+
+    return _workbook_with_sheet(path, write)
+
+
+def lying_dimension_xlsx(path: Path, rows: int = 1_000_000) -> Path:
+    """One sheet whose ``<dimension>`` says A1:B2 but that holds ``rows`` rows of two
+    numbers (about 70 MB of XML: under the part-size limit, so only counting rows finds it)."""
+    def write(out) -> None:
+        out.write(_SHEET_HEAD + b'<dimension ref="A1:B2"/><sheetData>')
+        for r in range(1, rows + 1):
+            out.write(b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>%d</v></c></row>' % (r, r, r, r, r % 97))
+        out.write(b"</sheetData></worksheet>")
+
+    return _workbook_with_sheet(path, write)
+
+
+EXCEL_LAST_ROW = 1_048_576
+
+
+def formatted_to_last_row(form: Path, path: Path, last_row: int = EXCEL_LAST_ROW) -> Path:
+    """A copy of a real unit form (``form``) whose worksheets are formatted down to row
+    ``last_row``, as an office does by accident when it formats whole columns: after the
+    form's last row, empty styled rows (``<row r=".." s="1" customFormat="1"/>``, no cells),
+    and a ``<dimension>`` that reaches ``last_row`` (Excel's used range counts them)."""
+    import re
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(form) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                dst.writestr(info, data)
+                continue
+            rows = [int(r) for r in re.findall(rb'<row r="([0-9]+)"', data)]
+            start = max(rows, default=0) + 1
+            cols = re.findall(rb'<dimension ref="[A-Z]+[0-9]+(?::([A-Z]+)[0-9]+)?"', data)
+            last_col = (cols[0] if cols and cols[0] else b"Z")
+            data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:%s%d"/>' % (last_col, last_row), data)
+            head, tail = data.split(b"</sheetData>", 1)
+            with dst.open(info.filename, "w", force_zip64=True) as fh:
+                out = io.BufferedWriter(fh, 4 * 1024 * 1024)
+                out.write(head)
+                for r in range(start, last_row + 1):
+                    out.write(b'<row r="%d" s="1" customFormat="1"/>' % r)
+                out.write(b"</sheetData>" + tail)
+                out.flush()
+    return path

@@ -76,7 +76,8 @@ def test_read_sheets__zip_bomb_is_refused_by_declared_ratio(tmp_path):
 
 def test_read_sheets__zip_bomb_is_refused_by_declared_total(tmp_path):
     small = limits(max_unzipped_mb=5, max_zip_ratio=10_000)
-    assert "bom nén" in refused(hostile.zip_bomb(tmp_path, inflated_mb=8), small)
+    message = refused(hostile.zip_bomb(tmp_path, inflated_mb=8), small)
+    assert "giải nén ra 8,0 MB" in message and "max_unzipped_mb = 5 MB" in message
 
 
 def test_read_sheets__zip_that_understates_its_size_is_refused(tmp_path):
@@ -264,5 +265,5 @@ def test_xlsx_sheet_inflating_to_485_mb__refused_within_seconds(tmp_path):
     assert path.stat().st_size < limits().max_file_mb * 1024 * 1024
     start = time.perf_counter()
     message = refused(path)
-    assert time.perf_counter() - start < 15
-    assert "max_cells" in message
+    assert time.perf_counter() - start < 5  # decided from the zip directory (issue 26)
+    assert "max_part_mb" in message

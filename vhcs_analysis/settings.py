@@ -156,8 +156,10 @@ class Cleaning(_Section):
     label_fuzzy_margin: float = Score
     fuzzy_candidates: int = Field(ge=1, le=20)
     max_file_mb: float = Field(gt=0)
+    max_rows: int = Field(gt=0)
     max_cells: int = Field(gt=0)
     max_cell_chars: int = Field(gt=0)
+    max_part_mb: float = Field(gt=0)
     max_unzipped_mb: float = Field(gt=0)
     max_zip_ratio: float = Field(gt=1)
 

@@ -24,19 +24,22 @@ class Sheet:
 
 @dataclass(frozen=True)
 class Limits:
-    """Hard limits for one input file: ``[cleaning]`` max_* of the settings."""
+    """Hard limits for one input file: ``[cleaning]`` max_* of the settings (derived from
+    the national roll-up with a ×10 margin: docs/cleaning.md, "Giới hạn kích thước")."""
 
     max_file_mb: float
     max_cells: int
     max_cell_chars: int
     max_unzipped_mb: float
     max_zip_ratio: float
+    max_rows: int  # rows holding a cell, per sheet (empty styled rows are not counted)
+    max_part_mb: float  # uncompressed bytes of one part: a sheet's XML, content.xml, a CSV, an .xls stream
 
     @classmethod
     def from_settings(cls, cleaning) -> Limits:
         """The limits of a ``settings.Cleaning`` section."""
         return cls(cleaning.max_file_mb, cleaning.max_cells, cleaning.max_cell_chars, cleaning.max_unzipped_mb,
-                   cleaning.max_zip_ratio)
+                   cleaning.max_zip_ratio, cleaning.max_rows, cleaning.max_part_mb)
 
 
 MB = 1024 * 1024
@@ -58,6 +61,35 @@ def col_letters(index0: int) -> str:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def over_limit(measured: str, setting: str, limit: str, *, sheet: str | None = None) -> Refused:
+    """The one wording of a file refused on a ``[cleaning]`` limit before it is parsed:
+    what was measured, the limit, and the setting that raises it."""
+    return Refused(
+        f"bảng tính quá lớn để đọc an toàn: {measured}, vượt giới hạn {setting} = {limit} "
+        f"(mục [cleaning] của tệp cài đặt; tăng {setting} nếu khối thật sự cần tệp lớn như vậy)",
+        sheet=sheet,
+    )
+
+
+def size_vi(n_bytes: float) -> str:
+    """A size in MB the Vietnamese way (``fmt.number``: 485,3 MB)."""
+    from vhcs_analysis import fmt
+
+    return f"{fmt.number(n_bytes / MB, 1)} MB"
+
+
+def check_text_size(data: bytes, limits: Limits) -> None:
+    """A text table (CSV) is one part: refuse it on its bytes (``max_part_mb``) or its
+    lines (``max_rows``, counted as bytes before decoding) before it is parsed."""
+    from vhcs_analysis import fmt
+
+    if len(data) > limits.max_part_mb * MB:
+        raise over_limit(f"tệp văn bản dài {size_vi(len(data))}", "max_part_mb", f"{fmt.number(limits.max_part_mb)} MB")
+    lines = data.count(b"\n") or data.count(b"\r")
+    if lines > limits.max_rows:
+        raise over_limit(f"tệp văn bản có {fmt.number(lines)} dòng", "max_rows", f"{fmt.number(limits.max_rows)} dòng")
 
 
 def refuse_extent(limits: Limits, rows: int, cols: int, sheet: str | None = None) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from vhcs_analysis.errors import Location, UnreadableFileError
 from vhcs_analysis.io.base import MB, Cell, Limits, Refused, Sheet, col_letters, decode_text, refuse_extent
+from vhcs_analysis.io.base import check_text_size
 from vhcs_analysis.io.html_tables import html_from_mht, read_html, read_xml2003
 from vhcs_analysis.io.xls_guard import check_xls
 from vhcs_analysis.io.zip_guard import add_ods_merges, check_zip, sheet_names_by_part
@@ -365,6 +366,7 @@ def _looks_binary(data: bytes) -> bool:
 def _read_csv(data: bytes, path: Path, limits: Limits) -> Sheet:
     if _looks_binary(data):
         raise Refused("không phải bảng tính hay tệp văn bản (CSV) đọc được: nội dung nhị phân không rõ định dạng")
+    check_text_size(data, limits)
     try:
         text = decode_text(data)
     except Exception:  # noqa: BLE001 - a decoder failure is a property of the file

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 
-from vhcs_analysis.io.base import Limits, refuse_extent
+from vhcs_analysis.io.base import MB, Limits, over_limit, refuse_extent, size_vi
 
 _END_OF_CHAIN = 0xFFFFFFFE
 _FREE = 0xFFFFFFFF
@@ -89,11 +89,18 @@ def _workbook_stream(data: bytes) -> bytes:
 
 
 def check_xls(data: bytes, limits: Limits) -> None:
-    """Refuse an .xls whose cells reach beyond ``limits.max_cells`` (rows × columns)."""
+    """Refuse an .xls whose workbook stream is over ``limits.max_part_mb``, or whose cells
+    reach beyond ``limits.max_rows`` rows or ``limits.max_cells`` (rows × columns), from
+    the BIFF records' sizes and coordinates alone."""
+    from vhcs_analysis import fmt
+
     try:
         stream = _workbook_stream(data)
     except (_Unfollowable, struct.error, IndexError, ValueError):
         return
+    if len(stream) > limits.max_part_mb * MB:
+        raise over_limit(f"luồng dữ liệu Workbook dài {size_vi(len(stream))}", "max_part_mb",
+                         f"{fmt.number(limits.max_part_mb)} MB")
     pos, total = 0, 0
     max_row = max_col = -1
     in_sheet = False
@@ -112,5 +119,8 @@ def check_xls(data: bytes, limits: Limits) -> None:
             if rtype == _MULRK and rlen >= 6:
                 col = struct.unpack_from("<H", stream, pos - 2)[0]
             max_row, max_col = max(max_row, row), max(max_col, col)
+            if max_row + 1 > limits.max_rows:
+                raise over_limit(f"một trang tính có dữ liệu đến dòng {fmt.number(max_row + 1)}", "max_rows",
+                                 f"{fmt.number(limits.max_rows)} dòng")
             if (max_row + 1) * (max_col + 1) + total > limits.max_cells:
                 refuse_extent(limits, max_row + 1, max_col + 1)

@@ -12,6 +12,15 @@ before any pattern runs: a sheet of millions of empty styled cells (``<c r="A1" 
 has a small extent but costs the parser and the extent scan a second per ~20 MB, so a
 file whose sheets hold more cell (or row) tags than ``[cleaning] max_cells`` is refused
 at once, naming the limit. Shared strings are counted the same way.
+
+Limits from the domain (``[cleaning]``, docs/cleaning.md "Giới hạn kích thước"): a part
+larger than ``max_part_mb`` or parts larger than ``max_unzipped_mb`` together are refused
+from the zip directory, before a byte is inflated; a sheet with more than ``max_rows`` rows
+holding a cell is refused while streaming, as soon as the count passes the limit, whatever
+its ``<dimension>`` declares (a dimension is a claim: it is named in the message, never
+believed; Excel's counts formatted empty rows, so it cannot refuse either). Rows holding a
+cell are counted as closing ``</row>`` tags: an empty styled row (``<row r="9" s="1"
+customFormat="1"/>``, what formatting a whole column leaves) closes itself and costs nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ import zipfile
 from functools import lru_cache
 from typing import NamedTuple
 
-from vhcs_analysis.io.base import MB, Limits, Refused, refuse_extent
+from vhcs_analysis.io.base import MB, Limits, Refused, over_limit, refuse_extent, size_vi
 
 _ZIP_RATIO_MIN_BYTES = 10 * MB  # smaller parts may compress as well as they like
 _MAX_ZIP_ENTRIES = 10_000
@@ -40,6 +49,8 @@ _FILLED_COL = re.compile(rb"""<c [^>]*?\br=["']([A-Z]{1,3})[0-9]{1,7}["'][^>/]*>
 # fails at its "/" without backtracking.
 _FILLED_FIRST_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DIMENSION = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_PREFIXED_ROW_END = re.compile(rb"</[A-Za-z_][\w.-]*:row>")
 # A formula with no stored result: written by software that never calculates (openpyxl,
 # report generators write <f>…</f><v></v> or no <v> at all). The parser gives nothing for
 # such a cell; the cleaner names it (``clean.name_uncalculated_formulas``). A text formula
@@ -91,20 +102,7 @@ def check_zip(data: bytes, limits: Limits, formulas: dict[str, dict[tuple[int, i
         raise Refused("tệp nén (zip) nhưng không phải bảng tính Excel hay ODS")
     if len(infos) > _MAX_ZIP_ENTRIES:
         raise Refused(f"bảng tính có quá nhiều thành phần ({len(infos)}), nghi là tệp độc hại")
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise Refused("tệp được bảo vệ bằng mật khẩu (mã hóa); hãy gỡ mật khẩu rồi gửi lại")
-        total += info.file_size
-        if info.file_size > _ZIP_RATIO_MIN_BYTES and info.file_size > limits.max_zip_ratio * max(info.compress_size, 1):
-            raise Refused(
-                f"nghi là bom nén: thành phần {info.filename} giải nén ra {info.file_size / MB:.0f} MB "
-                f"(gấp {info.file_size / max(info.compress_size, 1):.0f} lần kích thước nén)"
-            )
-    if total > limits.max_unzipped_mb * MB:
-        raise Refused(
-            f"nghi là bom nén: giải nén ra {total / MB:.0f} MB (giới hạn {limits.max_unzipped_mb:g} MB)"
-        )
+    _check_declared_sizes(zf, infos, limits)
     tally = _Tally(limits)
     tally.formulas = formulas
     try:
@@ -126,6 +124,44 @@ def check_zip(data: bytes, limits: Limits, formulas: dict[str, dict[tuple[int, i
     except Exception:  # noqa: BLE001 - BadZipFile, zlib.error, EOFError, bad CRC…: all mean broken
         raise Refused("tệp bị hỏng hoặc bị cắt cụt (dữ liệu nén không hợp lệ)") from None
     return kind
+
+
+def _check_declared_sizes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Decide from the zip directory alone (nothing inflated): encryption, the compression
+    ratio of each large part, the size of each part (``max_part_mb``) and of all parts
+    together (``max_unzipped_mb``). Python's zipfile stops at the declared size and fails
+    the checksum when a part lies about it, so the declared sizes bound the work."""
+    from vhcs_analysis import fmt
+
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise Refused("tệp được bảo vệ bằng mật khẩu (mã hóa); hãy gỡ mật khẩu rồi gửi lại")
+        total += info.file_size
+        if info.file_size > _ZIP_RATIO_MIN_BYTES and info.file_size > limits.max_zip_ratio * max(info.compress_size, 1):
+            raise Refused(
+                f"nghi là bom nén: thành phần {info.filename} giải nén ra {info.file_size / MB:.0f} MB "
+                f"(gấp {info.file_size / max(info.compress_size, 1):.0f} lần kích thước nén)"
+            )
+        if info.file_size > limits.max_part_mb * MB:
+            raise over_limit(f"thành phần {info.filename} giải nén ra {size_vi(info.file_size)}",
+                             "max_part_mb", f"{fmt.number(limits.max_part_mb)} MB",
+                             sheet=_sheet_of_part(zf, info.filename))
+    if total > limits.max_unzipped_mb * MB:
+        raise over_limit(f"các thành phần giải nén ra {size_vi(total)}", "max_unzipped_mb",
+                         f"{fmt.number(limits.max_unzipped_mb)} MB")
+
+
+def _sheet_of_part(zf: zipfile.ZipFile, part: str) -> str | None:
+    """The sheet name of a worksheet part, for a message (None when unknown or when the
+    workbook's own parts are too large to read safely)."""
+    try:
+        if not part.startswith("xl/worksheets/") or max(
+                zf.getinfo(name).file_size for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")) > MB:
+            return None
+        return sheet_names_by_part(zf).get(part)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return None
 
 
 def _drain(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -214,6 +250,13 @@ class _Tally:
         self.strings = 0
         self.formulas: dict[str, dict[tuple[int, int], str]] | None = None
         self.n_formulas = 0
+        self.sheet_rows = 0  # rows holding a cell in the sheet being scanned
+        self.dimension: str | None = None  # what the sheet's <dimension> declares
+        self.zf: zipfile.ZipFile | None = None  # the workbook, to name the sheet in a message
+
+    def begin_sheet(self, zf: zipfile.ZipFile) -> None:
+        """Start counting the rows of one worksheet (again, when it is rescanned)."""
+        self.sheet_rows, self.dimension, self.zf = 0, None, zf
 
     def note_formulas(self, chunk: bytes, info: zipfile.ZipInfo) -> None:
         """Record the formulas without a stored result (only where there is a formula)."""
@@ -236,10 +279,22 @@ class _Tally:
         tags = _SheetTags.of(chunk)
         self.cells += tags.cells
         self.rows += tags.rows
+        if self.dimension is None:
+            found = _DIMENSION.search(chunk)
+            self.dimension = found.group(1).decode("ascii", "replace") if found else ""
+        # rows holding a cell end with </row>; an empty styled row closes itself
+        self.sheet_rows += chunk.count(b"</row>") + (len(_PREFIXED_ROW_END.findall(chunk)) if b":row>" in chunk else 0)
         self.check(info)
         return tags
 
     def check(self, info: zipfile.ZipInfo) -> None:
+        if self.sheet_rows > self.limits.max_rows:
+            from vhcs_analysis import fmt
+
+            declared = f" (vùng khai báo trong <dimension> là {self.dimension})" if self.dimension else ""
+            raise over_limit(f"{info.filename} có hơn {fmt.number(self.limits.max_rows)} dòng có dữ liệu{declared}",
+                             "max_rows", f"{fmt.number(self.limits.max_rows)} dòng",
+                             sheet=self.zf and _sheet_of_part(self.zf, info.filename))
         if self.cells > self.limits.max_cells:
             self.refuse(info, "ô")
         if self.rows > self.limits.max_cells:  # empty rows cost the parser too; Excel has ≤ 1,048,576 a sheet
@@ -251,13 +306,13 @@ class _Tally:
             self.refuse(info, "chuỗi văn bản dùng chung")
 
     def refuse(self, info: zipfile.ZipInfo, what: str) -> None:
-        limit = f"{self.limits.max_cells:,}".replace(",", ".")
-        raise Refused(
-            f"bảng tính quá lớn: {info.filename} có hơn {limit} {what}"
-            f"{' (kể cả ô trống có định dạng)' if what == 'ô' else ''}, "
-            f"vượt giới hạn max_cells = {limit} ô (mục [cleaning] của tệp cài đặt); "
-            "nghi là tệp độc hại hoặc tệp được định dạng cả trang tính"
-        )
+        from vhcs_analysis import fmt
+
+        limit = fmt.number(self.limits.max_cells)
+        raise over_limit(f"{info.filename} có hơn {limit} {what}"
+                         f"{' (kể cả ô trống có định dạng)' if what == 'ô' else ''}",
+                         "max_cells", f"{limit} ô",
+                         sheet=self.zf and _sheet_of_part(self.zf, info.filename))
 
 
 def _scan_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tally: _Tally) -> None:
@@ -292,6 +347,7 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
     comes close to the limit, the sheet is scanned again listing every chunk's cells, so
     the decision and the message are those of the full scan."""
     tally = tally if tally is not None else _Tally(limits)
+    tally.begin_sheet(zf)
     start = (tally.cells, tally.rows)
     noted = tally.n_formulas
     small = _beyond_small_extent(limits.max_cells) if bounded else None
@@ -335,6 +391,7 @@ def _scan_xlsx_sheet_by_position(zf: zipfile.ZipFile, info: zipfile.ZipInfo, lim
                                   tally: _Tally | None = None) -> None:
     """Slow path for writers that omit r="…": follow row and cell positions tag by tag."""
     tally = tally if tally is not None else _Tally(limits)
+    tally.begin_sheet(zf)
     max_row = max_col = 0
     row = col = 0
     for chunk in _iter_chunks(zf, info):
@@ -414,6 +471,11 @@ def _scan_ods_content(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
                     max_row = row + reps
                 row += reps
                 el.clear()
+                if max_row > limits.max_rows:
+                    from vhcs_analysis import fmt
+
+                    raise over_limit(f"content.xml có một trang tính {fmt.number(max_row)} dòng có dữ liệu",
+                                     "max_rows", f"{fmt.number(limits.max_rows)} dòng")
                 if max_row * max_col + total > limits.max_cells:
                     refuse_extent(limits, max_row, max_col)
             elif tag == _ODS_TABLE:
@@ -457,14 +519,18 @@ def _attr(attrs: bytes, name: bytes) -> str | None:
     return None if m is None else __import__("html").unescape(m.group(1).decode("utf-8", "replace"))
 
 
-def sheet_names_by_part(data: bytes) -> dict[str, str]:
+def sheet_names_by_part(data: bytes | zipfile.ZipFile) -> dict[str, str]:
     """xlsx: worksheet part (``xl/worksheets/sheet1.xml``) -> sheet name, from the
-    workbook and its relationships (both small, already checked by ``check_zip``)."""
+    workbook and its relationships (both small, already checked by ``check_zip``);
+    ``data``: the file's bytes or the open zip."""
     out: dict[str, str] = {}
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            workbook = zf.read("xl/workbook.xml")
-            rels = zf.read("xl/_rels/workbook.xml.rels")
+        if isinstance(data, zipfile.ZipFile):
+            workbook, rels = data.read("xl/workbook.xml"), data.read("xl/_rels/workbook.xml.rels")
+        else:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                workbook = zf.read("xl/workbook.xml")
+                rels = zf.read("xl/_rels/workbook.xml.rels")
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return out
     targets = {}
