@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -196,6 +197,59 @@ def _hostile_sheet(ctx: Context) -> list[str]:
     return [ctx.python, "-m", "benchmarks.cases", "hostile-sheet", str(path)]
 
 
+# Issue 26: a folder of the registry, one real unit form and one oversized workbook, cleaned
+# by `vhcs clean` (the whole process timed, peak RSS of every process): the workbook must be
+# refused (or, formatted to the last row, read) and the rest of the folder used.
+BOUNDED_FILES = {
+    "export": "xuat-khau-1,2-trieu-dong.xlsx",  # 1,2 M rows of two cells, ~480 MB of XML
+    "lying": "vung-khai-bao-noi-doi.xlsx",  # <dimension ref="A1:B2"/>, one million rows
+    "formatted": "bieu-dinh-dang-den-dong-cuoi.xlsx",  # a unit form formatted to row 1.048.576
+    "plain": None,  # the same folder without an extra file: the reference time
+}
+
+
+def _bounded(kind: str) -> Callable[[Context], list[str]]:
+    def prepare(ctx: Context) -> list[str]:
+        from benchmarks import hostile_sheet
+
+        raw = ctx.sample("province")
+        form = _a_unit_form(raw)
+        base = ctx.work / "data" / "bounded"
+        folder = base / kind
+        fresh_dir(folder)
+        shutil.copyfile(raw / "units.csv", folder / "units.csv")
+        shutil.copyfile(form, folder / "bieu-01-don-vi.xlsx")
+        name = BOUNDED_FILES[kind]
+        if name is not None:
+            if kind == "formatted":  # from this sample's form (about a second, untimed)
+                hostile_sheet.formatted_to_last_row(form, folder / name)
+            else:  # built once (untimed, about 10 s), reused across harness runs
+                cached = base / "files" / name
+                if not cached.is_file():
+                    {"export": hostile_sheet.two_cell_rows_xlsx, "lying": hostile_sheet.lying_dimension_xlsx}[kind](cached)
+                shutil.copyfile(cached, folder / name)
+        expect = "used" if kind in ("formatted", "plain") else "unreadable"
+        return [ctx.python, "-m", "benchmarks.cases", "bounded", str(folder), str(ctx.out(f"bounded-{kind}")),
+                name or "", expect, *ctx.vhcs]
+    return prepare
+
+
+def _a_unit_form(raw: Path) -> Path:
+    """The first per-unit Form 01 workbook of the sample (by path) that reads cleanly."""
+    from vhcs_analysis.config import load
+    from vhcs_analysis.io.files import Limits, read_sheets
+
+    limits = Limits.from_settings(load().cleaning)
+    for path in sorted(raw.glob("20*/**/*.xlsx")):
+        try:
+            rows = read_sheets(path, limits)[0].rows
+        except Exception:  # noqa: BLE001 - planted broken files: try the next
+            continue
+        if any("Biểu số 01-VHCS" in str(v) for row in rows[:4] for v in row):
+            return path
+    raise RuntimeError(f"no unit form found under {raw}")
+
+
 def _report(ctx: Context) -> list[str]:
     raw = ctx.sample("province")
     return [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(ctx.out("report"))]
@@ -238,6 +292,15 @@ CASES: tuple[Case, ...] = (
     # a hostile sheet within every size limit: refused on its count of cell tags
     Case("hostile-sheet", f"io.files.read_sheets refusing an .xlsx whose sheet inflates to {HOSTILE_SHEET_MB} MB "
          "of empty styled cells", _hostile_sheet, Target(max_seconds=15), budget_s=30, out_dir=False),
+    # issue 26: oversized workbooks refused in seconds and little memory, the rest of the folder used
+    Case("bounded-export", "vhcs clean on units.csv + a unit form + a 1,2 M-row two-cell export (~480 MB of XML)",
+         _bounded("export"), Target(max_seconds=5, max_rss_mb=300), budget_s=30),
+    Case("bounded-lying", "vhcs clean on units.csv + a unit form + a sheet whose <dimension> says A1:B2 "
+         "over one million rows", _bounded("lying"), Target(max_seconds=5, max_rss_mb=300), budget_s=30),
+    Case("bounded-formatted", "vhcs clean on units.csv + a unit form + that form formatted down to row 1.048.576 "
+         "(read, not refused)", _bounded("formatted"), Target(faster_case="bounded-plain"), budget_s=30),
+    Case("bounded-plain", "vhcs clean on units.csv + a unit form (the reference of bounded-*)", _bounded("plain"),
+         Target(), budget_s=30),
     Case("report", "vhcs report end to end, province sample (warm env)", _report,
          Target(max_seconds=25), budget_s=100),
     # verify redoes what report did (clean, notebooks under nbval, documents) and compares:
@@ -335,7 +398,26 @@ def work_hostile_sheet() -> None:
     report_timing(seconds)
 
 
-WORKERS = {"pilot-effect": work_pilot_effect, "read": work_read, "hostile-sheet": work_hostile_sheet}
+def work_bounded() -> None:
+    """Run ``vhcs clean`` on a bounded-* folder (argv: folder, out, the extra file's name,
+    its expected status, then the vhcs command) and check the manifest: the extra file has
+    the expected status and every other file was used. Untimed inside: the harness times
+    the whole process and takes the peak RSS of it and its child."""
+    folder, out, name, expect, *vhcs = sys.argv[2:]
+    done = subprocess.run([*vhcs, "clean", "--raw", folder, "--out", out], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"vhcs clean failed: {done.stderr.strip()[-500:]}")
+    files = {f["path"]: f for f in json.loads((Path(out) / "manifest.json").read_text("utf-8"))["files"]}
+    wrong = {p: f["status"] for p, f in files.items() if f["status"] != (expect if p == name else "used")}
+    if wrong or (name and name not in files):
+        raise SystemExit(f"unexpected statuses: {wrong or name + ' missing'}")
+    print(json.dumps({"status": files[name]["status"] if name else "-",
+                      "reason": (files[name]["reason"] or "") if name else "", "files": len(files)},
+                     ensure_ascii=False))
+
+
+WORKERS = {"pilot-effect": work_pilot_effect, "read": work_read, "hostile-sheet": work_hostile_sheet,
+           "bounded": work_bounded}
 
 if __name__ == "__main__":
     WORKERS[sys.argv[1]]()

@@ -1,15 +1,20 @@
-"""Writing the processed outputs of ``vhcs clean`` as one unit.
+"""Output folders written as one unit: the processed outputs of ``vhcs clean`` and the
+whole report folder of ``vhcs report``.
 
-Everything is written into a temporary folder next to the output folder and swapped in
-with two renames, so a crash or a kill leaves the previous outputs intact; a run killed
-between the two renames is repaired by the next one (``_recover``).
+Everything is written into a staging folder next to the output folder and swapped in
+with two renames (``staged_folder``), so a crash or a kill leaves the previous outputs
+intact; a run killed between the two renames is repaired by the next one (``_recover``).
+A report folder is also locked while it is built (``folder_lock``): a second run into it
+stops at once with a message naming the folder, and never mixes with the first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 DATA_TABLES = ("units", "unit_reports", "inspections", "rankings")
@@ -19,15 +24,28 @@ OUTPUT_FILES = tuple(f"{t}.parquet" for t in (*DATA_TABLES, "rejects", "findings
 
 def write_outputs(result, out: Path) -> None:
     """Write all outputs into a temporary folder next to ``out`` and swap it in."""
-    from vhcs_analysis.io.writers import (
-        locked_output_error,
-        public_mode,
-        write_csv_for_excel,
-        write_json_atomic,
-        write_parquet_atomic,
-    )
+    from vhcs_analysis.io.writers import write_csv_for_excel, write_json_atomic, write_parquet_atomic
 
-    out = Path(out)
+    with staged_folder(Path(out), keep=lambda name: name not in OUTPUT_FILES) as tmp:  # keep e.g. .gitkeep
+        for name, df in result.tables.items():
+            write_parquet_atomic(df, tmp / f"{name}.parquet")
+        write_parquet_atomic(result.rejects, tmp / "rejects.parquet")
+        write_parquet_atomic(result.findings, tmp / "findings.parquet")
+        write_csv_for_excel(result.rejects, tmp / "rejects.csv")
+        write_csv_for_excel(result.findings, tmp / "findings.csv")
+        write_json_atomic(result.manifest, tmp / "manifest.json")
+
+
+@contextlib.contextmanager
+def staged_folder(out: Path, *, keep: Callable[[str], bool]) -> Iterator[Path]:
+    """An empty staging folder beside ``out`` (``.<out>.new-*``), swapped in for ``out`` when
+    the block ends normally and removed when it raises (or the process is killed: the next
+    run removes it). Entries of the previous ``out`` whose name ``keep`` accepts and that
+    the block did not write are carried over (e.g. ``.gitkeep``). A folder that cannot be
+    swapped (on Windows: a file in it is open) is ``OutputLockedError`` naming ``out``,
+    with the previous folder as it was."""
+    from vhcs_analysis.io.writers import locked_output_error, public_mode
+
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     try:
@@ -36,16 +54,10 @@ def write_outputs(result, out: Path) -> None:
         raise locked_output_error(out.parent, folder=True) from None
     os.chmod(tmp, public_mode(directory=True))  # mkdtemp gives 0700; outputs are shared
     try:
-        for name, df in result.tables.items():
-            write_parquet_atomic(df, tmp / f"{name}.parquet")
-        write_parquet_atomic(result.rejects, tmp / "rejects.parquet")
-        write_parquet_atomic(result.findings, tmp / "findings.parquet")
-        write_csv_for_excel(result.rejects, tmp / "rejects.csv")
-        write_csv_for_excel(result.findings, tmp / "findings.csv")
-        write_json_atomic(result.manifest, tmp / "manifest.json")
+        yield tmp
         if out.is_dir():
-            for child in out.iterdir():  # keep what is not ours (e.g. .gitkeep)
-                if child.name not in OUTPUT_FILES and not (tmp / child.name).exists():
+            for child in out.iterdir():
+                if keep(child.name) and not _ours(child.name, out) and not (tmp / child.name).exists():
                     if child.is_dir():
                         shutil.copytree(child, tmp / child.name, symlinks=True)
                     else:
@@ -54,6 +66,45 @@ def write_outputs(result, out: Path) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _ours(name: str, out: Path) -> bool:
+    """A staging, previous or lock entry of ``out`` (never carried over)."""
+    return name.startswith((f".{out.name}.new-", f".{out.name}.old-")) or name == _lock_name(out)
+
+
+def _lock_name(out: Path) -> str:
+    return f".{out.name}.lock"
+
+
+@contextlib.contextmanager
+def folder_lock(out: Path) -> Iterator[None]:
+    """Hold ``.<out>.lock`` beside ``out`` while a run writes it (an OS lock through
+    ``filelock``: released when the process ends, however it ends). A second run stops at
+    once with a Vietnamese message naming the folder."""
+    from filelock import FileLock, Timeout
+
+    from vhcs_analysis.errors import Location, OutputLockedError
+    from vhcs_analysis.io.writers import locked_output_error
+
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(out.parent / _lock_name(out), timeout=0)
+        lock.acquire()
+    except Timeout:
+        raise OutputLockedError(
+            f"thư mục {out} đang được một lần chạy khác ghi (một lệnh `vhcs report` khác chưa xong); "
+            "hãy đợi lần đó xong rồi chạy lại, hoặc chọn thư mục khác bằng --out. Thư mục không bị "
+            "thay đổi bởi lần chạy này.",
+            Location(file=str(out)),
+        ) from None
+    except PermissionError:
+        raise locked_output_error(out.parent, folder=True) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _recover(out: Path) -> None:

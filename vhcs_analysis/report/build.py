@@ -161,7 +161,33 @@ def build_pdf(paths: Paths, settings: Settings | None = None, *, console=None, n
     """The whole pipeline from raw files to the review PDF; returns the PDF's path. An entry
     point: ``settings`` None loads the settings in use (``config.load``); the notebook
     kernels load the same file (``VHCS_CONFIG``). ``notebooks``: the folder of numbered
-    notebooks (default: the project's)."""
+    notebooks (default: the project's).
+
+    A report folder is one whole report: everything is built into a staging folder beside
+    ``paths.reports`` (the processed folder too, when it lies inside it) and swapped in at
+    the end, under a lock that stops a second run into the same folder
+    (``io.outputs.staged_folder``, ``folder_lock``). Only hidden entries (``.gitkeep``) of
+    the previous folder are carried over."""
+    from vhcs_analysis.io.outputs import folder_lock, staged_folder
+
+    final = paths.reports
+    with folder_lock(final), staged_folder(final, keep=lambda name: name.startswith(".")) as staging:
+        staged = Paths(raw=paths.raw, reports=staging, processed=_moved(paths.processed, final, staging))
+        report = _build(staged, settings, console=console, notebooks=notebooks, shown=final)
+    return final / report.relative_to(staging)
+
+
+def _moved(path: Path, old: Path, new: Path) -> Path:
+    """``path`` moved from under ``old`` to under ``new`` (unchanged when not under ``old``)."""
+    try:
+        return new / Path(path).resolve().relative_to(old.resolve())
+    except ValueError:
+        return path
+
+
+def _build(paths: Paths, settings: Settings | None, *, console, notebooks: Path | None, shown: Path) -> Path:
+    """``build_pdf``'s steps into ``paths`` (the staging folder); messages name the files
+    where they will be (under ``shown``)."""
     from vhcs_analysis.cli_clean import print_clean_summary, reading_progress, window_gap
     from vhcs_analysis.pipeline import clean_folder
     from vhcs_analysis.report.context import build_context
@@ -187,12 +213,12 @@ def build_pdf(paths: Paths, settings: Settings | None = None, *, console=None, n
     say("Bước 3/4: dựng báo cáo PDF và bản thảo Word …")
     context = build_context(paths, settings)  # once for the PDF, the Word draft and the scorecards
     report = render_report(paths, settings, context=context)
-    say(f"  Đã ghi {report}")
-    say(f"  Đã ghi {report.with_name(docx_name(report.name))}")
+    say(f"  Đã ghi {shown / report.name}")
+    say(f"  Đã ghi {shown / docx_name(report.name)}")
     say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
     cards = render_scorecards(paths, settings, context=context)
     if cards is not None:
-        say(f"  Đã ghi {cards}")
+        say(f"  Đã ghi {shown / cards.relative_to(paths.reports)}")
     return report
 
 
