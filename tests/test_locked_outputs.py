@@ -171,24 +171,39 @@ def test_package__no_output_is_written_around_the_shared_helper():
 
 
 @pytest.mark.e2e
-def test_cli_report__pdf_open_in_a_viewer_exit_2_named_and_old_pdf_kept(built, tmp_path, monkeypatch):
-    """`vhcs report` while the leaders' PDF is open: the notebooks' outputs are reused
-    (running them is tested elsewhere), the PDF's replacement fails as on Windows."""
-    from vhcs_analysis.report import notebooks
+def test_cli_report__pdf_open_in_a_viewer_exit_2_named_and_old_report_kept(built, tmp_path, monkeypatch):
+    """`vhcs report` while the leaders' PDF is open: the report is built beside the folder
+    (the notebooks' outputs are reused: running them is tested elsewhere) and the folder's
+    swap fails as on Windows, where a folder holding an open file cannot be renamed."""
     from vhcs_analysis.config import package_defaults
+    from vhcs_analysis.report import notebooks
     from vhcs_analysis.report.build import report_name
 
     REPORT_NAME = report_name(package_defaults())
 
     out = tmp_path / "reports"
-    shutil.copytree(built.paths.reports / "figures", out / "figures")
-    shutil.copytree(built.paths.reports / "tables", out / "tables")
+    out.mkdir()
     (out / REPORT_NAME).write_bytes(OLD)
-    monkeypatch.setattr(notebooks, "run_notebooks", lambda *a, **k: [])
-    _hold_open(monkeypatch, REPORT_NAME)
+
+    def reuse(paths, *args, **kwargs):
+        for name in ("figures", "tables"):
+            shutil.copytree(built.paths.reports / name, paths.reports / name)
+        return []
+
+    monkeypatch.setattr(notebooks, "run_notebooks", reuse)
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(src) == out:
+            raise PermissionError(13, IN_USE, str(src))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
     result = CliRunner().invoke(app, ["report", "--raw", str(built.paths.raw), "--out", str(out)])
     assert result.exit_code == 2 and result.output.count("Lỗi") == 1
-    _assert_named_and_kept(result.output, out / REPORT_NAME)
+    assert str(out) in " ".join(result.output.split()) and "đóng" in result.output
+    assert [p.name for p in out.iterdir()] == [REPORT_NAME] and (out / REPORT_NAME).read_bytes() == OLD
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) in ([], [".reports.lock"])
 
 
 @pytest.mark.e2e
