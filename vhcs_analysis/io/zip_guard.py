@@ -357,6 +357,8 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
         if _DTD.search(chunk):
             _refuse_dtd(info)
         tags = tally.count_sheet_chunk(chunk, info)
+        if not tags.cells:
+            continue  # rows without cells (a form formatted down to the last row): nothing to place
         if not _fast_path_applies(chunk, tags):
             tally.cells, tally.rows = start
             return _scan_xlsx_sheet_by_position(zf, info, limits, tally)
