@@ -163,3 +163,23 @@ def test_folder_lock__a_second_run_into_the_folder_stops_naming_it(tmp_path):
         holder.wait()
     with folder_lock(out):  # released with its process, however it ended
         pass
+
+
+def test_carried_over__hidden_entries_and_a_raw_folder_inside_the_report_are_kept(tmp_path):
+    from vhcs_analysis.report.build import carried_over
+
+    out = tmp_path / "bao-cao"
+    keep = carried_over(out, out / "du-lieu" / "raw")
+    assert keep(".gitkeep") and keep("du-lieu")
+    assert not keep("tables") and not keep("bao-cao-so-ket-nq01.pdf")
+    elsewhere = carried_over(out, tmp_path / "raw")
+    assert elsewhere(".gitkeep") and not elsewhere("raw") and not elsewhere("")
+
+
+def test_report_into_its_own_raw_folder__refused_and_nothing_touched(tmp_path):
+    raw = tmp_path / "raw"
+    write_registry(raw)
+    before = _snapshot(raw)
+    result = CliRunner().invoke(app, ["report", "--raw", str(raw), "--out", str(raw)])
+    assert result.exit_code == 2 and "cũng là thư mục dữ liệu thô" in result.output
+    assert _snapshot(raw) == before and _leftovers(raw) == []

@@ -171,16 +171,27 @@ def build_pdf(paths: Paths, settings: Settings | None = None, *, console=None, n
     from vhcs_analysis.io.outputs import folder_lock, staged_folder
 
     final = paths.reports
-    with folder_lock(final), staged_folder(final, keep=lambda name: name.startswith(".")) as staging:
+    if Path(paths.raw).resolve() == Path(final).resolve():  # the swap would drop the raw files with the old report
+        raise VhcsError(f"thư mục báo cáo {final} cũng là thư mục dữ liệu thô: hãy chọn một thư mục khác bằng --out")
+    with folder_lock(final), staged_folder(final, keep=carried_over(final, paths.raw)) as staging:
         staged = Paths(raw=paths.raw, reports=staging, processed=_moved(paths.processed, final, staging))
         report = _build(staged, settings, console=console, notebooks=notebooks, shown=final)
     return final / report.relative_to(staging)
 
 
+def carried_over(folder: Path, raw: Path):
+    """Which entries of a previous report ``folder`` the new one keeps: hidden ones
+    (``.gitkeep``) and, when the raw folder lies inside it, the entry that holds the raw
+    data (never dropped with the old report)."""
+    inside = _moved(raw, folder, Path())
+    top = inside.parts[0] if inside != raw and inside.parts else None
+    return lambda name: name.startswith(".") or name == top
+
+
 def _moved(path: Path, old: Path, new: Path) -> Path:
     """``path`` moved from under ``old`` to under ``new`` (unchanged when not under ``old``)."""
     try:
-        return new / Path(path).resolve().relative_to(old.resolve())
+        return new / Path(path).resolve().relative_to(Path(old).resolve())
     except ValueError:
         return path
 
