@@ -267,9 +267,10 @@ def test_render_docx__data_fill_strengths_limitations_pilots_and_proposals(tmp_p
     assert "Sở Ngoại vụ (Hành chính – Tổng hợp)" in limits
     assert "Đơn vị mã U52 (thiếu tên trong danh mục) (khối Tài chính – Ngân hàng, -1,5)" in limits
     assert "Sở Nội vụ (khối Hành chính – Tổng hợp)" in text  # each pilot named with its block
-    assert "Kết luận vẫn đúng trừ khi có một lý do chọn không thấy được" in text and "đến 1,8 lần" in text
     assert ("2 đơn vị được nâng mức, 3 đơn vị bị hạ mức, 54 đơn vị giữ nguyên; 7 đơn vị có điểm sát ngưỡng" in text)
     all_text = _all_text(_draft_of(tmp_path, name="again.docx"))
+    assert "rõ hơn: kết luận vẫn đúng trừ khi có một lý do chọn không thấy được" in all_text
+    assert "đến 1,8 lần" in all_text
     assert "Tỉnh đoàn" in all_text and "Sở Tư pháp" in all_text  # the units to review, the practice to spread
 
 
@@ -506,3 +507,53 @@ def test_draft__libreoffice_renders_it(built, tmp_path):
     assert len(reader.pages) >= 5
     first = " ".join((reader.pages[0].extract_text() or "").split())
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in first and SAMPLE_MARK in first
+
+
+def test_pilot_units__each_pilot_with_its_block_its_id_when_unnamed_and_whether_it_fell_behind(tmp_path):
+    import pandas as pd
+
+    from vhcs_analysis.report.context import pilot_units
+
+    pd.DataFrame({"unit_id": ["U01", "U02", "U03", "U04"], "unit_name": ["Sở Nội vụ", None, "Sở Y tế", "Sở Tư pháp"],
+                  "block": ["Khối A", "Khối B", "Khối C", "Khối A"], "is_pilot": [True, True, True, False]}
+                 ).to_parquet(tmp_path / "units.parquet")
+    per_block = pd.DataFrame({"indicator": ["oc_index"] * 3 + ["study_rate"],
+                              "block": ["Khối A", "Khối B", "Khối C", "Khối C"],
+                              "pilot_change": [5.0, 1.0, 2.0, 9.0], "rest_change": [2.0, 3.5, 2.0, 1.0],
+                              "difference": [3.0, -2.5, 0.0, 8.0], "n_rest": [6, 8, 5, 5]})
+    rows = pilot_units(tmp_path, per_block, "oc_index")
+    assert [(r["unit"], r["block"]) for r in rows] == [
+        ("Sở Nội vụ", "Khối A"), ("Đơn vị mã U02 (thiếu tên trong danh mục)", "Khối B"), ("Sở Y tế", "Khối C")]
+    assert [(r["pilot"], r["rest"], r["diff"], r["behind"]) for r in rows] == [
+        ("+5,0", "+2,0", "+3,0", False), ("+1,0", "+3,5", "-2,5", True), ("+2,0", "+2,0", "0,0", False)]
+    # lower is better (complaints): a pilot whose complaints rose more than its block's fell behind
+    per_block = per_block.iloc[:3].assign(indicator="complaints_per_100")
+    assert [r["behind"] for r in pilot_units(tmp_path, per_block, "complaints_per_100")] == [True, False, False]
+    assert pilot_units(tmp_path / "khong-co", per_block, "oc_index") == []
+
+
+def test_render_docx__reads_the_leaders_part_of_the_context_when_present(tmp_path):
+    """The PDF's answer page (``leaders``) carries the pilots' levels on the verdicts'
+    basis, each pilot against its block, the grades and issue 28's lines: the draft uses them."""
+    ctx = _context(False)
+    ctx.pop("pilot_units")
+    ctx["inspections"]["weakest_scores"] = "đơn vị điểm 7,49/10, các đơn vị còn lại 7,05/10"
+    ctx["public_indices"] = {"rows": [], "note": "PCI 2018 công bố sau ngày báo cáo, chưa dẫn."}
+    ctx["leaders"] = {
+        "outcomes": [{"label": "Chỉ số văn hóa công sở tổng hợp", "verdict": "Chưa thấy khác biệt",
+                      "verdict_full": "Chưa thấy khác biệt", "pilot": "64,0 → 70,0 (+6,0)",
+                      "rest": "63,0 → 68,0 (+5,0)", "difference": "+1,0"}],
+        "pilot_units": [{"unit": "Sở Y tế", "block": "Văn hóa – Xã hội", "levels": "60,0 → 62,0 (+2,0)",
+                         "rest": "60,0 → 65,0 (+5,0)", "difference": "-3,0", "reading": "tiến bộ ít hơn"}],
+        "pilot_units_indicator": "Chỉ số văn hóa công sở tổng hợp",
+        "grades": [{"label": "Chưa thấy khác biệt", "meaning": "số liệu chưa cho thấy khác biệt"}],
+        "two_methods": "Hai cách so sánh thông dụng nhất.",
+        "leadership_extra": ["62,0% CBCCVC đã xây dựng kế hoạch, cam kết cá nhân."],
+    }
+    text = _all_text(_draft_of(tmp_path, ctx))
+    assert "64,0 → 70,0 (+6,0) 63,0 → 68,0 (+5,0) +1,0 Chưa thấy khác biệt" in text
+    assert "Sở Y tế Văn hóa – Xã hội 60,0 → 62,0 (+2,0) 60,0 → 65,0 (+5,0) -3,0" in text
+    assert "Sở Y tế (khối Văn hóa – Xã hội, -3,0)" in text  # behind its block, under hạn chế
+    assert "“Chưa thấy khác biệt”: số liệu chưa cho thấy khác biệt" in text and "Hai cách so sánh thông dụng nhất." in text
+    assert "62,0% CBCCVC đã xây dựng kế hoạch, cam kết cá nhân." in text and "Biểu 01-VHCS chưa thu" not in text
+    assert "(đơn vị điểm 7,49/10, các đơn vị còn lại 7,05/10)" in text and "PCI 2018 công bố sau" in text

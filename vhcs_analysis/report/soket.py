@@ -37,11 +37,18 @@ def _get(ctx: dict, key: str) -> dict:
 
 
 def facts(ctx: dict) -> dict[str, Any]:
-    """Every context key the Word draft reads, in one place (values as the context has them)."""
+    """Every context key the Word draft reads, in one place (values as the context has them).
+
+    Where the leaders' part of the context (``leaders``: the PDF's answer page) carries a
+    value the draft needs (the pilots' levels on the verdicts' basis, each pilot against its
+    block, the grades and their meaning, the two-methods sentence, issue 28's extra
+    dissemination lines), that is read; otherwise the draft falls back on ``pilots`` and
+    ``pilot_units``."""
     review, scope, cover = _get(ctx, "review"), _get(ctx, "scope"), _get(ctx, "cover")
     ro, ins, rk = _get(ctx, "rollout"), _get(ctx, "inspections"), _get(ctx, "ranking")
     dq, pilots, comp = _get(ctx, "data_quality"), _get(ctx, "pilots"), _get(ctx, "comparisons")
-    prov = _get(ctx, "provenance")
+    prov, leaders = _get(ctx, "provenance"), _get(ctx, "leaders")
+    indices = ctx.get("public_indices")
     return {
         "is_sample": bool(ctx.get("is_sample")),
         "review": {k: str(review.get(k) or "") for k in ("title", "title_upper", "title_sentence", "noun",
@@ -50,28 +57,61 @@ def facts(ctx: dict) -> dict[str, Any]:
         "scope": {k: scope.get(k) for k in ("n_units", "n_pilot", "n_rest", "n_blocks", "baseline", "post",
                                             "periods", "n_periods")},
         "rollout": {k: ro.get(k) for k in ("study_rate", "action_programme_share", "office_layout_share",
-                                           "at_post", "on_time",
-                                           # issue 28 (Form 01 fields not yet carried): read when present
-                                           "personal_plan_rate", "department_plan_rate")},
+                                           "at_post", "on_time")},
+        # issue 28 (personal and department plans, not yet on Form 01): lines when the context has them
+        "leadership_extra": [str(x) for x in leaders.get("leadership_extra") or []],
         "goals": list(ctx.get("goals") or []),
         "pilots": {"answer": str(pilots.get("answer") or ""), "rows": list(pilots.get("rows") or []),
                    "placebo": str(pilots.get("placebo") or ""), "adoption": list(pilots.get("adoption") or []),
                    "sensitivity": list(pilots.get("sensitivity") or [])},
-        "pilot_units": list(ctx.get("pilot_units") or []),
-        "comparisons": {"level_gap": list(comp.get("level_gap") or []), "per_block": list(comp.get("per_block") or []),
-                        "per_block_label": str(comp.get("per_block_label") or "")},
-        "inspections": {k: ins.get(k) for k in ("n_rounds", "n_inspections", "mean_total", "weakest", "weakest_mean",
-                                                "criteria", "rating_order", "ratings")},
+        "verdicts": _verdicts(leaders.get("outcomes"), pilots.get("rows")),
+        "grades": [g for g in leaders.get("grades") or [] if isinstance(g, dict)],
+        "two_methods": str(leaders.get("two_methods") or "") or agreement_sentence(),
+        "pilot_units": _pilot_units(leaders.get("pilot_units"), ctx.get("pilot_units"), str(ctx.get("main_indicator"))),
+        "per_block_label": str(leaders.get("pilot_units_indicator") or comp.get("per_block_label") or ""),
+        "comparisons": {"level_gap": list(comp.get("level_gap") or [])},
+        "inspections": {k: ins.get(k) for k in ("n_rounds", "n_inspections", "mean_total", "weakest", "criteria",
+                                                "rating_order", "ratings")},
+        "weakest_scores": (str(ins.get("weakest_scores")) if ins.get("weakest_scores")
+                           else f"bình quân {ins.get('weakest_mean')}/10"),
         "ranking": {k: rk.get(k) for k in ("year", "n_units", "n_up", "n_down", "n_same", "n_review", "rules", "moves",
                                            "levels", "matrix", "good_practices", "n_good", "band_z", "q_max")},
         "data_quality": {k: dq.get(k) for k in ("headline", "reports", "completeness", "late_units", "by_reason",
                                                 "by_kind", "skipped")},
         "totals": dict(prov.get("totals") or {}),
-        "public_indices": list(ctx.get("public_indices") or []),
+        "public_indices": list((indices.get("rows") if isinstance(indices, dict) else indices) or []),
+        "public_indices_note": str(indices.get("note") or "") if isinstance(indices, dict) else "",
         "weights": list(ctx.get("weights") or []),
-        "settings_source": str(_get(ctx, "settings").get("source") or ""),
+        "settings_source": str(_get(ctx, "settings").get("source") or prov.get("settings_source") or ""),
         "figures": dict(ctx.get("figures") or {}),
     }
+
+
+def _verdicts(outcomes, rows) -> list[dict]:
+    """One row per indicator: label, grade (with its note), the pilots' and the others'
+    levels before → after and the difference of the changes (``—`` where the context has none)."""
+    if outcomes:
+        return [{"label": r.get("label"), "verdict": r.get("verdict_full") or r.get("verdict"),
+                 "pilot": r.get("pilot"), "rest": r.get("rest"), "difference": r.get("difference")} for r in outcomes]
+    return [{"label": r.get("label"), "verdict": f"{r.get('verdict')}{sensitivity_sentence(r)}",
+             "pilot": "–", "rest": "–", "difference": "–"} for r in rows or []]
+
+
+def _pilot_units(leaders_rows, own_rows, main_indicator: str) -> list[dict]:
+    """Each pilot with its block, its change and its block's others' change, and whether it
+    fell behind them (in the indicator's better direction)."""
+    if own_rows:
+        return [dict(r) for r in own_rows]
+    from vhcs_analysis.report.readings import indicator_meta
+
+    _, higher_better = indicator_meta(main_indicator)
+    out = []
+    for r in leaders_rows or []:
+        diff = str(r.get("difference") or "")
+        moved = diff not in ("", "–") and diff.lstrip("+−-").replace("0", "").strip(",") != ""
+        out.append({"unit": r.get("unit"), "block": r.get("block"), "pilot": r.get("levels"), "rest": r.get("rest"),
+                    "diff": diff, "behind": moved and diff.startswith(("-", "−")) == higher_better})
+    return out
 
 
 # ----------------------------------------------------------------------------- sentences
@@ -115,11 +155,11 @@ def agreement_sentence() -> str:
 
 def sensitivity_sentence(row: dict) -> str:
     """The hidden-bias sensitivity of a claim (``sensitivity_gamma`` of tables/pilot_effects.csv), when present."""
-    gamma = row.get("sensitivity_gamma") or row.get("gamma")
+    gamma = row.get("sensitivity_gamma")
     if gamma in (None, "", "–"):
         return ""
-    return (f" Kết luận vẫn đúng trừ khi có một lý do chọn không thấy được làm một đơn vị dễ được chọn làm điểm hơn "
-            f"đến {gamma} lần.")
+    return (f": kết luận vẫn đúng trừ khi có một lý do chọn không thấy được làm một đơn vị dễ được chọn làm điểm hơn "
+            f"đến {gamma} lần")
 
 
 def strengths(f: dict) -> list[str]:
@@ -140,7 +180,7 @@ def strengths(f: dict) -> list[str]:
     ahead = [u for u in f["pilot_units"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
     if ahead:
         out.append(f"Đơn vị điểm chuyển biến nhiều hơn các đơn vị cùng khối về "
-                   f"{f['comparisons']['per_block_label'].lower()}: "
+                   f"{f['per_block_label'].lower()}: "
                    + "; ".join(f"{u.get('unit')} ({u.get('diff')})" for u in ahead) + ".")
     return out
 
@@ -155,7 +195,7 @@ def limitations(f: dict) -> list[str]:
     if thin:
         out.append("Chưa đủ số liệu hai kỳ để đánh giá: " + "; ".join(thin) + ".")
     if ins.get("weakest") not in (None, "", "–"):
-        out.append(f"Tiêu chí kiểm tra có điểm thấp nhất: {ins.get('weakest')} (bình quân {ins.get('weakest_mean')}/10).")
+        out.append(f"Tiêu chí kiểm tra có điểm thấp nhất: {ins.get('weakest')} ({f['weakest_scores']}).")
     late = list(dq.get("late_units") or [])
     missing = [u for u in late if u.get("missing")]
     if late:
@@ -165,7 +205,7 @@ def limitations(f: dict) -> list[str]:
     behind = [u for u in f["pilot_units"] if u.get("behind")]
     if behind:
         out.append(f"Đơn vị điểm chuyển biến chậm hơn các đơn vị cùng khối về "
-                   f"{f['comparisons']['per_block_label'].lower()}: "
+                   f"{f['per_block_label'].lower()}: "
                    + "; ".join(f"{u.get('unit')} (khối {u.get('block')}, {u.get('diff')})" for u in behind) + ".")
     worse = [r for r in f["pilots"]["rows"] if r.get("code") == "worse"]
     if worse:

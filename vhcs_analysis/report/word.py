@@ -101,10 +101,9 @@ def body(d: Draft, ctx: dict) -> None:
            f"triệt Nghị quyết; {ro.get('action_programme_share')} tổ chức cơ sở đảng, cơ quan, đơn vị đã xây dựng "
            f"chương trình hành động thực hiện Nghị quyết; {ro.get('office_layout_share')} đơn vị đã hoàn thành bài trí "
            "công sở theo quy định.")
-    # issue 28: personal plans and department plans (Form 01 fields); printed when the context carries them
-    if ro.get("personal_plan_rate") or ro.get("department_plan_rate"):
-        d.para(f"{ro.get('personal_plan_rate')} cán bộ, công chức, viên chức đã xây dựng kế hoạch, cam kết cá nhân; "
-               f"{ro.get('department_plan_rate')} phòng, ban, đơn vị trực thuộc đã xây dựng kế hoạch cụ thể.")
+    # issue 28: personal plans and department plans (Form 01 fields), printed once the context carries them
+    if f["leadership_extra"]:
+        d.bullets(f["leadership_extra"])
     else:
         d.placeholder(PLACEHOLDER["personal_plans"])
     if f["pilot_units"]:
@@ -134,22 +133,23 @@ def body(d: Draft, ctx: dict) -> None:
         if group == 4 and ins.get("n_inspections") not in (None, "", "0"):
             d.bullets([f"Đã tổ chức {ins.get('n_inspections')} lượt kiểm tra, giám sát trong {ins.get('n_rounds')} "
                        f"đợt; điểm bình quân {ins.get('mean_total')}/100; tiêu chí có điểm thấp nhất: "
-                       f"{ins.get('weakest')} (bình quân {ins.get('weakest_mean')}/10)."])
+                       f"{ins.get('weakest')} ({f['weakest_scores']})."])
         if not rows and group == 2:
             d.placeholder("kết quả xây dựng đội ngũ cán bộ (số liệu chưa đủ để đánh giá).")
     d.heading("3. Kết quả xây dựng mô hình điểm", 2)
     if f["pilots"]["answer"]:
         d.para(f["pilots"]["answer"])
-    d.para(soket.agreement_sentence(), style=wt.NOTE_STYLE)
-    verdicts = f["pilots"]["rows"]
-    d.table("Đơn vị điểm so với các đơn vị còn lại, theo chỉ tiêu (lý do của từng kết luận ở Phụ lục 3)",
-            ["Chỉ tiêu", "Kết luận"], verdicts, ["label", "verdict"], [3, 2.5], "ll")
-    for r in verdicts:
-        if soket.sensitivity_sentence(r):
-            d.para(soket.sensitivity_sentence(r).strip(), lead=f"{r.get('label')}: ")
+    if f["grades"]:
+        d.note("; ".join(f"\u201c{g.get('label')}\u201d: {g.get('meaning')}" for g in f["grades"]) + ".",
+               title="Cách đọc kết luận")
+    d.para(f["two_methods"], style=wt.NOTE_STYLE)
+    d.table(f"Đơn vị điểm so với các đơn vị còn lại, theo chỉ tiêu, {base} → {post} (lý do của từng kết luận ở "
+            "Phụ lục 3)", ["Chỉ tiêu", "Đơn vị điểm (trước → sau, thay đổi)", "Các đơn vị còn lại (trước → sau, thay "
+                          "đổi)", "Chênh lệch thay đổi", "Kết luận"],
+            f["verdicts"], ["label", "pilot", "rest", "difference", "verdict"], [2, 1.5, 1.5, 0.9, 2.4], "lccrl")
     units = f["pilot_units"]
     if units:
-        label = f["comparisons"]["per_block_label"]
+        label = f["per_block_label"]
         d.table(f"Từng đơn vị điểm so với các đơn vị cùng khối: {label}, {base} → {post}",
                 ["Đơn vị điểm", "Khối", "Thay đổi của đơn vị điểm", "Thay đổi bình quân các đơn vị khác cùng khối",
                  "Chênh lệch"],
@@ -200,6 +200,7 @@ def appendices(d: Draft, ctx: dict) -> None:
     f = soket.facts(ctx)
     s, ro, ins, rk, dq = f["scope"], f["rollout"], f["inspections"], f["ranking"], f["data_quality"]
     p, comp, figs = f["pilots"], f["comparisons"], f["figures"]
+    per_block_label = f["per_block_label"]
     base, post = s.get("baseline"), s.get("post")
 
     d.para("MỤC LỤC", style=wt.SUBJECT_STYLE).paragraph_format.page_break_before = True
@@ -249,6 +250,8 @@ def appendices(d: Draft, ctx: dict) -> None:
         d.table("Bối cảnh: chỉ số công khai của tỉnh (số liệu công bố bên ngoài, dẫn để tham khảo; không chứng minh "
                 "tác dụng của Nghị quyết)", ["Chỉ số", "Thứ hạng của Hà Tĩnh", "Nguồn"], f["public_indices"],
                 ["name", "values", "source"], [2.4, 1.6, 2], "lcl")
+    if f["public_indices_note"]:
+        d.note(f["public_indices_note"])
 
     d.heading("PHỤ LỤC 2. CÁC HÌNH", 1, new_page=True)
     for name, caption in (
@@ -258,7 +261,7 @@ def appendices(d: Draft, ctx: dict) -> None:
         ("on_time_rate_trend", "Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ"),
         ("did_forest", "Hai cách so sánh đơn vị điểm với các đơn vị còn lại, theo chỉ tiêu"),
         ("event_study", "Khoảng cách đơn vị điểm − còn lại từng kỳ so với kỳ gốc"),
-        ("per_block", f"Từng đơn vị điểm so với các đơn vị cùng khối: {comp['per_block_label']}"),
+        ("per_block", f"Từng đơn vị điểm so với các đơn vị cùng khối: {per_block_label}"),
         ("inspection_criteria", "Điểm bình quân theo tiêu chí kiểm tra: đơn vị điểm và các đơn vị còn lại"),
         ("inspection_ratings", "Xếp loại qua các đợt kiểm tra, giám sát"),
         ("ranking_transition", "Mức xếp loại hiện tại và theo quy tắc"),
