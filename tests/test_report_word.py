@@ -451,6 +451,10 @@ def test_draft__numbers_equal_the_pdf_context(built):
     missing = [e for e in expected if " ".join(str(e).replace("\u00a0", " ").split()) not in text]
     assert not missing
     assert len(f["pilot_units"]) == int(s["n_pilot"])
+    import re
+
+    assert not re.findall(r"\b[a-z]+_[a-z0-9_]+\b", text)  # no report codes
+    assert not [w for w in ("bootstrap", "sự thật nằm giữa", ".json", "docs/") if w in text.lower()]
 
 
 @pytest.mark.e2e

@@ -89,12 +89,11 @@ def facts(ctx: dict) -> dict[str, Any]:
 
 def _verdicts(outcomes, rows) -> list[dict]:
     """One row per indicator: label, grade (with its note), the pilots' and the others'
-    levels before → after and the difference of the changes (``—`` where the context has none)."""
+    levels before → after and the difference of the changes (when the context has them)."""
     if outcomes:
         return [{"label": r.get("label"), "verdict": r.get("verdict_full") or r.get("verdict"),
                  "pilot": r.get("pilot"), "rest": r.get("rest"), "difference": r.get("difference")} for r in outcomes]
-    return [{"label": r.get("label"), "verdict": f"{r.get('verdict')}{sensitivity_sentence(r)}",
-             "pilot": "–", "rest": "–", "difference": "–"} for r in rows or []]
+    return [{"label": r.get("label"), "verdict": f"{r.get('verdict')}{sensitivity_sentence(r)}"} for r in rows or []]
 
 
 def _pilot_units(leaders_rows, own_rows, main_indicator: str) -> list[dict]:

@@ -143,10 +143,13 @@ def body(d: Draft, ctx: dict) -> None:
         d.note("; ".join(f"\u201c{g.get('label')}\u201d: {g.get('meaning')}" for g in f["grades"]) + ".",
                title="Cách đọc kết luận")
     d.para(f["two_methods"], style=wt.NOTE_STYLE)
-    d.table(f"Đơn vị điểm so với các đơn vị còn lại, theo chỉ tiêu, {base} → {post} (lý do của từng kết luận ở "
-            "Phụ lục 3)", ["Chỉ tiêu", "Đơn vị điểm (trước → sau, thay đổi)", "Các đơn vị còn lại (trước → sau, thay "
+    caption = f"Đơn vị điểm so với các đơn vị còn lại, theo chỉ tiêu, {base} → {post} (lý do ở Phụ lục 3)"
+    if any("pilot" in r for r in f["verdicts"]):  # the levels on the verdicts' basis, when the context has them
+        d.table(caption, ["Chỉ tiêu", "Đơn vị điểm (trước → sau, thay đổi)", "Các đơn vị còn lại (trước → sau, thay "
                           "đổi)", "Chênh lệch thay đổi", "Kết luận"],
-            f["verdicts"], ["label", "pilot", "rest", "difference", "verdict"], [2, 1.5, 1.5, 0.9, 2.4], "lccrl")
+                f["verdicts"], ["label", "pilot", "rest", "difference", "verdict"], [2, 1.5, 1.5, 0.9, 2.4], "lccrl")
+    else:
+        d.table(caption, ["Chỉ tiêu", "Kết luận"], f["verdicts"], ["label", "verdict"], [3, 2.5], "ll")
     units = f["pilot_units"]
     if units:
         label = f["per_block_label"]
