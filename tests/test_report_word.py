@@ -427,8 +427,8 @@ def test_draft__numbers_equal_the_pdf_context(built):
     f = soket.facts(ctx)
     text = _all_text(docx.Document(str(_draft(built))))
     s, ro, ins, rk, dq = f["scope"], f["rollout"], f["inspections"], f["ranking"], f["data_quality"]
-    expected = [f["pilots"]["answer"], dq["headline"], ins["mean_total"], f"{ins['weakest']} (bình quân "
-                f"{ins['weakest_mean']}/10)", f"{f['totals']['rows_read']} dòng đọc", ctx["cover"]["place_date"],
+    expected = [f["pilots"]["answer"], dq["headline"], ins["mean_total"], f"{ins['weakest']} ({f['weakest_scores']})",
+                f"{f['totals']['rows_read']} dòng đọc", ctx["cover"]["place_date"],
                 f"{rk['n_up']} đơn vị được nâng mức, {rk['n_down']} đơn vị bị hạ mức, {rk['n_same']} đơn vị giữ nguyên",
                 f"Đến {s['post']}, {ro['study_rate']} cán bộ", f"{ro['action_programme_share']} tổ chức cơ sở đảng",
                 f"{ro['office_layout_share']} đơn vị đã hoàn thành bài trí"]
@@ -438,6 +438,8 @@ def test_draft__numbers_equal_the_pdf_context(built):
                             f"{g['change']} {g['unit']}")
     for row in f["pilots"]["rows"]:
         expected += [row["did_full"], row["adj_full"], row["p_holm"], row["mde"], row["verdict"], row["reason"]]
+    for row in f["verdicts"]:
+        expected += [row["label"], row["verdict"], *[row[k] for k in ("pilot", "rest", "difference") if k in row]]
     for unit in f["pilot_units"]:
         expected += [f"{unit['unit']} (khối {unit['block']})", f"{unit['pilot']} {unit['rest']} {unit['diff']}"]
     for row in f["pilots"]["adoption"]:
