@@ -197,7 +197,7 @@ def test_render_docx__names_the_settings_file_only_when_one_was_used(tmp_path):
     word.render_docx(used, tmp_path, tmp_path / "file.docx")
     word.render_docx({**_context(False), "settings": {"source": "", "sha256": ""}}, tmp_path, tmp_path / "none.docx")
     with_file = _all_text(docx.Document(str(tmp_path / "file.docx")))
-    assert "Cấu hình. Tệp vhcs.toml ghi đè" in with_file
+    assert "Cấu hình. Tệp vhcs.toml (SHA-256 " + "ab" * 32 + ") ghi đè" in with_file
     assert "Cấu hình. Tệp" not in _all_text(docx.Document(str(tmp_path / "none.docx")))
 
 

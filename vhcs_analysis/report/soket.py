@@ -83,6 +83,7 @@ def facts(ctx: dict) -> dict[str, Any]:
         "public_indices_note": str(indices.get("note") or "") if isinstance(indices, dict) else "",
         "weights": list(ctx.get("weights") or []),
         "settings_source": str(_get(ctx, "settings").get("source") or prov.get("settings_source") or ""),
+        "settings_sha": str(_get(ctx, "settings").get("sha256") or prov.get("settings_sha") or ""),
         "figures": dict(ctx.get("figures") or {}),
     }
 

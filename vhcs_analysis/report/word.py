@@ -318,7 +318,8 @@ def methods(d: Draft, f: dict) -> None:
         "Giới hạn. Đơn vị điểm được chọn, không bốc thăm; số liệu do đơn vị tự báo cáo; với "
         f"{s.get('n_pilot')} đơn vị điểm chỉ phát hiện được khác biệt lớn. Kết quả là căn cứ tham khảo cho "
         f"{f['review']['noun']}, không thay thế đánh giá thực tế.",
-        *([f"Cấu hình. Tệp {f['settings_source']} ghi đè các giá trị mặc định của chương trình."]
+        *([f"Cấu hình. Tệp {f['settings_source']} (SHA-256 {f['settings_sha']}) ghi đè các giá trị mặc định của "
+           "chương trình."]
           if f["settings_source"] else []),
     ])
     d.para("Hai cách so sánh đơn vị điểm với các đơn vị còn lại. Các khoảng tin cậy 95% dưới đây là của từng cách, "
