@@ -195,7 +195,7 @@ def body(d: Draft, ctx: dict) -> None:
         d.para("Chưa đơn vị nào có mức cải thiện vượt rõ mức dao động do ngẫu nhiên (sau khi tính đến việc xét cùng lúc "
                "nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng dựa trên số liệu.")
     d.heading("3. Kiến nghị khác", 2)
-    d.placeholder(PLACEHOLDER["proposals"])
+    d.placeholder(PLACEHOLDER["proposals"]).paragraph_format.keep_with_next = True  # with the signature block
 
 
 def appendices(d: Draft, ctx: dict) -> None:

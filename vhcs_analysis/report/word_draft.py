@@ -107,6 +107,7 @@ class Draft:
                 run.bold = True
             if index < len(lines) - 1:
                 run.add_break()
+        return paragraph
 
     def toc_here(self) -> None:
         """Mark where the table of contents goes; ``fill_toc`` puts it there once every

@@ -288,6 +288,7 @@ def _frame(doc) -> None:
     doc.add_paragraph("{{p body }}", style="Normal")
     closing = doc.add_paragraph("", style="Normal")
     closing.paragraph_format.space_after = Pt(12)
+    closing.paragraph_format.keep_with_next = True  # the signature block never alone on a page
     _two_columns(
         doc,
         [("Nơi nhận:", False, False, True, 12), ("- Thường trực Tỉnh ủy (để báo cáo),", False, False, False, 11),
