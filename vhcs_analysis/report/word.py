@@ -153,10 +153,13 @@ def body(d: Draft, ctx: dict) -> None:
     units = f["pilot_units"]
     if units:
         label = f["per_block_label"]
+        levels = any("→" in str(u.get("pilot")) for u in units)  # levels before → after (change), or the change
         d.table(f"Từng đơn vị điểm so với các đơn vị cùng khối: {label}, {base} → {post}",
-                ["Đơn vị điểm", "Khối", "Thay đổi của đơn vị điểm", "Thay đổi bình quân các đơn vị khác cùng khối",
-                 "Chênh lệch"],
-                units, ["unit", "block", "pilot", "rest", "diff"], [2.4, 1.8, 1.1, 1.4, 1], "llrrr")
+                ["Đơn vị điểm", "Khối", "Đơn vị điểm: trước → sau (thay đổi)" if levels else "Thay đổi của đơn vị điểm",
+                 "Bình quân các đơn vị khác cùng khối" + (": trước → sau (thay đổi)" if levels else ": thay đổi"),
+                 "Chênh lệch thay đổi"],
+                units, ["unit", "block", "pilot", "rest", "diff"],
+                [2, 1.5, 1.6, 1.6, 0.9] if levels else [2.4, 1.8, 1.1, 1.4, 1], "llccr" if levels else "llrrr")
 
     d.heading("III. ĐÁNH GIÁ CHUNG", 1)
     d.heading("1. Ưu điểm", 2)
