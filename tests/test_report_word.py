@@ -62,26 +62,99 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
         {"indicator": "oc_index", "label": "Chỉ số văn hóa công sở tổng hợp", "unit": "điểm", "better": "cao hơn",
          "did": "+4,6", "did_ci": "+1,0 đến +8,2", "adj": "+3,9", "adj_ci": "+0,4 đến +7,5", "p_holm": "0,031",
          "did_full": "+4,6 (+1,0 đến +8,2)", "adj_full": "+3,9 (+0,4 đến +7,5)",
-         "n": "7/58", "mde": "5,1", "code": "better", "verdict": "Điểm tốt hơn rõ", "reason": "cả hai cách cùng chiều"},
+         "n": "7/58", "mde": "5,1", "code": "better", "verdict": "Đơn vị điểm chuyển biến rõ hơn",
+         "reason": "cả hai cách cùng chiều", "sensitivity_gamma": "1,8"},
         {"indicator": "study_rate", "label": "Tỷ lệ CBCCVC đã học tập", "unit": "điểm %", "better": "cao hơn",
          "did": "−1,2", "did_ci": "−3,5 đến +1,1", "adj": "−0,8", "adj_ci": "−3,0 đến +1,4", "p_holm": "1,000",
          "did_full": "−1,2 (−3,5 đến +1,1)", "adj_full": "−0,8 (−3,0 đến +1,4)",
-         "n": "7/58", "mde": "4,0", "code": "no_evidence", "verdict": "Chưa đủ bằng chứng",
+         "n": "7/58", "mde": "4,0", "code": "no_evidence", "verdict": "Chưa thấy khác biệt",
          "reason": "khoảng tin cậy chứa 0"},
+    ]
+    goal = {"goal_vi": "Mục tiêu 1 – Ứng xử chuẩn mực với nhân dân và đồng nghiệp", "task_group": 0, "n": "58"}
+    goals = [
+        {**goal, "indicator": "complaints_per_100", "label": "Phản ánh trên 100 CBCCVC", "goal": 1, "baseline": "5,4",
+         "post": "4,3", "change": "-1,1", "ci": "-1,9 đến -0,1", "reading": "tiến bộ", "unit": "lượt/100 CB"},
+        {**goal, "indicator": "violations_per_100", "label": "Vi phạm trên 100 CBCCVC", "goal": 2, "baseline": "1,1",
+         "post": "1,0", "change": "-0,1", "ci": "-0,5 đến +0,5", "reading": "chưa thấy thay đổi rõ",
+         "goal_vi": "Mục tiêu 2 – Làm việc trách nhiệm, tận tụy, công tâm", "unit": "người/100 CB"},
+        {**goal, "indicator": "study_rate", "label": "Tỷ lệ CBCCVC đã học tập", "goal": 0, "task_group": 1,
+         "baseline": "47,1%", "post": "70,7%", "change": "+23,6", "ci": "+22,3 đến +25,3", "reading": "tiến bộ",
+         "goal_vi": "Chỉ tiêu chung", "unit": "điểm %"},
     ]
     return {
         "is_sample": is_sample, "sample_mark": SAMPLE_MARK,
+        "review": {"kind": "so-ket", "noun": "sơ kết", "title": "sơ kết 2 năm", "title_upper": "SƠ KẾT 2 NĂM",
+                   "next_review": "trước kỳ sơ kết tiếp theo"},
         "cover": {"number": "Số       -BC/ĐUK", "place_date": "Hà Tĩnh, ngày 31 tháng 01 năm 2019", "date": "31/01/2019"},
         "scope": {"n_units": "66", "n_pilot": "7", "n_rest": "59", "n_blocks": "7", "baseline": "6 tháng cuối năm 2016",
                   "post": "6 tháng cuối năm 2018", "periods": ["6T cuối 2016", "6T cuối 2018"], "n_periods": "2"},
         "main_indicator": "oc_index",
-        "pilots": {"answer": "Đơn vị điểm chuyển biến tốt hơn rõ ở 1/2 chỉ tiêu.", "answer_short": "Tốt hơn rõ ở 1/2.",
+        "pilots": {"answer": "Đơn vị điểm chuyển biến rõ hơn ở 1/2 chỉ tiêu.", "answer_short": "Rõ hơn ở 1/2.",
                    "rows": rows, "outcomes": rows, "placebo": "", "adoption": [], "sensitivity": []},
-        "goals": [], "rollout": {"at_post": [], "on_time": []}, "inspections": {}, "ranking": {},
-        "comparisons": {}, "data_quality": {"headline": "Đã đọc 194 tệp.", "reports": "330 báo cáo."},
-        "provenance": {"files": [], "totals": {}}, "public_indices": [], "weights": [],
+        "pilot_units": [
+            {"unit": "Sở Nội vụ", "block": "Hành chính – Tổng hợp", "pilot": "+17,8", "rest": "+11,1", "diff": "+6,7",
+             "behind": False},
+            {"unit": "Đơn vị mã U52 (thiếu tên trong danh mục)", "block": "Tài chính – Ngân hàng", "pilot": "+1,7",
+             "rest": "+3,2", "diff": "-1,5", "behind": True},
+        ],
+        "goals": goals,
+        "rollout": {"study_rate": "70,7%", "action_programme_share": "98,5%", "office_layout_share": "85,2%",
+                    "at_post": [{"measure": "Đơn vị hoàn thành bài trí công sở", "pilot": "100,0%", "rest": "83,3%",
+                                 "all": "85,2%"}], "on_time": []},
+        "inspections": {"n_rounds": "5", "n_inspections": "201", "mean_total": "72,0",
+                        "weakest": "Giao tiếp, ứng xử với đồng nghiệp", "weakest_mean": "7,15", "criteria": [],
+                        "rating_order": [], "ratings": []},
+        "ranking": {"year": "2018", "n_units": "66", "n_up": "2", "n_down": "3", "n_same": "54", "n_review": "7",
+                    "rules": "Quy tắc.", "levels": [], "matrix": [], "n_good": "1", "band_z": "1,96", "q_max": "0,05",
+                    "moves": [{"unit": "Tỉnh đoàn", "current": "1", "proposed": "1", "score": "74,2", "margin": "4,2",
+                               "status": "cần xem xét", "reason": "sát ngưỡng"}],
+                    "good_practices": [{"unit": "Sở Tư pháp", "block": "Hành chính – Tổng hợp", "pilot": "",
+                                        "indicator": "Hồ sơ đúng hạn", "reason": "80,0% → 95,0%", "q": "0,010"}]},
+        "comparisons": {"per_block_label": "Chỉ số văn hóa công sở tổng hợp"},
+        "data_quality": {"headline": "Đã đọc 194 tệp.", "reports": "330 báo cáo.",
+                         "late_units": [{"unit": "Sở Ngoại vụ", "block": "Hành chính – Tổng hợp", "late": "6T đầu 2018",
+                                         "undated": "", "missing": "6T cuối 2017"}]},
+        "provenance": {"files": [], "totals": {"rows_read": "795", "rows_kept": "770", "rows_rejected": "25"}},
+        "public_indices": [], "weights": [],
         "figures": figures or {},
     }
+
+
+PARTS = ["I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, QUÁN TRIỆT, TRIỂN KHAI THỰC HIỆN", "II. KẾT QUẢ THỰC HIỆN",
+         "III. ĐÁNH GIÁ CHUNG", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI", "V. ĐỀ XUẤT, KIẾN NGHỊ"]
+ASSESSMENT = ["1. Ưu điểm", "2. Hạn chế, khuyết điểm", "3. Nguyên nhân", "4. Bài học kinh nghiệm"]
+
+
+def _blocks(document) -> list[str]:
+    """The body's paragraphs and tables in order, each as its text (a table's cells joined)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    out = []
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            out.append(Paragraph(child, document).text)
+        elif child.tag.endswith("}tbl"):
+            table = Table(child, document)
+            out.append(" ".join(p.text for row in table.rows for cell in row.cells for p in cell.paragraphs))
+    return out
+
+
+def _draft_of(tmp_path, ctx=None, name="draft.docx"):
+    target = tmp_path / name
+    word.render_docx(ctx or _context(False), tmp_path, target)
+    return docx.Document(str(target))
+
+
+def _instructions(document) -> list[str]:
+    return [" ".join(e.text.split()) for e in document.element.body.iter(docx.oxml.ns.qn("w:instrText"))]
+
+
+def _data_tables(document) -> list:
+    """Tables with a repeating header row (the header block and the signature are not)."""
+    qn = docx.oxml.ns.qn
+    return [t for t in document.tables
+            if t.rows and t.rows[0]._tr.trPr is not None and t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None]
 
 
 def _figure_png(folder: Path, name: str) -> Path:
@@ -119,52 +192,143 @@ def test_template_path__office_copy_from_settings_and_missing_copy_is_an_error(t
         word.template_path(_report(docx_template=str(tmp_path / "khong-co.docx")))
 
 
-def test_render_docx__names_the_settings_file_and_its_sha256_like_the_pdf_only_when_one_was_used(tmp_path):
+def test_render_docx__names_the_settings_file_only_when_one_was_used(tmp_path):
     used = {**_context(False), "settings": {"source": "vhcs.toml", "sha256": "ab" * 32}}
     word.render_docx(used, tmp_path, tmp_path / "file.docx")
     word.render_docx({**_context(False), "settings": {"source": "", "sha256": ""}}, tmp_path, tmp_path / "none.docx")
     with_file = _all_text(docx.Document(str(tmp_path / "file.docx")))
-    assert "Tệp vhcs.toml (SHA-256 " + "ab" * 32 + ")" in with_file and "manifest.json" in with_file
+    assert "Cấu hình. Tệp vhcs.toml (SHA-256 " + "ab" * 32 + ") ghi đè" in with_file
     assert "Cấu hình. Tệp" not in _all_text(docx.Document(str(tmp_path / "none.docx")))
 
 
 def test_render_docx__party_page_setup_fonts_and_heading_styles(tmp_path):
-    target = tmp_path / "draft.docx"
-    word.render_docx(_context(True), tmp_path, target)
-    document = docx.Document(str(target))
+    document = _draft_of(tmp_path, _context(True))
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert 20 <= round(section.top_margin.mm) <= 25 and 20 <= round(section.bottom_margin.mm) <= 25
-    assert 30 <= round(section.left_margin.mm) <= 35 and 15 <= round(section.right_margin.mm) <= 20
+    assert (round(section.top_margin.mm), round(section.bottom_margin.mm)) == (20, 20)
+    assert (round(section.left_margin.mm), round(section.right_margin.mm)) == (30, 15)
     normal = document.styles["Normal"]
-    assert normal.font.name == "Times New Roman" and Pt(13) <= normal.font.size <= Pt(14)
-    headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
-    names = {p.style.name for p in headings}
-    assert {"Heading 1", "Heading 2"} <= names
-    assert any(p.text == "TÓM TẮT CHO LÃNH ĐẠO" and p.style.name == "Heading 1" for p in headings)
-    assert any(p.text.startswith("PHỤ LỤC B") for p in headings)
+    assert normal.font.name == "Times New Roman" and normal.font.size == Pt(14)
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        assert document.styles[name].font.color.rgb == docx.shared.RGBColor(0, 0, 0), name
     text = _all_text(document)
     for fixed in ("ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", "ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO",
-                  "Nơi nhận:", "T/M BAN THƯỜNG VỤ", "Hà Tĩnh, ngày 31 tháng 01 năm 2019", "-BC/ĐUK"):
+                  "SƠ KẾT 2 NĂM THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK", "Nơi nhận:", "T/M BAN THƯỜNG VỤ",
+                  "Hà Tĩnh, ngày 31 tháng 01 năm 2019", "-BC/ĐUK"):
         assert fixed in text
     assert "{{" not in text and "{%" not in text
 
 
-def test_render_docx__tables_repeat_header_and_fit_the_text_width(tmp_path):
-    target = tmp_path / "draft.docx"
-    word.render_docx(_context(False), tmp_path, target)
-    document = docx.Document(str(target))
+def test_render_docx__soket_parts_in_order_then_noi_nhan_signature_and_appendices(tmp_path):
+    document = _draft_of(tmp_path)
+    blocks = _blocks(document)
+    first = lambda text: next(i for i, b in enumerate(blocks) if b.startswith(text))  # noqa: E731
+    parts = [first(part) for part in PARTS]
+    assert parts == sorted(parts)
+    assessment = [first(title) for title in ASSESSMENT]
+    assert parts[2] < assessment[0] and assessment == sorted(assessment) and assessment[-1] < parts[3]
+    signature = first("Nơi nhận:")
+    assert "T/M BAN THƯỜNG VỤ" in blocks[signature] and parts[-1] < signature
+    appendices = [first(f"PHỤ LỤC {n}.") for n in (1, 2, 3)]
+    assert signature < appendices[0] < appendices[1] < appendices[2]
+    headings = {p.text: p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")}
+    assert all(headings[part] == "Heading 1" for part in PARTS)
+    assert all(headings[title] == "Heading 2" for title in ASSESSMENT)
+
+
+def test_render_docx__parts_only_people_write_are_highlighted_placeholders_with_data_points(tmp_path):
+    from docx.enum.text import WD_COLOR_INDEX
+
+    document = _draft_of(tmp_path)
+    marked = [p for p in document.paragraphs if "[Văn phòng bổ sung:" in p.text]
+    assert all(run.font.highlight_color == WD_COLOR_INDEX.YELLOW for p in marked for run in p.runs if run.text)
+    assert all(p.text.rstrip().endswith("]") for p in marked)
+    paragraphs = [p.text for p in document.paragraphs]
+    for title in ("3. Nguyên nhân", "4. Bài học kinh nghiệm", PARTS[3]):
+        after = paragraphs[paragraphs.index(title) + 1]
+        assert after.startswith("[Văn phòng bổ sung:"), title
+    tasks = paragraphs[paragraphs.index(PARTS[3]) + 1]
+    # the data points beside the placeholder: what did not move, the weakest criterion, late units
+    assert "Vi phạm trên 100 CBCCVC" in tasks and "Giao tiếp, ứng xử với đồng nghiệp" in tasks
+    assert "1 đơn vị nộp muộn hoặc không nộp" in tasks
+    assert len(marked) >= 7
+
+
+def test_render_docx__data_fill_strengths_limitations_pilots_and_proposals(tmp_path):
+    paragraphs = [p.text for p in _draft_of(tmp_path).paragraphs]
+    text = " ".join(paragraphs)
+    section = lambda a, b: " ".join(paragraphs[paragraphs.index(a):paragraphs.index(b)])  # noqa: E731
+    strengths = section("1. Ưu điểm", "2. Hạn chế, khuyết điểm")
+    limits = section("2. Hạn chế, khuyết điểm", "3. Nguyên nhân")
+    assert "Phản ánh trên 100 CBCCVC: 5,4 → 4,3 (-1,1 lượt/100 CB)" in strengths
+    assert "Sở Nội vụ (+6,7)" in strengths and "chỉ số văn hóa công sở tổng hợp" in strengths
+    assert "Vi phạm trên 100 CBCCVC: 1,1 → 1,0, chưa thấy thay đổi rõ" in limits
+    assert "Giao tiếp, ứng xử với đồng nghiệp (bình quân 7,15/10)" in limits
+    assert "Sở Ngoại vụ (Hành chính – Tổng hợp)" in limits
+    assert "Đơn vị mã U52 (thiếu tên trong danh mục) (khối Tài chính – Ngân hàng, -1,5)" in limits
+    assert "Sở Nội vụ (khối Hành chính – Tổng hợp)" in text  # each pilot named with its block
+    assert ("2 đơn vị được nâng mức, 3 đơn vị bị hạ mức, 54 đơn vị giữ nguyên; 7 đơn vị có điểm sát ngưỡng" in text)
+    all_text = _all_text(_draft_of(tmp_path, name="again.docx"))
+    assert "rõ hơn: kết luận vẫn đúng trừ khi có một lý do chọn không thấy được" in all_text
+    assert "đến 1,8 lần" in all_text
+    assert "Tỉnh đoàn" in all_text and "Sở Tư pháp" in all_text  # the units to review, the practice to spread
+
+
+def test_render_docx__without_sensitivity_no_hidden_bias_sentence(tmp_path):
+    ctx = _context(False)
+    ctx["pilots"]["rows"] = [{k: v for k, v in r.items() if k != "sensitivity_gamma"} for r in ctx["pilots"]["rows"]]
+    assert "lý do chọn không thấy được làm một đơn vị" not in _all_text(_draft_of(tmp_path, ctx))
+
+
+def test_render_docx__captions_are_seq_fields_and_a_toc_field_lists_the_headings(tmp_path):
+    _figure_png(tmp_path, "did_forest")
+    document = _draft_of(tmp_path, _context(False, {"did_forest": True}))
+    instructions = _instructions(document)
+    captions = [p for p in document.paragraphs if p.style.name == "Caption"]
+    tables = [p for p in captions if p.text.startswith("Bảng ")]
+    figures = [p for p in captions if p.text.startswith("Hình ")]
+    assert instructions.count("SEQ Bảng \\* ARABIC") == len(tables) >= 3
+    assert instructions.count("SEQ Hình \\* ARABIC") == len(figures) == 1
+    assert [p.text.split(".")[0] for p in tables] == [f"Bảng {i}" for i in range(1, len(tables) + 1)]
+    assert sum(1 for i in instructions if i.startswith("TOC ")) == 1
+    toc = [p.text for p in document.paragraphs if p.style.name.startswith("TOC")]
+    assert PARTS[0] in toc and "PHỤ LỤC 3. PHƯƠNG PHÁP VÀ NGUỒN SỐ LIỆU" in toc
+    settings = document.settings.element
+    assert settings.find(docx.oxml.ns.qn("w:updateFields")) is not None
+
+
+def test_render_docx__no_page_number_on_the_first_page(tmp_path):
+    document = _draft_of(tmp_path, _context(True))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+
+    def fields(header):
+        return [e.get(docx.oxml.ns.qn("w:instr")) for e in header._element.iter(docx.oxml.ns.qn("w:fldSimple"))]
+
+    assert "PAGE" in fields(section.header) and fields(section.first_page_header) == []
+    assert SAMPLE_MARK in " ".join(p.text for p in section.first_page_header.paragraphs)
+
+
+def test_render_docx__no_data_row_splits_and_header_rows_repeat(tmp_path):
+    document = _draft_of(tmp_path)
     section = document.sections[0]
     text_width = section.page_width - section.left_margin - section.right_margin
-    data_tables = document.tables[1:-1]
-    assert len(data_tables) == 2  # the summary's DiD table and the one in section IV
-    for table in data_tables:
-        header = table.rows[0]._tr
-        assert header.trPr is not None and header.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
-        widths = [cell.width for cell in table.rows[1].cells]
-        assert abs(sum(widths) - text_width) < Mm(1)
-        texts = [c.text for c in table.rows[1].cells]
-        assert texts[0] == "Chỉ số văn hóa công sở tổng hợp" and "+4,6 (+1,0 đến +8,2)" in texts
+    qn = docx.oxml.ns.qn
+    tables = _data_tables(document)
+    assert len(tables) >= 4
+    for table in tables:
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+        assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
+        assert abs(sum(cell.width for cell in table.rows[1].cells) - text_width) < Mm(1)
+
+
+def test_render_docx__no_report_codes_or_wrong_method_words(tmp_path):
+    import re
+
+    text = _all_text(_draft_of(tmp_path, _context(True)))
+    assert not re.findall(r"\b[a-z]+_[a-z0-9_]+\b", text)
+    for word_ in ("bootstrap", "Sự thật nằm giữa", "sự thật nằm giữa", ".json", "docs/"):
+        assert word_ not in text
 
 
 def test_render_docx__sample_mark_in_the_header_only_for_sample_data(tmp_path):
@@ -176,7 +340,7 @@ def test_render_docx__sample_mark_in_the_header_only_for_sample_data(tmp_path):
 
 
 def test_render_docx__figure_at_text_width_and_at_least_200_dpi(tmp_path):
-    png = _figure_png(tmp_path, "did_forest")
+    png = _figure_png(tmp_path, "did_forest")  # the figure pack's PNG
     placed = word.render_docx(_context(False, {"did_forest": True}), tmp_path, tmp_path / "d.docx")
     document = docx.Document(str(tmp_path / "d.docx"))
     assert [e.name for e in placed] == ["did_forest"] and len(document.inline_shapes) == 1
@@ -187,7 +351,7 @@ def test_render_docx__figure_at_text_width_and_at_least_200_dpi(tmp_path):
     assert image.px_width / shape.width.inches >= 200
     section = document.sections[0]
     assert shape.width <= section.page_width - section.left_margin - section.right_margin
-    assert "Hình 1. Hai cách ước lượng" in _all_text(document)
+    assert "Hình 1. Hai cách so sánh" in _all_text(document)
 
 
 def test_render_docx__byte_identical_on_rebuild(tmp_path):
@@ -255,25 +419,44 @@ def test_build__writes_the_draft_beside_the_pdf(built):
 
 
 @pytest.mark.e2e
-def test_draft__key_numbers_equal_the_pdf_context(built):
+def test_draft__numbers_equal_the_pdf_context(built):
+    from vhcs_analysis.report import soket
     from vhcs_analysis.report.context import build_context
 
     ctx = build_context(built.paths, package_defaults())
+    f = soket.facts(ctx)
     text = _all_text(docx.Document(str(_draft(built))))
-    dq, prov, rk, ins = ctx["data_quality"], ctx["provenance"], ctx["ranking"], ctx["inspections"]
-    pilots = ctx["pilots"]
-    expected = [pilots["answer"], pilots["answer_short"], dq["headline"], dq["reports"], ins["mean_total"],
-                ins["weakest"], f"{prov['totals']['rows_read']} dòng đọc", f"{rk['n_up']} đơn vị được nâng mức",
-                ctx["rollout"]["study_rate"], ctx["cover"]["place_date"]]
-    for row in pilots["rows"]:
-        expected += [row["did_full"], row["adj_full"], row["p_holm"], row["n"],
-                     row["mde"], row["verdict"], row["reason"]]
-    for row in pilots["adoption"]:
+    s, ro, ins, rk, dq = f["scope"], f["rollout"], f["inspections"], f["ranking"], f["data_quality"]
+    expected = [f["pilots"]["answer"], dq["headline"], ins["mean_total"], f"{ins['weakest']} ({f['weakest_scores']})",
+                f"{f['totals']['rows_read']} dòng đọc", ctx["cover"]["place_date"],
+                f"{rk['n_up']} đơn vị được nâng mức, {rk['n_down']} đơn vị bị hạ mức, {rk['n_same']} đơn vị giữ nguyên",
+                f"Đến {s['post']}, {ro['study_rate']} cán bộ", f"{ro['action_programme_share']} tổ chức cơ sở đảng",
+                f"{ro['office_layout_share']} đơn vị đã hoàn thành bài trí"]
+    for g in f["goals"]:
+        if g["reading"] != soket.NO_DATA:
+            expected.append(f"{g['label']}: {g['baseline']} ({s['baseline']}) → {g['post']} ({s['post']}), thay đổi "
+                            f"{g['change']} {g['unit']}")
+    for row in f["pilots"]["rows"]:
+        expected += [row["did_full"], row["adj_full"], row["p_holm"], row["mde"], row["verdict"], row["reason"]]
+    for row in f["verdicts"]:
+        expected += [row["label"], row["verdict"], *[row[k] for k in ("pilot", "rest", "difference") if k in row]]
+    for unit in f["pilot_units"]:
+        expected += [f"{unit['unit']} (khối {unit['block']})", f"{unit['pilot']} {unit['rest']} {unit['diff']}"]
+    for row in f["pilots"]["adoption"]:
         expected += [row["pilot"], row["rest"]]
-    for item in ctx["data_quality"]["by_reason"]:
+    for unit in dq["late_units"]:
+        expected.append(unit["unit"])
+    for move in rk["moves"]:
+        expected.append(f"{move['unit']} {move['current']} {move['proposed']} {move['score']} {move['margin']}")
+    for item in dq["by_reason"]:
         expected += [item["reason"], item["rows"]]
     missing = [e for e in expected if " ".join(str(e).replace("\u00a0", " ").split()) not in text]
     assert not missing
+    assert len(f["pilot_units"]) == int(s["n_pilot"])
+    import re
+
+    assert not re.findall(r"\b[a-z]+_[a-z0-9_]+\b", text)  # no report codes
+    assert not [w for w in ("bootstrap", "sự thật nằm giữa", ".json", "docs/") if w in text.lower()]
 
 
 @pytest.mark.e2e
@@ -285,8 +468,8 @@ def test_draft__one_word_table_per_non_empty_table_and_every_figure(built):
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     numbered_tables = [c for c in captions if c.startswith("Bảng ")]
     empty_notes = sum(1 for p in document.paragraphs if p.text == word_draft.NO_DATA)  # a table without rows
-    summary_tables = 3  # without caption: the verdicts, the goals, the public indices
-    assert len(document.tables) == FRAME_TABLES + summary_tables + len(numbered_tables) - empty_notes
+    assert len(document.tables) == FRAME_TABLES + len(numbered_tables) - empty_notes
+    assert len(_data_tables(document)) == len(numbered_tables) - empty_notes
     present = sorted(name for name, ok in ctx["figures"].items() if ok)
     assert len(document.inline_shapes) == len(present) == len([c for c in captions if c.startswith("Hình ")])
     with open(built.paths.figures / word_draft.FIGURE_LIST_NAME, encoding="utf-8-sig", newline="") as handle:
@@ -330,3 +513,53 @@ def test_draft__libreoffice_renders_it(built, tmp_path):
     assert len(reader.pages) >= 5
     first = " ".join((reader.pages[0].extract_text() or "").split())
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in first and SAMPLE_MARK in first
+
+
+def test_pilot_units__each_pilot_with_its_block_its_id_when_unnamed_and_whether_it_fell_behind(tmp_path):
+    import pandas as pd
+
+    from vhcs_analysis.report.context import pilot_units
+
+    pd.DataFrame({"unit_id": ["U01", "U02", "U03", "U04"], "unit_name": ["Sở Nội vụ", None, "Sở Y tế", "Sở Tư pháp"],
+                  "block": ["Khối A", "Khối B", "Khối C", "Khối A"], "is_pilot": [True, True, True, False]}
+                 ).to_parquet(tmp_path / "units.parquet")
+    per_block = pd.DataFrame({"indicator": ["oc_index"] * 3 + ["study_rate"],
+                              "block": ["Khối A", "Khối B", "Khối C", "Khối C"],
+                              "pilot_change": [5.0, 1.0, 2.0, 9.0], "rest_change": [2.0, 3.5, 2.0, 1.0],
+                              "difference": [3.0, -2.5, 0.0, 8.0], "n_rest": [6, 8, 5, 5]})
+    rows = pilot_units(tmp_path, per_block, "oc_index")
+    assert [(r["unit"], r["block"]) for r in rows] == [
+        ("Sở Nội vụ", "Khối A"), ("Đơn vị mã U02 (thiếu tên trong danh mục)", "Khối B"), ("Sở Y tế", "Khối C")]
+    assert [(r["pilot"], r["rest"], r["diff"], r["behind"]) for r in rows] == [
+        ("+5,0", "+2,0", "+3,0", False), ("+1,0", "+3,5", "-2,5", True), ("+2,0", "+2,0", "0,0", False)]
+    # lower is better (complaints): a pilot whose complaints rose more than its block's fell behind
+    per_block = per_block.iloc[:3].assign(indicator="complaints_per_100")
+    assert [r["behind"] for r in pilot_units(tmp_path, per_block, "complaints_per_100")] == [True, False, False]
+    assert pilot_units(tmp_path / "khong-co", per_block, "oc_index") == []
+
+
+def test_render_docx__reads_the_leaders_part_of_the_context_when_present(tmp_path):
+    """The PDF's answer page (``leaders``) carries the pilots' levels on the verdicts'
+    basis, each pilot against its block, the grades and issue 28's lines: the draft uses them."""
+    ctx = _context(False)
+    ctx.pop("pilot_units")
+    ctx["inspections"]["weakest_scores"] = "đơn vị điểm 7,49/10, các đơn vị còn lại 7,05/10"
+    ctx["public_indices"] = {"rows": [], "note": "PCI 2018 công bố sau ngày báo cáo, chưa dẫn."}
+    ctx["leaders"] = {
+        "outcomes": [{"label": "Chỉ số văn hóa công sở tổng hợp", "verdict": "Chưa thấy khác biệt",
+                      "verdict_full": "Chưa thấy khác biệt", "pilot": "64,0 → 70,0 (+6,0)",
+                      "rest": "63,0 → 68,0 (+5,0)", "difference": "+1,0"}],
+        "pilot_units": [{"unit": "Sở Y tế", "block": "Văn hóa – Xã hội", "levels": "60,0 → 62,0 (+2,0)",
+                         "rest": "60,0 → 65,0 (+5,0)", "difference": "-3,0", "reading": "tiến bộ ít hơn"}],
+        "pilot_units_indicator": "Chỉ số văn hóa công sở tổng hợp",
+        "grades": [{"label": "Chưa thấy khác biệt", "meaning": "số liệu chưa cho thấy khác biệt"}],
+        "two_methods": "Hai cách so sánh thông dụng nhất.",
+        "leadership_extra": ["62,0% CBCCVC đã xây dựng kế hoạch, cam kết cá nhân."],
+    }
+    text = _all_text(_draft_of(tmp_path, ctx))
+    assert "64,0 → 70,0 (+6,0) 63,0 → 68,0 (+5,0) +1,0 Chưa thấy khác biệt" in text
+    assert "Sở Y tế Văn hóa – Xã hội 60,0 → 62,0 (+2,0) 60,0 → 65,0 (+5,0) -3,0" in text
+    assert "Sở Y tế (khối Văn hóa – Xã hội, -3,0)" in text  # behind its block, under hạn chế
+    assert "“Chưa thấy khác biệt”: số liệu chưa cho thấy khác biệt" in text and "Hai cách so sánh thông dụng nhất." in text
+    assert "62,0% CBCCVC đã xây dựng kế hoạch, cam kết cá nhân." in text and "Biểu 01-VHCS chưa thu" not in text
+    assert "(đơn vị điểm 7,49/10, các đơn vị còn lại 7,05/10)" in text and "PCI 2018 công bố sau" in text

@@ -357,6 +357,41 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str) -> dict:
     return {"level_gap": gaps, "per_block": blocks, "per_block_label": label}
 
 
+def pilot_units(processed: Path, per_block: pd.DataFrame, main_indicator: str) -> list[dict]:
+    """Each pilot unit named with its block (the registry, ``processed/units.parquet``) and
+    its change on ``main_indicator`` beside its block's other units (tables/per_block.csv).
+    A pilot missing from the registry's names is named by its id, saying so. ``behind``:
+    the pilot moved less than its block, in the indicator's better direction. Used by the
+    Word draft (report/word.py, report/soket.py)."""
+    from vhcs_analysis.report.readings import indicator_meta
+
+    path = processed / "units.parquet"
+    try:
+        units = pd.read_parquet(path, columns=["unit_id", "unit_name", "block", "is_pilot"]) if path.is_file() \
+            else pd.DataFrame()
+    except (OSError, ValueError, KeyError):
+        units = pd.DataFrame()
+    if units.empty:
+        return []
+    pilots = units[units["is_pilot"].astype("boolean").fillna(False).astype(bool)].sort_values(["block", "unit_id"])
+    _, higher_better = indicator_meta(main_indicator)
+    by_block = {str(r.get("block")): r for r in _rows(per_block) if str(r.get("indicator")) == main_indicator}
+    out = []
+    for r in _rows(pilots):
+        name = r.get("unit_name")
+        named = isinstance(name, str) and name.strip()
+        row = by_block.get(str(r.get("block"))) or {}
+        diff = _num(row.get("difference"))
+        out.append({
+            "unit": name.strip() if named else f"Đơn vị mã {r.get('unit_id')} (thiếu tên trong danh mục)",
+            "block": str(r.get("block")),
+            "pilot": fmt.signed(_num(row.get("pilot_change")), 1), "rest": fmt.signed(_num(row.get("rest_change")), 1),
+            "diff": fmt.signed(diff, 1),
+            "behind": diff is not None and round(diff, 1) != 0 and (diff < 0) == higher_better,
+        })
+    return out
+
+
 def index_weights(settings: Settings) -> list[dict]:
     """Weights of the composite office-culture index, as configured (``[indicators] index_weights``)."""
     weights = settings.indicators.index_weights
@@ -433,6 +468,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "inspections": inspections(kn, tables),
         "ranking": ranking(kn, tables, settings),
         "comparisons": comparisons(tables, main_code),
+        "pilot_units": pilot_units(paths.processed, tables["per_block"], main_code),
         "data_quality": data_quality(kn, manifest, tables),
         "provenance": provenance(manifest),
         "public_indices": public_indices(settings),

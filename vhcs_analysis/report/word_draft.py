@@ -14,6 +14,7 @@ from vhcs_analysis.report import word_template as wt
 
 FIGURE_LIST_NAME = "danh-muc-hinh.csv"
 NO_DATA = "Không có số liệu."
+PLACEHOLDER_LEAD = "Văn phòng bổ sung"  # the mark of a part only people can write
 MAX_FIGURE_HEIGHT_MM = 200.0
 
 
@@ -34,6 +35,8 @@ class Draft:
     counters: dict = field(default_factory=lambda: {"table": 0, "figure": 0})
     figure_list: list = field(default_factory=list)
     style_ids: dict = field(default_factory=dict)
+    headings: list = field(default_factory=list)  # (level, text), shared by the drafts of one document
+    toc_anchor: Any = None
 
     def styled(self, style: str, text: str = "", cell=None):
         """A new paragraph (or a table cell's first one) in ``style``, looked up by name once
@@ -46,14 +49,12 @@ class Draft:
         paragraph._p.style = self.style_ids[style]
         return paragraph
 
-    def heading(self, text: str, level: int = 1) -> None:
-        self.styled(f"Heading {level}", text)
-
-    def para(self, text: str = "", *, lead: str | None = None, style: str = "Normal") -> None:
+    def para(self, text: str = "", *, lead: str | None = None, style: str = "Normal"):
         paragraph = self.styled(style)
         if lead:
             paragraph.add_run(lead).bold = True
         paragraph.add_run(text)
+        return paragraph
 
     def bullets(self, items: list[str]) -> None:
         for item in items:
@@ -66,14 +67,73 @@ class Draft:
         paragraph.add_run(text)
 
     def _caption(self, kind: str, text: str) -> int:
+        """"Bảng N." / "Hình N." with N a Word ``SEQ`` field (the number shown is its result,
+        so Word renumbers when the clerk deletes a table or figure: select all, F9)."""
         self.counters[kind] += 1
         label = "Bảng" if kind == "table" else "Hình"
         paragraph = self.styled("Caption")
-        paragraph.add_run(f"{label} {self.counters[kind]}. ").bold = True
+        paragraph.add_run(f"{label} ").bold = True
+        complex_field(paragraph, f" SEQ {label} \\* ARABIC ", str(self.counters[kind]), bold=True)
+        paragraph.add_run(". ").bold = True
         paragraph.add_run(text)
         if kind == "table":
             paragraph.paragraph_format.keep_with_next = True
         return self.counters[kind]
+
+    def heading(self, text: str, level: int = 1, *, new_page: bool = False) -> None:
+        paragraph = self.styled(f"Heading {level}", text)
+        if new_page:  # an appendix: its own page, its heading centred
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+            paragraph.paragraph_format.page_break_before = True
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.headings.append((level, text))
+
+    def placeholder(self, what: str, points: list[str] | None = None) -> None:
+        """A part only people can write: one highlighted paragraph "[Văn phòng bổ sung: …]"
+        with the data points that should inform it, one a line (the clerk replaces it whole)."""
+        from docx.enum.text import WD_COLOR_INDEX
+
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        paragraph = self.styled("Normal")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT  # justified lines with breaks would stretch
+        lines = [f"[{PLACEHOLDER_LEAD}: {what}", *[f"– {point}" for point in points or []]]
+        lines[-1] += "]"
+        for index, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            if index == 0:
+                run.bold = True
+            if index < len(lines) - 1:
+                run.add_break()
+        return paragraph
+
+    def toc_here(self) -> None:
+        """Mark where the table of contents goes; ``fill_toc`` puts it there once every
+        heading is known."""
+        self.toc_anchor = self.styled("Normal")
+
+    def fill_toc(self, headings: list[tuple[int, str]]) -> None:
+        """A Word ``TOC`` field over Heading 1–2, its shown result the headings (without page
+        numbers, which only Word's layout knows; Word asks to update the fields on opening)."""
+        anchor = self.toc_anchor
+        if anchor is None:
+            return
+        entries = headings or [(1, "")]
+        paragraphs = []
+        for level, text in entries:
+            paragraph = self.styled(f"TOC {min(level, 2)}")
+            paragraph.paragraph_format.first_line_indent = 0
+            paragraphs.append(paragraph)
+        complex_field(paragraphs[0], ' TOC \\o "1-2" \\h \\z \\u ', None, open_only=True)
+        for paragraph, (_, text) in zip(paragraphs, entries, strict=True):
+            paragraph.add_run(text)
+        complex_field(paragraphs[-1], None, None, close_only=True)
+        for paragraph in paragraphs:
+            anchor._p.addprevious(paragraph._p)
+        anchor._p.getparent().remove(anchor._p)
+        self.toc_anchor = None
 
     def table(self, caption: str | None, header: list[str], rows: list[dict], keys: list[str],
               widths: list[float] | None = None, align: str | None = None) -> None:
@@ -104,10 +164,12 @@ class Draft:
                 if index == 0:
                     run.bold = True
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    paragraph.paragraph_format.keep_with_next = True  # never a header alone at a page's foot
                     _shade(cell, "E1E1E1")
                 else:
                     paragraph.alignment = where[align[col]]
-        _repeat_header(table.rows[0])
+        for index, row in enumerate(table.rows):
+            _keep_row(row, header=index == 0)
         self.styled(wt.TABLE_STYLE)  # a gap after the table
 
     def figure(self, name: str, caption: str, figures: dict) -> None:
@@ -185,15 +247,44 @@ def _shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _repeat_header(row) -> None:
+def _keep_row(row, *, header: bool) -> None:
+    """No row split across pages (``cantSplit``); the header row repeats on every page."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader"):
+    for tag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):
         element = OxmlElement(tag)
         element.set(qn("w:val"), "true")
         tr_pr.append(element)
+
+
+def complex_field(paragraph, instruction: str | None, result: str | None, *, bold: bool = False,
+                  open_only: bool = False, close_only: bool = False) -> None:
+    """A Word field (``SEQ``, ``TOC`` …) as runs: begin, instruction, separate, the result
+    shown until Word updates it, end. ``open_only``: stop after separate (the result runs
+    follow, possibly over several paragraphs); ``close_only``: the end alone."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> None:
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+    if not close_only:
+        char("begin")
+        run = paragraph.add_run()
+        text = OxmlElement("w:instrText")
+        text.set(qn("xml:space"), "preserve")
+        text.text = instruction
+        run._r.append(text)
+        char("separate")
+        if open_only:
+            return
+        paragraph.add_run(result or "").bold = bold or None
+    char("end")
 
 
 def cells(rows: list[dict], key: str, prefix: str) -> list[dict]:

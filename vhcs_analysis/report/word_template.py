@@ -4,8 +4,9 @@ The template holds the frame of a Party report (Hướng dẫn 36-HD/VPTW): A4 p
 margins, the styles (``Normal`` Times New Roman 14 pt, ``Heading 1``/``Heading 2``,
 ``Caption``, ``Bảng số liệu`` for table text), the header block in a borderless table,
 the title, the closing "Nơi nhận:" and signature block, the page number and the sample
-mark in the page header. The body arrives through two docxtpl tags, ``{{p summary }}``
-and ``{{p body }}`` (see ``report/word.py``); the office may restyle the template in Word
+mark in the page header (no page number on page 1). The content arrives through three
+docxtpl tags, ``{{p opening }}``, ``{{p body }}`` and ``{{p appendices }}`` (see
+``report/word.py``); the office may restyle the template in Word
 and point ``[report] docx_template`` at its copy (docs/report.md lists the tags).
 
 ``python -m vhcs_analysis.report.word_template [PATH]`` rewrites the shipped template;
@@ -27,6 +28,7 @@ TABLE_STYLE = "Bảng số liệu"  # paragraph style of the text in table cells
 NOTE_STYLE = "Ghi chú"  # paragraph style of notes under tables and the plain-language boxes
 KIND_STYLE = "Tên loại văn bản"  # "BÁO CÁO"
 SUBJECT_STYLE = "Trích yếu"  # the subject lines under it
+LEAD_STYLE = "Heading 3"  # a target's or task group's name before its results
 AUTHOR = "Đảng ủy Khối Các cơ quan tỉnh Hà Tĩnh"
 # Hướng dẫn 36-HD/VPTW: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
@@ -98,6 +100,8 @@ def _styles(doc) -> None:
            indent_mm=0, keep=True, align=WD_ALIGN_PARAGRAPH.LEFT)
     _style(doc, "Heading 2", size=BODY_PT, bold=True, italic=True, base="Normal", before=6, after=4,
            indent_mm=0, keep=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _style(doc, LEAD_STYLE, size=BODY_PT, bold=True, italic=False, base="Normal", before=4, after=3,
+           indent_mm=10, keep=True)
     _style(doc, KIND_STYLE, size=16, bold=True, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER, indent_mm=0,
            before=12, after=0)
     _style(doc, SUBJECT_STYLE, size=BODY_PT, bold=True, base="Normal", align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -147,22 +151,43 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _header(doc) -> None:
-    """Page header: the sample mark (only when built from sample data) and the page number."""
+def _sample_mark(header) -> None:
+    """The sample mark, printed only when the draft is built from sample data."""
     from docx.shared import Pt, RGBColor
 
-    header = doc.sections[0].header
-    header.is_linked_to_previous = False
     first = header.paragraphs[0]
     first.text = "{%p if is_sample %}"
-    first.style = doc.styles["Header"]
     mark = header.add_paragraph(style="Header")
     run = mark.add_run("{{ sample_mark }}")
     run.bold = True
     run.font.size = Pt(10)
     run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
     header.add_paragraph("{%p endif %}", style="Header")
-    _field(header.add_paragraph(style="Header"), "PAGE")
+
+
+def _header(doc) -> None:
+    """Page header: the sample mark (only when built from sample data) on every page, the
+    page number from page 2 on (a different first page, as Hướng dẫn 36-HD/VPTW numbers
+    pages from the second)."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    for header in (section.header, section.first_page_header):
+        header.is_linked_to_previous = False
+        header.paragraphs[0].style = doc.styles["Header"]
+        _sample_mark(header)
+    _field(section.header.add_paragraph(style="Header"), "PAGE")
+
+
+def _update_fields_on_open(doc) -> None:
+    """``w:updateFields``: Word offers to update the fields (table of contents, table and
+    figure numbers) when the draft is opened."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    settings = doc.settings.element
+    element = OxmlElement("w:updateFields")
+    element.set(qn("w:val"), "true")
+    settings.append(element)
 
 
 # Children of w:tblPr in the order the schema requires (Word rejects a file that mixes them).
@@ -243,7 +268,8 @@ def _two_columns(doc, left, right, widths_mm=(88, 77)) -> None:
 
 
 def _frame(doc) -> None:
-    """The document: header block, title, scope, the two body tags, Nơi nhận and signature."""
+    """The document: header block, title and trích yếu, the opening and the body (parts
+    I–V), Nơi nhận and signature, then the appendices (each tag alone in its paragraph)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
@@ -258,20 +284,23 @@ def _frame(doc) -> None:
     doc.add_paragraph("{{ word.title }}", style=SUBJECT_STYLE)
     doc.add_paragraph("{{ word.subject }}", style=SUBJECT_STYLE)
     doc.add_paragraph("-----", style=SUBJECT_STYLE).paragraph_format.space_after = Pt(12)
-    doc.add_paragraph("{{ word.scope }}", style="Normal")
-    doc.add_paragraph("{{p summary }}", style="Normal")
+    doc.add_paragraph("{{p opening }}", style="Normal")
     doc.add_paragraph("{{p body }}", style="Normal")
     closing = doc.add_paragraph("", style="Normal")
     closing.paragraph_format.space_after = Pt(12)
+    closing.paragraph_format.keep_with_next = True  # the signature block never alone on a page
     _two_columns(
         doc,
-        [("Nơi nhận:", False, False, True, 12), ("- …………………………,", False, False, False, 12),
-         ("- Lưu Văn phòng Đảng ủy Khối.", False, False, False, 12)],
+        [("Nơi nhận:", False, False, True, 12), ("- Thường trực Tỉnh ủy (để báo cáo),", False, False, False, 11),
+         ("- Các đồng chí Ủy viên Ban Chấp hành Đảng bộ Khối,", False, False, False, 11),
+         ("- Các tổ chức cơ sở đảng trực thuộc,", False, False, False, 11),
+         ("- Lưu Văn phòng Đảng ủy Khối.", False, False, False, 11)],
         [("T/M BAN THƯỜNG VỤ", True, False, False, 14), ("…………………………", True, False, False, 14),
          ("", False, False, False, 14), ("", False, False, False, 14), ("", False, False, False, 14),
          ("…………………………", True, False, False, 14)],
         widths_mm=(80, 85),
     )
+    doc.add_paragraph("{{p appendices }}", style="Normal")
     first = doc.tables[-1].rows[0].cells[0]
     for paragraph in first.paragraphs:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -355,6 +384,7 @@ def make_template(path: Path = TEMPLATE_PATH) -> Path:
     _page(doc)
     _styles(doc)
     _header(doc)
+    _update_fields_on_open(doc)
     _frame(doc)
     from vhcs_analysis.io.writers import write_bytes_atomic
 

@@ -1,0 +1,243 @@
+"""The sơ kết report's own parts, as text, from the report context.
+
+The Word draft (``word.py``) is the review report the bloc's office edits, signs and
+sends, in the recognised structure of a sơ kết report of a Party resolution
+(docs/domain.md): I. leadership and dissemination; II. results against the three targets
+and the four task groups, and the pilots; III. general assessment (strengths; limitations
+and shortcomings; causes; lessons); IV. tasks ahead; V. proposals. This module writes the
+parts the data can fill, as facts (never as the committee's judgement), and lists the
+data points beside each placeholder of a part only people can write.
+
+Every value comes from the context ``context.build_context`` returns (the PDF's numbers,
+already formatted); ``facts`` is the one place that reads its keys, so a renamed key is
+reconciled here alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+RESOLUTION = "Nghị quyết 01-NQ/ĐUK"
+# readings.goal_rows's plain reading of a change → how the draft says it
+MOVED = "tiến bộ"
+DOWN = "đi xuống"
+FLAT = "chưa thấy thay đổi rõ"
+NO_DATA = "không đủ số liệu"
+TASK_GROUPS_VI = {
+    1: "Nhóm nhiệm vụ 1 – Tăng cường lãnh đạo, nâng cao nhận thức",
+    2: "Nhóm nhiệm vụ 2 – Xây dựng đội ngũ cán bộ có đạo đức, năng lực, trách nhiệm, chuyên nghiệp",
+    3: "Nhóm nhiệm vụ 3 – Xây dựng môi trường văn hóa lành mạnh, đẩy mạnh cải cách hành chính",
+    4: "Nhóm nhiệm vụ 4 – Phối hợp, kiểm tra, giám sát, sơ kết, đánh giá",
+}
+
+
+def _get(ctx: dict, key: str) -> dict:
+    value = ctx.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def facts(ctx: dict) -> dict[str, Any]:
+    """Every context key the Word draft reads, in one place (values as the context has them).
+
+    Where the leaders' part of the context (``leaders``: the PDF's answer page) carries a
+    value the draft needs (the pilots' levels on the verdicts' basis, each pilot against its
+    block, the grades and their meaning, the two-methods sentence, issue 28's extra
+    dissemination lines), that is read; otherwise the draft falls back on ``pilots`` and
+    ``pilot_units``."""
+    review, scope, cover = _get(ctx, "review"), _get(ctx, "scope"), _get(ctx, "cover")
+    ro, ins, rk = _get(ctx, "rollout"), _get(ctx, "inspections"), _get(ctx, "ranking")
+    dq, pilots, comp = _get(ctx, "data_quality"), _get(ctx, "pilots"), _get(ctx, "comparisons")
+    prov, leaders = _get(ctx, "provenance"), _get(ctx, "leaders")
+    indices = ctx.get("public_indices")
+    return {
+        "is_sample": bool(ctx.get("is_sample")),
+        "review": {k: str(review.get(k) or "") for k in ("title", "title_upper", "title_sentence", "noun",
+                                                         "next_review")},
+        "cover": {k: str(cover.get(k) or "") for k in ("number", "place_date", "date", "subject")},
+        "scope": {k: scope.get(k) for k in ("n_units", "n_pilot", "n_rest", "n_blocks", "baseline", "post",
+                                            "periods", "n_periods")},
+        "rollout": {k: ro.get(k) for k in ("study_rate", "action_programme_share", "office_layout_share",
+                                           "at_post", "on_time")},
+        # issue 28 (personal and department plans, not yet on Form 01): lines when the context has them
+        "leadership_extra": [str(x) for x in leaders.get("leadership_extra") or []],
+        "goals": list(ctx.get("goals") or []),
+        "pilots": {"answer": str(pilots.get("answer") or ""), "rows": list(pilots.get("rows") or []),
+                   "placebo": str(pilots.get("placebo") or ""), "adoption": list(pilots.get("adoption") or []),
+                   "sensitivity": list(pilots.get("sensitivity") or [])},
+        "verdicts": _verdicts(leaders.get("outcomes"), pilots.get("rows")),
+        "grades": [g for g in leaders.get("grades") or [] if isinstance(g, dict)],
+        "two_methods": str(leaders.get("two_methods") or "") or agreement_sentence(),
+        "pilot_units": _pilot_units(leaders.get("pilot_units"), ctx.get("pilot_units"), str(ctx.get("main_indicator"))),
+        "per_block_label": str(leaders.get("pilot_units_indicator") or comp.get("per_block_label") or ""),
+        "comparisons": {"level_gap": list(comp.get("level_gap") or [])},
+        "inspections": {k: ins.get(k) for k in ("n_rounds", "n_inspections", "mean_total", "weakest", "criteria",
+                                                "rating_order", "ratings")},
+        "weakest_scores": (str(ins.get("weakest_scores")) if ins.get("weakest_scores")
+                           else f"bình quân {ins.get('weakest_mean')}/10"),
+        "ranking": {k: rk.get(k) for k in ("year", "n_units", "n_up", "n_down", "n_same", "n_review", "rules", "moves",
+                                           "levels", "matrix", "good_practices", "n_good", "band_z", "q_max")},
+        "data_quality": {k: dq.get(k) for k in ("headline", "reports", "completeness", "late_units", "by_reason",
+                                                "by_kind", "skipped")},
+        "totals": dict(prov.get("totals") or {}),
+        "public_indices": list((indices.get("rows") if isinstance(indices, dict) else indices) or []),
+        "public_indices_note": str(indices.get("note") or "") if isinstance(indices, dict) else "",
+        "weights": list(ctx.get("weights") or []),
+        "settings_source": str(_get(ctx, "settings").get("source") or prov.get("settings_source") or ""),
+        "settings_sha": str(_get(ctx, "settings").get("sha256") or prov.get("settings_sha") or ""),
+        "figures": dict(ctx.get("figures") or {}),
+    }
+
+
+def _verdicts(outcomes, rows) -> list[dict]:
+    """One row per indicator: label, grade (with its note), the pilots' and the others'
+    levels before → after and the difference of the changes (when the context has them)."""
+    if outcomes:
+        return [{"label": r.get("label"), "verdict": r.get("verdict_full") or r.get("verdict"),
+                 "pilot": r.get("pilot"), "rest": r.get("rest"), "difference": r.get("difference")} for r in outcomes]
+    return [{"label": r.get("label"), "verdict": f"{r.get('verdict')}{sensitivity_sentence(r)}"} for r in rows or []]
+
+
+def _pilot_units(leaders_rows, own_rows, main_indicator: str) -> list[dict]:
+    """Each pilot with its block, its change and its block's others' change, and whether it
+    fell behind them (in the indicator's better direction)."""
+    if own_rows:
+        return [dict(r) for r in own_rows]
+    from vhcs_analysis.report.readings import indicator_meta
+
+    _, higher_better = indicator_meta(main_indicator)
+    out = []
+    for r in leaders_rows or []:
+        diff = str(r.get("difference") or "")
+        moved = diff not in ("", "–") and diff.lstrip("+−-").replace("0", "").strip(",") != ""
+        out.append({"unit": r.get("unit"), "block": r.get("block"), "pilot": r.get("levels"), "rest": r.get("rest"),
+                    "diff": diff, "behind": moved and diff.startswith(("-", "−")) == higher_better})
+    return out
+
+
+# ----------------------------------------------------------------------------- sentences
+
+
+def goal_sentence(g: dict, baseline: str, post: str) -> str:
+    """One indicator's levels and change in words: "Tỷ lệ …: 85,6% (kỳ gốc) → 88,2% (…), +2,4 điểm %; tiến bộ."."""
+    if g.get("reading") == NO_DATA:
+        only = f"; chỉ có số liệu kỳ {post}: {g.get('post')}" if g.get("post") not in (None, "", "–") else ""
+        return f"{g.get('label')}: chưa đủ số liệu hai kỳ để so sánh{only}."
+    return (f"{g.get('label')}: {g.get('baseline')} ({baseline}) → {g.get('post')} ({post}), thay đổi "
+            f"{g.get('change')} {g.get('unit')} (tính trên {g.get('n')} đơn vị có số liệu cả hai kỳ); {g.get('reading')}.")
+
+
+def goals_of(f: dict, *, goal: int | None = None, task_group: int | None = None) -> list[dict]:
+    return [g for g in f["goals"] if (goal is not None and g.get("goal") == goal)
+            or (task_group is not None and g.get("task_group") == task_group)]
+
+
+def _names(rows: list[dict], limit: int = 12) -> str:
+    names = [f"{r.get('unit')} ({r.get('block')})" for r in rows]
+    more = len(names) - limit
+    return "; ".join(names[:limit]) + (f" và {more} đơn vị khác" if more > 0 else "")
+
+
+def pilots_named(f: dict) -> str:
+    units = f["pilot_units"]
+    if not units:
+        return ""
+    return f"{len(units)} đơn vị làm điểm: " + "; ".join(f"{u.get('unit')} (khối {u.get('block')})" for u in units) + "."
+
+
+def agreement_sentence() -> str:
+    """What "rõ" means, in words (the two estimators and what they guard against)."""
+    return ("Mỗi chỉ tiêu được so sánh bằng hai cách, ứng với hai cách chọn đơn vị điểm thường gặp (chọn đơn vị mạnh "
+            "ổn định, hoặc chọn đơn vị vừa có một kỳ thuận lợi). Chỉ kết luận có khác biệt rõ khi hai cách cùng chiều: "
+            "khi đó kết luận đứng vững trước cả hai cách chọn đơn vị điểm thường gặp nhất. Kết luận còn đứng vững đến "
+            "đâu nếu có một lý do chọn đơn vị điểm không thấy được trong số liệu là độ nhạy ghi kèm từng kết luận "
+            "(nếu có).")
+
+
+def sensitivity_sentence(row: dict) -> str:
+    """The hidden-bias sensitivity of a claim (``sensitivity_gamma`` of tables/pilot_effects.csv), when present."""
+    gamma = row.get("sensitivity_gamma")
+    if gamma in (None, "", "–"):
+        return ""
+    return (f": kết luận vẫn đúng trừ khi có một lý do chọn không thấy được làm một đơn vị dễ được chọn làm điểm hơn "
+            f"đến {gamma} lần")
+
+
+def strengths(f: dict) -> list[str]:
+    """Where the data show progress (facts; the committee's assessment is its own)."""
+    s, ro, ins = f["scope"], f["rollout"], f["inspections"]
+    out = [f"{g.get('label')}: {g.get('baseline')} → {g.get('post')} ({g.get('change')} {g.get('unit')})."
+           for g in f["goals"] if g.get("reading") == MOVED]
+    out.append(f"Đến {s.get('post')}: {ro.get('study_rate')} cán bộ, công chức, viên chức, người lao động đã được học "
+               f"tập, quán triệt Nghị quyết; {ro.get('action_programme_share')} đơn vị có chương trình hành động; "
+               f"{ro.get('office_layout_share')} đơn vị hoàn thành bài trí công sở.")
+    if ins.get("n_inspections") not in (None, "", "0"):
+        out.append(f"Đã kiểm tra, giám sát {ins.get('n_inspections')} lượt trong {ins.get('n_rounds')} đợt, điểm bình "
+                   f"quân {ins.get('mean_total')}/100.")
+    better = [r for r in f["pilots"]["rows"] if r.get("code") == "better"]
+    if better:
+        out.append("Đơn vị điểm chuyển biến rõ hơn các đơn vị còn lại ở: "
+                   + "; ".join(str(r.get("label")).lower() for r in better) + ".")
+    ahead = [u for u in f["pilot_units"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
+    if ahead:
+        out.append(f"Đơn vị điểm chuyển biến nhiều hơn các đơn vị cùng khối về "
+                   f"{f['per_block_label'].lower()}: "
+                   + "; ".join(f"{u.get('unit')} ({u.get('diff')})" for u in ahead) + ".")
+    return out
+
+
+def limitations(f: dict) -> list[str]:
+    """What did not move, the weakest inspection criterion, who reported late or not at all,
+    pilots behind their block (facts from the data)."""
+    ins, dq = f["inspections"], f["data_quality"]
+    out = [f"{g.get('label')}: {g.get('baseline')} → {g.get('post')}, {g.get('reading')}."
+           for g in f["goals"] if g.get("reading") in (FLAT, DOWN)]
+    thin = [str(g.get("label")) for g in f["goals"] if g.get("reading") == NO_DATA]
+    if thin:
+        out.append("Chưa đủ số liệu hai kỳ để đánh giá: " + "; ".join(thin) + ".")
+    if ins.get("weakest") not in (None, "", "–"):
+        out.append(f"Tiêu chí kiểm tra có điểm thấp nhất: {ins.get('weakest')} ({f['weakest_scores']}).")
+    late = list(dq.get("late_units") or [])
+    missing = [u for u in late if u.get("missing")]
+    if late:
+        out.append(f"{len(late)} đơn vị nộp báo cáo định kỳ muộn hoặc không nộp ít nhất một kỳ"
+                   + (f", trong đó {len(missing)} đơn vị không nộp: {_names(missing)}" if missing else "")
+                   + " (danh sách đầy đủ ở Phụ lục).")
+    behind = [u for u in f["pilot_units"] if u.get("behind")]
+    if behind:
+        out.append(f"Đơn vị điểm chuyển biến chậm hơn các đơn vị cùng khối về "
+                   f"{f['per_block_label'].lower()}: "
+                   + "; ".join(f"{u.get('unit')} (khối {u.get('block')}, {u.get('diff')})" for u in behind) + ".")
+    worse = [r for r in f["pilots"]["rows"] if r.get("code") == "worse"]
+    if worse:
+        out.append("Đơn vị điểm chuyển biến chậm hơn rõ các đơn vị còn lại ở: "
+                   + "; ".join(str(r.get("label")).lower() for r in worse) + ".")
+    if dq.get("headline"):
+        out.append(f"Chất lượng số liệu: {dq.get('headline')}")
+    return out
+
+
+def causes_points(f: dict) -> list[str]:
+    return ["nguyên nhân khách quan và chủ quan của ưu điểm (xem mục III.1);",
+            "nguyên nhân khách quan và chủ quan của hạn chế, khuyết điểm, nhất là các chỉ tiêu chưa chuyển biến, tiêu "
+            f"chí kiểm tra yếu nhất ({f['inspections'].get('weakest')}) và các đơn vị nộp báo cáo muộn (xem mục III.2);",
+            "ý kiến của các đơn vị điểm chuyển biến chậm hơn khối (mục II.3)."]
+
+
+def lessons_points(f: dict) -> list[str]:
+    return ["cách làm của các đơn vị có chuyển biến rõ và các cách làm hay đề xuất nhân rộng (mục V);",
+            "kinh nghiệm từ việc làm điểm: đơn vị điểm đi trước ở các bước triển khai (Phụ lục);",
+            "kinh nghiệm về chế độ báo cáo và kiểm tra, giám sát (chất lượng số liệu, Phụ lục)."]
+
+
+def tasks_points(f: dict) -> list[str]:
+    s, ro, ins = f["scope"], f["rollout"], f["inspections"]
+    flat = [str(g.get("label")) for g in f["goals"] if g.get("reading") in (FLAT, DOWN)]
+    out = []
+    if flat:
+        out.append("các chỉ tiêu chưa chuyển biến: " + "; ".join(flat) + ";")
+    out += [f"học tập, quán triệt: {ro.get('study_rate')} CBCCVC đã học tập đến {s.get('post')};",
+            f"bài trí công sở: {ro.get('office_layout_share')} đơn vị đã hoàn thành;",
+            f"tiêu chí kiểm tra yếu nhất: {ins.get('weakest')};",
+            f"đôn đốc chế độ báo cáo: {len(f['data_quality'].get('late_units') or [])} đơn vị nộp muộn hoặc không nộp;",
+            f"mốc đánh giá tiếp theo: {f['review'].get('next_review')}."]
+    return out
