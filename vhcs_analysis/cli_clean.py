@@ -8,7 +8,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vhcs_analysis import tables
+from vhcs_analysis import fmt, tables
 from vhcs_analysis.clean.batch import full_message
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths
 from vhcs_analysis.errors import UnreadableFileError
@@ -51,10 +51,17 @@ def _summary(console, result: CleanResult) -> None:
                        ("Phát hiện (dòng vẫn giữ)", "findings")):
         table.add_row(label, f"{t[key]:,}".replace(",", "."))
     from vhcs_analysis.labels import REASON_LABELS_VI
-    for code, n in sorted(t["rejects_by_reason"].items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
+    # every reason: the rows it rejected first, and (when it differs) every time it was found
+    every = t.get("problems_by_reason", {})
+    if every:
+        table.add_row("Vấn đề tìm thấy ở các dòng bị loại (mọi lỗi)", fmt.number(t["problems"]))
+    for code, n in sorted(t["rejects_by_reason"].items() | {(c, 0) for c in every if c not in
+                                                               t["rejects_by_reason"]},
+                          key=lambda kv: (-kv[1], kv[0])):
         label = REASON_LABELS_VI.get(code)
-        table.add_row(f"  lý do loại: {label} ({code})" if label else f"  lý do loại: {code}",
-                      f"{n:,}".replace(",", "."))
+        found = every.get(code, n)
+        table.add_row((f"  lý do loại: {label} ({code})" if label else f"  lý do loại: {code}")
+                      + (f"; gặp {fmt.number(found)} lần" if found != n else ""), fmt.number(n))
     console.print(table)
 
 
