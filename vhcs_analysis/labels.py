@@ -152,7 +152,22 @@ COLUMN_LABELS_VI = {
     # processed rejects and findings (rejects.xlsx, findings.xlsx)
     "sheet": "Trang tính", "row": "Dòng", "column": "Cột", "message": "Thông báo",
     "problem_count": "Số vấn đề", "reason_codes": "Mọi mã lý do",
+    # the report's tables (bang-so-lieu.xlsx)
+    "pilot_baseline": "Đơn vị điểm, kỳ gốc", "rest_baseline": "Còn lại, kỳ gốc",
+    "pilot_post": "Đơn vị điểm, kỳ cuối", "rest_post": "Còn lại, kỳ cuối", "rest_reached_90": "Còn lại đạt 90% từ kỳ",
+    "n_missing_post": "Số đơn vị chưa đạt", "missing_units": "Đơn vị chưa đạt", "left_out": "Thành phần bỏ ra",
+    "left_out_vi": "Thành phần bỏ ra (tên)", "direction": "Chiều tốt", "did_estimate": "Ước lượng (DiD)",
+    "did_ci_low": "KTC 95% dưới (DiD)", "did_ci_high": "KTC 95% trên (DiD)", "did_p": "p (DiD)",
+    "adj_estimate": "Ước lượng (hiệu chỉnh kỳ gốc)", "adj_ci_low": "KTC 95% dưới (hiệu chỉnh)",
+    "adj_ci_high": "KTC 95% trên (hiệu chỉnh)", "adj_p": "p (hiệu chỉnh)", "mde": "Khác biệt nhỏ nhất phát hiện được",
+    "lobo_min": "Nhỏ nhất khi bỏ từng khối", "lobo_max": "Lớn nhất khi bỏ từng khối", "verdict": "Mã kết luận",
+    "verdict_vi": "Kết luận", "reference_change": "Thay đổi chung", "denominator": "Mẫu số",
+    "baseline_count": "Số đếm kỳ gốc", "post_count": "Số đếm kỳ cuối", "evidence": "Bằng chứng (q)",
+    "culture_se": "Sai số chuẩn điểm VHCS", "report_index": "Chỉ số báo cáo", "measure": "Mã nội dung",
+    "margin": "Khoảng cách tới ngưỡng",
 }
+# A column code that means something else in one report table (bang-so-lieu.xlsx).
+TABLE_COLUMN_LABELS_VI = {"pilot_effects": {"kind": "Loại chỉ tiêu"}}
 
 HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi"}
 

@@ -24,8 +24,7 @@ from vhcs_analysis.io.writers import neutralise_formula
 from vhcs_analysis.io.xlsx_write import CellSheet, CellStyle, write_cells_xlsx
 
 HEADER_STYLE = CellStyle(bold=True, wrap=True, boxed=True, font="Arial")
-TEXT_STYLE = CellStyle(wrap=True, font="Arial")
-PLAIN_STYLE = CellStyle(wrap=True, font="Arial")  # top-aligned like the wrapped text beside it
+CELL_STYLE = CellStyle(wrap=True, font="Arial")  # long text wraps; every cell top-aligned
 MIN_WIDTH, MAX_WIDTH = 6.0, 40.0
 SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -110,13 +109,11 @@ def frame_sheet(name: str, frame: pd.DataFrame, headers: dict[str, str], *, top:
         cells[(head, c)] = neutralise_formula(label)
         styles[(head, c)] = HEADER_STYLE
         values = [cell_value(v) for v in frame[column].tolist()]
-        is_text = any(isinstance(v, str) for v in values)
         widths[c] = _width(values, label)
-        style = TEXT_STYLE if is_text else PLAIN_STYLE
         for r, value in enumerate(values, start=head + 1):
             if value is not None:
                 cells[(r, c)] = value
-            styles[(r, c)] = style
+            styles[(r, c)] = CELL_STYLE
     ncols = max(1, len(frame.columns))
     heights = _heights(cells, styles, widths, first=head)
     return CellSheet(name, cells, styles, widths=widths, heights=heights, freeze_rows=head,
@@ -126,3 +123,19 @@ def frame_sheet(name: str, frame: pd.DataFrame, headers: dict[str, str], *, top:
 def write_frames_xlsx(path: Path | str, sheets: Sequence[CellSheet]) -> Path:
     """Write ``sheets`` (``frame_sheet``) as one workbook, byte-identical for the same input."""
     return write_cells_xlsx(path, list(sheets))
+
+
+def write_csv_folder_xlsx(folder: Path, target: Path, headers: dict[str, str],
+                          overrides: dict[str, dict[str, str]] | None = None) -> Path:
+    """Every ``*.csv`` of ``folder`` (as ``writers.write_csv`` wrote them), one sheet each in
+    name order, into the workbook ``target``; ``overrides[csv stem]`` relabels a column
+    whose code means something else in that table."""
+    from vhcs_analysis.io.writers import read_csv
+
+    taken: set[str] = set()
+    sheets = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        frame = read_csv(path, encoding="utf-8-sig", keep_default_na=True)
+        labels = {**headers, **(overrides or {}).get(path.stem, {})}
+        sheets.append(frame_sheet(sheet_name(path.stem, taken), frame, labels))
+    return write_frames_xlsx(target, sheets)
