@@ -186,7 +186,13 @@ def assert_same_outputs(a: Path, b: Path) -> None:
     from vhcs_analysis.io.outputs import OUTPUT_FILES
 
     for name in sorted(OUTPUT_FILES):
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+        if (a / name).is_dir():  # the correction workbooks
+            files = sorted(p.relative_to(a).as_posix() for p in (a / name).rglob("*"))
+            assert files == sorted(p.relative_to(b).as_posix() for p in (b / name).rglob("*")), name
+            for rel in files:
+                assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+        else:
+            assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 def sample_grids(raw: Path):

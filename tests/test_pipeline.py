@@ -1,5 +1,6 @@
 import json
 import os
+import zipfile
 
 import pandas as pd
 import pytest
@@ -63,7 +64,7 @@ def test_clean_folder__validate_only_writes_nothing(hostile, tmp_path):
 def test_clean_folder__crash_while_writing_keeps_previous_outputs(hostile, tmp_path, monkeypatch):
     out = tmp_path / "out"
     clean_folder(hostile, out, settings=load())
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     unit_form(hostile / "b" / "another.xlsx", unit="Sở Tài chính")
 
     def boom(*a, **k):
@@ -72,7 +73,7 @@ def test_clean_folder__crash_while_writing_keeps_previous_outputs(hostile, tmp_p
     monkeypatch.setattr("vhcs_analysis.io.writers.write_json_atomic", boom)
     with pytest.raises(RuntimeError):
         clean_folder(hostile, out, settings=load())
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 
@@ -113,9 +114,13 @@ def test_clean_folder__names_in_notes_and_signatures_reach_no_output(tmp_path):
     form02(raw / "f.xlsx", [inspection("Sở Nội vụ", note="Đ/c Nguyễn Văn Bímật đi muộn")])
     out = tmp_path / "out"
     clean_folder(raw, out, settings=load())
-    for path in out.iterdir():
+    for path in (p for p in out.rglob("*") if p.is_file()):  # the correction workbooks too
         data = path.read_bytes()
-        text = pd.read_parquet(path).to_csv() if path.suffix == ".parquet" else data.decode("utf-8-sig")
+        if path.suffix == ".xlsx":  # the workbooks' text is in their zipped XML
+            with zipfile.ZipFile(path) as z:
+                text = "".join(z.read(n).decode("utf-8") for n in z.namelist())
+        else:
+            text = pd.read_parquet(path).to_csv() if path.suffix == ".parquet" else data.decode("utf-8-sig")
         assert "Bímật" not in text and "Lập Biểu" not in text and "Ký Tên" not in text, path.name
 
 

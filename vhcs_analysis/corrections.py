@@ -135,7 +135,9 @@ def correction_sheet(who: str, asks: list[Ask]):
 
 
 def write_correction_workbooks(result: CleanResult, folder: Path) -> list[Path]:
-    """One workbook per unit (or file) with something to correct, in ``folder``."""
+    """One workbook per unit (or file) with something to correct, in ``folder`` (made even
+    when empty: nothing to correct)."""
+    folder.mkdir(parents=True, exist_ok=True)
     units = result.tables.get("units")
     names = {} if units is None else dict(zip(units["unit_id"], units["unit_name"]))
     written = []
