@@ -73,7 +73,8 @@ def test_correction_workbook__the_unit_gets_all_ten_with_cells_and_what_to_enter
     _, out = ten_mistakes
     ws, rows = _rows(out / CORRECTIONS_DIR / "U01.xlsx")
     assert rows[0][0] == "PHIẾU YÊU CẦU CHỈNH SỬA SỐ LIỆU" and "Sở Nội vụ" in rows[1][0]
-    assert rows[3][0].startswith("Hạn gửi lại") and rows[3][2] is None  # left for the office
+    assert rows[3][0].startswith("Hạn gửi lại") and rows[3][4] is None  # E4: left for the office
+    assert ws["E4"].border.left.style == "thin"
     header = rows[5]
     assert header[:4] == ["STT", "Tệp", "Trang tính", "Ô"] and "Đề nghị nhập" in header
     lines = rows[6:]

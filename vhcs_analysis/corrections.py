@@ -33,6 +33,7 @@ CORRECTIONS_DIR = "phieu-chinh-sua"
 NOT_ASKED = ("superseded",)  # a later report replaced the record: nothing to correct
 TITLE = "PHIẾU YÊU CẦU CHỈNH SỬA SỐ LIỆU"
 DEADLINE_LABEL = "Hạn gửi lại (văn phòng ghi):"
+DEADLINE_CELL = (4, 5)  # E4, boxed, blank: the office writes the date
 HOW_TO = ("Đề nghị đơn vị sửa đúng các ô nêu dưới đây ngay trong tệp đã gửi (theo cột «Đề nghị nhập»), "
           "lưu lại và gửi lại cả tệp trước hạn trên. Một dòng số liệu có thể có nhiều vấn đề: "
           "phiếu liệt kê tất cả.")
@@ -118,14 +119,14 @@ def workbook_name(kind: str, key: str) -> str:
 def correction_sheet(who: str, asks: list[Ask]):
     """The one sheet of a correction workbook: title, unit, deadline, how to, the table."""
     lines = pd.DataFrame([{"n": n, **a.line()} for n, a in enumerate(asks, start=1)], columns=list(COLUMNS_VI))
-    rows = len({(a.file, a.sheet, a.row) for a in asks})
+    files = len({a.file for a in asks})
     top = [[TITLE], [f"Gửi: {who}"],
-           [f"Số vấn đề cần sửa: {len(asks)}, ở {rows} dòng số liệu hoặc tệp"],
-           [DEADLINE_LABEL, None, None], [HOW_TO]]
+           [f"Số vấn đề cần sửa: {len(asks)}, trong {files} tệp"],
+           [DEADLINE_LABEL], [HOW_TO]]
     sheet = frame_sheet("Phiếu chỉnh sửa", lines, COLUMNS_VI, top=top)
-    deadline = (4, 3)
-    sheet.styles[deadline] = CellStyle(boxed=True, font="Arial")  # the office writes the date here
+    sheet.styles[DEADLINE_CELL] = CellStyle(boxed=True, font="Arial")  # the office writes the date here
     sheet.styles[(4, 1)] = CellStyle(bold=True, font="Arial")
+    sheet.merges.append((4, 1, 4, DEADLINE_CELL[1] - 1))
     sheet.widths[1] = 5.0
     sheet.widths[9] = 30.0  # the unit's reply
     sheet.merges.append((5, 1, 5, len(COLUMNS_VI)))
