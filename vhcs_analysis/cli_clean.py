@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from vhcs_analysis import fmt, tables
 from vhcs_analysis.clean.batch import full_message
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths
+from vhcs_analysis.corrections import CORRECTIONS_DIR, REJECTS_XLSX
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.base import Limits
 from vhcs_analysis.labels import KIND_LONG_VI
@@ -121,8 +122,12 @@ def cli_clean(raw: Path, out: Path, console, *, settings: Settings) -> int:
     if t["rows_read"] != t["rows_kept"] + t["rows_rejected"]:  # pragma: no cover - invariant
         console.print("Lỗi: số dòng đọc khác tổng số dòng giữ và bị loại", markup=False)
         return 3
-    console.print(f"Dòng bị loại và lý do: {Path(out) / 'rejects.csv'}", markup=False, highlight=False,
-                  soft_wrap=True)
+    console.print(f"Dòng bị loại và mọi lỗi của từng dòng: {Path(out) / REJECTS_XLSX} (mở bằng Excel; "
+                  f"{Path(out) / 'rejects.csv'} cho máy đọc)", markup=False, highlight=False, soft_wrap=True)
+    sheets = sorted((Path(out) / CORRECTIONS_DIR).glob("*.xlsx"))
+    if sheets:
+        console.print(f"Phiếu yêu cầu chỉnh sửa gửi đơn vị: {len(sheets)} tệp trong {Path(out) / CORRECTIONS_DIR}",
+                      markup=False, highlight=False, soft_wrap=True)
     return 0
 
 
