@@ -49,9 +49,10 @@ def cell_value(value):
 
 
 def _width(values: list, header: str) -> float:
-    """Characters of the longest line of a column's cells (header words count once each)."""
+    """Characters of the longest line of a column's cells, and room for the header in at
+    most three lines."""
     longest = max((len(line) for v in values if v is not None for line in _shown(v).splitlines()), default=0)
-    head = max((len(w) for w in header.split()), default=0) + 2
+    head = max(max((len(w) for w in header.split()), default=0), math.ceil(len(header) / 3)) + 2  # ≤ 3 lines
     return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2, head)))
 
 
