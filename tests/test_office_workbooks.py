@@ -211,3 +211,17 @@ def test_clean__encrypted_xlsx_and_pdf_named_with_what_to_ask_and_a_workbook_for
     assert "tệp PDF" in reasons["bao-cao.xlsx"] and "biểu mẫu Excel" in reasons["bao-cao.xlsx"]
     _, rows = _rows(tmp_path / "out" / CORRECTIONS_DIR / "tep-co-mat-khau.xlsx")
     assert "gỡ mật khẩu" in rows[6][6]
+
+
+def test_findings__every_finding_of_a_kept_record_is_listed(tmp_path):
+    from helpers_core import form02, inspection
+
+    raw = tmp_path / "raw"
+    write_registry(raw)
+    form02(raw / "kt.xlsx", [inspection("Sở Nội vụ", total=50, rating="Yếu"), inspection("Sở Tài chính")])
+    result = clean_folder(raw, tmp_path / "out", settings=load())
+    assert len(result.tables["inspections"]) == 2  # both kept
+    codes = sorted(result.findings.loc[result.findings.row == 5, "finding_code"])
+    assert codes == ["rating_mismatch", "total_mismatch"]
+    _, rows = _rows(tmp_path / "out" / "findings.xlsx")
+    assert len(rows) == 1 + len(result.findings)
