@@ -1,11 +1,9 @@
 import json
 import os
-import zipfile
 
-import pandas as pd
 import pytest
 from helpers_core import (
-    GOOD_VALUES, assert_same_outputs, form02, inspection, spy_parallel, unit_form, write_registry,
+    GOOD_VALUES, assert_same_outputs, form02, inspection, output_texts, spy_parallel, unit_form, write_registry,
 )
 
 from vhcs_analysis import pipeline
@@ -114,13 +112,7 @@ def test_clean_folder__names_in_notes_and_signatures_reach_no_output(tmp_path):
     form02(raw / "f.xlsx", [inspection("Sở Nội vụ", note="Đ/c Nguyễn Văn Bímật đi muộn")])
     out = tmp_path / "out"
     clean_folder(raw, out, settings=load())
-    for path in (p for p in out.rglob("*") if p.is_file()):  # the correction workbooks too
-        data = path.read_bytes()
-        if path.suffix == ".xlsx":  # the workbooks' text is in their zipped XML
-            with zipfile.ZipFile(path) as z:
-                text = "".join(z.read(n).decode("utf-8") for n in z.namelist())
-        else:
-            text = pd.read_parquet(path).to_csv() if path.suffix == ".parquet" else data.decode("utf-8-sig")
+    for path, text in output_texts(out):
         assert "Bímật" not in text and "Lập Biểu" not in text and "Ký Tên" not in text, path.name
 
 
