@@ -261,8 +261,9 @@ def body(d: Draft, ctx: dict) -> None:
                "nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng dựa trên số liệu.")
 
     d.heading("VI. CHẤT LƯỢNG SỐ LIỆU", 1)
-    d.para(f"{dq.get('headline')} {dq.get('reports')} Dòng bị loại không được sửa tay: mỗi dòng được ghi lại cùng lý do "
-           "(bảng rejects trong thư mục số liệu đã làm sạch) để đơn vị sửa và gửi lại.")
+    d.para(f"{dq.get('headline')} {dq.get('reports')} Dòng bị loại không được sửa tay: mỗi dòng được ghi lại cùng mọi lỗi "
+           "của nó (rejects.xlsx trong thư mục số liệu đã làm sạch), và mỗi đơn vị có lỗi có một phiếu yêu cầu chỉnh "
+           "sửa (thư mục phieu-chinh-sua) chỉ rõ từng ô cần sửa, để đơn vị sửa và gửi lại.")
     d.table("Tình hình nộp báo cáo định kỳ (Biểu 01)", ["Kỳ", "Phải nộp", "Đúng hạn", "Nộp muộn", "Không ghi ngày",
                                                          "Không nộp"],
             dq.get("completeness") or [], ["period", "expected", "on_time", "late", "undated", "missing"])
