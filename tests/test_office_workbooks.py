@@ -225,3 +225,13 @@ def test_findings__every_finding_of_a_kept_record_is_listed(tmp_path):
     assert codes == ["rating_mismatch", "total_mismatch"]
     _, rows = _rows(tmp_path / "out" / "findings.xlsx")
     assert len(rows) == 1 + len(result.findings)
+
+
+def test_workbook_name__unit_id_or_the_file_path_in_one_spelling():
+    import unicodedata
+
+    from vhcs_analysis.corrections import workbook_name
+
+    assert workbook_name("unit", "U01") == "U01.xlsx"
+    nfd = unicodedata.normalize("NFD", "tổng-hợp/Báo cáo đợt 1.xlsx")
+    assert workbook_name("file", nfd) == unicodedata.normalize("NFC", "tep-tổng-hợp__Báo_cáo_đợt_1.xlsx")

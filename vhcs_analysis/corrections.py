@@ -14,6 +14,7 @@ who sent it. Records replaced by a later report (``superseded``) ask nothing of 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -111,9 +112,10 @@ def collect_asks(result: CleanResult) -> dict[tuple[str, str], list[Ask]]:
 
 
 def workbook_name(kind: str, key: str) -> str:
-    """``<unit_id>.xlsx``, or ``tep-<file name>.xlsx`` for a file without a known unit."""
+    """``<unit_id>.xlsx``, or ``tep-<file path>.xlsx`` for a file without a known unit
+    (folders joined by "__", characters a file name cannot hold as "_")."""
     stem = key if kind == "unit" else "tep-" + str(PurePosixPath(key).with_suffix("")).replace("/", "__")
-    return re.sub(r"[^\w.\-]+", "_", stem) + ".xlsx"
+    return re.sub(r"[^\w.\-]+", "_", unicodedata.normalize("NFC", stem)) + ".xlsx"  # NFC: macOS names are NFD
 
 
 def correction_sheet(who: str, asks: list[Ask]):
