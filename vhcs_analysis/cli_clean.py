@@ -52,15 +52,15 @@ def _summary(console, result: CleanResult) -> None:
                        ("Phát hiện (dòng vẫn giữ)", "findings")):
         table.add_row(label, f"{t[key]:,}".replace(",", "."))
     from vhcs_analysis.labels import REASON_LABELS_VI
-    # every reason: the rows it rejected first, and (when it differs) every time it was found
-    every = t.get("problems_by_reason", {})
-    if every:
-        table.add_row("Vấn đề tìm thấy ở các dòng bị loại (mọi lỗi)", fmt.number(t["problems"]))
-    for code, n in sorted(t["rejects_by_reason"].items() | {(c, 0) for c in every if c not in
-                                                               t["rejects_by_reason"]},
-                          key=lambda kv: (-kv[1], kv[0])):
+    # every reason: the rows it is the (first) reject reason of, and how often it was met when
+    # that differs (a row lists all its problems in rejects)
+    rows = t["rejects_by_reason"]
+    met = t.get("problems_by_reason", rows)
+    if t.get("problems", t["rows_rejected"]) != t["rows_rejected"]:
+        table.add_row("Lỗi tìm thấy ở các dòng bị loại (mọi lỗi)", fmt.number(t["problems"]))
+    for code in sorted(rows.keys() | met.keys(), key=lambda c: (-rows.get(c, 0), -met.get(c, 0), c)):
         label = REASON_LABELS_VI.get(code)
-        found = every.get(code, n)
+        n, found = rows.get(code, 0), met.get(code, 0)
         table.add_row((f"  lý do loại: {label} ({code})" if label else f"  lý do loại: {code}")
                       + (f"; gặp {fmt.number(found)} lần" if found != n else ""), fmt.number(n))
     console.print(table)
