@@ -209,7 +209,7 @@ def test_clean__encrypted_xlsx_and_pdf_named_with_what_to_ask_and_a_workbook_for
     reasons = {e.path: e.reason for e in result.files}
     assert reasons["co-mat-khau.xlsx"] == PROTECTED_REASON and "gỡ mật khẩu" in PROTECTED_REASON
     assert "tệp PDF" in reasons["bao-cao.xlsx"] and "biểu mẫu Excel" in reasons["bao-cao.xlsx"]
-    _, rows = _rows(tmp_path / "out" / CORRECTIONS_DIR / "tep-co-mat-khau.xlsx")
+    _, rows = _rows(tmp_path / "out" / CORRECTIONS_DIR / "tep-co-mat-khau_xlsx.xlsx")
     assert "gỡ mật khẩu" in rows[6][6]
 
 
@@ -234,4 +234,5 @@ def test_workbook_name__unit_id_or_the_file_path_in_one_spelling():
 
     assert workbook_name("unit", "U01") == "U01.xlsx"
     nfd = unicodedata.normalize("NFD", "tổng-hợp/Báo cáo đợt 1.xlsx")
-    assert workbook_name("file", nfd) == unicodedata.normalize("NFC", "tep-tổng-hợp__Báo_cáo_đợt_1.xlsx")
+    assert workbook_name("file", nfd) == unicodedata.normalize("NFC", "tep-tổng-hợp__Báo_cáo_đợt_1_xlsx.xlsx")
+    assert workbook_name("file", "a.docx") != workbook_name("file", "a.xlsx")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -113,8 +113,9 @@ def collect_asks(result: CleanResult) -> dict[tuple[str, str], list[Ask]]:
 
 def workbook_name(kind: str, key: str) -> str:
     """``<unit_id>.xlsx``, or ``tep-<file path>.xlsx`` for a file without a known unit
-    (folders joined by "__", characters a file name cannot hold as "_")."""
-    stem = key if kind == "unit" else "tep-" + str(PurePosixPath(key).with_suffix("")).replace("/", "__")
+    (folders joined by "__", dots and characters a file name cannot hold as "_")."""
+    # the file's own extension stays in the name ("_docx"): a.docx and a.xlsx get two workbooks
+    stem = key if kind == "unit" else "tep-" + key.replace("/", "__").replace(".", "_")
     return re.sub(r"[^\w.\-]+", "_", unicodedata.normalize("NFC", stem)) + ".xlsx"  # NFC: macOS names are NFD
 
 
