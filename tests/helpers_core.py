@@ -181,12 +181,35 @@ def spy_parallel(monkeypatch) -> list[int]:
     return counts
 
 
+def output_texts(folder: Path):
+    """(path, text) of every output file under ``folder``, the correction workbooks too:
+    CSV and JSON as written, Parquet as CSV, a workbook's zipped XML parts."""
+    import zipfile
+
+    import pandas as pd
+
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                yield path, "".join(z.read(n).decode("utf-8") for n in z.namelist())
+        elif path.suffix == ".parquet":
+            yield path, pd.read_parquet(path).to_csv()
+        else:
+            yield path, path.read_bytes().decode("utf-8-sig")
+
+
 def assert_same_outputs(a: Path, b: Path) -> None:
     """Every output file of a clean in ``a`` is byte-identical to the one in ``b``."""
     from vhcs_analysis.io.outputs import OUTPUT_FILES
 
     for name in sorted(OUTPUT_FILES):
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+        if (a / name).is_dir():  # the correction workbooks
+            files = sorted(p.relative_to(a).as_posix() for p in (a / name).rglob("*"))
+            assert files == sorted(p.relative_to(b).as_posix() for p in (b / name).rglob("*")), name
+            for rel in files:
+                assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+        else:
+            assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 def sample_grids(raw: Path):

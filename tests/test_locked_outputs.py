@@ -137,7 +137,7 @@ def test_cli_clean__output_folder_with_a_file_open_exit_2_and_old_outputs_kept(t
     unit_form(raw / "a.xlsx")
     runner = CliRunner()
     assert runner.invoke(app, ["clean", "--raw", str(raw), "--out", str(out)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     unit_form(raw / "b.xlsx", unit="Sở Tài chính")
     real = os.replace
 
@@ -150,7 +150,7 @@ def test_cli_clean__output_folder_with_a_file_open_exit_2_and_old_outputs_kept(t
     result = runner.invoke(app, ["clean", "--raw", str(raw), "--out", str(out)])
     assert result.exit_code == 2 and "Traceback" not in result.output and "Lỗi nội bộ" not in result.output
     assert str(out) in " ".join(result.output.split()) and "đóng" in result.output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

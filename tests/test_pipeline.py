@@ -1,10 +1,9 @@
 import json
 import os
 
-import pandas as pd
 import pytest
 from helpers_core import (
-    GOOD_VALUES, assert_same_outputs, form02, inspection, spy_parallel, unit_form, write_registry,
+    GOOD_VALUES, assert_same_outputs, form02, inspection, output_texts, spy_parallel, unit_form, write_registry,
 )
 
 from vhcs_analysis import pipeline
@@ -63,7 +62,7 @@ def test_clean_folder__validate_only_writes_nothing(hostile, tmp_path):
 def test_clean_folder__crash_while_writing_keeps_previous_outputs(hostile, tmp_path, monkeypatch):
     out = tmp_path / "out"
     clean_folder(hostile, out, settings=load())
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     unit_form(hostile / "b" / "another.xlsx", unit="Sở Tài chính")
 
     def boom(*a, **k):
@@ -72,7 +71,7 @@ def test_clean_folder__crash_while_writing_keeps_previous_outputs(hostile, tmp_p
     monkeypatch.setattr("vhcs_analysis.io.writers.write_json_atomic", boom)
     with pytest.raises(RuntimeError):
         clean_folder(hostile, out, settings=load())
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 
@@ -113,9 +112,7 @@ def test_clean_folder__names_in_notes_and_signatures_reach_no_output(tmp_path):
     form02(raw / "f.xlsx", [inspection("Sở Nội vụ", note="Đ/c Nguyễn Văn Bímật đi muộn")])
     out = tmp_path / "out"
     clean_folder(raw, out, settings=load())
-    for path in out.iterdir():
-        data = path.read_bytes()
-        text = pd.read_parquet(path).to_csv() if path.suffix == ".parquet" else data.decode("utf-8-sig")
+    for path, text in output_texts(out):
         assert "Bímật" not in text and "Lập Biểu" not in text and "Ký Tên" not in text, path.name
 
 

@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 import pytest
+from helpers_core import output_texts
 
 from vhcs_analysis import tables
 
@@ -70,9 +71,5 @@ def test_sample__signature_and_note_names_never_reach_outputs(processed_sample, 
     from vhcs_analysis.sample.mess import GIVEN, MIDDLE, SURNAMES
 
     names = {f"{s} {m} {g}" for s in SURNAMES for m in MIDDLE for g in GIVEN}
-    for path in processed_sample.iterdir():
-        if path.suffix in (".csv", ".json"):
-            text = path.read_text("utf-8-sig")
-        else:
-            text = pd.read_parquet(path).to_csv()
+    for path, text in output_texts(processed_sample):
         assert not [n for n in names if n in text], path.name

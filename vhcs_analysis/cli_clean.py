@@ -8,9 +8,10 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vhcs_analysis import tables
+from vhcs_analysis import fmt, tables
 from vhcs_analysis.clean.batch import full_message
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths
+from vhcs_analysis.corrections import CORRECTIONS_DIR, REJECTS_XLSX
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.base import Limits
 from vhcs_analysis.labels import KIND_LONG_VI
@@ -51,10 +52,17 @@ def _summary(console, result: CleanResult) -> None:
                        ("Phát hiện (dòng vẫn giữ)", "findings")):
         table.add_row(label, f"{t[key]:,}".replace(",", "."))
     from vhcs_analysis.labels import REASON_LABELS_VI
-    for code, n in sorted(t["rejects_by_reason"].items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
+    # every reason: the rows it is the (first) reject reason of, and how often it was met when
+    # that differs (a row lists all its problems in rejects)
+    rows = t["rejects_by_reason"]
+    met = t.get("problems_by_reason", rows)
+    if t.get("problems", t["rows_rejected"]) != t["rows_rejected"]:
+        table.add_row("Lỗi tìm thấy ở các dòng bị loại (mọi lỗi)", fmt.number(t["problems"]))
+    for code in sorted(rows.keys() | met.keys(), key=lambda c: (-rows.get(c, 0), -met.get(c, 0), c)):
         label = REASON_LABELS_VI.get(code)
-        table.add_row(f"  lý do loại: {label} ({code})" if label else f"  lý do loại: {code}",
-                      f"{n:,}".replace(",", "."))
+        n, found = rows.get(code, 0), met.get(code, 0)
+        table.add_row((f"  lý do loại: {label} ({code})" if label else f"  lý do loại: {code}")
+                      + (f"; gặp {fmt.number(found)} lần" if found != n else ""), fmt.number(n))
     console.print(table)
 
 
@@ -114,8 +122,12 @@ def cli_clean(raw: Path, out: Path, console, *, settings: Settings) -> int:
     if t["rows_read"] != t["rows_kept"] + t["rows_rejected"]:  # pragma: no cover - invariant
         console.print("Lỗi: số dòng đọc khác tổng số dòng giữ và bị loại", markup=False)
         return 3
-    console.print(f"Dòng bị loại và lý do: {Path(out) / 'rejects.csv'}", markup=False, highlight=False,
-                  soft_wrap=True)
+    console.print(f"Dòng bị loại và mọi lỗi của từng dòng: {Path(out) / REJECTS_XLSX} (mở bằng Excel; "
+                  f"{Path(out) / 'rejects.csv'} cho máy đọc)", markup=False, highlight=False, soft_wrap=True)
+    sheets = sorted((Path(out) / CORRECTIONS_DIR).glob("*.xlsx"))
+    if sheets:
+        console.print(f"Phiếu yêu cầu chỉnh sửa gửi đơn vị: {len(sheets)} tệp trong {Path(out) / CORRECTIONS_DIR}",
+                      markup=False, highlight=False, soft_wrap=True)
     return 0
 
 

@@ -28,6 +28,32 @@ REASON_LABELS_VI = {
     "duplicate": "Trùng lặp",
     "unreadable_row": "Dòng không đọc được",
     "formula_not_calculated": "Công thức chưa được tính",
+    "unreadable_file": "Tệp không đọc được",  # a whole file (correction workbooks only)
+}
+
+# What a unit is asked to enter instead (the correction workbooks, ``corrections.py``).
+REASON_FIX_VI = {
+    "unknown_unit": "Ghi đúng tên đơn vị như trong danh mục đơn vị của Đảng ủy Khối (không viết tắt)",
+    "ambiguous_unit": "Ghi đầy đủ tên đơn vị như trong danh mục để phân biệt với đơn vị có tên gần giống",
+    "invalid_number": "Một số nguyên, chỉ gồm chữ số (ví dụ 80), không kèm chữ hay ghi chú; bỏ trống nếu không có",
+    "invalid_rate": "Tỷ lệ phần trăm từ 0 đến 100 (ví dụ 85,5), không kèm chữ",
+    "invalid_date": "Ngày theo dạng ngày/tháng/năm (ví dụ 15/06/2017)",
+    "invalid_period": "Kỳ báo cáo theo mẫu, ví dụ 'Kỳ báo cáo: 6 tháng đầu năm 2017' (hoặc năm, đợt kiểm tra)",
+    "invalid_bool": "'Có' hoặc 'Không'",
+    "missing_required": "Điền số liệu hoặc nội dung bắt buộc còn trống",
+    "negative_count": "Một số không âm (0 nếu không có)",
+    "out_of_range": "Giá trị trong khoảng cho phép của chỉ tiêu (xem hướng dẫn của biểu)",
+    "studied_gt_staff": "Số đã học tập không lớn hơn tổng số cán bộ; kiểm tra lại cả hai ô",
+    "count_gt_staff": "Số người không lớn hơn tổng số cán bộ; kiểm tra lại cả hai ô",
+    "dossiers_inconsistent": "Số hồ sơ đúng hạn cộng quá hạn khớp với số hồ sơ tiếp nhận; kiểm tra lại các ô hồ sơ",
+    "date_before_resolution": "Ngày ban hành thật (từ 10/10/2016 trở đi); kiểm tra năm đã ghi",
+    "score_out_of_range": "Điểm mỗi tiêu chí từ 0 đến 10, tổng điểm từ 0 đến 100",
+    "unknown_label": "Giữ nguyên tên chỉ tiêu hoặc tên cột như biểu mẫu; chuyển nội dung thêm vào cột Ghi chú",
+    "unknown_category": "Một mức xếp loại theo quy định (ví dụ 'Hoàn thành tốt nhiệm vụ')",
+    "duplicate": "Mỗi đơn vị chỉ một dòng trong một đợt hoặc một năm; xóa dòng trùng hoặc sửa tên đơn vị",
+    "unreadable_row": "Nhập lại dòng này theo đúng biểu mẫu",
+    "formula_not_calculated": "Mở tệp bằng Excel hoặc LibreOffice, lưu lại để công thức được tính rồi gửi lại",
+    "unreadable_file": "Gửi lại biểu mẫu Excel (.xlsx) đúng mẫu, không đặt mật khẩu, không nén",
 }
 
 FINDING_LABELS_VI = {
@@ -123,7 +149,25 @@ COLUMN_LABELS_VI = {
     "indicator": "Mã chỉ tiêu", "category_current": "Xếp loại hiện hành", "category_proposed": "Xếp loại đề xuất",
     "culture_level": "Mức VHCS", "baseline_value": "Kỳ gốc", "post_value": "Kỳ cuối",
     "excess": "Vượt mức chung", "reason_vi": "Lý do", "method": "Phương pháp",
+    # processed rejects and findings (rejects.xlsx, findings.xlsx)
+    "sheet": "Trang tính", "row": "Dòng", "column": "Cột", "message": "Thông báo",
+    "problem_count": "Số vấn đề", "reason_codes": "Mọi mã lý do",
+    # the report's tables (bang-so-lieu.xlsx)
+    "pilot_baseline": "Đơn vị điểm, kỳ gốc", "rest_baseline": "Còn lại, kỳ gốc",
+    "pilot_post": "Đơn vị điểm, kỳ cuối", "rest_post": "Còn lại, kỳ cuối", "rest_reached_90": "Còn lại đạt 90% từ kỳ",
+    "n_missing_post": "Số đơn vị chưa đạt", "missing_units": "Đơn vị chưa đạt", "left_out": "Thành phần bỏ ra",
+    "left_out_vi": "Thành phần bỏ ra (tên)", "direction": "Chiều tốt", "did_estimate": "Ước lượng (DiD)",
+    "did_ci_low": "KTC 95% dưới (DiD)", "did_ci_high": "KTC 95% trên (DiD)", "did_p": "p (DiD)",
+    "adj_estimate": "Ước lượng (hiệu chỉnh kỳ gốc)", "adj_ci_low": "KTC 95% dưới (hiệu chỉnh)",
+    "adj_ci_high": "KTC 95% trên (hiệu chỉnh)", "adj_p": "p (hiệu chỉnh)", "mde": "Khác biệt nhỏ nhất phát hiện được",
+    "lobo_min": "Nhỏ nhất khi bỏ từng khối", "lobo_max": "Lớn nhất khi bỏ từng khối", "verdict": "Mã kết luận",
+    "verdict_vi": "Kết luận", "reference_change": "Thay đổi chung", "denominator": "Mẫu số",
+    "baseline_count": "Số đếm kỳ gốc", "post_count": "Số đếm kỳ cuối", "evidence": "Bằng chứng (q)",
+    "culture_se": "Sai số chuẩn điểm VHCS", "report_index": "Chỉ số báo cáo", "measure": "Mã nội dung",
+    "margin": "Khoảng cách tới ngưỡng",
 }
+# A column code that means something else in one report table (bang-so-lieu.xlsx).
+TABLE_COLUMN_LABELS_VI = {"pilot_effects": {"kind": "Loại chỉ tiêu"}}
 
 HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi"}
 

@@ -39,6 +39,8 @@ def build_manifest(result: CleanResult, settings: Settings) -> dict:
     settings used (``Settings.record``), every file with its counts, what was skipped, totals."""
     files = [file_record(e) for e in result.files]
     reasons = Counter(result.rejects["reason_code"]) if result.rejects is not None else Counter()
+    # every problem of every rejected record (a record counts once in rejects_by_reason)
+    problems = Counter(p.code for e in result.files for b in e.batches for ps in b.problems.values() for p in ps)
     status = Counter(e.status for e in result.files)
     return {
         "package_version": __version__,
@@ -57,6 +59,8 @@ def build_manifest(result: CleanResult, settings: Settings) -> dict:
             "rows_rejected": sum(f["rows_rejected"] for f in files),
             "findings": 0 if result.findings is None else len(result.findings),
             "rejects_by_reason": dict(sorted(reasons.items())),
+            "problems": sum(problems.values()),
+            "problems_by_reason": dict(sorted(problems.items())),
             "table_rows": {name: len(df) for name, df in result.tables.items()},
         },
     }

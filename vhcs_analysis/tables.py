@@ -107,8 +107,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("row", "Int64", "Dòng (như Excel hiển thị, từ 1)"),
         Column("column", "str", "Cột (chữ cái như Excel, hoặc tên trường)"),
         Column("value", "str", "Giá trị gây lỗi, như ghi"),
-        Column("reason_code", "str", "Mã lý do", True),
-        Column("message", "str", "Thông báo tiếng Việt", True),
+        Column("reason_code", "str", "Mã lý do (vấn đề đầu tiên của dòng)", True),
+        Column("message", "str", "Thông báo tiếng Việt: mọi vấn đề của dòng, mỗi vấn đề một dòng", True),
+        Column("problem_count", "Int64", "Số vấn đề của dòng (≥ 1)", True),
+        Column("reason_codes", "str", "Mã lý do của mọi vấn đề, theo thứ tự phát hiện, cách nhau bởi '; '", True),
     ),
     "findings": (
         Column("source_file", "str", "Tệp nguồn", True),

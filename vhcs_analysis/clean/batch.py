@@ -375,6 +375,10 @@ def full_message(src: RecordBatch | Record, p: Problem) -> str:
 
 
 _SOURCE = ("source_file", "source_sheet", "source_row")
+# A reject's ``message`` holds every problem of the record, one per line; its
+# ``reason_codes`` every code, in the order found.
+REJECT_MESSAGE_SEPARATOR = "\n"
+REASON_CODES_SEPARATOR = "; "
 
 
 def _kept_columns(batches: list[RecordBatch], table: str) -> dict[str, list] | None:
@@ -428,16 +432,20 @@ def _kept_frame(batches: list[RecordBatch], table: str) -> pd.DataFrame:
 
 def to_frames(batches: list[RecordBatch]) -> dict[str, pd.DataFrame]:
     """Kept records -> the three data tables (column by column, ``_kept_frame``); rejected
-    ones -> rejects (one row per record, its first problem); findings of kept records ->
-    findings. A field a batch does not have is missing in its rows."""
+    ones -> rejects (one row per record: its first problem's cell and code, and every
+    problem in ``message``, ``problem_count`` and ``reason_codes``); findings of kept
+    records -> findings (one row per finding). A field a batch does not have is missing in its rows."""
     rejects, findings = [], []
     for batch in batches:
         for i in batch.flagged():
             if i in batch.problems:
-                p = batch.problems[i][0]
+                problems = batch.problems[i]
+                p = problems[0]
                 rejects.append({"source_file": batch.source_file, "sheet": batch.sheet, "row": p.row,
                                 "column": p.column, "value": p.value, "reason_code": p.code,
-                                "message": full_message(batch, p)})
+                                "message": REJECT_MESSAGE_SEPARATOR.join(full_message(batch, q) for q in problems),
+                                "problem_count": len(problems),
+                                "reason_codes": REASON_CODES_SEPARATOR.join(q.code for q in problems)})
             else:
                 for f in batch.findings[i]:
                     findings.append({"source_file": batch.source_file, "sheet": batch.sheet, "row": f.row,

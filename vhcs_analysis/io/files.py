@@ -26,6 +26,7 @@ from pathlib import Path
 from vhcs_analysis.errors import Location, UnreadableFileError
 from vhcs_analysis.io.base import MB, Cell, Limits, Refused, Sheet, col_letters, decode_text, refuse_extent
 from vhcs_analysis.io.base import check_text_size
+from vhcs_analysis.io.filekind import PROTECTED_REASON, foreign_kind
 from vhcs_analysis.io.html_tables import html_from_mht, read_html, read_xml2003
 from vhcs_analysis.io.xls_guard import check_xls
 from vhcs_analysis.io.zip_guard import add_ods_merges, check_zip, sheet_names_by_part
@@ -184,6 +185,9 @@ def _sniff_markup(data: bytes) -> str | None:
 
 
 def _read_data(data: bytes, path: Path, limits: Limits) -> list[Sheet]:
+    foreign = foreign_kind(data)  # a PDF, a photo, a Word file, a protected workbook…: say what to ask for
+    if foreign is not None:
+        raise Refused(foreign.reason)
     if data.startswith(_ZIP_MAGIC):
         formulas: dict[str, dict[tuple[int, int], str]] = {}
         kind = check_zip(data, limits, formulas)
@@ -191,11 +195,7 @@ def _read_data(data: bytes, path: Path, limits: Limits) -> list[Sheet]:
         if formulas:
             _add_formulas(sheets, formulas, sheet_names_by_part(data))
         return sheets
-    if data.startswith(_OLE_MAGIC):
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data or (
-            b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data
-        ):
-            raise Refused("tệp được bảo vệ bằng mật khẩu (mã hóa); hãy gỡ mật khẩu rồi gửi lại")
+    if data.startswith(_OLE_MAGIC):  # an encrypted one was named by foreign_kind
         check_xls(data, limits)
         return _read_calamine(data, "xls", limits)
     markup = _sniff_markup(data)
@@ -217,7 +217,7 @@ def _read_data(data: bytes, path: Path, limits: Limits) -> list[Sheet]:
 def _calamine_reason(exc: Exception) -> str:
     name = type(exc).__name__
     if name == "PasswordError":
-        return "tệp được bảo vệ bằng mật khẩu (mã hóa); hãy gỡ mật khẩu rồi gửi lại"
+        return PROTECTED_REASON
     if name == "XmlError":
         return "nội dung XML của bảng tính bị hỏng hoặc không hợp lệ"
     if name == "ZipError":

@@ -17,13 +17,16 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from vhcs_analysis.corrections import CORRECTIONS_DIR, FINDINGS_XLSX, REJECTS_XLSX
+
 DATA_TABLES = ("units", "unit_reports", "inspections", "rankings")
 OUTPUT_FILES = tuple(f"{t}.parquet" for t in (*DATA_TABLES, "rejects", "findings")) + (
-    "rejects.csv", "findings.csv", "manifest.json")
+    "rejects.csv", "findings.csv", REJECTS_XLSX, FINDINGS_XLSX, CORRECTIONS_DIR, "manifest.json")
 
 
 def write_outputs(result, out: Path) -> None:
     """Write all outputs into a temporary folder next to ``out`` and swap it in."""
+    from vhcs_analysis.corrections import write_correction_workbooks, write_table_workbooks
     from vhcs_analysis.io.writers import write_csv_for_excel, write_json_atomic, write_parquet_atomic
 
     with staged_folder(Path(out), keep=lambda name: name not in OUTPUT_FILES) as tmp:  # keep e.g. .gitkeep
@@ -33,6 +36,8 @@ def write_outputs(result, out: Path) -> None:
         write_parquet_atomic(result.findings, tmp / "findings.parquet")
         write_csv_for_excel(result.rejects, tmp / "rejects.csv")
         write_csv_for_excel(result.findings, tmp / "findings.csv")
+        write_table_workbooks(result, tmp)  # rejects.xlsx, findings.xlsx
+        write_correction_workbooks(result, tmp / CORRECTIONS_DIR)
         write_json_atomic(result.manifest, tmp / "manifest.json")
 
 

@@ -89,6 +89,7 @@ class CellStyle:
     center: bool = False  # centred both ways, wrapped
     boxed: bool = False  # thin border on all sides
     font: str = "Times New Roman"
+    wrap: bool = False  # wrapped, top-aligned (long text in a table cell)
 
 
 @dataclass
@@ -102,6 +103,9 @@ class CellSheet:
     widths: dict[int, float] = field(default_factory=dict)
     heights: dict[int, float] = field(default_factory=dict)
     hidden: bool = False
+    freeze_rows: int = 0  # rows kept in view when scrolling (a table's header)
+    autofilter: tuple[int, int, int, int] | None = None  # (r1, c1, r2, c2) of the filtered table
+    landscape_fit: bool = False  # printed A4 landscape, all columns on the page's width
 
 
 def column_letter(n: int) -> str:
@@ -124,7 +128,8 @@ def _styles_xml(keys: list[tuple[CellStyle, bool]]) -> str:
         font = (style.font, style.bold, style.italic)
         if font not in fonts:
             fonts.append(font)
-        align = '<alignment horizontal="center" vertical="center" wrapText="1"/>' if style.center else ""
+        align = ('<alignment horizontal="center" vertical="center" wrapText="1"/>' if style.center
+                 else '<alignment vertical="top" wrapText="1"/>' if style.wrap else "")
         extra = (' applyNumberFormat="1"' if is_date else "") + (' applyBorder="1"' if style.boxed else "")
         tail = f' applyAlignment="1">{align}</xf>' if align else "/>"
         xfs.append(
@@ -166,6 +171,22 @@ def _cell_xml(ref: str, value, style_id: int) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_escape(str(value))}</t></is></c>'
 
 
+def _range_ref(box: tuple[int, int, int, int], absolute: bool = False) -> str:
+    """(r1, c1, r2, c2) -> 'A1:G10' (or '$A$1:$G$10')."""
+    r1, c1, r2, c2 = box
+    d = "$" if absolute else ""
+    return f"{d}{column_letter(c1)}{d}{r1}:{d}{column_letter(c2)}{d}{r2}"
+
+
+def _defined_names(sheets: list[CellSheet]) -> str:
+    """The hidden filter ranges Excel keeps beside each autofilter."""
+    names = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+        f"'{_escape(s.name).replace(chr(39), chr(39) * 2)}'!{_range_ref(s.autofilter, True)}</definedName>"
+        for i, s in enumerate(sheets) if s.autofilter)
+    return f"<definedNames>{names}</definedNames>" if names else ""
+
+
 def _style_map(sheet: CellSheet, style_ids: dict) -> dict[tuple[int, int], int]:
     """Style index of every styled or date cell (others use the default style 0)."""
     ids = {}
@@ -187,7 +208,15 @@ def _sheet_xml(sheet: CellSheet, ids: dict[tuple[int, int], int]) -> str:
     ncols = max([1, *(c for _, c in sheet.cells), *(c for _, c in sheet.styles), *sheet.widths,
                  *(m[3] for m in sheet.merges)])
     letters = [""] + [column_letter(c) for c in range(1, ncols + 1)]
-    parts = [f'{_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><dimension ref="A1"/>']
+    parts = [f'{_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">']
+    if sheet.landscape_fit:
+        parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+    parts.append('<dimension ref="A1"/>')
+    if sheet.freeze_rows:
+        top = f"A{sheet.freeze_rows + 1}"
+        parts.append(f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{sheet.freeze_rows}" '
+                     f'topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
+                     f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/></sheetView></sheetViews>')
     if sheet.widths:
         parts.append("<cols>" + "".join(f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>'
                                         for c, w in sorted(sheet.widths.items())) + "</cols>")
@@ -201,11 +230,15 @@ def _sheet_xml(sheet: CellSheet, ids: dict[tuple[int, int], int]) -> str:
         cells = [_cell_xml(f"{letters[c]}{r}", cells_get((r, c)), ids_get((r, c), 0)) for c in sorted(rows.get(r, ()))]
         parts.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
     parts.append("</sheetData>")
+    if sheet.autofilter:
+        parts.append(f'<autoFilter ref="{_range_ref(sheet.autofilter)}"/>')
     if sheet.merges:
         parts.append(f'<mergeCells count="{len(sheet.merges)}">' + "".join(
             f'<mergeCell ref="{letters[c1]}{r1}:{letters[c2]}{r2}"/>' for r1, c1, r2, c2 in sheet.merges)
             + "</mergeCells>")
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+    if sheet.landscape_fit:
+        parts.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
     parts.append("</worksheet>")
     return "".join(parts)
 
@@ -241,7 +274,7 @@ def write_cells_xlsx(path: Path | str, sheets: list[CellSheet]) -> Path:
             f'activeTab="{next((i for i, s in enumerate(sheets) if not s.hidden), 0)}"/></bookViews><sheets>'
             + "".join(f'<sheet name="{_escape(s.name)}" sheetId="{i}"{_HIDDEN if s.hidden else ""} '
                       f'r:id="rId{i}"/>' for i, s in enumerate(sheets, start=1))
-            + "</sheets></workbook>"),
+            + f"</sheets>{_defined_names(sheets)}</workbook>"),
         "xl/_rels/workbook.xml.rels": (
             f'{_HEAD}<Relationships xmlns="{_PKG_REL_NS}">'
             + "".join(f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'

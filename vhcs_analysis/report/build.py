@@ -21,6 +21,7 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.settings import Settings, report_basename
 
 SCORECARDS_NAME = "phieu-danh-gia-don-vi.pdf"
+TABLES_WORKBOOK_NAME = "bang-so-lieu.xlsx"  # the report's tables/*.csv for Excel, one sheet each
 TEMPLATE_DIR = Path(__file__).resolve().parent
 TYPST_SOURCES = ("common.typ", "template.typ", "scorecard.typ")
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
@@ -154,7 +155,18 @@ def render_documents(paths: Paths, settings: Settings) -> list[Path]:
     cards = render_scorecards(paths, settings, context=context)
     if cards is not None:
         documents.append(cards)
+    documents.append(render_tables_workbook(paths))
     return documents
+
+
+def render_tables_workbook(paths: Paths) -> Path:
+    """``bang-so-lieu.xlsx`` beside the PDF: every table the notebooks wrote
+    (``tables/*.csv``, the machine contract) as a sheet with Vietnamese headers."""
+    from vhcs_analysis.io.excel_tables import write_csv_folder_xlsx
+    from vhcs_analysis.labels import COLUMN_LABELS_VI, TABLE_COLUMN_LABELS_VI
+
+    return write_csv_folder_xlsx(paths.tables, paths.reports / TABLES_WORKBOOK_NAME, COLUMN_LABELS_VI,
+                                 TABLE_COLUMN_LABELS_VI)
 
 
 def build_pdf(paths: Paths, settings: Settings | None = None, *, console=None, notebooks: Path | None = None) -> Path:
@@ -230,6 +242,7 @@ def _build(paths: Paths, settings: Settings | None, *, console, notebooks: Path 
     cards = render_scorecards(paths, settings, context=context)
     if cards is not None:
         say(f"  Đã ghi {shown / cards.relative_to(paths.reports)}")
+    say(f"  Đã ghi {shown / render_tables_workbook(paths).relative_to(paths.reports)}")
     return report
 
 
