@@ -123,9 +123,34 @@ COLUMN_LABELS_VI = {
     "indicator": "Mã chỉ tiêu", "category_current": "Xếp loại hiện hành", "category_proposed": "Xếp loại đề xuất",
     "culture_level": "Mức VHCS", "baseline_value": "Kỳ gốc", "post_value": "Kỳ cuối",
     "excess": "Vượt mức chung", "reason_vi": "Lý do", "method": "Phương pháp",
+    # the verdict table (pilot_effects) and the composite's sensitivity: the two methods of
+    # docs/statistics.md under the names notebook 03 gives them
+    "direction": "Chiều tốt",
+    "did_estimate": "Chênh lệch thay đổi", "did_ci_low": "Chênh lệch thay đổi: KTC 95% dưới",
+    "did_ci_high": "Chênh lệch thay đổi: KTC 95% trên", "did_p": "Chênh lệch thay đổi: p",
+    "adj_estimate": "Điều chỉnh theo kỳ gốc", "adj_ci_low": "Điều chỉnh theo kỳ gốc: KTC 95% dưới",
+    "adj_ci_high": "Điều chỉnh theo kỳ gốc: KTC 95% trên", "adj_p": "Điều chỉnh theo kỳ gốc: p",
+    "mde": "Chênh lệch nhỏ nhất phát hiện được", "lobo_min": "Bỏ từng khối: nhỏ nhất",
+    "lobo_max": "Bỏ từng khối: lớn nhất", "sensitivity_gamma": "Độ nhạy Γ", "verdict_vi": "Kết luận",
+    "left_out_vi": "Thành phần bỏ ra",
+    # adoption of the one-time steps (%)
+    "pilot_baseline": "Đơn vị điểm, kỳ gốc (%)", "rest_baseline": "Đơn vị khác, kỳ gốc (%)",
+    "pilot_post": "Đơn vị điểm, kỳ cuối (%)", "rest_post": "Đơn vị khác, kỳ cuối (%)",
+    "rest_reached_90": "Kỳ đơn vị khác đạt 90%", "n_missing_post": "Số đơn vị chưa làm (kỳ cuối)",
+    "missing_units": "Đơn vị chưa làm (kỳ cuối)",
+    # ranking proposal and good practices
+    "culture_se": "Sai số điểm VHCS", "report_index": "Chỉ số từ báo cáo (tham khảo)",
+    "margin": "Cách ngưỡng gần nhất (điểm)", "reference_change": "Thay đổi chung của đơn vị khác",
+    "denominator": "Mẫu số", "baseline_count": "Số đếm kỳ gốc", "post_count": "Số đếm kỳ cuối",
+    "evidence": "q (BH)",
 }
+# A ``kind`` column of the verdict table: an outcome compared, or a one-time step only shown.
+INDICATOR_KIND_VI = {"outcome": "Chỉ tiêu kết quả", "adoption": "Bước làm một lần (không so sánh)"}
+# The ``direction`` of an indicator: which way is better.
+DIRECTION_VI = {"higher_better": "Cao hơn là tốt", "lower_better": "Thấp hơn là tốt"}
 
-HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi"}
+HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi",
+               "verdict": "verdict_vi", "left_out": "left_out_vi"}
 
 
 def method_vi(method: str) -> str:
