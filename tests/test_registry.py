@@ -90,3 +90,23 @@ def test_read_units__staff_count_with_thousands_separator(tmp_path):
 def test_resolve__a_registry_name_inside_a_longer_name_is_not_accepted(registry):
     res = registry.resolve("Sở Tài chính tỉnh Nghệ An")
     assert res.unit_id is None and res.method == "unknown" and res.candidates[0][0] == "U03"
+
+
+def test_read_units__unit_type_is_one_of_the_two_kinds_any_case(tmp_path):
+    from vhcs_analysis.registry import UNIT_TYPES
+
+    path = tmp_path / "units.csv"
+    path.write_text("unit_id,unit_name,block,is_pilot,unit_type\n"
+                    "U01,Sở Nội vụ,Hành chính – Tổng hợp,1,Đảng bộ cơ sở\n"
+                    "U02,Sở Tài chính,Tài chính – Ngân hàng,0,\n", encoding="utf-8")
+    units = read_units(path, limits=limits())
+    assert units["unit_type"].tolist()[0] == UNIT_TYPES[0] and units["unit_type"].isna().tolist()[1]
+
+
+def test_read_units__other_unit_type_names_the_cell_and_the_allowed_values(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("unit_id,unit_name,block,is_pilot,unit_type\nU01,Sở Nội vụ,Khối A,1,đảng ủy\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as info:
+        read_units(path, limits=limits())
+    assert "dòng 2" in str(info.value) and "cột E" in str(info.value)
+    assert "'đảng bộ cơ sở' hoặc 'chi bộ cơ sở'" in str(info.value) and "'đảng ủy'" in str(info.value)

@@ -107,6 +107,8 @@ def test_run_notebooks__side_by_side_gives_the_bytes_of_a_run_in_order(tmp_path)
     _write(folder, "01-a.ipynb", "import time; time.sleep(2)", update.format(section="s", numbers={"v": 1}),
            update.format(section="t", numbers={"v": 1}))
     _write(folder, "02-b.ipynb", update.format(section="s", numbers={"v": 2}), "print('b')")
+    (tmp_path / "processed").mkdir()
+    (tmp_path / "processed" / "manifest.json").write_text("{}", encoding="utf-8")  # review.setup needs a cleaning run
     outputs = {}
     for workers in (1, 2):
         paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "processed", reports=tmp_path / f"w{workers}")

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from vhcs_analysis import __version__
+from vhcs_analysis.cli_vi import VietnameseCommand, VietnameseGroup
 from vhcs_analysis.errors import VhcsError
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="vhcs",
+    cls=VietnameseGroup,
     help="Số liệu sơ kết, tổng kết Nghị quyết 01-NQ/ĐUK về văn hóa công sở: "
     "tạo dữ liệu mẫu, làm sạch, kiểm tra tệp, lập báo cáo.",
     add_completion=False,
@@ -32,6 +34,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
+
+# what every command's exit code means (``_run``); a command adds its own 1 and, if need be, 0
+EXIT_CODES = {
+    0: "hoàn tất",
+    2: "sai cách dùng, cấu hình sai hoặc đầu vào không dùng được (dòng \"Lỗi:\" nói rõ)",
+    3: "lỗi nội bộ (đặt VHCS_DEBUG=1 để xem chi tiết)",
+    130: "đã dừng theo yêu cầu (Ctrl+C)",
+}
+
+
+def _command(*, ok: str | None = None, differs: str | None = None):
+    """``app.command`` with Vietnamese help and usage errors and, below the help, what each
+    exit code means (``ok``: the command's own 0; ``differs``: its 1, if it has one)."""
+    codes = {**EXIT_CODES, **({0: ok} if ok else {}), **({1: differs} if differs else {})}
+    epilog = "Mã thoát: " + "; ".join(f"{code}: {codes[code]}" for code in sorted(codes)) + "."
+    return app.command(cls=VietnameseCommand, epilog=epilog)
+
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -106,7 +125,7 @@ def _root(
     """Số liệu sơ kết, tổng kết Nghị quyết 01-NQ/ĐUK."""
 
 
-@app.command()
+@_command()
 def sample(
     out: Annotated[Path, typer.Option("--out", help="Thư mục ghi dữ liệu thô mẫu.")],
     seed: Annotated[int, typer.Option("--seed", help="Hạt giống ngẫu nhiên (cùng hạt giống, cùng tệp).")] = 0,
@@ -130,7 +149,7 @@ def sample(
          config)
 
 
-@app.command()
+@_command()
 def clean(
     raw: Annotated[Optional[Path], typer.Option("--raw", help="Thư mục dữ liệu thô (mặc định data/raw).")] = None,
     out: Annotated[
@@ -146,19 +165,20 @@ def clean(
     _run(lambda settings: cli_clean(raw=paths.raw, out=paths.processed, console=console, settings=settings), config)
 
 
-@app.command()
+@_command(ok="mọi dòng hợp lệ", differs="có dòng sẽ bị loại hoặc tệp không đọc được")
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư mục cần kiểm tra.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="TỆP_HOẶC_THƯ_MỤC", help="Tệp hoặc thư mục cần kiểm tra.")],
     config: ConfigOption = None,
 ) -> None:
-    """Kiểm tra tệp gửi đến (không ghi dữ liệu); mã thoát 1 nếu có dòng bị loại. Không có danh mục
-    units.csv thì vẫn kiểm tra mọi thứ, trừ việc đối chiếu tên đơn vị."""
+    """Kiểm tra tệp gửi đến (không ghi dữ liệu), kể mọi lỗi của từng dòng.
+
+    Không có danh mục units.csv thì vẫn kiểm tra mọi thứ, trừ việc đối chiếu tên đơn vị."""
     from vhcs_analysis.cli_clean import cli_validate
 
     _run(lambda settings: cli_validate(paths=paths, console=console, settings=settings), config)
 
 
-@app.command()
+@_command()
 def report(
     raw: Annotated[Optional[Path], typer.Option("--raw", help="Thư mục dữ liệu thô (mặc định data/raw).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Thư mục ghi báo cáo (mặc định reports).")] = None,
@@ -182,7 +202,7 @@ def report(
     _run(lambda settings: cli_report(paths=paths, settings=settings, console=console), config)
 
 
-@app.command()
+@_command()
 def template(
     out: Annotated[Path, typer.Option("--out", help="Thư mục ghi biểu mẫu trống.")],
     config: ConfigOption = None,
@@ -193,7 +213,7 @@ def template(
     _run(lambda settings: cli_template(out=out, console=console, settings=settings), config)
 
 
-@app.command()
+@_command()
 def notebooks(
     out: Annotated[
         Path, typer.Option("--out", help="Thư mục ghi các notebook (nên là 'notebooks' trong thư mục làm việc).")
@@ -206,7 +226,7 @@ def notebooks(
     _run(lambda _settings: cli_notebooks(out=out, console=console), config)
 
 
-@app.command()
+@_command(ok="báo cáo tái lập đầy đủ", differs="có khác biệt (từng khác biệt được kể ra)")
 def verify(
     report: Annotated[Path, typer.Option("--report", help="Thư mục báo cáo cần kiểm tra (thư mục --out của `vhcs report`).")],
     raw: Annotated[
@@ -215,16 +235,17 @@ def verify(
     summary: Annotated[
         Optional[Path], typer.Option("--summary", help="Ghi tóm tắt kết luận vào tệp này (.json: dạng JSON; khác: văn bản).")
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Kiểm tra báo cáo có tái lập được từ dữ liệu thô không (chỉ đọc thư mục báo cáo).
 
     Bốn bước: đối chiếu sha256 tệp đầu vào, làm sạch lại, nbval nghiêm ngặt trên các notebook đã chạy, dựng lại PDF/Word và so từng byte.
-
-    Mã thoát 0: tái lập đầy đủ; 1: có khác biệt; 2: sai cách dùng (ví dụ thư mục không phải báo cáo).
+    Báo cáo được kiểm tra với cấu hình đã ghi trong manifest; cấu hình đang dùng (--config) khác với nó được kể là khác biệt.
     """
     from vhcs_analysis.verify import cli_verify
 
-    _run(lambda _settings: cli_verify(report=report, raw=raw, summary=summary, console=console))
+    _run(lambda settings: cli_verify(report=report, raw=raw, summary=summary, console=console, settings=settings),
+         config)
 
 
 def main() -> None:

@@ -163,7 +163,7 @@ def _within_block_residual(x: np.ndarray, blocks: np.ndarray, covariate: np.ndar
 
     The stratified difference in means ignores block means, so only the slope matters:
     beta = sum(c~ x) / sum(c~ c~) with c~ the covariate centred within blocks."""
-    if covariate is None:
+    if covariate is None or len(x) == 0:
         return x.astype(float)
     centred = covariate.astype(float).copy()
     for b in pd.unique(blocks):
@@ -534,7 +534,8 @@ def per_block(panel: pd.DataFrame, outcome: str, baseline: str, post: str, *, un
                          n_pilot=len(pil), n_rest=len(rest), n_dropped=len(g) - len(ok),
                          pilot_change=pc, rest_change=rc, did=pc - rc,
                          included=bool(len(pil) and len(rest))))
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["block", "pilot_units", "n_pilot", "n_rest", "n_dropped", "pilot_change",
+                                      "rest_change", "did", "included"])
     out.insert(1, "outcome", outcome)
     return out
 

@@ -154,7 +154,7 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
 
     cfg = settings
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
-    periods = [p for p in sort_periods(panel[period_col].dropna())] if period_col in panel.columns \
+    periods = sort_periods({*panel[period_col].dropna(), baseline, post}) if period_col in panel.columns \
         else [baseline, post]
     direction = dict(zip(INDICATORS["name"], np.where(INDICATORS["higher_is_better"], 1.0, -1.0)))
     frames = []

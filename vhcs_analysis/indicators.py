@@ -243,7 +243,9 @@ def inspection_scores(inspections: pd.DataFrame) -> pd.DataFrame:
     """
     frame = pd.DataFrame({
         "unit_id": inspections["unit_id"].to_numpy(),
-        "period": [period_of(d) for d in inspections["inspection_date"]],
+        # object even when there is no inspection (an empty list would make it float64,
+        # and a float period does not merge with the reports' text periods)
+        "period": pd.Series([period_of(d) for d in inspections["inspection_date"]], dtype=object),
         "score": _num(inspections, "total_score"),
     })
     frame = frame[frame["period"].notna()]
@@ -471,7 +473,7 @@ def describe_by_group(panel: pd.DataFrame, indicator: str, by: Sequence[str] = (
         lo, hi = mean_ci(ok, level=level, bounds=bounds, sd=sd, df=dof) if len(ok) else (np.nan, np.nan)
         rows.append({**keys, "indicator": indicator, "n": len(ok), "n_missing": total - len(ok),
                      "mean": ok.mean() if len(ok) else np.nan, "ci_low": lo, "ci_high": hi})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=[*by, "indicator", "n", "n_missing", "mean", "ci_low", "ci_high"])
     out["n"] = out["n"].astype("Int64")
     out["n_missing"] = out["n_missing"].astype("Int64")
     if "period" in by:

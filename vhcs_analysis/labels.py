@@ -149,27 +149,40 @@ COLUMN_LABELS_VI = {
     "indicator": "Mã chỉ tiêu", "category_current": "Xếp loại hiện hành", "category_proposed": "Xếp loại đề xuất",
     "culture_level": "Mức VHCS", "baseline_value": "Kỳ gốc", "post_value": "Kỳ cuối",
     "excess": "Vượt mức chung", "reason_vi": "Lý do", "method": "Phương pháp",
-    # processed rejects and findings (rejects.xlsx, findings.xlsx)
-    "sheet": "Trang tính", "row": "Dòng", "column": "Cột", "message": "Thông báo",
-    "problem_count": "Số vấn đề", "reason_codes": "Mọi mã lý do",
-    # the report's tables (bang-so-lieu.xlsx)
-    "pilot_baseline": "Đơn vị điểm, kỳ gốc", "rest_baseline": "Còn lại, kỳ gốc",
-    "pilot_post": "Đơn vị điểm, kỳ cuối", "rest_post": "Còn lại, kỳ cuối", "rest_reached_90": "Còn lại đạt 90% từ kỳ",
-    "n_missing_post": "Số đơn vị chưa đạt", "missing_units": "Đơn vị chưa đạt", "left_out": "Thành phần bỏ ra",
-    "left_out_vi": "Thành phần bỏ ra (tên)", "direction": "Chiều tốt", "did_estimate": "Ước lượng (DiD)",
-    "did_ci_low": "KTC 95% dưới (DiD)", "did_ci_high": "KTC 95% trên (DiD)", "did_p": "p (DiD)",
-    "adj_estimate": "Ước lượng (hiệu chỉnh kỳ gốc)", "adj_ci_low": "KTC 95% dưới (hiệu chỉnh)",
-    "adj_ci_high": "KTC 95% trên (hiệu chỉnh)", "adj_p": "p (hiệu chỉnh)", "mde": "Khác biệt nhỏ nhất phát hiện được",
-    "lobo_min": "Nhỏ nhất khi bỏ từng khối", "lobo_max": "Lớn nhất khi bỏ từng khối", "verdict": "Mã kết luận",
-    "verdict_vi": "Kết luận", "reference_change": "Thay đổi chung", "denominator": "Mẫu số",
-    "baseline_count": "Số đếm kỳ gốc", "post_count": "Số đếm kỳ cuối", "evidence": "Bằng chứng (q)",
-    "culture_se": "Sai số chuẩn điểm VHCS", "report_index": "Chỉ số báo cáo", "measure": "Mã nội dung",
-    "margin": "Khoảng cách tới ngưỡng",
+    # processed rejects and findings (rejects.xlsx, findings.xlsx) and other report-table columns (bang-so-lieu.xlsx)
+    "sheet": "Trang tính", "row": "Dòng", "column": "Cột", "message": "Thông báo", "problem_count": "Số vấn đề",
+    "reason_codes": "Mọi mã lý do", "left_out": "Thành phần bỏ ra", "verdict": "Mã kết luận",
+    "measure": "Mã nội dung",
+    # the verdict table (pilot_effects) and the composite's sensitivity: the two methods of
+    # docs/statistics.md under the names notebook 03 gives them
+    "direction": "Chiều tốt",
+    "did_estimate": "Chênh lệch thay đổi", "did_ci_low": "Chênh lệch thay đổi: KTC 95% dưới",
+    "did_ci_high": "Chênh lệch thay đổi: KTC 95% trên", "did_p": "Chênh lệch thay đổi: p",
+    "adj_estimate": "Điều chỉnh theo kỳ gốc", "adj_ci_low": "Điều chỉnh theo kỳ gốc: KTC 95% dưới",
+    "adj_ci_high": "Điều chỉnh theo kỳ gốc: KTC 95% trên", "adj_p": "Điều chỉnh theo kỳ gốc: p",
+    "mde": "Chênh lệch nhỏ nhất phát hiện được", "lobo_min": "Bỏ từng khối: nhỏ nhất",
+    "lobo_max": "Bỏ từng khối: lớn nhất", "sensitivity_gamma": "Độ nhạy Γ", "verdict_vi": "Kết luận",
+    "left_out_vi": "Thành phần bỏ ra",
+    # adoption of the one-time steps (%)
+    "pilot_baseline": "Đơn vị điểm, kỳ gốc (%)", "rest_baseline": "Đơn vị khác, kỳ gốc (%)",
+    "pilot_post": "Đơn vị điểm, kỳ cuối (%)", "rest_post": "Đơn vị khác, kỳ cuối (%)",
+    "rest_reached_90": "Kỳ đơn vị khác đạt 90%", "n_missing_post": "Số đơn vị chưa làm (kỳ cuối)",
+    "missing_units": "Đơn vị chưa làm (kỳ cuối)",
+    # ranking proposal and good practices
+    "culture_se": "Sai số điểm VHCS", "report_index": "Chỉ số từ báo cáo (tham khảo)",
+    "margin": "Cách ngưỡng gần nhất (điểm)", "reference_change": "Thay đổi chung của đơn vị khác",
+    "denominator": "Mẫu số", "baseline_count": "Số đếm kỳ gốc", "post_count": "Số đếm kỳ cuối",
+    "evidence": "q (BH)",
 }
 # A column code that means something else in one report table (bang-so-lieu.xlsx).
 TABLE_COLUMN_LABELS_VI = {"pilot_effects": {"kind": "Loại chỉ tiêu"}}
+# A ``kind`` column of the verdict table: an outcome compared, or a one-time step only shown.
+INDICATOR_KIND_VI = {"outcome": "Chỉ tiêu kết quả", "adoption": "Bước làm một lần (không so sánh)"}
+# The ``direction`` of an indicator: which way is better.
+DIRECTION_VI = {"higher_better": "Cao hơn là tốt", "lower_better": "Thấp hơn là tốt"}
 
-HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi"}
+HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi",
+               "verdict": "verdict_vi", "left_out": "left_out_vi"}
 
 
 def method_vi(method: str) -> str:

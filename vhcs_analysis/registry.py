@@ -25,6 +25,8 @@ from vhcs_analysis.text import name_key, repair_text, to_nfc
 
 REQUIRED = ("unit_id", "unit_name", "block", "is_pilot")
 OPTIONAL = ("aliases", "unit_type", "staff_count")
+# the two kinds of grassroots party organisation a unit has (``unit_type``; any case accepted)
+UNIT_TYPES = ("đảng bộ cơ sở", "chi bộ cơ sở")
 _TRUE = {"1", "true", "có", "co", "x", "yes", "c"}
 _FALSE = {"0", "false", "không", "khong", "no", "k", ""}
 
@@ -103,6 +105,10 @@ def read_units(path: Path, display_name: str = "units.csv", *, limits: Limits) -
         pilot = cells["is_pilot"].lower()
         if pilot not in _TRUE and pilot not in _FALSE:
             raise fail("is_pilot", f"is_pilot phải là 1 hoặc 0, không phải '{cells['is_pilot']}'")
+        unit_type = cells.get("unit_type", "").lower()
+        if unit_type and unit_type not in UNIT_TYPES:
+            raise fail("unit_type", f"unit_type phải là {' hoặc '.join(repr(t) for t in UNIT_TYPES)} (hoặc để trống), "
+                                    f"không phải '{cells['unit_type']}'")
         staff = cells.get("staff_count", "")
         staff_value = None
         if staff:
@@ -117,7 +123,7 @@ def read_units(path: Path, display_name: str = "units.csv", *, limits: Limits) -
             "unit_name": cells["unit_name"],
             "block": cells["block"],
             "is_pilot": pilot in _TRUE,
-            "unit_type": cells.get("unit_type") or None,
+            "unit_type": unit_type or None,
             "staff_count": staff_value,
             # no aliases is an empty list, written "" (as the sample's truth does), not NA
             "aliases": ";".join(a.strip() for a in cells.get("aliases", "").split(";") if a.strip()),

@@ -739,9 +739,11 @@ def check_documents(report: ReportFolder, paths: Paths, settings: Settings) -> C
 # ----------------------------------------------------------------------------- the whole
 
 
-def verify(report_dir: Path, raw: Path | None = None, *, say=None) -> Verification:
+def verify(report_dir: Path, raw: Path | None = None, *, say=None, settings: Settings | None = None) -> Verification:
     """Run the four checks; ``say`` gets one progress line per step. VhcsError (exit 2)
-    for a folder that is not a report or a raw folder that does not exist."""
+    for a folder that is not a report or a raw folder that does not exist. ``settings``:
+    the settings in force (``vhcs verify --config``; default: found as every command finds
+    them), only compared with the recorded ones."""
     say = say or (lambda _text: None)
     report = locate_report(Path(report_dir))
     raw = Path(raw) if raw is not None else get_paths().raw
@@ -749,7 +751,7 @@ def verify(report_dir: Path, raw: Path | None = None, *, say=None) -> Verificati
         raise VhcsError(f"không có thư mục dữ liệu thô '{raw}' (chỉ định bằng --raw)")
     result = Verification(report=report.root, raw=raw)
     # an entry point: the settings in force, only to name how they differ from the recorded ones
-    in_force = config.load().record()["values"]
+    in_force = (settings if settings is not None else config.load()).record()["values"]
     values, result.settings_problems, result.notes = recorded_settings(report.manifest, in_force)
 
     def step(number: int, text: str) -> None:
@@ -800,12 +802,14 @@ def write_summary(result: Verification, path: Path) -> Path:
     return write_bytes_atomic(text.encode("utf-8"), path)
 
 
-def cli_verify(report: Path, raw: Path | None, summary: Path | None, console) -> int:
+def cli_verify(report: Path, raw: Path | None, summary: Path | None, console, *,
+               settings: Settings | None = None) -> int:
     """``vhcs verify``: 0 reproduced, 1 something differs, 2 usage error (VhcsError)."""
     if summary is not None and _within(summary.parent, Path(report)) and Path(report).is_dir():
         raise VhcsError(f"không ghi tệp tóm tắt vào trong thư mục báo cáo ({summary}): "
                         "lệnh verify chỉ đọc thư mục báo cáo; chọn nơi khác cho --summary")
-    result = verify(report, raw, say=lambda text: console.print(text, markup=False, soft_wrap=True))
+    result = verify(report, raw, say=lambda text: console.print(text, markup=False, soft_wrap=True),
+                    settings=settings)
     for line in result.verdict_lines():
         console.print(line, markup=False, soft_wrap=True)
     if summary is not None:

@@ -33,6 +33,8 @@ from vhcs_analysis.review.base import (  # noqa: F401
     ReviewData,
     load,
     setup,
+    ensure_cleaned,
+    NoCleanDataError,
     period_vi,
     markdown,
     panel,

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import config, plots, tables
-from vhcs_analysis.config import Paths, get_paths
+from vhcs_analysis.config import SAMPLE_MARK, SAMPLE_MARKER_FILE, Paths, get_paths
+from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.settings import Settings
 
 
@@ -97,8 +98,56 @@ def load(settings: Settings, paths: Paths | None = None) -> ReviewData:
     return ReviewData(**frames, manifest=manifest, settings=settings)
 
 
+class NoCleanDataError(VhcsError):
+    """Nothing cleaned yet: the notebook stops at its first cell with one Vietnamese line of
+    what to run. IPython and JupyterLab show ``_render_traceback_`` instead of a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
+NOTHING_TO_CLEAN = ("Chưa có số liệu: chạy `vhcs sample --out data/raw` để thử với dữ liệu mẫu, hoặc chép "
+                    "tệp của các đơn vị và danh mục units.csv vào data/raw; rồi chạy `vhcs clean` và chạy "
+                    "lại notebook.")
+NOT_CLEANED = "Số liệu thô chưa được làm sạch: chạy `vhcs clean` rồi chạy lại notebook."
+
+
+def ensure_cleaned(paths: Paths, settings: Settings) -> str | None:
+    """Make sure the processed folder holds a cleaning run before the notebooks read it.
+
+    A processed folder with ``manifest.json`` is used as it is. Without one: when the raw
+    folder is the synthetic sample (``DU_LIEU_MAU.txt``), it is cleaned into the processed
+    folder and the returned line says so; otherwise ``NoCleanDataError`` says what to run.
+
+    Args:
+        paths: the data folders the notebook reads.
+        settings: the settings to clean the sample with.
+
+    Returns:
+        None, or the line to show when the sample was cleaned here.
+
+    Raises:
+        NoCleanDataError: nothing cleaned and the raw folder is not the sample.
+    """
+    if (paths.processed / "manifest.json").is_file():
+        return None
+    if (paths.raw / SAMPLE_MARKER_FILE).is_file():
+        from vhcs_analysis.pipeline import clean_folder
+
+        result = clean_folder(paths.raw, paths.processed, settings=settings)
+        if result.fatal:
+            raise NoCleanDataError("; ".join(result.fatal))
+        return (f"{SAMPLE_MARK}: thư mục dữ liệu thô là bộ dữ liệu mẫu và chưa được làm sạch, "
+                "nên đã làm sạch nó (như `vhcs clean`) để notebook chạy được.")
+    has_files = paths.raw.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in paths.raw.rglob("*"))
+    raise NoCleanDataError(NOT_CLEANED if has_files else NOTHING_TO_CLEAN)
+
+
 def setup(paths: Paths | None = None, settings: Settings | None = None) -> ReviewData:
     """Fix display options and the plot theme, then ``load`` (first cell of every notebook).
+
+    Before anything is cleaned the notebook stops here with one line of what to run, or,
+    when the raw folder is the sample, cleans it first (``ensure_cleaned``).
 
     Args:
         paths: the data folders; None: ``config.get_paths()``.
@@ -111,14 +160,20 @@ def setup(paths: Paths | None = None, settings: Settings | None = None) -> Revie
 
     Raises:
         ConfigError: the settings file is not valid.
+        NoCleanDataError: nothing cleaned yet (its one line says what to run).
     """
+    paths = paths or get_paths()
+    settings = settings if settings is not None else config.load()
+    cleaned_sample = ensure_cleaned(paths, settings)
+    if cleaned_sample:
+        print(cleaned_sample)
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
     pd.set_option("display.max_colwidth", 80)
     pd.set_option("display.precision", 3)
     plots.apply_theme()
-    return load(settings if settings is not None else config.load(), paths)
+    return load(settings, paths)
 
 
 def period_vi(code: str) -> str:

@@ -15,7 +15,8 @@ from vhcs_analysis import fmt, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
 from vhcs_analysis.io.writers import write_bytes_atomic, write_csv
 from vhcs_analysis.labels import (
-    STATUS_VI, KIND_VI, COLUMN_LABELS_VI, GROUP_VI, HIDDEN_WITH, method_vi,
+    STATUS_VI, KIND_VI, COLUMN_LABELS_VI, DIRECTION_VI, GROUP_VI, HIDDEN_WITH, INDICATOR_KIND_VI,
+    PROPOSAL_STATUS_VI, method_vi,
 )
 from vhcs_analysis.review.base import ReviewData, period_vi, markdown
 
@@ -75,9 +76,27 @@ def save_figure(fig: Figure, name: str, *, is_sample: bool, paths: Paths | None 
     return plots.save_figure(fig, paths.figures / f"{name}.svg")
 
 
+# p-values and q-values: "0,031", "< 0,001" (fmt.p_value), never "0,0"
+P_COLUMNS = ("p", "p_value", "p_holm", "p_bh", "did_p", "adj_p", "evidence")
+# code columns shown in words: the column -> its codes' labels (all values known, else as is)
+VALUE_LABELS = {"group": GROUP_VI, "direction": DIRECTION_VI}
+
+
+def _codes_in_words(values: pd.Series, *labels: dict) -> tuple[pd.Series, dict] | None:
+    """The values through the first of ``labels`` that knows every one of them."""
+    known = set(values.dropna())
+    for table in labels:
+        if known <= set(table):
+            return values.map(lambda v, t=table: fmt.MISSING if pd.isna(v) else t[v]), table
+    return None
+
+
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A Vietnamese view of a result table: headers translated, numbers formatted (1.234,5),
-    groups and booleans in words. For showing only; the CSVs keep the codes.
+    p-values as "0,031" / "< 0,001", groups, directions, kinds, statuses and booleans in
+    words; a code column beside its Vietnamese one (``indicator``/``indicator_vi``,
+    ``verdict``/``verdict_vi``) is left out. For showing only: the section functions
+    (``pilot_effects`` …) return the raw frames and the CSVs keep the codes.
 
     Args:
         df: a result table.
@@ -90,31 +109,34 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         if HIDDEN_WITH.get(col) in df.columns:
             continue
         values = df[col].reset_index(drop=True)
-        if col == "period":
+        label = COLUMN_LABELS_VI.get(col, col)
+        if col == "kind" and (kinds := _codes_in_words(values, INDICATOR_KIND_VI, KIND_VI)):
+            shown, table = kinds
+            label = "Loại chỉ tiêu" if table is INDICATOR_KIND_VI else label
+        elif col == "status" and (statuses := _codes_in_words(values, STATUS_VI, PROPOSAL_STATUS_VI)):
+            shown = statuses[0]
+        elif col in VALUE_LABELS and (words := _codes_in_words(values, VALUE_LABELS[col])):
+            shown = words[0]
+        elif col == "period":
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else period_vi(v))
         elif col == "year":
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v)))
         elif col == "method":
             shown = values.map(method_vi)
-        elif col in ("p_value", "p_holm", "p_bh"):
+        elif col in P_COLUMNS:
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.p_value(v))
-        elif col == "group":
-            shown = values.map(lambda g: GROUP_VI.get(g, g))
-        elif col == "status" and values.isin(list(STATUS_VI)).all():
-            shown = values.map(STATUS_VI)
-        elif col == "kind":
-            shown = values.map(lambda k: KIND_VI.get(k, k))
         elif pd.api.types.is_bool_dtype(values):
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else ("Có" if v else "Không"))
         elif pd.api.types.is_integer_dtype(values):
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else fmt.number(v, 0))
         elif pd.api.types.is_float_dtype(values):
-            decimals = 2 if col in ("estimate", "ci_low", "ci_high") else 3 if col == "evidence" else 1
+            decimals = 2 if col in ("estimate", "ci_low", "ci_high") or col.startswith(("did_", "adj_", "lobo_")) \
+                or col in ("mde", "sensitivity_gamma") else 1
             shown = values.map(lambda v, d=decimals: fmt.MISSING if pd.isna(v)
                                else fmt.number(0.0 if round(float(v), d) == 0 else v, d))  # no "-0,00"
         else:
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else str(v))
-        out[COLUMN_LABELS_VI.get(col, col)] = shown.astype("str")
+        out[label] = shown.astype("str")
     out.index = pd.RangeIndex(1, len(out) + 1, name="STT")
     return out
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vhcs_analysis.registry import UNIT_TYPES
+
 BLOCKS: tuple[str, ...] = (
     "Cơ quan Đảng",
     "Mặt trận – Đoàn thể",
@@ -20,8 +22,7 @@ BLOCKS: tuple[str, ...] = (
     "Nông nghiệp",
 )
 
-PARTY_COMMITTEE = "đảng bộ cơ sở"
-PARTY_CELL = "chi bộ cơ sở"
+PARTY_COMMITTEE, PARTY_CELL = UNIT_TYPES
 N_PARTY_COMMITTEES = 39  # 39 đảng bộ cơ sở + 27 chi bộ cơ sở (March 2017)
 
 
