@@ -218,7 +218,7 @@ def verify(
 ) -> None:
     """Kiểm tra báo cáo có tái lập được từ dữ liệu thô không (chỉ đọc thư mục báo cáo).
 
-    Bốn bước: đối chiếu sha256 tệp đầu vào, làm sạch lại, nbval nghiêm ngặt trên các notebook đã chạy, dựng lại PDF/Word và so từng byte.
+    Bốn bước: đối chiếu sha256 tệp đầu vào, làm sạch lại, nbval nghiêm ngặt trên các notebook đã chạy, dựng lại PDF/Word/trình chiếu và so từng byte.
 
     Mã thoát 0: tái lập đầy đủ; 1: có khác biệt; 2: sai cách dùng (ví dụ thư mục không phải báo cáo).
     """

@@ -37,7 +37,7 @@ WIDE = (12192000, 6858000)  # 13,333 × 7,5 inch: 16:9
 EMU_PER_PT = 12700
 TEXT_PT = 20  # the smallest text on a slide
 TITLE_PT = 28
-MAX_ROWS = 6  # data rows of a table (a header row above them: 7 rows at most)
+MAX_ROWS = 7  # data rows of a table (under its header row)
 FONT = "Arial"  # the template's theme font (Liberation Sans where Arial is missing: same metrics)
 MARK_RGB = "D55E00"  # the figures' sample-mark colour (Okabe–Ito vermillion)
 NO_DATA = "Không có số liệu"
@@ -454,7 +454,8 @@ def pilots_slide(deck: Deck) -> None:
     if not rows:
         _text(slide, area, [f"{NO_DATA} về đơn vị điểm theo khối."])
         return
-    header = ["Khối", *(["Đơn vị điểm"] if named else []), "Đơn vị điểm", "Cùng khối", "Chênh lệch"]
+    header = ["Khối", *(["Đơn vị điểm"] if named else []), "Thay đổi: đơn vị điểm", "Thay đổi: cùng khối",
+              "Chênh lệch"]
     body = [[r["block"], *([r["pilot_name"]] if named else []), r["pilot"], r["rest"], r["diff"]] for r in rows]
     table(slide, area, header, body, [4.0, *([4.0] if named else []), 2.0, 2.0, 2.0],
           pointer="Các khối còn lại: xem báo cáo, mục đơn vị làm điểm.")
