@@ -776,7 +776,7 @@ def verify(report_dir: Path, raw: Path | None = None, *, say=None) -> Verificati
             outcome(check_cleaning(raw, report, paths.processed, settings))
             step(3, f"kiểm tra {len(report.notebooks)} notebook đã chạy bằng nbval nghiêm ngặt")
             outcome(check_notebooks(report, paths, work, env_extra))
-            step(4, "dựng lại báo cáo PDF/Word và so từng byte")
+            step(4, "dựng lại báo cáo PDF/Word/trình chiếu và so từng byte")
             outcome(check_documents(report, paths, settings))
     return result
 
