@@ -283,6 +283,10 @@ def test_indicator_charts__show_unit_and_better_direction():
     assert any("↓ thấp hơn là tốt" in t and "lượt/100 người" in t for t in titles), titles
     assert any("↑ cao hơn là tốt" in t and "%" in t for t in titles), titles
     assert "↑ cao hơn là tốt" in CHARTS["criteria_dots"]().axes[0].get_xlabel()
+    gaps = plots.event_study(pd.DataFrame({"indicator": "on_time_rate", "indicator_vi": "Đúng hạn", "period": PERIODS,
+                                           "estimate": [0.0, 1.0, 2.0], "ci_low": -1.0, "ci_high": 3.0}),
+                             periods=PERIODS)
+    assert "điểm phần trăm, ↑ cao hơn là tốt" in gaps.axes[0].get_title(loc="left").replace("\n", " ")
 
 
 def test_ratings_bars__rounds_of_different_size_become_shares():

@@ -209,9 +209,11 @@ def better_vi(indicator: str) -> str:
     return BETTER_VI[bool(known[indicator])] if indicator in known else ""
 
 
-def unit_vi(indicator: str) -> str:
-    """An indicator's unit ("%", "điểm (0–100)"), from ``indicators.INDICATORS``; "" if unknown."""
-    return str(dict(zip(INDICATORS["name"], INDICATORS["unit"])).get(indicator, ""))
+def unit_vi(indicator: str, *, difference: bool = False) -> str:
+    """An indicator's unit ("%", "điểm (0–100)"), or with ``difference`` the unit of a change
+    or gap ("điểm phần trăm"), from ``indicators.INDICATORS``; "" if unknown."""
+    column = "diff_unit_vi" if difference else "unit"
+    return str(dict(zip(INDICATORS["name"], INDICATORS[column])).get(indicator, ""))
 
 
 def axis_note(label: str, *notes: str) -> str:

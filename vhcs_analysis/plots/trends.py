@@ -246,7 +246,7 @@ def event_study(df: pd.DataFrame, *, periods: Sequence[str] | None = None, basel
             _period_axis(ax, order, baseline, short=True, pad=0.4)
             ax.set_title("")  # seaborn's facet title (the code), centred
             name = str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(code)
-            ax.set_title(wrap(axis_note(name, unit_vi(code), better_vi(code)), 40),
+            ax.set_title(wrap(axis_note(name, unit_vi(code, difference=True), better_vi(code)), 40),
                          loc="left", fontsize=MIN_FONT_SIZE)
         fig.supylabel("Đơn vị điểm − còn lại (so với kỳ gốc, đơn vị của chỉ tiêu)", fontsize=MIN_FONT_SIZE)
         fit_period_labels(fig, list(fig.axes))
@@ -277,6 +277,6 @@ def per_block_bars(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh l
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(signed_formatter())
         code = _indicator_of(rows)
-        ax.set_xlabel(axis_note(xlabel, unit_vi(code), better_vi(code)))
+        ax.set_xlabel(axis_note(xlabel, unit_vi(code, difference=True), better_vi(code)))
         ax.set_title(wrap(title, 40), loc="left")
         return fig
