@@ -12,8 +12,9 @@ from vhcs_analysis import fmt
 from vhcs_analysis.labels import GROUP_VI, REPORT_STATUS_CELL_VI
 from vhcs_analysis.plots.theme import (
     OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_MARKERS, GROUP_LINESTYLES, GROUP_HATCHES, RATING_ORDER,
-    RATING_COLORS, RATING_HATCHES, STATUS_COLORS, STATUS_HATCHES, MIN_FONT_SIZE, BETTER_VI, CM, FULL_WIDTH, theme, number_formatter,
-    percent_formatter, wrap, period_label, fit_period_labels, _one_axes_figure, _rows_figure, _figure_legend,
+    RATING_COLORS, RATING_HATCHES, STATUS_COLORS, STATUS_HATCHES, MIN_FONT_SIZE, BETTER_VI, CM, FULL_WIDTH, theme,
+    number_formatter, percent_formatter, wrap, period_label, fit_period_labels, _one_axes_figure, _rows_figure,
+    _figure_legend,
 )
 
 

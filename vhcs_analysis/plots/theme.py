@@ -287,7 +287,7 @@ def _new_figure(size=FULL_WIDTH, nrows: int = 1, ncols: int = 1, **kwargs):
 
 def _no_data(fig: Figure, ax) -> Figure:
     ax.set_axis_off()
-    ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", transform=ax.transAxes, fontsize=10, color="#555555")  # "Không có số liệu"
+    ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", transform=ax.transAxes, fontsize=10, color="#555555")
     return fig
 
 

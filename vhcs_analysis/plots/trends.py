@@ -12,9 +12,10 @@ from matplotlib.figure import Figure
 from vhcs_analysis import fmt
 from vhcs_analysis.labels import GROUP_VI
 from vhcs_analysis.plots.theme import (
-    PILOT_COLOR, REST_COLOR, GROUP_COLORS, GROUP_MARKERS, GROUP_LINESTYLES, MIN_FONT_SIZE, CM, FULL_WIDTH, TALL, THEME, theme,
-    number_formatter, percent_formatter, signed_formatter, wrap, better_vi, unit_vi, axis_note, percent_axis, period_label, fit_period_labels, _new_figure,
-    _no_data, _is_empty, _one_axes_figure, _rows_figure, _legend_below,
+    OKABE_ITO, PILOT_COLOR, GROUP_COLORS, GROUP_MARKERS, GROUP_LINESTYLES, MIN_FONT_SIZE, CM, FULL_WIDTH, TALL,
+    THEME, theme, number_formatter, percent_formatter, signed_formatter, wrap, better_vi, unit_vi, axis_note,
+    percent_axis, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _one_axes_figure, _rows_figure,
+    _legend_below,
 )
 
 
@@ -158,8 +159,9 @@ def did_forest(df: pd.DataFrame, *, title: str = "",
             return empty
         rows = df.reset_index(drop=True)
         y = np.arange(len(rows))[::-1].astype(float)
-        series = ([("did", "Chênh lệch thay đổi", PILOT_COLOR, 0.17, "-", "o"),
-                   ("adj", "Điều chỉnh theo kỳ gốc", REST_COLOR, -0.17, "--", "s")]
+        # two methods, not two groups: black and grey, so as not to read as pilots and the rest
+        series = ([("did", "Chênh lệch thay đổi", OKABE_ITO["black"], 0.17, "-", "o"),
+                   ("adj", "Điều chỉnh theo kỳ gốc", OKABE_ITO["grey"], -0.17, "--", "D")]
                   if two else [("", "", PILOT_COLOR, 0.0, "-", "o")])
         finite = []
         for key, *_ in series:

@@ -82,7 +82,8 @@ def deck_view(ctx: dict) -> dict:
         "is_sample": bool(ctx.get("is_sample")), "sample_mark": str(ctx.get("sample_mark") or ""),
         "review": get("review"), "cover": get("cover"), "scope": get("scope"),
         "answer": str(pilots.get("answer_short") or pilots.get("answer") or ""),
-        "outcomes": outcomes, "not_compared": [r for r in pilots.get("rows") or [] if r not in pilots.get("outcomes", [])],
+        "outcomes": outcomes,
+        "not_compared": [r for r in pilots.get("rows") or [] if r not in (pilots.get("outcomes") or [])],
         "blocks": blocks, "main_label": str(comparisons.get("per_block_label") or ""),
         "goals": list(ctx.get("goals") or []),
         "inspections": get("inspections"), "ranking": get("ranking"), "data_quality": get("data_quality"),
@@ -478,7 +479,8 @@ def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], 
         return
     table(slide, area, ["", "Chỉ tiêu", "Kỳ gốc → kỳ cuối", "Đánh giá"],
           [[short.get(r[key], ""), r.get("label", ""), f"{r.get('baseline')} → {r.get('post')}", r.get("reading", "")]
-           for r in rows], [1.0, 5.4, 2.6, 2.4], pointer="Các chỉ tiêu còn lại: xem báo cáo, mục kết quả theo mục tiêu.")
+           for r in rows], [1.0, 5.4, 2.6, 2.4],
+          pointer="Các chỉ tiêu còn lại: xem báo cáo, mục kết quả theo mục tiêu.")
 
 
 def targets_slide(deck: Deck) -> None:
