@@ -53,6 +53,7 @@ def _context(is_sample: bool = True, figures: dict | None = None) -> dict:
         "cover": {"place_date": "Hà Tĩnh, ngày 31 tháng 01 năm 2019", "date": "31/01/2019"},
         "scope": {"n_units": "66", "n_pilot": "7", "n_rest": "59", "n_blocks": "7", "n_periods": "5",
                   "baseline": "6 tháng cuối năm 2016", "post": "6 tháng cuối năm 2018"},
+        "main_indicator": "oc_index",
         "pilots": {"answer_short": "Đơn vị điểm chuyển biến rõ hơn ở 1/3 chỉ tiêu.", "outcomes": outcomes,
                    "rows": outcomes},
         "comparisons": {"per_block_label": "Chỉ số văn hóa công sở tổng hợp", "per_block": [
@@ -290,3 +291,13 @@ def test_e2e__figure_list_names_the_slide_of_each_figure(built):
     assert listed["inspection_ratings.png"] == "Trang 6"
     assert listed["ranking_transition.png"] == "Trang 9"
     assert listed["trends.png"] == ""
+
+
+def test_pilots_slide__counts_blocks_where_the_pilot_did_better_in_the_indicators_direction(tmp_path):
+    context = _context()
+    deck = pptx.Presentation(str(_deck(tmp_path)[0]))
+    title = deck.slides[2].shapes.title.text_frame.text
+    assert title.endswith("ở 5/8 khối")  # oc_index: higher is better; five positive differences of eight
+    context["main_indicator"] = "complaints_per_100"  # lower is better: the three negative ones
+    slides.render_pptx(context, tmp_path, tmp_path / "thap.pptx")
+    assert pptx.Presentation(str(tmp_path / "thap.pptx")).slides[2].shapes.title.text_frame.text.endswith("ở 3/8 khối")

@@ -30,7 +30,7 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
 from vhcs_analysis.settings import Report
-from vhcs_analysis.verdicts import VERDICT_VI
+from vhcs_analysis.verdicts import VERDICT_VI, higher_is_better
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "trinh-chieu-mau.pptx"
 WIDE = (12192000, 6858000)  # 13,333 × 7,5 inch: 16:9
@@ -85,6 +85,7 @@ def deck_view(ctx: dict) -> dict:
         "outcomes": outcomes,
         "not_compared": [r for r in pilots.get("rows") or [] if r not in (pilots.get("outcomes") or [])],
         "blocks": blocks, "main_label": str(comparisons.get("per_block_label") or ""),
+        "main_higher_better": higher_is_better(str(ctx.get("main_indicator") or "")),
         "goals": list(ctx.get("goals") or []),
         "inspections": get("inspections"), "ranking": get("ranking"), "data_quality": get("data_quality"),
         "figures": get("figures"),
@@ -442,9 +443,10 @@ def pilots_slide(deck: Deck) -> None:
     v = deck.view
     rows = v["blocks"]
     label = v["main_label"]
-    ahead = sum(1 for r in rows if _sign(r["diff"]) > 0)
-    title = (f"Đơn vị điểm tăng {label[:1].lower() + label[1:]} nhanh hơn các đơn vị cùng khối ở "
-             f"{_count(ahead, len(rows))} khối" if rows else "Chưa có số liệu so sánh đơn vị điểm với khối của mình")
+    better = 1 if v["main_higher_better"] else -1
+    ahead = sum(1 for r in rows if _sign(r["diff"]) == better)
+    title = (f"{label}: đơn vị điểm chuyển biến tốt hơn các đơn vị cùng khối ở {_count(ahead, len(rows))} khối"
+             if rows else "Chưa có số liệu so sánh đơn vị điểm với khối của mình")
     named = any(r["pilot_name"] for r in rows)
     notes = [f"Chỉ tiêu: {label}; thay đổi từ kỳ gốc {v['scope'].get('baseline')} đến {v['scope'].get('post')}."] + [
         f"{r['block']}{' – ' + r['pilot_name'] if r['pilot_name'] else ''}: đơn vị điểm {r['pilot']}, "
@@ -580,12 +582,13 @@ def ranking_slide(deck: Deck) -> None:
 def ahead_slide(deck: Deck) -> None:
     v = deck.view
     still = [g.get("label") for g in v["goals"] if g.get("reading") in ("chưa thấy thay đổi rõ", "đi xuống")]
-    behind = [r["block"] for r in v["blocks"] if _sign(r["diff"]) < 0]
+    behind = [r["block"] for r in v["blocks"] if _sign(r["diff"]) == (-1 if v["main_higher_better"] else 1)]
     points = [
         f"Chỉ tiêu chưa chuyển biến: {', '.join(still) if still else 'không có'}.",
         f"Tiêu chí kiểm tra điểm thấp nhất: {v['inspections'].get('weakest')}.",
         f"Đơn vị nộp báo cáo muộn hoặc không nộp: {len(v['data_quality'].get('late_units') or [])}.",
-        f"Khối có đơn vị điểm tăng chậm hơn khối: {', '.join(behind) if behind else 'không có'}.",
+        f"Khối có đơn vị điểm chuyển biến kém hơn khối ({v['main_label']}): "
+        f"{', '.join(behind) if behind else 'không có'}.",
     ]
     slide, area = deck.new("Phương hướng, nhiệm vụ thời gian tới (Văn phòng bổ sung)", [
         "Trang này để Văn phòng viết; chương trình không tự đưa ra nhận định thay Ban Thường vụ.",
