@@ -214,3 +214,89 @@ def test_period_charts__eleven_periods_show_first_and_last():
         shown = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_visible() and t.get_text()]
         assert "2016" in shown[0], name
         assert len(fig.axes[0].get_xticks()) == 11, name
+
+
+# ----------------------------------------------------------------------------- print
+
+
+def _legend_styles(fig: Figure) -> dict[str, tuple]:
+    """Each legend entry's grayscale-visible style: dash pattern, marker and hatch."""
+    (legend,) = fig.legends
+    return {text.get_text(): _style(handle) for text, handle in zip(legend.get_texts(), legend.legend_handles)}
+
+
+def _style(artist) -> tuple:
+    """Dash pattern (None: solid; seaborn writes every style as a dash pattern), marker, hatch."""
+    dashes = getattr(artist, "_dash_pattern", (0, None))[1]
+    return (tuple(dashes) if dashes else None, getattr(artist, "get_marker", lambda: None)(),
+            getattr(artist, "get_hatch", lambda: None)())
+
+
+@pytest.mark.parametrize("name", ["trend_by_group", "trends_grid", "rollout_bars", "criteria_dots"])
+def test_two_group_charts__pilots_and_rest_differ_without_colour(name):
+    styles = _legend_styles(CHARTS[name]())
+    assert styles[GROUP_VI["pilot"]] != styles[GROUP_VI["rest"]], styles
+
+
+def test_trend_lines__pilot_solid_with_circles_rest_dashed_with_squares():
+    fig = CHARTS["trend_by_group"]()
+    styles = _legend_styles(fig)
+    assert styles[GROUP_VI["pilot"]][:2] == (None, "o")
+    assert styles[GROUP_VI["rest"]][0] is not None and styles[GROUP_VI["rest"]][1] == "s"
+    drawn = [_style(line)[:2] for line in fig.axes[0].get_lines() if len(line.get_xdata()) > 2]
+    assert (None, "o") in drawn and styles[GROUP_VI["rest"]][:2] in drawn
+
+
+def test_did_forest__two_methods_differ_in_marker_and_line():
+    fig = plots.did_forest(_did().rename(columns=lambda c: c if c == "indicator_vi" else f"did_{c}")
+                           .assign(adj_estimate=1.0, adj_ci_low=-1.0, adj_ci_high=3.0))
+    handles = fig.axes[0].get_legend().legend_handles
+    assert len({h.get_marker() for h in handles}) == 2
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_chart__every_text_at_least_8_points_at_print_size(name):
+    from matplotlib.text import Text
+
+    fig = plots.mark_sample(CHARTS[name]())
+    small = [(t.get_text(), t.get_fontsize()) for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip() and t.get_fontsize() < plots.MIN_FONT_SIZE]
+    assert not small
+    assert plots.MIN_FONT_SIZE >= 8
+
+
+def test_percentage_axes__start_at_zero():
+    assert CHARTS["trend_by_group"]().axes[0].get_ylim()[0] == 0
+    grid = CHARTS["trends_grid"]()
+    percent_panel = next(ax for ax in grid.axes if "Tỷ lệ học tập" in ax.get_title(loc="left"))
+    assert percent_panel.get_ylim()[0] == 0
+    assert CHARTS["rollout_bars"]().axes[0].get_ylim()[0] == 0
+    assert CHARTS["ratings_bars"]().axes[0].get_ylim() == (0, 100)
+
+
+def test_indicator_charts__show_unit_and_better_direction():
+    one = plots.trend_by_group(_trend().assign(indicator="on_time_rate"), percent=True, periods=PERIODS)
+    assert one.axes[0].get_ylabel() == "%, ↑ cao hơn là tốt"
+    lower = _trend().assign(indicator="complaints_per_100", indicator_vi="Phản ánh")
+    grid = plots.trends_grid(pd.concat([_trend(), lower]), periods=PERIODS)
+    titles = [ax.get_title(loc="left").replace("\n", " ") for ax in grid.axes]
+    assert any("↓ thấp hơn là tốt" in t and "lượt/100 người" in t for t in titles), titles
+    assert any("↑ cao hơn là tốt" in t and "%" in t for t in titles), titles
+    assert "↑ cao hơn là tốt" in CHARTS["criteria_dots"]().axes[0].get_xlabel()
+    gaps = plots.event_study(pd.DataFrame({"indicator": "on_time_rate", "indicator_vi": "Đúng hạn", "period": PERIODS,
+                                           "estimate": [0.0, 1.0, 2.0], "ci_low": -1.0, "ci_high": 3.0}),
+                             periods=PERIODS)
+    assert "điểm phần trăm, ↑ cao hơn là tốt" in gaps.axes[0].get_title(loc="left").replace("\n", " ")
+
+
+def test_ratings_bars__rounds_of_different_size_become_shares():
+    fig = plots.ratings_bars(pd.DataFrame({"round_id": ["1", "1", "2", "2"], "rating": ["Tốt", "Khá"] * 2,
+                                           "n_units": [60, 20, 3, 1]}))
+    ax = fig.axes[0]
+    tops = {}
+    for bar in ax.patches:
+        x = round(bar.get_x(), 3)
+        tops[x] = max(tops.get(x, 0.0), bar.get_y() + bar.get_height())
+    assert sorted(round(v, 6) for v in tops.values()) == [100.0, 100.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Đợt 1\n(n = 80)", "Đợt 2\n(n = 4)"]
+    assert len({bar.get_hatch() for bar in ax.patches}) == 2

@@ -239,7 +239,7 @@ def verify(
 ) -> None:
     """Kiểm tra báo cáo có tái lập được từ dữ liệu thô không (chỉ đọc thư mục báo cáo).
 
-    Bốn bước: đối chiếu sha256 tệp đầu vào, làm sạch lại, nbval nghiêm ngặt trên các notebook đã chạy, dựng lại PDF/Word và so từng byte.
+    Bốn bước: đối chiếu sha256 tệp đầu vào, làm sạch lại, nbval nghiêm ngặt trên các notebook đã chạy, dựng lại PDF/Word/trình chiếu/sổ bảng Excel và so từng byte.
     Báo cáo được kiểm tra với cấu hình đã ghi trong manifest; cấu hình đang dùng (--config) khác với nó được kể là khác biệt.
     """
     from vhcs_analysis.verify import cli_verify

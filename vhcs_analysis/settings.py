@@ -206,6 +206,7 @@ class PublicIndex(_Section):
 class Report(_Section):
     document_number: str
     docx_template: str
+    pptx_template: str
     notebook_cell_timeout_s: int = Field(gt=0)
     main_indicator: str
     public_indices: list[PublicIndex]

@@ -11,7 +11,7 @@ read. Four checks, in order (docs/verify.md says what each proves and what it do
 3. **notebooks**: strict nbval on the report's executed notebooks (``<report>/notebooks``)
    against the re-cleaned data, with the project's sanitiser, naming each notebook and
    cell that differs; the tables and figures the notebooks wrote are compared too;
-4. **documents**: every PDF and Word draft in the report folder rebuilt by the builder
+4. **documents**: every PDF, Word draft and deck in the report folder rebuilt by the builder
    ``vhcs report`` uses (``report.build.render_documents``) and compared byte for byte.
 
 The settings are the ones the manifest recorded (``manifest["settings"]["values"]``,
@@ -44,7 +44,7 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.settings import Settings
 
 SANITISER = PACKAGE_DIR / "report" / "nbval_sanitize.cfg"
-DOCUMENT_SUFFIXES = (".pdf", ".docx", ".xlsx")
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".pptx", ".xlsx")
 REPORT_PDF_GLOB = "bao-cao-*-nq01.pdf"
 # Columns that name a row of a processed table in a message (those present are shown).
 ROW_KEYS = ("unit_id", "period", "year", "inspection_date", "source_file", "sheet", "row", "column")
@@ -471,7 +471,7 @@ def compare_file(theirs: Path, ours: Path) -> str | None:
             return first_table_difference(theirs, ours)
         if suffix in (".csv", ".json", ".svg", ".txt", ".md", ".ipynb"):
             return first_text_difference(theirs, ours)
-        if suffix in (".docx", ".xlsx"):
+        if suffix in (".docx", ".pptx", ".xlsx"):
             return first_zip_difference(theirs, ours)
         if suffix == ".pdf":
             return first_pdf_difference(theirs, ours)
@@ -502,7 +502,7 @@ def first_pdf_difference(theirs: Path, ours: Path) -> str:
 
 
 def first_zip_difference(theirs: Path, ours: Path) -> str:
-    """A Word file or a workbook is a zip: the first part (e.g. word/document.xml) that differs."""
+    """A Word file, a deck or a workbook is a zip: the first part (e.g. word/document.xml) that differs."""
     with zipfile.ZipFile(theirs) as za, zipfile.ZipFile(ours) as zb:
         na, nb = za.namelist(), zb.namelist()
         if na != nb:
@@ -778,7 +778,7 @@ def verify(report_dir: Path, raw: Path | None = None, *, say=None, settings: Set
             outcome(check_cleaning(raw, report, paths.processed, settings))
             step(3, f"kiểm tra {len(report.notebooks)} notebook đã chạy bằng nbval nghiêm ngặt")
             outcome(check_notebooks(report, paths, work, env_extra))
-            step(4, "dựng lại báo cáo PDF/Word và so từng byte")
+            step(4, "dựng lại báo cáo PDF/Word/trình chiếu và so từng byte")
             outcome(check_documents(report, paths, settings))
     return result
 

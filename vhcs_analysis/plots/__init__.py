@@ -3,7 +3,11 @@
 Every chart function takes a tidy frame with the columns named in docs/report-inputs.md
 and returns a ``matplotlib.figure.Figure`` (no pyplot state, nothing shown, nothing
 saved). Pilots and the rest are always drawn in the same two colours (``PILOT_COLOR``,
-``REST_COLOR``; Okabe–Ito, colour-blind safe); labels are Vietnamese and tick labels use
+``REST_COLOR``; Okabe–Ito, colour-blind safe) and, for print in black and white, the same two
+styles (solid line and circles against dashed line and squares; the rest's bars hatched);
+every text is at least 8 pt at the printed size, axes name their unit, percentage axes start
+at 0, an indicator's chart says which direction is better ("↑ cao hơn là tốt"), and counts
+from inspection rounds of very different size are drawn as shares; labels are Vietnamese and tick labels use
 Vietnamese number formatting (1.234,5 · 85%). ``mark_sample`` stamps the sample mark;
 ``save_figure`` writes byte-identical files.
 
@@ -26,9 +30,15 @@ from vhcs_analysis.plots.theme import (  # noqa: F401
     ALL_COLOR,
     GROUP_COLORS,
     GROUP_MARKERS,
+    GROUP_LINESTYLES,
+    GROUP_HATCHES,
     RATING_ORDER,
     RATING_COLORS,
+    RATING_HATCHES,
     STATUS_COLORS,
+    STATUS_HATCHES,
+    MIN_FONT_SIZE,
+    BETTER_VI,
     NO_DATA,
     SAMPLE_GID,
     CM,
@@ -43,6 +53,10 @@ from vhcs_analysis.plots.theme import (  # noqa: F401
     signed_formatter,
     wrap,
     period_label,
+    better_vi,
+    unit_vi,
+    axis_note,
+    percent_axis,
 )
 from vhcs_analysis.plots.trends import (  # noqa: F401
     trend_by_group,

@@ -11,13 +11,19 @@ from matplotlib.ticker import MaxNLocator
 from vhcs_analysis import fmt
 from vhcs_analysis.labels import GROUP_VI, REPORT_STATUS_CELL_VI
 from vhcs_analysis.plots.theme import (
-    OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_MARKERS, RATING_ORDER,
-    RATING_COLORS, STATUS_COLORS, CM, FULL_WIDTH, theme, number_formatter,
-    percent_formatter, wrap, period_label, fit_period_labels, _one_axes_figure, _rows_figure, _figure_legend,
+    OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_MARKERS, GROUP_LINESTYLES, GROUP_HATCHES, RATING_ORDER,
+    RATING_COLORS, RATING_HATCHES, STATUS_COLORS, STATUS_HATCHES, MIN_FONT_SIZE, BETTER_VI, CM, FULL_WIDTH, theme,
+    number_formatter, percent_formatter, wrap, period_label, fit_period_labels, _one_axes_figure, _rows_figure,
+    _figure_legend,
 )
 
 
-def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm trung bình (0–10)") -> Figure:
+# A label inside a hatched bar sits on a small white patch, readable over any hatch or colour.
+_LABEL_BOX = {"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
+
+
+def criteria_dots(df: pd.DataFrame, *, title: str = "",
+                  xlabel: str = f"Điểm trung bình (0–10 điểm, {BETTER_VI[True]})") -> Figure:
     """Mean score per inspection criterion (rows) for pilots and the rest (dot plot).
 
     ``df``: ``criterion, criterion_vi, group, mean_score`` (optional ``ci_low, ci_high``).
@@ -37,10 +43,11 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
             y = part["criterion"].map(ypos).to_numpy() + offsets[group]
             if {"ci_low", "ci_high"} <= set(part.columns):
                 ax.hlines(y, part["ci_low"].astype(float), part["ci_high"].astype(float),
-                          color=GROUP_COLORS[group], linewidth=1.2, alpha=0.8)
+                          color=GROUP_COLORS[group], linewidth=1.2, alpha=0.8, linestyle=GROUP_LINESTYLES[group])
             ax.plot(part["mean_score"].astype(float), y, GROUP_MARKERS[group], color=GROUP_COLORS[group],
                     label=GROUP_VI[group], markersize=4.5)
-        ax.set_yticks([ypos[c] for c in criteria], [f"{c}: {labels.get(c, c)}" for c in criteria], fontsize=7)
+        ax.set_yticks([ypos[c] for c in criteria], [f"{c}: {labels.get(c, c)}" for c in criteria],
+                      fontsize=MIN_FONT_SIZE)
         ax.set_xlim(max(0.0, float(np.nanmin(df["mean_score"].astype(float))) - 1.5), 10.2)
         ax.xaxis.set_major_formatter(number_formatter())
         ax.grid(axis="x", color="#dddddd")
@@ -51,8 +58,8 @@ def criteria_dots(df: pd.DataFrame, *, title: str = "", xlabel: str = "Điểm t
         return fig
 
 
-def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ") -> Figure:
-    """Roll-out measures (0–100) as grouped bars, pilots vs rest.
+def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = f"Tỷ lệ (%, {BETTER_VI[True]})") -> Figure:
+    """Roll-out measures (0–100) as grouped bars, pilots vs rest (the rest's bars hatched).
 
     ``df``: ``measure_vi, group, value`` (one row per measure and group).
     """
@@ -67,8 +74,13 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ"
         sns.barplot(data=data, x="measure_vi", y="value", hue="group_vi", order=measures, hue_order=labels,
                     palette=[GROUP_COLORS[g] for g in groups], saturation=1, errorbar=None, gap=0.05, ax=ax)
         ax.get_legend().remove()  # one legend under the plot instead
-        for bars in ax.containers:
-            ax.bar_label(bars, labels=[fmt.percent(v, 0) for v in bars.datavalues], fontsize=6.5, padding=1.5)
+        for group, bars in zip(groups, ax.containers):  # containers in hue order
+            ax.bar_label(bars, labels=[fmt.percent(v, 0) for v in bars.datavalues], fontsize=MIN_FONT_SIZE,
+                         padding=1.5)
+            for bar in bars:
+                bar.set_hatch(GROUP_HATCHES[group])
+        for handle, label in zip(*ax.get_legend_handles_labels()):  # seaborn's own legend entries
+            handle.set_hatch(GROUP_HATCHES[groups[labels.index(label)]] if label in labels else "")
         ax.set_xticks(range(len(measures)), [wrap(m, 24) for m in measures])
         ax.set_xlabel("")
         ax.set_ylim(0, 110)
@@ -97,7 +109,7 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         for status in statuses:
             vals = rows[f"n_{status}"].astype(float).fillna(0).to_numpy()
             bars = ax.bar(x, vals, bottom=bottom, color=STATUS_COLORS[status], label=REPORT_STATUS_CELL_VI[status],
-                          width=0.65)
+                          width=0.65, hatch=STATUS_HATCHES[status])
             stacks.append((status, bars, vals))
             bottom += vals
         ax.set_xticks(x, [period_label(p) for p in rows["period"]])
@@ -110,7 +122,8 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         small = 0.04 * float(rows[[f"n_{s}" for s in statuses]].astype(float).sum(axis=1).max())
         for status, bars, vals in stacks:
             ax.bar_label(bars, labels=[fmt.number(v) if v > small else "" for v in vals], label_type="center",
-                         fontsize=6.5, color="white" if status in ("on_time", "late") else "black")
+                         fontsize=MIN_FONT_SIZE, color="black",
+                         bbox=_LABEL_BOX)
         return fig
 
 
@@ -126,8 +139,8 @@ def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng 
         rows = df.sort_values(["n_rows", "reason_vi"], ascending=[False, True]).reset_index(drop=True)
         y = np.arange(len(rows))[::-1]
         bars = ax.barh(y, rows["n_rows"].astype(float), color=OKABE_ITO["orange"], height=0.6)
-        ax.bar_label(bars, labels=[fmt.number(v) for v in rows["n_rows"]], padding=2, fontsize=7)
-        ax.set_yticks(y, rows["reason_vi"].astype(str).tolist(), fontsize=7)
+        ax.bar_label(bars, labels=[fmt.number(v) for v in rows["n_rows"]], padding=2, fontsize=MIN_FONT_SIZE)
+        ax.set_yticks(y, rows["reason_vi"].astype(str).tolist(), fontsize=MIN_FONT_SIZE)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(number_formatter())
         ax.grid(axis="x", color="#dddddd")
@@ -138,7 +151,9 @@ def rejects_bar(df: pd.DataFrame, *, title: str = "", xlabel: str = "Số dòng 
 
 
 def ratings_bars(df: pd.DataFrame, *, title: str = "") -> Figure:
-    """Inspection ratings per round, stacked in the order Tốt, Khá, Trung bình, Yếu.
+    """Inspection ratings per round as shares of the units inspected in that round (rounds
+    differ much in size), stacked in the order Tốt, Khá, Trung bình, Yếu, each rating
+    with its own hatch; the round's number of units under its name.
 
     ``df``: ``round_id, rating, n_units``.
     """
@@ -148,22 +163,25 @@ def ratings_bars(df: pd.DataFrame, *, title: str = "") -> Figure:
             return empty
         table = df.pivot_table(index="round_id", columns="rating", values="n_units", aggfunc="sum", fill_value=0)
         table = table.sort_index()
+        totals = table.sum(axis=1).astype(float)
+        shares = table.div(totals.where(totals > 0), axis=0).fillna(0.0) * 100
         x = np.arange(len(table))
         bottom = np.zeros(len(table))
         ratings = [r for r in RATING_ORDER if r in table.columns] + sorted(
             c for c in table.columns if c not in RATING_ORDER)
         for rating in ratings:
-            vals = table[rating].astype(float).to_numpy()
+            vals = shares[rating].astype(float).to_numpy()
             bars = ax.bar(x, vals, bottom=bottom, color=RATING_COLORS.get(rating, ALL_COLOR), label=rating,
-                          width=0.65)
-            small = 0.04 * float(table.sum(axis=1).max())  # no label inside a sliver
-            ax.bar_label(bars, labels=[fmt.number(v) if v > small else "" for v in vals], label_type="center",
-                         fontsize=6.5)
+                          width=0.65, hatch=RATING_HATCHES.get(rating, ""))
+            ax.bar_label(bars, labels=[fmt.percent(v, 0) if v >= 6 else "" for v in vals], label_type="center",
+                         fontsize=MIN_FONT_SIZE,  # no label inside a sliver
+                         bbox=_LABEL_BOX)
             bottom += vals
-        ax.set_xticks(x, [f"Đợt {r}" for r in table.index])
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.yaxis.set_major_formatter(number_formatter())
-        ax.set_ylabel("Số đơn vị được kiểm tra")
+        ax.set_xticks(x, [f"Đợt {r}\n(n = {fmt.number(n)})" for r, n in zip(table.index, totals)])
+        ax.set_ylim(0, 100)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+        ax.yaxis.set_major_formatter(percent_formatter())
+        ax.set_ylabel("% đơn vị được kiểm tra trong đợt")
         ax.set_title(wrap(title), loc="left")
         _figure_legend(fig, ax)
         return fig
@@ -192,10 +210,10 @@ def ranking_transition(df: pd.DataFrame, *, level_names: dict[int, str] | None =
         size = len(levels)
         for k, text in enumerate(ax.texts[-size * size:]):  # the counts, row by row
             text.set_fontweight("bold" if k // size == k % size else "normal")  # unchanged: the diagonal
-        ax.set_xticks(np.arange(size) + 0.5, labels, rotation=20, ha="right", fontsize=7)
-        ax.set_yticks(np.arange(size) + 0.5, labels, rotation=0, fontsize=7)
+        ax.set_xticks(np.arange(size) + 0.5, labels, rotation=20, ha="right", fontsize=MIN_FONT_SIZE)
+        ax.set_yticks(np.arange(size) + 0.5, labels, rotation=0, fontsize=MIN_FONT_SIZE)
         ax.tick_params(length=0)
-        ax.set_xlabel("Xếp loại đề xuất (có tiêu chí văn hóa công sở)")
+        ax.set_xlabel("Xếp loại đề xuất (có tiêu chí văn hóa công sở; ô: số tổ chức)")
         ax.set_ylabel("Xếp loại hiện hành")
         ax.set_title(wrap(title), loc="left")
         return fig

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from vhcs_analysis.config import SAMPLE_MARK
 from vhcs_analysis.io.writers import atomic_path
-from vhcs_analysis.plots.theme import OKABE_ITO, SAMPLE_GID, theme
+from vhcs_analysis.plots.theme import MIN_FONT_SIZE, OKABE_ITO, SAMPLE_GID, theme
 
 
 _SAVE_METADATA = {
@@ -30,7 +30,7 @@ def mark_sample(fig: Figure, is_sample: bool = True) -> Figure:
         return fig
     with theme():
         # as the suptitle, so constrained layout keeps room for it above every title
-        fig.suptitle(SAMPLE_MARK, x=0.99, ha="right", fontsize=7.5, color=OKABE_ITO["vermillion"],
+        fig.suptitle(SAMPLE_MARK, x=0.99, ha="right", fontsize=MIN_FONT_SIZE, color=OKABE_ITO["vermillion"],
                      fontweight="bold", gid=SAMPLE_GID)
         fig.text(0.5, 0.5, "DỮ LIỆU MẪU", ha="center", va="center", rotation=25, fontsize=36,
                  color=OKABE_ITO["vermillion"], alpha=0.12, fontweight="bold", gid=SAMPLE_GID, zorder=10)

@@ -17,6 +17,7 @@ from matplotlib.ticker import Formatter
 from pandas.errors import Pandas4Warning
 
 from vhcs_analysis import fmt
+from vhcs_analysis.indicators import INDICATORS
 
 
 # Okabe & Ito (2008) palette: distinguishable with every common colour-vision deficiency.
@@ -48,6 +49,14 @@ GROUP_COLORS = {"pilot": PILOT_COLOR, "rest": REST_COLOR, "all": ALL_COLOR}
 GROUP_MARKERS = {"pilot": "o", "rest": "s", "all": "D"}
 
 
+# Printed in black and white, pilots and the rest still differ: a solid line and circles
+# against a dashed line and squares; bars of the rest are hatched.
+GROUP_LINESTYLES = {"pilot": "-", "rest": "--", "all": ":"}
+
+
+GROUP_HATCHES = {"pilot": "", "rest": "////", "all": "...."}
+
+
 RATING_ORDER = ("Tốt", "Khá", "Trung bình", "Yếu")
 
 
@@ -59,8 +68,20 @@ RATING_COLORS = {
 }
 
 
+RATING_HATCHES = {"Tốt": "", "Khá": "////", "Trung bình": "....", "Yếu": "xxxx"}
+
+
 STATUS_COLORS = {"on_time": OKABE_ITO["green"], "late": OKABE_ITO["orange"], "undated": OKABE_ITO["yellow"],
                  "missing": OKABE_ITO["grey"]}
+
+
+STATUS_HATCHES = {"on_time": "", "late": "////", "undated": "....", "missing": "xxxx"}
+
+
+MIN_FONT_SIZE = 8.0  # points at print size: every chart is drawn at the size it is printed
+
+
+BETTER_VI = {True: "↑ cao hơn là tốt", False: "↓ thấp hơn là tốt"}
 
 
 NO_DATA = "Không có số liệu"
@@ -99,9 +120,11 @@ THEME = {
         color=[OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "yellow")]
     ),
     "legend.frameon": False,
-    "legend.fontsize": 8,
-    "xtick.labelsize": 8,
-    "ytick.labelsize": 8,
+    "legend.fontsize": MIN_FONT_SIZE,
+    "xtick.labelsize": MIN_FONT_SIZE,
+    "ytick.labelsize": MIN_FONT_SIZE,
+    "hatch.linewidth": 0.6,
+    "hatch.color": "#333333",
     "figure.dpi": 100,
     "savefig.dpi": 200,
     "axes.unicode_minus": False,  # a plain '-' as in fmt.signed
@@ -177,6 +200,34 @@ def signed_formatter(decimals: int | None = None) -> VietnameseFormatter:
 def wrap(text: str, width: int = 70) -> str:
     """Break a long title or label over lines of at most ``width`` characters."""
     return "\n".join(textwrap.wrap(str(text), width)) if text else ""
+
+
+def better_vi(indicator: str) -> str:
+    """Which direction counts as better for an indicator ("↑ cao hơn là tốt"), from
+    ``indicators.INDICATORS``; "" for a code that is not an indicator."""
+    known = dict(zip(INDICATORS["name"], INDICATORS["higher_is_better"]))
+    return BETTER_VI[bool(known[indicator])] if indicator in known else ""
+
+
+def unit_vi(indicator: str, *, difference: bool = False) -> str:
+    """An indicator's unit ("%", "điểm (0–100)"), or with ``difference`` the unit of a change
+    or gap ("điểm phần trăm"), from ``indicators.INDICATORS``; "" if unknown."""
+    column = "diff_unit_vi" if difference else "unit"
+    return str(dict(zip(INDICATORS["name"], INDICATORS[column])).get(indicator, ""))
+
+
+def axis_note(label: str, *notes: str) -> str:
+    """An axis label or panel title with its unit and better direction in brackets:
+    "Tỷ lệ (%, ↑ cao hơn là tốt)"; the notes alone when there is no label."""
+    note = ", ".join(n for n in notes if n)
+    if not label:
+        return note
+    return f"{label} ({note})" if note else label
+
+
+def percent_axis(ax, axis: str = "y") -> None:
+    """A 0–100 axis starts at 0 (never a truncated share, which would magnify a change)."""
+    (ax.set_ylim if axis == "y" else ax.set_xlim)(0, None)
 
 
 def period_label(period: str, short: bool = False) -> str:

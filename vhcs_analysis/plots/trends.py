@@ -12,9 +12,10 @@ from matplotlib.figure import Figure
 from vhcs_analysis import fmt
 from vhcs_analysis.labels import GROUP_VI
 from vhcs_analysis.plots.theme import (
-    PILOT_COLOR, REST_COLOR, GROUP_COLORS, GROUP_MARKERS, CM, FULL_WIDTH, TALL, THEME, theme,
-    number_formatter, percent_formatter, signed_formatter, wrap, period_label, fit_period_labels, _new_figure,
-    _no_data, _is_empty, _one_axes_figure, _rows_figure, _legend_below,
+    OKABE_ITO, PILOT_COLOR, GROUP_COLORS, GROUP_MARKERS, GROUP_LINESTYLES, MIN_FONT_SIZE, CM, FULL_WIDTH, TALL,
+    THEME, theme, number_formatter, percent_formatter, signed_formatter, wrap, better_vi, unit_vi, axis_note,
+    percent_axis, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _one_axes_figure, _rows_figure,
+    _legend_below,
 )
 
 
@@ -27,14 +28,15 @@ def _trend_plot(df: pd.DataFrame, order: list[str]) -> tuple[so.Plot, list[str]]
     data = df[df["period"].isin(order)].assign(x=lambda d: d["period"].map(xpos).astype(float),
                                                 group_vi=lambda d: d["group"].map(GROUP_VI))
     data = data.sort_values(["group", "x"]).reset_index(drop=True)
-    plot = so.Plot(data, x="x", y="mean", color="group_vi", marker="group_vi")
+    plot = so.Plot(data, x="x", y="mean", color="group_vi", marker="group_vi", linestyle="group_vi")
     if {"ci_low", "ci_high"} <= set(data.columns):
         plot = plot.add(so.Band(alpha=0.18, edgewidth=0), ymin="ci_low", ymax="ci_high", legend=False)
     labels = [GROUP_VI[g] for g in groups]
     plot = (plot.add(so.Line(linewidth=1.6, pointsize=4))
             .scale(color=so.Nominal([GROUP_COLORS[g] for g in groups], order=labels),
-                   marker=so.Nominal([GROUP_MARKERS[g] for g in groups], order=labels))
-            .label(x="", y="", color="", marker="")
+                   marker=so.Nominal([GROUP_MARKERS[g] for g in groups], order=labels),
+                   linestyle=so.Nominal([GROUP_LINESTYLES[g] for g in groups], order=labels))
+            .label(x="", y="", color="", marker="", linestyle="")
             .theme(THEME))
     return plot, groups
 
@@ -57,6 +59,12 @@ def _period_axis(ax, order: list[str], baseline: str | None, *, short: bool, pad
     ax.set_xlim(-pad, len(order) - 1 + pad)
 
 
+def _indicator_of(df: pd.DataFrame) -> str:
+    """The one indicator code a frame is about ("" when it names none or several)."""
+    codes = set(df["indicator"].dropna().astype(str)) if "indicator" in df.columns else set()
+    return codes.pop() if len(codes) == 1 else ""
+
+
 def trend_by_group(
     df: pd.DataFrame,
     *,
@@ -66,9 +74,12 @@ def trend_by_group(
     periods: Sequence[str] | None = None,
     baseline: str | None = None,
 ) -> Figure:
-    """Mean per period for pilots and the rest with 95% bands.
+    """Mean per period for pilots and the rest with 95% bands. The value axis starts at 0
+    for a percentage; its label names the unit and, for an indicator (``df``'s
+    ``indicator`` column), which direction is better.
 
-    ``df``: ``period, group, mean, ci_low, ci_high`` (``group`` in pilot/rest/all).
+    ``df``: ``period, group, mean, ci_low, ci_high`` (``group`` in pilot/rest/all;
+    optional ``indicator``).
     """
     with theme():
         fig, ax, empty = _one_axes_figure(df, ["mean"], title)
@@ -79,8 +90,12 @@ def trend_by_group(
         plot.on(ax).plot()
         _plain_scales(ax, percent_formatter() if percent else number_formatter())
         _period_axis(ax, order, baseline, short=False)
+        if percent:
+            percent_axis(ax)
         ax.set_title(wrap(title), loc="left")
-        ax.set_ylabel(ylabel)
+        code = _indicator_of(df)
+        ax.set_ylabel(axis_note(ylabel, "" if ylabel else unit_vi(code) or ("%" if percent else ""),
+                                 better_vi(code)))
         _legend_below(fig)
         fit_period_labels(fig, [ax])
         return fig
@@ -95,7 +110,8 @@ def trends_grid(
     ncols: int = 2,
 ) -> Figure:
     """Small multiples of ``trend_by_group``: one panel per indicator, each with its own
-    value axis (percent for ``percent_indicators``).
+    value axis (percent from 0 for ``percent_indicators``) and its unit and better
+    direction in the panel title.
 
     ``df``: ``indicator, indicator_vi, period, group, mean, ci_low, ci_high``.
     """
@@ -116,16 +132,19 @@ def trends_grid(
             title = str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(code)
             _plain_scales(ax, percent_formatter() if code in percent_indicators else number_formatter())
             _period_axis(ax, order, baseline, short=True)
+            if code in percent_indicators:
+                percent_axis(ax)
             ax.set_title("")  # seaborn's facet title (the code), centred
-            ax.set_title(wrap(title, 40), loc="left", fontsize=8)
-            ax.tick_params(axis="x", labelsize=6.5)
+            ax.set_title(wrap(axis_note(title, unit_vi(code), better_vi(code)), 40), loc="left",
+                         fontsize=MIN_FONT_SIZE)
         _legend_below(fig)
         fit_period_labels(fig, list(fig.axes))
         return fig
 
 
 def did_forest(df: pd.DataFrame, *, title: str = "",
-               xlabel: str = "Chênh lệch thay đổi: đơn vị điểm − đơn vị cùng khối") -> Figure:
+               xlabel: str = "Chênh lệch thay đổi: đơn vị điểm − đơn vị cùng khối (đơn vị của từng chỉ tiêu)",
+               ) -> Figure:
     """Estimates and 95% intervals per indicator, with a zero line.
 
     ``df``: ``indicator_vi`` and either ``did_estimate, did_ci_low, did_ci_high`` plus
@@ -135,15 +154,17 @@ def did_forest(df: pd.DataFrame, *, title: str = "",
     with theme():
         two = "did_estimate" in df.columns
         fig, ax, empty = _rows_figure(df, "did_estimate" if two else "estimate", title, base=1.2,
-                                      per_row=1.1 if two else 0.9)
+                                      per_row=1.5 if two else 1.1)
         if empty is not None:
             return empty
         rows = df.reset_index(drop=True)
         y = np.arange(len(rows))[::-1].astype(float)
-        series = ([("did", "Chênh lệch thay đổi", PILOT_COLOR, 0.17), ("adj", "Điều chỉnh theo kỳ gốc", REST_COLOR, -0.17)]
-                  if two else [("", "", PILOT_COLOR, 0.0)])
+        # two methods, not two groups: black and grey, so as not to read as pilots and the rest
+        series = ([("did", "Chênh lệch thay đổi", OKABE_ITO["black"], 0.17, "-", "o"),
+                   ("adj", "Điều chỉnh theo kỳ gốc", OKABE_ITO["grey"], -0.17, "--", "D")]
+                  if two else [("", "", PILOT_COLOR, 0.0, "-", "o")])
         finite = []
-        for key, _, _, _ in series:
+        for key, *_ in series:
             pre = f"{key}_" if key else ""
             for col in (f"{pre}estimate", f"{pre}ci_low", f"{pre}ci_high"):
                 vals = rows[col].astype(float).to_numpy()
@@ -151,15 +172,16 @@ def did_forest(df: pd.DataFrame, *, title: str = "",
         span = (min(finite + [0.0]), max(finite + [0.0]))
         pad = 0.08 * ((span[1] - span[0]) or 1.0)
         left, right = span[0] - pad, span[1] + pad
-        for key, label, color, dy in series:
+        for key, label, color, dy, linestyle, marker in series:
             pre = f"{key}_" if key else ""
             est = rows[f"{pre}estimate"].astype(float).to_numpy()
             lo = rows[f"{pre}ci_low"].astype(float).to_numpy()
             hi = rows[f"{pre}ci_high"].astype(float).to_numpy()
             yy = y + dy
             ax.hlines(yy, np.clip(lo, left, right), np.clip(hi, left, right), color=color, linewidth=1.8,
-                      label=label or None)
-            ax.plot(est, yy, "o", color=color, markersize=5)
+                      linestyle=linestyle)
+            ax.plot(est, yy, marker, color=color, markersize=5, linestyle=linestyle, linewidth=0,
+                    label=label or None)
             for yi, l, h in zip(yy, lo, hi):
                 if np.isinf(l):
                     ax.annotate("", (left, yi), xytext=(left + pad, yi), arrowprops={"arrowstyle": "->", "color": color})
@@ -167,7 +189,11 @@ def did_forest(df: pd.DataFrame, *, title: str = "",
                     ax.annotate("", (right, yi), xytext=(right - pad, yi), arrowprops={"arrowstyle": "->", "color": color})
         ax.set_xlim(left, right)
         ax.axvline(0, color="#333333", linewidth=0.9)
-        ax.set_yticks(y, rows["indicator_vi"].astype(str).tolist())
+        names = rows["indicator_vi"].astype(str)
+        if "indicator" in rows:  # which side is better differs between indicators
+            names = [wrap(axis_note(n, better_vi(c)), 40)
+                     for n, c in zip(names, rows["indicator"].astype(str))]
+        ax.set_yticks(y, list(names))
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(signed_formatter())
@@ -176,10 +202,12 @@ def did_forest(df: pd.DataFrame, *, title: str = "",
             for yi, h, p in zip(y, rows["ci_high"].astype(float), rows["p_value"]):
                 if pd.notna(h) and np.isfinite(h) and pd.notna(p):
                     ax.annotate(f"p = {fmt.p_value(p)}" if p >= 0.001 else f"p {fmt.p_value(p)}",
-                                (h, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
+                                (h, yi), xytext=(4, 0), textcoords="offset points", va="center",
+                                fontsize=MIN_FONT_SIZE)
         if two:
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False, fontsize=7)
-        ax.set_xlabel(xlabel)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False,
+                      fontsize=MIN_FONT_SIZE)
+        ax.set_xlabel(wrap(xlabel, 60))
         ax.set_title(wrap(title, 40), loc="left")
         return fig
 
@@ -218,11 +246,11 @@ def event_study(df: pd.DataFrame, *, periods: Sequence[str] | None = None, basel
             _plain_scales(ax, signed_formatter())
             ax.axhline(0, color="#333333", linewidth=0.8)
             _period_axis(ax, order, baseline, short=True, pad=0.4)
-            ax.tick_params(axis="x", labelsize=6.5)
             ax.set_title("")  # seaborn's facet title (the code), centred
-            ax.set_title(wrap(str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(code), 40),
-                         loc="left", fontsize=8)
-        fig.supylabel("Đơn vị điểm − còn lại (so với kỳ gốc)", fontsize=8)
+            name = str(part["indicator_vi"].iloc[0]) if "indicator_vi" in part else str(code)
+            ax.set_title(wrap(axis_note(name, unit_vi(code, difference=True), better_vi(code)), 40),
+                         loc="left", fontsize=MIN_FONT_SIZE)
+        fig.supylabel("Đơn vị điểm − còn lại (so với kỳ gốc, đơn vị của chỉ tiêu)", fontsize=MIN_FONT_SIZE)
         fit_period_labels(fig, list(fig.axes))
         return fig
 
@@ -250,6 +278,7 @@ def per_block_bars(df: pd.DataFrame, *, title: str = "", xlabel: str = "Chênh l
         ax.grid(axis="x", color="#dddddd")
         ax.grid(axis="y", visible=False)
         ax.xaxis.set_major_formatter(signed_formatter())
-        ax.set_xlabel(xlabel)
+        code = _indicator_of(rows)
+        ax.set_xlabel(axis_note(xlabel, unit_vi(code, difference=True), better_vi(code)))
         ax.set_title(wrap(title, 40), loc="left")
         return fig

@@ -1,5 +1,6 @@
 """Build the review PDF: clean → notebooks → Typst → ``<reports>/bao-cao-<kind>-nq01.pdf``,
-and beside it the Word draft from the same context (``report/word.py``).
+and beside it the Word draft (``report/word.py``) and the conference deck
+(``report/slides.py``) from the same context.
 
 The Typst sources, the pre-formatted ``data.json`` and the figures are staged in a
 temporary folder that is the Typst root; fonts are matplotlib's DejaVu only (no system
@@ -105,19 +106,32 @@ def render_report(paths: Paths, settings: Settings | None = None, *, out_dir: Pa
         build_dir = stage(Path(tmp), context, paths.figures)
         compile_typst(build_dir / "template.typ", target, timestamp=pdf_timestamp(day),
                       sys_inputs={"data": "data.json"})
-    render_word(paths, settings, context, pdf=target)
+    slides = render_slides(paths, settings, context, pdf=target)
+    render_word(paths, settings, context, pdf=target, slides=slides)
     return target
 
 
-def render_word(paths: Paths, settings: Settings, context: dict, *, pdf: Path) -> Path:
+def render_slides(paths: Paths, settings: Settings, context: dict, *, pdf: Path) -> dict[str, list[int]]:
+    """The conference deck beside ``pdf`` (same name, ``.pptx``), from the same context;
+    returns each figure's slides (for the figure list)."""
+    from vhcs_analysis.report import slides
+
+    shown = slides.render_pptx(context, paths.figures, pdf.with_name(slides.pptx_name(pdf.name)),
+                               template=slides.template_path(settings.report))
+    return slides.figure_slides(shown)
+
+
+def render_word(paths: Paths, settings: Settings, context: dict, *, pdf: Path,
+                slides: dict[str, list[int]] | None = None) -> Path:
     """The Word draft beside ``pdf`` (same name, ``.docx``), from the same context, and the
-    figure pack's list ``figures/danh-muc-hinh.csv``; returns the draft's path."""
+    figure pack's list ``figures/danh-muc-hinh.csv`` (with the deck's ``slides`` of each
+    figure); returns the draft's path."""
     from vhcs_analysis.report.word import docx_name, render_docx, template_path
     from vhcs_analysis.report.word_draft import write_figure_list
 
     target = pdf.with_name(docx_name(pdf.name))
     placed = render_docx(context, paths.figures, target, template=template_path(settings.report))
-    write_figure_list(placed, paths.figures, paths.reports / "notebooks")
+    write_figure_list(placed, paths.figures, paths.reports / "notebooks", slides=slides)
     return target
 
 
@@ -147,11 +161,12 @@ def render_documents(paths: Paths, settings: Settings) -> list[Path]:
     scorecards, and any other format ``vhcs report`` writes): ``vhcs verify`` rebuilds a
     report's documents with this, so a new format belongs here too."""
     from vhcs_analysis.report.context import build_context
+    from vhcs_analysis.report.slides import pptx_name
     from vhcs_analysis.report.word import docx_name
 
     context = build_context(paths, settings)  # once for the PDF, the Word draft and the scorecards
     pdf = render_report(paths, settings, context=context)
-    documents = [pdf, pdf.with_name(docx_name(pdf.name))]
+    documents = [pdf, pdf.with_name(docx_name(pdf.name)), pdf.with_name(pptx_name(pdf.name))]
     cards = render_scorecards(paths, settings, context=context)
     if cards is not None:
         documents.append(cards)
@@ -215,6 +230,7 @@ def _build(paths: Paths, settings: Settings | None, *, console, notebooks: Path 
     from vhcs_analysis.pipeline import clean_folder
     from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.notebooks import run_notebooks
+    from vhcs_analysis.report.slides import pptx_name
     from vhcs_analysis.report.word import docx_name
 
     settings = settings if settings is not None else config.load()
@@ -233,11 +249,12 @@ def _build(paths: Paths, settings: Settings | None, *, console, notebooks: Path 
         raise VhcsError(gap)
     say("Bước 2/4: chạy các notebook phân tích …")
     run_notebooks(paths, settings, folder=notebooks, console=console)
-    say("Bước 3/4: dựng báo cáo PDF và bản thảo Word …")
+    say("Bước 3/4: dựng báo cáo PDF, bản thảo Word và bài trình chiếu …")
     context = build_context(paths, settings)  # once for the PDF, the Word draft and the scorecards
     report = render_report(paths, settings, context=context)
     say(f"  Đã ghi {shown / report.name}")
     say(f"  Đã ghi {shown / docx_name(report.name)}")
+    say(f"  Đã ghi {shown / pptx_name(report.name)}")
     say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
     cards = render_scorecards(paths, settings, context=context)
     if cards is not None:
@@ -248,10 +265,12 @@ def _build(paths: Paths, settings: Settings | None, *, console, notebooks: Path 
 
 def cli_report(paths: Paths, settings: Settings, console) -> int:
     """``vhcs report``: build everything; exit code 0 on success (errors raise VhcsError)."""
+    from vhcs_analysis.report.slides import pptx_name
     from vhcs_analysis.report.word import docx_name
     from vhcs_analysis.settings import review_naming
 
     report = build_pdf(paths, settings, console=console)
     console.print(f"Xong. Báo cáo {review_naming(settings.review)['noun']}: {report}")
     console.print(f"Bản thảo Word để văn phòng sửa, trình ký: {report.with_name(docx_name(report.name))}")
+    console.print(f"Bài trình chiếu cho hội nghị: {report.with_name(pptx_name(report.name))}")
     return 0

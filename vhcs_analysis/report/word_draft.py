@@ -312,12 +312,16 @@ def notebook_of(figure: str, notebooks_dir: Path | None) -> str:
     return ""
 
 
-def write_figure_list(entries: list[FigureEntry], figures_dir: Path, notebooks_dir: Path | None) -> Path:
+def write_figure_list(entries: list[FigureEntry], figures_dir: Path, notebooks_dir: Path | None,
+                      slides: dict[str, list[int]] | None = None) -> Path:
     """``figures/danh-muc-hinh.csv`` (UTF-8 with BOM so Excel reads the diacritics): file,
-    number, caption, source notebook, for every figure of the draft, in its order."""
+    number, caption, source notebook, and the slides of the conference deck that show it
+    (``slides``: figure → slide numbers), for every figure of the draft, in its order."""
     import pandas as pd
 
-    rows = [[f"{entry.name}.png", f"Hình {entry.number}", entry.caption, notebook_of(entry.name, notebooks_dir)]
+    shown = slides or {}
+    rows = [[f"{entry.name}.png", f"Hình {entry.number}", entry.caption, notebook_of(entry.name, notebooks_dir),
+             ", ".join(f"Trang {n}" for n in shown.get(entry.name, []))]
             for entry in entries]
-    frame = pd.DataFrame(rows, columns=["file", "number", "caption", "notebook"], dtype=object)
+    frame = pd.DataFrame(rows, columns=["file", "number", "caption", "notebook", "slides"], dtype=object)
     return write_csv(frame, figures_dir / FIGURE_LIST_NAME)
