@@ -22,11 +22,13 @@ from vhcs_analysis.labels import REASON_LABELS_VI
 from vhcs_analysis.report import context as ctx
 from vhcs_analysis.report import levels, readings
 from vhcs_analysis.verdicts import VERDICT_VI
+from test_report import _page_texts, built  # noqa: F401 - the sample built once per session
 
 REPORT_DIR = Path(ctx.__file__).resolve().parent
 ROOT = REPORT_DIR.parents[1]
 # words that belong to the methods appendix only (and file names that belong nowhere)
-TECHNICAL = ("Holm", "KTC", "ANCOVA", "bootstrap", "randomisation", ".json", "docs/", "p (")
+TECHNICAL = ("Holm", "KTC", "ANCOVA", "bootstrap", "randomisation", ".json", "docs/")
+P_VALUE = re.compile(r"(?<!\w)p\s*[(=<]")  # "p (Holm)", "p = 0,03", "p < 0,001"
 LEVELS_AND_CHANGE = re.compile(r"(-?[\d.]+,\d)%? → (-?[\d.]+,\d)%? \(([+-]?[\d.]+,\d)\)")
 
 
@@ -135,39 +137,62 @@ def _leaders_text(pages: list[str]) -> str:
     return text[: text.index("Phụ lục A.", text.index("TÓM TẮT CHO LÃNH ĐẠO"))]
 
 
-@pytest.mark.e2e
-def test_pdf__no_technical_terms_or_codes_in_the_leaders_text(built):
-    text = _leaders_text(built.pages)
+def check_leaders_text(pages: list[str]) -> None:
+    text = _leaders_text(pages)
     for word in TECHNICAL:
         assert word not in text, word
+    assert not P_VALUE.search(text), P_VALUE.search(text)
     for code in REASON_LABELS_VI:
         assert code not in text, code
-    assert "sự thật nằm giữa" not in " ".join(built.pages)
+    assert "sự thật nằm giữa" not in " ".join(pages)
 
 
-@pytest.mark.e2e
-def test_pdf__no_infinite_interval_nor_negative_zero(built):
-    text = " ".join(built.pages)
+def check_numbers(pages: list[str]) -> None:
+    text = " ".join(pages)
     assert "∞" not in text and not re.search(r"-0,0(?!\d)", text)
-
-
-@pytest.mark.e2e
-def test_pdf__every_change_beside_two_levels_is_their_difference(built):
-    text = " ".join(built.pages)
     found = LEVELS_AND_CHANGE.findall(text)
     assert len(found) >= 10
     for before, after, change in found:
         assert round(_value(after) - _value(before), 1) == pytest.approx(_value(change)), (before, after, change)
 
 
-@pytest.mark.e2e
-def test_pdf__every_pilot_named_with_its_block(built):
-    units = pd.read_parquet(built.paths.processed / "units.parquet")
+def check_pilots_named(pages: list[str], processed: Path) -> None:
+    units = pd.read_parquet(processed / "units.parquet")
     pilots = units[units["is_pilot"].astype(bool)]
-    summary = " ".join(built.pages[1:4])
+    summary = " ".join(pages[1:4])
     for unit in pilots.itertuples():
         assert ctx.unit_label(unit.unit_id, unit.unit_name) in summary
         assert str(unit.block) in summary
+
+
+@pytest.mark.e2e
+def test_pdf__no_technical_terms_or_codes_in_the_leaders_text(built):
+    check_leaders_text(built.pages)
+
+
+@pytest.mark.e2e
+def test_pdf__no_infinite_interval_negative_zero_and_every_change_is_the_difference(built):
+    check_numbers(built.pages)
+
+
+@pytest.mark.e2e
+def test_pdf__every_pilot_named_with_its_block(built):
+    check_pilots_named(built.pages, built.paths.processed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 23])
+def test_pdf__number_rules_hold_on_other_seeds(tmp_path, seed):
+    from vhcs_analysis.config import Paths
+    from vhcs_analysis.report.build import build_pdf
+    from vhcs_analysis.sample import write_sample
+
+    paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "out" / "processed", reports=tmp_path / "out")
+    write_sample(paths.raw, seed=seed, truth_out=tmp_path / "truth")
+    pages = _page_texts(build_pdf(paths))
+    check_leaders_text(pages)
+    check_numbers(pages)
+    check_pilots_named(pages, paths.processed)
 
 
 @pytest.mark.e2e

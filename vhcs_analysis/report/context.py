@@ -559,7 +559,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     place = str(review.get("report_place") or "Hà Tĩnh")
     number = str(settings.report.document_number or "").strip()
 
-    from vhcs_analysis.verdicts import VERDICT_MEANING_VI, VERDICT_VI, answer_vi, family
+    from vhcs_analysis.verdicts import VERDICT_MEANING_VI, VERDICT_VI, family
 
     fam = family(settings)
     effects = tables["pilot_effects"]
@@ -568,8 +568,6 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     # levels on the bases the changes are measured on, from the processed tables (once)
     basis = comparison_basis(paths, settings, baseline, post, list(effects.get("indicator", [])), main_code)
     leaders_rows = outcome_rows(effects, basis["levels"])
-    pilots_answer_full = answer_vi(effects, baseline, post) if not effects.empty else \
-        "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
     goals = goal_rows(tables["indicators_by_goal"], basis["paired"])
     figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
@@ -629,8 +627,6 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "main_indicator": main_code,
         "leaders": leaders,
         "pilots": {"answer": leaders["answer_pilots"], "answer_short": leaders["answer_pilots"], "rows": dids,
-                   # verdicts.answer_vi's paragraph (methods appendix: it names the tests)
-                   "answer_methods": pilots_answer_full,
                    # the summary's table: the declared family (adoption items are named in the answer)
                    "outcomes": [d for d in dids if d["indicator"] in fam],
                    "placebo": str((kn.get("pilot_checks") or {}).get("placebo") or ""),
