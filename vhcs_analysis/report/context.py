@@ -459,10 +459,9 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
         if not has:
             reading = "không đủ số liệu ở hai kỳ"
         elif diff == 0:
-            reading = "như các đơn vị cùng khối"
+            reading = "như nhau"
         else:
-            reading = "tiến bộ hơn các đơn vị cùng khối" if (diff > 0) == _higher_better(code) else \
-                "tiến bộ ít hơn các đơn vị cùng khối"
+            reading = "tiến bộ nhiều hơn" if (diff > 0) == _higher_better(code) else "tiến bộ ít hơn"
         out.append({"unit": unit_label(e["unit_id"], e["unit_name"]), "unit_id": str(e["unit_id"]),
                     "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
                     "levels": f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None else fmt.MISSING,
