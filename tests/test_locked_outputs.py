@@ -109,7 +109,7 @@ def test_compile_typst__pdf_held_open_keeps_the_old_pdf(tmp_path, monkeypatch):
 
     main = tmp_path / "src" / "main.typ"
     main.parent.mkdir()
-    main.write_text("#set text(font: \"DejaVu Serif\")\nBáo cáo\n", encoding="utf-8")
+    main.write_text("#set text(font: \"Liberation Serif\")\nBáo cáo\n", encoding="utf-8")
     target = tmp_path / "bao-cao-so-ket-nq01.pdf"
     target.write_bytes(OLD)
     _hold_open(monkeypatch, target.name)

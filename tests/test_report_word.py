@@ -91,12 +91,12 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
         "main_indicator": "oc_index",
         "pilots": {"answer": "Đơn vị điểm chuyển biến rõ hơn ở 1/2 chỉ tiêu.", "answer_short": "Rõ hơn ở 1/2.",
                    "rows": rows, "outcomes": rows, "placebo": "", "adoption": [], "sensitivity": []},
-        "pilot_units": [
-            {"unit": "Sở Nội vụ", "block": "Hành chính – Tổng hợp", "pilot": "+17,8", "rest": "+11,1", "diff": "+6,7",
-             "behind": False},
-            {"unit": "Đơn vị mã U52 (thiếu tên trong danh mục)", "block": "Tài chính – Ngân hàng", "pilot": "+1,7",
-             "rest": "+3,2", "diff": "-1,5", "behind": True},
-        ],
+        "leaders": {"pilot_units": [
+            {"unit": "Sở Nội vụ", "block": "Hành chính – Tổng hợp", "levels": "60,0 → 77,8 (+17,8)",
+             "rest": "61,0 → 72,1 (+11,1)", "difference": "+6,7", "reading": "tiến bộ nhiều hơn"},
+            {"unit": "U52 (chưa có tên trong danh mục)", "block": "Tài chính – Ngân hàng", "levels": "70,0 → 71,7 (+1,7)",
+             "rest": "69,0 → 72,2 (+3,2)", "difference": "-1,5", "reading": "tiến bộ ít hơn"},
+        ]},
         "goals": goals,
         "rollout": {"study_rate": "70,7%", "action_programme_share": "98,5%", "office_layout_share": "85,2%",
                     "at_post": [{"measure": "Đơn vị hoàn thành bài trí công sở", "pilot": "100,0%", "rest": "83,3%",
@@ -265,7 +265,7 @@ def test_render_docx__data_fill_strengths_limitations_pilots_and_proposals(tmp_p
     assert "Vi phạm trên 100 CBCCVC: 1,1 → 1,0, chưa thấy thay đổi rõ" in limits
     assert "Giao tiếp, ứng xử với đồng nghiệp (bình quân 7,15/10)" in limits
     assert "Sở Ngoại vụ (Hành chính – Tổng hợp)" in limits
-    assert "Đơn vị mã U52 (thiếu tên trong danh mục) (khối Tài chính – Ngân hàng, -1,5)" in limits
+    assert "U52 (chưa có tên trong danh mục) (khối Tài chính – Ngân hàng, -1,5)" in limits
     assert "Sở Nội vụ (khối Hành chính – Tổng hợp)" in text  # each pilot named with its block
     assert ("2 đơn vị được nâng mức, 3 đơn vị bị hạ mức, 54 đơn vị giữ nguyên; 7 đơn vị có điểm sát ngưỡng" in text)
     all_text = _all_text(_draft_of(tmp_path, name="again.docx"))
@@ -515,34 +515,10 @@ def test_draft__libreoffice_renders_it(built, tmp_path):
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in first and SAMPLE_MARK in first
 
 
-def test_pilot_units__each_pilot_with_its_block_its_id_when_unnamed_and_whether_it_fell_behind(tmp_path):
-    import pandas as pd
-
-    from vhcs_analysis.report.context import pilot_units
-
-    pd.DataFrame({"unit_id": ["U01", "U02", "U03", "U04"], "unit_name": ["Sở Nội vụ", None, "Sở Y tế", "Sở Tư pháp"],
-                  "block": ["Khối A", "Khối B", "Khối C", "Khối A"], "is_pilot": [True, True, True, False]}
-                 ).to_parquet(tmp_path / "units.parquet")
-    per_block = pd.DataFrame({"indicator": ["oc_index"] * 3 + ["study_rate"],
-                              "block": ["Khối A", "Khối B", "Khối C", "Khối C"],
-                              "pilot_change": [5.0, 1.0, 2.0, 9.0], "rest_change": [2.0, 3.5, 2.0, 1.0],
-                              "difference": [3.0, -2.5, 0.0, 8.0], "n_rest": [6, 8, 5, 5]})
-    rows = pilot_units(tmp_path, per_block, "oc_index")
-    assert [(r["unit"], r["block"]) for r in rows] == [
-        ("Sở Nội vụ", "Khối A"), ("Đơn vị mã U02 (thiếu tên trong danh mục)", "Khối B"), ("Sở Y tế", "Khối C")]
-    assert [(r["pilot"], r["rest"], r["diff"], r["behind"]) for r in rows] == [
-        ("+5,0", "+2,0", "+3,0", False), ("+1,0", "+3,5", "-2,5", True), ("+2,0", "+2,0", "0,0", False)]
-    # lower is better (complaints): a pilot whose complaints rose more than its block's fell behind
-    per_block = per_block.iloc[:3].assign(indicator="complaints_per_100")
-    assert [r["behind"] for r in pilot_units(tmp_path, per_block, "complaints_per_100")] == [True, False, False]
-    assert pilot_units(tmp_path / "khong-co", per_block, "oc_index") == []
-
-
 def test_render_docx__reads_the_leaders_part_of_the_context_when_present(tmp_path):
     """The PDF's answer page (``leaders``) carries the pilots' levels on the verdicts'
     basis, each pilot against its block, the grades and issue 28's lines: the draft uses them."""
     ctx = _context(False)
-    ctx.pop("pilot_units")
     ctx["inspections"]["weakest_scores"] = "đơn vị điểm 7,49/10, các đơn vị còn lại 7,05/10"
     ctx["public_indices"] = {"rows": [], "note": "PCI 2018 công bố sau ngày báo cáo, chưa dẫn."}
     ctx["leaders"] = {

@@ -32,7 +32,8 @@ def number(value, decimals: int = 0) -> str:
     """``number(1234.5, 1) == '1.234,5'``."""
     if _is_missing(value):
         return MISSING
-    return format_decimal(round(float(value), decimals), format=_pattern(decimals), locale=LOCALE)
+    shown = round(float(value), decimals) + 0.0  # + 0.0: a value that rounds to zero never prints "-0,0"
+    return format_decimal(shown, format=_pattern(decimals), locale=LOCALE)
 
 
 def signed(value, decimals: int = 1) -> str:
@@ -41,7 +42,7 @@ def signed(value, decimals: int = 1) -> str:
     if _is_missing(value):
         return MISSING
     text = number(value, decimals)
-    return text if text.startswith("-") or float(value) == 0 else "+" + text
+    return text if text.startswith("-") or round(float(value), decimals) == 0 else "+" + text
 
 
 def percent(value, decimals: int = 1) -> str:

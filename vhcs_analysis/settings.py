@@ -198,9 +198,24 @@ class Ranking(_Section):
 
 
 class PublicIndex(_Section):
+    """One edition of a province index published outside (a fact quoted, not computed):
+    the index, the year it rates, Hà Tĩnh's value, when and by whom it was published. A
+    report lists only the editions published on or before its date."""
+
     name: str
-    values: str
+    year: int
+    value: str
+    published: str
     source: str
+
+    @field_validator("published")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        try:
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(f"ngày công bố phải có dạng 2019-03-28: {value!r}") from None
+        return str(value)
 
 
 class Report(_Section):

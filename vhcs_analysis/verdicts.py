@@ -29,12 +29,25 @@ from vhcs_analysis.settings import Indicators, Settings
 from vhcs_analysis.indicators import INDICATORS, composite_index, indicator, period_label_vi
 
 VERDICTS = ("better", "worse", "no_evidence", "not_comparable", "no_data")
+# The leaders' grades (one owner: the PDF, the Word draft, the slides and the notebooks read
+# them from here). No middle grade: a verdict is one of these five.
 VERDICT_VI = {
-    "better": "Đơn vị điểm tốt hơn rõ",
-    "worse": "Đơn vị điểm kém hơn rõ",
-    "no_evidence": "Chưa đủ bằng chứng",
+    "better": "Đơn vị điểm chuyển biến rõ hơn",
+    "worse": "Đơn vị điểm chuyển biến chậm hơn rõ",
+    "no_evidence": "Chưa thấy khác biệt",
     "not_comparable": "Không so sánh được",
-    "no_data": "Không có số liệu",
+    "no_data": "Không đủ số liệu",
+}
+# What each grade means, in words a non-statistician reads correctly (the grades box).
+VERDICT_MEANING_VI = {
+    "better": ("cả hai cách so sánh đều cho thấy đơn vị điểm tiến bộ hơn các đơn vị cùng khối, với mức chênh lệch "
+               "không thể coi là ngẫu nhiên, kể cả khi xét nhiều chỉ tiêu cùng lúc"),
+    "worse": ("cả hai cách so sánh đều cho thấy đơn vị điểm tiến bộ chậm hơn các đơn vị cùng khối, với mức chênh "
+              "lệch không thể coi là ngẫu nhiên"),
+    "no_evidence": ("số liệu chưa cho thấy khác biệt giữa đơn vị điểm và các đơn vị cùng khối; điều này không có "
+                    "nghĩa là việc làm điểm không có tác dụng, vì với ít đơn vị điểm chỉ thấy được khác biệt lớn"),
+    "not_comparable": "không thể so sánh, luôn kèm lý do (ví dụ: việc làm một lần, mọi đơn vị như nhau)",
+    "no_data": "không khối nào có đủ số liệu của đơn vị điểm và đơn vị khác ở cả hai kỳ",
 }
 COLUMNS = ["indicator", "indicator_vi", "kind", "direction", "did_estimate", "did_ci_low", "did_ci_high", "did_p",
            "adj_estimate", "adj_ci_low", "adj_ci_high", "adj_p", "p_holm", "n_pilot", "n_rest", "mde",

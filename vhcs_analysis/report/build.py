@@ -3,8 +3,8 @@ and beside it the Word draft (``report/word.py``) and the conference deck
 (``report/slides.py``) from the same context.
 
 The Typst sources, the pre-formatted ``data.json`` and the figures are staged in a
-temporary folder that is the Typst root; fonts are matplotlib's DejaVu only (no system
-fonts), the creation timestamp is the report date, and any compiler warning is an error,
+temporary folder that is the Typst root; the only fonts are the package's own Liberation
+Serif (no system fonts), the creation timestamp is the report date, and any compiler warning is an error,
 so the same inputs give the same bytes on every machine.
 """
 
@@ -24,7 +24,7 @@ from vhcs_analysis.settings import Settings, report_basename
 SCORECARDS_NAME = "phieu-danh-gia-don-vi.pdf"
 TABLES_WORKBOOK_NAME = "bang-so-lieu.xlsx"  # the report's tables/*.csv for Excel, one sheet each
 TEMPLATE_DIR = Path(__file__).resolve().parent
-TYPST_SOURCES = ("common.typ", "template.typ", "scorecard.typ")
+TYPST_SOURCES = ("common.typ", "template.typ", "scorecard.typ", "annex.typ")
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
 
@@ -35,11 +35,10 @@ def report_name(settings: Settings) -> str:
 
 
 def font_dir() -> Path:
-    """matplotlib's bundled fonts (DejaVu Serif/Sans cover Vietnamese fully); a pinned
-    matplotlib gives the same font files, hence the same PDF, everywhere."""
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    """The fonts shipped with the package (``report/fonts``: Liberation Serif, SIL OFL,
+    licence in ``OFL.txt``): Times-metric with full Vietnamese coverage, the only fonts
+    Typst sees, so every machine renders the same bytes."""
+    return TEMPLATE_DIR / "fonts"
 
 
 def pdf_timestamp(day: dt.date) -> dt.datetime:
@@ -106,6 +105,9 @@ def render_report(paths: Paths, settings: Settings | None = None, *, out_dir: Pa
         build_dir = stage(Path(tmp), context, paths.figures)
         compile_typst(build_dir / "template.typ", target, timestamp=pdf_timestamp(day),
                       sys_inputs={"data": "data.json"})
+        # the technical annex beside it, from the same context
+        compile_typst(build_dir / "annex.typ", target.with_name(context["annex_name"]), timestamp=pdf_timestamp(day),
+                      sys_inputs={"data": "data.json"})
     slides = render_slides(paths, settings, context, pdf=target)
     render_word(paths, settings, context, pdf=target, slides=slides)
     return target
@@ -166,7 +168,8 @@ def render_documents(paths: Paths, settings: Settings) -> list[Path]:
 
     context = build_context(paths, settings)  # once for the PDF, the Word draft and the scorecards
     pdf = render_report(paths, settings, context=context)
-    documents = [pdf, pdf.with_name(docx_name(pdf.name)), pdf.with_name(pptx_name(pdf.name))]
+    documents = [pdf, pdf.with_name(context["annex_name"]), pdf.with_name(docx_name(pdf.name)),
+                 pdf.with_name(pptx_name(pdf.name))]
     cards = render_scorecards(paths, settings, context=context)
     if cards is not None:
         documents.append(cards)

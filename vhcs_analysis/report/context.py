@@ -21,14 +21,21 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI
 from vhcs_analysis.report.readings import (
+    UNBOUNDED_VI,
     _int,
     _num,
     _rows,
+    before_after,
     ci_text,
     effect_rows,
     goal_rows,
+    interval_text,
+    level_text,
     nbsp,
+    outcome_rows,
     period_vi,
+    shown,
+    span_of,
 )
 from vhcs_analysis.settings import Settings, review_naming
 
@@ -84,10 +91,26 @@ def read_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
 # ----------------------------------------------------------------------------- helpers
 
 
-def public_indices(settings: Settings) -> list[dict]:
-    """The province's public indices (external facts with their source, ``[report] public_indices``)."""
-    return [{"name": str(i.name), "values": str(i.values), "source": str(i.source)}
-            for i in settings.report.public_indices]
+def public_indices(settings: Settings, when: dt.date) -> dict:
+    """The province's public indices (external facts with their source, ``[report]
+    public_indices``), only the editions published on or before the report date ``when``;
+    ``rows``: one per index (values by year, sources), ``note``: what was left out and where
+    later figures come from."""
+    rows: dict[str, dict] = {}
+    later = []
+    for edition in settings.report.public_indices:
+        published = dt.date.fromisoformat(edition.published)
+        if published > when:
+            later.append(f"{edition.name.split(' (')[0]} {edition.year} (công bố {fmt.date(published)})")
+            continue
+        row = rows.setdefault(edition.name, {"name": edition.name, "editions": [], "sources": []})
+        row["editions"].append(f"{edition.value} ({edition.year})")
+        row["sources"].append(f"{edition.source} ({fmt.date(published)})")
+    note = ("Chỉ dẫn các kỳ đã công bố đến ngày lập báo cáo. " + (
+        "Chưa công bố tại ngày báo cáo nên không dẫn: " + "; ".join(later) + "; số liệu này sẽ lấy từ công bố chính "
+        "thức của cơ quan công bố (Bộ Nội vụ với PAR INDEX, SIPAS; VCCI với PCI) khi có." if later else ""))
+    return {"rows": [{"name": r["name"], "values": " → ".join(r["editions"]), "source": "; ".join(r["sources"])}
+                     for r in rows.values()], "note": note.strip()}
 
 
 def report_date(processed: Path, post: str, configured: str = "") -> dt.date:
@@ -140,8 +163,7 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
         + f"{_int(dq.get('reports_missing'))} không nộp ({_share(dq.get('reports_missing'), dq.get('reports_expected'))})."
     )
     by_reason = [
-        {"reason": str(r.get("reason_vi") or r.get("reason_code")), "code": str(r.get("reason_code")),
-         "rows": _int(r.get("n_rows")), "files": _int(r.get("n_files"))}
+        {"reason": _reason_vi(r), "rows": _int(r.get("n_rows")), "files": _int(r.get("n_files"))}
         for r in _rows(tables["dq_rejects_by_reason"])
     ]
     by_kind = [
@@ -166,6 +188,16 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
     }
 
 
+def _reason_vi(row: dict) -> str:
+    """A reject reason in words: the table's label, else the label of its code (never the code)."""
+    from vhcs_analysis.labels import REASON_LABELS_VI
+
+    label = row.get("reason_vi")
+    if isinstance(label, str) and label.strip():
+        return label
+    return REASON_LABELS_VI.get(str(row.get("reason_code")), "lý do khác")
+
+
 def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
     """One row per unit that reported late, undated or not at all, with the periods."""
     by_unit: dict[str, dict] = {}
@@ -180,23 +212,36 @@ def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
             for _, e in sorted(by_unit.items())]
 
 
-def provenance(manifest: dict) -> dict:
+def _breakable(text: str) -> str:
+    """A path or hash that may wrap in a narrow column: a zero-width space after each
+    separator (the text copied from the PDF is the same path)."""
+    for sep in ("/", "\\", "_", "-", "."):
+        text = text.replace(sep, sep + "\u200b")
+    return text
+
+
+def provenance(manifest: dict, recorded: dict | None = None) -> dict:
+    """The technical annex's content: every input file with its full SHA-256 and row
+    counts, the versions and the settings file the data were cleaned with."""
     files = []
     for f in sorted(manifest.get("files") or [], key=lambda f: str(f.get("path"))):
         sha = str(f.get("sha256") or "")
         files.append({
-            "path": str(f.get("path")),
-            "kind": KIND_SHORT_VI.get(str(f.get("kind")), str(f.get("kind") or ""))
-            + ("" if f.get("status") == "used" else " (không dùng)"),
+            "path": _breakable(str(f.get("path"))),
+            "kind": KIND_SHORT_VI.get(str(f.get("kind")), str(f.get("kind") or "")),
             "status": FILE_STATUS_CELL_VI.get(str(f.get("status")), str(f.get("status") or "")),
-            "sha": sha[:12], "read": _int(f.get("rows_read")), "kept": _int(f.get("rows_kept")),
+            "sha": " ".join(sha[i:i + 16] for i in range(0, len(sha), 16)) or fmt.MISSING,
+            "read": _int(f.get("rows_read")), "kept": _int(f.get("rows_kept")),
             "rejected": _int(f.get("rows_rejected")),
         })
     totals = manifest.get("totals") or {}
+    recorded = recorded or {}
     return {
-        "files": files,
+        "files": files, "n_files": _int(len(files)),
         "package_version": str(manifest.get("package_version") or __version__),
         "report_version": __version__,
+        "settings_source": str(recorded.get("source") or ""),
+        "settings_sha": str(recorded.get("sha256") or ""),
         "totals": {k: _int(totals.get(k)) for k in ("rows_read", "rows_kept", "rows_rejected")},
     }
 
@@ -245,11 +290,16 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
     for r in _rows(tables["inspection_ratings"]):
         ratings.setdefault(str(r["round_id"]), {})[str(r["rating"])] = _int(r.get("n_units"))
     rating_rows = [{"round": rid, "cells": [vals.get(k, "0") for k in order]} for rid, vals in sorted(ratings.items())]
+    weakest = str(ins.get("weakest_criterion") or "")
+    row = next((r for r in rows if r["criterion"] == weakest), None)
+    # the weakest criterion is quoted with the values of its row in the criteria table
+    # (pilots, the rest), never with a third figure that no table shows
+    weakest_scores = (f"đơn vị điểm {row['pilot']}/10, các đơn vị còn lại {row['rest']}/10" if row else fmt.MISSING)
     return {
         "n_rounds": _int(ins.get("n_rounds")), "n_inspections": _int(ins.get("n_inspections")),
         "mean_total": fmt.number(_num(ins.get("mean_total_score")), 1),
         "weakest": str(ins.get("weakest_criterion_vi") or ins.get("weakest_criterion") or fmt.MISSING),
-        "weakest_mean": fmt.number(_num(ins.get("weakest_mean")), 2),
+        "weakest_scores": weakest_scores,
         "criteria": rows, "rating_order": order, "ratings": rating_rows,
     }
 
@@ -328,25 +378,37 @@ def adoption_rows(table: pd.DataFrame) -> list[dict]:
 
 def sensitivity_rows(table: pd.DataFrame) -> list[dict]:
     """tables/index_sensitivity.csv formatted: the composite with one component left out."""
-    from vhcs_analysis.report.readings import interval_text
+    def cell(r: dict, method: str) -> str:
+        ci = interval_text(r.get(f"{method}_ci_low"), r.get(f"{method}_ci_high"), span=span_of("oc_index"))
+        return ci if ci == UNBOUNDED_VI else f"{fmt.signed(_num(r.get(f'{method}_estimate')), 1)} ({ci})"
 
-    return [{"left_out": str(r.get("left_out_vi")),
-             "did": f"{fmt.signed(_num(r.get('did_estimate')), 1)} ({interval_text(r.get('did_ci_low'), r.get('did_ci_high'))})",
-             "adj": f"{fmt.signed(_num(r.get('adj_estimate')), 1)} ({interval_text(r.get('adj_ci_low'), r.get('adj_ci_high'))})"}
-            for r in _rows(table)]
+    return [{"left_out": str(r.get("left_out_vi")), "did": cell(r, "did"), "adj": cell(r, "adj")} for r in _rows(table)]
 
 
-def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str) -> dict:
-    """tables/level_gap.csv and the rows of tables/per_block.csv of ``main_indicator`` (the
-    headline indicator, ``[report] main_indicator``), formatted."""
-    gaps = [{"label": str(r.get("indicator_vi")), "pilot": fmt.number(_num(r.get("pilot_mean")), 1),
-             "rest": fmt.number(_num(r.get("rest_mean")), 1), "gap": fmt.signed(_num(r.get("gap")), 1),
-             "ci": ci_text(r.get("ci_low"), r.get("ci_high")), "p": nbsp(fmt.p_value(_num(r.get("p_value"))))}
-            for r in _rows(tables["level_gap"])]
-    blocks = [{"indicator": str(r.get("indicator")), "block": str(r.get("block")),
-               "pilot": fmt.signed(_num(r.get("pilot_change")), 1), "rest": fmt.signed(_num(r.get("rest_change")), 1),
-               "diff": fmt.signed(_num(r.get("difference")), 1), "n": _int(r.get("n_rest"))}
-              for r in _rows(tables["per_block"]) if str(r.get("indicator")) == main_indicator]
+def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: list[str]) -> dict:
+    """tables/level_gap.csv (the family's outcomes; the one-time steps have their own
+    table) and the rows of tables/per_block.csv of ``main_indicator`` (the headline
+    indicator, ``[report] main_indicator``), formatted. A gap is the difference of the two
+    printed levels; its interval (appendix) is blank where the data cannot bound it."""
+    gaps = []
+    for r in _rows(tables["level_gap"]):
+        code = str(r.get("indicator"))
+        if code not in family:
+            continue
+        pilot, rest = shown(r.get("pilot_mean")), shown(r.get("rest_mean"))
+        ci = ci_text(r.get("ci_low"), r.get("ci_high"), span=span_of(code))
+        gaps.append({"label": str(r.get("indicator_vi")), "pilot": level_text(code, pilot), "rest": level_text(code, rest),
+                     "gap": fmt.signed(None if pilot is None or rest is None else shown(pilot - rest), 1), "ci": ci,
+                     "p": fmt.MISSING if ci == UNBOUNDED_VI else nbsp(fmt.p_value(_num(r.get("p_value"))))})
+    blocks = []
+    for r in _rows(tables["per_block"]):
+        if str(r.get("indicator")) != main_indicator:
+            continue
+        pc, rc = shown(r.get("pilot_change")), shown(r.get("rest_change"))
+        blocks.append({"indicator": str(r.get("indicator")), "block": str(r.get("block")),
+                       "pilot": fmt.signed(pc, 1), "rest": fmt.signed(rc, 1),
+                       "diff": fmt.signed(None if pc is None or rc is None else shown(pc - rc), 1),
+                       "n": _int(r.get("n_rest"))})
     label = main_indicator
     try:
         from vhcs_analysis.indicators import indicator
@@ -355,41 +417,6 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str) -> dict:
     except (ImportError, KeyError):
         pass
     return {"level_gap": gaps, "per_block": blocks, "per_block_label": label}
-
-
-def pilot_units(processed: Path, per_block: pd.DataFrame, main_indicator: str) -> list[dict]:
-    """Each pilot unit named with its block (the registry, ``processed/units.parquet``) and
-    its change on ``main_indicator`` beside its block's other units (tables/per_block.csv).
-    A pilot missing from the registry's names is named by its id, saying so. ``behind``:
-    the pilot moved less than its block, in the indicator's better direction. Used by the
-    Word draft (report/word.py, report/soket.py)."""
-    from vhcs_analysis.report.readings import indicator_meta
-
-    path = processed / "units.parquet"
-    try:
-        units = pd.read_parquet(path, columns=["unit_id", "unit_name", "block", "is_pilot"]) if path.is_file() \
-            else pd.DataFrame()
-    except (OSError, ValueError, KeyError):
-        units = pd.DataFrame()
-    if units.empty:
-        return []
-    pilots = units[units["is_pilot"].astype("boolean").fillna(False).astype(bool)].sort_values(["block", "unit_id"])
-    _, higher_better = indicator_meta(main_indicator)
-    by_block = {str(r.get("block")): r for r in _rows(per_block) if str(r.get("indicator")) == main_indicator}
-    out = []
-    for r in _rows(pilots):
-        name = r.get("unit_name")
-        named = isinstance(name, str) and name.strip()
-        row = by_block.get(str(r.get("block"))) or {}
-        diff = _num(row.get("difference"))
-        out.append({
-            "unit": name.strip() if named else f"Đơn vị mã {r.get('unit_id')} (thiếu tên trong danh mục)",
-            "block": str(r.get("block")),
-            "pilot": fmt.signed(_num(row.get("pilot_change")), 1), "rest": fmt.signed(_num(row.get("rest_change")), 1),
-            "diff": fmt.signed(diff, 1),
-            "behind": diff is not None and round(diff, 1) != 0 and (diff < 0) == higher_better,
-        })
-    return out
 
 
 def index_weights(settings: Settings) -> list[dict]:
@@ -409,6 +436,116 @@ def index_weights(settings: Settings) -> list[dict]:
             for k, v in weights.items()]
 
 
+ANNEX_NAME = "phu-luc-ky-thuat.pdf"
+NO_NAME_VI = "chưa có tên trong danh mục"
+
+
+def unit_label(unit_id, name) -> str:
+    """A unit as a reader sees it: its registry name, or its id and that the name is missing."""
+    if isinstance(name, str) and name.strip() and name.strip() != str(unit_id):
+        return name.strip()
+    return f"{unit_id} ({NO_NAME_VI})"
+
+
+# How a pilot moved against the other units of its block (the pilot table's last column).
+AHEAD_VI, BEHIND_VI = "tiến bộ nhiều hơn", "tiến bộ ít hơn"
+
+
+def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
+    """``report.levels.pilot_units`` formatted: each pilot, its block, its levels and its
+    block's others' levels before → after, and how much more (or less) it changed."""
+    out = []
+    for e in entries:
+        mine = before_after(code, e["base"], e["post"])
+        rest = before_after(code, e["rest_base"], e["rest_post"])
+        has = mine["change_value"] is not None and rest["change_value"] is not None
+        diff = shown(mine["change_value"] - rest["change_value"]) if has else None
+        if not has:
+            reading = "không đủ số liệu ở hai kỳ"
+        elif diff == 0:
+            reading = "như nhau"
+        else:
+            reading = AHEAD_VI if (diff > 0) == _higher_better(code) else BEHIND_VI
+        out.append({"unit": unit_label(e["unit_id"], e["unit_name"]), "unit_id": str(e["unit_id"]),
+                    "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
+                    "levels": f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None else fmt.MISSING,
+                    "rest": f"{rest['levels']} ({rest['change']})" if rest["change_value"] is not None else fmt.MISSING,
+                    "difference": fmt.signed(diff, 1), "reading": reading, "n_rest": _int(e["n_rest"])})
+    return out
+
+
+def _higher_better(code: str) -> bool:
+    from vhcs_analysis.verdicts import higher_is_better
+
+    return higher_is_better(code)
+
+
+def _names(rows: list[dict]) -> str:
+    from vhcs_analysis.verdicts import _lower_first
+
+    return "; ".join(_lower_first(r["label"]) for r in rows)
+
+
+def pilots_answer(rows: list[dict], main_code: str, n_pilot: str) -> str:
+    """Question 1 in one or two sentences, from the leaders' rows (``outcome_rows``)."""
+    out = [r for r in rows if r["in_family"]]
+    better = [r for r in out if r["code"] == "better"]
+    worse = [r for r in out if r["code"] == "worse"]
+    none = [r for r in out if r["code"] == "no_evidence"]
+    skip = [r for r in rows if r["code"] in ("not_comparable", "no_data")]
+    n = len(better) + len(worse) + len(none)
+    parts = []
+    if better:
+        parts.append(f"Ở {len(better)}/{n} chỉ tiêu kết quả, đơn vị điểm chuyển biến rõ hơn các đơn vị cùng khối: "
+                     + "; ".join(f"{r['label'][:1].lower() + r['label'][1:]} (thay đổi nhiều hơn {r['difference']})"
+                                 for r in better) + ".")
+    if worse:
+        parts.append(f"Ở {len(worse)} chỉ tiêu, đơn vị điểm chuyển biến chậm hơn rõ: {_names(worse)}.")
+    if none:
+        example = next((r for r in none if r["indicator"] == main_code), none[0])
+        lead = (f"Ở cả {len(none)} chỉ tiêu kết quả so sánh được, số liệu chưa thấy khác biệt giữa đơn vị điểm và các "
+                "đơn vị cùng khối" if not (better or worse) else f"Chưa thấy khác biệt ở: {_names(none)}")
+        parts.append(f"{lead}; với {n_pilot} đơn vị điểm chỉ thấy được khác biệt lớn (ví dụ "
+                     f"{example['label'][:1].lower() + example['label'][1:]}: từ khoảng {example['mde']} trở lên), nên "
+                     "\u201cchưa thấy khác biệt\u201d không có nghĩa là làm điểm không có tác dụng.")
+    if skip:
+        parts.append(f"Không so sánh được: {_names(skip)} (lý do ghi trong bảng).")
+    return " ".join(parts) or "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
+
+
+def goals_answer(goals: list[dict], baseline: str, post: str) -> str:
+    """Question 2 in one or two sentences: how many indicators moved, for the whole bloc."""
+    shown_rows = [g for g in goals if g["reading"] != "không đủ số liệu"]
+    up = [g for g in shown_rows if g["reading"] == "tiến bộ"]
+    down = [g for g in shown_rows if g["reading"] == "đi xuống"]
+    flat = [g for g in shown_rows if g["reading"] == "chưa thấy thay đổi rõ"]
+    text = f"Toàn khối, từ {baseline} đến {post}: {len(up)}/{len(shown_rows)} chỉ tiêu tiến bộ rõ"
+    if up:
+        text += " (" + _names(up) + ")"
+    text += f"; {len(flat)} chỉ tiêu chưa thấy thay đổi rõ" + (f" ({_names(flat)})" if flat else "")
+    text += f"; {len(down)} chỉ tiêu đi xuống" + (f" ({_names(down)})" if down else "") + "."
+    return text
+
+
+def comparison_basis(paths: Paths, settings: Settings, baseline: str, post: str, names: list[str],
+                     main_code: str) -> dict:
+    """From the processed tables, once: the pilots' and others' levels on the verdicts'
+    basis (``levels``), the whole bloc's levels on the units with both values (``paired``)
+    and each pilot against its block on ``main_code`` (``pilot_units``)."""
+    from vhcs_analysis import indicators, review, verdicts
+    from vhcs_analysis.report import levels as lv
+
+    data = review.load(settings, paths)
+    if data.units.empty:
+        return {"levels": {}, "paired": {}, "pilot_units": []}
+    work = verdicts.fixed_mix_panel(review.panel(data), [baseline, post], settings.indicators)
+    weights = str(settings.compare.block_weights)
+    found = {n: lv.group_levels(work, n, baseline, post, weights) for n in names}
+    paired = {n: lv.paired_levels(work, n, baseline, post) for n in indicators.INDICATOR_NAMES}
+    return {"levels": {k: v for k, v in found.items() if v is not None}, "paired": paired,
+            "pilot_units": lv.pilot_units(work, data.units, main_code, baseline, post)}
+
+
 def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None = None) -> dict[str, Any]:
     """Everything the template prints, formatted; plus the figures that exist.
 
@@ -425,20 +562,54 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     place = str(review.get("report_place") or "Hà Tĩnh")
     number = str(settings.report.document_number or "").strip()
 
-    from vhcs_analysis.verdicts import answer_vi, family
+    from vhcs_analysis.verdicts import VERDICT_MEANING_VI, VERDICT_VI, family
 
+    fam = family(settings)
     effects = tables["pilot_effects"]
     dids = effect_rows(effects)
     main_code = str(settings.report.main_indicator)
-    pilots_answer = answer_vi(effects, baseline, post) if not effects.empty else \
-        "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
-    pilots_short = answer_vi(effects, baseline, post, short=True) if not effects.empty else pilots_answer
-    goals = goal_rows(tables["indicators_by_goal"])
+    # levels on the bases the changes are measured on, from the processed tables (once)
+    basis = comparison_basis(paths, settings, baseline, post, list(effects.get("indicator", [])), main_code)
+    leaders_rows = outcome_rows(effects, basis["levels"])
+    goals = goal_rows(tables["indicators_by_goal"], basis["paired"])
     figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
     # the settings the data were cleaned with, as the manifest recorded them (their file
     # and sha256 are the report's provenance; every manifest since the record exists has one)
     recorded = manifest.get("settings") if isinstance(manifest.get("settings"), dict) else {}
+    n_pilot = _int(kn.get("n_pilot"))
+    dq = data_quality(kn, manifest, tables)
+    ins = inspections(kn, tables)
+    ro = rollout(kn, tables, post)
+    indices = public_indices(settings, when)
+    main_label = next((r["label"] for r in leaders_rows if r["indicator"] == main_code), main_code)
+    leaders = {
+        "grades": [{"code": c, "label": VERDICT_VI[c], "meaning": VERDICT_MEANING_VI[c]} for c in VERDICT_VI],
+        "two_methods": ("Mỗi chỉ tiêu được so sánh theo hai cách thông dụng nhất: so mức thay đổi của đơn vị điểm "
+                        "với mức thay đổi của các đơn vị cùng khối, và so như vậy nhưng có tính đến mức xuất phát của "
+                        "từng đơn vị. Ở đâu hai cách thống nhất, kết luận đứng vững với cả hai cách chọn đơn vị điểm "
+                        "thường gặp (chọn đơn vị vốn mạnh, hoặc chọn đơn vị vừa có một kỳ tốt); kết luận chịu được "
+                        "thiên lệch ẩn trong việc chọn đến mức nào thì ghi ngay bên kết luận khi có."),
+        "answer_pilots": pilots_answer(leaders_rows, main_code, n_pilot),
+        "answer_goals": goals_answer(goals, period_vi(baseline), period_vi(post)),
+        "answer_rollout": (f"Đến {period_vi(post)}, {ro['study_rate']} cán bộ, công chức, viên chức đã học tập, quán "
+                           f"triệt Nghị quyết; {ro['action_programme_share']} đơn vị có chương trình hành động; "
+                           f"{ro['office_layout_share']} đơn vị đã hoàn thành bài trí công sở."),
+        "answer_inspections": (f"Đã có {ins['n_inspections']} lượt kiểm tra, giám sát trong {ins['n_rounds']} đợt, điểm "
+                               f"bình quân {ins['mean_total']}/100; tiêu chí yếu nhất là {ins['weakest'][:1].lower()}"
+                               f"{ins['weakest'][1:]} ({ins['weakest_scores']})."),
+        "answer_data": (f"{dq['headline']} {dq['reports']} Danh sách tệp, mã kiểm tra và phiên bản chương trình ở "
+                        f"phụ lục kỹ thuật kèm theo (tệp {ANNEX_NAME}, cùng thư mục với báo cáo)."),
+        "outcomes": leaders_rows,
+        "outcomes_basis": (f"Mức bình quân của các khối (mỗi khối tính như nhau), chỉ gồm các đơn vị có số liệu ở cả "
+                           f"{period_vi(baseline)} và {period_vi(post)}; trong ngoặc là mức thay đổi của nhóm. Chênh lệch "
+                           "thay đổi = thay đổi của đơn vị điểm trừ thay đổi của các đơn vị cùng khối."),
+        "pilot_units": pilot_unit_rows(basis["pilot_units"], main_code),
+        "pilot_units_indicator": main_label,
+        # issue 28's leadership figures (personal and department plans, commended counts)
+        # go here when the data exist; the template prints the list under the roll-out answer
+        "leadership_extra": [],
+    }
     return {
         "is_sample": is_sample,
         "sample_mark": SAMPLE_MARK,
@@ -457,21 +628,23 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
             "periods": [period_vi(p, short=True) for p in periods], "n_periods": _int(len(periods)),
         },
         "main_indicator": main_code,
-        "pilots": {"answer": pilots_answer, "answer_short": pilots_short, "rows": dids,
+        "leaders": leaders,
+        "pilots": {"answer": leaders["answer_pilots"], "answer_short": leaders["answer_pilots"], "rows": dids,
                    # the summary's table: the declared family (adoption items are named in the answer)
-                   "outcomes": [d for d in dids if d["indicator"] in family(settings)],
+                   "outcomes": [d for d in dids if d["indicator"] in fam],
                    "placebo": str((kn.get("pilot_checks") or {}).get("placebo") or ""),
                    "adoption": adoption_rows(tables["adoption"]),
                    "sensitivity": sensitivity_rows(tables["index_sensitivity"])},
         "goals": goals,
-        "rollout": rollout(kn, tables, post),
-        "inspections": inspections(kn, tables),
+        "rollout": ro,
+        "inspections": ins,
         "ranking": ranking(kn, tables, settings),
-        "comparisons": comparisons(tables, main_code),
-        "pilot_units": pilot_units(paths.processed, tables["per_block"], main_code),
-        "data_quality": data_quality(kn, manifest, tables),
-        "provenance": provenance(manifest),
-        "public_indices": public_indices(settings),
+        "comparisons": comparisons(tables, main_code, fam),
+        "data_quality": dq,
+        "provenance": provenance(manifest, recorded),
+        "annex_name": ANNEX_NAME,
+        "public_indices": indices["rows"],
+        "public_indices_note": indices["note"],
         "weights": index_weights(settings),
         "figures": figures,
     }

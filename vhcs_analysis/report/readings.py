@@ -90,11 +90,40 @@ def nbsp(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
-def ci_text(low, high, decimals: int = 1) -> str:
-    low, high = _num(low), _num(high)
+def shown(value, decimals: int = 1) -> float | None:
+    """The value as printed (``fmt.number`` rounds the same way): changes beside printed
+    levels are computed from these, so a change always equals the difference shown."""
+    value = _num(value)
+    return None if value is None or math.isinf(value) else round(value, decimals) + 0.0
+
+
+def span_of(code: str) -> float:
+    """How far apart two values of an indicator can be (100 on a 0–100 scale; ∞ when
+    unbounded above): an interval end beyond it is not an answer the data gave."""
+    from vhcs_analysis.verdicts import bounds_of
+
+    lo, hi = bounds_of(code)
+    return hi - lo
+
+
+# printed instead of an interval the data cannot bound (an indicator nobody varies, pilots
+# and the rest perfectly separated): never ±∞, never an end outside the indicator's range
+UNBOUNDED_VI = "không so sánh được (số liệu không đủ để giới hạn khoảng)"
+
+
+def interval_text(low, high, decimals: int = 1, span: float = math.inf) -> str:
+    """'+1,5 đến +5,5'; ``UNBOUNDED_VI`` when an end is infinite or further from 0 than the
+    indicator allows (``span``); a dash when there is no interval."""
+    low, high = _maybe_inf(low), _maybe_inf(high)
     if low is None or high is None:
         return fmt.MISSING
+    if not (math.isfinite(low) and math.isfinite(high)) or max(abs(low), abs(high)) > span:
+        return UNBOUNDED_VI
     return f"{fmt.signed(low, decimals)} đến {fmt.signed(high, decimals)}"
+
+
+def ci_text(low, high, decimals: int = 1, span: float = math.inf) -> str:
+    return interval_text(low, high, decimals, span)
 
 
 def includes_zero(low, high) -> bool | None:
@@ -104,34 +133,33 @@ def includes_zero(low, high) -> bool | None:
     return low <= 0 <= high
 
 
-def _end(value, decimals: int = 1) -> str:
-    """An interval end; ±∞ where the data cannot bound it."""
+def _maybe_inf(value) -> float | None:
+    """A float, infinities kept; None for missing."""
     try:
         value = float(value)
     except (TypeError, ValueError):
-        return fmt.MISSING
-    if math.isnan(value):
-        return fmt.MISSING
-    if math.isinf(value):
-        return "+∞" if value > 0 else "−∞"
-    return fmt.signed(value, decimals)
+        return None
+    return None if math.isnan(value) else value
 
 
-def interval_text(low, high, decimals: int = 1) -> str:
-    if _num(low) is None and _num(high) is None and not _isinf(low) and not _isinf(high):
-        return fmt.MISSING
-    return f"{_end(low, decimals)} đến {_end(high, decimals)}"
+def level_text(code: str, value) -> str:
+    """A level as printed: '85,6%' for a share, '69,6' otherwise (one decimal)."""
+    return fmt.percent(_num(value), 1) if is_percent(code) else fmt.number(_num(value), 1)
 
 
-def _isinf(value) -> bool:
-    try:
-        return math.isinf(float(value))
-    except (TypeError, ValueError):
-        return False
+def before_after(code: str, base, post) -> dict:
+    """Two printed levels and the change between them, computed from the printed values."""
+    b, a = shown(base), shown(post)
+    change = None if b is None or a is None else shown(a - b)
+    return {"base": level_text(code, b), "post": level_text(code, a),
+            "levels": f"{level_text(code, b)} → {level_text(code, a)}", "change": fmt.signed(change, 1),
+            "change_value": change}
 
 
 def effect_rows(effects: pd.DataFrame) -> list[dict]:
-    """Rows of tables/pilot_effects.csv formatted for the report (verdicts.assess)."""
+    """Rows of tables/pilot_effects.csv formatted for the methods appendix (verdicts.assess):
+    both estimates with their unadjusted 95% intervals, the family-adjusted p and the
+    detectable size. The leaders' rows are ``outcome_rows``."""
     from vhcs_analysis.verdicts import VERDICT_VI
 
     out = []
@@ -142,9 +170,10 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
         cells = {}
         for method in ("did", "adj"):
             est = fmt.signed(_num(row.get(f"{method}_estimate")), 1) if has else fmt.MISSING
-            ci = interval_text(row.get(f"{method}_ci_low"), row.get(f"{method}_ci_high")) if has else fmt.MISSING
-            # the estimate with its interval in one cell; a dash alone where nothing was estimated
-            cells.update({method: est, f"{method}_ci": ci, f"{method}_full": f"{est} ({ci})" if has else fmt.MISSING})
+            ci = interval_text(row.get(f"{method}_ci_low"), row.get(f"{method}_ci_high"), span=span_of(code)) \
+                if has else fmt.MISSING
+            full = f"{est} ({ci})" if has and ci != UNBOUNDED_VI else (ci if has else fmt.MISSING)
+            cells.update({method: est, f"{method}_ci": ci, f"{method}_full": full})
         out.append({
             "indicator": code,
             "label": str(row.get("indicator_vi", code)),
@@ -161,19 +190,82 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
     return out
 
 
+def gamma_text(value) -> str:
+    """``sensitivity_gamma`` in plain words ('' when absent): how much hidden bias in the
+    choice of pilots a clear verdict survives."""
+    gamma = _num(value)
+    if gamma is None or gamma < 1:
+        return ""
+    return (f"kết luận vẫn đứng nếu một yếu tố không thấy được trong số liệu làm cơ hội được chọn làm điểm của "
+            f"các đơn vị chênh nhau đến {fmt.number(gamma, 1)} lần")
+
+
+def units_in_words(n_pilot, n_rest) -> str:
+    """'n' said in words: the units a comparison rests on."""
+    return f"{_int(n_pilot)} đơn vị điểm và {_int(n_rest)} đơn vị khác"
+
+
+def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
+    """The leaders' rows, one per indicator of ``effects``: the grade (``verdict``), the
+    pilots' and the others' levels before → after on the verdicts' basis (``levels``:
+    indicator → ``report.levels.GroupLevels``), each group's change and the difference of
+    the two changes, all computed from the printed levels; no interval. A grade that is
+    not a comparison carries its reason."""
+    from vhcs_analysis.verdicts import VERDICT_VI
+
+    out = []
+    for row in _rows(effects):
+        code, verdict = str(row["indicator"]), str(row.get("verdict"))
+        lv = levels.get(code)
+        compared = verdict not in ("not_comparable", "no_data") and lv is not None
+        pil = before_after(code, lv.pilot_base, lv.pilot_post) if compared else None
+        rest = before_after(code, lv.rest_base, lv.rest_post) if compared else None
+        diff = shown(pil["change_value"] - rest["change_value"]) if compared and None not in (
+            pil["change_value"], rest["change_value"]) else None
+        grade = VERDICT_VI.get(verdict, verdict)
+        if compared:
+            note = gamma_text(row.get("sensitivity_gamma"))
+        elif str(row.get("kind")) == "adoption":
+            note = "việc làm một lần (có/không), theo dõi theo tiến độ ở Mục IV"
+        else:
+            note = str(row.get("reason_vi") or "")
+        unit, _ = indicator_meta(code)
+        out.append({
+            "indicator": code, "label": str(row.get("indicator_vi", code)), "code": verdict, "verdict": grade,
+            "verdict_full": f"{grade}: {note}" if note else grade,
+            "pilot": f"{pil['levels']} ({pil['change']})" if compared else fmt.MISSING,
+            "rest": f"{rest['levels']} ({rest['change']})" if compared else fmt.MISSING,
+            "pilot_levels": pil["levels"] if compared else fmt.MISSING,
+            "pilot_change": pil["change"] if compared else fmt.MISSING,
+            "rest_levels": rest["levels"] if compared else fmt.MISSING,
+            "rest_change": rest["change"] if compared else fmt.MISSING,
+            "difference": fmt.signed(diff, 1) if compared else fmt.MISSING,
+            "unit": short_unit(unit),
+            "units": units_in_words(lv.n_pilot, lv.n_rest) if compared else fmt.MISSING,
+            "mde": fmt.number(_num(row.get("mde")), 1),
+            "in_family": str(row.get("kind")) == "outcome",
+        })
+    return out
+
+
 def _goal_no(value) -> int | None:
     number = _num(value)
     return None if number is None else int(number)
 
 
-def goal_rows(table: pd.DataFrame) -> list[dict]:
-    """indicators_by_goal.csv formatted, with the goal/task group names."""
+def goal_rows(table: pd.DataFrame, paired: dict | None = None) -> list[dict]:
+    """indicators_by_goal.csv formatted, with the goal/task group names. ``paired``:
+    indicator → (baseline mean, post mean, n) over the units with both values (the units
+    the change is averaged over, ``report.levels.paired_levels``): the levels printed and
+    the change between them, computed from the printed levels."""
+    paired = paired or {}
     out = []
     for row in _rows(table):
-        unit, better = indicator_meta(str(row["indicator"]))
-        pct = is_percent(str(row["indicator"]))
-        value = (lambda v: fmt.percent(_num(v), 1)) if pct else (lambda v: fmt.number(_num(v), 1))
+        code = str(row["indicator"])
+        unit, better = indicator_meta(code)
         zero = includes_zero(row.get("ci_low"), row.get("ci_high"))
+        base, post, _n = paired.get(code, (row.get("baseline_mean"), row.get("post_mean"), None))
+        ba = before_after(code, base, post)
         change = _num(row.get("change"))
         if zero is None or change is None:
             reading = "không đủ số liệu"
@@ -183,11 +275,11 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
             reading = "tiến bộ" if (change > 0) == better else "đi xuống"
         goal, task = _goal_no(row.get("goal")), _goal_no(row.get("task_group"))
         out.append({
-            "indicator": str(row["indicator"]), "label": str(row.get("indicator_vi", "")),
+            "indicator": code, "label": str(row.get("indicator_vi", "")),
             "goal": goal or 0, "task_group": task or 0,
             "goal_vi": GOALS_VI.get(goal, "Chỉ tiêu chung") if goal else "Chỉ tiêu chung",
-            "baseline": value(row.get("baseline_mean")), "post": value(row.get("post_mean")),
-            "change": fmt.signed(change, 1), "ci": ci_text(row.get("ci_low"), row.get("ci_high")),
+            "baseline": ba["base"], "post": ba["post"], "change": ba["change"],
+            "ci": ci_text(row.get("ci_low"), row.get("ci_high"), span=span_of(code)),
             "n": _int(row.get("n_units")), "reading": reading, "unit": short_unit(unit),
         })
     return out

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from vhcs_analysis.report.context import BEHIND_VI
+
 RESOLUTION = "Nghị quyết 01-NQ/ĐUK"
 # readings.goal_rows's plain reading of a change → how the draft says it
 MOVED = "tiến bộ"
@@ -67,7 +69,7 @@ def facts(ctx: dict) -> dict[str, Any]:
         "verdicts": _verdicts(leaders.get("outcomes"), pilots.get("rows")),
         "grades": [g for g in leaders.get("grades") or [] if isinstance(g, dict)],
         "two_methods": str(leaders.get("two_methods") or "") or agreement_sentence(),
-        "pilot_units": _pilot_units(leaders.get("pilot_units"), ctx.get("pilot_units"), str(ctx.get("main_indicator"))),
+        "pilot_units": _pilot_units(leaders.get("pilot_units")),
         "per_block_label": str(leaders.get("pilot_units_indicator") or comp.get("per_block_label") or ""),
         "comparisons": {"level_gap": list(comp.get("level_gap") or [])},
         "inspections": {k: ins.get(k) for k in ("n_rounds", "n_inspections", "mean_total", "weakest", "criteria",
@@ -97,21 +99,11 @@ def _verdicts(outcomes, rows) -> list[dict]:
     return [{"label": r.get("label"), "verdict": f"{r.get('verdict')}{sensitivity_sentence(r)}"} for r in rows or []]
 
 
-def _pilot_units(leaders_rows, own_rows, main_indicator: str) -> list[dict]:
-    """Each pilot with its block, its change and its block's others' change, and whether it
-    fell behind them (in the indicator's better direction)."""
-    if own_rows:
-        return [dict(r) for r in own_rows]
-    from vhcs_analysis.report.readings import indicator_meta
-
-    _, higher_better = indicator_meta(main_indicator)
-    out = []
-    for r in leaders_rows or []:
-        diff = str(r.get("difference") or "")
-        moved = diff not in ("", "–") and diff.lstrip("+−-").replace("0", "").strip(",") != ""
-        out.append({"unit": r.get("unit"), "block": r.get("block"), "pilot": r.get("levels"), "rest": r.get("rest"),
-                    "diff": diff, "behind": moved and diff.startswith(("-", "−")) == higher_better})
-    return out
+def _pilot_units(leaders_rows) -> list[dict]:
+    """Each pilot with its block, its levels and its block's others' levels (the leaders'
+    table, ``leaders.pilot_units``), and whether it fell behind them (its reading)."""
+    return [{"unit": r.get("unit"), "block": r.get("block"), "pilot": r.get("levels"), "rest": r.get("rest"),
+             "diff": r.get("difference"), "behind": r.get("reading") == BEHIND_VI} for r in leaders_rows or []]
 
 
 # ----------------------------------------------------------------------------- sentences
