@@ -470,6 +470,8 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
                     "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
                     "levels": f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None else fmt.MISSING,
                     "rest": f"{rest['levels']} ({rest['change']})" if rest["change_value"] is not None else fmt.MISSING,
+                    "change": mine["change"] if mine["change_value"] is not None else fmt.MISSING,
+                    "rest_change": rest["change"] if rest["change_value"] is not None else fmt.MISSING,
                     "difference": fmt.signed(diff, 1), "reading": reading, "n_rest": _int(e["n_rest"])})
     return out
 

@@ -68,23 +68,31 @@ def deck_view(ctx: dict) -> dict:
     """What the slides read from the report context, under the slides' own names: the one
     function to adapt when the context's keys change."""
     get = lambda key: ctx.get(key) or {}  # noqa: E731
-    pilots, comparisons = get("pilots"), get("comparisons")
-    outcomes = [{"label": r.get("label", ""), "change": r.get("did", ""), "unit": r.get("unit", ""),
+    pilots, comparisons, leaders = get("pilots"), get("comparisons"), get("leaders")
+    # the leaders' summary's numbers (levels on the verdicts' basis, each pilot against its
+    # block): the deck shows the same values as the PDF's answer page
+    difference = {str(r.get("indicator")): r.get("difference", "") for r in leaders.get("outcomes") or []}
+    outcomes = [{"label": r.get("label", ""), "change": difference.get(str(r.get("indicator")), r.get("did", "")),
+                 "unit": r.get("unit", ""),
                  "grade": VERDICT_VI.get(str(r.get("code")), str(r.get("verdict", ""))), "code": str(r.get("code")),
                  "interval": r.get("did_ci", ""), "adjusted": r.get("adj_full", ""), "p_holm": r.get("p_holm", ""),
                  "mde": r.get("mde", ""), "n": r.get("n", ""), "reason": r.get("reason", "")}
                 for r in pilots.get("outcomes") or []]
-    names = {str(u.get("block")): str(u.get("name") or u.get("unit") or "") for u in pilots.get("units") or []}
-    blocks = [{"block": r.get("block", ""), "pilot_name": names.get(str(r.get("block")), ""),
-               "pilot": r.get("pilot", ""), "rest": r.get("rest", ""), "diff": r.get("diff", ""), "n": r.get("n", "")}
-              for r in comparisons.get("per_block") or []]
+    if leaders.get("pilot_units"):
+        blocks = [{"block": r.get("block", ""), "pilot_name": r.get("unit", ""), "pilot": r.get("change", ""),
+                   "rest": r.get("rest_change", ""), "diff": r.get("difference", ""), "n": r.get("n_rest", "")}
+                  for r in leaders["pilot_units"]]
+    else:
+        blocks = [{"block": r.get("block", ""), "pilot_name": "", "pilot": r.get("pilot", ""), "rest": r.get("rest", ""),
+                   "diff": r.get("diff", ""), "n": r.get("n", "")} for r in comparisons.get("per_block") or []]
     return {
         "is_sample": bool(ctx.get("is_sample")), "sample_mark": str(ctx.get("sample_mark") or ""),
         "review": get("review"), "cover": get("cover"), "scope": get("scope"),
         "answer": str(pilots.get("answer_short") or pilots.get("answer") or ""),
         "outcomes": outcomes,
         "not_compared": [r for r in pilots.get("rows") or [] if r not in (pilots.get("outcomes") or [])],
-        "blocks": blocks, "main_label": str(comparisons.get("per_block_label") or ""),
+        "blocks": blocks,
+        "main_label": str(leaders.get("pilot_units_indicator") or comparisons.get("per_block_label") or ""),
         "main_higher_better": higher_is_better(str(ctx.get("main_indicator") or "")),
         "goals": list(ctx.get("goals") or []),
         "inspections": get("inspections"), "ranking": get("ranking"), "data_quality": get("data_quality"),
