@@ -19,6 +19,9 @@ REASON_LABELS_VI = {
     "out_of_range": "Giá trị ngoài khoảng cho phép",
     "studied_gt_staff": "Số đã học tập lớn hơn tổng số cán bộ",
     "count_gt_staff": "Số người lớn hơn tổng số cán bộ",
+    "count_gt_total": "Số đếm lớn hơn tổng của nó",
+    "percent_not_count": "Ghi tỷ lệ thay vì số người",
+    "fraction_total_mismatch": "Phân số ghi khác tổng số phòng, ban",
     "dossiers_inconsistent": "Số hồ sơ không khớp nhau",
     "date_before_resolution": "Ngày trước khi ban hành Nghị quyết",
     "score_out_of_range": "Điểm tiêu chí ngoài thang 0–10",
@@ -35,6 +38,7 @@ FINDING_LABELS_VI = {
     "rating_mismatch": "Xếp loại ghi trên biểu khác xếp loại theo điểm",
     "fuzzy_match": "Tên đơn vị khớp gần đúng (đã chấp nhận, cần soát lại)",
     "total_row_mismatch": "Dòng tổng cộng khác tổng các dòng",
+    "count_from_other_shape": "Số ghi dạng tỷ lệ hoặc phân số, đã quy ra số đếm",
 }
 
 CRITERIA_VI = {
