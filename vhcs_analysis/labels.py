@@ -57,6 +57,8 @@ CRITERIA_VI = {
 ROLLOUT_MEASURES_VI = {
     "study_rate": "Cán bộ đã học tập Nghị quyết",
     "action_programme_share": "Đơn vị có chương trình hành động",
+    "personal_plan_rate": "Cán bộ có kế hoạch, cam kết cá nhân",
+    "department_plan_rate": "Phòng, ban có kế hoạch cụ thể",
     "office_layout_share": "Đơn vị hoàn thành bài trí công sở",
 }
 

@@ -41,7 +41,7 @@ TABLES = (
     "dq_files", "dq_skipped_files", "dq_rejects_by_reason", "completeness", "completeness_units",
     "rollout", "on_time_rate", "indicators_by_goal", "trends", "pilot_effects", "event_study", "per_block",
     "level_gap", "adoption", "index_sensitivity", "inspection_criteria", "inspection_ratings", "ranking_proposal",
-    "ranking_transition", "good_practices",
+    "ranking_transition", "good_practices", "commended",
 )
 
 # ----------------------------------------------------------------------------- reading
@@ -218,7 +218,9 @@ def rollout(kn: dict, tables: dict[str, pd.DataFrame], post: str) -> dict:
         on_time.append({"period": period_vi(str(r["period"]), short=True),
                         "on_time": _int(r.get("dossiers_on_time")), "late": _int(r.get("dossiers_late")),
                         "rate": fmt.percent(_num(r.get("on_time_rate")), 1), "units": _int(r.get("n_units"))})
+    plans = leadership_plans(table, post)
     return {
+        **plans,
         "study_rate": fmt.percent(_num(ro.get("study_rate")), 1),
         "action_programme_share": fmt.percent(_num(ro.get("action_programme_share")), 1),
         "office_layout_share": fmt.percent(_num(ro.get("office_layout_share")), 1),
@@ -226,6 +228,32 @@ def rollout(kn: dict, tables: dict[str, pd.DataFrame], post: str) -> dict:
         "on_time_post": fmt.percent(_num(ro.get("on_time_rate_post")), 1),
         "at_post": at_post, "on_time": on_time,
     }
+
+
+def leadership_plans(table: pd.DataFrame, post: str) -> dict:
+    """The leadership and dissemination figures of task group 1 at ``post`` for the whole
+    bloc, from tables/rollout.csv: ``personal_plan_rate`` (mean share of staff with a
+    personal plan or commitment), ``department_plan_rate`` (mean share of departments with
+    a plan), formatted ("85,7%"; "–" when no 2018-form report carries them), each with
+    ``*_units`` (the number of units it rests on)."""
+    out = {}
+    for measure in ("personal_plan_rate", "department_plan_rate"):
+        rows = table[(table["period"].astype(str) == str(post)) & (table["measure"] == measure)
+                     & (table["group"] == "all")] if not table.empty else table
+        row = rows.iloc[0] if len(rows) else {}
+        out[measure] = fmt.percent(_num(row.get("value")), 1)
+        out[f"{measure}_units"] = _int(row.get("n_units"))
+    return out
+
+
+def commended(table: pd.DataFrame) -> dict:
+    """tables/commended.csv formatted for the proposals: ``rows`` (one per block, the bloc
+    last: block, collectives, individuals, units, per_100) and ``total`` (the bloc's row;
+    empty when the table is)."""
+    rows = [{"block": str(r.get("block")), "collectives": fmt.number(_num(r.get("commended_collectives"))),
+             "individuals": fmt.number(_num(r.get("commended_individuals"))), "units": _int(r.get("n_units")),
+             "per_100": fmt.number(_num(r.get("commended_per_100")), 1)} for r in _rows(table)]
+    return {"rows": rows, "total": rows[-1] if rows else {}}
 
 
 def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
@@ -432,6 +460,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "rollout": rollout(kn, tables, post),
         "inspections": inspections(kn, tables),
         "ranking": ranking(kn, tables, settings),
+        "commended": commended(tables["commended"]),
         "comparisons": comparisons(tables, main_code),
         "data_quality": data_quality(kn, manifest, tables),
         "provenance": provenance(manifest),

@@ -102,4 +102,6 @@ from vhcs_analysis.review.proposal import (  # noqa: F401
     ranking_numbers,
     ranking_text,
     good_practices_text,
+    commended,
+    commended_text,
 )
