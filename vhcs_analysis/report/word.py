@@ -216,7 +216,8 @@ def body(d: Draft, ctx: dict) -> None:
     for row in p.get("rows") or []:
         d.para(f"{row.get('verdict')}. {row.get('reason')}.", lead=f"{row.get('label')}: ")
     d.heading("2. Các bước triển khai: đơn vị điểm đi trước, các đơn vị khác theo sau", 2)
-    d.para("Có chương trình hành động, hoàn thành bài trí công sở là những việc làm một lần. Đơn vị điểm làm trước là "
+    d.para("Có chương trình hành động, cán bộ xây dựng kế hoạch, cam kết cá nhân, hoàn thành bài trí công sở là những "
+           "việc làm một lần. Đơn vị điểm làm trước là "
            "đúng vai trò làm điểm; các đơn vị khác bắt kịp là việc triển khai có kết quả, không phải đơn vị điểm đi "
            "xuống. Vì vậy các chỉ tiêu này được theo dõi theo tiến độ, không so sánh mức thay đổi.")
     d.table(f"Tiến độ các bước triển khai, {s.get('baseline')} → {s.get('post')}",
