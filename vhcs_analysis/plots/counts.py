@@ -69,7 +69,8 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = "Tỷ lệ"
         ax.get_legend().remove()  # one legend under the plot instead
         for bars in ax.containers:
             ax.bar_label(bars, labels=[fmt.percent(v, 0) for v in bars.datavalues], fontsize=6.5, padding=1.5)
-        ax.set_xticks(range(len(measures)), [wrap(m, 24) for m in measures])
+        width = max(12, 72 // len(measures))  # 3 measures: 24 characters a line; 5: 14
+        ax.set_xticks(range(len(measures)), [wrap(m, width) for m in measures])
         ax.set_xlabel("")
         ax.set_ylim(0, 110)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
