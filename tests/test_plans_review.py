@@ -75,3 +75,13 @@ def test_rollout_carries_the_plan_rates_and_the_context_formats_them():
     assert plans["personal_plan_rate_units"] == "3"
     ctx = commended_context(review.commended(data))
     assert ctx["total"]["block"] == "Toàn khối" and ctx["rows"][-1] == ctx["total"]
+
+
+def test_field_completeness_shows_the_new_fields_missing_in_2017_reports():
+    reports = pd.concat([_reports(staff_personal_plan=pd.array([30, 40, 10], dtype="Int64")),
+                         _reports(period=["2017-H2"] * 3, form_version=["2017"] * 3)], ignore_index=True)
+    out = review.field_completeness(_data(reports)).set_index(["field", "period"])
+    assert out.loc[("staff_personal_plan", "2018-H2"), "n_with_value"] == 3
+    assert out.loc[("staff_personal_plan", "2017-H2"), ["n_reports", "n_with_value"]].tolist() == [3, 0]
+    assert out.loc[("staff_total", "2017-H2"), "share"] == 100.0
+    assert set(tables.columns("unit_reports")) >= set(out.index.get_level_values("field"))

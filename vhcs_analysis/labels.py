@@ -129,9 +129,12 @@ COLUMN_LABELS_VI = {
     "indicator": "Mã chỉ tiêu", "category_current": "Xếp loại hiện hành", "category_proposed": "Xếp loại đề xuất",
     "culture_level": "Mức VHCS", "baseline_value": "Kỳ gốc", "post_value": "Kỳ cuối",
     "excess": "Vượt mức chung", "reason_vi": "Lý do", "method": "Phương pháp",
+    "field_vi": "Chỉ tiêu", "n_reports": "Số báo cáo", "n_with_value": "Có số liệu", "share": "Tỷ lệ có số liệu (%)",
+    "commended_collectives": "Tập thể được khen", "commended_individuals": "Cá nhân được khen",
+    "staff": "Số CBCCVC", "commended_per_100": "Lượt trên 100 CBCCVC",
 }
 
-HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi"}
+HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi", "field": "field_vi"}
 
 
 def method_vi(method: str) -> str:

@@ -60,6 +60,7 @@ from vhcs_analysis.review.quality import (  # noqa: F401
     completeness,
     completeness_units,
     completeness_text,
+    field_completeness,
 )
 from vhcs_analysis.review.rollout import (  # noqa: F401
     rollout,
