@@ -16,7 +16,7 @@ from vhcs_analysis import tables
 from vhcs_analysis.clean import form02
 from vhcs_analysis.clean.batch import RecordBatch, name_uncalculated_formulas
 from vhcs_analysis.clean.core import Problem, Record, as_date, raw_text
-from vhcs_analysis.clean.form01 import COUNT_FIELDS, FIELD_VI, check_unit_reports
+from vhcs_analysis.clean.form01 import AT_MOST, COUNT_FIELDS, FIELD_VI, check_unit_reports
 from vhcs_analysis.io.locate import Grid, col_letter
 
 RESOLUTION = dt.date(2016, 10, 10)
@@ -45,14 +45,18 @@ def _check_unit_report(rec: Record) -> None:
     if rate is not None and not (0 <= rate <= 100):
         rec.problem("out_of_range", f"tỷ lệ hài lòng {str(round(rate, 2)).replace('.', ',')}% nằm ngoài 0–100%",
                     "satisfaction_rate")
-    if staff is not None and staff > 0:
-        if d.get("staff_studied") is not None and d["staff_studied"] > staff:
-            rec.problem("studied_gt_staff", f"số đã học tập ({d['staff_studied']}) lớn hơn tổng số cán bộ ({staff})",
-                        "staff_studied")
-        for fld in ("discipline_violations", "staff_rated_good"):
-            if d.get(fld) is not None and d[fld] > staff:
-                rec.problem("count_gt_staff", f"'{FIELD_VI.get(fld, fld)}' ({d[fld]}) lớn hơn tổng số cán bộ ({staff})",
-                            fld)
+    for col in AT_MOST:
+        fld, total = col.name, d.get(col.at_most)
+        v = d.get(fld)
+        if v is None or total is None or v <= total or (col.at_most == "staff_total" and not total > 0) or total < 0:
+            continue
+        if fld == "staff_studied":
+            rec.problem("studied_gt_staff", f"số đã học tập ({v}) lớn hơn tổng số cán bộ ({staff})", fld)
+        elif col.at_most == "staff_total":
+            rec.problem("count_gt_staff", f"'{FIELD_VI.get(fld, fld)}' ({v}) lớn hơn tổng số cán bộ ({staff})", fld)
+        else:
+            rec.problem("count_gt_total", f"'{FIELD_VI.get(fld, fld)}' ({v}) lớn hơn "
+                        f"'{FIELD_VI.get(col.at_most, col.at_most)}' ({total})", fld)
     received, on_time = d.get("dossiers_received"), d.get("dossiers_on_time")
     if received is not None and on_time is not None and on_time > received:
         rec.problem("dossiers_inconsistent", f"số hồ sơ giải quyết đúng hạn ({on_time}) lớn hơn số hồ sơ tiếp nhận "

@@ -37,6 +37,11 @@ DOMAIN_2018_LABELS = [
     "Số cuộc tự kiểm tra, giám sát về văn hóa công sở",
     "Số mô hình, cách làm hay được nhân rộng",
     "Số CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên",
+    "Số CBCCVC đã xây dựng kế hoạch, cam kết cá nhân thực hiện văn hóa công sở",
+    "Tổng số phòng, ban, đơn vị trực thuộc",
+    "Số phòng, ban, đơn vị trực thuộc đã xây dựng kế hoạch cụ thể",
+    "Số tập thể được biểu dương, khen thưởng vì cách làm hay",
+    "Số cá nhân được biểu dương, khen thưởng vì cách làm hay",
 ]
 
 
@@ -63,7 +68,7 @@ def test_write_templates__same_bytes_every_run(forms, tmp_path):
     assert again == {name: p.read_bytes() for name, p in forms.items()}
 
 
-def test_unit_form__vertical_table_with_the_15_domain_labels(forms):
+def test_unit_form__vertical_table_with_the_20_domain_labels(forms):
     sheet = read_sheets(forms[FILE_UNIT], limits())[0]
     r, c = _find(sheet.rows, "STT")
     assert sheet.rows[r][c : c + 5] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]

@@ -205,12 +205,15 @@ def report(
 @_command()
 def template(
     out: Annotated[Path, typer.Option("--out", help="Thư mục ghi biểu mẫu trống.")],
+    units: Annotated[Path | None, typer.Option(
+        "--units", help="Danh mục đơn vị (units.csv) cho danh sách thả xuống tên đơn vị; mặc định: units.csv "
+                        "trong thư mục dữ liệu thô nếu có.")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Ghi biểu mẫu Excel trống (Biểu số 01-VHCS cho đơn vị, 02-VHCS cho đoàn kiểm tra)."""
     from vhcs_analysis.io.templates import cli_template
 
-    _run(lambda settings: cli_template(out=out, console=console, settings=settings), config)
+    _run(lambda settings: cli_template(out=out, console=console, settings=settings, units=units), config)
 
 
 @_command()

@@ -18,11 +18,13 @@ FORM02_CODE = "Biểu số 02-VHCS"
 # Group rows of the per-unit form, after the resolution's task groups.
 FORM01_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("I.", "Học tập, quán triệt Nghị quyết", (
-        "staff_total", "party_members", "staff_studied", "action_programme", "action_programme_date")),
+        "staff_total", "party_members", "staff_studied", "action_programme", "action_programme_date",
+        "staff_personal_plan", "departments_total", "departments_with_plan")),
     ("II.", "Bài trí công sở, cải cách hành chính", (
         "office_layout_done", "dossiers_received", "dossiers_on_time", "dossiers_late", "satisfaction_rate")),
     ("III.", "Kỷ luật, kỷ cương, ứng xử", ("complaints_conduct", "discipline_violations", "staff_rated_good")),
-    ("IV.", "Kiểm tra, giám sát, nhân rộng cách làm hay", ("internal_inspections", "good_practices")),
+    ("IV.", "Kiểm tra, giám sát, nhân rộng cách làm hay", (
+        "internal_inspections", "good_practices", "commended_collectives", "commended_individuals")),
 )
 # Form 02 criteria c01..c10 (Quyết định 129/2007/QĐ-TTg), as docs/domain.md words them.
 CRITERIA_LABELS: tuple[str, ...] = (
@@ -56,4 +58,9 @@ FORM01_LABELS_2018: dict[str, tuple[str, str]] = {
     "staff_rated_good": ("Số CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên", "người"),
     "internal_inspections": ("Số cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc"),
     "good_practices": ("Số mô hình, cách làm hay được nhân rộng", "mô hình"),
+    "staff_personal_plan": ("Số CBCCVC đã xây dựng kế hoạch, cam kết cá nhân thực hiện văn hóa công sở", "người"),
+    "departments_total": ("Tổng số phòng, ban, đơn vị trực thuộc", "đơn vị"),
+    "departments_with_plan": ("Số phòng, ban, đơn vị trực thuộc đã xây dựng kế hoạch cụ thể", "đơn vị"),
+    "commended_collectives": ("Số tập thể được biểu dương, khen thưởng vì cách làm hay", "tập thể"),
+    "commended_individuals": ("Số cá nhân được biểu dương, khen thưởng vì cách làm hay", "người"),
 }

@@ -62,6 +62,10 @@ _SPECS: tuple[Indicator, ...] = (
               "NV1", True, "staff_studied / staff_total × 100"),
     Indicator("action_programme", "Đã xây dựng chương trình hành động", "0/100", "điểm phần trăm",
               "NV1", True, "action_programme (Có = 100, Không = 0)"),
+    Indicator("personal_plan_rate", "Tỷ lệ CBCCVC đã xây dựng kế hoạch, cam kết cá nhân", "%", "điểm phần trăm",
+              "NV1", True, "staff_personal_plan / staff_total × 100 (chỉ biểu 2018)"),
+    Indicator("department_plan_rate", "Tỷ lệ phòng, ban, đơn vị trực thuộc có kế hoạch cụ thể", "%",
+              "điểm phần trăm", "NV1", True, "departments_with_plan / departments_total × 100 (chỉ biểu 2018)"),
     Indicator("good_rating_rate", "Tỷ lệ CBCCVC hoàn thành tốt nhiệm vụ trở lên", "%", "điểm phần trăm",
               "NV2", True, "staff_rated_good / staff_total × 100 (chỉ biểu 2018)"),
     Indicator("complaints_per_100", "Phản ánh về thái độ, tác phong trên 100 CBCCVC", "lượt/100 người",
@@ -80,6 +84,10 @@ _SPECS: tuple[Indicator, ...] = (
               "NV4", True, "good_practices"),
     Indicator("internal_inspections", "Cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc", "cuộc",
               "NV4", True, "internal_inspections"),
+    Indicator("commended_per_100", "Tập thể, cá nhân được biểu dương, khen thưởng trên 100 CBCCVC",
+              "lượt/100 người", "lượt/100 người", "NV4", True,
+              "(commended_collectives + commended_individuals) / staff_total × 100 (chỉ biểu 2018; mô tả, "
+              "không so sánh)"),
     Indicator("oc_index", "Chỉ số văn hóa công sở tổng hợp", "điểm (0–100)", "điểm",
               "ALL", True, "trung bình có trọng số các thành phần ([indicators] index_weights)"),
 )
@@ -220,6 +228,8 @@ def compute_indicators(unit_reports: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"unit_id": r["unit_id"].to_numpy(), "period": r["period"].to_numpy()})
     out["study_rate"] = _per(_num(r, "staff_studied"), staff)
     out["action_programme"] = _num(r, "action_programme") * 100.0
+    out["personal_plan_rate"] = _per(_num(r, "staff_personal_plan"), staff)
+    out["department_plan_rate"] = _per(_num(r, "departments_with_plan"), _num(r, "departments_total"))
     out["good_rating_rate"] = _per(_num(r, "staff_rated_good"), staff)
     out["complaints_per_100"] = _per(_num(r, "complaints_conduct"), staff)
     out["violations_per_100"] = _per(_num(r, "discipline_violations"), staff)
@@ -228,6 +238,8 @@ def compute_indicators(unit_reports: pd.DataFrame) -> pd.DataFrame:
     out["office_layout"] = _num(r, "office_layout_done") * 100.0
     out["good_practices"] = _num(r, "good_practices")
     out["internal_inspections"] = _num(r, "internal_inspections")
+    # a unit that reported one of the two counts and left the other blank has no total
+    out["commended_per_100"] = _per(_num(r, "commended_collectives") + _num(r, "commended_individuals"), staff)
     return out
 
 

@@ -19,6 +19,9 @@ REASON_LABELS_VI = {
     "out_of_range": "Giá trị ngoài khoảng cho phép",
     "studied_gt_staff": "Số đã học tập lớn hơn tổng số cán bộ",
     "count_gt_staff": "Số người lớn hơn tổng số cán bộ",
+    "count_gt_total": "Số đếm lớn hơn tổng của nó",
+    "percent_not_count": "Ghi tỷ lệ thay vì số người",
+    "fraction_total_mismatch": "Phân số ghi khác tổng số phòng, ban",
     "dossiers_inconsistent": "Số hồ sơ không khớp nhau",
     "date_before_resolution": "Ngày trước khi ban hành Nghị quyết",
     "score_out_of_range": "Điểm tiêu chí ngoài thang 0–10",
@@ -61,6 +64,7 @@ FINDING_LABELS_VI = {
     "rating_mismatch": "Xếp loại ghi trên biểu khác xếp loại theo điểm",
     "fuzzy_match": "Tên đơn vị khớp gần đúng (đã chấp nhận, cần soát lại)",
     "total_row_mismatch": "Dòng tổng cộng khác tổng các dòng",
+    "count_from_other_shape": "Số ghi dạng tỷ lệ hoặc phân số, đã quy ra số đếm",
 }
 
 CRITERIA_VI = {
@@ -79,6 +83,8 @@ CRITERIA_VI = {
 ROLLOUT_MEASURES_VI = {
     "study_rate": "Cán bộ đã học tập Nghị quyết",
     "action_programme_share": "Đơn vị có chương trình hành động",
+    "personal_plan_rate": "Cán bộ có kế hoạch, cam kết cá nhân",
+    "department_plan_rate": "Phòng, ban có kế hoạch cụ thể",
     "office_layout_share": "Đơn vị hoàn thành bài trí công sở",
 }
 
@@ -173,6 +179,10 @@ COLUMN_LABELS_VI = {
     "margin": "Cách ngưỡng gần nhất (điểm)", "reference_change": "Thay đổi chung của đơn vị khác",
     "denominator": "Mẫu số", "baseline_count": "Số đếm kỳ gốc", "post_count": "Số đếm kỳ cuối",
     "evidence": "q (BH)",
+    # per-field completeness and commendations (issue 28)
+    "field_vi": "Chỉ tiêu", "n_reports": "Số báo cáo", "n_with_value": "Có số liệu", "share": "Tỷ lệ có số liệu (%)",
+    "commended_collectives": "Tập thể được khen", "commended_individuals": "Cá nhân được khen",
+    "staff": "Số CBCCVC", "commended_per_100": "Lượt trên 100 CBCCVC",
 }
 # A column code that means something else in one report table (bang-so-lieu.xlsx).
 TABLE_COLUMN_LABELS_VI = {"pilot_effects": {"kind": "Loại chỉ tiêu"}}
@@ -182,7 +192,7 @@ INDICATOR_KIND_VI = {"outcome": "Chỉ tiêu kết quả", "adoption": "Bước 
 DIRECTION_VI = {"higher_better": "Cao hơn là tốt", "lower_better": "Thấp hơn là tốt"}
 
 HIDDEN_WITH = {"indicator": "indicator_vi", "measure": "measure_vi", "criterion": "criterion_vi",
-               "verdict": "verdict_vi", "left_out": "left_out_vi"}
+               "verdict": "verdict_vi", "left_out": "left_out_vi", "field": "field_vi"}
 
 
 def method_vi(method: str) -> str:

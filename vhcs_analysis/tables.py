@@ -19,6 +19,7 @@ class Column:
     description: str  # what the column holds, with its unit and constraints
     required: bool = False  # may not be missing
     message_vi: str | None = None  # how a message to the user names the field (None: never named)
+    at_most: str | None = None  # a count that may not exceed this field of the same record (its total)
 
 
 FORM01_FIELDS: tuple[Column, ...] = (
@@ -27,7 +28,7 @@ FORM01_FIELDS: tuple[Column, ...] = (
     Column("party_members", "Int64", "Số đảng viên (người)",
            message_vi="Số đảng viên"),
     Column("staff_studied", "Int64", "Số CBCCVC đã học tập, quán triệt Nghị quyết 01 (người), ≤ staff_total",
-           message_vi="Số CBCCVC đã học tập, quán triệt Nghị quyết 01"),
+           message_vi="Số CBCCVC đã học tập, quán triệt Nghị quyết 01", at_most="staff_total"),
     Column("action_programme", "boolean", "Đã xây dựng chương trình hành động",
            message_vi="Đã xây dựng chương trình hành động"),
     Column("action_programme_date", "datetime64[ms]", "Ngày ban hành chương trình hành động, ≥ 10/10/2016",
@@ -43,7 +44,7 @@ FORM01_FIELDS: tuple[Column, ...] = (
     Column("complaints_conduct", "Int64", "Phản ánh, kiến nghị về thái độ, tác phong cán bộ (lượt)",
            message_vi="Phản ánh, kiến nghị về thái độ, tác phong cán bộ"),
     Column("discipline_violations", "Int64", "CBCCVC vi phạm kỷ luật, kỷ cương hành chính (người)",
-           message_vi="CBCCVC vi phạm kỷ luật, kỷ cương hành chính"),
+           message_vi="CBCCVC vi phạm kỷ luật, kỷ cương hành chính", at_most="staff_total"),
     Column("satisfaction_rate", "Float64", "Tỷ lệ người dân, tổ chức hài lòng (%, 0–100); chỉ biểu 2018",
            message_vi="Tỷ lệ người dân, tổ chức hài lòng"),
     Column("internal_inspections", "Int64", "Cuộc tự kiểm tra, giám sát về VHCS",
@@ -51,7 +52,19 @@ FORM01_FIELDS: tuple[Column, ...] = (
     Column("good_practices", "Int64", "Mô hình, cách làm hay được nhân rộng",
            message_vi="Mô hình, cách làm hay được nhân rộng"),
     Column("staff_rated_good", "Int64", "CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên; chỉ biểu 2018",
-           message_vi="CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên"),
+           message_vi="CBCCVC xếp loại hoàn thành tốt nhiệm vụ trở lên", at_most="staff_total"),
+    Column("staff_personal_plan", "Int64", "CBCCVC đã xây dựng kế hoạch, cam kết cá nhân thực hiện VHCS (người), "
+           "≤ staff_total; chỉ biểu 2018", message_vi="Số CBCCVC đã xây dựng kế hoạch, cam kết cá nhân",
+           at_most="staff_total"),
+    Column("departments_total", "Int64", "Tổng số phòng, ban, đơn vị trực thuộc (đơn vị); chỉ biểu 2018",
+           message_vi="Tổng số phòng, ban, đơn vị trực thuộc"),
+    Column("departments_with_plan", "Int64", "Phòng, ban, đơn vị trực thuộc đã xây dựng kế hoạch cụ thể, "
+           "≤ departments_total; chỉ biểu 2018", message_vi="Số phòng, ban, đơn vị trực thuộc đã có kế hoạch",
+           at_most="departments_total"),
+    Column("commended_collectives", "Int64", "Tập thể được biểu dương, khen thưởng vì cách làm hay (chỉ số lượng, "
+           "không ghi tên); chỉ biểu 2018", message_vi="Số tập thể được biểu dương, khen thưởng"),
+    Column("commended_individuals", "Int64", "Cá nhân được biểu dương, khen thưởng vì cách làm hay (chỉ số lượng, "
+           "không ghi tên); chỉ biểu 2018", message_vi="Số cá nhân được biểu dương, khen thưởng"),
 )
 
 CRITERIA: tuple[str, ...] = tuple(f"c{i:02d}" for i in range(1, 11))

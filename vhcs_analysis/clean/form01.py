@@ -8,6 +8,7 @@ has (satisfaction_rate, staff_rated_good) is among the labels, else '2017'.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from operator import itemgetter
 
@@ -231,6 +232,81 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
 COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
 # field -> its Vietnamese name for messages ("Số đảng viên"), from tables.py
 FIELD_VI = {c.name: c.message_vi for c in tables.FORM01_FIELDS}
+# the counts that may not exceed a total of the same report (tables.Column.at_most)
+AT_MOST = tuple(c for c in tables.FORM01_FIELDS if c.at_most)
+
+# A count typed in another shape, read only where the report itself pins the count down:
+# personal plans as a share of the staff ("85%"), departments with a plan as "5/7".
+_PERCENT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%$")
+_FRACTION = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+
+
+def count_from_percent(text: str, staff: float) -> int | None:
+    """The whole count a percentage of ``staff`` stands for, or None when it does not pin
+    one down: the whole number nearest to percent × staff (so within 0,5 of it), taken only
+    when no other whole count gives the same percentage at the precision typed ("85%" of 40
+    → 34; "85%" of 200 → None: 169 and 171 are 84,5% and 85,5%, which also read "85%")."""
+    match = _PERCENT.match(text.strip())
+    if match is None or not staff > 0:
+        return None
+    digits = match.group(1).replace(",", ".")
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    percent = float(digits)
+    product = percent * staff / 100
+    count = round(product)
+    if count > staff:
+        return None
+    half = 0.5 * 10 ** -decimals  # the typed percentage stands for anything within half its last digit
+    same = [k for k in range(max(0, count - 2), min(int(staff), count + 2) + 1)
+            if abs(k / staff * 100 - percent) <= half + 1e-9]
+    return count if same == [count] else None
+
+
+def _reread_other_shapes(batch: RecordBatch, staff: np.ndarray) -> None:
+    """The personal-plan and department cells the number parser refused (``invalid_number``)
+    because they hold a percentage or a fraction: read with a finding where the report's
+    own totals pin the count down, else rejected naming both values (the parse problem is
+    replaced where it stood, so the record's problems keep their order)."""
+    d = batch.data
+    if "staff_personal_plan" not in d and "departments_with_plan" not in d:
+        return
+    for i in list(batch.problems):
+        for fld, shape in (("staff_personal_plan", _PERCENT), ("departments_with_plan", _FRACTION)):
+            cell = batch.cell(i, fld) if fld in d else None
+            match = shape.match(cell[2].strip()) if cell is not None and cell[2] else None
+            problems = batch.problems.get(i, [])
+            at = [k for k, p in enumerate(problems) if p.code == "invalid_number" and (p.row, p.column) == cell[:2]] \
+                if match else []
+            if not at:
+                continue
+            k, text = at[0], cell[2].strip()
+            if fld == "staff_personal_plan":
+                count = count_from_percent(text, staff[i])
+                if count is None:
+                    why = ("không có tổng số cán bộ để quy ra số người" if not staff[i] > 0 else
+                           f"{text} của {int(staff[i])} cán bộ không ứng với đúng một số người")
+                    problems[k].code, problems[k].message = "percent_not_count", (
+                        f"'{FIELD_VI[fld]}' ghi tỷ lệ {text} thay vì số người; {why}: hãy ghi số người")
+                    continue
+                finding = (f"'{FIELD_VI[fld]}' ghi {text}: đã quy ra {count} người theo tổng số cán bộ "
+                           f"({int(staff[i])})")
+            else:
+                count, den = int(match.group(1)), int(match.group(2))
+                totals = d.setdefault("departments_total", [None] * len(batch))
+                if totals[i] is None and not batch.has_problem_at(i, "departments_total"):
+                    totals[i] = den
+                elif totals[i] != den:
+                    shown = totals[i] if totals[i] is not None else batch.at(i, "departments_total")[2]
+                    problems[k].code, problems[k].message = "fraction_total_mismatch", (
+                        f"'{FIELD_VI[fld]}' ghi {text} nhưng '{FIELD_VI['departments_total']}' là {shown}: "
+                        "hãy ghi số phòng, ban đã có kế hoạch và tổng số phòng, ban cho khớp nhau")
+                    continue
+                finding = f"'{FIELD_VI[fld]}' ghi {text}: đã đọc là {count} trên tổng số {den} phòng, ban"
+            del problems[k]
+            if not problems:
+                del batch.problems[i]
+            d[fld][i] = count
+            batch.finding(i, "count_from_other_shape", finding, fld)
 
 
 def check_unit_reports(batch: RecordBatch, ctx: Context) -> None:
@@ -258,17 +334,24 @@ def check_unit_reports(batch: RecordBatch, ctx: Context) -> None:
         for i in flagged_indices((rate < 0) | (rate > 100)):
             batch.problem(i, "out_of_range", f"tỷ lệ hài lòng {str(round(rates[i], 2)).replace('.', ',')}% nằm "
                           "ngoài 0–100%", "satisfaction_rate")
+    _reread_other_shapes(batch, staff)
     positive = staff > 0
-    for fld in ("staff_studied", "discipline_violations", "staff_rated_good"):
-        if fld in d:
-            values = d[fld]
-            for i in flagged_indices(positive & (numbers(values) > staff)):
-                if fld == "staff_studied":
-                    batch.problem(i, "studied_gt_staff", f"số đã học tập ({values[i]}) lớn hơn tổng số cán bộ "
-                                  f"({staff_values[i]})", fld)
-                else:
-                    batch.problem(i, "count_gt_staff", f"'{FIELD_VI.get(fld, fld)}' ({values[i]}) lớn hơn tổng số "
-                                  f"cán bộ ({staff_values[i]})", fld)
+    for col in AT_MOST:
+        fld, total = col.name, col.at_most
+        if fld not in d:
+            continue
+        values, totals = d[fld], batch.column(total)
+        within = positive if total == "staff_total" else numbers(totals) >= 0
+        for i in flagged_indices(within & (numbers(values) > numbers(totals))):
+            if fld == "staff_studied":
+                batch.problem(i, "studied_gt_staff", f"số đã học tập ({values[i]}) lớn hơn tổng số cán bộ "
+                              f"({staff_values[i]})", fld)
+            elif total == "staff_total":
+                batch.problem(i, "count_gt_staff", f"'{FIELD_VI.get(fld, fld)}' ({values[i]}) lớn hơn tổng số "
+                              f"cán bộ ({staff_values[i]})", fld)
+            else:
+                batch.problem(i, "count_gt_total", f"'{FIELD_VI.get(fld, fld)}' ({values[i]}) lớn hơn "
+                              f"'{FIELD_VI.get(total, total)}' ({totals[i]})", fld)
     if "dossiers_received" in d and "dossiers_on_time" in d:
         received, on_time = d["dossiers_received"], d["dossiers_on_time"]
         for i in flagged_indices(numbers(on_time) > numbers(received)):

@@ -7,6 +7,14 @@ consolidated sheet (one row per unit, a "Tổng cộng" row), and the inspection
 its two-row header. Indicator labels come from ``maps/form01_labels.csv`` (the first
 2018 label of each field is the printed one); the built-in list below is the fallback
 and the source of units and grouping. Files are byte-identical between runs.
+
+The forms stop the commonest mistakes at entry: every sheet is protected without a
+password (labels, headers and formulas locked, the yellow input cells and notes open, so
+the office can lift it under Review › Unprotect Sheet); with a registry the unit name is
+a drop-down of its official names (a hidden sheet); counts that may not exceed a total of
+the same report (``tables.Column.at_most``: within staff, departments with a plan within
+departments) and the dossiers are checked across cells by custom validations; Form 02's
+total score is a formula (the sum of the ten criteria).
 """
 
 from __future__ import annotations
@@ -17,10 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from vhcs_analysis import tables
 from vhcs_analysis.config import MAPS_DIR
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.forms import (
@@ -34,6 +43,7 @@ if TYPE_CHECKING:
 # lists go to a hidden sheet that the drop-down refers to.
 INLINE_LIST_MAX = 255
 PERIODS_SHEET = "Danh sách kỳ"
+UNITS_SHEET = "Danh sách đơn vị"  # hidden: the registry's names the unit drop-down lists
 UNIT_ROWS = 70  # blank rows of the consolidated sheet (the bloc has 66 base organisations)
 INSPECTION_ROWS = 30  # blank rows of one inspection round
 
@@ -41,7 +51,10 @@ FILE_UNIT = "Bieu_01-VHCS_don_vi.xlsx"
 FILE_CONSOLIDATED = "Bieu_01-VHCS_tong_hop.xlsx"
 FILE_INSPECTION = "Bieu_02-VHCS_kiem_tra_giam_sat.xlsx"
 
-_COUNT_UNITS = {"người", "hồ sơ", "lượt", "cuộc", "mô hình"}
+_COUNT_UNITS = {"người", "hồ sơ", "lượt", "cuộc", "mô hình", "đơn vị", "tập thể"}
+# count -> the total of the same report it may not exceed (field metadata, tables.py)
+AT_MOST = {c.name: c.at_most for c in tables.FORM01_FIELDS if c.at_most}
+_UNLOCKED = Protection(locked=False)
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _INPUT = PatternFill(fill_type="solid", start_color="FFFFF2CC", end_color="FFFFF2CC")
@@ -93,20 +106,32 @@ def _box(ws, first_row: int, first_col: int, last_row: int, last_col: int) -> No
 
 
 def _input(ws, ref: str, number_format: str | None = None) -> None:
+    """A yellow input cell, left open when the sheet is protected."""
     cell = ws[ref]
     cell.fill = _INPUT
     cell.font = Font(name=_FONT, size=12)
+    cell.protection = _UNLOCKED
     if number_format:
         cell.number_format = number_format
 
 
-def _validation(ws, kind: str, sqref: str, *, prompt: str, **kwargs) -> None:
-    """Add a data validation with a Vietnamese prompt and error message."""
+def _protect(ws) -> None:
+    """Lock the sheet without a password: labels, headers and formulas cannot be typed
+    over; the unlocked cells (inputs, notes) stay open; column widths and row heights can
+    still be changed. The office lifts it under Review › Unprotect Sheet."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _validation(ws, kind: str, sqref: str, *, prompt: str, error: str | None = None, **kwargs) -> None:
+    """Add a data validation with a Vietnamese prompt and error message (``error``: when
+    it says more than the prompt; ``errorStyle="warning"`` lets the user keep the value)."""
     dv = DataValidation(type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True, **kwargs)
     dv.promptTitle = "Hướng dẫn nhập"
     dv.prompt = prompt
-    dv.errorTitle = "Giá trị không hợp lệ"
-    dv.error = prompt
+    dv.errorTitle = "Giá trị không hợp lệ" if kwargs.get("errorStyle") != "warning" else "Kiểm tra lại"
+    dv.error = error or prompt
     dv.add(sqref)
     ws.add_data_validation(dv)
 
@@ -139,6 +164,45 @@ def _period_list(ws, sqref: str, settings: Settings) -> None:
     example = next((c for c in choices if "đầu" in c), choices[0])  # shows the "đầu năm" wording
     _validation(ws, "list", sqref, formula1=formula,
                 prompt=f"Chọn kỳ báo cáo trong danh sách hoặc gõ, ví dụ: {example}.")
+
+
+def _unit_list(ws, sqref: str, names: list[str] | None) -> None:
+    """With a registry, the unit name is a drop-down of its official names (kept on a
+    hidden sheet: a list of 66 names is beyond an in-cell list)."""
+    if not names:
+        return
+    wb = ws.parent
+    if UNITS_SHEET not in wb.sheetnames:
+        lists = wb.create_sheet(UNITS_SHEET)
+        lists.sheet_state = "hidden"
+        for i, name in enumerate(names, start=1):
+            lists.cell(row=i, column=1, value=name)
+    _validation(ws, "list", sqref, formula1=f"'{UNITS_SHEET}'!$A$1:$A${len(names)}",
+                prompt="Chọn tên đơn vị trong danh sách (tên chính thức theo danh mục đơn vị của Đảng ủy Khối).",
+                error="Tên đơn vị không có trong danh mục: hãy chọn trong danh sách thả xuống.")
+
+
+def _whole_within(ws, sqref: str, cell: str, total: str, what: str, total_label: str) -> None:
+    """A whole count ≥ 0 that may not exceed the total in ``total`` (a cell of the same
+    report; references relative to the first cell of ``sqref``); a blank total checks
+    only the count."""
+    _validation(ws, "custom", sqref,
+                formula1=f'AND(ISNUMBER({cell}),{cell}>=0,INT({cell})={cell},OR({total}="",{cell}<={total}))',
+                prompt=f"Nhập số nguyên không âm, không lớn hơn {total_label}.",
+                error=f"{what} phải là số nguyên không âm và không lớn hơn {total_label} (ô {total.replace('$', '')}).")
+
+
+def _dossier_checks(ws, received: str, on_time: str, late: str, sqref_on_time: str, sqref_late: str) -> None:
+    """On time within received (the cleaner's rule); on time + late = received asked as a
+    warning (dossiers carried over from the previous period make them differ legitimately)."""
+    _whole_within(ws, sqref_on_time, on_time, received, "Số hồ sơ giải quyết trước hạn và đúng hạn",
+                  "số hồ sơ tiếp nhận")
+    _validation(ws, "custom", sqref_late,
+                formula1=f'AND(ISNUMBER({late}),{late}>=0,INT({late})={late},'
+                         f'OR({received}="",{on_time}="",{on_time}+{late}={received}))',
+                errorStyle="warning", prompt="Nhập số nguyên không âm; để trống nếu không có bộ phận một cửa.",
+                error="Hồ sơ đúng hạn + quá hạn khác số hồ sơ tiếp nhận. Nếu có hồ sơ kỳ trước chuyển sang thì chọn "
+                      "Yes/Có để giữ số đã nhập; nếu nhập nhầm thì chọn No/Không để sửa.")
 
 
 def _yes_no(ws, sqref: str) -> None:
@@ -194,8 +258,9 @@ def _print_setup(ws, landscape: bool, header_rows: str | None = None) -> None:
 # --- the three forms ------------------------------------------------------------------
 
 
-def build_form01_unit(wb: Workbook, settings: Settings) -> None:
-    """Per-unit Form 01 (2018 version): one workbook per unit and period."""
+def build_form01_unit(wb: Workbook, settings: Settings, names: list[str] | None = None) -> None:
+    """Per-unit Form 01 (2018 version): one workbook per unit and period; ``names``: the
+    registry's unit names for the drop-down (None: typed freehand)."""
     ws = wb.create_sheet("Biểu 01-VHCS")
     labels = form01_labels()
     _letterhead(ws, "B", "C", "E")
@@ -207,6 +272,7 @@ def build_form01_unit(wb: Workbook, settings: Settings) -> None:
         _put(ws, f"B{row}", label, bold=True, align=Alignment(horizontal="right", vertical="center"))
         ws.merge_cells(f"C{row}:E{row}")
         _input(ws, f"C{row}", "DD/MM/YYYY" if row == 9 else None)
+    _unit_list(ws, "C7", names)
     _period_list(ws, "C8", settings)
     _date(ws, "C9", settings)
 
@@ -216,6 +282,7 @@ def build_form01_unit(wb: Workbook, settings: Settings) -> None:
     for col, text in zip("ABCDE", ("(1)", "(2)", "(3)", "(4)", "(5)")):
         _put(ws, f"{col}{header + 1}", text, italic=True, size=10, align=_CENTER)
     row, number = header + 2, 0
+    row_of: dict[str, int] = {}
     for marker, group, fields in FORM01_GROUPS:
         _put(ws, f"A{row}", marker, bold=True, align=_CENTER)
         _put(ws, f"B{row}", group, bold=True, align=_WRAP)
@@ -229,7 +296,11 @@ def build_form01_unit(wb: Workbook, settings: Settings) -> None:
             _input(ws, f"D{row}", "DD/MM/YYYY" if unit == "dd/mm/yyyy" else ("0.0" if unit == "%" else "#,##0"))
             ws[f"D{row}"].alignment = Alignment(horizontal="right", vertical="center")
             ws[f"E{row}"].alignment = _WRAP
-            if unit == "Có/Không":
+            ws[f"E{row}"].protection = _UNLOCKED  # notes
+            row_of[fld] = row
+            if fld in AT_MOST or fld in ("dossiers_on_time", "dossiers_late"):
+                pass  # checked across cells below
+            elif unit == "Có/Không":
                 _yes_no(ws, f"D{row}")
                 ws[f"D{row}"].alignment = _CENTER
             elif unit == "dd/mm/yyyy":
@@ -240,16 +311,24 @@ def build_form01_unit(wb: Workbook, settings: Settings) -> None:
             elif unit in _COUNT_UNITS:
                 _whole(ws, f"D{row}")
             row += 1
+    for fld, total in AT_MOST.items():
+        if fld in row_of and total in row_of:
+            _whole_within(ws, f"D{row_of[fld]}", f"D{row_of[fld]}", f"$D${row_of[total]}", labels[fld],
+                          labels[total].lower())
+    on_time, late, received = (f"D{row_of[f]}" for f in ("dossiers_on_time", "dossiers_late", "dossiers_received"))
+    _dossier_checks(ws, f"${received[0]}${received[1:]}", on_time, late, on_time, late)
     _box(ws, header, 1, row - 1, 5)
     _signatures(ws, row + 1, "B", "C", "E")
     for col, width in zip("ABCDE", (7, 58, 13, 14, 22)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = f"A{header + 2}"
     _print_setup(ws, landscape=False, header_rows=f"{header}:{header + 1}")
+    _protect(ws)
 
 
-def build_form01_consolidated(wb: Workbook, settings: Settings) -> None:
-    """Form 01 consolidated by the bloc's office: one row per unit, one column per indicator."""
+def build_form01_consolidated(wb: Workbook, settings: Settings, names: list[str] | None = None) -> None:
+    """Form 01 consolidated by the bloc's office: one row per unit, one column per indicator
+    (``names``: the registry's unit names for the drop-down of the name column)."""
     ws = wb.create_sheet("Tổng hợp 01-VHCS")
     labels = form01_labels()
     fields = [f for _, _, fs in FORM01_GROUPS for f in fs]
@@ -271,10 +350,21 @@ def build_form01_consolidated(wb: Workbook, settings: Settings) -> None:
         _put(ws, f"{get_column_letter(c)}{header}", text, bold=True, size=11, align=_CENTER)
         _put(ws, f"{get_column_letter(c)}{header + 1}", f"({c})", italic=True, size=10, align=_CENTER)
     first, last_row = header + 2, header + 1 + UNIT_ROWS
+    col_of = {fld: get_column_letter(c) for c, fld in enumerate(fields, start=3)}
+    _unit_list(ws, f"B{first}:B{last_row}", names)
     for c, fld in enumerate(fields, start=3):
         letter, unit = get_column_letter(c), FORM01_LABELS_2018[fld][1]
         rng = f"{letter}{first}:{letter}{last_row}"
-        if unit == "Có/Không":
+        if fld in AT_MOST and AT_MOST[fld] in col_of:
+            _whole_within(ws, rng, f"{letter}{first}", f"${col_of[AT_MOST[fld]]}{first}", labels[fld],
+                          labels[AT_MOST[fld]].lower())
+        elif fld == "dossiers_on_time":
+            rec, late = col_of["dossiers_received"], col_of["dossiers_late"]
+            _dossier_checks(ws, f"${rec}{first}", f"{letter}{first}", f"{late}{first}", rng,
+                            f"{late}{first}:{late}{last_row}")
+        elif fld == "dossiers_late":
+            pass  # with dossiers_on_time
+        elif unit == "Có/Không":
             _yes_no(ws, rng)
         elif unit == "dd/mm/yyyy":
             _date(ws, rng, settings)
@@ -290,6 +380,7 @@ def build_form01_consolidated(wb: Workbook, settings: Settings) -> None:
     for r in range(first, last_row + 1):
         for c in range(1, last + 1):
             ws.cell(row=r, column=c).fill = _INPUT
+            ws.cell(row=r, column=c).protection = _UNLOCKED
     total = last_row + 1
     _put(ws, f"B{total}", "Tổng cộng", bold=True, align=_CENTER)
     for c, fld in enumerate(fields, start=3):
@@ -307,10 +398,13 @@ def build_form01_consolidated(wb: Workbook, settings: Settings) -> None:
     ws.row_dimensions[header].height = 105
     ws.freeze_panes = f"C{first}"
     _print_setup(ws, landscape=True, header_rows=f"{header}:{header + 1}")
+    _protect(ws)
 
 
-def build_form02(wb: Workbook, settings: Settings) -> None:
-    """Form 02: one inspection/supervision round, one row per inspected unit."""
+def build_form02(wb: Workbook, settings: Settings, names: list[str] | None = None) -> None:
+    """Form 02: one inspection/supervision round, one row per inspected unit; the total
+    score is a formula, the sum of the ten criteria (blank while no criterion is scored).
+    ``names``: the registry's unit names for the drop-down of the name column."""
     ws = wb.create_sheet("Biểu 02-VHCS")
     # columns: STT, Tên đơn vị, Ngày kiểm tra, Hình thức, c01..c10, Tổng điểm, Xếp loại, Số vi phạm, Ghi chú
     first_crit, last_crit = 5, 14
@@ -340,12 +434,11 @@ def build_form02(wb: Workbook, settings: Settings) -> None:
         _put(ws, f"{L(c)}{top + 2}", f"({c})", italic=True, size=10, align=_CENTER)
     first, last_row = top + 3, top + 2 + INSPECTION_ROWS
     span = lambda c: f"{L(c)}{first}:{L(c)}{last_row}"  # noqa: E731
+    _unit_list(ws, span(2), names)
     _date(ws, span(3), settings)
     _validation(ws, "list", span(4), formula1='"Kiểm tra,Giám sát"', prompt="Chọn Kiểm tra hoặc Giám sát.")
     _validation(ws, "decimal", f"{L(first_crit)}{first}:{L(last_crit)}{last_row}", operator="between",
                 formula1="0", formula2="10", prompt="Điểm mỗi tiêu chí từ 0 đến 10.")
-    _validation(ws, "decimal", span(total_col), operator="between", formula1="0", formula2="100",
-                prompt="Tổng điểm từ 0 đến 100 (tổng 10 tiêu chí).")
     ratings = list(settings.inspection.rating_thresholds)
     _validation(ws, "list", span(rating_col), formula1='"' + ",".join(ratings) + '"',
                 prompt="Chọn xếp loại: " + ", ".join(ratings) + ".")
@@ -353,11 +446,15 @@ def build_form02(wb: Workbook, settings: Settings) -> None:
     for r in range(first, last_row + 1):
         for c in range(1, note_col + 1):
             cell = ws.cell(row=r, column=c)
-            cell.fill = _INPUT
+            if c != total_col:
+                cell.fill = _INPUT
+                cell.protection = _UNLOCKED
             if c == 3:
                 cell.number_format = "DD/MM/YYYY"
             elif first_crit <= c <= total_col:
                 cell.number_format = "0.0"
+        criteria = f"{L(first_crit)}{r}:{L(last_crit)}{r}"
+        ws.cell(row=r, column=total_col, value=f'=IF(COUNT({criteria})=0,"",SUM({criteria}))')
     total = last_row + 1
     _put(ws, f"B{total}", "Tổng cộng", bold=True, align=_CENTER)
     _put(ws, f"{L(viol_col)}{total}", f"=SUM({L(viol_col)}{first}:{L(viol_col)}{last_row})", bold=True)
@@ -372,7 +469,12 @@ def build_form02(wb: Workbook, settings: Settings) -> None:
     ws.row_dimensions[top + 1].height = 90
     ws.freeze_panes = f"C{first}"
     _print_setup(ws, landscape=True, header_rows=f"{top}:{top + 2}")
+    _protect(ws)
 
+
+_PROTECTION_NOTE = ("Tên chỉ tiêu, tiêu đề và công thức được khóa để tránh sửa nhầm (không đặt mật khẩu): nếu thật "
+                    "cần sửa, chọn Xem lại (Review) › Bỏ bảo vệ trang tính (Unprotect Sheet). Khi có danh mục đơn vị, "
+                    "tên đơn vị chọn trong danh sách thả xuống.")
 
 _GUIDE: dict[str, tuple[str, ...]] = {
     FILE_UNIT: (
@@ -385,12 +487,17 @@ _GUIDE: dict[str, tuple[str, ...]] = {
         "(để trống là không áp dụng, khác với số 0).",
         "Tỷ lệ hài lòng ghi theo phần trăm từ 0 đến 100.",
         "Nếu cần gửi lại số liệu đã sửa, ghi ngày báo cáo mới: bản có ngày báo cáo muộn hơn sẽ thay thế bản trước.",
+        "Các số người (đã học tập, có kế hoạch cá nhân, vi phạm, xếp loại) không lớn hơn tổng số CBCCVC; số phòng, "
+        "ban có kế hoạch không lớn hơn tổng số phòng, ban. Biểu báo ngay khi nhập sai.",
+        "Số tập thể, cá nhân được biểu dương, khen thưởng chỉ ghi số lượng; danh sách (nếu cần) gửi kèm riêng.",
+        _PROTECTION_NOTE,
     ),
     FILE_CONSOLIDATED: (
         "Văn phòng Đảng ủy Khối dùng bảng này để tổng hợp số liệu các đơn vị, mỗi kỳ một trang hoặc một tệp.",
         "Ghi kỳ báo cáo ở phần đầu bảng; mỗi đơn vị một dòng, ghi đúng tên đơn vị như trong danh mục.",
         "Chỉ nhập vào các ô nền vàng; dòng tổng cộng tự tính, không sửa.",
         "Để trống ô không áp dụng (khác với số 0); chỉ tiêu Có/Không chọn trong danh sách thả xuống.",
+        _PROTECTION_NOTE,
     ),
     FILE_INSPECTION: (
         "Mỗi đợt kiểm tra, giám sát lập một tệp; ghi đợt và năm ở phần đầu biểu, ví dụ: Đợt 1 năm 2017.",
@@ -398,6 +505,8 @@ _GUIDE: dict[str, tuple[str, ...]] = {
         "Mười tiêu chí theo Quyết định 129/2007/QĐ-TTg, mỗi tiêu chí chấm từ 0 đến 10; tổng điểm từ 0 đến 100.",
         "Xếp loại chọn trong danh sách thả xuống; hình thức chọn Kiểm tra hoặc Giám sát.",
         "Cột ghi chú không ghi họ tên cá nhân (số liệu có thể được công bố).",
+        "Cột tổng điểm tự cộng mười tiêu chí, không nhập tay.",
+        _PROTECTION_NOTE,
     ),
 }
 
@@ -413,9 +522,10 @@ def _guide_sheet(wb: Workbook, file_name: str) -> None:
 _BUILDERS = {FILE_UNIT: build_form01_unit, FILE_CONSOLIDATED: build_form01_consolidated, FILE_INSPECTION: build_form02}
 
 
-def write_templates(out: Path, *, settings: Settings) -> list[Path]:
-    """Write the three blank forms into ``out`` (periods, dates and ratings from ``settings``);
-    return their paths (byte-identical each run)."""
+def write_templates(out: Path, *, settings: Settings, unit_names: list[str] | None = None) -> list[Path]:
+    """Write the three blank forms into ``out`` (periods, dates and ratings from ``settings``;
+    ``unit_names``: the registry's official names for the unit drop-downs, None: typed
+    freehand); return their paths (byte-identical each run)."""
     from vhcs_analysis.io.xlsx_write import write_workbook_deterministic
 
     out = Path(out)
@@ -423,7 +533,7 @@ def write_templates(out: Path, *, settings: Settings) -> list[Path]:
     for file_name, build in _BUILDERS.items():
         wb = Workbook()
         wb.remove(wb.active)
-        build(wb, settings)
+        build(wb, settings, unit_names)
         _guide_sheet(wb, file_name)
         wb.properties.title = file_name.removesuffix(".xlsx").replace("_", " ")
         wb.properties.creator = "vhcs-analysis"
@@ -431,12 +541,38 @@ def write_templates(out: Path, *, settings: Settings) -> list[Path]:
     return paths
 
 
-def cli_template(out: Path, console, *, settings: Settings) -> int:
-    """``vhcs template --out DIR``: write the blank forms and list them."""
+def registry_names(units: Path | None, settings: Settings) -> tuple[list[str] | None, Path | None]:
+    """The official unit names for the drop-downs, and the registry they come from: ``units``
+    when given, else the default registry (``units.csv`` of the raw data folder, as
+    ``vhcs validate`` finds it); (None, None) without one. A registry that cannot be read
+    is an error (``VhcsError``) naming it."""
+    from vhcs_analysis.config import get_paths
+    from vhcs_analysis.io.base import Limits
+    from vhcs_analysis.pipeline import REGISTRY_NAME
+    from vhcs_analysis.registry import RegistryError, read_units
+
+    path = Path(units) if units is not None else get_paths().raw / REGISTRY_NAME
+    if units is None and not path.is_file():
+        return None, None
     try:
-        paths = write_templates(out, settings=settings)
+        frame = read_units(path, path.name, limits=Limits.from_settings(settings.cleaning))
+    except (RegistryError, OSError) as exc:
+        raise VhcsError(f"danh mục đơn vị {path} không dùng được: {exc}") from None
+    return [str(n) for n in frame["unit_name"]], path
+
+
+def cli_template(out: Path, console, *, settings: Settings, units: Path | None = None) -> int:
+    """``vhcs template --out DIR [--units units.csv]``: write the blank forms and list them."""
+    names, source = registry_names(units, settings)
+    try:
+        paths = write_templates(out, settings=settings, unit_names=names)
     except OSError as exc:
         raise VhcsError(f"không ghi được biểu mẫu vào thư mục {out}: {exc.strerror or exc}") from None
+    if names:
+        console.print(f"Tên đơn vị chọn trong danh sách {len(names)} đơn vị của danh mục {source}.", soft_wrap=True)
+    else:
+        console.print("Không có danh mục đơn vị (--units hoặc units.csv trong thư mục dữ liệu thô): tên đơn vị "
+                      "để gõ tay.", soft_wrap=True)
     console.print(f"Đã ghi {len(paths)} biểu mẫu trống vào {out}:")
     for path in paths:
         console.print(f"  • {path.name}")

@@ -81,7 +81,8 @@ def rollout_bars(df: pd.DataFrame, *, title: str = "", ylabel: str = f"Tỷ lệ
                 bar.set_hatch(GROUP_HATCHES[group])
         for handle, label in zip(*ax.get_legend_handles_labels()):  # seaborn's own legend entries
             handle.set_hatch(GROUP_HATCHES[groups[labels.index(label)]] if label in labels else "")
-        ax.set_xticks(range(len(measures)), [wrap(m, 24) for m in measures])
+        width = max(12, 72 // len(measures))  # 3 measures: 24 characters a line; 5: 14
+        ax.set_xticks(range(len(measures)), [wrap(m, width) for m in measures])
         ax.set_xlabel("")
         ax.set_ylim(0, 110)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))

@@ -48,7 +48,7 @@ TABLES = (
     "dq_files", "dq_skipped_files", "dq_rejects_by_reason", "completeness", "completeness_units",
     "rollout", "on_time_rate", "indicators_by_goal", "trends", "pilot_effects", "event_study", "per_block",
     "level_gap", "adoption", "index_sensitivity", "inspection_criteria", "inspection_ratings", "ranking_proposal",
-    "ranking_transition", "good_practices",
+    "ranking_transition", "good_practices", "commended",
 )
 
 # ----------------------------------------------------------------------------- reading
@@ -263,7 +263,9 @@ def rollout(kn: dict, tables: dict[str, pd.DataFrame], post: str) -> dict:
         on_time.append({"period": period_vi(str(r["period"]), short=True),
                         "on_time": _int(r.get("dossiers_on_time")), "late": _int(r.get("dossiers_late")),
                         "rate": fmt.percent(_num(r.get("on_time_rate")), 1), "units": _int(r.get("n_units"))})
+    plans = leadership_plans(table, post)
     return {
+        **plans,
         "study_rate": fmt.percent(_num(ro.get("study_rate")), 1),
         "action_programme_share": fmt.percent(_num(ro.get("action_programme_share")), 1),
         "office_layout_share": fmt.percent(_num(ro.get("office_layout_share")), 1),
@@ -271,6 +273,57 @@ def rollout(kn: dict, tables: dict[str, pd.DataFrame], post: str) -> dict:
         "on_time_post": fmt.percent(_num(ro.get("on_time_rate_post")), 1),
         "at_post": at_post, "on_time": on_time,
     }
+
+
+def leadership_plans(table: pd.DataFrame, post: str) -> dict:
+    """The leadership and dissemination figures of task group 1 at ``post`` for the whole
+    bloc, from tables/rollout.csv: ``personal_plan_rate`` (mean share of staff with a
+    personal plan or commitment), ``department_plan_rate`` (mean share of departments with
+    a plan), formatted ("85,7%"; "–" when no 2018-form report carries them), each with
+    ``*_units`` (the number of units it rests on)."""
+    out = {}
+    for measure in ("personal_plan_rate", "department_plan_rate"):
+        rows = table[(table["period"].astype(str) == str(post)) & (table["measure"] == measure)
+                     & (table["group"] == "all")] if not table.empty else table
+        row = rows.iloc[0] if len(rows) else {}
+        out[measure] = fmt.percent(_num(row.get("value")), 1)
+        out[f"{measure}_units"] = _int(row.get("n_units"))
+    return out
+
+
+def leadership_sentences(ro: dict, post_vi: str) -> list[str]:
+    """The dissemination below the unit level in words (personal and department plans at
+    ``post``), one sentence each; none when no report carried the field."""
+    out = []
+    if ro.get("personal_plan_rate") not in (None, fmt.MISSING):
+        out.append(f"{ro['personal_plan_rate']} cán bộ, công chức, viên chức, người lao động đã xây dựng kế hoạch, cam "
+                   f"kết cá nhân thực hiện văn hóa công sở ({post_vi}, bình quân {ro['personal_plan_rate_units']} đơn vị "
+                   "có báo cáo theo mẫu 2018).")
+    if ro.get("department_plan_rate") not in (None, fmt.MISSING):
+        out.append(f"{ro['department_plan_rate']} phòng, ban, đơn vị trực thuộc đã xây dựng kế hoạch cụ thể ({post_vi}, "
+                   f"bình quân {ro['department_plan_rate_units']} đơn vị có báo cáo theo mẫu 2018).")
+    return out
+
+
+def commended_sentence(com: dict) -> str:
+    """The bloc's commendations for good practices in one sentence ("" without data)."""
+    total = com.get("total") or {}
+    if not total or total.get("collectives") in (None, fmt.MISSING):
+        return ""
+    return (f"Các đơn vị đã biểu dương, khen thưởng {total['collectives']} lượt tập thể và {total['individuals']} lượt "
+            f"cá nhân có cách làm hay, sáng tạo, hiệu quả ({total['per_100']} lượt trên 100 cán bộ; chi tiết theo khối ở "
+            "Mục V); đây là căn cứ để Ban Thường vụ xem xét đề xuất khen thưởng.")
+
+
+def commended(table: pd.DataFrame) -> dict:
+    """tables/commended.csv formatted for the proposals: ``rows`` (one per block, the bloc
+    last: block, collectives, individuals, units, per_100), ``total`` (the bloc's row;
+    empty when the table is) and ``sentence`` (the bloc's counts in words)."""
+    rows = [{"block": str(r.get("block")), "collectives": fmt.number(_num(r.get("commended_collectives"))),
+             "individuals": fmt.number(_num(r.get("commended_individuals"))), "units": _int(r.get("n_units")),
+             "per_100": fmt.number(_num(r.get("commended_per_100")), 1)} for r in _rows(table)]
+    out = {"rows": rows, "total": rows[-1] if rows else {}}
+    return {**out, "sentence": commended_sentence(out)}
 
 
 def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
@@ -608,9 +661,9 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
                            "thay đổi = thay đổi của đơn vị điểm trừ thay đổi của các đơn vị cùng khối."),
         "pilot_units": pilot_unit_rows(basis["pilot_units"], main_code),
         "pilot_units_indicator": main_label,
-        # issue 28's leadership figures (personal and department plans, commended counts)
-        # go here when the data exist; the template prints the list under the roll-out answer
-        "leadership_extra": [],
+        # issue 28's leadership figures (personal and department plans): printed under the
+        # roll-out answer when a 2018-version form carried them
+        "leadership_extra": leadership_sentences(ro, period_vi(post)),
     }
     return {
         "is_sample": is_sample,
@@ -641,6 +694,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "rollout": ro,
         "inspections": ins,
         "ranking": ranking(kn, tables, settings),
+        "commended": commended(tables["commended"]),
         "comparisons": comparisons(tables, main_code, fam),
         "data_quality": dq,
         "provenance": provenance(manifest, recorded),

@@ -26,6 +26,8 @@ INDICATOR_UNITS = {
     "on_time_rate": ("điểm %", True),
     "satisfaction_rate": ("điểm %", True),
     "good_rating_rate": ("điểm %", True),
+    "personal_plan_rate": ("điểm %", True),
+    "department_plan_rate": ("điểm %", True),
     "complaints_per_100": ("lượt/100 CBCCVC", False),
     "violations_per_100": ("người/100 CBCCVC", False),
     "inspection_score": ("điểm", True),

@@ -161,11 +161,13 @@ def scorecard_context(paths: Paths, settings: Settings) -> dict:
 
 def _read_verdicts(paths: Paths) -> str:
     """The leaders' verdicts (pilot_effects.csv, notebook 03) as one line for pilots' pages:
-    the same verdicts as the report's summary, about the pilots as a group."""
+    the verdicts of the report's summary table (the outcomes; the adoption items, never
+    compared, are left out), about the pilots as a group."""
     frame = _table(paths, "pilot_effects")
     if frame is None:
         return ""
-    return "; ".join(f"{r['indicator_vi']}: {str(r['verdict_vi']).lower()}" for r in frame.to_dict("records"))
+    return "; ".join(f"{r['indicator_vi']}: {str(r['verdict_vi']).lower()}" for r in frame.to_dict("records")
+                     if r.get("kind", "outcome") == "outcome")
 
 
 def _period_short(period: str) -> str:

@@ -60,8 +60,10 @@ def facts(ctx: dict) -> dict[str, Any]:
                                             "periods", "n_periods")},
         "rollout": {k: ro.get(k) for k in ("study_rate", "action_programme_share", "office_layout_share",
                                            "at_post", "on_time")},
-        # issue 28 (personal and department plans, not yet on Form 01): lines when the context has them
+        # issue 28: personal and department plans (lines when a 2018 form carried them), commendations
         "leadership_extra": [str(x) for x in leaders.get("leadership_extra") or []],
+        "commended": {"rows": list(_get(ctx, "commended").get("rows") or []),
+                      "sentence": str(_get(ctx, "commended").get("sentence") or "")},
         "goals": list(ctx.get("goals") or []),
         "pilots": {"answer": str(pilots.get("answer") or ""), "rows": list(pilots.get("rows") or []),
                    "placebo": str(pilots.get("placebo") or ""), "adoption": list(pilots.get("adoption") or []),

@@ -62,6 +62,7 @@ from vhcs_analysis.review.quality import (  # noqa: F401
     completeness,
     completeness_units,
     completeness_text,
+    field_completeness,
 )
 from vhcs_analysis.review.rollout import (  # noqa: F401
     rollout,
@@ -104,4 +105,6 @@ from vhcs_analysis.review.proposal import (  # noqa: F401
     ranking_numbers,
     ranking_text,
     good_practices_text,
+    commended,
+    commended_text,
 )

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import fmt
-from vhcs_analysis.review.base import ReviewData, markdown, panel, _with_meta
+from vhcs_analysis.review.base import ReviewData, markdown, panel, period_vi, _with_meta
 
 
 def ranking_year(data: ReviewData) -> int | None:
@@ -248,4 +248,74 @@ def good_practices_text(data: ReviewData, candidates: pd.DataFrame) -> Any:
         f"(trong đó {fmt.number(int(n_pilot))} đơn vị điểm). Mỗi dòng ghi từ mức nào đến mức nào, trong bao nhiêu "
         f"CBCCVC, và q: tỷ lệ phát hiện nhầm dự kiến trong danh sách (chỉ nhận q ≤ {fmt.number(q_max, 2)}). Đây là "
         "gợi ý để tìm hiểu cách làm, cần kiểm chứng thực tế trước khi nhân rộng: số liệu tự báo cáo có thể sai lệch."
+    )
+
+
+def commended(data: ReviewData) -> pd.DataFrame:
+    """Collectives and individuals commended for good practices (Form 01, 2018 version:
+    counts only, never names), added up over the reports of the review's periods, by block
+    and for the whole bloc: what the proposals for commendation (đề xuất khen thưởng) rest on.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        block ("Toàn khối" last), n_units (units that reported either count), n_reports,
+        commended_collectives, commended_individuals (sums), staff (staff_total summed over
+        the same reports), commended_per_100 ((collectives + individuals) / staff × 100:
+        per 100 staff and half-year; NaN without staff); blocks in the registry's order
+        of names. A report with one count blank adds its other count; the rate uses the
+        reports with both.
+    """
+    reports = data.unit_reports[data.unit_reports["period"].isin(data.periods)]
+    reports = reports.merge(data.units[["unit_id", "block"]], on="unit_id", how="left")
+    coll = pd.to_numeric(reports["commended_collectives"], errors="coerce").astype("float64")
+    indiv = pd.to_numeric(reports["commended_individuals"], errors="coerce").astype("float64")
+    staff = pd.to_numeric(reports["staff_total"], errors="coerce").astype("float64")
+    frame = pd.DataFrame({"block": reports["block"].to_numpy(), "unit_id": reports["unit_id"].to_numpy(),
+                          "coll": coll.to_numpy(), "indiv": indiv.to_numpy(), "staff": staff.to_numpy()})
+    frame = frame[frame["coll"].notna() | frame["indiv"].notna()]
+    both = frame["coll"].notna() & frame["indiv"].notna()
+    rows = []
+    blocks = sorted(data.units["block"].dropna().astype(str).unique())
+    for block in [*blocks, None]:
+        part = frame if block is None else frame[frame["block"] == block]
+        part_both = part[both.reindex(part.index, fill_value=False)]
+        staff_both = float(part_both["staff"].sum())
+        rows.append({"block": "Toàn khối" if block is None else block, "n_units": int(part["unit_id"].nunique()),
+                     "n_reports": len(part), "commended_collectives": int(part["coll"].sum()),
+                     "commended_individuals": int(part["indiv"].sum()), "staff": int(part_both["staff"].sum()),
+                     "commended_per_100": 100 * float((part_both["coll"] + part_both["indiv"]).sum()) / staff_both
+                     if staff_both > 0 else np.nan})
+    return pd.DataFrame(rows, columns=["block", "n_units", "n_reports", "commended_collectives",
+                                       "commended_individuals", "staff", "commended_per_100"])
+
+
+def commended_text(data: ReviewData, table: pd.DataFrame) -> Any:
+    """Generated prose on the commended collectives and individuals.
+
+    Args:
+        data: the loaded review data.
+        table: ``commended``.
+
+    Returns:
+        Markdown with the bloc's totals, how many units reported them and the block with
+        the most, or that no report carries the counts (the 2017 form has no such rows).
+    """
+    total = table.iloc[-1]
+    if int(total["n_reports"]) == 0:
+        return markdown("Chưa có báo cáo nào ghi số tập thể, cá nhân được biểu dương, khen thưởng vì cách làm hay "
+                        "(Biểu 01 mẫu 2017 không có các dòng này); chưa có số liệu cho đề xuất khen thưởng.")
+    blocks = table.iloc[:-1]
+    top = blocks.assign(_n=blocks["commended_collectives"] + blocks["commended_individuals"]).sort_values(
+        ["_n", "block"], ascending=[False, True], kind="mergesort").iloc[0]
+    return markdown(
+        f"Trong các kỳ {period_vi(data.periods[0])} – {period_vi(data.periods[-1])}, "
+        f"**{fmt.number(int(total['commended_collectives']))} tập thể** và "
+        f"**{fmt.number(int(total['commended_individuals']))} cá nhân** được biểu dương, khen thưởng vì cách làm hay, "
+        f"theo báo cáo của {fmt.number(int(total['n_units']))} đơn vị ({fmt.number(int(total['n_reports']))} báo cáo; "
+        f"{fmt.number(float(total['commended_per_100']), 1)} lượt trên 100 CBCCVC mỗi kỳ). Khối có nhiều nhất: "
+        f"{top['block']} ({fmt.number(int(top['commended_collectives']))} tập thể, "
+        f"{fmt.number(int(top['commended_individuals']))} cá nhân). Biểu chỉ ghi số lượng, không ghi tên: danh sách "
+        "đề nghị khen thưởng do đơn vị gửi kèm."
     )

@@ -236,3 +236,29 @@ def completeness_text(data: ReviewData) -> Any:
         text += (f" Kỳ thiếu nhiều nhất là {period_vi(worst['period'])} ({fmt.number(worst['n_missing'])} đơn vị không có "
                  "báo cáo hợp lệ).")
     return markdown(text)
+
+
+def field_completeness(data: ReviewData) -> pd.DataFrame:
+    """How many kept Form 01 reports carry each field, per period: a field the form version
+    of the period lacks (the 2017 form: satisfaction, good ratings, personal and department
+    plans, commendations) shows 0 reports with a value, never a 0 in the data.
+
+    Args:
+        data: the loaded review data.
+
+    Returns:
+        field, field_vi, period, n_reports (kept reports of the period), n_with_value,
+        share (n_with_value / n_reports × 100; NaN without reports); fields in the form's
+        order (``tables.FORM01_FIELDS``), periods of ``[review] periods`` in time order.
+    """
+    from vhcs_analysis import tables
+
+    reports = data.unit_reports
+    rows = []
+    for col in tables.FORM01_FIELDS:
+        for period in data.periods:
+            part = reports.loc[reports["period"] == period, col.name] if col.name in reports else pd.Series()
+            n, n_value = len(part), int(part.notna().sum())
+            rows.append({"field": col.name, "field_vi": col.message_vi, "period": period, "n_reports": n,
+                         "n_with_value": n_value, "share": 100 * n_value / n if n else np.nan})
+    return pd.DataFrame(rows, columns=["field", "field_vi", "period", "n_reports", "n_with_value", "share"])

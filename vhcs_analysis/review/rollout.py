@@ -17,8 +17,9 @@ from vhcs_analysis.review.base import (
 
 def rollout(data: ReviewData) -> pd.DataFrame:
     """Task groups 1 and 3 per period and group (pilot, rest, all): share of staff who
-    studied the resolution, share of units with an action programme and with the office
-    layout done (0–100), each with the number of reporting units.
+    studied the resolution, share of units with an action programme, mean share of staff
+    with a personal plan and of departments with a plan (2018 form only: NaN before), and
+    share of units with the office layout done (0–100), each with the number of reporting units.
 
     Args:
         data: the loaded review data.
@@ -29,6 +30,7 @@ def rollout(data: ReviewData) -> pd.DataFrame:
     """
     p = panel(data)
     sources = {"study_rate": "study_rate", "action_programme_share": "action_programme",
+               "personal_plan_rate": "personal_plan_rate", "department_plan_rate": "department_plan_rate",
                "office_layout_share": "office_layout"}
     rows = []
     for measure, col in sources.items():

@@ -19,7 +19,7 @@ import pandas as pd
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.sample import layouts
 from vhcs_analysis.sample.forms import period_words, write_xlsx
-from vhcs_analysis.sample.truth import PERIODS, deadline
+from vhcs_analysis.sample.truth import PERIODS, deadline, side_rng
 from vhcs_analysis.settings import PERIOD_RE, half_years, period_key
 
 
@@ -40,6 +40,7 @@ def continue_reports(rng: np.random.Generator, reports: pd.DataFrame, units: pd.
     pilot = dict(zip(units["unit_id"], units["is_pilot"].astype(bool)))
     last = reports[reports["period"] == PERIODS[-1]].set_index("unit_id")
     rows = []
+    side = side_rng(rng)  # the plan fields' draws leave the later periods' other values as they were
     for uid, prev in last.iterrows():
         rec = {k: (None if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v) for k, v in prev.items()}
         study = 100.0 * rec["staff_studied"] / rec["staff_total"]
@@ -58,6 +59,11 @@ def continue_reports(rng: np.random.Generator, reports: pd.DataFrame, units: pd.
                        internal_inspections=int(rng.poisson(2 + pilot[uid])),
                        good_practices=int(rng.poisson(1 + pilot[uid])),
                        staff_rated_good=int(round(staff * rng.uniform(0.75, 0.96))))
+            share = min(1.0, rec["staff_personal_plan"] / rec["staff_total"] + 0.05)
+            new |= {"staff_personal_plan": int(round(share * staff)),
+                    "departments_with_plan": min(rec["departments_total"], rec["departments_with_plan"] + 1),
+                    "commended_collectives": int(side.poisson(0.3 + 0.6 * pilot[uid])),
+                    "commended_individuals": int(side.poisson(0.8 + staff / 60 + 1.5 * pilot[uid]))}
             if rec["action_programme_date"] is None:
                 new["action_programme_date"] = dt.date(int(PERIODS[-1][:4]), 12, 1)
             if rec["dossiers_received"] is not None:

@@ -184,3 +184,28 @@ def name_variant(rng: np.random.Generator, name: str, aliases: tuple[str, ...], 
     if style == "spaces":
         return f" {name}  "
     return name
+
+
+def shape_plans(rng: np.random.Generator, values: dict, cells: dict) -> list[str]:
+    """Type some personal-plan and department cells the way units do, where the cleaner can
+    still read them back exactly: personal plans as a share of the staff ("85%", only when
+    that share pins down the count) and departments with a plan as "5/7" (the departments
+    total then sometimes left blank). Returns the fields so typed (each is a finding)."""
+    from vhcs_analysis.clean.form01 import count_from_percent
+
+    shaped = []
+    staff, plans = values.get("staff_total"), values.get("staff_personal_plan")
+    if "staff_personal_plan" in cells and staff and plans is not None and rng.random() < 0.12:
+        share = 100 * plans / staff
+        for text in (f"{round(share)}%", f"{decimal_vi(share)}%"):
+            if count_from_percent(text, staff) == plans:
+                cells["staff_personal_plan"] = text
+                shaped.append("staff_personal_plan")
+                break
+    total, with_plan = values.get("departments_total"), values.get("departments_with_plan")
+    if "departments_with_plan" in cells and total and with_plan is not None and rng.random() < 0.12:
+        cells["departments_with_plan"] = f"{with_plan}/{total}"
+        if rng.random() < 0.5:
+            cells["departments_total"] = None
+        shaped.append("departments_with_plan")
+    return shaped

@@ -22,9 +22,10 @@ from vhcs_analysis.sample.forms import LABELS, Grid, fields_of, period_words, wr
 from vhcs_analysis.sample.inspections import write_inspections
 from vhcs_analysis.sample.mess import (
     date_text, name_variant, nfd, person_name, pick, render_bool, render_count, render_date, render_rate,
+    shape_plans,
 )
 from vhcs_analysis.sample.rankings import write_rankings
-from vhcs_analysis.sample.truth import World, period_end
+from vhcs_analysis.sample.truth import PLAN_FIELDS, World, period_end, side_rng
 from vhcs_analysis.sample.units import (
     BLOCKS, TYPO_CONSOLIDATED_2017_H1, TYPO_UNIT_FORM_2018_H2, TYPOS, UNIT_SPECS, UNKNOWN_IN_CONSOLIDATED_2016_H2,
     UNKNOWN_IN_UNIT_FORM_2017_H2,
@@ -56,6 +57,8 @@ class Province:
 
     def __init__(self, raw: Path, world: World, rng: np.random.Generator):
         self.raw, self.world, self.rng = raw, world, rng
+        self.plans_rng = side_rng(rng)
+        self.shaped: list[str] = []
         self.units = world.units
         self.idx = {u: i for i, u in enumerate(self.units["unit_id"])}
         self.truth = {(r["unit_id"], r["period"]): {k: (None if pd.isna(v) else v) for k, v in r.items()}
@@ -82,11 +85,15 @@ class Province:
             "report_date": rec["report_date"]}
 
     def render(self, values: dict, version: str, *, ascii_only=False, clean=False) -> dict:
-        """Cells for a record's fields (value-preserving mess)."""
+        """Cells for a record's fields (value-preserving mess). The plan fields are drawn
+        from their own generator (``plans_rng``); ``self.shaped`` lists those typed as a
+        percentage or a fraction (the cleaner reads them back with a finding)."""
         out = {}
         for f in fields_of(version):
             v = values.get(f)
-            if f in ("action_programme", "office_layout_done"):
+            if f in PLAN_FIELDS:
+                out[f] = render_count(self.plans_rng, v, clean=clean)
+            elif f in ("action_programme", "office_layout_done"):
                 out[f] = render_bool(self.rng, v, ascii_only=ascii_only, clean=clean)
             elif f == "action_programme_date":
                 out[f] = render_date(self.rng, v, ascii_only=ascii_only, clean=clean)
@@ -96,6 +103,7 @@ class Province:
                 out[f] = render_rate(self.rng, v, clean=clean)
             else:
                 out[f] = render_count(self.rng, v, clean=clean)
+        self.shaped = [] if clean else shape_plans(self.plans_rng, values, out)
         return out
 
     def add_report(self, unit_id, period, version, layout, file, sheet, row, report_date):
@@ -126,7 +134,7 @@ class Province:
                      typos: dict[str, str], unknown: list[str], file: str, csv: bool = False,
                      version: str = "2017", blank_rows: int = 0, total_label: str = "Tổng cộng") -> Grid:
         """Grid of one consolidated period; records truth, rejects and findings."""
-        rows, meta = [], []
+        rows, meta, shaped = [], [], {}
         for b, block in enumerate(BLOCKS):
             members = [u for u in reporting if self.unit(u)["block"] == block]
             if not members:
@@ -142,6 +150,7 @@ class Province:
                 elif uid in nfd_names:
                     name = nfd(self.unit(uid)["unit_name"])
                 cells = self.render(values, version, clean=csv)
+                shaped[uid] = self.shaped
                 if uid in planted:
                     f, bad, _code = planted[uid]
                     cells[f] = bad
@@ -182,6 +191,8 @@ class Province:
                 continue
             if m in typos:
                 self.ledger.finding(file, sheet_name, row_no, "B", "fuzzy_match")
+            for f in shaped.get(m, ()):
+                self.ledger.finding(file, sheet_name, row_no, pos["columns"][f], "count_from_other_shape")
             rd = self.truth[(m, period)]["report_date"]
             self.add_report(m, period, version, "consolidated", file, sheet_name, row_no, rd)
         return grid
@@ -286,6 +297,7 @@ class Province:
             official, slug, committee = name, strip_diacritics(name), False
         ascii_only = encoding in ("tcvn3", "vni", "mixed_data")
         cells = self.render(values, version, ascii_only=ascii_only)
+        shaped = self.shaped
         if planted:
             cells[planted[0]] = planted[1]
         title_enc, label_enc, data_enc = {
@@ -335,6 +347,8 @@ class Province:
             if finding:
                 row, letter = pos["name_cell"]
                 self.ledger.finding(file, grid.name, row, letter, finding)
+            for f in shaped:
+                self.ledger.finding(file, grid.name, *pos["cells"][f], "count_from_other_shape")
             self.add_report(unit_id, period, version, "unit_form", file, grid.name, pos["first_row"], report_date)
         return pos
 

@@ -152,7 +152,43 @@ def simulate_reports(rng: np.random.Generator, units: pd.DataFrame) -> pd.DataFr
                 rec |= {"dossiers_received": None, "dossiers_on_time": None, "dossiers_late": None,
                         "satisfaction_rate": None}
             rows.append(rec)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    return add_plans(side_rng(rng), out, units)
+
+
+# Form 01 fields added with issue 28 (2018 form only): drawn from their own generator so the
+# draws of every other value, and every file they made, stay as they were.
+PLAN_FIELDS = ("staff_personal_plan", "departments_total", "departments_with_plan", "commended_collectives",
+               "commended_individuals")
+
+
+def side_rng(rng: np.random.Generator) -> np.random.Generator:
+    """A generator seeded from ``rng``'s seed, independent of its stream (drawing from it
+    leaves ``rng`` untouched)."""
+    return np.random.default_rng([*np.atleast_1d(rng.bit_generator.seed_seq.entropy).tolist(), 28])
+
+
+def add_plans(rng: np.random.Generator, reports: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """``reports`` with the personal plans, department plans and commended counts: each
+    unit has a fixed number of departments; personal plans and department plans spread
+    over the half-years (pilots ahead), commendations are rare events (pilots more)."""
+    pilot = dict(zip(units["unit_id"], units["is_pilot"].astype(bool)))
+    order = {p: k for k, p in enumerate(sorted(reports["period"].unique()))}
+    departments, start = {}, {}
+    for uid in units["unit_id"]:
+        departments[uid] = int(rng.integers(3, 13))
+        start[uid] = rng.uniform(0.55, 0.8) if pilot[uid] else rng.uniform(0.2, 0.6)
+    cols: dict[str, list] = {f: [] for f in PLAN_FIELDS}
+    for uid, period, staff in zip(reports["unit_id"], reports["period"], reports["staff_total"]):
+        k = order[period]
+        share = min(1.0, start[uid] + k * rng.uniform(0.05, 0.12))
+        total = departments[uid]
+        cols["staff_personal_plan"].append(int(round(share * staff)))
+        cols["departments_total"].append(total)
+        cols["departments_with_plan"].append(int(min(total, round(total * min(1.0, share + rng.uniform(-0.1, 0.15))))))
+        cols["commended_collectives"].append(int(rng.poisson(0.3 + 0.6 * pilot[uid])))
+        cols["commended_individuals"].append(int(rng.poisson(0.8 + staff / 60 + 1.5 * pilot[uid])))
+    return reports.assign(**cols)
 
 
 def draw_report_dates(rng: np.random.Generator, reports: pd.DataFrame, late_share: float = 0.12) -> pd.Series:
