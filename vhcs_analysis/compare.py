@@ -22,7 +22,7 @@ loaded); without it, the package's ``defaults.toml``, never a settings file foun
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import Any
@@ -68,6 +68,7 @@ class EffectResult:
     se: float = math.nan  # studentising standard error of the estimate (spread of block estimates)
     block_estimates: tuple[float, ...] = ()  # per kept block (order of the sorted block names)
     notes: tuple[str, ...] = field(default=())
+    not_comparable_vi: str = ""  # why no inference is made (then ci and p are NaN), in Vietnamese
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as a plain dict.
@@ -361,8 +362,11 @@ def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, se
     p = engine.p_value(0.0)
     low, high = engine.bound(-1, alpha), engine.bound(+1, alpha)
     notes = []
-    if bounds is not None and kind != "level":
-        low, high, clipped = _clip_to_feasible(low, high, kept, post, engine, bounds)
+    if bounds is not None:
+        if kind == "level":
+            low, high, clipped = _clip_gap(low, high, bounds)
+        else:
+            low, high, clipped = _clip_to_feasible(low, high, kept, post, engine, bounds)
         if clipped:
             notes.append("interval limited to the indicator's possible range")
     return EffectResult(
@@ -374,6 +378,20 @@ def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, se
         block_estimates=tuple(float(a / b) if abs(b) > 1e-9 else math.nan
                               for a, b in zip(engine.obs_u, engine.obs_v)),
         notes=tuple(notes), **common)
+
+
+def _clip_gap(low, high, bounds):
+    """Intersect a finite interval of a gap between two means with what the range allows,
+    ``[lo − hi, hi − lo]``; ends the data cannot bound stay ±inf (contract)."""
+    lo_b, hi_b = (float(b) for b in bounds)
+    width = hi_b - lo_b
+    clipped = False
+    if np.isfinite(width):
+        if np.isfinite(low) and low < -width:
+            low, clipped = -width, True
+        if np.isfinite(high) and high > width:
+            high, clipped = width, True
+    return low, high, clipped
 
 
 def _clip_to_feasible(low, high, kept, post, engine, bounds):
@@ -450,13 +468,22 @@ def pilot_effect(panel: pd.DataFrame, outcome: str, *, baseline: str, post: str,
                 mc_draws=mc_draws, alpha=alpha, studentise=studentise, settings=settings)
 
 
-def level_gap(panel: pd.DataFrame, outcome: str, period: str, *, seed: int = 0, **kwargs: Any) -> EffectResult:
+def level_gap(panel: pd.DataFrame, outcome: str, period: str, *, seed: int = 0,
+              bounds: tuple[float, float] | None = None, **kwargs: Any) -> EffectResult:
     """Pilots vs the rest of their blocks at one period, same inference as ``pilot_effect``.
+
+    Two cases get no interval and no p (``not_comparable_vi`` says why; ``estimate``,
+    ``pilot_mean`` and ``rest_mean`` still describe the groups): no unit differs from
+    the others of its block (nothing varies), or in every block the pilots lie strictly
+    above (or below) every other unit (perfect separation: the randomisation test then
+    cannot bound the gap, whatever its size). A finite interval end is kept inside what
+    ``bounds`` allows for a gap, ``[lo − hi, hi − lo]``.
 
     Args:
         panel, outcome: as for ``pilot_effect``.
         period: the one period compared (e.g. the baseline: were the pilots already better?).
         seed: seed of the Monte Carlo draws.
+        bounds: the indicator's possible range (``indicators.indicator_bounds``); None: none.
         **kwargs: the column names and the inference options of ``pilot_effect``
             (``weights``, ``exact_limit``, ``mc_draws``, ``alpha``, ``settings`` …).
 
@@ -466,8 +493,49 @@ def level_gap(panel: pd.DataFrame, outcome: str, period: str, *, seed: int = 0, 
     """
     cols = {k: kwargs.pop(k) for k in ("unit_col", "period_col", "pilot_col", "block_col") if k in kwargs}
     units = unit_table(panel, outcome, [period], **cols)
-    return _run(units, units[period], outcome=outcome, baseline=None, post=period, kind="level",
-                seed=seed, **kwargs)
+    result = _run(units, units[period], outcome=outcome, baseline=None, post=period, kind="level",
+                  seed=seed, bounds=bounds, **kwargs)
+    if math.isnan(result.estimate):
+        return result
+    reason = level_comparability(units, period)
+    if reason:
+        return replace(result, ci_low=math.nan, ci_high=math.nan, p_value=math.nan, mc_se=math.nan,
+                       not_comparable_vi=reason)
+    return result
+
+
+def level_comparability(units: pd.DataFrame, period: str) -> str:
+    """Why a level gap at ``period`` cannot be tested, in Vietnamese ('' when it can).
+
+    Args:
+        units: ``unit_table`` (block, is_pilot and the period's column).
+        period: the period's column.
+
+    Returns:
+        A reason (nothing varies within blocks; every block's pilots strictly above, or
+        strictly below, all its other units) or ''.
+    """
+    ok = units[period].notna() & units["is_pilot"].notna() & units["block"].notna()
+    u = units[ok]
+    above, below, varies, kept = True, True, False, 0
+    for _, g in u.groupby("block", sort=True):
+        z = g["is_pilot"].astype(bool).to_numpy()
+        if z.all() or not z.any():
+            continue
+        kept += 1
+        y = g[period].to_numpy(float)
+        varies |= bool(np.ptp(y) > 1e-9)
+        above &= bool(y[z].min() > y[~z].max())
+        below &= bool(y[z].max() < y[~z].min())
+    if not kept:
+        return ""
+    if not varies:
+        return "mọi đơn vị trong từng khối có cùng giá trị, không có khác biệt để so sánh"
+    if above or below:
+        side = "cao hơn" if above else "thấp hơn"
+        return (f"ở mọi khối, đơn vị điểm đều {side} mọi đơn vị khác (tách biệt hoàn toàn): phép kiểm định "
+                "hoán vị trong khối không chặn được khoảng chênh lệch, nên không đưa ra khoảng tin cậy")
+    return ""
 
 
 def event_study(panel: pd.DataFrame, outcome: str, baseline: str, periods: Iterable[str], *, seed: int = 0,

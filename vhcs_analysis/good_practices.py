@@ -208,7 +208,7 @@ def evidence_line(row: dict) -> str:
     from vhcs_analysis.indicators import indicator
 
     spec = indicator(row["indicator"])
-    pct = spec.unit in ("%", "0/100")
+    pct = spec.is_percent
     show = (lambda v: fmt.percent(v, 1)) if pct else (lambda v: fmt.number(v, 1))
     text = f"{show(row['baseline_value'])} → {show(row['post_value'])}"
     if row["indicator"] in COUNT_TESTS and not np.isnan(row.get("baseline_count", np.nan)):

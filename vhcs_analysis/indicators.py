@@ -46,6 +46,9 @@ class Indicator:
         measures: the goal or task group it measures (a key of ``GOALS``).
         higher_is_better: its direction.
         source_fields: how it is computed from the processed fields, in words.
+        bounds: the values it can take, (low, high); ``inf`` where there is no end
+            (counts, rates per 100 staff). The one answer to "what range can this
+            indicator take" (intervals are kept inside it, ceilings are judged on it).
     """
 
     name: str
@@ -55,6 +58,13 @@ class Indicator:
     measures: str  # key of GOALS
     higher_is_better: bool
     source_fields: str
+    bounds: tuple[float, float] = (0.0, 100.0)
+
+    @property
+    def is_percent(self) -> bool:
+        """Whether a value reads as a percentage (rates and 0/100 adoption shares; scores
+        on 0–100 are points, not percent)."""
+        return self.unit in ("%", "0/100")
 
 
 _SPECS: tuple[Indicator, ...] = (
@@ -65,9 +75,9 @@ _SPECS: tuple[Indicator, ...] = (
     Indicator("good_rating_rate", "Tỷ lệ CBCCVC hoàn thành tốt nhiệm vụ trở lên", "%", "điểm phần trăm",
               "NV2", True, "staff_rated_good / staff_total × 100 (chỉ biểu 2018)"),
     Indicator("complaints_per_100", "Phản ánh về thái độ, tác phong trên 100 CBCCVC", "lượt/100 người",
-              "lượt/100 người", "MT1", False, "complaints_conduct / staff_total × 100"),
+              "lượt/100 người", "MT1", False, "complaints_conduct / staff_total × 100", (0.0, np.inf)),
     Indicator("violations_per_100", "CBCCVC vi phạm kỷ luật, kỷ cương trên 100 CBCCVC", "người/100 người",
-              "người/100 người", "MT2", False, "discipline_violations / staff_total × 100"),
+              "người/100 người", "MT2", False, "discipline_violations / staff_total × 100", (0.0, np.inf)),
     Indicator("inspection_score", "Điểm kiểm tra, giám sát văn hóa công sở", "điểm (0–100)", "điểm",
               "MT1", True, "trung bình total_score các đợt kiểm tra có ngày trong kỳ (biểu 02)"),
     Indicator("on_time_rate", "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn", "%", "điểm phần trăm",
@@ -77,15 +87,17 @@ _SPECS: tuple[Indicator, ...] = (
     Indicator("office_layout", "Hoàn thành bài trí công sở", "0/100", "điểm phần trăm",
               "NV3", True, "office_layout_done (Có = 100, Không = 0)"),
     Indicator("good_practices", "Mô hình, cách làm hay được nhân rộng", "mô hình", "mô hình",
-              "NV4", True, "good_practices"),
+              "NV4", True, "good_practices", (0.0, np.inf)),
     Indicator("internal_inspections", "Cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc", "cuộc",
-              "NV4", True, "internal_inspections"),
+              "NV4", True, "internal_inspections", (0.0, np.inf)),
     Indicator("oc_index", "Chỉ số văn hóa công sở tổng hợp", "điểm (0–100)", "điểm",
               "ALL", True, "trung bình có trọng số các thành phần ([indicators] index_weights)"),
 )
 
+UNBOUNDED: tuple[float, float] = (-np.inf, np.inf)
 INDICATOR_NAMES: tuple[str, ...] = tuple(s.name for s in _SPECS)
-INDICATORS: pd.DataFrame = pd.DataFrame([{f.name: getattr(s, f.name) for f in fields(Indicator)} for s in _SPECS])
+INDICATORS: pd.DataFrame = pd.DataFrame([{f.name: getattr(s, f.name) for f in fields(Indicator) if f.name != "bounds"}
+                                         for s in _SPECS])
 INDICATORS["measures_vi"] = INDICATORS["measures"].map(GOALS)
 INDICATORS["direction_vi"] = np.where(INDICATORS["higher_is_better"], "cao hơn là tốt hơn", "thấp hơn là tốt hơn")
 
@@ -406,23 +418,36 @@ def unit_mean_ci(values: Sequence[float] | np.ndarray, units: Sequence[str] | np
     return (float(means.mean()) if len(means) else np.nan, lo, hi, len(means))
 
 
-def indicator_bounds(name: str) -> tuple[float, float] | None:
+def indicator_bounds(name: str) -> tuple[float, float]:
     """The possible range of an indicator, so that no interval reaches an impossible value.
 
     Args:
         name: the indicator's code.
 
     Returns:
-        (0, 100) for rates, shares and scores; (0, inf) for counts and rates per 100
-        staff; None for an unknown indicator.
+        ``indicator(name).bounds``: (0, 100) for rates, shares and scores; (0, inf) for
+        counts and rates per 100 staff. An unknown code has no known range: (-inf, inf)
+        (intervals are then left as the data give them, and no ceiling is judged).
     """
     try:
-        spec = indicator(name)
+        return indicator(name).bounds
     except KeyError:
-        return None
-    if spec.unit in ("%", "0/100") or spec.unit.startswith("điểm"):
-        return (0.0, 100.0)
-    return (0.0, np.inf)
+        return UNBOUNDED
+
+
+def higher_is_better(name: str) -> bool:
+    """Which direction is better for an indicator.
+
+    Args:
+        name: the indicator's code.
+
+    Returns:
+        ``indicator(name).higher_is_better``.
+
+    Raises:
+        KeyError: an unknown code (a direction is never guessed).
+    """
+    return indicator(name).higher_is_better
 
 
 def describe_by_group(panel: pd.DataFrame, indicator: str, by: Sequence[str] = ("period", "is_pilot"),

@@ -26,7 +26,7 @@ import pandas as pd
 
 from vhcs_analysis import compare, fmt
 from vhcs_analysis.settings import Indicators, Settings
-from vhcs_analysis.indicators import INDICATORS, composite_index, indicator, period_label_vi
+from vhcs_analysis.indicators import INDICATORS, composite_index, higher_is_better, indicator_bounds, period_label_vi
 
 VERDICTS = ("better", "worse", "no_evidence", "not_comparable", "no_data")
 VERDICT_VI = {
@@ -55,24 +55,6 @@ def shown_indicators(settings: Settings) -> list[str]:
     """Rows of the verdict table: the family, then the adoption items."""
     fam = family(settings)
     return fam + [a for a in adoption_items(settings) if a not in fam]
-
-
-def bounds_of(name: str) -> tuple[float, float]:
-    """Possible range of an indicator: 0–100 for rates, shares and scores; ≥ 0 otherwise."""
-    try:
-        unit = indicator(name).unit
-    except KeyError:
-        return (-math.inf, math.inf)
-    if unit in ("%", "0/100") or "0–100" in unit:
-        return (0.0, 100.0)
-    return (0.0, math.inf)
-
-
-def higher_is_better(name: str) -> bool:
-    try:
-        return bool(indicator(name).higher_is_better)
-    except KeyError:
-        return True
 
 
 # ------------------------------------------------------------------ the composite
@@ -112,7 +94,7 @@ def _comparability(units: pd.DataFrame, name: str, baseline: str, post: str,
     blocks_ok = u.groupby("block")["is_pilot"].agg(lambda s: 0 < s.astype(bool).sum() < len(s))
     if not blocks_ok.any():
         return "no_data", "không khối nào có cả đơn vị điểm và đơn vị khác đủ số liệu ở hai kỳ"
-    lo, hi = bounds_of(name)
+    lo, hi = indicator_bounds(name)
     best = hi if higher_is_better(name) else lo
     base = u[baseline].to_numpy(float)
     change = (u[post] - u[baseline]).to_numpy(float)
@@ -231,7 +213,7 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, in
         row["n_pilot"] = int((ok & units["is_pilot"].fillna(False).astype(bool)).sum())
         row["n_rest"] = int((ok & ~units["is_pilot"].fillna(True).astype(bool)).sum())
         if verdict is None:
-            kw = dict(baseline=baseline, post=post, seed=seed, bounds=bounds_of(name), mc_draws=mc_draws,
+            kw = dict(baseline=baseline, post=post, seed=seed, bounds=indicator_bounds(name), mc_draws=mc_draws,
                       exact_limit=exact_limit, settings=settings.compare)
             did = compare.pilot_effect(work, name, method="did", **kw)
             adj = compare.pilot_effect(work, name, method="ancova", **kw)
