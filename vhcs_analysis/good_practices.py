@@ -97,8 +97,14 @@ def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_eve
       unit's own real change does not widen its own test), and is used only when their
       spread clearly rises with volume (one-sided Spearman p < 0,05); else 0.
 
+    Args:
+        counts, staff: units × periods, the count and its denominator.
+        periods: the periods, in order.
+        min_events: the fewest events (both periods) a step needs to count.
+
     Returns:
-        (phi, kappa indexed like ``counts``); (1, zeros) with fewer than 10 steps."""
+        (phi, kappa indexed like ``counts``); (1, zeros) with fewer than 10 steps.
+    """
     zs, ms, owners = [], [], []
     for a, b in zip(periods[:-1], periods[1:]):
         c0, c1, s0, s1 = counts[a], counts[b], staff[a], staff[b]
@@ -178,7 +184,15 @@ def prior_df(s2: np.ndarray, d: np.ndarray) -> tuple[float, float]:
     """How alike the units' noise is: (d₀, s₀²) of the scaled-χ² prior of the units'
     variances ``s2`` on ``d`` degrees of freedom, by the moments of log s² (Smyth 2004,
     limma's ``fitFDist``): d₀ large when units differ no more than their own few degrees
-    of freedom explain, small when some units wander far more than others."""
+    of freedom explain, small when some units wander far more than others.
+
+    Args:
+        s2: each unit's variance.
+        d: its degrees of freedom (units with fewer than 1 are left out).
+
+    Returns:
+        (d₀, s₀²); (``PRIOR_DF_MAX``, mean s²) with fewer than 5 usable units.
+    """
     ok = (d >= 1) & (s2 > 0) & np.isfinite(s2)
     s2, d = s2[ok], d[ok]
     if len(s2) < 5:

@@ -544,8 +544,18 @@ def guarded_sd(values: np.ndarray, pooled_sd: float | None, pooled_df: int | Non
     freedom (n − 1). The pooled SD alone under-covers when this group varies more than the
     others (0,74 at twice their SD, n = 7); the own SD alone is 0 when seven pilots all
     sit at 0 violations. Taking the larger on the smaller df keeps ≥ 95% under normal
-    noise whatever the ratio of SDs (tests/test_intervals.py, slow). One value: the
-    pooled SD and its df; no pooled SD: the group's own (None, None)."""
+    noise whatever the ratio of SDs (tests/test_intervals.py, slow).
+
+    Args:
+        values: the group's values (no NaN).
+        pooled_sd, pooled_df: the SD pooled over the groups and its degrees of freedom
+            (None: no pooling).
+
+    Returns:
+        (sd, df) for ``mean_ci``: the larger SD on the group's n − 1 df; the pooled pair
+        with fewer than 2 values; (None, None) without pooling (``mean_ci`` then uses
+        the group's own).
+    """
     if pooled_sd is None:
         return (None, None)
     if len(values) < 2 or not np.isfinite(pooled_sd):
