@@ -184,3 +184,14 @@ def test_clustered_mean_ci__block_shocks_widen_the_interval_and_need_two_blocks(
     assert np.isnan(ind.clustered_mean_ci([1.0, 2.0], ["K1", "K1"])[1])
     # one value per cluster: the usual Student t interval of the mean
     assert ind.clustered_mean_ci([1.0, 2.0, 3.0], ["a", "b", "c"])[1:3] == pytest.approx(ind.mean_ci([1.0, 2.0, 3.0]))
+
+
+def test_indicator_bounds__one_answer_from_the_indicator_record():
+    assert ind.indicator_bounds("study_rate") == (0.0, 100.0) == ind.indicator("study_rate").bounds
+    assert ind.indicator_bounds("inspection_score") == (0.0, 100.0)
+    assert ind.indicator_bounds("complaints_per_100") == (0.0, np.inf)
+    assert ind.indicator_bounds("no_such_code") == ind.UNBOUNDED  # stated default: no known range
+    with pytest.raises(KeyError):
+        ind.higher_is_better("no_such_code")  # a direction is never guessed
+    assert not ind.higher_is_better("violations_per_100")
+    assert ind.indicator("on_time_rate").is_percent and not ind.indicator("oc_index").is_percent
