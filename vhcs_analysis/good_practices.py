@@ -294,18 +294,17 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
     unusually bad baseline is mostly regression to the mean). ``settings``: the
     ``[good_practices]`` section (q_max, min_gain, minimum denominators and events)."""
     from vhcs_analysis.compare import unit_table
-    from vhcs_analysis.indicators import INDICATORS, sort_periods
+    from vhcs_analysis.indicators import higher_is_better, sort_periods
 
     cfg = settings
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
     periods = [p for p in sort_periods(panel[period_col].dropna())] if period_col in panel.columns \
         else [baseline, post]
-    direction = dict(zip(INDICATORS["name"], np.where(INDICATORS["higher_is_better"], 1.0, -1.0)))
     frames = []
     for outcome in outcomes:
         table = unit_table(panel, outcome, periods, unit_col=unit_col, period_col=period_col,
                            pilot_col=pilot_col, block_col=block_col)
-        sign = direction.get(outcome, 1.0)
+        sign = 1.0 if higher_is_better(outcome) else -1.0
         change = (table[post] - table[baseline]).to_numpy(float)
         reference = _others_median(change)
         excess = change - reference

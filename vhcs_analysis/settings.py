@@ -264,6 +264,11 @@ class GoodPractices(_Section):
     min_events: int = Field(ge=0)
     min_dossiers: int = Field(ge=0)
 
+    @field_validator("indicators")
+    @classmethod
+    def _known_indicators(cls, value: list[str]) -> list[str]:
+        return _known_indicators(value)
+
 
 class Settings(_Section):
     """The merged settings (defaults + file), checked and frozen: built once at the boundary
