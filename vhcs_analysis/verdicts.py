@@ -212,7 +212,8 @@ def _decide(row: dict, alpha: float) -> tuple[str, str]:
         why.append("khoảng tin cậy chứa 0")
     why.append(_ruled_out(row))
     if np.isfinite(row["mde"]):
-        why.append(f"thiết kế chỉ phát hiện được chênh lệch từ khoảng {fmt.number(row['mde'], 1)} trở lên")
+        why.append(f"thiết kế chỉ phát hiện được (8 trên 10 lần, theo đúng quy tắc kết luận này) chênh lệch từ khoảng "
+                   f"{fmt.number(row['mde'], 1)} trở lên")
     return "no_evidence", "; ".join(why)
 
 
