@@ -297,3 +297,39 @@ def test_unit_table__wide_panel_with_outcome_period_column_pairs():
     wide.columns = [c if c[1] else c[0] for c in wide.columns]
     result = compare.pilot_effect(wide, "y", baseline=BASE, post=POST)
     assert result == compare.pilot_effect(long, "y", baseline=BASE, post=POST)
+
+
+# ------------------------------------------------------------------ level gap
+
+
+def _level_panel(pilot_values, rest_values) -> pd.DataFrame:
+    """Blocks K0…K(n−1), each with one pilot (its value from ``pilot_values``) and the rest."""
+    rows = []
+    for b, (pv, rv) in enumerate(zip(pilot_values, rest_values)):
+        rows.append({"unit_id": f"K{b}P", "period": "2016-H2", "block": f"K{b}", "is_pilot": True, "y": pv})
+        for i, v in enumerate(rv):
+            rows.append({"unit_id": f"K{b}U{i}", "period": "2016-H2", "block": f"K{b}", "is_pilot": False, "y": v})
+    return pd.DataFrame(rows)
+
+
+def test_level_gap__nothing_varies_is_not_comparable_without_interval():
+    panel = _level_panel([0.0] * 5, [[0.0] * 6] * 5)
+    r = compare.level_gap(panel, "y", "2016-H2", bounds=(0.0, 100.0))
+    assert "cùng giá trị" in r.not_comparable_vi
+    assert math.isnan(r.ci_low) and math.isnan(r.ci_high) and math.isnan(r.p_value)
+
+
+def test_level_gap__perfect_separation_is_not_comparable_with_its_reason():
+    panel = _level_panel([100.0] * 5, [[0.0, 10.0, 20.0, 30.0]] * 5)
+    r = compare.level_gap(panel, "y", "2016-H2", bounds=(0.0, 100.0))
+    assert "tách biệt hoàn toàn" in r.not_comparable_vi and math.isnan(r.ci_low)
+    assert r.estimate == pytest.approx(85.0)  # the groups are still described
+
+
+def test_level_gap__interval_ends_stay_inside_what_the_range_allows():
+    rng = np.random.default_rng(1)
+    panel = _level_panel(rng.uniform(0, 100, 3), [rng.uniform(0, 100, 2) for _ in range(3)])
+    r = compare.level_gap(panel, "y", "2016-H2", bounds=(0.0, 100.0), exact_limit=10_000)
+    for end in (r.ci_low, r.ci_high):
+        assert math.isinf(end) or -100.0 <= end <= 100.0
+    assert r.not_comparable_vi == ""

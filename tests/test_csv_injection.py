@@ -44,7 +44,8 @@ def _hostile_name(i: int, name: str) -> str:
 def test_csv_bytes__text_cells_guarded_numbers_left_alone():
     frame = pd.DataFrame({"name": ["=1+1", "@SUM(A1)", "-5", "Sở Nội vụ"], "x": [-1.5, 2.0, float("-inf"), -3.0]})
     text = csv_bytes(frame, bom=False).decode("utf-8")
-    assert text.splitlines()[1:] == ["'=1+1,-1.5", "'@SUM(A1),2.0", "-5,-inf", "Sở Nội vụ,-3.0"]
+    assert text.splitlines()[0] == "name,x,unbounded_note"
+    assert text.splitlines()[1:] == ["'=1+1,-1.5,", "'@SUM(A1),2.0,", "-5,,x: không chặn được (−∞)", "Sở Nội vụ,-3.0,"]
 
 
 def test_read_csv__takes_the_guard_off_again(tmp_path):

@@ -323,3 +323,11 @@ def test_parse_rate__reads_back_fmt_percent(tenths):
 
     rate = tenths / 10  # 0.0 … 2000.0 on the 0–100 scale
     assert parse_rate(fmt.percent(rate, 1)) == rate
+
+
+def test_fmt__a_value_that_rounds_to_zero_prints_without_sign():
+    from vhcs_analysis import fmt
+
+    assert fmt.number(-0.04, 1) == "0,0" and fmt.signed(-0.04, 1) == "0,0" and fmt.signed(0.04, 1) == "0,0"
+    assert fmt.percent(-0.001, 1) == "0,0%" and fmt.number(-0.0, 0) == "0"
+    assert fmt.signed(-0.06, 1) == "-0,1" and fmt.signed(3.26, 1) == "+3,3"

@@ -85,7 +85,7 @@ def test_office_culture_result__inspection_score_rated_report_index_beside_it():
         "inspection_score": [85.0, 40.0, np.nan], "n_inspections": pd.array([2, 1, 0], dtype="Int64"),
         "report_index": [report_index, np.nan, np.nan], "n_reports": pd.array([2, 0, 0], dtype="Int64"),
         "oc_score": [85.0, 40.0, np.nan], "oc_se": [5.0, np.sqrt(50.0), np.nan],
-        "oc_level": ["Tốt", "Yếu", "Chưa đánh giá"]})
+        "oc_df": pd.array([1, 1, None], dtype="Int64"), "oc_level": ["Tốt", "Yếu", "Chưa đánh giá"]})
     pd.testing.assert_frame_equal(out, expected)
 
 
@@ -212,3 +212,26 @@ def test_office_culture_result__works_without_any_unit_reports():
     assert out["unit_id"].tolist() == ["U1"]
     assert out["n_reports"].tolist() == [0]
     assert out["oc_score"].tolist() == [80.0]
+
+
+def test_band_multiplier__student_t_on_the_noise_degrees_of_freedom():
+    assert ranking.band_multiplier(1.96, 1) == pytest.approx(12.7, abs=0.05)
+    assert ranking.band_multiplier(1.96, 10) == pytest.approx(2.23, abs=0.01)
+    assert ranking.band_multiplier(1.96, np.inf) == 1.96
+    assert np.isnan(ranking.band_multiplier(1.96, 0))
+
+
+def test_propose_ranking__noise_sd_on_one_degree_of_freedom_sends_a_near_unit_to_review():
+    """Issue 22's reproduction: unit A inspected twice, 0,5 apart (noise SD 0,35 on 1 df);
+    unit B, inspected once, 2 points under a threshold that changes its ranking."""
+    insp = pd.DataFrame({"unit_id": ["A", "A", "B"], "total_score": [80.0, 80.5, 68.0],
+                         "inspection_date": pd.to_datetime(["2018-03-01", "2018-09-01", "2018-05-01"])})
+    sd, df = ranking.inspection_noise_sd(insp)
+    assert sd == pytest.approx(0.3536, abs=1e-3) and df == 1
+    reports = pd.DataFrame({"unit_id": pd.Series(dtype=str), "period": pd.Series(dtype=str)})
+    oc = ranking.office_culture_result(insp, reports, 2018, package_defaults())
+    assert oc.set_index("unit_id").loc["B", "oc_df"] == 1
+    rk = _rankings({"A": "HTTNV", "B": "HTXSNV"} | {f"X{i}": "HTTNV" for i in range(10)})
+    out = ranking.propose_ranking(rk, oc, 2018, _rules()).set_index("unit_id")
+    assert out.loc["B", "status"] == "review"
+    assert "1 bậc tự do" in out.loc["B", "reason_vi"] and "cần ít nhất 10" in out.loc["B", "reason_vi"]

@@ -22,7 +22,7 @@ loaded); without it, the package's ``defaults.toml``, never a settings file foun
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import Any
@@ -68,6 +68,7 @@ class EffectResult:
     se: float = math.nan  # studentising standard error of the estimate (spread of block estimates)
     block_estimates: tuple[float, ...] = ()  # per kept block (order of the sorted block names)
     notes: tuple[str, ...] = field(default=())
+    not_comparable_vi: str = ""  # why no inference is made (then ci and p are NaN), in Vietnamese
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as a plain dict.
@@ -361,8 +362,11 @@ def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, se
     p = engine.p_value(0.0)
     low, high = engine.bound(-1, alpha), engine.bound(+1, alpha)
     notes = []
-    if bounds is not None and kind != "level":
-        low, high, clipped = _clip_to_feasible(low, high, kept, post, engine, bounds)
+    if bounds is not None:
+        if kind == "level":
+            low, high, clipped = _clip_gap(low, high, bounds)
+        else:
+            low, high, clipped = _clip_to_feasible(low, high, kept, post, engine, bounds)
         if clipped:
             notes.append("interval limited to the indicator's possible range")
     return EffectResult(
@@ -374,6 +378,20 @@ def _run(units: pd.DataFrame, y: pd.Series, *, outcome, baseline, post, kind, se
         block_estimates=tuple(float(a / b) if abs(b) > 1e-9 else math.nan
                               for a, b in zip(engine.obs_u, engine.obs_v)),
         notes=tuple(notes), **common)
+
+
+def _clip_gap(low, high, bounds):
+    """Intersect a finite interval of a gap between two means with what the range allows,
+    ``[lo − hi, hi − lo]``; ends the data cannot bound stay ±inf (contract)."""
+    lo_b, hi_b = (float(b) for b in bounds)
+    width = hi_b - lo_b
+    clipped = False
+    if np.isfinite(width):
+        if np.isfinite(low) and low < -width:
+            low, clipped = -width, True
+        if np.isfinite(high) and high > width:
+            high, clipped = width, True
+    return low, high, clipped
 
 
 def _clip_to_feasible(low, high, kept, post, engine, bounds):
@@ -450,13 +468,22 @@ def pilot_effect(panel: pd.DataFrame, outcome: str, *, baseline: str, post: str,
                 mc_draws=mc_draws, alpha=alpha, studentise=studentise, settings=settings)
 
 
-def level_gap(panel: pd.DataFrame, outcome: str, period: str, *, seed: int = 0, **kwargs: Any) -> EffectResult:
+def level_gap(panel: pd.DataFrame, outcome: str, period: str, *, seed: int = 0,
+              bounds: tuple[float, float] | None = None, **kwargs: Any) -> EffectResult:
     """Pilots vs the rest of their blocks at one period, same inference as ``pilot_effect``.
+
+    Two cases get no interval and no p (``not_comparable_vi`` says why; ``estimate``,
+    ``pilot_mean`` and ``rest_mean`` still describe the groups): no unit differs from
+    the others of its block (nothing varies), or in every block the pilots lie strictly
+    above (or below) every other unit (perfect separation: the randomisation test then
+    cannot bound the gap, whatever its size). A finite interval end is kept inside what
+    ``bounds`` allows for a gap, ``[lo − hi, hi − lo]``.
 
     Args:
         panel, outcome: as for ``pilot_effect``.
         period: the one period compared (e.g. the baseline: were the pilots already better?).
         seed: seed of the Monte Carlo draws.
+        bounds: the indicator's possible range (``indicators.indicator_bounds``); None: none.
         **kwargs: the column names and the inference options of ``pilot_effect``
             (``weights``, ``exact_limit``, ``mc_draws``, ``alpha``, ``settings`` …).
 
@@ -466,8 +493,49 @@ def level_gap(panel: pd.DataFrame, outcome: str, period: str, *, seed: int = 0, 
     """
     cols = {k: kwargs.pop(k) for k in ("unit_col", "period_col", "pilot_col", "block_col") if k in kwargs}
     units = unit_table(panel, outcome, [period], **cols)
-    return _run(units, units[period], outcome=outcome, baseline=None, post=period, kind="level",
-                seed=seed, **kwargs)
+    result = _run(units, units[period], outcome=outcome, baseline=None, post=period, kind="level",
+                  seed=seed, bounds=bounds, **kwargs)
+    if math.isnan(result.estimate):
+        return result
+    reason = level_comparability(units, period)
+    if reason:
+        return replace(result, ci_low=math.nan, ci_high=math.nan, p_value=math.nan, mc_se=math.nan,
+                       not_comparable_vi=reason)
+    return result
+
+
+def level_comparability(units: pd.DataFrame, period: str) -> str:
+    """Why a level gap at ``period`` cannot be tested, in Vietnamese ('' when it can).
+
+    Args:
+        units: ``unit_table`` (block, is_pilot and the period's column).
+        period: the period's column.
+
+    Returns:
+        A reason (nothing varies within blocks; every block's pilots strictly above, or
+        strictly below, all its other units) or ''.
+    """
+    ok = units[period].notna() & units["is_pilot"].notna() & units["block"].notna()
+    u = units[ok]
+    above, below, varies, kept = True, True, False, 0
+    for _, g in u.groupby("block", sort=True):
+        z = g["is_pilot"].astype(bool).to_numpy()
+        if z.all() or not z.any():
+            continue
+        kept += 1
+        y = g[period].to_numpy(float)
+        varies |= bool(np.ptp(y) > 1e-9)
+        above &= bool(y[z].min() > y[~z].max())
+        below &= bool(y[z].max() < y[~z].min())
+    if not kept:
+        return ""
+    if not varies:
+        return "mọi đơn vị trong từng khối có cùng giá trị, không có khác biệt để so sánh"
+    if above or below:
+        side = "cao hơn" if above else "thấp hơn"
+        return (f"ở mọi khối, đơn vị điểm đều {side} mọi đơn vị khác (tách biệt hoàn toàn): phép kiểm định "
+                "hoán vị trong khối không chặn được khoảng chênh lệch, nên không đưa ra khoảng tin cậy")
+    return ""
 
 
 def event_study(panel: pd.DataFrame, outcome: str, baseline: str, periods: Iterable[str], *, seed: int = 0,
@@ -537,6 +605,113 @@ def per_block(panel: pd.DataFrame, outcome: str, baseline: str, post: str, *, un
     out = pd.DataFrame(rows, columns=["block", "pilot_units", "n_pilot", "n_rest", "n_dropped", "pilot_change",
                                       "rest_change", "did", "included"])
     out.insert(1, "outcome", outcome)
+    return out
+
+
+# ------------------------------------------------------------------ hidden bias
+
+
+def _rosenbaum_upper(scores: list[np.ndarray], counts: list[int], observed: float, gamma: float) -> float:
+    """Upper bound on the one-sided p of "T ≥ observed" when, within each block, a unit's
+    odds of being the pilot may differ by up to ``gamma`` for a hidden reason (Rosenbaum
+    2002, §4.3, matched sets with one treated unit, normal approximation). ``scores[b]``:
+    each unit's contribution to T if it were the block's pilot; ``counts[b]``: pilots in
+    the block (k > 1: k draws of the one-pilot bound, an approximation)."""
+    from scipy import stats
+
+    mean = var = 0.0
+    for c, k in zip(scores, counts):
+        c = np.sort(np.asarray(c, float))[::-1]
+        n = len(c)
+        best = None
+        for a in range(1, n):
+            p = np.where(np.arange(n) < a, gamma, 1.0)
+            p = p / p.sum()
+            mu = float(p @ c)
+            v = float(p @ (c - mu) ** 2)
+            if best is None or mu > best[0] + 1e-12 or (abs(mu - best[0]) <= 1e-12 and v > best[1]):
+                best = (mu, v)
+        mean += k * best[0]
+        var += k * best[1]
+    if var <= 0:
+        return 0.0 if observed > mean else 1.0
+    return float(stats.norm.sf((observed - mean) / math.sqrt(var)))
+
+
+def sensitivity_gamma(panel: pd.DataFrame, outcome: str, *, baseline: str, post: str, side: int,
+                      alpha: float = 0.05, methods: Sequence[str] = ("did", "ancova"), gamma_max: float = 20.0,
+                      weights: str = "equal") -> float:
+    """Rosenbaum's sensitivity Γ of a claim that pilots' change differs on ``side``.
+
+    Γ is how much more likely a unit could be to be chosen as its block's pilot, for a
+    reason the data do not show, before the claim no longer holds: the largest Γ at which
+    the worst-case two-sided p (the upper bound over every hidden bias up to Γ, of both
+    ``methods``: the claim needs both) is still below ``alpha``. Γ = 1 is no hidden bias;
+    a claim that fails the normal approximation even at Γ = 1 gets 1. The statistics are
+    the block-stratified DiD (unit changes) and the covariance-adjusted change (changes
+    residualised on the baseline within blocks, Rosenbaum's covariance adjustment), each
+    block weighted by ``weights``.
+
+    Args:
+        panel, outcome, baseline, post: as for ``pilot_effect``.
+        side: +1 (pilots changed more) or −1 (less).
+        alpha: the level the claim was made at (e.g. 0.05 over the Holm factor of its rank).
+        methods: the statistics the claim needs.
+        gamma_max: the largest Γ searched (returned when the claim holds up to it).
+        weights: block weights, as in ``pilot_effect``.
+
+    Returns:
+        Γ ≥ 1 (two decimals' precision); NaN when no block can be compared.
+    """
+    units = unit_table(panel, outcome, [baseline, post])
+    change = (units[post] - units[baseline])
+    ok = change.notna() & units[baseline].notna() & units["is_pilot"].notna() & units["block"].notna()
+    u = units[ok.to_numpy()]
+    z = u["is_pilot"].to_numpy(bool)
+    blocks = u["block"].astype(str).to_numpy()
+    parts = []
+    for method in methods:
+        cov = u[baseline].to_numpy(float) if method == "ancova" else None
+        q = side * _within_block_residual(change[ok].to_numpy(float), blocks, cov)
+        scores, counts, raw = [], [], []
+        for b in sorted(set(blocks)):
+            m = blocks == b
+            n, k = int(m.sum()), int(z[m].sum())
+            if k == 0 or k == n:
+                continue
+            raw.append({"equal": 1.0, "units": n, "precision": k * (n - k) / n}[weights])
+            qb = q[m]
+            # a pilot's share of the block difference: (q_j − mean of the others) / k
+            scores.append((qb - (qb.sum() - qb) / (n - 1)) * (n - 1) / (n - k) / k)
+            counts.append(k)
+        if not scores:
+            return math.nan
+        w = np.array(raw) / sum(raw)
+        scores = [w_b * c for w_b, c in zip(w, scores)]
+        observed = float(sum(w_b * d for w_b, d in zip(w, _block_diffs(q, z, blocks))))
+        parts.append((scores, counts, observed))
+
+    def holds(gamma: float) -> bool:
+        return all(2 * _rosenbaum_upper(sc, ct, ob, gamma) < alpha for sc, ct, ob in parts)
+
+    if not holds(1.0):
+        return 1.0
+    if holds(gamma_max):
+        return float(gamma_max)
+    lo, hi = 1.0, float(gamma_max)
+    while hi - lo > 0.005:
+        mid = math.sqrt(lo * hi)
+        lo, hi = (mid, hi) if holds(mid) else (lo, mid)
+    return float(math.floor(lo * 100) / 100)
+
+
+def _block_diffs(q: np.ndarray, z: np.ndarray, blocks: np.ndarray) -> list[float]:
+    """Per compared block (sorted): mean of ``q`` over pilots − over the others."""
+    out = []
+    for b in sorted(set(blocks)):
+        m = blocks == b
+        if 0 < z[m].sum() < m.sum():
+            out.append(float(q[m][z[m]].mean() - q[m][~z[m]].mean()))
     return out
 
 

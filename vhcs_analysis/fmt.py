@@ -32,8 +32,8 @@ def number(value, decimals: int = 0) -> str:
     """``number(1234.5, 1) == '1.234,5'``."""
     if _is_missing(value):
         return MISSING
-    shown = round(float(value), decimals) + 0.0  # + 0.0: a value that rounds to zero never prints "-0,0"
-    return format_decimal(shown, format=_pattern(decimals), locale=LOCALE)
+    # + 0.0 turns a value that rounds to zero from below (-0.04 → -0.0) into 0.0: no "-0,0"
+    return format_decimal(round(float(value), decimals) + 0.0, format=_pattern(decimals), locale=LOCALE)
 
 
 def signed(value, decimals: int = 1) -> str:
@@ -49,7 +49,7 @@ def percent(value, decimals: int = 1) -> str:
     """A rate on the 0–100 scale: ``percent(85.71) == '85,7%'``."""
     if _is_missing(value):
         return MISSING
-    return format_percent(float(value) / 100.0, format=_pattern(decimals) + "%", locale=LOCALE)
+    return format_percent(round(float(value), decimals) / 100.0 + 0.0, format=_pattern(decimals) + "%", locale=LOCALE)
 
 
 def date(value) -> str:

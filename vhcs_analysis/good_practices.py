@@ -9,12 +9,21 @@ Two tests, by the kind of indicator (docs/statistics.md §6):
   common ratio of the other units); extra-Poisson spread between units is measured on
   the period-to-period steps and widens the test (quasi-binomial);
 - scores (inspection score): the unit's change minus the median change of the others,
-  over the robust spread of all units' changes (t test).
+  over the unit's own noise (its scores' spread around an additive unit + period fit
+  over the periods before the last, moderated toward the bloc's, limma-style; a mean
+  over n inspections weighs n): a moderated t test. Units whose scores wander more are
+  not mistaken for improvers;
+- count tests widen with the dispersion the data show, also when it grows with the
+  volume of the count (shocks to a unit's share in one half-year).
 Minimum denominators and counts (``[good_practices]``) keep small-count swings
 (2 → 0 complaints among 16 staff) out before any test is run.
 """
 
 from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -72,11 +81,32 @@ def quasi_binomial_cdf(x, n, p, phi) -> np.ndarray:
     return np.clip(out, 0.0, 1.0)
 
 
-def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_events: int) -> float:
-    """Extra-Poisson spread of a count between units (≥ 1): the robust variance of the
-    binomial z-scores of every unit's period-to-period step against the step's common
-    ratio, over steps with at least ``min_events`` events."""
-    zs = []
+CHI2_1_MEDIAN = 0.454936  # median of a chi-square on 1 df: of z² for a z-score with unit variance
+
+
+def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_events: int) -> tuple[float, pd.Series]:
+    """Extra-binomial spread of a count between units, from the binomial z-scores of every
+    unit's period-to-period step against the step's common ratio (steps with at least
+    ``min_events`` events), in two shapes:
+
+    - ``phi`` ≥ 1, the same for every unit: the robust variance of the z-scores (units
+      whose rates differ for lasting reasons);
+    - ``kappa`` ≥ 0 per unit, spread that grows with volume: var(z) = 1 + κ·m with
+      m = nπ(1 − π) (a shock to a unit's share in one half-year moves a large count far
+      more than its binomial noise; logit shocks of SD 0,3 on the late share do this). κ
+      solves median(z² / (1 + κ·m)) = median of χ²(1), over the *other* units' steps (a
+      unit's own real change does not widen its own test), and is used only when their
+      spread clearly rises with volume (one-sided Spearman p < 0,05); else 0.
+
+    Args:
+        counts, staff: units × periods, the count and its denominator.
+        periods: the periods, in order.
+        min_events: the fewest events (both periods) a step needs to count.
+
+    Returns:
+        (phi, kappa indexed like ``counts``); (1, zeros) with fewer than 10 steps.
+    """
+    zs, ms, owners = [], [], []
     for a, b in zip(periods[:-1], periods[1:]):
         c0, c1, s0, s1 = counts[a], counts[b], staff[a], staff[b]
         ok = (c0.notna() & c1.notna() & (s0 > 0) & (s1 > 0)).to_numpy()
@@ -86,12 +116,35 @@ def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_eve
         n = (c0 + c1)[ok].to_numpy(float)
         pi = (s1 * ratio / (s0 + s1 * ratio))[ok].to_numpy(float)
         keep = n >= min_events
-        z = (c1[ok].to_numpy(float)[keep] - n[keep] * pi[keep]) / np.sqrt(n[keep] * pi[keep] * (1 - pi[keep]))
-        zs.append(z)
+        m = n[keep] * pi[keep] * (1 - pi[keep])
+        zs.append((c1[ok].to_numpy(float)[keep] - n[keep] * pi[keep]) / np.sqrt(m))
+        ms.append(m)
+        owners.append(counts.index.to_numpy()[ok][keep])
+    kappa = pd.Series(0.0, index=counts.index)
     z = np.concatenate(zs) if zs else np.array([])
     if len(z) < 10:
-        return 1.0
-    return max(1.0, float((ROBUST_SD * np.median(np.abs(z - np.median(z)))) ** 2))
+        return (1.0, kappa)
+    m, owner = np.concatenate(ms), np.concatenate(owners)
+    phi = max(1.0, float((ROBUST_SD * np.median(np.abs(z - np.median(z)))) ** 2))
+    for unit in kappa.index:
+        others = owner != unit
+        kappa[unit] = _volume_dispersion(z[others] ** 2, m[others])
+    return (phi, kappa)
+
+
+def _volume_dispersion(z2: np.ndarray, m: np.ndarray) -> float:
+    """κ of var(z) = 1 + κ·m (see ``count_dispersion``); 0 unless z² clearly rises with m."""
+    if len(z2) < 10 or np.median(z2) <= CHI2_1_MEDIAN:
+        return 0.0
+    if not stats.spearmanr(m, z2, alternative="greater").pvalue < 0.05:
+        return 0.0
+    lo, hi = 0.0, 1.0
+    while np.median(z2 / (1 + hi * m)) > CHI2_1_MEDIAN and hi < 1e6:
+        hi *= 2
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if np.median(z2 / (1 + mid * m)) > CHI2_1_MEDIAN else (lo, mid)
+    return hi
 
 
 def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, periods, baseline: str, post: str,
@@ -101,7 +154,7 @@ def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, peri
     field, denominators, minimum, _, _ = COUNT_TESTS[indicator]
     counts = _wide(reports, field, periods, unit_col, period_col).reindex(table.index)
     exposure = sum(_wide(reports, f, periods, unit_col, period_col).reindex(table.index) for f in denominators)
-    phi = count_dispersion(counts, exposure, periods, int(cfg.min_events))
+    phi, kappa = count_dispersion(counts, exposure, periods, int(cfg.min_events))
     c0, c1, s0, s1 = counts[baseline], counts[post], exposure[baseline], exposure[post]
     ok = (c0.notna() & c1.notna() & (s0 > 0) & (s1 > 0)).to_numpy()
     a0, a1, e0, e1 = (v.to_numpy(float) for v in (c0, c1, s0, s1))
@@ -112,26 +165,117 @@ def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, peri
         pi = e1 * ratio / (e0 + e1 * ratio)
     usable = ok & (t0 > 0) & np.isfinite(pi)
     p = np.full(len(table), np.nan)
-    p[usable] = quasi_binomial_cdf(a1[usable], a0[usable] + a1[usable], pi[usable], phi)
+    n = a0 + a1
+    # the larger of the two dispersions for this unit's volume (both estimated from the data)
+    unit_phi = np.maximum(phi, 1.0 + kappa.reindex(table.index).to_numpy(float) * n * pi * (1 - pi))
+    p[usable] = quasi_binomial_cdf(a1[usable], n[usable], pi[usable], unit_phi[usable])
     eligible = ok & (np.minimum(s0, s1).to_numpy(float) >= float(getattr(cfg, minimum))) \
         & ((c0 + c1).to_numpy(float) >= float(cfg.min_events))
     return pd.DataFrame({"denominator": s1.to_numpy(float), "baseline_count": c0.to_numpy(float),
                          "post_count": c1.to_numpy(float), "p_value": p, "eligible": eligible,
-                         "method": f"quasi-binomial, φ = {fmt.number(phi, 2)}"}, index=table.index)
+                         "method": [f"quasi-binomial, φ = {fmt.number(phi, 2)}, κ = {fmt.number(k, 4)}"
+                                    for k in kappa.reindex(table.index).to_numpy(float)]},
+                        index=table.index)
 
 
-def _noise_test(sign: float, excess: np.ndarray, index) -> pd.DataFrame:
-    """t test of ``excess`` (the unit's change minus the others' median) against how the
-    units' changes spread: the robust SD (1,4826 × MAD) of every unit's excess, which a few
-    real improvements do not inflate; Student t with n − 1 degrees of freedom for the
-    uncertainty of that SD."""
-    ok = excess[~np.isnan(excess)]
-    noise = ROBUST_SD * float(np.median(np.abs(ok - np.median(ok)))) if len(ok) >= 10 else np.nan
+PRIOR_DF_MAX = 1000.0  # a bloc where every unit's noise is alike: the pooled noise, as good as known
+
+
+def prior_df(s2: np.ndarray, d: np.ndarray) -> tuple[float, float]:
+    """How alike the units' noise is: (d₀, s₀²) of the scaled-χ² prior of the units'
+    variances ``s2`` on ``d`` degrees of freedom, by the moments of log s² (Smyth 2004,
+    limma's ``fitFDist``): d₀ large when units differ no more than their own few degrees
+    of freedom explain, small when some units wander far more than others.
+
+    Args:
+        s2: each unit's variance.
+        d: its degrees of freedom (units with fewer than 1 are left out).
+
+    Returns:
+        (d₀, s₀²); (``PRIOR_DF_MAX``, mean s²) with fewer than 5 usable units.
+    """
+    ok = (d >= 1) & (s2 > 0) & np.isfinite(s2)
+    s2, d = s2[ok], d[ok]
+    if len(s2) < 5:
+        return (PRIOR_DF_MAX, float(np.mean(s2)) if len(s2) else np.nan)
+    e = np.log(s2) - special.digamma(d / 2) + np.log(d / 2)
+    mean = float(e.mean())
+    excess = float(((e - mean) ** 2).sum() / (len(e) - 1) - special.polygamma(1, d / 2).mean())
+    if excess <= special.polygamma(1, PRIOR_DF_MAX / 2):
+        d0 = PRIOR_DF_MAX
+    else:  # trigamma(d0/2) = excess, trigamma decreasing
+        lo, hi = 1e-3, PRIOR_DF_MAX / 2
+        for _ in range(80):
+            mid = math.sqrt(lo * hi)
+            lo, hi = (mid, hi) if special.polygamma(1, mid) > excess else (lo, mid)
+        d0 = 2 * hi
+    return (d0, float(math.exp(mean + special.digamma(d0 / 2) - math.log(d0 / 2))))
+
+
+def unit_noise(values: pd.DataFrame, counts: pd.DataFrame | None = None, *, own: Sequence[str] | None = None):
+    """Each unit's own noise of one measurement, from how its values stray around an
+    additive fit (unit level + period level) over the periods given, moderated toward the
+    bloc's (empirical Bayes, limma's moderated t: s̃² = (d₀s₀² + d s²)/(d₀ + d) on d₀ + d
+    degrees of freedom, with d₀ and s₀² from ``prior_df``). A value that is a mean over n
+    inspections counts with weight n (its noise is s²/n).
+
+    Args:
+        values: units × periods.
+        counts: measurements behind each value (inspections; None or missing: 1).
+        own: the periods a unit's own noise is measured on (None: all); the prior (how
+            alike units are, and the bloc's noise) always uses every period, where one
+            unit's real change weighs little.
+
+    Returns:
+        (sd per unit, degrees of freedom per unit).
+    """
+    d_all, ss_all = _residual_ss(values, counts)
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = sign * excess / noise if noise > 0 else np.full(len(excess), np.nan)
-    p = np.where(np.isnan(t), np.nan, stats.t.sf(t, max(len(ok) - 1, 1)))
-    return pd.DataFrame({"p_value": p, "eligible": ~np.isnan(p), "method": f"t, độ dao động {fmt.number(noise, 2)}"},
-                        index=index)
+        d0, s0 = prior_df(np.where(d_all > 0, ss_all / np.maximum(d_all, 1), np.nan), d_all)
+    d, ss = (d_all, ss_all) if own is None else _residual_ss(values[list(own)], None if counts is None
+                                                            else counts[list(own)])
+    sd = np.sqrt((d0 * s0 + ss) / (d0 + d))
+    return sd, d0 + d
+
+
+def _residual_ss(values: pd.DataFrame, counts: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """(degrees of freedom, weighted residual sum of squares) per unit around the additive
+    fit unit level + period level (alternating means over the values present)."""
+    y = values.to_numpy(float)
+    n = np.ones_like(y) if counts is None else counts.reindex_like(values).to_numpy(float)
+    n = np.where(np.isnan(n) | (n < 1), 1.0, n)
+    seen = ~np.isnan(y)
+    a = np.zeros(y.shape[0])
+    b = np.zeros(y.shape[1])
+    with warnings.catch_warnings():  # a unit or period without any value: its mean is NaN, then 0
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for _ in range(20):
+            a = np.nanmean(np.where(seen, y - b[None, :], np.nan), axis=1)
+            a = np.where(np.isnan(a), 0.0, a)
+            b = np.nanmean(np.where(seen, y - a[:, None], np.nan), axis=0)
+            b = np.where(np.isnan(b), 0.0, b)
+    ss = np.where(seen, (y - a[:, None] - b[None, :]) ** 2 * n, 0.0).sum(axis=1)
+    return np.maximum(seen.sum(axis=1) - 1, 0).astype(float), ss
+
+
+def _noise_test(sign: float, excess: np.ndarray, table: pd.DataFrame, periods, baseline: str, post: str,
+                counts: pd.DataFrame | None) -> pd.DataFrame:
+    """t test of ``excess`` (the unit's change minus the others' median) against the
+    unit's own noise (``unit_noise`` over the periods before ``post``, so the change tested
+    does not widen its own test: units differ in how much their scores wander, and a mean
+    over more inspections wanders less), with the unit's moderated degrees of freedom."""
+    before = [p for p in periods if p != post]  # the change tested never widens its own test
+    sd, df = unit_noise(table[list(periods)], counts, own=before)
+    n = np.ones((len(table), 2)) if counts is None else counts[[baseline, post]].to_numpy(float)
+    n = np.where(np.isnan(n) | (n < 1), 1.0, n)
+    var = sd ** 2 * (1 / n[:, 0] + 1 / n[:, 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(var > 0, sign * excess / np.sqrt(var), np.nan)
+    p = np.where(np.isnan(t), np.nan, stats.t.sf(t, df))
+    typical = float(np.nanmedian(sd)) if np.isfinite(sd).any() else np.nan
+    return pd.DataFrame({"p_value": p, "eligible": ~np.isnan(p),
+                         "method": f"t, độ dao động riêng từng đơn vị (trung vị {fmt.number(typical, 2)})"},
+                        index=table.index)
 
 
 def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post: str, *,
@@ -150,18 +294,17 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
     unusually bad baseline is mostly regression to the mean). ``settings``: the
     ``[good_practices]`` section (q_max, min_gain, minimum denominators and events)."""
     from vhcs_analysis.compare import unit_table
-    from vhcs_analysis.indicators import INDICATORS, sort_periods
+    from vhcs_analysis.indicators import higher_is_better, sort_periods
 
     cfg = settings
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
     periods = sort_periods({*panel[period_col].dropna(), baseline, post}) if period_col in panel.columns \
         else [baseline, post]
-    direction = dict(zip(INDICATORS["name"], np.where(INDICATORS["higher_is_better"], 1.0, -1.0)))
     frames = []
     for outcome in outcomes:
         table = unit_table(panel, outcome, periods, unit_col=unit_col, period_col=period_col,
                            pilot_col=pilot_col, block_col=block_col)
-        sign = direction.get(outcome, 1.0)
+        sign = 1.0 if higher_is_better(outcome) else -1.0
         change = (table[post] - table[baseline]).to_numpy(float)
         reference = _others_median(change)
         excess = change - reference
@@ -170,7 +313,10 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
         if outcome in COUNT_TESTS and reports is not None and COUNT_TESTS[outcome][0] in reports.columns:
             test = _count_test(outcome, table, reports, periods, baseline, post, cfg, unit_col, period_col)
         else:
-            test = _noise_test(sign, excess, table.index)
+            counts = (unit_table(panel, "n_inspections", periods, unit_col=unit_col, period_col=period_col,
+                                 pilot_col=pilot_col, block_col=block_col)[periods]
+                      if outcome == "inspection_score" and "n_inspections" in panel.columns else None)
+            test = _noise_test(sign, excess, table, periods, baseline, post, counts)
             test["denominator"] = np.nan
             test["baseline_count"] = np.nan
             test["post_count"] = np.nan
@@ -208,7 +354,7 @@ def evidence_line(row: dict) -> str:
     from vhcs_analysis.indicators import indicator
 
     spec = indicator(row["indicator"])
-    pct = spec.unit in ("%", "0/100")
+    pct = spec.is_percent
     show = (lambda v: fmt.percent(v, 1)) if pct else (lambda v: fmt.number(v, 1))
     text = f"{show(row['baseline_value'])} → {show(row['post_value'])}"
     if row["indicator"] in COUNT_TESTS and not np.isnan(row.get("baseline_count", np.nan)):

@@ -46,6 +46,9 @@ class Indicator:
         measures: the goal or task group it measures (a key of ``GOALS``).
         higher_is_better: its direction.
         source_fields: how it is computed from the processed fields, in words.
+        bounds: the values it can take, (low, high); ``inf`` where there is no end
+            (counts, rates per 100 staff). The one answer to "what range can this
+            indicator take" (intervals are kept inside it, ceilings are judged on it).
     """
 
     name: str
@@ -55,6 +58,13 @@ class Indicator:
     measures: str  # key of GOALS
     higher_is_better: bool
     source_fields: str
+    bounds: tuple[float, float] = (0.0, 100.0)
+
+    @property
+    def is_percent(self) -> bool:
+        """Whether a value reads as a percentage (rates and 0/100 adoption shares; scores
+        on 0–100 are points, not percent)."""
+        return self.unit in ("%", "0/100")
 
 
 _SPECS: tuple[Indicator, ...] = (
@@ -69,9 +79,9 @@ _SPECS: tuple[Indicator, ...] = (
     Indicator("good_rating_rate", "Tỷ lệ CBCCVC hoàn thành tốt nhiệm vụ trở lên", "%", "điểm phần trăm",
               "NV2", True, "staff_rated_good / staff_total × 100 (chỉ biểu 2018)"),
     Indicator("complaints_per_100", "Phản ánh về thái độ, tác phong trên 100 CBCCVC", "lượt/100 người",
-              "lượt/100 người", "MT1", False, "complaints_conduct / staff_total × 100"),
+              "lượt/100 người", "MT1", False, "complaints_conduct / staff_total × 100", (0.0, np.inf)),
     Indicator("violations_per_100", "CBCCVC vi phạm kỷ luật, kỷ cương trên 100 CBCCVC", "người/100 người",
-              "người/100 người", "MT2", False, "discipline_violations / staff_total × 100"),
+              "người/100 người", "MT2", False, "discipline_violations / staff_total × 100", (0.0, np.inf)),
     Indicator("inspection_score", "Điểm kiểm tra, giám sát văn hóa công sở", "điểm (0–100)", "điểm",
               "MT1", True, "trung bình total_score các đợt kiểm tra có ngày trong kỳ (biểu 02)"),
     Indicator("on_time_rate", "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn", "%", "điểm phần trăm",
@@ -81,19 +91,21 @@ _SPECS: tuple[Indicator, ...] = (
     Indicator("office_layout", "Hoàn thành bài trí công sở", "0/100", "điểm phần trăm",
               "NV3", True, "office_layout_done (Có = 100, Không = 0)"),
     Indicator("good_practices", "Mô hình, cách làm hay được nhân rộng", "mô hình", "mô hình",
-              "NV4", True, "good_practices"),
+              "NV4", True, "good_practices", (0.0, np.inf)),
     Indicator("internal_inspections", "Cuộc tự kiểm tra, giám sát về văn hóa công sở", "cuộc", "cuộc",
-              "NV4", True, "internal_inspections"),
+              "NV4", True, "internal_inspections", (0.0, np.inf)),
     Indicator("commended_per_100", "Tập thể, cá nhân được biểu dương, khen thưởng trên 100 CBCCVC",
               "lượt/100 người", "lượt/100 người", "NV4", True,
               "(commended_collectives + commended_individuals) / staff_total × 100 (chỉ biểu 2018; mô tả, "
-              "không so sánh)"),
+              "không so sánh)", (0.0, np.inf)),
     Indicator("oc_index", "Chỉ số văn hóa công sở tổng hợp", "điểm (0–100)", "điểm",
               "ALL", True, "trung bình có trọng số các thành phần ([indicators] index_weights)"),
 )
 
+UNBOUNDED: tuple[float, float] = (-np.inf, np.inf)
 INDICATOR_NAMES: tuple[str, ...] = tuple(s.name for s in _SPECS)
-INDICATORS: pd.DataFrame = pd.DataFrame([{f.name: getattr(s, f.name) for f in fields(Indicator)} for s in _SPECS])
+INDICATORS: pd.DataFrame = pd.DataFrame([{f.name: getattr(s, f.name) for f in fields(Indicator) if f.name != "bounds"}
+                                         for s in _SPECS])
 INDICATORS["measures_vi"] = INDICATORS["measures"].map(GOALS)
 INDICATORS["direction_vi"] = np.where(INDICATORS["higher_is_better"], "cao hơn là tốt hơn", "thấp hơn là tốt hơn")
 
@@ -420,35 +432,81 @@ def unit_mean_ci(values: Sequence[float] | np.ndarray, units: Sequence[str] | np
     return (float(means.mean()) if len(means) else np.nan, lo, hi, len(means))
 
 
-def indicator_bounds(name: str) -> tuple[float, float] | None:
+def clustered_mean_ci(values: Sequence[float] | np.ndarray, clusters: Sequence | np.ndarray, *,
+                      level: float = 0.95) -> tuple[float, float, float, int]:
+    """Mean over units and its interval when units share shocks within clusters (blocks):
+    the cluster-robust standard error of the mean (cluster totals' spread, the CR1 factor
+    G/(G − 1)) with Student t on G − 1 degrees of freedom, G the clusters with a value.
+    A half-year that went well for a whole block moves all its units together; treating
+    66 units as independent would make the interval far too narrow.
+
+    Args:
+        values: one value per unit (NaN left out).
+        clusters: each unit's cluster (block).
+        level: the confidence level.
+
+    Returns:
+        (mean, low, high, G); NaN ends with fewer than 2 clusters.
+    """
+    from scipy import stats
+
+    frame = pd.DataFrame({"c": np.asarray(clusters), "v": np.asarray(values, float)}).dropna()
+    if frame.empty:
+        return (np.nan, np.nan, np.nan, 0)
+    mean = float(frame["v"].mean())
+    totals = (frame["v"] - mean).groupby(frame["c"], sort=True).sum().to_numpy(float)
+    g = len(totals)
+    if g < 2:
+        return (mean, np.nan, np.nan, g)
+    se = float(np.sqrt(g / (g - 1) * np.sum(totals ** 2)) / len(frame))
+    half = float(stats.t.ppf(0.5 + level / 2, g - 1) * se)
+    return (mean, mean - half, mean + half, g)
+
+
+def indicator_bounds(name: str) -> tuple[float, float]:
     """The possible range of an indicator, so that no interval reaches an impossible value.
 
     Args:
         name: the indicator's code.
 
     Returns:
-        (0, 100) for rates, shares and scores; (0, inf) for counts and rates per 100
-        staff; None for an unknown indicator.
+        ``indicator(name).bounds``: (0, 100) for rates, shares and scores; (0, inf) for
+        counts and rates per 100 staff. An unknown code has no known range: (-inf, inf)
+        (intervals are then left as the data give them, and no ceiling is judged).
     """
     try:
-        spec = indicator(name)
+        return indicator(name).bounds
     except KeyError:
-        return None
-    if spec.unit in ("%", "0/100") or spec.unit.startswith("điểm"):
-        return (0.0, 100.0)
-    return (0.0, np.inf)
+        return UNBOUNDED
+
+
+def higher_is_better(name: str) -> bool:
+    """Which direction is better for an indicator.
+
+    Args:
+        name: the indicator's code.
+
+    Returns:
+        ``indicator(name).higher_is_better``.
+
+    Raises:
+        KeyError: an unknown code (a direction is never guessed).
+    """
+    return indicator(name).higher_is_better
 
 
 def describe_by_group(panel: pd.DataFrame, indicator: str, by: Sequence[str] = ("period", "is_pilot"),
                       level: float = 0.95, pool: str | None = "is_pilot") -> pd.DataFrame:
     """Mean of ``indicator`` per group with a Student-t interval.
 
-    The SD is pooled over the groups that differ only in ``pool`` (pilots and the rest of
-    the same period): Σ(n−1)s² / Σ(n−1), with those degrees of freedom. Seven pilots alone
-    estimate their spread badly (all 7 at 0 violations gives SD 0, a point "interval");
-    pooled, the interval covered ≥ 93% at n = 7 on every indicator of the sample
-    (tests/test_intervals.py). Descriptive: the units are a population, not a sample; the
-    interval shows how much the mean rests on a few units.
+    Each group's SD is the larger of its own and the SD pooled over the groups that differ
+    only in ``pool`` (pilots and the rest of the same period, Σ(n−1)s² / Σ(n−1)), on the
+    group's own n − 1 degrees of freedom (``guarded_sd``): seven pilots alone estimate
+    their spread badly (all 7 at 0 violations gives SD 0, a point "interval"), and the
+    pooled SD alone under-covers when the pilots vary more than the rest. Coverage at
+    n = 7: tests/test_intervals.py (≥ 93% on every indicator of the sample and over SD
+    ratios ½–2). Descriptive: the units are a population, not a sample; the interval
+    shows how much the mean rests on a few units.
 
     Args:
         panel: ``build_panel``.
@@ -481,7 +539,7 @@ def describe_by_group(panel: pd.DataFrame, indicator: str, by: Sequence[str] = (
 
     rows = []
     for keys, ok, total in groups:
-        sd, dof = pooled(keys)
+        sd, dof = guarded_sd(ok, *pooled(keys))
         lo, hi = mean_ci(ok, level=level, bounds=bounds, sd=sd, df=dof) if len(ok) else (np.nan, np.nan)
         rows.append({**keys, "indicator": indicator, "n": len(ok), "n_missing": total - len(ok),
                      "mean": ok.mean() if len(ok) else np.nan, "ci_low": lo, "ci_high": hi})
@@ -492,6 +550,32 @@ def describe_by_group(panel: pd.DataFrame, indicator: str, by: Sequence[str] = (
         order = {p: i for i, p in enumerate(sort_periods(out["period"].dropna()))}
         out = out.sort_values(by, key=lambda s: s.map(order) if s.name == "period" else s, kind="mergesort")
     return out.reset_index(drop=True)
+
+
+def guarded_sd(values: np.ndarray, pooled_sd: float | None, pooled_df: int | None) -> tuple[float | None, int | None]:
+    """The SD and degrees of freedom of one group's mean interval: the larger of the
+    group's own SD and the SD pooled with the other groups, on the group's own degrees of
+    freedom (n − 1). The pooled SD alone under-covers when this group varies more than the
+    others (0,74 at twice their SD, n = 7); the own SD alone is 0 when seven pilots all
+    sit at 0 violations. Taking the larger on the smaller df keeps ≥ 95% under normal
+    noise whatever the ratio of SDs (tests/test_intervals.py, slow).
+
+    Args:
+        values: the group's values (no NaN).
+        pooled_sd, pooled_df: the SD pooled over the groups and its degrees of freedom
+            (None: no pooling).
+
+    Returns:
+        (sd, df) for ``mean_ci``: the larger SD on the group's n − 1 df; the pooled pair
+        with fewer than 2 values; (None, None) without pooling (``mean_ci`` then uses
+        the group's own).
+    """
+    if pooled_sd is None:
+        return (None, None)
+    if len(values) < 2 or not np.isfinite(pooled_sd):
+        return (pooled_sd, pooled_df)
+    own = float(np.std(values, ddof=1))
+    return (max(own, float(pooled_sd)), len(values) - 1)
 
 
 def _same(a, b) -> bool:

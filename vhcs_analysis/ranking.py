@@ -236,17 +236,18 @@ def office_culture_result(inspections: pd.DataFrame, unit_reports: pd.DataFrame,
     out = pd.DataFrame({"unit_id": ids, "year": int(year)})
     out = out.merge(ins_scores, left_on="unit_id", right_index=True, how="left")
     out = out.merge(rep_scores, left_on="unit_id", right_index=True, how="left")
-    noise, _ = inspection_noise_sd(inspections)
+    noise, noise_df = inspection_noise_sd(inspections)
     out["oc_score"] = out["inspection_score"].astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["oc_se"] = noise / np.sqrt(out["n_inspections"].to_numpy(float))
     out.loc[out["oc_score"].isna(), "oc_se"] = np.nan
+    out["oc_df"] = pd.array([noise_df if np.isfinite(se) else pd.NA for se in out["oc_se"]], dtype="Int64")
     out["oc_level"] = [_oc_level(s, cfg.oc_thresholds) for s in out["oc_score"]]
     for col in ("n_inspections", "n_reports"):
         out[col] = out[col].fillna(0).astype("Int64")
     out["year"] = out["year"].astype("Int64")
     return out[["unit_id", "year", "inspection_score", "n_inspections", "report_index", "n_reports",
-                "oc_score", "oc_se", "oc_level"]].reset_index(drop=True)
+                "oc_score", "oc_se", "oc_df", "oc_level"]].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------- ranking proposal
@@ -274,6 +275,27 @@ def _margin(score: float, current: int, allowed: int, thresholds: dict, best_by_
         if _allowed_level(current, _oc_level(other, thresholds), best_by_oc) != allowed:
             distances.append(abs(score - floor))
     return min(distances) if distances else np.nan
+
+
+def band_multiplier(z: float, df: float) -> float:
+    """The noise band's multiplier: Student's t on ``df`` degrees of freedom at the
+    two-sided level the normal ``z`` gives (1,96 → 95%: 12,7 on 1 df, 2,23 on 10, 1,96
+    with the SD known exactly, ``df`` = inf); NaN without degrees of freedom.
+
+    Args:
+        z: ``[ranking] noise_band_z``.
+        df: the noise SD's degrees of freedom (inf: known exactly).
+
+    Returns:
+        The multiplier of ``oc_se``.
+    """
+    from scipy import stats
+
+    if not df >= 1:
+        return np.nan
+    if np.isinf(df):
+        return float(z)
+    return float(stats.t.ppf(stats.norm.cdf(z), df))
 
 
 def excellent_cap(proposed_levels: Iterable[int], base: str, share: float) -> tuple[int, int]:
@@ -305,9 +327,12 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
        "Yếu" → at best 3 "Hoàn thành nhiệm vụ", "Trung bình" → at best 2); a unit not
        assessed keeps its level; the criterion only lowers, it never raises a level;
     2. ``margin`` is the distance from the unit's score to the nearest threshold that
-       would change that outcome; within ``noise_band_z`` × ``oc_se`` (the noise of one
-       year's inspection score) the unit is ``review`` ("cần xem xét"), never moved
-       automatically; a move beyond the band is ``proposed``; otherwise ``unchanged``;
+       would change that outcome; within ``band_multiplier(noise_band_z, oc_df)`` ×
+       ``oc_se`` (the noise of one year's inspection score, with Student's t on the noise
+       SD's degrees of freedom) the unit is ``review`` ("cần xem xét"), never moved
+       automatically; when that SD rests on fewer than ``noise_min_df`` degrees of
+       freedom (or cannot be estimated) every unit with such a threshold is ``review``;
+       a move beyond the band is ``proposed``; otherwise ``unchanged``;
     3. in schemes listed in ``excellent_cap_schemes`` at most ``excellent_share_cap`` of
        the base ``excellent_cap_base`` ("all" ranked units or those rated "httnv" or
        better) stay at level 1; those with the best oc_score (then unit_id) stay, the
@@ -315,7 +340,8 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
 
     Args:
         rankings: the processed rankings (unit_id, year, scheme, level, category).
-        oc_results: ``office_culture_result`` of the year.
+        oc_results: ``office_culture_result`` of the year (without ``oc_df``, ``oc_se``
+            is taken as known exactly: the normal ``noise_band_z``).
         year: the ranking year.
         rules: the ``[ranking]`` section.
 
@@ -333,26 +359,37 @@ def propose_ranking(rankings: pd.DataFrame, oc_results: pd.DataFrame, year: int,
     cur = rankings[rankings["year"].astype("Int64") == int(year)].copy()
     cur = cur.sort_values("unit_id", kind="mergesort").drop_duplicates("unit_id", keep="last")
     oc = oc_results[oc_results["year"].astype("Int64") == int(year)]
-    oc = oc.reindex(columns=["unit_id", "oc_score", "oc_se", "oc_level"])
+    oc = oc.reindex(columns=["unit_id", "oc_score", "oc_se", "oc_df", "oc_level"])
     out = cur[["unit_id", "year", "scheme", "level", "category"]].merge(oc, on="unit_id", how="left")
     out = out.rename(columns={"level": "current_level", "category": "current_category"})
     out["oc_level"] = [v if isinstance(v, str) else NOT_ASSESSED for v in out["oc_level"]]
     out["oc_score"] = pd.to_numeric(out["oc_score"], errors="coerce").astype(float)
     out["oc_se"] = pd.to_numeric(out["oc_se"], errors="coerce").astype(float)
+    known = "oc_df" in oc_results.columns
+    out["oc_df"] = pd.to_numeric(out["oc_df"], errors="coerce").astype(float) if known else np.inf
+    min_df = int(rules.noise_min_df)
     out["current_level"] = out["current_level"].astype(int)
     proposed, margins, statuses, reasons = [], [], [], []
     for row in out.itertuples(index=False):
         level = _allowed_level(row.current_level, row.oc_level, best_by_oc)
         margin = _margin(row.oc_score, row.current_level, level, thresholds, best_by_oc)
-        band = z * row.oc_se
-        near = not np.isnan(margin) and not (margin > band)  # NaN noise: every near move is reviewed
+        few_df = np.isfinite(row.oc_se) and not (row.oc_df >= min_df)
+        band = band_multiplier(z, row.oc_df) * row.oc_se
+        # NaN noise or noise on too few degrees of freedom: every near move is reviewed
+        near = not np.isnan(margin) and (few_df or not (margin > band))
         score = f"{fmt.number(row.oc_score, 1)} điểm"
         if near:
             status = "review"
-            reason = (f"cần xem xét: điểm kiểm tra {score} chỉ cách ngưỡng gần nhất {fmt.number(margin, 1)} điểm, "
-                      + (f"trong khoảng dao động ±{fmt.number(band, 1)} điểm của một năm kiểm tra" if not np.isnan(band)
-                         else "chưa ước được độ dao động của điểm kiểm tra (không đơn vị nào được kiểm tra hai lần "
-                              "trong năm)"))
+            reason = f"cần xem xét: điểm kiểm tra {score} chỉ cách ngưỡng gần nhất {fmt.number(margin, 1)} điểm, "
+            if few_df:
+                reason += (f"mà độ dao động của điểm kiểm tra mới ước từ {int(row.oc_df)} bậc tự do (cần ít nhất "
+                           f"{min_df}: quá ít đơn vị được kiểm tra lại trong cùng năm), chưa đủ căn cứ để tự động "
+                           "chuyển mức")
+            elif not np.isnan(band):
+                reason += f"trong khoảng dao động ±{fmt.number(band, 1)} điểm của một năm kiểm tra"
+            else:
+                reason += ("chưa ước được độ dao động của điểm kiểm tra (không đơn vị nào được kiểm tra hai lần "
+                           "trong năm)")
             if level != row.current_level:
                 reason += f"; theo quy tắc sẽ không xếp cao hơn '{category_name(row.scheme, level)}'"
         elif level != row.current_level:

@@ -178,6 +178,7 @@ class Ranking(_Section):
     qd132_from_year: int = Field(ge=2000, le=2100)
     oc_thresholds: dict[str, float]
     noise_band_z: float = Field(ge=0, le=10)
+    noise_min_df: int = Field(ge=1, le=10_000)
     best_level_by_oc: dict[str, int]
     excellent_share_cap: float = Field(ge=0, le=1)
     excellent_cap_schemes: list[Literal["pre2018", "qd132"]]
@@ -280,6 +281,11 @@ class GoodPractices(_Section):
     min_staff: int = Field(ge=0)
     min_events: int = Field(ge=0)
     min_dossiers: int = Field(ge=0)
+
+    @field_validator("indicators")
+    @classmethod
+    def _known_indicators(cls, value: list[str]) -> list[str]:
+        return _known_indicators(value)
 
 
 class Settings(_Section):

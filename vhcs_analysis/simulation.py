@@ -7,7 +7,11 @@ part (a good or bad half-year). The pilot of each block is chosen:
 - ``"level"``: the unit with the best lasting level (DiD is right, ANCOVA is biased up);
 - ``"lucky"``: the unit with the best *observed* baseline, lasting level plus luck (the
   pilot drifts back next period: DiD is biased down, ANCOVA is right);
-- ``"random"``: at random within the block.
+- ``"random"``: at random within the block;
+- ``"trend"``: the unit expected to improve fastest (each unit has its own growth from
+  the baseline to the post period, spread ``growth_sd``, and the block picks the fastest;
+  a sharp choice). Both methods are then biased the same way: agreement between them
+  does not protect a claim, only its sensitivity Γ says how much such bias it survives.
 
 Pilots' effects at the post period are drawn around ``effect`` with spread ``effect_sd``
 (effects that differ between pilots); the true average effect on the pilots is returned
@@ -21,14 +25,17 @@ import pandas as pd
 
 from vhcs_analysis.compare import block_sizes
 
-SELECTIONS = ("level", "lucky", "random")
+SELECTIONS = ("level", "lucky", "random", "trend")
 
 
 def selection_panel(seed: int, *, selection: str = "lucky", effect: float = 0.0, effect_sd: float = 0.0,
                     n_units: int = 66, n_blocks: int = 7, unit_sd: float = 6.0, luck_sd: float = 6.0,
-                    block_sd: float = 4.0, block_period_sd: float = 2.0,
+                    block_sd: float = 4.0, block_period_sd: float = 2.0, growth_sd: float = 5.0,
                     periods=("2016-H2", "2018-H2")) -> tuple[pd.DataFrame, float]:
-    """(long panel ``unit_id, period, block, is_pilot, y``, true mean effect on pilots)."""
+    """(long panel ``unit_id, period, block, is_pilot, y``, true mean effect on pilots).
+
+    ``growth_sd`` (used by ``selection="trend"`` only): the spread of the units' own
+    growth after the baseline, which the choice of pilots follows."""
     if selection not in SELECTIONS:
         raise ValueError(f"unknown selection {selection!r}")
     rng = np.random.default_rng(seed)
@@ -38,7 +45,10 @@ def selection_panel(seed: int, *, selection: str = "lucky", effect: float = 0.0,
     luck = rng.normal(0, luck_sd, (len(periods), n_units))
     shocks = rng.normal(0, block_period_sd, (len(periods), n_blocks))[:, codes]
     observed_base = lasting + luck[0] + shocks[0]
-    score = {"level": lasting, "lucky": observed_base, "random": rng.random(n_units)}[selection]
+    chance = rng.random(n_units)
+    # drawn last, so the other selections' panels stay as they were for a seed
+    growth = rng.normal(0, growth_sd, n_units) if selection == "trend" else np.zeros(n_units)
+    score = {"level": lasting, "lucky": observed_base, "random": chance, "trend": growth}[selection]
     pilot = np.zeros(n_units, bool)
     start = 0
     for size in sizes:
@@ -47,7 +57,7 @@ def selection_panel(seed: int, *, selection: str = "lucky", effect: float = 0.0,
     tau = effect + effect_sd * rng.standard_normal(n_units)
     frames = []
     for t, period in enumerate(periods):
-        y = lasting + 3.0 * t + shocks[t] + luck[t] + (t > 0) * pilot * tau
+        y = lasting + 3.0 * t + shocks[t] + luck[t] + (t > 0) * (pilot * tau + growth)
         frames.append(pd.DataFrame({"unit_id": [f"U{i + 1:03d}" for i in range(n_units)], "period": period,
                                     "block": [f"K{c + 1}" for c in codes], "is_pilot": pilot, "y": y}))
     return pd.concat(frames, ignore_index=True), float(tau[pilot].mean())

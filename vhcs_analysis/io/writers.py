@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from vhcs_analysis.errors import Location, OutputLockedError
@@ -114,10 +115,40 @@ def write_bytes_atomic(data: bytes, path: Path | str) -> Path:
     return Path(path)
 
 
+UNBOUNDED_NOTE = "unbounded_note"  # column naming the cells of a row left empty for ±inf
+UNBOUNDED_VI = "không chặn được"
+
+
+def without_infinities(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every ±inf number made empty and, when there was one, a column
+    ``unbounded_note`` that names them per row ("ci_low: không chặn được (−∞)"): a CSV
+    holds no ``inf``/``-inf`` text (Excel reads ``-inf`` as a formula)."""
+    out = df.copy()
+    notes = pd.Series([""] * len(out), index=out.index, dtype=object)
+    found = False
+    for column in out.columns:
+        if not pd.api.types.is_float_dtype(out[column]):
+            continue
+        values = out[column].astype("float64")
+        inf = np.isinf(values.to_numpy())
+        if not inf.any():
+            continue
+        found = True
+        signs = np.where(values.to_numpy()[inf] > 0, "+∞", "−∞")
+        text = [f"{column}: {UNBOUNDED_VI} ({sign})" for sign in signs]
+        idx = out.index[inf]
+        notes.loc[idx] = [f"{a}; {b}" if a else b for a, b in zip(notes.loc[idx], text)]
+        out[column] = values.where(~inf, np.nan)
+    if found:
+        out[UNBOUNDED_NOTE] = notes
+    return out
+
+
 def csv_bytes(df: pd.DataFrame, *, bom: bool = True, date_format: str | None = "%Y-%m-%d") -> bytes:
     """The bytes ``write_csv`` writes: UTF-8 (with a BOM unless ``bom=False``), ``\\n``
-    line ends, formula-like text cells (and headers) neutralised, no index."""
-    out = df.copy()
+    line ends, formula-like text cells (and headers) neutralised, no index, no ``inf``
+    text (``without_infinities``; NaN is an empty cell)."""
+    out = without_infinities(df)
     for column in out.columns:
         if _is_text_column(out[column]):
             values = out[column]

@@ -279,5 +279,4 @@ def percent_indicators() -> list[str]:
     """
     from vhcs_analysis import indicators
 
-    units = indicators.INDICATORS.set_index("name")["unit"]
-    return [str(i) for i in units.index if units[i] in ("%", "0/100")]
+    return [name for name in indicators.INDICATOR_NAMES if indicators.indicator(name).is_percent]

@@ -8,12 +8,13 @@ for notebook 03 and the report.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import fmt, verdicts
+from vhcs_analysis import fmt, indicators, verdicts
 from vhcs_analysis.review.base import (
     SEED, ReviewData, _lower_first, markdown, panel, period_vi, _with_meta, _label_of, _group_of,
 )
@@ -170,7 +171,7 @@ def event_study(data: ReviewData) -> pd.DataFrame:
             work = verdicts.fixed_mix_panel(base, [data.baseline, period], settings.indicators) \
                 if name == "oc_index" else base
             r = compare.pilot_effect(work, name, baseline=data.baseline, post=period, seed=SEED,
-                                     bounds=verdicts.bounds_of(name), settings=settings.compare)
+                                     bounds=indicators.indicator_bounds(name), settings=settings.compare)
             rows.append({"period": period, "estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high,
                          "p_value": r.p_value})
         frame = pd.DataFrame(rows)
@@ -231,15 +232,20 @@ def level_gap(data: ReviewData) -> pd.DataFrame:
 
     Returns:
         One row per compared indicator (sorted): indicator, indicator_vi, pilot_mean,
-        rest_mean, gap (in the indicator's unit), ci_low, ci_high (95%), p_value.
+        rest_mean, gap (in the indicator's unit), ci_low, ci_high (95%, inside the gaps the
+        indicator's range allows; ±inf where the data cannot bound an end; NaN when not
+        comparable), p_value, comparable and reason_vi (why not comparable, '' otherwise).
     """
     from vhcs_analysis import compare
 
     rows = []
     for name in compared_indicators(data.settings):
-        r = compare.level_gap(panel(data), name, data.baseline, seed=SEED, settings=data.settings.compare)
+        r = compare.level_gap(panel(data), name, data.baseline, seed=SEED, settings=data.settings.compare,
+                              bounds=indicators.indicator_bounds(name))
         rows.append({"indicator": name, "pilot_mean": r.pilot_mean, "rest_mean": r.rest_mean, "gap": r.estimate,
-                     "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value})
+                     "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value,
+                     "comparable": not r.not_comparable_vi and not math.isnan(r.estimate),
+                     "reason_vi": r.not_comparable_vi})
     out = _with_meta(pd.DataFrame(rows), cols=("indicator_vi",))
     return out.sort_values("indicator", kind="mergesort").reset_index(drop=True)
 
@@ -254,13 +260,18 @@ def level_gap_text(gap_table: pd.DataFrame) -> Any:
         Markdown naming the indicators with p < 0.05, or saying there are none.
     """
     sig = gap_table[gap_table["p_value"] < 0.05]
+    skipped = gap_table[~gap_table["comparable"].astype(bool)] if "comparable" in gap_table else gap_table.iloc[:0]
+    skip_text = ("" if skipped.empty else " Không so sánh được ở kỳ gốc: " + "; ".join(
+        f"{_lower_first(r.indicator_vi)} ({r.reason_vi or 'không đủ số liệu'})" for r in skipped.itertuples()) + ".")
     if sig.empty:
         return markdown("Ở kỳ gốc, không chỉ tiêu nào cho thấy đơn vị điểm khác rõ các đơn vị cùng khối "
-                        "(mọi p ≥ 0,05); điều này không loại trừ khác biệt nhỏ mà số liệu chưa đủ để phát hiện.")
+                        "(mọi p ≥ 0,05); điều này không loại trừ khác biệt nhỏ mà số liệu chưa đủ để phát hiện."
+                        + skip_text)
     names = "; ".join(f"{_lower_first(r.indicator_vi)} (chênh {fmt.signed(r.gap, 1)})" for r in sig.itertuples())
     return markdown(f"Ngay ở kỳ gốc, đơn vị điểm đã khác các đơn vị cùng khối về: {names} (p < 0,05). "
                     "Kỳ gốc đến sau khi đơn vị điểm được chọn, nên khác biệt này có thể do được chọn, do đã làm "
-                    "trước, hoặc do một kỳ thuận lợi; vì vậy báo cáo xem cả ước lượng điều chỉnh theo mức kỳ gốc.")
+                    "trước, hoặc do một kỳ thuận lợi; vì vậy báo cáo xem cả ước lượng điều chỉnh theo mức kỳ gốc."
+                    + skip_text)
 
 
 def index_sensitivity(data: ReviewData) -> pd.DataFrame:

@@ -67,7 +67,9 @@ def ranking_rules(data: ReviewData, proposal: pd.DataFrame) -> dict:
 
     Returns:
         The noise of one inspection (score points, None when it cannot be estimated) with
-        its degrees of freedom, the band (``noise_band_z``), the cap on level 1 (a share,
+        its degrees of freedom, the band (``noise_band_z`` and the Student-t multiplier it
+        gives on those degrees of freedom; ``noise_too_uncertain`` when they are fewer
+        than ``noise_min_df``: every near-threshold unit is then reviewed), the cap on level 1 (a share,
         0–1), the base it was applied to (code and words), whether it applies this year,
         the limit and the base's count (None when it does not apply).
     """
@@ -85,7 +87,10 @@ def ranking_rules(data: ReviewData, proposal: pd.DataFrame) -> dict:
         limit, count = ranking.excellent_cap(levels, base, float(cfg.excellent_share_cap))
     return {
         "inspection_noise_sd": None if np.isnan(noise) else noise, "inspection_noise_df": df,
-        "noise_band_z": float(cfg.noise_band_z), "excellent_share_cap": float(cfg.excellent_share_cap),
+        "noise_band_z": float(cfg.noise_band_z),
+        "noise_band_multiplier": None if df < 1 else ranking.band_multiplier(float(cfg.noise_band_z), df),
+        "noise_min_df": int(cfg.noise_min_df), "noise_too_uncertain": bool(df < int(cfg.noise_min_df)),
+        "excellent_share_cap": float(cfg.excellent_share_cap),
         "excellent_cap_base": base, "excellent_cap_base_vi": ranking.CAP_BASE_VI[base],
         "excellent_cap_applies": bool(capped), "excellent_cap_limit": limit, "excellent_cap_base_count": count,
     }

@@ -127,35 +127,59 @@ def trend_of(data: ReviewData, indicator: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+CHANGE_VI = {"improved": "tiến bộ", "declined": "đi xuống", "no_clear_change": "chưa thấy thay đổi rõ",
+             "no_data": "không đủ số liệu"}
+
+
 def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
     """Every indicator at baseline and post (all units) and the mean within-unit change
-    with a Student-t 95% interval (``indicators.mean_ci``); ordered by goal, then task group.
-    The composite uses each unit's same components at both periods (``verdicts.fixed_mix_panel``),
-    so its change is not a change in which components were reported.
+    with its 95% interval, block-clustered (``indicators.clustered_mean_ci``: units of a
+    block share each half-year's shocks), and an ``assessment`` of the change that holds
+    over the whole table: "improved"/"declined" only when the clustered interval at level
+    1 − 0,05/m (Bonferroni over the m indicators with an interval) excludes 0. Ordered by
+    goal, then task group. The composite uses each unit's same components at both periods
+    (``verdicts.fixed_mix_panel``), so its change is not a change in which components were
+    reported.
 
     Args:
         data: the loaded review data.
 
     Returns:
         indicator, indicator_vi, goal, task_group, baseline_mean, post_mean (all units, in
-        the indicator's unit), change (mean within-unit change), ci_low, ci_high (95%),
-        n_units (units with both values).
+        the indicator's unit), change (mean within-unit change), ci_low, ci_high (95%,
+        block-clustered, unadjusted), n_units (units with both values), n_blocks,
+        assessment (improved / declined / no_clear_change / no_data, in the indicator's
+        better direction) and assessment_vi ("tiến bộ", "đi xuống", "chưa thấy thay đổi
+        rõ", "không đủ số liệu").
     """
     from vhcs_analysis import indicators, verdicts
 
     p = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post], data.settings.indicators)
     base = p[p["period"] == data.baseline].set_index("unit_id")
     post = p[p["period"] == data.post].set_index("unit_id")
+    blocks = post["block"]
     rows = []
     for name in indicators.INDICATOR_NAMES:
         b = base[name].astype(float)
         a = post[name].astype(float)
         change = (a - b.reindex(a.index)).dropna()
-        lo, hi = indicators.mean_ci(change.to_numpy())
+        mean, lo, hi, g = indicators.clustered_mean_ci(change.to_numpy(), blocks.reindex(change.index).to_numpy())
         rows.append({"indicator": name, "baseline_mean": b.mean(), "post_mean": a.mean(),
-                     "change": change.mean() if len(change) else np.nan, "ci_low": lo, "ci_high": hi,
-                     "n_units": len(change)})
+                     "change": mean, "ci_low": lo, "ci_high": hi, "n_units": len(change), "n_blocks": g,
+                     "_values": change.to_numpy(), "_blocks": blocks.reindex(change.index).to_numpy()})
+    m = sum(1 for r in rows if np.isfinite(r["ci_low"]))
+    for r in rows:
+        values, groups = r.pop("_values"), r.pop("_blocks")
+        if not np.isfinite(r["ci_low"]):
+            r["assessment"] = "no_data"
+            continue
+        _, lo, hi, _ = indicators.clustered_mean_ci(values, groups, level=1 - 0.05 / m)
+        better = 1.0 if indicators.higher_is_better(r["indicator"]) else -1.0
+        r["assessment"] = ("no_clear_change" if lo <= 0 <= hi else
+                           "improved" if better * r["change"] > 0 else "declined")
     out = _with_meta(pd.DataFrame(rows))
+    out["n_blocks"] = out["n_blocks"].astype("int64")
+    out["assessment_vi"] = out["assessment"].map(CHANGE_VI)
     out["_g"] = out["goal"].fillna(9)
     out["_t"] = out["task_group"].fillna(9)
     out = out.sort_values(["_g", "_t", "indicator"], kind="mergesort").drop(columns=["_g", "_t"])
