@@ -311,7 +311,7 @@ def gamma_sentence_vi(row) -> str:
         The sentence for a ``better``/``worse`` row; '' otherwise.
     """
     gamma = row.get("sensitivity_gamma", math.nan) if hasattr(row, "get") else math.nan
-    if row["verdict"] not in ("better", "worse") or gamma is None or not np.isfinite(gamma):
+    if row["verdict"] not in ("better", "worse") or gamma is None or pd.isna(gamma):
         return ""
     if gamma >= GAMMA_MAX:
         return (f"Kết luận này vẫn đứng ngay cả khi một lý do không thấy trong số liệu khiến một đơn vị có khả năng "
@@ -345,14 +345,14 @@ def answer_vi(effects: pd.DataFrame, baseline: str, post: str, *, short: bool = 
     span = f"từ {period_label_vi(baseline)} đến {period_label_vi(post)}"
     parts = []
     if better:
-        parts.append(f"Đơn vị điểm chuyển biến tốt hơn rõ các đơn vị cùng khối ({span}) ở {len(better)}/{n_out} chỉ tiêu "
+        parts.append(f"{VERDICT_VI['better']} các đơn vị cùng khối ({span}) ở {len(better)}/{n_out} chỉ tiêu "
                      "kết quả: " + "; ".join(f"{label(r)} ({fmt.signed(r['did_estimate'], 1)})" for r in better) + ".")
     if worse:
-        parts.append(f"Kém hơn rõ ở {len(worse)} chỉ tiêu: "
+        parts.append(f"{VERDICT_VI['worse']} ở {len(worse)} chỉ tiêu: "
                      + "; ".join(f"{label(r)} ({fmt.signed(r['did_estimate'], 1)})" for r in worse) + ".")
     if none:
-        intro = "Chưa đủ bằng chứng về khác biệt ở" if (better or worse) else \
-            f"Ở cả {len(none)} chỉ tiêu kết quả so sánh được, chưa đủ bằng chứng để nói đơn vị điểm chuyển biến khác các " \
+        intro = f"{VERDICT_VI['no_evidence']} ở" if (better or worse) else \
+            f"Ở cả {len(none)} chỉ tiêu kết quả so sánh được, số liệu chưa cho thấy đơn vị điểm chuyển biến khác các " \
             "đơn vị còn lại:"
         parts.append(f"{intro} " + "; ".join(label(r) for r in none) + ".")
     if skip and short:
@@ -360,18 +360,18 @@ def answer_vi(effects: pd.DataFrame, baseline: str, post: str, *, short: bool = 
     elif skip:
         parts.append("Không so sánh được: " + "; ".join(f"{label(r)} ({r['reason_vi']})" for r in skip) + ".")
     if short:
-        parts.append("\"Rõ\" chỉ khi hai cách ước lượng cùng chiều và qua hiệu chỉnh Holm; đơn vị điểm được chọn, không "
-                     "bốc thăm: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
+        parts.append("\"Rõ\" chỉ khi hai cách ước lượng cùng chiều và vẫn rõ sau khi tính đến việc xét nhiều chỉ tiêu cùng "
+                     "lúc; đơn vị điểm được chọn, không bốc thăm: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
     else:
         parts.append("\"Rõ\" chỉ dùng khi hai cách ước lượng (chênh lệch thay đổi và điều chỉnh theo mức kỳ gốc) cùng chiều "
-                     "và vẫn có ý nghĩa sau khi hiệu chỉnh cho việc xét nhiều chỉ tiêu (Holm). Đơn vị điểm được chọn, "
+                     "và vẫn rõ sau khi tính đến việc xét nhiều chỉ tiêu cùng lúc. Đơn vị điểm được chọn, "
                      "không bốc thăm, và kỳ gốc đã sau khi chọn: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
     mde = effects.loc[effects["verdict"] == "no_evidence", ["indicator_vi", "mde"]].dropna()
     if len(mde):
         r = mde.iloc[0]
         parts.append(f"Với {int(effects['n_pilot'].max())} đơn vị điểm, chỉ phát hiện được khác biệt lớn "
                      f"(ví dụ {_lower_first(r['indicator_vi'])}: từ khoảng {fmt.number(r['mde'], 1)} trở lên); "
-                     "\"chưa đủ bằng chứng\" không có nghĩa là \"không có tác dụng\".")
+                     f"\"{VERDICT_VI['no_evidence'].lower()}\" không có nghĩa là \"không có tác dụng\".")
     return " ".join(parts)
 
 

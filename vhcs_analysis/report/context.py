@@ -438,6 +438,9 @@ def sensitivity_rows(table: pd.DataFrame) -> list[dict]:
     return [{"left_out": str(r.get("left_out_vi")), "did": cell(r, "did"), "adj": cell(r, "adj")} for r in _rows(table)]
 
 
+NOT_COMPARABLE_VI = "không so sánh được"
+
+
 def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: list[str]) -> dict:
     """tables/level_gap.csv (the family's outcomes; the one-time steps have their own
     table) and the rows of tables/per_block.csv of ``main_indicator`` (the headline
@@ -450,9 +453,12 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: li
             continue
         pilot, rest = shown(r.get("pilot_mean")), shown(r.get("rest_mean"))
         ci = ci_text(r.get("ci_low"), r.get("ci_high"), span=span_of(code))
+        if str(r.get("comparable", True)).lower() in ("false", "0"):  # nothing varies, or perfect separation
+            ci = f"{NOT_COMPARABLE_VI}: {r.get('reason_vi')}" if r.get("reason_vi") else NOT_COMPARABLE_VI
         gaps.append({"label": str(r.get("indicator_vi")), "pilot": level_text(code, pilot), "rest": level_text(code, rest),
                      "gap": fmt.signed(None if pilot is None or rest is None else shown(pilot - rest), 1), "ci": ci,
-                     "p": fmt.MISSING if ci == UNBOUNDED_VI else nbsp(fmt.p_value(_num(r.get("p_value"))))})
+                     "p": fmt.MISSING if ci == UNBOUNDED_VI or ci.startswith(NOT_COMPARABLE_VI)
+                     else nbsp(fmt.p_value(_num(r.get("p_value"))))})
     blocks = []
     for r in _rows(tables["per_block"]):
         if str(r.get("indicator")) != main_indicator:

@@ -162,7 +162,7 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
     """Rows of tables/pilot_effects.csv formatted for the methods appendix (verdicts.assess):
     both estimates with their unadjusted 95% intervals, the family-adjusted p and the
     detectable size. The leaders' rows are ``outcome_rows``."""
-    from vhcs_analysis.verdicts import VERDICT_VI
+    from vhcs_analysis.verdicts import VERDICT_VI, gamma_sentence_vi
 
     out = []
     for row in _rows(effects):
@@ -192,16 +192,6 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
     return out
 
 
-def gamma_text(value) -> str:
-    """``sensitivity_gamma`` in plain words ('' when absent): how much hidden bias in the
-    choice of pilots a clear verdict survives."""
-    gamma = _num(value)
-    if gamma is None or gamma < 1:
-        return ""
-    return (f"kết luận vẫn đứng nếu một yếu tố không thấy được trong số liệu làm cơ hội được chọn làm điểm của "
-            f"các đơn vị chênh nhau đến {fmt.number(gamma, 1)} lần")
-
-
 def units_in_words(n_pilot, n_rest) -> str:
     """'n' said in words: the units a comparison rests on."""
     return f"{_int(n_pilot)} đơn vị điểm và {_int(n_rest)} đơn vị khác"
@@ -213,7 +203,7 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
     indicator → ``report.levels.GroupLevels``), each group's change and the difference of
     the two changes, all computed from the printed levels; no interval. A grade that is
     not a comparison carries its reason."""
-    from vhcs_analysis.verdicts import VERDICT_VI
+    from vhcs_analysis.verdicts import VERDICT_VI, gamma_sentence_vi
 
     out = []
     for row in _rows(effects):
@@ -226,7 +216,7 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
             pil["change_value"], rest["change_value"]) else None
         grade = VERDICT_VI.get(verdict, verdict)
         if compared:
-            note = gamma_text(row.get("sensitivity_gamma"))
+            note = gamma_sentence_vi(row)
         elif str(row.get("kind")) == "adoption":
             note = "việc làm một lần (có/không), theo dõi theo tiến độ ở Mục IV"
         else:
@@ -265,16 +255,11 @@ def goal_rows(table: pd.DataFrame, paired: dict | None = None) -> list[dict]:
     for row in _rows(table):
         code = str(row["indicator"])
         unit, better = indicator_meta(code)
-        zero = includes_zero(row.get("ci_low"), row.get("ci_high"))
         base, post, _n = paired.get(code, (row.get("baseline_mean"), row.get("post_mean"), None))
         ba = before_after(code, base, post)
-        change = _num(row.get("change"))
-        if zero is None or change is None:
-            reading = "không đủ số liệu"
-        elif zero:
-            reading = "chưa thấy thay đổi rõ"
-        else:
-            reading = "tiến bộ" if (change > 0) == better else "đi xuống"
+        # the whole-bloc reading decided with the table (clustered by block, adjusted for the
+        # table's many indicators: indicators.goal_table's ``assessment_vi``)
+        reading = str(row.get("assessment_vi") or "") or "không đủ số liệu"
         goal, task = _goal_no(row.get("goal")), _goal_no(row.get("task_group"))
         out.append({
             "indicator": code, "label": str(row.get("indicator_vi", "")),

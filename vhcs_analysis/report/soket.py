@@ -98,7 +98,7 @@ def _verdicts(outcomes, rows) -> list[dict]:
     if outcomes:
         return [{"label": r.get("label"), "verdict": r.get("verdict_full") or r.get("verdict"),
                  "pilot": r.get("pilot"), "rest": r.get("rest"), "difference": r.get("difference")} for r in outcomes]
-    return [{"label": r.get("label"), "verdict": f"{r.get('verdict')}{sensitivity_sentence(r)}"} for r in rows or []]
+    return [{"label": r.get("label"), "verdict": r.get("verdict")} for r in rows or []]
 
 
 def _pilot_units(leaders_rows) -> list[dict]:
@@ -145,15 +145,6 @@ def agreement_sentence() -> str:
             "khi đó kết luận đứng vững trước cả hai cách chọn đơn vị điểm thường gặp nhất. Kết luận còn đứng vững đến "
             "đâu nếu có một lý do chọn đơn vị điểm không thấy được trong số liệu là độ nhạy ghi kèm từng kết luận "
             "(nếu có).")
-
-
-def sensitivity_sentence(row: dict) -> str:
-    """The hidden-bias sensitivity of a claim (``sensitivity_gamma`` of tables/pilot_effects.csv), when present."""
-    gamma = row.get("sensitivity_gamma")
-    if gamma in (None, "", "–"):
-        return ""
-    return (f": kết luận vẫn đúng trừ khi có một lý do chọn không thấy được làm một đơn vị dễ được chọn làm điểm hơn "
-            f"đến {gamma} lần")
 
 
 def strengths(f: dict) -> list[str]:
