@@ -31,7 +31,7 @@ import zipfile
 from functools import lru_cache
 from typing import NamedTuple
 
-from vhcs_analysis.io.base import MB, Limits, Refused, over_limit, refuse_extent, size_vi
+from vhcs_analysis.io.base import MB, Limits, Refused, Sheet, over_limit, refuse_extent, size_vi
 
 _ZIP_RATIO_MIN_BYTES = 10 * MB  # smaller parts may compress as well as they like
 _MAX_ZIP_ENTRIES = 10_000

@@ -102,9 +102,9 @@ def shown(value, decimals: int = 1) -> float | None:
 def span_of(code: str) -> float:
     """How far apart two values of an indicator can be (100 on a 0–100 scale; ∞ when
     unbounded above): an interval end beyond it is not an answer the data gave."""
-    from vhcs_analysis.verdicts import bounds_of
+    from vhcs_analysis.indicators import indicator_bounds
 
-    lo, hi = bounds_of(code)
+    lo, hi = indicator_bounds(code)
     return hi - lo
 
 
@@ -162,7 +162,7 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
     """Rows of tables/pilot_effects.csv formatted for the methods appendix (verdicts.assess):
     both estimates with their unadjusted 95% intervals, the family-adjusted p and the
     detectable size. The leaders' rows are ``outcome_rows``."""
-    from vhcs_analysis.verdicts import VERDICT_VI, gamma_sentence_vi
+    from vhcs_analysis.verdicts import VERDICT_VI
 
     out = []
     for row in _rows(effects):
@@ -217,6 +217,7 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
         grade = VERDICT_VI.get(verdict, verdict)
         if compared:
             note = gamma_sentence_vi(row)
+            note = note[:1].lower() + note[1:]  # after the grade and a colon
         elif str(row.get("kind")) == "adoption":
             note = "việc làm một lần (có/không), theo dõi theo tiến độ ở Mục IV"
         else:
