@@ -229,3 +229,12 @@ def test_claim_rule__selection_on_trend_fools_both_methods_and_gamma_shows_it():
     rates = claim_rates("trend", n_sims=200, seed=13_000)
     print(f"\nselection on trend: {rates}")
     assert rates["claim"] >= 0.2
+
+
+def test_gamma_sentence_vi__only_for_claims_with_a_finite_gamma():
+    from vhcs_analysis.verdicts import gamma_sentence_vi
+
+    assert "2,5 lần" in gamma_sentence_vi({"verdict": "better", "sensitivity_gamma": 2.5})
+    assert gamma_sentence_vi({"verdict": "no_evidence", "sensitivity_gamma": 2.5}) == ""
+    assert gamma_sentence_vi({"verdict": "better", "sensitivity_gamma": None}) == ""
+    assert gamma_sentence_vi({"verdict": "worse", "sensitivity_gamma": float("nan")}) == ""
