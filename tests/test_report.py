@@ -80,7 +80,7 @@ def test_effect_rows__formats_both_methods_infinite_ends_and_the_verdict():
         "verdict": "no_evidence", "reason_vi": "khoảng tin cậy chứa 0"}]))
     assert rows[0]["did_ci"] == readings.UNBOUNDED_VI and "∞" not in rows[0]["did_full"]
     assert rows[0]["adj_ci"] == "-1,5 đến +3,0"
-    assert rows[0]["verdict"] == "Chưa thấy khác biệt" and rows[0]["n"] == "7/59"
+    assert rows[0]["verdict"] == "Chưa thấy khác biệt rõ" and rows[0]["n"] == "7/59"
 
 
 def test_answer_vi__no_claim_when_every_outcome_lacks_evidence():

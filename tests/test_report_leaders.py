@@ -39,7 +39,7 @@ def _value(text: str) -> float:
 def test_grades__are_the_shared_five_with_no_middle_grade():
     assert VERDICT_VI == {
         "better": "Đơn vị điểm chuyển biến rõ hơn", "worse": "Đơn vị điểm chuyển biến chậm hơn rõ",
-        "no_evidence": "Chưa thấy khác biệt", "not_comparable": "Không so sánh được", "no_data": "Không đủ số liệu"}
+        "no_evidence": "Chưa thấy khác biệt rõ", "not_comparable": "Không so sánh được", "no_data": "Không đủ số liệu"}
 
 
 @pytest.mark.parametrize("low, high", [(-math.inf, math.inf), (-2.0, math.inf), (-10_378_691.2, 8_467_770.0),
@@ -63,7 +63,7 @@ def test_outcome_rows__change_is_the_difference_of_the_printed_levels():
     rows = readings.outcome_rows(effects, lv)
     first = rows[0]
     assert first["pilot"] == "69,6 → 79,9 (+10,3)" and first["rest"] == "63,6 → 72,5 (+8,9)"
-    assert first["difference"] == "+1,4" and first["verdict_full"] == "Chưa thấy khác biệt"
+    assert first["difference"] == "+1,4" and first["verdict_full"] == "Chưa thấy khác biệt rõ"
     assert first["units"] == "7 đơn vị điểm và 51 đơn vị khác"
     assert rows[1]["verdict_full"].startswith("Không so sánh được: ") and rows[1]["difference"] == fmt.MISSING
     assert not any(word in str(rows) for word in ("Holm", "KTC", "đến +"))

@@ -34,7 +34,7 @@ VERDICTS = ("better", "worse", "no_evidence", "not_comparable", "no_data")
 VERDICT_VI = {
     "better": "Đơn vị điểm chuyển biến rõ hơn",
     "worse": "Đơn vị điểm chuyển biến chậm hơn rõ",
-    "no_evidence": "Chưa thấy khác biệt",
+    "no_evidence": "Chưa thấy khác biệt rõ",
     "not_comparable": "Không so sánh được",
     "no_data": "Không đủ số liệu",
 }
@@ -44,8 +44,10 @@ VERDICT_MEANING_VI = {
                "không thể coi là ngẫu nhiên, kể cả khi xét nhiều chỉ tiêu cùng lúc"),
     "worse": ("cả hai cách so sánh đều cho thấy đơn vị điểm tiến bộ chậm hơn các đơn vị cùng khối, với mức chênh "
               "lệch không thể coi là ngẫu nhiên"),
-    "no_evidence": ("số liệu chưa cho thấy khác biệt giữa đơn vị điểm và các đơn vị cùng khối; điều này không có "
-                    "nghĩa là việc làm điểm không có tác dụng, vì với ít đơn vị điểm chỉ thấy được khác biệt lớn"),
+    "no_evidence": ("đơn vị điểm có thể thay đổi nhiều hay ít hơn các đơn vị cùng khối, nhưng chênh lệch chưa vượt "
+                    "mức có thể do ngẫu nhiên khi xét cùng lúc tất cả các chỉ tiêu, hoặc hai cách so sánh chưa "
+                    "thống nhất; điều này không có nghĩa là việc làm điểm không có tác dụng, vì với 7 đơn vị điểm chỉ "
+                    "thấy rõ được khác biệt lớn"),
     "not_comparable": "không thể so sánh, luôn kèm lý do (ví dụ: việc làm một lần, mọi đơn vị như nhau)",
     "no_data": "không khối nào có đủ số liệu của đơn vị điểm và đơn vị khác ở cả hai kỳ",
 }
@@ -412,9 +414,9 @@ def placebo(rankings: pd.DataFrame, units: pd.DataFrame, settings: Settings, *, 
     years = sorted({int(y) for y in pd.to_numeric(rankings.get("year", pd.Series(dtype=float)), errors="coerce")
                     .dropna() if int(y) < int(resolution_year)})
     if len(years) < 2:
-        found = ", ".join(map(str, years)) or "không có"
+        found = f" (chỉ có năm {years[0]})" if years else ""
         return {"available": False, "years": years,
-                "text": (f"Không có kết quả xếp loại của ít nhất hai năm trước khi ban hành Nghị quyết (có: {found}), "
+                "text": (f"Không có kết quả xếp loại của ít nhất hai năm trước khi ban hành Nghị quyết{found}, "
                          "nên không kiểm tra được xu hướng trước đó của đơn vị điểm và các đơn vị khác.")}
     frame = rankings[pd.to_numeric(rankings["year"], errors="coerce").isin(years)].copy()
     frame["period"] = frame["year"].astype(int).astype(str)

@@ -399,9 +399,12 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
     rules_text = (
         "Điểm văn hóa công sở là điểm kiểm tra, giám sát bình quân trong năm (chỉ số từ báo cáo của đơn vị chỉ để "
         "tham khảo). "
-        + (f"Một lượt kiểm tra lệch khỏi mức của đơn vị trong năm khoảng ±{fmt.number(noise, 1)} điểm; đơn vị có "
-           f"điểm cách ngưỡng chưa quá {fmt.number(_num(rules.get('noise_band_z')), 2)} lần sai số của điểm năm "
-           "được ghi \u201ccần xem xét\u201d, không tự động đổi mức. " if noise is not None else
+        + ("Độ dao động của điểm kiểm tra được ước từ quá ít lượt kiểm tra lặp lại, nên mọi đơn vị có điểm sát một "
+           "ngưỡng làm đổi mức đều được ghi \u201ccần xem xét\u201d, không tự động đổi mức. "
+           if noise is not None and rules.get("noise_too_uncertain") else
+           f"Một lượt kiểm tra lệch khỏi mức của đơn vị trong năm khoảng ±{fmt.number(noise, 1)} điểm; đơn vị có "
+           f"điểm cách ngưỡng chưa quá {fmt.number(_num(rules.get('noise_band_multiplier', rules.get('noise_band_z'))), 2)}"
+           " lần sai số của điểm năm được ghi \u201ccần xem xét\u201d, không tự động đổi mức. " if noise is not None else
            "Không ước được độ dao động của điểm kiểm tra, nên mọi thay đổi sát ngưỡng đều cần xem xét. ")
         + (f"Giới hạn {fmt.percent(100 * (_num(rules.get('excellent_share_cap')) or 0), 0)} tổ chức xếp mức cao nhất "
            f"tính trên {rules.get('excellent_cap_base_vi')} ({_int(rules.get('excellent_cap_base_count'))} tổ chức: "
@@ -506,8 +509,10 @@ def unit_label(unit_id, name) -> str:
     return f"{unit_id} ({NO_NAME_VI})"
 
 
-# How a pilot moved against the other units of its block (the pilot table's last column).
-AHEAD_VI, BEHIND_VI = "tiến bộ nhiều hơn", "tiến bộ ít hơn"
+# How a pilot moved against the other units of its block (the pilot table's last column),
+# in the indicator's better direction: a fact about one unit, never a verdict (one pilot
+# per block is noisy; the verdicts are the comparison over all blocks)
+AHEAD_VI, BEHIND_VI = "hơn mức chung của khối", "dưới mức chung của khối"
 
 
 def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
@@ -564,11 +569,13 @@ def pilots_answer(rows: list[dict], main_code: str, n_pilot: str) -> str:
         parts.append(f"Ở {len(worse)} chỉ tiêu, đơn vị điểm chuyển biến chậm hơn rõ: {_names(worse)}.")
     if none:
         example = next((r for r in none if r["indicator"] == main_code), none[0])
-        lead = (f"Ở cả {len(none)} chỉ tiêu kết quả so sánh được, số liệu chưa thấy khác biệt giữa đơn vị điểm và các "
-                "đơn vị cùng khối" if not (better or worse) else f"Chưa thấy khác biệt ở: {_names(none)}")
+        lead = (f"Ở cả {len(none)} chỉ tiêu kết quả so sánh được, số liệu chưa thấy khác biệt rõ giữa đơn vị điểm và "
+                "các đơn vị cùng khối: có chỉ tiêu đơn vị điểm thay đổi nhiều hơn, nhưng chênh lệch chưa vượt mức có "
+                "thể do ngẫu nhiên khi xét cùng lúc các chỉ tiêu" if not (better or worse)
+                else f"Chưa thấy khác biệt rõ ở: {_names(none)}")
         parts.append(f"{lead}; với {n_pilot} đơn vị điểm chỉ thấy được khác biệt lớn (ví dụ "
                      f"{example['label'][:1].lower() + example['label'][1:]}: từ khoảng {example['mde']} trở lên), nên "
-                     "\u201cchưa thấy khác biệt\u201d không có nghĩa là làm điểm không có tác dụng.")
+                     "\u201cchưa thấy khác biệt rõ\u201d không có nghĩa là làm điểm không có tác dụng.")
     if skip:
         parts.append(f"Không so sánh được: {_names(skip)} (lý do ghi trong bảng).")
     return " ".join(parts) or "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."

@@ -187,7 +187,7 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
             "n": f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}",
             "verdict": VERDICT_VI.get(str(row.get("verdict")), str(row.get("verdict"))),
             "code": str(row.get("verdict")),
-            "reason": str(row.get("reason_vi") or ""),
+            "reason": _upper_first(str(row.get("reason_vi") or "")),  # a sentence of its own after the verdict
         })
     return out
 
@@ -219,7 +219,7 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
             note = gamma_sentence_vi(row)
             note = note[:1].lower() + note[1:]  # after the grade and a colon
         elif str(row.get("kind")) == "adoption":
-            note = "việc làm một lần (có/không), theo dõi theo tiến độ ở Mục IV"
+            note = "bước triển khai, theo dõi theo tiến độ (bảng tiến độ các bước triển khai), không so sánh mức thay đổi"
         else:
             note = str(row.get("reason_vi") or "")
         unit, _ = indicator_meta(code)
@@ -271,3 +271,8 @@ def goal_rows(table: pd.DataFrame, paired: dict | None = None) -> list[dict]:
             "n": _int(row.get("n_units")), "reading": reading, "unit": short_unit(unit),
         })
     return out
+
+
+def _upper_first(text: str) -> str:
+    """A sentence's first letter in upper case (the reasons are written to follow a colon)."""
+    return text[:1].upper() + text[1:]

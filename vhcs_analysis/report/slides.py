@@ -428,7 +428,7 @@ def answer_slide(deck: Deck) -> None:
     elif worse:
         title = f"Đơn vị điểm chuyển biến chậm hơn rõ ở {_count(worse, n)} chỉ tiêu kết quả"
     else:
-        title = (f"Chưa thấy khác biệt giữa đơn vị điểm và các đơn vị còn lại ở {_count(none, n)} "
+        title = (f"Chưa thấy khác biệt rõ giữa đơn vị điểm và các đơn vị còn lại ở {_count(none, n)} "
                  "chỉ tiêu kết quả")
     notes = [v["answer"]] + [
         f"{r['label']}: {r['grade']}. Chênh lệch thay đổi {r['change']} {r['unit']} (khoảng tin cậy 95% chưa "
@@ -453,8 +453,8 @@ def pilots_slide(deck: Deck) -> None:
     label = v["main_label"]
     better = 1 if v["main_higher_better"] else -1
     ahead = sum(1 for r in rows if _sign(r["diff"]) == better)
-    title = (f"{label}: đơn vị điểm chuyển biến tốt hơn các đơn vị cùng khối ở {_count(ahead, len(rows))} khối"
-             if rows else "Chưa có số liệu so sánh đơn vị điểm với khối của mình")
+    title = (f"{label}: {_count(ahead, len(rows))} đơn vị điểm thay đổi hơn mức chung của khối (mỗi khối một đơn vị, "
+             "chỉ để tham khảo)" if rows else "Chưa có số liệu so sánh đơn vị điểm với khối của mình")
     named = any(r["pilot_name"] for r in rows)
     notes = [f"Chỉ tiêu: {label}; thay đổi từ kỳ gốc {v['scope'].get('baseline')} đến {v['scope'].get('post')}."] + [
         f"{r['block']}{' – ' + r['pilot_name'] if r['pilot_name'] else ''}: đơn vị điểm {r['pilot']}, "
@@ -595,7 +595,7 @@ def ahead_slide(deck: Deck) -> None:
         f"Chỉ tiêu chưa chuyển biến: {', '.join(still) if still else 'không có'}.",
         f"Tiêu chí kiểm tra điểm thấp nhất: {v['inspections'].get('weakest')}.",
         f"Đơn vị nộp báo cáo muộn hoặc không nộp: {len(v['data_quality'].get('late_units') or [])}.",
-        f"Khối có đơn vị điểm chuyển biến kém hơn khối ({v['main_label']}): "
+        f"Khối có đơn vị điểm thay đổi dưới mức chung của khối ({v['main_label']}, tham khảo): "
         f"{', '.join(behind) if behind else 'không có'}.",
     ]
     slide, area = deck.new("Phương hướng, nhiệm vụ thời gian tới (Văn phòng bổ sung)", [

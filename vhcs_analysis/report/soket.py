@@ -164,8 +164,9 @@ def strengths(f: dict) -> list[str]:
                    + "; ".join(str(r.get("label")).lower() for r in better) + ".")
     ahead = [u for u in f["pilot_units"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
     if ahead:
-        out.append(f"Đơn vị điểm chuyển biến nhiều hơn các đơn vị cùng khối về "
-                   f"{f['per_block_label'].lower()}: "
+        out.append(f"Đơn vị điểm có mức thay đổi {f['per_block_label'].lower()} hơn mức chung của các đơn vị cùng "
+                   f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, không phải kết "
+                   f"luận): "
                    + "; ".join(f"{u.get('unit')} ({u.get('diff')})" for u in ahead) + ".")
     return out
 
@@ -189,8 +190,9 @@ def limitations(f: dict) -> list[str]:
                    + " (danh sách đầy đủ ở Phụ lục).")
     behind = [u for u in f["pilot_units"] if u.get("behind")]
     if behind:
-        out.append(f"Đơn vị điểm chuyển biến chậm hơn các đơn vị cùng khối về "
-                   f"{f['per_block_label'].lower()}: "
+        out.append(f"Đơn vị điểm có mức thay đổi {f['per_block_label'].lower()} dưới mức chung của các đơn vị cùng "
+                   f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, cần xem xét thêm "
+                   f"ở từng đơn vị): "
                    + "; ".join(f"{u.get('unit')} (khối {u.get('block')}, {u.get('diff')})" for u in behind) + ".")
     worse = [r for r in f["pilots"]["rows"] if r.get("code") == "worse"]
     if worse:
