@@ -217,3 +217,8 @@ def method_vi(method: str) -> str:
 
 # The completeness table's Vietnamese status back to its code.
 COMPLETENESS_STATUS = {label: code for code, label in REPORT_STATUS_VI.items()}
+
+
+# The report's recipients (Nơi nhận), one line each, as the PDF and the Word draft print them.
+RECIPIENTS_VI = ("Thường trực Tỉnh ủy (để báo cáo),", "Các đồng chí Ủy viên Ban Chấp hành Đảng bộ Khối,",
+                 "Các tổ chức cơ sở đảng trực thuộc,", "Lưu Văn phòng Đảng ủy Khối.")

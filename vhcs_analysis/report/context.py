@@ -19,7 +19,7 @@ from vhcs_analysis import __version__, fmt
 from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
-from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI
+from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI
 from vhcs_analysis.report.readings import (
     UNBOUNDED_VI,
     _int,
@@ -444,17 +444,22 @@ def sensitivity_rows(table: pd.DataFrame) -> list[dict]:
 NOT_COMPARABLE_VI = "không so sánh được"
 
 
-def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: list[str]) -> dict:
+def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: list[str],
+                levels: dict | None = None) -> dict:
     """tables/level_gap.csv (the family's outcomes; the one-time steps have their own
     table) and the rows of tables/per_block.csv of ``main_indicator`` (the headline
-    indicator, ``[report] main_indicator``), formatted. A gap is the difference of the two
-    printed levels; its interval (appendix) is blank where the data cannot bound it."""
+    indicator, ``[report] main_indicator``), formatted. The baseline levels are the leaders'
+    summary's (``levels``: ``report.levels.group_levels`` per indicator) where it has them,
+    so one group and period has one value; a gap is the difference of the two printed
+    levels; its interval (appendix) is blank where the data cannot bound it."""
     gaps = []
     for r in _rows(tables["level_gap"]):
         code = str(r.get("indicator"))
         if code not in family:
             continue
-        pilot, rest = shown(r.get("pilot_mean")), shown(r.get("rest_mean"))
+        lv = (levels or {}).get(code)
+        pilot, rest = (shown(lv.pilot_base), shown(lv.rest_base)) if lv is not None else (
+            shown(r.get("pilot_mean")), shown(r.get("rest_mean")))
         ci = ci_text(r.get("ci_low"), r.get("ci_high"), span=span_of(code))
         if str(r.get("comparable", True)).lower() in ("false", "0"):  # nothing varies, or perfect separation
             ci = f"{NOT_COMPARABLE_VI}: {r.get('reason_vi')}" if r.get("reason_vi") else NOT_COMPARABLE_VI
@@ -639,7 +644,9 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     # levels on the bases the changes are measured on, from the processed tables (once)
     basis = comparison_basis(paths, settings, baseline, post, list(effects.get("indicator", [])), main_code)
     leaders_rows = outcome_rows(effects, basis["levels"])
-    goals = goal_rows(tables["indicators_by_goal"], basis["paired"])
+    # whole-bloc levels of each period on every unit with data in it, as the roll-out tables
+    # print them (one value per indicator and period); the change is their difference
+    goals = goal_rows(tables["indicators_by_goal"])
     figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
     # the settings the data were cleaned with, as the manifest recorded them (their file
@@ -708,10 +715,11 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "inspections": ins,
         "ranking": ranking(kn, tables, settings),
         "commended": commended(tables["commended"]),
-        "comparisons": comparisons(tables, main_code, fam),
+        "comparisons": comparisons(tables, main_code, fam, basis["levels"]),
         "data_quality": dq,
         "provenance": provenance(manifest, recorded),
         "annex_name": ANNEX_NAME,
+        "recipients": list(RECIPIENTS_VI),
         "public_indices": indices["rows"],
         "public_indices_note": indices["note"],
         "weights": index_weights(settings),

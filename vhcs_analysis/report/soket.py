@@ -117,7 +117,7 @@ def goal_sentence(g: dict, baseline: str, post: str) -> str:
         only = f"; chỉ có số liệu kỳ {post}: {g.get('post')}" if g.get("post") not in (None, "", "–") else ""
         return f"{g.get('label')}: chưa đủ số liệu hai kỳ để so sánh{only}."
     return (f"{g.get('label')}: {g.get('baseline')} ({baseline}) → {g.get('post')} ({post}), thay đổi "
-            f"{g.get('change')} {g.get('unit')} (tính trên {g.get('n')} đơn vị có số liệu cả hai kỳ); {g.get('reading')}.")
+            f"{g.get('change')} {g.get('unit')} (đánh giá trên {g.get('n')} đơn vị có số liệu cả hai kỳ); {g.get('reading')}.")
 
 
 def goals_of(f: dict, *, goal: int | None = None, task_group: int | None = None) -> list[dict]:

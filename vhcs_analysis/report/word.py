@@ -221,8 +221,9 @@ def appendices(d: Draft, ctx: dict) -> None:
     d.toc_here()
 
     d.heading("PHỤ LỤC 1. CÁC BẢNG SỐ LIỆU", 1, new_page=True)
-    d.note(f"Mức kỳ gốc và kỳ cuối của mỗi chỉ tiêu tính trên các đơn vị có số liệu ở cả hai kỳ ({base} và {post}); "
-           "thay đổi là hiệu của hai mức đó.")
+    d.note(f"Mức kỳ gốc ({base}) và kỳ cuối ({post}) của mỗi chỉ tiêu là bình quân của các đơn vị có số liệu ở từng "
+           "kỳ, như ở các bảng triển khai; thay đổi là hiệu của hai mức đó; \u201cSố đơn vị\u201d là số đơn vị có số liệu "
+           "ở cả hai kỳ, trên đó đánh giá thay đổi.")
     d.table("Các chỉ tiêu theo mục tiêu và nhóm nhiệm vụ, toàn khối",
             ["Chỉ tiêu", "Mục tiêu, nhiệm vụ", "Kỳ gốc", "Kỳ cuối", "Thay đổi", "Số đơn vị", "Đánh giá"],
             [{**g, "where": f"MT {g['goal']}" if g.get("goal") else (f"NV {g['task_group']}" if g.get("task_group")

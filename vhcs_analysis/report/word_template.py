@@ -20,6 +20,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from vhcs_analysis.labels import RECIPIENTS_VI
+
 TEMPLATE_PATH = Path(__file__).resolve().parent / "bao-cao-mau.docx"
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -291,10 +293,7 @@ def _frame(doc) -> None:
     closing.paragraph_format.keep_with_next = True  # the signature block never alone on a page
     _two_columns(
         doc,
-        [("Nơi nhận:", False, False, True, 12), ("- Thường trực Tỉnh ủy (để báo cáo),", False, False, False, 11),
-         ("- Các đồng chí Ủy viên Ban Chấp hành Đảng bộ Khối,", False, False, False, 11),
-         ("- Các tổ chức cơ sở đảng trực thuộc,", False, False, False, 11),
-         ("- Lưu Văn phòng Đảng ủy Khối.", False, False, False, 11)],
+        [("Nơi nhận:", False, False, True, 12), *((f"- {line}", False, False, False, 11) for line in RECIPIENTS_VI)],
         [("T/M BAN THƯỜNG VỤ", True, False, False, 14), ("…………………………", True, False, False, 14),
          ("", False, False, False, 14), ("", False, False, False, 14), ("", False, False, False, 14),
          ("…………………………", True, False, False, 14)],
