@@ -59,28 +59,21 @@ def empty_styled_sheet_xlsx(path: Path, sheet_mb: float, cols: int = 50) -> Path
     row_format = b'<row r="%(r)d">' + b"".join(
         b'<c r="' + _letters(c) + b'%(r)d" s="1"/>' for c in range(cols)) + b"</row>"
     target = int(sheet_mb * 1024 * 1024)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        zf.writestr("_rels/.rels", _RELS)
-        zf.writestr("xl/workbook.xml", _WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            out = io.BufferedWriter(fh, 4 * 1024 * 1024)
-            head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                    b'<row r="1"><c r="A1" t="inlineStr"><is><t>Bang tinh</t></is></c></row>')
-            out.write(head)
-            written, r = len(head), 1
-            while written < target:
-                r += 1
-                row = row_format % {b"r": r}
-                out.write(row)
-                written += len(row)
-            out.write(b"</sheetData></worksheet>")
-            out.flush()
-    return path
+
+    def write_sheet(out) -> None:
+        head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>Bang tinh</t></is></c></row>')
+        out.write(head)
+        written, r = len(head), 1
+        while written < target:
+            r += 1
+            row = row_format % {b"r": r}
+            out.write(row)
+            written += len(row)
+        out.write(b"</sheetData></worksheet>")
+
+    return _workbook_with_sheet(path, write_sheet)
 
 
 def _workbook_with_sheet(path: Path, write_sheet) -> Path:
