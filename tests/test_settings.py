@@ -206,14 +206,22 @@ def test_cli_template__prints_the_settings_file_and_lists_its_periods(tmp_path):
 
 
 def _period_drop_down(wb) -> list[str]:
-    """The choices of the 'Kỳ báo cáo' drop-down, in-cell or on the hidden list sheet."""
+    """The choices of the 'Kỳ báo cáo' drop-down, in-cell or on a hidden list sheet (the
+    template may also carry the registry's unit names as another hidden list)."""
     ws = wb.worksheets[0]
-    formula = next(dv.formula1 for dv in ws.data_validations.dataValidation if "tháng" in (dv.formula1 or "")
-                   or "!" in (dv.formula1 or ""))
-    if formula.startswith('"'):
-        return formula.strip('"').split(",")
-    sheet = formula.split("!")[0].strip("'")
-    return [c.value for c in wb[sheet]["A"]]
+    for dv in ws.data_validations.dataValidation:
+        formula = dv.formula1 or ""
+        if formula.startswith('"'):
+            choices = formula.strip('"').split(",")
+        elif "!" in formula:
+            sheet, cells = formula.split("!")
+            column = cells.replace("$", "")[0]
+            choices = [c.value for c in wb[sheet.strip("'")][column] if c.value is not None]
+        else:
+            continue
+        if choices and all("tháng" in str(c) for c in choices):
+            return choices
+    raise AssertionError("no period drop-down")
 
 
 def test_write_templates__long_period_list_goes_to_a_hidden_sheet(no_config, tmp_path):

@@ -311,8 +311,8 @@ def commended_sentence(com: dict) -> str:
     if not total or total.get("collectives") in (None, fmt.MISSING):
         return ""
     return (f"Các đơn vị đã biểu dương, khen thưởng {total['collectives']} lượt tập thể và {total['individuals']} lượt "
-            f"cá nhân có cách làm hay, sáng tạo, hiệu quả ({total['per_100']} lượt trên 100 cán bộ; chi tiết theo khối ở "
-            "Mục V); đây là căn cứ để Ban Thường vụ xem xét đề xuất khen thưởng.")
+            "cá nhân có cách làm hay, sáng tạo, hiệu quả (cộng các kỳ báo cáo theo mẫu 2018; chi tiết theo khối ở Mục "
+            "V); đây là căn cứ để Ban Thường vụ xem xét đề xuất khen thưởng.")
 
 
 def commended(table: pd.DataFrame) -> dict:
@@ -336,6 +336,8 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
             rows.append({
                 "criterion": str(criterion), "label": str(part["criterion_vi"].iloc[0]),
                 **{g: fmt.number(_num(by[g]["mean_score"]), 2) if g in by else fmt.MISSING for g in ("pilot", "rest")},
+                # the whole bloc: the mean over every inspection (how the weakest is chosen)
+                "all": fmt.number(_weighted_mean(by.values()), 2),
                 "n": _int(sum(_num(r.get("n_inspections")) or 0 for r in by.values())),
             })
     ratings = {}
@@ -347,7 +349,8 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
     row = next((r for r in rows if r["criterion"] == weakest), None)
     # the weakest criterion is quoted with the values of its row in the criteria table
     # (pilots, the rest), never with a third figure that no table shows
-    weakest_scores = (f"đơn vị điểm {row['pilot']}/10, các đơn vị còn lại {row['rest']}/10" if row else fmt.MISSING)
+    weakest_scores = (f"bình quân chung {row['all']}/10; đơn vị điểm {row['pilot']}/10, các đơn vị còn lại "
+                      f"{row['rest']}/10" if row else fmt.MISSING)
     return {
         "n_rounds": _int(ins.get("n_rounds")), "n_inspections": _int(ins.get("n_inspections")),
         "mean_total": fmt.number(_num(ins.get("mean_total_score")), 1),
@@ -355,6 +358,13 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
         "weakest_scores": weakest_scores,
         "criteria": rows, "rating_order": order, "ratings": rating_rows,
     }
+
+
+def _weighted_mean(rows) -> float | None:
+    """The mean score over every inspection, from the groups' means and counts."""
+    pairs = [(_num(r.get("mean_score")), _num(r.get("n_inspections")) or 0) for r in rows]
+    total = sum(n for m, n in pairs if m is not None)
+    return sum(m * n for m, n in pairs if m is not None) / total if total else None
 
 
 def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> dict:
@@ -414,7 +424,8 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
         "year": str(rk.get("year") or fmt.MISSING), "n_units": _int(rk.get("n_units")),
         "n_up": _int(rk.get("n_up")), "n_down": _int(rk.get("n_down")), "n_same": _int(rk.get("n_same")),
         "n_review": _int(rk.get("n_review", 0)), "rules": rules_text, "moves": moves,
-        "band_z": fmt.number(float(settings.ranking.noise_band_z), 2),
+        # the multiplier the band really used (t on the noise SD's degrees of freedom), as Mục V says
+        "band_z": fmt.number(_num(rules.get("noise_band_multiplier")) or float(settings.ranking.noise_band_z), 2),
         "q_max": fmt.number(float(settings.good_practices.q_max), 2),
         "n_good": _int(rk.get("n_good_practice_candidates")),
         "levels": [str(lvl) for lvl in levels], "matrix": matrix, "good_practices": good,
@@ -674,7 +685,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
                                f"bình quân {ins['mean_total']}/100; tiêu chí yếu nhất là {ins['weakest'][:1].lower()}"
                                f"{ins['weakest'][1:]} ({ins['weakest_scores']})."),
         "answer_data": (f"{dq['headline']} {dq['reports']} Danh sách tệp, mã kiểm tra và phiên bản chương trình ở "
-                        f"phụ lục kỹ thuật kèm theo (tệp {ANNEX_NAME}, cùng thư mục với báo cáo)."),
+                        "phụ lục kỹ thuật kèm theo báo cáo."),
         "outcomes": leaders_rows,
         "outcomes_basis": (f"Mức bình quân của các khối (mỗi khối tính như nhau), chỉ gồm các đơn vị có số liệu ở cả "
                            f"{period_vi(baseline)} và {period_vi(post)}; trong ngoặc là mức thay đổi của nhóm. Chênh lệch "

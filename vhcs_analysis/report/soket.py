@@ -161,10 +161,10 @@ def strengths(f: dict) -> list[str]:
     better = [r for r in f["pilots"]["rows"] if r.get("code") == "better"]
     if better:
         out.append("Đơn vị điểm chuyển biến rõ hơn các đơn vị còn lại ở: "
-                   + "; ".join(str(r.get("label")).lower() for r in better) + ".")
+                   + "; ".join(_lower_first(str(r.get("label"))) for r in better) + ".")
     ahead = [u for u in f["pilot_units"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
     if ahead:
-        out.append(f"Đơn vị điểm có mức thay đổi {f['per_block_label'].lower()} hơn mức chung của các đơn vị cùng "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} hơn mức chung của các đơn vị cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, không phải kết "
                    f"luận): "
                    + "; ".join(f"{u.get('unit')} ({u.get('diff')})" for u in ahead) + ".")
@@ -190,14 +190,14 @@ def limitations(f: dict) -> list[str]:
                    + " (danh sách đầy đủ ở Phụ lục).")
     behind = [u for u in f["pilot_units"] if u.get("behind")]
     if behind:
-        out.append(f"Đơn vị điểm có mức thay đổi {f['per_block_label'].lower()} dưới mức chung của các đơn vị cùng "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} dưới mức chung của các đơn vị cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, cần xem xét thêm "
                    f"ở từng đơn vị): "
                    + "; ".join(f"{u.get('unit')} (khối {u.get('block')}, {u.get('diff')})" for u in behind) + ".")
     worse = [r for r in f["pilots"]["rows"] if r.get("code") == "worse"]
     if worse:
         out.append("Đơn vị điểm chuyển biến chậm hơn rõ các đơn vị còn lại ở: "
-                   + "; ".join(str(r.get("label")).lower() for r in worse) + ".")
+                   + "; ".join(_lower_first(str(r.get("label"))) for r in worse) + ".")
     if dq.get("headline"):
         out.append(f"Chất lượng số liệu: {dq.get('headline')}")
     return out
@@ -207,11 +207,13 @@ def causes_points(f: dict) -> list[str]:
     return ["nguyên nhân khách quan và chủ quan của ưu điểm (xem mục III.1);",
             "nguyên nhân khách quan và chủ quan của hạn chế, khuyết điểm, nhất là các chỉ tiêu chưa chuyển biến, tiêu "
             f"chí kiểm tra yếu nhất ({f['inspections'].get('weakest')}) và các đơn vị nộp báo cáo muộn (xem mục III.2);",
-            "ý kiến của các đơn vị điểm chuyển biến chậm hơn khối (mục II.3)."]
+            *(["ý kiến của các đơn vị điểm có mức thay đổi dưới mức chung của khối (mục II.3)."]
+              if any(u.get("behind") for u in f["pilot_units"]) else [])]
 
 
 def lessons_points(f: dict) -> list[str]:
-    return ["cách làm của các đơn vị có chuyển biến rõ và các cách làm hay đề xuất nhân rộng (mục V);",
+    return [("cách làm của các đơn vị có chuyển biến rõ và các cách làm hay đề xuất nhân rộng (mục V);"
+             if f["ranking"].get("good_practices") else "cách làm của các đơn vị có chuyển biến rõ;"),
             "kinh nghiệm từ việc làm điểm: đơn vị điểm đi trước ở các bước triển khai (Phụ lục);",
             "kinh nghiệm về chế độ báo cáo và kiểm tra, giám sát (chất lượng số liệu, Phụ lục)."]
 
@@ -228,3 +230,9 @@ def tasks_points(f: dict) -> list[str]:
             f"đôn đốc chế độ báo cáo: {len(f['data_quality'].get('late_units') or [])} đơn vị nộp muộn hoặc không nộp;",
             f"mốc đánh giá tiếp theo: {f['review'].get('next_review')}."]
     return out
+
+
+def _lower_first(label: str) -> str:
+    """An indicator's name inside a sentence: its first letter in lower case, abbreviations
+    (TTHC, CBCCVC) and proper names (Nghị quyết 01) kept as written."""
+    return label[:1].lower() + label[1:]

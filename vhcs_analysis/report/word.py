@@ -201,8 +201,8 @@ def body(d: Draft, ctx: dict) -> None:
         d.heading("3. Biểu dương, khen thưởng tập thể, cá nhân có cách làm hay", 2)
         d.para(f["commended"]["sentence"])
         d.table("Tập thể, cá nhân có cách làm hay được biểu dương, khen thưởng, theo khối (chỉ đếm, không ghi tên)",
-                ["Khối", "Số đơn vị", "Tập thể", "Cá nhân", "Lượt trên 100 cán bộ"], f["commended"]["rows"],
-                ["block", "units", "collectives", "individuals", "per_100"], [2.4, 0.9, 1, 1, 1.2], "lrrrr")
+                ["Khối", "Số đơn vị", "Tập thể", "Cá nhân"], f["commended"]["rows"],
+                ["block", "units", "collectives", "individuals"], [2.4, 0.9, 1, 1], "lrrr")
     d.heading(f"{4 if f['commended']['rows'] else 3}. Kiến nghị khác", 2)
     d.placeholder(PLACEHOLDER["proposals"]).paragraph_format.keep_with_next = True  # with the signature block
 
