@@ -69,6 +69,7 @@ def facts(ctx: dict) -> dict[str, Any]:
                    "placebo": str(pilots.get("placebo") or ""), "adoption": list(pilots.get("adoption") or []),
                    "sensitivity": list(pilots.get("sensitivity") or [])},
         "verdicts": _verdicts(leaders.get("outcomes"), pilots.get("rows")),
+        "outcomes_basis": str(leaders.get("outcomes_basis") or ""),
         "grades": [g for g in leaders.get("grades") or [] if isinstance(g, dict)],
         "two_methods": str(leaders.get("two_methods") or "") or agreement_sentence(),
         "pilot_units": _pilot_units(leaders.get("pilot_units")),

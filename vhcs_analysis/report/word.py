@@ -145,9 +145,11 @@ def body(d: Draft, ctx: dict) -> None:
     d.para(f["two_methods"], style=wt.NOTE_STYLE)
     caption = f"Đơn vị điểm so với các đơn vị còn lại, theo chỉ tiêu, {base} → {post} (lý do ở Phụ lục 3)"
     if any("pilot" in r for r in f["verdicts"]):  # the levels on the verdicts' basis, when the context has them
-        d.table(caption, ["Chỉ tiêu", "Đơn vị điểm (trước → sau, thay đổi)", "Các đơn vị còn lại (trước → sau, thay "
+        d.table(caption, ["Chỉ tiêu", "Đơn vị điểm (trước → sau, thay đổi)", "Đơn vị cùng khối (trước → sau, thay "
                           "đổi)", "Chênh lệch thay đổi", "Kết luận"],
                 f["verdicts"], ["label", "pilot", "rest", "difference", "verdict"], [2, 1.5, 1.5, 0.9, 2.4], "lccrl")
+        if f["outcomes_basis"]:  # the levels' basis differs from the roll-out tables': say so under the table
+            d.note(f["outcomes_basis"])
     else:
         d.table(caption, ["Chỉ tiêu", "Kết luận"], f["verdicts"], ["label", "verdict"], [3, 2.5], "ll")
     units = f["pilot_units"]
