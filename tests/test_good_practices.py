@@ -122,8 +122,8 @@ def test_good_practice_candidates__large_fall_in_complaints_of_a_big_unit_is_fou
     out = candidates(panel, reports)
     row = out[(out["unit_id"] == "U000") & (out["indicator"] == "complaints_per_100")].iloc[0]
     assert row["evidence"] <= 0.05 and row["baseline_count"] == 60 and row["post_count"] == 8
-    assert row["reason_vi"].startswith("15,0 → 2,0 (60 → 8 lượt trong 400 CBCCVC)")
-    assert "q = " in row["reason_vi"]
+    assert row["reason_vi"].startswith("15,0 → 2,0 (60 → 8 lượt; 400 CBCCVC ở kỳ cuối)")
+    assert "tỷ lệ gợi ý nhầm dự kiến" in row["reason_vi"] and "q = " not in row["reason_vi"]
 
 
 def test_good_practice_candidates__on_time_rate_tested_on_late_dossiers_over_dossiers_handled():
@@ -137,7 +137,7 @@ def test_good_practice_candidates__on_time_rate_tested_on_late_dossiers_over_dos
     out = candidates(panel, reports).set_index(["indicator", "unit_id"])
     row = out.loc[("on_time_rate", "U001")]
     assert row["method"].startswith("quasi-binomial") and row["evidence"] <= 0.05
-    assert "(60 → 2 hồ sơ quá hạn trong 400 hồ sơ)" in row["reason_vi"]
+    assert "(60 → 2 hồ sơ quá hạn; 400 hồ sơ ở kỳ cuối)" in row["reason_vi"]
 
 
 def test_good_practice_candidates__jump_in_inspection_score_found_and_bad_baseline_return_is_not():

@@ -360,7 +360,7 @@ def evidence_line(row: dict) -> str:
     if row["indicator"] in COUNT_TESTS and not np.isnan(row.get("baseline_count", np.nan)):
         _, _, _, what, among = COUNT_TESTS[row["indicator"]]
         text += (f" ({fmt.number(row['baseline_count'], 0)} → {fmt.number(row['post_count'], 0)} "
-                 f"{what} trong {fmt.number(row['denominator'], 0)} {among})")
+                 f"{what}; {fmt.number(row['denominator'], 0)} {among} ở kỳ cuối)")
     text += (f", các đơn vị khác thay đổi {fmt.signed(row['reference_change'], 1)} {spec.diff_unit_vi}; "
-             f"tỷ lệ gợi ý nhầm dự kiến q = {fmt.number(row['evidence'], 3)}")
+             f"tỷ lệ gợi ý nhầm dự kiến {fmt.number(row['evidence'], 3)}")
     return text
