@@ -198,7 +198,8 @@ def body(d: Draft, ctx: dict) -> None:
                 [1.7, 1.2, 0.6, 1.6, 4], "llcll")
     else:
         d.para("Chưa đơn vị nào có mức cải thiện vượt rõ mức dao động do ngẫu nhiên (sau khi tính đến việc xét cùng lúc "
-               "nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng thêm dựa trên số liệu (ngoài các mô hình các đơn vị đã tự nhân rộng, nêu ở mục II).")
+               "nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng thêm dựa trên số liệu (ngoài các mô hình "
+               "các đơn vị đã tự nhân rộng, nêu ở mục II).")
     if f["commended"]["rows"]:
         d.heading("3. Biểu dương, khen thưởng tập thể, cá nhân có cách làm hay", 2)
         d.para(f["commended"]["sentence"])
