@@ -147,6 +147,17 @@ def period_choices(settings: Settings) -> list[str]:
     return [period_label(str(p)) for p in settings.review.periods]
 
 
+def _hidden_list(wb, sheet: str, choices: list[str]) -> str:
+    """A drop-down's choices in column A of a hidden sheet (written once per workbook), as
+    the list formula that points to them."""
+    if sheet not in wb.sheetnames:
+        lists = wb.create_sheet(sheet)
+        lists.sheet_state = "hidden"
+        for i, choice in enumerate(choices, start=1):
+            lists.cell(row=i, column=1, value=choice)
+    return f"'{sheet}'!$A$1:$A${len(choices)}"
+
+
 def _period_list(ws, sqref: str, settings: Settings) -> None:
     """Drop-down of the configured periods (in-cell list, or a hidden sheet when too long)."""
     choices = period_choices(settings)
@@ -154,13 +165,7 @@ def _period_list(ws, sqref: str, settings: Settings) -> None:
     if len(inline) - 2 <= INLINE_LIST_MAX:
         formula = inline
     else:
-        wb = ws.parent
-        if PERIODS_SHEET not in wb.sheetnames:
-            lists = wb.create_sheet(PERIODS_SHEET)
-            lists.sheet_state = "hidden"
-            for i, choice in enumerate(choices, start=1):
-                lists.cell(row=i, column=1, value=choice)
-        formula = f"'{PERIODS_SHEET}'!$A$1:$A${len(choices)}"
+        formula = _hidden_list(ws.parent, PERIODS_SHEET, choices)
     example = next((c for c in choices if "đầu" in c), choices[0])  # shows the "đầu năm" wording
     _validation(ws, "list", sqref, formula1=formula,
                 prompt=f"Chọn kỳ báo cáo trong danh sách hoặc gõ, ví dụ: {example}.")
@@ -171,13 +176,7 @@ def _unit_list(ws, sqref: str, names: list[str] | None) -> None:
     hidden sheet: a list of 66 names is beyond an in-cell list)."""
     if not names:
         return
-    wb = ws.parent
-    if UNITS_SHEET not in wb.sheetnames:
-        lists = wb.create_sheet(UNITS_SHEET)
-        lists.sheet_state = "hidden"
-        for i, name in enumerate(names, start=1):
-            lists.cell(row=i, column=1, value=name)
-    _validation(ws, "list", sqref, formula1=f"'{UNITS_SHEET}'!$A$1:$A${len(names)}",
+    _validation(ws, "list", sqref, formula1=_hidden_list(ws.parent, UNITS_SHEET, names),
                 prompt="Chọn tên đơn vị trong danh sách (tên chính thức theo danh mục đơn vị của Đảng ủy Khối).",
                 error="Tên đơn vị không có trong danh mục: hãy chọn trong danh sách thả xuống.")
 
