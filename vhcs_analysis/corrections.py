@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vhcs_analysis.io.excel_tables import frame_sheet, write_frames_xlsx
+from vhcs_analysis.io.excel_tables import frame_sheet
+from vhcs_analysis.io.xlsx_write import write_cells_xlsx
 from vhcs_analysis.io.xlsx_write import CellStyle
 from vhcs_analysis.labels import COLUMN_LABELS_VI, FINDING_LABELS_VI, REASON_FIX_VI, REASON_LABELS_VI
 
@@ -65,8 +66,8 @@ def write_table_workbooks(result: CleanResult, folder: Path) -> None:
     Vietnamese reason beside its code."""
     rejects = _with_label(result.rejects, "reason_code", "reason_vi", REASON_LABELS_VI)
     findings = _with_label(result.findings, "finding_code", "finding_vi", FINDING_LABELS_VI)
-    write_frames_xlsx(folder / REJECTS_XLSX, [frame_sheet("Dòng bị loại", rejects, COLUMN_LABELS_VI)])
-    write_frames_xlsx(folder / FINDINGS_XLSX, [frame_sheet("Phát hiện", findings, COLUMN_LABELS_VI)])
+    write_cells_xlsx(folder / REJECTS_XLSX, [frame_sheet("Dòng bị loại", rejects, COLUMN_LABELS_VI)])
+    write_cells_xlsx(folder / FINDINGS_XLSX, [frame_sheet("Phát hiện", findings, COLUMN_LABELS_VI)])
 
 
 # --- correction workbooks ----------------------------------------------------------------
@@ -147,5 +148,5 @@ def write_correction_workbooks(result: CleanResult, folder: Path) -> list[Path]:
     written = []
     for (kind, key), asks in collect_asks(result).items():
         who = f"{names.get(key, key)} (mã {key})" if kind == "unit" else f"đơn vị đã gửi tệp {key}"
-        written.append(write_frames_xlsx(folder / workbook_name(kind, key), [correction_sheet(who, asks)]))
+        written.append(write_cells_xlsx(folder / workbook_name(kind, key), [correction_sheet(who, asks)]))
     return written

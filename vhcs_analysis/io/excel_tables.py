@@ -121,11 +121,6 @@ def frame_sheet(name: str, frame: pd.DataFrame, headers: dict[str, str], *, top:
                      autofilter=(head, 1, head + n, ncols), landscape_fit=True)
 
 
-def write_frames_xlsx(path: Path | str, sheets: Sequence[CellSheet]) -> Path:
-    """Write ``sheets`` (``frame_sheet``) as one workbook, byte-identical for the same input."""
-    return write_cells_xlsx(path, list(sheets))
-
-
 def write_csv_folder_xlsx(folder: Path, target: Path, headers: dict[str, str],
                           overrides: dict[str, dict[str, str]] | None = None) -> Path:
     """Every ``*.csv`` of ``folder`` (as ``writers.write_csv`` wrote them), one sheet each in
@@ -139,4 +134,4 @@ def write_csv_folder_xlsx(folder: Path, target: Path, headers: dict[str, str],
         frame = read_csv(path, encoding="utf-8-sig", keep_default_na=True)
         labels = {**headers, **(overrides or {}).get(path.stem, {})}
         sheets.append(frame_sheet(sheet_name(path.stem, taken), frame, labels))
-    return write_frames_xlsx(target, sheets)
+    return write_cells_xlsx(target, list(sheets))

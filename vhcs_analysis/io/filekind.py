@@ -35,13 +35,12 @@ class ForeignFile:
     code: str
     what: str
     ask: str
+    own_reason: str | None = None  # a line of its own instead of "X, không phải bảng tính: …"
 
     @property
     def reason(self) -> str:
         """The one line ``vhcs clean``/``validate`` and the correction workbooks show."""
-        if self.code == "protected":
-            return PROTECTED_REASON
-        return f"{self.what}, không phải bảng tính: đề nghị đơn vị {self.ask}"
+        return self.own_reason or f"{self.what}, không phải bảng tính: đề nghị đơn vị {self.ask}"
 
 
 def _kind(code: str, what: str, ask: str = SEND_EXCEL) -> ForeignFile:
@@ -55,7 +54,8 @@ IMAGE = _kind("image", "ảnh chụp hoặc ảnh quét ({fmt})", SEND_EXCEL + "
 ARCHIVE = _kind("archive", "tệp nén ({fmt})", "giải nén và gửi trực tiếp từng biểu mẫu Excel (.xlsx)")
 EMAIL = _kind("email", "thư điện tử đã lưu thành tệp ({fmt})",
               "gửi biểu mẫu Excel (.xlsx) dưới dạng tệp riêng, không gửi cả thư")
-PROTECTED = _kind("protected", "bảng tính Excel được bảo vệ bằng mật khẩu", "gỡ mật khẩu rồi gửi lại tệp")
+PROTECTED = ForeignFile("protected", "bảng tính Excel được bảo vệ bằng mật khẩu", "gỡ mật khẩu rồi gửi lại tệp",
+                        own_reason=PROTECTED_REASON)
 
 _IMAGES = (
     (b"\xff\xd8\xff", "JPEG"),
@@ -72,8 +72,8 @@ _ARCHIVES = (
     (b"7z\xbc\xaf\x27\x1c", "7z"),
     (b"\x1f\x8b", "gzip"),
 )
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls/.doc/.msg and encrypted workbooks
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _HEADER_LINE = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):[ \t]?.*$")
 _MAIL_HEADERS = {b"from", b"to", b"subject", b"date", b"received", b"message-id", b"return-path", b"cc",
                  b"delivered-to", b"reply-to", b"x-mailer"}
@@ -107,9 +107,9 @@ def foreign_kind(data: bytes) -> ForeignFile | None:
             return _with(ARCHIVE, fmt)
     if data.startswith(b"{\\rtf"):
         return WORD
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(ZIP_MAGIC):
         return _zip_kind(data)
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         return _ole_kind(data)
     if _looks_like_email(data[:8192]):
         return _with(EMAIL, "EML")

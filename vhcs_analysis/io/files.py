@@ -26,15 +26,13 @@ from pathlib import Path
 from vhcs_analysis.errors import Location, UnreadableFileError
 from vhcs_analysis.io.base import MB, Cell, Limits, Refused, Sheet, col_letters, decode_text, refuse_extent
 from vhcs_analysis.io.base import check_text_size
-from vhcs_analysis.io.filekind import PROTECTED_REASON, foreign_kind
+from vhcs_analysis.io.filekind import OLE_MAGIC, PROTECTED_REASON, ZIP_MAGIC, foreign_kind
 from vhcs_analysis.io.html_tables import html_from_mht, read_html, read_xml2003
 from vhcs_analysis.io.xls_guard import check_xls
 from vhcs_analysis.io.zip_guard import add_ods_merges, check_zip, sheet_names_by_part
 
 __all__ = ["Limits", "Sheet", "list_input_files", "read_sheets", "sha256_file"]
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
@@ -188,14 +186,14 @@ def _read_data(data: bytes, path: Path, limits: Limits) -> list[Sheet]:
     foreign = foreign_kind(data)  # a PDF, a photo, a Word file, a protected workbook…: say what to ask for
     if foreign is not None:
         raise Refused(foreign.reason)
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(ZIP_MAGIC):
         formulas: dict[str, dict[tuple[int, int], str]] = {}
         kind = check_zip(data, limits, formulas)
         sheets = _read_calamine(data, kind, limits)
         if formulas:
             _add_formulas(sheets, formulas, sheet_names_by_part(data))
         return sheets
-    if data.startswith(_OLE_MAGIC):  # an encrypted one was named by foreign_kind
+    if data.startswith(OLE_MAGIC):  # an encrypted one was named by foreign_kind
         check_xls(data, limits)
         return _read_calamine(data, "xls", limits)
     markup = _sniff_markup(data)

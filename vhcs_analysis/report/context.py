@@ -614,19 +614,17 @@ def goals_answer(goals: list[dict], baseline: str, post: str) -> str:
 def comparison_basis(paths: Paths, settings: Settings, baseline: str, post: str, names: list[str],
                      main_code: str) -> dict:
     """From the processed tables, once: the pilots' and others' levels on the verdicts'
-    basis (``levels``), the whole bloc's levels on the units with both values (``paired``)
-    and each pilot against its block on ``main_code`` (``pilot_units``)."""
-    from vhcs_analysis import indicators, review, verdicts
+    basis (``levels``) and each pilot against its block on ``main_code`` (``pilot_units``)."""
+    from vhcs_analysis import review, verdicts
     from vhcs_analysis.report import levels as lv
 
     data = review.load(settings, paths)
     if data.units.empty:
-        return {"levels": {}, "paired": {}, "pilot_units": []}
+        return {"levels": {}, "pilot_units": []}
     work = verdicts.fixed_mix_panel(review.panel(data), [baseline, post], settings.indicators)
     weights = str(settings.compare.block_weights)
     found = {n: lv.group_levels(work, n, baseline, post, weights) for n in names}
-    paired = {n: lv.paired_levels(work, n, baseline, post) for n in indicators.INDICATOR_NAMES}
-    return {"levels": {k: v for k, v in found.items() if v is not None}, "paired": paired,
+    return {"levels": {k: v for k, v in found.items() if v is not None},
             "pilot_units": lv.pilot_units(work, data.units, main_code, baseline, post)}
 
 

@@ -70,18 +70,6 @@ def group_levels(work: pd.DataFrame, name: str, baseline: str, post: str, weight
     return GroupLevels(*avg, n_pilot=int(arr[:, 5].sum()), n_rest=int(arr[:, 6].sum()), n_blocks=len(rows))
 
 
-def paired_levels(work: pd.DataFrame, name: str, baseline: str, post: str) -> tuple[float, float, int]:
-    """Mean at the baseline and at the post period over the units with both values (the
-    units the whole bloc's change is averaged over), and their number."""
-    if name not in work.columns:
-        return (math.nan, math.nan, 0)
-    units = compare.unit_table(work, name, [baseline, post])
-    both = units[units[[baseline, post]].notna().all(axis=1)]
-    if both.empty:
-        return (math.nan, math.nan, 0)
-    return (float(both[baseline].mean()), float(both[post].mean()), len(both))
-
-
 def pilot_units(work: pd.DataFrame, units: pd.DataFrame, name: str, baseline: str, post: str) -> list[dict]:
     """One entry per pilot unit (registry order by id): its block, its own levels and the
     mean levels of the other units of its block with data at both periods (NaN where

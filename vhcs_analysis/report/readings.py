@@ -246,17 +246,15 @@ def _goal_no(value) -> int | None:
     return None if number is None else int(number)
 
 
-def goal_rows(table: pd.DataFrame, paired: dict | None = None) -> list[dict]:
-    """indicators_by_goal.csv formatted, with the goal/task group names. ``paired``:
-    indicator → (baseline mean, post mean, n) over the units with both values (the units
-    the change is averaged over, ``report.levels.paired_levels``): the levels printed and
-    the change between them, computed from the printed levels."""
-    paired = paired or {}
+def goal_rows(table: pd.DataFrame) -> list[dict]:
+    """indicators_by_goal.csv formatted, with the goal/task group names: the whole bloc's
+    levels in each period (every unit with data in it, as the roll-out tables print them)
+    and the change between them, computed from the printed levels."""
     out = []
     for row in _rows(table):
         code = str(row["indicator"])
         unit, better = indicator_meta(code)
-        base, post, _n = paired.get(code, (row.get("baseline_mean"), row.get("post_mean"), None))
+        base, post = row.get("baseline_mean"), row.get("post_mean")
         ba = before_after(code, base, post)
         # the whole-bloc reading decided with the table (clustered by block, adjusted for the
         # table's many indicators: indicators.goal_table's ``assessment_vi``)

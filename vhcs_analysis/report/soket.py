@@ -71,7 +71,7 @@ def facts(ctx: dict) -> dict[str, Any]:
         "verdicts": _verdicts(leaders.get("outcomes"), pilots.get("rows")),
         "outcomes_basis": str(leaders.get("outcomes_basis") or ""),
         "grades": [g for g in leaders.get("grades") or [] if isinstance(g, dict)],
-        "two_methods": str(leaders.get("two_methods") or "") or agreement_sentence(),
+        "two_methods": str(leaders.get("two_methods") or ""),
         "pilot_units": _pilot_units(leaders.get("pilot_units")),
         "per_block_label": str(leaders.get("pilot_units_indicator") or comp.get("per_block_label") or ""),
         "comparisons": {"level_gap": list(comp.get("level_gap") or [])},
@@ -85,7 +85,8 @@ def facts(ctx: dict) -> dict[str, Any]:
                                                 "by_kind", "skipped")},
         "totals": dict(prov.get("totals") or {}),
         "public_indices": list((indices.get("rows") if isinstance(indices, dict) else indices) or []),
-        "public_indices_note": str(indices.get("note") or "") if isinstance(indices, dict) else "",
+        "public_indices_note": str(indices.get("note") or "") if isinstance(indices, dict)
+        else str(ctx.get("public_indices_note") or ""),
         "weights": list(ctx.get("weights") or []),
         "settings_source": str(_get(ctx, "settings").get("source") or prov.get("settings_source") or ""),
         "settings_sha": str(_get(ctx, "settings").get("sha256") or prov.get("settings_sha") or ""),
@@ -137,15 +138,6 @@ def pilots_named(f: dict) -> str:
     if not units:
         return ""
     return f"{len(units)} đơn vị làm điểm: " + "; ".join(f"{u.get('unit')} (khối {u.get('block')})" for u in units) + "."
-
-
-def agreement_sentence() -> str:
-    """What "rõ" means, in words (the two estimators and what they guard against)."""
-    return ("Mỗi chỉ tiêu được so sánh bằng hai cách, ứng với hai cách chọn đơn vị điểm thường gặp (chọn đơn vị mạnh "
-            "ổn định, hoặc chọn đơn vị vừa có một kỳ thuận lợi). Chỉ kết luận có khác biệt rõ khi hai cách cùng chiều: "
-            "khi đó kết luận đứng vững trước cả hai cách chọn đơn vị điểm thường gặp nhất. Kết luận còn đứng vững đến "
-            "đâu nếu có một lý do chọn đơn vị điểm không thấy được trong số liệu là độ nhạy ghi kèm từng kết luận "
-            "(nếu có).")
 
 
 def strengths(f: dict) -> list[str]:
