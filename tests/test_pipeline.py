@@ -7,7 +7,8 @@ from helpers_core import (
 )
 
 from vhcs_analysis import pipeline
-from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE, load
+from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE
+from vhcs_analysis.settings import load
 from vhcs_analysis.io.outputs import OUTPUT_FILES
 from vhcs_analysis.pipeline import clean_folder
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import ranking, tables
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 from vhcs_analysis.settings import Ranking
 
 QD132 = package_defaults().ranking.qd132_from_year

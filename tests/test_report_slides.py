@@ -22,7 +22,8 @@ pptx = pytest.importorskip("pptx")
 
 from pptx.util import Pt  # noqa: E402
 
-from vhcs_analysis.config import SAMPLE_MARK, package_defaults  # noqa: E402
+from vhcs_analysis.config import SAMPLE_MARK  # noqa: E402
+from vhcs_analysis.settings import package_defaults  # noqa: E402
 from vhcs_analysis.errors import VhcsError  # noqa: E402
 from vhcs_analysis.report import slides  # noqa: E402
 from vhcs_analysis.report.build import report_name  # noqa: E402

@@ -19,7 +19,8 @@ docx = pytest.importorskip("docx")
 
 from docx.shared import Mm, Pt  # noqa: E402
 
-from vhcs_analysis.config import SAMPLE_MARK, package_defaults  # noqa: E402
+from vhcs_analysis.config import SAMPLE_MARK  # noqa: E402
+from vhcs_analysis.settings import package_defaults  # noqa: E402
 from vhcs_analysis.errors import VhcsError  # noqa: E402
 from vhcs_analysis.report import word, word_draft, word_template  # noqa: E402
 from vhcs_analysis.report.build import report_name  # noqa: E402

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import review, tables
-from vhcs_analysis.config import SAMPLE_MARK, get_paths, package_defaults
+from vhcs_analysis.config import SAMPLE_MARK, get_paths
+from vhcs_analysis.settings import package_defaults
 
 
 def _data(manifest=None, **frames) -> review.ReviewData:

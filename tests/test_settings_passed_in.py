@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import compare, config, indicators, ranking, review, tables, verdicts
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 
 PACKAGE = Path(config.__file__).resolve().parent
 

@@ -10,7 +10,8 @@ from helpers_core import limits
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
-from vhcs_analysis.config import MAPS_DIR, load
+from vhcs_analysis.config import MAPS_DIR
+from vhcs_analysis.settings import load
 from vhcs_analysis.forms import CRITERIA_LABELS
 from vhcs_analysis.io.files import read_sheets
 from vhcs_analysis.io.templates import (

@@ -9,7 +9,7 @@ from helpers_core import REGISTRY, write_registry
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.io.templates import (
     FILE_CONSOLIDATED,
     FILE_INSPECTION,

@@ -324,7 +324,7 @@ def _describe_method(kind: str, engine: _Randomisation) -> str:
 def _section(settings: Compare | None) -> Compare:
     if settings is not None:
         return settings
-    from vhcs_analysis.config import package_defaults
+    from vhcs_analysis.settings import package_defaults
 
     return package_defaults().compare
 

@@ -287,7 +287,7 @@ def _read_file_safe(item: tuple[Path, str], setup: ReadSetup | None = None) -> F
 
 
 def clean_folder(raw: Path, out: Path | None, *, settings: Settings, progress: Progress | None = None) -> CleanResult:
-    """Clean every input under ``raw`` with ``settings`` (``config.load()`` at the caller);
+    """Clean every input under ``raw`` with ``settings`` (``settings.load()`` at the caller);
     write outputs into ``out`` (None: check only)."""
     with collections_deferred():
         return _clean_folder(raw, out, settings=settings, progress=progress)
