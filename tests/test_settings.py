@@ -366,6 +366,11 @@ def test_isolation__tests_never_read_a_vhcs_toml_found_by_the_search(tmp_path, m
         load()
 
 
-def test_isolation__a_variable_a_command_left_behind_is_gone(monkeypatch):
+def test_isolation__a_variable_a_command_sets_is_removed_with_the_test():
+    from conftest import _isolate_settings
+
     assert "VHCS_CONFIG" not in os.environ
-    os.environ["VHCS_CONFIG"] = "left-by-a-command.toml"  # as `vhcs` run in-process sets it; the fixture removes it
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate_settings(mp)
+        os.environ["VHCS_CONFIG"] = "left-by-a-command.toml"  # as `vhcs` run in-process sets it
+    assert "VHCS_CONFIG" not in os.environ
