@@ -76,7 +76,8 @@ def test_module_names__a_word_of_the_prose_names_no_module():
 
 
 def test_module_references__a_gone_module_in_backticks_is_found():
-    page = "`io/old.py` wrote it, `vhcs_analysis.gone` read it; `tests/test_x.py` and `compare.pilot_effect` are not modules."
+    page = ("`io/old.py` wrote it, `vhcs_analysis.gone` read it; "
+            "`tests/test_x.py` and `compare.pilot_effect` are not modules.")
     assert module_references(page) == {"io/old.py", "vhcs_analysis.gone"}
 
 
