@@ -236,7 +236,7 @@ def _bounded(kind: str) -> Callable[[Context], list[str]]:
 
 def _a_unit_form(raw: Path) -> Path:
     """The first per-unit Form 01 workbook of the sample (by path) that reads cleanly."""
-    from vhcs_analysis.config import load
+    from vhcs_analysis.settings import load
     from vhcs_analysis.io.files import Limits, read_sheets
 
     limits = Limits.from_settings(load().cleaning)
@@ -323,7 +323,7 @@ def pilot_panel(block_sizes=PILOT_BLOCK_SIZES, seed: int = SEED):
     import numpy as np
     import pandas as pd
 
-    from vhcs_analysis.config import package_defaults
+    from vhcs_analysis.settings import package_defaults
 
     review = package_defaults().review
     baseline, post = review.baseline, review.post
@@ -362,7 +362,7 @@ def work_read() -> None:
     alone, to set against the baseline's ``read_seconds``)."""
     import time
 
-    from vhcs_analysis.config import load
+    from vhcs_analysis.settings import load
     from vhcs_analysis.io.files import Limits, read_sheets
 
     limits = Limits.from_settings(load().cleaning)
@@ -380,7 +380,7 @@ def work_hostile_sheet() -> None:
     import time
 
     from vhcs_analysis.errors import UnreadableFileError
-    from vhcs_analysis.config import load
+    from vhcs_analysis.settings import load
     from vhcs_analysis.io.files import Limits, read_sheets
 
     path = Path(sys.argv[2])

@@ -20,7 +20,7 @@ import time
 import numpy as np
 from scipy import stats
 
-from vhcs_analysis import compare
+from vhcs_analysis import compare, simulation
 
 BASE, POST = "2016-H2", "2018-H2"
 
@@ -67,7 +67,7 @@ def run(n_sims: int = 1000, seed: int = 0, mc_draws: int = 499, alpha: float = 0
     rejected = dict.fromkeys((m for m, _ in METHODS), 0)
     z_crit = stats.norm.ppf(1 - alpha / 2)
     for i in range(n_sims):
-        panel = compare.simulate_panel(seed + i, effect=0.0)
+        panel = simulation.simulate_panel(seed + i, effect=0.0)
         units = compare.unit_table(panel, "y", [BASE, POST])
         change = (units[POST] - units[BASE]).to_numpy()
         pilot = units["is_pilot"].to_numpy(bool)

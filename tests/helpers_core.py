@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.io.base import Limits
 
 REGISTRY = (

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from helpers_core import GOOD_VALUES, LABELS_2018, consolidated, unit_form, write_registry
 
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.pipeline import clean_folder
 
 

@@ -1,7 +1,7 @@
 import pandas as pd
 from helpers_core import form02, inspection, write_registry
 
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.pipeline import clean_folder
 
 

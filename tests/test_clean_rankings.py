@@ -1,6 +1,6 @@
 from helpers_core import rankings, write_registry
 
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.pipeline import clean_folder
 
 

@@ -9,7 +9,7 @@ from helpers_core import limits, write_registry
 from vhcs_analysis.clean import form01, form02, rankings
 from vhcs_analysis.clean.core import Context
 from vhcs_analysis.clean.rows import RowKind, data_rows, walk_indicators, walk_records
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.io.files import Sheet
 from vhcs_analysis.io.locate import prepare
 from vhcs_analysis.io.recognise import find_tables

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
 from vhcs_analysis.cli_clean import cli_clean, cli_validate
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 
 
 def _console():

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vhcs_analysis import compare
+from vhcs_analysis import compare, simulation
 
 BASE, POST = "2016-H2", "2018-H2"
 
@@ -188,7 +188,7 @@ def test_pilot_effect__duplicate_unit_period_rows_are_refused():
 
 
 def test_pilot_effect__monte_carlo_above_limit_is_seeded_and_close_to_exact():
-    panel = compare.simulate_panel(1, n_units=35, n_blocks=5, effect=3.0)
+    panel = simulation.simulate_panel(1, n_units=35, n_blocks=5, effect=3.0)
     exact = compare.pilot_effect(panel, "y", baseline=BASE, post=POST)
     mc = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, exact_limit=100, mc_draws=4000, seed=7)
     again = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, exact_limit=100, mc_draws=4000, seed=7)
@@ -200,7 +200,7 @@ def test_pilot_effect__monte_carlo_above_limit_is_seeded_and_close_to_exact():
 
 
 def test_level_gap__sees_pilots_already_better_at_baseline():
-    panel = compare.simulate_panel(4, effect=0.0)
+    panel = simulation.simulate_panel(4, effect=0.0)
     panel.loc[panel["is_pilot"], "y"] += 25.0
     gap = compare.level_gap(panel, "y", BASE, mc_draws=2000)
     assert gap.kind == "level" and gap.baseline is None
@@ -211,7 +211,7 @@ def test_level_gap__sees_pilots_already_better_at_baseline():
 
 def test_event_study__baseline_row_is_zero_and_later_gap_shows_effect():
     periods = (BASE, "2017-H1", "2017-H2", "2018-H1", POST)
-    panel = compare.simulate_panel(5, periods=periods, effect=0.0, noise_sd=1.0)
+    panel = simulation.simulate_panel(5, periods=periods, effect=0.0, noise_sd=1.0)
     late = panel["is_pilot"] & (panel["period"] == POST)
     panel.loc[late, "y"] += 15.0
     study = compare.event_study(panel, "y", BASE, periods, mc_draws=2000)
@@ -242,10 +242,10 @@ def _calibration(n_sims: int, mc_draws: int, seed: int) -> tuple[float, float]:
     """Share of null panels rejected at 5%, and coverage of the true effect (5 points)."""
     rejected = covered = 0
     for i in range(n_sims):
-        null = compare.simulate_panel(seed + i, effect=0.0)
+        null = simulation.simulate_panel(seed + i, effect=0.0)
         r = compare.pilot_effect(null, "y", baseline=BASE, post=POST, mc_draws=mc_draws, seed=i)
         rejected += r.p_value <= 0.05
-        shifted = compare.simulate_panel(seed + i, effect=5.0)
+        shifted = simulation.simulate_panel(seed + i, effect=5.0)
         r = compare.pilot_effect(shifted, "y", baseline=BASE, post=POST, mc_draws=mc_draws, seed=i)
         covered += r.ci_low <= 5.0 <= r.ci_high
     return rejected / n_sims, covered / n_sims
@@ -278,7 +278,7 @@ def test_pilot_effect__monte_carlo_p_never_zero():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_pilot_effect__adding_a_constant_effect_shifts_estimate_and_interval_by_it(seed):
-    panel = compare.simulate_panel(seed, n_units=30, n_blocks=5)
+    panel = simulation.simulate_panel(seed, n_units=30, n_blocks=5)
     shifted = panel.copy()
     shifted.loc[shifted["is_pilot"] & (shifted["period"] == POST), "y"] += 7.5
     shifted["y"] += np.where(shifted["unit_id"] == "U001", 100.0, 0.0)  # unit levels cancel out

@@ -10,7 +10,7 @@ from rich.console import Console
 from vhcs_analysis import forms, tables
 from vhcs_analysis.cli_clean import cli_validate
 from vhcs_analysis.clean.form01 import count_from_percent, match_label
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.io.recognise import form01_labels
 from vhcs_analysis.pipeline import clean_folder
 

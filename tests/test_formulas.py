@@ -13,7 +13,7 @@ from helpers_core import GOOD_VALUES, limits, unit_form, write_registry
 from rich.console import Console
 
 from vhcs_analysis.cli_clean import cli_validate
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.io.files import read_sheets
 from vhcs_analysis.pipeline import clean_folder
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import good_practices as gp
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 
 PERIODS = ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")
 BASELINE, POST = PERIODS[0], PERIODS[-1]

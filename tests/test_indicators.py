@@ -8,7 +8,7 @@ import pytest
 
 from vhcs_analysis import indicators as ind
 from vhcs_analysis import tables
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 
 
 def _units() -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import indicators as ind
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 
 # The sample's inspections per unit over the five rounds (notebook 04): 7 pilots inspected
 # 5 times; 59 other units 166 times (2 rounds for all, 24 of them in each of 3 other rounds).

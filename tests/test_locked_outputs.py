@@ -17,7 +17,8 @@ from test_report import built  # noqa: F401 - the session's end-to-end build, sh
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
-from vhcs_analysis.config import Paths, load
+from vhcs_analysis.config import Paths
+from vhcs_analysis.settings import load
 from vhcs_analysis.errors import OutputLockedError
 from vhcs_analysis.io.writers import atomic_path, write_bytes_atomic, write_csv_for_excel
 
@@ -175,7 +176,7 @@ def test_cli_report__pdf_open_in_a_viewer_exit_2_named_and_old_report_kept(built
     """`vhcs report` while the leaders' PDF is open: the report is built beside the folder
     (the notebooks' outputs are reused: running them is tested elsewhere) and the folder's
     swap fails as on Windows, where a folder holding an open file cannot be renamed."""
-    from vhcs_analysis.config import package_defaults
+    from vhcs_analysis.settings import package_defaults
     from vhcs_analysis.report import notebooks
     from vhcs_analysis.report.build import report_name
 

@@ -15,7 +15,7 @@ from helpers_core import GOOD_VALUES, unit_form, write_registry
 from rich.console import Console
 
 from vhcs_analysis.cli_clean import print_clean_summary
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.corrections import CORRECTIONS_DIR, cell_address
 from vhcs_analysis.io.excel_tables import write_csv_folder_xlsx
 from vhcs_analysis.io.filekind import PROTECTED_REASON, foreign_kind

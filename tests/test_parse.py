@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from vhcs_analysis.parse import (
     ParseError,
-    is_blank,
+    is_empty_or_placeholder,
     parse_bool,
     parse_date,
     parse_int,
@@ -30,18 +30,18 @@ def _reason(func, value) -> str:
     return info.value.reason_code
 
 
-# --- is_blank -------------------------------------------------------------------------
+# --- is_empty_or_placeholder ----------------------------------------------------------
 
 
 @pytest.mark.parametrize("value", [None, float("nan"), "", "   ", "\u00a0", "-", "–", "—", "x", "X",
                                    "Không áp dụng", "KAD", "n/a"])
 def test_is_blank__placeholders(value):
-    assert is_blank(value)
+    assert is_empty_or_placeholder(value)
 
 
 @pytest.mark.parametrize("value", [0, 0.0, "0", "Không", "abc", False])
 def test_is_blank__zero_and_words_are_not_blank(value):
-    assert not is_blank(value)
+    assert not is_empty_or_placeholder(value)
 
 
 # --- parse_number ---------------------------------------------------------------------
@@ -295,7 +295,7 @@ cell_values = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(cell_values)
 def test_parse_functions__raise_only_parse_error(value):
-    for func in (parse_number, parse_int, parse_rate, parse_date, parse_period, parse_bool, is_blank):
+    for func in (parse_number, parse_int, parse_rate, parse_date, parse_period, parse_bool, is_empty_or_placeholder):
         try:
             func(value)
         except ParseError as error:

@@ -7,7 +7,8 @@ from helpers_core import (
 )
 
 from vhcs_analysis import pipeline
-from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE, load
+from vhcs_analysis.config import SAMPLE_MARKER_FILE, SAMPLE_MARKER_LINE
+from vhcs_analysis.settings import Settings, load
 from vhcs_analysis.io.outputs import OUTPUT_FILES
 from vhcs_analysis.pipeline import clean_folder
 
@@ -237,11 +238,6 @@ def test_clean_folder__parallel_reading_writes_the_same_outputs(hostile, tmp_pat
     assert_same_outputs(tmp_path / "serial", tmp_path / "parallel")
 
 
-def _with(settings, section: str, **changes):
-    """``settings`` with keys of one section changed (the model is frozen: a copy)."""
-    return settings.model_copy(update={section: getattr(settings, section).model_copy(update=changes)})
-
-
 def test_clean_folder__uses_the_settings_it_is_given_not_a_settings_file(tmp_path):
     write_registry(tmp_path)
     unit_form(tmp_path / "a.xlsx", unit="Sở Nội vụu")  # a typo: matched by fuzzy name matching
@@ -249,7 +245,7 @@ def test_clean_folder__uses_the_settings_it_is_given_not_a_settings_file(tmp_pat
     default = clean_folder(tmp_path, None, settings=load())
     assert default.tables["unit_reports"]["unit_id"].tolist() == ["U01"]
     assert sorted(default.findings["finding_code"]) == ["fuzzy_match", "total_mismatch"]
-    strict = _with(_with(load(), "cleaning", fuzzy_accept=100.0), "inspection", total_tolerance=2.0)
+    strict = Settings.from_values({"cleaning": {"fuzzy_accept": 100.0}, "inspection": {"total_tolerance": 2.0}})
     res = clean_folder(tmp_path, None, settings=strict)
     assert res.rejects["reason_code"].tolist() == ["unknown_unit"] and res.findings.empty
 
@@ -257,6 +253,6 @@ def test_clean_folder__uses_the_settings_it_is_given_not_a_settings_file(tmp_pat
 def test_clean_folder__file_limits_come_from_the_settings_given(tmp_path):
     write_registry(tmp_path)
     unit_form(tmp_path / "a.xlsx")
-    res = clean_folder(tmp_path, None, settings=_with(load(), "cleaning", max_file_mb=0.001))
+    res = clean_folder(tmp_path, None, settings=Settings.from_values({"cleaning": {"max_file_mb": 0.001}}))
     status = {f["path"]: (f["status"], f["reason"]) for f in res.manifest["files"]}
     assert status["a.xlsx"][0] == "unreadable" and "quá lớn" in status["a.xlsx"][1]

@@ -11,7 +11,7 @@ from helpers_core import (
 )
 
 from vhcs_analysis import pipeline
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.pipeline import clean_folder
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import indicators, review, tables, verdicts
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 from vhcs_analysis.report.context import commended as commended_context
 from vhcs_analysis.report.context import leadership_plans
 

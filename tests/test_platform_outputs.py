@@ -6,7 +6,8 @@ import sys
 import nbformat
 import pandas as pd
 
-from vhcs_analysis.config import Paths, load
+from vhcs_analysis.config import Paths
+from vhcs_analysis.settings import load
 from vhcs_analysis.io.templates import write_templates
 from vhcs_analysis.io.xlsx_write import CellSheet, write_cells_xlsx
 from vhcs_analysis.review.output import save_table

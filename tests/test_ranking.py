@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import ranking, tables
-from vhcs_analysis.config import package_defaults
-from vhcs_analysis.settings import Ranking
+from vhcs_analysis.settings import Ranking, Settings, package_defaults
 
 QD132 = package_defaults().ranking.qd132_from_year
 
@@ -161,7 +160,7 @@ def test_propose_ranking__excellent_share_capped_keeping_best_office_culture():
 
 
 def _rules(**override) -> Ranking:
-    return package_defaults().ranking.model_copy(update=override)
+    return Settings.from_values({"ranking": override}).ranking
 
 
 def test_propose_ranking__cap_base_all_or_httnv_gives_different_limits():

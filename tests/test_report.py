@@ -18,11 +18,11 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import fmt
-from vhcs_analysis.config import Paths, SAMPLE_MARK, SAMPLE_MARKER_FILE, load
+from vhcs_analysis.config import Paths, SAMPLE_MARK, SAMPLE_MARKER_FILE
+from vhcs_analysis.settings import load, package_defaults
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.report import context as ctx
 from vhcs_analysis.report import readings
-from vhcs_analysis.config import package_defaults
 from vhcs_analysis.report.build import SCORECARDS_NAME, compile_typst, pdf_timestamp, report_name
 from helpers_core import build_lock
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import compare, fmt
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 from vhcs_analysis.labels import REASON_LABELS_VI
 from vhcs_analysis.report import context as ctx
 from vhcs_analysis.report import levels, readings

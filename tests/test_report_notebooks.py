@@ -10,7 +10,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from vhcs_analysis.config import Paths, package_defaults
+from vhcs_analysis.config import Paths
+from vhcs_analysis.settings import package_defaults
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.report.notebooks import (
     WORKERS_ENV,

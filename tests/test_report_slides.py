@@ -22,7 +22,8 @@ pptx = pytest.importorskip("pptx")
 
 from pptx.util import Pt  # noqa: E402
 
-from vhcs_analysis.config import SAMPLE_MARK, package_defaults  # noqa: E402
+from vhcs_analysis.config import SAMPLE_MARK  # noqa: E402
+from vhcs_analysis.settings import Settings, package_defaults  # noqa: E402
 from vhcs_analysis.errors import VhcsError  # noqa: E402
 from vhcs_analysis.report import slides  # noqa: E402
 from vhcs_analysis.report.build import report_name  # noqa: E402
@@ -128,7 +129,7 @@ def test_template_path__office_copy_or_the_shipped_one():
     report = package_defaults().report
     assert slides.template_path(report) == slides.TEMPLATE_PATH
     with pytest.raises(VhcsError, match="pptx_template"):
-        slides.template_path(report.model_copy(update={"pptx_template": "khong-co.pptx"}))
+        slides.template_path(Settings.from_values({"report": {"pptx_template": "khong-co.pptx"}}).report)
 
 
 def test_deck__ten_slides_at_16_9_with_notes_on_each(tmp_path):

@@ -19,7 +19,8 @@ docx = pytest.importorskip("docx")
 
 from docx.shared import Mm, Pt  # noqa: E402
 
-from vhcs_analysis.config import SAMPLE_MARK, package_defaults  # noqa: E402
+from vhcs_analysis.config import SAMPLE_MARK  # noqa: E402
+from vhcs_analysis.settings import Settings, package_defaults  # noqa: E402
 from vhcs_analysis.errors import VhcsError  # noqa: E402
 from vhcs_analysis.report import word, word_draft, word_template  # noqa: E402
 from vhcs_analysis.report.build import report_name  # noqa: E402
@@ -30,8 +31,8 @@ FRAME_TABLES = 2  # the header block and the signature block (borderless)
 
 
 def _report(**override):
-    """The package's ``[report]`` section with ``override``."""
-    return package_defaults().report.model_copy(update=override)
+    """The package's ``[report]`` section with ``override`` (checked as a settings file is)."""
+    return Settings.from_values({"report": override}).report
 
 
 # ----------------------------------------------------------------------------- helpers

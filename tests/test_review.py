@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import review, tables
-from vhcs_analysis.config import SAMPLE_MARK, get_paths, package_defaults
+from vhcs_analysis.config import SAMPLE_MARK, get_paths
+from vhcs_analysis.settings import package_defaults
 
 
 def _data(manifest=None, **frames) -> review.ReviewData:
@@ -97,12 +98,12 @@ def test_update_key_numbers__spooled_updates_merge_to_the_bytes_of_updates_in_or
     assert json.loads(written)["a"] == {"x": 2}
 
 
-def test_save_figure__sample_data_gets_the_mark_real_data_does_not(paths):
+def test_save_report_figure__sample_data_gets_the_mark_real_data_does_not(paths):
     from vhcs_analysis import plots
 
     frame = pd.DataFrame({"reason_vi": ["Số âm"], "n_rows": [3]})
-    marked = review.save_figure(plots.rejects_bar(frame), "a", is_sample=True, paths=paths)
-    plain = review.save_figure(plots.rejects_bar(frame), "b", is_sample=False, paths=paths)
+    marked = review.save_report_figure(plots.rejects_bar(frame), "a", is_sample=True, paths=paths)
+    plain = review.save_report_figure(plots.rejects_bar(frame), "b", is_sample=False, paths=paths)
     assert SAMPLE_MARK in marked.read_text("utf-8")
     assert SAMPLE_MARK not in plain.read_text("utf-8")
 

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import review, verdicts
-from vhcs_analysis.config import Paths, load
+from vhcs_analysis.config import Paths
+from vhcs_analysis.settings import load
 
 CODE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)+")  # a snake_case code such as did_estimate
 ENGLISH_VALUES = {"better", "worse", "higher_better", "lower_better", "outcome", "adoption", "unchanged",

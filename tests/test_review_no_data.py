@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from vhcs_analysis import review
-from vhcs_analysis.config import SAMPLE_MARK, Paths, load
+from vhcs_analysis.config import SAMPLE_MARK, Paths
+from vhcs_analysis.settings import load
 from vhcs_analysis.indicators import inspection_scores
 from vhcs_analysis import tables
 

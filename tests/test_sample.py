@@ -14,6 +14,7 @@ from rich.console import Console
 
 from vhcs_analysis import config
 from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.settings import package_defaults
 from vhcs_analysis.sample import cli_sample, write_sample
 from vhcs_analysis.sample.national import build_national_units
 from vhcs_analysis.sample.truth import PERIODS, deadline
@@ -195,7 +196,7 @@ def test_unit_names__planted_typos_pass_fuzzy_matching_and_unknowns_do_not():
     from vhcs_analysis.sample.units import TYPOS, UNIT_SPECS, UNKNOWN_UNIT_NAMES
     from vhcs_analysis.text import name_key
 
-    accept = config.load().cleaning.fuzzy_accept
+    accept = package_defaults().cleaning.fuzzy_accept
     keys = [name_key(n) for s in UNIT_SPECS for n in (s.name, *s.aliases)]
     for typo in TYPOS:
         best = process.extractOne(name_key(typo.typed), keys, scorer=fuzz.WRatio)

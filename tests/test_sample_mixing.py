@@ -5,7 +5,8 @@ import shutil
 from rich.console import Console
 
 from vhcs_analysis.cli_clean import cli_clean
-from vhcs_analysis.config import SAMPLE_FILES_HEADER, SAMPLE_MARKER_FILE, load, read_sample_file_list
+from vhcs_analysis.config import SAMPLE_FILES_HEADER, SAMPLE_MARKER_FILE, read_sample_file_list
+from vhcs_analysis.settings import load
 from vhcs_analysis.pipeline import clean_folder
 
 

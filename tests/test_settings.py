@@ -13,14 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from vhcs_analysis import config
-from vhcs_analysis.config import load
+from vhcs_analysis import settings as settings_module
+from vhcs_analysis.config import PACKAGE_DIR
 from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.settings import (
+    IGNORE_FOUND_ENV,
     Settings,
     SettingsSource,
+    load,
+    package_defaults,
     report_basename,
     review_naming,
+    settings_source,
     window_gap,
 )
 
@@ -30,9 +34,14 @@ ELEVEN = ["2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2", "2019-H1", "201
 
 @pytest.fixture
 def no_config(monkeypatch, tmp_path):
-    """No VHCS_CONFIG, an empty working folder (restored afterwards)."""
+    """The settings search on (conftest's isolation lifted), no VHCS_CONFIG, an empty working
+    folder, and a project root without vhcs.toml (all restored afterwards)."""
+    monkeypatch.delenv(IGNORE_FOUND_ENV, raising=False)
     monkeypatch.delenv("VHCS_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)
+    root = tmp_path / "du-an"
+    root.mkdir()
+    monkeypatch.setattr(settings_module, "find_project_root", lambda start=None: root)
     return tmp_path
 
 
@@ -49,26 +58,26 @@ def test_find_settings_file__order_is_flag_then_env_then_working_folder(no_confi
     local = _write(work / "vhcs.toml", "[review]\nreport_place = 'A'\n")
     env = _write(work / "env.toml", "[review]\nreport_place = 'B'\n")
     flag = _write(work / "flag.toml", "[review]\nreport_place = 'C'\n")
-    assert config.settings_source().path == local.resolve()
+    assert settings_source().path == local.resolve()
     monkeypatch.setenv("VHCS_CONFIG", str(env))
-    assert config.settings_source().path == env.resolve()
-    assert config.settings_source(flag).path == flag.resolve()
-    assert config.settings_source(flag).how == "--config"
+    assert settings_source().path == env.resolve()
+    assert settings_source(flag).path == flag.resolve()
+    assert settings_source(flag).how == "--config"
 
 
 def test_load__reads_vhcs_toml_in_the_working_folder(no_config):
     _write(no_config / "vhcs.toml", "[review]\nreport_place = 'Nghệ An'\n")
-    assert config.load().record()["values"]["review"]["report_place"] == "Nghệ An"
+    assert load().record()["values"]["review"]["report_place"] == "Nghệ An"
 
 
 def test_find_settings_file__named_file_missing_is_an_error(no_config):
     with pytest.raises(ConfigError, match="không tìm thấy tệp cấu hình"):
-        config.settings_source(no_config / "khong-co.toml")
+        settings_source(no_config / "khong-co.toml")
 
 
 def test_settings_record__name_sha256_and_merged_values(no_config):
     path = _write(no_config / "vhcs.toml", "[review]\nreport_place = 'Nghệ An'\n")
-    record = config.load().record()
+    record = load().record()
     assert record["source"] == "vhcs.toml"
     assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert record["values"]["review"]["report_place"] == "Nghệ An"
@@ -77,7 +86,7 @@ def test_settings_record__name_sha256_and_merged_values(no_config):
 
 
 def test_settings_record__defaults_alone_have_no_source(no_config):
-    record = config.load().record()
+    record = load().record()
     assert record["source"] is None and record["sha256"] is None
     assert record["values"]["review"]["kind"] == "so-ket"
 
@@ -110,21 +119,21 @@ def test_load__bad_file_names_the_file_and_the_key(no_config, case):
     text, key = BAD[case]
     _write(no_config / "vhcs.toml", text)
     with pytest.raises(ConfigError) as err:
-        config.load()
+        load()
     assert "vhcs.toml" in str(err.value) and key in str(err.value)
 
 
 def test_load__extended_window_is_accepted(no_config):
     _write(no_config / "vhcs.toml",
            f"[review]\nkind = 'tong-ket'\nperiods = {ELEVEN!r}\npost = '2021-H2'\n")
-    review = config.load().record()["values"]["review"]
+    review = load().record()["values"]["review"]
     assert review["periods"] == ELEVEN and review["kind"] == "tong-ket"
 
 
 def test_load__removed_per_block_indicator_is_refused_naming_it_and_the_key_to_use(no_config):
     _write(no_config / "vhcs.toml", "[plots]\nper_block_indicator = 'study_rate'\n")
     with pytest.raises(ConfigError) as err:
-        config.load()
+        load()
     message = str(err.value)
     assert "vhcs.toml" in message and "[plots] per_block_indicator" in message and "đã bỏ" in message
     assert "[report] main_indicator" in message
@@ -132,36 +141,36 @@ def test_load__removed_per_block_indicator_is_refused_naming_it_and_the_key_to_u
 
 def test_load__one_frozen_settings_object_per_file_version(no_config):
     path = _write(no_config / "vhcs.toml", "[report]\nmain_indicator = 'study_rate'\n")
-    first = config.load()
+    first = load()
     assert isinstance(first, Settings) and first.report.main_indicator == "study_rate"
-    assert config.load() is first  # loaded once, not per call
+    assert load() is first  # loaded once, not per call
     with pytest.raises(Exception):  # frozen
         first.report.main_indicator = "oc_index"
     _write(path, "[report]\nmain_indicator = 'on_time_rate'\n")
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
-    assert config.load().report.main_indicator == "on_time_rate"  # an edited file is read again
-    assert config.load(no_config / "vhcs.toml").report.main_indicator == "on_time_rate"  # --config
+    assert load().report.main_indicator == "on_time_rate"  # an edited file is read again
+    assert load(no_config / "vhcs.toml").report.main_indicator == "on_time_rate"  # --config
 
 
 def test_model__names_every_key_of_defaults_toml_and_no_other():
     import tomllib
 
-    defaults = tomllib.loads((Path(config.PACKAGE_DIR) / "defaults.toml").read_text("utf-8"))
+    defaults = tomllib.loads((Path(PACKAGE_DIR) / "defaults.toml").read_text("utf-8"))
     model = {name: set(field.annotation.model_fields) for name, field in Settings.model_fields.items()}
     assert model == {section: set(keys) for section, keys in defaults.items()}
 
 
 def test_headline_indicator__one_key_in_defaults_model_and_docs():
-    root = Path(config.PACKAGE_DIR).parent
-    texts = [p.read_text("utf-8") for p in [*Path(config.PACKAGE_DIR).rglob("*.py"), *root.glob("docs/*.md"),
-                                            root / "README.md", Path(config.PACKAGE_DIR) / "defaults.toml"]
+    root = Path(PACKAGE_DIR).parent
+    texts = [p.read_text("utf-8") for p in [*Path(PACKAGE_DIR).rglob("*.py"), *root.glob("docs/*.md"),
+                                            root / "README.md", Path(PACKAGE_DIR) / "defaults.toml"]
              if p.name != "settings.py"]  # settings.py names it once, in REMOVED_KEYS
     assert not [t for t in texts if "per_block_indicator" in t]
     assert "main_indicator" in Settings.model_fields["report"].annotation.model_fields
 
 
 def _vhcs(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("VHCS_CONFIG", "VHCS_DEBUG")}
+    env = {k: v for k, v in os.environ.items() if k not in ("VHCS_CONFIG", "VHCS_DEBUG", IGNORE_FOUND_ENV)}
     return subprocess.run([sys.executable, "-m", "vhcs_analysis", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=60)
 
@@ -264,7 +273,7 @@ def test_report_basename__follows_kind():
 def test_report_name__default_settings_keep_the_interim_name(no_config):
     from vhcs_analysis.report import build
 
-    assert build.report_name(config.load()) == "bao-cao-so-ket-nq01.pdf"
+    assert build.report_name(load()) == "bao-cao-so-ket-nq01.pdf"
 
 
 def test_window_gap__post_after_the_data_names_the_periods_found():
@@ -279,5 +288,89 @@ def test_settings_source__describes_defaults_in_vietnamese():
 
 def test_load__unquoted_toml_date_is_accepted_and_recorded_as_text(no_config):
     _write(no_config / "vhcs.toml", "[review]\nreport_date = 2022-01-15\n")
-    assert str(config.load().record()["values"]["review"]["report_date"]) == "2022-01-15"
-    assert config.load().record()["values"]["review"]["report_date"] == "2022-01-15"
+    assert str(load().record()["values"]["review"]["report_date"]) == "2022-01-15"
+    assert load().record()["values"]["review"]["report_date"] == "2022-01-15"
+
+
+# ----------------------------------------------------------------------------- values and isolation
+
+
+def test_find_settings_file__project_root_after_the_working_folder(no_config):
+    root = settings_module.find_project_root()
+    at_root = _write(root / "vhcs.toml", "[review]\nreport_place = 'A'\n")
+    assert settings_source().path == at_root.resolve() and settings_source().how == "thư mục dự án"
+    local = _write(no_config / "vhcs.toml", "[review]\nreport_place = 'B'\n")
+    assert settings_source().path == local.resolve()
+
+
+def test_from_values__merged_over_the_defaults_like_a_file(no_config):
+    text = "[review]\nkind = 'tong-ket'\nreport_date = 2022-01-15\n[compare]\nfamily = ['oc_index']\n"
+    from_file = load(_write(no_config / "cau-hinh.toml", text))
+    from_values = Settings.from_values({"review": {"kind": "tong-ket", "report_date": "2022-01-15"},
+                                        "compare": {"family": ["oc_index"]}})
+    assert from_values.model_dump() == from_file.model_dump()
+    assert from_values.record()["values"] == from_file.record()["values"]
+    assert from_values.record()["source"] is None and from_values.record()["sha256"] is None
+
+
+def test_from_values__nothing_given_is_the_package_defaults():
+    assert Settings.from_values({}).model_dump() == package_defaults().model_dump()
+    assert Settings.from_values({}).record() == package_defaults().record()
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_from_values__bad_values_are_refused_naming_the_source_and_the_key(tmp_path, case):
+    import tomllib
+
+    text, key = BAD[case]
+    with pytest.raises(ConfigError) as err:
+        Settings.from_values(tomllib.loads(text), name="manifest.json")
+    assert "manifest.json" in str(err.value) and key in str(err.value)
+
+
+def test_from_values__does_not_share_the_callers_lists():
+    family = ["oc_index"]
+    settings = Settings.from_values({"compare": {"family": family}})
+    family.append("study_rate")
+    assert settings.compare.family == ["oc_index"]
+
+
+def test_indicator_codes__the_same_codes_as_the_indicator_list():
+    from vhcs_analysis.indicator_codes import INDICATOR_CODES
+    from vhcs_analysis.indicators import INDICATOR_NAMES
+
+    assert INDICATOR_CODES == INDICATOR_NAMES
+
+
+HOSTILE = "[revew]\nkind = 'tong-ket'\n"  # a typo: read, it would stop every command
+
+
+def test_isolation__tests_never_read_a_vhcs_toml_found_by_the_search(tmp_path, monkeypatch):
+    root = tmp_path / "du-an"
+    root.mkdir()
+    _write(root / "vhcs.toml", HOSTILE)
+    local = _write(tmp_path / "vhcs.toml", HOSTILE)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(settings_module, "find_project_root", lambda start=None: root)
+    assert os.environ.get(IGNORE_FOUND_ENV) == "1" and "VHCS_CONFIG" not in os.environ  # conftest's fixture
+    assert settings_source().path is None
+    assert load().record() == package_defaults().record()
+    # a command a test starts inherits the isolation
+    done = subprocess.run([sys.executable, "-c", "from vhcs_analysis.settings import load; "
+                           "print(load().review.kind)"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "so-ket", done.stderr
+    # the isolation, not the files' absence, kept them out: lifted, the search finds them
+    monkeypatch.delenv(IGNORE_FOUND_ENV)
+    assert settings_source().path == local.resolve()
+    with pytest.raises(ConfigError, match=r"\[revew\]"):
+        load()
+
+
+def test_isolation__a_variable_a_command_sets_is_removed_with_the_test():
+    from conftest import _isolate_settings
+
+    assert "VHCS_CONFIG" not in os.environ
+    with pytest.MonkeyPatch.context() as mp:
+        _isolate_settings(mp)
+        os.environ["VHCS_CONFIG"] = "left-by-a-command.toml"  # as `vhcs` run in-process sets it
+    assert "VHCS_CONFIG" not in os.environ

@@ -10,16 +10,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vhcs_analysis import compare, config, indicators, ranking, review, tables, verdicts
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis import compare, indicators, ranking, review, tables, verdicts
+from vhcs_analysis import settings as settings_module
+from vhcs_analysis.errors import ConfigError
+from vhcs_analysis.settings import Settings, load, package_defaults
 
-PACKAGE = Path(config.__file__).resolve().parent
+PACKAGE = Path(settings_module.__file__).resolve().parent
 
-# Reading the settings in use (``config.load``, the only reader)
+# Reading the settings in use (``settings.load``, the only reader)
 # is the boundary's job: the settings module itself, the CLI, ``review.setup`` (the
 # notebooks' first cell), and the report and verify entry points.
 BOUNDARY = {
-    "config.py",
+    "settings.py",
     "cli.py",
     "review/base.py",  # review.setup
     "report/build.py",  # build_pdf, render_report: entry points
@@ -30,19 +32,22 @@ READERS = {"load"}  # the settings file in use (package_defaults reads only the 
 
 
 def _reads_settings(path: Path) -> list[str]:
-    """``name(`` calls and imports of a settings reader of ``config`` in one module."""
+    """Imports of a settings reader of ``settings`` (under any alias) and calls of it, as a
+    name or through the module (``settings.load()``), in one module."""
     tree = ast.parse(path.read_text("utf-8"))
     found = []
+    modules = set()  # names the settings module is bound to
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "vhcs_analysis.config":
+        if isinstance(node, ast.ImportFrom) and node.module == "vhcs_analysis.settings":
             found += [f"import {a.name} (line {node.lineno})" for a in node.names if a.name in READERS]
-        elif isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in READERS and \
-                    isinstance(func.value, ast.Name) and func.value.id in ("config", "settings_config"):
-                found.append(f"config.{func.attr}() (line {node.lineno})")
-            elif isinstance(func, ast.Name) and func.id in READERS:
-                found.append(f"{func.id}() (line {node.lineno})")
+        elif isinstance(node, ast.ImportFrom) and node.module == "vhcs_analysis":
+            modules |= {a.asname or a.name for a in node.names if a.name == "settings"}
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname for a in node.names if a.name == "vhcs_analysis.settings" and a.asname}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in READERS \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in modules:
+            found.append(f"{node.func.value.id}.{node.func.attr}() (line {node.lineno})")
     return found
 
 
@@ -64,6 +69,16 @@ def test_the_boundary_lists_name_modules_that_exist():
     assert _reads_settings(PACKAGE / "review" / "base.py")  # the check sees a real reader
 
 
+def test_reads_settings__sees_an_aliased_import_and_a_call_through_the_module(tmp_path):
+    aliased = tmp_path / "a.py"
+    aliased.write_text("from vhcs_analysis.settings import load as get\n", "utf-8")
+    through = tmp_path / "b.py"
+    through.write_text("from vhcs_analysis import settings as s\n\ndef f():\n    return s.load()\n", "utf-8")
+    clean = tmp_path / "c.py"
+    clean.write_text("from vhcs_analysis.settings import Settings\n\ndef f(data):\n    return data.load()\n", "utf-8")
+    assert _reads_settings(aliased) and _reads_settings(through) and not _reads_settings(clean)
+
+
 # ----------------------------------------------------------------------------- what is used
 
 
@@ -75,16 +90,15 @@ def broken_settings_file(monkeypatch, tmp_path):
     bad.write_text("[review]\npost = '1999-H1'\n", encoding="utf-8")
     monkeypatch.setenv("VHCS_CONFIG", str(bad))
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(config.ConfigError):
-        config.load()
+    with pytest.raises(ConfigError):
+        load()
     return bad
 
 
-def _other(**sections) -> config.Settings:
-    """The package defaults with some sections' keys changed (no file, no environment)."""
-    base = package_defaults()
-    update = {name: getattr(base, name).model_copy(update=keys) for name, keys in sections.items()}
-    return base.model_copy(update=update)
+def _other(**sections) -> Settings:
+    """The package defaults with some sections' keys changed (no file, no environment),
+    merged and checked as a settings file would be."""
+    return Settings.from_values(sections)
 
 
 def _units() -> pd.DataFrame:
@@ -95,7 +109,7 @@ def _units() -> pd.DataFrame:
                          "block": blocks, "is_pilot": pilot, "staff_count": rng.integers(20, 60, 24)})
 
 
-def _panel(settings: config.Settings) -> pd.DataFrame:
+def _panel(settings: Settings) -> pd.DataFrame:
     rng = np.random.default_rng(3)
     units = _units()
     reports = []

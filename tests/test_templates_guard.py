@@ -9,13 +9,13 @@ from helpers_core import REGISTRY, write_registry
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.io.templates import (
     FILE_CONSOLIDATED,
     FILE_INSPECTION,
     FILE_UNIT,
     UNITS_SHEET,
-    form01_labels,
+    form01_printed_labels,
     write_templates,
 )
 
@@ -50,7 +50,7 @@ def test_every_form_is_protected_without_a_password_labels_locked_inputs_open(bo
 
 def test_unit_form_labels_and_units_are_locked_values_and_notes_open(books):
     ws = books[FILE_UNIT][SHEETS[FILE_UNIT]]
-    row = _row_of(ws, form01_labels()["staff_total"])
+    row = _row_of(ws, form01_printed_labels()["staff_total"])
     assert ws[f"B{row}"].protection.locked and ws[f"C{row}"].protection.locked
     assert not ws[f"D{row}"].protection.locked and not ws[f"E{row}"].protection.locked
 
@@ -76,7 +76,7 @@ def test_without_a_registry_the_unit_name_is_typed_freehand(tmp_path):
                                               ("departments_with_plan", "departments_total")])
 def test_unit_form_counts_are_checked_against_their_total(books, field, total):
     ws = books[FILE_UNIT][SHEETS[FILE_UNIT]]
-    labels = form01_labels()
+    labels = form01_printed_labels()
     row, total_row = _row_of(ws, labels[field]), _row_of(ws, labels[total])
     dv = _validation_at(ws, f"D{row}")
     assert dv.type == "custom" and dv.errorStyle in (None, "stop")
@@ -85,7 +85,7 @@ def test_unit_form_counts_are_checked_against_their_total(books, field, total):
 
 def test_unit_form_dossiers_on_time_within_received_and_the_sum_asked_as_a_warning(books):
     ws = books[FILE_UNIT][SHEETS[FILE_UNIT]]
-    labels = form01_labels()
+    labels = form01_printed_labels()
     received, on_time, late = (_row_of(ws, labels[f]) for f in ("dossiers_received", "dossiers_on_time",
                                                                  "dossiers_late"))
     assert f"D{on_time}<=$D${received}" in _validation_at(ws, f"D{on_time}").formula1
@@ -97,7 +97,7 @@ def test_consolidated_checks_each_row_against_its_own_staff_total(books):
     ws = books[FILE_CONSOLIDATED][SHEETS[FILE_CONSOLIDATED]]
     header = next(c.row for c in ws["B"] if c.value == "Tên đơn vị")
     col = {c.value: c.column_letter for c in ws[header] if c.value}
-    labels = form01_labels()
+    labels = form01_printed_labels()
     staff, plans = col[labels["staff_total"]], col[labels["staff_personal_plan"]]
     dv = _validation_at(ws, f"{plans}{header + 2}")
     assert f"{plans}{header + 2}:{plans}{header + 71}" in str(dv.sqref)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from helpers_core import REGISTRY, write_registry
 
-from vhcs_analysis.config import load
+from vhcs_analysis.settings import load
 from vhcs_analysis.io import templates
 from vhcs_analysis.pipeline import clean_folder
 

@@ -14,7 +14,7 @@ import pytest
 
 from vhcs_analysis import indicators, verdicts
 from vhcs_analysis.simulation import claim_rates, selection_panel
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 
 BASE, POST = "2016-H2", "2018-H2"
 CONTRACT = ["indicator", "direction", "did_estimate", "did_ci_low", "did_ci_high", "did_p", "adj_estimate",

@@ -26,7 +26,8 @@ from typer.testing import CliRunner
 
 from vhcs_analysis import verify as v
 from vhcs_analysis.cli import app
-from vhcs_analysis.config import Paths, load
+from vhcs_analysis.config import Paths
+from vhcs_analysis.settings import load
 from test_report import built  # noqa: F401 - the shared end-to-end build (fixture)
 
 # ----------------------------------------------------------------------------- fixtures
@@ -142,8 +143,8 @@ def test_settings_differences__names_each_key_and_both_values():
 
 
 def test_recorded_settings__without_a_record_uses_package_defaults_and_says_so():
-    values, problems, notes = v.recorded_settings({"files": []}, v.package_defaults())
-    assert values == v.package_defaults()
+    values, problems, notes = v.recorded_settings({"files": []}, v.default_values())
+    assert values == v.default_values()
     assert problems == []
     assert "không ghi cấu hình" in notes[0]
 
@@ -152,16 +153,16 @@ def test_recorded_settings__a_record_differing_from_the_settings_in_force_is_a_d
     values = load().record()["values"]
     values["review"]["report_place"] = "Nghệ An"
     record = {"source": "vhcs.toml", "sha256": "ab" * 32, "values": values}
-    used, problems, _ = v.recorded_settings({"files": [], "settings": record}, v.package_defaults())
+    used, problems, _ = v.recorded_settings({"files": [], "settings": record}, v.default_values())
     assert used == values
     assert problems == ["[review] report_place: báo cáo ghi 'Nghệ An', cấu hình đang dùng 'Hà Tĩnh'"]
 
 
 def test_recorded_settings__a_removed_key_of_an_older_report_is_left_out_and_named():
-    values = v.package_defaults()
+    values = v.default_values()
     values["plots"]["per_block_indicator"] = "oc_index"  # recorded before the key was removed
     record = {"source": None, "sha256": None, "values": values}
-    used, problems, notes = v.recorded_settings({"files": [], "settings": record}, v.package_defaults())
+    used, problems, notes = v.recorded_settings({"files": [], "settings": record}, v.default_values())
     assert "per_block_indicator" not in used["plots"]
     assert problems == ["[plots] per_block_indicator: báo cáo ghi 'oc_index', cấu hình đang dùng không có mục này"]
     assert any("[plots] per_block_indicator" in n and "[report] main_indicator" in n for n in notes)

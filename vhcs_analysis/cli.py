@@ -70,10 +70,10 @@ def _use_settings(config: Path | None) -> Settings:
     """Find the settings file, check it before any work (ConfigError: exit 2), name it and
     return the frozen settings the command runs with. The file found is handed on through
     VHCS_CONFIG, so the notebook kernels (``review.setup``) load the same file."""
-    from vhcs_analysis import config as settings_config
+    from vhcs_analysis.settings import load, settings_source
 
-    source = settings_config.settings_source(config)
-    settings = settings_config.load(config)  # a ConfigError stops the command here, before any work
+    source = settings_source(config)
+    settings = load(config)  # a ConfigError stops the command here, before any work
     if source.path is not None:  # the defaults alone: nothing to name, output as before
         os.environ["VHCS_CONFIG"] = str(source.path)
         err_console.print(source.describe(), markup=False, highlight=False, soft_wrap=True)

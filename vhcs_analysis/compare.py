@@ -324,7 +324,7 @@ def _describe_method(kind: str, engine: _Randomisation) -> str:
 def _section(settings: Compare | None) -> Compare:
     if settings is not None:
         return settings
-    from vhcs_analysis.config import package_defaults
+    from vhcs_analysis.settings import package_defaults
 
     return package_defaults().compare
 
@@ -756,62 +756,3 @@ def adjust_pvalues(p: Sequence[float] | np.ndarray, method: str, m: int | None =
             raise ValueError(f"family size {size} is smaller than the {int(ok.sum())} p-values given")
         out[ok] = {"holm": _holm, "bh": _bh}[method](p[ok], size)
     return out
-
-
-# ------------------------------------------------------------------------ simulation
-
-
-def block_sizes(n_units: int, n_blocks: int) -> list[int]:
-    """Near-equal block sizes, larger blocks first.
-
-    Args:
-        n_units: units in all.
-        n_blocks: number of blocks.
-
-    Returns:
-        The sizes (66 units, 7 blocks → 10, 10, 10, 9, 9, 9, 9).
-    """
-    base, extra = divmod(n_units, n_blocks)
-    return [base + (i < extra) for i in range(n_blocks)]
-
-
-def simulate_panel(seed: int = 0, *, n_units: int = 66, n_blocks: int = 7, pilots_per_block: int = 1,
-                   effect: float = 0.0, periods: Sequence[str] = ("2016-H2", "2018-H2"), unit_sd: float = 8.0,
-                   block_sd: float = 4.0, block_period_sd: float = 2.0, noise_sd: float = 4.0,
-                   heteroskedastic: bool = True) -> pd.DataFrame:
-    """A synthetic long panel for calibration (tests, benchmarks, ``simulation``).
-
-    Block and unit effects, block-by-period shocks, noise (unit-specific scale when
-    ``heteroskedastic``), pilots drawn at random within blocks, and a constant additive
-    ``effect`` on pilots in every period after the first; outcome ``y`` on a ~60-point
-    scale rising 3 points per period.
-
-    Args:
-        seed: seed of every draw (same seed, same panel).
-        n_units, n_blocks, pilots_per_block: the design.
-        effect: the true effect on pilots, in ``y``'s points.
-        periods: the periods, in order.
-        unit_sd, block_sd, block_period_sd, noise_sd: standard deviations of the parts.
-        heteroskedastic: give each unit its own noise scale (log-normal).
-
-    Returns:
-        One row per unit and period: ``unit_id, period, block, is_pilot, y``.
-    """
-    rng = np.random.default_rng(seed)
-    sizes = block_sizes(n_units, n_blocks)
-    block = np.repeat([f"K{b + 1}" for b in range(n_blocks)], sizes)
-    pilot = np.zeros(n_units, bool)
-    start = 0
-    for size in sizes:
-        pilot[start + rng.choice(size, pilots_per_block, replace=False)] = True
-        start += size
-    codes = np.repeat(np.arange(n_blocks), sizes)
-    level = 60 + rng.normal(0, block_sd, n_blocks)[codes] + rng.normal(0, unit_sd, n_units)
-    scale = noise_sd * (rng.lognormal(0, 0.5, n_units) if heteroskedastic else np.ones(n_units))
-    frames = []
-    for t, period in enumerate(periods):
-        shock = rng.normal(0, block_period_sd, n_blocks)[codes]
-        y = level + 3.0 * t + shock + rng.normal(0, 1, n_units) * scale + effect * pilot * (t > 0)
-        frames.append(pd.DataFrame({"unit_id": [f"U{i + 1:03d}" for i in range(n_units)],
-                                    "period": period, "block": block, "is_pilot": pilot, "y": y}))
-    return pd.concat(frames, ignore_index=True)

@@ -27,7 +27,7 @@ from vhcs_analysis.io.xlsx_write import CellStyle
 from vhcs_analysis.labels import COLUMN_LABELS_VI, FINDING_LABELS_VI, REASON_FIX_VI, REASON_LABELS_VI
 
 if TYPE_CHECKING:
-    from vhcs_analysis.pipeline import CleanResult
+    from vhcs_analysis.results import CleanResult
 
 REJECTS_XLSX = "rejects.xlsx"
 FINDINGS_XLSX = "findings.xlsx"

@@ -12,7 +12,7 @@ from vhcs_analysis import __version__
 from vhcs_analysis.config import read_sample_file_list
 
 if TYPE_CHECKING:
-    from vhcs_analysis.pipeline import CleanResult, FileEntry
+    from vhcs_analysis.results import CleanResult, FileEntry
     from vhcs_analysis.settings import Settings
 
 

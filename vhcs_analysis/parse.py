@@ -34,7 +34,7 @@ from vhcs_analysis.text import repair_text, strip_diacritics, to_nfc
 
 __all__ = [
     "ParseError",
-    "is_blank",
+    "is_empty_or_placeholder",
     "parse_bool",
     "parse_date",
     "parse_int",
@@ -104,7 +104,7 @@ def _is_missing_scalar(value) -> bool:
     return False
 
 
-def is_blank(value) -> bool:
+def is_empty_or_placeholder(value) -> bool:
     """True for an empty cell or a placeholder meaning none/not applicable: None, NaN,
     "", spaces, "-", "–", "—", "x"/"X", "không áp dụng", "KAD", "n/a"."""
     if _is_missing_scalar(value):
@@ -185,7 +185,7 @@ def _number_from_text(text: str) -> float | None:
 def parse_number(value) -> float | None:
     """A count or amount: Excel numbers as they are, Vietnamese number text
     ("1.234" -> 1234.0, "12,5" -> 12.5); blank -> None; garbage -> ParseError."""
-    if is_blank(value):
+    if is_empty_or_placeholder(value):
         return None
     if _is_number(value):
         number = float(value)
@@ -213,7 +213,7 @@ def parse_int(value) -> int | None:
 def parse_rate(value) -> float | None:
     """A percentage on the 0–100 scale: "85,5%" -> 85.5, 0.855 -> 85.5, "85.5" -> 85.5
     (values in [0, 1] without "%" are fractions; see the module notes)."""
-    if is_blank(value):
+    if is_empty_or_placeholder(value):
         return None
     has_percent = False
     if isinstance(value, str):
@@ -264,7 +264,7 @@ def parse_date(value) -> dt.date | None:
     """A calendar date, day first: date/datetime objects, Excel serials (42901 ->
     2017-06-15), "15/06/2017", "15-6-2017", "15.6.2017", "2017-06-15",
     "Hà Tĩnh, ngày 15 tháng 6 năm 2017" (the first date in the text is taken)."""
-    if is_blank(value):
+    if is_empty_or_placeholder(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -314,7 +314,7 @@ def parse_period(text) -> str:
     "Q3-2018"), labels around them ("Kỳ báo cáo: …"), any case, NFD,
     legacy encodings, missing diacritics. "6 tháng năm 2017" is the first half and
     "12 tháng năm 2017" the year, as in Vietnamese reports."""
-    if not isinstance(text, str) or is_blank(text):
+    if not isinstance(text, str) or is_empty_or_placeholder(text):
         raise ParseError("invalid_period", f"Giá trị {_show(text)} không phải là kỳ báo cáo")
     folded = re.sub(r"[^0-9a-z/-]+", " ", _folded(text)).strip()
     if match := _PERIOD_CODE.fullmatch(folded):
@@ -370,7 +370,7 @@ def parse_bool(value) -> bool | None:
             return True
         if word in _FALSE_WORDS:
             return False
-        if is_blank(value):
+        if is_empty_or_placeholder(value):
             return None
         first, _, rest = word.partition(" ")
         if first in ("da", "roi") or (first == "co" and rest[:1] in "(,;:-–"):

@@ -16,13 +16,13 @@ import contextlib
 import gc
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ContextManager
 
 import pandas as pd
 
-from vhcs_analysis.clean.batch import RecordBatch, name_uncalculated_formulas, resolve_duplicates, to_frames
+from vhcs_analysis.clean.batch import name_uncalculated_formulas, resolve_duplicates, to_frames
 from vhcs_analysis.clean.core import Context
 from vhcs_analysis.clean.form01 import read_consolidated, read_unit_form
 from vhcs_analysis.clean.form02 import read_form02
@@ -34,6 +34,7 @@ from vhcs_analysis.io.outputs import DATA_TABLES, write_outputs
 from vhcs_analysis.io.recognise import find_tables, is_registry_header, is_sample_marker
 from vhcs_analysis.manifest import build_manifest, file_sha256, foreign_to_sample
 from vhcs_analysis.registry import Registry, RegistryError, read_units
+from vhcs_analysis.results import CleanResult, FileEntry
 
 if TYPE_CHECKING:
     from vhcs_analysis.settings import Settings
@@ -48,39 +49,6 @@ _READERS = {
 # Progress of a run: called with the number of files, gives a context manager yielding a
 # function to call once per file read (or None); cli_clean.reading_progress draws a bar.
 Progress = Callable[[int], ContextManager[Callable[[], None] | None]]
-
-
-@dataclass
-class FileEntry:
-    path: str  # relative to the raw folder, posix
-    sha256: str | None = None
-    kind: str | None = None
-    status: str = "skipped"  # used / skipped / unreadable
-    reason: str | None = None
-    sheets: list[dict] = field(default_factory=list)
-    batches: list[RecordBatch] = field(default_factory=list)  # the records read, one batch per table
-    registry_rows: int = 0
-
-    def counts(self) -> tuple[int, int, int]:
-        """(rows read, kept, rejected)."""
-        rejected = sum(b.n_rejected for b in self.batches)
-        kept = sum(len(b) for b in self.batches) - rejected + self.registry_rows
-        return kept + rejected, kept, rejected
-
-
-@dataclass
-class CleanResult:
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    rejects: pd.DataFrame | None = None
-    findings: pd.DataFrame | None = None
-    manifest: dict = field(default_factory=dict)
-    skipped: list[dict] = field(default_factory=list)  # {path, sheet?, reason}
-    fatal: list[str] = field(default_factory=list)
-    files: list[FileEntry] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.fatal
 
 
 # --- reading --------------------------------------------------------------------------
@@ -287,7 +255,7 @@ def _read_file_safe(item: tuple[Path, str], setup: ReadSetup | None = None) -> F
 
 
 def clean_folder(raw: Path, out: Path | None, *, settings: Settings, progress: Progress | None = None) -> CleanResult:
-    """Clean every input under ``raw`` with ``settings`` (``config.load()`` at the caller);
+    """Clean every input under ``raw`` with ``settings`` (``settings.load()`` at the caller);
     write outputs into ``out`` (None: check only)."""
     with collections_deferred():
         return _clean_folder(raw, out, settings=settings, progress=progress)

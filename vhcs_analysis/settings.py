@@ -1,5 +1,9 @@
 """Settings: which file, checked before any work, and what the review is called.
 
+``load(path)`` reads them from a file (found as below when ``path`` is None) and
+``Settings.from_values(mapping)`` builds them from values in code (``vhcs verify`` from the
+values a manifest recorded, tests); both merge over the package defaults and check alike.
+
 Found in this order (the first that applies wins): ``--config FILE`` on the command line,
 the ``VHCS_CONFIG`` environment variable, ``vhcs.toml`` in the working folder,
 ``vhcs.toml`` at the project root. The file overrides ``defaults.toml`` of the package key
@@ -17,20 +21,30 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from vhcs_analysis.config import PACKAGE_DIR, find_project_root
 from vhcs_analysis.errors import ConfigError
+from vhcs_analysis.indicator_codes import INDICATOR_CODES
 from vhcs_analysis.labels import REVIEW_KIND_VI
 
 CONFIG_ENV = "VHCS_CONFIG"
 CONFIG_NAME = "vhcs.toml"
+# Set (to anything but "" or "0"), the search skips ``vhcs.toml`` in the working folder and at
+# the project root: only ``--config`` and ``VHCS_CONFIG`` count (the test suite sets it, so a
+# developer's own vhcs.toml never changes what the tests see).
+IGNORE_FOUND_ENV = "VHCS_IGNORE_FOUND_CONFIG"
+DEFAULTS_FILE = PACKAGE_DIR / "defaults.toml"
 PERIOD_RE = re.compile(r"^(\d{4})-H([12])$")
 KINDS = ("so-ket", "tong-ket")
 
@@ -60,6 +74,8 @@ def find_settings_file(cli_path: Path | str | None = None, *, project_root: Path
     env = os.environ.get(CONFIG_ENV, "").strip()
     if env:
         return SettingsSource(_existing(Path(env), CONFIG_ENV), CONFIG_ENV)
+    if os.environ.get(IGNORE_FOUND_ENV, "").strip() not in ("", "0"):
+        return SettingsSource(None, "mặc định")
     local = Path.cwd() / CONFIG_NAME
     if local.is_file():
         return SettingsSource(local.resolve(), "thư mục làm việc")
@@ -290,7 +306,7 @@ class GoodPractices(_Section):
 
 class Settings(_Section):
     """The merged settings (defaults + file), checked and frozen: built once at the boundary
-    (``config.load``) and handed to the functions that need it, whole or one section."""
+    (``load``, ``Settings.from_values``) and handed to the functions that need it, whole or one section."""
 
     review: Review
     cleaning: Cleaning
@@ -302,8 +318,15 @@ class Settings(_Section):
     plots: Plots
     good_practices: GoodPractices
     # What manifest.json records of these settings (``settings_record``), attached by
-    # ``config.load`` from the file as read: the values keep the file's own types and order.
+    # ``load``/``from_values`` from the values as given: the values keep the file's own types and order.
     _record: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any], *, name: str = "(giá trị truyền vào)") -> Settings:
+        """Settings from values in code, ``{section: {key: value}}`` as a settings file holds
+        them (a TOML date may be ISO text): merged over the package defaults and checked
+        exactly as a file is (ConfigError naming ``name`` and the key). Recorded with no file."""
+        return _build(copy.deepcopy(dict(values)), name, None)
 
     def record(self) -> dict[str, Any]:
         """``manifest["settings"]``: the settings file's name and sha256 (None for the package
@@ -323,9 +346,7 @@ class _KeyProblem(ValueError):
 
 
 def _known_indicators(value: list[str]) -> list[str]:
-    from vhcs_analysis.indicators import INDICATOR_NAMES
-
-    unknown = [v for v in value if v not in INDICATOR_NAMES]
+    unknown = [v for v in value if v not in INDICATOR_CODES]
     if unknown:
         raise ValueError(f"chỉ tiêu không có trong danh mục: {unknown}")
     return value
@@ -425,6 +446,7 @@ def _message_vi(err: dict) -> str:
 
 
 def load_toml(path: Path) -> dict:
+    """The TOML file at ``path`` as a dict (ConfigError naming the file if unreadable)."""
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -434,13 +456,77 @@ def load_toml(path: Path) -> dict:
 def settings_record(source: SettingsSource, merged: dict) -> dict[str, Any]:
     """What manifest.json records: the file's name and sha256 (None for defaults) and the
     merged values (plain JSON)."""
-    import json
-
     values = json.loads(json.dumps(merged, default=str))  # TOML dates and times as ISO text
     if source.path is None:
         return {"source": None, "sha256": None, "values": values}
     digest = hashlib.sha256(source.path.read_bytes()).hexdigest()
     return {"source": source.path.name, "sha256": digest, "values": values}
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _build(user: dict | None, name: str, path: Path | None) -> Settings:
+    """The package defaults merged with ``user`` (keys checked against the defaults), checked
+    (ConfigError naming ``name`` and the key) and frozen, with the merged values as given
+    (in the defaults' order, then the user's) kept as its ``record()``; ``path``: the file
+    the values were read from (its name and sha256 are recorded), None for values in code."""
+    merged = load_toml(DEFAULTS_FILE)
+    if user is not None:
+        check_known_keys(user, merged, name)
+        merged = _merge(merged, user)
+    checked = validate(merged, name)
+    checked._record = settings_record(SettingsSource(path, ""), merged)
+    return checked
+
+
+@lru_cache(maxsize=8)
+def _loaded(path: str | None, stamp: tuple[int, int] | None = None) -> Settings:
+    """``_build`` of the file at ``path`` (None: the defaults alone), once per file and
+    version: ``stamp`` (the file's mtime and size) makes an edited file be read again."""
+    if path is None:
+        return _build(None, DEFAULTS_FILE.name, None)
+    return _build(load_toml(Path(path)), Path(path).name, Path(path))
+
+
+def _key(source: SettingsSource) -> tuple[str | None, tuple[int, int] | None]:
+    if source.path is None:
+        return None, None
+    try:
+        info = source.path.stat()
+        return str(source.path), (info.st_mtime_ns, info.st_size)
+    except OSError:
+        return str(source.path), None  # reported by the read itself
+
+
+def settings_source(path: Path | str | None = None) -> SettingsSource:
+    """The settings file in use, found in the documented order: ``path`` (``--config``),
+    ``$VHCS_CONFIG``, ``vhcs.toml`` in the working folder, then at the project root."""
+    return find_settings_file(path, project_root=find_project_root())
+
+
+def load(path: Path | str | None = None) -> Settings:
+    """The checked, frozen settings of the file at ``path`` (``--config``), or of the file
+    found as ``settings_source`` says when None (the package defaults when there is none),
+    built once per file and version. The boundary (CLI, ``review.setup``, the report and
+    verify entry points) calls this and hands the result on. ConfigError if the file is bad."""
+    return _loaded(*_key(settings_source(path)))
+
+
+def package_defaults() -> Settings:
+    """The package's ``defaults.toml`` alone, checked and frozen (no settings file): what the
+    public comparison API uses when its caller passes no settings."""
+    return _loaded(None, None)
 
 
 # ----------------------------------------------------------------------------- the review

@@ -14,19 +14,18 @@ read. Four checks, in order (docs/verify.md says what each proves and what it do
 4. **documents**: every PDF, Word draft and deck in the report folder rebuilt by the builder
    ``vhcs report`` uses (``report.build.render_documents``) and compared byte for byte.
 
-The settings are the ones the manifest recorded (``manifest["settings"]["values"]``,
-written to a temporary TOML that ``VHCS_CONFIG`` points at); settings in force that
+The settings are the ones the manifest recorded (``manifest["settings"]["values"]``, built
+with ``Settings.from_values``; the notebook kernels get them as a temporary TOML that
+``VHCS_CONFIG`` points at); settings in force that
 differ from them are a difference, not a silent pass. A manifest without the record
 (older reports) is verified with the package defaults, and the verdict says so.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import filecmp
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -36,12 +35,11 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from vhcs_analysis import config
 from vhcs_analysis.config import PACKAGE_DIR, Paths, get_paths
 from vhcs_analysis.errors import VhcsError
-from vhcs_analysis.settings import Settings
+from vhcs_analysis.settings import Settings, load, package_defaults
 
 SANITISER = PACKAGE_DIR / "report" / "nbval_sanitize.cfg"
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".pptx", ".xlsx")
@@ -223,9 +221,9 @@ def settings_differences(recorded: dict, in_force: dict) -> list[str]:
     return out
 
 
-def package_defaults() -> dict:
+def default_values() -> dict:
     """The package's default settings as the manifest records them (a fresh copy)."""
-    return config.package_defaults().record()["values"]
+    return package_defaults().record()["values"]
 
 
 def recorded_settings(manifest: dict, in_force: dict) -> tuple[dict, list[str], list[str]]:
@@ -236,7 +234,7 @@ def recorded_settings(manifest: dict, in_force: dict) -> tuple[dict, list[str], 
 
     record = manifest.get("settings")
     if not isinstance(record, dict) or not isinstance(record.get("values"), dict):
-        return package_defaults(), [], [
+        return default_values(), [], [
             "manifest của báo cáo không ghi cấu hình đã dùng (báo cáo lập trước khi có bản ghi này); "
             "đã kiểm tra lại với cấu hình mặc định của gói, nên không chứng minh được báo cáo dùng cấu hình nào."
         ]
@@ -254,7 +252,7 @@ def recorded_settings(manifest: dict, in_force: dict) -> tuple[dict, list[str], 
 
 
 def write_settings(values: dict, path: Path) -> Path:
-    """The recorded settings as a TOML file (for ``VHCS_CONFIG``)."""
+    """The recorded settings as a TOML file (``VHCS_CONFIG`` of the notebook kernels)."""
     import tomli_w
 
     def drop_none(v):
@@ -266,21 +264,6 @@ def write_settings(values: dict, path: Path) -> Path:
 
     path.write_text(tomli_w.dumps(drop_none(values)), encoding="utf-8")
     return path
-
-
-@contextlib.contextmanager
-def _environ(**values: str) -> Iterator[None]:
-    """Set environment variables for the duration (the settings file for in-process steps)."""
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 # ----------------------------------------------------------------------------- 1. inputs
@@ -558,7 +541,7 @@ def check_cleaning(raw: Path, report: ReportFolder, work: Path, settings: Settin
 
 
 def _keep_recorded_settings(recorded_manifest: dict, rebuilt: Path) -> None:
-    """The rebuilt manifest names verify's temporary copy of the settings; once the values
+    """The rebuilt manifest records settings built from values (no file); once the values
     are checked equal, the report's own record (its file name and sha256, printed in the
     methods appendix) goes back in, so the documents are rebuilt with the same provenance."""
     record = recorded_manifest.get("settings")
@@ -751,7 +734,7 @@ def verify(report_dir: Path, raw: Path | None = None, *, say=None, settings: Set
         raise VhcsError(f"không có thư mục dữ liệu thô '{raw}' (chỉ định bằng --raw)")
     result = Verification(report=report.root, raw=raw)
     # an entry point: the settings in force, only to name how they differ from the recorded ones
-    in_force = (settings if settings is not None else config.load()).record()["values"]
+    in_force = (settings if settings is not None else load()).record()["values"]
     values, result.settings_problems, result.notes = recorded_settings(report.manifest, in_force)
 
     def step(number: int, text: str) -> None:
@@ -764,22 +747,23 @@ def verify(report_dir: Path, raw: Path | None = None, *, say=None, settings: Set
 
     with tempfile.TemporaryDirectory(prefix="vhcs-verify-") as tmp:
         work = Path(tmp)
+        # the recorded settings, built from their values; the notebook kernels (step 3) read
+        # them from a file (``review.setup``: VHCS_CONFIG)
+        settings = Settings.from_values(values, name="(cấu hình ghi trong manifest.json của báo cáo)")
         settings_file = write_settings(values, work / "cau-hinh-theo-bao-cao.toml")
         env_extra = {"VHCS_CONFIG": str(settings_file)}
         paths = Paths(raw=raw.resolve(), processed=work / "processed", reports=work / "reports")
-        with _environ(**env_extra):
-            settings = config.load()  # the recorded settings, written above (VHCS_CONFIG)
-            if result.settings_problems:
-                say(f"Cấu hình đang dùng khác cấu hình ghi trong báo cáo ({len(result.settings_problems)} mục); "
-                    "kiểm tra lại bằng cấu hình của báo cáo.")
-            step(1, f"đối chiếu sha256 các tệp trong {raw} với manifest của báo cáo")
-            outcome(check_inputs(raw, report.manifest, exclude=(report.root,)))
-            step(2, "làm sạch lại dữ liệu thô và so với dữ liệu đã làm sạch của báo cáo")
-            outcome(check_cleaning(raw, report, paths.processed, settings))
-            step(3, f"kiểm tra {len(report.notebooks)} notebook đã chạy bằng nbval nghiêm ngặt")
-            outcome(check_notebooks(report, paths, work, env_extra))
-            step(4, "dựng lại báo cáo PDF/Word/trình chiếu và so từng byte")
-            outcome(check_documents(report, paths, settings))
+        if result.settings_problems:
+            say(f"Cấu hình đang dùng khác cấu hình ghi trong báo cáo ({len(result.settings_problems)} mục); "
+                "kiểm tra lại bằng cấu hình của báo cáo.")
+        step(1, f"đối chiếu sha256 các tệp trong {raw} với manifest của báo cáo")
+        outcome(check_inputs(raw, report.manifest, exclude=(report.root,)))
+        step(2, "làm sạch lại dữ liệu thô và so với dữ liệu đã làm sạch của báo cáo")
+        outcome(check_cleaning(raw, report, paths.processed, settings))
+        step(3, f"kiểm tra {len(report.notebooks)} notebook đã chạy bằng nbval nghiêm ngặt")
+        outcome(check_notebooks(report, paths, work, env_extra))
+        step(4, "dựng lại báo cáo PDF/Word/trình chiếu và so từng byte")
+        outcome(check_documents(report, paths, settings))
     return result
 
 

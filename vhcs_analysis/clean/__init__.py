@@ -10,6 +10,6 @@
 - ``form02``: Form 02-VHCS, inspection rounds;
 - ``rankings``: annual rankings of base party organisations.
 
-The readers take the run's settings from ``Context.settings`` (``config.load()`` at the
+The readers take the run's settings from ``Context.settings`` (``settings.load()`` at the
 boundary); none reads a settings file itself.
 """

@@ -73,6 +73,8 @@ def label_key(text) -> str:
 
 
 def is_blank(value) -> bool:
+    """True for an empty cell: None, NaN or only spaces (``parse.is_empty_or_placeholder``
+    also counts placeholders such as "-" or "không áp dụng")."""
     if value is None:
         return True
     kind = type(value)  # exact types first: this runs for every cell

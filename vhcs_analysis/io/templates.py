@@ -63,7 +63,7 @@ _WRAP = Alignment(vertical="center", wrap_text=True)
 _FONT = "Times New Roman"
 
 
-def form01_labels() -> dict[str, str]:
+def form01_printed_labels() -> dict[str, str]:
     """field -> printed label (2018 form): the first 2018 label of each field in
     ``maps/form01_labels.csv``, else the wording of docs/domain.md."""
     labels = {f: label for f, (label, _) in FORM01_LABELS_2018.items()}
@@ -261,7 +261,7 @@ def build_form01_unit(wb: Workbook, settings: Settings, names: list[str] | None 
     """Per-unit Form 01 (2018 version): one workbook per unit and period; ``names``: the
     registry's unit names for the drop-down (None: typed freehand)."""
     ws = wb.create_sheet("Biểu 01-VHCS")
-    labels = form01_labels()
+    labels = form01_printed_labels()
     _letterhead(ws, "B", "C", "E")
     _put(ws, "E2", FORM01_CODE, italic=True, size=11, align=Alignment(horizontal="right"))
     _put(ws, "A4", "BÁO CÁO KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK", bold=True, size=14, align=_CENTER,
@@ -329,7 +329,7 @@ def build_form01_consolidated(wb: Workbook, settings: Settings, names: list[str]
     """Form 01 consolidated by the bloc's office: one row per unit, one column per indicator
     (``names``: the registry's unit names for the drop-down of the name column)."""
     ws = wb.create_sheet("Tổng hợp 01-VHCS")
-    labels = form01_labels()
+    labels = form01_printed_labels()
     fields = [f for _, _, fs in FORM01_GROUPS for f in fs]
     last = 2 + len(fields) + 1  # STT, Tên đơn vị, indicators, Ghi chú
     last_col = get_column_letter(last)

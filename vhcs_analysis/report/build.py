@@ -16,10 +16,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from vhcs_analysis import config
 from vhcs_analysis.config import Paths
 from vhcs_analysis.errors import VhcsError
-from vhcs_analysis.settings import Settings, report_basename
+from vhcs_analysis.settings import Settings, load, report_basename
 
 SCORECARDS_NAME = "phieu-danh-gia-don-vi.pdf"
 TABLES_WORKBOOK_NAME = "bang-so-lieu.xlsx"  # the report's tables/*.csv for Excel, one sheet each
@@ -93,11 +92,11 @@ def render_report(paths: Paths, settings: Settings | None = None, *, out_dir: Pa
                   context: dict | None = None) -> Path:
     """Render the review PDF and the Word draft from what the notebooks wrote (no cleaning,
     no notebooks); an entry point: ``settings`` None loads the settings in use
-    (``config.load``). ``context``: ``build_context(paths, settings)`` when the caller
+    (``settings.load``). ``context``: ``build_context(paths, settings)`` when the caller
     already has it."""
     from vhcs_analysis.report.context import build_context
 
-    settings = settings if settings is not None else config.load()
+    settings = settings if settings is not None else load()
     context = context if context is not None else build_context(paths, settings)
     day = dt.datetime.strptime(context["cover"]["date"], "%d/%m/%Y").date()
     target = (out_dir or paths.reports) / report_name(settings)
@@ -189,7 +188,7 @@ def render_tables_workbook(paths: Paths) -> Path:
 
 def build_pdf(paths: Paths, settings: Settings | None = None, *, console=None, notebooks: Path | None = None) -> Path:
     """The whole pipeline from raw files to the review PDF; returns the PDF's path. An entry
-    point: ``settings`` None loads the settings in use (``config.load``); the notebook
+    point: ``settings`` None loads the settings in use (``settings.load``); the notebook
     kernels load the same file (``VHCS_CONFIG``). ``notebooks``: the folder of numbered
     notebooks (default: the project's).
 
@@ -236,7 +235,7 @@ def _build(paths: Paths, settings: Settings | None, *, console, notebooks: Path 
     from vhcs_analysis.report.slides import pptx_name
     from vhcs_analysis.report.word import docx_name
 
-    settings = settings if settings is not None else config.load()
+    settings = settings if settings is not None else load()
     say = console.print if console is not None else (lambda *_a, **_k: None)
     if not paths.raw.is_dir():
         raise VhcsError(f"không có thư mục dữ liệu thô {paths.raw}")

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import nbformat
 
-from vhcs_analysis import config
 from vhcs_analysis.config import PACKAGE_DIR, Paths, find_project_root, get_paths
 from vhcs_analysis.errors import OutputLockedError, VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
-from vhcs_analysis.settings import Settings
+from vhcs_analysis.settings import Settings, load
 
 NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 
@@ -304,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        written = run_notebooks(get_paths(), config.load(), in_place=args.in_place, console=_PrintConsole())
+        written = run_notebooks(get_paths(), load(), in_place=args.in_place, console=_PrintConsole())
     except VhcsError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

@@ -58,7 +58,7 @@ def period_vi(period: str, short: bool = False) -> str:
     return text
 
 
-def indicator_meta(code: str) -> tuple[str, bool]:
+def change_unit_and_direction(code: str) -> tuple[str, bool]:
     """(unit of a change, higher_is_better) of an indicator code, from indicators.INDICATORS."""
     try:
         from vhcs_analysis.indicators import indicator
@@ -167,7 +167,7 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
     out = []
     for row in _rows(effects):
         code = str(row["indicator"])
-        unit, _ = indicator_meta(code)
+        unit, _ = change_unit_and_direction(code)
         has = _num(row.get("did_estimate")) is not None
         cells = {}
         for method in ("did", "adj"):
@@ -222,7 +222,7 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
             note = "bước triển khai, theo dõi theo tiến độ (bảng tiến độ các bước triển khai), không so sánh mức thay đổi"
         else:
             note = str(row.get("reason_vi") or "")
-        unit, _ = indicator_meta(code)
+        unit, _ = change_unit_and_direction(code)
         out.append({
             "indicator": code, "label": str(row.get("indicator_vi", code)), "code": verdict, "verdict": grade,
             "verdict_full": f"{grade}: {note}" if note else grade,
@@ -253,7 +253,7 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
     out = []
     for row in _rows(table):
         code = str(row["indicator"])
-        unit, better = indicator_meta(code)
+        unit, better = change_unit_and_direction(code)
         base, post = row.get("baseline_mean"), row.get("post_mean")
         ba = before_after(code, base, post)
         # the whole-bloc reading decided with the table (clustered by block, adjusted for the

@@ -43,7 +43,7 @@ from vhcs_analysis.review.base import (  # noqa: F401
 )
 from vhcs_analysis.review.output import (  # noqa: F401
     save_table,
-    save_figure,
+    save_report_figure,
     display_frame,
     publish_table,
     publish_figure,

@@ -1,7 +1,7 @@
 """The loaded review data, the indicator panel and its metadata, and small text helpers.
 
 ``setup()`` (the first cell of every notebook) is where the notebooks' settings are
-loaded (``config.load``, the file ``vhcs report`` named through ``VHCS_CONFIG``); they
+loaded (``settings.load``, the file ``vhcs report`` named through ``VHCS_CONFIG``); they
 travel in ``ReviewData.settings`` to every section function from there.
 """
 
@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import config, plots, tables
+from vhcs_analysis import plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, SAMPLE_MARKER_FILE, Paths, get_paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.settings import Settings
+from vhcs_analysis.settings import load as load_settings  # ``load`` here reads the processed tables
 
 
 PROCESSED_TABLES = ("units", "unit_reports", "inspections", "rankings", "rejects", "findings")
@@ -151,7 +152,7 @@ def setup(paths: Paths | None = None, settings: Settings | None = None) -> Revie
 
     Args:
         paths: the data folders; None: ``config.get_paths()``.
-        settings: the settings to use; None: ``config.load()``, the settings file in use
+        settings: the settings to use; None: ``settings.load()``, the settings file in use
             (``VHCS_CONFIG``, ``vhcs.toml``…, else the package defaults). The one place
             the notebooks read settings.
 
@@ -163,7 +164,7 @@ def setup(paths: Paths | None = None, settings: Settings | None = None) -> Revie
         NoCleanDataError: nothing cleaned yet (its one line says what to run).
     """
     paths = paths or get_paths()
-    settings = settings if settings is not None else config.load()
+    settings = settings if settings is not None else load_settings()
     cleaned_sample = ensure_cleaned(paths, settings)
     if cleaned_sample:
         print(cleaned_sample)

@@ -56,7 +56,7 @@ def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
 FIGURE_PNG_DPI = 300  # the figure pack and the Word draft: print quality at the figure's size
 
 
-def save_figure(fig: Figure, name: str, *, is_sample: bool, paths: Paths | None = None) -> Path:
+def save_report_figure(fig: Figure, name: str, *, is_sample: bool, paths: Paths | None = None) -> Path:
     """Mark (when sample) and write ``figures/NAME.svg`` (for the PDF) and ``figures/NAME.png``
     at 300 dpi (for the Word draft and for pasting: Word 2010/2013 shows no SVG); returns
     the SVG's path.
@@ -163,7 +163,7 @@ def publish_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> pd
 
 
 def publish_figure(fig: Figure, name: str, data: ReviewData, paths: Paths | None = None) -> None:
-    """``save_figure`` (marked when the data is sample data) and show it inline as PNG.
+    """``save_report_figure`` (marked when the data is sample data) and show it inline as PNG.
 
     Args:
         fig: the matplotlib figure.
@@ -174,7 +174,7 @@ def publish_figure(fig: Figure, name: str, data: ReviewData, paths: Paths | None
     Returns:
         None; the figure is shown inline.
     """
-    save_figure(fig, name, is_sample=data.is_sample, paths=paths)
+    save_report_figure(fig, name, is_sample=data.is_sample, paths=paths)
     from IPython.display import Image
 
     _display(Image(data=plots.png_bytes(fig), format="png"))

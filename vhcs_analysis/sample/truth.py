@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 from vhcs_analysis.sample.units import BLOCKS, N_PARTY_COMMITTEES, PARTY_CELL, PARTY_COMMITTEE, UnitSpec
 
 PERIODS: tuple[str, ...] = ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")
