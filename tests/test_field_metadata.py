@@ -245,3 +245,32 @@ def test_rating_for__lowest_rating_below_every_threshold():
     ratings = tables.ratings_best_first({"Khá": 70, "Tốt": 85, "Yếu": 10})
     assert [tables.rating_for(t, ratings) for t in (90, 85, 84.9, 70, 10, 5)] == ["Tốt", "Tốt", "Khá", "Khá", "Yếu",
                                                                                   "Yếu"]
+
+
+# --- a count within its total (Column.at_most) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("fld", "total"), list(tables.AT_MOST.items()))
+def test_at_most__reader_schema_and_template_keep_a_count_within_its_total(forms, fld, total):
+    data: dict[str, list] = {"staff_total": [40], total: [5], fld: [6]}
+    batch = _batch("unit_reports", data)
+    check_unit_reports(batch, SimpleNamespace(resolution_date=dt.date(2016, 10, 10)))
+    assert [p.code for p in batch.problems[0]] == [
+        "studied_gt_staff" if fld == "staff_studied" else "count_gt_staff" if total == "staff_total"
+        else "count_gt_total"]
+
+    base = {"unit_id": ["U01"], "period": ["2018-H1"], "form_version": ["2018"], "layout": ["unit_form"],
+            "staff_total": [40], "source_file": ["f.xlsx"]}
+    for value, ok in ((5, True), (6, False)):
+        frame = tables.conform(pd.DataFrame({**base, total: [5], fld: [value]}), "unit_reports")
+        try:
+            schemas.validate(frame, "unit_reports")
+        except pandera.errors.SchemaErrors:
+            assert not ok
+        else:
+            assert ok
+
+    ws = forms[FILE_UNIT]
+    cell, total_cell = _form01_cell(ws, fld, FILE_UNIT), _form01_cell(ws, total, FILE_UNIT)
+    formula = _validation(ws, cell).formula1
+    assert f"{cell}<=${total_cell[0]}${total_cell[1:]}" in formula

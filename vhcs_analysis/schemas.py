@@ -1,8 +1,8 @@
 """Pandera schemas of the processed tables, generated from ``tables.py``: dtypes,
-nullability, and each column's ``bounds`` and ``allowed`` values (``field_checks``), plus the
-period pattern. The cleaner rejects bad rows itself (with a located message); these
-schemas are the last gate on what is written, so a failure here is a bug, not bad data.
-"""
+nullability, each column's ``bounds`` and ``allowed`` values (``field_checks``) and the
+counts within their totals (``at_most_checks``), plus the period pattern. The cleaner
+rejects bad rows itself (with a located message); these schemas are the last gate on what
+is written, so a failure here is a bug, not bad data."""
 
 from __future__ import annotations
 
@@ -56,6 +56,20 @@ def _dtype(name: str):
     return _DTYPES[name]
 
 
+def at_most_checks(table: str) -> list[pa.Check]:
+    """One table-wide check per count that may not exceed a total of the same record
+    (``tables.Column.at_most``): where both are present and the total is not negative, the
+    count is at most the total (the reader's ``count_gt_staff``/``count_gt_total`` rule)."""
+    names = set(tables.columns(table))
+    checks = []
+    for fld, total in tables.AT_MOST.items():
+        if fld in names and total in names:
+            def within(df: pd.DataFrame, fld: str = fld, total: str = total) -> pd.Series:
+                return ~((df[total] >= 0) & (df[fld] > df[total])).fillna(False).astype(bool)
+            checks.append(pa.Check(within, name=f"{fld}_at_most_{total}"))
+    return checks
+
+
 @lru_cache(maxsize=None)
 def schema(table: str) -> pa.DataFrameSchema:
     """The schema of one processed table (columns in order, exact dtypes, checks)."""
@@ -65,7 +79,8 @@ def schema(table: str) -> pa.DataFrameSchema:
                           coerce=False)
         for c in tables.TABLES[table]
     }
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=_UNIQUE.get(table))
+    return pa.DataFrameSchema(columns, checks=at_most_checks(table), strict=True, ordered=True,
+                              unique=_UNIQUE.get(table))
 
 
 def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
