@@ -1,7 +1,7 @@
 """Field metadata (``tables.Column`` bounds and allowed values) is the one owner of each field rule:
 a value just outside a column's bounds is rejected by the reader with the column's own message,
 fails the pandera schema and is refused by the Excel template's validation; a value at the edge
-passes all three."""
+passes all three. Likewise for the allowed values and for a count within its total (``at_most``)."""
 
 from __future__ import annotations
 
