@@ -16,10 +16,11 @@ from vhcs_analysis import tables
 from vhcs_analysis.clean import form02
 from vhcs_analysis.clean.batch import RecordBatch, name_uncalculated_formulas
 from vhcs_analysis.clean.core import Problem, Record, as_date, raw_text
-from vhcs_analysis.clean.form01 import AT_MOST, COUNT_FIELDS, FIELD_VI, check_unit_reports
+from vhcs_analysis.clean.form01 import FIELD_VI, check_unit_reports
 from vhcs_analysis.io.locate import Grid, col_letter
 
 RESOLUTION = dt.date(2016, 10, 10)
+COUNT_FIELDS = [c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64"]
 
 
 # --- reference: the record-by-record checks -------------------------------------------------
@@ -45,18 +46,17 @@ def _check_unit_report(rec: Record) -> None:
     if rate is not None and not (0 <= rate <= 100):
         rec.problem("out_of_range", f"tỷ lệ hài lòng {str(round(rate, 2)).replace('.', ',')}% nằm ngoài 0–100%",
                     "satisfaction_rate")
-    for col in AT_MOST:
-        fld, total = col.name, d.get(col.at_most)
-        v = d.get(fld)
-        if v is None or total is None or v <= total or (col.at_most == "staff_total" and not total > 0) or total < 0:
+    for fld, of in tables.AT_MOST.items():
+        total, v = d.get(of), d.get(fld)
+        if v is None or total is None or v <= total or (of == "staff_total" and not total > 0) or total < 0:
             continue
         if fld == "staff_studied":
             rec.problem("studied_gt_staff", f"số đã học tập ({v}) lớn hơn tổng số cán bộ ({staff})", fld)
-        elif col.at_most == "staff_total":
+        elif of == "staff_total":
             rec.problem("count_gt_staff", f"'{FIELD_VI.get(fld, fld)}' ({v}) lớn hơn tổng số cán bộ ({staff})", fld)
         else:
             rec.problem("count_gt_total", f"'{FIELD_VI.get(fld, fld)}' ({v}) lớn hơn "
-                        f"'{FIELD_VI.get(col.at_most, col.at_most)}' ({total})", fld)
+                        f"'{FIELD_VI.get(of, of)}' ({total})", fld)
     received, on_time = d.get("dossiers_received"), d.get("dossiers_on_time")
     if received is not None and on_time is not None and on_time > received:
         rec.problem("dossiers_inconsistent", f"số hồ sơ giải quyết đúng hạn ({on_time}) lớn hơn số hồ sơ tiếp nhận "
@@ -96,7 +96,7 @@ def _check_inspection(rec: Record, tolerance, ratings, thresholds) -> None:
         if canonical is not None:
             d["rating"] = canonical
         basis = total if total is not None else d["criteria_sum"]
-        expected = form02.expected_rating(basis, thresholds) if basis is not None else None
+        expected = tables.rating_for(basis, thresholds) if basis is not None else None
         if expected is not None and canonical != expected:
             rec.finding("rating_mismatch", f"xếp loại ghi '{d['rating']}' khác xếp loại theo tổng điểm "
                         f"{form02._num(basis)}: '{expected}'", "rating")
@@ -168,7 +168,7 @@ _score = st.one_of(st.none(), st.floats(-2, 12, allow_nan=False), st.integers(0,
 @settings(max_examples=200, deadline=None)
 @given(st.data(), st.integers(0, 10), st.booleans(), st.booleans())
 def test_form02_checks__same_as_record_by_record(data, n, with_total, with_violations):
-    thresholds = form02.ratings_by_threshold({"Tốt": 80, "Khá": 65, "Trung bình": 50, "Yếu": 0})
+    thresholds = tables.ratings_best_first({"Tốt": 80, "Khá": 65, "Trung bình": 50, "Yếu": 0})
     ratings = {form02.fold(name): name for name, _ in thresholds}
     columns = {c: data.draw(st.lists(_score, min_size=n, max_size=n)) for c in form02.CRITERIA}
     if with_total:

@@ -18,12 +18,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from vhcs_analysis import tables
 from vhcs_analysis.config import MAPS_DIR
 from vhcs_analysis.settings import Ranking, Settings
 from vhcs_analysis.text import to_nfc
 
 CATEGORY_MAP_FILE = MAPS_DIR / "ranking_categories.csv"
-SCHEMES = ("pre2018", "qd132")
+SCHEMES = tables.RANKING_SCHEMES  # "pre2018", "qd132" (rankings.scheme's allowed values)
 
 
 class UnknownCategoryError(ValueError):

@@ -37,6 +37,7 @@ from vhcs_analysis.config import PACKAGE_DIR, find_project_root
 from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.indicator_codes import INDICATOR_CODES
 from vhcs_analysis.labels import REVIEW_KIND_VI
+from vhcs_analysis.tables import RankingScheme
 
 CONFIG_ENV = "VHCS_CONFIG"
 CONFIG_NAME = "vhcs.toml"
@@ -197,7 +198,7 @@ class Ranking(_Section):
     noise_min_df: int = Field(ge=1, le=10_000)
     best_level_by_oc: dict[str, int]
     excellent_share_cap: float = Field(ge=0, le=1)
-    excellent_cap_schemes: list[Literal["pre2018", "qd132"]]
+    excellent_cap_schemes: list[RankingScheme]
     excellent_cap_base: Literal["httnv", "all"]
 
     @field_validator("oc_thresholds")

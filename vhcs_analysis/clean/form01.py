@@ -27,6 +27,7 @@ from vhcs_analysis.clean.core import (
     raw_text,
     resolve_unit,
 )
+from vhcs_analysis.clean.fieldchecks import check_bounds, check_negative
 from vhcs_analysis.clean.rows import data_rows, record_rows, value_rows, walk_indicators
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank, label_key
 from vhcs_analysis.io.recognise import Table, footer_texts, form01_labels, title_texts
@@ -229,11 +230,8 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
 
 # --- checks of the impossible values (docs/domain.md) -------------------------------------------
 
-COUNT_FIELDS = tuple(c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64")
 # field -> its Vietnamese name for messages ("Số đảng viên"), from tables.py
 FIELD_VI = {c.name: c.message_vi for c in tables.FORM01_FIELDS}
-# the counts that may not exceed a total of the same report (tables.Column.at_most)
-AT_MOST = tuple(c for c in tables.FORM01_FIELDS if c.at_most)
 
 # A count typed in another shape, read only where the report itself pins the count down:
 # personal plans as a share of the staff ("85%"), departments with a plan as "5/7".
@@ -311,7 +309,8 @@ def _reread_other_shapes(batch: RecordBatch, staff: np.ndarray) -> None:
 
 def check_unit_reports(batch: RecordBatch, ctx: Context) -> None:
     """Reject impossible Form 01 values, each check over all records at once (numpy masks;
-    a missing value is NaN and fails no comparison). Every failing check is recorded
+    a missing value is NaN and fails no comparison); the ranges and their messages are the
+    fields' own (``tables.Column.bounds``, ``clean.fieldchecks``). Every failing check is recorded
     (``vhcs validate`` lists them all), check by check, so each record's problems come in
     the order of the checks; the first problem of a record is its reject reason."""
     d = batch.data
@@ -321,23 +320,11 @@ def check_unit_reports(batch: RecordBatch, ctx: Context) -> None:
         if not batch.has_problem_at(i, "staff_total"):
             batch.problem(i, "missing_required", "thiếu Tổng số cán bộ, công chức, viên chức, người lao động",
                           "staff_total")
-    for fld in COUNT_FIELDS:
-        if fld in d:
-            values = d[fld]
-            for i in flagged_indices(numbers(values) < 0):
-                batch.problem(i, "negative_count", f"số âm ({values[i]}) ở chỉ tiêu '{FIELD_VI.get(fld, fld)}'", fld)
-    for i in flagged_indices(staff == 0):
-        batch.problem(i, "out_of_range", "tổng số cán bộ phải lớn hơn 0", "staff_total")
-    if "satisfaction_rate" in d:
-        rates = d["satisfaction_rate"]
-        rate = numbers(rates)
-        for i in flagged_indices((rate < 0) | (rate > 100)):
-            batch.problem(i, "out_of_range", f"tỷ lệ hài lòng {str(round(rates[i], 2)).replace('.', ',')}% nằm "
-                          "ngoài 0–100%", "satisfaction_rate")
+    check_negative(batch, tables.FORM01_FIELDS)  # counts ≥ 0
+    check_bounds(batch, tables.FORM01_FIELDS)  # staff > 0, satisfaction 0–100
     _reread_other_shapes(batch, staff)
     positive = staff > 0
-    for col in AT_MOST:
-        fld, total = col.name, col.at_most
+    for fld, total in tables.AT_MOST.items():
         if fld not in d:
             continue
         values, totals = d[fld], batch.column(total)
@@ -360,5 +347,6 @@ def check_unit_reports(batch: RecordBatch, ctx: Context) -> None:
     resolution = ctx.resolution_date
     for i, date in enumerate(batch.column("action_programme_date")):
         if date is not None and as_date(date) < resolution:
-            batch.problem(i, "date_before_resolution", f"ngày ban hành chương trình hành động ({as_date(date):%d/%m/%Y}) "
+            batch.problem(i, "date_before_resolution",
+                          f"ngày ban hành chương trình hành động ({as_date(date):%d/%m/%Y}) "
                           f"trước ngày ban hành Nghị quyết ({resolution:%d/%m/%Y})", "action_programme_date")

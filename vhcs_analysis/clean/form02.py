@@ -13,28 +13,21 @@ from __future__ import annotations
 from operator import itemgetter
 
 from vhcs_analysis import columnar, tables
-from vhcs_analysis.clean.batch import RecordBatch, flagged_indices, numbers, parse_fields, resolve_units, unknown_labels
+from vhcs_analysis.clean.batch import RecordBatch, parse_fields, resolve_units, unknown_labels
 from vhcs_analysis.clean.core import Context, find_round, raw_text
+from vhcs_analysis.clean.fieldchecks import allowed_choices, check_bounds, check_negative, missing_message
 from vhcs_analysis.clean.rows import record_rows
 from vhcs_analysis.io.locate import Grid, col_letter, fold, is_blank
 from vhcs_analysis.io.recognise import Table, title_texts
 
 CRITERIA = tables.CRITERIA
-_KINDS = {"kiem tra": "Kiểm tra", "kt": "Kiểm tra", "giam sat": "Giám sát", "gs": "Giám sát"}
+_KIND = tables.column("inspections", "kind")
+_KINDS = allowed_choices(_KIND)  # "kiem tra", "kt" -> "Kiểm tra"; "giam sat", "gs" -> "Giám sát"
+# the scores and the count whose ranges the fields give (tables.Column.bounds), in the order checked
+_SCORES = tuple(tables.column("inspections", c) for c in (*CRITERIA, "total_score"))
+_COUNTS = (tables.column("inspections", "violations_found"),)
 _NOT_READ = {"stt", "unit_name", "note"}
-
-
-def ratings_by_threshold(thresholds: dict[str, float]) -> list[tuple[str, float]]:
-    """``[inspection] rating_thresholds`` as (rating, lowest total), highest threshold first."""
-    return sorted(((name, float(v)) for name, v in thresholds.items()), key=lambda kv: -kv[1])
-
-
-def expected_rating(total: float, ratings: list[tuple[str, float]]) -> str:
-    """The rating a total (0–100) earns under ``ratings`` (``ratings_by_threshold``)."""
-    for name, low in ratings:
-        if total >= low:
-            return name
-    return ratings[-1][0]
+_num = tables.number_text  # a score in a message: "12", "10,5"
 
 
 def read_form02(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
@@ -45,7 +38,7 @@ def read_form02(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
     name_col = table.columns["unit_name"]
     value_fields = [f for f in table.columns if f not in _NOT_READ]
     tolerance = float(ctx.settings.inspection.total_tolerance)
-    thresholds = ratings_by_threshold(ctx.settings.inspection.rating_thresholds)
+    thresholds = tables.ratings_best_first(ctx.settings.inspection.rating_thresholds)
     ratings = {fold(name): name for name, _ in thresholds}
     rows = record_rows(grid, table, value_cols=[table.columns[f] for f in value_fields])
     index = rows.index
@@ -92,8 +85,7 @@ def _read_values(batch: RecordBatch, rows: list[int], grid: Grid, table: Table) 
             kind_raw = grid.values[r][c]
             kind = _KINDS.get(fold(kind_raw)) if not is_blank(kind_raw) else None
             if kind is None and not is_blank(kind_raw):
-                batch.problem(i, "out_of_range", f"hình thức '{raw_text(kind_raw)}' phải là 'Kiểm tra' hoặc "
-                              "'Giám sát'", "kind")
+                batch.problem(i, _KIND.range_code, _KIND.range_message(raw_text(kind_raw)), "kind")
             kinds.append(kind)
         batch.data["kind"] = kinds
     else:
@@ -111,24 +103,13 @@ def _check(batch: RecordBatch, tolerance: float, ratings: dict[str, str], thresh
     problems come in the order of the checks), then, for the records without problems,
     the sum of the criteria and the total and rating findings."""
     d = batch.data
-    for fld, message in (("inspection_date", "thiếu ngày kiểm tra"), ("kind", "thiếu hình thức (Kiểm tra / Giám sát)")):
+    for fld, message in (("inspection_date", "thiếu ngày kiểm tra"), ("kind", missing_message(_KIND, "hình thức"))):
         for i, v in enumerate(d[fld]):
             if v is None and not batch.has_problem_at(i, fld):
                 batch.problem(i, "missing_required", message, fld)
-    for c in CRITERIA:
-        if c in d:
-            values = d[c]
-            score = numbers(values)
-            for i in flagged_indices((score < 0) | (score > 10)):
-                batch.problem(i, "score_out_of_range", f"điểm tiêu chí {c} = {_num(values[i])} nằm ngoài 0–10", c)
+    check_bounds(batch, _SCORES)  # criteria 0–10, total 0–100
+    check_negative(batch, _COUNTS)
     totals = batch.column("total_score")
-    total = numbers(totals)
-    for i in flagged_indices((total < 0) | (total > 100)):
-        batch.problem(i, "score_out_of_range", f"tổng điểm {_num(totals[i])} nằm ngoài 0–100", "total_score")
-    if "violations_found" in d:
-        values = d["violations_found"]
-        for i in flagged_indices(numbers(values) < 0):
-            batch.problem(i, "negative_count", f"số vi phạm âm ({values[i]})", "violations_found")
     criteria = [batch.column(c) for c in CRITERIA]
     sums: list = [None] * len(batch)
     for i in batch.kept():
@@ -144,12 +125,9 @@ def _check(batch: RecordBatch, tolerance: float, ratings: dict[str, str], thresh
             if canonical is not None:
                 d["rating"][i] = rating = canonical
             basis = total if total is not None else criteria_sum
-            expected = expected_rating(basis, thresholds) if basis is not None else None
+            expected = tables.rating_for(basis, thresholds) if basis is not None else None
             if expected is not None and canonical != expected:
                 batch.finding(i, "rating_mismatch", f"xếp loại ghi '{rating}' khác xếp loại theo tổng điểm "
                               f"{_num(basis)}: '{expected}'", "rating")
     d["criteria_sum"] = sums
 
-
-def _num(v: float) -> str:
-    return (str(int(v)) if float(v).is_integer() else f"{v:g}").replace(".", ",")

@@ -51,9 +51,13 @@ FILE_UNIT = "Bieu_01-VHCS_don_vi.xlsx"
 FILE_CONSOLIDATED = "Bieu_01-VHCS_tong_hop.xlsx"
 FILE_INSPECTION = "Bieu_02-VHCS_kiem_tra_giam_sat.xlsx"
 
-_COUNT_UNITS = {"người", "hồ sơ", "lượt", "cuộc", "mô hình", "đơn vị", "tập thể"}
-# count -> the total of the same report it may not exceed (field metadata, tables.py)
-AT_MOST = {c.name: c.at_most for c in tables.FORM01_FIELDS if c.at_most}
+# the fields' rules (tables.Column: dtype, bounds, allowed, at_most) decide every validation below
+FIELDS = {c.name: c for c in tables.FORM01_FIELDS}
+AT_MOST = tables.AT_MOST  # count -> the total of the same report it may not exceed
+_KIND = tables.column("inspections", "kind")
+_CRITERION = tables.column("inspections", tables.CRITERIA[0])  # every criterion has the same range
+_TOTAL_SCORE = tables.column("inspections", "total_score")
+_VIOLATIONS = tables.column("inspections", "violations_found")
 _UNLOCKED = Protection(locked=False)
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -181,12 +185,30 @@ def _unit_list(ws, sqref: str, names: list[str] | None) -> None:
                 error="Tên đơn vị không có trong danh mục: hãy chọn trong danh sách thả xuống.")
 
 
-def _whole_within(ws, sqref: str, cell: str, total: str, what: str, total_label: str) -> None:
-    """A whole count ≥ 0 that may not exceed the total in ``total`` (a cell of the same
-    report; references relative to the first cell of ``sqref``); a blank total checks
-    only the count."""
+def _limits(col: tables.Column, decimal: str = ".") -> tuple[str, str]:
+    """A column's bounds as Excel formulas write them ("0", "100", "0.5"; "" for no limit),
+    or as people read them with ``decimal=","``."""
+    b = col.bounds
+    if b is None:
+        raise ValueError(f"{col.name}: no bounds to validate")
+    low = tables.number_text(b.low, decimal) if b.low is not None else ""
+    high = tables.number_text(b.high, decimal) if b.high is not None else ""
+    return low, high
+
+
+def _lower_bound(col: tables.Column, cell: str) -> str:
+    """The lower bound of a count as a condition on ``cell`` ("D14>=0"; "D14>0" when open)."""
+    return f"{cell}{'>' if col.bounds is not None and col.bounds.low_open else '>='}{_limits(col)[0]}"
+
+
+def _whole_within(ws, sqref: str, cell: str, total: str, what: str, total_label: str,
+                  col: tables.Column) -> None:
+    """A whole count within its bounds (``col``, ≥ 0) that may not exceed the total in
+    ``total`` (a cell of the same report; references relative to the first cell of
+    ``sqref``); a blank total checks only the count."""
     _validation(ws, "custom", sqref,
-                formula1=f'AND(ISNUMBER({cell}),{cell}>=0,INT({cell})={cell},OR({total}="",{cell}<={total}))',
+                formula1=f'AND(ISNUMBER({cell}),{_lower_bound(col, cell)},INT({cell})={cell},'
+                         f'OR({total}="",{cell}<={total}))',
                 prompt=f"Nhập số nguyên không âm, không lớn hơn {total_label}.",
                 error=f"{what} phải là số nguyên không âm và không lớn hơn {total_label} (ô {total.replace('$', '')}).")
 
@@ -195,9 +217,9 @@ def _dossier_checks(ws, received: str, on_time: str, late: str, sqref_on_time: s
     """On time within received (the cleaner's rule); on time + late = received asked as a
     warning (dossiers carried over from the previous period make them differ legitimately)."""
     _whole_within(ws, sqref_on_time, on_time, received, "Số hồ sơ giải quyết trước hạn và đúng hạn",
-                  "số hồ sơ tiếp nhận")
+                  "số hồ sơ tiếp nhận", FIELDS["dossiers_on_time"])
     _validation(ws, "custom", sqref_late,
-                formula1=f'AND(ISNUMBER({late}),{late}>=0,INT({late})={late},'
+                formula1=f'AND(ISNUMBER({late}),{_lower_bound(FIELDS["dossiers_late"], late)},INT({late})={late},'
                          f'OR({received}="",{on_time}="",{on_time}+{late}={received}))',
                 errorStyle="warning", prompt="Nhập số nguyên không âm; để trống nếu không có bộ phận một cửa.",
                 error="Hồ sơ đúng hạn + quá hạn khác số hồ sơ tiếp nhận. Nếu có hồ sơ kỳ trước chuyển sang thì chọn "
@@ -205,15 +227,55 @@ def _dossier_checks(ws, received: str, on_time: str, late: str, sqref_on_time: s
 
 
 def _yes_no(ws, sqref: str) -> None:
+    """Drop-down Có / Không (a boolean field)."""
     _validation(ws, "list", sqref, formula1='"Có,Không"', prompt="Chọn Có hoặc Không.")
 
 
-def _whole(ws, sqref: str) -> None:
-    _validation(ws, "whole", sqref, operator="greaterThanOrEqual", formula1="0",
-                prompt="Nhập số nguyên không âm; để trống nếu không áp dụng.")
+def _whole(ws, sqref: str, col: tables.Column) -> None:
+    """A whole count within the column's bounds (≥ 0; > 0 for the staff total)."""
+    low, low_vi = _limits(col)[0], _limits(col, ",")[0]
+    if col.bounds is not None and col.bounds.low_open:
+        operator, prompt = "greaterThan", f"Nhập số nguyên lớn hơn {low_vi}."
+    elif low == "0":
+        operator, prompt = "greaterThanOrEqual", "Nhập số nguyên không âm; để trống nếu không áp dụng."
+    else:
+        operator, prompt = "greaterThanOrEqual", f"Nhập số nguyên từ {low_vi} trở lên."
+    _validation(ws, "whole", sqref, operator=operator, formula1=low, prompt=prompt)
+
+
+def _decimal(ws, sqref: str, col: tables.Column, prompt: str) -> None:
+    """A number within the column's bounds; ``prompt`` words them ({low}, {high})."""
+    low, high = _limits(col)
+    words = dict(zip(("low", "high"), _limits(col, ",")))
+    _validation(ws, "decimal", sqref, operator="between", formula1=low, formula2=high, prompt=prompt.format(**words))
+
+
+def _choice(ws, sqref: str, col: tables.Column) -> None:
+    """Drop-down of the column's allowed values ("Kiểm tra,Giám sát")."""
+    allowed = col.allowed or ()
+    _validation(ws, "list", sqref, formula1='"' + ",".join(allowed) + '"',
+                prompt="Chọn " + " hoặc ".join(allowed) + ".")
+
+
+_PERCENT_PROMPT = "Nhập tỷ lệ phần trăm từ {low} đến {high}, ví dụ 85,5."
+
+
+def _form01_check(ws, sqref: str, fld: str, settings: Settings) -> None:
+    """The validation of a Form 01 field that is checked on its own (not across cells),
+    from its dtype and bounds."""
+    col = FIELDS[fld]
+    if col.dtype == "boolean":
+        _yes_no(ws, sqref)
+    elif col.dtype.startswith("datetime64"):
+        _date(ws, sqref, settings)
+    elif col.is_count:
+        _whole(ws, sqref, col)
+    elif col.bounds is not None:
+        _decimal(ws, sqref, col, _PERCENT_PROMPT)
 
 
 def _date(ws, sqref: str, settings: Settings) -> None:
+    """A date not before the resolution (``[review] resolution_date``)."""
     _validation(ws, "date", sqref, operator="greaterThanOrEqual", formula1=str(_resolution_serial(settings)),
                 prompt="Nhập ngày dạng dd/mm/yyyy, không trước ngày ban hành Nghị quyết (10/10/2016).")
 
@@ -299,21 +361,15 @@ def build_form01_unit(wb: Workbook, settings: Settings, names: list[str] | None 
             row_of[fld] = row
             if fld in AT_MOST or fld in ("dossiers_on_time", "dossiers_late"):
                 pass  # checked across cells below
-            elif unit == "Có/Không":
-                _yes_no(ws, f"D{row}")
-                ws[f"D{row}"].alignment = _CENTER
-            elif unit == "dd/mm/yyyy":
-                _date(ws, f"D{row}", settings)
-            elif unit == "%":
-                _validation(ws, "decimal", f"D{row}", operator="between", formula1="0", formula2="100",
-                            prompt="Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 85,5.")
-            elif unit in _COUNT_UNITS:
-                _whole(ws, f"D{row}")
+            else:
+                _form01_check(ws, f"D{row}", fld, settings)
+                if FIELDS[fld].dtype == "boolean":
+                    ws[f"D{row}"].alignment = _CENTER
             row += 1
     for fld, total in AT_MOST.items():
         if fld in row_of and total in row_of:
             _whole_within(ws, f"D{row_of[fld]}", f"D{row_of[fld]}", f"$D${row_of[total]}", labels[fld],
-                          labels[total].lower())
+                          labels[total].lower(), FIELDS[fld])
     on_time, late, received = (f"D{row_of[f]}" for f in ("dossiers_on_time", "dossiers_late", "dossiers_received"))
     _dossier_checks(ws, f"${received[0]}${received[1:]}", on_time, late, on_time, late)
     _box(ws, header, 1, row - 1, 5)
@@ -356,22 +412,15 @@ def build_form01_consolidated(wb: Workbook, settings: Settings, names: list[str]
         rng = f"{letter}{first}:{letter}{last_row}"
         if fld in AT_MOST and AT_MOST[fld] in col_of:
             _whole_within(ws, rng, f"{letter}{first}", f"${col_of[AT_MOST[fld]]}{first}", labels[fld],
-                          labels[AT_MOST[fld]].lower())
+                          labels[AT_MOST[fld]].lower(), FIELDS[fld])
         elif fld == "dossiers_on_time":
             rec, late = col_of["dossiers_received"], col_of["dossiers_late"]
             _dossier_checks(ws, f"${rec}{first}", f"{letter}{first}", f"{late}{first}", rng,
                             f"{late}{first}:{late}{last_row}")
         elif fld == "dossiers_late":
             pass  # with dossiers_on_time
-        elif unit == "Có/Không":
-            _yes_no(ws, rng)
-        elif unit == "dd/mm/yyyy":
-            _date(ws, rng, settings)
-        elif unit == "%":
-            _validation(ws, "decimal", rng, operator="between", formula1="0", formula2="100",
-                        prompt="Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 85,5.")
         else:
-            _whole(ws, rng)
+            _form01_check(ws, rng, fld, settings)
         for r in range(first, last_row + 1):
             ws[f"{letter}{r}"].number_format = (
                 "DD/MM/YYYY" if unit == "dd/mm/yyyy" else ("0.0" if unit == "%" else "#,##0")
@@ -383,7 +432,7 @@ def build_form01_consolidated(wb: Workbook, settings: Settings, names: list[str]
     total = last_row + 1
     _put(ws, f"B{total}", "Tổng cộng", bold=True, align=_CENTER)
     for c, fld in enumerate(fields, start=3):
-        if FORM01_LABELS_2018[fld][1] in _COUNT_UNITS:
+        if FIELDS[fld].is_count:
             letter = get_column_letter(c)
             _put(ws, f"{letter}{total}", f"=SUM({letter}{first}:{letter}{last_row})", bold=True)
             ws[f"{letter}{total}"].number_format = "#,##0"
@@ -435,13 +484,13 @@ def build_form02(wb: Workbook, settings: Settings, names: list[str] | None = Non
     span = lambda c: f"{L(c)}{first}:{L(c)}{last_row}"  # noqa: E731
     _unit_list(ws, span(2), names)
     _date(ws, span(3), settings)
-    _validation(ws, "list", span(4), formula1='"Kiểm tra,Giám sát"', prompt="Chọn Kiểm tra hoặc Giám sát.")
-    _validation(ws, "decimal", f"{L(first_crit)}{first}:{L(last_crit)}{last_row}", operator="between",
-                formula1="0", formula2="10", prompt="Điểm mỗi tiêu chí từ 0 đến 10.")
+    _choice(ws, span(4), _KIND)
+    _decimal(ws, f"{L(first_crit)}{first}:{L(last_crit)}{last_row}", _CRITERION,
+             "Điểm mỗi tiêu chí từ {low} đến {high}.")
     ratings = list(settings.inspection.rating_thresholds)
     _validation(ws, "list", span(rating_col), formula1='"' + ",".join(ratings) + '"',
                 prompt="Chọn xếp loại: " + ", ".join(ratings) + ".")
-    _whole(ws, span(viol_col))
+    _whole(ws, span(viol_col), _VIOLATIONS)
     for r in range(first, last_row + 1):
         for c in range(1, note_col + 1):
             cell = ws.cell(row=r, column=c)
@@ -484,7 +533,7 @@ _GUIDE: dict[str, tuple[str, ...]] = {
         "Ngày ghi dạng dd/mm/yyyy, ví dụ 15/06/2017.",
         "Đơn vị không có bộ phận một cửa để trống các chỉ tiêu về hồ sơ thủ tục hành chính "
         "(để trống là không áp dụng, khác với số 0).",
-        "Tỷ lệ hài lòng ghi theo phần trăm từ 0 đến 100.",
+        "Tỷ lệ hài lòng ghi theo phần trăm từ {} đến {}.".format(*_limits(FIELDS["satisfaction_rate"], ",")),
         "Nếu cần gửi lại số liệu đã sửa, ghi ngày báo cáo mới: bản có ngày báo cáo muộn hơn sẽ thay thế bản trước.",
         "Các số người (đã học tập, có kế hoạch cá nhân, vi phạm, xếp loại) không lớn hơn tổng số CBCCVC; số phòng, "
         "ban có kế hoạch không lớn hơn tổng số phòng, ban. Biểu báo ngay khi nhập sai.",
@@ -501,7 +550,8 @@ _GUIDE: dict[str, tuple[str, ...]] = {
     FILE_INSPECTION: (
         "Mỗi đợt kiểm tra, giám sát lập một tệp; ghi đợt và năm ở phần đầu biểu, ví dụ: Đợt 1 năm 2017.",
         "Mỗi đơn vị được kiểm tra, giám sát ghi một dòng; ngày ghi dạng dd/mm/yyyy.",
-        "Mười tiêu chí theo Quyết định 129/2007/QĐ-TTg, mỗi tiêu chí chấm từ 0 đến 10; tổng điểm từ 0 đến 100.",
+        "Mười tiêu chí theo Quyết định 129/2007/QĐ-TTg, mỗi tiêu chí chấm từ {} đến {}; tổng điểm từ {} đến {}."
+        .format(*_limits(_CRITERION, ","), *_limits(_TOTAL_SCORE, ",")),
         "Xếp loại chọn trong danh sách thả xuống; hình thức chọn Kiểm tra hoặc Giám sát.",
         "Cột ghi chú không ghi họ tên cá nhân (số liệu có thể được công bố).",
         "Cột tổng điểm tự cộng mười tiêu chí, không nhập tay.",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis.settings import package_defaults
+from vhcs_analysis.tables import rating_for, ratings_best_first
 from vhcs_analysis.sample.units import BLOCKS, N_PARTY_COMMITTEES, PARTY_CELL, PARTY_COMMITTEE, UnitSpec
 
 PERIODS: tuple[str, ...] = ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")
@@ -246,14 +247,12 @@ def rating_thresholds() -> dict[str, float]:
 
 
 def rate_score(total: float) -> str:
-    """Xếp loại of a 0–100 total by the thresholds (sample: Tốt ≥ 85, Khá ≥ 70, Trung bình ≥ 50)."""
-    for rating, minimum in _THRESHOLDS.items():
-        if total >= minimum:
-            return rating
-    return list(_THRESHOLDS)[-1]
+    """Xếp loại of a 0–100 total by the thresholds (sample: Tốt ≥ 85, Khá ≥ 70, Trung bình ≥ 50),
+    by the rule the cleaner checks stated ratings with (``tables.rating_for``)."""
+    return rating_for(total, _RATINGS)
 
 
-_THRESHOLDS = rating_thresholds()
+_RATINGS = ratings_best_first(rating_thresholds())
 
 
 PRE2018 = ("Trong sạch, vững mạnh", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ", "Yếu kém")
