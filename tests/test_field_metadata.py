@@ -23,9 +23,9 @@ from vhcs_analysis.clean import form02
 from vhcs_analysis.clean.batch import RecordBatch
 from vhcs_analysis.clean.fieldchecks import allowed_choices
 from vhcs_analysis.clean.form01 import check_unit_reports
-from vhcs_analysis.config import package_defaults
+from vhcs_analysis.settings import package_defaults
 from vhcs_analysis.io.locate import Grid
-from vhcs_analysis.io.templates import FILE_CONSOLIDATED, FILE_INSPECTION, FILE_UNIT, form01_labels, write_templates
+from vhcs_analysis.io.templates import FILE_CONSOLIDATED, FILE_INSPECTION, FILE_UNIT, form01_printed_labels, write_templates
 from vhcs_analysis.pipeline import clean_folder
 
 FORM01_BOUNDED = [c for c in tables.FORM01_FIELDS if c.bounds is not None]
@@ -169,7 +169,7 @@ def _template_accepts(dv, cell: str, value) -> bool:
 
 
 def _form01_cell(ws, fld: str, layout: str) -> str:
-    label = form01_labels()[fld]
+    label = form01_printed_labels()[fld]
     for row in ws.iter_rows():
         for c in row:
             if c.value == label:
