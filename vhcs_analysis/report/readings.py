@@ -202,7 +202,8 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
     pilots' and the others' levels before → after on the verdicts' basis (``levels``:
     indicator → ``report.levels.GroupLevels``), each group's change and the difference of
     the two changes, all computed from the printed levels; no interval. A grade that is
-    not a comparison carries its reason."""
+    not a comparison carries its reason; a ``better``/``worse`` grade its hidden-bias
+    sentence in ``bias_note`` (printed under the table, '' otherwise)."""
     from vhcs_analysis.verdicts import VERDICT_VI, gamma_sentence_vi
 
     out = []
@@ -215,9 +216,11 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
         diff = shown(pil["change_value"] - rest["change_value"]) if compared and None not in (
             pil["change_value"], rest["change_value"]) else None
         grade = VERDICT_VI.get(verdict, verdict)
+        # how much hidden bias a grade survives: a sentence printed under the table (the
+        # cell keeps the grade alone, rows stay short)
+        bias = gamma_sentence_vi(row) if compared else ""
         if compared:
-            note = gamma_sentence_vi(row)
-            note = note[:1].lower() + note[1:]  # after the grade and a colon
+            note = ""
         elif str(row.get("kind")) == "adoption":
             note = "bước triển khai, theo dõi theo tiến độ (bảng tiến độ các bước triển khai), không so sánh mức thay đổi"
         else:
@@ -226,6 +229,7 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
         out.append({
             "indicator": code, "label": str(row.get("indicator_vi", code)), "code": verdict, "verdict": grade,
             "verdict_full": f"{grade}: {note}" if note else grade,
+            "bias_note": f"{row.get('indicator_vi', code)}: {bias[:1].lower()}{bias[1:]}" if bias else "",
             "pilot": f"{pil['levels']} ({pil['change']})" if compared else fmt.MISSING,
             "rest": f"{rest['levels']} ({rest['change']})" if compared else fmt.MISSING,
             "pilot_levels": pil["levels"] if compared else fmt.MISSING,

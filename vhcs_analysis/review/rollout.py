@@ -132,7 +132,7 @@ CHANGE_VI = {"improved": "tiến bộ", "declined": "đi xuống", "no_clear_cha
 
 
 def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
-    """Every indicator at baseline and post (all units) and the mean within-unit change
+    """Every indicator at baseline and post and the mean within-unit change
     with its 95% interval, block-clustered (``indicators.clustered_mean_ci``: units of a
     block share each half-year's shocks), and an ``assessment`` of the change that holds
     over the whole table: "improved"/"declined" only when the clustered interval at level
@@ -145,8 +145,10 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         data: the loaded review data.
 
     Returns:
-        indicator, indicator_vi, goal, task_group, baseline_mean, post_mean (all units, in
-        the indicator's unit), change (mean within-unit change), ci_low, ci_high (95%,
+        indicator, indicator_vi, goal, task_group, baseline_mean, post_mean (in the
+        indicator's unit, over the units with both values, so that post_mean − baseline_mean
+        is ``change``; without any such unit, no baseline and the post mean over every unit
+        with a value), change (mean within-unit change), ci_low, ci_high (95%,
         block-clustered, unadjusted), n_units (units with both values), n_blocks,
         assessment (improved / declined / no_clear_change / no_data, in the indicator's
         better direction) and assessment_vi ("tiến bộ", "đi xuống", "chưa thấy thay đổi
@@ -164,7 +166,12 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         a = post[name].astype(float)
         change = (a - b.reindex(a.index)).dropna()
         mean, lo, hi, g = indicators.clustered_mean_ci(change.to_numpy(), blocks.reindex(change.index).to_numpy())
-        rows.append({"indicator": name, "baseline_mean": b.mean(), "post_mean": a.mean(),
+        # levels on the units the change is averaged over (their difference is the change);
+        # an indicator no unit has at baseline keeps its post level over the units that have it
+        both = change.index
+        base_mean = b.reindex(both).mean() if len(both) else np.nan
+        post_mean = a.reindex(both).mean() if len(both) else a.mean()
+        rows.append({"indicator": name, "baseline_mean": base_mean, "post_mean": post_mean,
                      "change": mean, "ci_low": lo, "ci_high": hi, "n_units": len(change), "n_blocks": g,
                      "_values": change.to_numpy(), "_blocks": blocks.reindex(change.index).to_numpy()})
     m = sum(1 for r in rows if np.isfinite(r["ci_low"]))
