@@ -559,7 +559,7 @@ def unit_label(unit_id, name) -> str:
 def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
     """``report.levels.pilot_units`` formatted: each pilot, its block, its levels and its
     block's others' levels before → after, and how much more (or less) it changed, said as
-    a description ("thay đổi cao hơn khối 5,7 điểm"), never with a grade word: one pilot per
+    a description of its change ("cao hơn khối 5,7 điểm"), never with a grade word: one pilot per
     block is noisy, the grades are the comparison over all blocks. ``behind``: it changed
     less than its block in the indicator's better direction."""
     out = []
@@ -572,9 +572,9 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
         if not has:
             reading = "không đủ số liệu ở hai kỳ"
         elif diff == 0:
-            reading = "thay đổi như khối"
+            reading = "như khối"
         else:
-            reading = f"thay đổi {'cao' if diff > 0 else 'thấp'} hơn khối {fmt.number(abs(diff), 1)} {unit}"
+            reading = f"{'cao' if diff > 0 else 'thấp'} hơn khối {fmt.number(abs(diff), 1)} {unit}"
         out.append({"unit": unit_label(e["unit_id"], e["unit_name"]), "unit_id": str(e["unit_id"]),
                     "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
                     "levels": f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None else fmt.MISSING,
@@ -702,8 +702,8 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     main_label = next((r["label"] for r in leaders_rows if r["indicator"] == main_code), main_code)
     weighting = BLOCK_WEIGHTS_VI.get(str(settings.compare.block_weights), "")
     group_basis = (f"Đơn vị điểm và các đơn vị còn lại (cùng khối): bình quân của các khối ({weighting}), chỉ gồm "
-                   f"các đơn vị có số liệu ở cả {period_vi(baseline)} và {period_vi(post)} (chỉ tiêu chưa có ở kỳ gốc: các đơn vị có số liệu ở "
-                   "kỳ cuối); mọi mức của hai nhóm trong báo cáo đều tính như vậy.")
+                   f"các đơn vị có số liệu ở cả {period_vi(baseline)} và {period_vi(post)} (chỉ tiêu chưa có ở kỳ "
+                   "gốc: các đơn vị có số liệu ở kỳ cuối); mọi mức của hai nhóm trong báo cáo đều tính như vậy.")
     # the appendix's first estimate is the summary's difference of the printed changes, so
     # the two never differ by a rounding step
     difference = {r["indicator"]: r["difference"] for r in leaders_rows if r["difference"] != fmt.MISSING}

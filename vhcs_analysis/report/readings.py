@@ -222,7 +222,7 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
         if compared:
             note = ""
         elif str(row.get("kind")) == "adoption":
-            note = "bước triển khai, theo dõi theo tiến độ (bảng tiến độ các bước triển khai), không so sánh mức thay đổi"
+            note = "việc làm một lần, theo dõi theo tiến độ, không so sánh mức thay đổi"
         else:
             note = str(row.get("reason_vi") or "")
         unit, _ = indicator_meta(code)
