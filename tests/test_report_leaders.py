@@ -74,7 +74,9 @@ def test_outcome_rows__sensitivity_in_plain_words_under_the_table():
                              "verdict": "better", "sensitivity_gamma": 1.8}])
     row = readings.outcome_rows(effects, {"study_rate": levels.GroupLevels(50, 80, 47, 70, 7, 51, 7)})[0]
     assert row["verdict_full"] == VERDICT_VI["better"]
-    assert row["bias_note"].startswith("Học tập: kết luận này") and "1,8 lần" in row["bias_note"]
+    assert row["bias_note"] == "học tập: đến 1,8 lần"
+    sentence = readings.bias_sentence([row["bias_note"]])
+    assert "cao gấp các đơn vị khác cùng khối: học tập: đến 1,8 lần; thiên lệch mạnh hơn" in sentence
 
 
 def _panel(seed: int = 3) -> pd.DataFrame:

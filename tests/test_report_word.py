@@ -274,16 +274,19 @@ def test_render_docx__data_fill_strengths_limitations_pilots_and_proposals(tmp_p
     assert "Tỉnh đoàn" in all_text and "Sở Tư pháp" in all_text  # the units to review, the practice to spread
 
 
-def test_render_docx__prints_the_leaders_verdict_with_its_hidden_bias_sentence(tmp_path):
-    from vhcs_analysis.verdicts import gamma_sentence_vi
+def test_render_docx__prints_the_hidden_bias_sentence_under_the_leaders_table(tmp_path):
+    from vhcs_analysis.report.readings import bias_sentence
 
-    sentence = gamma_sentence_vi({"verdict": "better", "sensitivity_gamma": 1.8})
+    sentence = bias_sentence(["tỷ lệ hồ sơ đúng hạn: đến 1,8 lần"])
     ctx = _context(False)
     ctx["leaders"]["outcomes"] = [{"label": "Tỷ lệ hồ sơ đúng hạn", "verdict": "Đơn vị điểm chuyển biến rõ hơn",
-                                   "verdict_full": f"Đơn vị điểm chuyển biến rõ hơn: {sentence}", "pilot": "80,0 → 90,0 (+10,0)",
+                                   "verdict_full": "Đơn vị điểm chuyển biến rõ hơn", "pilot": "80,0 → 90,0 (+10,0)",
                                    "rest": "80,0 → 85,0 (+5,0)", "difference": "+5,0"}]
+    ctx["leaders"]["bias_notes"] = [sentence]
     text = _all_text(_draft_of(tmp_path, ctx))
     assert "1,8 lần" in sentence and sentence in text
+    assert "+5,0 Đơn vị điểm chuyển biến rõ hơn" in text and "rõ hơn: Kết luận" not in text  # the cell: the grade alone
+
 
 def test_render_docx__captions_are_seq_fields_and_a_toc_field_lists_the_headings(tmp_path):
     _figure_png(tmp_path, "did_forest")

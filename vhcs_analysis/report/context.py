@@ -26,6 +26,7 @@ from vhcs_analysis.report.readings import (
     _num,
     _rows,
     before_after,
+    bias_sentence,
     ci_text,
     effect_rows,
     goal_rows,
@@ -731,8 +732,9 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "outcomes": leaders_rows,
         "outcomes_basis": (f"{group_basis} Trong ngoặc là mức thay đổi của nhóm. Chênh lệch thay đổi = thay đổi "
                            "của đơn vị điểm trừ thay đổi của các đơn vị cùng khối."),
-        # one sentence per graded indicator on the hidden bias it survives (under the table)
-        "bias_notes": [r["bias_note"] for r in leaders_rows if r["bias_note"]],
+        # one sentence for all graded indicators on the hidden bias each survives (under the table)
+        "bias_notes": [text for text in [bias_sentence([r["bias_note"] for r in leaders_rows if r["bias_note"]])]
+                       if text],
         # the two bases every level is printed on (groups; the whole bloc), said once each
         "group_basis": group_basis,
         "bloc_basis": ("Toàn khối: bình quân của các đơn vị có số liệu ở cả kỳ gốc và kỳ cuối (chỉ tiêu chưa có ở kỳ "
