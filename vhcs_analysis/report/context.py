@@ -560,8 +560,8 @@ def unit_label(unit_id, name) -> str:
 def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
     """``report.levels.pilot_units`` formatted: each pilot, its block, its levels and its
     block's others' levels before → after, and how much more (or less) it changed, said as
-    a description of its change ("cao hơn khối 5,7 điểm"), never with a grade word: one pilot per
-    block is noisy, the grades are the comparison over all blocks. ``behind``: it changed
+    a description of its change ("cao hơn khối 5,7 điểm"), never with a grade word: one
+    pilot per block is noisy, the grades are the comparison over all blocks. ``behind``: it changed
     less than its block in the indicator's better direction."""
     out = []
     for e in entries:
@@ -570,7 +570,7 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
         has = mine["change_value"] is not None and rest["change_value"] is not None
         diff = shown(mine["change_value"] - rest["change_value"]) if has else None
         unit = short_unit(indicator_meta(code)[0])
-        if not has:
+        if diff is None:
             reading = "không đủ số liệu ở hai kỳ"
         elif diff == 0:
             reading = "như khối"
@@ -584,7 +584,7 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
                     "rest_change": rest["change"] if rest["change_value"] is not None else fmt.MISSING,
                     "difference": fmt.signed(diff, 1), "reading": reading, "n_rest": _int(e["n_rest"]),
                     # changed less than its block in the indicator's better direction (the draft's hạn chế)
-                    "behind": has and diff != 0 and (diff > 0) != _higher_better(code)})
+                    "behind": diff is not None and diff != 0 and (diff > 0) != _higher_better(code)})
     return out
 
 
