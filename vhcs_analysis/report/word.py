@@ -276,7 +276,7 @@ def appendices(d: Draft, ctx: dict) -> None:
         ("trends", "Diễn biến các chỉ tiêu theo kỳ: đơn vị điểm và các đơn vị còn lại"),
         ("rollout_bars", f"Triển khai: đơn vị điểm và các đơn vị còn lại, kỳ {post}"),
         ("study_rate_trend", "Tỷ lệ cán bộ, công chức, viên chức đã học tập Nghị quyết theo kỳ"),
-        ("on_time_rate_trend", "Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ"),
+        ("on_time_rate_trend", "Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ, tính trên tổng số hồ sơ của các đơn vị báo cáo"),
         ("did_forest", "Hai cách so sánh đơn vị điểm với các đơn vị còn lại, theo chỉ tiêu"),
         ("event_study", "Khoảng cách đơn vị điểm − còn lại từng kỳ so với kỳ gốc"),
         ("per_block", f"Từng đơn vị điểm so với các đơn vị cùng khối: {per_block_label}"),
