@@ -2,7 +2,10 @@
 public indices by publication date, pilots named, and the HD 36 form (font, page, sizes).
 
 Fast tests work on the context functions and the Typst sources; the end-to-end ones read
-the sample's built PDF (``built`` in test_report.py, marker ``e2e``) with pypdf.
+the sample's built PDF (``built`` in test_report.py, marker ``e2e``) with pypdf and its
+Word draft with python-docx (one value per indicator, group and period over the draft's
+tables; every change the difference of its levels; no technical term before the methods
+appendix), and the same on two other seeds (marker ``slow``).
 """
 
 from __future__ import annotations
