@@ -739,7 +739,9 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "group_basis": group_basis,
         "bloc_basis": ("Toàn khối: bình quân của các đơn vị có số liệu ở cả kỳ gốc và kỳ cuối (chỉ tiêu chưa có ở kỳ "
                        "gốc: các đơn vị có số liệu ở kỳ cuối); thay đổi là hiệu của hai mức và là thay đổi bình quân "
-                       "của chính các đơn vị đó. “Số đơn vị”: số đơn vị có số liệu ở cả hai kỳ."),
+                       "của chính các đơn vị đó. \u201cSố đơn vị\u201d: số đơn vị có số liệu ở cả hai kỳ. Vì mức "
+                       "của đơn vị điểm và các đơn vị còn lại tính bình quân theo khối, mức toàn khối có thể nằm "
+                       "ngoài khoảng giữa hai mức đó một chút."),
         "pilot_units": pilot_unit_rows(basis["pilot_units"], main_code),
         "pilot_units_indicator": main_label,
         # issue 28's leadership figures (personal and department plans): printed under the
