@@ -2,7 +2,10 @@
 public indices by publication date, pilots named, and the HD 36 form (font, page, sizes).
 
 Fast tests work on the context functions and the Typst sources; the end-to-end ones read
-the sample's built PDF (``built`` in test_report.py, marker ``e2e``) with pypdf.
+the sample's built PDF (``built`` in test_report.py, marker ``e2e``) with pypdf and its
+Word draft with python-docx (one value per indicator, group and period over the draft's
+tables; every change the difference of its levels; no technical term before the methods
+appendix), and the same on two other seeds (marker ``slow``).
 """
 
 from __future__ import annotations
@@ -69,11 +72,14 @@ def test_outcome_rows__change_is_the_difference_of_the_printed_levels():
     assert not any(word in str(rows) for word in ("Holm", "KTC", "đến +"))
 
 
-def test_outcome_rows__sensitivity_in_plain_words_when_the_column_exists():
+def test_outcome_rows__sensitivity_in_plain_words_under_the_table():
     effects = pd.DataFrame([{"indicator": "study_rate", "indicator_vi": "Học tập", "kind": "outcome",
                              "verdict": "better", "sensitivity_gamma": 1.8}])
     row = readings.outcome_rows(effects, {"study_rate": levels.GroupLevels(50, 80, 47, 70, 7, 51, 7)})[0]
-    assert row["verdict_full"].startswith(VERDICT_VI["better"] + ": ") and "1,8 lần" in row["verdict_full"]
+    assert row["verdict_full"] == VERDICT_VI["better"]
+    assert row["bias_note"] == "học tập: đến 1,8 lần"
+    sentence = readings.bias_sentence([row["bias_note"]])
+    assert "cao gấp các đơn vị khác cùng khối: học tập: đến 1,8 lần; thiên lệch mạnh hơn" in sentence
 
 
 def _panel(seed: int = 3) -> pd.DataFrame:
@@ -165,6 +171,133 @@ def check_pilots_named(pages: list[str], processed: Path) -> None:
         assert str(unit.block) in summary
 
 
+# ----------------------------------------------------------------------------- the Word draft
+
+
+def _draft(pdf: Path):
+    """The Word draft beside ``pdf``: (the text of its body before the methods appendix,
+    its tables in document order as lists of rows of cell texts)."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    from vhcs_analysis.report.word import docx_name
+
+    doc = docx.Document(str(pdf.with_name(docx_name(pdf.name))))
+    parts, tables = [], []
+    for child in doc.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            parts.append(Paragraph(child, doc).text)
+        elif child.tag.endswith("}tbl"):
+            rows = [[" ".join(c.text.split()) for c in row.cells] for row in Table(child, doc).rows]
+            tables.append(rows)
+            parts.extend(" ".join(r) for r in rows)
+    text = "\n".join(parts)
+    methods = text.rfind("PHỤ LỤC 3.")
+    return (text[:methods] if methods > 0 else text), tables
+
+
+def _codes_by_label() -> dict[str, str]:
+    from vhcs_analysis.indicators import INDICATORS
+    from vhcs_analysis.labels import ROLLOUT_MEASURES_VI
+
+    out = {str(r.label_vi): str(r.name) for r in INDICATORS.itertuples()}
+    out.update({label: ctx.ROLLOUT_INDICATORS[m] for m, label in ROLLOUT_MEASURES_VI.items()})
+    return out
+
+
+ARROW = re.compile(r"^(\S+) → (\S+)(?: \((\S+)\))?$")
+
+
+def _level(text: str) -> float | None:
+    text = text.rstrip("%")
+    return None if text in ("", fmt.MISSING) else _value(text)
+
+
+def draft_levels(tables: list[list[list[str]]]) -> dict[tuple[str, str, str], set[str]]:
+    """Every level the draft's tables print, by (indicator, group, period): the pilots'
+    and others' levels (summary, roll-out, steps, baseline gap) and the whole bloc's (goal
+    table). Checks on the way that each printed change is the difference of its levels."""
+    codes, seen = _codes_by_label(), {}
+
+    def put(label: str, group: str, period: str, value: str) -> None:
+        if value not in ("", fmt.MISSING):
+            seen.setdefault((codes.get(label, label), group, period), set()).add(value.rstrip("%"))
+
+    def pair(label: str, group: str, cell: str) -> float | None:
+        m = ARROW.match(cell)
+        if not m:
+            return None
+        put(label, group, "base", m[1])
+        put(label, group, "post", m[2])
+        before, after = _level(m[1]), _level(m[2])
+        if m[3] and before is not None and after is not None:
+            assert round(after - before, 1) == pytest.approx(_value(m[3])), (label, cell)
+        return None if before is None or after is None else round(after - before, 1)
+
+    for rows in tables:
+        head, body = rows[0], rows[1:]
+        if head[0] == "Chỉ tiêu" and len(head) > 1 and head[1].startswith("Đơn vị điểm (trước → sau"):
+            for label, pilot, rest, diff, *_ in body:
+                dp, dr = pair(label, "pilot", pilot), pair(label, "rest", rest)
+                if dp is not None and dr is not None:
+                    assert round(dp - dr, 1) == pytest.approx(_value(diff)), (label, diff)
+        elif head[:3] == ["Nội dung", "Đơn vị điểm", "Đơn vị còn lại"]:
+            for label, pilot, rest, *_ in body:
+                put(label, "pilot", "post", pilot)
+                put(label, "rest", "post", rest)
+        elif head[0] == "Bước triển khai":
+            for label, pilot, rest, *_ in body:
+                pair(label, "pilot", pilot)
+                pair(label, "rest", rest)
+        elif head == ["Chỉ tiêu", "Đơn vị điểm", "Còn lại", "Chênh lệch"]:
+            for label, pilot, rest, gap in body:
+                put(label, "pilot", "base", pilot)
+                put(label, "rest", "base", rest)
+                if fmt.MISSING not in (pilot, rest):
+                    assert round(_level(pilot) - _level(rest), 1) == pytest.approx(_value(gap)), (label, gap)
+        elif head[:5] == ["Chỉ tiêu", "Mục tiêu, nhiệm vụ", "Kỳ gốc", "Kỳ cuối", "Thay đổi"]:
+            for label, _, base, post, change, *_ in body:
+                put(label, "all", "base", base)
+                put(label, "all", "post", post)
+                if fmt.MISSING not in (base, post):
+                    assert round(_level(post) - _level(base), 1) == pytest.approx(_value(change)), (label, change)
+    return seen
+
+
+def check_draft(pdf: Path, pages: list[str]) -> None:
+    """The Word draft beside ``pdf``: no technical term or code before its methods appendix,
+    no "-0,0", "∞" or "nan"; one value per indicator, group and period over all its tables;
+    the methods table's first estimate is the summary's difference; the summary's levels
+    are the PDF's."""
+    body, tables = _draft(pdf)
+    for word in TECHNICAL:
+        assert word not in body, word
+    assert not P_VALUE.search(body), P_VALUE.search(body)
+    for code in REASON_LABELS_VI:
+        assert code not in body, code
+    everything = body + " ".join(" ".join(map(" ".join, t)) for t in tables)
+    assert "∞" not in everything and not re.search(r"-0,0(?!\d)", everything)
+    assert not re.search(r"(?<!\w)nan(?!\w)", everything, re.IGNORECASE)
+    levels_seen = draft_levels(tables)
+    assert len(levels_seen) >= 10
+    for key, values in levels_seen.items():
+        assert len(values) == 1, (key, values)
+    summary = next(t for t in tables if t[0][0] == "Chỉ tiêu" and t[0][1].startswith("Đơn vị điểm (trước → sau"))
+    methods = next(t for t in tables if len(t[0]) > 2 and t[0][2].startswith("Chênh lệch thay đổi ("))
+    estimate = {r[0]: r[2].split(" ")[0] for r in methods[1:]}
+    pdf_text = " ".join(pages)
+    for label, pilot, rest, diff, *_ in summary[1:]:
+        if diff != fmt.MISSING:
+            assert estimate[label] == diff, (label, estimate[label], diff)
+            assert pilot in pdf_text and rest in pdf_text, (label, pilot, rest)
+
+
+@pytest.mark.e2e
+def test_draft__one_value_per_indicator_group_period_and_no_technical_terms(built):  # noqa: F811
+    check_draft(built.pdf, built.pages)
+
+
 @pytest.mark.e2e
 def test_pdf__no_technical_terms_or_codes_in_the_leaders_text(built):
     check_leaders_text(built.pages)
@@ -189,10 +322,12 @@ def test_pdf__number_rules_hold_on_other_seeds(tmp_path, seed):
 
     paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "out" / "processed", reports=tmp_path / "out")
     write_sample(paths.raw, seed=seed, truth_out=tmp_path / "truth")
-    pages = _page_texts(build_pdf(paths))
+    pdf = build_pdf(paths)
+    pages = _page_texts(pdf)
     check_leaders_text(pages)
     check_numbers(pages)
     check_pilots_named(pages, paths.processed)
+    check_draft(pdf, pages)
 
 
 @pytest.mark.e2e

@@ -94,9 +94,11 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
                    "rows": rows, "outcomes": rows, "placebo": "", "adoption": [], "sensitivity": []},
         "leaders": {"pilot_units": [
             {"unit": "Sở Nội vụ", "block": "Hành chính – Tổng hợp", "levels": "60,0 → 77,8 (+17,8)",
-             "rest": "61,0 → 72,1 (+11,1)", "difference": "+6,7", "reading": "hơn mức chung của khối"},
+             "rest": "61,0 → 72,1 (+11,1)", "difference": "+6,7", "reading": "cao hơn khối 6,7 điểm",
+             "behind": False},
             {"unit": "U52 (chưa có tên trong danh mục)", "block": "Tài chính – Ngân hàng", "levels": "70,0 → 71,7 (+1,7)",
-             "rest": "69,0 → 72,2 (+3,2)", "difference": "-1,5", "reading": "dưới mức chung của khối"},
+             "rest": "69,0 → 72,2 (+3,2)", "difference": "-1,5", "reading": "thấp hơn khối 1,5 điểm",
+             "behind": True},
         ]},
         "goals": goals,
         "rollout": {"study_rate": "70,7%", "action_programme_share": "98,5%", "office_layout_share": "85,2%",
@@ -273,16 +275,19 @@ def test_render_docx__data_fill_strengths_limitations_pilots_and_proposals(tmp_p
     assert "Tỉnh đoàn" in all_text and "Sở Tư pháp" in all_text  # the units to review, the practice to spread
 
 
-def test_render_docx__prints_the_leaders_verdict_with_its_hidden_bias_sentence(tmp_path):
-    from vhcs_analysis.verdicts import gamma_sentence_vi
+def test_render_docx__prints_the_hidden_bias_sentence_under_the_leaders_table(tmp_path):
+    from vhcs_analysis.report.readings import bias_sentence
 
-    sentence = gamma_sentence_vi({"verdict": "better", "sensitivity_gamma": 1.8})
+    sentence = bias_sentence(["tỷ lệ hồ sơ đúng hạn: đến 1,8 lần"])
     ctx = _context(False)
     ctx["leaders"]["outcomes"] = [{"label": "Tỷ lệ hồ sơ đúng hạn", "verdict": "Đơn vị điểm chuyển biến rõ hơn",
-                                   "verdict_full": f"Đơn vị điểm chuyển biến rõ hơn: {sentence}", "pilot": "80,0 → 90,0 (+10,0)",
+                                   "verdict_full": "Đơn vị điểm chuyển biến rõ hơn", "pilot": "80,0 → 90,0 (+10,0)",
                                    "rest": "80,0 → 85,0 (+5,0)", "difference": "+5,0"}]
+    ctx["leaders"]["bias_notes"] = [sentence]
     text = _all_text(_draft_of(tmp_path, ctx))
     assert "1,8 lần" in sentence and sentence in text
+    assert "+5,0 Đơn vị điểm chuyển biến rõ hơn" in text and "rõ hơn: Kết luận" not in text  # the cell: the grade alone
+
 
 def test_render_docx__captions_are_seq_fields_and_a_toc_field_lists_the_headings(tmp_path):
     _figure_png(tmp_path, "did_forest")
@@ -530,7 +535,8 @@ def test_render_docx__reads_the_leaders_part_of_the_context_when_present(tmp_pat
                       "verdict_full": "Chưa thấy khác biệt", "pilot": "64,0 → 70,0 (+6,0)",
                       "rest": "63,0 → 68,0 (+5,0)", "difference": "+1,0"}],
         "pilot_units": [{"unit": "Sở Y tế", "block": "Văn hóa – Xã hội", "levels": "60,0 → 62,0 (+2,0)",
-                         "rest": "60,0 → 65,0 (+5,0)", "difference": "-3,0", "reading": "dưới mức chung của khối"}],
+                         "rest": "60,0 → 65,0 (+5,0)", "difference": "-3,0", "reading": "thấp hơn khối 3,0 điểm",
+                         "behind": True}],
         "pilot_units_indicator": "Chỉ số văn hóa công sở tổng hợp",
         "grades": [{"label": "Chưa thấy khác biệt", "meaning": "số liệu chưa cho thấy khác biệt"}],
         "two_methods": "Hai cách so sánh thông dụng nhất.",

@@ -26,14 +26,17 @@ from vhcs_analysis.report.readings import (
     _num,
     _rows,
     before_after,
+    bias_sentence,
     ci_text,
     effect_rows,
     goal_rows,
+    indicator_meta,
     interval_text,
     level_text,
     nbsp,
     outcome_rows,
     period_vi,
+    short_unit,
     shown,
     span_of,
 )
@@ -246,31 +249,47 @@ def provenance(manifest: dict, recorded: dict | None = None) -> dict:
     }
 
 
-def rollout(kn: dict, tables: dict[str, pd.DataFrame], post: str) -> dict:
-    ro = kn.get("rollout") or {}
-    table = tables["rollout"]
+# the roll-out measures (tables/rollout.csv) and the indicator each one is
+ROLLOUT_INDICATORS = {"study_rate": "study_rate", "action_programme_share": "action_programme",
+                      "personal_plan_rate": "personal_plan_rate", "department_plan_rate": "department_plan_rate",
+                      "office_layout_share": "office_layout"}
+
+
+def rollout(kn: dict, tables: dict[str, pd.DataFrame], post: str, levels: dict | None = None,
+            goals: list[dict] | None = None) -> dict:
+    """The roll-out section: the pilots' and the others' level of each roll-out measure at
+    ``post`` on the summary's basis (``levels``: ``report.levels.group_levels`` per
+    indicator; "–" without one), the whole bloc's shares from the goal rows (``goals``,
+    the one whole-bloc basis), the dossier counts per period and the leadership plans."""
+    levels = levels or {}
+    whole = {g["indicator"]: g["post"] for g in goals or []}
     at_post = []
+    table = tables["rollout"]
     if not table.empty:
-        current = table[table["period"].astype(str) == str(post)]
-        for measure, part in current.groupby("measure", sort=False):
-            values = {str(r["group"]): fmt.percent(_num(r["value"]), 1) for r in _rows(part)}
-            at_post.append({"measure": str(part["measure_vi"].iloc[0]),
-                            **{g: values.get(g, fmt.MISSING) for g in ("pilot", "rest", "all")}})
-    on_time = []
-    for r in _rows(tables["on_time_rate"]):
-        if str(r.get("group")) != "all":
-            continue
-        on_time.append({"period": period_vi(str(r["period"]), short=True),
-                        "on_time": _int(r.get("dossiers_on_time")), "late": _int(r.get("dossiers_late")),
-                        "rate": fmt.percent(_num(r.get("on_time_rate")), 1), "units": _int(r.get("n_units"))})
+        for measure in dict.fromkeys(table["measure"].astype(str)):
+            code = ROLLOUT_INDICATORS.get(measure, measure)
+            lv = levels.get(code)
+            label = str(table.loc[table["measure"].astype(str) == measure, "measure_vi"].iloc[0])
+            at_post.append({"measure": label, "indicator": code,
+                            "pilot": level_text(code, None if lv is None else shown(lv.pilot_post)),
+                            "rest": level_text(code, None if lv is None else shown(lv.rest_post)),
+                            "all": whole.get(code, fmt.MISSING)})
+    # dossier counts per period; the on-time rate itself is printed once, on the goal rows'
+    # basis (a pooled share over dossiers would be a second figure for the same indicator)
+    on_time = [{"period": period_vi(str(r["period"]), short=True), "on_time": _int(r.get("dossiers_on_time")),
+                "late": _int(r.get("dossiers_late")), "units": _int(r.get("n_units"))}
+               for r in _rows(tables["on_time_rate"]) if str(r.get("group")) == "all"]
     plans = leadership_plans(table, post)
+    for measure in ("personal_plan_rate", "department_plan_rate"):
+        if measure in whole:
+            plans[measure] = whole[measure]
     return {
         **plans,
-        "study_rate": fmt.percent(_num(ro.get("study_rate")), 1),
-        "action_programme_share": fmt.percent(_num(ro.get("action_programme_share")), 1),
-        "office_layout_share": fmt.percent(_num(ro.get("office_layout_share")), 1),
-        "on_time_baseline": fmt.percent(_num(ro.get("on_time_rate_baseline")), 1),
-        "on_time_post": fmt.percent(_num(ro.get("on_time_rate_post")), 1),
+        "study_rate": whole.get("study_rate", fmt.MISSING),
+        "action_programme_share": whole.get("action_programme", fmt.MISSING),
+        "office_layout_share": whole.get("office_layout", fmt.MISSING),
+        "on_time_baseline": next((g["baseline"] for g in goals or [] if g["indicator"] == "on_time_rate"), fmt.MISSING),
+        "on_time_post": whole.get("on_time_rate", fmt.MISSING),
         "at_post": at_post, "on_time": on_time,
     }
 
@@ -432,12 +451,20 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
     }
 
 
-def adoption_rows(table: pd.DataFrame) -> list[dict]:
-    """tables/adoption.csv formatted: share done per group at baseline and post."""
-    pct = lambda v: fmt.percent(_num(v), 1)  # noqa: E731
+def adoption_rows(table: pd.DataFrame, levels: dict | None = None) -> list[dict]:
+    """tables/adoption.csv formatted: share done per group at baseline and post, on the
+    summary's basis (``levels``: ``report.levels.group_levels`` per indicator, "–" without
+    one), with when the others reached 90% and how many had not done it at post."""
+    levels = levels or {}
+
+    def group(code: str, base: str, post: str) -> str:
+        lv = levels.get(code)
+        return (before_after(code, getattr(lv, base), getattr(lv, post))["levels"] if lv is not None
+                else f"{fmt.MISSING} → {fmt.MISSING}")
+
     return [{"label": str(r.get("indicator_vi")),
-             "pilot": f"{pct(r.get('pilot_baseline'))} → {pct(r.get('pilot_post'))}",
-             "rest": f"{pct(r.get('rest_baseline'))} → {pct(r.get('rest_post'))}",
+             "pilot": group(str(r.get("indicator")), "pilot_base", "pilot_post"),
+             "rest": group(str(r.get("indicator")), "rest_base", "rest_post"),
              "reached": str(r.get("rest_reached_90") or ""),
              "missing": _int(r.get("n_missing_post"))}
             for r in _rows(table)]
@@ -514,6 +541,9 @@ def index_weights(settings: Settings) -> list[dict]:
             for k, v in weights.items()]
 
 
+# how the blocks are weighted in a group's level (``[compare] block_weights``), in words
+BLOCK_WEIGHTS_VI = {"equal": "mỗi khối tính như nhau", "units": "mỗi khối theo số đơn vị của khối",
+                    "precision": "mỗi khối theo độ chính xác của so sánh trong khối"}
 ANNEX_NAME = "phu-luc-ky-thuat.pdf"
 NO_NAME_VI = "chưa có tên trong danh mục"
 
@@ -525,34 +555,36 @@ def unit_label(unit_id, name) -> str:
     return f"{unit_id} ({NO_NAME_VI})"
 
 
-# How a pilot moved against the other units of its block (the pilot table's last column),
-# in the indicator's better direction: a fact about one unit, never a verdict (one pilot
-# per block is noisy; the verdicts are the comparison over all blocks)
-AHEAD_VI, BEHIND_VI = "hơn mức chung của khối", "dưới mức chung của khối"
 
 
 def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
     """``report.levels.pilot_units`` formatted: each pilot, its block, its levels and its
-    block's others' levels before → after, and how much more (or less) it changed."""
+    block's others' levels before → after, and how much more (or less) it changed, said as
+    a description of its change ("cao hơn khối 5,7 điểm"), never with a grade word: one
+    pilot per block is noisy, the grades are the comparison over all blocks. ``behind``: it changed
+    less than its block in the indicator's better direction."""
     out = []
     for e in entries:
         mine = before_after(code, e["base"], e["post"])
         rest = before_after(code, e["rest_base"], e["rest_post"])
         has = mine["change_value"] is not None and rest["change_value"] is not None
         diff = shown(mine["change_value"] - rest["change_value"]) if has else None
-        if not has:
+        unit = short_unit(indicator_meta(code)[0])
+        if diff is None:
             reading = "không đủ số liệu ở hai kỳ"
         elif diff == 0:
-            reading = "như nhau"
+            reading = "như khối"
         else:
-            reading = AHEAD_VI if (diff > 0) == _higher_better(code) else BEHIND_VI
+            reading = f"{'cao' if diff > 0 else 'thấp'} hơn khối {fmt.number(abs(diff), 1)} {unit}"
         out.append({"unit": unit_label(e["unit_id"], e["unit_name"]), "unit_id": str(e["unit_id"]),
                     "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
                     "levels": f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None else fmt.MISSING,
                     "rest": f"{rest['levels']} ({rest['change']})" if rest["change_value"] is not None else fmt.MISSING,
                     "change": mine["change"] if mine["change_value"] is not None else fmt.MISSING,
                     "rest_change": rest["change"] if rest["change_value"] is not None else fmt.MISSING,
-                    "difference": fmt.signed(diff, 1), "reading": reading, "n_rest": _int(e["n_rest"])})
+                    "difference": fmt.signed(diff, 1), "reading": reading, "n_rest": _int(e["n_rest"]),
+                    # changed less than its block in the indicator's better direction (the draft's hạn chế)
+                    "behind": diff is not None and diff != 0 and (diff > 0) != _higher_better(code)})
     return out
 
 
@@ -651,7 +683,9 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     dids = effect_rows(effects)
     main_code = str(settings.report.main_indicator)
     # levels on the bases the changes are measured on, from the processed tables (once)
-    basis = comparison_basis(paths, settings, baseline, post, list(effects.get("indicator", [])), main_code)
+    basis = comparison_basis(paths, settings, baseline, post,
+                             list(dict.fromkeys([*effects.get("indicator", []), *ROLLOUT_INDICATORS.values()])),
+                             main_code)
     leaders_rows = outcome_rows(effects, basis["levels"])
     # whole-bloc levels of each period on every unit with data in it, as the roll-out tables
     # print them (one value per indicator and period); the change is their difference
@@ -664,16 +698,27 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     n_pilot = _int(kn.get("n_pilot"))
     dq = data_quality(kn, manifest, tables)
     ins = inspections(kn, tables)
-    ro = rollout(kn, tables, post)
+    ro = rollout(kn, tables, post, basis["levels"], goals)
     indices = public_indices(settings, when)
     main_label = next((r["label"] for r in leaders_rows if r["indicator"] == main_code), main_code)
+    weighting = BLOCK_WEIGHTS_VI.get(str(settings.compare.block_weights), "")
+    group_basis = (f"Đơn vị điểm và các đơn vị còn lại (cùng khối): bình quân của các khối ({weighting}), chỉ gồm "
+                   f"các đơn vị có số liệu ở cả {period_vi(baseline)} và {period_vi(post)} (chỉ tiêu chưa có ở kỳ "
+                   "gốc: các đơn vị có số liệu ở kỳ cuối); mọi mức của hai nhóm trong báo cáo đều tính như vậy.")
+    # the appendix's first estimate is the summary's difference of the printed changes, so
+    # the two never differ by a rounding step
+    difference = {r["indicator"]: r["difference"] for r in leaders_rows if r["difference"] != fmt.MISSING}
+    for d in dids:
+        if d["indicator"] in difference:
+            d["did"] = difference[d["indicator"]]
+            d["did_full"] = d["did_full"] if d["did_ci"] == UNBOUNDED_VI else f"{d['did']} ({d['did_ci']})"
     leaders = {
         "grades": [{"code": c, "label": VERDICT_VI[c], "meaning": VERDICT_MEANING_VI[c]} for c in VERDICT_VI],
         "two_methods": ("Mỗi chỉ tiêu được so sánh theo hai cách thông dụng nhất: so mức thay đổi của đơn vị điểm "
                         "với mức thay đổi của các đơn vị cùng khối, và so như vậy nhưng có tính đến mức xuất phát của "
                         "từng đơn vị. Ở đâu hai cách thống nhất, kết luận đứng vững với cả hai cách chọn đơn vị điểm "
                         "thường gặp (chọn đơn vị vốn mạnh, hoặc chọn đơn vị vừa có một kỳ tốt); kết luận chịu được "
-                        "thiên lệch ẩn trong việc chọn đến mức nào thì ghi ngay bên kết luận khi có."),
+                        "thiên lệch ẩn trong việc chọn đến mức nào thì ghi ngay dưới bảng kết luận khi có."),
         "answer_pilots": pilots_answer(leaders_rows, main_code, n_pilot),
         "answer_goals": goals_answer(goals, period_vi(baseline), period_vi(post)),
         "answer_rollout": (f"Đến {period_vi(post)}, {ro['study_rate']} cán bộ, công chức, viên chức đã học tập, quán "
@@ -685,9 +730,18 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "answer_data": (f"{dq['headline']} {dq['reports']} Danh sách tệp, mã kiểm tra và phiên bản chương trình ở "
                         "phụ lục kỹ thuật kèm theo báo cáo."),
         "outcomes": leaders_rows,
-        "outcomes_basis": (f"Mức bình quân của các khối (mỗi khối tính như nhau), chỉ gồm các đơn vị có số liệu ở cả "
-                           f"{period_vi(baseline)} và {period_vi(post)}; trong ngoặc là mức thay đổi của nhóm. Chênh lệch "
-                           "thay đổi = thay đổi của đơn vị điểm trừ thay đổi của các đơn vị cùng khối."),
+        "outcomes_basis": (f"{group_basis} Trong ngoặc là mức thay đổi của nhóm. Chênh lệch thay đổi = thay đổi "
+                           "của đơn vị điểm trừ thay đổi của các đơn vị cùng khối."),
+        # one sentence for all graded indicators on the hidden bias each survives (under the table)
+        "bias_notes": [text for text in [bias_sentence([r["bias_note"] for r in leaders_rows if r["bias_note"]])]
+                       if text],
+        # the two bases every level is printed on (groups; the whole bloc), said once each
+        "group_basis": group_basis,
+        "bloc_basis": ("Toàn khối: bình quân của các đơn vị có số liệu ở cả kỳ gốc và kỳ cuối (chỉ tiêu chưa có ở kỳ "
+                       "gốc: các đơn vị có số liệu ở kỳ cuối); thay đổi là hiệu của hai mức và là thay đổi bình quân "
+                       "của chính các đơn vị đó. \u201cSố đơn vị\u201d: số đơn vị có số liệu ở cả hai kỳ. Vì mức "
+                       "của đơn vị điểm và các đơn vị còn lại tính bình quân theo khối, mức toàn khối có thể nằm "
+                       "ngoài khoảng giữa hai mức đó một chút."),
         "pilot_units": pilot_unit_rows(basis["pilot_units"], main_code),
         "pilot_units_indicator": main_label,
         # issue 28's leadership figures (personal and department plans): printed under the
@@ -717,7 +771,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
                    # the summary's table: the declared family (adoption items are named in the answer)
                    "outcomes": [d for d in dids if d["indicator"] in fam],
                    "placebo": str((kn.get("pilot_checks") or {}).get("placebo") or ""),
-                   "adoption": adoption_rows(tables["adoption"]),
+                   "adoption": adoption_rows(tables["adoption"], basis["levels"]),
                    "sensitivity": sensitivity_rows(tables["index_sensitivity"])},
         "goals": goals,
         "rollout": ro,

@@ -48,11 +48,15 @@ def _block_weight(kind: str, n_pilot: int, n_all: int) -> float:
 def group_levels(work: pd.DataFrame, name: str, baseline: str, post: str, weights: str = "equal") -> GroupLevels | None:
     """Block-weighted levels of pilots and the rest, on the units and blocks the verdicts
     compare (both periods present, a pilot and another unit in the block); None without any
-    such block or without the indicator."""
+    such block or without the indicator. Where no unit has the indicator at ``baseline``,
+    the levels at ``post`` on the units that have it (baselines NaN)."""
     if name not in work.columns:
         return None
     units = compare.unit_table(work, name, [baseline, post])
-    ok = units[[baseline, post]].notna().all(axis=1) & units["is_pilot"].notna() & units["block"].notna()
+    # an indicator no unit has at baseline (a form field added later): the post level on the
+    # units that have it, same blocks and weights, no baseline
+    periods = [baseline, post] if units[baseline].notna().any() else [post]
+    ok = units[periods].notna().all(axis=1) & units["is_pilot"].notna() & units["block"].notna()
     units = units[ok.to_numpy()]
     rows = []
     for _, g in units.groupby("block", sort=True):

@@ -202,8 +202,9 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
     pilots' and the others' levels before → after on the verdicts' basis (``levels``:
     indicator → ``report.levels.GroupLevels``), each group's change and the difference of
     the two changes, all computed from the printed levels; no interval. A grade that is
-    not a comparison carries its reason."""
-    from vhcs_analysis.verdicts import VERDICT_VI, gamma_sentence_vi
+    not a comparison carries its reason; a ``better``/``worse`` grade how much hidden bias
+    it survives in ``bias_note`` (joined under the table by ``bias_sentence``; '' otherwise)."""
+    from vhcs_analysis.verdicts import VERDICT_VI
 
     out = []
     for row in _rows(effects):
@@ -215,17 +216,20 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
         diff = shown(pil["change_value"] - rest["change_value"]) if compared and None not in (
             pil["change_value"], rest["change_value"]) else None
         grade = VERDICT_VI.get(verdict, verdict)
+        # how much hidden bias a grade survives: said under the table (``bias_sentence``), the
+        # cell keeps the grade alone and rows stay short
+        bias = bias_phrase(row) if compared else ""
         if compared:
-            note = gamma_sentence_vi(row)
-            note = note[:1].lower() + note[1:]  # after the grade and a colon
+            note = ""
         elif str(row.get("kind")) == "adoption":
-            note = "bước triển khai, theo dõi theo tiến độ (bảng tiến độ các bước triển khai), không so sánh mức thay đổi"
+            note = "việc làm một lần, theo dõi theo tiến độ, không so sánh mức thay đổi"
         else:
             note = str(row.get("reason_vi") or "")
         unit, _ = change_unit_and_direction(code)
         out.append({
             "indicator": code, "label": str(row.get("indicator_vi", code)), "code": verdict, "verdict": grade,
             "verdict_full": f"{grade}: {note}" if note else grade,
+            "bias_note": f"{_lower(str(row.get('indicator_vi', code)))}: {bias}" if bias else "",
             "pilot": f"{pil['levels']} ({pil['change']})" if compared else fmt.MISSING,
             "rest": f"{rest['levels']} ({rest['change']})" if compared else fmt.MISSING,
             "pilot_levels": pil["levels"] if compared else fmt.MISSING,
@@ -239,6 +243,37 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
             "in_family": str(row.get("kind")) == "outcome",
         })
     return out
+
+
+def bias_phrase(row) -> str:
+    """How much hidden bias a ``better``/``worse`` grade survives, as a short phrase
+    ("đến 2,9 lần"); '' for any other grade or without ``sensitivity_gamma``."""
+    from vhcs_analysis.verdicts import GAMMA_MAX
+
+    gamma = _num(row.get("sensitivity_gamma"))
+    if str(row.get("verdict")) not in ("better", "worse") or gamma is None:
+        return ""
+    if gamma >= GAMMA_MAX:
+        return f"hơn {fmt.number(GAMMA_MAX, 0)} lần"
+    if gamma < 1.05:
+        return "rất nhạy, một thiên lệch nhỏ đã đủ giải thích khác biệt"
+    return f"đến {fmt.number(gamma, 1)} lần"
+
+
+def bias_sentence(notes: list[str]) -> str:
+    """One sentence under the leaders' table for every graded indicator (``outcome_rows``'s
+    ``bias_note``): how strong a hidden reason for choosing the pilots would have to be to
+    explain the difference away; '' without any."""
+    if not notes:
+        return ""
+    return ("Kết luận \u201crõ\u201d vẫn đứng nếu một lý do không thấy trong số liệu (ví dụ chọn nơi được kỳ vọng tiến "
+            "bộ nhanh) khiến một đơn vị có khả năng được chọn làm điểm cao gấp các đơn vị khác cùng khối: "
+            + "; ".join(notes) + "; thiên lệch mạnh hơn mức đó có thể giải thích hết khác biệt.")
+
+
+def _lower(label: str) -> str:
+    """An indicator's name inside a sentence (first letter lower case)."""
+    return label[:1].lower() + label[1:]
 
 
 def _goal_no(value) -> int | None:

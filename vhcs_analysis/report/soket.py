@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from vhcs_analysis.report.context import BEHIND_VI
 
 RESOLUTION = "Nghị quyết 01-NQ/ĐUK"
 # readings.goal_rows's plain reading of a change → how the draft says it
@@ -70,6 +69,9 @@ def facts(ctx: dict) -> dict[str, Any]:
                    "sensitivity": list(pilots.get("sensitivity") or [])},
         "verdicts": _verdicts(leaders.get("outcomes"), pilots.get("rows")),
         "outcomes_basis": str(leaders.get("outcomes_basis") or ""),
+        "group_basis": str(leaders.get("group_basis") or ""),
+        "bloc_basis": str(leaders.get("bloc_basis") or ""),
+        "bias_notes": [str(n) for n in leaders.get("bias_notes") or []],
         "grades": [g for g in leaders.get("grades") or [] if isinstance(g, dict)],
         "two_methods": str(leaders.get("two_methods") or ""),
         "pilot_units": _pilot_units(leaders.get("pilot_units")),
@@ -107,7 +109,7 @@ def _pilot_units(leaders_rows) -> list[dict]:
     """Each pilot with its block, its levels and its block's others' levels (the leaders'
     table, ``leaders.pilot_units``), and whether it fell behind them (its reading)."""
     return [{"unit": r.get("unit"), "block": r.get("block"), "pilot": r.get("levels"), "rest": r.get("rest"),
-             "diff": r.get("difference"), "behind": r.get("reading") == BEHIND_VI} for r in leaders_rows or []]
+             "diff": r.get("difference"), "behind": bool(r.get("behind"))} for r in leaders_rows or []]
 
 
 # ----------------------------------------------------------------------------- sentences

@@ -129,7 +129,8 @@ def body(d: Draft, ctx: dict) -> None:
         d.bullets([goal_sentence(g, str(base), str(post)) for g in rows])
         if group == 1:
             d.bullets([f"{m.get('measure')} ({post}): đơn vị điểm {m.get('pilot')}, các đơn vị còn lại "
-                       f"{m.get('rest')}, toàn khối {m.get('all')}." for m in ro.get("at_post") or []])
+                       f"{m.get('rest')}." for m in ro.get("at_post") or []])
+            d.note(f["group_basis"])
         if group == 4 and ins.get("n_inspections") not in (None, "", "0"):
             d.bullets([f"Đã tổ chức {ins.get('n_inspections')} lượt kiểm tra, giám sát trong {ins.get('n_rounds')} "
                        f"đợt; điểm bình quân {ins.get('mean_total')}/100; tiêu chí có điểm thấp nhất: "
@@ -148,7 +149,9 @@ def body(d: Draft, ctx: dict) -> None:
         d.table(caption, ["Chỉ tiêu", "Đơn vị điểm (trước → sau, thay đổi)", "Đơn vị cùng khối (trước → sau, thay "
                           "đổi)", "Chênh lệch thay đổi", "Kết luận"],
                 f["verdicts"], ["label", "pilot", "rest", "difference", "verdict"], [2, 1.5, 1.5, 0.9, 2.4], "lccrl")
-        if f["outcomes_basis"]:  # the levels' basis differs from the roll-out tables': say so under the table
+        if f["bias_notes"]:  # the hidden bias each grade survives, under the table
+            d.note(" ".join(f["bias_notes"]))
+        if f["outcomes_basis"]:  # the basis of every pilots' and others' level: say it under the table
             d.note(f["outcomes_basis"])
     else:
         d.table(caption, ["Chỉ tiêu", "Kết luận"], f["verdicts"], ["label", "verdict"], [3, 2.5], "ll")
@@ -224,24 +227,23 @@ def appendices(d: Draft, ctx: dict) -> None:
     d.toc_here()
 
     d.heading("PHỤ LỤC 1. CÁC BẢNG SỐ LIỆU", 1, new_page=True)
-    d.note(f"Mức kỳ gốc ({base}) và kỳ cuối ({post}) của mỗi chỉ tiêu là bình quân của các đơn vị có số liệu ở từng "
-           "kỳ, như ở các bảng triển khai; thay đổi là hiệu của hai mức đó; \u201cSố đơn vị\u201d là số đơn vị có số liệu "
-           "ở cả hai kỳ, trên đó đánh giá thay đổi.")
+    d.note(f["bloc_basis"])
     d.table("Các chỉ tiêu theo mục tiêu và nhóm nhiệm vụ, toàn khối",
             ["Chỉ tiêu", "Mục tiêu, nhiệm vụ", "Kỳ gốc", "Kỳ cuối", "Thay đổi", "Số đơn vị", "Đánh giá"],
             [{**g, "where": f"MT {g['goal']}" if g.get("goal") else (f"NV {g['task_group']}" if g.get("task_group")
                                                                        else "Chung")} for g in f["goals"]],
             ["label", "where", "baseline", "post", "change", "n", "reading"], [2.6, 1, 0.8, 0.8, 0.8, 0.7, 1.3],
             "lcrrrrl")
-    d.table(f"Kết quả triển khai Nghị quyết, kỳ {post}", ["Nội dung", "Đơn vị điểm", "Đơn vị còn lại", "Toàn khối"],
-            ro.get("at_post") or [], ["measure", "pilot", "rest", "all"], [2.6, 1, 1, 1])
+    d.table(f"Kết quả triển khai Nghị quyết, kỳ {post}", ["Nội dung", "Đơn vị điểm", "Đơn vị còn lại"],
+            ro.get("at_post") or [], ["measure", "pilot", "rest"], [2.6, 1, 1])
+    d.note(f["group_basis"])
     d.table(f"Tiến độ các bước triển khai, {base} → {post}",
             ["Bước triển khai", "Đơn vị điểm (kỳ gốc → kỳ cuối)", "Còn lại (kỳ gốc → kỳ cuối)",
              "Các đơn vị còn lại đạt 90% từ", "Số đơn vị chưa làm ở kỳ cuối"],
             p["adoption"], ["label", "pilot", "rest", "reached", "missing"], [2, 1.5, 1.5, 1.4, 1], "lcccr")
     d.table("Hồ sơ thủ tục hành chính theo kỳ, mọi đơn vị có bộ phận một cửa báo cáo trong kỳ",
-            ["Kỳ", "Hồ sơ đúng hạn", "Hồ sơ quá hạn", "Tỷ lệ đúng hạn", "Số đơn vị"],
-            ro.get("on_time") or [], ["period", "on_time", "late", "rate", "units"])
+            ["Kỳ", "Hồ sơ đúng hạn", "Hồ sơ quá hạn", "Số đơn vị báo cáo"],
+            ro.get("on_time") or [], ["period", "on_time", "late", "units"])
     d.table("Điểm bình quân theo tiêu chí kiểm tra, giám sát (0–10)",
             ["Tiêu chí", "Đơn vị điểm", "Đơn vị còn lại", "Lượt chấm"],
             ins.get("criteria") or [], ["label", "pilot", "rest", "n"], [3.8, 0.9, 0.9, 0.8], "lrrr")
@@ -274,7 +276,8 @@ def appendices(d: Draft, ctx: dict) -> None:
         ("trends", "Diễn biến các chỉ tiêu theo kỳ: đơn vị điểm và các đơn vị còn lại"),
         ("rollout_bars", f"Triển khai: đơn vị điểm và các đơn vị còn lại, kỳ {post}"),
         ("study_rate_trend", "Tỷ lệ cán bộ, công chức, viên chức đã học tập Nghị quyết theo kỳ"),
-        ("on_time_rate_trend", "Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ"),
+        ("on_time_rate_trend",
+         "Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ, tính trên tổng số hồ sơ của các đơn vị báo cáo"),
         ("did_forest", "Hai cách so sánh đơn vị điểm với các đơn vị còn lại, theo chỉ tiêu"),
         ("event_study", "Khoảng cách đơn vị điểm − còn lại từng kỳ so với kỳ gốc"),
         ("per_block", f"Từng đơn vị điểm so với các đơn vị cùng khối: {per_block_label}"),

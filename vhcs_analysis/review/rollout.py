@@ -19,38 +19,75 @@ def rollout(data: ReviewData) -> pd.DataFrame:
     """Task groups 1 and 3 per period and group (pilot, rest, all): share of staff who
     studied the resolution, share of units with an action programme, mean share of staff
     with a personal plan and of departments with a plan (2018 form only: NaN before), and
-    share of units with the office layout done (0–100), each with the number of reporting units.
+    share of units with the office layout done (0–100), each with the number of units.
+
+    At the baseline and post periods the levels are on the leaders' documents' one basis:
+    pilots and rest block-weighted (``[compare] block_weights``) on the units with data at
+    both periods (``report.levels.group_levels``, the verdicts' basis), the whole bloc the
+    plain mean of those units (``indicators_by_goal``'s basis); for a measure no unit has
+    at baseline, the units with it at post. Other periods: the mean of the units reporting.
 
     Args:
         data: the loaded review data.
 
     Returns:
         period, group (pilot, rest, all), measure, measure_vi, value (0–100, NaN without a
-        report), n_units (reporting units), one row per period × group × measure.
+        report), n_units (the units the value is over), one row per period × group × measure.
     """
-    p = panel(data)
+    from vhcs_analysis import verdicts
+    from vhcs_analysis.report import levels
+
+    p = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post], data.settings.indicators)
+    weights = str(data.settings.compare.block_weights)
     sources = {"study_rate": "study_rate", "action_programme_share": "action_programme",
                "personal_plan_rate": "personal_plan_rate", "department_plan_rate": "department_plan_rate",
                "office_layout_share": "office_layout"}
     rows = []
     for measure, col in sources.items():
+        ends = _ends(p, col, data.baseline, data.post, weights, levels.group_levels)
         for period in data.periods:
-            part = p[p["period"] == period]
-            groups = _group_of(part["is_pilot"]).to_numpy()
             for group in ("pilot", "rest", "all"):
-                values = part[col].to_numpy(dtype=float, na_value=np.nan)
-                if group != "all":
-                    values = values[groups == group]
-                ok = values[~np.isnan(values)]
+                if period in ends:
+                    value, n = ends[period][group]
+                else:
+                    part = p[p["period"] == period]
+                    values = part[col].to_numpy(dtype=float, na_value=np.nan)
+                    if group != "all":
+                        values = values[_group_of(part["is_pilot"]).to_numpy() == group]
+                    ok = values[~np.isnan(values)]
+                    value, n = (float(ok.mean()) if len(ok) else np.nan), len(ok)
                 rows.append({"period": period, "group": group, "measure": measure,
-                             "measure_vi": ROLLOUT_MEASURES_VI[measure],
-                             "value": float(ok.mean()) if len(ok) else np.nan, "n_units": len(ok)})
+                             "measure_vi": ROLLOUT_MEASURES_VI[measure], "value": value, "n_units": n})
     out = pd.DataFrame(rows)
     out["_m"] = out["measure"].map({m: i for i, m in enumerate(sources)})
     out["_p"] = _period_order(data, out["period"])
     out["_g"] = out["group"].map({"pilot": 0, "rest": 1, "all": 2})
     out = out.sort_values(["_m", "_p", "_g"], kind="mergesort").drop(columns=["_m", "_p", "_g"])
     return out[["period", "group", "measure", "measure_vi", "value", "n_units"]].reset_index(drop=True)
+
+
+def _ends(p: pd.DataFrame, col: str, baseline: str, post: str, weights: str, group_levels) -> dict:
+    """{period: {group: (value, n_units)}} at ``baseline`` and ``post`` on the one basis
+    (see ``rollout``); ``group_levels`` is ``report.levels.group_levels``."""
+    if col not in p.columns:
+        return {}
+    g = group_levels(p, col, baseline, post, weights)
+    by_unit = p.pivot_table(index="unit_id", columns="period", values=col, aggfunc="first", dropna=False)
+    base = by_unit[baseline] if baseline in by_unit.columns else pd.Series(dtype=float)
+    after = by_unit[post] if post in by_unit.columns else pd.Series(dtype=float)
+    has_base = bool(base.notna().any())
+    both = after.notna() & base.reindex(after.index).notna() if has_base else after.notna()
+    nan = float("nan")
+    n_pilot, n_rest = (g.n_pilot, g.n_rest) if g is not None else (0, 0)
+    return {
+        baseline: {"pilot": (g.pilot_base if g is not None else nan, n_pilot if has_base else 0),
+                   "rest": (g.rest_base if g is not None else nan, n_rest if has_base else 0),
+                   "all": (float(base.reindex(both[both].index).mean()) if has_base and both.any() else nan,
+                           int(both.sum()) if has_base else 0)},
+        post: {"pilot": (g.pilot_post if g is not None else nan, n_pilot),
+               "rest": (g.rest_post if g is not None else nan, n_rest),
+               "all": (float(after[both].mean()) if both.any() else nan, int(both.sum()))},
+    }
 
 
 def rollout_at(table: pd.DataFrame, period: str, groups: Sequence[str] = ("pilot", "rest")) -> pd.DataFrame:
@@ -132,7 +169,7 @@ CHANGE_VI = {"improved": "tiến bộ", "declined": "đi xuống", "no_clear_cha
 
 
 def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
-    """Every indicator at baseline and post (all units) and the mean within-unit change
+    """Every indicator at baseline and post and the mean within-unit change
     with its 95% interval, block-clustered (``indicators.clustered_mean_ci``: units of a
     block share each half-year's shocks), and an ``assessment`` of the change that holds
     over the whole table: "improved"/"declined" only when the clustered interval at level
@@ -145,8 +182,10 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         data: the loaded review data.
 
     Returns:
-        indicator, indicator_vi, goal, task_group, baseline_mean, post_mean (all units, in
-        the indicator's unit), change (mean within-unit change), ci_low, ci_high (95%,
+        indicator, indicator_vi, goal, task_group, baseline_mean, post_mean (in the
+        indicator's unit, over the units with both values, so that post_mean − baseline_mean
+        is ``change``; without any such unit, no baseline and the post mean over every unit
+        with a value), change (mean within-unit change), ci_low, ci_high (95%,
         block-clustered, unadjusted), n_units (units with both values), n_blocks,
         assessment (improved / declined / no_clear_change / no_data, in the indicator's
         better direction) and assessment_vi ("tiến bộ", "đi xuống", "chưa thấy thay đổi
@@ -164,7 +203,12 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         a = post[name].astype(float)
         change = (a - b.reindex(a.index)).dropna()
         mean, lo, hi, g = indicators.clustered_mean_ci(change.to_numpy(), blocks.reindex(change.index).to_numpy())
-        rows.append({"indicator": name, "baseline_mean": b.mean(), "post_mean": a.mean(),
+        # levels on the units the change is averaged over (their difference is the change);
+        # an indicator no unit has at baseline keeps its post level over the units that have it
+        both = change.index
+        base_mean = b.reindex(both).mean() if len(both) else np.nan
+        post_mean = a.reindex(both).mean() if len(both) else a.mean()
+        rows.append({"indicator": name, "baseline_mean": base_mean, "post_mean": post_mean,
                      "change": mean, "ci_low": lo, "ci_high": hi, "n_units": len(change), "n_blocks": g,
                      "_values": change.to_numpy(), "_blocks": blocks.reindex(change.index).to_numpy()})
     m = sum(1 for r in rows if np.isfinite(r["ci_low"]))
