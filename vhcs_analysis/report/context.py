@@ -30,7 +30,7 @@ from vhcs_analysis.report.readings import (
     ci_text,
     effect_rows,
     goal_rows,
-    indicator_meta,
+    change_unit_and_direction,
     interval_text,
     level_text,
     nbsp,
@@ -569,7 +569,7 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
         rest = before_after(code, e["rest_base"], e["rest_post"])
         has = mine["change_value"] is not None and rest["change_value"] is not None
         diff = shown(mine["change_value"] - rest["change_value"]) if has else None
-        unit = short_unit(indicator_meta(code)[0])
+        unit = short_unit(change_unit_and_direction(code)[0])
         if diff is None:
             reading = "không đủ số liệu ở hai kỳ"
         elif diff == 0:
