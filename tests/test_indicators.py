@@ -1,4 +1,4 @@
-"""Indicators: per-report values, inspection periods, composite index, panel, completeness."""
+"""Indicators: per-report values, inspection periods, composite index, panel."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import indicators as ind
-from vhcs_analysis import tables
+from vhcs_analysis import indicator_registry, tables
 from vhcs_analysis.config import package_defaults
 
 
@@ -127,71 +127,9 @@ def test_to_long__one_row_per_unit_period_indicator():
     assert row["value"].tolist() == [50.0]
 
 
-def test_describe_by_group__mean_n_and_student_t_interval():
-    panel = pd.DataFrame({"period": ["P"] * 6, "is_pilot": [True, True, True, False, False, False],
-                          "x": [1.0, 2.0, 3.0, 10.0, np.nan, 20.0]})
-    out = ind.describe_by_group(panel, "x")
-    again = ind.describe_by_group(panel, "x")
-    pd.testing.assert_frame_equal(out, again)
-    assert out["mean"].tolist() == [15.0, 2.0] and out["n"].tolist() == [2, 3]
-    assert out["n_missing"].tolist() == [1, 0]
-    assert (out["ci_low"] <= out["mean"]).all() and (out["mean"] <= out["ci_high"]).all()
-    # SD pooled over pilots (1, 2, 3: s² = 1, 2 df) and the rest (10, 20: s² = 50, 1 df): √(52/3),
-    # larger than the pilots' own 1, so it is used, on the pilots' own 2 df
-    half = 4.302653 * np.sqrt(52 / 3) / np.sqrt(3)
-    assert out.loc[1, "ci_low"] == pytest.approx(2.0 - half, rel=1e-6)
-    # the rest's own SD √50 is larger than the pooled one: own SD, own 1 df
-    assert out.loc[0, "ci_low"] == pytest.approx(15.0 - 12.7062 * np.sqrt(50) / np.sqrt(2), rel=1e-5)
-    own = ind.describe_by_group(panel, "x", pool=None)  # each group's own SD: 2 ± t(2) × 1/√3
-    assert own.loc[1, "ci_low"] == pytest.approx(2.0 - 4.302653 / np.sqrt(3), rel=1e-6)
-
-
-def test_completeness__on_time_late_missing_and_undated():
-    reports = _reports(unit_id=["U1", "U1", "U2"], period=["2016-H2", "2017-H1", "2016-H2"],
-                       report_date=pd.to_datetime(["2016-12-20", "2017-06-21", None]), staff_total=[1, 1, 1])
-    out = ind.completeness(_units(), reports, package_defaults(), periods=["2016-H2", "2017-H1"])
-    assert out["status"].tolist() == ["đúng hạn", "muộn", "không rõ ngày", "không báo cáo",
-                                      "không báo cáo", "không báo cáo"]
-    assert out.loc[1, "days_late"] == 1
-    summary = ind.summarise_completeness(out)
-    expected = pd.DataFrame({"period": ["2016-H2", "2017-H1"], "đúng hạn": [1, 0], "muộn": [0, 1],
-                             "không rõ ngày": [1, 0], "không báo cáo": [1, 2], "tổng": [3, 3]})
-    pd.testing.assert_frame_equal(summary, expected, check_dtype=False)
-
-
-def test_report_deadline__day_of_last_month_plus_grace():
-    assert ind.report_deadline("2017-H1", 20, 0) == pd.Timestamp(2017, 6, 20)
-    assert ind.report_deadline("2016-H2", 20, 3) == pd.Timestamp(2016, 12, 23)
-    assert ind.report_deadline("2017-H1", 0, 15) == pd.Timestamp(2017, 7, 15)
-
-
 def test_indicators_table__every_indicator_tied_to_a_goal_with_direction():
     table = ind.INDICATORS
     assert list(table["name"]) == list(ind.INDICATOR_NAMES)
-    assert table["measures"].isin(list(ind.GOALS)).all() and table["measures_vi"].notna().all()
+    assert table["measures"].isin(list(indicator_registry.goals())).all() and table["measures_vi"].notna().all()
     assert not table.set_index("name").loc["complaints_per_100", "higher_is_better"]
     assert table.set_index("name").loc["on_time_rate", "measures"] == "MT3"
-
-
-def test_clustered_mean_ci__block_shocks_widen_the_interval_and_need_two_blocks():
-    rng = np.random.default_rng(0)
-    blocks = np.repeat(np.arange(7), 10)
-    values = rng.normal(0, 1, 7)[blocks] * 3 + rng.normal(0, 1, 70)
-    mean, lo, hi, g = ind.clustered_mean_ci(values, blocks)
-    naive = ind.mean_ci(values)
-    assert g == 7 and mean == pytest.approx(values.mean())
-    assert hi - lo > 1.5 * (naive[1] - naive[0])  # shared block shocks: far wider than 70 independent units
-    assert np.isnan(ind.clustered_mean_ci([1.0, 2.0], ["K1", "K1"])[1])
-    # one value per cluster: the usual Student t interval of the mean
-    assert ind.clustered_mean_ci([1.0, 2.0, 3.0], ["a", "b", "c"])[1:3] == pytest.approx(ind.mean_ci([1.0, 2.0, 3.0]))
-
-
-def test_indicator_bounds__one_answer_from_the_indicator_record():
-    assert ind.indicator_bounds("study_rate") == (0.0, 100.0) == ind.indicator("study_rate").bounds
-    assert ind.indicator_bounds("inspection_score") == (0.0, 100.0)
-    assert ind.indicator_bounds("complaints_per_100") == (0.0, np.inf)
-    assert ind.indicator_bounds("no_such_code") == ind.UNBOUNDED  # stated default: no known range
-    with pytest.raises(KeyError):
-        ind.higher_is_better("no_such_code")  # a direction is never guessed
-    assert not ind.higher_is_better("violations_per_100")
-    assert ind.indicator("on_time_rate").is_percent and not ind.indicator("oc_index").is_percent

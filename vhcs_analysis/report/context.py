@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from vhcs_analysis import __version__, fmt
+from vhcs_analysis import __version__, fmt, indicator_registry
 from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
@@ -487,14 +487,7 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: li
                        "pilot": fmt.signed(pc, 1), "rest": fmt.signed(rc, 1),
                        "diff": fmt.signed(None if pc is None or rc is None else shown(pc - rc), 1),
                        "n": _int(r.get("n_rest"))})
-    label = main_indicator
-    try:
-        from vhcs_analysis.indicators import indicator
-
-        label = indicator(main_indicator).label_vi
-    except (ImportError, KeyError):
-        pass
-    return {"level_gap": gaps, "per_block": blocks, "per_block_label": label}
+    return {"level_gap": gaps, "per_block": blocks, "per_block_label": indicator_registry.label_vi(main_indicator)}
 
 
 def index_weights(settings: Settings) -> list[dict]:
@@ -502,15 +495,7 @@ def index_weights(settings: Settings) -> list[dict]:
     weights = settings.indicators.index_weights
     total = sum(float(v) for v in weights.values()) or 1.0
 
-    def label(code: str) -> str:
-        try:
-            from vhcs_analysis.indicators import indicator
-
-            return indicator(code).label_vi
-        except (ImportError, KeyError):
-            return code
-
-    return [{"indicator": label(str(k)), "weight": fmt.percent(100.0 * float(v) / total, 0)}
+    return [{"indicator": indicator_registry.label_vi(str(k)), "weight": fmt.percent(100.0 * float(v) / total, 0)}
             for k, v in weights.items()]
 
 
@@ -545,7 +530,7 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
         elif diff == 0:
             reading = "như nhau"
         else:
-            reading = AHEAD_VI if (diff > 0) == _higher_better(code) else BEHIND_VI
+            reading = AHEAD_VI if (diff > 0) == indicator_registry.higher_is_better(code) else BEHIND_VI
         out.append({"unit": unit_label(e["unit_id"], e["unit_name"]), "unit_id": str(e["unit_id"]),
                     "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
                     "levels": f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None else fmt.MISSING,
@@ -554,12 +539,6 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
                     "rest_change": rest["change"] if rest["change_value"] is not None else fmt.MISSING,
                     "difference": fmt.signed(diff, 1), "reading": reading, "n_rest": _int(e["n_rest"])})
     return out
-
-
-def _higher_better(code: str) -> bool:
-    from vhcs_analysis.verdicts import higher_is_better
-
-    return higher_is_better(code)
 
 
 def _names(rows: list[dict]) -> str:
