@@ -104,7 +104,14 @@ class Registry:
     indicators: tuple[Indicator, ...]
 
     def get(self, code: str) -> Indicator | None:
-        """The indicator with this code, None when there is none."""
+        """The indicator with a code.
+
+        Args:
+            code: the indicator's code.
+
+        Returns:
+            Its ``Indicator``; None when there is none.
+        """
         return next((spec for spec in self.indicators if spec.name == code), None)
 
 
@@ -222,7 +229,14 @@ def read_registry(path: Path | None = None) -> Registry:
 
 @cache
 def registry() -> Registry:
-    """The package's registry, read and checked once per process."""
+    """The package's registry, read and checked once per process.
+
+    Returns:
+        The ``Registry`` of ``maps/indicators.toml``.
+
+    Raises:
+        IndicatorRegistryError: the shipped file is missing or broken.
+    """
     return read_registry()
 
 
