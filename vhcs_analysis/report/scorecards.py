@@ -34,6 +34,15 @@ def _value(v, spec: indicator_registry.Indicator) -> str:
     return fmt.percent(float(v), spec.decimals) if spec.is_percent else fmt.number(float(v), spec.decimals)
 
 
+def _bar(value: float, code: str) -> float:
+    """A bar's length on the card, 0–100: the share of the indicator's range the value
+    reaches (the trend indicator has a finite range, e.g. the composite's 0–100)."""
+    if math.isnan(value):
+        return 0.0
+    low, high = indicator_registry.bounds(code)
+    return round(max(0.0, min(100.0, (value - low) * (100.0 / (high - low)))), 1)
+
+
 def _mean(series: pd.Series) -> float:
     values = pd.to_numeric(series, errors="coerce").astype("float64").dropna()
     return float(values.mean()) if len(values) else math.nan
@@ -121,8 +130,7 @@ def scorecard_context(paths: Paths, settings: Settings) -> dict:
                 trend.append({
                     "period": _period_short(period),
                     "value": fmt.number(value, 1), "block": fmt.number(block_value, 1),
-                    "bar": 0.0 if math.isnan(value) else round(max(0.0, min(100.0, value)), 1),
-                    "block_bar": 0.0 if math.isnan(block_value) else round(max(0.0, min(100.0, block_value)), 1),
+                    "bar": _bar(value, code), "block_bar": _bar(block_value, code),
                 })
         strongest, weakest = [], []
         if uid in crit_by_unit.index:
