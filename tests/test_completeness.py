@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers_processed import unit_reports_table, units_table
+
 from vhcs_analysis import completeness as cp
-from vhcs_analysis import tables
 from vhcs_analysis.config import package_defaults
 
 
-def _units() -> pd.DataFrame:
-    return tables.conform(pd.DataFrame({
-        "unit_id": ["U1", "U2", "U3"], "unit_name": ["Sở A", "Sở B", "Sở C"],
-        "block": ["K1", "K1", "K2"], "is_pilot": [True, False, False]}), "units")
-
-
-def _reports(**fields) -> pd.DataFrame:
-    base = {"unit_id": ["U1"], "period": ["2017-H1"], "form_version": "2018", "layout": "unit_form",
-            "source_file": "a.xlsx"}
-    return tables.conform(pd.DataFrame({**base, **fields}), "unit_reports")
-
-
 def test_completeness__on_time_late_missing_and_undated():
-    reports = _reports(unit_id=["U1", "U1", "U2"], period=["2016-H2", "2017-H1", "2016-H2"],
-                       report_date=pd.to_datetime(["2016-12-20", "2017-06-21", None]), staff_total=[1, 1, 1])
-    out = cp.completeness(_units(), reports, package_defaults(), periods=["2016-H2", "2017-H1"])
+    reports = unit_reports_table(unit_id=["U1", "U1", "U2"], period=["2016-H2", "2017-H1", "2016-H2"],
+                                 report_date=pd.to_datetime(["2016-12-20", "2017-06-21", None]), staff_total=[1, 1, 1])
+    out = cp.completeness(units_table(), reports, package_defaults(), periods=["2016-H2", "2017-H1"])
     assert out["status"].tolist() == ["đúng hạn", "muộn", "không rõ ngày", "không báo cáo",
                                       "không báo cáo", "không báo cáo"]
     assert out.loc[1, "days_late"] == 1

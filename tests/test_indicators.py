@@ -5,22 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from helpers_processed import unit_reports_table, units_table
 
 from vhcs_analysis import indicators as ind
 from vhcs_analysis import indicator_registry, tables
 from vhcs_analysis.config import package_defaults
-
-
-def _units() -> pd.DataFrame:
-    return tables.conform(pd.DataFrame({
-        "unit_id": ["U1", "U2", "U3"], "unit_name": ["Sở A", "Sở B", "Sở C"],
-        "block": ["K1", "K1", "K2"], "is_pilot": [True, False, False]}), "units")
-
-
-def _reports(**fields) -> pd.DataFrame:
-    base = {"unit_id": ["U1"], "period": ["2017-H1"], "form_version": "2018", "layout": "unit_form",
-            "source_file": "a.xlsx"}
-    return tables.conform(pd.DataFrame({**base, **fields}), "unit_reports")
 
 
 def _inspections(unit_ids, dates, scores) -> pd.DataFrame:
@@ -31,9 +20,10 @@ def _inspections(unit_ids, dates, scores) -> pd.DataFrame:
 
 
 def test_compute_indicators__rates_per_staff_and_on_time_share():
-    reports = _reports(staff_total=[40], staff_studied=[30], complaints_conduct=[2], discipline_violations=[1],
-                       dossiers_on_time=[95], dossiers_late=[5], staff_rated_good=[36],
-                       action_programme=[True], office_layout_done=[False], satisfaction_rate=[88.5])
+    reports = unit_reports_table(staff_total=[40], staff_studied=[30], complaints_conduct=[2],
+                                 discipline_violations=[1], dossiers_on_time=[95], dossiers_late=[5],
+                                 staff_rated_good=[36],
+                                 action_programme=[True], office_layout_done=[False], satisfaction_rate=[88.5])
     out = ind.compute_indicators(reports).iloc[0]
     assert out["study_rate"] == 75.0 and out["complaints_per_100"] == 5.0 and out["violations_per_100"] == 2.5
     assert out["on_time_rate"] == 95.0 and out["good_rating_rate"] == 90.0
@@ -41,14 +31,14 @@ def test_compute_indicators__rates_per_staff_and_on_time_share():
 
 
 def test_compute_indicators__no_one_stop_desk_or_no_dossiers_is_missing_not_zero():
-    reports = _reports(unit_id=["U1", "U2"], period=["2017-H1"] * 2, staff_total=[10, 10],
-                       dossiers_on_time=[None, 0], dossiers_late=[None, 0])
+    reports = unit_reports_table(unit_id=["U1", "U2"], period=["2017-H1"] * 2, staff_total=[10, 10],
+                                 dossiers_on_time=[None, 0], dossiers_late=[None, 0])
     out = ind.compute_indicators(reports)
     assert out["on_time_rate"].isna().all()
 
 
 def test_compute_indicators__2017_form_fields_absent_stay_missing():
-    out = ind.compute_indicators(_reports(staff_total=[10], staff_studied=[10])).iloc[0]
+    out = ind.compute_indicators(unit_reports_table(staff_total=[10], staff_studied=[10])).iloc[0]
     assert np.isnan(out["satisfaction_rate"]) and np.isnan(out["good_rating_rate"])
     assert np.isnan(out["complaints_per_100"])
 
@@ -91,10 +81,10 @@ def test_composite_index__renormalises_over_present_components_and_counts_them()
 
 
 def test_build_panel__every_unit_and_period_with_missing_kept_missing():
-    reports = _reports(unit_id=["U1", "U2"], period=["2016-H2", "2017-H1"], staff_total=[10, 20],
-                       staff_studied=[5, 20])
+    reports = unit_reports_table(unit_id=["U1", "U2"], period=["2016-H2", "2017-H1"], staff_total=[10, 20],
+                                 staff_studied=[5, 20])
     insp = _inspections(["U1"], ["15/11/2016"], [90.0])
-    panel = ind.build_panel(_units(), reports, insp, package_defaults(), periods=["2016-H2", "2017-H1"])
+    panel = ind.build_panel(units_table(), reports, insp, package_defaults(), periods=["2016-H2", "2017-H1"])
     assert list(panel.columns[:6]) == ["unit_id", "period", "block", "is_pilot", "has_report", "n_inspections"]
     assert set(ind.INDICATOR_NAMES) <= set(panel.columns)
     got = panel[["unit_id", "period", "has_report", "study_rate", "inspection_score"]]
@@ -110,9 +100,9 @@ def test_build_panel__every_unit_and_period_with_missing_kept_missing():
 def test_build_panel__feeds_pilot_effect_directly():
     from vhcs_analysis import compare
 
-    reports = _reports(unit_id=["U1", "U1", "U2", "U2"], period=["2016-H2", "2018-H2"] * 2,
-                       staff_total=[10] * 4, staff_studied=[2, 10, 5, 6])
-    panel = ind.build_panel(_units(), reports, tables.empty("inspections"), package_defaults(),
+    reports = unit_reports_table(unit_id=["U1", "U1", "U2", "U2"], period=["2016-H2", "2018-H2"] * 2,
+                                 staff_total=[10] * 4, staff_studied=[2, 10, 5, 6])
+    panel = ind.build_panel(units_table(), reports, tables.empty("inspections"), package_defaults(),
                             periods=["2016-H2", "2018-H2"])
     result = compare.pilot_effect(panel, "study_rate", baseline="2016-H2", post="2018-H2")
     assert result.estimate == pytest.approx(80.0 - 10.0)
@@ -120,7 +110,7 @@ def test_build_panel__feeds_pilot_effect_directly():
 
 
 def test_to_long__one_row_per_unit_period_indicator():
-    panel = ind.build_panel(_units(), _reports(staff_total=[10], staff_studied=[5]),
+    panel = ind.build_panel(units_table(), unit_reports_table(staff_total=[10], staff_studied=[5]),
                             tables.empty("inspections"), package_defaults(), periods=["2017-H1"])
     long = ind.to_long(panel)
     assert len(long) == 3 * len(ind.INDICATOR_NAMES)
