@@ -158,10 +158,11 @@ def test_settings__reject_what_the_registry_does_not_allow():
 # "−10.378.691,2 đến +8.467.770,0" in the baseline-level table: an interval end far outside
 # what the indicator can take, because its range was answered differently in four places.
 
-def _extreme_panel(seed: int) -> pd.DataFrame:
+def _extreme_panel(seed: int, rising: bool = False) -> pd.DataFrame:
     """7 blocks of 4 units (one pilot each) at two periods, every indicator's values piled
-    at the ends of its range (or spread wide when it has no upper end); the composite
-    computed from them."""
+    at the ends of its range (or spread wide when it has no upper end); ``rising``: from
+    the bottom for all to the top for most (a step nearly everyone took: a mean change
+    near the largest possible); the composite computed from them."""
     rng = np.random.default_rng(seed)
     rows = []
     for b in range(7):
@@ -171,7 +172,11 @@ def _extreme_panel(seed: int) -> pd.DataFrame:
                 for code in CODES:
                     low, high = reg.bounds(code)
                     top = high if math.isfinite(high) else 40.0
-                    row[code] = float(rng.choice([low, top, low + (top - low) * rng.random()], p=[0.4, 0.4, 0.2]))
+                    if rising:
+                        row[code] = top if period == "2018-H2" and rng.random() < 0.85 + 0.02 * b else low
+                    else:
+                        row[code] = float(rng.choice([low, top, low + (top - low) * rng.random()],
+                                                     p=[0.4, 0.4, 0.2]))
                 rows.append(row)
     panel = pd.DataFrame(rows)
     panel["oc_index"] = indicators.composite_index(panel, package_defaults().indicators)["oc_index"]
@@ -200,6 +205,22 @@ def test_no_consumer__puts_an_interval_end_outside_the_registry_range(code):
         _, lo, hi, _ = intervals.clustered_mean_ci(change, blocks, level=0.999,
                                                    bounds=reg.difference_bounds(code))  # indicators_by_goal
         assert math.isnan(lo) or d_low <= lo <= hi <= d_high
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_indicators_by_goal__change_intervals_inside_what_a_change_can_take(seed):
+    from vhcs_analysis.review import ReviewData
+    from vhcs_analysis.review.rollout import indicators_by_goal
+
+    empty = pd.DataFrame()
+    data = ReviewData(empty, empty, empty, empty, empty, empty, manifest={}, settings=package_defaults(),
+                      _cache={"panel": _extreme_panel(seed, rising=True)})
+    table = indicators_by_goal(data)
+    assert set(table["indicator"]) == set(CODES)
+    for row in table.to_dict("records"):
+        d_low, d_high = reg.difference_bounds(row["indicator"])
+        for end in (row["ci_low"], row["ci_high"]):
+            assert math.isnan(end) or d_low <= end <= d_high
 
 
 @pytest.mark.parametrize("code", [c for c in CODES if math.isfinite(reg.bounds(c)[1])])
