@@ -8,12 +8,15 @@ import pandas as pd
 import pytest
 
 from vhcs_analysis import indicators as ind
+from vhcs_analysis import intervals as iv
 from vhcs_analysis.settings import package_defaults
 
 # The sample's inspections per unit over the five rounds (notebook 04): 7 pilots inspected
 # 5 times; 59 other units 166 times (2 rounds for all, 24 of them in each of 3 other rounds).
 PILOT_COUNTS = [5] * 7
 REST_COUNTS = [2] * 23 + [3] * 24 + [4] * 10 + [5] * 2
+# the range of a column that is not a registered indicator, passed explicitly
+FREE = (-np.inf, np.inf)
 
 
 def _draw(kind: str, rng, size):
@@ -35,7 +38,7 @@ def coverage_of_group_means(kind: str, n: int, sims: int, seed: int = 0) -> floa
     hits = 0
     for _ in range(sims):
         values, truth = _draw(kind, rng, n)
-        lo, hi = ind.mean_ci(values, bounds=bounds)
+        lo, hi = iv.mean_ci(values, bounds=bounds)
         hits += lo <= truth <= hi
     return hits / sims
 
@@ -64,20 +67,20 @@ def coverage_of_criteria(counts, sims: int, seed: int = 0) -> float:
     hits = 0
     for _ in range(sims):
         scores, _ = _criterion_scores(rng, counts)
-        _, lo, hi, _ = ind.unit_mean_ci(scores["score"], scores["unit_id"], bounds=(0.0, 10.0))
+        _, lo, hi, _ = iv.unit_mean_ci(scores["score"], scores["unit_id"], bounds=(0.0, 10.0))
         hits += lo <= truth <= hi
     return hits / sims
 
 
 def test_mean_ci__student_t_and_clipped_to_the_possible_range():
-    lo, hi = ind.mean_ci([1.0, 2.0, 3.0])
+    lo, hi = iv.mean_ci([1.0, 2.0, 3.0])
     assert (lo, hi) == pytest.approx((2.0 - 4.302653 / np.sqrt(3), 2.0 + 4.302653 / np.sqrt(3)), rel=1e-6)
-    assert ind.mean_ci([99.0, 100.0, 100.0], bounds=(0.0, 100.0))[1] == 100.0
-    assert np.isnan(ind.mean_ci([5.0])[0]) and ind.mean_ci([4.0, 4.0]) == (4.0, 4.0)
+    assert iv.mean_ci([99.0, 100.0, 100.0], bounds=(0.0, 100.0))[1] == 100.0
+    assert np.isnan(iv.mean_ci([5.0])[0]) and iv.mean_ci([4.0, 4.0]) == (4.0, 4.0)
 
 
 def test_unit_mean_ci__each_unit_counts_once():
-    mean, lo, hi, n = ind.unit_mean_ci([8.0, 8.0, 8.0, 8.0, 6.0, 7.0], ["A", "A", "A", "A", "B", "C"], bounds=(0, 10))
+    mean, lo, hi, n = iv.unit_mean_ci([8.0, 8.0, 8.0, 8.0, 6.0, 7.0], ["A", "A", "A", "A", "B", "C"], bounds=(0, 10))
     assert n == 3 and mean == pytest.approx(7.0)  # not 7,5: A's four inspections count as one unit
     assert lo == pytest.approx(7.0 - 4.302653 / np.sqrt(3)) and hi == pytest.approx(7.0 + 4.302653 / np.sqrt(3))
 
@@ -126,7 +129,7 @@ def test_describe_by_group__covers_95_percent_at_n_7_on_every_indicator_of_the_s
             for _ in range(1000):
                 flags = np.zeros(len(part), bool)
                 flags[rng.choice(len(part), 7, replace=False)] = True
-                out = ind.describe_by_group(part.assign(is_pilot=flags), name)
+                out = iv.describe_by_group(part.assign(is_pilot=flags), name)
                 row = out[out["is_pilot"]].iloc[0]
                 hits += row["ci_low"] <= truth <= row["ci_high"]
             results[(name, period)] = hits / 1000
@@ -154,17 +157,17 @@ def _coverage_by_sd_ratio(ratio: float, sims: int, seed: int) -> dict[str, float
     for _ in range(sims):
         values = np.r_[rng.normal(60.0, 8.0 * ratio, 7), rng.normal(60.0, 8.0, 59)]
         frame = pd.DataFrame({"period": "2018-H2", "is_pilot": flags, "y": values})
-        out = ind.describe_by_group(frame, "y").set_index("is_pilot")
+        out = iv.describe_by_group(frame, "y", bounds=FREE).set_index("is_pilot")
         for group, flag in (("pilot", True), ("rest", False)):
             hits[group] += out.loc[flag, "ci_low"] <= 60.0 <= out.loc[flag, "ci_high"]
     return {g: h / sims for g, h in hits.items()}
 
 
 def test_guarded_sd__larger_of_own_and_pooled_on_own_degrees_of_freedom():
-    assert ind.guarded_sd(np.array([0.0, 0.0, 0.0]), 2.0, 60) == (2.0, 2)
-    assert ind.guarded_sd(np.array([0.0, 10.0, 20.0]), 2.0, 60) == (10.0, 2)
-    assert ind.guarded_sd(np.array([5.0]), 2.0, 60) == (2.0, 60)
-    assert ind.guarded_sd(np.array([1.0, 2.0]), None, None) == (None, None)
+    assert iv.guarded_sd(np.array([0.0, 0.0, 0.0]), 2.0, 60) == (2.0, 2)
+    assert iv.guarded_sd(np.array([0.0, 10.0, 20.0]), 2.0, 60) == (10.0, 2)
+    assert iv.guarded_sd(np.array([5.0]), 2.0, 60) == (2.0, 60)
+    assert iv.guarded_sd(np.array([1.0, 2.0]), None, None) == (None, None)
 
 
 def test_describe_by_group__pilots_twice_as_spread_still_covered_in_a_quick_check():
@@ -179,3 +182,35 @@ def test_describe_by_group__covers_at_least_93_percent_over_sd_ratios_half_to_tw
     coverage = _coverage_by_sd_ratio(ratio, 1000, seed=5)
     print(f"\ncoverage at SD ratio {ratio}: pilots {coverage['pilot']:.3f}, rest {coverage['rest']:.3f}")
     assert min(coverage.values()) >= 0.93
+
+
+def test_describe_by_group__mean_n_and_student_t_interval():
+    panel = pd.DataFrame({"period": ["P"] * 6, "is_pilot": [True, True, True, False, False, False],
+                          "x": [1.0, 2.0, 3.0, 10.0, np.nan, 20.0]})
+    out = iv.describe_by_group(panel, "x", bounds=FREE)
+    again = iv.describe_by_group(panel, "x", bounds=FREE)
+    pd.testing.assert_frame_equal(out, again)
+    assert out["mean"].tolist() == [15.0, 2.0] and out["n"].tolist() == [2, 3]
+    assert out["n_missing"].tolist() == [1, 0]
+    assert (out["ci_low"] <= out["mean"]).all() and (out["mean"] <= out["ci_high"]).all()
+    # SD pooled over pilots (1, 2, 3: s² = 1, 2 df) and the rest (10, 20: s² = 50, 1 df): √(52/3),
+    # larger than the pilots' own 1, so it is used, on the pilots' own 2 df
+    half = 4.302653 * np.sqrt(52 / 3) / np.sqrt(3)
+    assert out.loc[1, "ci_low"] == pytest.approx(2.0 - half, rel=1e-6)
+    # the rest's own SD √50 is larger than the pooled one: own SD, own 1 df
+    assert out.loc[0, "ci_low"] == pytest.approx(15.0 - 12.7062 * np.sqrt(50) / np.sqrt(2), rel=1e-5)
+    own = iv.describe_by_group(panel, "x", pool=None, bounds=FREE)  # each group's own SD: 2 ± t(2) × 1/√3
+    assert own.loc[1, "ci_low"] == pytest.approx(2.0 - 4.302653 / np.sqrt(3), rel=1e-6)
+
+
+def test_clustered_mean_ci__block_shocks_widen_the_interval_and_need_two_blocks():
+    rng = np.random.default_rng(0)
+    blocks = np.repeat(np.arange(7), 10)
+    values = rng.normal(0, 1, 7)[blocks] * 3 + rng.normal(0, 1, 70)
+    mean, lo, hi, g = iv.clustered_mean_ci(values, blocks)
+    naive = iv.mean_ci(values)
+    assert g == 7 and mean == pytest.approx(values.mean())
+    assert hi - lo > 1.5 * (naive[1] - naive[0])  # shared block shocks: far wider than 70 independent units
+    assert np.isnan(iv.clustered_mean_ci([1.0, 2.0], ["K1", "K1"])[1])
+    # one value per cluster: the usual Student t interval of the mean
+    assert iv.clustered_mean_ci([1.0, 2.0, 3.0], ["a", "b", "c"])[1:3] == pytest.approx(iv.mean_ci([1.0, 2.0, 3.0]))

@@ -1,5 +1,6 @@
-"""The public API of ``compare``, ``indicators``, ``ranking`` and ``review`` is typed and
-documented in one style (Google: Args / Returns / Raises)."""
+"""The public API of ``compare``, ``indicators`` (with its registry, intervals and
+completeness), ``ranking`` and ``review`` is typed and documented in one style (Google:
+Args / Returns / Raises)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 import vhcs_analysis
 
 PACKAGE = Path(vhcs_analysis.__file__).resolve().parent
-MODULES = sorted([PACKAGE / "compare.py", PACKAGE / "indicators.py", PACKAGE / "ranking.py",
+MODULES = sorted([PACKAGE / "compare.py", PACKAGE / "indicators.py", PACKAGE / "indicator_registry.py",
+                  PACKAGE / "intervals.py", PACKAGE / "completeness.py", PACKAGE / "ranking.py",
                   *(PACKAGE / "review").glob("*.py")])
 
 

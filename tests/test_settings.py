@@ -335,13 +335,6 @@ def test_from_values__does_not_share_the_callers_lists():
     assert settings.compare.family == ["oc_index"]
 
 
-def test_indicator_codes__the_same_codes_as_the_indicator_list():
-    from vhcs_analysis.indicator_codes import INDICATOR_CODES
-    from vhcs_analysis.indicators import INDICATOR_NAMES
-
-    assert INDICATOR_CODES == INDICATOR_NAMES
-
-
 HOSTILE = "[revew]\nkind = 'tong-ket'\n"  # a typo: read, it would stop every command
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vhcs_analysis import indicators, verdicts
+from vhcs_analysis import indicator_registry, verdicts
 from vhcs_analysis.simulation import claim_rates, selection_panel
 from vhcs_analysis.settings import package_defaults
 
@@ -115,7 +115,7 @@ def test_assess__sample_verdicts_agree_with_the_planted_truth(processed_sample, 
         if truth == 0:
             assert verdict not in ("better", "worse"), code
         else:
-            good = (truth > 0) == indicators.higher_is_better(code)
+            good = (truth > 0) == indicator_registry.higher_is_better(code)
             assert verdict in ("better" if good else "worse", "no_evidence"), code
         checked += 1
     assert checked == len(planted) >= 5

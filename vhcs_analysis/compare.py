@@ -483,7 +483,7 @@ def level_gap(panel: pd.DataFrame, outcome: str, period: str, *, seed: int = 0,
         panel, outcome: as for ``pilot_effect``.
         period: the one period compared (e.g. the baseline: were the pilots already better?).
         seed: seed of the Monte Carlo draws.
-        bounds: the indicator's possible range (``indicators.indicator_bounds``); None: none.
+        bounds: the indicator's possible range (``indicator_registry.bounds``); None: none.
         **kwargs: the column names and the inference options of ``pilot_effect``
             (``weights``, ``exact_limit``, ``mc_draws``, ``alpha``, ``settings`` …).
 

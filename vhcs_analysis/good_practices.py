@@ -294,7 +294,8 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
     unusually bad baseline is mostly regression to the mean). ``settings``: the
     ``[good_practices]`` section (q_max, min_gain, minimum denominators and events)."""
     from vhcs_analysis.compare import unit_table
-    from vhcs_analysis.indicators import higher_is_better, sort_periods
+    from vhcs_analysis.indicator_registry import higher_is_better
+    from vhcs_analysis.indicators import sort_periods
 
     cfg = settings
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
@@ -351,11 +352,10 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
 
 def evidence_line(row: dict) -> str:
     """One line a leader reads: from what to what, among how many staff, how unusual."""
-    from vhcs_analysis.indicators import indicator
+    from vhcs_analysis.indicator_registry import indicator
 
     spec = indicator(row["indicator"])
-    pct = spec.is_percent
-    show = (lambda v: fmt.percent(v, 1)) if pct else (lambda v: fmt.number(v, 1))
+    show = (lambda v: fmt.percent(v, spec.decimals)) if spec.is_percent else (lambda v: fmt.number(v, spec.decimals))
     text = f"{show(row['baseline_value'])} → {show(row['post_value'])}"
     if row["indicator"] in COUNT_TESTS and not np.isnan(row.get("baseline_count", np.nan)):
         _, _, _, what, among = COUNT_TESTS[row["indicator"]]

@@ -80,14 +80,6 @@ CRITERIA_VI = {
     "c10": "Bộ phận một cửa",
 }
 
-ROLLOUT_MEASURES_VI = {
-    "study_rate": "Cán bộ đã học tập Nghị quyết",
-    "action_programme_share": "Đơn vị có chương trình hành động",
-    "personal_plan_rate": "Cán bộ có kế hoạch, cam kết cá nhân",
-    "department_plan_rate": "Phòng, ban có kế hoạch cụ thể",
-    "office_layout_share": "Đơn vị hoàn thành bài trí công sở",
-}
-
 # Whether a unit's report for a period came in (completeness tables).
 REPORT_STATUS_VI = {"on_time": "đúng hạn", "late": "muộn", "missing": "không báo cáo", "undated": "không rõ ngày"}
 # The same, as a chart's legend (starts with a capital).

@@ -34,8 +34,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from vhcs_analysis.config import PACKAGE_DIR, find_project_root
+from vhcs_analysis import indicator_registry
 from vhcs_analysis.errors import ConfigError
-from vhcs_analysis.indicator_codes import INDICATOR_CODES
 from vhcs_analysis.labels import REVIEW_KIND_VI
 from vhcs_analysis.tables import RankingScheme
 
@@ -261,10 +261,15 @@ class Compare(_Section):
     ceiling_share: float = Field(gt=0, le=1)
     power: float = Field(gt=0, lt=1)
 
-    @field_validator("family", "adoption_items")
+    @field_validator("family")
     @classmethod
-    def _known_indicators(cls, value: list[str]) -> list[str]:
-        return _known_indicators(value)
+    def _outcomes(cls, value: list[str]) -> list[str]:
+        return _indicators_of_kind(value, "outcome")
+
+    @field_validator("adoption_items")
+    @classmethod
+    def _adoption_steps(cls, value: list[str]) -> list[str]:
+        return _indicators_of_kind(value, "adoption")
 
 
 class Indicators(_Section):
@@ -278,7 +283,20 @@ class Indicators(_Section):
     @field_validator("index_weights")
     @classmethod
     def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        _indicators_of_kind([k for k in value if k != "oc_index"], "outcome")
+        if "oc_index" in value:
+            raise ValueError("chỉ số tổng hợp oc_index không thể là thành phần của chính nó")
         return _weights(value)
+
+    @field_validator("index_penalty")
+    @classmethod
+    def _penalties(cls, value: dict[str, float]) -> dict[str, float]:
+        _known_indicators(list(value))
+        higher = [k for k in value if indicator_registry.higher_is_better(k)]
+        if higher:
+            raise ValueError(f"chỉ tiêu cao hơn là tốt hơn không có mức phạt (chỉ tiêu thấp hơn là tốt hơn mới có): "
+                             f"{higher}")
+        return value
 
 
 class Plots(_Section):
@@ -303,6 +321,12 @@ class GoodPractices(_Section):
     @classmethod
     def _known_indicators(cls, value: list[str]) -> list[str]:
         return _known_indicators(value)
+
+    @field_validator("min_gain_by_indicator")
+    @classmethod
+    def _known_gains(cls, value: dict[str, float]) -> dict[str, float]:
+        _known_indicators(list(value))
+        return value
 
 
 class Settings(_Section):
@@ -347,9 +371,22 @@ class _KeyProblem(ValueError):
 
 
 def _known_indicators(value: list[str]) -> list[str]:
-    unknown = [v for v in value if v not in INDICATOR_CODES]
+    """``value`` when every code is in the indicator registry, else a Vietnamese error."""
+    known = indicator_registry.codes()
+    unknown = [v for v in value if v not in known]
     if unknown:
         raise ValueError(f"chỉ tiêu không có trong danh mục: {unknown}")
+    return value
+
+
+def _indicators_of_kind(value: list[str], kind: str) -> list[str]:
+    """``value`` when every code is a registered indicator of ``kind`` (outcome: compared;
+    adoption: a one-time step, shown and never compared), else a Vietnamese error."""
+    _known_indicators(value)
+    wrong = [v for v in value if indicator_registry.indicator(v).kind != kind]
+    if wrong:
+        what = {"outcome": "chỉ tiêu kết quả", "adoption": "bước triển khai làm một lần"}
+        raise ValueError(f"chỉ nhận {what[kind]}; không thuộc loại này: {wrong}")
     return value
 
 

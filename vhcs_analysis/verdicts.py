@@ -24,9 +24,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import compare, fmt
+from vhcs_analysis import compare, fmt, indicator_registry
 from vhcs_analysis.settings import Indicators, Settings
-from vhcs_analysis.indicators import INDICATORS, composite_index, higher_is_better, indicator_bounds, period_label_vi
+from vhcs_analysis.indicators import composite_index, period_label_vi
 
 VERDICTS = ("better", "worse", "no_evidence", "not_comparable", "no_data")
 # The leaders' grades (one owner: the PDF, the Word draft, the slides and the notebooks read
@@ -119,8 +119,9 @@ def _comparability(units: pd.DataFrame, name: str, baseline: str, post: str,
     blocks_ok = u.groupby("block")["is_pilot"].agg(lambda s: 0 < s.astype(bool).sum() < len(s))
     if not blocks_ok.any():
         return "no_data", "không khối nào có cả đơn vị điểm và đơn vị khác đủ số liệu ở hai kỳ"
-    lo, hi = indicator_bounds(name)
-    best = hi if higher_is_better(name) else lo
+    spec = indicator_registry.indicator(name)
+    lo, hi = spec.bounds
+    best = hi if spec.higher_is_better else lo
     base = u[baseline].to_numpy(float)
     change = (u[post] - u[baseline]).to_numpy(float)
     if np.ptp(change) <= 1e-9 and np.ptp(base) <= 1e-9:
@@ -248,7 +249,7 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, in
         row = {c: math.nan for c in COLUMNS}
         row.update(indicator=name, indicator_vi=_label(name),
                    kind="adoption" if name in adoption else "outcome",
-                   direction="higher_better" if higher_is_better(name) else "lower_better",
+                   direction=indicator_registry.indicator(name).direction,
                    n_pilot=0, n_rest=0, verdict="", reason_vi="")
         if name not in work.columns:
             row.update(verdict="no_data", reason_vi="không có chỉ tiêu này trong số liệu")
@@ -260,8 +261,8 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, in
         row["n_pilot"] = int((ok & units["is_pilot"].fillna(False).astype(bool)).sum())
         row["n_rest"] = int((ok & ~units["is_pilot"].fillna(True).astype(bool)).sum())
         if verdict is None:
-            kw = dict(baseline=baseline, post=post, seed=seed, bounds=indicator_bounds(name), mc_draws=mc_draws,
-                      exact_limit=exact_limit, settings=settings.compare)
+            kw = dict(baseline=baseline, post=post, seed=seed, bounds=indicator_registry.bounds(name),
+                      mc_draws=mc_draws, exact_limit=exact_limit, settings=settings.compare)
             did = compare.pilot_effect(work, name, method="did", **kw)
             adj = compare.pilot_effect(work, name, method="ancova", **kw)
             row.update(did_estimate=did.estimate, did_ci_low=did.ci_low, did_ci_high=did.ci_high,
@@ -327,8 +328,7 @@ def gamma_sentence_vi(row) -> str:
 
 
 def _label(name: str) -> str:
-    match = INDICATORS.loc[INDICATORS["name"] == name, "label_vi"]
-    return str(match.iloc[0]) if len(match) else name
+    return indicator_registry.label_vi(name)
 
 
 def answer_vi(effects: pd.DataFrame, baseline: str, post: str, *, short: bool = False) -> str:
@@ -399,7 +399,8 @@ def index_sensitivity(panel: pd.DataFrame, baseline: str, post: str, settings: S
         row = {"left_out": left_out or "", "left_out_vi": _label(left_out) if left_out else "(đủ thành phần)"}
         for method, prefix in (("did", "did"), ("ancova", "adj")):
             r = compare.pilot_effect(part, "oc_index", baseline=baseline, post=post, method=method, seed=seed,
-                                     bounds=(0.0, 100.0), mc_draws=mc_draws, settings=settings.compare)
+                                     bounds=indicator_registry.bounds("oc_index"), mc_draws=mc_draws,
+                                     settings=settings.compare)
             row.update({f"{prefix}_estimate": r.estimate, f"{prefix}_ci_low": r.ci_low,
                         f"{prefix}_ci_high": r.ci_high, f"{prefix}_p": r.p_value})
         rows.append(row)

@@ -16,8 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 from pandas.errors import Pandas4Warning
 
-from vhcs_analysis import fmt
-from vhcs_analysis.indicators import INDICATORS
+from vhcs_analysis import fmt, indicator_registry
 
 
 # Okabe & Ito (2008) palette: distinguishable with every common colour-vision deficiency.
@@ -203,17 +202,20 @@ def wrap(text: str, width: int = 70) -> str:
 
 
 def better_vi(indicator: str) -> str:
-    """Which direction counts as better for an indicator ("↑ cao hơn là tốt"), from
-    ``indicators.INDICATORS``; "" for a code that is not an indicator."""
-    known = dict(zip(INDICATORS["name"], INDICATORS["higher_is_better"]))
-    return BETTER_VI[bool(known[indicator])] if indicator in known else ""
+    """Which direction counts as better for an indicator ("↑ cao hơn là tốt"), from the
+    registry; "" for a column that is not a registered indicator (a chart of any column)."""
+    spec = indicator_registry.find(indicator)
+    return BETTER_VI[spec.higher_is_better] if spec is not None else ""
 
 
 def unit_vi(indicator: str, *, difference: bool = False) -> str:
     """An indicator's unit ("%", "điểm (0–100)"), or with ``difference`` the unit of a change
-    or gap ("điểm phần trăm"), from ``indicators.INDICATORS``; "" if unknown."""
-    column = "diff_unit_vi" if difference else "unit"
-    return str(dict(zip(INDICATORS["name"], INDICATORS[column])).get(indicator, ""))
+    or gap ("điểm phần trăm"), from the registry; "" for a column that is not a registered
+    indicator."""
+    spec = indicator_registry.find(indicator)
+    if spec is None:
+        return ""
+    return spec.diff_unit_vi if difference else spec.unit
 
 
 def axis_note(label: str, *notes: str) -> str:

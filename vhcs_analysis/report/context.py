@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from vhcs_analysis import __version__, fmt
+from vhcs_analysis import __version__, fmt, indicator_registry
 from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
@@ -514,14 +514,7 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: li
                        "pilot": fmt.signed(pc, 1), "rest": fmt.signed(rc, 1),
                        "diff": fmt.signed(None if pc is None or rc is None else shown(pc - rc), 1),
                        "n": _int(r.get("n_rest"))})
-    label = main_indicator
-    try:
-        from vhcs_analysis.indicators import indicator
-
-        label = indicator(main_indicator).label_vi
-    except (ImportError, KeyError):
-        pass
-    return {"level_gap": gaps, "per_block": blocks, "per_block_label": label}
+    return {"level_gap": gaps, "per_block": blocks, "per_block_label": indicator_registry.label_vi(main_indicator)}
 
 
 def index_weights(settings: Settings) -> list[dict]:
@@ -529,15 +522,7 @@ def index_weights(settings: Settings) -> list[dict]:
     weights = settings.indicators.index_weights
     total = sum(float(v) for v in weights.values()) or 1.0
 
-    def label(code: str) -> str:
-        try:
-            from vhcs_analysis.indicators import indicator
-
-            return indicator(code).label_vi
-        except (ImportError, KeyError):
-            return code
-
-    return [{"indicator": label(str(k)), "weight": fmt.percent(100.0 * float(v) / total, 0)}
+    return [{"indicator": indicator_registry.label_vi(str(k)), "weight": fmt.percent(100.0 * float(v) / total, 0)}
             for k, v in weights.items()]
 
 
@@ -586,12 +571,6 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
                     # changed less than its block in the indicator's better direction (the draft's hạn chế)
                     "behind": diff is not None and diff != 0 and (diff > 0) != _higher_better(code)})
     return out
-
-
-def _higher_better(code: str) -> bool:
-    from vhcs_analysis.verdicts import higher_is_better
-
-    return higher_is_better(code)
 
 
 def _names(rows: list[dict]) -> str:

@@ -1,8 +1,8 @@
 """Plain-language readings of the statistics, formatted for the report.
 
 Numbers are formatted with ``vhcs_analysis.fmt``; pilot verdicts come from
-``verdicts.assess`` (through tables/pilot_effects.csv) and never claim causation. Indicator units and
-directions come from ``indicators.INDICATORS``.
+``verdicts.assess`` (through tables/pilot_effects.csv) and never claim causation. Indicator units,
+directions, ranges and display formats come from the registry (``indicator_registry``).
 """
 
 from __future__ import annotations
@@ -11,27 +11,12 @@ import math
 
 import pandas as pd
 
-from vhcs_analysis import fmt
+from vhcs_analysis import fmt, indicator_registry
 
 GOALS_VI = {
     1: "Mục tiêu 1 – Ứng xử chuẩn mực với nhân dân và đồng nghiệp",
     2: "Mục tiêu 2 – Làm việc trách nhiệm, tận tụy, công tâm",
     3: "Mục tiêu 3 – Yêu nghề, tự hào; cải cách hành chính chuyển biến; niềm tin của nhân dân",
-}
-# Unit of a change and direction, for codes indicators.INDICATORS does not know.
-INDICATOR_UNITS = {
-    "study_rate": ("điểm %", True),
-    "action_programme": ("điểm %", True),
-    "office_layout": ("điểm %", True),
-    "on_time_rate": ("điểm %", True),
-    "satisfaction_rate": ("điểm %", True),
-    "good_rating_rate": ("điểm %", True),
-    "personal_plan_rate": ("điểm %", True),
-    "department_plan_rate": ("điểm %", True),
-    "complaints_per_100": ("lượt/100 CBCCVC", False),
-    "violations_per_100": ("người/100 CBCCVC", False),
-    "inspection_score": ("điểm", True),
-    "oc_index": ("điểm", True),
 }
 
 
@@ -59,14 +44,10 @@ def period_vi(period: str, short: bool = False) -> str:
 
 
 def change_unit_and_direction(code: str) -> tuple[str, bool]:
-    """(unit of a change, higher_is_better) of an indicator code, from indicators.INDICATORS."""
-    try:
-        from vhcs_analysis.indicators import indicator
-
-        spec = indicator(code)
-        return str(spec.diff_unit_vi), bool(spec.higher_is_better)
-    except (ImportError, KeyError):
-        return INDICATOR_UNITS.get(code, ("điểm", True))
+    """(unit of a change, higher_is_better) of an indicator code, from the registry (an
+    unknown code is an ``UnknownIndicatorError``)."""
+    spec = indicator_registry.indicator(code)
+    return spec.diff_unit_vi, spec.higher_is_better
 
 
 def short_unit(unit: str) -> str:
@@ -75,12 +56,8 @@ def short_unit(unit: str) -> str:
 
 
 def is_percent(code: str) -> bool:
-    try:
-        from vhcs_analysis.indicators import indicator
-
-        return indicator(code).unit in ("%", "0/100")
-    except (ImportError, KeyError):
-        return INDICATOR_UNITS.get(code, ("điểm", True))[0].startswith("điểm %")
+    """Whether an indicator's values print as a percentage (the registry's ``is_percent``)."""
+    return indicator_registry.indicator(code).is_percent
 
 
 def _rows(df: pd.DataFrame) -> list[dict]:
@@ -102,10 +79,7 @@ def shown(value, decimals: int = 1) -> float | None:
 def span_of(code: str) -> float:
     """How far apart two values of an indicator can be (100 on a 0–100 scale; ∞ when
     unbounded above): an interval end beyond it is not an answer the data gave."""
-    from vhcs_analysis.indicators import indicator_bounds
-
-    lo, hi = indicator_bounds(code)
-    return hi - lo
+    return indicator_registry.difference_bounds(code)[1]
 
 
 # printed instead of an interval the data cannot bound (an indicator nobody varies, pilots
@@ -145,8 +119,9 @@ def _maybe_inf(value) -> float | None:
 
 
 def level_text(code: str, value) -> str:
-    """A level as printed: '85,6%' for a share, '69,6' otherwise (one decimal)."""
-    return fmt.percent(_num(value), 1) if is_percent(code) else fmt.number(_num(value), 1)
+    """A level as printed: '85,6%' for a share, '69,6' otherwise (the registry's decimals)."""
+    spec = indicator_registry.indicator(code)
+    return fmt.percent(_num(value), spec.decimals) if spec.is_percent else fmt.number(_num(value), spec.decimals)
 
 
 def before_after(code: str, base, post) -> dict:

@@ -12,14 +12,14 @@ import math
 
 import pandas as pd
 
-from vhcs_analysis import fmt
+from vhcs_analysis import fmt, indicator_registry
 from vhcs_analysis.config import Paths
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.settings import Settings
 from vhcs_analysis.labels import PROPOSAL_STATUS_VI
 from vhcs_analysis.tables import CRITERIA
 
-# Indicators on the card, in order (codes of indicators.INDICATORS).
+# Indicators on the card, in order (codes of the indicator registry).
 CARD_INDICATORS = (
     "oc_index", "inspection_score", "study_rate", "on_time_rate", "satisfaction_rate",
     "good_rating_rate", "complaints_per_100", "violations_per_100",
@@ -27,10 +27,20 @@ CARD_INDICATORS = (
 TREND_INDICATOR = "oc_index"
 
 
-def _value(v, pct: bool) -> str:
+def _value(v, spec: indicator_registry.Indicator) -> str:
+    """A level on the card, in the indicator's display format (percent or not, decimals)."""
     if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v):
         return fmt.MISSING
-    return fmt.percent(float(v), 1) if pct else fmt.number(float(v), 1)
+    return fmt.percent(float(v), spec.decimals) if spec.is_percent else fmt.number(float(v), spec.decimals)
+
+
+def _bar(value: float, code: str) -> float:
+    """A bar's length on the card, 0–100: the share of the indicator's range the value
+    reaches (the trend indicator has a finite range, e.g. the composite's 0–100)."""
+    if math.isnan(value):
+        return 0.0
+    low, high = indicator_registry.bounds(code)
+    return round(max(0.0, min(100.0, (value - low) * (100.0 / (high - low)))), 1)
 
 
 def _mean(series: pd.Series) -> float:
@@ -61,7 +71,7 @@ def _criteria(inspections: pd.DataFrame, labels: dict[str, str]) -> tuple[pd.Dat
 
 def scorecard_context(paths: Paths, settings: Settings) -> dict:
     """Everything the scorecard template prints: one entry per registry unit."""
-    from vhcs_analysis import indicators, review
+    from vhcs_analysis import review
 
     data = review.load(settings, paths)
     if data.units.empty:
@@ -74,12 +84,7 @@ def scorecard_context(paths: Paths, settings: Settings) -> dict:
 
     units = data.units.sort_values("unit_id", kind="mergesort")
     pilot_ids = set(units.loc[units["is_pilot"].astype("boolean").fillna(False).astype(bool), "unit_id"])
-    metas = {}
-    for code in CARD_INDICATORS:
-        try:
-            metas[code] = indicators.indicator(code)
-        except KeyError:
-            continue
+    metas = {code: indicator_registry.indicator(code) for code in CARD_INDICATORS}
     proposal = _read_proposal(paths)
     practices = _read_good_practices(paths)
 
@@ -107,14 +112,13 @@ def scorecard_context(paths: Paths, settings: Settings) -> dict:
         rows = []
         for code in codes:
             meta = metas[code]
-            pct = meta.unit in ("%", "0/100")
             u_base, u_post = look(by_unit, (uid, baseline), code), look(by_unit, (uid, post), code)
             b_post, p_post = look(by_block, (unit["block"], post), code), look(by_pilots, post, code)
             change = u_post - u_base if not (math.isnan(u_post) or math.isnan(u_base)) else math.nan
             change = round(change, 1) + 0.0  # no "-0,0"
             rows.append({
-                "label": meta.label_vi, "baseline": _value(u_base, pct), "post": _value(u_post, pct),
-                "change": fmt.signed(change, 1), "block": _value(b_post, pct), "pilots": _value(p_post, pct),
+                "label": meta.label_vi, "baseline": _value(u_base, meta), "post": _value(u_post, meta),
+                "change": fmt.signed(change, 1), "block": _value(b_post, meta), "pilots": _value(p_post, meta),
                 "position": _position(u_post, b_post, meta.higher_is_better),
                 "direction": "↑" if meta.higher_is_better else "↓",
             })
@@ -126,8 +130,7 @@ def scorecard_context(paths: Paths, settings: Settings) -> dict:
                 trend.append({
                     "period": _period_short(period),
                     "value": fmt.number(value, 1), "block": fmt.number(block_value, 1),
-                    "bar": 0.0 if math.isnan(value) else round(max(0.0, min(100.0, value)), 1),
-                    "block_bar": 0.0 if math.isnan(block_value) else round(max(0.0, min(100.0, block_value)), 1),
+                    "bar": _bar(value, code), "block_bar": _bar(block_value, code),
                 })
         strongest, weakest = [], []
         if uid in crit_by_unit.index:

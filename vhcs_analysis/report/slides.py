@@ -30,7 +30,8 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
 from vhcs_analysis.settings import Report
-from vhcs_analysis.verdicts import VERDICT_VI, higher_is_better
+from vhcs_analysis.indicator_registry import higher_is_better
+from vhcs_analysis.verdicts import VERDICT_VI
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "trinh-chieu-mau.pptx"
 WIDE = (12192000, 6858000)  # 13,333 × 7,5 inch: 16:9

@@ -17,7 +17,6 @@ from vhcs_analysis.labels import (  # noqa: F401
     REASON_LABELS_VI,
     FINDING_LABELS_VI,
     CRITERIA_VI,
-    ROLLOUT_MEASURES_VI,
     STATUS_VI,
     KIND_VI,
     FILE_STATUSES,

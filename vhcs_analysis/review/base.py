@@ -228,25 +228,25 @@ def panel(data: ReviewData) -> pd.DataFrame:
 
 
 def indicator_meta() -> pd.DataFrame:
-    """What each indicator measures, for labels and grouping.
+    """What each indicator measures, for labels and grouping (from the indicator registry).
 
     Returns:
         One row per indicator: indicator, indicator_vi, measures (MT1…NV4/ALL), goal
         (1–3, Int64, missing for task groups), task_group (1–4, Int64), higher_is_better,
         diff_unit_vi (the unit of a difference, in words).
     """
-    from vhcs_analysis import indicators
+    from vhcs_analysis import indicator_registry
 
-    meta = indicators.INDICATORS
-    measures = meta["measures"].astype(str)
+    specs = indicator_registry.registry().indicators
+    measures = [spec.measures for spec in specs]
     return pd.DataFrame({
-        "indicator": meta["name"].astype(str),
-        "indicator_vi": meta["label_vi"].astype(str),
-        "measures": measures,
+        "indicator": pd.Series([spec.name for spec in specs], dtype=str),
+        "indicator_vi": pd.Series([spec.label_vi for spec in specs], dtype=str),
+        "measures": pd.Series(measures, dtype=str),
         "goal": pd.array([int(m[2:]) if m.startswith("MT") else None for m in measures], dtype="Int64"),
         "task_group": pd.array([int(m[2:]) if m.startswith("NV") else None for m in measures], dtype="Int64"),
-        "higher_is_better": meta["higher_is_better"].astype(bool),
-        "diff_unit_vi": meta["diff_unit_vi"].astype(str),
+        "higher_is_better": pd.Series([spec.higher_is_better for spec in specs], dtype=bool),
+        "diff_unit_vi": pd.Series([spec.diff_unit_vi for spec in specs], dtype=str),
     })
 
 
@@ -276,8 +276,8 @@ def percent_indicators() -> list[str]:
     """Indicators on the 0–100 percent scale (their axes get % ticks).
 
     Returns:
-        Their codes, in the order of ``indicators.INDICATORS``.
+        Their codes, in the registry's order.
     """
-    from vhcs_analysis import indicators
+    from vhcs_analysis import indicator_registry
 
-    return [name for name in indicators.INDICATOR_NAMES if indicators.indicator(name).is_percent]
+    return [spec.name for spec in indicator_registry.registry().indicators if spec.is_percent]

@@ -26,7 +26,7 @@ def inspection_criteria(data: ReviewData) -> pd.DataFrame:
         criterion, criterion_vi, group (pilot/rest), mean_score, ci_low, ci_high (0–10; NaN
         without scores), n_units, n_inspections; one row per criterion × group.
     """
-    from vhcs_analysis import indicators
+    from vhcs_analysis import intervals
 
     ins = data.inspections.merge(data.units[["unit_id", "is_pilot"]], on="unit_id", how="left")
     ins["group"] = _group_of(ins["is_pilot"]).to_numpy()
@@ -36,7 +36,7 @@ def inspection_criteria(data: ReviewData) -> pd.DataFrame:
         scores = scores[scores["score"].notna()]
         for group in GROUPS:
             part = scores[scores["group"] == group]
-            mean, lo, hi, n_units = indicators.unit_mean_ci(part["score"], part["unit_id"], bounds=(0.0, 10.0))
+            mean, lo, hi, n_units = intervals.unit_mean_ci(part["score"], part["unit_id"], bounds=(0.0, 10.0))
             rows.append({"criterion": criterion, "criterion_vi": CRITERIA_VI[criterion], "group": group,
                          "mean_score": mean, "ci_low": lo, "ci_high": hi, "n_units": n_units,
                          "n_inspections": len(part)})

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import fmt, indicators, verdicts
+from vhcs_analysis import fmt, indicator_registry, verdicts
 from vhcs_analysis.review.base import (
     SEED, ReviewData, _lower_first, markdown, panel, period_vi, _with_meta, _label_of, _group_of,
 )
@@ -171,7 +171,7 @@ def event_study(data: ReviewData) -> pd.DataFrame:
             work = verdicts.fixed_mix_panel(base, [data.baseline, period], settings.indicators) \
                 if name == "oc_index" else base
             r = compare.pilot_effect(work, name, baseline=data.baseline, post=period, seed=SEED,
-                                     bounds=indicators.indicator_bounds(name), settings=settings.compare)
+                                     bounds=indicator_registry.bounds(name), settings=settings.compare)
             rows.append({"period": period, "estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high,
                          "p_value": r.p_value})
         frame = pd.DataFrame(rows)
@@ -241,7 +241,7 @@ def level_gap(data: ReviewData) -> pd.DataFrame:
     rows = []
     for name in compared_indicators(data.settings):
         r = compare.level_gap(panel(data), name, data.baseline, seed=SEED, settings=data.settings.compare,
-                              bounds=indicators.indicator_bounds(name))
+                              bounds=indicator_registry.bounds(name))
         rows.append({"indicator": name, "pilot_mean": r.pilot_mean, "rest_mean": r.rest_mean, "gap": r.estimate,
                      "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value,
                      "comparable": not r.not_comparable_vi and not math.isnan(r.estimate),

@@ -163,10 +163,10 @@ def data_quality_text(data: ReviewData) -> Any:
 
 
 def _completeness_units(data: ReviewData) -> pd.DataFrame:
-    from vhcs_analysis import indicators
+    from vhcs_analysis.completeness import completeness as unit_completeness
 
     if "completeness" not in data._cache:
-        table = indicators.completeness(data.units, data.unit_reports, data.settings, periods=data.periods)
+        table = unit_completeness(data.units, data.unit_reports, data.settings, periods=data.periods)
         table["status"] = table["status"].map(COMPLETENESS_STATUS).fillna("undated")
         data._cache["completeness"] = table
     return data._cache["completeness"]

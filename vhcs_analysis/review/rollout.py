@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import fmt
-from vhcs_analysis.labels import ROLLOUT_MEASURES_VI
+from vhcs_analysis import fmt, indicator_registry
 from vhcs_analysis.review.base import (
     ReviewData, period_vi, markdown, panel, _with_meta, _group_of, _period_order,
 )
@@ -57,7 +56,7 @@ def rollout(data: ReviewData) -> pd.DataFrame:
                     ok = values[~np.isnan(values)]
                     value, n = (float(ok.mean()) if len(ok) else np.nan), len(ok)
                 rows.append({"period": period, "group": group, "measure": measure,
-                             "measure_vi": ROLLOUT_MEASURES_VI[measure], "value": value, "n_units": n})
+                             "measure_vi": indicator_registry.indicator(col).short_label_vi, "value": value, "n_units": n})
     out = pd.DataFrame(rows)
     out["_m"] = out["measure"].map({m: i for i, m in enumerate(sources)})
     out["_p"] = _period_order(data, out["period"])
@@ -145,9 +144,9 @@ def trend_of(data: ReviewData, indicator: str) -> pd.DataFrame:
         indicator, indicator_vi, period, group (pilot/rest), mean, ci_low, ci_high (in the
         indicator's unit; NaN without enough values), n_units.
     """
-    from vhcs_analysis import indicators
+    from vhcs_analysis import intervals
 
-    desc = indicators.describe_by_group(panel(data), indicator, by=("period", "is_pilot"))
+    desc = intervals.describe_by_group(panel(data), indicator, by=("period", "is_pilot"))
     desc = desc[desc["period"].isin(data.periods) & desc["is_pilot"].notna()]
     out = pd.DataFrame({
         "indicator": indicator,
@@ -170,7 +169,7 @@ CHANGE_VI = {"improved": "tiến bộ", "declined": "đi xuống", "no_clear_cha
 
 def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
     """Every indicator at baseline and post and the mean within-unit change
-    with its 95% interval, block-clustered (``indicators.clustered_mean_ci``: units of a
+    with its 95% interval, block-clustered (``intervals.clustered_mean_ci``: units of a
     block share each half-year's shocks), and an ``assessment`` of the change that holds
     over the whole table: "improved"/"declined" only when the clustered interval at level
     1 − 0,05/m (Bonferroni over the m indicators with an interval) excludes 0. Ordered by
@@ -191,7 +190,7 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         better direction) and assessment_vi ("tiến bộ", "đi xuống", "chưa thấy thay đổi
         rõ", "không đủ số liệu").
     """
-    from vhcs_analysis import indicators, verdicts
+    from vhcs_analysis import indicators, intervals, verdicts
 
     p = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post], data.settings.indicators)
     base = p[p["period"] == data.baseline].set_index("unit_id")
@@ -202,7 +201,8 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         b = base[name].astype(float)
         a = post[name].astype(float)
         change = (a - b.reindex(a.index)).dropna()
-        mean, lo, hi, g = indicators.clustered_mean_ci(change.to_numpy(), blocks.reindex(change.index).to_numpy())
+        mean, lo, hi, g = intervals.clustered_mean_ci(change.to_numpy(), blocks.reindex(change.index).to_numpy(),
+                                                      bounds=indicator_registry.difference_bounds(name))
         # levels on the units the change is averaged over (their difference is the change);
         # an indicator no unit has at baseline keeps its post level over the units that have it
         both = change.index
@@ -217,8 +217,9 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         if not np.isfinite(r["ci_low"]):
             r["assessment"] = "no_data"
             continue
-        _, lo, hi, _ = indicators.clustered_mean_ci(values, groups, level=1 - 0.05 / m)
-        better = 1.0 if indicators.higher_is_better(r["indicator"]) else -1.0
+        _, lo, hi, _ = intervals.clustered_mean_ci(values, groups, level=1 - 0.05 / m,
+                                                   bounds=indicator_registry.difference_bounds(r["indicator"]))
+        better = 1.0 if indicator_registry.higher_is_better(r["indicator"]) else -1.0
         r["assessment"] = ("no_clear_change" if lo <= 0 <= hi else
                            "improved" if better * r["change"] > 0 else "declined")
     out = _with_meta(pd.DataFrame(rows))
