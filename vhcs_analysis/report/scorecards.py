@@ -122,12 +122,12 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
     panel_by_unit = {str(uid): part for uid, part in panel.groupby("unit_id", sort=False)}
     empty_panel = panel.iloc[0:0]
 
+    # plain dicts: one lookup per unit, indicator and period must not cost a pandas .at
+    tables = {id(frame): {code: {k: (math.nan if pd.isna(v) else float(v)) for k, v in frame[code].items()}
+                          for code in codes} for frame in (by_unit, by_block, by_pilots)}
+
     def look(frame: pd.DataFrame, key, code: str) -> float:
-        try:
-            value = frame.at[key, code]
-        except KeyError:
-            return math.nan
-        return math.nan if pd.isna(value) else float(value)
+        return tables[id(frame)][code].get(key, math.nan)
 
     cards = []
     for unit in units.to_dict("records"):
