@@ -280,25 +280,9 @@ def _report_scale(units: int) -> Callable[[Context], list[str]]:
     return prepare
 
 
-def _verify_scale(units: int) -> Callable[[Context], list[str]]:
-    def prepare(ctx: Context) -> list[str]:
-        raw = scale_raw(ctx, units)
-        built = ctx.work / f"verify-input-{units}"
-        fresh_dir(built)
-        cmd = [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(built / "report")]
-        done = subprocess.run(cmd, cwd=ROOT, env=ctx.env, capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            raise RuntimeError(f"vhcs report (for verify) failed: {' | '.join(tail)}")
-        return [*ctx.vhcs, "verify", "--report", str(built / "report"), "--raw", str(raw)]
-    return prepare
-
-
-def _verify(ctx: Context) -> list[str]:
-    """Build the province sample's report once (untimed), then time ``vhcs verify`` on it
-    (it writes nothing: everything is redone in a temporary folder)."""
-    raw = ctx.sample("province")
-    built = ctx.work / "verify-input"
+def _verify_on(ctx: Context, raw: Path, built: Path) -> list[str]:
+    """Build the report of ``raw`` into ``built/report`` once (untimed); the argv that
+    times ``vhcs verify`` on it (it writes nothing: everything is redone in a temporary folder)."""
     fresh_dir(built)
     cmd = [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(built / "report")]
     done = subprocess.run(cmd, cwd=ROOT, env=ctx.env, capture_output=True, text=True)
@@ -306,6 +290,17 @@ def _verify(ctx: Context) -> list[str]:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise RuntimeError(f"vhcs report (for verify) failed: {' | '.join(tail)}")
     return [*ctx.vhcs, "verify", "--report", str(built / "report"), "--raw", str(raw)]
+
+
+def _verify_scale(units: int) -> Callable[[Context], list[str]]:
+    def prepare(ctx: Context) -> list[str]:
+        return _verify_on(ctx, scale_raw(ctx, units), ctx.work / f"verify-input-{units}")
+    return prepare
+
+
+def _verify(ctx: Context) -> list[str]:
+    """Time ``vhcs verify`` on the province sample's report (``_verify_on``)."""
+    return _verify_on(ctx, ctx.sample("province"), ctx.work / "verify-input")
 
 
 CASES: tuple[Case, ...] = (
