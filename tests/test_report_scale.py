@@ -92,6 +92,8 @@ def test_soket_counts_come_from_the_full_lists():
     f = soket.facts(ctx)
     assert len(f["data_quality"]["late_units"]) == 20
     assert any("700 đơn vị nộp muộn" in p for p in soket.tasks_points(f))
+    late = next(s for s in soket.limitations(f) if "không nộp ít nhất một kỳ" in s)
+    assert late.startswith("700 đơn vị") and "trang tính completeness_units" in late
     assert soket.pilots_named(f) == ctx["lists"]["pilot_units"]["note"]
     ahead = next(s for s in soket.strengths(f) if "hơn mức chung" in s)
     assert f"và {len(range(0, 700, 7)) - 12} đơn vị khác" in ahead

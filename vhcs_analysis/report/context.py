@@ -268,13 +268,13 @@ def summarise_lists(context: dict, n_units: int, threshold: int, top: int) -> di
         for r in rows:
             counts[str(r.get("block") or fmt.MISSING)] = counts.get(str(r.get("block") or fmt.MISSING), 0) + 1
         by_block = [{"block": b, "n": _int(n)} for b, n in sorted(counts.items())]
+        where = f"tệp {WORKBOOK_NAME}, trang tính {spec.sheet}"
         note = (f"Có {_int(len(rows))} {spec.noun} (theo khối: "
                 + "; ".join(f"{b['block']} {b['n']}" for b in by_block)
-                + f"). Bảng dưới đây chỉ nêu {_int(top)} dòng đầu theo {spec.order_vi}; danh sách đầy đủ: tệp "
-                f"{WORKBOOK_NAME}, trang tính {spec.sheet}.")
+                + f"). Bảng dưới đây chỉ nêu {_int(top)} dòng đầu theo {spec.order_vi}; danh sách đầy đủ: {where}.")
         part[spec.path[1]] = ordered[:top]
         out[key] = {"total": len(rows), "shown": top, "by_block": by_block, "note": note, "sheet": spec.sheet,
-                    "full": rows}
+                    "where": where, "full": rows}
     return out
 
 

@@ -74,7 +74,8 @@ def facts(ctx: dict) -> dict[str, Any]:
         "two_methods": str(leaders.get("two_methods") or ""),
         "pilot_units": _pilot_units(leaders.get("pilot_units")),
         # a large bloc (issue 27): each shortened list's summary, and the full lists the counts come from
-        "lists": {k: {"note": str(v.get("note") or ""), "total": int(v.get("total") or 0)}
+        "lists": {k: {"note": str(v.get("note") or ""), "total": int(v.get("total") or 0),
+                      "where": str(v.get("where") or "")}
                   for k, v in (ctx.get("lists") or {}).items()},
         "pilot_units_all": _pilot_units(_full(ctx, "pilot_units", leaders.get("pilot_units"))),
         "late_units_all": list(_full(ctx, "late_units", dq.get("late_units"))),
@@ -200,7 +201,8 @@ def limitations(f: dict) -> list[str]:
     if late:
         out.append(f"{len(late)} đơn vị nộp báo cáo định kỳ muộn hoặc không nộp ít nhất một kỳ"
                    + (f", trong đó {len(missing)} đơn vị không nộp: {_names(missing)}" if missing else "")
-                   + " (danh sách đầy đủ ở Phụ lục).")
+                   + (f" (danh sách đầy đủ: {f['lists']['late_units']['where']})." if "late_units" in f["lists"]
+                      else " (danh sách đầy đủ ở Phụ lục)."))
     behind = [u for u in f["pilot_units_all"] if u.get("behind")]
     if behind:
         out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} dưới mức chung của các đơn vị cùng "
