@@ -255,11 +255,34 @@ def _report(ctx: Context) -> list[str]:
     return [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(ctx.out("report"))]
 
 
-def _verify(ctx: Context) -> list[str]:
-    """Build the province sample's report once (untimed), then time ``vhcs verify`` on it
-    (it writes nothing: everything is redone in a temporary folder)."""
-    raw = ctx.sample("province")
-    built = ctx.work / "verify-input"
+def scale_raw(ctx: Context, units: int) -> Path:
+    """The raw folder of the first ``units`` units of the national set (``benchmarks.scale``):
+    the national folder itself at its full size, else a subset made once per national sample."""
+    from benchmarks.scale import subset_raw
+
+    national = ctx.sample("national")
+    full = sum(1 for _ in open(national / "units.csv", encoding="utf-8")) - 1
+    if units >= full:
+        return national
+    base = ctx.work / "data" / f"units-{units}"
+    stamp, key = base / "stamp.json", json.loads((national.parent / "stamp.json").read_text("utf-8")).get("key")
+    if not (stamp.is_file() and json.loads(stamp.read_text("utf-8")).get("key") == key):
+        fresh_dir(base)
+        subset_raw(national, base / "raw", units)
+        stamp.write_text(json.dumps({"key": key, "units": units}), "utf-8")
+    return base / "raw"
+
+
+def _report_scale(units: int) -> Callable[[Context], list[str]]:
+    def prepare(ctx: Context) -> list[str]:
+        raw = scale_raw(ctx, units)
+        return [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(ctx.out(f"report-scale-{units}"))]
+    return prepare
+
+
+def _verify_on(ctx: Context, raw: Path, built: Path) -> list[str]:
+    """Build the report of ``raw`` into ``built/report`` once (untimed); the argv that
+    times ``vhcs verify`` on it (it writes nothing: everything is redone in a temporary folder)."""
     fresh_dir(built)
     cmd = [*ctx.vhcs, "report", "--raw", str(raw), "--out", str(built / "report")]
     done = subprocess.run(cmd, cwd=ROOT, env=ctx.env, capture_output=True, text=True)
@@ -267,6 +290,17 @@ def _verify(ctx: Context) -> list[str]:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise RuntimeError(f"vhcs report (for verify) failed: {' | '.join(tail)}")
     return [*ctx.vhcs, "verify", "--report", str(built / "report"), "--raw", str(raw)]
+
+
+def _verify_scale(units: int) -> Callable[[Context], list[str]]:
+    def prepare(ctx: Context) -> list[str]:
+        return _verify_on(ctx, scale_raw(ctx, units), ctx.work / f"verify-input-{units}")
+    return prepare
+
+
+def _verify(ctx: Context) -> list[str]:
+    """Time ``vhcs verify`` on the province sample's report (``_verify_on``)."""
+    return _verify_on(ctx, ctx.sample("province"), ctx.work / "verify-input")
 
 
 CASES: tuple[Case, ...] = (
@@ -303,6 +337,13 @@ CASES: tuple[Case, ...] = (
          Target(), budget_s=30),
     Case("report", "vhcs report end to end, province sample (warm env)", _report,
          Target(max_seconds=25), budget_s=100),
+    # issue 27: a bloc of any size (the first 7 provinces of the national set, then all 63)
+    Case("report-scale-700", "vhcs report end to end, 700 units (7 provinces of the national set)",
+         _report_scale(700), Target(max_seconds=60, max_rss_mb=1024), budget_s=150, timeout_s=900),
+    Case("report-scale-6300", "vhcs report end to end, national set (6,300 units)",
+         _report_scale(6300), Target(max_seconds=180, max_rss_mb=2048), budget_s=400, timeout_s=1800),
+    Case("verify-scale-700", "vhcs verify on the report built from 700 units", _verify_scale(700),
+         Target(max_seconds=60, max_rss_mb=1024), budget_s=150, timeout_s=900, out_dir=False),
     # verify redoes what report did (clean, notebooks under nbval, documents) and compares:
     # it should cost about the same as `report`
     Case("verify", "vhcs verify on the report built from the province sample (warm env)", _verify,

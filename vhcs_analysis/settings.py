@@ -243,6 +243,9 @@ class Report(_Section):
     notebook_cell_timeout_s: int = Field(gt=0)
     main_indicator: str
     public_indices: list[PublicIndex]
+    list_threshold: int = Field(gt=0)
+    list_top: int = Field(gt=0)
+    scorecards_split: Literal["auto", "single", "block", "unit"]
 
     @field_validator("main_indicator")
     @classmethod

@@ -164,6 +164,9 @@ def locate_report(report: Path) -> ReportFolder:
             processed = default.processed
     notebooks = list_notebooks(report / "notebooks") if (report / "notebooks").is_dir() else []
     documents = sorted(p for p in report.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+    from vhcs_analysis.report.scorecards import SCORECARDS_DIR
+
+    documents += sorted(p for p in (report / SCORECARDS_DIR).glob("*") if p.is_file())  # split scorecards + index
     missing = []
     if not any(p.match(REPORT_PDF_GLOB) for p in documents):
         missing.append("báo cáo PDF (bao-cao-…-nq01.pdf)")
@@ -695,11 +698,11 @@ def check_documents(report: ReportFolder, paths: Paths, settings: Settings) -> C
 
     check = Check("documents")
     try:
-        rebuilt = {p.name: p for p in render_documents(paths, settings)}
+        rebuilt = {p.relative_to(paths.reports).as_posix(): p for p in render_documents(paths, settings)}
     except VhcsError as exc:
         check.problems.append(f"không dựng lại được tài liệu: {exc}")
         return check
-    theirs = {p.name: p for p in report.documents}
+    theirs = {p.relative_to(report.root).as_posix(): p for p in report.documents}
     for sub, names in _document_outputs().items():  # written with the documents (the figure list)
         for name in names:
             if (report.root / sub / name).is_file() or (paths.reports / sub / name).is_file():

@@ -122,10 +122,12 @@ def frame_sheet(name: str, frame: pd.DataFrame, headers: dict[str, str], *, top:
 
 
 def write_csv_folder_xlsx(folder: Path, target: Path, headers: dict[str, str],
-                          overrides: dict[str, dict[str, str]] | None = None) -> Path:
+                          overrides: dict[str, dict[str, str]] | None = None,
+                          extra: dict[str, pd.DataFrame] | None = None) -> Path:
     """Every ``*.csv`` of ``folder`` (as ``writers.write_csv`` wrote them), one sheet each in
     name order, into the workbook ``target``; ``overrides[csv stem]`` relabels a column
-    whose code means something else in that table."""
+    whose code means something else in that table. ``extra``: more sheets after them (name →
+    a frame whose columns are already headers)."""
     from vhcs_analysis.io.writers import read_csv
 
     taken: set[str] = set()
@@ -134,4 +136,6 @@ def write_csv_folder_xlsx(folder: Path, target: Path, headers: dict[str, str],
         frame = read_csv(path, encoding="utf-8-sig", keep_default_na=True)
         labels = {**headers, **(overrides or {}).get(path.stem, {})}
         sheets.append(frame_sheet(sheet_name(path.stem, taken), frame, labels))
+    for name, frame in sorted((extra or {}).items()):
+        sheets.append(frame_sheet(sheet_name(name, taken), frame, {}))
     return write_cells_xlsx(target, list(sheets))

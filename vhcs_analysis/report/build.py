@@ -76,16 +76,26 @@ def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime, sys_input
 
 
 def stage(build_dir: Path, context: dict, figures: Path) -> Path:
-    """Copy the Typst sources, the figures and ``data.json`` into ``build_dir``."""
+    """Copy the Typst sources, the figures and ``data.json`` into ``build_dir`` (made when missing)."""
+    build_dir.mkdir(parents=True, exist_ok=True)
     for name in TYPST_SOURCES:
         shutil.copyfile(TEMPLATE_DIR / name, build_dir / name)
     (build_dir / "figures").mkdir(exist_ok=True)
     for name, present in sorted(context.get("figures", {}).items()):
         if present:
             shutil.copyfile(figures / f"{name}.svg", build_dir / "figures" / f"{name}.svg")
-    text = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True)
+    text = json.dumps(typst_data(context), ensure_ascii=False, indent=1, sort_keys=True)
     (build_dir / "data.json").write_bytes((text + "\n").encode("utf-8"))  # "\n" on every platform
     return build_dir
+
+
+def typst_data(context: dict) -> dict:
+    """What ``data.json`` carries: the context without the full per-unit lists of a large
+    bloc (``lists.*.full``: they go to the workbook, the PDF prints the summaries)."""
+    lists = context.get("lists")
+    if not lists:
+        return context
+    return {**context, "lists": {k: {n: v for n, v in entry.items() if n != "full"} for k, entry in lists.items()}}
 
 
 def render_report(paths: Paths, settings: Settings | None = None, *, out_dir: Path | None = None,
@@ -136,20 +146,71 @@ def render_word(paths: Paths, settings: Settings, context: dict, *, pdf: Path,
     return target
 
 
-def render_scorecards(paths: Paths, settings: Settings, *, context: dict | None = None) -> Path | None:
-    """One page per unit for its head (``phieu-danh-gia-don-vi.pdf``); None without units.
-    ``context``: the review's ``build_context(paths, settings)`` when the caller already has it."""
+def render_scorecards(paths: Paths, settings: Settings, *, context: dict | None = None) -> list[Path]:
+    """The units' scorecards (a page per unit, ``report.scorecards``); [] without units.
+    Up to ``[report] list_threshold`` units (``scorecards_split = "auto"``) one file,
+    ``phieu-danh-gia-don-vi.pdf``; above it, or as set, files a unit can receive in
+    ``phieu/`` (one per block in parts of at most ``CARDS_PER_FILE`` units, or one per unit)
+    and their index ``phieu/danh-muc-phieu.csv``. Each file is its own Typst compile, so the
+    memory a compile needs does not grow with the bloc. ``context``: the review's
+    ``build_context(paths, settings)`` when the caller already has it; the cards follow it."""
+    from vhcs_analysis.io.writers import write_csv
     from vhcs_analysis.report.context import build_context
-    from vhcs_analysis.report.scorecards import scorecard_context
+    from vhcs_analysis.report.scorecards import (
+        SCORECARDS_DIR, SCORECARDS_INDEX, scorecard_context, scorecard_files, scorecard_index, split_mode,
+    )
 
     report = context if context is not None else build_context(paths, settings)
-    cards = scorecard_context(paths, settings)
-    if not cards["units"]:
-        return None
-    context = {**cards, "is_sample": report["is_sample"], "sample_mark": report["sample_mark"],
-               "cover": report["cover"], "scope": report["scope"], "review": report["review"], "figures": {}}
+    cards = scorecard_context(paths, settings, report)
+    units = cards.pop("units")
+    if not units:
+        return []
+    common = {**cards, "is_sample": report["is_sample"], "sample_mark": report["sample_mark"],
+              "cover": report["cover"], "scope": report["scope"], "review": report["review"], "figures": {}}
     day = dt.datetime.strptime(report["cover"]["date"], "%d/%m/%Y").date()
-    target = paths.reports / SCORECARDS_NAME
+    mode = split_mode(settings.report.scorecards_split, len(units), settings.report.list_threshold)
+    if mode == "single":
+        return [_compile_cards({**common, "units": units}, paths, paths.reports / SCORECARDS_NAME, day)]
+    folder = paths.reports / SCORECARDS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    files = scorecard_files(units, mode)
+    written = compile_apart([({**common, "units": part}, "scorecard.typ", folder / name) for name, part in files],
+                            paths, day)
+    written.append(write_csv(scorecard_index(files), folder / SCORECARDS_INDEX))
+    return written
+
+
+CARD_WORKERS = 2  # Typst compiles at once; each child holds one file's cards (≈ 0,3 GB for 150 units)
+
+
+def compile_apart(jobs: list[tuple[dict, str, Path]], paths: Paths, day: dt.date) -> list[Path]:
+    """Compile each ``(context, Typst source, target)`` in a child process of its own (at
+    most ``CARD_WORKERS`` at once, never more than the machine's cores; started as the
+cleaning's workers are, ``pipeline.start_method``): Typst keeps what
+    it memoised for the life of a process, so compiling many files in one process grows
+    with all of them; a child per file is freed when the file is written. Same bytes as
+    ``compile_typst`` in the parent."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from vhcs_analysis.pipeline import start_method
+
+    if not jobs:
+        return []
+    workers = max(1, min(CARD_WORKERS, os.cpu_count() or 1, len(jobs)))
+    with tempfile.TemporaryDirectory(prefix="vhcs-typst-") as tmp, ProcessPoolExecutor(
+            workers, mp_context=get_context(start_method()), max_tasks_per_child=1) as pool:
+        futures = []
+        for k, (context, source, target) in enumerate(jobs):
+            build_dir = stage(Path(tmp) / str(k), context, paths.figures)
+            futures.append(pool.submit(compile_typst, build_dir / source, target, timestamp=pdf_timestamp(day),
+                                       sys_inputs={"data": "data.json"}))
+        return [f.result() for f in futures]
+
+
+def _compile_cards(context: dict, paths: Paths, target: Path, day: dt.date) -> Path:
+    """One scorecard PDF from ``context`` (its own staging folder and Typst compile)."""
     with tempfile.TemporaryDirectory(prefix="vhcs-typst-") as tmp:
         build_dir = stage(Path(tmp), context, paths.figures)
         compile_typst(build_dir / "scorecard.typ", target, timestamp=pdf_timestamp(day),
@@ -169,21 +230,39 @@ def render_documents(paths: Paths, settings: Settings) -> list[Path]:
     pdf = render_report(paths, settings, context=context)
     documents = [pdf, pdf.with_name(context["annex_name"]), pdf.with_name(docx_name(pdf.name)),
                  pdf.with_name(pptx_name(pdf.name))]
-    cards = render_scorecards(paths, settings, context=context)
-    if cards is not None:
-        documents.append(cards)
-    documents.append(render_tables_workbook(paths))
+    documents += render_scorecards(paths, settings, context=context)
+    documents.append(render_tables_workbook(paths, context))
     return documents
 
 
-def render_tables_workbook(paths: Paths) -> Path:
+def render_tables_workbook(paths: Paths, context: dict | None = None) -> Path:
     """``bang-so-lieu.xlsx`` beside the PDF: every table the notebooks wrote
-    (``tables/*.csv``, the machine contract) as a sheet with Vietnamese headers."""
+    (``tables/*.csv``, the machine contract) as a sheet with Vietnamese headers, and, for a
+    large bloc, the full per-unit lists the PDF summarised that no table holds (``context``'s
+    ``lists``: the pilots' list, sheet ``don_vi_diem``)."""
     from vhcs_analysis.io.excel_tables import write_csv_folder_xlsx
     from vhcs_analysis.labels import COLUMN_LABELS_VI, TABLE_COLUMN_LABELS_VI
 
     return write_csv_folder_xlsx(paths.tables, paths.reports / TABLES_WORKBOOK_NAME, COLUMN_LABELS_VI,
-                                 TABLE_COLUMN_LABELS_VI)
+                                 TABLE_COLUMN_LABELS_VI, extra=list_sheets(context))
+
+
+def list_sheets(context: dict | None) -> dict:
+    """The workbook's extra sheets: each summarised list whose sheet is not a notebook table
+    (``report.context.UNIT_LISTS``), its full rows with the PDF's column names."""
+    import pandas as pd
+
+    from vhcs_analysis.report.context import PILOT_UNITS_SHEET
+
+    lists = (context or {}).get("lists") or {}
+    entry = lists.get("pilot_units")
+    if not entry:
+        return {}
+    columns = {"unit_id": "Mã đơn vị", "unit": "Đơn vị làm điểm", "block": "Khối",
+               "levels": "Đơn vị: kỳ gốc → kỳ cuối (thay đổi)", "rest": "Các đơn vị khác cùng khối",
+               "difference": "Chênh lệch", "reading": "So với cùng khối", "n_rest": "Số đơn vị còn lại"}
+    frame = pd.DataFrame(entry["full"]).reindex(columns=list(columns)).rename(columns=columns)
+    return {PILOT_UNITS_SHEET: frame}
 
 
 def build_pdf(paths: Paths, settings: Settings | None = None, *, console=None, notebooks: Path | None = None) -> Path:
@@ -259,9 +338,11 @@ def _build(paths: Paths, settings: Settings | None, *, console, notebooks: Path 
     say(f"  Đã ghi {shown / pptx_name(report.name)}")
     say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
     cards = render_scorecards(paths, settings, context=context)
-    if cards is not None:
-        say(f"  Đã ghi {shown / cards.relative_to(paths.reports)}")
-    say(f"  Đã ghi {shown / render_tables_workbook(paths).relative_to(paths.reports)}")
+    if len(cards) == 1:
+        say(f"  Đã ghi {shown / cards[0].relative_to(paths.reports)}")
+    elif cards:
+        say(f"  Đã ghi {len(cards) - 1} tệp phiếu và danh mục {shown / cards[-1].relative_to(paths.reports)}")
+    say(f"  Đã ghi {shown / render_tables_workbook(paths, context).relative_to(paths.reports)}")
     return report
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -202,7 +204,8 @@ def _reason_vi(row: dict) -> str:
 
 
 def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
-    """One row per unit that reported late, undated or not at all, with the periods."""
+    """One row per unit that reported late, undated or not at all, with the periods (and
+    their numbers, ``n_late``, ``n_undated``, ``n_missing``: the summary's order)."""
     by_unit: dict[str, dict] = {}
     for r in _rows(table):
         key = str(r.get("unit_id"))
@@ -211,8 +214,71 @@ def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
         status = str(r.get("status"))
         if status in ("late", "undated", "missing"):
             entry[status].append(period_vi(str(r.get("period")), short=True))
-    return [{**e, **{k: ", ".join(e[k]) for k in ("late", "undated", "missing")}}
+    return [{**e, **{k: ", ".join(e[k]) for k in ("late", "undated", "missing")},
+             **{f"n_{k}": len(e[k]) for k in ("late", "undated", "missing")}}
             for _, e in sorted(by_unit.items())]
+
+
+# --------------------------------------------------------------- lists of a large bloc (issue 27)
+
+WORKBOOK_NAME = "bang-so-lieu.xlsx"  # report.build.TABLES_WORKBOOK_NAME: the full lists' workbook
+PILOT_UNITS_SHEET = "don_vi_diem"  # the pilots' list has no notebook table: the workbook gets this sheet
+
+
+@dataclass(frozen=True)
+class UnitList:
+    """A per-unit list of the leaders' documents: where it sits in the context, what it
+    counts, the rule its summary keeps the first rows by, and the workbook sheet of the
+    full list."""
+
+    path: tuple[str, str]
+    noun: str
+    order_vi: str
+    sheet: str
+    order: Callable[[dict], Any] | None = None
+
+
+UNIT_LISTS: dict[str, UnitList] = {
+    "late_units": UnitList(("data_quality", "late_units"), "đơn vị nộp báo cáo muộn, không ghi ngày hoặc không nộp",
+                           "số kỳ không nộp nhiều nhất, rồi số kỳ nộp muộn", "completeness_units",
+                           lambda r: (-r.get("n_missing", 0), -r.get("n_late", 0) - r.get("n_undated", 0))),
+    "pilot_units": UnitList(("leaders", "pilot_units"), "đơn vị làm điểm", "khối, rồi mã đơn vị", PILOT_UNITS_SHEET),
+    "moves": UnitList(("ranking", "moves"), "đơn vị đề xuất đổi mức hoặc cần xem xét",
+                      "đề xuất đổi mức trước, cần xem xét sau, rồi mã đơn vị", "ranking_proposal",
+                      lambda r: r.get("status") != "đề xuất"),
+    "good_practices": UnitList(("ranking", "good_practices"), "cách làm hay (đơn vị × chỉ tiêu)",
+                               "bằng chứng mạnh nhất (khả năng chỉ là dao động ngẫu nhiên thấp nhất)", "good_practices",
+                               lambda r: r.get("evidence_value", 1.0)),
+}
+
+
+def summarise_lists(context: dict, n_units: int, threshold: int, top: int) -> dict[str, dict]:
+    """Above ``threshold`` units, cut every per-unit list of ``context`` (``UNIT_LISTS``)
+    longer than ``top`` to its first ``top`` rows by the list's rule, in place; returns, per
+    list cut, its summary: ``total``, ``shown``, ``by_block`` (block, count) and ``note``,
+    the sentence the PDF, the Word draft and the deck print above the shortened table (the
+    counts by block and where the full list is: workbook, sheet). Nothing below the threshold."""
+    if n_units <= threshold:
+        return {}
+    out = {}
+    for key, spec in UNIT_LISTS.items():
+        part = context.get(spec.path[0]) or {}
+        rows = list(part.get(spec.path[1]) or [])
+        if len(rows) <= top:
+            continue
+        ordered = sorted(rows, key=spec.order) if spec.order else rows  # stable: ties keep the list's order
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[str(r.get("block") or fmt.MISSING)] = counts.get(str(r.get("block") or fmt.MISSING), 0) + 1
+        by_block = [{"block": b, "n": _int(n)} for b, n in sorted(counts.items())]
+        where = f"tệp {WORKBOOK_NAME}, trang tính {spec.sheet}"
+        note = (f"Có {_int(len(rows))} {spec.noun} (theo khối: "
+                + "; ".join(f"{b['block']} {b['n']}" for b in by_block)
+                + f"). Bảng dưới đây chỉ nêu {_int(top)} dòng đầu theo {spec.order_vi}; danh sách đầy đủ: {where}.")
+        part[spec.path[1]] = ordered[:top]
+        out[key] = {"total": len(rows), "shown": top, "by_block": by_block, "note": note, "sheet": spec.sheet,
+                    "where": where, "full": rows}
+    return out
 
 
 def _breakable(text: str) -> str:
@@ -411,6 +477,7 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
             "indicator": str(r.get("indicator_vi")),
             "reason": str(r.get("reason_vi") or "") if pd.notna(r.get("reason_vi")) else "",
             "q": fmt.number(_num(r.get("evidence")), 3),
+            "evidence_value": _num(r.get("evidence")) if _num(r.get("evidence")) is not None else 1.0,
         })
     status_vi = {"proposed": "đề xuất", "review": "cần xem xét", "unchanged": "giữ nguyên"}
     moves = []
@@ -418,7 +485,8 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
         if str(r.get("status")) not in ("proposed", "review"):
             continue
         moves.append({
-            "unit": str(r.get("unit_name")), "current": _int(r.get("level_current")),
+            "unit": str(r.get("unit_name")), "block": str(r.get("block") or fmt.MISSING),
+            "current": _int(r.get("level_current")),
             "proposed": _int(r.get("level_proposed")), "score": fmt.number(_num(r.get("culture_score")), 1),
             "margin": fmt.number(_num(r.get("margin")), 1), "status": status_vi[str(r.get("status"))],
             "reason": str(r.get("reason_vi") or ""),
@@ -727,7 +795,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         # roll-out answer when a 2018-version form carried them
         "leadership_extra": leadership_sentences(ro, period_vi(post)),
     }
-    return {
+    context = {
         "is_sample": is_sample,
         "sample_mark": SAMPLE_MARK,
         "review": review_naming({**review, "baseline": baseline, "post": post}),
@@ -767,3 +835,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "weights": index_weights(settings),
         "figures": figures,
     }
+    # a large bloc: per-unit lists summarised (their full rows under "lists", kept out of data.json)
+    context["lists"] = summarise_lists(context, int(_num(kn.get("n_units")) or 0), settings.report.list_threshold,
+                                       settings.report.list_top)
+    return context

@@ -1,9 +1,13 @@
-"""One-page scorecards for each unit's head (``phieu-danh-gia-don-vi.pdf``, a page per unit).
+"""One-page scorecards for each unit's head: ``phieu-danh-gia-don-vi.pdf`` (a page per unit)
+for a small bloc, or files a unit can receive in ``phieu/`` (one per block, or per unit;
+``[report] scorecards_split``) with their index ``phieu/danh-muc-phieu.csv``.
 
 Each page sets the unit against the mean of its block and of the pilot units, shows its
 trend of the composite office-culture index, and names its strongest and weakest
-inspection criteria. Computed here from the processed tables with the library
-(``review.load``, ``indicators.build_panel``); formatted with ``fmt``.
+inspection criteria. The unit's own figures are computed here from the processed tables
+with the library (``review.load``, ``indicators.build_panel``); what the review PDF says
+(an indicator without enough data, the pilots' levels) is read from its context, so a
+card never contradicts the report. Formatted with ``fmt``.
 """
 
 from __future__ import annotations
@@ -69,8 +73,30 @@ def _criteria(inspections: pd.DataFrame, labels: dict[str, str]) -> tuple[pd.Dat
     return by_unit, scores[present].mean()
 
 
-def scorecard_context(paths: Paths, settings: Settings) -> dict:
-    """Everything the scorecard template prints: one entry per registry unit."""
+NO_DATA_VI = "không đủ số liệu"  # readings.goal_rows: the report's reading of an indicator without two periods
+
+
+def report_readings(report: dict | None) -> dict[str, dict]:
+    """What the review PDF prints per indicator, from its context (``build_context``): the
+    whole bloc's reading (``goals``) and the pilots' levels on the verdicts' basis
+    (``leaders.outcomes``). A card never prints a number where the report says
+    "không đủ số liệu", and its pilots' column is the report's figure."""
+    out: dict[str, dict] = {}
+    if not report:
+        return out
+    for g in report.get("goals") or []:
+        out.setdefault(str(g.get("indicator")), {})["reading"] = str(g.get("reading") or "")
+    for r in (report.get("leaders") or {}).get("outcomes") or []:
+        levels = str(r.get("pilot_levels") or "")
+        if "→" in levels:
+            out.setdefault(str(r.get("indicator")), {})["pilots_post"] = levels.split("→")[-1].strip()
+    return out
+
+
+def scorecard_context(paths: Paths, settings: Settings, report: dict | None = None) -> dict:
+    """Everything the scorecard template prints: one entry per registry unit. ``report``:
+    the review's context (``build_context``), whose readings the cards follow
+    (``report_readings``)."""
     from vhcs_analysis import review
 
     data = review.load(settings, paths)
@@ -97,28 +123,39 @@ def scorecard_context(paths: Paths, settings: Settings) -> dict:
     by_block = numeric.groupby(["block", "period"], sort=False)[codes].mean()
     by_pilots = numeric[numeric["unit_id"].isin(pilot_ids)].groupby("period", sort=False)[codes].mean()
 
+    readings = report_readings(report)
+    panel_by_unit = {str(uid): part for uid, part in panel.groupby("unit_id", sort=False)}
+    empty_panel = panel.iloc[0:0]
+
+    # plain dicts: one lookup per unit, indicator and period must not cost a pandas .at
+    tables = {id(frame): {code: {k: (math.nan if pd.isna(v) else float(v)) for k, v in frame[code].items()}
+                          for code in codes} for frame in (by_unit, by_block, by_pilots)}
+
     def look(frame: pd.DataFrame, key, code: str) -> float:
-        try:
-            value = frame.at[key, code]
-        except KeyError:
-            return math.nan
-        return math.nan if pd.isna(value) else float(value)
+        return tables[id(frame)][code].get(key, math.nan)
 
     cards = []
     for unit in units.to_dict("records"):
         uid = str(unit["unit_id"])
         block = str(unit["block"])
-        mine = panel[panel["unit_id"] == uid]
+        mine = panel_by_unit.get(uid, empty_panel)
         rows = []
         for code in codes:
             meta = metas[code]
+            said = readings.get(code, {})
+            if said.get("reading") == NO_DATA_VI:  # as the report: no figure where it has none
+                rows.append({"label": meta.label_vi, "baseline": fmt.MISSING, "post": fmt.MISSING,
+                             "change": fmt.MISSING, "block": fmt.MISSING, "pilots": fmt.MISSING,
+                             "position": NO_DATA_VI, "direction": "↑" if meta.higher_is_better else "↓"})
+                continue
             u_base, u_post = look(by_unit, (uid, baseline), code), look(by_unit, (uid, post), code)
             b_post, p_post = look(by_block, (unit["block"], post), code), look(by_pilots, post, code)
             change = u_post - u_base if not (math.isnan(u_post) or math.isnan(u_base)) else math.nan
             change = round(change, 1) + 0.0  # no "-0,0"
             rows.append({
                 "label": meta.label_vi, "baseline": _value(u_base, meta), "post": _value(u_post, meta),
-                "change": fmt.signed(change, 1), "block": _value(b_post, meta), "pilots": _value(p_post, meta),
+                "change": fmt.signed(change, 1), "block": _value(b_post, meta),
+                "pilots": said.get("pilots_post") or _value(p_post, meta),
                 "position": _position(u_post, b_post, meta.higher_is_better),
                 "direction": "↑" if meta.higher_is_better else "↓",
             })
@@ -217,3 +254,55 @@ def _read_good_practices(paths: Paths) -> dict[str, list[str]]:
     for row in frame.to_dict("records"):
         out.setdefault(str(row["unit_id"]), []).append(f"{row.get('indicator_vi')}: {row.get('reason_vi')}")
     return out
+
+
+SCORECARDS_DIR = "phieu"  # the split scorecards' folder in the report folder
+SCORECARDS_INDEX = "danh-muc-phieu.csv"  # which file holds which unit
+CARDS_PER_FILE = 150  # a block's file is cut into parts of at most this many units (bounded memory)
+
+
+def split_mode(setting: str, n_units: int, threshold: int) -> str:
+    """``single``, ``block`` or ``unit`` from ``[report] scorecards_split`` ("auto": one file
+    up to ``threshold`` units, one per block above it)."""
+    if setting == "auto":
+        return "single" if n_units <= threshold else "block"
+    return setting
+
+
+def scorecard_files(cards: list[dict], mode: str, per_file: int = CARDS_PER_FILE) -> list[tuple[str, list[dict]]]:
+    """The split files: ``(file name inside phieu/, its cards)`` in order. ``block``: one file
+    per block (``khoi-<block>.pdf``, cut into ``-phan-<k>`` parts of ``per_file`` units when
+    larger); ``unit``: one file per unit (``<unit id>.pdf``)."""
+    if mode == "unit":
+        return [(f"{_slug(str(c['unit_id'])) or 'don-vi'}.pdf", [c]) for c in cards]
+    by_block: dict[str, list[dict]] = {}
+    for card in cards:
+        by_block.setdefault(str(card["block"]), []).append(card)
+    out, taken = [], set()
+    for block in sorted(by_block):
+        group = by_block[block]
+        stem = "khoi-" + (_slug(block) or "khac")
+        while stem in taken:
+            stem += "-x"
+        taken.add(stem)
+        parts = [group[i:i + per_file] for i in range(0, len(group), per_file)]
+        for k, part in enumerate(parts, start=1):
+            out.append((f"{stem}.pdf" if len(parts) == 1 else f"{stem}-phan-{k}.pdf", part))
+    return out
+
+
+def _slug(text: str) -> str:
+    """A file-name part: lower case, no diacritics, runs of other characters as "-"."""
+    import re
+
+    from vhcs_analysis.text import strip_diacritics
+
+    return re.sub(r"[^0-9a-z]+", "-", strip_diacritics(text).lower()).strip("-")
+
+
+def scorecard_index(files: list[tuple[str, list[dict]]]) -> pd.DataFrame:
+    """``phieu/danh-muc-phieu.csv``: one row per unit, the file that holds its card and the page."""
+    rows = [{"unit_id": c["unit_id"], "unit_name": c["name"], "block": c["block"],
+             "file": f"{SCORECARDS_DIR}/{name}", "page": page}
+            for name, part in files for page, c in enumerate(part, start=1)]
+    return pd.DataFrame(rows, columns=["unit_id", "unit_name", "block", "file", "page"])

@@ -87,6 +87,8 @@ def deck_view(ctx: dict) -> dict:
         blocks = [{"block": r.get("block", ""), "pilot_name": "", "pilot": r.get("pilot", ""), "rest": r.get("rest", ""),
                    "diff": r.get("diff", ""), "n": r.get("n", "")} for r in comparisons.get("per_block") or []]
     return {
+        # a large bloc (issue 27): how many rows each shortened per-unit list has in full
+        "list_totals": {k: int(v.get("total") or 0) for k, v in (ctx.get("lists") or {}).items()},
         "is_sample": bool(ctx.get("is_sample")), "sample_mark": str(ctx.get("sample_mark") or ""),
         "review": get("review"), "cover": get("cover"), "scope": get("scope"),
         "answer": str(pilots.get("answer_short") or pilots.get("answer") or ""),
@@ -541,16 +543,22 @@ def criteria_slide(deck: Deck) -> None:
           pointer="Đủ các tiêu chí: xem báo cáo, mục kiểm tra, giám sát.")
 
 
+def _total(view: dict, key: str, rows: list) -> int:
+    """How many rows a per-unit list has in full (a large bloc's context shortens it)."""
+    return view.get("list_totals", {}).get(key, len(rows))
+
+
 def late_slide(deck: Deck) -> None:
     dq = deck.view["data_quality"]
     units = list(dq.get("late_units") or [])
+    n_units = _total(deck.view, "late_units", units)
 
     def periods(text: str) -> int:
         return len([p for p in str(text or "").split(",") if p.strip()])
 
     ranked = sorted(units, key=lambda u: (-(periods(u.get("late")) + periods(u.get("undated"))
                                             + periods(u.get("missing"))), str(u.get("unit"))))
-    title = (f"{len(units)} đơn vị nộp Biểu 01 muộn, không ghi ngày hoặc không nộp ít nhất một kỳ" if units
+    title = (f"{n_units} đơn vị nộp Biểu 01 muộn, không ghi ngày hoặc không nộp ít nhất một kỳ" if units
              else "Mọi đơn vị nộp Biểu 01 đúng hạn")
     notes = [str(dq.get("reports") or "")] + [
         f"{u.get('unit')} ({u.get('block')}): " + "; ".join(
@@ -564,14 +572,14 @@ def late_slide(deck: Deck) -> None:
     table(slide, area, ["Đơn vị (nhiều kỳ nhất trước)", "Số kỳ muộn", "Số kỳ không nộp"],
           [[str(u.get("unit")), str(periods(u.get("late")) + periods(u.get("undated"))),
             str(periods(u.get("missing")))] for u in ranked], [7.0, 2.0, 2.4],
-          pointer=f"Danh sách đủ {len(units)} đơn vị: xem báo cáo, phụ lục báo cáo định kỳ.")
+          pointer=f"Danh sách đủ {n_units} đơn vị: xem báo cáo, phụ lục báo cáo định kỳ.")
 
 
 def ranking_slide(deck: Deck) -> None:
     rk = deck.view["ranking"]
     good = list(rk.get("good_practices") or [])
     title = (f"Đề xuất xếp loại năm {rk.get('year')}: {rk.get('n_up')} đơn vị lên mức, {rk.get('n_down')} xuống mức; "
-             f"{len(good)} cách làm hay đề nghị nhân rộng")
+             f"{_total(deck.view, 'good_practices', good)} cách làm hay đề nghị nhân rộng")
     notes = [str(rk.get("rules") or "")] + [
         f"{m.get('unit')}: mức {m.get('current')} → {m.get('proposed')} ({m.get('status')}). {m.get('reason')}"
         for m in rk.get("moves") or []] + [
@@ -595,7 +603,8 @@ def ahead_slide(deck: Deck) -> None:
     points = [
         f"Chỉ tiêu chưa chuyển biến: {', '.join(still) if still else 'không có'}.",
         f"Tiêu chí kiểm tra điểm thấp nhất: {v['inspections'].get('weakest')}.",
-        f"Đơn vị nộp báo cáo muộn hoặc không nộp: {len(v['data_quality'].get('late_units') or [])}.",
+        "Đơn vị nộp báo cáo muộn hoặc không nộp: "
+        f"{_total(v, 'late_units', v['data_quality'].get('late_units') or [])}.",
         f"Khối có đơn vị điểm thay đổi dưới mức chung của khối ({v['main_label']}, tham khảo): "
         f"{', '.join(behind) if behind else 'không có'}.",
     ]

@@ -75,6 +75,12 @@ def facts(ctx: dict) -> dict[str, Any]:
         "grades": [g for g in leaders.get("grades") or [] if isinstance(g, dict)],
         "two_methods": str(leaders.get("two_methods") or ""),
         "pilot_units": _pilot_units(leaders.get("pilot_units")),
+        # a large bloc (issue 27): each shortened list's summary, and the full lists the counts come from
+        "lists": {k: {"note": str(v.get("note") or ""), "total": int(v.get("total") or 0),
+                      "where": str(v.get("where") or "")}
+                  for k, v in (ctx.get("lists") or {}).items()},
+        "pilot_units_all": _pilot_units(_full(ctx, "pilot_units", leaders.get("pilot_units"))),
+        "late_units_all": list(_full(ctx, "late_units", dq.get("late_units"))),
         "per_block_label": str(leaders.get("pilot_units_indicator") or comp.get("per_block_label") or ""),
         "comparisons": {"level_gap": list(comp.get("level_gap") or [])},
         "inspections": {k: ins.get(k) for k in ("n_rounds", "n_inspections", "mean_total", "weakest", "criteria",
@@ -94,6 +100,18 @@ def facts(ctx: dict) -> dict[str, Any]:
         "settings_sha": str(_get(ctx, "settings").get("sha256") or prov.get("settings_sha") or ""),
         "figures": dict(ctx.get("figures") or {}),
     }
+
+
+def _full(ctx: dict, key: str, rows) -> list[dict]:
+    """A per-unit list whole: its full rows when the context shortened it (``lists``), else ``rows``."""
+    entry = (ctx.get("lists") or {}).get(key)
+    return list(entry.get("full") or []) if entry else list(rows or [])
+
+
+def _some(items: list[str], summarised: bool, limit: int = 12) -> str:
+    """``items`` joined by "; "; for a shortened list, the first ``limit`` and how many more."""
+    more = len(items) - limit if summarised else 0
+    return "; ".join(items[:limit] if more > 0 else items) + (f" và {more} đơn vị khác" if more > 0 else "")
 
 
 def _verdicts(outcomes, rows) -> list[dict]:
@@ -136,9 +154,12 @@ def _names(rows: list[dict], limit: int = 12) -> str:
 
 
 def pilots_named(f: dict) -> str:
+    """The pilots by name and block (a large bloc: their number by block and where the list is)."""
     units = f["pilot_units"]
     if not units:
         return ""
+    if "pilot_units" in f["lists"]:
+        return f["lists"]["pilot_units"]["note"]
     return f"{len(units)} đơn vị làm điểm: " + "; ".join(f"{u.get('unit')} (khối {u.get('block')})" for u in units) + "."
 
 
@@ -157,12 +178,12 @@ def strengths(f: dict) -> list[str]:
     if better:
         out.append("Đơn vị điểm chuyển biến rõ hơn các đơn vị còn lại ở: "
                    + "; ".join(_lower_first(str(r.get("label"))) for r in better) + ".")
-    ahead = [u for u in f["pilot_units"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
+    ahead = [u for u in f["pilot_units_all"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
     if ahead:
         out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} hơn mức chung của các đơn vị cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, không phải kết "
                    f"luận): "
-                   + "; ".join(f"{u.get('unit')} ({u.get('diff')})" for u in ahead) + ".")
+                   + _some([f"{u.get('unit')} ({u.get('diff')})" for u in ahead], "pilot_units" in f["lists"]) + ".")
     return out
 
 
@@ -177,18 +198,20 @@ def limitations(f: dict) -> list[str]:
         out.append("Chưa đủ số liệu hai kỳ để đánh giá: " + "; ".join(thin) + ".")
     if ins.get("weakest") not in (None, "", "–"):
         out.append(f"Tiêu chí kiểm tra có điểm thấp nhất: {ins.get('weakest')} ({f['weakest_scores']}).")
-    late = list(dq.get("late_units") or [])
+    late = list(f["late_units_all"])
     missing = [u for u in late if u.get("missing")]
     if late:
         out.append(f"{len(late)} đơn vị nộp báo cáo định kỳ muộn hoặc không nộp ít nhất một kỳ"
                    + (f", trong đó {len(missing)} đơn vị không nộp: {_names(missing)}" if missing else "")
-                   + " (danh sách đầy đủ ở Phụ lục).")
-    behind = [u for u in f["pilot_units"] if u.get("behind")]
+                   + (f" (danh sách đầy đủ: {f['lists']['late_units']['where']})." if "late_units" in f["lists"]
+                      else " (danh sách đầy đủ ở Phụ lục)."))
+    behind = [u for u in f["pilot_units_all"] if u.get("behind")]
     if behind:
         out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} dưới mức chung của các đơn vị cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, cần xem xét thêm "
                    f"ở từng đơn vị): "
-                   + "; ".join(f"{u.get('unit')} (khối {u.get('block')}, {u.get('diff')})" for u in behind) + ".")
+                   + _some([f"{u.get('unit')} (khối {u.get('block')}, {u.get('diff')})" for u in behind],
+                           "pilot_units" in f["lists"]) + ".")
     worse = [r for r in f["pilots"]["rows"] if r.get("code") == "worse"]
     if worse:
         out.append("Đơn vị điểm chuyển biến chậm hơn rõ các đơn vị còn lại ở: "
@@ -203,7 +226,7 @@ def causes_points(f: dict) -> list[str]:
             "nguyên nhân khách quan và chủ quan của hạn chế, khuyết điểm, nhất là các chỉ tiêu chưa chuyển biến, tiêu "
             f"chí kiểm tra yếu nhất ({f['inspections'].get('weakest')}) và các đơn vị nộp báo cáo muộn (xem mục III.2);",
             *(["ý kiến của các đơn vị điểm có mức thay đổi dưới mức chung của khối (mục II.3)."]
-              if any(u.get("behind") for u in f["pilot_units"]) else [])]
+              if any(u.get("behind") for u in f["pilot_units_all"]) else [])]
 
 
 def lessons_points(f: dict) -> list[str]:
@@ -222,7 +245,7 @@ def tasks_points(f: dict) -> list[str]:
     out += [f"học tập, quán triệt: {ro.get('study_rate')} CBCCVC đã học tập đến {s.get('post')};",
             f"bài trí công sở: {ro.get('office_layout_share')} đơn vị đã hoàn thành;",
             f"tiêu chí kiểm tra yếu nhất: {ins.get('weakest')};",
-            f"đôn đốc chế độ báo cáo: {len(f['data_quality'].get('late_units') or [])} đơn vị nộp muộn hoặc không nộp;",
+            f"đôn đốc chế độ báo cáo: {len(f['late_units_all'])} đơn vị nộp muộn hoặc không nộp;",
             f"mốc đánh giá tiếp theo: {f['review'].get('next_review')}."]
     return out
 

@@ -158,6 +158,7 @@ def body(d: Draft, ctx: dict) -> None:
     units = f["pilot_units"]
     if units:
         label = f["per_block_label"]
+        _list_note(d, f, "pilot_units")
         levels = any("→" in str(u.get("pilot")) for u in units)  # levels before → after (change), or the change
         d.table(f"Từng đơn vị điểm so với các đơn vị cùng khối: {label}, {base} → {post}",
                 ["Đơn vị điểm", "Khối", "Đơn vị điểm: trước → sau (thay đổi)" if levels else "Thay đổi của đơn vị điểm",
@@ -188,6 +189,7 @@ def body(d: Draft, ctx: dict) -> None:
     d.para(f"Áp dụng quy tắc xếp loại cho năm {rk.get('year')}, trên {rk.get('n_units')} tổ chức cơ sở đảng: "
            f"{rk.get('n_up')} đơn vị được nâng mức, {rk.get('n_down')} đơn vị bị hạ mức, {rk.get('n_same')} đơn vị giữ "
            f"nguyên; {rk.get('n_review')} đơn vị có điểm sát ngưỡng cần xem xét riêng. {rk.get('rules') or ''}")
+    _list_note(d, f, "moves")
     d.table("Đơn vị đề xuất đổi mức hoặc cần xem xét (mức 1 là cao nhất)",
             ["Đơn vị", "Mức hiện tại", "Mức theo quy tắc", "Điểm", "Cách ngưỡng", "Tình trạng", "Lý do"],
             rk.get("moves") or [], ["unit", "current", "proposed", "score", "margin", "status", "reason"],
@@ -196,6 +198,7 @@ def body(d: Draft, ctx: dict) -> None:
     if rk.get("good_practices"):
         d.para(f"Số liệu cho thấy {rk.get('n_good')} cách làm hay có kết quả cải thiện vượt rõ mức dao động ngẫu nhiên, "
                "đề nghị tuyên truyền, nhân rộng:")
+        _list_note(d, f, "good_practices")
         d.table("Cách làm hay đề nghị nhân rộng", ["Đơn vị", "Khối", "Đơn vị điểm", "Chỉ tiêu", "Căn cứ"],
                 rk.get("good_practices") or [], ["unit", "block", "pilot", "indicator", "reason"],
                 [1.7, 1.2, 0.6, 1.6, 4], "llcll")
@@ -211,6 +214,14 @@ def body(d: Draft, ctx: dict) -> None:
                 ["block", "units", "collectives", "individuals"], [2.4, 0.9, 1, 1], "lrrr")
     d.heading(f"{4 if f['commended']['rows'] else 3}. Kiến nghị khác", 2)
     d.placeholder(PLACEHOLDER["proposals"]).paragraph_format.keep_with_next = True  # with the signature block
+
+
+def _list_note(d: Draft, f: dict, key: str) -> None:
+    """A large bloc (issue 27): the summary above a shortened per-unit table (counts by
+    block, where the full list is); nothing for a list printed whole."""
+    note = f["lists"].get(key, {}).get("note")
+    if note:
+        d.note(note)
 
 
 def appendices(d: Draft, ctx: dict) -> None:
@@ -260,6 +271,7 @@ def appendices(d: Draft, ctx: dict) -> None:
     d.table("Tình hình nộp báo cáo định kỳ (Biểu 01)", ["Kỳ", "Phải nộp", "Đúng hạn", "Nộp muộn", "Không ghi ngày",
                                                          "Không nộp"],
             dq.get("completeness") or [], ["period", "expected", "on_time", "late", "undated", "missing"])
+    _list_note(d, f, "late_units")
     d.table("Đơn vị nộp muộn hoặc không nộp báo cáo", ["Đơn vị", "Khối", "Nộp muộn", "Không ghi ngày", "Không nộp"],
             dq.get("late_units") or [], ["unit", "block", "late", "undated", "missing"], [2.4, 1.5, 1.5, 1, 1.5], "lllll")
     d.table("Dòng số liệu bị loại theo lý do", ["Lý do loại", "Số dòng", "Số tệp"], dq.get("by_reason") or [],

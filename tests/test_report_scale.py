@@ -1,0 +1,139 @@
+"""A report for a bloc of any size (issue 27): per-unit lists summarised above the
+threshold (the full lists in the workbook), scorecards split into files with an index."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from python_calamine import CalamineWorkbook
+
+from vhcs_analysis.io.excel_tables import write_csv_folder_xlsx
+from vhcs_analysis.report import soket
+from vhcs_analysis.report.build import list_sheets, typst_data
+from vhcs_analysis.report.context import PILOT_UNITS_SHEET, WORKBOOK_NAME, summarise_lists
+from vhcs_analysis.report.scorecards import (
+    NO_DATA_VI, report_readings, scorecard_files, scorecard_index, split_mode,
+)
+
+BLOCKS = ("Khối A", "Khối B", "Khối C")
+
+
+def _context(n: int) -> dict:
+    """A context with ``n`` late units (unit k misses k % 3 periods), ``n // 7`` pilots,
+    ``n // 2`` ranking moves and ``n // 5`` good practices, spread over three blocks."""
+    late = [{"unit": f"Đơn vị {k:04d}", "block": BLOCKS[k % 3], "late": "", "undated": "", "missing": "",
+             "n_late": 1, "n_undated": 0, "n_missing": k % 3} for k in range(n)]
+    pilots = [{"unit": f"Đơn vị {k:04d}", "unit_id": f"U{k:04d}", "block": BLOCKS[k % 3], "levels": "1 → 2 (+1)",
+               "rest": "1 → 1 (0)", "difference": "+1", "reading": "hơn mức chung của khối", "n_rest": "9"}
+              for k in range(0, n, 7)]
+    moves = [{"unit": f"Đơn vị {k:04d}", "block": BLOCKS[k % 3],
+              "status": "cần xem xét" if k % 4 else "đề xuất"} for k in range(0, n, 2)]
+    good = [{"unit": f"Đơn vị {k:04d}", "block": BLOCKS[k % 3], "evidence_value": 1 / (k + 1)}
+            for k in range(0, n, 5)]
+    return {"data_quality": {"late_units": late}, "leaders": {"pilot_units": pilots},
+            "ranking": {"moves": moves, "good_practices": good}}
+
+
+def test_summarise_lists__below_the_threshold_nothing_changes():
+    ctx = _context(66)
+    before = {k: list(v) for k, v in ctx["data_quality"].items()}
+    assert summarise_lists(ctx, 66, threshold=100, top=20) == {}
+    assert ctx["data_quality"] == before
+
+
+def test_summarise_lists__above_the_threshold_lists_are_cut_counted_by_block_and_pointed_to_the_workbook():
+    ctx = _context(700)
+    lists = summarise_lists(ctx, 700, threshold=100, top=20)
+    assert set(lists) == {"late_units", "pilot_units", "moves", "good_practices"}
+    late = lists["late_units"]
+    assert late["total"] == 700 and late["shown"] == 20 and len(ctx["data_quality"]["late_units"]) == 20
+    assert sum(int(b["n"]) for b in late["by_block"]) == 700
+    assert [b["block"] for b in late["by_block"]] == list(BLOCKS)
+    assert f"tệp {WORKBOOK_NAME}, trang tính completeness_units" in late["note"]
+    assert "Có 700 đơn vị" in late["note"] and "Khối A 234" in late["note"]
+    # the rule: most periods missing first (k % 3 == 2), ties in the list's order
+    assert all(r["n_missing"] == 2 for r in ctx["data_quality"]["late_units"])
+    assert ctx["data_quality"]["late_units"][0]["unit"] == "Đơn vị 0002"
+    assert len(late["full"]) == 700
+    # ranking moves: proposed first; good practices: strongest evidence first
+    assert all(r["status"] == "đề xuất" for r in ctx["ranking"]["moves"])
+    evidence = [r["evidence_value"] for r in ctx["ranking"]["good_practices"]]
+    assert evidence == sorted(evidence)
+    assert lists["pilot_units"]["sheet"] == PILOT_UNITS_SHEET
+
+
+def test_summarise_lists__a_short_list_of_a_large_bloc_stays_whole():
+    ctx = _context(700)
+    ctx["ranking"]["good_practices"] = ctx["ranking"]["good_practices"][:3]
+    lists = summarise_lists(ctx, 700, threshold=100, top=20)
+    assert "good_practices" not in lists and len(ctx["ranking"]["good_practices"]) == 3
+
+
+def test_typst_data_drops_the_full_lists_and_the_workbook_gets_the_pilots_sheet(tmp_path):
+    ctx = _context(700)
+    ctx["lists"] = summarise_lists(ctx, 700, threshold=100, top=20)
+    data = typst_data(ctx)
+    assert all("full" not in entry for entry in data["lists"].values())
+    assert "full" in ctx["lists"]["late_units"]  # the context itself keeps them
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    pd.DataFrame({"unit_id": ["U1"], "status": ["late"]}).to_csv(tables / "completeness_units.csv", index=False)
+    target = write_csv_folder_xlsx(tables, tmp_path / WORKBOOK_NAME, {}, extra=list_sheets(ctx))
+    book = CalamineWorkbook.from_path(str(target))
+    assert book.sheet_names == ["completeness_units", PILOT_UNITS_SHEET]
+    rows = book.get_sheet_by_name(PILOT_UNITS_SHEET).to_python()
+    assert len(rows) == 1 + len(range(0, 700, 7))  # header + every pilot, not the 20 shown
+    assert list_sheets({"lists": {}}) == {}
+
+
+def test_soket_counts_come_from_the_full_lists():
+    ctx = _context(700)
+    ctx["lists"] = summarise_lists(ctx, 700, threshold=100, top=20)
+    f = soket.facts(ctx)
+    assert len(f["data_quality"]["late_units"]) == 20
+    assert any("700 đơn vị nộp muộn" in p for p in soket.tasks_points(f))
+    late = next(s for s in soket.limitations(f) if "không nộp ít nhất một kỳ" in s)
+    assert late.startswith("700 đơn vị") and "trang tính completeness_units" in late
+    assert soket.pilots_named(f) == ctx["lists"]["pilot_units"]["note"]
+    ahead = next(s for s in soket.strengths(f) if "hơn mức chung" in s)
+    assert f"và {len(range(0, 700, 7)) - 12} đơn vị khác" in ahead
+
+
+def _cards(n: int) -> list[dict]:
+    return [{"unit_id": f"U{k:04d}", "name": f"Đơn vị {k}", "block": BLOCKS[k % 3]} for k in range(n)]
+
+
+@pytest.mark.parametrize(("setting", "n", "mode"), [("auto", 66, "single"), ("auto", 101, "block"),
+                                                    ("unit", 5, "unit"), ("single", 700, "single")])
+def test_split_mode(setting, n, mode):
+    assert split_mode(setting, n, 100) == mode
+
+
+def test_scorecard_files__one_per_block_cut_into_parts_and_the_index_lists_every_unit_once():
+    cards = _cards(700)
+    files = scorecard_files(cards, "block", per_file=150)
+    names = [name for name, _ in files]
+    assert names == ["khoi-khoi-a-phan-1.pdf", "khoi-khoi-a-phan-2.pdf", "khoi-khoi-b-phan-1.pdf",
+                     "khoi-khoi-b-phan-2.pdf", "khoi-khoi-c-phan-1.pdf", "khoi-khoi-c-phan-2.pdf"]
+    assert all(len(part) <= 150 for _, part in files)
+    assert all(len({c["block"] for c in part}) == 1 for _, part in files)
+    index = scorecard_index(files)
+    assert len(index) == 700 and index["unit_id"].is_unique
+    first = index[index["unit_id"] == "U0003"].iloc[0]
+    assert (first["file"], first["page"]) == ("phieu/khoi-khoi-a-phan-1.pdf", 2)
+    small = scorecard_files(_cards(9), "block")
+    assert [n for n, _ in small] == ["khoi-khoi-a.pdf", "khoi-khoi-b.pdf", "khoi-khoi-c.pdf"]
+    per_unit = scorecard_files(_cards(4), "unit")
+    assert [n for n, _ in per_unit] == ["u0000.pdf", "u0001.pdf", "u0002.pdf", "u0003.pdf"]
+
+
+def test_report_readings__the_card_follows_the_report():
+    report = {"goals": [{"indicator": "satisfaction_rate", "reading": NO_DATA_VI},
+                        {"indicator": "study_rate", "reading": "tiến bộ"}],
+              "leaders": {"outcomes": [{"indicator": "oc_index", "pilot_levels": "70,1 → 74,3"},
+                                       {"indicator": "study_rate", "pilot_levels": "–"}]}}
+    said = report_readings(report)
+    assert said["satisfaction_rate"]["reading"] == NO_DATA_VI
+    assert said["oc_index"]["pilots_post"] == "74,3"
+    assert "pilots_post" not in said["study_rate"]
+    assert report_readings(None) == {}
