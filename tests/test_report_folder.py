@@ -166,7 +166,7 @@ def test_folder_lock__a_second_run_into_the_folder_stops_naming_it(tmp_path):
 
 
 def test_carried_over__hidden_entries_and_a_raw_folder_inside_the_report_are_kept(tmp_path):
-    from vhcs_analysis.report.build import carried_over
+    from vhcs_analysis.stages import carried_over
 
     out = tmp_path / "bao-cao"
     keep = carried_over(out, out / "du-lieu" / "raw")

@@ -193,12 +193,12 @@ def report(
 ) -> None:
     """Chạy toàn bộ: làm sạch, chạy notebook, lập báo cáo PDF (sơ kết hoặc tổng kết, theo cấu hình)."""
     from vhcs_analysis.config import get_paths
-    from vhcs_analysis.report.build import cli_report
+    from vhcs_analysis.layout import report_processed
+    from vhcs_analysis.stages import cli_report
 
     paths = get_paths(raw=raw, reports=out)
-    if processed is None and raw is not None:
-        processed = paths.reports / "processed"
-    paths = get_paths(raw=paths.raw, processed=processed, reports=paths.reports)
+    paths = get_paths(raw=paths.raw, processed=report_processed(paths.reports, processed=processed, own=raw is not None),
+                      reports=paths.reports)
     _run(lambda settings: cli_report(paths=paths, settings=settings, console=console), config)
 
 

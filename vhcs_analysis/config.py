@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vhcs_analysis import layout
 from vhcs_analysis.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -67,17 +68,27 @@ def find_project_root(start: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Paths:
+    """The three data folders: raw (read only), processed (the clean stage's) and the
+    report folder (the analyse and render stages'); the names inside are ``layout``'s."""
+
     raw: Path
     processed: Path
     reports: Path
 
     @property
     def figures(self) -> Path:
-        return self.reports / "figures"
+        """``<reports>/figures``: the notebooks' figures."""
+        return self.reports / layout.FIGURES_DIR
 
     @property
     def tables(self) -> Path:
-        return self.reports / "tables"
+        """``<reports>/tables``: the notebooks' tables and ``key_numbers.json``."""
+        return self.reports / layout.TABLES_DIR
+
+    @property
+    def notebooks(self) -> Path:
+        """``<reports>/notebooks``: the executed notebooks."""
+        return self.reports / layout.NOTEBOOKS_DIR
 
 
 def get_paths(

@@ -17,11 +17,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from vhcs_analysis.corrections import CORRECTIONS_DIR, FINDINGS_XLSX, REJECTS_XLSX
+from vhcs_analysis import layout
 
-DATA_TABLES = ("units", "unit_reports", "inspections", "rankings")
-OUTPUT_FILES = tuple(f"{t}.parquet" for t in (*DATA_TABLES, "rejects", "findings")) + (
-    "rejects.csv", "findings.csv", REJECTS_XLSX, FINDINGS_XLSX, CORRECTIONS_DIR, "manifest.json")
+OUTPUT_FILES = layout.PROCESSED_FILES  # every entry a clean writes (the names are layout's)
 
 
 def write_outputs(result, out: Path) -> None:
@@ -31,14 +29,14 @@ def write_outputs(result, out: Path) -> None:
 
     with staged_folder(Path(out), keep=lambda name: name not in OUTPUT_FILES) as tmp:  # keep e.g. .gitkeep
         for name, df in result.tables.items():
-            write_parquet_atomic(df, tmp / f"{name}.parquet")
-        write_parquet_atomic(result.rejects, tmp / "rejects.parquet")
-        write_parquet_atomic(result.findings, tmp / "findings.parquet")
-        write_csv_for_excel(result.rejects, tmp / "rejects.csv")
-        write_csv_for_excel(result.findings, tmp / "findings.csv")
+            write_parquet_atomic(df, tmp / layout.parquet_name(name))
+        write_parquet_atomic(result.rejects, tmp / layout.parquet_name("rejects"))
+        write_parquet_atomic(result.findings, tmp / layout.parquet_name("findings"))
+        write_csv_for_excel(result.rejects, tmp / layout.REJECTS_CSV)
+        write_csv_for_excel(result.findings, tmp / layout.FINDINGS_CSV)
         write_table_workbooks(result, tmp)  # rejects.xlsx, findings.xlsx
-        write_correction_workbooks(result, tmp / CORRECTIONS_DIR)
-        write_json_atomic(result.manifest, tmp / "manifest.json")
+        write_correction_workbooks(result, tmp / layout.CORRECTIONS_DIR)
+        write_json_atomic(result.manifest, layout.manifest_path(tmp))
 
 
 @contextlib.contextmanager
@@ -54,7 +52,7 @@ def staged_folder(out: Path, *, keep: Callable[[str], bool]) -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=layout.staging_prefix(out), dir=out.parent))
     except PermissionError:
         raise locked_output_error(out.parent, folder=True) from None
     os.chmod(tmp, public_mode(directory=True))  # mkdtemp gives 0700; outputs are shared
@@ -62,7 +60,7 @@ def staged_folder(out: Path, *, keep: Callable[[str], bool]) -> Iterator[Path]:
         yield tmp
         if out.is_dir():
             for child in out.iterdir():
-                if keep(child.name) and not _ours(child.name, out) and not (tmp / child.name).exists():
+                if keep(child.name) and not layout.is_transient(child.name, out) and not (tmp / child.name).exists():
                     if child.is_dir():
                         shutil.copytree(child, tmp / child.name, symlinks=True)
                     else:
@@ -71,15 +69,6 @@ def staged_folder(out: Path, *, keep: Callable[[str], bool]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-def _ours(name: str, out: Path) -> bool:
-    """A staging, previous or lock entry of ``out`` (never carried over)."""
-    return name.startswith((f".{out.name}.new-", f".{out.name}.old-")) or name == _lock_name(out)
-
-
-def _lock_name(out: Path) -> str:
-    return f".{out.name}.lock"
 
 
 @contextlib.contextmanager
@@ -95,7 +84,7 @@ def folder_lock(out: Path) -> Iterator[None]:
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(out.parent / _lock_name(out), timeout=0)
+        lock = FileLock(out.parent / layout.lock_name(out), timeout=0)
         lock.acquire()
     except Timeout:
         raise OutputLockedError(
@@ -116,11 +105,11 @@ def _recover(out: Path) -> None:
     """Tidy what a killed run left next to ``out``: half-written ``.<out>.new-*`` folders
     are removed; if it died between the two renames of the swap, the previous outputs
     (``.<out>.old-*``) are put back."""
-    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    olds = sorted(out.parent.glob(layout.previous_prefix(out) + "*"))
     if not out.exists() and olds:
         os.replace(olds[-1], out)
         olds = olds[:-1]
-    for stale in [*olds, *out.parent.glob(f".{out.name}.new-*")]:
+    for stale in [*olds, *out.parent.glob(layout.staging_prefix(out) + "*")]:
         if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
 
@@ -131,7 +120,7 @@ def _swap(new: Path, out: Path) -> None:
     if not out.exists():
         os.replace(new, out)
         return
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    old = out.parent / f"{layout.previous_prefix(out)}{os.getpid()}"
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
     try:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from vhcs_analysis import __version__, fmt
+from vhcs_analysis import __version__, fmt, layout
 from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
@@ -55,21 +55,12 @@ TABLES = (
 
 
 def read_key_numbers(tables_dir: Path) -> dict:
-    path = tables_dir / "key_numbers.json"
+    """``tables/key_numbers.json``, the numbers the notebooks hand to the documents."""
+    path = tables_dir / layout.KEY_NUMBERS_NAME
     try:
         return json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise VhcsError(f"thiếu tệp {path.name} (các notebook chưa chạy hoặc chạy lỗi)") from None
-    except (OSError, ValueError) as exc:
-        raise VhcsError(f"không đọc được {path.name}: {exc}") from None
-
-
-def read_manifest(processed: Path) -> dict:
-    path = processed / "manifest.json"
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise VhcsError(f"thiếu {path} (chưa làm sạch dữ liệu thô)") from None
     except (OSError, ValueError) as exc:
         raise VhcsError(f"không đọc được {path.name}: {exc}") from None
 
@@ -123,7 +114,7 @@ def report_date(processed: Path, post: str, configured: str = "") -> dt.date:
             return dt.date.fromisoformat(configured)
         except ValueError:
             raise VhcsError(f"[review] report_date không hợp lệ: {configured!r} (cần dạng 2019-01-15)") from None
-    path = processed / "unit_reports.parquet"
+    path = processed / layout.parquet_name("unit_reports")
     if path.is_file():
         try:
             dates = pd.read_parquet(path, columns=["report_date"])["report_date"].dropna()
@@ -514,7 +505,7 @@ def index_weights(settings: Settings) -> list[dict]:
             for k, v in weights.items()]
 
 
-ANNEX_NAME = "phu-luc-ky-thuat.pdf"
+ANNEX_NAME = layout.ANNEX_NAME
 NO_NAME_VI = "chưa có tên trong danh mục"
 
 
@@ -634,7 +625,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     ``settings``: the settings the report is built with (the review window and naming,
     the cover, the headline indicator, the rules named in the text)."""
     kn = read_key_numbers(paths.tables)
-    manifest = read_manifest(paths.processed)
+    manifest = layout.read_manifest(paths.processed)
     tables = read_tables(paths.tables)
     review = settings.review.model_dump()
     baseline = str(kn.get("baseline") or review.get("baseline"))

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from vhcs_analysis.io.writers import write_csv
+from vhcs_analysis.layout import FIGURE_LIST_NAME  # re-exported: the name is layout's
 from vhcs_analysis.report import word_template as wt
 
-FIGURE_LIST_NAME = "danh-muc-hinh.csv"
 NO_DATA = "Không có số liệu."
 PLACEHOLDER_LEAD = "Văn phòng bổ sung"  # the mark of a part only people can write
 MAX_FIGURE_HEIGHT_MM = 200.0

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import fmt, plots, tables
+from vhcs_analysis import fmt, layout, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
 from vhcs_analysis.io.writers import write_bytes_atomic, write_csv
 from vhcs_analysis.labels import (
@@ -232,7 +232,7 @@ def write_key_numbers(numbers: dict, paths: Paths | None = None) -> Path:
         The path written.
     """
     paths = paths or get_paths()
-    return _write_key_numbers_file(numbers, paths.tables / "key_numbers.json")
+    return _write_key_numbers_file(numbers, paths.tables / layout.KEY_NUMBERS_NAME)
 
 
 def _write_key_numbers_file(numbers: dict, target: Path) -> Path:
@@ -264,7 +264,7 @@ def update_key_numbers(data: ReviewData, section: str, numbers: dict, paths: Pat
         The section as written (JSON-safe).
     """
     paths = paths or get_paths()
-    target = paths.tables / "key_numbers.json"
+    target = paths.tables / layout.KEY_NUMBERS_NAME
     header, value = _jsonable(key_numbers_header(data)), _jsonable(numbers)
     spool = os.environ.get(KEY_NUMBERS_SPOOL_ENV)
     if spool:
