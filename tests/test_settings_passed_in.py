@@ -25,7 +25,8 @@ BOUNDARY = {
     "report/build.py",  # render_report: an entry point
     "stages.py",  # build_report: the whole review, an entry point
     "report/notebooks.py",  # python -m vhcs_analysis.report.notebooks
-    "verify/run.py",  # vhcs verify
+    "verify/run.py",  # vhcs verify: the settings in force
+    "verify/recorded.py",  # vhcs verify: the recorded settings (recorded_settings_in_force)
 }
 READERS = {"load"}  # the settings file in use (package_defaults reads only the package's own defaults)
 
