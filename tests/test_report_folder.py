@@ -35,9 +35,10 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _leftovers(out: Path) -> list[str]:
-    """Staging and previous copies of ``out`` beside it (the lock file is not temporary)."""
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and
-                  not p.name.endswith(".lock"))
+    """Staging and previous copies of ``out`` beside it, and the staging folders of those
+    (the lock file is not temporary)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".") and f".{out.name}." in p.name
+                  and not p.name.endswith(".lock"))
 
 
 def _raw_with_a_window(raw: Path) -> Path:
@@ -183,3 +184,129 @@ def test_report_into_its_own_raw_folder__refused_and_nothing_touched(tmp_path):
     result = CliRunner().invoke(app, ["report", "--raw", str(raw), "--out", str(raw)])
     assert result.exit_code == 2 and "cũng là thư mục dữ liệu thô" in result.output
     assert _snapshot(raw) == before and _leftovers(raw) == []
+
+
+# --- killed at each point of a run (fast: the analyse and render stages are stand-ins) --------
+
+_KILLED_RUN = """
+import sys
+from pathlib import Path
+
+from vhcs_analysis import stages
+from vhcs_analysis.config import Paths, package_defaults
+
+
+def analyse(paths, settings, **_kwargs):
+    paths.tables.mkdir(parents=True, exist_ok=True)
+    (paths.tables / "key_numbers.json").write_bytes(b'{"moi": 1}\\n')
+    return []
+
+
+def render(paths, settings):
+    pdf = paths.reports / "bao-cao-so-ket-nq01.pdf"
+    pdf.write_bytes(b"%PDF moi")
+    return stages.Rendered(pdf=pdf, annex=pdf, docx=pdf, pptx=pdf, scorecards=None, workbook=pdf)
+
+
+stages.analyse, stages.render = analyse, render
+raw, out, processed = (Path(arg) for arg in sys.argv[1:4])
+stages.build_report(Paths(raw=raw, processed=processed, reports=out), package_defaults())
+"""
+
+_PREVIOUS_PROCESSED = {"manifest.json": b'{"cu": 1}\n', "units.parquet": b"PAR1 cu", ".gitkeep": b""}
+
+
+def _previous_processed(folder: Path) -> dict[str, bytes]:
+    for rel, data in _PREVIOUS_PROCESSED.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    return _snapshot(folder)
+
+
+def _run_killed_at(point: str, raw: Path, out: Path, processed: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", _KILLED_RUN, str(raw), str(out), str(processed)],
+                          env={**os.environ, "VHCS_TEST_KILL_AT": point}, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(("point", "outside"), [
+    ("clean-writing", True), ("cleaned", True), ("analysed", True), ("rendered", True), ("swap", True),
+    ("cleaned", False), ("swap", False),
+])
+def test_report_killed_at_each_point__previous_report_and_data_kept_and_no_leftovers(tmp_path, point, outside):
+    """Killed while cleaning, after each stage, or between the renames of the swap: the
+    report folder (and a processed folder outside it) stay as they were, or are put back by
+    the next run, which leaves no staging or previous copy behind."""
+    raw, out = _raw_with_a_window(tmp_path / "raw"), tmp_path / "bao-cao"
+    processed = tmp_path / "data" / "processed" if outside else out / "processed"
+    before = _previous_report(out)
+    before_data = _previous_processed(processed) if outside else None
+    killed = _run_killed_at(point, raw, out, processed)
+    assert killed.returncode == 137, killed.stderr[-2000:]
+    if point != "swap":  # between the renames the previous folders are beside, put back by the next run
+        assert _snapshot(out) == before
+        assert before_data is None or _snapshot(processed) == before_data
+    assert _leftovers(out) or _leftovers(processed)  # what the killed run left, until the next run
+    empty = tmp_path / "rong"
+    write_registry(empty)  # the next run stops early (no Form 01 at all)
+    args = ["report", "--raw", str(empty), "--out", str(out)] + (["--processed", str(processed)] if outside else [])
+    assert CliRunner().invoke(app, args).exit_code == 2
+    assert _snapshot(out) == before and _leftovers(out) == []
+    assert before_data is None or (_snapshot(processed) == before_data and _leftovers(processed) == [])
+
+
+def test_report_with_processed_elsewhere__both_folders_replaced_together(tmp_path):
+    raw, out, processed = _raw_with_a_window(tmp_path / "raw"), tmp_path / "bao-cao", tmp_path / "data" / "processed"
+    _previous_report(out)
+    _previous_processed(processed)
+    done = _run_killed_at("", raw, out, processed)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _snapshot(out) == {".gitkeep": b"", "bao-cao-so-ket-nq01.pdf": b"%PDF moi",
+                              "tables/key_numbers.json": b'{"moi": 1}\n'}
+    assert (processed / "manifest.json").read_bytes() != _PREVIOUS_PROCESSED["manifest.json"]
+    assert (processed / ".gitkeep").is_file() and (processed / "unit_reports.parquet").is_file()
+    assert _leftovers(out) == [] and _leftovers(processed) == []
+
+
+def test_staged_folders__one_folder_that_cannot_be_moved_keeps_both_as_they_were(tmp_path, monkeypatch):
+    """On Windows the processed folder holding rejects.csv open in Excel cannot be moved:
+    the named error, and neither the report nor the processed folder changes."""
+    from vhcs_analysis.errors import OutputLockedError
+    from vhcs_analysis.io.outputs import staged_folders
+
+    out, processed = tmp_path / "bao-cao", tmp_path / "data" / "processed"
+    before, before_data = _previous_report(out), _previous_processed(processed)
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(src) == processed:
+            raise PermissionError(13, "The process cannot access the file", str(src))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    keep = lambda name: name.startswith(".")  # noqa: E731
+    with pytest.raises(OutputLockedError) as info, staged_folders([(out, keep), (processed, keep)]) as (new, data):
+        (new / "bao-cao-so-ket-nq01.pdf").write_bytes(b"%PDF moi")
+        (data / "manifest.json").write_bytes(b"{}")
+    assert str(processed) in str(info.value)
+    assert _snapshot(out) == before and _snapshot(processed) == before_data
+    assert _leftovers(out) == [] and _leftovers(processed) == []
+
+
+def test_report_into_a_processed_folder_being_written__stops_naming_it(tmp_path):
+    out, processed = tmp_path / "bao-cao", tmp_path / "data" / "processed"
+    before = _previous_report(out)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time\nfrom pathlib import Path\n"
+         "from vhcs_analysis.io.outputs import folder_lock\n"
+         f"with folder_lock(Path({str(processed)!r})):\n    print('held', flush=True)\n    time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        raw = _raw_with_a_window(tmp_path / "raw")
+        result = CliRunner().invoke(app, ["report", "--raw", str(raw), "--out", str(out), "--processed", str(processed)])
+        assert result.exit_code == 2 and str(processed) in " ".join(result.output.split())
+        assert "đang được một lần chạy khác ghi" in result.output
+        assert _snapshot(out) == before and _leftovers(out) == [] and not processed.exists()
+    finally:
+        holder.kill()
+        holder.wait()

@@ -123,28 +123,32 @@ def build_report(paths: Paths, settings: Settings | None = None, *, notebooks: P
 
     A report folder is one whole report: everything is built into a staging folder beside
     ``paths.reports`` and swapped in at the end, under a lock that stops a second run into
-    the same folder (``io.outputs.staged_folder``, ``folder_lock``). A processed folder
-    inside the report folder is staged with it; one elsewhere is staged on its own and
-    swapped in just before the report, so a run killed at any moment before the end
-    leaves both as they were. Only hidden entries (``.gitkeep``) of the previous report
-    folder are carried over."""
-    from vhcs_analysis.io.outputs import folder_lock, staged_folder
+    the same folder (``io.outputs.staged_folders``, ``folder_lock``). A processed folder
+    inside the report folder is staged with it; one elsewhere gets its own staging folder
+    and lock and is swapped in together with the report (both previous folders moved
+    aside first, then both new ones moved in), so a run killed at any moment, or stopped
+    by a folder that cannot be moved, leaves both as they were (a kill between the
+    renames is repaired by the next run). Only hidden entries (``.gitkeep``) of the
+    previous report folder are carried over."""
+    from vhcs_analysis.io.outputs import folder_lock, staged_folders
 
     settings = settings if settings is not None else config.load()
     final = paths.reports
     if Path(paths.raw).resolve() == Path(final).resolve():  # the swap would drop the raw files with the old report
         raise VhcsError(f"thư mục báo cáo {final} cũng là thư mục dữ liệu thô: hãy chọn một thư mục khác bằng --out")
     inside = _moved(paths.processed, final, Path()) != paths.processed
+    targets = [(final, carried_over(final, paths.raw))]
+    if not inside:  # staged too, and swapped in together with the report
+        targets.append((paths.processed, lambda name: name not in layout.PROCESSED_FILES))
     with contextlib.ExitStack() as stack:
-        stack.enter_context(folder_lock(final))
-        staging = stack.enter_context(staged_folder(final, keep=carried_over(final, paths.raw)))
-        # exits in reverse: the processed folder elsewhere is swapped in first, the report right after
-        processed = _moved(paths.processed, final, staging) if inside else stack.enter_context(
-            staged_folder(paths.processed, keep=lambda name: name not in layout.PROCESSED_FILES))
-        staged = Paths(raw=paths.raw, reports=staging, processed=processed)
+        for folder, _keep in targets:
+            stack.enter_context(folder_lock(folder))
+        staging = stack.enter_context(staged_folders(targets))
+        processed = _moved(paths.processed, final, staging[0]) if inside else staging[1]
+        staged = Paths(raw=paths.raw, reports=staging[0], processed=processed)
         pdf = _run_stages(staged, settings, notebooks=notebooks, console=console, progress=progress,
                           on_clean=on_clean, shown=final)
-    return final / pdf.relative_to(staging)
+    return final / pdf.relative_to(staging[0])
 
 
 def carried_over(folder: Path, raw: Path):
@@ -168,6 +172,8 @@ def _run_stages(paths: Paths, settings: Settings, *, notebooks: Path | None, con
                 on_clean: Callable[[CleanResult], None] | None, shown: Path) -> Path:
     """``build_report``'s stages into ``paths`` (the staging folders); messages name the
     files where they will be (under ``shown``)."""
+    from vhcs_analysis.io.outputs import checkpoint
+
     say = console.print if console is not None else (lambda *_a, **_k: None)
     if not paths.raw.is_dir():
         raise VhcsError(f"không có thư mục dữ liệu thô {paths.raw}")
@@ -175,6 +181,7 @@ def _run_stages(paths: Paths, settings: Settings, *, notebooks: Path | None, con
     cleaned = clean(paths, settings, progress=progress)
     if cleaned.fatal:
         raise VhcsError("không làm sạch được dữ liệu thô: " + "; ".join(cleaned.fatal))
+    checkpoint("cleaned")
     if on_clean is not None:
         on_clean(cleaned)
     gap = window_gap(cleaned, settings)
@@ -182,8 +189,10 @@ def _run_stages(paths: Paths, settings: Settings, *, notebooks: Path | None, con
         raise VhcsError(gap)
     say("Bước 2/3: chạy các notebook phân tích …")
     analyse(paths, settings, notebooks=notebooks, console=console)
+    checkpoint("analysed")
     say("Bước 3/3: dựng báo cáo PDF, bản thảo Word, bài trình chiếu, phiếu đánh giá từng đơn vị và sổ bảng số liệu …")
     rendered = render(paths, settings)
+    checkpoint("rendered")
     for document in rendered.documents:
         say(f"  Đã ghi {shown / document.relative_to(paths.reports)}")
     return rendered.pdf
