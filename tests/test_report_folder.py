@@ -303,7 +303,8 @@ def test_report_into_a_processed_folder_being_written__stops_naming_it(tmp_path)
     try:
         assert holder.stdout.readline().strip() == "held"
         raw = _raw_with_a_window(tmp_path / "raw")
-        result = CliRunner().invoke(app, ["report", "--raw", str(raw), "--out", str(out), "--processed", str(processed)])
+        args = ["report", "--raw", str(raw), "--out", str(out), "--processed", str(processed)]
+        result = CliRunner().invoke(app, args)
         assert result.exit_code == 2 and str(processed) in " ".join(result.output.split())
         assert "đang được một lần chạy khác ghi" in result.output
         assert _snapshot(out) == before and _leftovers(out) == [] and not processed.exists()

@@ -107,9 +107,9 @@ def get_paths(
         return root / default
 
     return Paths(
-        raw=pick(raw, "VHCS_RAW", "data/raw"),
-        processed=pick(processed, "VHCS_PROCESSED", "data/processed"),
-        reports=pick(reports, "VHCS_REPORTS", "reports"),
+        raw=pick(raw, "VHCS_RAW", layout.PROJECT_RAW),
+        processed=pick(processed, "VHCS_PROCESSED", layout.PROJECT_PROCESSED),
+        reports=pick(reports, "VHCS_REPORTS", layout.PROJECT_REPORTS),
     )
 
 

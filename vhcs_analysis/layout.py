@@ -34,6 +34,15 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any
 
+# ----------------------------------------------------------------------------- the project's folders
+
+# relative to the project root (``config.get_paths`` when no argument or VHCS_* variable says otherwise)
+PROJECT_RAW = "data/raw"
+PROJECT_PROCESSED = "data/processed"
+PROJECT_REPORTS = "reports"
+PROJECT_SAMPLE_TRUTH = "data/sample_truth"  # the sample's ground truth beside data/raw (``make report``)
+NBVAL_SANITISER = "vhcs_analysis/report/nbval_sanitize.cfg"  # the notebooks' sanitiser, from the project root
+
 # ----------------------------------------------------------------------------- the raw folder
 
 REGISTRY_NAME = "units.csv"  # the units registry (docs/contracts.md)

@@ -8,10 +8,11 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from vhcs_analysis import layout
 from vhcs_analysis.config import PACKAGE_DIR
 from vhcs_analysis.verify.diff import window
 
-SANITISER = PACKAGE_DIR / "report" / "nbval_sanitize.cfg"
+SANITISER = PACKAGE_DIR.parent / layout.NBVAL_SANITISER
 
 
 def nbval_command(folder: Path, *, junit: Path, config: Path) -> list[str]:

@@ -77,7 +77,7 @@ def check_cleaning(raw: Path, report: ReportFolder, work: Path, settings: Settin
     if result.fatal:
         check.problems += [f"không làm sạch lại được: {m}" for m in result.fatal]
         return check
-    problems, count = compare_folders(report.processed, work, label="processed")
+    problems, count = compare_folders(report.processed, work, label=layout.PROCESSED_DIR)
     check.problems += problems
     _keep_recorded_settings(report.manifest, layout.manifest_path(work))
     check.summary = f"{count} tệp dữ liệu đã làm sạch giống hệt bản dựng lại"
