@@ -197,8 +197,8 @@ def report(
     from vhcs_analysis.stages import cli_report
 
     paths = get_paths(raw=raw, reports=out)
-    paths = get_paths(raw=paths.raw, processed=report_processed(paths.reports, processed=processed, own=raw is not None),
-                      reports=paths.reports)
+    own = report_processed(paths.reports, processed=processed, own=raw is not None)  # None: the project's
+    paths = get_paths(raw=paths.raw, processed=own, reports=paths.reports)
     _run(lambda settings: cli_report(paths=paths, settings=settings, console=console), config)
 
 

@@ -440,7 +440,7 @@ def is_registry_header(row: list) -> bool:
 def is_registry_sheet(sheet) -> bool:
     """A sheet that is a units registry: its first non-blank row (of the first five) is
     the registry's header (``is_registry_header``)."""
-    first = next((row for row in sheet.rows[:5] if any(v is not None and str(v).strip() for v in row)), [])
+    first: list = next((row for row in sheet.rows[:5] if any(v is not None and str(v).strip() for v in row)), [])
     return is_registry_header(first)
 
 
