@@ -83,6 +83,17 @@ REPORT_PDF_GLOB = "bao-cao-*-nq01.pdf"
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".pptx", ".xlsx")  # the documents at the top of a report folder
 
 
+def table_file(name: str) -> str:
+    """A table the notebooks write into ``tables/``, e.g. ``pilot_effects.csv``."""
+    return f"{name}.csv"
+
+
+def figure_file(name: str, kind: str) -> str:
+    """A figure the notebooks write into ``figures/``: ``kind`` "svg" (for the PDF) or "png"
+    (300 dpi, for the Word draft and the deck), e.g. ``trends.svg``."""
+    return f"{name}.{kind}"
+
+
 def report_stem(kind: str | None) -> str:
     """The report files' name without suffix, ``bao-cao-<kind>-nq01`` (``[review] kind``)."""
     return f"bao-cao-{kind or 'so-ket'}-nq01"

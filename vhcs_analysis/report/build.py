@@ -86,7 +86,8 @@ def stage(build_dir: Path, context: dict, figures: Path) -> Path:
     (build_dir / "figures").mkdir(exist_ok=True)
     for name, present in sorted(context.get("figures", {}).items()):
         if present:
-            shutil.copyfile(figures / f"{name}.svg", build_dir / "figures" / f"{name}.svg")
+            svg = layout.figure_file(name, "svg")
+            shutil.copyfile(figures / svg, build_dir / "figures" / svg)  # the Typst root's own folder
     text = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True)
     (build_dir / "data.json").write_bytes((text + "\n").encode("utf-8"))  # "\n" on every platform
     return build_dir

@@ -69,7 +69,7 @@ def read_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
     """Every table of the contract; a file that is absent reads as an empty frame."""
     out = {}
     for name in TABLES:
-        path = tables_dir / f"{name}.csv"
+        path = tables_dir / layout.table_file(name)
         try:
             out[name] = read_csv(path, encoding="utf-8", keep_default_na=True) if path.is_file() else pd.DataFrame()
         except pd.errors.EmptyDataError:
@@ -647,7 +647,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     # whole-bloc levels of each period on every unit with data in it, as the roll-out tables
     # print them (one value per indicator and period); the change is their difference
     goals = goal_rows(tables["indicators_by_goal"])
-    figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
+    figures = {name: (paths.figures / layout.figure_file(name, "svg")).is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
     # the settings the data were cleaned with, as the manifest recorded them (their file
     # and sha256 are the report's provenance; every manifest since the record exists has one)

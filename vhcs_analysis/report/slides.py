@@ -339,7 +339,7 @@ class Deck:
 
     def figure(self, slide, box: Box, name: str, subject: str) -> None:
         """The pack's ``NAME.png`` in ``box``, or one line that there is no data."""
-        path = self.figures_dir / f"{name}.png"
+        path = self.figures_dir / layout.figure_file(name, "png")
         if self.view["figures"].get(name) and path.is_file():
             picture(slide, box, path)
             self.slides[-1].figures.append(name)

@@ -49,7 +49,7 @@ def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
         The path written.
     """
     paths = paths or get_paths()
-    target = paths.tables / f"{name}.csv"
+    target = paths.tables / layout.table_file(name)
     return write_csv(_round_frame(df), target, bom=False, date_format=None)
 
 
@@ -72,8 +72,8 @@ def save_figure(fig: Figure, name: str, *, is_sample: bool, paths: Paths | None 
     """
     paths = paths or get_paths()
     plots.mark_sample(fig, is_sample)
-    plots.save_figure(fig, paths.figures / f"{name}.png", dpi=FIGURE_PNG_DPI)
-    return plots.save_figure(fig, paths.figures / f"{name}.svg")
+    plots.save_figure(fig, paths.figures / layout.figure_file(name, "png"), dpi=FIGURE_PNG_DPI)
+    return plots.save_figure(fig, paths.figures / layout.figure_file(name, "svg"))
 
 
 # p-values and q-values: "0,031", "< 0,001" (fmt.p_value), never "0,0"
