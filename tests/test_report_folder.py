@@ -5,6 +5,7 @@ or previous copies behind; a second run into a folder being written stops, namin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -143,25 +144,32 @@ def test_staged_folder__folder_that_cannot_be_renamed_is_the_named_error_and_kep
     assert _snapshot(out) == before and _leftovers(out) == []
 
 
-def test_folder_lock__a_second_run_into_the_folder_stops_naming_it(tmp_path):
-    out = tmp_path / "bao-cao"
-    before = _previous_report(out)
+@contextlib.contextmanager
+def _lock_held_elsewhere(folder: Path):
+    """``folder_lock(folder)`` held by another process for the duration of the block."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+        [sys.executable, "-c", "import time\nfrom pathlib import Path\n"
          "from vhcs_analysis.io.outputs import folder_lock\n"
-         f"with folder_lock(Path({str(out)!r})):\n    print('held', flush=True)\n    time.sleep(60)"],
+         f"with folder_lock(Path({str(folder)!r})):\n    print('held', flush=True)\n    time.sleep(60)"],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_folder_lock__a_second_run_into_the_folder_stops_naming_it(tmp_path):
+    out = tmp_path / "bao-cao"
+    before = _previous_report(out)
+    with _lock_held_elsewhere(out):
         raw = tmp_path / "raw"
         write_registry(raw)
         result = CliRunner().invoke(app, ["report", "--raw", str(raw), "--out", str(out)])
         assert result.exit_code == 2 and result.output.count("Lỗi") == 1
         assert str(out) in " ".join(result.output.split()) and "đợi" in result.output
         assert _snapshot(out) == before and _leftovers(out) == []
-    finally:
-        holder.kill()
-        holder.wait()
     with folder_lock(out):  # released with its process, however it ended
         pass
 
@@ -295,19 +303,10 @@ def test_staged_folders__one_folder_that_cannot_be_moved_keeps_both_as_they_were
 def test_report_into_a_processed_folder_being_written__stops_naming_it(tmp_path):
     out, processed = tmp_path / "bao-cao", tmp_path / "data" / "processed"
     before = _previous_report(out)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import time\nfrom pathlib import Path\n"
-         "from vhcs_analysis.io.outputs import folder_lock\n"
-         f"with folder_lock(Path({str(processed)!r})):\n    print('held', flush=True)\n    time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with _lock_held_elsewhere(processed):
         raw = _raw_with_a_window(tmp_path / "raw")
         args = ["report", "--raw", str(raw), "--out", str(out), "--processed", str(processed)]
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 2 and str(processed) in " ".join(result.output.split())
         assert "đang được một lần chạy khác ghi" in result.output
         assert _snapshot(out) == before and _leftovers(out) == [] and not processed.exists()
-    finally:
-        holder.kill()
-        holder.wait()
