@@ -124,20 +124,25 @@ def test_staged_folder__recovers_a_run_killed_between_the_two_renames(tmp_path):
     assert _leftovers(out) == []
 
 
+def _cannot_be_moved(folder: Path, monkeypatch) -> None:
+    """``folder`` cannot be renamed, as on Windows when a file in it is open."""
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(src) == folder:
+            raise PermissionError(13, "The process cannot access the file", str(src))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
 def test_staged_folder__folder_that_cannot_be_renamed_is_the_named_error_and_kept(tmp_path, monkeypatch):
     """On Windows a folder holding an open file (the PDF in a viewer) cannot be renamed."""
     from vhcs_analysis.errors import OutputLockedError
 
     out = tmp_path / "bao-cao"
     before = _previous_report(out)
-    real = os.replace
-
-    def replace(src, dst, *args, **kwargs):
-        if Path(src) == out:
-            raise PermissionError(13, "The process cannot access the file", str(src))
-        return real(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
+    _cannot_be_moved(out, monkeypatch)
     with pytest.raises(OutputLockedError) as info, staged_folder(out, keep=lambda n: n.startswith(".")) as staging:
         (staging / "bao-cao-so-ket-nq01.pdf").write_bytes(b"%PDF moi")
     assert str(out) in str(info.value) and "đóng" in str(info.value)
@@ -283,14 +288,7 @@ def test_staged_folders__one_folder_that_cannot_be_moved_keeps_both_as_they_were
 
     out, processed = tmp_path / "bao-cao", tmp_path / "data" / "processed"
     before, before_data = _previous_report(out), _previous_processed(processed)
-    real = os.replace
-
-    def replace(src, dst, *args, **kwargs):
-        if Path(src) == processed:
-            raise PermissionError(13, "The process cannot access the file", str(src))
-        return real(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
+    _cannot_be_moved(processed, monkeypatch)
     keep = lambda name: name.startswith(".")  # noqa: E731
     with pytest.raises(OutputLockedError) as info, staged_folders([(out, keep), (processed, keep)]) as (new, data):
         (new / "bao-cao-so-ket-nq01.pdf").write_bytes(b"%PDF moi")
