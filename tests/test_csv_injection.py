@@ -58,7 +58,7 @@ def test_read_csv__takes_the_guard_off_again(tmp_path):
 @pytest.mark.e2e
 def test_report__registry_names_written_as_formulas_reach_no_csv_as_formulas(tmp_path):
     from vhcs_analysis.config import Paths
-    from vhcs_analysis.report.build import build_pdf
+    from vhcs_analysis.stages import build_report
     from vhcs_analysis.sample import write_sample
 
     paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "out" / "processed", reports=tmp_path / "out")
@@ -68,7 +68,7 @@ def test_report__registry_names_written_as_formulas_reach_no_csv_as_formulas(tmp
     units["aliases"] = [";".join(filter(None, [a, n])) for a, n in zip(units["aliases"], units["unit_name"])]
     units["unit_name"] = [_hostile_name(i, n) for i, n in enumerate(units["unit_name"])]
     units.to_csv(paths.raw / "units.csv", index=False, lineterminator="\n")
-    build_pdf(paths)
+    build_report(paths)
 
     tables = paths.reports / "tables"
     assert sorted(p.name for p in tables.glob("*.csv")), "the report wrote no table"

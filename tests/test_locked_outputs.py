@@ -208,10 +208,10 @@ def test_cli_report__pdf_open_in_a_viewer_exit_2_named_and_old_report_kept(built
 
 
 @pytest.mark.e2e
-def test_build_pdf__table_open_in_excel_inside_a_notebook_is_the_named_error(built, tmp_path):
+def test_build_report__table_open_in_excel_inside_a_notebook_is_the_named_error(built, tmp_path):
     """The tables are written by the notebooks' kernel: the same message reaches the user,
     not a notebook cell error."""
-    from vhcs_analysis.report.build import build_pdf
+    from vhcs_analysis.stages import build_report
 
     folder = tmp_path / "notebooks"
     folder.mkdir()
@@ -232,7 +232,7 @@ def test_build_pdf__table_open_in_excel_inside_a_notebook_is_the_named_error(bui
     target.parent.mkdir(parents=True)
     target.write_bytes(OLD)
     with pytest.raises(OutputLockedError) as info:
-        build_pdf(paths, notebooks=folder)
+        build_report(paths, notebooks=folder)
     assert "01-bang" not in str(info.value)
     _assert_named_and_kept(str(info.value), target)
 
@@ -240,14 +240,14 @@ def test_build_pdf__table_open_in_excel_inside_a_notebook_is_the_named_error(bui
 def test_cli__permission_error_from_a_writer_outside_the_helper_is_the_same_message(tmp_path, monkeypatch):
     """A safety net for a writer that saves straight to its target (e.g. a library's
     ``save(path)``): still one named line and exit 2, never 'Lỗi nội bộ'."""
-    from vhcs_analysis.report import build
+    from vhcs_analysis import stages
 
     target = tmp_path / "bao-cao-so-ket-nq01.docx"
 
     def save(*_args, **_kwargs):
         raise PermissionError(13, IN_USE, str(target))
 
-    monkeypatch.setattr(build, "build_pdf", save)
+    monkeypatch.setattr(stages, "build_report", save)
     result = CliRunner().invoke(app, ["report", "--raw", str(tmp_path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "Lỗi nội bộ" not in result.output and "Traceback" not in result.output
     assert "bao-cao-so-ket-nq01.docx" in result.output and "đóng" in result.output

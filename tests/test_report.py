@@ -46,8 +46,8 @@ def _shared_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> SimpleNamespace:
-    """The sample (seed 0) built end to end with ``build_pdf``: raw → processed → notebooks → PDFs."""
-    from vhcs_analysis.report.build import build_pdf
+    """The sample (seed 0) built end to end with ``build_report``: raw → processed → notebooks → PDFs."""
+    from vhcs_analysis.stages import build_report
     from vhcs_analysis.sample import write_sample
 
     root = _shared_dir(tmp_path_factory)
@@ -57,7 +57,7 @@ def built(tmp_path_factory) -> SimpleNamespace:
             for child in ("raw", "truth", "out"):
                 shutil.rmtree(root / child, ignore_errors=True)
             write_sample(paths.raw, seed=0, truth_out=root / "truth")
-            build_pdf(paths)
+            build_report(paths)
             (root / "done").write_text("ok")
     pdf = paths.reports / report_name(package_defaults())
     return SimpleNamespace(root=root, paths=paths, pdf=pdf, pages=_page_texts(pdf))
@@ -123,7 +123,7 @@ def test_build_context__missing_notebook_outputs_is_a_readable_error(tmp_path):
 
 
 @pytest.mark.e2e
-def test_build_pdf__writes_the_contract_file(built):
+def test_build_report__writes_the_contract_file(built):
     assert built.pdf == built.paths.reports / "bao-cao-so-ket-nq01.pdf"
     assert built.pdf.read_bytes()[:5] == b"%PDF-"
 
@@ -229,16 +229,16 @@ def test_scorecards__one_page_per_unit_named_and_marked(built):
 
 
 @pytest.mark.e2e
-def test_build_pdf__failing_notebook_is_named_in_the_error(built, tmp_path):
+def test_build_report__failing_notebook_is_named_in_the_error(built, tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from vhcs_analysis.report.build import build_pdf
+    from vhcs_analysis.stages import build_report
 
     folder = tmp_path / "notebooks"
     folder.mkdir()
     nbformat.write(new_notebook(cells=[new_code_cell("raise RuntimeError('hỏng')")]), folder / "01-hong.ipynb")
     paths = Paths(raw=built.paths.raw, processed=tmp_path / "processed", reports=tmp_path / "reports")
     with pytest.raises(VhcsError, match=r"01-hong\.ipynb.*RuntimeError: hỏng"):
-        build_pdf(paths, notebooks=folder)
+        build_report(paths, notebooks=folder)
     assert not (paths.reports / report_name(package_defaults())).exists()

@@ -5,6 +5,7 @@ or previous copies behind; a second run into a folder being written stops, namin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -35,9 +36,10 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _leftovers(out: Path) -> list[str]:
-    """Staging and previous copies of ``out`` beside it (the lock file is not temporary)."""
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and
-                  not p.name.endswith(".lock"))
+    """Staging and previous copies of ``out`` beside it, and the staging folders of those
+    (the lock file is not temporary)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".") and f".{out.name}." in p.name
+                  and not p.name.endswith(".lock"))
 
 
 def _raw_with_a_window(raw: Path) -> Path:
@@ -122,51 +124,63 @@ def test_staged_folder__recovers_a_run_killed_between_the_two_renames(tmp_path):
     assert _leftovers(out) == []
 
 
+def _cannot_be_moved(folder: Path, monkeypatch) -> None:
+    """``folder`` cannot be renamed, as on Windows when a file in it is open."""
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(src) == folder:
+            raise PermissionError(13, "The process cannot access the file", str(src))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
 def test_staged_folder__folder_that_cannot_be_renamed_is_the_named_error_and_kept(tmp_path, monkeypatch):
     """On Windows a folder holding an open file (the PDF in a viewer) cannot be renamed."""
     from vhcs_analysis.errors import OutputLockedError
 
     out = tmp_path / "bao-cao"
     before = _previous_report(out)
-    real = os.replace
-
-    def replace(src, dst, *args, **kwargs):
-        if Path(src) == out:
-            raise PermissionError(13, "The process cannot access the file", str(src))
-        return real(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
+    _cannot_be_moved(out, monkeypatch)
     with pytest.raises(OutputLockedError) as info, staged_folder(out, keep=lambda n: n.startswith(".")) as staging:
         (staging / "bao-cao-so-ket-nq01.pdf").write_bytes(b"%PDF moi")
     assert str(out) in str(info.value) and "đóng" in str(info.value)
     assert _snapshot(out) == before and _leftovers(out) == []
 
 
-def test_folder_lock__a_second_run_into_the_folder_stops_naming_it(tmp_path):
-    out = tmp_path / "bao-cao"
-    before = _previous_report(out)
+@contextlib.contextmanager
+def _lock_held_elsewhere(folder: Path):
+    """``folder_lock(folder)`` held by another process for the duration of the block."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+        [sys.executable, "-c", "import time\nfrom pathlib import Path\n"
          "from vhcs_analysis.io.outputs import folder_lock\n"
-         f"with folder_lock(Path({str(out)!r})):\n    print('held', flush=True)\n    time.sleep(60)"],
+         f"with folder_lock(Path({str(folder)!r})):\n    print('held', flush=True)\n    time.sleep(60)"],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_folder_lock__a_second_run_into_the_folder_stops_naming_it(tmp_path):
+    out = tmp_path / "bao-cao"
+    before = _previous_report(out)
+    with _lock_held_elsewhere(out):
         raw = tmp_path / "raw"
         write_registry(raw)
         result = CliRunner().invoke(app, ["report", "--raw", str(raw), "--out", str(out)])
         assert result.exit_code == 2 and result.output.count("Lỗi") == 1
         assert str(out) in " ".join(result.output.split()) and "đợi" in result.output
         assert _snapshot(out) == before and _leftovers(out) == []
-    finally:
-        holder.kill()
-        holder.wait()
     with folder_lock(out):  # released with its process, however it ended
         pass
 
 
 def test_carried_over__hidden_entries_and_a_raw_folder_inside_the_report_are_kept(tmp_path):
-    from vhcs_analysis.report.build import carried_over
+    from vhcs_analysis.stages import carried_over
 
     out = tmp_path / "bao-cao"
     keep = carried_over(out, out / "du-lieu" / "raw")
@@ -183,3 +197,114 @@ def test_report_into_its_own_raw_folder__refused_and_nothing_touched(tmp_path):
     result = CliRunner().invoke(app, ["report", "--raw", str(raw), "--out", str(raw)])
     assert result.exit_code == 2 and "cũng là thư mục dữ liệu thô" in result.output
     assert _snapshot(raw) == before and _leftovers(raw) == []
+
+
+# --- killed at each point of a run (fast: the analyse and render stages are stand-ins) --------
+
+_KILLED_RUN = """
+import sys
+from pathlib import Path
+
+from vhcs_analysis import stages
+from vhcs_analysis.config import Paths, package_defaults
+
+
+def analyse(paths, settings, **_kwargs):
+    paths.tables.mkdir(parents=True, exist_ok=True)
+    (paths.tables / "key_numbers.json").write_bytes(b'{"moi": 1}\\n')
+    return []
+
+
+def render(paths, settings):
+    pdf = paths.reports / "bao-cao-so-ket-nq01.pdf"
+    pdf.write_bytes(b"%PDF moi")
+    return stages.Rendered(pdf=pdf, annex=pdf, docx=pdf, pptx=pdf, scorecards=None, workbook=pdf)
+
+
+stages.analyse, stages.render = analyse, render
+raw, out, processed = (Path(arg) for arg in sys.argv[1:4])
+stages.build_report(Paths(raw=raw, processed=processed, reports=out), package_defaults())
+"""
+
+_PREVIOUS_PROCESSED = {"manifest.json": b'{"cu": 1}\n', "units.parquet": b"PAR1 cu", ".gitkeep": b""}
+
+
+def _previous_processed(folder: Path) -> dict[str, bytes]:
+    for rel, data in _PREVIOUS_PROCESSED.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    return _snapshot(folder)
+
+
+def _run_killed_at(point: str, raw: Path, out: Path, processed: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", _KILLED_RUN, str(raw), str(out), str(processed)],
+                          env={**os.environ, "VHCS_TEST_KILL_AT": point}, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(("point", "outside"), [
+    ("clean-writing", True), ("cleaned", True), ("analysed", True), ("rendered", True), ("swap", True),
+    ("cleaned", False), ("swap", False),
+])
+def test_report_killed_at_each_point__previous_report_and_data_kept_and_no_leftovers(tmp_path, point, outside):
+    """Killed while cleaning, after each stage, or between the renames of the swap: the
+    report folder (and a processed folder outside it) stay as they were, or are put back by
+    the next run, which leaves no staging or previous copy behind."""
+    raw, out = _raw_with_a_window(tmp_path / "raw"), tmp_path / "bao-cao"
+    processed = tmp_path / "data" / "processed" if outside else out / "processed"
+    before = _previous_report(out)
+    before_data = _previous_processed(processed) if outside else None
+    killed = _run_killed_at(point, raw, out, processed)
+    assert killed.returncode == 137, killed.stderr[-2000:]
+    if point != "swap":  # between the renames the previous folders are beside, put back by the next run
+        assert _snapshot(out) == before
+        assert before_data is None or _snapshot(processed) == before_data
+    assert _leftovers(out) or _leftovers(processed)  # what the killed run left, until the next run
+    empty = tmp_path / "rong"
+    write_registry(empty)  # the next run stops early (no Form 01 at all)
+    args = ["report", "--raw", str(empty), "--out", str(out)] + (["--processed", str(processed)] if outside else [])
+    assert CliRunner().invoke(app, args).exit_code == 2
+    assert _snapshot(out) == before and _leftovers(out) == []
+    assert before_data is None or (_snapshot(processed) == before_data and _leftovers(processed) == [])
+
+
+def test_report_with_processed_elsewhere__both_folders_replaced_together(tmp_path):
+    raw, out, processed = _raw_with_a_window(tmp_path / "raw"), tmp_path / "bao-cao", tmp_path / "data" / "processed"
+    _previous_report(out)
+    _previous_processed(processed)
+    done = _run_killed_at("", raw, out, processed)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _snapshot(out) == {".gitkeep": b"", "bao-cao-so-ket-nq01.pdf": b"%PDF moi",
+                              "tables/key_numbers.json": b'{"moi": 1}\n'}
+    assert (processed / "manifest.json").read_bytes() != _PREVIOUS_PROCESSED["manifest.json"]
+    assert (processed / ".gitkeep").is_file() and (processed / "unit_reports.parquet").is_file()
+    assert _leftovers(out) == [] and _leftovers(processed) == []
+
+
+def test_staged_folders__one_folder_that_cannot_be_moved_keeps_both_as_they_were(tmp_path, monkeypatch):
+    """On Windows the processed folder holding rejects.csv open in Excel cannot be moved:
+    the named error, and neither the report nor the processed folder changes."""
+    from vhcs_analysis.errors import OutputLockedError
+    from vhcs_analysis.io.outputs import staged_folders
+
+    out, processed = tmp_path / "bao-cao", tmp_path / "data" / "processed"
+    before, before_data = _previous_report(out), _previous_processed(processed)
+    _cannot_be_moved(processed, monkeypatch)
+    keep = lambda name: name.startswith(".")  # noqa: E731
+    with pytest.raises(OutputLockedError) as info, staged_folders([(out, keep), (processed, keep)]) as (new, data):
+        (new / "bao-cao-so-ket-nq01.pdf").write_bytes(b"%PDF moi")
+        (data / "manifest.json").write_bytes(b"{}")
+    assert str(processed) in str(info.value)
+    assert _snapshot(out) == before and _snapshot(processed) == before_data
+    assert _leftovers(out) == [] and _leftovers(processed) == []
+
+
+def test_report_into_a_processed_folder_being_written__stops_naming_it(tmp_path):
+    out, processed = tmp_path / "bao-cao", tmp_path / "data" / "processed"
+    before = _previous_report(out)
+    with _lock_held_elsewhere(processed):
+        raw = _raw_with_a_window(tmp_path / "raw")
+        args = ["report", "--raw", str(raw), "--out", str(out), "--processed", str(processed)]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2 and str(processed) in " ".join(result.output.split())
+        assert "đang được một lần chạy khác ghi" in result.output
+        assert _snapshot(out) == before and _leftovers(out) == [] and not processed.exists()

@@ -317,12 +317,12 @@ def test_pdf__every_pilot_named_with_its_block(built):
 @pytest.mark.parametrize("seed", [11, 23])
 def test_pdf__number_rules_hold_on_other_seeds(tmp_path, seed):
     from vhcs_analysis.config import Paths
-    from vhcs_analysis.report.build import build_pdf
+    from vhcs_analysis.stages import build_report
     from vhcs_analysis.sample import write_sample
 
     paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "out" / "processed", reports=tmp_path / "out")
     write_sample(paths.raw, seed=seed, truth_out=tmp_path / "truth")
-    pdf = build_pdf(paths)
+    pdf = build_report(paths)
     pages = _page_texts(pdf)
     check_leaders_text(pages)
     check_numbers(pages)

@@ -24,9 +24,11 @@ BOUNDARY = {
     "settings.py",
     "cli.py",
     "review/base.py",  # review.setup
-    "report/build.py",  # build_pdf, render_report: entry points
+    "report/build.py",  # render_report: an entry point
+    "stages.py",  # build_report: the whole review, an entry point
     "report/notebooks.py",  # python -m vhcs_analysis.report.notebooks
-    "verify.py",  # vhcs verify
+    "verify/run.py",  # vhcs verify: the settings in force
+    "verify/recorded.py",  # vhcs verify: the recorded settings (recorded_settings_in_force)
 }
 READERS = {"load"}  # the settings file in use (package_defaults reads only the package's own defaults)
 

@@ -22,6 +22,7 @@ from vhcs_analysis.cli_vi import VietnameseCommand, VietnameseGroup
 from vhcs_analysis.errors import VhcsError
 
 if TYPE_CHECKING:
+    from vhcs_analysis.config import Paths
     from vhcs_analysis.settings import Settings
 
 app = typer.Typer(
@@ -178,6 +179,22 @@ def validate(
     _run(lambda settings: cli_validate(paths=paths, console=console, settings=settings), config)
 
 
+def cli_report(paths: Paths, settings: Settings, console) -> int:
+    """``vhcs report``: build everything; exit code 0 on success (errors raise VhcsError)."""
+    from vhcs_analysis.cli_clean import print_clean_summary, reading_progress
+    from vhcs_analysis.layout import docx_name, pptx_name
+    from vhcs_analysis.settings import review_naming
+    from vhcs_analysis.stages import build_report
+
+    report = build_report(paths, settings, console=console,
+                          progress=reading_progress if console.is_terminal else None,
+                          on_clean=lambda cleaned: print_clean_summary(console, cleaned))
+    console.print(f"Xong. Báo cáo {review_naming(settings.review)['noun']}: {report}")
+    console.print(f"Bản thảo Word để văn phòng sửa, trình ký: {report.with_name(docx_name(report.name))}")
+    console.print(f"Bài trình chiếu cho hội nghị: {report.with_name(pptx_name(report.name))}")
+    return 0
+
+
 @_command()
 def report(
     raw: Annotated[Optional[Path], typer.Option("--raw", help="Thư mục dữ liệu thô (mặc định data/raw).")] = None,
@@ -193,12 +210,11 @@ def report(
 ) -> None:
     """Chạy toàn bộ: làm sạch, chạy notebook, lập báo cáo PDF (sơ kết hoặc tổng kết, theo cấu hình)."""
     from vhcs_analysis.config import get_paths
-    from vhcs_analysis.report.build import cli_report
+    from vhcs_analysis.layout import report_processed
 
     paths = get_paths(raw=raw, reports=out)
-    if processed is None and raw is not None:
-        processed = paths.reports / "processed"
-    paths = get_paths(raw=paths.raw, processed=processed, reports=paths.reports)
+    own = report_processed(paths.reports, processed=processed, own=raw is not None)  # None: the project's
+    paths = get_paths(raw=paths.raw, processed=own, reports=paths.reports)
     _run(lambda settings: cli_report(paths=paths, settings=settings, console=console), config)
 
 

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 from vhcs_analysis import fmt, tables
 from vhcs_analysis.clean.batch import full_message
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths
-from vhcs_analysis.corrections import CORRECTIONS_DIR, REJECTS_XLSX
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.base import Limits
 from vhcs_analysis.labels import KIND_LONG_VI
-from vhcs_analysis.pipeline import REGISTRY_NAME, CleanResult, check_files, clean_folder
+from vhcs_analysis.layout import CORRECTIONS_DIR, REGISTRY_NAME, REJECTS_CSV, REJECTS_XLSX
+from vhcs_analysis.registry import find_registry
+from vhcs_analysis.pipeline import CleanResult, check_files
 from vhcs_analysis.registry import Registry, RegistryError, UncheckedRegistry, read_units
 
 if TYPE_CHECKING:
@@ -97,19 +98,13 @@ def print_clean_summary(console, result: CleanResult) -> None:
     _summary(console, result)
 
 
-def window_gap(result: CleanResult, settings: Settings) -> str | None:
-    """The review window's periods without Form 01 data in this run, as a message (or None)."""
-    from vhcs_analysis.settings import window_gap as gap
-
-    reports = result.tables.get("unit_reports")
-    found = [] if reports is None else reports["period"].dropna().astype(str).unique().tolist()
-    return gap(found, settings.review)
-
-
 def cli_clean(raw: Path, out: Path, console, *, settings: Settings) -> int:
-    """``vhcs clean``: 0 when every row is accounted for, 2 on unusable input."""
-    result = clean_folder(Path(raw), Path(out), settings=settings,
-                          progress=reading_progress if console.is_terminal else None)
+    """``vhcs clean`` (the clean stage, ``stages.clean``, from ``raw`` into ``out``): 0 when
+    every row is accounted for, 2 on unusable input."""
+    from vhcs_analysis.stages import clean, window_gap
+
+    result = clean(get_paths(raw=raw, processed=out), settings,
+                   progress=reading_progress if console.is_terminal else None)
     if result.fatal:
         for msg in result.fatal:
             console.print(f"Lỗi: {msg}", markup=False, highlight=False, soft_wrap=True)
@@ -123,7 +118,7 @@ def cli_clean(raw: Path, out: Path, console, *, settings: Settings) -> int:
         console.print("Lỗi: số dòng đọc khác tổng số dòng giữ và bị loại", markup=False)
         return 3
     console.print(f"Dòng bị loại và mọi lỗi của từng dòng: {Path(out) / REJECTS_XLSX} (mở bằng Excel; "
-                  f"{Path(out) / 'rejects.csv'} cho máy đọc)", markup=False, highlight=False, soft_wrap=True)
+                  f"{Path(out) / REJECTS_CSV} cho máy đọc)", markup=False, highlight=False, soft_wrap=True)
     sheets = sorted((Path(out) / CORRECTIONS_DIR).glob("*.xlsx"))
     if sheets:
         console.print(f"Phiếu yêu cầu chỉnh sửa gửi đơn vị: {len(sheets)} tệp trong {Path(out) / CORRECTIONS_DIR}",
@@ -132,17 +127,10 @@ def cli_clean(raw: Path, out: Path, console, *, settings: Settings) -> int:
 
 
 def _registry_for(paths: list[Path]) -> Path | None:
-    for p in paths:
-        if p.is_file() and p.name == REGISTRY_NAME:
-            return p
-        if p.is_dir() and (p / REGISTRY_NAME).is_file():
-            return p / REGISTRY_NAME
-    for p in paths:
-        for parent in p.resolve().parents:
-            if (parent / REGISTRY_NAME).is_file():
-                return parent / REGISTRY_NAME
-    default = get_paths().raw / REGISTRY_NAME
-    return default if default.is_file() else None
+    """The registry ``vhcs validate`` uses: beside the files (or one of them), in a folder
+    above them, else in the project's raw folder (``layout.find_registry``)."""
+    above = [parent for p in paths for parent in p.resolve().parents]
+    return find_registry([*paths, *above, get_paths().raw])
 
 
 def collect_validate_inputs(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:

@@ -11,6 +11,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from vhcs_analysis import layout
+from vhcs_analysis.errors import ConfigError as ConfigError  # callers catch config.ConfigError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 MAPS_DIR = PACKAGE_DIR / "maps"
 
@@ -56,17 +59,27 @@ def find_project_root(start: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Paths:
+    """The three data folders: raw (read only), processed (the clean stage's) and the
+    report folder (the analyse and render stages'); the names inside are ``layout``'s."""
+
     raw: Path
     processed: Path
     reports: Path
 
     @property
     def figures(self) -> Path:
-        return self.reports / "figures"
+        """``<reports>/figures``: the notebooks' figures."""
+        return self.reports / layout.FIGURES_DIR
 
     @property
     def tables(self) -> Path:
-        return self.reports / "tables"
+        """``<reports>/tables``: the notebooks' tables and ``key_numbers.json``."""
+        return self.reports / layout.TABLES_DIR
+
+    @property
+    def notebooks(self) -> Path:
+        """``<reports>/notebooks``: the executed notebooks."""
+        return self.reports / layout.NOTEBOOKS_DIR
 
 
 def get_paths(
@@ -85,7 +98,7 @@ def get_paths(
         return root / default
 
     return Paths(
-        raw=pick(raw, "VHCS_RAW", "data/raw"),
-        processed=pick(processed, "VHCS_PROCESSED", "data/processed"),
-        reports=pick(reports, "VHCS_REPORTS", "reports"),
+        raw=pick(raw, "VHCS_RAW", layout.PROJECT_RAW),
+        processed=pick(processed, "VHCS_PROCESSED", layout.PROJECT_PROCESSED),
+        reports=pick(reports, "VHCS_REPORTS", layout.PROJECT_REPORTS),
     )

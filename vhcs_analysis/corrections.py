@@ -24,14 +24,13 @@ import pandas as pd
 from vhcs_analysis.io.excel_tables import frame_sheet
 from vhcs_analysis.io.xlsx_write import write_cells_xlsx
 from vhcs_analysis.io.xlsx_write import CellStyle
+from vhcs_analysis.layout import CORRECTIONS_DIR as CORRECTIONS_DIR  # re-exported: the name is layout's
+from vhcs_analysis.layout import FINDINGS_XLSX, REJECTS_XLSX
 from vhcs_analysis.labels import COLUMN_LABELS_VI, FINDING_LABELS_VI, REASON_FIX_VI, REASON_LABELS_VI
 
 if TYPE_CHECKING:
     from vhcs_analysis.results import CleanResult
 
-REJECTS_XLSX = "rejects.xlsx"
-FINDINGS_XLSX = "findings.xlsx"
-CORRECTIONS_DIR = "phieu-chinh-sua"
 NOT_ASKED = ("superseded",)  # a later report replaced the record: nothing to correct
 TITLE = "PHIẾU YÊU CẦU CHỈNH SỬA SỐ LIỆU"
 DEADLINE_LABEL = "Hạn gửi lại (văn phòng ghi):"

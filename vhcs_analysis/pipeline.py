@@ -30,8 +30,10 @@ from vhcs_analysis.clean.rankings import read_rankings
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.base import Limits
 from vhcs_analysis.io.locate import prepare
-from vhcs_analysis.io.outputs import DATA_TABLES, write_outputs
-from vhcs_analysis.io.recognise import find_tables, is_registry_header, is_sample_marker
+from vhcs_analysis.io.outputs import write_outputs
+from vhcs_analysis.io.recognise import find_tables, is_registry_sheet, is_sample_marker
+from vhcs_analysis.layout import DATA_TABLES, REGISTRY_NAME
+from vhcs_analysis.registry import find_registry
 from vhcs_analysis.manifest import build_manifest, file_sha256, foreign_to_sample
 from vhcs_analysis.registry import Registry, RegistryError, read_units
 from vhcs_analysis.results import CleanResult, FileEntry
@@ -39,7 +41,6 @@ from vhcs_analysis.results import CleanResult, FileEntry
 if TYPE_CHECKING:
     from vhcs_analysis.settings import Settings
 
-REGISTRY_NAME = "units.csv"
 _READERS = {
     "form01_unit": read_unit_form,
     "form01_consolidated": read_consolidated,
@@ -52,13 +53,6 @@ Progress = Callable[[int], ContextManager[Callable[[], None] | None]]
 
 
 # --- reading --------------------------------------------------------------------------
-
-
-def _first_row(sheet) -> list:
-    for row in sheet.rows[:5]:
-        if any(v is not None and str(v).strip() for v in row):
-            return row
-    return []
 
 
 @dataclass(frozen=True)
@@ -99,7 +93,7 @@ def read_file(path: Path, rel: str, setup: ReadSetup) -> FileEntry:
     for sheet in sheets:
         info = {"name": sheet.name, "hidden": bool(sheet.hidden), "kind": None, "status": "skipped",
                 "tables": 0, "rows_read": 0, "reason": None}
-        if is_registry_header(_first_row(sheet)):
+        if is_registry_sheet(sheet):
             info["kind"] = "units"
             info["reason"] = (f"một bản danh mục đơn vị khác; danh mục dùng là {setup.registry_rel}"
                               if setup.registry_rel else "một bản danh mục đơn vị (không dùng khi kiểm tra tệp)")
@@ -144,24 +138,6 @@ def _is_workbook(path: Path) -> bool:
     except OSError:
         return False
     return head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0"))
-
-
-def _find_registry(raw: Path, files: list[Path], limits: Limits) -> Path | None:
-    direct = raw / REGISTRY_NAME
-    if direct.is_file():
-        return direct
-    from vhcs_analysis.io.files import read_sheets
-
-    for path in files:
-        if path.suffix.lower() not in (".csv", ".txt"):
-            continue
-        try:
-            sheets = read_sheets(path, limits)
-        except UnreadableFileError:
-            continue
-        if sheets and is_registry_header(_first_row(sheets[0])):
-            return path
-    return None
 
 
 def _process(entries: list[tuple[Path, str]], registry_path: Path | None, units: pd.DataFrame,
@@ -293,7 +269,7 @@ def _clean_folder(raw: Path, out: Path | None, *, settings: Settings, progress: 
         result.fatal.append(f"thư mục dữ liệu thô '{raw}' không có tệp nào")
         return result
     limits = Limits.from_settings(settings.cleaning)
-    registry_path = _find_registry(raw, files, limits)
+    registry_path = find_registry([raw], scan=files, limits=limits)
     if registry_path is None:
         result.fatal.append(f"thiếu danh mục đơn vị: không có tệp {REGISTRY_NAME} (unit_id, unit_name, aliases, block, "
                             f"is_pilot, unit_type, staff_count) trong thư mục dữ liệu thô '{raw}'")

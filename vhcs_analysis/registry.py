@@ -10,13 +10,14 @@ two units equally close (or one key shared by two units) is ambiguous.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from vhcs_analysis import tables
+from vhcs_analysis import layout, tables
 from vhcs_analysis.errors import Location, VhcsError
 from vhcs_analysis.io.base import Limits
 from vhcs_analysis.io.locate import col_letter
@@ -252,3 +253,40 @@ def describe_candidates(res: Resolution) -> str:
     for uid, name, score in res.candidates:
         parts.append(f"{name} ({uid}, {str(score).replace('.', ',')} điểm)")
     return "; ".join(parts) if parts else "không có tên nào gần giống"
+
+
+def find_registry(places: Iterable[Path], *, scan: Iterable[Path] = (), limits=None) -> Path | None:
+    """The units registry, found one way for every command.
+
+    Args:
+        places: in order, each either the registry file itself (named ``units.csv``) or a
+            folder that may hold ``units.csv``; the first match wins.
+        scan: files to look into when no place matched (``vhcs clean``: the raw folder's
+            files): the first CSV/TXT whose first row is the registry's header.
+        limits: the reading limits for ``scan`` (``io.base.Limits``).
+
+    Returns:
+        The registry's path, or None.
+    """
+    for place in places:
+        place = Path(place)
+        if place.is_file() and place.name == layout.REGISTRY_NAME:
+            return place
+        if place.is_dir() and (place / layout.REGISTRY_NAME).is_file():
+            return place / layout.REGISTRY_NAME
+    for path in scan:
+        if Path(path).suffix.lower() in (".csv", ".txt") and _is_registry_file(Path(path), limits):
+            return Path(path)
+    return None
+
+
+def _is_registry_file(path: Path, limits) -> bool:
+    from vhcs_analysis.errors import UnreadableFileError
+    from vhcs_analysis.io.files import read_sheets
+    from vhcs_analysis.io.recognise import is_registry_sheet
+
+    try:
+        sheets = read_sheets(path, limits)
+    except UnreadableFileError:
+        return False
+    return bool(sheets) and is_registry_sheet(sheets[0])

@@ -620,4 +620,6 @@ def review_naming(review: Review | dict) -> dict[str, str]:
 
 def report_basename(review: Review | dict) -> str:
     """The report files' name without suffix, ``bao-cao-<kind>-nq01`` (PDF, Word draft)."""
-    return f"bao-cao-{_plain(review).get('kind') or 'so-ket'}-nq01"
+    from vhcs_analysis.layout import report_stem
+
+    return report_stem(_plain(review).get("kind"))

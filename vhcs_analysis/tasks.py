@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from vhcs_analysis import layout  # the folder names (standard library only, like this module)
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SAMPLE = Path("build") / "test-sample"
 
@@ -48,7 +50,7 @@ def _nbval_env() -> dict[str, str]:
     sample = ROOT / TEST_SAMPLE
     return {
         "VHCS_RAW": str(sample / "raw"),
-        "VHCS_PROCESSED": str(sample / "processed"),
+        "VHCS_PROCESSED": str(sample / layout.PROCESSED_DIR),
         "VHCS_REPORTS": str(sample / "reports"),
         "MPLBACKEND": "Agg",
         "PYTHONHASHSEED": "0",
@@ -84,9 +86,9 @@ def env(venv: str = ".venv") -> int:
 
 def report() -> int:
     """Build reports/bao-cao-so-ket-nq01.pdf (sample data first if data/raw has no file)."""
-    if not _has_raw_files(ROOT / "data" / "raw"):
+    if not _has_raw_files(ROOT / layout.PROJECT_RAW):
         _say("data/raw trống: tạo DỮ LIỆU MẪU")
-        code = _vhcs("sample", "--out", "data/raw", "--truth-out", "data/sample_truth")
+        code = _vhcs("sample", "--out", layout.PROJECT_RAW, "--truth-out", layout.PROJECT_SAMPLE_TRUTH)
         if code:
             return code
     return _vhcs("report")
@@ -101,7 +103,7 @@ def test_sample() -> int:
     """The sample, always regenerated and cleaned, so the notebooks are checked against
     what the current code makes of it, never a stale copy."""
     shutil.rmtree(ROOT / TEST_SAMPLE, ignore_errors=True)
-    raw, truth, processed = (TEST_SAMPLE / name for name in ("raw", "truth", "processed"))
+    raw, truth, processed = (TEST_SAMPLE / name for name in ("raw", "truth", layout.PROCESSED_DIR))
     return _vhcs("sample", "--out", raw.as_posix(), "--truth-out", truth.as_posix()) or _vhcs(
         "clean", "--raw", raw.as_posix(), "--out", processed.as_posix())
 
@@ -110,7 +112,7 @@ def test_notebooks() -> int:
     """Strict nbval on every notebook, against the freshly cleaned sample."""
     return test_sample() or _python(
         "-m", "pytest", "-p", "no:xdist", "--nbval", "--nbval-current-env",
-        "--nbval-sanitize-with", "vhcs_analysis/report/nbval_sanitize.cfg", "notebooks/", "-q", "-o", "testpaths=notebooks",
+        "--nbval-sanitize-with", layout.NBVAL_SANITISER, "notebooks/", "-q", "-o", "testpaths=notebooks",
         env=_nbval_env(),
     )
 

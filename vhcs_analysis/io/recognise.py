@@ -437,6 +437,13 @@ def is_registry_header(row: list) -> bool:
     return {"unit_id", "unit_name"} <= names
 
 
+def is_registry_sheet(sheet) -> bool:
+    """A sheet that is a units registry: its first non-blank row (of the first five) is
+    the registry's header (``is_registry_header``)."""
+    first: list = next((row for row in sheet.rows[:5] if any(v is not None and str(v).strip() for v in row)), [])
+    return is_registry_header(first)
+
+
 def is_sample_marker(path: Path) -> bool:
     """A small text file whose first line is the sample marker line."""
     try:

@@ -597,12 +597,13 @@ def registry_names(units: Path | None, settings: Settings) -> tuple[list[str] | 
     is an error (``VhcsError``) naming it."""
     from vhcs_analysis.config import get_paths
     from vhcs_analysis.io.base import Limits
-    from vhcs_analysis.pipeline import REGISTRY_NAME
+    from vhcs_analysis.registry import find_registry
     from vhcs_analysis.registry import RegistryError, read_units
 
-    path = Path(units) if units is not None else get_paths().raw / REGISTRY_NAME
-    if units is None and not path.is_file():
+    found = Path(units) if units is not None else find_registry([get_paths().raw])
+    if found is None:
         return None, None
+    path = found
     try:
         frame = read_units(path, path.name, limits=Limits.from_settings(settings.cleaning))
     except (RegistryError, OSError) as exc:

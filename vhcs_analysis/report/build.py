@@ -1,6 +1,8 @@
-"""Build the review PDF: clean → notebooks → Typst → ``<reports>/bao-cao-<kind>-nq01.pdf``,
-and beside it the Word draft (``report/word.py``) and the conference deck
-(``report/slides.py``) from the same context.
+"""The render stage's builders: the review PDF (Typst) ``<reports>/bao-cao-<kind>-nq01.pdf``
+and its technical annex, and beside them the Word draft (``report/word.py``), the
+conference deck (``report/slides.py``), the units' scorecards and the tables' workbook,
+all from the same context. ``stages.render`` calls them; ``stages.build_report`` runs the
+whole review.
 
 The Typst sources, the pre-formatted ``data.json`` and the figures are staged in a
 temporary folder that is the Typst root; the only fonts are the package's own Liberation
@@ -16,12 +18,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from vhcs_analysis import layout
 from vhcs_analysis.config import Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.settings import Settings, load, report_basename
 
-SCORECARDS_NAME = "phieu-danh-gia-don-vi.pdf"
-TABLES_WORKBOOK_NAME = "bang-so-lieu.xlsx"  # the report's tables/*.csv for Excel, one sheet each
+SCORECARDS_NAME = layout.SCORECARDS_NAME
+TABLES_WORKBOOK_NAME = layout.TABLES_WORKBOOK_NAME  # the report's tables/*.csv for Excel, one sheet each
 TEMPLATE_DIR = Path(__file__).resolve().parent
 TYPST_SOURCES = ("common.typ", "template.typ", "scorecard.typ", "annex.typ")
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
@@ -51,7 +54,8 @@ def _warning_text(warning) -> str:
     return str(message) + (f" ({'; '.join(map(str, hints))})" if hints else "")
 
 
-def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime, sys_inputs: dict[str, str] | None = None) -> Path:
+def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime,
+                  sys_inputs: dict[str, str] | None = None) -> Path:
     """Compile ``main`` (inside its folder, the Typst root) to ``output`` atomically.
     Raises VhcsError on a compile error or on any warning."""
     import typst
@@ -83,7 +87,8 @@ def stage(build_dir: Path, context: dict, figures: Path) -> Path:
     (build_dir / "figures").mkdir(exist_ok=True)
     for name, present in sorted(context.get("figures", {}).items()):
         if present:
-            shutil.copyfile(figures / f"{name}.svg", build_dir / "figures" / f"{name}.svg")
+            svg = layout.figure_file(name, "svg")
+            shutil.copyfile(figures / svg, build_dir / "figures" / svg)  # the Typst root's own folder
     text = json.dumps(typst_data(context), ensure_ascii=False, indent=1, sort_keys=True)
     (build_dir / "data.json").write_bytes((text + "\n").encode("utf-8"))  # "\n" on every platform
     return build_dir
@@ -127,7 +132,7 @@ def render_slides(paths: Paths, settings: Settings, context: dict, *, pdf: Path)
     returns each figure's slides (for the figure list)."""
     from vhcs_analysis.report import slides
 
-    shown = slides.render_pptx(context, paths.figures, pdf.with_name(slides.pptx_name(pdf.name)),
+    shown = slides.render_pptx(context, paths.figures, pdf.with_name(layout.pptx_name(pdf.name)),
                                template=slides.template_path(settings.report))
     return slides.figure_slides(shown)
 
@@ -137,12 +142,12 @@ def render_word(paths: Paths, settings: Settings, context: dict, *, pdf: Path,
     """The Word draft beside ``pdf`` (same name, ``.docx``), from the same context, and the
     figure pack's list ``figures/danh-muc-hinh.csv`` (with the deck's ``slides`` of each
     figure); returns the draft's path."""
-    from vhcs_analysis.report.word import docx_name, render_docx, template_path
+    from vhcs_analysis.report.word import render_docx, template_path
     from vhcs_analysis.report.word_draft import write_figure_list
 
-    target = pdf.with_name(docx_name(pdf.name))
+    target = pdf.with_name(layout.docx_name(pdf.name))
     placed = render_docx(context, paths.figures, target, template=template_path(settings.report))
-    write_figure_list(placed, paths.figures, paths.reports / "notebooks", slides=slides)
+    write_figure_list(placed, paths.figures, paths.notebooks, slides=slides)
     return target
 
 
@@ -218,23 +223,6 @@ def _compile_cards(context: dict, paths: Paths, target: Path, day: dt.date) -> P
     return target
 
 
-def render_documents(paths: Paths, settings: Settings) -> list[Path]:
-    """Every document built from what the notebooks wrote (the review PDF, the units'
-    scorecards, and any other format ``vhcs report`` writes): ``vhcs verify`` rebuilds a
-    report's documents with this, so a new format belongs here too."""
-    from vhcs_analysis.report.context import build_context
-    from vhcs_analysis.report.slides import pptx_name
-    from vhcs_analysis.report.word import docx_name
-
-    context = build_context(paths, settings)  # once for the PDF, the Word draft and the scorecards
-    pdf = render_report(paths, settings, context=context)
-    documents = [pdf, pdf.with_name(context["annex_name"]), pdf.with_name(docx_name(pdf.name)),
-                 pdf.with_name(pptx_name(pdf.name))]
-    documents += render_scorecards(paths, settings, context=context)
-    documents.append(render_tables_workbook(paths, context))
-    return documents
-
-
 def render_tables_workbook(paths: Paths, context: dict | None = None) -> Path:
     """``bang-so-lieu.xlsx`` beside the PDF: every table the notebooks wrote
     (``tables/*.csv``, the machine contract) as a sheet with Vietnamese headers, and, for a
@@ -263,97 +251,3 @@ def list_sheets(context: dict | None) -> dict:
                "difference": "Chênh lệch", "reading": "So với cùng khối", "n_rest": "Số đơn vị còn lại"}
     frame = pd.DataFrame(entry["full"]).reindex(columns=list(columns)).rename(columns=columns)
     return {PILOT_UNITS_SHEET: frame}
-
-
-def build_pdf(paths: Paths, settings: Settings | None = None, *, console=None, notebooks: Path | None = None) -> Path:
-    """The whole pipeline from raw files to the review PDF; returns the PDF's path. An entry
-    point: ``settings`` None loads the settings in use (``settings.load``); the notebook
-    kernels load the same file (``VHCS_CONFIG``). ``notebooks``: the folder of numbered
-    notebooks (default: the project's).
-
-    A report folder is one whole report: everything is built into a staging folder beside
-    ``paths.reports`` (the processed folder too, when it lies inside it) and swapped in at
-    the end, under a lock that stops a second run into the same folder
-    (``io.outputs.staged_folder``, ``folder_lock``). Only hidden entries (``.gitkeep``) of
-    the previous folder are carried over."""
-    from vhcs_analysis.io.outputs import folder_lock, staged_folder
-
-    final = paths.reports
-    if Path(paths.raw).resolve() == Path(final).resolve():  # the swap would drop the raw files with the old report
-        raise VhcsError(f"thư mục báo cáo {final} cũng là thư mục dữ liệu thô: hãy chọn một thư mục khác bằng --out")
-    with folder_lock(final), staged_folder(final, keep=carried_over(final, paths.raw)) as staging:
-        staged = Paths(raw=paths.raw, reports=staging, processed=_moved(paths.processed, final, staging))
-        report = _build(staged, settings, console=console, notebooks=notebooks, shown=final)
-    return final / report.relative_to(staging)
-
-
-def carried_over(folder: Path, raw: Path):
-    """Which entries of a previous report ``folder`` the new one keeps: hidden ones
-    (``.gitkeep``) and, when the raw folder lies inside it, the entry that holds the raw
-    data (never dropped with the old report)."""
-    inside = _moved(raw, folder, Path())
-    top = inside.parts[0] if inside != raw and inside.parts else None
-    return lambda name: name.startswith(".") or name == top
-
-
-def _moved(path: Path, old: Path, new: Path) -> Path:
-    """``path`` moved from under ``old`` to under ``new`` (unchanged when not under ``old``)."""
-    try:
-        return new / Path(path).resolve().relative_to(Path(old).resolve())
-    except ValueError:
-        return path
-
-
-def _build(paths: Paths, settings: Settings | None, *, console, notebooks: Path | None, shown: Path) -> Path:
-    """``build_pdf``'s steps into ``paths`` (the staging folder); messages name the files
-    where they will be (under ``shown``)."""
-    from vhcs_analysis.cli_clean import print_clean_summary, reading_progress, window_gap
-    from vhcs_analysis.pipeline import clean_folder
-    from vhcs_analysis.report.context import build_context
-    from vhcs_analysis.report.notebooks import run_notebooks
-    from vhcs_analysis.report.slides import pptx_name
-    from vhcs_analysis.report.word import docx_name
-
-    settings = settings if settings is not None else load()
-    say = console.print if console is not None else (lambda *_a, **_k: None)
-    if not paths.raw.is_dir():
-        raise VhcsError(f"không có thư mục dữ liệu thô {paths.raw}")
-    say(f"Bước 1/4: làm sạch dữ liệu thô ({paths.raw}) …")
-    progress = reading_progress if console is not None and console.is_terminal else None
-    cleaned = clean_folder(paths.raw, paths.processed, settings=settings, progress=progress)
-    if cleaned.fatal:
-        raise VhcsError("không làm sạch được dữ liệu thô: " + "; ".join(cleaned.fatal))
-    if console is not None:
-        print_clean_summary(console, cleaned)
-    gap = window_gap(cleaned, settings)
-    if gap:  # stop before the notebooks: every comparison would be empty
-        raise VhcsError(gap)
-    say("Bước 2/4: chạy các notebook phân tích …")
-    run_notebooks(paths, settings, folder=notebooks, console=console)
-    say("Bước 3/4: dựng báo cáo PDF, bản thảo Word và bài trình chiếu …")
-    context = build_context(paths, settings)  # once for the PDF, the Word draft and the scorecards
-    report = render_report(paths, settings, context=context)
-    say(f"  Đã ghi {shown / report.name}")
-    say(f"  Đã ghi {shown / docx_name(report.name)}")
-    say(f"  Đã ghi {shown / pptx_name(report.name)}")
-    say("Bước 4/4: dựng phiếu đánh giá từng đơn vị …")
-    cards = render_scorecards(paths, settings, context=context)
-    if len(cards) == 1:
-        say(f"  Đã ghi {shown / cards[0].relative_to(paths.reports)}")
-    elif cards:
-        say(f"  Đã ghi {len(cards) - 1} tệp phiếu và danh mục {shown / cards[-1].relative_to(paths.reports)}")
-    say(f"  Đã ghi {shown / render_tables_workbook(paths, context).relative_to(paths.reports)}")
-    return report
-
-
-def cli_report(paths: Paths, settings: Settings, console) -> int:
-    """``vhcs report``: build everything; exit code 0 on success (errors raise VhcsError)."""
-    from vhcs_analysis.report.slides import pptx_name
-    from vhcs_analysis.report.word import docx_name
-    from vhcs_analysis.settings import review_naming
-
-    report = build_pdf(paths, settings, console=console)
-    console.print(f"Xong. Báo cáo {review_naming(settings.review)['noun']}: {report}")
-    console.print(f"Bản thảo Word để văn phòng sửa, trình ký: {report.with_name(docx_name(report.name))}")
-    console.print(f"Bài trình chiếu cho hội nghị: {report.with_name(pptx_name(report.name))}")
-    return 0

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from vhcs_analysis import __version__, fmt, indicator_registry
+from vhcs_analysis import __version__, fmt, indicator_registry, layout
 from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
@@ -60,7 +60,8 @@ TABLES = (
 
 
 def read_key_numbers(tables_dir: Path) -> dict:
-    path = tables_dir / "key_numbers.json"
+    """``tables/key_numbers.json``, the numbers the notebooks hand to the documents."""
+    path = tables_dir / layout.KEY_NUMBERS_NAME
     try:
         return json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -69,21 +70,11 @@ def read_key_numbers(tables_dir: Path) -> dict:
         raise VhcsError(f"không đọc được {path.name}: {exc}") from None
 
 
-def read_manifest(processed: Path) -> dict:
-    path = processed / "manifest.json"
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise VhcsError(f"thiếu {path} (chưa làm sạch dữ liệu thô)") from None
-    except (OSError, ValueError) as exc:
-        raise VhcsError(f"không đọc được {path.name}: {exc}") from None
-
-
 def read_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
     """Every table of the contract; a file that is absent reads as an empty frame."""
     out = {}
     for name in TABLES:
-        path = tables_dir / f"{name}.csv"
+        path = tables_dir / layout.table_file(name)
         try:
             out[name] = read_csv(path, encoding="utf-8", keep_default_na=True) if path.is_file() else pd.DataFrame()
         except pd.errors.EmptyDataError:
@@ -128,7 +119,7 @@ def report_date(processed: Path, post: str, configured: str = "") -> dt.date:
             return dt.date.fromisoformat(configured)
         except ValueError:
             raise VhcsError(f"[review] report_date không hợp lệ: {configured!r} (cần dạng 2019-01-15)") from None
-    path = processed / "unit_reports.parquet"
+    path = processed / layout.parquet_name("unit_reports")
     if path.is_file():
         try:
             dates = pd.read_parquet(path, columns=["report_date"])["report_date"].dropna()
@@ -221,7 +212,7 @@ def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
 
 # --------------------------------------------------------------- lists of a large bloc (issue 27)
 
-WORKBOOK_NAME = "bang-so-lieu.xlsx"  # report.build.TABLES_WORKBOOK_NAME: the full lists' workbook
+WORKBOOK_NAME = layout.TABLES_WORKBOOK_NAME  # the full lists' workbook
 PILOT_UNITS_SHEET = "don_vi_diem"  # the pilots' list has no notebook table: the workbook gets this sheet
 
 
@@ -597,7 +588,7 @@ def index_weights(settings: Settings) -> list[dict]:
 # how the blocks are weighted in a group's level (``[compare] block_weights``), in words
 BLOCK_WEIGHTS_VI = {"equal": "mỗi khối tính như nhau", "units": "mỗi khối theo số đơn vị của khối",
                     "precision": "mỗi khối theo độ chính xác của so sánh trong khối"}
-ANNEX_NAME = "phu-luc-ky-thuat.pdf"
+ANNEX_NAME = layout.ANNEX_NAME
 NO_NAME_VI = "chưa có tên trong danh mục"
 
 
@@ -637,7 +628,7 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
                     "rest_change": rest["change"] if rest["change_value"] is not None else fmt.MISSING,
                     "difference": fmt.signed(diff, 1), "reading": reading, "n_rest": _int(e["n_rest"]),
                     # changed less than its block in the indicator's better direction (the draft's hạn chế)
-                    "behind": diff is not None and diff != 0 and (diff > 0) != _higher_better(code)})
+                    "behind": diff is not None and diff != 0 and (diff > 0) != indicator_registry.higher_is_better(code)})
     return out
 
 
@@ -713,7 +704,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     ``settings``: the settings the report is built with (the review window and naming,
     the cover, the headline indicator, the rules named in the text)."""
     kn = read_key_numbers(paths.tables)
-    manifest = read_manifest(paths.processed)
+    manifest = layout.read_manifest(paths.processed)
     tables = read_tables(paths.tables)
     review = settings.review.model_dump()
     baseline = str(kn.get("baseline") or review.get("baseline"))
@@ -737,7 +728,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     # whole-bloc levels of each period on every unit with data in it, as the roll-out tables
     # print them (one value per indicator and period); the change is their difference
     goals = goal_rows(tables["indicators_by_goal"])
-    figures = {name: (paths.figures / f"{name}.svg").is_file() for name in FIGURES}
+    figures = {name: (paths.figures / layout.figure_file(name, "svg")).is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
     # the settings the data were cleaned with, as the manifest recorded them (their file
     # and sha256 are the report's provenance; every manifest since the record exists has one)

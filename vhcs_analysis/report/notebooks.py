@@ -263,7 +263,7 @@ def run_notebooks(
     notebooks = list_notebooks(folder)
     if not notebooks:
         raise VhcsError(f"không tìm thấy notebook đánh số (NN-*.ipynb) trong thư mục {folder}")
-    out_dir = folder if in_place else paths.reports / "notebooks"
+    out_dir = folder if in_place else paths.notebooks
     workers = max(1, min(workers or notebook_workers(len(notebooks)), len(notebooks)))
     with tempfile.TemporaryDirectory(prefix="vhcs-key-numbers-") as tmp:
         spools = [Path(tmp) / f"{number:03d}" for number in range(1, len(notebooks) + 1)]

@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 
-from vhcs_analysis import fmt, indicator_registry
+from vhcs_analysis import fmt, indicator_registry, layout
 from vhcs_analysis.config import Paths
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.settings import Settings
@@ -256,8 +256,8 @@ def _read_good_practices(paths: Paths) -> dict[str, list[str]]:
     return out
 
 
-SCORECARDS_DIR = "phieu"  # the split scorecards' folder in the report folder
-SCORECARDS_INDEX = "danh-muc-phieu.csv"  # which file holds which unit
+SCORECARDS_DIR = layout.SCORECARDS_DIR
+SCORECARDS_INDEX = layout.SCORECARDS_INDEX
 CARDS_PER_FILE = 150  # a block's file is cut into parts of at most this many units (bounded memory)
 
 

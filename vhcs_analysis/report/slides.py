@@ -24,8 +24,9 @@ import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path, PurePath
+from pathlib import Path
 
+from vhcs_analysis import layout
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
@@ -47,8 +48,8 @@ TASK_SHORT = {1: "NV1", 2: "NV2", 3: "NV3", 4: "NV4"}
 
 
 def pptx_name(pdf_name: str) -> str:
-    """The deck's file name: the PDF's name with the suffix swapped (one source of names)."""
-    return PurePath(pdf_name).with_suffix(".pptx").name
+    """The deck's file name: the PDF's name with the suffix swapped (``layout.pptx_name``)."""
+    return layout.pptx_name(pdf_name)
 
 
 def template_path(report: Report) -> Path:
@@ -341,7 +342,7 @@ class Deck:
 
     def figure(self, slide, box: Box, name: str, subject: str) -> None:
         """The pack's ``NAME.png`` in ``box``, or one line that there is no data."""
-        path = self.figures_dir / f"{name}.png"
+        path = self.figures_dir / layout.figure_file(name, "png")
         if self.view["figures"].get(name) and path.is_file():
             picture(slide, box, path)
             self.slides[-1].figures.append(name)

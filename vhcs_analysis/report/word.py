@@ -18,8 +18,9 @@ TOC field) is here and in ``word_draft.py``.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path, PurePath
+from pathlib import Path
 
+from vhcs_analysis import layout
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import soket
@@ -34,8 +35,8 @@ SUBJECT = ("ngày 10/10/2016 của Đảng ủy Khối Các cơ quan tỉnh về
 
 
 def docx_name(pdf_name: str) -> str:
-    """The Word draft's file name: the PDF's name with the suffix swapped (one source of names)."""
-    return PurePath(pdf_name).with_suffix(".docx").name
+    """The Word draft's file name: the PDF's name with the suffix swapped (``layout.docx_name``)."""
+    return layout.docx_name(pdf_name)
 
 
 def template_path(report: Report) -> Path:

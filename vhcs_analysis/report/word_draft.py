@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from vhcs_analysis.io.writers import write_csv
+from vhcs_analysis.layout import FIGURE_LIST_NAME as FIGURE_LIST_NAME  # re-exported: the name is layout's
+from vhcs_analysis.layout import figure_file
 from vhcs_analysis.report import word_template as wt
 
-FIGURE_LIST_NAME = "danh-muc-hinh.csv"
 NO_DATA = "Không có số liệu."
 PLACEHOLDER_LEAD = "Văn phòng bổ sung"  # the mark of a part only people can write
 MAX_FIGURE_HEIGHT_MM = 200.0
@@ -175,7 +176,7 @@ class Draft:
     def figure(self, name: str, caption: str, figures: dict) -> None:
         """The PNG ``figures/NAME.png`` at the text width (capped in height), numbered caption
         below; a note when the notebooks wrote no such figure."""
-        path = self.figures_dir / f"{name}.png"
+        path = self.figures_dir / figure_file(name, "png")
         if not figures.get(name) or not path.is_file():
             self.note(f"Không có hình “{caption}” (không có số liệu).")
             return
@@ -320,8 +321,8 @@ def write_figure_list(entries: list[FigureEntry], figures_dir: Path, notebooks_d
     import pandas as pd
 
     shown = slides or {}
-    rows = [[f"{entry.name}.png", f"Hình {entry.number}", entry.caption, notebook_of(entry.name, notebooks_dir),
-             ", ".join(f"Trang {n}" for n in shown.get(entry.name, []))]
+    rows = [[figure_file(entry.name, "png"), f"Hình {entry.number}", entry.caption,
+             notebook_of(entry.name, notebooks_dir), ", ".join(f"Trang {n}" for n in shown.get(entry.name, []))]
             for entry in entries]
     frame = pd.DataFrame(rows, columns=["file", "number", "caption", "notebook", "slides"], dtype=object)
     return write_csv(frame, figures_dir / FIGURE_LIST_NAME)

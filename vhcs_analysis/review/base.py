@@ -7,7 +7,6 @@ travel in ``ReviewData.settings`` to every section function from there.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,14 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import plots, tables
+from vhcs_analysis import layout, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, SAMPLE_MARKER_FILE, Paths, get_paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.settings import Settings
 from vhcs_analysis.settings import load as load_settings  # ``load`` here reads the processed tables
 
 
-PROCESSED_TABLES = ("units", "unit_reports", "inspections", "rankings", "rejects", "findings")
+PROCESSED_TABLES = layout.PROCESSED_TABLES
 
 GROUPS = ("pilot", "rest")
 
@@ -72,7 +71,7 @@ class ReviewData:
 
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
-    path = folder / f"{name}.parquet"
+    path = folder / layout.parquet_name(name)
     if not path.is_file():
         return tables.empty(name)
     frame = pd.read_parquet(path)
@@ -93,8 +92,7 @@ def load(settings: Settings, paths: Paths | None = None) -> ReviewData:
     """
     paths = paths or get_paths()
     folder = paths.processed
-    manifest_path = folder / "manifest.json"
-    manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
+    manifest = layout.read_manifest(folder, missing_ok=True)
     frames = {name: _read_table(folder, name) for name in PROCESSED_TABLES}
     return ReviewData(**frames, manifest=manifest, settings=settings)
 
@@ -130,7 +128,7 @@ def ensure_cleaned(paths: Paths, settings: Settings) -> str | None:
     Raises:
         NoCleanDataError: nothing cleaned and the raw folder is not the sample.
     """
-    if (paths.processed / "manifest.json").is_file():
+    if layout.has_manifest(paths.processed):
         return None
     if (paths.raw / SAMPLE_MARKER_FILE).is_file():
         from vhcs_analysis.pipeline import clean_folder

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import fmt, plots, tables
+from vhcs_analysis import fmt, layout, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
 from vhcs_analysis.io.writers import write_bytes_atomic, write_csv
 from vhcs_analysis.labels import (
@@ -49,7 +49,7 @@ def save_table(df: pd.DataFrame, name: str, paths: Paths | None = None) -> Path:
         The path written.
     """
     paths = paths or get_paths()
-    target = paths.tables / f"{name}.csv"
+    target = paths.tables / layout.table_file(name)
     return write_csv(_round_frame(df), target, bom=False, date_format=None)
 
 
@@ -72,8 +72,8 @@ def save_report_figure(fig: Figure, name: str, *, is_sample: bool, paths: Paths 
     """
     paths = paths or get_paths()
     plots.mark_sample(fig, is_sample)
-    plots.save_figure(fig, paths.figures / f"{name}.png", dpi=FIGURE_PNG_DPI)
-    return plots.save_figure(fig, paths.figures / f"{name}.svg")
+    plots.save_figure(fig, paths.figures / layout.figure_file(name, "png"), dpi=FIGURE_PNG_DPI)
+    return plots.save_figure(fig, paths.figures / layout.figure_file(name, "svg"))
 
 
 # p-values and q-values: "0,031", "< 0,001" (fmt.p_value), never "0,0"
@@ -232,7 +232,7 @@ def write_key_numbers(numbers: dict, paths: Paths | None = None) -> Path:
         The path written.
     """
     paths = paths or get_paths()
-    return _write_key_numbers_file(numbers, paths.tables / "key_numbers.json")
+    return _write_key_numbers_file(numbers, paths.tables / layout.KEY_NUMBERS_NAME)
 
 
 def _write_key_numbers_file(numbers: dict, target: Path) -> Path:
@@ -264,7 +264,7 @@ def update_key_numbers(data: ReviewData, section: str, numbers: dict, paths: Pat
         The section as written (JSON-safe).
     """
     paths = paths or get_paths()
-    target = paths.tables / "key_numbers.json"
+    target = paths.tables / layout.KEY_NUMBERS_NAME
     header, value = _jsonable(key_numbers_header(data)), _jsonable(numbers)
     spool = os.environ.get(KEY_NUMBERS_SPOOL_ENV)
     if spool:
