@@ -92,9 +92,29 @@ def report() -> int:
     return _vhcs("report")
 
 
+LINT_PATHS = ("vhcs_analysis", "tests", "benchmarks")
+
+
+def lint() -> int:
+    """ruff on the code and tests, then mypy on the package (rules and caches in pyproject.toml).
+
+    Returns the first non-zero exit code, after a Vietnamese line naming the tool and how to rerun it."""
+    checks = (
+        ("ruff", ("-m", "ruff", "check", *LINT_PATHS)),
+        ("mypy", ("-m", "mypy")),
+    )
+    for tool, argv in checks:
+        code = _python(*argv)
+        if code:
+            _say(f"Lỗi: {tool} báo lỗi ở mã nguồn (xem danh sách bên trên); sửa rồi chạy lại "
+                 f"`python {' '.join(argv)}` trước khi chạy kiểm thử (README, mục «Thói quen»).")
+            return code
+    return 0
+
+
 def test_fast() -> int:
-    """Unit tests (not the slow simulations), on two processes."""
-    return _python("-m", "pytest", "-m", "not slow", "-n", "2", "-q")
+    """ruff and mypy, then the unit tests (not the slow simulations) on two processes."""
+    return lint() or _python("-m", "pytest", "-m", "not slow", "-n", "2", "-q")
 
 
 def test_sample() -> int:
@@ -116,7 +136,7 @@ def test_notebooks() -> int:
 
 
 def test() -> int:
-    """Unit tests, then strict nbval on every notebook."""
+    """ruff and mypy, unit tests, then strict nbval on every notebook."""
     return test_fast() or test_notebooks()
 
 
@@ -155,6 +175,7 @@ STEPS = {
     "report": report,
     "test": test,
     "test-fast": test_fast,
+    "lint": lint,
     "test-sample": test_sample,
     "test-notebooks": test_notebooks,
     "test-slow": test_slow,
