@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vhcs_analysis.errors import ConfigError
+from vhcs_analysis.errors import ConfigError as ConfigError  # re-exported: callers catch config.ConfigError
 
 if TYPE_CHECKING:
     from vhcs_analysis.settings import Settings

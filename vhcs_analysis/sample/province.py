@@ -9,7 +9,6 @@ exact file, sheet, row and column of the raw value.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
