@@ -112,7 +112,8 @@ def test_build_panel__feeds_pilot_effect_directly():
 
     reports = _reports(unit_id=["U1", "U1", "U2", "U2"], period=["2016-H2", "2018-H2"] * 2,
                        staff_total=[10] * 4, staff_studied=[2, 10, 5, 6])
-    panel = ind.build_panel(_units(), reports, tables.empty("inspections"), package_defaults(), periods=["2016-H2", "2018-H2"])
+    panel = ind.build_panel(_units(), reports, tables.empty("inspections"), package_defaults(),
+                            periods=["2016-H2", "2018-H2"])
     result = compare.pilot_effect(panel, "study_rate", baseline="2016-H2", post="2018-H2")
     assert result.estimate == pytest.approx(80.0 - 10.0)
     assert (result.n_pilot, result.n_rest, result.n_dropped) == (1, 1, 1)

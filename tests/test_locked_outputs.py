@@ -224,7 +224,8 @@ def test_build_pdf__table_open_in_excel_inside_a_notebook_is_the_named_error(bui
         "    return real(src, dst, *a, **k)\n"
         "os.replace = replace"
     )
-    write = "import pandas as pd\nfrom vhcs_analysis.review.output import save_table\nsave_table(pd.DataFrame({'a': [1]}), 'pilot_effects')"
+    write = ("import pandas as pd\nfrom vhcs_analysis.review.output import save_table\n"
+             "save_table(pd.DataFrame({'a': [1]}), 'pilot_effects')")
     nbformat.write(new_notebook(cells=[new_code_cell(hold), new_code_cell(write)]), folder / "01-bang.ipynb")
     paths = Paths(raw=built.paths.raw, processed=tmp_path / "processed", reports=tmp_path / "reports")
     target = paths.tables / "pilot_effects.csv"

@@ -44,7 +44,8 @@ def test_resolve__unknown_name_rejected_with_candidates(registry):
 
 def test_resolve__alias_shared_by_two_units_is_ambiguous(tmp_path):
     text = REGISTRY + "U05,Sở Tư pháp,STC,Hành chính – Tổng hợp,0,chi bộ cơ sở,30\n"
-    reg = Registry.from_frame(read_units(write_registry(tmp_path, text), limits=limits()), fuzzy_accept=90, n_candidates=3)
+    reg = Registry.from_frame(read_units(write_registry(tmp_path, text), limits=limits()), fuzzy_accept=90,
+                              n_candidates=3)
     res = reg.resolve("STC")
     assert res.unit_id is None and res.method == "ambiguous"
     assert {c[0] for c in res.candidates} == {"U03", "U05"}

@@ -85,7 +85,8 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
         "is_sample": is_sample, "sample_mark": SAMPLE_MARK,
         "review": {"kind": "so-ket", "noun": "sơ kết", "title": "sơ kết 2 năm", "title_upper": "SƠ KẾT 2 NĂM",
                    "next_review": "trước kỳ sơ kết tiếp theo"},
-        "cover": {"number": "Số       -BC/ĐUK", "place_date": "Hà Tĩnh, ngày 31 tháng 01 năm 2019", "date": "31/01/2019"},
+        "cover": {"number": "Số       -BC/ĐUK", "place_date": "Hà Tĩnh, ngày 31 tháng 01 năm 2019",
+                  "date": "31/01/2019"},
         "scope": {"n_units": "66", "n_pilot": "7", "n_rest": "59", "n_blocks": "7", "baseline": "6 tháng cuối năm 2016",
                   "post": "6 tháng cuối năm 2018", "periods": ["6T cuối 2016", "6T cuối 2018"], "n_periods": "2"},
         "main_indicator": "oc_index",
@@ -94,7 +95,8 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
         "leaders": {"pilot_units": [
             {"unit": "Sở Nội vụ", "block": "Hành chính – Tổng hợp", "levels": "60,0 → 77,8 (+17,8)",
              "rest": "61,0 → 72,1 (+11,1)", "difference": "+6,7", "reading": "hơn mức chung của khối"},
-            {"unit": "U52 (chưa có tên trong danh mục)", "block": "Tài chính – Ngân hàng", "levels": "70,0 → 71,7 (+1,7)",
+            {"unit": "U52 (chưa có tên trong danh mục)", "block": "Tài chính – Ngân hàng",
+             "levels": "70,0 → 71,7 (+1,7)",
              "rest": "69,0 → 72,2 (+3,2)", "difference": "-1,5", "reading": "dưới mức chung của khối"},
         ]},
         "goals": goals,
@@ -278,7 +280,8 @@ def test_render_docx__prints_the_leaders_verdict_with_its_hidden_bias_sentence(t
     sentence = gamma_sentence_vi({"verdict": "better", "sensitivity_gamma": 1.8})
     ctx = _context(False)
     ctx["leaders"]["outcomes"] = [{"label": "Tỷ lệ hồ sơ đúng hạn", "verdict": "Đơn vị điểm chuyển biến rõ hơn",
-                                   "verdict_full": f"Đơn vị điểm chuyển biến rõ hơn: {sentence}", "pilot": "80,0 → 90,0 (+10,0)",
+                                   "verdict_full": f"Đơn vị điểm chuyển biến rõ hơn: {sentence}",
+                                   "pilot": "80,0 → 90,0 (+10,0)",
                                    "rest": "80,0 → 85,0 (+5,0)", "difference": "+5,0"}]
     text = _all_text(_draft_of(tmp_path, ctx))
     assert "1,8 lần" in sentence and sentence in text
@@ -539,6 +542,7 @@ def test_render_docx__reads_the_leaders_part_of_the_context_when_present(tmp_pat
     assert "64,0 → 70,0 (+6,0) 63,0 → 68,0 (+5,0) +1,0 Chưa thấy khác biệt" in text
     assert "Sở Y tế Văn hóa – Xã hội 60,0 → 62,0 (+2,0) 60,0 → 65,0 (+5,0) -3,0" in text
     assert "Sở Y tế (khối Văn hóa – Xã hội, -3,0)" in text  # behind its block, under hạn chế
-    assert "“Chưa thấy khác biệt”: số liệu chưa cho thấy khác biệt" in text and "Hai cách so sánh thông dụng nhất." in text
+    assert "“Chưa thấy khác biệt”: số liệu chưa cho thấy khác biệt" in text
+    assert "Hai cách so sánh thông dụng nhất." in text
     assert "62,0% CBCCVC đã xây dựng kế hoạch, cam kết cá nhân." in text and "Biểu 01-VHCS chưa thu" not in text
     assert "(đơn vị điểm 7,49/10, các đơn vị còn lại 7,05/10)" in text and "PCI 2018 công bố sau" in text

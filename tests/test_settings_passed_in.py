@@ -105,7 +105,8 @@ def _panel(settings: config.Settings) -> pd.DataFrame:
             "unit_id": units["unit_id"], "period": period, "staff_total": staff,
             "staff_studied": rng.integers(20, 41, len(units)), "dossiers_received": 100, "dossiers_on_time": 80,
             "dossiers_early": rng.integers(0, 15, len(units)), "dossiers_late": rng.integers(0, 6, len(units)),
-            "complaints_conduct": rng.integers(0, 4, len(units)), "discipline_violations": rng.integers(0, 3, len(units)),
+            "complaints_conduct": rng.integers(0, 4, len(units)),
+            "discipline_violations": rng.integers(0, 3, len(units)),
         }))
     unit_reports = tables.conform(pd.concat(reports, ignore_index=True).reindex(
         columns=tables.columns("unit_reports")), "unit_reports")

@@ -65,7 +65,8 @@ def test_test__unit_tests_then_fresh_sample_then_strict_nbval(calls, tmp_path):
         "-m pytest -m not slow -n 2 -q",
         "-m vhcs_analysis sample --out build/test-sample/raw --truth-out build/test-sample/truth",
         "-m vhcs_analysis clean --raw build/test-sample/raw --out build/test-sample/processed",
-        "-m pytest -p no:xdist --nbval --nbval-current-env --nbval-sanitize-with vhcs_analysis/report/nbval_sanitize.cfg "
+        "-m pytest -p no:xdist --nbval --nbval-current-env --nbval-sanitize-with "
+        "vhcs_analysis/report/nbval_sanitize.cfg "
         "notebooks/ -q -o testpaths=notebooks",
     ]
     assert not stale.exists()

@@ -85,7 +85,8 @@ _SPECS: tuple[Indicator, ...] = (
     Indicator("inspection_score", "Điểm kiểm tra, giám sát văn hóa công sở", "điểm (0–100)", "điểm",
               "MT1", True, "trung bình total_score các đợt kiểm tra có ngày trong kỳ (biểu 02)"),
     Indicator("on_time_rate", "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn", "%", "điểm phần trăm",
-              "MT3", True, "dossiers_on_time / (dossiers_on_time + dossiers_late) × 100; trống nếu không có bộ phận một cửa"),
+              "MT3", True,
+              "dossiers_on_time / (dossiers_on_time + dossiers_late) × 100; trống nếu không có bộ phận một cửa"),
     Indicator("satisfaction_rate", "Tỷ lệ người dân, tổ chức hài lòng", "%", "điểm phần trăm",
               "MT3", True, "satisfaction_rate (chỉ biểu 2018)"),
     Indicator("office_layout", "Hoàn thành bài trí công sở", "0/100", "điểm phần trăm",
@@ -336,7 +337,8 @@ def build_panel(units: pd.DataFrame, unit_reports: pd.DataFrame, inspections: pd
         periods = sort_periods([*settings.review.periods, *unit_reports["period"].dropna(),
                                 *scores["period"]])
     base = units[["unit_id", "block", "is_pilot"]].drop_duplicates("unit_id")
-    grid = pd.MultiIndex.from_product([base["unit_id"], list(periods)], names=["unit_id", "period"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product([base["unit_id"], list(periods)],
+                                      names=["unit_id", "period"]).to_frame(index=False)
     panel = grid.merge(base, on="unit_id", how="left")
     reports = compute_indicators(unit_reports)
     reports["has_report"] = True

@@ -157,7 +157,8 @@ class Registry:
             self._norm.setdefault(name_key(name), set()).add(uid)
             for a in aliases:
                 self._alias.setdefault(name_key(a), set()).add(uid)
-        self._choices: list[tuple[str, str]] = [(k, uid) for k, ids in {**self._alias, **self._norm}.items() for uid in ids if k]
+        self._choices: list[tuple[str, str]] = [
+            (k, uid) for k, ids in {**self._alias, **self._norm}.items() for uid in ids if k]
         self._choice_keys = [k for k, _ in self._choices]
         self._resolved: dict = {}  # (type, cell value) -> Resolution: names recur every period
 

@@ -130,7 +130,8 @@ def test_notebooks() -> int:
     """Strict nbval on every notebook, against the freshly cleaned sample."""
     return test_sample() or _python(
         "-m", "pytest", "-p", "no:xdist", "--nbval", "--nbval-current-env",
-        "--nbval-sanitize-with", "vhcs_analysis/report/nbval_sanitize.cfg", "notebooks/", "-q", "-o", "testpaths=notebooks",
+        "--nbval-sanitize-with", "vhcs_analysis/report/nbval_sanitize.cfg", "notebooks/", "-q", "-o",
+        "testpaths=notebooks",
         env=_nbval_env(),
     )
 

@@ -319,7 +319,8 @@ def gamma_sentence_vi(row) -> str:
         return (f"Kết luận này vẫn đứng ngay cả khi một lý do không thấy trong số liệu khiến một đơn vị có khả năng "
                 f"được chọn làm điểm cao gấp hơn {fmt.number(GAMMA_MAX, 0)} lần các đơn vị khác cùng khối.")
     if gamma < 1.05:
-        return ("Kết luận này rất nhạy: chỉ cần việc chọn đơn vị điểm thiên lệch một chút vì một lý do không thấy trong "
+        return ("Kết luận này rất nhạy: chỉ cần việc chọn đơn vị điểm thiên lệch một chút vì một lý do không thấy "
+                "trong "
                 "số liệu (ví dụ chọn nơi được kỳ vọng tiến bộ nhanh) là đủ giải thích khác biệt.")
     return (f"Kết luận này vẫn đứng nếu một lý do không thấy trong số liệu (ví dụ chọn nơi được kỳ vọng tiến bộ nhanh) "
             f"khiến một đơn vị có khả năng được chọn làm điểm cao gấp tới {fmt.number(gamma, 1)} lần các đơn vị khác "
@@ -362,12 +363,16 @@ def answer_vi(effects: pd.DataFrame, baseline: str, post: str, *, short: bool = 
     elif skip:
         parts.append("Không so sánh được: " + "; ".join(f"{label(r)} ({r['reason_vi']})" for r in skip) + ".")
     if short:
-        parts.append("\"Rõ\" chỉ khi hai cách ước lượng cùng chiều và vẫn rõ sau khi tính đến việc xét nhiều chỉ tiêu cùng "
-                     "lúc; đơn vị điểm được chọn, không bốc thăm: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
+        parts.append("\"Rõ\" chỉ khi hai cách ước lượng cùng chiều và vẫn rõ sau khi tính đến việc xét nhiều chỉ tiêu "
+                     "cùng "
+                     "lúc; đơn vị điểm được chọn, không bốc thăm: đây là mức độ gắn liền, không phải bằng chứng nhân "
+                     "quả.")
     else:
-        parts.append("\"Rõ\" chỉ dùng khi hai cách ước lượng (chênh lệch thay đổi và điều chỉnh theo mức kỳ gốc) cùng chiều "
+        parts.append("\"Rõ\" chỉ dùng khi hai cách ước lượng (chênh lệch thay đổi và điều chỉnh theo mức kỳ gốc) cùng "
+                     "chiều "
                      "và vẫn rõ sau khi tính đến việc xét nhiều chỉ tiêu cùng lúc. Đơn vị điểm được chọn, "
-                     "không bốc thăm, và kỳ gốc đã sau khi chọn: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
+                     "không bốc thăm, và kỳ gốc đã sau khi chọn: đây là mức độ gắn liền, không phải bằng chứng nhân "
+                     "quả.")
     mde = effects.loc[effects["verdict"] == "no_evidence", ["indicator_vi", "mde"]].dropna()
     if len(mde):
         r = mde.iloc[0]
@@ -428,7 +433,8 @@ def placebo(rankings: pd.DataFrame, units: pd.DataFrame, settings: Settings, *, 
                              settings=settings.compare)
     clear = np.isfinite(r.ci_low) and (r.ci_low > 0 or r.ci_high < 0)
     text = (f"Kiểm tra giả định trên kết quả xếp loại {years[0]}–{years[-1]} (trước Nghị quyết): chênh lệch thay đổi "
-            f"mức xếp loại {_fmt(r.estimate, 2)} bậc (khoảng tin cậy 95%: {_fmt(r.ci_low, 2)} đến {_fmt(r.ci_high, 2)}; "
+            f"mức xếp loại {_fmt(r.estimate, 2)} bậc (khoảng tin cậy 95%: {_fmt(r.ci_low, 2)} đến "
+            f"{_fmt(r.ci_high, 2)}; "
             f"p = {fmt.p_value(r.p_value)}). "
             + ("Đơn vị điểm đã đi khác các đơn vị cùng khối ngay trước Nghị quyết: cần thận trọng hơn khi đọc các "
                "chênh lệch sau đó." if clear else

@@ -326,7 +326,8 @@ def check_inputs(raw: Path, manifest: dict, *, exclude: tuple[Path, ...] = ()) -
     for path in sorted(set(current) & set(recorded)):
         if recorded[path] is not None and current[path] != recorded[path]:
             check.problems.append(
-                f"tệp đã thay đổi {path}: sha256 trong manifest {_short(recorded[path])}…, hiện tại {_short(current[path])}…"
+                f"tệp đã thay đổi {path}: sha256 trong manifest {_short(recorded[path])}…, hiện tại "
+                f"{_short(current[path])}…"
             )
     check.summary = f"{len(recorded)} tệp, sha256 khớp manifest"
     return check

@@ -451,7 +451,9 @@ def to_frames(batches: list[RecordBatch]) -> dict[str, pd.DataFrame]:
                     findings.append({"source_file": batch.source_file, "sheet": batch.sheet, "row": f.row,
                                      "column": f.column, "value": f.value, "finding_code": f.code,
                                      "message": full_message(batch, f)})
-    out = {name: tables.conform(_kept_frame(batches, name), name) for name in ("unit_reports", "inspections", "rankings")}
+    out = {name: tables.conform(_kept_frame(batches, name), name)
+           for name in ("unit_reports", "inspections", "rankings")}
     out["rejects"] = tables.conform(pd.DataFrame.from_records(rejects, columns=tables.columns("rejects")), "rejects")
-    out["findings"] = tables.conform(pd.DataFrame.from_records(findings, columns=tables.columns("findings")), "findings")
+    out["findings"] = tables.conform(pd.DataFrame.from_records(findings, columns=tables.columns("findings")),
+                                     "findings")
     return out

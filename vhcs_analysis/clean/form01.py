@@ -360,5 +360,6 @@ def check_unit_reports(batch: RecordBatch, ctx: Context) -> None:
     resolution = ctx.resolution_date
     for i, date in enumerate(batch.column("action_programme_date")):
         if date is not None and as_date(date) < resolution:
-            batch.problem(i, "date_before_resolution", f"ngày ban hành chương trình hành động ({as_date(date):%d/%m/%Y}) "
+            batch.problem(i, "date_before_resolution",
+                          f"ngày ban hành chương trình hành động ({as_date(date):%d/%m/%Y}) "
                           f"trước ngày ban hành Nghị quyết ({resolution:%d/%m/%Y})", "action_programme_date")

@@ -94,7 +94,8 @@ def check_text_size(data: bytes, limits: Limits) -> None:
 
 def refuse_extent(limits: Limits, rows: int, cols: int, sheet: str | None = None) -> None:
     raise Refused(
-        f"bảng tính quá lớn: vùng dữ liệu {rows:,} dòng × {cols:,} cột vượt giới hạn {limits.max_cells:,} ô".replace(",", "."),
+        f"bảng tính quá lớn: vùng dữ liệu {rows:,} dòng × {cols:,} cột vượt giới hạn {limits.max_cells:,} ô"
+        .replace(",", "."),
         sheet=sheet,
     )
 

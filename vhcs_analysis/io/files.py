@@ -52,7 +52,8 @@ def read_sheets(path: Path, limits: Limits, *, display_name: str | None = None) 
         data = _read_bytes(path, limits)
         return _read_data(data, path, limits)
     except Refused as exc:
-        raise UnreadableFileError(exc.reason, Location(file=name, sheet=exc.sheet, row=exc.row, column=exc.column)) from None
+        raise UnreadableFileError(exc.reason,
+                                  Location(file=name, sheet=exc.sheet, row=exc.row, column=exc.column)) from None
     except (MemoryError, RecursionError):
         raise UnreadableFileError("tệp quá lớn hoặc quá phức tạp để đọc an toàn", Location(file=name)) from None
 

@@ -354,7 +354,8 @@ def find_tables(grid: Grid) -> SheetResult:
         anchors.append((top, kind, r))
         r = table.header_bottom + 1
         # skip further rows that score as the same header (merged fill repeats it)
-        while r < grid.n_rows and not is_blank_row(grid, r) and (_score_row(grid, r) or ("", 0))[0] == kind and _is_header_echo(grid, r, table):
+        while (r < grid.n_rows and not is_blank_row(grid, r) and (_score_row(grid, r) or ("", 0))[0] == kind
+               and _is_header_echo(grid, r, table)):
             r += 1
     if not anchors:
         return SheetResult([], _no_table_reason(grid))

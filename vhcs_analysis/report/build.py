@@ -52,7 +52,8 @@ def _warning_text(warning) -> str:
     return str(message) + (f" ({'; '.join(map(str, hints))})" if hints else "")
 
 
-def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime, sys_inputs: dict[str, str] | None = None) -> Path:
+def compile_typst(main: Path, output: Path, *, timestamp: dt.datetime,
+                  sys_inputs: dict[str, str] | None = None) -> Path:
     """Compile ``main`` (inside its folder, the Typst root) to ``output`` atomically.
     Raises VhcsError on a compile error or on any warning."""
     import typst

@@ -160,14 +160,16 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
         f"Báo cáo định kỳ (Biểu 01): {_int(dq.get('reports_expected'))} báo cáo phải nộp, "
         f"{_int(dq.get('reports_on_time'))} đúng hạn, {_int(dq.get('reports_late'))} nộp muộn, "
         + (f"{_int(dq.get('reports_undated'))} không ghi ngày, " if _num(dq.get("reports_undated")) else "")
-        + f"{_int(dq.get('reports_missing'))} không nộp ({_share(dq.get('reports_missing'), dq.get('reports_expected'))})."
+        + f"{_int(dq.get('reports_missing'))} không nộp "
+        f"({_share(dq.get('reports_missing'), dq.get('reports_expected'))})."
     )
     by_reason = [
         {"reason": _reason_vi(r), "rows": _int(r.get("n_rows")), "files": _int(r.get("n_files"))}
         for r in _rows(tables["dq_rejects_by_reason"])
     ]
     by_kind = [
-        {"kind": KIND_VI.get(str(r.get("kind")), str(r.get("kind"))), "status": FILE_STATUS_CELL_VI.get(str(r.get("status")), str(r.get("status"))),
+        {"kind": KIND_VI.get(str(r.get("kind")), str(r.get("kind"))),
+         "status": FILE_STATUS_CELL_VI.get(str(r.get("status")), str(r.get("status"))),
          "files": _int(r.get("n_files")), "read": _int(r.get("rows_read")), "kept": _int(r.get("rows_kept")),
          "rejected": _int(r.get("rows_rejected"))}
         for r in _rows(tables["dq_files"])
@@ -297,10 +299,12 @@ def leadership_sentences(ro: dict, post_vi: str) -> list[str]:
     out = []
     if ro.get("personal_plan_rate") not in (None, fmt.MISSING):
         out.append(f"{ro['personal_plan_rate']} cán bộ, công chức, viên chức, người lao động đã xây dựng kế hoạch, cam "
-                   f"kết cá nhân thực hiện văn hóa công sở ({post_vi}, bình quân {ro['personal_plan_rate_units']} đơn vị "
+                   f"kết cá nhân thực hiện văn hóa công sở ({post_vi}, bình quân {ro['personal_plan_rate_units']} đơn "
+                   "vị "
                    "có báo cáo theo mẫu 2018).")
     if ro.get("department_plan_rate") not in (None, fmt.MISSING):
-        out.append(f"{ro['department_plan_rate']} phòng, ban, đơn vị trực thuộc đã xây dựng kế hoạch cụ thể ({post_vi}, "
+        out.append(f"{ro['department_plan_rate']} phòng, ban, đơn vị trực thuộc đã xây dựng kế hoạch cụ thể "
+                   f"({post_vi}, "
                    f"bình quân {ro['department_plan_rate_units']} đơn vị có báo cáo theo mẫu 2018).")
     return out
 
@@ -413,8 +417,10 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
            "ngưỡng làm đổi mức đều được ghi \u201ccần xem xét\u201d, không tự động đổi mức. "
            if noise is not None and rules.get("noise_too_uncertain") else
            f"Một lượt kiểm tra lệch khỏi mức của đơn vị trong năm khoảng ±{fmt.number(noise, 1)} điểm; đơn vị có "
-           f"điểm cách ngưỡng chưa quá {fmt.number(_num(rules.get('noise_band_multiplier', rules.get('noise_band_z'))), 2)}"
-           " lần sai số của điểm năm được ghi \u201ccần xem xét\u201d, không tự động đổi mức. " if noise is not None else
+           "điểm cách ngưỡng chưa quá "
+           f"{fmt.number(_num(rules.get('noise_band_multiplier', rules.get('noise_band_z'))), 2)}"
+           " lần sai số của điểm năm được ghi \u201ccần xem xét\u201d, không tự động đổi mức. "
+           if noise is not None else
            "Không ước được độ dao động của điểm kiểm tra, nên mọi thay đổi sát ngưỡng đều cần xem xét. ")
         + (f"Giới hạn {fmt.percent(100 * (_num(rules.get('excellent_share_cap')) or 0), 0)} tổ chức xếp mức cao nhất "
            f"tính trên {rules.get('excellent_cap_base_vi')} ({_int(rules.get('excellent_cap_base_count'))} tổ chức: "
@@ -474,7 +480,8 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: li
         ci = ci_text(r.get("ci_low"), r.get("ci_high"), span=span_of(code))
         if str(r.get("comparable", True)).lower() in ("false", "0"):  # nothing varies, or perfect separation
             ci = f"{NOT_COMPARABLE_VI}: {r.get('reason_vi')}" if r.get("reason_vi") else NOT_COMPARABLE_VI
-        gaps.append({"label": str(r.get("indicator_vi")), "pilot": level_text(code, pilot), "rest": level_text(code, rest),
+        gaps.append({"label": str(r.get("indicator_vi")), "pilot": level_text(code, pilot),
+                     "rest": level_text(code, rest),
                      "gap": fmt.signed(None if pilot is None or rest is None else shown(pilot - rest), 1), "ci": ci,
                      "p": fmt.MISSING if ci == UNBOUNDED_VI or ci.startswith(NOT_COMPARABLE_VI)
                      else nbsp(fmt.p_value(_num(r.get("p_value"))))})
@@ -548,7 +555,8 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
             reading = AHEAD_VI if (diff > 0) == _higher_better(code) else BEHIND_VI
         out.append({"unit": unit_label(e["unit_id"], e["unit_name"]), "unit_id": str(e["unit_id"]),
                     "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
-                    "levels": f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None else fmt.MISSING,
+                    "levels": (f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None
+                               else fmt.MISSING),
                     "rest": f"{rest['levels']} ({rest['change']})" if rest["change_value"] is not None else fmt.MISSING,
                     "change": mine["change"] if mine["change_value"] is not None else fmt.MISSING,
                     "rest_change": rest["change"] if rest["change_value"] is not None else fmt.MISSING,
@@ -679,14 +687,16 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "answer_rollout": (f"Đến {period_vi(post)}, {ro['study_rate']} cán bộ, công chức, viên chức đã học tập, quán "
                            f"triệt Nghị quyết; {ro['action_programme_share']} đơn vị có chương trình hành động; "
                            f"{ro['office_layout_share']} đơn vị đã hoàn thành bài trí công sở."),
-        "answer_inspections": (f"Đã có {ins['n_inspections']} lượt kiểm tra, giám sát trong {ins['n_rounds']} đợt, điểm "
+        "answer_inspections": (f"Đã có {ins['n_inspections']} lượt kiểm tra, giám sát trong {ins['n_rounds']} đợt, "
+                               "điểm "
                                f"bình quân {ins['mean_total']}/100; tiêu chí yếu nhất là {ins['weakest'][:1].lower()}"
                                f"{ins['weakest'][1:]} ({ins['weakest_scores']})."),
         "answer_data": (f"{dq['headline']} {dq['reports']} Danh sách tệp, mã kiểm tra và phiên bản chương trình ở "
                         "phụ lục kỹ thuật kèm theo báo cáo."),
         "outcomes": leaders_rows,
         "outcomes_basis": (f"Mức bình quân của các khối (mỗi khối tính như nhau), chỉ gồm các đơn vị có số liệu ở cả "
-                           f"{period_vi(baseline)} và {period_vi(post)}; trong ngoặc là mức thay đổi của nhóm. Chênh lệch "
+                           f"{period_vi(baseline)} và {period_vi(post)}; trong ngoặc là mức thay đổi của nhóm. Chênh "
+                           "lệch "
                            "thay đổi = thay đổi của đơn vị điểm trừ thay đổi của các đơn vị cùng khối."),
         "pilot_units": pilot_unit_rows(basis["pilot_units"], main_code),
         "pilot_units_indicator": main_label,

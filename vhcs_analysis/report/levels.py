@@ -74,7 +74,8 @@ def pilot_units(work: pd.DataFrame, units: pd.DataFrame, name: str, baseline: st
     """One entry per pilot unit (registry order by id): its block, its own levels and the
     mean levels of the other units of its block with data at both periods (NaN where
     missing), for indicator ``name``."""
-    pilots = units[units["is_pilot"].astype("boolean").fillna(False).astype(bool)].sort_values("unit_id", kind="mergesort")
+    pilots = (units[units["is_pilot"].astype("boolean").fillna(False).astype(bool)]
+              .sort_values("unit_id", kind="mergesort"))
     table = compare.unit_table(work, name, [baseline, post]) if name in work.columns else None
     out = []
     for unit in pilots.to_dict("records"):

@@ -94,7 +94,8 @@ def notebook_workers(count: int) -> int:
     try:
         wanted = int(raw) if raw else 0
     except ValueError:
-        raise VhcsError(f"biến môi trường {WORKERS_ENV}={raw!r} phải là số nguyên ≥ 0 (0 = mỗi lõi CPU một notebook)") from None
+        raise VhcsError(f"biến môi trường {WORKERS_ENV}={raw!r} phải là số nguyên ≥ 0 (0 = mỗi lõi CPU một "
+                        "notebook)") from None
     if wanted < 0:
         raise VhcsError(f"biến môi trường {WORKERS_ENV}={raw!r} phải là số nguyên ≥ 0 (0 = mỗi lõi CPU một notebook)")
     return max(1, min(wanted or os.cpu_count() or 1, count))

@@ -219,7 +219,8 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
             note = gamma_sentence_vi(row)
             note = note[:1].lower() + note[1:]  # after the grade and a colon
         elif str(row.get("kind")) == "adoption":
-            note = "bước triển khai, theo dõi theo tiến độ (bảng tiến độ các bước triển khai), không so sánh mức thay đổi"
+            note = ("bước triển khai, theo dõi theo tiến độ (bảng tiến độ các bước triển khai), "
+                    "không so sánh mức thay đổi")
         else:
             note = str(row.get("reason_vi") or "")
         unit, _ = indicator_meta(code)

@@ -83,7 +83,8 @@ def deck_view(ctx: dict) -> dict:
                    "rest": r.get("rest_change", ""), "diff": r.get("difference", ""), "n": r.get("n_rest", "")}
                   for r in leaders["pilot_units"]]
     else:
-        blocks = [{"block": r.get("block", ""), "pilot_name": "", "pilot": r.get("pilot", ""), "rest": r.get("rest", ""),
+        blocks = [{"block": r.get("block", ""), "pilot_name": "", "pilot": r.get("pilot", ""),
+                   "rest": r.get("rest", ""),
                    "diff": r.get("diff", ""), "n": r.get("n", "")} for r in comparisons.get("per_block") or []]
     return {
         "is_sample": bool(ctx.get("is_sample")), "sample_mark": str(ctx.get("sample_mark") or ""),

@@ -119,7 +119,8 @@ def goal_sentence(g: dict, baseline: str, post: str) -> str:
         only = f"; chỉ có số liệu kỳ {post}: {g.get('post')}" if g.get("post") not in (None, "", "–") else ""
         return f"{g.get('label')}: chưa đủ số liệu hai kỳ để so sánh{only}."
     return (f"{g.get('label')}: {g.get('baseline')} ({baseline}) → {g.get('post')} ({post}), thay đổi "
-            f"{g.get('change')} {g.get('unit')} (đánh giá trên {g.get('n')} đơn vị có số liệu cả hai kỳ); {g.get('reading')}.")
+            f"{g.get('change')} {g.get('unit')} (đánh giá trên {g.get('n')} đơn vị có số liệu cả hai kỳ); "
+            f"{g.get('reading')}.")
 
 
 def goals_of(f: dict, *, goal: int | None = None, task_group: int | None = None) -> list[dict]:
@@ -137,7 +138,8 @@ def pilots_named(f: dict) -> str:
     units = f["pilot_units"]
     if not units:
         return ""
-    return f"{len(units)} đơn vị làm điểm: " + "; ".join(f"{u.get('unit')} (khối {u.get('block')})" for u in units) + "."
+    return (f"{len(units)} đơn vị làm điểm: "
+            + "; ".join(f"{u.get('unit')} (khối {u.get('block')})" for u in units) + ".")
 
 
 def strengths(f: dict) -> list[str]:
@@ -157,7 +159,8 @@ def strengths(f: dict) -> list[str]:
                    + "; ".join(_lower_first(str(r.get("label"))) for r in better) + ".")
     ahead = [u for u in f["pilot_units"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
     if ahead:
-        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} hơn mức chung của các đơn vị cùng "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} hơn mức chung của các đơn vị "
+                   "cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, không phải kết "
                    f"luận): "
                    + "; ".join(f"{u.get('unit')} ({u.get('diff')})" for u in ahead) + ".")
@@ -183,7 +186,8 @@ def limitations(f: dict) -> list[str]:
                    + " (danh sách đầy đủ ở Phụ lục).")
     behind = [u for u in f["pilot_units"] if u.get("behind")]
     if behind:
-        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} dưới mức chung của các đơn vị cùng "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} dưới mức chung của các đơn vị "
+                   "cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, cần xem xét thêm "
                    f"ở từng đơn vị): "
                    + "; ".join(f"{u.get('unit')} (khối {u.get('block')}, {u.get('diff')})" for u in behind) + ".")
@@ -199,7 +203,8 @@ def limitations(f: dict) -> list[str]:
 def causes_points(f: dict) -> list[str]:
     return ["nguyên nhân khách quan và chủ quan của ưu điểm (xem mục III.1);",
             "nguyên nhân khách quan và chủ quan của hạn chế, khuyết điểm, nhất là các chỉ tiêu chưa chuyển biến, tiêu "
-            f"chí kiểm tra yếu nhất ({f['inspections'].get('weakest')}) và các đơn vị nộp báo cáo muộn (xem mục III.2);",
+            f"chí kiểm tra yếu nhất ({f['inspections'].get('weakest')}) và các đơn vị nộp báo cáo muộn (xem mục "
+            "III.2);",
             *(["ý kiến của các đơn vị điểm có mức thay đổi dưới mức chung của khối (mục II.3)."]
               if any(u.get("behind") for u in f["pilot_units"]) else [])]
 

@@ -55,7 +55,8 @@ def continue_reports(rng: np.random.Generator, reports: pd.DataFrame, units: pd.
                        staff_studied=int(round(study / 100 * staff)),
                        action_programme=True, office_layout_done=True,
                        complaints_conduct=int(rng.poisson(max(0.1, rec["complaints_conduct"] * 0.95))),
-                       discipline_violations=int(min(staff, rng.poisson(max(0.05, rec["discipline_violations"] * 0.9)))),
+                       discipline_violations=int(min(staff,
+                                                     rng.poisson(max(0.05, rec["discipline_violations"] * 0.9)))),
                        internal_inspections=int(rng.poisson(2 + pilot[uid])),
                        good_practices=int(rng.poisson(1 + pilot[uid])),
                        staff_rated_good=int(round(staff * rng.uniform(0.75, 0.96))))

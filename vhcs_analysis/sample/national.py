@@ -86,7 +86,8 @@ def _write_period(raw: Path, period: str, units: pd.DataFrame, reports: pd.DataF
     ledger.files += 1
 
 
-def _write_round(raw: Path, round_id: str, words: str, units: pd.DataFrame, table: pd.DataFrame, ledger: Ledger) -> None:
+def _write_round(raw: Path, round_id: str, words: str, units: pd.DataFrame, table: pd.DataFrame,
+                 ledger: Ledger) -> None:
     file = f"kiem-tra/KQ kiem tra VHCS {round_id}.xlsx"
     sheet = f"Dot {round_id}"
     crit = [f"c{j:02d}" for j in range(1, 11)]

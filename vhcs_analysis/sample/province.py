@@ -314,7 +314,8 @@ class Province:
             version=version,
             org_line=("ĐẢNG ỦY " if committee else "CHI BỘ ") + official.upper(),
             unit_name=name or self.display_name(unit_id),
-            period_words=period_words(period) if rng.random() < 0.85 else period_words(period).replace("6 tháng", "06 tháng"),
+            period_words=(period_words(period) if rng.random() < 0.85
+                          else period_words(period).replace("6 tháng", "06 tháng")),
             report_date=date_cell, values=cells, notes=notes,
             preparer=person_name(rng), signer=person_name(rng), cell_committee=committee,
             place_date=(f"Hà Tĩnh, ngày {report_date.day} tháng {report_date.month} năm {report_date.year}"
