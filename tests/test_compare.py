@@ -41,7 +41,7 @@ def _brute_force_stats(changes: dict, tau: float = 0.0, studentise: bool = True)
 
     def did(assign):
         diffs = []
-        for (block, members), chosen in zip(blocks.items(), assign):
+        for (_block, members), chosen in zip(blocks.items(), assign):
             y = np.array([m[0] for m in members])
             z = np.zeros(len(y), bool)
             z[list(chosen)] = True

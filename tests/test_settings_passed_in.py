@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pydantic
 import pytest
 
 from vhcs_analysis import compare, config, indicators, ranking, review, tables, verdicts
@@ -167,5 +168,5 @@ def test_review_data_carries_its_settings_to_the_headline_indicator(broken_setti
 
 def test_settings_are_frozen():
     settings = package_defaults()
-    with pytest.raises(Exception):  # pydantic's ValidationError for a frozen instance
+    with pytest.raises(pydantic.ValidationError):  # a frozen instance
         settings.review.post = "2017-H1"

@@ -198,7 +198,9 @@ def _find_registry(raw: Path, files: list[Path], limits: Limits) -> Path | None:
 
 def _process(entries: list[tuple[Path, str]], registry_path: Path | None, units: pd.DataFrame,
              setup: ReadSetup, progress=None) -> list[FileEntry]:
-    is_registry = (lambda path: registry_path is not None and path.resolve() == registry_path.resolve())
+    def is_registry(path: Path) -> bool:
+        return registry_path is not None and path.resolve() == registry_path.resolve()
+
     todo = [(path, rel) for path, rel in entries if not is_registry(path)]
     done = _read_in_parallel(todo, setup)
     out = []

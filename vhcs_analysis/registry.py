@@ -93,8 +93,8 @@ def read_units(path: Path, display_name: str = "units.csv", *, limits: Limits) -
         if not any(cells.values()):
             continue
 
-        def fail(col: str, msg: str) -> RegistryError:
-            return RegistryError(msg, Location(display_name, row=i, column=col_letter(index[col])))
+        def fail(col: str, msg: str, row: int = i) -> RegistryError:
+            return RegistryError(msg, Location(display_name, row=row, column=col_letter(index[col])))
 
         for col in ("unit_id", "unit_name", "block"):
             if not cells[col]:

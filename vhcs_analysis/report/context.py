@@ -254,7 +254,7 @@ def rollout(kn: dict, tables: dict[str, pd.DataFrame], post: str) -> dict:
     at_post = []
     if not table.empty:
         current = table[table["period"].astype(str) == str(post)]
-        for measure, part in current.groupby("measure", sort=False):
+        for _measure, part in current.groupby("measure", sort=False):
             values = {str(r["group"]): fmt.percent(_num(r["value"]), 1) for r in _rows(part)}
             at_post.append({"measure": str(part["measure_vi"].iloc[0]),
                             **{g: values.get(g, fmt.MISSING) for g in ("pilot", "rest", "all")}})

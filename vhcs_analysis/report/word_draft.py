@@ -122,7 +122,7 @@ class Draft:
             return
         entries = headings or [(1, "")]
         paragraphs = []
-        for level, text in entries:
+        for level, _text in entries:
             paragraph = self.styled(f"TOC {min(level, 2)}")
             paragraph.paragraph_format.first_line_indent = 0
             paragraphs.append(paragraph)

@@ -364,7 +364,10 @@ class Province:
             elsewhere = block_sheets.get(period, set())
             used = set(missing[period]) | elsewhere | {typo_uid}
             planted: dict[str, tuple] = {}
-            t = lambda u, f: self.truth[(u, period)][f]  # noqa: E731
+
+            def t(u: str, f: str, period: str = period):
+                return self.truth[(u, period)][f]
+
             if period == "2017-H2":
                 (a,) = self.choose(non_pilot, 1, used)
                 (b,) = self.choose(non_pilot, 1, used)

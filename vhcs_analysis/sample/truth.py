@@ -106,7 +106,7 @@ def deadline(period: str) -> dt.date:
 
 def simulate_reports(rng: np.random.Generator, units: pd.DataFrame) -> pd.DataFrame:
     """True Form 01 values for every unit and period (before any loss)."""
-    n, t = len(units), len(PERIODS)
+    n = len(units)
     study = np.clip(_latent(rng, units, "study_rate"), 0, 100)
     on_time = np.clip(_latent(rng, units, "on_time_rate"), 0, 100)
     complaints = np.clip(_latent(rng, units, "complaints_per_100_staff"), 0.05, None)
