@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 from helpers_core import unit_form, write_registry
 from nbformat.v4 import new_code_cell, new_notebook
-from test_report import built  # noqa: F401 - the session's end-to-end build, shared
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app

@@ -24,7 +24,6 @@ from vhcs_analysis.errors import VhcsError  # noqa: E402
 from vhcs_analysis.report import word, word_draft, word_template  # noqa: E402
 from vhcs_analysis.report.build import report_name  # noqa: E402
 
-from test_report import built  # noqa: E402,F401 - the shared end-to-end build (fixture)
 
 FRAME_TABLES = 2  # the header block and the signature block (borderless)
 

@@ -27,7 +27,6 @@ from typer.testing import CliRunner
 from vhcs_analysis import verify as v
 from vhcs_analysis.cli import app
 from vhcs_analysis.config import Paths, load
-from test_report import built  # noqa: F401 - the shared end-to-end build (fixture)
 
 # ----------------------------------------------------------------------------- fixtures
 
