@@ -163,6 +163,7 @@ class VietnameseGroup(_Vietnamese, TyperGroup):
         install()
 
     def resolve_command(self, ctx, args):
+        """Find the sub-command ``args[0]``; an unknown one is a Vietnamese usage error with close matches."""
         name = args[0]
         command = self.get_command(ctx, name)
         if command is None and not ctx.resilient_parsing:

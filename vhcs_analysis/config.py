@@ -67,16 +67,19 @@ def find_project_root(start: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Paths:
+    """The three folders of a run: raw inputs, processed tables, and the report folder (figures and tables inside)."""
     raw: Path
     processed: Path
     reports: Path
 
     @property
     def figures(self) -> Path:
+        """The report's figure folder (SVG and PNG written by the notebooks)."""
         return self.reports / "figures"
 
     @property
     def tables(self) -> Path:
+        """The report's table folder (CSV and key_numbers.json written by the notebooks)."""
         return self.reports / "tables"
 
 

@@ -52,6 +52,8 @@ Progress = Callable[[int], ContextManager[Callable[[], None] | None]]
 
 @dataclass
 class FileEntry:
+    """One raw file as the cleaning saw it: path, checksum, kind, status and reason, its sheets and the records
+    read."""
     path: str  # relative to the raw folder, posix
     sha256: str | None = None
     kind: str | None = None
@@ -70,6 +72,8 @@ class FileEntry:
 
 @dataclass
 class CleanResult:
+    """What cleaning a raw folder gives: the clean tables, rejects, findings, manifest, skipped files and fatal
+    errors."""
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     rejects: pd.DataFrame | None = None
     findings: pd.DataFrame | None = None
@@ -80,6 +84,7 @@ class CleanResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the run had no fatal error (the processed tables may then be written)."""
         return not self.fatal
 
 
@@ -107,6 +112,7 @@ class ReadSetup:
 
     @classmethod
     def create(cls, settings: Settings, registry: Registry, registry_rel: str | None) -> ReadSetup:
+        """The setup for ``settings`` and ``registry``, with the reading limits taken from ``[cleaning]``."""
         return cls(settings, registry, registry_rel, Limits.from_settings(settings.cleaning))
 
 

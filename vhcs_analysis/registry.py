@@ -37,6 +37,8 @@ class RegistryError(VhcsError):
 
 @dataclass(frozen=True)
 class Resolution:
+    """How a written unit name was resolved: the unit_id (None if not), the method, the fuzzy score and the
+    candidates."""
     unit_id: str | None
     method: str  # exact / normalised / alias / fuzzy / unknown / ambiguous / blank / unchecked
     score: float | None = None
@@ -44,6 +46,7 @@ class Resolution:
 
     @property
     def ok(self) -> bool:
+        """Whether the name resolved to one unit."""
         return self.unit_id is not None
 
 
@@ -164,6 +167,7 @@ class Registry:
 
     @classmethod
     def from_frame(cls, units: pd.DataFrame, **kw) -> Registry:
+        """The registry of the units table ``units``; ``kw`` are the name-matching parameters of ``__init__``."""
         return cls(units, **kw)
 
     @classmethod
@@ -172,9 +176,11 @@ class Registry:
         return cls(units, fuzzy_accept=cleaning.fuzzy_accept, n_candidates=cleaning.fuzzy_candidates)
 
     def name_of(self, unit_id: str) -> str:
+        """The registered name of ``unit_id`` (the id itself if it is not registered)."""
         return self.names.get(unit_id, unit_id)
 
     def resolve(self, name) -> Resolution:
+        """Resolve a written unit name to a unit (memoised per cell value: the same names recur every period)."""
         key = (type(name), name)
         try:
             found = self._resolved.get(key)

@@ -162,11 +162,14 @@ class RecordBatch:
 
     def problem(self, i: int, code: str, message: str, fld: str | None = None, *, row=None, column=None,
                 value=None) -> None:
+        """Record a problem of record ``i`` at its cell of ``fld`` (or at ``row``/``column``): the record is
+        rejected."""
         r, c, v = self.at(i, fld) if fld else (int(self.rows[i]), None, None)
         self.problems.setdefault(i, []).append(
             Problem(code, message, row or r, column or c, value if value is not None else v))
 
     def finding(self, i: int, code: str, message: str, fld: str | None = None, *, value=None) -> None:
+        """Record a finding of record ``i`` at its cell of ``fld``: a data-quality note, the record is kept."""
         r, c, v = self.at(i, fld) if fld else (int(self.rows[i]), None, None)
         self.findings.setdefault(i, []).append(Problem(code, message, r, c, value if value is not None else v))
 
@@ -277,6 +280,7 @@ def unknown_labels(batch: RecordBatch, unknown: Mapping[int, dict[int, object]],
 
 
 def flagged_indices(mask: np.ndarray) -> list[int]:
+    """The 0-based positions where a boolean ``mask`` is True, as Python ints."""
     return np.flatnonzero(mask).tolist()
 
 

@@ -41,6 +41,8 @@ class Problem:
 
 @dataclass
 class Record:
+    """One raw row (or one unit's form) read into canonical fields, with the cells they came from and the problems
+    (reject) and findings (kept) found in it."""
     table: str  # unit_reports / inspections / rankings
     source_file: str
     sheet: str
@@ -52,20 +54,25 @@ class Record:
 
     @property
     def rejected(self) -> bool:
+        """Whether the record has at least one problem, and so goes to the rejects."""
         return bool(self.problems)
 
     def at(self, fld: str) -> tuple[int | None, str | None, str | None]:
+        """The (row, column letter, raw text) of field ``fld``'s cell; the record's row when the field had no cell."""
         return self.cells.get(fld, (self.row, None, None))
 
     def problem(self, code: str, message: str, fld: str | None = None, *, row=None, column=None, value=None) -> None:
+        """Record a problem at field ``fld``'s cell (or at ``row``/``column``): the record is rejected."""
         r, c, v = self.at(fld) if fld else (self.row, None, None)
         self.problems.append(Problem(code, message, row or r, column or c, value if value is not None else v))
 
     def finding(self, code: str, message: str, fld: str | None = None, *, value=None) -> None:
+        """Record a finding at field ``fld``'s cell: a data-quality note, the record is kept."""
         r, c, v = self.at(fld) if fld else (self.row, None, None)
         self.findings.append(Problem(code, message, r, c, value if value is not None else v))
 
     def location(self, p: Problem) -> Location:
+        """Where problem ``p`` sits: this record's file and sheet, the problem's row and column."""
         return Location(self.source_file, self.sheet, p.row, p.column)
 
 
@@ -297,6 +304,7 @@ def find_year(texts: list[tuple[int, int, str]], sheet_name: str):
 
 
 def as_date(v) -> dt.date:
+    """A parsed date value as a ``datetime.date`` (datetimes and Timestamps lose their time; dates pass through)."""
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, pd.Timestamp):

@@ -21,6 +21,7 @@ _MAX_COLSPAN, _MAX_ROWSPAN = 1000, 65534  # the HTML standard's own limits
 
 
 def html_from_mht(data: bytes) -> bytes:
+    """The HTML part of a saved web archive (.mht), with its declared charset kept; refused if there is none."""
     try:
         msg = email.message_from_bytes(data, policy=email.policy.compat32)
         for part in msg.walk():
@@ -57,6 +58,8 @@ def _cell_text(cell) -> str | None:
 
 
 def read_html(data: bytes, limits: Limits) -> list[Sheet]:
+    """Every ``<table>`` of an HTML file (Excel's "save as web page" .xls included) as one sheet each, within
+    ``limits``."""
     import lxml.html
     from lxml import etree
 

@@ -47,6 +47,7 @@ class Form01Labels:
 
     @property
     def only_2018(self) -> frozenset[str]:
+        """The fields only the 2018 version of Form 01 has."""
         return self.versions.get("2018", frozenset()) - self.versions.get("2017", frozenset())
 
     def version_for(self, fields) -> str:
@@ -62,6 +63,8 @@ def _read_map(name: str) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def form01_labels() -> Form01Labels:
+    """Form 01's indicator labels from ``maps/form01_labels.csv`` (read once); a label mapped to two fields is an
+    error."""
     by_key: dict[str, str] = {}
     versions: dict[str, set[str]] = {}
     for row in _read_map("form01_labels.csv"):
@@ -136,6 +139,7 @@ class Table:
 
 @dataclass
 class SheetResult:
+    """The tables found on one sheet, or the Vietnamese reason none was found."""
     tables: list[Table]
     reason: str | None = None  # why nothing was found (Vietnamese)
 
@@ -508,6 +512,7 @@ def title_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
 
 
 def footer_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
+    """The non-blank cells under a table's data, down to its footer end, as (row, column, text)."""
     out = []
     for r in range(table.data_end + 1, table.footer_end + 1):
         out.extend((r, c, t) for c, t in grid.row_texts(r))

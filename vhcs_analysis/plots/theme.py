@@ -166,12 +166,14 @@ class VietnameseFormatter(Formatter):
         self._auto = 0
 
     def set_locs(self, locs):
+        """Choose the fewest decimals (up to 4) that print every finite tick of ``locs`` exactly."""
         super().set_locs(locs)
         values = [float(v) for v in locs if np.isfinite(v)]
         self._auto = next((d for d in range(4) if all(abs(v - round(v, d)) <= 1e-9 * max(1.0, abs(v))
                                                       for v in values)), 4)
 
     def __call__(self, x, pos=None):
+        """The Vietnamese tick label of ``x`` (decimal comma; percent or signed as the kind says)."""
         d = self.decimals if self.decimals is not None else self._auto
         if abs(x) < 0.5 * 10 ** -d:
             x = 0.0

@@ -55,6 +55,7 @@ TABLES = (
 
 
 def read_key_numbers(tables_dir: Path) -> dict:
+    """The notebooks' ``key_numbers.json`` in ``tables_dir``; a missing or broken file is a Vietnamese error."""
     path = tables_dir / "key_numbers.json"
     try:
         return json.loads(path.read_text("utf-8"))
@@ -65,6 +66,7 @@ def read_key_numbers(tables_dir: Path) -> dict:
 
 
 def read_manifest(processed: Path) -> dict:
+    """The cleaning manifest of the ``processed`` folder; a missing or broken file is a Vietnamese error."""
     path = processed / "manifest.json"
     try:
         return json.loads(path.read_text("utf-8"))
@@ -144,6 +146,8 @@ def _share(part, whole) -> str:
 
 
 def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> dict:
+    """The data-quality section: rows read, kept and rejected, files used and skipped, on-time reporting, in
+    Vietnamese text."""
     dq = kn.get("data_quality") or {}
     totals = manifest.get("totals") or {}
     rows_read = totals.get("rows_read", dq.get("rows_read"))
@@ -249,6 +253,7 @@ def provenance(manifest: dict, recorded: dict | None = None) -> dict:
 
 
 def rollout(kn: dict, tables: dict[str, pd.DataFrame], post: str) -> dict:
+    """The roll-out section: each measure's share of units at the ``post`` period by group, and the plan sentences."""
     ro = kn.get("rollout") or {}
     table = tables["rollout"]
     at_post = []
@@ -331,6 +336,7 @@ def commended(table: pd.DataFrame) -> dict:
 
 
 def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
+    """The inspections section: rounds and scores, and the per-criterion means by group."""
     ins = kn.get("inspections") or {}
     crit = tables["inspection_criteria"]
     rows = []
@@ -372,6 +378,7 @@ def _weighted_mean(rows) -> float | None:
 
 
 def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> dict:
+    """The ranking section: the current → proposed level matrix, good practices and the proposal's rules in words."""
     rk = kn.get("ranking") or {}
     names = {}
     try:

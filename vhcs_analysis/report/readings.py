@@ -75,6 +75,7 @@ def short_unit(unit: str) -> str:
 
 
 def is_percent(code: str) -> bool:
+    """Whether an indicator is a percentage (0–100) and so printed with a percent sign."""
     try:
         from vhcs_analysis.indicators import indicator
 
@@ -125,10 +126,12 @@ def interval_text(low, high, decimals: int = 1, span: float = math.inf) -> str:
 
 
 def ci_text(low, high, decimals: int = 1, span: float = math.inf) -> str:
+    """A confidence interval as "+1,5 đến +5,5" (``interval_text``, the name the report context uses for intervals)."""
     return interval_text(low, high, decimals, span)
 
 
 def includes_zero(low, high) -> bool | None:
+    """Whether the interval [``low``, ``high``] contains 0; None if an end is missing."""
     low, high = _num(low), _num(high)
     if low is None or high is None:
         return None

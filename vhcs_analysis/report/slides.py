@@ -144,6 +144,7 @@ PAD_PT = 7.2  # a text frame's default inner margin left and right (0,1 inch)
 
 @dataclass
 class Box:
+    """A rectangle on the slide, in EMU (English Metric Units, 12.700 per point)."""
     left: int
     top: int
     width: int
@@ -151,10 +152,12 @@ class Box:
 
     @property
     def width_pt(self) -> float:
+        """The width in points."""
         return self.width / EMU_PER_PT
 
     @property
     def height_pt(self) -> float:
+        """The height in points."""
         return self.height / EMU_PER_PT
 
     def split(self, share: float, gap: int = 228600) -> tuple[Box, Box]:
@@ -291,12 +294,14 @@ class Deck:
         self.margin = 457200  # 0,5 inch
 
     def layout(self, name: str, index: int):
+        """The template's slide layout named ``name``, else the one at ``index`` (the last if there are fewer)."""
         by_name = {layout.name: layout for layout in self.prs.slide_layouts}
         layouts = list(self.prs.slide_layouts)
         return by_name.get(name) or layouts[min(index, len(layouts) - 1)]
 
     @property
     def mark_height(self) -> int:
+        """The height (EMU) kept free at the bottom for the sample mark; 0 for real data."""
         return int((TEXT_PT * 1.2 + 7.2) * EMU_PER_PT) if self.view["is_sample"] else 0
 
     def new(self, title: str, notes: list[str]):
@@ -321,11 +326,13 @@ class Deck:
         return slide, area
 
     def finish(self, slide, title: str, notes: list[str]) -> None:
+        """Close a slide: write its speaker notes, add the sample mark, and record its title."""
         self.notes(slide, notes)
         self.mark(slide)
         self.slides.append(SlideOut(title))
 
     def notes(self, slide, lines: list[str]) -> None:
+        """Write ``lines`` (blank ones left out) as the slide's speaker notes."""
         frame = slide.notes_slide.notes_text_frame
         frame.text = "\n".join(line for line in lines if line)
 
@@ -347,6 +354,8 @@ class Deck:
             _text(slide, box, [f"{NO_DATA} về {subject}."])
 
     def save(self, target: Path, *, title: str, when: dt.datetime) -> None:
+        """Write the deck to ``target`` atomically, with fixed core properties (``title``, ``when``) for
+        byte-identical files."""
         write_bytes_atomic(pptx_bytes(self.prs, title=title, when=when), target)
 
 
@@ -388,6 +397,7 @@ def _count(n: int, of: int) -> str:
 
 
 def title_slide(deck: Deck) -> None:
+    """The title slide: the review's title, the resolution, the meeting and its place and date."""
     v = deck.view
     review, cover, scope = v["review"], v["cover"], v["scope"]
     slide = deck.prs.slides.add_slide(deck.layout("Title Slide", 0))
@@ -414,6 +424,7 @@ def title_slide(deck: Deck) -> None:
 
 
 def answer_slide(deck: Deck) -> None:
+    """The answer slide: how many outcomes changed more, less or no differently at the pilot units."""
     v = deck.view
     rows = v["outcomes"]
     n = len(rows)
@@ -449,6 +460,7 @@ def answer_slide(deck: Deck) -> None:
 
 
 def pilots_slide(deck: Deck) -> None:
+    """The pilots slide: each block's pilot unit against the rest of its block on the main indicator."""
     v = deck.view
     rows = v["blocks"]
     label = v["main_label"]
