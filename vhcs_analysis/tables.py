@@ -14,6 +14,7 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a processed table: name, dtype, description, and the rules the checks derive from it."""
     name: str
     dtype: str  # pandas dtype: "str", "Int64", "Float64", "boolean", "datetime64[ms]"
     description: str  # what the column holds, with its unit and constraints
@@ -147,6 +148,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 
 
 def columns(table: str) -> list[str]:
+    """The column names of ``table``, in order."""
     return [c.name for c in TABLES[table]]
 
 

@@ -188,6 +188,7 @@ STEPS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the step named on the command line (``python -m vhcs_analysis.tasks STEP``); returns its exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m vhcs_analysis.tasks",
         description="Các bước của dự án, giống hệt `make <bước>` (dùng được trên Windows, macOS, Linux).",

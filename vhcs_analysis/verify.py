@@ -70,15 +70,18 @@ class Check:
 
     @property
     def title(self) -> str:
+        """The Vietnamese title of this check."""
         return STEP_TITLES[self.key]
 
     @property
     def ok(self) -> bool:
+        """Whether the check found no difference."""
         return not self.problems
 
 
 @dataclass
 class Verification:
+    """The result of ``vhcs verify`` on a report folder: every check, settings problems and notes."""
     report: Path
     raw: Path
     checks: list[Check] = field(default_factory=list)
@@ -87,6 +90,7 @@ class Verification:
 
     @property
     def ok(self) -> bool:
+        """Whether the report was reproduced in full (no settings problem, every check passed)."""
         return not self.settings_problems and all(c.ok for c in self.checks)
 
     def verdict_lines(self) -> list[str]:
@@ -116,6 +120,8 @@ class Verification:
         return lines
 
     def as_dict(self) -> dict:
+        """The verification as a JSON-ready dict (verdict in English and Vietnamese, checks, problems) for
+        ``--summary``."""
         return {
             "verdict": "reproduced" if self.ok else "differs",
             "verdict_vi": "Tái lập đầy đủ" if self.ok else "Không tái lập được",
@@ -143,6 +149,8 @@ def _short(sha: str | None) -> str:
 
 @dataclass(frozen=True)
 class ReportFolder:
+    """A report folder as ``vhcs verify`` reads it: its processed tables, executed notebooks, documents and
+    manifest."""
     root: Path
     processed: Path
     notebooks: list[Path]
@@ -316,6 +324,7 @@ def hash_raw_folder(raw: Path, *, exclude: tuple[Path, ...] = ()) -> dict[str, s
 
 
 def check_inputs(raw: Path, manifest: dict, *, exclude: tuple[Path, ...] = ()) -> Check:
+    """Compare the raw folder's files and checksums with those the manifest recorded (missing, new, changed)."""
     recorded = {str(f.get("path")): f.get("sha256") for f in manifest.get("files", [])}
     current = hash_raw_folder(raw, exclude=exclude)
     check = Check("inputs")
@@ -544,6 +553,7 @@ def compare_folders(theirs: Path, ours: Path, *, label: str, skip: tuple[str, ..
 
 
 def check_cleaning(raw: Path, report: ReportFolder, work: Path, settings: Settings) -> Check:
+    """Clean ``raw`` again into ``work`` and compare every processed table with the report's."""
     from vhcs_analysis.pipeline import clean_folder
 
     check = Check("cleaning")

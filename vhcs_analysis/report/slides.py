@@ -507,16 +507,19 @@ def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], 
 
 
 def targets_slide(deck: Deck) -> None:
+    """The goals slide: the three goals' indicators, pilot units against the rest."""
     rows = [g for g in deck.view["goals"] if g.get("goal") in GOAL_SHORT]
     _goal_slide(deck, rows, "ba mục tiêu", GOAL_SHORT, "goal")
 
 
 def tasks_slide(deck: Deck) -> None:
+    """The tasks slide: the four task groups' indicators, pilot units against the rest."""
     rows = [g for g in deck.view["goals"] if g.get("task_group") in TASK_SHORT]
     _goal_slide(deck, rows, "bốn nhóm nhiệm vụ", TASK_SHORT, "task_group")
 
 
 def inspections_slide(deck: Deck) -> None:
+    """The inspections slide: rounds, mean score and ratings per round (in the notes)."""
     ins = deck.view["inspections"]
     has = _number(ins.get("n_inspections")) not in (None, 0.0)
     title = (f"{ins.get('n_inspections')} lượt kiểm tra, giám sát qua {ins.get('n_rounds')} đợt; "
@@ -531,6 +534,7 @@ def inspections_slide(deck: Deck) -> None:
 
 
 def criteria_slide(deck: Deck) -> None:
+    """The criteria slide: mean score per inspection criterion, the weakest first, pilot units against the rest."""
     ins = deck.view["inspections"]
     crit = list(ins.get("criteria") or [])
     weakest = str(ins.get("weakest") or "")
@@ -554,6 +558,7 @@ def criteria_slide(deck: Deck) -> None:
 
 
 def late_slide(deck: Deck) -> None:
+    """The late-reports slide: the units that reported late, undated or not at all."""
     dq = deck.view["data_quality"]
     units = list(dq.get("late_units") or [])
 
@@ -580,6 +585,7 @@ def late_slide(deck: Deck) -> None:
 
 
 def ranking_slide(deck: Deck) -> None:
+    """The ranking slide: proposed level changes of the year and the good practices proposed for wider use."""
     rk = deck.view["ranking"]
     good = list(rk.get("good_practices") or [])
     title = (f"Đề xuất xếp loại năm {rk.get('year')}: {rk.get('n_up')} đơn vị lên mức, {rk.get('n_down')} xuống mức; "
@@ -601,6 +607,7 @@ def ranking_slide(deck: Deck) -> None:
 
 
 def ahead_slide(deck: Deck) -> None:
+    """The closing slide: what is still behind (indicators, criteria, blocks) and the next steps."""
     v = deck.view
     still = [g.get("label") for g in v["goals"] if g.get("reading") in ("chưa thấy thay đổi rõ", "đi xuống")]
     behind = [r["block"] for r in v["blocks"] if _sign(r["diff"]) == (-1 if v["main_higher_better"] else 1)]

@@ -124,6 +124,7 @@ def goal_sentence(g: dict, baseline: str, post: str) -> str:
 
 
 def goals_of(f: dict, *, goal: int | None = None, task_group: int | None = None) -> list[dict]:
+    """The goal rows of goal ``goal`` or of task group ``task_group``."""
     return [g for g in f["goals"] if (goal is not None and g.get("goal") == goal)
             or (task_group is not None and g.get("task_group") == task_group)]
 
@@ -135,6 +136,7 @@ def _names(rows: list[dict], limit: int = 12) -> str:
 
 
 def pilots_named(f: dict) -> str:
+    """The pilot units in one sentence, each with its block ("" when there are none)."""
     units = f["pilot_units"]
     if not units:
         return ""
@@ -201,6 +203,7 @@ def limitations(f: dict) -> list[str]:
 
 
 def causes_points(f: dict) -> list[str]:
+    """The draft's bullet points on the causes of strengths and shortcomings (for the committee to complete)."""
     return ["nguyên nhân khách quan và chủ quan của ưu điểm (xem mục III.1);",
             "nguyên nhân khách quan và chủ quan của hạn chế, khuyết điểm, nhất là các chỉ tiêu chưa chuyển biến, tiêu "
             f"chí kiểm tra yếu nhất ({f['inspections'].get('weakest')}) và các đơn vị nộp báo cáo muộn (xem mục "
@@ -210,6 +213,7 @@ def causes_points(f: dict) -> list[str]:
 
 
 def lessons_points(f: dict) -> list[str]:
+    """The draft's bullet points on lessons learnt."""
     return [("cách làm của các đơn vị có chuyển biến rõ và các cách làm hay đề xuất nhân rộng (mục V);"
              if f["ranking"].get("good_practices") else "cách làm của các đơn vị có chuyển biến rõ;"),
             "kinh nghiệm từ việc làm điểm: đơn vị điểm đi trước ở các bước triển khai (Phụ lục);",
@@ -217,6 +221,7 @@ def lessons_points(f: dict) -> list[str]:
 
 
 def tasks_points(f: dict) -> list[str]:
+    """The draft's bullet points on the tasks ahead, from the indicators not yet moving, roll-out and inspections."""
     s, ro, ins = f["scope"], f["rollout"], f["inspections"]
     flat = [str(g.get("label")) for g in f["goals"] if g.get("reading") in (FLAT, DOWN)]
     out = []

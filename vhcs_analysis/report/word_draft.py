@@ -20,6 +20,7 @@ MAX_FIGURE_HEIGHT_MM = 200.0
 
 @dataclass
 class FigureEntry:
+    """A figure placed in the Word draft: its file name, number and caption."""
     name: str
     number: int
     caption: str
@@ -50,6 +51,7 @@ class Draft:
         return paragraph
 
     def para(self, text: str = "", *, lead: str | None = None, style: str = "Normal"):
+        """Add a paragraph of ``text`` in ``style``, after a bold ``lead`` if given; returns the paragraph."""
         paragraph = self.styled(style)
         if lead:
             paragraph.add_run(lead).bold = True
@@ -57,10 +59,12 @@ class Draft:
         return paragraph
 
     def bullets(self, items: list[str]) -> None:
+        """Add one bulleted paragraph per item."""
         for item in items:
             self.styled("List Bullet", item)
 
     def note(self, text: str, title: str | None = None) -> None:
+        """Add a note paragraph (the note style), after a bold ``title`` if given."""
         paragraph = self.styled(wt.NOTE_STYLE)
         if title:
             paragraph.add_run(title + ". ").bold = True
@@ -81,6 +85,7 @@ class Draft:
         return self.counters[kind]
 
     def heading(self, text: str, level: int = 1, *, new_page: bool = False) -> None:
+        """Add a heading of ``level``; ``new_page`` starts an appendix on its own page with the heading centred."""
         paragraph = self.styled(f"Heading {level}", text)
         if new_page:  # an appendix: its own page, its heading centred
             from docx.enum.text import WD_ALIGN_PARAGRAPH

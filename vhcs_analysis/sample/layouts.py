@@ -200,6 +200,8 @@ def build_consolidated(name: str, version: str, period_words: str, rows: list[Co
 
 @dataclass
 class InspectionRow:
+    """One inspection of Form 02 as written in the sample: unit name, date, kind, criterion scores, total and
+    rating."""
     name: str
     date: object
     kind: str

@@ -68,17 +68,23 @@ class Province:
 
     # --- helpers ------------------------------------------------------------------
     def rel(self, path: Path) -> str:
+        """``path`` relative to the raw folder, with forward slashes."""
         return path.relative_to(self.raw).as_posix()
 
     def unit(self, unit_id: str) -> pd.Series:
+        """The row of the units table for ``unit_id``."""
         return self.units.iloc[self.idx[unit_id]]
 
     def display_name(self, unit_id: str, weights: dict | None = None) -> str:
+        """A name variant of the unit as a clerk might write it (official name, alias, case), drawn with
+        ``weights``."""
         u = self.unit(unit_id)
         spec = UNIT_SPECS[self.idx[unit_id]]
         return name_variant(self.rng, u["unit_name"], spec.aliases, u["unit_type"], weights)
 
     def values_of(self, unit_id: str, period: str, version: str) -> dict:
+        """The true Form 01 values of the unit for ``period`` on form ``version`` (missing as None), with the report
+        date."""
         rec = self.truth[(unit_id, period)]
         return {f: (None if pd.isna(rec[f]) else rec[f]) for f in LABELS[version]} | {
             "report_date": rec["report_date"]}
@@ -106,6 +112,7 @@ class Province:
         return out
 
     def add_report(self, unit_id, period, version, layout, file, sheet, row, report_date):
+        """Add the unit's report of ``period`` to the ledger of truth, with where it was written."""
         values = self.values_of(unit_id, period, version)
         values.pop("report_date")
         self.ledger.reports.append({"unit_id": unit_id, "period": period, "report_date": report_date,
@@ -113,6 +120,7 @@ class Province:
                                     "source_file": file, "source_sheet": sheet, "source_row": row})
 
     def unique_path(self, folder: str, name: str) -> Path:
+        """A path ``folder/name`` not used yet in this sample (" (2)", " (3)", … appended as a download would)."""
         path = self.raw / folder / name
         stem, suffix, n = path.stem, path.suffix, 2
         while path.as_posix() in self.used_names:
@@ -122,6 +130,7 @@ class Province:
         return path
 
     def choose(self, pool: list[str], k: int, exclude: set[str]) -> list[str]:
+        """Draw ``k`` distinct units from ``pool`` not in ``exclude``, and add them to ``exclude``."""
         candidates = [u for u in pool if u not in exclude]
         picked = [str(x) for x in self.rng.choice(candidates, k, replace=False)]
         exclude.update(picked)
@@ -197,6 +206,7 @@ class Province:
         return grid
 
     def write_consolidated(self, missing: dict[str, set]) -> None:
+        """Write the consolidated Form 01 workbook of 2016-H2 and 2017-H1, with its planted errors."""
         rng = self.rng
         ids = list(self.units["unit_id"])
         non_pilot = [u for u in ids if not self.unit(u)["is_pilot"]]
@@ -268,6 +278,8 @@ class Province:
     SHEETS = ("Bieu 01", "Sheet1", "BC", "Biểu 01-VHCS", "Bao cao")
 
     def file_for(self, period: str, unit_id: str | None, name: str, slug: str, suffix: str = "") -> tuple[Path, str]:
+        """A new file path of a unit's (or the block's) report for ``period`` and its relative form, named as clerks
+        do."""
         folders = self.FOLDERS[period]
         folder = folders[0] if self.rng.random() < 0.85 else folders[-1]
         short = ("6T dau " if period.endswith("H1") else "6T cuoi ") + period[:4]
@@ -434,6 +446,7 @@ class Province:
 
     # --- everything ---------------------------------------------------------------------
     def write_all(self) -> Ledger:
+        """Write every raw file of the province sample and return the ledger of truth."""
         rng = self.rng
         ids = list(self.units["unit_id"])
         reserved = {self.units.at[typo.unit_index, "unit_id"] for typo in TYPOS}

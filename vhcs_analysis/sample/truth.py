@@ -95,11 +95,13 @@ def _latent(rng: np.random.Generator, units: pd.DataFrame, name: str) -> np.ndar
 
 
 def period_end(period: str) -> dt.date:
+    """The last day of a half-year period such as "2017-H1"."""
     year, half = int(period[:4]), period[-2:]
     return dt.date(year, 6, 30) if half == "H1" else dt.date(year, 12, 31)
 
 
 def deadline(period: str) -> dt.date:
+    """The reporting deadline of a half-year period in the sample."""
     month, day = DEADLINE_DAY[period[-2:]]
     return dt.date(int(period[:4]), month, day)
 
