@@ -401,11 +401,11 @@ def mean_ci(values: Sequence[float] | np.ndarray, *, level: float = 0.95,
         return (np.nan, np.nan)
     if len(values) < 1:
         return (np.nan, np.nan)
-    sd = float(values.std(ddof=1)) if sd is None else float(sd)
+    sd = float(np.std(values, ddof=1)) if sd is None else float(sd)
     df = len(values) - 1 if df is None else int(df)
     if np.isnan(sd) or df < 1:
         return (np.nan, np.nan)
-    mean = float(values.mean())
+    mean = float(np.mean(values))
     half = float(stats.t.ppf(0.5 + level / 2, df) * sd / np.sqrt(len(values)))
     lo, hi = mean - half, mean + half
     if bounds is not None:

@@ -280,6 +280,7 @@ def _read_file_safe(item: tuple[Path, str], setup: ReadSetup | None = None) -> F
     unexpected error turned into an unreadable entry."""
     path, rel = item
     setup = setup or _WORKER_SETUP
+    assert setup is not None, "a worker process gets its setup from _init_worker"
     try:
         with collections_deferred():
             return read_file(path, rel, setup)

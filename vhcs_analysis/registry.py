@@ -119,7 +119,7 @@ def read_units(path: Path, display_name: str = "units.csv", *, limits: Limits) -
                 staff_value = parse_int(staff)  # "1.234" is a thousand and more, not 1
             except ParseError:
                 raise fail("staff_count", f"staff_count phải là số nguyên, không phải '{staff}'") from None
-            if staff_value < 0:
+            if staff_value is not None and staff_value < 0:  # "-" or "x" is a blank, not a count
                 raise fail("staff_count", f"staff_count âm ({staff})")
         records.append({
             "unit_id": cells["unit_id"],

@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -425,7 +426,7 @@ _PYDANTIC_VI = {
 }
 
 
-def _message_vi(err: dict) -> str:
+def _message_vi(err: Mapping[str, Any]) -> str:
     template = _PYDANTIC_VI.get(err.get("type", ""))
     if template is None:
         return str(err.get("msg", "giá trị không hợp lệ"))

@@ -20,6 +20,7 @@ See docs/statistics.md for what each method assumes and when it fails.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -245,7 +246,7 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, in
     work = fixed_mix_panel(panel, [baseline, post], settings.indicators) if "oc_index" in names else panel
     rows = []
     for name in names:
-        row = {c: math.nan for c in COLUMNS}
+        row: dict[str, object] = {c: math.nan for c in COLUMNS}
         row.update(indicator=name, indicator_vi=_label(name),
                    kind="adoption" if name in adoption else "outcome",
                    direction="higher_better" if higher_is_better(name) else "lower_better",
@@ -260,7 +261,8 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, in
         row["n_pilot"] = int((ok & units["is_pilot"].fillna(False).astype(bool)).sum())
         row["n_rest"] = int((ok & ~units["is_pilot"].fillna(True).astype(bool)).sum())
         if verdict is None:
-            kw = dict(baseline=baseline, post=post, seed=seed, bounds=indicator_bounds(name), mc_draws=mc_draws,
+            kw: dict[str, Any] = dict(baseline=baseline, post=post, seed=seed, bounds=indicator_bounds(name),
+                                      mc_draws=mc_draws,
                       exact_limit=exact_limit, settings=settings.compare)
             did = compare.pilot_effect(work, name, method="did", **kw)
             adj = compare.pilot_effect(work, name, method="ancova", **kw)
@@ -281,13 +283,13 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, in
     p_both = np.fmax(out["did_p"].to_numpy(float), out["adj_p"].to_numpy(float))
     p_both[~in_family] = np.nan
     out["p_holm"] = compare.adjust_pvalues(p_both, "holm", m=len(fam))
-    for i, row in out.iterrows():
-        if row["verdict"]:
+    for i, result in out.iterrows():
+        if result["verdict"]:
             continue
-        verdict, reason = _decide(row.to_dict(), alpha)
+        verdict, reason = _decide(result.to_dict(), alpha)
         out.at[i, "verdict"], out.at[i, "reason_vi"] = verdict, reason
         if verdict in ("better", "worse"):
-            out.at[i, "sensitivity_gamma"] = _gamma(work, row, baseline, post, alpha, p_both[i])
+            out.at[i, "sensitivity_gamma"] = _gamma(work, result, baseline, post, alpha, p_both[i])
     out["verdict_vi"] = out["verdict"].map(VERDICT_VI)
     for col in ("n_pilot", "n_rest"):
         out[col] = out[col].astype("int64")
@@ -401,7 +403,8 @@ def index_sensitivity(panel: pd.DataFrame, baseline: str, post: str, settings: S
         if left_out is not None:
             part[left_out] = np.nan
         part = fixed_mix_panel(part, [baseline, post], settings.indicators)
-        row = {"left_out": left_out or "", "left_out_vi": _label(left_out) if left_out else "(đủ thành phần)"}
+        row: dict[str, object] = {"left_out": left_out or "",
+                                  "left_out_vi": _label(left_out) if left_out else "(đủ thành phần)"}
         for method, prefix in (("did", "did"), ("ancova", "adj")):
             r = compare.pilot_effect(part, "oc_index", baseline=baseline, post=post, method=method, seed=seed,
                                      bounds=(0.0, 100.0), mc_draws=mc_draws, settings=settings.compare)

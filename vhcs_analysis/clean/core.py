@@ -50,7 +50,7 @@ class Record:
     data: dict = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     findings: list[Problem] = field(default_factory=list)
-    cells: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)  # field -> (row, col, raw)
+    cells: dict[str, tuple[int, str | None, str | None]] = field(default_factory=dict)  # field -> (row, col, raw)
 
     @property
     def rejected(self) -> bool:
@@ -129,7 +129,7 @@ def parse_one(dtype: str, rate: bool, value) -> tuple[object, tuple[str, str] | 
     """One cell as ``parse_field`` parses it: (value, None) or (None, (reason_code,
     message)); the per-cell parser ``columnar.parse_column`` falls back to."""
     try:
-        return _parse_cell(dtype, rate, type(value), value)
+        return _parse_cell(dtype, rate, type(value), value)  # type: ignore[arg-type] # types hash; typeshed's Hashable misses type[Any]
     except TypeError:  # an unhashable cell value: parse it without the cache
         return _parse_cell.__wrapped__(dtype, rate, type(value), value)
 
@@ -251,7 +251,7 @@ def find_report_date(texts: list[tuple[int, int, str]], footer: list[tuple[int, 
     for r, c, t in texts:
         if fold(t).startswith("ngay bao cao"):
             value = _after_colon(t)
-            raw_cell = value
+            raw_cell: str | None = value
             if not fold(value) or fold(value) == "ngay bao cao":
                 nxt = None
                 if grid is not None:

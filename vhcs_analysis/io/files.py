@@ -272,7 +272,7 @@ def _read_calamine(data: bytes, kind: str, limits: Limits) -> list[Sheet]:
             sheet = wb.get_sheet_by_name(meta.name)
             end = sheet.end
             if end is None:
-                grid = []
+                grid: list[list] = []
             else:
                 area = (end[0] + 1) * (end[1] + 1)
                 total += area
@@ -294,8 +294,8 @@ def _read_calamine(data: bytes, kind: str, limits: Limits) -> list[Sheet]:
         raise Refused(_calamine_reason(exc)) from None
     if kind == "ods":
         add_ods_merges(data, sheets)
-    for sheet in sheets:
-        sheet.merged = _clip_merges(sheet)
+    for read in sheets:
+        read.merged = _clip_merges(read)
     return sheets
 
 

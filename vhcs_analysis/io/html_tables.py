@@ -26,7 +26,8 @@ def html_from_mht(data: bytes) -> bytes:
         msg = email.message_from_bytes(data, policy=email.policy.compat32)
         for part in msg.walk():
             if part.get_content_type() == "text/html":
-                payload = part.get_payload(decode=True) or b""
+                decoded = part.get_payload(decode=True)
+                payload = decoded if isinstance(decoded, bytes) else b""
                 charset = part.get_content_charset()
                 if charset and not _CHARSET.search(payload[:4096]):
                     payload = b'<meta charset="' + charset.encode("ascii", "ignore") + b'">' + payload

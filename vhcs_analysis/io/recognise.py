@@ -271,7 +271,7 @@ def _is_group_label(grid: Grid, r: int, c: int, table_map: str | None) -> bool:
     if table_map is None:
         return False
     fld = match_header(table_map, [grid.text(r, c)])
-    return bool(fld) and fld.startswith("_") and fld != "_info"
+    return fld is not None and fld.startswith("_") and fld != "_info"
 
 
 def _extend_header(grid: Grid, top: int, table_map: str | None = None) -> int:
@@ -505,7 +505,7 @@ def _total_cell(kind: type, value) -> bool:
 
 def title_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
     """Text cells of the table's title area (above the header): (row, column, text)."""
-    out = []
+    out: list[tuple[int, int, str]] = []
     for r in range(table.title_top, table.header_top):
         out.extend((r, c, t) for c, t in grid.row_texts(r))
     return out
@@ -513,7 +513,7 @@ def title_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
 
 def footer_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
     """The non-blank cells under a table's data, down to its footer end, as (row, column, text)."""
-    out = []
+    out: list[tuple[int, int, str]] = []
     for r in range(table.data_end + 1, table.footer_end + 1):
         out.extend((r, c, t) for c, t in grid.row_texts(r))
     return out

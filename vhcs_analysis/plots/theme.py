@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 
 import matplotlib
+import matplotlib.rcsetup
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -116,7 +117,7 @@ THEME = {
     "axes.grid.axis": "y",
     "grid.color": "#dddddd",
     "grid.linewidth": 0.6,
-    "axes.prop_cycle": matplotlib.cycler(
+    "axes.prop_cycle": matplotlib.rcsetup.cycler(
         color=[OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "yellow")]
     ),
     "legend.frameon": False,
@@ -334,5 +335,6 @@ def _legend_below(fig: Figure) -> None:
     """Move the legend seaborn.objects draws right of the figure under the plot, without a
     title (where ``_figure_legend`` puts every legend)."""
     legend = fig.legends.pop()
-    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    handles = [h for h in legend.legend_handles if h is not None]  # typed Optional; seaborn draws every one
+    labels = [t.get_text() for t in legend.get_texts()]
     fig.legend(handles, labels, loc="outside lower center", ncols=len(handles))

@@ -350,7 +350,7 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
                 "all": fmt.number(_weighted_mean(by.values()), 2),
                 "n": _int(sum(_num(r.get("n_inspections")) or 0 for r in by.values())),
             })
-    ratings = {}
+    ratings: dict[str, dict[str, str]] = {}
     order = ["Tốt", "Khá", "Trung bình", "Yếu"]
     for r in _rows(tables["inspection_ratings"]):
         ratings.setdefault(str(r["round_id"]), {})[str(r["rating"])] = _int(r.get("n_units"))
@@ -554,7 +554,7 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
         rest = before_after(code, e["rest_base"], e["rest_post"])
         has = mine["change_value"] is not None and rest["change_value"] is not None
         diff = shown(mine["change_value"] - rest["change_value"]) if has else None
-        if not has:
+        if not has or diff is None:
             reading = "không đủ số liệu ở hai kỳ"
         elif diff == 0:
             reading = "như nhau"
@@ -675,7 +675,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
     # the settings the data were cleaned with, as the manifest recorded them (their file
     # and sha256 are the report's provenance; every manifest since the record exists has one)
-    recorded = manifest.get("settings") if isinstance(manifest.get("settings"), dict) else {}
+    recorded = manifest["settings"] if isinstance(manifest.get("settings"), dict) else {}
     n_pilot = _int(kn.get("n_pilot"))
     dq = data_quality(kn, manifest, tables)
     ins = inspections(kn, tables)

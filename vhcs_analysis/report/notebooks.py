@@ -188,7 +188,7 @@ def _execute_once(nb: nbformat.NotebookNode, source: Path, paths: Paths, *, time
             if getattr(exc, "ename", None) == OutputLockedError.__name__:
                 # a table or figure the notebook writes is open in Excel or a viewer: the
                 # library's message already names the file and what to do
-                raise OutputLockedError(_last_line(exc.evalue)) from None
+                raise OutputLockedError(_last_line(getattr(exc, "evalue", str(exc)))) from None
             index = current.get("index")
             if index is None:
                 kernel_stderr.seek(0)

@@ -322,6 +322,7 @@ class Deck:
         _write(shape.text_frame, [title], title_pt, bold=True)
         self.finish(slide, title, notes)
         top = title_box.top + title_box.height + 91440
+        assert self.prs.slide_height is not None, "a presentation read from a template has its size"
         area = Box(self.margin, top, width, self.prs.slide_height - top - self.mark_height - 228600)
         return slide, area
 
@@ -341,6 +342,7 @@ class Deck:
         if not self.view["is_sample"]:
             return
         height = self.mark_height
+        assert self.prs.slide_height is not None and self.prs.slide_width is not None, "set by the template"
         box = Box(self.margin, self.prs.slide_height - height - 91440, self.prs.slide_width - 2 * self.margin, height)
         _text(slide, box, [self.view["sample_mark"]], TEXT_PT, bold=True, colour=MARK_RGB)
 
@@ -662,9 +664,11 @@ def make_template(path: Path = TEMPLATE_PATH) -> Path:
     from pptx import Presentation
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
+    from pptx.util import Emu
+
     prs = Presentation()
     scale = WIDE[0] / prs.slide_width
-    prs.slide_width, prs.slide_height = WIDE
+    prs.slide_width, prs.slide_height = Emu(WIDE[0]), Emu(WIDE[1])
     for holder in [prs.slide_master, *prs.slide_layouts]:
         for shape in holder.shapes:
             xfrm = shape._element.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}xfrm")

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vhcs_analysis.io.writers import write_csv
 from vhcs_analysis.report import word_template as wt
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 FIGURE_LIST_NAME = "danh-muc-hinh.csv"
 NO_DATA = "Không có số liệu."
@@ -94,7 +97,7 @@ class Draft:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.headings.append((level, text))
 
-    def placeholder(self, what: str, points: list[str] | None = None) -> None:
+    def placeholder(self, what: str, points: list[str] | None = None) -> Paragraph:
         """A part only people can write: one highlighted paragraph "[Văn phòng bổ sung: …]"
         with the data points that should inform it, one a line (the clerk replaces it whole)."""
         from docx.enum.text import WD_COLOR_INDEX

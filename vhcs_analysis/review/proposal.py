@@ -134,7 +134,7 @@ def level_names(data: ReviewData) -> dict[int, str]:
     names = {}
     for level in (1, 2, 3, 4):
         try:
-            names[level] = ranking.category_name(scheme, level)
+            names[level] = ranking.category_name(scheme or "qd132", level)  # a year not known: QĐ 132, as above
         except KeyError:
             names[level] = str(level)
     return names

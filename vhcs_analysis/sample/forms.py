@@ -115,7 +115,7 @@ def grid_sheet(grid: Grid) -> CellSheet:
         v = grid.cells.get(pos)
         caps = bool(grid.caps_font) and isinstance(v, str) and pos in grid.bold and pos[0] < 8
         style = CellStyle(bold=pos in grid.bold, italic=pos in grid.italic, center=pos in grid.center,
-                          boxed=pos in boxed, font=grid.caps_font if caps else grid.font)
+                          boxed=pos in boxed, font=(grid.caps_font or grid.font) if caps else grid.font)
         if style != CellStyle() and (style != plain or v is not None):
             styles[pos] = style
     cells = {pos: v for pos, v in grid.cells.items() if v is not None}

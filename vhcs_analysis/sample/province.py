@@ -9,6 +9,7 @@ exact file, sheet, row and column of the raw value.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -60,8 +61,9 @@ class Province:
         self.shaped: list[str] = []
         self.units = world.units
         self.idx = {u: i for i, u in enumerate(self.units["unit_id"])}
-        self.truth = {(r["unit_id"], r["period"]): {k: (None if pd.isna(v) else v) for k, v in r.items()}
-                      for r in world.reports.to_dict("records")}
+        self.truth: dict[tuple[str, str], dict[str, Any]] = {
+            (r["unit_id"], r["period"]): {k: (None if pd.isna(v) else v) for k, v in r.items()}
+            for r in world.reports.to_dict("records")}
         self.ledger = Ledger()
         self.used_names: set[str] = set()
         self._last_pattern: str | None = None
@@ -142,7 +144,8 @@ class Province:
                      typos: dict[str, str], unknown: list[str], file: str, csv: bool = False,
                      version: str = "2017", blank_rows: int = 0, total_label: str = "Tổng cộng") -> Grid:
         """Grid of one consolidated period; records truth, rejects and findings."""
-        rows, meta, shaped = [], [], {}
+        rows, shaped = [], {}
+        meta: list[Any] = []  # per row: None (a blank or total row), a unit_id, or ("unknown", name)
         for b, block in enumerate(BLOCKS):
             members = [u for u in reporting if self.unit(u)["block"] == block]
             if not members:
@@ -175,7 +178,7 @@ class Province:
                     rows.append(layouts.ConsolidatedRow(name=name, report_date=render_date(self.rng, d, clean=csv),
                                                         values=self.render(stand_in, version, clean=True)))
                     meta.append(("unknown", name))
-        totals = {f: int(sum(self.truth[(u, period)][f] for u in reporting
+        totals: dict[str, object] = {f: int(sum(self.truth[(u, period)][f] for u in reporting
                              if self.truth[(u, period)][f] is not None))
                   for f in COUNT_FIELDS if f in LABELS[version]}
         for _ in range(blank_rows):  # rows emptied by hand inside the table
@@ -217,7 +220,7 @@ class Province:
         period = "2016-H2"
         used = set(missing[period])
         studied, negative = self.choose(non_pilot, 2, used)
-        planted = {
+        planted: dict[str, tuple] = {
             studied: ("staff_studied", int(self.truth[(studied, period)]["staff_total"]) + 7, "studied_gt_staff"),
             negative: ("complaints_conduct", -2, "negative_count"),
         }
@@ -305,7 +308,9 @@ class Province:
             values = values or self.values_of(unit_id, period, version)
             report_date = report_date or values["report_date"]
         else:
+            assert name is not None, "a unit outside the registry is written by its name"
             official, slug, committee = name, strip_diacritics(name), False
+        assert values is not None and report_date is not None, "given for a unit outside the registry"
         ascii_only = encoding in ("tcvn3", "vni", "mixed_data")
         cells = self.render(values, version, ascii_only=ascii_only)
         shaped = self.shaped
@@ -325,7 +330,7 @@ class Province:
         form = layouts.UnitForm(
             version=version,
             org_line=("ĐẢNG ỦY " if committee else "CHI BỘ ") + official.upper(),
-            unit_name=name or self.display_name(unit_id),
+            unit_name=name or self.display_name(unit_id or ""),
             period_words=(period_words(period) if rng.random() < 0.85
                           else period_words(period).replace("6 tháng", "06 tháng")),
             report_date=date_cell, values=cells, notes=notes,
@@ -360,7 +365,8 @@ class Province:
                 row, letter = pos["name_cell"]
                 self.ledger.finding(file, grid.name, row, letter, finding)
             for f in shaped:
-                self.ledger.finding(file, grid.name, *pos["cells"][f], "count_from_other_shape")
+                row, letter = pos["cells"][f]
+                self.ledger.finding(file, grid.name, row, letter, "count_from_other_shape")
             self.add_report(unit_id, period, version, "unit_form", file, grid.name, pos["first_row"], report_date)
         return pos
 

@@ -34,7 +34,8 @@ def ranking_rows(p: SampleContext, year: int, file: str, sheet: str | None, *, s
     unknown unit) and, per row, what it should clean to."""
     table = p.world.rankings[p.world.rankings["year"] == year]
     weights = {"official": 25, "alias": 10, "upper": 5, "prefix": 60}
-    rows, meta = [], []
+    rows = []
+    meta: list[tuple] = []  # per row: (unit_id, truth, record, flag); all None for the unknown unit's row
     for rec in table.sort_values("unit_id").to_dict("records"):
         uid = rec["unit_id"]
         if uid in skip:

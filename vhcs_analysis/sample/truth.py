@@ -167,7 +167,8 @@ PLAN_FIELDS = ("staff_personal_plan", "departments_total", "departments_with_pla
 def side_rng(rng: np.random.Generator) -> np.random.Generator:
     """A generator seeded from ``rng``'s seed, independent of its stream (drawing from it
     leaves ``rng`` untouched)."""
-    return np.random.default_rng([*np.atleast_1d(rng.bit_generator.seed_seq.entropy).tolist(), 28])
+    seed = rng.bit_generator.seed_seq.entropy  # type: ignore[attr-defined] # default_rng's is a SeedSequence
+    return np.random.default_rng([*np.atleast_1d(seed).tolist(), 28])
 
 
 def add_plans(rng: np.random.Generator, reports: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -219,7 +220,7 @@ def simulate_inspections(rng: np.random.Generator, units: pd.DataFrame,
             chosen = list(range(len(units)))
         else:
             extra = rng.choice(rest_idx, subset_size - len(pilot_idx), replace=False)
-            chosen = sorted(pilot_idx + [int(x) for x in extra])
+            chosen = sorted([*(int(i) for i in pilot_idx), *(int(x) for x in extra)])
         span = (last - first).days
         for i in chosen:
             weights = rng.normal(0, 0.6, 10)
