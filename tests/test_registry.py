@@ -88,6 +88,12 @@ def test_read_units__staff_count_with_thousands_separator(tmp_path):
     assert read_units(tmp_path / "units.csv", limits=limits())["staff_count"].tolist()[1] == 1234
 
 
+def test_read_units__staff_count_written_as_a_dash_is_missing_not_a_crash(tmp_path):
+    # parse_int reads "-" as blank (None); the negative-count check compared None with 0
+    write_registry(tmp_path, REGISTRY.replace("đảng bộ cơ sở,120", "đảng bộ cơ sở,-"))
+    assert pd.isna(read_units(tmp_path / "units.csv", limits=limits())["staff_count"].tolist()[1])
+
+
 def test_resolve__a_registry_name_inside_a_longer_name_is_not_accepted(registry):
     res = registry.resolve("Sở Tài chính tỉnh Nghệ An")
     assert res.unit_id is None and res.method == "unknown" and res.candidates[0][0] == "U03"

@@ -107,7 +107,7 @@ def lint() -> int:
         code = _python(*argv)
         if code:
             _say(f"Lỗi: {tool} báo lỗi ở mã nguồn (xem danh sách bên trên); sửa rồi chạy lại "
-                 f"`python {' '.join(argv)}` trước khi chạy kiểm thử (README, mục «Thói quen»).")
+                 f"`python {' '.join(argv)}` trước khi chạy kiểm thử (README, mục «Thói quen viết mã»).")
             return code
     return 0
 
