@@ -89,6 +89,14 @@ def test_test__a_lint_finding_stops_before_pytest_and_names_the_tool(calls, caps
     assert f"Lỗi: {tool} báo lỗi" in capsys.readouterr().out
 
 
+def test_lint__a_tool_not_installed_is_named_with_the_install_command(calls, capsys, monkeypatch):
+    real = tasks.importlib.util.find_spec
+    monkeypatch.setattr(tasks.importlib.util, "find_spec", lambda name: None if name == "mypy" else real(name))
+    assert tasks.test() == 2
+    assert _argvs(calls) == ["-m ruff check vhcs_analysis tests benchmarks"]
+    assert "chưa có mypy" in capsys.readouterr().out
+
+
 def test_lint__caches_stay_in_the_git_ignored_build_folder():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
     assert config["ruff"]["cache-dir"].startswith("build/")

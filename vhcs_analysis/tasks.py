@@ -12,6 +12,7 @@ python directly.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shlex
 import shutil
@@ -98,12 +99,17 @@ LINT_PATHS = ("vhcs_analysis", "tests", "benchmarks")
 def lint() -> int:
     """ruff on the code and tests, then mypy on the package (rules and caches in pyproject.toml).
 
-    Returns the first non-zero exit code, after a Vietnamese line naming the tool and how to rerun it."""
+    Returns the first non-zero exit code (2 if a tool is not installed), after a Vietnamese line naming the
+    tool and what to do."""
     checks = (
         ("ruff", ("-m", "ruff", "check", *LINT_PATHS)),
         ("mypy", ("-m", "mypy")),
     )
     for tool, argv in checks:
+        if importlib.util.find_spec(tool) is None:
+            _say(f"Lỗi: môi trường chưa có {tool}; cài các gói phát triển: "
+                 'python -m pip install -c requirements/lock.txt -e ".[dev]"')
+            return 2
         code = _python(*argv)
         if code:
             _say(f"Lỗi: {tool} báo lỗi ở mã nguồn (xem danh sách bên trên); sửa rồi chạy lại "
