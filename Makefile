@@ -10,16 +10,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TASKS := $(BIN)/python -m vhcs_analysis.tasks
 
-.PHONY: report test test-fast test-sample test-notebooks test-slow notebooks lab bench env
+.PHONY: report test test-fast lint test-sample test-notebooks test-slow notebooks lab bench env
 
 report: $(STAMP)  ## Build reports/bao-cao-so-ket-nq01.pdf (sample data if data/raw is empty)
 	$(TASKS) report
 
-test: $(STAMP)  ## Unit tests, then strict nbval on every notebook
+test: $(STAMP)  ## ruff and mypy, unit tests, then strict nbval on every notebook
 	$(TASKS) test
 
 test-fast: $(STAMP)
 	$(TASKS) test-fast
+
+lint: $(STAMP)  ## ruff and mypy only (both also run first in `make test`)
+	$(TASKS) lint
 
 # Always regenerated (about 30 s), so the notebooks are checked against what the current
 # code makes of the sample, never against a stale copy.

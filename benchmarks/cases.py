@@ -226,7 +226,8 @@ def _bounded(kind: str) -> Callable[[Context], list[str]]:
             else:  # built once (untimed, about 10 s), reused across harness runs
                 cached = base / "files" / name
                 if not cached.is_file():
-                    {"export": hostile_sheet.two_cell_rows_xlsx, "lying": hostile_sheet.lying_dimension_xlsx}[kind](cached)
+                    {"export": hostile_sheet.two_cell_rows_xlsx,
+                     "lying": hostile_sheet.lying_dimension_xlsx}[kind](cached)
                 shutil.copyfile(cached, folder / name)
         expect = "used" if kind in ("formatted", "plain") else "unreadable"
         return [ctx.python, "-m", "benchmarks.cases", "bounded", str(folder), str(ctx.out(f"bounded-{kind}")),

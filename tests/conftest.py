@@ -8,6 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+# Fixtures written beside the tests they were made for, shared by name with every test module
+# (importing them into each module made a redefinition at every use).
+from test_io_hostile import parser_must_not_run  # noqa: F401 - the parser-must-not-run guard
+from test_report import built  # noqa: F401 - the sample built end to end once per session
+
 
 def _isolate_settings(mp: pytest.MonkeyPatch) -> None:
     from vhcs_analysis.settings import CONFIG_ENV, IGNORE_FOUND_ENV

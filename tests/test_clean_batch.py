@@ -150,7 +150,8 @@ def test_check_unit_reports__same_as_record_by_record(data, fields, n):
         else:
             value = _count
         columns[f] = data.draw(st.lists(value, min_size=n, max_size=n))
-    pre = data.draw(st.dictionaries(st.integers(0, max(n - 1, 0)), st.sampled_from(sorted(fields) or ["x"]))) if n else {}
+    pre = data.draw(st.dictionaries(st.integers(0, max(n - 1, 0)),
+                                    st.sampled_from(sorted(fields) or ["x"]))) if n else {}
     batch, records = _both(columns, pre)
     if "staff_total" not in columns:  # no column: the record's row, no letter
         batch.cells["staff_total"] = ("row", None)

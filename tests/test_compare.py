@@ -41,7 +41,7 @@ def _brute_force_stats(changes: dict, tau: float = 0.0, studentise: bool = True)
 
     def did(assign):
         diffs = []
-        for (block, members), chosen in zip(blocks.items(), assign):
+        for (_block, members), chosen in zip(blocks.items(), assign):
             y = np.array([m[0] for m in members])
             z = np.zeros(len(y), bool)
             z[list(chosen)] = True
@@ -128,7 +128,8 @@ def test_pilot_effect__finite_interval_kept_inside_the_possible_range():
     panel = _panel(changes, base_level=60.0)
     free = compare.pilot_effect(panel, "y", baseline=BASE, post=POST)
     bounded = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, bounds=(0.0, 100.0))
-    pilot_post = np.mean([panel[(panel.unit_id == u) & (panel.period == POST)]["y"].iloc[0] for u in ("a1", "b1", "c1")])
+    pilot_post = np.mean([panel[(panel.unit_id == u) & (panel.period == POST)]["y"].iloc[0]
+                          for u in ("a1", "b1", "c1")])
     assert bounded.ci_high <= pilot_post + 1e-9
     assert bounded.ci_low >= pilot_post - 100.0 - 1e-9
     assert bounded.estimate == free.estimate

@@ -25,7 +25,13 @@ from vhcs_analysis.clean.fieldchecks import allowed_choices
 from vhcs_analysis.clean.form01 import check_unit_reports
 from vhcs_analysis.settings import package_defaults
 from vhcs_analysis.io.locate import Grid
-from vhcs_analysis.io.templates import FILE_CONSOLIDATED, FILE_INSPECTION, FILE_UNIT, form01_printed_labels, write_templates
+from vhcs_analysis.io.templates import (
+    FILE_CONSOLIDATED,
+    FILE_INSPECTION,
+    FILE_UNIT,
+    form01_printed_labels,
+    write_templates,
+)
 from vhcs_analysis.pipeline import clean_folder
 
 FORM01_BOUNDED = [c for c in tables.FORM01_FIELDS if c.bounds is not None]

@@ -57,7 +57,8 @@ def test_registry__the_facts_the_statistics_rest_on():
 
 
 @pytest.mark.parametrize("ask", [reg.indicator, reg.bounds, reg.difference_bounds, reg.higher_is_better,
-                                 reg.label_vi, readings.change_unit_and_direction, readings.span_of, readings.is_percent,
+                                 reg.label_vi, readings.change_unit_and_direction, readings.span_of,
+                                 readings.is_percent,
                                  lambda c: readings.level_text(c, 50.0)])
 def test_unknown_code__one_clear_error_never_a_guess(ask):
     with pytest.raises(reg.UnknownIndicatorError) as info:

@@ -17,7 +17,7 @@ from vhcs_analysis.io.files import read_sheets
 
 sys.path.insert(0, str(Path(__file__).parent))
 import hostile  # noqa: E402
-from test_io_hostile import parser_must_not_run, refused  # noqa: E402,F401 - the fixture is used by name
+from test_io_hostile import refused  # noqa: E402
 
 from benchmarks.hostile_sheet import (  # noqa: E402
     EXCEL_LAST_ROW,

@@ -167,7 +167,8 @@ def test_read_sheets__xml_spreadsheet_2003_far_cell_is_refused(tmp_path):
 
 def test_read_sheets__entities_declared_in_html_are_not_expanded(tmp_path):
     path = tmp_path / "thuc-the.xls"
-    path.write_bytes(hostile._LAUGHS.replace(b"lolz", b"html") + b"<html><table><tr><td>&lol9;</td></tr></table></html>")
+    path.write_bytes(hostile._LAUGHS.replace(b"lolz", b"html")
+                     + b"<html><table><tr><td>&lol9;</td></tr></table></html>")
     sheets = read_sheets(path, limits())
     assert len(sheets[0].rows[0][0] or "") < 1000
 

@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 from helpers_core import unit_form, write_registry
 from nbformat.v4 import new_code_cell, new_notebook
-from test_report import built  # noqa: F401 - the session's end-to-end build, shared
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
@@ -225,7 +224,8 @@ def test_build_report__table_open_in_excel_inside_a_notebook_is_the_named_error(
         "    return real(src, dst, *a, **k)\n"
         "os.replace = replace"
     )
-    write = "import pandas as pd\nfrom vhcs_analysis.review.output import save_table\nsave_table(pd.DataFrame({'a': [1]}), 'pilot_effects')"
+    write = ("import pandas as pd\nfrom vhcs_analysis.review.output import save_table\n"
+             "save_table(pd.DataFrame({'a': [1]}), 'pilot_effects')")
     nbformat.write(new_notebook(cells=[new_code_cell(hold), new_code_cell(write)]), folder / "01-bang.ipynb")
     paths = Paths(raw=built.paths.raw, processed=tmp_path / "processed", reports=tmp_path / "reports")
     target = paths.tables / "pilot_effects.csv"

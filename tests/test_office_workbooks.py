@@ -121,7 +121,8 @@ def test_clean_summary__shows_every_reason_not_only_five(tmp_path):
            "c": dict(GOOD_VALUES, party_members=-1), "d": dict(GOOD_VALUES, satisfaction_rate="150%"),
            "e": dict(GOOD_VALUES, action_programme="chắc có"), "f": dict(GOOD_VALUES, staff_rated_good=500)}
     for n, (name, values) in enumerate(bad.items()):
-        unit_form(raw / f"{name}.xlsx", values=values, period=f"6 tháng {'đầu' if n % 2 else 'cuối'} năm {2017 + n // 2}")
+        unit_form(raw / f"{name}.xlsx", values=values,
+                  period=f"6 tháng {'đầu' if n % 2 else 'cuối'} năm {2017 + n // 2}")
     result = clean_folder(raw, tmp_path / "out", settings=load())
     buf = io.StringIO()
     print_clean_summary(Console(file=buf, width=200), result)

@@ -74,7 +74,8 @@ def test_clean_folder__sample_over_the_parallel_threshold_under_spawn_equals_ser
     scans = raw / "chu-ky-scan"
     scans.mkdir()
     for i in range(4):  # incompressible, like a JPEG scan; recognised as nothing, listed as skipped
-        (scans / f"chu-ky-{i}.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes((j * 7919 + i) % 251 for j in range(400_000)))
+        (scans / f"chu-ky-{i}.jpg").write_bytes(b"\xff\xd8\xff\xe0"
+                                                + bytes((j * 7919 + i) % 251 for j in range(400_000)))
     assert sum(p.stat().st_size for p in raw.rglob("*") if p.is_file()) > pipeline.PARALLEL_MIN_BYTES
 
     monkeypatch.setenv("VHCS_WORKERS", "1")

@@ -73,12 +73,14 @@ def test_office_culture_result__inspection_score_rated_report_index_beside_it():
         "staff_total": [10, 10], "staff_studied": [10, 5], "action_programme": [True, True],
         "office_layout_done": [True, True], "dossiers_on_time": [9, 10], "dossiers_late": [1, 0],
         "complaints_conduct": [0, 0], "discipline_violations": [0, 0], "source_file": "a.xlsx"}), "unit_reports")
-    out = ranking.office_culture_result(insp, reports, 2018, package_defaults(), units=pd.DataFrame({"unit_id": ["A", "B", "C"]}))
+    out = ranking.office_culture_result(insp, reports, 2018, package_defaults(),
+                                        units=pd.DataFrame({"unit_id": ["A", "B", "C"]}))
     # report index of A (outcome weights without inspections: on-time .15, complaints .15,
     # violations .15, study .10): H1 (15·90 + 15·100 + 15·100 + 10·100)/55, H2 (15·100 + 15·100 +
     # 15·100 + 10·50)/55; noise: A's two 2018 scores 90, 80 around 85 → SD √50 with 1 df; A's
     # SE √50/√2 = 5, B's √50
-    report_index = ((15 * 90 + 15 * 100 + 15 * 100 + 10 * 100) / 55 + (15 * 100 + 15 * 100 + 15 * 100 + 10 * 50) / 55) / 2
+    report_index = ((15 * 90 + 15 * 100 + 15 * 100 + 10 * 100) / 55
+                    + (15 * 100 + 15 * 100 + 15 * 100 + 10 * 50) / 55) / 2
     expected = pd.DataFrame({
         "unit_id": ["A", "B", "C"], "year": pd.array([2018] * 3, dtype="Int64"),
         "inspection_score": [85.0, 40.0, np.nan], "n_inspections": pd.array([2, 1, 0], dtype="Int64"),
@@ -174,7 +176,8 @@ def test_propose_ranking__cap_base_all_or_httnv_gives_different_limits():
     on_good = ranking.propose_ranking(rk, oc, 2018, rules=_rules(excellent_cap_base="httnv"))
     assert (on_all["proposed_level"] == 1).sum() == 4
     assert on_good[on_good["proposed_level"] == 1]["unit_id"].tolist() == ["A0", "A1"]
-    assert "Hoàn thành tốt nhiệm vụ\u201d trở lên (tối đa 2 trong 10" in on_good.set_index("unit_id").loc["A3", "reason_vi"]
+    reason = on_good.set_index("unit_id").loc["A3", "reason_vi"]
+    assert "Hoàn thành tốt nhiệm vụ\u201d trở lên (tối đa 2 trong 10" in reason
     assert ranking.excellent_cap([1, 1, 2, 3, 3], "all", 0.2) == (1, 5)
     assert ranking.excellent_cap([1, 1, 2, 3, 3], "httnv", 0.2) == (0, 3)
     with pytest.raises(ValueError):

@@ -44,7 +44,8 @@ def test_resolve__unknown_name_rejected_with_candidates(registry):
 
 def test_resolve__alias_shared_by_two_units_is_ambiguous(tmp_path):
     text = REGISTRY + "U05,Sở Tư pháp,STC,Hành chính – Tổng hợp,0,chi bộ cơ sở,30\n"
-    reg = Registry.from_frame(read_units(write_registry(tmp_path, text), limits=limits()), fuzzy_accept=90, n_candidates=3)
+    reg = Registry.from_frame(read_units(write_registry(tmp_path, text), limits=limits()), fuzzy_accept=90,
+                              n_candidates=3)
     res = reg.resolve("STC")
     assert res.unit_id is None and res.method == "ambiguous"
     assert {c[0] for c in res.candidates} == {"U03", "U05"}
@@ -85,6 +86,12 @@ def test_registry__units_frame_round_trips(tmp_path):
 def test_read_units__staff_count_with_thousands_separator(tmp_path):
     write_registry(tmp_path, REGISTRY.replace("đảng bộ cơ sở,120", 'đảng bộ cơ sở,"1.234"'))
     assert read_units(tmp_path / "units.csv", limits=limits())["staff_count"].tolist()[1] == 1234
+
+
+def test_read_units__staff_count_written_as_a_dash_is_missing_not_a_crash(tmp_path):
+    # parse_int reads "-" as blank (None); the negative-count check compared None with 0
+    write_registry(tmp_path, REGISTRY.replace("đảng bộ cơ sở,120", "đảng bộ cơ sở,-"))
+    assert pd.isna(read_units(tmp_path / "units.csv", limits=limits())["staff_count"].tolist()[1])
 
 
 def test_resolve__a_registry_name_inside_a_longer_name_is_not_accepted(registry):

@@ -25,7 +25,7 @@ from vhcs_analysis.labels import REASON_LABELS_VI
 from vhcs_analysis.report import context as ctx
 from vhcs_analysis.report import levels, readings
 from vhcs_analysis.verdicts import VERDICT_VI
-from test_report import _page_texts, built  # noqa: F401 - the sample built once per session
+from test_report import _page_texts
 
 REPORT_DIR = Path(ctx.__file__).resolve().parent
 ROOT = REPORT_DIR.parents[1]

@@ -29,7 +29,6 @@ from vhcs_analysis.report import slides  # noqa: E402
 from vhcs_analysis.report.build import report_name  # noqa: E402
 from vhcs_analysis.verdicts import VERDICT_VI  # noqa: E402
 
-from test_report import built  # noqa: E402,F401 - the shared end-to-end build (fixture)
 
 NUMBER = re.compile(r"[+\-−]?\d(?:[\d.,/]*\d)?")  # 1.234,5 · +4,6 · 1/3
 

@@ -25,7 +25,6 @@ from vhcs_analysis.errors import VhcsError  # noqa: E402
 from vhcs_analysis.report import word, word_draft, word_template  # noqa: E402
 from vhcs_analysis.report.build import report_name  # noqa: E402
 
-from test_report import built  # noqa: E402,F401 - the shared end-to-end build (fixture)
 
 FRAME_TABLES = 2  # the header block and the signature block (borderless)
 
@@ -86,7 +85,8 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
         "is_sample": is_sample, "sample_mark": SAMPLE_MARK,
         "review": {"kind": "so-ket", "noun": "sơ kết", "title": "sơ kết 2 năm", "title_upper": "SƠ KẾT 2 NĂM",
                    "next_review": "trước kỳ sơ kết tiếp theo"},
-        "cover": {"number": "Số       -BC/ĐUK", "place_date": "Hà Tĩnh, ngày 31 tháng 01 năm 2019", "date": "31/01/2019"},
+        "cover": {"number": "Số       -BC/ĐUK", "place_date": "Hà Tĩnh, ngày 31 tháng 01 năm 2019",
+                  "date": "31/01/2019"},
         "scope": {"n_units": "66", "n_pilot": "7", "n_rest": "59", "n_blocks": "7", "baseline": "6 tháng cuối năm 2016",
                   "post": "6 tháng cuối năm 2018", "periods": ["6T cuối 2016", "6T cuối 2018"], "n_periods": "2"},
         "main_indicator": "oc_index",
@@ -96,7 +96,8 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
             {"unit": "Sở Nội vụ", "block": "Hành chính – Tổng hợp", "levels": "60,0 → 77,8 (+17,8)",
              "rest": "61,0 → 72,1 (+11,1)", "difference": "+6,7", "reading": "cao hơn khối 6,7 điểm",
              "behind": False},
-            {"unit": "U52 (chưa có tên trong danh mục)", "block": "Tài chính – Ngân hàng", "levels": "70,0 → 71,7 (+1,7)",
+            {"unit": "U52 (chưa có tên trong danh mục)", "block": "Tài chính – Ngân hàng",
+             "levels": "70,0 → 71,7 (+1,7)",
              "rest": "69,0 → 72,2 (+3,2)", "difference": "-1,5", "reading": "thấp hơn khối 1,5 điểm",
              "behind": True},
         ]},
@@ -546,6 +547,7 @@ def test_render_docx__reads_the_leaders_part_of_the_context_when_present(tmp_pat
     assert "64,0 → 70,0 (+6,0) 63,0 → 68,0 (+5,0) +1,0 Chưa thấy khác biệt" in text
     assert "Sở Y tế Văn hóa – Xã hội 60,0 → 62,0 (+2,0) 60,0 → 65,0 (+5,0) -3,0" in text
     assert "Sở Y tế (khối Văn hóa – Xã hội, -3,0)" in text  # behind its block, under hạn chế
-    assert "“Chưa thấy khác biệt”: số liệu chưa cho thấy khác biệt" in text and "Hai cách so sánh thông dụng nhất." in text
+    assert "“Chưa thấy khác biệt”: số liệu chưa cho thấy khác biệt" in text
+    assert "Hai cách so sánh thông dụng nhất." in text
     assert "62,0% CBCCVC đã xây dựng kế hoạch, cam kết cá nhân." in text and "Biểu 01-VHCS chưa thu" not in text
     assert "(đơn vị điểm 7,49/10, các đơn vị còn lại 7,05/10)" in text and "PCI 2018 công bố sau" in text

@@ -278,7 +278,8 @@ def test_report_inputs_doc__lists_exactly_what_the_notebooks_write():
 
     root = Path(__file__).resolve().parents[1]
     doc = (root / "docs" / "report-inputs.md").read_text("utf-8")
-    documented = set(re.findall(r"`tables/(\w+)\.csv`", doc)) | {f"fig:{n}" for n in re.findall(r"`figures/(\w+)\.svg`", doc)}
+    documented = (set(re.findall(r"`tables/(\w+)\.csv`", doc))
+                  | {f"fig:{n}" for n in re.findall(r"`figures/(\w+)\.svg`", doc)})
     written = set()
     for path in NOTEBOOKS:
         for cell in nbformat.read(path, as_version=4).cells:

@@ -67,4 +67,5 @@ def test_section__on_empty_tables_returns_a_table_not_an_error(tmp_path, section
 
 def test_trend_of__on_empty_tables_has_its_columns(tmp_path):
     data = review.load(load(), Paths(raw=tmp_path / "raw", processed=tmp_path / "none", reports=tmp_path / "r"))
-    assert {"period", "group", "mean", "ci_low", "ci_high", "n_units"} <= set(review.trend_of(data, "study_rate").columns)
+    assert {"period", "group", "mean", "ci_low", "ci_high",
+            "n_units"} <= set(review.trend_of(data, "study_rate").columns)

@@ -22,7 +22,6 @@ from vhcs_analysis.io.locate import (
     is_colnum_cell,
     is_signature_row,
     prepare,
-    row_features,
 )
 from vhcs_analysis.io import recognise
 from vhcs_analysis.io.recognise import (

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pydantic
 import pytest
 
 from vhcs_analysis import settings as settings_module
@@ -144,7 +145,7 @@ def test_load__one_frozen_settings_object_per_file_version(no_config):
     first = load()
     assert isinstance(first, Settings) and first.report.main_indicator == "study_rate"
     assert load() is first  # loaded once, not per call
-    with pytest.raises(Exception):  # frozen
+    with pytest.raises(pydantic.ValidationError):  # frozen
         first.report.main_indicator = "oc_index"
     _write(path, "[report]\nmain_indicator = 'on_time_rate'\n")
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))

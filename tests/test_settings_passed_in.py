@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pydantic
 import pytest
 
 from vhcs_analysis import compare, indicators, ranking, review, tables, verdicts
@@ -121,7 +122,8 @@ def _panel(settings: Settings) -> pd.DataFrame:
             "unit_id": units["unit_id"], "period": period, "staff_total": staff,
             "staff_studied": rng.integers(20, 41, len(units)), "dossiers_received": 100, "dossiers_on_time": 80,
             "dossiers_early": rng.integers(0, 15, len(units)), "dossiers_late": rng.integers(0, 6, len(units)),
-            "complaints_conduct": rng.integers(0, 4, len(units)), "discipline_violations": rng.integers(0, 3, len(units)),
+            "complaints_conduct": rng.integers(0, 4, len(units)),
+            "discipline_violations": rng.integers(0, 3, len(units)),
         }))
     unit_reports = tables.conform(pd.concat(reports, ignore_index=True).reindex(
         columns=tables.columns("unit_reports")), "unit_reports")
@@ -182,5 +184,5 @@ def test_review_data_carries_its_settings_to_the_headline_indicator(broken_setti
 
 def test_settings_are_frozen():
     settings = package_defaults()
-    with pytest.raises(Exception):  # pydantic's ValidationError for a frozen instance
+    with pytest.raises(pydantic.ValidationError):  # a frozen instance
         settings.review.post = "2017-H1"

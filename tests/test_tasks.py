@@ -4,6 +4,7 @@ only delegates to it (one definition of each step)."""
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -59,10 +60,13 @@ def test_test__unit_tests_then_fresh_sample_then_strict_nbval(calls, tmp_path):
     stale.write_bytes(b"old")
     assert tasks.test() == 0
     assert _argvs(calls) == [
+        "-m ruff check vhcs_analysis tests benchmarks",
+        "-m mypy",
         "-m pytest -m not slow -n 2 -q",
         "-m vhcs_analysis sample --out build/test-sample/raw --truth-out build/test-sample/truth",
         "-m vhcs_analysis clean --raw build/test-sample/raw --out build/test-sample/processed",
-        "-m pytest -p no:xdist --nbval --nbval-current-env --nbval-sanitize-with vhcs_analysis/report/nbval_sanitize.cfg "
+        "-m pytest -p no:xdist --nbval --nbval-current-env --nbval-sanitize-with "
+        "vhcs_analysis/report/nbval_sanitize.cfg "
         "notebooks/ -q -o testpaths=notebooks",
     ]
     assert not stale.exists()
@@ -74,7 +78,30 @@ def test_test__unit_tests_then_fresh_sample_then_strict_nbval(calls, tmp_path):
 def test_test__stops_at_the_first_failing_step_with_its_exit_code(calls):
     calls.fail_on["not slow"] = 1
     assert tasks.test() == 1
-    assert len(calls.seen) == 1
+    assert len(calls.seen) == 3
+
+
+@pytest.mark.parametrize("tool", ["ruff", "mypy"])
+def test_test__a_lint_finding_stops_before_pytest_and_names_the_tool(calls, capsys, tool):
+    calls.fail_on[tool] = 1
+    assert tasks.test() == 1
+    assert not any("pytest" in argv for argv in _argvs(calls))
+    assert f"Lỗi: {tool} báo lỗi" in capsys.readouterr().out
+
+
+def test_lint__a_tool_not_installed_is_named_with_the_install_command(calls, capsys, monkeypatch):
+    real = tasks.importlib.util.find_spec
+    monkeypatch.setattr(tasks.importlib.util, "find_spec", lambda name: None if name == "mypy" else real(name))
+    assert tasks.test() == 2
+    assert _argvs(calls) == ["-m ruff check vhcs_analysis tests benchmarks"]
+    assert "chưa có mypy" in capsys.readouterr().out
+
+
+def test_lint__caches_stay_in_the_git_ignored_build_folder():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    assert config["ruff"]["cache-dir"].startswith("build/")
+    assert config["mypy"]["cache_dir"].startswith("build/")
+    assert "build/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 def test_main__unknown_step_is_refused():

@@ -71,7 +71,8 @@ def test_without_a_registry_the_unit_name_is_typed_freehand(tmp_path):
     assert not [dv for dv in wb[SHEETS[FILE_UNIT]].data_validations.dataValidation if "C7" in dv.sqref]
 
 
-@pytest.mark.parametrize(("field", "total"), [("staff_studied", "staff_total"), ("discipline_violations", "staff_total"),
+@pytest.mark.parametrize(("field", "total"),
+                         [("staff_studied", "staff_total"), ("discipline_violations", "staff_total"),
                                               ("staff_personal_plan", "staff_total"),
                                               ("departments_with_plan", "departments_total")])
 def test_unit_form_counts_are_checked_against_their_total(books, field, total):

@@ -28,7 +28,6 @@ from vhcs_analysis import verify as v
 from vhcs_analysis.cli import app
 from vhcs_analysis.config import Paths
 from vhcs_analysis.settings import load
-from test_report import built  # noqa: F401 - the shared end-to-end build (fixture)
 
 # ----------------------------------------------------------------------------- fixtures
 
@@ -302,13 +301,14 @@ def test_verify__an_edited_number_in_a_notebook_output_names_notebook_and_cell(c
             digit = re.search(r"\d", lines[row])
             lines[row] = lines[row][: digit.start()] + str((int(digit.group()) + 1) % 10) + lines[row][digit.end():]
             outputs[0]["data"]["text/plain"] = "\n".join(lines)
+            edited = index
             break
     else:
         pytest.fail("no stored text output with a number")
     nbformat.write(nb, path)
     code, text = _run_verify(copy.report, copy.raw)
     assert code == 1
-    assert f"notebook {path.name}, ô {index + 1} (" in text
+    assert f"notebook {path.name}, ô {edited + 1} (" in text
     assert "✓ Tệp đầu vào" in text and "✓ Làm sạch" in text
 
 

@@ -9,7 +9,6 @@ else becomes one line too (set ``VHCS_DEBUG=1`` for the traceback).
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Callable, Optional
 
@@ -146,7 +145,8 @@ def sample(
     """Tạo bộ dữ liệu thô tổng hợp (DỮ LIỆU MẪU) với các lỗi thường gặp."""
     from vhcs_analysis.sample import cli_sample
 
-    _run(lambda _settings: cli_sample(out=out, seed=seed, scale=scale, truth_out=truth_out, console=console, until=until),
+    _run(lambda _settings: cli_sample(out=out, seed=seed, scale=scale, truth_out=truth_out, console=console,
+                                      until=until),
          config)
 
 
@@ -247,12 +247,14 @@ def notebooks(
 
 @_command(ok="báo cáo tái lập đầy đủ", differs="có khác biệt (từng khác biệt được kể ra)")
 def verify(
-    report: Annotated[Path, typer.Option("--report", help="Thư mục báo cáo cần kiểm tra (thư mục --out của `vhcs report`).")],
+    report: Annotated[Path,
+                      typer.Option("--report", help="Thư mục báo cáo cần kiểm tra (thư mục --out của `vhcs report`).")],
     raw: Annotated[
         Optional[Path], typer.Option("--raw", help="Thư mục dữ liệu thô mà báo cáo dựa vào (mặc định data/raw).")
     ] = None,
     summary: Annotated[
-        Optional[Path], typer.Option("--summary", help="Ghi tóm tắt kết luận vào tệp này (.json: dạng JSON; khác: văn bản).")
+        Optional[Path],
+        typer.Option("--summary", help="Ghi tóm tắt kết luận vào tệp này (.json: dạng JSON; khác: văn bản).")
     ] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -260,7 +262,7 @@ def verify(
 
     Bốn bước: đối chiếu sha256 tệp đầu vào, làm sạch lại, nbval nghiêm ngặt trên các notebook đã chạy, dựng lại PDF/Word/trình chiếu/sổ bảng Excel và so từng byte.
     Báo cáo được kiểm tra với cấu hình đã ghi trong manifest; cấu hình đang dùng (--config) khác với nó được kể là khác biệt.
-    """
+    """  # noqa: E501 - typer prints this help line by line (rich markup mode): a wrap would show in `vhcs verify --help`
     from vhcs_analysis.verify import cli_verify
 
     _run(lambda settings: cli_verify(report=report, raw=raw, summary=summary, console=console, settings=settings),
@@ -273,4 +275,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -60,9 +60,9 @@ def _summary(console, result: CleanResult) -> None:
     if t.get("problems", t["rows_rejected"]) != t["rows_rejected"]:
         table.add_row("Lỗi tìm thấy ở các dòng bị loại (mọi lỗi)", fmt.number(t["problems"]))
     for code in sorted(rows.keys() | met.keys(), key=lambda c: (-rows.get(c, 0), -met.get(c, 0), c)):
-        label = REASON_LABELS_VI.get(code)
+        reason = REASON_LABELS_VI.get(code)
         n, found = rows.get(code, 0), met.get(code, 0)
-        table.add_row((f"  lý do loại: {label} ({code})" if label else f"  lý do loại: {code}")
+        table.add_row((f"  lý do loại: {reason} ({code})" if reason else f"  lý do loại: {code}")
                       + (f"; gặp {fmt.number(found)} lần" if found != n else ""), fmt.number(n))
     console.print(table)
 
@@ -163,6 +163,7 @@ def cli_validate(paths: list[Path], console, *, settings: Settings) -> int:
         console.print("Lỗi: không có tệp nào để kiểm tra", markup=False)
         return 2
     registry_path = _registry_for(paths)
+    registry: Registry
     if registry_path is None:
         # a unit checking its own file before sending it has no registry: check the rest
         console.print(f"Lưu ý: không tìm thấy danh mục đơn vị {REGISTRY_NAME} (cạnh các tệp, trong thư mục cha "
@@ -193,7 +194,7 @@ def cli_validate(paths: list[Path], console, *, settings: Settings) -> int:
         if e.kind in ("units", "sample_marker"):
             continue
         mark = "✓" if rejected == 0 else "✗"
-        console.print(f"{mark} {e.path} ({KIND_LONG_VI.get(e.kind.split(',')[0], e.kind)}): {read} dòng, "
+        console.print(f"{mark} {e.path} ({KIND_LONG_VI.get((e.kind or '').split(',')[0], e.kind)}): {read} dòng, "
                       f"{kept} hợp lệ, {rejected} bị loại", markup=False, soft_wrap=True)
         for s in e.sheets:
             if s["status"] != "used":

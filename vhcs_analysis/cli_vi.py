@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from difflib import get_close_matches
 from pathlib import Path
-from typing import get_args, get_origin
+from typing import TYPE_CHECKING, get_args, get_origin
 
 from typer import rich_utils
 from typer._click import exceptions as click_exceptions
@@ -112,7 +112,13 @@ def _vietnamese(exc: click_exceptions.UsageError, ctx) -> click_exceptions.Usage
     return click_exceptions.UsageError(vietnamese_message(exc), ctx=exc.ctx or ctx)
 
 
-class _Vietnamese:
+if TYPE_CHECKING:
+    _Base = TyperCommand  # the mixin's methods call a click command's (or group's)
+else:
+    _Base = object
+
+
+class _Vietnamese(_Base):
     """What the command and the group share: usage line, help option, parse errors."""
 
     def _label_params(self) -> None:
@@ -122,7 +128,7 @@ class _Vietnamese:
             text = f"<{label}>" if label else ""
             if isinstance(param, TyperArgument):  # its metavar is its name: only the type column
                 text += "..." if text and param.nargs != 1 else ""
-                param.display_type_rich = lambda ctx, text=text: text
+                param.display_type_rich = lambda ctx, text=text: text  # type: ignore[method-assign,misc] # per parameter
             elif param.metavar is None:
                 param.metavar = text
 
@@ -163,6 +169,7 @@ class VietnameseGroup(_Vietnamese, TyperGroup):
         install()
 
     def resolve_command(self, ctx, args):
+        """Find the sub-command ``args[0]``; an unknown one is a Vietnamese usage error with close matches."""
         name = args[0]
         command = self.get_command(ctx, name)
         if command is None and not ctx.resilient_parsing:

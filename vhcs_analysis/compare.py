@@ -631,6 +631,7 @@ def _rosenbaum_upper(scores: list[np.ndarray], counts: list[int], observed: floa
             v = float(p @ (c - mu) ** 2)
             if best is None or mu > best[0] + 1e-12 or (abs(mu - best[0]) <= 1e-12 and v > best[1]):
                 best = (mu, v)
+        assert best is not None, "every block has a pilot and at least one other unit"
         mean += k * best[0]
         var += k * best[1]
     if var <= 0:

@@ -85,6 +85,7 @@ class Ask:
     problem: str
 
     def line(self) -> dict:
+        """The ask as one row of a correction sheet: file, sheet, cell address, value, Vietnamese reason and fix."""
         return {"file": self.file, "sheet": self.sheet, "cell": cell_address(self.row, self.column),
                 "value": self.value, "reason": REASON_LABELS_VI.get(self.code, self.code),
                 "problem": self.problem, "fix": REASON_FIX_VI.get(self.code, ""), "reply": None}

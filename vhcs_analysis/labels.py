@@ -146,7 +146,7 @@ COLUMN_LABELS_VI = {
     "culture_score": "Điểm VHCS", "n_blocks": "Số khối", "n_undated": "Không rõ ngày",
     "indicator": "Mã chỉ tiêu", "category_current": "Xếp loại hiện hành", "category_proposed": "Xếp loại đề xuất",
     "culture_level": "Mức VHCS", "baseline_value": "Kỳ gốc", "post_value": "Kỳ cuối",
-    "excess": "Vượt mức chung", "reason_vi": "Lý do", "method": "Phương pháp",
+    "excess": "Vượt mức chung", "method": "Phương pháp",
     # processed rejects and findings (rejects.xlsx, findings.xlsx) and other report-table columns (bang-so-lieu.xlsx)
     "sheet": "Trang tính", "row": "Dòng", "column": "Cột", "message": "Thông báo", "problem_count": "Số vấn đề",
     "reason_codes": "Mọi mã lý do", "left_out": "Thành phần bỏ ra", "verdict": "Mã kết luận",

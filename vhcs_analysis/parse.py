@@ -193,9 +193,9 @@ def parse_number(value) -> float | None:
             raise ParseError("invalid_number", f"Giá trị {_show(value)} không phải là số hữu hạn")
         return number
     if isinstance(value, str):
-        number = _number_from_text(_clean_text(value))
-        if number is not None and not math.isinf(number):
-            return number
+        found = _number_from_text(_clean_text(value))
+        if found is not None and not math.isinf(found):
+            return found
     raise ParseError("invalid_number", f"Giá trị {_show(value)} không phải là số")
 
 
@@ -285,8 +285,9 @@ def parse_date(value) -> dt.date | None:
             day, month, year = (int(g) for g in match.groups())
             return _make_date(year, month, day, value)
         if match := _DMY_DATE.search(text):
-            day, month, year = int(match.group(1)), int(match.group(3)), match.group(4)
-            full_year = int(year) if len(year) == 4 else (2000 if int(year) < 50 else 1900) + int(year)
+            day, month, year_text = int(match.group(1)), int(match.group(3)), match.group(4)
+            full_year = (int(year_text) if len(year_text) == 4
+                         else (2000 if int(year_text) < 50 else 1900) + int(year_text))
             return _make_date(full_year, month, day, value)
     raise ParseError("invalid_date", f"Giá trị {_show(value)} không phải là ngày (ngày/tháng/năm)")
 

@@ -69,6 +69,7 @@ class ReadSetup:
 
     @classmethod
     def create(cls, settings: Settings, registry: Registry, registry_rel: str | None) -> ReadSetup:
+        """The setup for ``settings`` and ``registry``, with the reading limits taken from ``[cleaning]``."""
         return cls(settings, registry, registry_rel, Limits.from_settings(settings.cleaning))
 
 
@@ -142,7 +143,9 @@ def _is_workbook(path: Path) -> bool:
 
 def _process(entries: list[tuple[Path, str]], registry_path: Path | None, units: pd.DataFrame,
              setup: ReadSetup, progress=None) -> list[FileEntry]:
-    is_registry = (lambda path: registry_path is not None and path.resolve() == registry_path.resolve())
+    def is_registry(path: Path) -> bool:
+        return registry_path is not None and path.resolve() == registry_path.resolve()
+
     todo = [(path, rel) for path, rel in entries if not is_registry(path)]
     done = _read_in_parallel(todo, setup)
     out = []
@@ -216,6 +219,7 @@ def _read_file_safe(item: tuple[Path, str], setup: ReadSetup | None = None) -> F
     unexpected error turned into an unreadable entry."""
     path, rel = item
     setup = setup or _WORKER_SETUP
+    assert setup is not None, "a worker process gets its setup from _init_worker"
     try:
         with collections_deferred():
             return read_file(path, rel, setup)

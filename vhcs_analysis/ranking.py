@@ -114,7 +114,7 @@ def classify_category(text: object, year: int | None, qd132_from_year: int) -> t
     """
     if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():
         raise UnknownCategoryError(text, "xếp loại để trống")
-    entries = _lookup().get(category_key(text))
+    entries = _lookup().get(category_key(str(text)))
     if not entries:
         raise UnknownCategoryError(text, f"không nhận ra xếp loại '{text}'")
     if len(entries) == 1:

@@ -38,6 +38,8 @@ class RegistryError(VhcsError):
 
 @dataclass(frozen=True)
 class Resolution:
+    """How a written unit name was resolved: the unit_id (None if not), the method, the fuzzy score and the
+    candidates."""
     unit_id: str | None
     method: str  # exact / normalised / alias / fuzzy / unknown / ambiguous / blank / unchecked
     score: float | None = None
@@ -45,6 +47,7 @@ class Resolution:
 
     @property
     def ok(self) -> bool:
+        """Whether the name resolved to one unit."""
         return self.unit_id is not None
 
 
@@ -94,8 +97,8 @@ def read_units(path: Path, display_name: str = "units.csv", *, limits: Limits) -
         if not any(cells.values()):
             continue
 
-        def fail(col: str, msg: str) -> RegistryError:
-            return RegistryError(msg, Location(display_name, row=i, column=col_letter(index[col])))
+        def fail(col: str, msg: str, row: int = i) -> RegistryError:
+            return RegistryError(msg, Location(display_name, row=row, column=col_letter(index[col])))
 
         for col in ("unit_id", "unit_name", "block"):
             if not cells[col]:
@@ -117,7 +120,7 @@ def read_units(path: Path, display_name: str = "units.csv", *, limits: Limits) -
                 staff_value = parse_int(staff)  # "1.234" is a thousand and more, not 1
             except ParseError:
                 raise fail("staff_count", f"staff_count phải là số nguyên, không phải '{staff}'") from None
-            if staff_value < 0:
+            if staff_value is not None and staff_value < 0:  # "-" or "x" is a blank, not a count
                 raise fail("staff_count", f"staff_count âm ({staff})")
         records.append({
             "unit_id": cells["unit_id"],
@@ -158,12 +161,14 @@ class Registry:
             self._norm.setdefault(name_key(name), set()).add(uid)
             for a in aliases:
                 self._alias.setdefault(name_key(a), set()).add(uid)
-        self._choices: list[tuple[str, str]] = [(k, uid) for k, ids in {**self._alias, **self._norm}.items() for uid in ids if k]
+        self._choices: list[tuple[str, str]] = [
+            (k, uid) for k, ids in {**self._alias, **self._norm}.items() for uid in ids if k]
         self._choice_keys = [k for k, _ in self._choices]
         self._resolved: dict = {}  # (type, cell value) -> Resolution: names recur every period
 
     @classmethod
     def from_frame(cls, units: pd.DataFrame, **kw) -> Registry:
+        """The registry of the units table ``units``; ``kw`` are the name-matching parameters of ``__init__``."""
         return cls(units, **kw)
 
     @classmethod
@@ -172,9 +177,11 @@ class Registry:
         return cls(units, fuzzy_accept=cleaning.fuzzy_accept, n_candidates=cleaning.fuzzy_candidates)
 
     def name_of(self, unit_id: str) -> str:
+        """The registered name of ``unit_id`` (the id itself if it is not registered)."""
         return self.names.get(unit_id, unit_id)
 
     def resolve(self, name) -> Resolution:
+        """Resolve a written unit name to a unit (memoised per cell value: the same names recur every period)."""
         key = (type(name), name)
         try:
             found = self._resolved.get(key)

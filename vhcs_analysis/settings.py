@@ -119,6 +119,8 @@ Score = Field(ge=0, le=100)
 
 
 class Review(_Section):
+    """``[review]``: the kind of review, the resolution's date, the baseline, post and all periods, the report's
+    place and date."""
     kind: Literal["so-ket", "tong-ket"] = "so-ket"
     resolution_date: str
     baseline: str
@@ -168,6 +170,7 @@ class Review(_Section):
 
 
 class Cleaning(_Section):
+    """``[cleaning]``: name-matching thresholds and the size limits a raw file must stay under."""
     fuzzy_accept: float = Score
     label_fuzzy_accept: float = Score
     label_fuzzy_margin: float = Score
@@ -182,6 +185,7 @@ class Cleaning(_Section):
 
 
 class Inspection(_Section):
+    """``[inspection]``: Form 02's rating thresholds (score 0–100 per rating) and the tolerance on its total."""
     rating_thresholds: dict[str, float]
     total_tolerance: float = Field(ge=0, le=100)
 
@@ -192,6 +196,7 @@ class Inspection(_Section):
 
 
 class Ranking(_Section):
+    """``[ranking]``: the annual ranking scheme's years, office-culture thresholds, noise band and caps."""
     qd132_from_year: int = Field(ge=2000, le=2100)
     oc_thresholds: dict[str, float]
     noise_band_z: float = Field(ge=0, le=10)
@@ -237,6 +242,8 @@ class PublicIndex(_Section):
 
 
 class Report(_Section):
+    """``[report]``: document number, Word and PowerPoint templates, notebook time-out, main indicator, public
+    indices."""
     document_number: str
     docx_template: str
     pptx_template: str
@@ -255,6 +262,8 @@ class Report(_Section):
 
 
 class Compare(_Section):
+    """``[compare]``: how pilot units are compared with the rest (block weights, permutations, alpha, family,
+    power)."""
     block_weights: Literal["equal", "units", "precision"]
     exact_limit: int = Field(gt=0)
     mc_draws: int = Field(gt=0)
@@ -276,6 +285,7 @@ class Compare(_Section):
 
 
 class Indicators(_Section):
+    """``[indicators]``: the composite index's weights and rules, and the reporting deadline."""
     index_weights: dict[str, float]
     index_penalty: dict[str, float]
     index_min_components: int = Field(ge=1)
@@ -303,6 +313,7 @@ class Indicators(_Section):
 
 
 class Plots(_Section):
+    """``[plots]``: which indicators the event-study chart shows."""
     event_study_indicators: list[str] = Field(min_length=1)
 
     @field_validator("event_study_indicators")
@@ -312,6 +323,7 @@ class Plots(_Section):
 
 
 class GoodPractices(_Section):
+    """``[good_practices]``: which indicators, the false-discovery share and the minimum gain, size and events."""
     indicators: list[str]
     q_max: float = Field(gt=0, lt=1)
     min_gain: float = Field(ge=0)
@@ -475,7 +487,7 @@ _PYDANTIC_VI = {
 }
 
 
-def _message_vi(err: dict) -> str:
+def _message_vi(err: Mapping[str, Any]) -> str:
     template = _PYDANTIC_VI.get(err.get("type", ""))
     if template is None:
         return str(err.get("msg", "giá trị không hợp lệ"))

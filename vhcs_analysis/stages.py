@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vhcs_analysis import config, layout
+from vhcs_analysis import layout
 from vhcs_analysis.config import Paths
 from vhcs_analysis.errors import VhcsError
 
@@ -115,7 +115,7 @@ def render(paths: Paths, settings: Settings) -> Rendered:
 def build_report(paths: Paths, settings: Settings | None = None, *, notebooks: Path | None = None, console=None,
                  progress: Progress | None = None, on_clean: Callable[[CleanResult], None] | None = None) -> Path:
     """The three stages from the raw files to the review's documents; returns the PDF's
-    path. An entry point: ``settings`` None loads the settings in use (``config.load``);
+    path. An entry point: ``settings`` None loads the settings in use (``settings.load``);
     the notebook kernels load the same file (``VHCS_CONFIG``). ``notebooks``: the folder
     of numbered notebooks (default: the project's). ``console`` (rich) gets one line per
     stage and document; ``progress`` and ``on_clean`` (what a command shows of the clean)
@@ -131,8 +131,9 @@ def build_report(paths: Paths, settings: Settings | None = None, *, notebooks: P
     renames is repaired by the next run). Only hidden entries (``.gitkeep``) of the
     previous report folder are carried over."""
     from vhcs_analysis.io.outputs import folder_lock, staged_folders
+    from vhcs_analysis.settings import load
 
-    settings = settings if settings is not None else config.load()
+    settings = settings if settings is not None else load()
     final = paths.reports
     if Path(paths.raw).resolve() == Path(final).resolve():  # the swap would drop the raw files with the old report
         raise VhcsError(f"thư mục báo cáo {final} cũng là thư mục dữ liệu thô: hãy chọn một thư mục khác bằng --out")

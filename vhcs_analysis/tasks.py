@@ -12,6 +12,7 @@ python directly.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shlex
 import shutil
@@ -94,9 +95,34 @@ def report() -> int:
     return _vhcs("report")
 
 
+LINT_PATHS = ("vhcs_analysis", "tests", "benchmarks")
+
+
+def lint() -> int:
+    """ruff on the code and tests, then mypy on the package (rules and caches in pyproject.toml).
+
+    Returns the first non-zero exit code (2 if a tool is not installed), after a Vietnamese line naming the
+    tool and what to do."""
+    checks = (
+        ("ruff", ("-m", "ruff", "check", *LINT_PATHS)),
+        ("mypy", ("-m", "mypy")),
+    )
+    for tool, argv in checks:
+        if importlib.util.find_spec(tool) is None:
+            _say(f"Lỗi: môi trường chưa có {tool}; cài các gói phát triển: "
+                 'python -m pip install -c requirements/lock.txt -e ".[dev]"')
+            return 2
+        code = _python(*argv)
+        if code:
+            _say(f"Lỗi: {tool} báo lỗi ở mã nguồn (xem danh sách bên trên); sửa rồi chạy lại "
+                 f"`python {' '.join(argv)}` trước khi chạy kiểm thử (README, mục «Thói quen viết mã»).")
+            return code
+    return 0
+
+
 def test_fast() -> int:
-    """Unit tests (not the slow simulations), on two processes."""
-    return _python("-m", "pytest", "-m", "not slow", "-n", "2", "-q")
+    """ruff and mypy, then the unit tests (not the slow simulations) on two processes."""
+    return lint() or _python("-m", "pytest", "-m", "not slow", "-n", "2", "-q")
 
 
 def test_sample() -> int:
@@ -118,7 +144,7 @@ def test_notebooks() -> int:
 
 
 def test() -> int:
-    """Unit tests, then strict nbval on every notebook."""
+    """ruff and mypy, unit tests, then strict nbval on every notebook."""
     return test_fast() or test_notebooks()
 
 
@@ -157,6 +183,7 @@ STEPS = {
     "report": report,
     "test": test,
     "test-fast": test_fast,
+    "lint": lint,
     "test-sample": test_sample,
     "test-notebooks": test_notebooks,
     "test-slow": test_slow,
@@ -168,6 +195,7 @@ STEPS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the step named on the command line (``python -m vhcs_analysis.tasks STEP``); returns its exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m vhcs_analysis.tasks",
         description="Các bước của dự án, giống hệt `make <bước>` (dùng được trên Windows, macOS, Linux).",

@@ -215,7 +215,7 @@ a ai ao au ay ac ach am an ang anh ap at
 e eo ec em en eng ep et ê êu êch êm ên ênh êp êt
 i ia iu ich im in inh ip it iêc iêm iên iêng iêp iêt iêu
 o oi oc om on ong op ot oong ooc ô ôi ôc ôm ôn ông ôp ôt ơ ơi ơm ơn ơp ơt
-u ua ui uc um un ung up ut ư ưa ưi ưu ưc ưm ưn ưng ưt 
+u ua ui uc um un ung up ut ư ưa ưi ưu ưc ưm ưn ưng ưt
 uôi uôc uôm uôn uông uôt ươi ươu ươc ươm ươn ương ươp ươt
 oa oai oao oay oac oach oam oan oang oanh oap oat oăc oăm oăn oăng oăt
 oe oeo oen oet uân uâng uât uây uê uênh uêch uy uya uyu uych uynh uyt uyn

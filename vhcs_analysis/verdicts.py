@@ -19,6 +19,8 @@ See docs/statistics.md for what each method assumes and when it fails.
 
 from __future__ import annotations
 
+from typing import Any
+
 import math
 
 import numpy as np
@@ -246,7 +248,7 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, in
     work = fixed_mix_panel(panel, [baseline, post], settings.indicators) if "oc_index" in names else panel
     rows = []
     for name in names:
-        row = {c: math.nan for c in COLUMNS}
+        row: dict[str, object] = {c: math.nan for c in COLUMNS}
         row.update(indicator=name, indicator_vi=_label(name),
                    kind="adoption" if name in adoption else "outcome",
                    direction=indicator_registry.indicator(name).direction,
@@ -261,7 +263,7 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, in
         row["n_pilot"] = int((ok & units["is_pilot"].fillna(False).astype(bool)).sum())
         row["n_rest"] = int((ok & ~units["is_pilot"].fillna(True).astype(bool)).sum())
         if verdict is None:
-            kw = dict(baseline=baseline, post=post, seed=seed, bounds=indicator_registry.bounds(name),
+            kw: dict[str, Any] = dict(baseline=baseline, post=post, seed=seed, bounds=indicator_registry.bounds(name),
                       mc_draws=mc_draws, exact_limit=exact_limit, settings=settings.compare)
             did = compare.pilot_effect(work, name, method="did", **kw)
             adj = compare.pilot_effect(work, name, method="ancova", **kw)
@@ -282,13 +284,13 @@ def assess(panel: pd.DataFrame, baseline: str, post: str, settings: Settings, in
     p_both = np.fmax(out["did_p"].to_numpy(float), out["adj_p"].to_numpy(float))
     p_both[~in_family] = np.nan
     out["p_holm"] = compare.adjust_pvalues(p_both, "holm", m=len(fam))
-    for i, row in out.iterrows():
-        if row["verdict"]:
+    for i, result in out.iterrows():
+        if result["verdict"]:
             continue
-        verdict, reason = _decide(row.to_dict(), alpha)
+        verdict, reason = _decide(result.to_dict(), alpha)
         out.at[i, "verdict"], out.at[i, "reason_vi"] = verdict, reason
         if verdict in ("better", "worse"):
-            out.at[i, "sensitivity_gamma"] = _gamma(work, row, baseline, post, alpha, p_both[i])
+            out.at[i, "sensitivity_gamma"] = _gamma(work, result, baseline, post, alpha, p_both[i])
     out["verdict_vi"] = out["verdict"].map(VERDICT_VI)
     for col in ("n_pilot", "n_rest"):
         out[col] = out[col].astype("int64")
@@ -320,7 +322,8 @@ def gamma_sentence_vi(row) -> str:
         return (f"Kết luận này vẫn đứng ngay cả khi một lý do không thấy trong số liệu khiến một đơn vị có khả năng "
                 f"được chọn làm điểm cao gấp hơn {fmt.number(GAMMA_MAX, 0)} lần các đơn vị khác cùng khối.")
     if gamma < 1.05:
-        return ("Kết luận này rất nhạy: chỉ cần việc chọn đơn vị điểm thiên lệch một chút vì một lý do không thấy trong "
+        return ("Kết luận này rất nhạy: chỉ cần việc chọn đơn vị điểm thiên lệch một chút vì một lý do không thấy "
+                "trong "
                 "số liệu (ví dụ chọn nơi được kỳ vọng tiến bộ nhanh) là đủ giải thích khác biệt.")
     return (f"Kết luận này vẫn đứng nếu một lý do không thấy trong số liệu (ví dụ chọn nơi được kỳ vọng tiến bộ nhanh) "
             f"khiến một đơn vị có khả năng được chọn làm điểm cao gấp tới {fmt.number(gamma, 1)} lần các đơn vị khác "
@@ -362,12 +365,16 @@ def answer_vi(effects: pd.DataFrame, baseline: str, post: str, *, short: bool = 
     elif skip:
         parts.append("Không so sánh được: " + "; ".join(f"{label(r)} ({r['reason_vi']})" for r in skip) + ".")
     if short:
-        parts.append("\"Rõ\" chỉ khi hai cách ước lượng cùng chiều và vẫn rõ sau khi tính đến việc xét nhiều chỉ tiêu cùng "
-                     "lúc; đơn vị điểm được chọn, không bốc thăm: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
+        parts.append("\"Rõ\" chỉ khi hai cách ước lượng cùng chiều và vẫn rõ sau khi tính đến việc xét nhiều chỉ tiêu "
+                     "cùng "
+                     "lúc; đơn vị điểm được chọn, không bốc thăm: đây là mức độ gắn liền, không phải bằng chứng nhân "
+                     "quả.")
     else:
-        parts.append("\"Rõ\" chỉ dùng khi hai cách ước lượng (chênh lệch thay đổi và điều chỉnh theo mức kỳ gốc) cùng chiều "
+        parts.append("\"Rõ\" chỉ dùng khi hai cách ước lượng (chênh lệch thay đổi và điều chỉnh theo mức kỳ gốc) cùng "
+                     "chiều "
                      "và vẫn rõ sau khi tính đến việc xét nhiều chỉ tiêu cùng lúc. Đơn vị điểm được chọn, "
-                     "không bốc thăm, và kỳ gốc đã sau khi chọn: đây là mức độ gắn liền, không phải bằng chứng nhân quả.")
+                     "không bốc thăm, và kỳ gốc đã sau khi chọn: đây là mức độ gắn liền, không phải bằng chứng nhân "
+                     "quả.")
     mde = effects.loc[effects["verdict"] == "no_evidence", ["indicator_vi", "mde"]].dropna()
     if len(mde):
         r = mde.iloc[0]
@@ -396,7 +403,8 @@ def index_sensitivity(panel: pd.DataFrame, baseline: str, post: str, settings: S
         if left_out is not None:
             part[left_out] = np.nan
         part = fixed_mix_panel(part, [baseline, post], settings.indicators)
-        row = {"left_out": left_out or "", "left_out_vi": _label(left_out) if left_out else "(đủ thành phần)"}
+        row: dict[str, object] = {"left_out": left_out or "",
+                                  "left_out_vi": _label(left_out) if left_out else "(đủ thành phần)"}
         for method, prefix in (("did", "did"), ("ancova", "adj")):
             r = compare.pilot_effect(part, "oc_index", baseline=baseline, post=post, method=method, seed=seed,
                                      bounds=indicator_registry.bounds("oc_index"), mc_draws=mc_draws,
@@ -429,7 +437,8 @@ def placebo(rankings: pd.DataFrame, units: pd.DataFrame, settings: Settings, *, 
                              settings=settings.compare)
     clear = np.isfinite(r.ci_low) and (r.ci_low > 0 or r.ci_high < 0)
     text = (f"Kiểm tra giả định trên kết quả xếp loại {years[0]}–{years[-1]} (trước Nghị quyết): chênh lệch thay đổi "
-            f"mức xếp loại {_fmt(r.estimate, 2)} bậc (khoảng tin cậy 95%: {_fmt(r.ci_low, 2)} đến {_fmt(r.ci_high, 2)}; "
+            f"mức xếp loại {_fmt(r.estimate, 2)} bậc (khoảng tin cậy 95%: {_fmt(r.ci_low, 2)} đến "
+            f"{_fmt(r.ci_high, 2)}; "
             f"p = {fmt.p_value(r.p_value)}). "
             + ("Đơn vị điểm đã đi khác các đơn vị cùng khối ngay trước Nghị quyết: cần thận trọng hơn khi đọc các "
                "chênh lệch sau đó." if clear else

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 #   ("fixed", (row, letter, raw))  one cell shared by every record (a title line), 1-based row
 #   ("row", None)          the record's row, no column, no raw text (a field without a column)
 #   ("column_else", (c, spec))  cell (r, c) when it is not blank, else ``spec`` (None: no cell)
-CellSpec = tuple[str, object]
+CellSpec = tuple[str, Any]  # the argument's type depends on the kind (above)
 
 
 @dataclass(eq=False)  # compared by identity: ``rows`` is an array
@@ -131,14 +131,17 @@ class RecordBatch:
         kind, arg = spec
         row = int(self.rows[i])
         if kind == "column":
+            assert self.grid is not None, "a detached batch has its cells in ``explicit``"
             return row, col_letter(arg), raw_text(self.grid.values[row - 1][arg]) if raw else None
         if kind == "text":
+            assert self.grid is not None, "a detached batch has its cells in ``explicit``"
             return row, col_letter(arg), raw_text(self.grid.text(row - 1, arg) or None) if raw else None
         if kind == "fixed":
             return arg
         if kind == "row":
             return row, None, None
         c, fallback = arg  # column_else
+        assert self.grid is not None, "a detached batch has its cells in ``explicit``"
         value = self.grid.values[row - 1][c]
         if not is_blank(value):
             return row, col_letter(c), raw_text(value) if raw else None
@@ -162,11 +165,14 @@ class RecordBatch:
 
     def problem(self, i: int, code: str, message: str, fld: str | None = None, *, row=None, column=None,
                 value=None) -> None:
+        """Record a problem of record ``i`` at its cell of ``fld`` (or at ``row``/``column``): the record is
+        rejected."""
         r, c, v = self.at(i, fld) if fld else (int(self.rows[i]), None, None)
         self.problems.setdefault(i, []).append(
             Problem(code, message, row or r, column or c, value if value is not None else v))
 
     def finding(self, i: int, code: str, message: str, fld: str | None = None, *, value=None) -> None:
+        """Record a finding of record ``i`` at its cell of ``fld``: a data-quality note, the record is kept."""
         r, c, v = self.at(i, fld) if fld else (int(self.rows[i]), None, None)
         self.findings.setdefault(i, []).append(Problem(code, message, r, c, value if value is not None else v))
 
@@ -217,7 +223,8 @@ def parse_fields(batch: RecordBatch, fld: str, dtype: str, c0: int, values: Sequ
     # errors and the impossible magnitudes are found in two passes over the column
     if errors.count(None) < len(errors):  # most columns have no error: one count in C
         for k in [k for k, error in enumerate(errors) if error is not None]:
-            batch.problem(records[k], *errors[k], fld)
+            code, message = errors[k]
+            batch.problem(records[k], code, message, fld)
     for k in _too_large(parsed, dtype):
         batch.problem(records[k], *too_large(values[k]), fld)  # also NaN, inf
         parsed[k] = None
@@ -277,6 +284,7 @@ def unknown_labels(batch: RecordBatch, unknown: Mapping[int, dict[int, object]],
 
 
 def flagged_indices(mask: np.ndarray) -> list[int]:
+    """The 0-based positions where a boolean ``mask`` is True, as Python ints."""
     return np.flatnonzero(mask).tolist()
 
 
@@ -296,11 +304,12 @@ def name_uncalculated_formulas(batch: RecordBatch, formulas: dict[tuple[int, int
     mapped to records by row (and to every record when one is a cell they share)."""
     if not formulas or not len(batch):
         return
-    by_cell = {(r0 + 1, col_letter(c0)): formula for (r0, c0), formula in formulas.items()}
+    by_cell: dict[tuple[int, str | None], str] = {
+        (r0 + 1, col_letter(c0)): formula for (r0, c0), formula in formulas.items()}
     if batch.explicit is None:
         shared = any(kind == "fixed" and (arg[0], arg[1]) in by_cell for kind, arg in _specs(batch.cells.values()))
         if shared:
-            candidates = range(len(batch))
+            candidates: Iterable[int] = range(len(batch))
         else:
             formula_rows = {row for row, _ in by_cell}
             candidates = [i for i, row in enumerate(batch.rows.tolist()) if row in formula_rows]
@@ -324,7 +333,8 @@ def name_uncalculated_formulas(batch: RecordBatch, formulas: dict[tuple[int, int
 
 def _specs(specs: Iterable[CellSpec]) -> Iterator[CellSpec]:
     """Every spec, the fallbacks of ``column_else`` included."""
-    for spec in specs:
+    for first in specs:
+        spec: CellSpec | None = first
         while spec is not None:
             yield spec
             spec = spec[1][1] if spec[0] == "column_else" else None
@@ -451,7 +461,9 @@ def to_frames(batches: list[RecordBatch]) -> dict[str, pd.DataFrame]:
                     findings.append({"source_file": batch.source_file, "sheet": batch.sheet, "row": f.row,
                                      "column": f.column, "value": f.value, "finding_code": f.code,
                                      "message": full_message(batch, f)})
-    out = {name: tables.conform(_kept_frame(batches, name), name) for name in ("unit_reports", "inspections", "rankings")}
+    out = {name: tables.conform(_kept_frame(batches, name), name)
+           for name in ("unit_reports", "inspections", "rankings")}
     out["rejects"] = tables.conform(pd.DataFrame.from_records(rejects, columns=tables.columns("rejects")), "rejects")
-    out["findings"] = tables.conform(pd.DataFrame.from_records(findings, columns=tables.columns("findings")), "findings")
+    out["findings"] = tables.conform(pd.DataFrame.from_records(findings, columns=tables.columns("findings")),
+                                     "findings")
     return out

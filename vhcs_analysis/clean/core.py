@@ -41,6 +41,8 @@ class Problem:
 
 @dataclass
 class Record:
+    """One raw row (or one unit's form) read into canonical fields, with the cells they came from and the problems
+    (reject) and findings (kept) found in it."""
     table: str  # unit_reports / inspections / rankings
     source_file: str
     sheet: str
@@ -48,24 +50,29 @@ class Record:
     data: dict = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     findings: list[Problem] = field(default_factory=list)
-    cells: dict[str, tuple[int, str, str | None]] = field(default_factory=dict)  # field -> (row, col, raw)
+    cells: dict[str, tuple[int, str | None, str | None]] = field(default_factory=dict)  # field -> (row, col, raw)
 
     @property
     def rejected(self) -> bool:
+        """Whether the record has at least one problem, and so goes to the rejects."""
         return bool(self.problems)
 
     def at(self, fld: str) -> tuple[int | None, str | None, str | None]:
+        """The (row, column letter, raw text) of field ``fld``'s cell; the record's row when the field had no cell."""
         return self.cells.get(fld, (self.row, None, None))
 
     def problem(self, code: str, message: str, fld: str | None = None, *, row=None, column=None, value=None) -> None:
+        """Record a problem at field ``fld``'s cell (or at ``row``/``column``): the record is rejected."""
         r, c, v = self.at(fld) if fld else (self.row, None, None)
         self.problems.append(Problem(code, message, row or r, column or c, value if value is not None else v))
 
     def finding(self, code: str, message: str, fld: str | None = None, *, value=None) -> None:
+        """Record a finding at field ``fld``'s cell: a data-quality note, the record is kept."""
         r, c, v = self.at(fld) if fld else (self.row, None, None)
         self.findings.append(Problem(code, message, r, c, value if value is not None else v))
 
     def location(self, p: Problem) -> Location:
+        """Where problem ``p`` sits: this record's file and sheet, the problem's row and column."""
         return Location(self.source_file, self.sheet, p.row, p.column)
 
 
@@ -122,7 +129,7 @@ def parse_one(dtype: str, rate: bool, value) -> tuple[object, tuple[str, str] | 
     """One cell as ``parse_field`` parses it: (value, None) or (None, (reason_code,
     message)); the per-cell parser ``columnar.parse_column`` falls back to."""
     try:
-        return _parse_cell(dtype, rate, type(value), value)
+        return _parse_cell(dtype, rate, type(value), value)  # type: ignore[arg-type] # types hash; typeshed's Hashable misses type[Any]
     except TypeError:  # an unhashable cell value: parse it without the cache
         return _parse_cell.__wrapped__(dtype, rate, type(value), value)
 
@@ -244,7 +251,7 @@ def find_report_date(texts: list[tuple[int, int, str]], footer: list[tuple[int, 
     for r, c, t in texts:
         if fold(t).startswith("ngay bao cao"):
             value = _after_colon(t)
-            raw_cell = value
+            raw_cell: str | None = value
             if not fold(value) or fold(value) == "ngay bao cao":
                 nxt = None
                 if grid is not None:
@@ -297,6 +304,7 @@ def find_year(texts: list[tuple[int, int, str]], sheet_name: str):
 
 
 def as_date(v) -> dt.date:
+    """A parsed date value as a ``datetime.date`` (datetimes and Timestamps lose their time; dates pass through)."""
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, pd.Timestamp):

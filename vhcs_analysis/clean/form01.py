@@ -208,6 +208,7 @@ def read_consolidated(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
             elif period is None:
                 batch.problem(i, "invalid_period", missing, "period")
     elif period is None:
+        assert title_cell is not None, "made above whenever the period is not in a column"
         batch.cells["period"] = title_cell
         for i in range(n):
             batch.problem(i, "invalid_period", missing, "period")
@@ -274,9 +275,10 @@ def _reread_other_shapes(batch: RecordBatch, staff: np.ndarray) -> None:
             match = shape.match(cell[2].strip()) if cell is not None and cell[2] else None
             problems = batch.problems.get(i, [])
             at = [k for k, p in enumerate(problems) if p.code == "invalid_number" and (p.row, p.column) == cell[:2]] \
-                if match else []
+                if match and cell is not None else []
             if not at:
                 continue
+            assert match is not None and cell is not None and cell[2] is not None, "a match needs the cell's text"
             k, text = at[0], cell[2].strip()
             if fld == "staff_personal_plan":
                 count = count_from_percent(text, staff[i])

@@ -78,11 +78,11 @@ def _read_values(batch: RecordBatch, rows: list[int], grid: Grid, table: Table) 
     else:
         batch.data["inspection_date"] = [None] * len(rows)
     if "kind" in cols:
-        c = cols["kind"]
-        batch.cells["kind"] = ("column", c)
+        kind_col = cols["kind"]
+        batch.cells["kind"] = ("column", kind_col)
         kinds = []
         for i, r in enumerate(rows):
-            kind_raw = grid.values[r][c]
+            kind_raw = grid.values[r][kind_col]
             kind = _KINDS.get(fold(kind_raw)) if not is_blank(kind_raw) else None
             if kind is None and not is_blank(kind_raw):
                 batch.problem(i, _KIND.range_code, _KIND.range_message(raw_text(kind_raw)), "kind")
@@ -91,9 +91,9 @@ def _read_values(batch: RecordBatch, rows: list[int], grid: Grid, table: Table) 
     else:
         batch.data["kind"] = [None] * len(rows)
     if "rating" in cols:
-        c = cols["rating"]
-        batch.cells["rating"] = ("column", c)
-        batch.data["rating"] = columnar.raw_texts([grid.values[r][c] for r in rows], raw_text)
+        rating_col = cols["rating"]
+        batch.cells["rating"] = ("column", rating_col)
+        batch.data["rating"] = columnar.raw_texts([grid.values[r][rating_col] for r in rows], raw_text)
     else:
         batch.data["rating"] = [None] * len(rows)
 
@@ -116,7 +116,8 @@ def _check(batch: RecordBatch, tolerance: float, ratings: dict[str, str], thresh
         present = [column[i] for column in criteria if column[i] is not None]
         criteria_sum = sums[i] = float(sum(present)) if present else None
         total = totals[i]
-        if total is not None and len(present) == len(CRITERIA) and abs(total - criteria_sum) > tolerance:
+        if total is not None and criteria_sum is not None and len(present) == len(CRITERIA) \
+                and abs(total - criteria_sum) > tolerance:
             batch.finding(i, "total_mismatch", f"tổng điểm ghi {_num(total)} khác tổng các tiêu chí "
                           f"{_num(criteria_sum)}; giữ tổng điểm như ghi", "total_score")
         rating = d["rating"][i]
@@ -125,8 +126,8 @@ def _check(batch: RecordBatch, tolerance: float, ratings: dict[str, str], thresh
             if canonical is not None:
                 d["rating"][i] = rating = canonical
             basis = total if total is not None else criteria_sum
-            expected = tables.rating_for(basis, thresholds) if basis is not None else None
-            if expected is not None and canonical != expected:
+            expected = None if basis is None else tables.rating_for(basis, thresholds)
+            if basis is not None and expected is not None and canonical != expected:
                 batch.finding(i, "rating_mismatch", f"xếp loại ghi '{rating}' khác xếp loại theo tổng điểm "
                               f"{_num(basis)}: '{expected}'", "rating")
     d["criteria_sum"] = sums

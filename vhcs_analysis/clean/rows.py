@@ -238,7 +238,10 @@ def _texts(values: list) -> list[str]:
 def walked_record_rows(grid: Grid, table: Table, *, value_cols: Sequence[int],
                        known_unit: Callable[[str], bool] | None = None) -> RecordRows:
     """``record_rows`` the walker's way: the ``DATA`` rows of ``walk_records``, row by row."""
-    index, names, stt, unknown = [], [], [], {}
+    index: list[int] = []
+    names: list[str] = []
+    stt: list[str] = []
+    unknown: dict[int, dict[int, object]] = {}
     for row in data_rows(walk_records(grid, table, value_cols=value_cols, known_unit=known_unit)):
         if row.unknown:
             unknown[len(index)] = row.unknown
@@ -266,12 +269,13 @@ def record_rows(grid: Grid, table: Table, *, value_cols: Sequence[int],
         look[np.fromiter(structural, dtype=np.int64, count=len(structural)) - rows.start] = False
     near = np.flatnonzero(look) + rows.start  # the rows the walker looks into
     cells = grid.features().cells
+    assert cells is not None, "Grid.features() fills the cell matrix"
     width = cells.shape[1]
 
     def filled(cols: Iterable[int]) -> np.ndarray:
         """near × cols: is the cell not blank (a column beyond the sheet: blank)."""
         cols = [c for c in cols if 0 <= c < width]
-        return cells[np.ix_(near, cols)] if cols else np.zeros((len(near), 0), dtype=bool)
+        return cells[np.ix_(near, np.asarray(cols, dtype=np.intp))] if cols else np.zeros((len(near), 0), dtype=bool)
 
     def texts(col: int | None) -> list[str]:
         if col is None or not 0 <= col < width:  # ``Grid.text`` out of the row: ""
@@ -280,8 +284,8 @@ def record_rows(grid: Grid, table: Table, *, value_cols: Sequence[int],
 
     unknown_cols = list(table.unknown_columns)
     unknown_filled = filled(unknown_cols)
-    has_unknown = unknown_filled.any(axis=1)
-    has_value = filled(value_cols).any(axis=1) | has_unknown
+    has_unknown = np.asarray(unknown_filled.any(axis=1))
+    has_value = np.asarray(filled(value_cols).any(axis=1) | has_unknown)
     name_texts = texts(table.columns["unit_name"])
     stt_col = table.columns.get("stt")
     stt_texts = texts(stt_col)

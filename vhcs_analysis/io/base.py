@@ -93,8 +93,10 @@ def check_text_size(data: bytes, limits: Limits) -> None:
 
 
 def refuse_extent(limits: Limits, rows: int, cols: int, sheet: str | None = None) -> None:
+    """Refuse a sheet whose used range (``rows`` × ``cols``) is over ``limits.max_cells``, naming both."""
     raise Refused(
-        f"bảng tính quá lớn: vùng dữ liệu {rows:,} dòng × {cols:,} cột vượt giới hạn {limits.max_cells:,} ô".replace(",", "."),
+        f"bảng tính quá lớn: vùng dữ liệu {rows:,} dòng × {cols:,} cột vượt giới hạn {limits.max_cells:,} ô"
+        .replace(",", "."),
         sheet=sheet,
     )
 

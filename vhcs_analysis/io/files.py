@@ -52,7 +52,8 @@ def read_sheets(path: Path, limits: Limits, *, display_name: str | None = None) 
         data = _read_bytes(path, limits)
         return _read_data(data, path, limits)
     except Refused as exc:
-        raise UnreadableFileError(exc.reason, Location(file=name, sheet=exc.sheet, row=exc.row, column=exc.column)) from None
+        raise UnreadableFileError(exc.reason,
+                                  Location(file=name, sheet=exc.sheet, row=exc.row, column=exc.column)) from None
     except (MemoryError, RecursionError):
         raise UnreadableFileError("tệp quá lớn hoặc quá phức tạp để đọc an toàn", Location(file=name)) from None
 
@@ -271,7 +272,7 @@ def _read_calamine(data: bytes, kind: str, limits: Limits) -> list[Sheet]:
             sheet = wb.get_sheet_by_name(meta.name)
             end = sheet.end
             if end is None:
-                grid = []
+                grid: list[list] = []
             else:
                 area = (end[0] + 1) * (end[1] + 1)
                 total += area
@@ -293,8 +294,8 @@ def _read_calamine(data: bytes, kind: str, limits: Limits) -> list[Sheet]:
         raise Refused(_calamine_reason(exc)) from None
     if kind == "ods":
         add_ods_merges(data, sheets)
-    for sheet in sheets:
-        sheet.merged = _clip_merges(sheet)
+    for read in sheets:
+        read.merged = _clip_merges(read)
     return sheets
 
 

@@ -21,11 +21,13 @@ _MAX_COLSPAN, _MAX_ROWSPAN = 1000, 65534  # the HTML standard's own limits
 
 
 def html_from_mht(data: bytes) -> bytes:
+    """The HTML part of a saved web archive (.mht), with its declared charset kept; refused if there is none."""
     try:
         msg = email.message_from_bytes(data, policy=email.policy.compat32)
         for part in msg.walk():
             if part.get_content_type() == "text/html":
-                payload = part.get_payload(decode=True) or b""
+                decoded = part.get_payload(decode=True)
+                payload = decoded if isinstance(decoded, bytes) else b""
                 charset = part.get_content_charset()
                 if charset and not _CHARSET.search(payload[:4096]):
                     payload = b'<meta charset="' + charset.encode("ascii", "ignore") + b'">' + payload
@@ -57,6 +59,8 @@ def _cell_text(cell) -> str | None:
 
 
 def read_html(data: bytes, limits: Limits) -> list[Sheet]:
+    """Every ``<table>`` of an HTML file (Excel's "save as web page" .xls included) as one sheet each, within
+    ``limits``."""
     import lxml.html
     from lxml import etree
 

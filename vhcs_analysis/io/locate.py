@@ -35,6 +35,7 @@ def col_letter(index0: int) -> str:
 
 
 def excel_row(index0: int) -> int:
+    """The 1-based Excel row number of a 0-based row index."""
     return index0 + 1
 
 
@@ -110,17 +111,21 @@ class Grid:
 
     @property
     def n_rows(self) -> int:
+        """Number of rows of the grid."""
         return len(self.values)
 
     @property
     def n_cols(self) -> int:
+        """Number of columns of the grid (every row is padded to the same width)."""
         return len(self.values[0]) if self.values else 0  # rows are padded to one width
 
     def cell(self, r: int, c: int):
+        """The raw value at 0-based (``r``, ``c``); None outside the grid."""
         row = self.values[r] if 0 <= r < len(self.values) else []
         return row[c] if 0 <= c < len(row) else None
 
     def text(self, r: int, c: int, *, filled: bool = False) -> str:
+        """The text of the cell at 0-based (``r``, ``c``) ("" when blank); ``filled`` reads merged ranges filled in."""
         rows = self.filled if filled else self.values
         row = rows[r] if 0 <= r < len(rows) else []
         v = row[c] if 0 <= c < len(row) else None
@@ -310,6 +315,7 @@ _TOTAL_KEYS = ("tong cong", "cong", "tong", "tong so", "toan khoi", "cong toan k
 
 
 def is_blank_row(grid: Grid, r: int) -> bool:
+    """Whether row ``r`` of the grid has no non-blank cell."""
     return grid.nonblank_count(r) == 0
 
 
@@ -362,6 +368,7 @@ def is_signature_row(grid: Grid, r: int) -> bool:
 
 @lru_cache(maxsize=65536)
 def is_total_text(text: str) -> bool:
+    """Whether a cell's text is a total row's label ("Tổng cộng", "Cộng toàn khối", …)."""
     key = label_key(text)
     return key in _TOTAL_KEYS or key.startswith(("tong cong ", "cong toan "))
 
@@ -372,4 +379,5 @@ def is_group_marker(text: str) -> bool:
 
 
 def is_place_date_text(text: str) -> bool:
+    """Whether a cell's text looks like the place-and-date line under a table ("Hà Tĩnh, ngày … tháng …")."""
     return bool(_PLACE_DATE.search(fold(text)))

@@ -47,6 +47,7 @@ class Form01Labels:
 
     @property
     def only_2018(self) -> frozenset[str]:
+        """The fields only the 2018 version of Form 01 has."""
         return self.versions.get("2018", frozenset()) - self.versions.get("2017", frozenset())
 
     def version_for(self, fields) -> str:
@@ -62,6 +63,8 @@ def _read_map(name: str) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def form01_labels() -> Form01Labels:
+    """Form 01's indicator labels from ``maps/form01_labels.csv`` (read once); a label mapped to two fields is an
+    error."""
     by_key: dict[str, str] = {}
     versions: dict[str, set[str]] = {}
     for row in _read_map("form01_labels.csv"):
@@ -136,6 +139,7 @@ class Table:
 
 @dataclass
 class SheetResult:
+    """The tables found on one sheet, or the Vietnamese reason none was found."""
     tables: list[Table]
     reason: str | None = None  # why nothing was found (Vietnamese)
 
@@ -267,7 +271,7 @@ def _is_group_label(grid: Grid, r: int, c: int, table_map: str | None) -> bool:
     if table_map is None:
         return False
     fld = match_header(table_map, [grid.text(r, c)])
-    return bool(fld) and fld.startswith("_") and fld != "_info"
+    return fld is not None and fld.startswith("_") and fld != "_info"
 
 
 def _extend_header(grid: Grid, top: int, table_map: str | None = None) -> int:
@@ -354,7 +358,8 @@ def find_tables(grid: Grid) -> SheetResult:
         anchors.append((top, kind, r))
         r = table.header_bottom + 1
         # skip further rows that score as the same header (merged fill repeats it)
-        while r < grid.n_rows and not is_blank_row(grid, r) and (_score_row(grid, r) or ("", 0))[0] == kind and _is_header_echo(grid, r, table):
+        while (r < grid.n_rows and not is_blank_row(grid, r) and (_score_row(grid, r) or ("", 0))[0] == kind
+               and _is_header_echo(grid, r, table)):
             r += 1
     if not anchors:
         return SheetResult([], _no_table_reason(grid))
@@ -507,14 +512,15 @@ def _total_cell(kind: type, value) -> bool:
 
 def title_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
     """Text cells of the table's title area (above the header): (row, column, text)."""
-    out = []
+    out: list[tuple[int, int, str]] = []
     for r in range(table.title_top, table.header_top):
         out.extend((r, c, t) for c, t in grid.row_texts(r))
     return out
 
 
 def footer_texts(grid: Grid, table: Table) -> list[tuple[int, int, str]]:
-    out = []
+    """The non-blank cells under a table's data, down to its footer end, as (row, column, text)."""
+    out: list[tuple[int, int, str]] = []
     for r in range(table.data_end + 1, table.footer_end + 1):
         out.extend((r, c, t) for c, t in grid.row_texts(r))
     return out

@@ -57,7 +57,8 @@ def _workbook_stream(data: bytes) -> bytes:
         fat += _u32s(sector(s))
 
     def chain(start: int, table: list[int], limit: int) -> list[int]:
-        out, n = [], start
+        out: list[int] = []
+        n = start
         while n not in (_FREE, _END_OF_CHAIN):
             if n >= len(table) or len(out) > limit:
                 raise _Unfollowable  # broken or looping chain
@@ -66,21 +67,21 @@ def _workbook_stream(data: bytes) -> bytes:
         return out
 
     directory = b"".join(sector(s) for s in chain(first_dir, fat, n_sectors))
-    entries = {}
+    streams: dict[str, tuple[int, int]] = {}
     for off in range(0, len(directory) - 127, 128):
         name_len = struct.unpack_from("<H", directory, off + 0x40)[0]
         name = directory[off : off + max(0, min(name_len, 64) - 2)].decode("utf-16-le", errors="replace")
         kind = directory[off + 0x42]
         start, length = struct.unpack_from("<II", directory, off + 0x74)
-        entries.setdefault(name if kind != 5 else "\0root", (start, length))
-    name = "Workbook" if "Workbook" in entries else "Book" if "Book" in entries else None
-    if name is None or "\0root" not in entries:
+        streams.setdefault(name if kind != 5 else "\0root", (start, length))
+    workbook = "Workbook" if "Workbook" in streams else "Book" if "Book" in streams else None
+    if workbook is None or "\0root" not in streams:
         raise _Unfollowable
-    start, length = entries[name]
+    start, length = streams[workbook]
     if length >= cutoff:
         return b"".join(sector(s) for s in chain(start, fat, n_sectors))[:length]
     # A small stream lives in the mini stream (64-byte sectors inside the root's chain).
-    root_start, root_len = entries["\0root"]
+    root_start, root_len = streams["\0root"]
     mini_stream = b"".join(sector(s) for s in chain(root_start, fat, n_sectors))[:root_len]
     minifat = b"".join(sector(s) for s in chain(first_minifat, fat, n_sectors))
     mini_table = _u32s(minifat)

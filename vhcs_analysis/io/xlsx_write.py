@@ -250,7 +250,7 @@ def write_cells_xlsx(path: Path | str, sheets: list[CellSheet]) -> Path:
     path = Path(path)
     style_ids: dict[tuple[CellStyle, bool], int] = {(CellStyle(), False): 0}
     sheet_xml = [_sheet_xml(sheet, _style_map(sheet, style_ids)) for sheet in sheets]
-    keys = sorted(style_ids, key=style_ids.get)
+    keys = sorted(style_ids, key=style_ids.__getitem__)
     n = len(sheets)
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '

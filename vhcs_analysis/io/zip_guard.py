@@ -294,7 +294,7 @@ class _Tally:
             declared = f" (vùng khai báo trong <dimension> là {self.dimension})" if self.dimension else ""
             raise over_limit(f"{info.filename} có hơn {fmt.number(self.limits.max_rows)} dòng có dữ liệu{declared}",
                              "max_rows", f"{fmt.number(self.limits.max_rows)} dòng",
-                             sheet=self.zf and _sheet_of_part(self.zf, info.filename))
+                             sheet=_sheet_of_part(self.zf, info.filename) if self.zf else None)
         if self.cells > self.limits.max_cells:
             self.refuse(info, "ô")
         if self.rows > self.limits.max_cells:  # empty rows cost the parser too; Excel has ≤ 1,048,576 a sheet
@@ -312,7 +312,7 @@ class _Tally:
         raise over_limit(f"{info.filename} có hơn {limit} {what}"
                          f"{' (kể cả ô trống có định dạng)' if what == 'ô' else ''}",
                          "max_cells", f"{limit} ô",
-                         sheet=self.zf and _sheet_of_part(self.zf, info.filename))
+                         sheet=_sheet_of_part(self.zf, info.filename) if self.zf else None)
 
 
 def _scan_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tally: _Tally) -> None:
@@ -377,7 +377,7 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
             if rows:
                 max_row = max(max_row, max(map(int, rows)))
                 max_col = max(max_col, max(_column_number(c) for c in set(_FILLED_COL.findall(chunk))))
-        if skipped and max(max_row, small[1]) * max(max_col, 26) > limits.max_cells:
+        if skipped and small is not None and max(max_row, small[1]) * max(max_col, 26) > limits.max_cells:
             # near the limit after unlisted chunks: list every chunk's cells from the start
             tally.cells, tally.rows = start
             if tally.formulas is not None:

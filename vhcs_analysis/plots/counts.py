@@ -121,7 +121,7 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
         _figure_legend(fig, ax)
         fit_period_labels(fig, [ax])  # before the bar labels, which cannot be copied for measuring
         small = 0.04 * float(rows[[f"n_{s}" for s in statuses]].astype(float).sum(axis=1).max())
-        for status, bars, vals in stacks:
+        for _status, bars, vals in stacks:
             ax.bar_label(bars, labels=[fmt.number(v) if v > small else "" for v in vals], label_type="center",
                          fontsize=MIN_FONT_SIZE, color="black",
                          bbox=_LABEL_BOX)

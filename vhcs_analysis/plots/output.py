@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 from matplotlib.figure import Figure
 
@@ -45,8 +46,9 @@ def is_marked(fig: Figure) -> bool:
 def sample_marks(fig: Figure) -> list:
     """The Text artists that carry the sample mark (banner and watermark)."""
     texts = list(fig.texts)
-    if fig._suptitle is not None and fig._suptitle not in texts:
-        texts.append(fig._suptitle)
+    suptitle = fig._suptitle  # type: ignore[attr-defined] # the artist: matplotlib only returns its text
+    if suptitle is not None and suptitle not in texts:
+        texts.append(suptitle)
     return [t for t in texts if t.get_gid() == SAMPLE_GID]
 
 
@@ -58,11 +60,12 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: float | None = Non
     suffix = path.suffix.lower()
     if suffix not in _SAVE_METADATA:
         raise ValueError(f"unsupported figure format: {suffix}")
-    metadata = dict(_SAVE_METADATA[suffix])
+    metadata: dict[str, str | None] = dict(_SAVE_METADATA[suffix])
     if is_marked(fig) and suffix in (".svg", ".pdf"):
         metadata["Title"] = SAMPLE_MARK
+    resolution: dict[str, Any] = {"dpi": dpi} if dpi is not None else {}
     with theme(), atomic_path(path) as tmp, open(tmp, "wb") as out:
-        fig.savefig(out, format=suffix[1:], metadata=metadata, **({"dpi": dpi} if dpi is not None else {}))
+        fig.savefig(out, format=suffix[1:], metadata=metadata, **resolution)
     return path
 
 

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 
 import matplotlib
+import matplotlib.rcsetup
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -115,7 +116,7 @@ THEME = {
     "axes.grid.axis": "y",
     "grid.color": "#dddddd",
     "grid.linewidth": 0.6,
-    "axes.prop_cycle": matplotlib.cycler(
+    "axes.prop_cycle": matplotlib.rcsetup.cycler(
         color=[OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "yellow")]
     ),
     "legend.frameon": False,
@@ -165,12 +166,14 @@ class VietnameseFormatter(Formatter):
         self._auto = 0
 
     def set_locs(self, locs):
+        """Choose the fewest decimals (up to 4) that print every finite tick of ``locs`` exactly."""
         super().set_locs(locs)
         values = [float(v) for v in locs if np.isfinite(v)]
         self._auto = next((d for d in range(4) if all(abs(v - round(v, d)) <= 1e-9 * max(1.0, abs(v))
                                                       for v in values)), 4)
 
     def __call__(self, x, pos=None):
+        """The Vietnamese tick label of ``x`` (decimal comma; percent or signed as the kind says)."""
         d = self.decimals if self.decimals is not None else self._auto
         if abs(x) < 0.5 * 10 ** -d:
             x = 0.0
@@ -334,5 +337,6 @@ def _legend_below(fig: Figure) -> None:
     """Move the legend seaborn.objects draws right of the figure under the plot, without a
     title (where ``_figure_legend`` puts every legend)."""
     legend = fig.legends.pop()
-    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    handles = [h for h in legend.legend_handles if h is not None]  # typed Optional; seaborn draws every one
+    labels = [t.get_text() for t in legend.get_texts()]
     fig.legend(handles, labels, loc="outside lower center", ncols=len(handles))

@@ -182,11 +182,13 @@ def did_forest(df: pd.DataFrame, *, title: str = "",
                       linestyle=linestyle)
             ax.plot(est, yy, marker, color=color, markersize=5, linestyle=linestyle, linewidth=0,
                     label=label or None)
-            for yi, l, h in zip(yy, lo, hi):
-                if np.isinf(l):
-                    ax.annotate("", (left, yi), xytext=(left + pad, yi), arrowprops={"arrowstyle": "->", "color": color})
-                if np.isinf(h):
-                    ax.annotate("", (right, yi), xytext=(right - pad, yi), arrowprops={"arrowstyle": "->", "color": color})
+            for yi, low, high in zip(yy, lo, hi):
+                if np.isinf(low):
+                    ax.annotate("", (left, yi), xytext=(left + pad, yi),
+                                arrowprops={"arrowstyle": "->", "color": color})
+                if np.isinf(high):
+                    ax.annotate("", (right, yi), xytext=(right - pad, yi),
+                                arrowprops={"arrowstyle": "->", "color": color})
         ax.set_xlim(left, right)
         ax.axvline(0, color="#333333", linewidth=0.9)
         names = rows["indicator_vi"].astype(str)

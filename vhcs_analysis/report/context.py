@@ -140,6 +140,8 @@ def _share(part, whole) -> str:
 
 
 def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> dict:
+    """The data-quality section: rows read, kept and rejected, files used and skipped, on-time reporting, in
+    Vietnamese text."""
     dq = kn.get("data_quality") or {}
     totals = manifest.get("totals") or {}
     rows_read = totals.get("rows_read", dq.get("rows_read"))
@@ -156,14 +158,16 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
         f"Báo cáo định kỳ (Biểu 01): {_int(dq.get('reports_expected'))} báo cáo phải nộp, "
         f"{_int(dq.get('reports_on_time'))} đúng hạn, {_int(dq.get('reports_late'))} nộp muộn, "
         + (f"{_int(dq.get('reports_undated'))} không ghi ngày, " if _num(dq.get("reports_undated")) else "")
-        + f"{_int(dq.get('reports_missing'))} không nộp ({_share(dq.get('reports_missing'), dq.get('reports_expected'))})."
+        + f"{_int(dq.get('reports_missing'))} không nộp "
+        f"({_share(dq.get('reports_missing'), dq.get('reports_expected'))})."
     )
     by_reason = [
         {"reason": _reason_vi(r), "rows": _int(r.get("n_rows")), "files": _int(r.get("n_files"))}
         for r in _rows(tables["dq_rejects_by_reason"])
     ]
     by_kind = [
-        {"kind": KIND_VI.get(str(r.get("kind")), str(r.get("kind"))), "status": FILE_STATUS_CELL_VI.get(str(r.get("status")), str(r.get("status"))),
+        {"kind": KIND_VI.get(str(r.get("kind")), str(r.get("kind"))),
+         "status": FILE_STATUS_CELL_VI.get(str(r.get("status")), str(r.get("status"))),
          "files": _int(r.get("n_files")), "read": _int(r.get("rows_read")), "kept": _int(r.get("rows_kept")),
          "rejected": _int(r.get("rows_rejected"))}
         for r in _rows(tables["dq_files"])
@@ -373,10 +377,12 @@ def leadership_sentences(ro: dict, post_vi: str) -> list[str]:
     out = []
     if ro.get("personal_plan_rate") not in (None, fmt.MISSING):
         out.append(f"{ro['personal_plan_rate']} cán bộ, công chức, viên chức, người lao động đã xây dựng kế hoạch, cam "
-                   f"kết cá nhân thực hiện văn hóa công sở ({post_vi}, bình quân {ro['personal_plan_rate_units']} đơn vị "
+                   f"kết cá nhân thực hiện văn hóa công sở ({post_vi}, bình quân {ro['personal_plan_rate_units']} đơn "
+                   "vị "
                    "có báo cáo theo mẫu 2018).")
     if ro.get("department_plan_rate") not in (None, fmt.MISSING):
-        out.append(f"{ro['department_plan_rate']} phòng, ban, đơn vị trực thuộc đã xây dựng kế hoạch cụ thể ({post_vi}, "
+        out.append(f"{ro['department_plan_rate']} phòng, ban, đơn vị trực thuộc đã xây dựng kế hoạch cụ thể "
+                   f"({post_vi}, "
                    f"bình quân {ro['department_plan_rate_units']} đơn vị có báo cáo theo mẫu 2018).")
     return out
 
@@ -403,6 +409,7 @@ def commended(table: pd.DataFrame) -> dict:
 
 
 def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
+    """The inspections section: rounds and scores, and the per-criterion means by group."""
     ins = kn.get("inspections") or {}
     crit = tables["inspection_criteria"]
     rows = []
@@ -416,7 +423,7 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
                 "all": fmt.number(_weighted_mean(by.values()), 2),
                 "n": _int(sum(_num(r.get("n_inspections")) or 0 for r in by.values())),
             })
-    ratings = {}
+    ratings: dict[str, dict[str, str]] = {}
     order = ["Tốt", "Khá", "Trung bình", "Yếu"]
     for r in _rows(tables["inspection_ratings"]):
         ratings.setdefault(str(r["round_id"]), {})[str(r["rating"])] = _int(r.get("n_units"))
@@ -444,6 +451,7 @@ def _weighted_mean(rows) -> float | None:
 
 
 def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> dict:
+    """The ranking section: the current → proposed level matrix, good practices and the proposal's rules in words."""
     rk = kn.get("ranking") or {}
     names = {}
     try:
@@ -491,8 +499,10 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
            "ngưỡng làm đổi mức đều được ghi \u201ccần xem xét\u201d, không tự động đổi mức. "
            if noise is not None and rules.get("noise_too_uncertain") else
            f"Một lượt kiểm tra lệch khỏi mức của đơn vị trong năm khoảng ±{fmt.number(noise, 1)} điểm; đơn vị có "
-           f"điểm cách ngưỡng chưa quá {fmt.number(_num(rules.get('noise_band_multiplier', rules.get('noise_band_z'))), 2)}"
-           " lần sai số của điểm năm được ghi \u201ccần xem xét\u201d, không tự động đổi mức. " if noise is not None else
+           "điểm cách ngưỡng chưa quá "
+           f"{fmt.number(_num(rules.get('noise_band_multiplier', rules.get('noise_band_z'))), 2)}"
+           " lần sai số của điểm năm được ghi \u201ccần xem xét\u201d, không tự động đổi mức. "
+           if noise is not None else
            "Không ước được độ dao động của điểm kiểm tra, nên mọi thay đổi sát ngưỡng đều cần xem xét. ")
         + (f"Giới hạn {fmt.percent(100 * (_num(rules.get('excellent_share_cap')) or 0), 0)} tổ chức xếp mức cao nhất "
            f"tính trên {rules.get('excellent_cap_base_vi')} ({_int(rules.get('excellent_cap_base_count'))} tổ chức: "
@@ -560,7 +570,8 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: li
         ci = ci_text(r.get("ci_low"), r.get("ci_high"), span=span_of(code))
         if str(r.get("comparable", True)).lower() in ("false", "0"):  # nothing varies, or perfect separation
             ci = f"{NOT_COMPARABLE_VI}: {r.get('reason_vi')}" if r.get("reason_vi") else NOT_COMPARABLE_VI
-        gaps.append({"label": str(r.get("indicator_vi")), "pilot": level_text(code, pilot), "rest": level_text(code, rest),
+        gaps.append({"label": str(r.get("indicator_vi")), "pilot": level_text(code, pilot),
+                     "rest": level_text(code, rest),
                      "gap": fmt.signed(None if pilot is None or rest is None else shown(pilot - rest), 1), "ci": ci,
                      "p": fmt.MISSING if ci == UNBOUNDED_VI or ci.startswith(NOT_COMPARABLE_VI)
                      else nbsp(fmt.p_value(_num(r.get("p_value"))))})
@@ -622,13 +633,15 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
             reading = f"{'cao' if diff > 0 else 'thấp'} hơn khối {fmt.number(abs(diff), 1)} {unit}"
         out.append({"unit": unit_label(e["unit_id"], e["unit_name"]), "unit_id": str(e["unit_id"]),
                     "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
-                    "levels": f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None else fmt.MISSING,
+                    "levels": (f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None
+                               else fmt.MISSING),
                     "rest": f"{rest['levels']} ({rest['change']})" if rest["change_value"] is not None else fmt.MISSING,
                     "change": mine["change"] if mine["change_value"] is not None else fmt.MISSING,
                     "rest_change": rest["change"] if rest["change_value"] is not None else fmt.MISSING,
                     "difference": fmt.signed(diff, 1), "reading": reading, "n_rest": _int(e["n_rest"]),
                     # changed less than its block in the indicator's better direction (the draft's hạn chế)
-                    "behind": diff is not None and diff != 0 and (diff > 0) != indicator_registry.higher_is_better(code)})
+                    "behind": (diff is not None and diff != 0
+                               and (diff > 0) != indicator_registry.higher_is_better(code))})
     return out
 
 
@@ -732,7 +745,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
     # the settings the data were cleaned with, as the manifest recorded them (their file
     # and sha256 are the report's provenance; every manifest since the record exists has one)
-    recorded = manifest.get("settings") if isinstance(manifest.get("settings"), dict) else {}
+    recorded = manifest["settings"] if isinstance(manifest.get("settings"), dict) else {}
     n_pilot = _int(kn.get("n_pilot"))
     dq = data_quality(kn, manifest, tables)
     ins = inspections(kn, tables)
@@ -762,7 +775,8 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "answer_rollout": (f"Đến {period_vi(post)}, {ro['study_rate']} cán bộ, công chức, viên chức đã học tập, quán "
                            f"triệt Nghị quyết; {ro['action_programme_share']} đơn vị có chương trình hành động; "
                            f"{ro['office_layout_share']} đơn vị đã hoàn thành bài trí công sở."),
-        "answer_inspections": (f"Đã có {ins['n_inspections']} lượt kiểm tra, giám sát trong {ins['n_rounds']} đợt, điểm "
+        "answer_inspections": (f"Đã có {ins['n_inspections']} lượt kiểm tra, giám sát trong {ins['n_rounds']} đợt, "
+                               "điểm "
                                f"bình quân {ins['mean_total']}/100; tiêu chí yếu nhất là {ins['weakest'][:1].lower()}"
                                f"{ins['weakest'][1:]} ({ins['weakest_scores']})."),
         "answer_data": (f"{dq['headline']} {dq['reports']} Danh sách tệp, mã kiểm tra và phiên bản chương trình ở "

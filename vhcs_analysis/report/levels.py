@@ -70,15 +70,17 @@ def group_levels(work: pd.DataFrame, name: str, baseline: str, post: str, weight
         return None
     arr = np.array(rows, float)
     w = arr[:, 0] / arr[:, 0].sum()
-    avg = [float(np.dot(w, arr[:, j])) for j in range(1, 5)]
-    return GroupLevels(*avg, n_pilot=int(arr[:, 5].sum()), n_rest=int(arr[:, 6].sum()), n_blocks=len(rows))
+    pilot_base, pilot_post, rest_base, rest_post = (float(np.dot(w, arr[:, j])) for j in range(1, 5))
+    return GroupLevels(pilot_base, pilot_post, rest_base, rest_post, n_pilot=int(arr[:, 5].sum()),
+                       n_rest=int(arr[:, 6].sum()), n_blocks=len(rows))
 
 
 def pilot_units(work: pd.DataFrame, units: pd.DataFrame, name: str, baseline: str, post: str) -> list[dict]:
     """One entry per pilot unit (registry order by id): its block, its own levels and the
     mean levels of the other units of its block with data at both periods (NaN where
     missing), for indicator ``name``."""
-    pilots = units[units["is_pilot"].astype("boolean").fillna(False).astype(bool)].sort_values("unit_id", kind="mergesort")
+    pilots = (units[units["is_pilot"].astype("boolean").fillna(False).astype(bool)]
+              .sort_values("unit_id", kind="mergesort"))
     table = compare.unit_table(work, name, [baseline, post]) if name in work.columns else None
     out = []
     for unit in pilots.to_dict("records"):

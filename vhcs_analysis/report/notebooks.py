@@ -93,7 +93,8 @@ def notebook_workers(count: int) -> int:
     try:
         wanted = int(raw) if raw else 0
     except ValueError:
-        raise VhcsError(f"biến môi trường {WORKERS_ENV}={raw!r} phải là số nguyên ≥ 0 (0 = mỗi lõi CPU một notebook)") from None
+        raise VhcsError(f"biến môi trường {WORKERS_ENV}={raw!r} phải là số nguyên ≥ 0 (0 = mỗi lõi CPU một "
+                        "notebook)") from None
     if wanted < 0:
         raise VhcsError(f"biến môi trường {WORKERS_ENV}={raw!r} phải là số nguyên ≥ 0 (0 = mỗi lõi CPU một notebook)")
     return max(1, min(wanted or os.cpu_count() or 1, count))
@@ -186,7 +187,7 @@ def _execute_once(nb: nbformat.NotebookNode, source: Path, paths: Paths, *, time
             if getattr(exc, "ename", None) == OutputLockedError.__name__:
                 # a table or figure the notebook writes is open in Excel or a viewer: the
                 # library's message already names the file and what to do
-                raise OutputLockedError(_last_line(exc.evalue)) from None
+                raise OutputLockedError(_last_line(getattr(exc, "evalue", str(exc)))) from None
             index = current.get("index")
             if index is None:
                 kernel_stderr.seek(0)

@@ -99,10 +99,12 @@ def interval_text(low, high, decimals: int = 1, span: float = math.inf) -> str:
 
 
 def ci_text(low, high, decimals: int = 1, span: float = math.inf) -> str:
+    """A confidence interval as "+1,5 đến +5,5" (``interval_text``, the name the report context uses for intervals)."""
     return interval_text(low, high, decimals, span)
 
 
 def includes_zero(low, high) -> bool | None:
+    """Whether the interval [``low``, ``high``] contains 0; None if an end is missing."""
     low, high = _num(low), _num(high)
     if low is None or high is None:
         return None
@@ -186,8 +188,8 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
         code, verdict = str(row["indicator"]), str(row.get("verdict"))
         lv = levels.get(code)
         compared = verdict not in ("not_comparable", "no_data") and lv is not None
-        pil = before_after(code, lv.pilot_base, lv.pilot_post) if compared else None
-        rest = before_after(code, lv.rest_base, lv.rest_post) if compared else None
+        pil = before_after(code, lv.pilot_base, lv.pilot_post) if lv is not None and compared else {}
+        rest = before_after(code, lv.rest_base, lv.rest_post) if lv is not None and compared else {}
         diff = shown(pil["change_value"] - rest["change_value"]) if compared and None not in (
             pil["change_value"], rest["change_value"]) else None
         grade = VERDICT_VI.get(verdict, verdict)
@@ -213,7 +215,7 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
             "rest_change": rest["change"] if compared else fmt.MISSING,
             "difference": fmt.signed(diff, 1) if compared else fmt.MISSING,
             "unit": short_unit(unit),
-            "units": units_in_words(lv.n_pilot, lv.n_rest) if compared else fmt.MISSING,
+            "units": units_in_words(lv.n_pilot, lv.n_rest) if lv is not None and compared else fmt.MISSING,
             "mde": fmt.number(_num(row.get("mde")), 1),
             "in_family": str(row.get("kind")) == "outcome",
         })

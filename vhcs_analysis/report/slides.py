@@ -85,7 +85,8 @@ def deck_view(ctx: dict) -> dict:
                    "rest": r.get("rest_change", ""), "diff": r.get("difference", ""), "n": r.get("n_rest", "")}
                   for r in leaders["pilot_units"]]
     else:
-        blocks = [{"block": r.get("block", ""), "pilot_name": "", "pilot": r.get("pilot", ""), "rest": r.get("rest", ""),
+        blocks = [{"block": r.get("block", ""), "pilot_name": "", "pilot": r.get("pilot", ""),
+                   "rest": r.get("rest", ""),
                    "diff": r.get("diff", ""), "n": r.get("n", "")} for r in comparisons.get("per_block") or []]
     return {
         # a large bloc (issue 27): how many rows each shortened per-unit list has in full
@@ -147,6 +148,7 @@ PAD_PT = 7.2  # a text frame's default inner margin left and right (0,1 inch)
 
 @dataclass
 class Box:
+    """A rectangle on the slide, in EMU (English Metric Units, 12.700 per point)."""
     left: int
     top: int
     width: int
@@ -154,10 +156,12 @@ class Box:
 
     @property
     def width_pt(self) -> float:
+        """The width in points."""
         return self.width / EMU_PER_PT
 
     @property
     def height_pt(self) -> float:
+        """The height in points."""
         return self.height / EMU_PER_PT
 
     def split(self, share: float, gap: int = 228600) -> tuple[Box, Box]:
@@ -294,12 +298,14 @@ class Deck:
         self.margin = 457200  # 0,5 inch
 
     def layout(self, name: str, index: int):
+        """The template's slide layout named ``name``, else the one at ``index`` (the last if there are fewer)."""
         by_name = {layout.name: layout for layout in self.prs.slide_layouts}
         layouts = list(self.prs.slide_layouts)
         return by_name.get(name) or layouts[min(index, len(layouts) - 1)]
 
     @property
     def mark_height(self) -> int:
+        """The height (EMU) kept free at the bottom for the sample mark; 0 for real data."""
         return int((TEXT_PT * 1.2 + 7.2) * EMU_PER_PT) if self.view["is_sample"] else 0
 
     def new(self, title: str, notes: list[str]):
@@ -320,15 +326,18 @@ class Deck:
         _write(shape.text_frame, [title], title_pt, bold=True)
         self.finish(slide, title, notes)
         top = title_box.top + title_box.height + 91440
+        assert self.prs.slide_height is not None, "a presentation read from a template has its size"
         area = Box(self.margin, top, width, self.prs.slide_height - top - self.mark_height - 228600)
         return slide, area
 
     def finish(self, slide, title: str, notes: list[str]) -> None:
+        """Close a slide: write its speaker notes, add the sample mark, and record its title."""
         self.notes(slide, notes)
         self.mark(slide)
         self.slides.append(SlideOut(title))
 
     def notes(self, slide, lines: list[str]) -> None:
+        """Write ``lines`` (blank ones left out) as the slide's speaker notes."""
         frame = slide.notes_slide.notes_text_frame
         frame.text = "\n".join(line for line in lines if line)
 
@@ -337,6 +346,7 @@ class Deck:
         if not self.view["is_sample"]:
             return
         height = self.mark_height
+        assert self.prs.slide_height is not None and self.prs.slide_width is not None, "set by the template"
         box = Box(self.margin, self.prs.slide_height - height - 91440, self.prs.slide_width - 2 * self.margin, height)
         _text(slide, box, [self.view["sample_mark"]], TEXT_PT, bold=True, colour=MARK_RGB)
 
@@ -350,6 +360,8 @@ class Deck:
             _text(slide, box, [f"{NO_DATA} về {subject}."])
 
     def save(self, target: Path, *, title: str, when: dt.datetime) -> None:
+        """Write the deck to ``target`` atomically, with fixed core properties (``title``, ``when``) for
+        byte-identical files."""
         write_bytes_atomic(pptx_bytes(self.prs, title=title, when=when), target)
 
 
@@ -391,6 +403,7 @@ def _count(n: int, of: int) -> str:
 
 
 def title_slide(deck: Deck) -> None:
+    """The title slide: the review's title, the resolution, the meeting and its place and date."""
     v = deck.view
     review, cover, scope = v["review"], v["cover"], v["scope"]
     slide = deck.prs.slides.add_slide(deck.layout("Title Slide", 0))
@@ -417,6 +430,7 @@ def title_slide(deck: Deck) -> None:
 
 
 def answer_slide(deck: Deck) -> None:
+    """The answer slide: how many outcomes changed more, less or no differently at the pilot units."""
     v = deck.view
     rows = v["outcomes"]
     n = len(rows)
@@ -452,6 +466,7 @@ def answer_slide(deck: Deck) -> None:
 
 
 def pilots_slide(deck: Deck) -> None:
+    """The pilots slide: each block's pilot unit against the rest of its block on the main indicator."""
     v = deck.view
     rows = v["blocks"]
     label = v["main_label"]
@@ -498,16 +513,19 @@ def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], 
 
 
 def targets_slide(deck: Deck) -> None:
+    """The goals slide: the three goals' indicators, pilot units against the rest."""
     rows = [g for g in deck.view["goals"] if g.get("goal") in GOAL_SHORT]
     _goal_slide(deck, rows, "ba mục tiêu", GOAL_SHORT, "goal")
 
 
 def tasks_slide(deck: Deck) -> None:
+    """The tasks slide: the four task groups' indicators, pilot units against the rest."""
     rows = [g for g in deck.view["goals"] if g.get("task_group") in TASK_SHORT]
     _goal_slide(deck, rows, "bốn nhóm nhiệm vụ", TASK_SHORT, "task_group")
 
 
 def inspections_slide(deck: Deck) -> None:
+    """The inspections slide: rounds, mean score and ratings per round (in the notes)."""
     ins = deck.view["inspections"]
     has = _number(ins.get("n_inspections")) not in (None, 0.0)
     title = (f"{ins.get('n_inspections')} lượt kiểm tra, giám sát qua {ins.get('n_rounds')} đợt; "
@@ -522,6 +540,7 @@ def inspections_slide(deck: Deck) -> None:
 
 
 def criteria_slide(deck: Deck) -> None:
+    """The criteria slide: mean score per inspection criterion, the weakest first, pilot units against the rest."""
     ins = deck.view["inspections"]
     crit = list(ins.get("criteria") or [])
     weakest = str(ins.get("weakest") or "")
@@ -550,6 +569,7 @@ def _total(view: dict, key: str, rows: list) -> int:
 
 
 def late_slide(deck: Deck) -> None:
+    """The late-reports slide: the units that reported late, undated or not at all."""
     dq = deck.view["data_quality"]
     units = list(dq.get("late_units") or [])
     n_units = _total(deck.view, "late_units", units)
@@ -577,6 +597,7 @@ def late_slide(deck: Deck) -> None:
 
 
 def ranking_slide(deck: Deck) -> None:
+    """The ranking slide: proposed level changes of the year and the good practices proposed for wider use."""
     rk = deck.view["ranking"]
     good = list(rk.get("good_practices") or [])
     title = (f"Đề xuất xếp loại năm {rk.get('year')}: {rk.get('n_up')} đơn vị lên mức, {rk.get('n_down')} xuống mức; "
@@ -598,6 +619,7 @@ def ranking_slide(deck: Deck) -> None:
 
 
 def ahead_slide(deck: Deck) -> None:
+    """The closing slide: what is still behind (indicators, criteria, blocks) and the next steps."""
     v = deck.view
     still = [g.get("label") for g in v["goals"] if g.get("reading") in ("chưa thấy thay đổi rõ", "đi xuống")]
     behind = [r["block"] for r in v["blocks"] if _sign(r["diff"]) == (-1 if v["main_higher_better"] else 1)]
@@ -653,9 +675,11 @@ def make_template(path: Path = TEMPLATE_PATH) -> Path:
     from pptx import Presentation
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
+    from pptx.util import Emu
+
     prs = Presentation()
     scale = WIDE[0] / prs.slide_width
-    prs.slide_width, prs.slide_height = WIDE
+    prs.slide_width, prs.slide_height = Emu(WIDE[0]), Emu(WIDE[1])
     for holder in [prs.slide_master, *prs.slide_layouts]:
         for shape in holder.shapes:
             xfrm = shape._element.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}xfrm")

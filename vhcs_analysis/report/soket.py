@@ -139,10 +139,12 @@ def goal_sentence(g: dict, baseline: str, post: str) -> str:
         only = f"; chỉ có số liệu kỳ {post}: {g.get('post')}" if g.get("post") not in (None, "", "–") else ""
         return f"{g.get('label')}: chưa đủ số liệu hai kỳ để so sánh{only}."
     return (f"{g.get('label')}: {g.get('baseline')} ({baseline}) → {g.get('post')} ({post}), thay đổi "
-            f"{g.get('change')} {g.get('unit')} (đánh giá trên {g.get('n')} đơn vị có số liệu cả hai kỳ); {g.get('reading')}.")
+            f"{g.get('change')} {g.get('unit')} (đánh giá trên {g.get('n')} đơn vị có số liệu cả hai kỳ); "
+            f"{g.get('reading')}.")
 
 
 def goals_of(f: dict, *, goal: int | None = None, task_group: int | None = None) -> list[dict]:
+    """The goal rows of goal ``goal`` or of task group ``task_group``."""
     return [g for g in f["goals"] if (goal is not None and g.get("goal") == goal)
             or (task_group is not None and g.get("task_group") == task_group)]
 
@@ -160,7 +162,8 @@ def pilots_named(f: dict) -> str:
         return ""
     if "pilot_units" in f["lists"]:
         return f["lists"]["pilot_units"]["note"]
-    return f"{len(units)} đơn vị làm điểm: " + "; ".join(f"{u.get('unit')} (khối {u.get('block')})" for u in units) + "."
+    named = "; ".join(f"{u.get('unit')} (khối {u.get('block')})" for u in units)
+    return f"{len(units)} đơn vị làm điểm: {named}."
 
 
 def strengths(f: dict) -> list[str]:
@@ -180,7 +183,8 @@ def strengths(f: dict) -> list[str]:
                    + "; ".join(_lower_first(str(r.get("label"))) for r in better) + ".")
     ahead = [u for u in f["pilot_units_all"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
     if ahead:
-        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} hơn mức chung của các đơn vị cùng "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} hơn mức chung của các đơn vị "
+                   "cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, không phải kết "
                    f"luận): "
                    + _some([f"{u.get('unit')} ({u.get('diff')})" for u in ahead], "pilot_units" in f["lists"]) + ".")
@@ -207,7 +211,8 @@ def limitations(f: dict) -> list[str]:
                       else " (danh sách đầy đủ ở Phụ lục)."))
     behind = [u for u in f["pilot_units_all"] if u.get("behind")]
     if behind:
-        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} dưới mức chung của các đơn vị cùng "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} dưới mức chung của các đơn vị "
+                   "cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, cần xem xét thêm "
                    f"ở từng đơn vị): "
                    + _some([f"{u.get('unit')} (khối {u.get('block')}, {u.get('diff')})" for u in behind],
@@ -222,14 +227,17 @@ def limitations(f: dict) -> list[str]:
 
 
 def causes_points(f: dict) -> list[str]:
+    """The draft's bullet points on the causes of strengths and shortcomings (for the committee to complete)."""
     return ["nguyên nhân khách quan và chủ quan của ưu điểm (xem mục III.1);",
             "nguyên nhân khách quan và chủ quan của hạn chế, khuyết điểm, nhất là các chỉ tiêu chưa chuyển biến, tiêu "
-            f"chí kiểm tra yếu nhất ({f['inspections'].get('weakest')}) và các đơn vị nộp báo cáo muộn (xem mục III.2);",
+            f"chí kiểm tra yếu nhất ({f['inspections'].get('weakest')}) và các đơn vị nộp báo cáo muộn (xem mục "
+            "III.2);",
             *(["ý kiến của các đơn vị điểm có mức thay đổi dưới mức chung của khối (mục II.3)."]
               if any(u.get("behind") for u in f["pilot_units_all"]) else [])]
 
 
 def lessons_points(f: dict) -> list[str]:
+    """The draft's bullet points on lessons learnt."""
     return [("cách làm của các đơn vị có chuyển biến rõ và các cách làm hay đề xuất nhân rộng (mục V);"
              if f["ranking"].get("good_practices") else "cách làm của các đơn vị có chuyển biến rõ;"),
             "kinh nghiệm từ việc làm điểm: đơn vị điểm đi trước ở các bước triển khai (Phụ lục);",
@@ -237,6 +245,7 @@ def lessons_points(f: dict) -> list[str]:
 
 
 def tasks_points(f: dict) -> list[str]:
+    """The draft's bullet points on the tasks ahead, from the indicators not yet moving, roll-out and inspections."""
     s, ro, ins = f["scope"], f["rollout"], f["inspections"]
     flat = [str(g.get("label")) for g in f["goals"] if g.get("reading") in (FLAT, DOWN)]
     out = []

@@ -197,14 +197,16 @@ def body(d: Draft, ctx: dict) -> None:
             [1.7, 0.7, 0.7, 0.8, 0.8, 0.9, 2.8], "lcccrll")
     d.heading("2. Nhân rộng cách làm hay", 2)
     if rk.get("good_practices"):
-        d.para(f"Số liệu cho thấy {rk.get('n_good')} cách làm hay có kết quả cải thiện vượt rõ mức dao động ngẫu nhiên, "
+        d.para(f"Số liệu cho thấy {rk.get('n_good')} cách làm hay có kết quả cải thiện vượt rõ mức dao động ngẫu "
+               "nhiên, "
                "đề nghị tuyên truyền, nhân rộng:")
         _list_note(d, f, "good_practices")
         d.table("Cách làm hay đề nghị nhân rộng", ["Đơn vị", "Khối", "Đơn vị điểm", "Chỉ tiêu", "Căn cứ"],
                 rk.get("good_practices") or [], ["unit", "block", "pilot", "indicator", "reason"],
                 [1.7, 1.2, 0.6, 1.6, 4], "llcll")
     else:
-        d.para("Chưa đơn vị nào có mức cải thiện vượt rõ mức dao động do ngẫu nhiên (sau khi tính đến việc xét cùng lúc "
+        d.para("Chưa đơn vị nào có mức cải thiện vượt rõ mức dao động do ngẫu nhiên (sau khi tính đến việc xét cùng "
+               "lúc "
                "nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng thêm dựa trên số liệu (ngoài các mô hình "
                "các đơn vị đã tự nhân rộng, nêu ở mục II).")
     if f["commended"]["rows"]:
@@ -274,7 +276,8 @@ def appendices(d: Draft, ctx: dict) -> None:
             dq.get("completeness") or [], ["period", "expected", "on_time", "late", "undated", "missing"])
     _list_note(d, f, "late_units")
     d.table("Đơn vị nộp muộn hoặc không nộp báo cáo", ["Đơn vị", "Khối", "Nộp muộn", "Không ghi ngày", "Không nộp"],
-            dq.get("late_units") or [], ["unit", "block", "late", "undated", "missing"], [2.4, 1.5, 1.5, 1, 1.5], "lllll")
+            dq.get("late_units") or [], ["unit", "block", "late", "undated", "missing"], [2.4, 1.5, 1.5, 1, 1.5],
+            "lllll")
     d.table("Dòng số liệu bị loại theo lý do", ["Lý do loại", "Số dòng", "Số tệp"], dq.get("by_reason") or [],
             ["reason", "rows", "files"], [4, 0.8, 0.8], "lrr")
     if f["public_indices"]:
@@ -333,12 +336,14 @@ def methods(d: Draft, f: dict) -> None:
         "với thống kê đã chuẩn hóa để vẫn đúng khi tác động khác nhau giữa các đơn vị; p (Holm) đã điều chỉnh cho việc "
         "xét nhiều chỉ tiêu cùng lúc. Khoảng tin cậy 95% là tập các mức chênh lệch mà số liệu không bác bỏ, giới hạn "
         "trong khoảng chỉ tiêu có thể đạt.",
-        f"Kỳ gốc {s.get('baseline')} đến sau khi đơn vị điểm đã được chọn, nên không kiểm tra được xu hướng trước đó từ "
+        f"Kỳ gốc {s.get('baseline')} đến sau khi đơn vị điểm đã được chọn, nên không kiểm tra được xu hướng trước đó "
+        "từ "
         "Biểu 01." + (f" {p['placebo']}" if p["placebo"] else ""),
         "Khoảng tin cậy của giá trị bình quân theo nhóm, theo kỳ tính theo phân phối t, với độ lệch chuẩn gộp của đơn "
         "vị điểm và các đơn vị còn lại trong cùng kỳ; điểm từng tiêu chí kiểm tra: mỗi đơn vị tính một lần (bình quân "
         "các lượt kiểm tra của đơn vị).",
-        "Đề xuất xếp loại. Điểm văn hóa công sở là điểm kiểm tra, giám sát bình quân trong năm, xếp mức theo ngưỡng của "
+        "Đề xuất xếp loại. Điểm văn hóa công sở là điểm kiểm tra, giám sát bình quân trong năm, xếp mức theo ngưỡng "
+        "của "
         f"Biểu 02; đơn vị cách ngưỡng chưa quá {rk.get('band_z')} lần sai số của điểm năm: \"cần xem xét\", không tự "
         "động đổi mức.",
         "Cách làm hay. Mỗi đơn vị và chỉ tiêu được so với mức dao động do ngẫu nhiên; chỉ xét đơn vị đủ lớn, đủ số "

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vhcs_analysis.io.writers import write_csv
 from vhcs_analysis.layout import FIGURE_LIST_NAME as FIGURE_LIST_NAME  # re-exported: the name is layout's
 from vhcs_analysis.layout import figure_file
 from vhcs_analysis.report import word_template as wt
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
 
 NO_DATA = "Không có số liệu."
 PLACEHOLDER_LEAD = "Văn phòng bổ sung"  # the mark of a part only people can write
@@ -21,6 +24,7 @@ MAX_FIGURE_HEIGHT_MM = 200.0
 
 @dataclass
 class FigureEntry:
+    """A figure placed in the Word draft: its file name, number and caption."""
     name: str
     number: int
     caption: str
@@ -51,6 +55,7 @@ class Draft:
         return paragraph
 
     def para(self, text: str = "", *, lead: str | None = None, style: str = "Normal"):
+        """Add a paragraph of ``text`` in ``style``, after a bold ``lead`` if given; returns the paragraph."""
         paragraph = self.styled(style)
         if lead:
             paragraph.add_run(lead).bold = True
@@ -58,10 +63,12 @@ class Draft:
         return paragraph
 
     def bullets(self, items: list[str]) -> None:
+        """Add one bulleted paragraph per item."""
         for item in items:
             self.styled("List Bullet", item)
 
     def note(self, text: str, title: str | None = None) -> None:
+        """Add a note paragraph (the note style), after a bold ``title`` if given."""
         paragraph = self.styled(wt.NOTE_STYLE)
         if title:
             paragraph.add_run(title + ". ").bold = True
@@ -82,6 +89,7 @@ class Draft:
         return self.counters[kind]
 
     def heading(self, text: str, level: int = 1, *, new_page: bool = False) -> None:
+        """Add a heading of ``level``; ``new_page`` starts an appendix on its own page with the heading centred."""
         paragraph = self.styled(f"Heading {level}", text)
         if new_page:  # an appendix: its own page, its heading centred
             from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -90,7 +98,7 @@ class Draft:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.headings.append((level, text))
 
-    def placeholder(self, what: str, points: list[str] | None = None) -> None:
+    def placeholder(self, what: str, points: list[str] | None = None) -> Paragraph:
         """A part only people can write: one highlighted paragraph "[Văn phòng bổ sung: …]"
         with the data points that should inform it, one a line (the clerk replaces it whole)."""
         from docx.enum.text import WD_COLOR_INDEX
@@ -123,7 +131,7 @@ class Draft:
             return
         entries = headings or [(1, "")]
         paragraphs = []
-        for level, text in entries:
+        for level, _text in entries:
             paragraph = self.styled(f"TOC {min(level, 2)}")
             paragraph.paragraph_format.first_line_indent = 0
             paragraphs.append(paragraph)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis import fmt, layout, plots, tables
+from vhcs_analysis import fmt, layout, plots
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
 from vhcs_analysis.io.writers import write_bytes_atomic, write_csv
 from vhcs_analysis.labels import (

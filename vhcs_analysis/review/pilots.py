@@ -118,7 +118,7 @@ def adoption(data: ReviewData) -> pd.DataFrame:
     for name in verdicts.adoption_items(data.settings):
         if name not in p.columns:
             continue
-        row = {"indicator": name, "indicator_vi": _label_of(name)}
+        row: dict[str, object] = {"indicator": name, "indicator_vi": _label_of(name)}
         for period, tag in ((data.baseline, "baseline"), (data.post, "post")):
             part = p[p["period"] == period]
             groups = _group_of(part["is_pilot"]).to_numpy()

@@ -134,7 +134,7 @@ def level_names(data: ReviewData) -> dict[int, str]:
     names = {}
     for level in (1, 2, 3, 4):
         try:
-            names[level] = ranking.category_name(scheme, level)
+            names[level] = ranking.category_name(scheme or "qd132", level)  # a year not known: QĐ 132, as above
         except KeyError:
             names[level] = str(level)
     return names
@@ -161,7 +161,8 @@ def good_practices(data: ReviewData) -> pd.DataFrame:
     out = cand.merge(data.units[["unit_id", "unit_name"]], on="unit_id", how="left")
     out = _with_meta(out, cols=("indicator_vi",))
     cols = ["unit_id", "unit_name", "block", "is_pilot", "indicator", "indicator_vi", "baseline_value", "post_value",
-            "change", "reference_change", "excess", "denominator", "baseline_count", "post_count", "p_value", "evidence",
+            "change", "reference_change", "excess", "denominator", "baseline_count", "post_count", "p_value",
+            "evidence",
             "method", "reason_vi"]
     return out[cols].sort_values(["unit_id", "indicator"], kind="mergesort").reset_index(drop=True)
 
@@ -245,7 +246,8 @@ def good_practices_text(data: ReviewData, candidates: pd.DataFrame) -> Any:
     q_max = float(data.settings.good_practices.q_max)
     if candidates.empty:
         return markdown("Không đơn vị nào có mức cải thiện vượt rõ mức dao động do ngẫu nhiên (sau khi tính đến "
-                        "việc xét cùng lúc nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng dựa trên số liệu.")
+                        "việc xét cùng lúc nhiều đơn vị và nhiều chỉ tiêu); chưa có đề xuất nhân rộng dựa trên số "
+                        "liệu.")
     n_units = candidates["unit_id"].nunique()
     n_pilot = candidates.drop_duplicates("unit_id")["is_pilot"].fillna(False).astype(bool).sum()
     return markdown(

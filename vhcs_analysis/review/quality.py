@@ -233,7 +233,8 @@ def completeness_text(data: ReviewData) -> Any:
         text += f", {fmt.number(parts['undated'])} không ghi ngày báo cáo"
     text += "."
     if int(worst["n_missing"]) > 0:
-        text += (f" Kỳ thiếu nhiều nhất là {period_vi(worst['period'])} ({fmt.number(worst['n_missing'])} đơn vị không có "
+        text += (f" Kỳ thiếu nhiều nhất là {period_vi(worst['period'])} ({fmt.number(worst['n_missing'])} đơn vị không "
+                 "có "
                  "báo cáo hợp lệ).")
     return markdown(text)
 

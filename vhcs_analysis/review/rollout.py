@@ -56,7 +56,8 @@ def rollout(data: ReviewData) -> pd.DataFrame:
                     ok = values[~np.isnan(values)]
                     value, n = (float(ok.mean()) if len(ok) else np.nan), len(ok)
                 rows.append({"period": period, "group": group, "measure": measure,
-                             "measure_vi": indicator_registry.indicator(col).short_label_vi, "value": value, "n_units": n})
+                             "measure_vi": indicator_registry.indicator(col).short_label_vi,
+                             "value": value, "n_units": n})
     out = pd.DataFrame(rows)
     out["_m"] = out["measure"].map({m: i for i, m in enumerate(sources)})
     out["_p"] = _period_order(data, out["period"])

@@ -130,10 +130,13 @@ def planted_effects(world, unit_reports: pd.DataFrame, inspections: pd.DataFrame
     indicators = {}
     definitions = {
         "study_rate": ("%", "staff_studied / staff_total × 100", "effect"),
-        "on_time_rate": ("%", "dossiers_on_time / (dossiers_on_time + dossiers_late) × 100 (đơn vị có một cửa)", "effect"),
-        "complaints_per_100_staff": ("lượt / 100 người", "complaints_conduct / staff_total × 100", "baseline_gap_parallel_trends"),
+        "on_time_rate": ("%", "dossiers_on_time / (dossiers_on_time + dossiers_late) × 100 (đơn vị có một cửa)",
+                         "effect"),
+        "complaints_per_100_staff": ("lượt / 100 người", "complaints_conduct / staff_total × 100",
+                                     "baseline_gap_parallel_trends"),
         "violations_per_100_staff": ("người / 100 người", "discipline_violations / staff_total × 100", "null"),
-        "inspection_score": ("điểm (0–100)", "total_score của Biểu 02; đợt → kỳ theo inspection_round_period", "effect"),
+        "inspection_score": ("điểm (0–100)", "total_score của Biểu 02; đợt → kỳ theo inspection_round_period",
+                             "effect"),
     }
     for name, (unit, definition, kind) in definitions.items():
         m = t.MODEL[name]
@@ -173,7 +176,8 @@ def write_truth(truth: Path, world, ledger, seed: int, scale: str) -> dict:
     """Parquet truth tables, expected rejects/findings/skips/missing, effects JSON, README."""
     units = conform(world.units.drop(columns=["one_stop", "slug"]), "units")
     reports = conform(pd.DataFrame(ledger.reports), "unit_reports") if ledger.reports else empty("unit_reports")
-    inspections = conform(pd.DataFrame(ledger.inspections), "inspections") if ledger.inspections else empty("inspections")
+    inspections = (conform(pd.DataFrame(ledger.inspections), "inspections") if ledger.inspections
+                   else empty("inspections"))
     rankings = conform(pd.DataFrame(ledger.rankings), "rankings") if ledger.rankings else empty("rankings")
     for name, frame in (("units", units), ("unit_reports", reports), ("inspections", inspections),
                         ("rankings", rankings)):
@@ -237,7 +241,8 @@ def write_sample(out: Path, *, seed: int = 0, scale: str = "province", truth_out
         scale=scale, seed=seed, raw=out, truth=truth, files=ledger.files + 2, **counts,
         expected_rejects=len(ledger.rejects), expected_findings=len(ledger.findings),
         expected_skipped=len(ledger.skipped),
-        missing_reports=sum(1 for m in ledger.missing if m["period"] in ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")),
+        missing_reports=sum(1 for m in ledger.missing
+                            if m["period"] in ("2016-H2", "2017-H1", "2017-H2", "2018-H1", "2018-H2")),
     )
 
 

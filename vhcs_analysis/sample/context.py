@@ -30,10 +30,12 @@ class Ledger:
     files: int = 0
 
     def reject(self, file, sheet, row, column, code, **extra):
+        """Record a planted error: the raw cell the cleaning must reject, with its reason code."""
         self.rejects.append({"source_file": file, "sheet": sheet, "row": row, "column": column,
                              "reason_code": code, **extra})
 
     def finding(self, file, sheet, row, column, code):
+        """Record a planted finding: the raw cell the cleaning must flag while keeping the row."""
         self.findings.append({"source_file": file, "sheet": sheet, "row": row, "column": column,
                               "finding_code": code})
 

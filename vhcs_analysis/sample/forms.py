@@ -55,6 +55,7 @@ def fields_of(version: str) -> list[str]:
 
 
 def col(c: int) -> str:
+    """The Excel column letter of 1-based column ``c``."""
     return column_letter(c)
 
 
@@ -76,6 +77,7 @@ class Grid:
     caps_font: str | None = None  # font of upper-case title cells (".VnTimeH")
 
     def put(self, r: int, c: int, value, *, bold=False, italic=False, center=False, span: int = 1):
+        """Write ``value`` at 1-based (``r``, ``c``), merged over ``span`` columns, with the given styles."""
         self.cells[(r, c)] = value
         if span > 1:
             self.merges.append((r, c, r, c + span - 1))
@@ -94,10 +96,12 @@ class Grid:
 
     @property
     def max_row(self) -> int:
+        """The last row holding a cell (0 for an empty grid)."""
         return max((r for r, _ in self.cells), default=0)
 
     @property
     def max_col(self) -> int:
+        """The last column holding a cell (0 for an empty grid)."""
         return max((c for _, c in self.cells), default=0)
 
 
@@ -111,7 +115,7 @@ def grid_sheet(grid: Grid) -> CellSheet:
         v = grid.cells.get(pos)
         caps = bool(grid.caps_font) and isinstance(v, str) and pos in grid.bold and pos[0] < 8
         style = CellStyle(bold=pos in grid.bold, italic=pos in grid.italic, center=pos in grid.center,
-                          boxed=pos in boxed, font=grid.caps_font if caps else grid.font)
+                          boxed=pos in boxed, font=(grid.caps_font or grid.font) if caps else grid.font)
         if style != CellStyle() and (style != plain or v is not None):
             styles[pos] = style
     cells = {pos: v for pos, v in grid.cells.items() if v is not None}

@@ -119,11 +119,11 @@ def write_inspections(p: SampleContext) -> None:
                 p.ledger.reject(file, sheet, row_no, "B", "unknown_unit")
                 continue
             code = action[2] if action else None
-            if code == "duplicate" and action[0] == "duplicate_copy":
+            if code == "duplicate" and action and action[0] == "duplicate_copy":
                 p.ledger.reject(file, sheet, row_no, None, "duplicate")
                 continue
             if code in ("invalid_date", "score_out_of_range"):
-                letter = cols["date"] if code == "invalid_date" else cols[action[0]]
+                letter = cols["date"] if code == "invalid_date" or not action else cols[action[0]]
                 p.ledger.reject(file, sheet, row_no, letter, code)
                 continue
             if code == "total_mismatch":

@@ -12,6 +12,7 @@ two years) and recorded in the truth ledger like the others.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,8 @@ def continue_reports(rng: np.random.Generator, reports: pd.DataFrame, units: pd.
     rows = []
     side = side_rng(rng)  # the plan fields' draws leave the later periods' other values as they were
     for uid, prev in last.iterrows():
-        rec = {k: (None if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v) for k, v in prev.items()}
+        rec: dict[str, Any] = {k: (None if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v)
+                               for k, v in prev.items()}
         study = 100.0 * rec["staff_studied"] / rec["staff_total"]
         late_share = (rec["dossiers_late"] / max(1, rec["dossiers_on_time"] + rec["dossiers_late"])
                       if rec["dossiers_received"] is not None else None)
@@ -55,7 +57,8 @@ def continue_reports(rng: np.random.Generator, reports: pd.DataFrame, units: pd.
                        staff_studied=int(round(study / 100 * staff)),
                        action_programme=True, office_layout_done=True,
                        complaints_conduct=int(rng.poisson(max(0.1, rec["complaints_conduct"] * 0.95))),
-                       discipline_violations=int(min(staff, rng.poisson(max(0.05, rec["discipline_violations"] * 0.9)))),
+                       discipline_violations=int(min(staff,
+                                                     rng.poisson(max(0.05, rec["discipline_violations"] * 0.9)))),
                        internal_inspections=int(rng.poisson(2 + pilot[uid])),
                        good_practices=int(rng.poisson(1 + pilot[uid])),
                        staff_rated_good=int(round(staff * rng.uniform(0.75, 0.96))))
@@ -67,6 +70,7 @@ def continue_reports(rng: np.random.Generator, reports: pd.DataFrame, units: pd.
             if rec["action_programme_date"] is None:
                 new["action_programme_date"] = dt.date(int(PERIODS[-1][:4]), 12, 1)
             if rec["dossiers_received"] is not None:
+                assert late_share is not None, "set above for a unit with a one-stop shop"
                 late_share = float(np.clip(late_share * rng.uniform(0.8, 1.0), 0, 1))
                 received = int(rng.poisson(rec["dossiers_received"] * staff / rec["staff_total"]))
                 resolved = int(round(received * rng.uniform(0.93, 1.0)))
@@ -117,7 +121,8 @@ def _write_later_rankings(province, years: list[int], rng: np.random.Generator) 
     for year in years:
         file = f"xep-loai/Ket qua xep loai TCCS dang {year}.xlsx"
         sheet = "Xep loai"
-        rows, meta = [], []
+        rows: list[tuple[str, object, str, str | None]] = []
+        meta = []
         for uid in province.world.units["unit_id"]:
             level = int(np.clip(int(last[uid]["level"]) + rng.choice([-1, 0, 0, 0, 1]), 1, 4))
             if level == 1 and rng.random() < 0.5:  # the excellent share stays capped

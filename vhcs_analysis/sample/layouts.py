@@ -44,7 +44,9 @@ def build_unit_form(form: UnitForm) -> tuple[Grid, dict]:
     """Per-unit Form 01: letterhead, vertical table, signatures. Returns the grid and
     positions: first_row, cells[field] = (row, letter), name_cell, date_cell."""
     g = Grid(form.sheet_name, widths={1: 6, 2: 58, 3: 12, 4: 14, 5: 30})
-    title_cells, label_cells, data_cells = set(), set(), set()
+    title_cells: set[tuple[int, int]] = set()
+    label_cells: set[tuple[int, int]] = set()
+    data_cells: set[tuple[int, int]] = set()
 
     def put(kind: set, r, c, v, **kw):
         g.put(r, c, v, **kw)
@@ -200,6 +202,8 @@ def build_consolidated(name: str, version: str, period_words: str, rows: list[Co
 
 @dataclass
 class InspectionRow:
+    """One inspection of Form 02 as written in the sample: unit name, date, kind, criterion scores, total and
+    rating."""
     name: str
     date: object
     kind: str

@@ -93,6 +93,7 @@ def render_score(rng: np.random.Generator, value: float, *, clean: bool = False)
 
 
 def excel_serial(d: dt.date) -> int:
+    """The Excel serial number (days since 1899-12-30) of a date."""
     return (d - EXCEL_EPOCH).days
 
 

@@ -70,7 +70,8 @@ def _write_period(raw: Path, period: str, units: pd.DataFrame, reports: pd.DataF
     fields = fields_of(version)
     truth_fields = list(LABELS[version])
     file = f"tong-hop/TH 01-VHCS {period}.xlsx"
-    rows = [[BLOC_COMMITTEE], [None, FORM01_CODE], [CONSOLIDATED_TITLE], [f"Kỳ báo cáo: {period_words(period)}"], [],
+    rows: list[list] = [[BLOC_COMMITTEE], [None, FORM01_CODE], [CONSOLIDATED_TITLE],
+                        [f"Kỳ báo cáo: {period_words(period)}"], [],
             ["STT", "Tên đơn vị", "Ngày báo cáo", *(LABELS[version][f][0] for f in fields), "Ghi chú"],
             [f"({c})" for c in range(1, len(fields) + 5)]]
     names = dict(zip(units["unit_id"], units["unit_name"]))
@@ -86,11 +87,12 @@ def _write_period(raw: Path, period: str, units: pd.DataFrame, reports: pd.DataF
     ledger.files += 1
 
 
-def _write_round(raw: Path, round_id: str, words: str, units: pd.DataFrame, table: pd.DataFrame, ledger: Ledger) -> None:
+def _write_round(raw: Path, round_id: str, words: str, units: pd.DataFrame, table: pd.DataFrame,
+                 ledger: Ledger) -> None:
     file = f"kiem-tra/KQ kiem tra VHCS {round_id}.xlsx"
     sheet = f"Dot {round_id}"
     crit = [f"c{j:02d}" for j in range(1, 11)]
-    rows = [[BLOC_COMMITTEE], [None, FORM02_CODE], [FORM02_TITLE], [words], [],
+    rows: list[list] = [[BLOC_COMMITTEE], [None, FORM02_CODE], [FORM02_TITLE], [words], [],
             ["STT", "Tên đơn vị", "Ngày kiểm tra", "Hình thức", *CRITERIA_LABELS,
              "Tổng điểm", "Xếp loại", "Số vi phạm phát hiện", "Ghi chú"]]
     names = dict(zip(units["unit_id"], units["unit_name"]))

@@ -9,7 +9,7 @@ exact file, sheet, row and column of the raw value.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -61,25 +61,32 @@ class Province:
         self.shaped: list[str] = []
         self.units = world.units
         self.idx = {u: i for i, u in enumerate(self.units["unit_id"])}
-        self.truth = {(r["unit_id"], r["period"]): {k: (None if pd.isna(v) else v) for k, v in r.items()}
-                      for r in world.reports.to_dict("records")}
+        self.truth: dict[tuple[str, str], dict[str, Any]] = {
+            (r["unit_id"], r["period"]): {k: (None if pd.isna(v) else v) for k, v in r.items()}
+            for r in world.reports.to_dict("records")}
         self.ledger = Ledger()
         self.used_names: set[str] = set()
         self._last_pattern: str | None = None
 
     # --- helpers ------------------------------------------------------------------
     def rel(self, path: Path) -> str:
+        """``path`` relative to the raw folder, with forward slashes."""
         return path.relative_to(self.raw).as_posix()
 
     def unit(self, unit_id: str) -> pd.Series:
+        """The row of the units table for ``unit_id``."""
         return self.units.iloc[self.idx[unit_id]]
 
     def display_name(self, unit_id: str, weights: dict | None = None) -> str:
+        """A name variant of the unit as a clerk might write it (official name, alias, case), drawn with
+        ``weights``."""
         u = self.unit(unit_id)
         spec = UNIT_SPECS[self.idx[unit_id]]
         return name_variant(self.rng, u["unit_name"], spec.aliases, u["unit_type"], weights)
 
     def values_of(self, unit_id: str, period: str, version: str) -> dict:
+        """The true Form 01 values of the unit for ``period`` on form ``version`` (missing as None), with the report
+        date."""
         rec = self.truth[(unit_id, period)]
         return {f: (None if pd.isna(rec[f]) else rec[f]) for f in LABELS[version]} | {
             "report_date": rec["report_date"]}
@@ -107,6 +114,7 @@ class Province:
         return out
 
     def add_report(self, unit_id, period, version, layout, file, sheet, row, report_date):
+        """Add the unit's report of ``period`` to the ledger of truth, with where it was written."""
         values = self.values_of(unit_id, period, version)
         values.pop("report_date")
         self.ledger.reports.append({"unit_id": unit_id, "period": period, "report_date": report_date,
@@ -114,6 +122,7 @@ class Province:
                                     "source_file": file, "source_sheet": sheet, "source_row": row})
 
     def unique_path(self, folder: str, name: str) -> Path:
+        """A path ``folder/name`` not used yet in this sample (" (2)", " (3)", … appended as a download would)."""
         path = self.raw / folder / name
         stem, suffix, n = path.stem, path.suffix, 2
         while path.as_posix() in self.used_names:
@@ -123,6 +132,7 @@ class Province:
         return path
 
     def choose(self, pool: list[str], k: int, exclude: set[str]) -> list[str]:
+        """Draw ``k`` distinct units from ``pool`` not in ``exclude``, and add them to ``exclude``."""
         candidates = [u for u in pool if u not in exclude]
         picked = [str(x) for x in self.rng.choice(candidates, k, replace=False)]
         exclude.update(picked)
@@ -134,7 +144,8 @@ class Province:
                      typos: dict[str, str], unknown: list[str], file: str, csv: bool = False,
                      version: str = "2017", blank_rows: int = 0, total_label: str = "Tổng cộng") -> Grid:
         """Grid of one consolidated period; records truth, rejects and findings."""
-        rows, meta, shaped = [], [], {}
+        rows, shaped = [], {}
+        meta: list[Any] = []  # per row: None (a blank or total row), a unit_id, or ("unknown", name)
         for b, block in enumerate(BLOCKS):
             members = [u for u in reporting if self.unit(u)["block"] == block]
             if not members:
@@ -167,7 +178,7 @@ class Province:
                     rows.append(layouts.ConsolidatedRow(name=name, report_date=render_date(self.rng, d, clean=csv),
                                                         values=self.render(stand_in, version, clean=True)))
                     meta.append(("unknown", name))
-        totals = {f: int(sum(self.truth[(u, period)][f] for u in reporting
+        totals: dict[str, object] = {f: int(sum(self.truth[(u, period)][f] for u in reporting
                              if self.truth[(u, period)][f] is not None))
                   for f in COUNT_FIELDS if f in LABELS[version]}
         for _ in range(blank_rows):  # rows emptied by hand inside the table
@@ -198,6 +209,7 @@ class Province:
         return grid
 
     def write_consolidated(self, missing: dict[str, set]) -> None:
+        """Write the consolidated Form 01 workbook of 2016-H2 and 2017-H1, with its planted errors."""
         rng = self.rng
         ids = list(self.units["unit_id"])
         non_pilot = [u for u in ids if not self.unit(u)["is_pilot"]]
@@ -208,7 +220,7 @@ class Province:
         period = "2016-H2"
         used = set(missing[period])
         studied, negative = self.choose(non_pilot, 2, used)
-        planted = {
+        planted: dict[str, tuple] = {
             studied: ("staff_studied", int(self.truth[(studied, period)]["staff_total"]) + 7, "studied_gt_staff"),
             negative: ("complaints_conduct", -2, "negative_count"),
         }
@@ -269,6 +281,8 @@ class Province:
     SHEETS = ("Bieu 01", "Sheet1", "BC", "Biểu 01-VHCS", "Bao cao")
 
     def file_for(self, period: str, unit_id: str | None, name: str, slug: str, suffix: str = "") -> tuple[Path, str]:
+        """A new file path of a unit's (or the block's) report for ``period`` and its relative form, named as clerks
+        do."""
         folders = self.FOLDERS[period]
         folder = folders[0] if self.rng.random() < 0.85 else folders[-1]
         short = ("6T dau " if period.endswith("H1") else "6T cuoi ") + period[:4]
@@ -294,7 +308,9 @@ class Province:
             values = values or self.values_of(unit_id, period, version)
             report_date = report_date or values["report_date"]
         else:
+            assert name is not None, "a unit outside the registry is written by its name"
             official, slug, committee = name, strip_diacritics(name), False
+        assert values is not None and report_date is not None, "given for a unit outside the registry"
         ascii_only = encoding in ("tcvn3", "vni", "mixed_data")
         cells = self.render(values, version, ascii_only=ascii_only)
         shaped = self.shaped
@@ -314,8 +330,9 @@ class Province:
         form = layouts.UnitForm(
             version=version,
             org_line=("ĐẢNG ỦY " if committee else "CHI BỘ ") + official.upper(),
-            unit_name=name or self.display_name(unit_id),
-            period_words=period_words(period) if rng.random() < 0.85 else period_words(period).replace("6 tháng", "06 tháng"),
+            unit_name=name or self.display_name(unit_id or ""),
+            period_words=(period_words(period) if rng.random() < 0.85
+                          else period_words(period).replace("6 tháng", "06 tháng")),
             report_date=date_cell, values=cells, notes=notes,
             preparer=person_name(rng), signer=person_name(rng), cell_committee=committee,
             place_date=(f"Hà Tĩnh, ngày {report_date.day} tháng {report_date.month} năm {report_date.year}"
@@ -348,7 +365,8 @@ class Province:
                 row, letter = pos["name_cell"]
                 self.ledger.finding(file, grid.name, row, letter, finding)
             for f in shaped:
-                self.ledger.finding(file, grid.name, *pos["cells"][f], "count_from_other_shape")
+                row, letter = pos["cells"][f]
+                self.ledger.finding(file, grid.name, row, letter, "count_from_other_shape")
             self.add_report(unit_id, period, version, "unit_form", file, grid.name, pos["first_row"], report_date)
         return pos
 
@@ -364,7 +382,10 @@ class Province:
             elsewhere = block_sheets.get(period, set())
             used = set(missing[period]) | elsewhere | {typo_uid}
             planted: dict[str, tuple] = {}
-            t = lambda u, f: self.truth[(u, period)][f]  # noqa: E731
+
+            def t(u: str, f: str, period: str = period):
+                return self.truth[(u, period)][f]
+
             if period == "2017-H2":
                 (a,) = self.choose(non_pilot, 1, used)
                 (b,) = self.choose(non_pilot, 1, used)
@@ -431,6 +452,7 @@ class Province:
 
     # --- everything ---------------------------------------------------------------------
     def write_all(self) -> Ledger:
+        """Write every raw file of the province sample and return the ledger of truth."""
         rng = self.rng
         ids = list(self.units["unit_id"])
         reserved = {self.units.at[typo.unit_index, "unit_id"] for typo in TYPOS}

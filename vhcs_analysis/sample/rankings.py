@@ -30,9 +30,12 @@ def category_variant(p: SampleContext, category: str) -> tuple[str, str]:
 
 def ranking_rows(p: SampleContext, year: int, file: str, sheet: str | None, *, skip: set[str], bad_category: str | None,
                  typo: tuple[str, str] | None, unknown: str | None) -> tuple[list, list]:
+    """The rows of a ranking list of ``year`` (units in ``skip`` left out, with the planted typo, bad category and
+    unknown unit) and, per row, what it should clean to."""
     table = p.world.rankings[p.world.rankings["year"] == year]
     weights = {"official": 25, "alias": 10, "upper": 5, "prefix": 60}
-    rows, meta = [], []
+    rows = []
+    meta: list[tuple] = []  # per row: (unit_id, truth, record, flag); all None for the unknown unit's row
     for rec in table.sort_values("unit_id").to_dict("records"):
         uid = rec["unit_id"]
         if uid in skip:
@@ -53,6 +56,7 @@ def ranking_rows(p: SampleContext, year: int, file: str, sheet: str | None, *, s
 
 
 def record_rankings(p: SampleContext, file, sheet, positions, meta):
+    """Record in the ledger what the ranking rows at ``positions`` must clean to (kept or rejected with a reason)."""
     for row_no, (uid, truth, rec, flag) in zip(positions, meta):
         if uid is None:
             p.ledger.reject(file, sheet, row_no, "B", "unknown_unit")
@@ -67,6 +71,7 @@ def record_rankings(p: SampleContext, file, sheet, positions, meta):
 
 
 def write_rankings(p: SampleContext) -> None:
+    """Write the ranking files (2016–2017 workbook, 2018 list) of the province sample."""
     ids = list(p.units["unit_id"])
     non_pilot = [u for u in ids if not p.unit(u)["is_pilot"]]
     file, sheet = "xep-loai/Ket qua xep loai TCCS dang 2016-2017.xlsx", "Xep loai"

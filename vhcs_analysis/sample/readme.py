@@ -26,4 +26,4 @@ Quy ước về vị trí lỗi (`row`, `column`):
   (dòng "Đơn vị: …"); với `superseded` là dòng chỉ tiêu đầu tiên của bản nộp trước, cột trống.
 
 Chi tiết từng trường hợp cài sẵn: docs/sample-data.md trong mã nguồn.
-"""
+"""  # noqa: E501 - a Markdown table written as is to the truth folder: one row per line

@@ -96,18 +96,20 @@ def _latent(rng: np.random.Generator, units: pd.DataFrame, name: str) -> np.ndar
 
 
 def period_end(period: str) -> dt.date:
+    """The last day of a half-year period such as "2017-H1"."""
     year, half = int(period[:4]), period[-2:]
     return dt.date(year, 6, 30) if half == "H1" else dt.date(year, 12, 31)
 
 
 def deadline(period: str) -> dt.date:
+    """The reporting deadline of a half-year period in the sample."""
     month, day = DEADLINE_DAY[period[-2:]]
     return dt.date(int(period[:4]), month, day)
 
 
 def simulate_reports(rng: np.random.Generator, units: pd.DataFrame) -> pd.DataFrame:
     """True Form 01 values for every unit and period (before any loss)."""
-    n, t = len(units), len(PERIODS)
+    n = len(units)
     study = np.clip(_latent(rng, units, "study_rate"), 0, 100)
     on_time = np.clip(_latent(rng, units, "on_time_rate"), 0, 100)
     complaints = np.clip(_latent(rng, units, "complaints_per_100_staff"), 0.05, None)
@@ -166,7 +168,8 @@ PLAN_FIELDS = ("staff_personal_plan", "departments_total", "departments_with_pla
 def side_rng(rng: np.random.Generator) -> np.random.Generator:
     """A generator seeded from ``rng``'s seed, independent of its stream (drawing from it
     leaves ``rng`` untouched)."""
-    return np.random.default_rng([*np.atleast_1d(rng.bit_generator.seed_seq.entropy).tolist(), 28])
+    seed = rng.bit_generator.seed_seq.entropy  # type: ignore[attr-defined] # default_rng's is a SeedSequence
+    return np.random.default_rng([*np.atleast_1d(seed).tolist(), 28])
 
 
 def add_plans(rng: np.random.Generator, reports: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -218,7 +221,7 @@ def simulate_inspections(rng: np.random.Generator, units: pd.DataFrame,
             chosen = list(range(len(units)))
         else:
             extra = rng.choice(rest_idx, subset_size - len(pilot_idx), replace=False)
-            chosen = sorted(pilot_idx + [int(x) for x in extra])
+            chosen = sorted([*(int(i) for i in pilot_idx), *(int(x) for x in extra)])
         span = (last - first).days
         for i in chosen:
             weights = rng.normal(0, 0.6, 10)
