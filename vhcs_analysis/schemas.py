@@ -11,6 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from vhcs_analysis import tables
+from vhcs_analysis.periods import CODE_PATTERN
 
 _COUNTS = [c.name for c in tables.FORM01_FIELDS if c.dtype == "Int64"]
 
@@ -23,7 +24,7 @@ _CHECKS: dict[str, dict[str, list[pa.Check]]] = {
         "satisfaction_rate": [pa.Check.in_range(0, 100)],
         "form_version": [pa.Check.isin(["2017", "2018"])],
         "layout": [pa.Check.isin(["unit_form", "consolidated"])],
-        "period": [pa.Check.str_matches(r"^\d{4}-(H[12]|Y|Q[1-4]|M(1[0-2]|[1-9]))$")],
+        "period": [pa.Check.str_matches(CODE_PATTERN)],
     },
     "inspections": {
         **{c: [pa.Check.in_range(0, 10)] for c in tables.CRITERIA},

@@ -171,9 +171,9 @@ def _read_verdicts(paths: Paths) -> str:
 
 
 def _period_short(period: str) -> str:
-    from vhcs_analysis.report.context import period_vi
+    from vhcs_analysis.periods import period_vi
 
-    return period_vi(period, short=True)
+    return period_vi(period, "short")
 
 
 def _table(paths: Paths, name: str) -> pd.DataFrame | None:
