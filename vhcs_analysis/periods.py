@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import total_ordering
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -70,7 +70,7 @@ class Period:
             raise PeriodError(f"kỳ {str(code)!r} không đúng dạng mã kỳ báo cáo (NNNN-H1, NNNN-H2, NNNN-Q1 … "
                               f"NNNN-Q4, NNNN-Y hoặc NNNN-M1 … NNNN-M12; ví dụ 2017-H1)")
         part = match.group(2)
-        return cls(int(match.group(1)), part[0], int(part[1:] or 0))  # type: ignore[arg-type]
+        return cls(int(match.group(1)), cast(Kind, part[0]), int(part[1:] or 0))
 
     @classmethod
     def half_year(cls, code: object) -> Period:
@@ -102,9 +102,9 @@ class Period:
         Args:
             date: anything ``pd.Timestamp`` reads; None or NA: no date, None returned.
         """
-        if date is None or pd.isna(date):  # type: ignore[call-overload]
+        if date is None or pd.isna(date):
             return None
-        ts = pd.Timestamp(date)  # type: ignore[arg-type]
+        ts = pd.Timestamp(date)
         return cls(ts.year, "H", 1 if ts.month <= 6 else 2)
 
     # ------------------------------------------------------------------ the code and the calendar
@@ -232,4 +232,4 @@ def sort_codes(codes: Iterable[str]) -> list[str]:
         period = Period.find(code)
         return (0, period) if period is not None else (1, str(code))
 
-    return sorted(set(codes), key=key)  # type: ignore[arg-type]
+    return sorted(set(codes), key=key)
