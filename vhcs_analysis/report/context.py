@@ -20,6 +20,7 @@ from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI
+from vhcs_analysis.periods import Period, period_vi
 from vhcs_analysis.report.readings import (
     UNBOUNDED_VI,
     _int,
@@ -36,7 +37,6 @@ from vhcs_analysis.report.readings import (
     shown,
     span_of,
 )
-from vhcs_analysis.periods import Period, period_vi
 from vhcs_analysis.settings import Settings, review_naming
 
 FIGURES = (

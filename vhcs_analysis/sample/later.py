@@ -16,8 +16,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis.sample import layouts
 from vhcs_analysis.periods import Period
+from vhcs_analysis.sample import layouts
 from vhcs_analysis.sample.forms import write_xlsx
 from vhcs_analysis.sample.truth import PERIODS, deadline, side_rng
 
