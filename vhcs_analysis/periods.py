@@ -25,8 +25,8 @@ Kind = Literal["H", "Q", "Y", "M"]
 Style = Literal["long", "short", "chart", "chart_short", "form"]
 
 #: The code of any period, as ``unit_reports.period`` holds it (the schema's check).
-CODE_PATTERN = r"^[0-9]{4}-(H[12]|Y|Q[1-4]|M(1[0-2]|[1-9]))$"
-_CODE = re.compile(r"([0-9]{4})-(H[12]|Q[1-4]|Y|M1[0-2]|M[1-9])")
+CODE_PATTERN = r"^([0-9]{4})-(H[12]|Q[1-4]|Y|M1[0-2]|M[1-9])$"
+_CODE = re.compile(CODE_PATTERN)
 _ROMAN = ("I", "II", "III", "IV")
 _COUNT = {"H": 2, "Q": 4, "Y": 1}  # periods per year, for stepping
 _HALF_WORD = {1: "đầu", 2: "cuối"}
