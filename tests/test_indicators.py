@@ -43,19 +43,6 @@ def test_compute_indicators__2017_form_fields_absent_stay_missing():
     assert np.isnan(out["complaints_per_100"])
 
 
-@pytest.mark.parametrize(("date", "period"), [("30/06/2017", "2017-H1"), ("01/07/2017", "2017-H2"),
-                                             ("10/10/2016", "2016-H2")])
-def test_period_of__half_year_of_a_date(date, period):
-    assert ind.period_of(pd.Timestamp(pd.to_datetime(date, dayfirst=True))) == period
-
-
-def test_period_end_and_label():
-    assert ind.period_end("2017-H1") == pd.Timestamp(2017, 6, 30)
-    assert ind.period_end("2018-Q3") == pd.Timestamp(2018, 9, 30)
-    assert ind.period_label_vi("2016-H2") == "6 tháng cuối năm 2016"
-    assert ind.period_label_vi("2018-Q3") == "quý III/2018"
-
-
 def test_inspection_scores__mean_of_the_periods_inspections_with_count():
     insp = _inspections(["U1", "U1", "U1", "U2"], ["01/03/2017", "20/06/2017", "05/07/2017", "01/03/2017"],
                         [80.0, 90.0, 70.0, None])

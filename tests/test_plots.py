@@ -135,12 +135,6 @@ def test_number_formatter__quarter_steps_are_not_rounded_to_another_value():
     assert formatter(0.6000000000000001) == "0,6"
 
 
-def test_period_label__half_years_in_vietnamese():
-    assert plots.period_label("2017-H1") == "6 tháng đầu\n2017"
-    assert plots.period_label("2016-H2") == "6 tháng cuối\n2016"
-    assert plots.period_label("Năm 2017") == "Năm 2017"
-
-
 def test_pilot_and_rest_colours__same_in_every_chart():
     from matplotlib.colors import to_hex
 

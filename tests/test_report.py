@@ -66,12 +66,6 @@ def built(tmp_path_factory) -> SimpleNamespace:
 # ----------------------------------------------------------------------------- unit tests
 
 
-def test_period_vi__half_years_in_words():
-    assert readings.period_vi("2017-H1") == "6 tháng đầu năm 2017"
-    assert readings.period_vi("2018-H2", short=True) == "6T cuối 2018"
-    assert readings.period_vi("2018") == "2018"
-
-
 def test_effect_rows__formats_both_methods_infinite_ends_and_the_verdict():
     rows = readings.effect_rows(pd.DataFrame([{
         "indicator": "oc_index", "indicator_vi": "Chỉ số", "direction": "higher_better", "did_estimate": 1.0,

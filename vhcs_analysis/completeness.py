@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis.indicators import period_end
+from vhcs_analysis.periods import Period
 from vhcs_analysis.labels import REPORT_STATUS_VI
 
 if TYPE_CHECKING:
@@ -32,7 +32,8 @@ def report_deadline(period: str, deadline_day: int, deadline_days: int) -> pd.Ti
         The last on-time date (20/06/2017 for "2017-H1" with the defaults).
     """
     day, days = int(deadline_day), int(deadline_days)
-    end = period_end(period)
+    last = Period.parse(period).end
+    end = pd.Timestamp(last.year, last.month, last.day)
     due = end if day <= 0 else end.replace(day=min(day, end.day))
     return due + pd.Timedelta(days=days)
 

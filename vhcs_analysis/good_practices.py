@@ -295,11 +295,11 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
     ``[good_practices]`` section (q_max, min_gain, minimum denominators and events)."""
     from vhcs_analysis.compare import unit_table
     from vhcs_analysis.indicator_registry import higher_is_better
-    from vhcs_analysis.indicators import sort_periods
+    from vhcs_analysis.periods import sort_codes
 
     cfg = settings
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
-    periods = sort_periods({*panel[period_col].dropna(), baseline, post}) if period_col in panel.columns \
+    periods = sort_codes({*panel[period_col].dropna(), baseline, post}) if period_col in panel.columns \
         else [baseline, post]
     frames = []
     for outcome in outcomes:

@@ -9,7 +9,6 @@ intervals are in ``intervals``; reporting completeness in ``completeness``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import indicator_registry
+from vhcs_analysis.periods import Period, sort_codes
 
 if TYPE_CHECKING:
     from vhcs_analysis.settings import Indicators, Settings
@@ -25,86 +25,6 @@ if TYPE_CHECKING:
 INDICATOR_NAMES: tuple[str, ...] = indicator_registry.codes()
 # The registry as a printable table (``indicator_registry.table``): one row per indicator.
 INDICATORS: pd.DataFrame = indicator_registry.table()
-
-# ------------------------------------------------------------------------- periods
-
-_PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
-
-
-def period_of(date: object) -> str | None:
-    """Half-year code of a date.
-
-    Args:
-        date: anything ``pd.Timestamp`` reads (None or NA: no date).
-
-    Returns:
-        15/06/2017 → '2017-H1', 02/10/2017 → '2017-H2'; None without a date.
-    """
-    if date is None or pd.isna(date):
-        return None
-    ts = pd.Timestamp(date)
-    return f"{ts.year}-H{1 if ts.month <= 6 else 2}"
-
-
-def period_end(code: str) -> pd.Timestamp:
-    """Last day of a period.
-
-    Args:
-        code: 'YYYY-H1/H2', 'YYYY-Q1..Q4' or 'YYYY' (a year).
-
-    Returns:
-        The period's last day ('2017-H1' → 30/06/2017).
-
-    Raises:
-        ValueError: not a period code.
-    """
-    match = _PERIOD.match(str(code))
-    if not match:
-        raise ValueError(f"unknown period code {code!r}")
-    year, part = int(match.group(1)), match.group(2)
-    month = 12 if part in (None, "H2") else 6 if part == "H1" else 3 * int(part[1])
-    return pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)
-
-
-def period_label_vi(code: str) -> str:
-    """A period in Vietnamese words.
-
-    Args:
-        code: the period code.
-
-    Returns:
-        '2016-H2' → '6 tháng cuối năm 2016', '2017-H1' → '6 tháng đầu năm 2017',
-        '2018-Q3' → 'quý III/2018', '2017' → 'năm 2017'; an unknown code unchanged.
-    """
-    match = _PERIOD.match(str(code))
-    if not match:
-        return str(code)
-    year, part = match.group(1), match.group(2)
-    if part is None:
-        return f"năm {year}"
-    if part.startswith("H"):
-        return f"6 tháng {'đầu' if part == 'H1' else 'cuối'} năm {year}"
-    return f"quý {('I', 'II', 'III', 'IV')[int(part[1]) - 1]}/{year}"
-
-
-def _period_sort_key(code: str) -> tuple:
-    try:
-        return (period_end(code), code)
-    except ValueError:
-        return (pd.Timestamp.max, code)
-
-
-def sort_periods(codes: Iterable[str]) -> list[str]:
-    """Period codes in time order, each once.
-
-    Args:
-        codes: period codes, repeats allowed.
-
-    Returns:
-        The distinct codes by their last day (unknown codes last, alphabetically).
-    """
-    return sorted(set(codes), key=_period_sort_key)
-
 
 # ---------------------------------------------------------------------- indicators
 
@@ -167,7 +87,8 @@ def inspection_scores(inspections: pd.DataFrame) -> pd.DataFrame:
         "unit_id": inspections["unit_id"].to_numpy(),
         # object even when there is no inspection (an empty list would make it float64,
         # and a float period does not merge with the reports' text periods)
-        "period": pd.Series([period_of(d) for d in inspections["inspection_date"]], dtype=object),
+        "period": pd.Series([p.code if (p := Period.of_date(d)) else None for d in inspections["inspection_date"]],
+                            dtype=object),
         "score": _num(inspections, "total_score"),
     })
     frame = frame[frame["period"].notna()]
@@ -231,7 +152,7 @@ def build_panel(units: pd.DataFrame, unit_reports: pd.DataFrame, inspections: pd
     """
     scores = inspection_scores(inspections)
     if periods is None:
-        periods = sort_periods([*settings.review.periods, *unit_reports["period"].dropna(),
+        periods = sort_codes([*settings.review.periods, *unit_reports["period"].dropna(),
                                 *scores["period"]])
     base = units[["unit_id", "block", "is_pilot"]].drop_duplicates("unit_id")
     grid = pd.MultiIndex.from_product([base["unit_id"], list(periods)],

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis import indicator_registry
-from vhcs_analysis.indicators import sort_periods
+from vhcs_analysis.periods import sort_codes
 
 
 
@@ -174,7 +174,7 @@ def describe_by_group(panel: pd.DataFrame, indicator: str, by: Sequence[str] = (
     out["n"] = out["n"].astype("Int64")
     out["n_missing"] = out["n_missing"].astype("Int64")
     if "period" in by:
-        order = {p: i for i, p in enumerate(sort_periods(out["period"].dropna()))}
+        order = {p: i for i, p in enumerate(sort_codes(out["period"].dropna()))}
         out = out.sort_values(by, key=lambda s: s.map(order) if s.name == "period" else s, kind="mergesort")
     return out.reset_index(drop=True)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from vhcs_analysis import fmt
+from vhcs_analysis.periods import Period
 
 
 REASON_LABELS_VI = {
@@ -41,7 +42,8 @@ REASON_FIX_VI = {
     "invalid_number": "Một số nguyên, chỉ gồm chữ số (ví dụ 80), không kèm chữ hay ghi chú; bỏ trống nếu không có",
     "invalid_rate": "Tỷ lệ phần trăm từ 0 đến 100 (ví dụ 85,5), không kèm chữ",
     "invalid_date": "Ngày theo dạng ngày/tháng/năm (ví dụ 15/06/2017)",
-    "invalid_period": "Kỳ báo cáo theo mẫu, ví dụ 'Kỳ báo cáo: 6 tháng đầu năm 2017' (hoặc năm, đợt kiểm tra)",
+    "invalid_period": (f"Kỳ báo cáo theo mẫu, ví dụ 'Kỳ báo cáo: {Period(2017, 'H', 1).form_words}' "
+                       "(hoặc năm, đợt kiểm tra)"),
     "invalid_bool": "'Có' hoặc 'Không'",
     "missing_required": "Điền số liệu hoặc nội dung bắt buộc còn trống",
     "negative_count": "Một số không âm (0 nếu không có)",

@@ -30,6 +30,7 @@ import numbers
 import re
 from functools import lru_cache
 
+from vhcs_analysis.periods import Period
 from vhcs_analysis.text import repair_text, strip_diacritics, to_nfc
 
 __all__ = [
@@ -319,24 +320,23 @@ def parse_period(text) -> str:
         raise ParseError("invalid_period", f"Giá trị {_show(text)} không phải là kỳ báo cáo")
     folded = re.sub(r"[^0-9a-z/-]+", " ", _folded(text)).strip()
     if match := _PERIOD_CODE.fullmatch(folded):
-        return f"{match.group(1)}-{match.group(2).upper()}"
+        return Period.parse(f"{match.group(1)}-{match.group(2).upper()}").code
     if match := _HALF.search(folded) or _HALF_WORDS.search(folded):
-        return f"{match.group(2)}-H{1 if match.group(1) == 'dau' else 2}"
+        return Period(int(match.group(2)), "H", 1 if match.group(1) == "dau" else 2).code
     if match := _QUARTER.search(folded):
         number = match.group(1) or match.group(2)
-        quarter = _ROMAN.get(number) or int(number)
-        return f"{match.group(3)}-Q{quarter}"
+        return Period(int(match.group(3)), "Q", _ROMAN.get(number) or int(number)).code
     if match := _MONTHS.search(folded):
-        months = int(match.group(1))
-        if 1 <= months <= 12:
-            code = {6: "H1", 12: "Y"}.get(months, f"M{months}")
-            return f"{match.group(2)}-{code}"
+        months, year = int(match.group(1)), int(match.group(2))
+        if 1 <= months <= 12:  # "6 tháng năm 2017" is the first half, "12 tháng" the year
+            return (Period(year, "H", 1) if months == 6 else Period(year, "Y") if months == 12
+                    else Period(year, "M", months)).code
     if match := _HALF_CODE.search(folded):
-        return f"{match.group(2)}-H{match.group(1)}"
+        return Period(int(match.group(2)), "H", int(match.group(1))).code
     if match := _BARE_QUARTER.fullmatch(folded):
-        return f"{match.group(2)}-Q{_ROMAN[match.group(1)]}"
+        return Period(int(match.group(2)), "Q", _ROMAN[match.group(1)]).code
     if (match := _YEAR_WORDS.search(folded)) and not re.search(r"thang|quy", folded):
-        return f"{match.group(1)}-Y"
+        return Period(int(match.group(1)), "Y").code
     raise ParseError("invalid_period", f"Không nhận ra kỳ báo cáo trong {_show(text)}")
 
 

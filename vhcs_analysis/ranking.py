@@ -20,6 +20,7 @@ import pandas as pd
 
 from vhcs_analysis import tables
 from vhcs_analysis.config import MAPS_DIR
+from vhcs_analysis.periods import Period
 from vhcs_analysis.settings import Ranking, Settings
 from vhcs_analysis.text import to_nfc
 
@@ -150,8 +151,8 @@ def category_name(scheme: str, level: int) -> str:
 
 
 def _year_of(period) -> int | None:
-    text = str(period)
-    return int(text[:4]) if text[:4].isdigit() else None
+    found = Period.find(period)
+    return found.year if found is not None else None
 
 
 def _oc_level(score: float, thresholds: dict) -> str:

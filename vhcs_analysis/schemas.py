@@ -12,11 +12,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from vhcs_analysis import tables
+from vhcs_analysis.periods import CODE_PATTERN
 
 # checks that are not field metadata of tables.py (beyond dtype, nullability, bounds and allowed)
 _CHECKS: dict[str, dict[str, list[pa.Check]]] = {
     "unit_reports": {
-        "period": [pa.Check.str_matches(r"^\d{4}-(H[12]|Y|Q[1-4]|M(1[0-2]|[1-9]))$")],
+        "period": [pa.Check.str_matches(CODE_PATTERN)],
     },
 }
 

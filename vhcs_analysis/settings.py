@@ -23,7 +23,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from vhcs_analysis.config import PACKAGE_DIR, find_project_root
 from vhcs_analysis import indicator_registry
 from vhcs_analysis.errors import ConfigError
 from vhcs_analysis.labels import REVIEW_KIND_VI
+from vhcs_analysis.periods import Period
 from vhcs_analysis.tables import RankingScheme
 
 CONFIG_ENV = "VHCS_CONFIG"
@@ -46,7 +46,6 @@ CONFIG_NAME = "vhcs.toml"
 # developer's own vhcs.toml never changes what the tests see).
 IGNORE_FOUND_ENV = "VHCS_IGNORE_FOUND_CONFIG"
 DEFAULTS_FILE = PACKAGE_DIR / "defaults.toml"
-PERIOD_RE = re.compile(r"^(\d{4})-H([12])$")
 KINDS = ("so-ket", "tong-ket")
 
 
@@ -95,20 +94,6 @@ def _existing(path: Path, how: str) -> Path:
 # ----------------------------------------------------------------------------- the model
 
 
-def period_key(period: str) -> tuple[int, int]:
-    """'2017-H1' -> (2017, 1), for ordering half-years."""
-    match = PERIOD_RE.match(period)
-    if not match:
-        raise ValueError(f"kỳ {period!r} không đúng dạng NNNN-H1 hoặc NNNN-H2")
-    return int(match.group(1)), int(match.group(2))
-
-
-def half_years(start: str, end: str) -> int:
-    """Number of half-years from ``start`` to ``end`` ('2016-H2' → '2018-H2': 4)."""
-    (y0, h0), (y1, h1) = period_key(start), period_key(end)
-    return (y1 - y0) * 2 + (h1 - h0)
-
-
 class _Section(BaseModel):
     # Keys are checked against defaults.toml first (check_known_keys, the clearer message);
     # the model names every one of them (tests/test_settings.py keeps the two in step).
@@ -152,7 +137,7 @@ class Review(_Section):
     @field_validator("periods")
     @classmethod
     def _increasing(cls, periods: list[str]) -> list[str]:
-        keys = [period_key(p) for p in periods]
+        keys = [Period.half_year(p) for p in periods]
         for (a, ka), (b, kb) in zip(zip(periods, keys), zip(periods[1:], keys[1:])):
             if kb <= ka:
                 raise ValueError(f"các kỳ phải tăng dần, không lặp: {b} đứng sau {a}")
@@ -164,7 +149,7 @@ class Review(_Section):
             value = getattr(self, key)
             if value not in self.periods:
                 raise _KeyProblem(key, f"{value!r} không có trong [review] periods ({', '.join(self.periods)})")
-        if period_key(self.baseline) >= period_key(self.post):
+        if Period.half_year(self.baseline) >= Period.half_year(self.post):
             raise _KeyProblem("post", f"kỳ cuối {self.post} phải sau kỳ gốc {self.baseline}")
         return self
 
@@ -589,7 +574,8 @@ def window_gap(found: list[str] | set[str], review: Review | dict) -> str | None
     """Vietnamese message when the review window (baseline, post) has no Form 01 data among
     the periods ``found`` in the raw folder, naming those periods; None when both have data."""
     review = _plain(review)
-    found = sorted({str(p) for p in found if PERIOD_RE.match(str(p))}, key=period_key)
+    halves = (Period.find(p) for p in found)
+    found = [p.code for p in sorted({p for p in halves if p is not None and p.kind == "H"})]
     missing = [f"{key} = {review[key]}" for key in ("baseline", "post") if str(review[key]) not in found]
     if not missing:
         return None
@@ -602,7 +588,7 @@ def review_years(baseline: str, post: str) -> str:
     """Length of the window in years as printed ('2', '5', '2,5')."""
     from vhcs_analysis import fmt
 
-    halves = half_years(baseline, post)
+    halves = Period.half_year(baseline).half_years_to(Period.half_year(post))
     return str(halves // 2) if halves % 2 == 0 else fmt.number(halves / 2, 1)
 
 

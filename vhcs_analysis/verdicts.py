@@ -28,7 +28,8 @@ import pandas as pd
 
 from vhcs_analysis import compare, fmt, indicator_registry
 from vhcs_analysis.settings import Indicators, Settings
-from vhcs_analysis.indicators import composite_index, period_label_vi
+from vhcs_analysis.indicators import composite_index
+from vhcs_analysis.periods import period_vi
 
 VERDICTS = ("better", "worse", "no_evidence", "not_comparable", "no_data")
 # The leaders' grades (one owner: the PDF, the Word draft, the slides and the notebooks read
@@ -347,7 +348,7 @@ def answer_vi(effects: pd.DataFrame, baseline: str, post: str, *, short: bool = 
     none = [r for r in rows if r["verdict"] == "no_evidence"]
     skip = [r for r in rows if r["verdict"] in ("not_comparable", "no_data")]
     n_out = len(better) + len(worse) + len(none)
-    span = f"từ {period_label_vi(baseline)} đến {period_label_vi(post)}"
+    span = f"từ {period_vi(baseline)} đến {period_vi(post)}"
     parts = []
     if better:
         parts.append(f"{VERDICT_VI['better']} các đơn vị cùng khối ({span}) ở {len(better)}/{n_out} chỉ tiêu "

@@ -16,6 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from vhcs_analysis import parse, tables
+from vhcs_analysis.periods import Period
 from vhcs_analysis.clean.batch import RecordBatch, flagged_indices, numbers, parse_fields, resolve_units, unknown_labels
 from vhcs_analysis.clean.core import (
     Context,
@@ -100,8 +101,8 @@ def read_unit_form(grid: Grid, table: Table, ctx: Context) -> RecordBatch:
     if period is None:
         r0, c0 = (pr, pc) if pr is not None else header_cell
         rec.cells["period"] = (r0 + 1, col_letter(c0), praw)
-        rec.problem("invalid_period", "không xác định được kỳ báo cáo (cần dòng 'Kỳ báo cáo: 6 tháng đầu năm 2017')",
-                    "period")
+        rec.problem("invalid_period", "không xác định được kỳ báo cáo (cần dòng "
+                    f"'Kỳ báo cáo: {Period(2017, 'H', 1).form_words}')", "period")
     rec.data["period"] = period
 
     candidates = _unit_name_candidates(grid, table)

@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from vhcs_analysis import tables
 from vhcs_analysis.config import MAPS_DIR
 from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.periods import Period
 from vhcs_analysis.forms import (
     BLOC, BLOC_COMMITTEE, CRITERIA_LABELS, FORM01_CODE, FORM01_GROUPS, FORM01_LABELS_2018, FORM02_CODE, PARTY,
 )
@@ -140,15 +141,9 @@ def _validation(ws, kind: str, sqref: str, *, prompt: str, error: str | None = N
     ws.add_data_validation(dv)
 
 
-def period_label(period: str) -> str:
-    """'2017-H1' -> '6 tháng đầu năm 2017', the words units write on the form."""
-    year, half = period[:4], period[-1]
-    return f"6 tháng {'đầu' if half == '1' else 'cuối'} năm {year}"
-
-
 def period_choices(settings: Settings) -> list[str]:
     """The drop-down's periods: [review] periods of the settings, in order."""
-    return [period_label(str(p)) for p in settings.review.periods]
+    return [Period.parse(p).form_words for p in settings.review.periods]
 
 
 def _hidden_list(wb, sheet: str, choices: list[str]) -> str:

@@ -52,7 +52,6 @@ from vhcs_analysis.plots.theme import (  # noqa: F401
     percent_formatter,
     signed_formatter,
     wrap,
-    period_label,
     better_vi,
     unit_vi,
     axis_note,

@@ -10,10 +10,11 @@ from matplotlib.ticker import MaxNLocator
 
 from vhcs_analysis import fmt
 from vhcs_analysis.labels import GROUP_VI, REPORT_STATUS_CELL_VI
+from vhcs_analysis.periods import period_vi
 from vhcs_analysis.plots.theme import (
     OKABE_ITO, ALL_COLOR, GROUP_COLORS, GROUP_MARKERS, GROUP_LINESTYLES, GROUP_HATCHES, RATING_ORDER,
     RATING_COLORS, RATING_HATCHES, STATUS_COLORS, STATUS_HATCHES, MIN_FONT_SIZE, BETTER_VI, CM, FULL_WIDTH, theme,
-    number_formatter, percent_formatter, wrap, period_label, fit_period_labels, _one_axes_figure, _rows_figure,
+    number_formatter, percent_formatter, wrap, fit_period_labels, _one_axes_figure, _rows_figure,
     _figure_legend,
 )
 
@@ -113,7 +114,7 @@ def completeness_chart(df: pd.DataFrame, *, title: str = "") -> Figure:
                           width=0.65, hatch=STATUS_HATCHES[status])
             stacks.append((status, bars, vals))
             bottom += vals
-        ax.set_xticks(x, [period_label(p) for p in rows["period"]])
+        ax.set_xticks(x, [period_vi(p, "chart") for p in rows["period"]])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         ax.yaxis.set_major_formatter(number_formatter())
         ax.set_ylabel("Số báo cáo (đơn vị × kỳ)")

@@ -235,15 +235,6 @@ def percent_axis(ax, axis: str = "y") -> None:
     (ax.set_ylim if axis == "y" else ax.set_xlim)(0, None)
 
 
-def period_label(period: str, short: bool = False) -> str:
-    """'2017-H1' -> '6 tháng đầu\\n2017' (``short``: '6T đầu\\n2017'); other strings unchanged."""
-    text = str(period)
-    if len(text) == 7 and text[4:6] == "-H" and text[6] in "12":
-        half = "đầu" if text[6] == "1" else "cuối"
-        return f"{'6T' if short else '6 tháng'} {half}\n{text[:4]}"
-    return text
-
-
 def overlapping_axes(fig: Figure, axes: Sequence) -> list[int]:
     """Indexes (in ``fig.axes``) of the ``axes`` whose visible x tick labels overlap once
     laid out. Measured on a copy: drawing ``fig`` itself would move its constrained layout

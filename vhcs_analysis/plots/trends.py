@@ -11,10 +11,11 @@ from matplotlib.figure import Figure
 
 from vhcs_analysis import fmt
 from vhcs_analysis.labels import GROUP_VI
+from vhcs_analysis.periods import period_vi
 from vhcs_analysis.plots.theme import (
     OKABE_ITO, PILOT_COLOR, GROUP_COLORS, GROUP_MARKERS, GROUP_LINESTYLES, MIN_FONT_SIZE, CM, FULL_WIDTH, TALL,
     THEME, theme, number_formatter, percent_formatter, signed_formatter, wrap, better_vi, unit_vi, axis_note,
-    percent_axis, period_label, fit_period_labels, _new_figure, _no_data, _is_empty, _one_axes_figure, _rows_figure,
+    percent_axis, fit_period_labels, _new_figure, _no_data, _is_empty, _one_axes_figure, _rows_figure,
     _legend_below,
 )
 
@@ -55,7 +56,7 @@ def _period_axis(ax, order: list[str], baseline: str | None, *, short: bool, pad
     the last, in periods), and the baseline as a dotted line."""
     if baseline is not None and baseline in order:
         ax.axvline(order.index(baseline), color="#777777", linewidth=0.8, linestyle=":")
-    ax.set_xticks(range(len(order)), [period_label(p, short=short) for p in order])
+    ax.set_xticks(range(len(order)), [period_vi(p, "chart_short" if short else "chart") for p in order])
     ax.set_xlim(-pad, len(order) - 1 + pad)
 
 

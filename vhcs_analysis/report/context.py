@@ -22,6 +22,7 @@ from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI
+from vhcs_analysis.periods import Period, period_vi
 from vhcs_analysis.report.readings import (
     UNBOUNDED_VI,
     _int,
@@ -37,7 +38,6 @@ from vhcs_analysis.report.readings import (
     level_text,
     nbsp,
     outcome_rows,
-    period_vi,
     short_unit,
     shown,
     span_of,
@@ -127,8 +127,7 @@ def report_date(processed: Path, post: str, configured: str = "") -> dt.date:
             dates = pd.Series([], dtype="datetime64[ms]")
         if len(dates):
             return pd.Timestamp(dates.max()).date()
-    year, half = int(str(post)[:4]), str(post)[-1]
-    return dt.date(year, 6, 30) if half == "1" else dt.date(year, 12, 31)
+    return Period.parse(post).end
 
 
 # ----------------------------------------------------------------------------- sections
@@ -175,7 +174,7 @@ def data_quality(kn: dict, manifest: dict, tables: dict[str, pd.DataFrame]) -> d
     skipped = [{"file": str(r.get("source_file")), "reason": str(r.get("reason"))}
                for r in _rows(tables["dq_skipped_files"])]
     completeness = [
-        {"period": period_vi(str(r["period"]), short=True), "expected": _int(r.get("n_expected")),
+        {"period": period_vi(r["period"], "short"), "expected": _int(r.get("n_expected")),
          "on_time": _int(r.get("n_on_time")), "late": _int(r.get("n_late")),
          "undated": _int(r.get("n_undated", 0)), "missing": _int(r.get("n_missing"))}
         for r in _rows(tables["completeness"])
@@ -208,7 +207,7 @@ def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
                                          "late": [], "undated": [], "missing": []})
         status = str(r.get("status"))
         if status in ("late", "undated", "missing"):
-            entry[status].append(period_vi(str(r.get("period")), short=True))
+            entry[status].append(period_vi(str(r.get("period")), "short"))
     return [{**e, **{k: ", ".join(e[k]) for k in ("late", "undated", "missing")},
              **{f"n_{k}": len(e[k]) for k in ("late", "undated", "missing")}}
             for _, e in sorted(by_unit.items())]
@@ -337,7 +336,7 @@ def rollout(kn: dict, tables: dict[str, pd.DataFrame], post: str, levels: dict |
                             "all": whole.get(code, fmt.MISSING)})
     # dossier counts per period; the on-time rate itself is printed once, on the goal rows'
     # basis (a pooled share over dossiers would be a second figure for the same indicator)
-    on_time = [{"period": period_vi(str(r["period"]), short=True), "on_time": _int(r.get("dossiers_on_time")),
+    on_time = [{"period": period_vi(str(r["period"]), "short"), "on_time": _int(r.get("dossiers_on_time")),
                 "late": _int(r.get("dossiers_late")), "units": _int(r.get("n_units"))}
                for r in _rows(tables["on_time_rate"]) if str(r.get("group")) == "all"]
     plans = leadership_plans(table, post)
@@ -815,7 +814,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "scope": {
             "n_units": _int(kn.get("n_units")), "n_pilot": _int(kn.get("n_pilot")), "n_rest": _int(kn.get("n_rest")),
             "n_blocks": _int(kn.get("n_blocks")), "baseline": period_vi(baseline), "post": period_vi(post),
-            "periods": [period_vi(p, short=True) for p in periods], "n_periods": _int(len(periods)),
+            "periods": [period_vi(p, "short") for p in periods], "n_periods": _int(len(periods)),
         },
         "main_indicator": main_code,
         "leaders": leaders,

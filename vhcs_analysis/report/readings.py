@@ -34,15 +34,6 @@ def _int(value) -> str:
     return fmt.number(_num(value), 0)
 
 
-def period_vi(period: str, short: bool = False) -> str:
-    """'2017-H1' → '6 tháng đầu năm 2017' ('6T đầu 2017' when short)."""
-    text = str(period)
-    if len(text) == 7 and text[4:6] == "-H" and text[6] in "12":
-        half = "đầu" if text[6] == "1" else "cuối"
-        return f"6T {half} {text[:4]}" if short else f"6 tháng {half} năm {text[:4]}"
-    return text
-
-
 def change_unit_and_direction(code: str) -> tuple[str, bool]:
     """(unit of a change, higher_is_better) of an indicator code, from the registry (an
     unknown code is an ``UnknownIndicatorError``)."""

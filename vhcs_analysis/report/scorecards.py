@@ -19,6 +19,7 @@ import pandas as pd
 from vhcs_analysis import fmt, indicator_registry, layout
 from vhcs_analysis.config import Paths
 from vhcs_analysis.io.writers import read_csv
+from vhcs_analysis.periods import period_vi
 from vhcs_analysis.settings import Settings
 from vhcs_analysis.labels import PROPOSAL_STATUS_VI
 from vhcs_analysis.tables import CRITERIA
@@ -165,7 +166,7 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
                 value = look(by_unit, (uid, period), code)
                 block_value = look(by_block, (unit["block"], period), code)
                 trend.append({
-                    "period": _period_short(period),
+                    "period": period_vi(period, "short"),
                     "value": fmt.number(value, 1), "block": fmt.number(block_value, 1),
                     "bar": _bar(value, code), "block_bar": _bar(block_value, code),
                 })
@@ -195,7 +196,7 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
             "ranking_status": prop.get("status", ""),
             "good_practices": practices.get(uid, []),
         })
-    return {"units": cards, "baseline": _period_short(baseline), "post": _period_short(post),
+    return {"units": cards, "baseline": period_vi(baseline, "short"), "post": period_vi(post, "short"),
             "pilot_verdicts": _read_verdicts(paths)}
 
 
@@ -208,12 +209,6 @@ def _read_verdicts(paths: Paths) -> str:
         return ""
     return "; ".join(f"{r['indicator_vi']}: {str(r['verdict_vi']).lower()}" for r in frame.to_dict("records")
                      if r.get("kind", "outcome") == "outcome")
-
-
-def _period_short(period: str) -> str:
-    from vhcs_analysis.report.context import period_vi
-
-    return period_vi(period, short=True)
 
 
 def _table(paths: Paths, name: str) -> pd.DataFrame | None:

@@ -17,6 +17,7 @@ import pandas as pd
 from vhcs_analysis import layout, plots, tables
 from vhcs_analysis.config import SAMPLE_MARK, SAMPLE_MARKER_FILE, Paths, get_paths
 from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.periods import period_vi  # noqa: F401  (the notebooks' name, review.period_vi)
 from vhcs_analysis.settings import Settings
 from vhcs_analysis.settings import load as load_settings  # ``load`` here reads the processed tables
 
@@ -173,20 +174,6 @@ def setup(paths: Paths | None = None, settings: Settings | None = None) -> Revie
     pd.set_option("display.precision", 3)
     plots.apply_theme()
     return load(settings, paths)
-
-
-def period_vi(code: str) -> str:
-    """A period in words (``indicators.period_label_vi``).
-
-    Args:
-        code: the period code, e.g. "2017-H1".
-
-    Returns:
-        "6 tháng đầu năm 2017".
-    """
-    from vhcs_analysis.indicators import period_label_vi
-
-    return period_label_vi(code)
 
 
 def _lower_first(text: str) -> str:

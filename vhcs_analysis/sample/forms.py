@@ -44,11 +44,6 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def period_words(period: str) -> str:
-    """'2019-H1' -> '6 tháng đầu năm 2019' (the words on the form)."""
-    return f"6 tháng {'đầu' if period.endswith('H1') else 'cuối'} năm {period[:4]}"
-
-
 def fields_of(version: str) -> list[str]:
     """Form 01 fields in form order for a version."""
     return [f for _, _, fs in FORM01_GROUPS for f in fs if f in LABELS[version]]

@@ -17,22 +17,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vhcs_analysis.errors import VhcsError
+from vhcs_analysis.periods import Period
 from vhcs_analysis.sample import layouts
-from vhcs_analysis.sample.forms import period_words, write_xlsx
+from vhcs_analysis.sample.forms import write_xlsx
 from vhcs_analysis.sample.truth import PERIODS, deadline, side_rng
-from vhcs_analysis.settings import PERIOD_RE, half_years, period_key
 
 
 def periods_after(last: str, until: str) -> list[str]:
     """Half-years after ``last`` up to ``until`` ('2018-H2', '2019-H2' → 2019-H1, 2019-H2)."""
-    if not PERIOD_RE.match(str(until)):
-        raise VhcsError(f"kỳ '{until}' không đúng dạng NNNN-H1 hoặc NNNN-H2 (ví dụ 2021-H2)")
-    out, (year, half) = [], period_key(last)
-    for _ in range(max(0, half_years(last, until))):
-        year, half = (year, 2) if half == 1 else (year + 1, 1)
-        out.append(f"{year}-H{half}")
-    return out
+    first = Period.half_year(last)
+    return [first.shift(k).code for k in range(1, first.half_years_to(Period.half_year(until)) + 1)]
 
 
 def continue_reports(rng: np.random.Generator, reports: pd.DataFrame, units: pd.DataFrame,
@@ -68,7 +62,7 @@ def continue_reports(rng: np.random.Generator, reports: pd.DataFrame, units: pd.
                     "commended_collectives": int(side.poisson(0.3 + 0.6 * pilot[uid])),
                     "commended_individuals": int(side.poisson(0.8 + staff / 60 + 1.5 * pilot[uid]))}
             if rec["action_programme_date"] is None:
-                new["action_programme_date"] = dt.date(int(PERIODS[-1][:4]), 12, 1)
+                new["action_programme_date"] = dt.date(Period.parse(PERIODS[-1]).year, 12, 1)
             if rec["dossiers_received"] is not None:
                 assert late_share is not None, "set above for a unit with a one-stop shop"
                 late_share = float(np.clip(late_share * rng.uniform(0.8, 1.0), 0, 1))
@@ -98,12 +92,12 @@ def write_later_periods(province, until: str, rng: np.random.Generator) -> list[
                                                           else v) for k, v in r.items()}
     ids = list(world.units["unit_id"])
     for period in periods:
-        file = f"tong-hop/{period[:4]}/Tổng hợp 01-VHCS {period_words(period)}.xlsx"
-        sheet = ("6T đầu " if period.endswith("H1") else "6T cuối ") + period[:4]
-        grid = _consolidated(province, period, ids, file, sheet)
+        when = Period.parse(period)
+        file = f"tong-hop/{when.year}/Tổng hợp 01-VHCS {when.form_words}.xlsx"
+        grid = _consolidated(province, period, ids, file, when.short)
         write_xlsx(province.raw / file, [grid])
         province.ledger.files += 1
-    _write_later_rankings(province, sorted({int(p[:4]) for p in periods}), rng)
+    _write_later_rankings(province, sorted({Period.parse(p).year for p in periods}), rng)
     return periods
 
 

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from vhcs_analysis.io.xlsx_write import write_simple_xlsx
 from vhcs_analysis.forms import BLOC_COMMITTEE, CRITERIA_LABELS, FORM01_CODE, FORM02_CODE
-from vhcs_analysis.sample.forms import CONSOLIDATED_TITLE, FORM02_TITLE, LABELS, fields_of, period_words
+from vhcs_analysis.periods import Period
+from vhcs_analysis.sample.forms import CONSOLIDATED_TITLE, FORM02_TITLE, LABELS, fields_of
 from vhcs_analysis.sample.context import Ledger
 from vhcs_analysis.sample.truth import (
     PERIODS, ROUNDS, World, draw_report_dates, simulate_inspections, simulate_reports,
@@ -66,12 +67,12 @@ def _text(v) -> object:
 
 
 def _write_period(raw: Path, period: str, units: pd.DataFrame, reports: pd.DataFrame, ledger: Ledger) -> None:
-    version = "2017" if period < "2018" else "2018"
+    version = "2017" if Period.parse(period).year < 2018 else "2018"
     fields = fields_of(version)
     truth_fields = list(LABELS[version])
     file = f"tong-hop/TH 01-VHCS {period}.xlsx"
-    rows: list[list] = [[BLOC_COMMITTEE], [None, FORM01_CODE], [CONSOLIDATED_TITLE],
-                        [f"Kỳ báo cáo: {period_words(period)}"], [],
+    words = Period.parse(period).form_words
+    rows: list[list] = [[BLOC_COMMITTEE], [None, FORM01_CODE], [CONSOLIDATED_TITLE], [f"Kỳ báo cáo: {words}"], [],
             ["STT", "Tên đơn vị", "Ngày báo cáo", *(LABELS[version][f][0] for f in fields), "Ghi chú"],
             [f"({c})" for c in range(1, len(fields) + 5)]]
     names = dict(zip(units["unit_id"], units["unit_name"]))

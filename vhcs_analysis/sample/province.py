@@ -18,14 +18,15 @@ import pandas as pd
 from vhcs_analysis.sample import layouts
 from vhcs_analysis.sample.context import Ledger
 from vhcs_analysis.sample.extras import write_non_data
-from vhcs_analysis.sample.forms import LABELS, Grid, fields_of, period_words, write_csv_cp1258, write_xlsx
+from vhcs_analysis.periods import Period
+from vhcs_analysis.sample.forms import LABELS, Grid, fields_of, write_csv_cp1258, write_xlsx
 from vhcs_analysis.sample.inspections import write_inspections
 from vhcs_analysis.sample.mess import (
     date_text, name_variant, nfd, person_name, pick, render_bool, render_count, render_date, render_rate,
     shape_plans,
 )
 from vhcs_analysis.sample.rankings import write_rankings
-from vhcs_analysis.sample.truth import PLAN_FIELDS, World, period_end, side_rng
+from vhcs_analysis.sample.truth import PLAN_FIELDS, World, side_rng
 from vhcs_analysis.sample.units import (
     BLOCKS, TYPO_CONSOLIDATED_2017_H1, TYPO_UNIT_FORM_2018_H2, TYPOS, UNIT_SPECS, UNKNOWN_IN_CONSOLIDATED_2016_H2,
     UNKNOWN_IN_UNIT_FORM_2017_H2,
@@ -173,7 +174,7 @@ class Province:
                 meta.append(uid)
             if b == UNKNOWN_AFTER_BLOCK and unknown:
                 for name in unknown:
-                    d = period_end(period) - dt.timedelta(days=int(self.rng.integers(12, 20)))
+                    d = Period.parse(period).end - dt.timedelta(days=int(self.rng.integers(12, 20)))
                     stand_in = self.values_of(self.units.at[STAND_IN_UNIT, "unit_id"], period, version)
                     rows.append(layouts.ConsolidatedRow(name=name, report_date=render_date(self.rng, d, clean=csv),
                                                         values=self.render(stand_in, version, clean=True)))
@@ -185,7 +186,7 @@ class Province:
             at = int(self.rng.integers(3, len(rows)))
             rows.insert(at, layouts.ConsolidatedRow(name="", blank=True))
             meta.insert(at, None)
-        words = period_words(period)
+        words = Period.parse(period).form_words
         grid, pos = layouts.build_consolidated(sheet, version, words, rows, totals,
                                                merged_header=True, total_label=total_label)
         sheet_name = None if csv else sheet
@@ -227,7 +228,7 @@ class Province:
         legacy = set(self.choose(non_pilot, 3, used))
         nfd_names = set(self.choose(ids, 2, used))
         reporting = [u for u in ids if u not in missing[period]]
-        grids.append(self.consolidated(period, reporting, planted, sheet="6T cuối 2016", headings=True,
+        grids.append(self.consolidated(period, reporting, planted, sheet=Period.parse(period).short, headings=True,
                                        legacy_names=legacy, nfd_names=nfd_names, typos={},
                                        unknown=[UNKNOWN_IN_CONSOLIDATED_2016_H2], file=file))
         # 2017-H1: no headings; dossiers, garbage number, a programme dated before the resolution.
@@ -246,7 +247,7 @@ class Province:
             early: ("action_programme_date", "15/08/2016", "date_before_resolution"),
         }
         reporting = [u for u in ids if u not in missing[period]]
-        grids.append(self.consolidated(period, reporting, planted, sheet="6T đầu 2017", headings=False,
+        grids.append(self.consolidated(period, reporting, planted, sheet=Period.parse(period).short, headings=False,
                                        legacy_names=set(), nfd_names=set(),
                                        typos={typo_uid: typo.typed}, unknown=[], file=file, blank_rows=2))
         lists = Grid("DM", hidden=True)
@@ -285,13 +286,14 @@ class Province:
         do."""
         folders = self.FOLDERS[period]
         folder = folders[0] if self.rng.random() < 0.85 else folders[-1]
-        short = ("6T dau " if period.endswith("H1") else "6T cuoi ") + period[:4]
+        when = Period.parse(period)
+        short = strip_diacritics(when.short)  # "6T dau 2017", as file names are typed
         pattern = str(self.rng.choice(self.FILE_PATTERNS))
         if suffix and self._last_pattern:
             pattern = self._last_pattern  # a correction keeps the first file's name
         self._last_pattern = pattern
         safe = "".join(ch for ch in name if ch not in '/\\:*?"<>|').strip()
-        fname = pattern.format(slug=slug, short=short, words=period_words(period), year=period[:4], name=safe)
+        fname = pattern.format(slug=slug, short=short, words=when.form_words, year=when.year, name=safe)
         if suffix:
             fname = fname[:-5] + suffix + ".xlsx"
         path = self.unique_path(folder, fname)
@@ -327,12 +329,12 @@ class Province:
         for f in fields_of(version):
             if rng.random() < 0.06:
                 notes[f] = str(rng.choice(NOTES)).format(p=person_name(rng))
+        words = Period.parse(period).form_words
         form = layouts.UnitForm(
             version=version,
             org_line=("ĐẢNG ỦY " if committee else "CHI BỘ ") + official.upper(),
             unit_name=name or self.display_name(unit_id or ""),
-            period_words=(period_words(period) if rng.random() < 0.85
-                          else period_words(period).replace("6 tháng", "06 tháng")),
+            period_words=words if rng.random() < 0.85 else words.replace("6 tháng", "06 tháng"),
             report_date=date_cell, values=cells, notes=notes,
             preparer=person_name(rng), signer=person_name(rng), cell_committee=committee,
             place_date=(f"Hà Tĩnh, ngày {report_date.day} tháng {report_date.month} năm {report_date.year}"
@@ -433,7 +435,7 @@ class Province:
                                finding="fuzzy_match" if typo else None)
             if period == "2017-H2":
                 stand_in = self.values_of(ids[STAND_IN_UNIT], period, "2017")
-                stand_in["report_date"] = period_end(period) - dt.timedelta(days=14)
+                stand_in["report_date"] = Period.parse(period).end - dt.timedelta(days=14)
                 self.unit_form(period, None, "2017", name=UNKNOWN_IN_UNIT_FORM_2017_H2, values=stand_in,
                                report_date=stand_in["report_date"])
 
@@ -443,7 +445,7 @@ class Province:
         period = "2018-H2"
         file = "tong-hop/Khoi Nong nghiep/Tong hop khoi Nong nghiep 6 thang cuoi 2018.xlsx"
         reporting = [u for u in self.units["unit_id"] if u in block_units and u not in missing[period]]
-        grid = self.consolidated(period, reporting, {}, sheet="6T cuối 2018", headings=False,
+        grid = self.consolidated(period, reporting, {}, sheet=Period.parse(period).short, headings=False,
                                  legacy_names=set(), nfd_names=set(), typos={}, unknown=[], file=file,
                                  version="2018", total_label="Cộng")
         grid.cells[(2, 1)] = "KHỐI NÔNG NGHIỆP"

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from vhcs_analysis.settings import package_defaults
+from vhcs_analysis.periods import Period
 from vhcs_analysis.tables import rating_for, ratings_best_first
 from vhcs_analysis.sample.units import BLOCKS, N_PARTY_COMMITTEES, PARTY_CELL, PARTY_COMMITTEE, UnitSpec
 
@@ -24,7 +25,7 @@ BASELINE, POST = PERIODS[0], PERIODS[-1]
 RESOLUTION_DATE = dt.date(2016, 10, 10)
 # Reports are due on the 20th of the period's last month (20/06 and 20/12): a modelling
 # choice of the sample, written into planted_effects.json for the lateness analysis.
-DEADLINE_DAY = {"H1": (6, 20), "H2": (12, 20)}
+DEADLINE_DAY = 20  # day of a half-year's last month its Form 01 is due
 
 # Inspection rounds: id, words on the form, first and last inspection day, all units or a subset.
 ROUNDS: tuple[tuple[str, str, dt.date, dt.date, bool], ...] = (
@@ -95,16 +96,9 @@ def _latent(rng: np.random.Generator, units: pd.DataFrame, name: str) -> np.ndar
     return values + rng.normal(0, m["noise_sd"], values.shape) if m["noise_sd"] else values
 
 
-def period_end(period: str) -> dt.date:
-    """The last day of a half-year period such as "2017-H1"."""
-    year, half = int(period[:4]), period[-2:]
-    return dt.date(year, 6, 30) if half == "H1" else dt.date(year, 12, 31)
-
-
 def deadline(period: str) -> dt.date:
-    """The reporting deadline of a half-year period in the sample."""
-    month, day = DEADLINE_DAY[period[-2:]]
-    return dt.date(int(period[:4]), month, day)
+    """Due date of a half-year's Form 01: the 20th of its last month (20/06, 20/12)."""
+    return Period.half_year(period).end.replace(day=DEADLINE_DAY)
 
 
 def simulate_reports(rng: np.random.Generator, units: pd.DataFrame) -> pd.DataFrame:
@@ -128,7 +122,7 @@ def simulate_reports(rng: np.random.Generator, units: pd.DataFrame) -> pd.DataFr
         programme_date = RESOLUTION_DATE + dt.timedelta(days=int(programme_days[i]))
         for k, period in enumerate(PERIODS):
             staff = max(10, int(round(staff * rng.uniform(0.97, 1.04)))) if k else staff
-            end = period_end(period)
+            end = Period.half_year(period).end
             rec = {
                 "unit_id": unit_ids[i],
                 "period": period,
