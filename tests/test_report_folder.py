@@ -206,7 +206,8 @@ import sys
 from pathlib import Path
 
 from vhcs_analysis import stages
-from vhcs_analysis.config import Paths, package_defaults
+from vhcs_analysis.config import Paths
+from vhcs_analysis.settings import package_defaults
 
 
 def analyse(paths, settings, **_kwargs):
@@ -218,7 +219,7 @@ def analyse(paths, settings, **_kwargs):
 def render(paths, settings):
     pdf = paths.reports / "bao-cao-so-ket-nq01.pdf"
     pdf.write_bytes(b"%PDF moi")
-    return stages.Rendered(pdf=pdf, annex=pdf, docx=pdf, pptx=pdf, scorecards=None, workbook=pdf)
+    return stages.Rendered(pdf=pdf, annex=pdf, docx=pdf, pptx=pdf, scorecards=[], workbook=pdf)
 
 
 stages.analyse, stages.render = analyse, render

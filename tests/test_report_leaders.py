@@ -198,11 +198,11 @@ def _draft(pdf: Path):
 
 
 def _codes_by_label() -> dict[str, str]:
+    from vhcs_analysis import indicator_registry
     from vhcs_analysis.indicators import INDICATORS
-    from vhcs_analysis.labels import ROLLOUT_MEASURES_VI
 
     out = {str(r.label_vi): str(r.name) for r in INDICATORS.itertuples()}
-    out.update({label: ctx.ROLLOUT_INDICATORS[m] for m, label in ROLLOUT_MEASURES_VI.items()})
+    out.update({indicator_registry.indicator(code).short_label_vi: code for code in ctx.ROLLOUT_INDICATORS.values()})
     return out
 
 
