@@ -637,7 +637,7 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
                     "rest_change": rest["change"] if rest["change_value"] is not None else fmt.MISSING,
                     "difference": fmt.signed(diff, 1), "reading": reading, "n_rest": _int(e["n_rest"]),
                     # changed less than its block in the indicator's better direction (the draft's hạn chế)
-                    "behind": diff is not None and diff != 0 and (diff > 0) != _higher_better(code)})
+                    "behind": diff is not None and diff != 0 and (diff > 0) != indicator_registry.higher_is_better(code)})
     return out
 
 
