@@ -312,6 +312,8 @@ class Plots(_Section):
 
 
 class GoodPractices(_Section):
+    """``[good_practices]``: the candidates' tests, cuts and minimum counts (good_practices.py)."""
+
     indicators: list[str]
     q_max: float = Field(gt=0, lt=1)
     min_gain: float = Field(ge=0)
@@ -319,6 +321,7 @@ class GoodPractices(_Section):
     min_staff: int = Field(ge=0)
     min_events: int = Field(ge=0)
     min_dossiers: int = Field(ge=0)
+    loo_max_units: int = Field(ge=0)
 
     @field_validator("indicators")
     @classmethod
