@@ -12,7 +12,7 @@ from vhcs_analysis.report import soket
 from vhcs_analysis.report.build import list_sheets, typst_data
 from vhcs_analysis.report.context import PILOT_UNITS_SHEET, WORKBOOK_NAME, summarise_lists
 from vhcs_analysis.report.scorecards import (
-    NO_DATA_VI, report_readings, scorecard_files, scorecard_index, split_mode,
+    NO_DATA_VI, report_readings, scorecard_files, scorecard_index, split_mode, write_scorecard_index_xlsx,
 )
 
 BLOCKS = ("Khối A", "Khối B", "Khối C")
@@ -125,6 +125,19 @@ def test_scorecard_files__one_per_block_cut_into_parts_and_the_index_lists_every
     assert [n for n, _ in small] == ["khoi-khoi-a.pdf", "khoi-khoi-b.pdf", "khoi-khoi-c.pdf"]
     per_unit = scorecard_files(_cards(4), "unit")
     assert [n for n, _ in per_unit] == ["u0000.pdf", "u0001.pdf", "u0002.pdf", "u0003.pdf"]
+
+
+def test_write_scorecard_index_xlsx__vietnamese_headers_every_unit_same_bytes(tmp_path):
+    index = scorecard_index(scorecard_files(_cards(320), "block", per_file=150))
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_scorecard_index_xlsx(index, first)
+    write_scorecard_index_xlsx(index, second)
+    assert first.read_bytes() == second.read_bytes()
+    book = CalamineWorkbook.from_path(str(first))
+    assert book.sheet_names == ["Danh mục phiếu"]
+    rows = book.get_sheet_by_name("Danh mục phiếu").to_python()
+    assert rows[0] == ["Mã đơn vị", "Tên đơn vị", "Khối", "Tệp phiếu", "Trang"]
+    assert len(rows) == 321 and rows[1][3] == index["file"].iloc[0] and rows[1][4] == 1
 
 
 def test_report_readings__the_card_follows_the_report():

@@ -239,11 +239,17 @@ class _Randomisation:
                 repeat *= len(chosen)
             else:
                 keys = rng.random((n_rows, n))
-                chosen = np.argpartition(keys, k - 1, axis=1)[:, :k]
-                member = np.zeros((n_rows, n), bool)
-                np.put_along_axis(member, chosen, True, axis=1)
-                du[:, j] = a * (member @ ub) - c * ub.sum()
-                dv[:, j] = a * (member @ vb) - c * vb.sum()
+                # the k smallest keys of each row are the pilots: one partition and a
+                # comparison (the same members as argpartition + put_along_axis, which
+                # is kept for a row where tied keys would make more than k members)
+                member = keys <= np.partition(keys, k - 1, axis=1)[:, k - 1:k]
+                if (member.sum(axis=1) != k).any():
+                    chosen = np.argpartition(keys, k - 1, axis=1)[:, :k]
+                    member = np.zeros((n_rows, n), bool)
+                    np.put_along_axis(member, chosen, True, axis=1)
+                weights01 = member.astype(float)  # what ``member @ x`` casts to, once for both
+                du[:, j] = a * (weights01 @ ub) - c * ub.sum()
+                dv[:, j] = a * (weights01 @ vb) - c * vb.sum()
         self.du, self.dv = du, dv
         self.obs_u, self.obs_v = np.array(obs_u), np.array(obs_v)
         denom = float(self.w @ self.obs_v)

@@ -84,7 +84,8 @@ def quasi_binomial_cdf(x, n, p, phi) -> np.ndarray:
 CHI2_1_MEDIAN = 0.454936  # median of a chi-square on 1 df: of z² for a z-score with unit variance
 
 
-def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_events: int) -> tuple[float, pd.Series]:
+def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_events: int,
+                     loo_max_units: int | None = None) -> tuple[float, pd.Series]:
     """Extra-binomial spread of a count between units, from the binomial z-scores of every
     unit's period-to-period step against the step's common ratio (steps with at least
     ``min_events`` events), in two shapes:
@@ -98,10 +99,15 @@ def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_eve
       unit's own real change does not widen its own test), and is used only when their
       spread clearly rises with volume (one-sided Spearman p < 0,05); else 0.
 
+    Leaving each unit out costs O(units²); above ``loo_max_units`` units one κ over every
+    unit's steps is used for all (a unit's ≤ 4 steps among thousands barely move a median:
+    docs/statistics.md §6, checked in tests/test_good_practices.py).
+
     Args:
         counts, staff: units × periods, the count and its denominator.
         periods: the periods, in order.
         min_events: the fewest events (both periods) a step needs to count.
+        loo_max_units: the most units for which κ leaves each unit out (None: always).
 
     Returns:
         (phi, kappa indexed like ``counts``); (1, zeros) with fewer than 10 steps.
@@ -126,6 +132,9 @@ def count_dispersion(counts: pd.DataFrame, staff: pd.DataFrame, periods, min_eve
         return (1.0, kappa)
     m, owner = np.concatenate(ms), np.concatenate(owners)
     phi = max(1.0, float((ROBUST_SD * np.median(np.abs(z - np.median(z)))) ** 2))
+    if loo_max_units is not None and len(kappa) > loo_max_units:
+        kappa[:] = _volume_dispersion(z ** 2, m)
+        return (phi, kappa)
     for unit in kappa.index:
         others = owner != unit
         kappa[unit] = _volume_dispersion(z[others] ** 2, m[others])
@@ -154,7 +163,8 @@ def _count_test(indicator: str, table: pd.DataFrame, reports: pd.DataFrame, peri
     field, denominators, minimum, _, _ = COUNT_TESTS[indicator]
     counts = _wide(reports, field, periods, unit_col, period_col).reindex(table.index)
     exposure = sum(_wide(reports, f, periods, unit_col, period_col).reindex(table.index) for f in denominators)
-    phi, kappa = count_dispersion(counts, exposure, periods, int(cfg.min_events))
+    phi, kappa = count_dispersion(counts, exposure, periods, int(cfg.min_events),
+                                  int(cfg.loo_max_units))
     c0, c1, s0, s1 = counts[baseline], counts[post], exposure[baseline], exposure[post]
     ok = (c0.notna() & c1.notna() & (s0 > 0) & (s1 > 0)).to_numpy()
     a0, a1, e0, e1 = (v.to_numpy(float) for v in (c0, c1, s0, s1))

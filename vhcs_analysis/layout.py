@@ -24,7 +24,7 @@ Standard library only (``tasks.py`` may import it before anything is installed):
         figures/danh-muc-hinh.csv                 (render stage: the figure list)
         bao-cao-<kind>-nq01.pdf .docx .pptx  phu-luc-ky-thuat.pdf
         phieu-danh-gia-don-vi.pdf  bang-so-lieu.xlsx                   (render stage)
-        phieu/<block or unit>.pdf  phieu/danh-muc-phieu.csv  (render stage, instead of the combined
+        phieu/<block or unit>.pdf  phieu/danh-muc-phieu.csv .xlsx  (render stage, instead of the combined
                                 scorecards above [report] list_threshold units)
     .<report>.lock  .<folder>.new-*  .<folder>.old-*   beside a folder being written
 """
@@ -81,6 +81,7 @@ TABLES_WORKBOOK_NAME = "bang-so-lieu.xlsx"  # the report's tables/*.csv for Exce
 SCORECARDS_NAME = "phieu-danh-gia-don-vi.pdf"
 SCORECARDS_DIR = "phieu"  # the split scorecards' folder in the report folder
 SCORECARDS_INDEX = "danh-muc-phieu.csv"  # in phieu/: which file holds which unit
+SCORECARDS_INDEX_XLSX = "danh-muc-phieu.xlsx"  # the same index for the office (Vietnamese headers)
 ANNEX_NAME = "phu-luc-ky-thuat.pdf"  # the technical annex beside the PDF
 REPORT_PDF_GLOB = "bao-cao-*-nq01.pdf"
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".pptx", ".xlsx")  # the documents at the top of a report folder

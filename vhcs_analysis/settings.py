@@ -309,6 +309,7 @@ class Plots(_Section):
 
 class GoodPractices(_Section):
     """``[good_practices]``: which indicators, the false-discovery share and the minimum gain, size and events."""
+
     indicators: list[str]
     q_max: float = Field(gt=0, lt=1)
     min_gain: float = Field(ge=0)
@@ -316,6 +317,7 @@ class GoodPractices(_Section):
     min_staff: int = Field(ge=0)
     min_events: int = Field(ge=0)
     min_dossiers: int = Field(ge=0)
+    loo_max_units: int = Field(ge=0)
 
     @field_validator("indicators")
     @classmethod

@@ -198,7 +198,8 @@ def _run_stages(paths: Paths, settings: Settings, *, notebooks: Path | None, con
     for document in rendered.documents:
         if len(cards) > 1 and document in cards:  # the split scorecards: their count and the index
             if document == cards[-1]:
-                say(f"  Đã ghi {len(cards) - 1} tệp phiếu và danh mục {shown / document.relative_to(paths.reports)}")
+                n_files = sum(1 for c in cards if c.suffix == ".pdf")
+                say(f"  Đã ghi {n_files} tệp phiếu và danh mục {shown / document.relative_to(paths.reports)}")
             continue
         say(f"  Đã ghi {shown / document.relative_to(paths.reports)}")
     return rendered.pdf

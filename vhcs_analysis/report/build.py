@@ -156,13 +156,14 @@ def render_scorecards(paths: Paths, settings: Settings, *, context: dict | None 
     Up to ``[report] list_threshold`` units (``scorecards_split = "auto"``) one file,
     ``phieu-danh-gia-don-vi.pdf``; above it, or as set, files a unit can receive in
     ``phieu/`` (one per block in parts of at most ``CARDS_PER_FILE`` units, or one per unit)
-    and their index ``phieu/danh-muc-phieu.csv``. Each file is its own Typst compile, so the
-    memory a compile needs does not grow with the bloc. ``context``: the review's
+    and their index ``phieu/danh-muc-phieu.csv`` (and ``.xlsx`` for the office). Each file
+    is its own Typst compile, so the memory a compile needs does not grow with the bloc. ``context``: the review's
     ``build_context(paths, settings)`` when the caller already has it; the cards follow it."""
     from vhcs_analysis.io.writers import write_csv
     from vhcs_analysis.report.context import build_context
     from vhcs_analysis.report.scorecards import (
-        SCORECARDS_DIR, SCORECARDS_INDEX, scorecard_context, scorecard_files, scorecard_index, split_mode,
+        SCORECARDS_DIR, SCORECARDS_INDEX, SCORECARDS_INDEX_XLSX, scorecard_context, scorecard_files,
+        scorecard_index, split_mode, write_scorecard_index_xlsx,
     )
 
     report = context if context is not None else build_context(paths, settings)
@@ -181,7 +182,9 @@ def render_scorecards(paths: Paths, settings: Settings, *, context: dict | None 
     files = scorecard_files(units, mode)
     written = compile_apart([({**common, "units": part}, "scorecard.typ", folder / name) for name, part in files],
                             paths, day)
-    written.append(write_csv(scorecard_index(files), folder / SCORECARDS_INDEX))
+    index = scorecard_index(files)
+    written.append(write_csv(index, folder / SCORECARDS_INDEX))
+    written.append(write_scorecard_index_xlsx(index, folder / SCORECARDS_INDEX_XLSX))
     return written
 
 

@@ -13,6 +13,7 @@ card never contradicts the report. Formatted with ``fmt``.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 
@@ -253,6 +254,9 @@ def _read_good_practices(paths: Paths) -> dict[str, list[str]]:
 
 SCORECARDS_DIR = layout.SCORECARDS_DIR
 SCORECARDS_INDEX = layout.SCORECARDS_INDEX
+SCORECARDS_INDEX_XLSX = layout.SCORECARDS_INDEX_XLSX
+INDEX_HEADERS_VI = {"unit_id": "Mã đơn vị", "unit_name": "Tên đơn vị", "block": "Khối", "file": "Tệp phiếu",
+                    "page": "Trang"}
 CARDS_PER_FILE = 150  # a block's file is cut into parts of at most this many units (bounded memory)
 
 
@@ -301,3 +305,12 @@ def scorecard_index(files: list[tuple[str, list[dict]]]) -> pd.DataFrame:
              "file": f"{SCORECARDS_DIR}/{name}", "page": page}
             for name, part in files for page, c in enumerate(part, start=1)]
     return pd.DataFrame(rows, columns=["unit_id", "unit_name", "block", "file", "page"])
+
+
+def write_scorecard_index_xlsx(index: pd.DataFrame, target: Path) -> Path:
+    """``phieu/danh-muc-phieu.xlsx``: ``scorecard_index`` as one sheet with Vietnamese
+    headers, written by the project's deterministic xlsx writer (same input, same bytes)."""
+    from vhcs_analysis.io.excel_tables import frame_sheet
+    from vhcs_analysis.io.xlsx_write import write_cells_xlsx
+
+    return write_cells_xlsx(target, [frame_sheet("Danh mục phiếu", index, INDEX_HEADERS_VI)])
