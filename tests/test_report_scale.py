@@ -155,8 +155,8 @@ def test_report_readings__the_card_follows_the_report():
 def test_position__says_what_is_compared_on_printed_levels():
     from vhcs_analysis.report.scorecards import POSITION_EQUAL_VI, _position
 
-    assert _position(79.96, 79.0, True) == ("mức kỳ cuối cao hơn bình quân khối", False)
-    assert _position(3.0, 2.0, False) == ("mức kỳ cuối cao hơn bình quân khối", True)
+    assert _position(79.96, 79.0, True) == ("mức kỳ cuối cao hơn BQ khối", False)
+    assert _position(3.0, 2.0, False) == ("mức kỳ cuối cao hơn BQ khối", True)
     assert _position(70.04, 69.96, True) == (POSITION_EQUAL_VI, False)  # both print 70,0
     assert _position(float("nan"), 1.0, True) == ("", False)
 

@@ -55,7 +55,7 @@ def _mean(series: pd.Series) -> float:
     return float(values.mean()) if len(values) else math.nan
 
 
-POSITION_EQUAL_VI = "mức kỳ cuối bằng bình quân khối"
+POSITION_EQUAL_VI = "mức kỳ cuối bằng BQ khối"
 
 
 def _position(unit_value: float, block_value: float, higher_is_better: bool) -> tuple[str, bool]:
@@ -70,7 +70,7 @@ def _position(unit_value: float, block_value: float, higher_is_better: bool) -> 
     if mine == theirs:
         return POSITION_EQUAL_VI, False
     higher = mine > theirs
-    return (f"mức kỳ cuối {'cao' if higher else 'thấp'} hơn bình quân khối", higher != higher_is_better)
+    return (f"mức kỳ cuối {'cao' if higher else 'thấp'} hơn BQ khối", higher != higher_is_better)
 
 
 def _criteria(inspections: pd.DataFrame, labels: dict[str, str]) -> tuple[pd.DataFrame, pd.Series]:
@@ -129,8 +129,8 @@ def pilot_reading(row: dict | None) -> str:
     label = str(row.get("indicator_label") or "")
     label = label[:1].lower() + label[1:]
     return (f"Báo cáo so sánh thay đổi {label} của đơn vị ({row.get('levels')}) với các đơn vị khác cùng khối "
-            f"({row.get('rest')}): thay đổi của đơn vị {row.get('reading')}. Cột \u201cSo với khối\u201d ở bảng "
-            "dưới so mức kỳ cuối với bình quân cả khối, không so mức thay đổi.")
+            f"({row.get('rest')}): thay đổi của đơn vị {row.get('reading')}. Cột cuối của bảng trên so mức kỳ "
+            "cuối với bình quân cả khối, không so mức thay đổi.")
 
 
 def scorecard_context(paths: Paths, settings: Settings, report: dict | None = None) -> dict:
