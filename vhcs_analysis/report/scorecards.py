@@ -3,9 +3,12 @@ for a small bloc, or files a unit can receive in ``phieu/`` (one per block, or p
 ``[report] scorecards_split``) with their index ``phieu/danh-muc-phieu.csv``.
 
 Each page sets the unit against the mean of its block and of the pilot units, shows its
-trend of the composite office-culture index, and names its strongest and weakest
-inspection criteria. The unit's own figures are computed here from the processed tables
-with the library (``review.load``, ``indicators.build_panel``); what the review PDF says
+trend of the composite office-culture index, and names its strongest inspection criteria
+and those below the mean of all units. The unit's own figures are computed here from the
+processed tables with the library (``review.load``, ``indicators.build_panel``), on the
+report's basis (the composite on the same components at both periods,
+``verdicts.fixed_mix_panel``; a change is the difference of the two printed levels), so a
+pilot's card prints the report's pilot table, and its reading of the pilot; what the review PDF says
 (an indicator without enough data, the pilots' levels) is read from its context, so a
 card never contradicts the report. Formatted with ``fmt``.
 """
