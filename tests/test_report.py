@@ -236,3 +236,36 @@ def test_build_report__failing_notebook_is_named_in_the_error(built, tmp_path):
     with pytest.raises(VhcsError, match=r"01-hong\.ipynb.*RuntimeError: hỏng"):
         build_report(paths, notebooks=folder)
     assert not (paths.reports / report_name(package_defaults())).exists()
+
+
+def _printed(text: str) -> float:
+    """A printed level or change back to a number ("84,4", "85,7%", "+23,3")."""
+    return float(text.rstrip("%").replace(".", "").replace(",", "."))
+
+
+@pytest.mark.e2e
+def test_scorecards__cards_agree_with_the_report(built):
+    """Every pilot's card prints the report's index levels and reading; every change is the
+    difference of the two printed levels; "Cần khắc phục" lists only criteria below the bloc."""
+    from vhcs_analysis import indicator_registry
+    from vhcs_analysis.report.scorecards import scorecard_context
+
+    settings = package_defaults()
+    report = ctx.build_context(built.paths, settings)
+    cards = scorecard_context(built.paths, settings, report)["units"]
+    main = str(settings.report.main_indicator)
+    main_label = indicator_registry.indicator(main).label_vi
+    pilot_rows = {r["unit_id"]: r for r in report["leaders"]["pilot_units"]}
+    assert pilot_rows and {c["unit_id"] for c in cards if c["pilot"]} == set(pilot_rows)
+    for card in cards:
+        for row in card["rows"]:
+            if fmt.MISSING not in (row["baseline"], row["post"]):
+                assert _printed(row["change"]) == pytest.approx(_printed(row["post"]) - _printed(row["baseline"]),
+                                                                abs=1e-9), (card["unit_id"], row)
+        for w in card["weakest"]:
+            assert _printed(w["score"]) < _printed(w["all"]), (card["unit_id"], w)
+        if card["pilot"]:
+            said = pilot_rows[card["unit_id"]]
+            row = next(r for r in card["rows"] if r["label"] == main_label)
+            assert f"{row['baseline']} → {row['post']} ({row['change']})" == said["levels"], card["unit_id"]
+            assert said["reading"] in card["pilot_reading"] and said["levels"] in card["pilot_reading"]

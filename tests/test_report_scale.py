@@ -150,3 +150,32 @@ def test_report_readings__the_card_follows_the_report():
     assert said["oc_index"]["pilots_post"] == "74,3"
     assert "pilots_post" not in said["study_rate"]
     assert report_readings(None) == {}
+
+
+def test_position__says_what_is_compared_on_printed_levels():
+    from vhcs_analysis.report.scorecards import POSITION_EQUAL_VI, _position
+
+    assert _position(79.96, 79.0, True) == ("mức kỳ cuối cao hơn BQ khối", False)
+    assert _position(3.0, 2.0, False) == ("mức kỳ cuối cao hơn BQ khối", True)
+    assert _position(70.04, 69.96, True) == (POSITION_EQUAL_VI, False)  # both print 70,0
+    assert _position(float("nan"), 1.0, True) == ("", False)
+
+
+def test_below_all__only_strictly_below_the_printed_bloc_mean():
+    from vhcs_analysis.report.scorecards import _below_all
+
+    assert not _below_all(7.4, 7.3)  # the criterion above the bloc must not be listed
+    assert not _below_all(7.26, 7.34)  # both print 7,3: a tie
+    assert _below_all(7.2, 7.3)
+    assert not _below_all(7.2, float("nan"))
+
+
+def test_pilot_reading__repeats_the_reports_words():
+    from vhcs_analysis.report.scorecards import pilot_reading, report_pilot_rows
+
+    report = {"leaders": {"pilot_units_indicator": "Chỉ số văn hóa công sở", "pilot_units": [
+        {"unit_id": "U01", "levels": "61,1 → 84,4 (+23,3)", "rest": "70,0 → 73,0 (+3,0)",
+         "reading": "cao hơn khối 20,3 điểm"}]}}
+    text = pilot_reading(report_pilot_rows(report)["U01"])
+    assert "61,1 → 84,4 (+23,3)" in text and "cao hơn khối 20,3 điểm" in text and "chỉ số văn hóa" in text
+    assert pilot_reading(None) == "" and report_pilot_rows(None) == {}

@@ -3,9 +3,12 @@ for a small bloc, or files a unit can receive in ``phieu/`` (one per block, or p
 ``[report] scorecards_split``) with their index ``phieu/danh-muc-phieu.csv``.
 
 Each page sets the unit against the mean of its block and of the pilot units, shows its
-trend of the composite office-culture index, and names its strongest and weakest
-inspection criteria. The unit's own figures are computed here from the processed tables
-with the library (``review.load``, ``indicators.build_panel``); what the review PDF says
+trend of the composite office-culture index, and names its strongest inspection criteria
+and those below the mean of all units. The unit's own figures are computed here from the
+processed tables with the library (``review.load``, ``indicators.build_panel``), on the
+report's basis (the composite on the same components at both periods,
+``verdicts.fixed_mix_panel``; a change is the difference of the two printed levels), so a
+pilot's card prints the report's pilot table, and its reading of the pilot; what the review PDF says
 (an indicator without enough data, the pilots' levels) is read from its context, so a
 card never contradicts the report. Formatted with ``fmt``.
 """
@@ -21,6 +24,7 @@ from vhcs_analysis import fmt, indicator_registry, layout
 from vhcs_analysis.config import Paths
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.periods import period_vi
+from vhcs_analysis.report.readings import shown
 from vhcs_analysis.settings import Settings
 from vhcs_analysis.labels import PROPOSAL_STATUS_VI
 from vhcs_analysis.tables import CRITERIA
@@ -54,13 +58,22 @@ def _mean(series: pd.Series) -> float:
     return float(values.mean()) if len(values) else math.nan
 
 
-def _position(unit_value: float, block_value: float, higher_is_better: bool) -> str:
-    if math.isnan(unit_value) or math.isnan(block_value):
-        return ""
-    if abs(unit_value - block_value) < 0.05:
-        return "bằng khối"
-    ahead = (unit_value > block_value) == higher_is_better
-    return "tốt hơn khối" if ahead else "kém hơn khối"
+POSITION_EQUAL_VI = "mức kỳ cuối bằng BQ khối"
+
+
+def _position(unit_value: float, block_value: float, higher_is_better: bool) -> tuple[str, bool]:
+    """What the card's last column says and whether the unit is behind its block: the
+    unit's last-period level against its block's mean level at that period, compared as
+    printed (rounded to the card's decimals), said as what is compared ("mức kỳ cuối cao
+    hơn bình quân khối"), never as a grade. Behind: on the worse side of the block's mean
+    in the indicator's better direction."""
+    mine, theirs = shown(unit_value), shown(block_value)
+    if mine is None or theirs is None or math.isnan(mine) or math.isnan(theirs):
+        return "", False
+    if mine == theirs:
+        return POSITION_EQUAL_VI, False
+    higher = mine > theirs
+    return (f"mức kỳ cuối {'cao' if higher else 'thấp'} hơn BQ khối", higher != higher_is_better)
 
 
 def _criteria(inspections: pd.DataFrame, labels: dict[str, str]) -> tuple[pd.DataFrame, pd.Series]:
@@ -73,6 +86,13 @@ def _criteria(inspections: pd.DataFrame, labels: dict[str, str]) -> tuple[pd.Dat
         scores[c] = pd.to_numeric(scores[c], errors="coerce").astype("float64")
     by_unit = scores.groupby("unit_id", sort=True)[present].mean()
     return by_unit, scores[present].mean()
+
+
+def _below_all(score: float, mean_all: float) -> bool:
+    """A criterion a unit must fix: its score below the mean over all units, both as printed
+    (one decimal); equal printed values are a tie, not below."""
+    mine, theirs = shown(score), shown(mean_all)
+    return mine is not None and theirs is not None and not math.isnan(theirs) and mine < theirs
 
 
 NO_DATA_VI = "không đủ số liệu"  # readings.goal_rows: the report's reading of an indicator without two periods
@@ -95,18 +115,41 @@ def report_readings(report: dict | None) -> dict[str, dict]:
     return out
 
 
+def report_pilot_rows(report: dict | None) -> dict[str, dict]:
+    """The report's own table of each pilot against the other units of its block
+    (``leaders.pilot_units``, ``context.pilot_unit_rows``) by unit id, with the indicator
+    it is about (``leaders.pilot_units_indicator``): a pilot's card repeats its reading."""
+    leaders = (report or {}).get("leaders") or {}
+    label = str(leaders.get("pilot_units_indicator") or "")
+    return {str(r.get("unit_id")): {**r, "indicator_label": label} for r in leaders.get("pilot_units") or []}
+
+
+def pilot_reading(row: dict | None) -> str:
+    """One sentence for a pilot's card: the report's comparison of the unit's change with
+    that of the other units of its block, in the report's words and figures."""
+    if not row:
+        return ""
+    label = str(row.get("indicator_label") or "")
+    label = label[:1].lower() + label[1:]
+    return (f"Báo cáo so sánh thay đổi {label} của đơn vị ({row.get('levels')}) với các đơn vị khác cùng khối "
+            f"({row.get('rest')}): thay đổi của đơn vị {row.get('reading')}. Cột cuối của bảng trên so mức kỳ "
+            "cuối với bình quân cả khối, không so mức thay đổi.")
+
+
 def scorecard_context(paths: Paths, settings: Settings, report: dict | None = None) -> dict:
     """Everything the scorecard template prints: one entry per registry unit. ``report``:
     the review's context (``build_context``), whose readings the cards follow
     (``report_readings``)."""
-    from vhcs_analysis import review
+    from vhcs_analysis import review, verdicts
 
     data = review.load(settings, paths)
     if data.units.empty:
         return {"units": []}
     periods = list(data.periods)
     baseline, post = data.baseline, data.post
-    panel = review.panel(data)
+    # the report's basis (``context.comparison_basis``): the composite on the same components
+    # at both periods, so a card's index is the report's
+    panel = verdicts.fixed_mix_panel(review.panel(data), [baseline, post], settings.indicators)
     labels = dict(getattr(review, "CRITERIA_VI", {}))
     crit_by_unit, crit_all = _criteria(data.inspections, labels)
 
@@ -126,6 +169,7 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
     by_pilots = numeric[numeric["unit_id"].isin(pilot_ids)].groupby("period", sort=False)[codes].mean()
 
     readings = report_readings(report)
+    pilot_rows = report_pilot_rows(report)
     panel_by_unit = {str(uid): part for uid, part in panel.groupby("unit_id", sort=False)}
     empty_panel = panel.iloc[0:0]
 
@@ -148,17 +192,21 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
             if said.get("reading") == NO_DATA_VI:  # as the report: no figure where it has none
                 rows.append({"label": meta.label_vi, "baseline": fmt.MISSING, "post": fmt.MISSING,
                              "change": fmt.MISSING, "block": fmt.MISSING, "pilots": fmt.MISSING,
-                             "position": NO_DATA_VI, "direction": "↑" if meta.higher_is_better else "↓"})
+                             "position": NO_DATA_VI, "behind": False,
+                             "direction": "↑" if meta.higher_is_better else "↓"})
                 continue
             u_base, u_post = look(by_unit, (uid, baseline), code), look(by_unit, (uid, post), code)
             b_post, p_post = look(by_block, (unit["block"], post), code), look(by_pilots, post, code)
-            change = u_post - u_base if not (math.isnan(u_post) or math.isnan(u_base)) else math.nan
-            change = round(change, 1) + 0.0  # no "-0,0"
+            # the change of the two printed levels, as the report computes it (readings.before_after)
+            shown_base, shown_post = shown(u_base, meta.decimals), shown(u_post, meta.decimals)
+            change = (None if shown_base is None or shown_post is None or math.isnan(shown_base)
+                      or math.isnan(shown_post) else shown(shown_post - shown_base, meta.decimals))
+            position, behind = _position(u_post, b_post, meta.higher_is_better)
             rows.append({
                 "label": meta.label_vi, "baseline": _value(u_base, meta), "post": _value(u_post, meta),
-                "change": fmt.signed(change, 1), "block": _value(b_post, meta),
+                "change": fmt.signed(change, meta.decimals), "block": _value(b_post, meta),
                 "pilots": said.get("pilots_post") or _value(p_post, meta),
-                "position": _position(u_post, b_post, meta.higher_is_better),
+                "position": position, "behind": behind,
                 "direction": "↑" if meta.higher_is_better else "↓",
             })
         trend = []
@@ -180,13 +228,16 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
                 "all": fmt.number(float(crit_all.get(kv[0], math.nan)), 1),
             }
             strongest = [fmt_item(kv) for kv in ranked[:3]]
-            weakest = [fmt_item(kv) for kv in ranked[::-1][:3]] if len(ranked) > 3 else []
+            # only criteria strictly below the bloc's mean as printed (a tie is not a weakness)
+            below = [kv for kv in ranked[::-1] if _below_all(kv[1], crit_all.get(kv[0], math.nan))]
+            weakest = [fmt_item(kv) for kv in below[:3]]
         reports = mine["has_report"].astype(bool) if "has_report" in mine.columns else pd.Series(dtype=bool)
         prop = proposal.get(uid, {})
         cards.append({
             "unit_id": uid, "name": str(unit["unit_name"]), "block": block,
             "pilot": uid in pilot_ids, "rows": rows, "trend": trend,
-            "behind": [r["label"] for r in rows if r["position"] == "kém hơn khối"],
+            "behind": [r["label"] for r in rows if r["behind"]],
+            "pilot_reading": pilot_reading(pilot_rows.get(uid)) if uid in pilot_ids else "",
             "strongest": strongest, "weakest": weakest,
             "n_reports": fmt.number(int(reports.sum()), 0), "n_periods": fmt.number(len(periods), 0),
             "n_inspections": fmt.number(int(pd.to_numeric(mine.get("n_inspections", pd.Series([0])),
