@@ -334,3 +334,23 @@ def test_verify__recorded_settings_other_than_those_in_force_are_a_difference(co
     assert "✗ Cấu hình" in text and "[review] report_place" in text
     # the recorded settings are the ones used: the cover's place is rebuilt as recorded
     assert "✗ Tài liệu" in text and "Nghệ An" in text.split("✗ Tài liệu")[1]
+
+
+def test_files_under__hidden_placeholders_are_not_outputs(tmp_path):
+    """A ``.gitkeep`` kept in the project's data/processed is carried over by every run, so
+    verify must not call it a file the rebuild fails to make (found on a fresh clone's
+    ``vhcs verify --report reports``)."""
+    from vhcs_analysis.verify.diff import compare_folders, files_under
+
+    theirs, ours = tmp_path / "theirs", tmp_path / "ours"
+    for folder in (theirs, ours):
+        (folder / "sub").mkdir(parents=True)
+        (folder / "units.parquet").write_bytes(b"x")
+    (theirs / ".gitkeep").write_bytes(b"")
+    (theirs / "sub" / ".hidden").write_bytes(b"")
+    assert sorted(files_under(theirs)) == ["units.parquet"]
+    problems, n = compare_folders(theirs, ours, label="processed")
+    assert problems == [] and n == 1
+    (ours / "extra.csv").write_bytes(b"y")
+    problems, _ = compare_folders(theirs, ours, label="processed")
+    assert len(problems) == 1 and "processed/extra.csv" in problems[0]

@@ -17,10 +17,13 @@ ROW_KEYS = ("unit_id", "period", "year", "inspection_date", "source_file", "shee
 
 
 def files_under(folder: Path) -> dict[str, Path]:
-    """{path relative to ``folder``: path} of every file under it (empty when absent)."""
+    """{path relative to ``folder``: path} of every file under it (empty when absent), hidden
+    entries left out: a ``.gitkeep`` the project keeps in ``data/processed`` is carried over
+    by every run (``io.outputs.staged_folder``), not an output a rebuild makes."""
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    found = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {rel: p for rel, p in found.items() if not any(part.startswith(".") for part in rel.split("/"))}
 
 
 def _cell(value: Any) -> str:
