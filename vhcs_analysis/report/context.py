@@ -97,14 +97,15 @@ def public_indices(settings: Settings, when: dt.date) -> dict:
     for edition in settings.report.public_indices:
         published = dt.date.fromisoformat(edition.published)
         if published > when:
-            later.append(f"{edition.name.split(' (')[0]} {edition.year} (công bố {fmt.date(published)})")
+            # a publication after the report date is not known at that date: no date is printed for it
+            later.append(f"{edition.name.split(' (')[0]} {edition.year}")
             continue
         row = rows.setdefault(edition.name, {"name": edition.name, "editions": [], "sources": []})
         row["editions"].append(f"{edition.value} ({edition.year})")
         row["sources"].append(f"{edition.source} ({fmt.date(published)})")
     note = ("Chỉ dẫn các kỳ đã công bố đến ngày lập báo cáo. " + (
-        "Chưa công bố tại ngày báo cáo nên không dẫn: " + "; ".join(later) + "; số liệu này sẽ lấy từ công bố chính "
-        "thức của cơ quan công bố (Bộ Nội vụ với PAR INDEX, SIPAS; VCCI với PCI) khi có." if later else ""))
+        "Số liệu " + ", ".join(later) + " chưa được công bố tại ngày lập báo cáo nên chưa dẫn; sẽ bổ sung khi cơ "
+        "quan công bố (Bộ Nội vụ với PAR INDEX, SIPAS; VCCI với PCI) công bố chính thức." if later else ""))
     return {"rows": [{"name": r["name"], "values": " → ".join(r["editions"]), "source": "; ".join(r["sources"])}
                      for r in rows.values()], "note": note.strip()}
 
@@ -426,7 +427,8 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
     order = ["Tốt", "Khá", "Trung bình", "Yếu"]
     for r in _rows(tables["inspection_ratings"]):
         ratings.setdefault(str(r["round_id"]), {})[str(r["rating"])] = _int(r.get("n_units"))
-    rating_rows = [{"round": rid, "cells": [vals.get(k, "0") for k in order]} for rid, vals in sorted(ratings.items())]
+    rating_rows = [{"round": fmt.inspection_round(rid), "cells": [vals.get(k, "0") for k in order]}
+                   for rid, vals in sorted(ratings.items())]
     weakest = str(ins.get("weakest_criterion") or "")
     row = next((r for r in rows if r["criterion"] == weakest), None)
     # the weakest criterion is quoted with the values of its row in the criteria table
@@ -660,7 +662,8 @@ def pilots_answer(rows: list[dict], main_code: str, n_pilot: str) -> str:
     n = len(better) + len(worse) + len(none)
     parts = []
     if better:
-        parts.append(f"Ở {len(better)}/{n} chỉ tiêu kết quả, đơn vị điểm chuyển biến rõ hơn các đơn vị cùng khối: "
+        parts.append(f"Ở {len(better)} trong {n} chỉ tiêu kết quả, đơn vị điểm chuyển biến rõ hơn các đơn vị "
+                     "cùng khối: "
                      + "; ".join(f"{r['label'][:1].lower() + r['label'][1:]} (thay đổi nhiều hơn {r['difference']})"
                                  for r in better) + ".")
     if worse:
@@ -685,7 +688,7 @@ def goals_answer(goals: list[dict], baseline: str, post: str) -> str:
     up = [g for g in shown_rows if g["reading"] == "tiến bộ"]
     down = [g for g in shown_rows if g["reading"] == "đi xuống"]
     flat = [g for g in shown_rows if g["reading"] == "chưa thấy thay đổi rõ"]
-    text = f"Toàn khối, từ {baseline} đến {post}: {len(up)}/{len(shown_rows)} chỉ tiêu tiến bộ rõ"
+    text = f"Toàn khối, từ {baseline} đến {post}: {len(up)} trong {len(shown_rows)} chỉ tiêu tiến bộ rõ"
     if up:
         text += " (" + _names(up) + ")"
     text += f"; {len(flat)} chỉ tiêu chưa thấy thay đổi rõ" + (f" ({_names(flat)})" if flat else "")

@@ -396,7 +396,8 @@ def _number(text: str) -> float | None:
 
 
 def _count(n: int, of: int) -> str:
-    return f"{n}/{of}"
+    """A count out of a total in words ("4 trong 7"), not "4/7", which reads like a date."""
+    return f"{n} trong {of}"
 
 
 # ----------------------------------------------------------------------------- the slides
@@ -472,8 +473,10 @@ def pilots_slide(deck: Deck) -> None:
     label = v["main_label"]
     better = 1 if v["main_higher_better"] else -1
     ahead = sum(1 for r in rows if _sign(r["diff"]) == better)
-    title = (f"{label}: {_count(ahead, len(rows))} đơn vị điểm thay đổi hơn mức chung của khối (mỗi khối một đơn vị, "
-             "chỉ để tham khảo)" if rows else "Chưa có số liệu so sánh đơn vị điểm với khối của mình")
+    title = "Chưa có số liệu so sánh đơn vị điểm với khối của mình"
+    if rows:
+        title = (f"{label}: {_count(ahead, len(rows))} đơn vị điểm có mức thay đổi tốt hơn mức chung của khối "
+                 "(mỗi khối một đơn vị, chỉ để tham khảo)")
     named = any(r["pilot_name"] for r in rows)
     notes = [f"Chỉ tiêu: {label}; thay đổi từ kỳ gốc {v['scope'].get('baseline')} đến {v['scope'].get('post')}."] + [
         f"{r['block']}{' – ' + r['pilot_name'] if r['pilot_name'] else ''}: đơn vị điểm {r['pilot']}, "
@@ -531,7 +534,7 @@ def inspections_slide(deck: Deck) -> None:
     title = (f"{ins.get('n_inspections')} lượt kiểm tra, giám sát qua {ins.get('n_rounds')} đợt; "
              f"điểm bình quân {ins.get('mean_total')}/100" if has else "Chưa có số liệu kiểm tra, giám sát")
     order = ins.get("rating_order") or []
-    notes = [f"Đợt {r.get('round')}: " + ", ".join(f"{k} {c}" for k, c in zip(order, r.get("cells") or []))
+    notes = [f"{r.get('round')}: " + ", ".join(f"{k} {c}" for k, c in zip(order, r.get("cells") or []))
              + " đơn vị." for r in ins.get("ratings") or []]
     notes.append("Hình tính tỷ lệ trong từng đợt vì các đợt kiểm tra số đơn vị rất khác nhau; số đơn vị của đợt "
                  "ghi dưới tên đợt. Đơn vị được kiểm tra do kế hoạch chọn, không phải mẫu ngẫu nhiên.")

@@ -183,7 +183,7 @@ def strengths(f: dict) -> list[str]:
                    + "; ".join(_lower_first(str(r.get("label"))) for r in better) + ".")
     ahead = [u for u in f["pilot_units_all"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
     if ahead:
-        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} hơn mức chung của các đơn vị "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} tốt hơn mức chung của các đơn vị "
                    "cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, không phải kết "
                    f"luận): "
@@ -211,7 +211,7 @@ def limitations(f: dict) -> list[str]:
                       else " (danh sách đầy đủ ở Phụ lục)."))
     behind = [u for u in f["pilot_units_all"] if u.get("behind")]
     if behind:
-        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} dưới mức chung của các đơn vị "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} kém hơn mức chung của các đơn vị "
                    "cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, cần xem xét thêm "
                    f"ở từng đơn vị): "

@@ -262,7 +262,7 @@ def appendices(d: Draft, ctx: dict) -> None:
             ["Tiêu chí", "Đơn vị điểm", "Đơn vị còn lại", "Lượt chấm"],
             ins.get("criteria") or [], ["label", "pilot", "rest", "n"], [3.8, 0.9, 0.9, 0.8], "lrrr")
     order = list(ins.get("rating_order") or [])
-    d.table("Số đơn vị theo xếp loại, từng đợt kiểm tra", ["Đợt", *order],
+    d.table("Số đơn vị theo xếp loại, từng đợt kiểm tra", ["Đợt kiểm tra", *order],
             cells(ins.get("ratings") or [], "cells", "round"), ["round", *[f"c{i}" for i in range(len(order))]])
     d.table(f"Mức ở kỳ gốc {base}: đơn vị điểm so với các đơn vị còn lại",
             ["Chỉ tiêu", "Đơn vị điểm", "Còn lại", "Chênh lệch"], comp["level_gap"],
