@@ -491,6 +491,7 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
             "margin": fmt.number(_num(r.get("margin")), 1), "status": status_vi[str(r.get("status"))],
             "reason": str(r.get("reason_vi") or ""),
         })
+    review_note = review_moves_note(tables["ranking_proposal"])
     rules = rk.get("rules") or {}
     noise = _num(rules.get("inspection_noise_sd"))
     rules_text = (
@@ -512,13 +513,35 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
     return {
         "year": str(rk.get("year") or fmt.MISSING), "n_units": _int(rk.get("n_units")),
         "n_up": _int(rk.get("n_up")), "n_down": _int(rk.get("n_down")), "n_same": _int(rk.get("n_same")),
-        "n_review": _int(rk.get("n_review", 0)), "rules": rules_text, "moves": moves,
+        "n_review": _int(rk.get("n_review", 0)), "review_note": review_note, "rules": rules_text, "moves": moves,
         # the multiplier the band really used (t on the noise SD's degrees of freedom), as Mục V says
         "band_z": fmt.number(_num(rules.get("noise_band_multiplier")) or float(settings.ranking.noise_band_z), 2),
         "q_max": fmt.number(float(settings.good_practices.q_max), 2),
         "n_good": _int(rk.get("n_good_practice_candidates")),
         "levels": [str(lvl) for lvl in levels], "matrix": matrix, "good_practices": good,
     }
+
+
+def review_moves_note(proposal: pd.DataFrame) -> str:
+    """Where the units "to review" would go under the rule (level 1 is the best, so a higher
+    number is a move down), e.g. " (theo quy tắc: 2 đơn vị xuống mức, từ mức 1 xuống mức 2;
+    chưa đổi mức, chờ quyết định)"; "" when none would move. The counts of units moved up and
+    down cover only the proposals, so without this a unit shown 1 → 2 in the table and chart
+    would read as "0 đơn vị hạ mức"."""
+    down: dict[tuple[int, int], int] = {}
+    up: dict[tuple[int, int], int] = {}
+    for r in _rows(proposal):
+        a, b = _num(r.get("level_current")), _num(r.get("level_proposed"))
+        if str(r.get("status")) != "review" or a is None or b is None or a == b:
+            continue
+        side = down if b > a else up
+        side[(int(a), int(b))] = side.get((int(a), int(b)), 0) + 1
+    parts = []
+    for side, word in ((down, "xuống"), (up, "lên")):
+        if side:
+            steps = ", ".join(f"{n} đơn vị từ mức {a} {word} mức {b}" for (a, b), n in sorted(side.items()))
+            parts.append(f"{sum(side.values())} đơn vị {word} mức ({steps})")
+    return (" (theo quy tắc: " + "; ".join(parts) + "; chưa đổi mức, chờ Ban Thường vụ quyết định)") if parts else ""
 
 
 def adoption_rows(table: pd.DataFrame, levels: dict | None = None) -> list[dict]:

@@ -603,8 +603,9 @@ def ranking_slide(deck: Deck) -> None:
     """The ranking slide: proposed level changes of the year and the good practices proposed for wider use."""
     rk = deck.view["ranking"]
     good = list(rk.get("good_practices") or [])
-    title = (f"Đề xuất xếp loại năm {rk.get('year')}: {rk.get('n_up')} đơn vị lên mức, {rk.get('n_down')} xuống mức; "
-             f"{_total(deck.view, 'good_practices', good)} cách làm hay đề nghị nhân rộng")
+    title = (f"Đề xuất xếp loại năm {rk.get('year')}: {rk.get('n_up')} đơn vị lên mức, {rk.get('n_down')} xuống mức, "
+             f"{rk.get('n_review')} cần xem xét; {_total(deck.view, 'good_practices', good)} cách làm hay đề nghị "
+             "nhân rộng")
     notes = [str(rk.get("rules") or "")] + [
         f"{m.get('unit')}: mức {m.get('current')} → {m.get('proposed')} ({m.get('status')}). {m.get('reason')}"
         for m in rk.get("moves") or []] + [
@@ -614,7 +615,7 @@ def ranking_slide(deck: Deck) -> None:
     slide, area = deck.new(title, notes)
     left, right = area.split(0.5)
     lines = [f"Giữ nguyên mức: {rk.get('n_same')} đơn vị", f"Lên mức: {rk.get('n_up')}; xuống mức: {rk.get('n_down')}",
-             f"Cần xem xét (sát ngưỡng): {rk.get('n_review')}"]
+             f"Cần xem xét (sát ngưỡng): {rk.get('n_review')}{rk.get('review_note') or ''}"]
     lines += ([f"Cách làm hay: {g.get('unit')}" for g in good] if good
               else ["Chưa có cách làm hay nào đủ căn cứ để đề nghị nhân rộng."])
     _text(slide, left, fitting(lines, left, pointer="Các cách làm hay còn lại: xem báo cáo."), bullets=True)

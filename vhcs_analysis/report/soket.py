@@ -87,8 +87,9 @@ def facts(ctx: dict) -> dict[str, Any]:
                                                 "rating_order", "ratings")},
         "weakest_scores": (str(ins.get("weakest_scores")) if ins.get("weakest_scores")
                            else f"bình quân {ins.get('weakest_mean')}/10"),
-        "ranking": {k: rk.get(k) for k in ("year", "n_units", "n_up", "n_down", "n_same", "n_review", "rules", "moves",
-                                           "levels", "matrix", "good_practices", "n_good", "band_z", "q_max")},
+        "ranking": {k: rk.get(k) for k in ("year", "n_units", "n_up", "n_down", "n_same", "n_review", "review_note",
+                                           "rules", "moves", "levels", "matrix", "good_practices", "n_good",
+                                           "band_z", "q_max")},
         "data_quality": {k: dq.get(k) for k in ("headline", "reports", "completeness", "late_units", "by_reason",
                                                 "by_kind", "skipped")},
         "totals": dict(prov.get("totals") or {}),

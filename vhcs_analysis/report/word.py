@@ -189,7 +189,8 @@ def body(d: Draft, ctx: dict) -> None:
     d.heading("1. Đưa kết quả xây dựng văn hóa công sở vào xếp loại tổ chức cơ sở đảng", 2)
     d.para(f"Áp dụng quy tắc xếp loại cho năm {rk.get('year')}, trên {rk.get('n_units')} tổ chức cơ sở đảng: "
            f"{rk.get('n_up')} đơn vị được nâng mức, {rk.get('n_down')} đơn vị bị hạ mức, {rk.get('n_same')} đơn vị giữ "
-           f"nguyên; {rk.get('n_review')} đơn vị có điểm sát ngưỡng cần xem xét riêng. {rk.get('rules') or ''}")
+           f"nguyên; {rk.get('n_review')} đơn vị có điểm sát ngưỡng cần xem xét riêng{rk.get('review_note') or ''}. "
+           f"{rk.get('rules') or ''}")
     _list_note(d, f, "moves")
     d.table("Đơn vị đề xuất đổi mức hoặc cần xem xét (mức 1 là cao nhất)",
             ["Đơn vị", "Mức hiện tại", "Mức theo quy tắc", "Điểm", "Cách ngưỡng", "Tình trạng", "Lý do"],
