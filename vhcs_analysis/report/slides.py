@@ -32,6 +32,7 @@ from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
 from vhcs_analysis.settings import Report
 from vhcs_analysis.indicator_registry import higher_is_better
+from vhcs_analysis.report.readings import row_label
 from vhcs_analysis.verdicts import VERDICT_VI
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "trinh-chieu-mau.pptx"
@@ -74,7 +75,8 @@ def deck_view(ctx: dict) -> dict:
     # the leaders' summary's numbers (levels on the verdicts' basis, each pilot against its
     # block): the deck shows the same values as the PDF's answer page
     difference = {str(r.get("indicator")): r.get("difference", "") for r in leaders.get("outcomes") or []}
-    outcomes = [{"label": r.get("label", ""), "change": difference.get(str(r.get("indicator")), r.get("did", "")),
+    outcomes = [{"label": r.get("label", ""), "row_label": row_label(str(r.get("indicator")), str(r.get("label", ""))),
+                 "change": difference.get(str(r.get("indicator")), r.get("did", "")),
                  "unit": r.get("unit", ""),
                  "grade": VERDICT_VI.get(str(r.get("code")), str(r.get("verdict", ""))), "code": str(r.get("code")),
                  "interval": r.get("did_ci", ""), "adjusted": r.get("adj_full", ""), "p_holm": r.get("p_holm", ""),
@@ -462,7 +464,7 @@ def answer_slide(deck: Deck) -> None:
         _text(slide, area, [f"{NO_DATA} để so sánh đơn vị điểm với các đơn vị còn lại."])
         return
     table(slide, area, ["Chỉ tiêu kết quả", "Chênh lệch thay đổi (đơn vị điểm − cùng khối)", "Kết luận"],
-          [[r["label"], f"{r['change']} {r['unit']}".strip(), r["grade"]] for r in rows], [4.6, 2.6, 2.8],
+          [[r["row_label"], f"{r['change']} {r['unit']}".strip(), r["grade"]] for r in rows], [4.6, 2.6, 2.8],
           pointer="Các chỉ tiêu còn lại: xem báo cáo, phần tóm tắt cho lãnh đạo.")
 
 

@@ -119,7 +119,7 @@ def _verdicts(outcomes, rows) -> list[dict]:
     """One row per indicator: label, grade (with its note), the pilots' and the others'
     levels before → after and the difference of the changes (when the context has them)."""
     if outcomes:
-        return [{"label": r.get("label"), "verdict": r.get("verdict_full") or r.get("verdict"),
+        return [{"label": r.get("row_label") or r.get("label"), "verdict": r.get("verdict_full") or r.get("verdict"),
                  "pilot": r.get("pilot"), "rest": r.get("rest"), "difference": r.get("difference")} for r in outcomes]
     return [{"label": r.get("label"), "verdict": r.get("verdict")} for r in rows or []]
 
