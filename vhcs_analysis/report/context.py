@@ -636,10 +636,29 @@ def unit_label(unit_id, name) -> str:
 
 
 
+def change_gap_words(mine: float, rest: float, diff: float, unit: str) -> str:
+    """How a pilot's change compares with its block's others' (``diff`` = ``mine`` − ``rest``,
+    in ``unit``), with direction words that fit the sign of both changes: "tăng nhiều hơn / ít
+    hơn …", "giảm nhiều hơn / ít hơn …", or "tăng trong khi các đơn vị khác cùng khối giảm …"
+    when they go opposite ways. It compares the changes, never the levels ("thấp hơn khối"
+    would misread for a unit whose level is above the others')."""
+    others = "các đơn vị khác cùng khối"
+    gap = f"{fmt.number(abs(diff), 1)} {unit}".strip()
+
+    def sign(x: float) -> int:
+        return (x > 0) - (x < 0)
+
+    verb = {1: "tăng", -1: "giảm", 0: "không đổi"}
+    if sign(mine) == sign(rest) != 0:
+        more = abs(mine) > abs(rest)
+        return f"{verb[sign(mine)]} {'nhiều' if more else 'ít'} hơn {others} {gap}"
+    return f"{verb[sign(mine)]} trong khi {others} {verb[sign(rest)]} (chênh lệch {gap})"
+
+
 def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
     """``report.levels.pilot_units`` formatted: each pilot, its block, its levels and its
     block's others' levels before → after, and how much more (or less) it changed, said as
-    a description of its change ("cao hơn khối 5,7 điểm"), never with a grade word: one
+    a description of its change ("tăng nhiều hơn các đơn vị khác cùng khối 5,7 điểm"), never with a grade word: one
     pilot per block is noisy, the grades are the comparison over all blocks. ``behind``: it changed
     less than its block in the indicator's better direction."""
     out = []
@@ -654,7 +673,8 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
         elif diff == 0:
             reading = "như khối"
         else:
-            reading = f"{'cao' if diff > 0 else 'thấp'} hơn khối {fmt.number(abs(diff), 1)} {unit}"
+            reading = change_gap_words(shown(mine["change_value"]) or 0.0, shown(rest["change_value"]) or 0.0,
+                                       diff, unit)
         out.append({"unit": unit_label(e["unit_id"], e["unit_name"]), "unit_id": str(e["unit_id"]),
                     "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
                     "levels": (f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None
