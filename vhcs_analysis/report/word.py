@@ -193,7 +193,8 @@ def body(d: Draft, ctx: dict) -> None:
            f"{rk.get('rules') or ''}")
     _list_note(d, f, "moves")
     d.table("Đơn vị đề xuất đổi mức hoặc cần xem xét (mức 1 là cao nhất)",
-            ["Đơn vị", "Mức hiện tại", "Mức theo quy tắc", "Điểm", "Cách ngưỡng", "Tình trạng", "Lý do"],
+            ["Đơn vị", "Mức hiện tại", "Mức theo quy tắc", "Điểm kiểm tra", "Cách ngưỡng (điểm)", "Tình trạng",
+             "Lý do"],
             rk.get("moves") or [], ["unit", "current", "proposed", "score", "margin", "status", "reason"],
             [1.7, 0.7, 0.7, 0.8, 0.8, 0.9, 2.8], "lcccrll")
     d.heading("2. Nhân rộng cách làm hay", 2)
