@@ -405,5 +405,8 @@ def test_review_moves_note__the_units_to_review_that_the_rule_would_move_are_cou
         {"status": "proposed", "level_current": 3, "level_proposed": 2},
     ])
     note = ctx.review_moves_note(proposal)
-    assert "2 đơn vị xuống mức (2 đơn vị từ mức 1 xuống mức 2)" in note and "lên" not in note
+    assert note.startswith(" (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi mức") and "lên" not in note
+    more = pd.concat([proposal, pd.DataFrame([{"status": "review", "level_current": 2, "level_proposed": 3}])])
+    assert "3 đơn vị xuống mức: 2 đơn vị từ mức 1 xuống mức 2, 1 đơn vị từ mức 2 xuống mức 3" in \
+        ctx.review_moves_note(more)
     assert ctx.review_moves_note(proposal[proposal["status"] == "proposed"]) == ""

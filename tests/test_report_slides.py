@@ -311,7 +311,7 @@ def test_pilots_slide__counts_blocks_where_the_pilot_did_better_in_the_indicator
 
 def test_ranking_slide__the_units_to_review_and_where_the_rule_would_move_them(tmp_path):
     context = _context()
-    context["ranking"]["review_note"] = (" (theo quy tắc: 2 đơn vị xuống mức (2 đơn vị từ mức 1 xuống mức 2); "
+    context["ranking"]["review_note"] = (" (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; "
                                          "chưa đổi mức)")
     slides.render_pptx(context, tmp_path, tmp_path / "xl.pptx")
     slide = pptx.Presentation(str(tmp_path / "xl.pptx")).slides[8]

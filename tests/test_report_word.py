@@ -111,7 +111,7 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
                         "weakest": "Giao tiếp, ứng xử với đồng nghiệp", "weakest_mean": "7,15", "criteria": [],
                         "rating_order": [], "ratings": []},
         "ranking": {"year": "2018", "n_units": "66", "n_up": "2", "n_down": "3", "n_same": "54", "n_review": "7",
-                    "review_note": " (theo quy tắc: 2 đơn vị xuống mức (2 đơn vị từ mức 1 xuống mức 2); chưa đổi mức, "
+                    "review_note": " (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi mức, "
                                    "chờ Ban Thường vụ quyết định)",
                     "rules": "Quy tắc.", "levels": [], "matrix": [], "n_good": "1", "band_z": "1,96", "q_max": "0,05",
                     "moves": [{"unit": "Tỉnh đoàn", "current": "1", "proposed": "1", "score": "74,2", "margin": "4,2",
@@ -274,7 +274,7 @@ def test_render_docx__data_fill_strengths_limitations_pilots_and_proposals(tmp_p
     assert "có mức thay đổi chỉ số văn hóa công sở tổng hợp tốt hơn mức chung" in strengths
     assert "có mức thay đổi chỉ số văn hóa công sở tổng hợp kém hơn mức chung" in limits
     # the units to review that the rule would move are counted beside the moves (Bảng 15 shows them)
-    assert "7 đơn vị có điểm sát ngưỡng cần xem xét riêng (theo quy tắc: 2 đơn vị xuống mức" in text
+    assert "7 đơn vị có điểm sát ngưỡng cần xem xét riêng (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2" in text
     assert "Vi phạm trên 100 CBCCVC: 1,1 → 1,0, chưa thấy thay đổi rõ" in limits
     assert "Giao tiếp, ứng xử với đồng nghiệp (bình quân 7,15/10)" in limits
     assert "Sở Ngoại vụ (Hành chính – Tổng hợp)" in limits

@@ -524,8 +524,8 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
 
 def review_moves_note(proposal: pd.DataFrame) -> str:
     """Where the units "to review" would go under the rule (level 1 is the best, so a higher
-    number is a move down), e.g. " (theo quy tắc: 2 đơn vị xuống mức, từ mức 1 xuống mức 2;
-    chưa đổi mức, chờ quyết định)"; "" when none would move. The counts of units moved up and
+    number is a move down), e.g. " (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi
+    mức, chờ Ban Thường vụ quyết định)"; "" when none would move. The counts of units moved up and
     down cover only the proposals, so without this a unit shown 1 → 2 in the table and chart
     would read as "0 đơn vị hạ mức"."""
     down: dict[tuple[int, int], int] = {}
@@ -538,9 +538,11 @@ def review_moves_note(proposal: pd.DataFrame) -> str:
         side[(int(a), int(b))] = side.get((int(a), int(b)), 0) + 1
     parts = []
     for side, word in ((down, "xuống"), (up, "lên")):
-        if side:
-            steps = ", ".join(f"{n} đơn vị từ mức {a} {word} mức {b}" for (a, b), n in sorted(side.items()))
-            parts.append(f"{sum(side.values())} đơn vị {word} mức ({steps})")
+        steps = [f"{n} đơn vị từ mức {a} {word} mức {b}" for (a, b), n in sorted(side.items())]
+        if len(steps) == 1:
+            parts.append(steps[0])
+        elif steps:
+            parts.append(f"{sum(side.values())} đơn vị {word} mức: " + ", ".join(steps))
     return (" (theo quy tắc: " + "; ".join(parts) + "; chưa đổi mức, chờ Ban Thường vụ quyết định)") if parts else ""
 
 
