@@ -65,7 +65,7 @@ def _context(is_sample: bool = True, figures: dict | None = None) -> dict:
                   goal(0, 1, "Tỷ lệ CBCCVC đã học tập, quán triệt Nghị quyết 01", "tiến bộ")],
         "inspections": {"n_rounds": "5", "n_inspections": "201", "mean_total": "72,0", "weakest": "Giao tiếp",
                         "weakest_mean": "7,15", "rating_order": ["Tốt", "Khá"],
-                        "ratings": [{"round": "2017-1", "cells": ["3", "9"]}],
+                        "ratings": [{"round": "Đợt 1/2017", "cells": ["3", "9"]}],
                         "criteria": [{"criterion": f"c0{i}", "label": name, "pilot": "7,4", "rest": f"7,{i}",
                                       "n": "201"} for i, name in enumerate(["Trang phục", "Giao tiếp", "Thẻ"])]},
         "ranking": {"year": "2018", "n_up": "2", "n_down": "1", "n_same": "60", "n_review": "3", "rules": "Quy tắc.",
