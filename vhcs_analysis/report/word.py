@@ -301,7 +301,7 @@ def appendices(d: Draft, ctx: dict) -> None:
         ("per_block", f"Từng đơn vị điểm so với các đơn vị cùng khối: {per_block_label}"),
         ("inspection_criteria", "Điểm bình quân theo tiêu chí kiểm tra: đơn vị điểm và các đơn vị còn lại"),
         ("inspection_ratings", "Xếp loại qua các đợt kiểm tra, giám sát"),
-        ("ranking_transition", "Mức xếp loại hiện tại và theo quy tắc"),
+        ("ranking_transition", "Mức xếp loại hiện tại và theo quy tắc (gồm cả đơn vị cần xem xét, chưa đổi mức)"),
         ("completeness", "Báo cáo đúng hạn, muộn và không nộp theo kỳ"),
         ("rejects_by_reason", "Số dòng số liệu bị loại theo lý do"),
     ):
