@@ -290,7 +290,8 @@ def check_draft(pdf: Path, pages: list[str]) -> None:
     methods = next(t for t in tables if len(t[0]) > 2 and t[0][2].startswith("Chênh lệch thay đổi ("))
     estimate = {r[0]: r[2].split(" ")[0] for r in methods[1:]}
     pdf_text = " ".join(pages)
-    for label, pilot, rest, diff, *_ in summary[1:]:
+    for marked, pilot, rest, diff, *_ in summary[1:]:
+        label = marked.removesuffix(" " + readings.LOWER_BETTER_MARK)  # the summary marks lower-is-better rows
         if diff != fmt.MISSING:
             assert estimate[label] == diff, (label, estimate[label], diff)
             assert pilot in pdf_text and rest in pdf_text, (label, pilot, rest)
