@@ -109,7 +109,10 @@ def test_public_indices__only_editions_published_by_the_report_date():
     out = ctx.public_indices(package_defaults(), dt.date(2019, 1, 18))
     values = " ".join(r["values"] for r in out["rows"])
     assert "(2018)" not in values and "33 (2017)" in values
-    assert "PCI 2018 (công bố 28/03/2019)" in out["note"] and "VCCI" in out["note"]
+    # a publication after the report date is not known then: no future date, only that it will be added
+    assert "PCI 2018" in out["note"] and "VCCI" in out["note"] and "công bố 28/03/2019" not in out["note"]
+    assert not re.search(r"\d{2}/\d{2}/2019", out["note"])
+    assert "chưa được công bố tại ngày lập báo cáo" in out["note"] and "sẽ bổ sung" in out["note"]
     later = ctx.public_indices(package_defaults(), dt.date(2019, 6, 30))
     assert "23 (2018)" in str(later["rows"]) and later["note"].startswith("Chỉ dẫn")
 
@@ -287,7 +290,8 @@ def check_draft(pdf: Path, pages: list[str]) -> None:
     methods = next(t for t in tables if len(t[0]) > 2 and t[0][2].startswith("Chênh lệch thay đổi ("))
     estimate = {r[0]: r[2].split(" ")[0] for r in methods[1:]}
     pdf_text = " ".join(pages)
-    for label, pilot, rest, diff, *_ in summary[1:]:
+    for marked, pilot, rest, diff, *_ in summary[1:]:
+        label = marked.removesuffix(" " + readings.LOWER_BETTER_MARK)  # the summary marks lower-is-better rows
         if diff != fmt.MISSING:
             assert estimate[label] == diff, (label, estimate[label], diff)
             assert pilot in pdf_text and rest in pdf_text, (label, pilot, rest)
@@ -349,3 +353,61 @@ def test_pdf__liberation_serif_only_a4_and_the_annex_beside_it(built):
     main = " ".join(built.pages)
     # the provenance left the leaders' document: no hash, one paragraph naming the annex
     assert not re.search(r"[0-9a-f]{12}", main) and ctx.ANNEX_NAME in main
+
+
+def test_counts__written_in_words_not_like_a_date():
+    common = {"in_family": True, "difference": "+1,0", "mde": "15,8"}
+    rows = [{**common, "code": "better", "label": "Học tập", "indicator": "study_rate"},
+            *({**common, "code": "no_evidence", "label": f"Chỉ tiêu {i}", "indicator": f"x{i}"} for i in range(5))]
+    goals = [{"reading": "tiến bộ", "label": f"G{i}"} for i in range(8)] + \
+        [{"reading": "chưa thấy thay đổi rõ", "label": f"F{i}"} for i in range(2)]
+    text = str(ctx.pilots_answer(rows, "study_rate", 7)) + ctx.goals_answer(goals, "A", "B")
+    assert "1 trong 6 chỉ tiêu" in text and "8 trong 10 chỉ tiêu" in text
+    assert not re.search(r"\b\d+/\d+ chỉ tiêu", text)
+
+
+def test_row_label__lower_is_better_indicators_are_marked():
+    assert readings.row_label("study_rate", "Học tập") == "Học tập"
+    marked = readings.row_label("complaints_per_100", "Phản ánh")
+    assert marked == "Phản ánh ↓ (thấp hơn là tốt hơn)"
+    assert readings.row_label("no_such_code", "X") == "X"
+
+
+@pytest.mark.parametrize(("mine", "rest", "words"), [
+    (5.0, 15.1, "tăng ít hơn các đơn vị khác cùng khối 10,1 điểm"),
+    (15.1, 5.0, "tăng nhiều hơn các đơn vị khác cùng khối 10,1 điểm"),
+    (-12.0, -2.0, "giảm nhiều hơn các đơn vị khác cùng khối 10,0 điểm"),
+    (-2.0, -12.0, "giảm ít hơn các đơn vị khác cùng khối 10,0 điểm"),
+    (3.0, -2.0, "tăng trong khi các đơn vị khác cùng khối giảm (chênh lệch 5,0 điểm)"),
+    (0.0, 4.0, "không đổi trong khi các đơn vị khác cùng khối tăng (chênh lệch 4,0 điểm)"),
+])
+def test_change_gap_words__compare_the_changes_with_fitting_direction_words(mine, rest, words):
+    assert ctx.change_gap_words(mine, rest, round(mine - rest, 1), "điểm") == words
+
+
+def test_pilot_unit_rows__never_compare_levels_and_keep_the_behind_flag():
+    entry = {"unit_id": "U03", "unit_name": "Ban Tuyên giáo", "block": "Cơ quan Đảng", "n_rest": 9,
+             "base": 80.0, "post": 85.0, "rest_base": 60.0, "rest_post": 75.1}
+    row = ctx.pilot_unit_rows([entry], "oc_index")[0]
+    assert row["reading"] == "tăng ít hơn các đơn vị khác cùng khối 10,1 điểm" and row["behind"]
+    assert "hơn khối" not in row["reading"]
+
+
+def test_inspection_round__reads_as_a_round_of_a_year():
+    assert fmt.inspection_round("2016-1") == "Đợt 1/2016" and fmt.inspection_round("2017-02") == "Đợt 2/2017"
+    assert fmt.inspection_round("R1") == "Đợt R1"
+
+
+def test_review_moves_note__the_units_to_review_that_the_rule_would_move_are_counted():
+    proposal = pd.DataFrame([
+        {"status": "review", "level_current": 1, "level_proposed": 2},
+        {"status": "review", "level_current": 1, "level_proposed": 2},
+        {"status": "review", "level_current": 2, "level_proposed": 2},
+        {"status": "proposed", "level_current": 3, "level_proposed": 2},
+    ])
+    note = ctx.review_moves_note(proposal)
+    assert note.startswith(" (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi mức") and "lên" not in note
+    more = pd.concat([proposal, pd.DataFrame([{"status": "review", "level_current": 2, "level_proposed": 3}])])
+    assert "3 đơn vị xuống mức: 2 đơn vị từ mức 1 xuống mức 2, 1 đơn vị từ mức 2 xuống mức 3" in \
+        ctx.review_moves_note(more)
+    assert ctx.review_moves_note(proposal[proposal["status"] == "proposed"]) == ""

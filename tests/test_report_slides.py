@@ -33,8 +33,8 @@ from vhcs_analysis.verdicts import VERDICT_VI  # noqa: E402
 NUMBER = re.compile(r"[+\-−]?\d(?:[\d.,/]*\d)?")  # 1.234,5 · +4,6 · 1/3
 
 
-def _outcome(code: str, label: str, did: str, unit: str) -> dict:
-    return {"indicator": label, "label": label, "unit": unit, "did": did, "did_ci": "-1,0 đến +8,0",
+def _outcome(code: str, label: str, did: str, unit: str, indicator: str = "") -> dict:
+    return {"indicator": indicator or label, "label": label, "unit": unit, "did": did, "did_ci": "-1,0 đến +8,0",
             "adj_full": "+3,9 (+0,4 đến +7,5)", "p_holm": "0,031", "n": "7/58", "mde": "5,1", "code": code,
             "verdict": "", "reason": "cả hai cách cùng chiều"}
 
@@ -43,7 +43,8 @@ def _context(is_sample: bool = True, figures: dict | None = None) -> dict:
     """The keys of build_context the deck reads, values already formatted."""
     outcomes = [_outcome("better", "Chỉ số văn hóa công sở tổng hợp", "+4,6", "điểm"),
                 _outcome("no_evidence", "Tỷ lệ CBCCVC đã học tập, quán triệt Nghị quyết 01", "-1,2", "điểm %"),
-                _outcome("no_evidence", "Phản ánh về thái độ, tác phong trên 100 CBCCVC", "+0,3", "lượt/100 CB")]
+                _outcome("no_evidence", "Phản ánh về thái độ, tác phong trên 100 CBCCVC", "+0,3", "lượt/100 CB",
+                         "complaints_per_100")]
     goal = lambda g, t, label, reading: {"goal": g, "task_group": t, "label": label, "baseline": "66,7",  # noqa: E731
                                          "post": "76,3", "change": "+9,7", "ci": "+8,5 đến +10,8", "n": "65",
                                          "reading": reading, "unit": "điểm"}
@@ -64,7 +65,7 @@ def _context(is_sample: bool = True, figures: dict | None = None) -> dict:
                   goal(0, 1, "Tỷ lệ CBCCVC đã học tập, quán triệt Nghị quyết 01", "tiến bộ")],
         "inspections": {"n_rounds": "5", "n_inspections": "201", "mean_total": "72,0", "weakest": "Giao tiếp",
                         "weakest_mean": "7,15", "rating_order": ["Tốt", "Khá"],
-                        "ratings": [{"round": "2017-1", "cells": ["3", "9"]}],
+                        "ratings": [{"round": "Đợt 1/2017", "cells": ["3", "9"]}],
                         "criteria": [{"criterion": f"c0{i}", "label": name, "pilot": "7,4", "rest": f"7,{i}",
                                       "n": "201"} for i, name in enumerate(["Trang phục", "Giao tiếp", "Thẻ"])]},
         "ranking": {"year": "2018", "n_up": "2", "n_down": "1", "n_same": "60", "n_review": "3", "rules": "Quy tắc.",
@@ -161,13 +162,16 @@ def test_answer_slide__numbers_and_grades_are_the_contexts(tmp_path):
     text = " ".join(_texts(answer)).replace(SAMPLE_MARK, "")
     outcomes = context["pilots"]["outcomes"]
     better = sum(o["code"] == "better" for o in outcomes)
-    allowed = {o["did"] for o in outcomes} | {f"{better}/{len(outcomes)}"}  # the changes; the count in the title
+    allowed = {o["did"] for o in outcomes} | {str(better), str(len(outcomes))}  # the changes; the count
     allowed |= {n for o in outcomes for n in NUMBER.findall(o["label"] + " " + o["unit"])}  # "Nghị quyết 01"
     found = NUMBER.findall(text)
     assert found
     assert set(found) <= allowed
     assert answer.shapes.title.text_frame.text.startswith("Đơn vị điểm chuyển biến rõ hơn")
-    assert "1/3" in answer.shapes.title.text_frame.text
+    assert "1 trong 3 chỉ tiêu" in answer.shapes.title.text_frame.text  # a count in words, not like a date
+    # a lower-is-better indicator carries its mark in its row label; the others none
+    assert "Phản ánh về thái độ, tác phong trên 100 CBCCVC ↓ (thấp hơn là tốt hơn)" in text
+    assert text.count("↓ (thấp hơn là tốt hơn)") == 1
     for outcome in outcomes:
         assert VERDICT_VI[outcome["code"]] in text
         assert outcome["did"] in text
@@ -297,7 +301,19 @@ def test_pilots_slide__counts_blocks_where_the_pilot_did_better_in_the_indicator
     context = _context()
     deck = pptx.Presentation(str(_deck(tmp_path)[0]))
     title = deck.slides[2].shapes.title.text_frame.text
-    assert "5/8 đơn vị điểm thay đổi hơn mức chung" in title  # oc_index: higher is better; five positive of eight
+    # oc_index: higher is better; five positive of eight, a count in words and a full comparison
+    assert "5 trong 8 đơn vị điểm có mức thay đổi tốt hơn mức chung" in title
     context["main_indicator"] = "complaints_per_100"  # lower is better: the three negative ones
     slides.render_pptx(context, tmp_path, tmp_path / "thap.pptx")
-    assert "3/8 đơn vị điểm" in pptx.Presentation(str(tmp_path / "thap.pptx")).slides[2].shapes.title.text_frame.text
+    title = pptx.Presentation(str(tmp_path / "thap.pptx")).slides[2].shapes.title.text_frame.text
+    assert "3 trong 8 đơn vị điểm" in title
+
+
+def test_ranking_slide__the_units_to_review_and_where_the_rule_would_move_them(tmp_path):
+    context = _context()
+    context["ranking"]["review_note"] = (" (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; "
+                                         "chưa đổi mức)")
+    slides.render_pptx(context, tmp_path, tmp_path / "xl.pptx")
+    slide = pptx.Presentation(str(tmp_path / "xl.pptx")).slides[8]
+    assert "2 đơn vị lên mức, 1 xuống mức, 3 cần xem xét" in slide.shapes.title.text_frame.text
+    assert "2 đơn vị từ mức 1 xuống mức 2" in " ".join(_texts(slide))

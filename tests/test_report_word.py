@@ -94,11 +94,13 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
                    "rows": rows, "outcomes": rows, "placebo": "", "adoption": [], "sensitivity": []},
         "leaders": {"pilot_units": [
             {"unit": "Sở Nội vụ", "block": "Hành chính – Tổng hợp", "levels": "60,0 → 77,8 (+17,8)",
-             "rest": "61,0 → 72,1 (+11,1)", "difference": "+6,7", "reading": "cao hơn khối 6,7 điểm",
+             "rest": "61,0 → 72,1 (+11,1)", "difference": "+6,7",
+             "reading": "tăng nhiều hơn các đơn vị khác cùng khối 6,7 điểm",
              "behind": False},
             {"unit": "U52 (chưa có tên trong danh mục)", "block": "Tài chính – Ngân hàng",
              "levels": "70,0 → 71,7 (+1,7)",
-             "rest": "69,0 → 72,2 (+3,2)", "difference": "-1,5", "reading": "thấp hơn khối 1,5 điểm",
+             "rest": "69,0 → 72,2 (+3,2)", "difference": "-1,5",
+             "reading": "tăng ít hơn các đơn vị khác cùng khối 1,5 điểm",
              "behind": True},
         ]},
         "goals": goals,
@@ -109,6 +111,8 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
                         "weakest": "Giao tiếp, ứng xử với đồng nghiệp", "weakest_mean": "7,15", "criteria": [],
                         "rating_order": [], "ratings": []},
         "ranking": {"year": "2018", "n_units": "66", "n_up": "2", "n_down": "3", "n_same": "54", "n_review": "7",
+                    "review_note": " (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi mức, "
+                                   "chờ Ban Thường vụ quyết định)",
                     "rules": "Quy tắc.", "levels": [], "matrix": [], "n_good": "1", "band_z": "1,96", "q_max": "0,05",
                     "moves": [{"unit": "Tỉnh đoàn", "current": "1", "proposed": "1", "score": "74,2", "margin": "4,2",
                                "status": "cần xem xét", "reason": "sát ngưỡng"}],
@@ -266,6 +270,11 @@ def test_render_docx__data_fill_strengths_limitations_pilots_and_proposals(tmp_p
     limits = section("2. Hạn chế, khuyết điểm", "3. Nguyên nhân")
     assert "Phản ánh trên 100 CBCCVC: 5,4 → 4,3 (-1,1 lượt/100 CB)" in strengths
     assert "Sở Nội vụ (+6,7)" in strengths and "chỉ số văn hóa công sở tổng hợp" in strengths
+    # a full comparison: "có mức thay đổi … tốt hơn mức chung", never "… hơn mức chung" without its adjective
+    assert "có mức thay đổi chỉ số văn hóa công sở tổng hợp tốt hơn mức chung" in strengths
+    assert "có mức thay đổi chỉ số văn hóa công sở tổng hợp kém hơn mức chung" in limits
+    # the units to review that the rule would move are counted beside the moves (Bảng 15 shows them)
+    assert "7 đơn vị có điểm sát ngưỡng cần xem xét riêng (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2" in text
     assert "Vi phạm trên 100 CBCCVC: 1,1 → 1,0, chưa thấy thay đổi rõ" in limits
     assert "Giao tiếp, ứng xử với đồng nghiệp (bình quân 7,15/10)" in limits
     assert "Sở Ngoại vụ (Hành chính – Tổng hợp)" in limits
@@ -536,7 +545,8 @@ def test_render_docx__reads_the_leaders_part_of_the_context_when_present(tmp_pat
                       "verdict_full": "Chưa thấy khác biệt", "pilot": "64,0 → 70,0 (+6,0)",
                       "rest": "63,0 → 68,0 (+5,0)", "difference": "+1,0"}],
         "pilot_units": [{"unit": "Sở Y tế", "block": "Văn hóa – Xã hội", "levels": "60,0 → 62,0 (+2,0)",
-                         "rest": "60,0 → 65,0 (+5,0)", "difference": "-3,0", "reading": "thấp hơn khối 3,0 điểm",
+                         "rest": "60,0 → 65,0 (+5,0)", "difference": "-3,0",
+                         "reading": "tăng ít hơn các đơn vị khác cùng khối 3,0 điểm",
                          "behind": True}],
         "pilot_units_indicator": "Chỉ số văn hóa công sở tổng hợp",
         "grades": [{"label": "Chưa thấy khác biệt", "meaning": "số liệu chưa cho thấy khác biệt"}],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
@@ -61,6 +62,14 @@ def date(value) -> str:
     elif hasattr(value, "date") and callable(value.date):
         value = value.date()
     return _babel_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def inspection_round(value) -> str:
+    """An inspection round id "2016-1" as "Đợt 1/2016" ("2016-1" alone reads like a half-year); other ids
+    are prefixed with "Đợt" as they are."""
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    return f"Đợt {int(m.group(2))}/{m.group(1)}" if m else f"Đợt {text}"
 
 
 def long_date(value, place: str | None = None) -> str:

@@ -134,8 +134,8 @@ def _comparability(units: pd.DataFrame, name: str, baseline: str, post: str,
         share = float(at_best.mean()) if len(at_best) else 0.0
         if share >= float(settings.compare.ceiling_share):
             where = "mức tối đa" if best == hi else "mức tốt nhất (0)"
-            return "not_comparable", (f"{int(at_best.sum())}/{len(at_best)} đơn vị điểm đã ở {where} ngay từ kỳ gốc, "
-                                      "không còn chỗ để tiến bộ thêm")
+            return "not_comparable", (f"{int(at_best.sum())} trong {len(at_best)} đơn vị điểm đã ở {where} ngay từ "
+                                      "kỳ gốc, không còn chỗ để tiến bộ thêm")
     if np.ptp(change) <= 1e-9:
         return "not_comparable", "mọi đơn vị thay đổi như nhau, không có khác biệt để so sánh"
     return None, ""
@@ -351,7 +351,7 @@ def answer_vi(effects: pd.DataFrame, baseline: str, post: str, *, short: bool = 
     span = f"từ {period_vi(baseline)} đến {period_vi(post)}"
     parts = []
     if better:
-        parts.append(f"{VERDICT_VI['better']} các đơn vị cùng khối ({span}) ở {len(better)}/{n_out} chỉ tiêu "
+        parts.append(f"{VERDICT_VI['better']} các đơn vị cùng khối ({span}) ở {len(better)} trong {n_out} chỉ tiêu "
                      "kết quả: " + "; ".join(f"{label(r)} ({fmt.signed(r['did_estimate'], 1)})" for r in better) + ".")
     if worse:
         parts.append(f"{VERDICT_VI['worse']} ở {len(worse)} chỉ tiêu: "

@@ -179,7 +179,7 @@ def ratings_bars(df: pd.DataFrame, *, title: str = "") -> Figure:
                          fontsize=MIN_FONT_SIZE,  # no label inside a sliver
                          bbox=_LABEL_BOX)
             bottom += vals
-        ax.set_xticks(x, [f"Đợt {r}\n(n = {fmt.number(n)})" for r, n in zip(table.index, totals)])
+        ax.set_xticks(x, [f"{fmt.inspection_round(r)}\n(n = {fmt.number(n)})" for r, n in zip(table.index, totals)])
         ax.set_ylim(0, 100)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         ax.yaxis.set_major_formatter(percent_formatter())

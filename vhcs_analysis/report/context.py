@@ -97,14 +97,15 @@ def public_indices(settings: Settings, when: dt.date) -> dict:
     for edition in settings.report.public_indices:
         published = dt.date.fromisoformat(edition.published)
         if published > when:
-            later.append(f"{edition.name.split(' (')[0]} {edition.year} (công bố {fmt.date(published)})")
+            # a publication after the report date is not known at that date: no date is printed for it
+            later.append(f"{edition.name.split(' (')[0]} {edition.year}")
             continue
         row = rows.setdefault(edition.name, {"name": edition.name, "editions": [], "sources": []})
         row["editions"].append(f"{edition.value} ({edition.year})")
         row["sources"].append(f"{edition.source} ({fmt.date(published)})")
     note = ("Chỉ dẫn các kỳ đã công bố đến ngày lập báo cáo. " + (
-        "Chưa công bố tại ngày báo cáo nên không dẫn: " + "; ".join(later) + "; số liệu này sẽ lấy từ công bố chính "
-        "thức của cơ quan công bố (Bộ Nội vụ với PAR INDEX, SIPAS; VCCI với PCI) khi có." if later else ""))
+        "Số liệu " + ", ".join(later) + " chưa được công bố tại ngày lập báo cáo nên chưa dẫn; sẽ bổ sung khi cơ "
+        "quan công bố (Bộ Nội vụ với PAR INDEX, SIPAS; VCCI với PCI) công bố chính thức." if later else ""))
     return {"rows": [{"name": r["name"], "values": " → ".join(r["editions"]), "source": "; ".join(r["sources"])}
                      for r in rows.values()], "note": note.strip()}
 
@@ -426,7 +427,8 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
     order = ["Tốt", "Khá", "Trung bình", "Yếu"]
     for r in _rows(tables["inspection_ratings"]):
         ratings.setdefault(str(r["round_id"]), {})[str(r["rating"])] = _int(r.get("n_units"))
-    rating_rows = [{"round": rid, "cells": [vals.get(k, "0") for k in order]} for rid, vals in sorted(ratings.items())]
+    rating_rows = [{"round": fmt.inspection_round(rid), "cells": [vals.get(k, "0") for k in order]}
+                   for rid, vals in sorted(ratings.items())]
     weakest = str(ins.get("weakest_criterion") or "")
     row = next((r for r in rows if r["criterion"] == weakest), None)
     # the weakest criterion is quoted with the values of its row in the criteria table
@@ -489,6 +491,7 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
             "margin": fmt.number(_num(r.get("margin")), 1), "status": status_vi[str(r.get("status"))],
             "reason": str(r.get("reason_vi") or ""),
         })
+    review_note = review_moves_note(tables["ranking_proposal"])
     rules = rk.get("rules") or {}
     noise = _num(rules.get("inspection_noise_sd"))
     rules_text = (
@@ -510,13 +513,37 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
     return {
         "year": str(rk.get("year") or fmt.MISSING), "n_units": _int(rk.get("n_units")),
         "n_up": _int(rk.get("n_up")), "n_down": _int(rk.get("n_down")), "n_same": _int(rk.get("n_same")),
-        "n_review": _int(rk.get("n_review", 0)), "rules": rules_text, "moves": moves,
+        "n_review": _int(rk.get("n_review", 0)), "review_note": review_note, "rules": rules_text, "moves": moves,
         # the multiplier the band really used (t on the noise SD's degrees of freedom), as Mục V says
         "band_z": fmt.number(_num(rules.get("noise_band_multiplier")) or float(settings.ranking.noise_band_z), 2),
         "q_max": fmt.number(float(settings.good_practices.q_max), 2),
         "n_good": _int(rk.get("n_good_practice_candidates")),
         "levels": [str(lvl) for lvl in levels], "matrix": matrix, "good_practices": good,
     }
+
+
+def review_moves_note(proposal: pd.DataFrame) -> str:
+    """Where the units "to review" would go under the rule (level 1 is the best, so a higher
+    number is a move down), e.g. " (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi
+    mức, chờ Ban Thường vụ quyết định)"; "" when none would move. The counts of units moved up and
+    down cover only the proposals, so without this a unit shown 1 → 2 in the table and chart
+    would read as "0 đơn vị hạ mức"."""
+    down: dict[tuple[int, int], int] = {}
+    up: dict[tuple[int, int], int] = {}
+    for r in _rows(proposal):
+        a, b = _num(r.get("level_current")), _num(r.get("level_proposed"))
+        if str(r.get("status")) != "review" or a is None or b is None or a == b:
+            continue
+        side = down if b > a else up
+        side[(int(a), int(b))] = side.get((int(a), int(b)), 0) + 1
+    parts = []
+    for side, word in ((down, "xuống"), (up, "lên")):
+        steps = [f"{n} đơn vị từ mức {a} {word} mức {b}" for (a, b), n in sorted(side.items())]
+        if len(steps) == 1:
+            parts.append(steps[0])
+        elif steps:
+            parts.append(f"{sum(side.values())} đơn vị {word} mức: " + ", ".join(steps))
+    return (" (theo quy tắc: " + "; ".join(parts) + "; chưa đổi mức, chờ Ban Thường vụ quyết định)") if parts else ""
 
 
 def adoption_rows(table: pd.DataFrame, levels: dict | None = None) -> list[dict]:
@@ -611,10 +638,29 @@ def unit_label(unit_id, name) -> str:
 
 
 
+def change_gap_words(mine: float, rest: float, diff: float, unit: str) -> str:
+    """How a pilot's change compares with its block's others' (``diff`` = ``mine`` − ``rest``,
+    in ``unit``), with direction words that fit the sign of both changes: "tăng nhiều hơn / ít
+    hơn …", "giảm nhiều hơn / ít hơn …", or "tăng trong khi các đơn vị khác cùng khối giảm …"
+    when they go opposite ways. It compares the changes, never the levels ("thấp hơn khối"
+    would misread for a unit whose level is above the others')."""
+    others = "các đơn vị khác cùng khối"
+    gap = f"{fmt.number(abs(diff), 1)} {unit}".strip()
+
+    def sign(x: float) -> int:
+        return (x > 0) - (x < 0)
+
+    verb = {1: "tăng", -1: "giảm", 0: "không đổi"}
+    if sign(mine) == sign(rest) != 0:
+        more = abs(mine) > abs(rest)
+        return f"{verb[sign(mine)]} {'nhiều' if more else 'ít'} hơn {others} {gap}"
+    return f"{verb[sign(mine)]} trong khi {others} {verb[sign(rest)]} (chênh lệch {gap})"
+
+
 def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
     """``report.levels.pilot_units`` formatted: each pilot, its block, its levels and its
     block's others' levels before → after, and how much more (or less) it changed, said as
-    a description of its change ("cao hơn khối 5,7 điểm"), never with a grade word: one
+    a description of its change ("tăng nhiều hơn các đơn vị khác cùng khối 5,7 điểm"), never with a grade word: one
     pilot per block is noisy, the grades are the comparison over all blocks. ``behind``: it changed
     less than its block in the indicator's better direction."""
     out = []
@@ -629,7 +675,8 @@ def pilot_unit_rows(entries: list[dict], code: str) -> list[dict]:
         elif diff == 0:
             reading = "như khối"
         else:
-            reading = f"{'cao' if diff > 0 else 'thấp'} hơn khối {fmt.number(abs(diff), 1)} {unit}"
+            reading = change_gap_words(shown(mine["change_value"]) or 0.0, shown(rest["change_value"]) or 0.0,
+                                       diff, unit)
         out.append({"unit": unit_label(e["unit_id"], e["unit_name"]), "unit_id": str(e["unit_id"]),
                     "block": str(e["block"]) if isinstance(e["block"], str) else fmt.MISSING,
                     "levels": (f"{mine['levels']} ({mine['change']})" if mine["change_value"] is not None
@@ -660,7 +707,8 @@ def pilots_answer(rows: list[dict], main_code: str, n_pilot: str) -> str:
     n = len(better) + len(worse) + len(none)
     parts = []
     if better:
-        parts.append(f"Ở {len(better)}/{n} chỉ tiêu kết quả, đơn vị điểm chuyển biến rõ hơn các đơn vị cùng khối: "
+        parts.append(f"Ở {len(better)} trong {n} chỉ tiêu kết quả, đơn vị điểm chuyển biến rõ hơn các đơn vị "
+                     "cùng khối: "
                      + "; ".join(f"{r['label'][:1].lower() + r['label'][1:]} (thay đổi nhiều hơn {r['difference']})"
                                  for r in better) + ".")
     if worse:
@@ -685,7 +733,7 @@ def goals_answer(goals: list[dict], baseline: str, post: str) -> str:
     up = [g for g in shown_rows if g["reading"] == "tiến bộ"]
     down = [g for g in shown_rows if g["reading"] == "đi xuống"]
     flat = [g for g in shown_rows if g["reading"] == "chưa thấy thay đổi rõ"]
-    text = f"Toàn khối, từ {baseline} đến {post}: {len(up)}/{len(shown_rows)} chỉ tiêu tiến bộ rõ"
+    text = f"Toàn khối, từ {baseline} đến {post}: {len(up)} trong {len(shown_rows)} chỉ tiêu tiến bộ rõ"
     if up:
         text += " (" + _names(up) + ")"
     text += f"; {len(flat)} chỉ tiêu chưa thấy thay đổi rõ" + (f" ({_names(flat)})" if flat else "")

@@ -41,6 +41,20 @@ def change_unit_and_direction(code: str) -> tuple[str, bool]:
     return spec.diff_unit_vi, spec.higher_is_better
 
 
+LOWER_BETTER_MARK = "↓ (thấp hơn là tốt hơn)"
+
+
+def row_label(code: str, label: str) -> str:
+    """An indicator's label for a table row, marked "↓ (thấp hơn là tốt hơn)" when a lower
+    value is better (complaints, violations per 100), as the figures mark it; an unknown code
+    keeps its label unmarked."""
+    try:
+        higher = indicator_registry.higher_is_better(code)
+    except indicator_registry.UnknownIndicatorError:
+        return label
+    return label if higher else f"{label} {LOWER_BETTER_MARK}"
+
+
 def short_unit(unit: str) -> str:
     """'điểm phần trăm' → 'điểm %' for table cells."""
     return unit.replace("điểm phần trăm", "điểm %").replace("/100 người", "/100 CB")
@@ -196,6 +210,7 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
         unit, _ = change_unit_and_direction(code)
         out.append({
             "indicator": code, "label": str(row.get("indicator_vi", code)), "code": verdict, "verdict": grade,
+            "row_label": row_label(code, str(row.get("indicator_vi", code))),
             "verdict_full": f"{grade}: {note}" if note else grade,
             "bias_note": f"{_lower(str(row.get('indicator_vi', code)))}: {bias}" if bias else "",
             "pilot": f"{pil['levels']} ({pil['change']})" if compared else fmt.MISSING,

@@ -32,6 +32,7 @@ from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
 from vhcs_analysis.settings import Report
 from vhcs_analysis.indicator_registry import higher_is_better
+from vhcs_analysis.report.readings import row_label
 from vhcs_analysis.verdicts import VERDICT_VI
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "trinh-chieu-mau.pptx"
@@ -74,7 +75,8 @@ def deck_view(ctx: dict) -> dict:
     # the leaders' summary's numbers (levels on the verdicts' basis, each pilot against its
     # block): the deck shows the same values as the PDF's answer page
     difference = {str(r.get("indicator")): r.get("difference", "") for r in leaders.get("outcomes") or []}
-    outcomes = [{"label": r.get("label", ""), "change": difference.get(str(r.get("indicator")), r.get("did", "")),
+    outcomes = [{"label": r.get("label", ""), "row_label": row_label(str(r.get("indicator")), str(r.get("label", ""))),
+                 "change": difference.get(str(r.get("indicator")), r.get("did", "")),
                  "unit": r.get("unit", ""),
                  "grade": VERDICT_VI.get(str(r.get("code")), str(r.get("verdict", ""))), "code": str(r.get("code")),
                  "interval": r.get("did_ci", ""), "adjusted": r.get("adj_full", ""), "p_holm": r.get("p_holm", ""),
@@ -396,7 +398,8 @@ def _number(text: str) -> float | None:
 
 
 def _count(n: int, of: int) -> str:
-    return f"{n}/{of}"
+    """A count out of a total in words ("4 trong 7"), not "4/7", which reads like a date."""
+    return f"{n} trong {of}"
 
 
 # ----------------------------------------------------------------------------- the slides
@@ -461,7 +464,7 @@ def answer_slide(deck: Deck) -> None:
         _text(slide, area, [f"{NO_DATA} để so sánh đơn vị điểm với các đơn vị còn lại."])
         return
     table(slide, area, ["Chỉ tiêu kết quả", "Chênh lệch thay đổi (đơn vị điểm − cùng khối)", "Kết luận"],
-          [[r["label"], f"{r['change']} {r['unit']}".strip(), r["grade"]] for r in rows], [4.6, 2.6, 2.8],
+          [[r["row_label"], f"{r['change']} {r['unit']}".strip(), r["grade"]] for r in rows], [4.6, 2.6, 2.8],
           pointer="Các chỉ tiêu còn lại: xem báo cáo, phần tóm tắt cho lãnh đạo.")
 
 
@@ -472,8 +475,10 @@ def pilots_slide(deck: Deck) -> None:
     label = v["main_label"]
     better = 1 if v["main_higher_better"] else -1
     ahead = sum(1 for r in rows if _sign(r["diff"]) == better)
-    title = (f"{label}: {_count(ahead, len(rows))} đơn vị điểm thay đổi hơn mức chung của khối (mỗi khối một đơn vị, "
-             "chỉ để tham khảo)" if rows else "Chưa có số liệu so sánh đơn vị điểm với khối của mình")
+    title = "Chưa có số liệu so sánh đơn vị điểm với khối của mình"
+    if rows:
+        title = (f"{label}: {_count(ahead, len(rows))} đơn vị điểm có mức thay đổi tốt hơn mức chung của khối "
+                 "(mỗi khối một đơn vị, chỉ để tham khảo)")
     named = any(r["pilot_name"] for r in rows)
     notes = [f"Chỉ tiêu: {label}; thay đổi từ kỳ gốc {v['scope'].get('baseline')} đến {v['scope'].get('post')}."] + [
         f"{r['block']}{' – ' + r['pilot_name'] if r['pilot_name'] else ''}: đơn vị điểm {r['pilot']}, "
@@ -531,7 +536,7 @@ def inspections_slide(deck: Deck) -> None:
     title = (f"{ins.get('n_inspections')} lượt kiểm tra, giám sát qua {ins.get('n_rounds')} đợt; "
              f"điểm bình quân {ins.get('mean_total')}/100" if has else "Chưa có số liệu kiểm tra, giám sát")
     order = ins.get("rating_order") or []
-    notes = [f"Đợt {r.get('round')}: " + ", ".join(f"{k} {c}" for k, c in zip(order, r.get("cells") or []))
+    notes = [f"{r.get('round')}: " + ", ".join(f"{k} {c}" for k, c in zip(order, r.get("cells") or []))
              + " đơn vị." for r in ins.get("ratings") or []]
     notes.append("Hình tính tỷ lệ trong từng đợt vì các đợt kiểm tra số đơn vị rất khác nhau; số đơn vị của đợt "
                  "ghi dưới tên đợt. Đơn vị được kiểm tra do kế hoạch chọn, không phải mẫu ngẫu nhiên.")
@@ -600,8 +605,9 @@ def ranking_slide(deck: Deck) -> None:
     """The ranking slide: proposed level changes of the year and the good practices proposed for wider use."""
     rk = deck.view["ranking"]
     good = list(rk.get("good_practices") or [])
-    title = (f"Đề xuất xếp loại năm {rk.get('year')}: {rk.get('n_up')} đơn vị lên mức, {rk.get('n_down')} xuống mức; "
-             f"{_total(deck.view, 'good_practices', good)} cách làm hay đề nghị nhân rộng")
+    title = (f"Đề xuất xếp loại năm {rk.get('year')}: {rk.get('n_up')} đơn vị lên mức, {rk.get('n_down')} xuống mức, "
+             f"{rk.get('n_review')} cần xem xét; {_total(deck.view, 'good_practices', good)} cách làm hay đề nghị "
+             "nhân rộng")
     notes = [str(rk.get("rules") or "")] + [
         f"{m.get('unit')}: mức {m.get('current')} → {m.get('proposed')} ({m.get('status')}). {m.get('reason')}"
         for m in rk.get("moves") or []] + [
@@ -611,7 +617,7 @@ def ranking_slide(deck: Deck) -> None:
     slide, area = deck.new(title, notes)
     left, right = area.split(0.5)
     lines = [f"Giữ nguyên mức: {rk.get('n_same')} đơn vị", f"Lên mức: {rk.get('n_up')}; xuống mức: {rk.get('n_down')}",
-             f"Cần xem xét (sát ngưỡng): {rk.get('n_review')}"]
+             f"Cần xem xét (sát ngưỡng): {rk.get('n_review')}{rk.get('review_note') or ''}"]
     lines += ([f"Cách làm hay: {g.get('unit')}" for g in good] if good
               else ["Chưa có cách làm hay nào đủ căn cứ để đề nghị nhân rộng."])
     _text(slide, left, fitting(lines, left, pointer="Các cách làm hay còn lại: xem báo cáo."), bullets=True)

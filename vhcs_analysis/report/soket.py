@@ -87,8 +87,9 @@ def facts(ctx: dict) -> dict[str, Any]:
                                                 "rating_order", "ratings")},
         "weakest_scores": (str(ins.get("weakest_scores")) if ins.get("weakest_scores")
                            else f"bình quân {ins.get('weakest_mean')}/10"),
-        "ranking": {k: rk.get(k) for k in ("year", "n_units", "n_up", "n_down", "n_same", "n_review", "rules", "moves",
-                                           "levels", "matrix", "good_practices", "n_good", "band_z", "q_max")},
+        "ranking": {k: rk.get(k) for k in ("year", "n_units", "n_up", "n_down", "n_same", "n_review", "review_note",
+                                           "rules", "moves", "levels", "matrix", "good_practices", "n_good",
+                                           "band_z", "q_max")},
         "data_quality": {k: dq.get(k) for k in ("headline", "reports", "completeness", "late_units", "by_reason",
                                                 "by_kind", "skipped")},
         "totals": dict(prov.get("totals") or {}),
@@ -118,7 +119,7 @@ def _verdicts(outcomes, rows) -> list[dict]:
     """One row per indicator: label, grade (with its note), the pilots' and the others'
     levels before → after and the difference of the changes (when the context has them)."""
     if outcomes:
-        return [{"label": r.get("label"), "verdict": r.get("verdict_full") or r.get("verdict"),
+        return [{"label": r.get("row_label") or r.get("label"), "verdict": r.get("verdict_full") or r.get("verdict"),
                  "pilot": r.get("pilot"), "rest": r.get("rest"), "difference": r.get("difference")} for r in outcomes]
     return [{"label": r.get("label"), "verdict": r.get("verdict")} for r in rows or []]
 
@@ -183,7 +184,7 @@ def strengths(f: dict) -> list[str]:
                    + "; ".join(_lower_first(str(r.get("label"))) for r in better) + ".")
     ahead = [u for u in f["pilot_units_all"] if not u.get("behind") and u.get("diff") not in (None, "", "–")]
     if ahead:
-        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} hơn mức chung của các đơn vị "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} tốt hơn mức chung của các đơn vị "
                    "cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, không phải kết "
                    f"luận): "
@@ -211,7 +212,7 @@ def limitations(f: dict) -> list[str]:
                       else " (danh sách đầy đủ ở Phụ lục)."))
     behind = [u for u in f["pilot_units_all"] if u.get("behind")]
     if behind:
-        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} dưới mức chung của các đơn vị "
+        out.append(f"Đơn vị điểm có mức thay đổi {_lower_first(f['per_block_label'])} kém hơn mức chung của các đơn vị "
                    "cùng "
                    f"khối (mỗi khối một đơn vị điểm nên chênh lệch dao động nhiều; số liệu tham khảo, cần xem xét thêm "
                    f"ở từng đơn vị): "

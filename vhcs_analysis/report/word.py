@@ -189,10 +189,12 @@ def body(d: Draft, ctx: dict) -> None:
     d.heading("1. Đưa kết quả xây dựng văn hóa công sở vào xếp loại tổ chức cơ sở đảng", 2)
     d.para(f"Áp dụng quy tắc xếp loại cho năm {rk.get('year')}, trên {rk.get('n_units')} tổ chức cơ sở đảng: "
            f"{rk.get('n_up')} đơn vị được nâng mức, {rk.get('n_down')} đơn vị bị hạ mức, {rk.get('n_same')} đơn vị giữ "
-           f"nguyên; {rk.get('n_review')} đơn vị có điểm sát ngưỡng cần xem xét riêng. {rk.get('rules') or ''}")
+           f"nguyên; {rk.get('n_review')} đơn vị có điểm sát ngưỡng cần xem xét riêng{rk.get('review_note') or ''}. "
+           f"{rk.get('rules') or ''}")
     _list_note(d, f, "moves")
     d.table("Đơn vị đề xuất đổi mức hoặc cần xem xét (mức 1 là cao nhất)",
-            ["Đơn vị", "Mức hiện tại", "Mức theo quy tắc", "Điểm", "Cách ngưỡng", "Tình trạng", "Lý do"],
+            ["Đơn vị", "Mức hiện tại", "Mức theo quy tắc", "Điểm kiểm tra", "Cách ngưỡng (điểm)", "Tình trạng",
+             "Lý do"],
             rk.get("moves") or [], ["unit", "current", "proposed", "score", "margin", "status", "reason"],
             [1.7, 0.7, 0.7, 0.8, 0.8, 0.9, 2.8], "lcccrll")
     d.heading("2. Nhân rộng cách làm hay", 2)
@@ -262,7 +264,7 @@ def appendices(d: Draft, ctx: dict) -> None:
             ["Tiêu chí", "Đơn vị điểm", "Đơn vị còn lại", "Lượt chấm"],
             ins.get("criteria") or [], ["label", "pilot", "rest", "n"], [3.8, 0.9, 0.9, 0.8], "lrrr")
     order = list(ins.get("rating_order") or [])
-    d.table("Số đơn vị theo xếp loại, từng đợt kiểm tra", ["Đợt", *order],
+    d.table("Số đơn vị theo xếp loại, từng đợt kiểm tra", ["Đợt kiểm tra", *order],
             cells(ins.get("ratings") or [], "cells", "round"), ["round", *[f"c{i}" for i in range(len(order))]])
     d.table(f"Mức ở kỳ gốc {base}: đơn vị điểm so với các đơn vị còn lại",
             ["Chỉ tiêu", "Đơn vị điểm", "Còn lại", "Chênh lệch"], comp["level_gap"],
@@ -299,7 +301,7 @@ def appendices(d: Draft, ctx: dict) -> None:
         ("per_block", f"Từng đơn vị điểm so với các đơn vị cùng khối: {per_block_label}"),
         ("inspection_criteria", "Điểm bình quân theo tiêu chí kiểm tra: đơn vị điểm và các đơn vị còn lại"),
         ("inspection_ratings", "Xếp loại qua các đợt kiểm tra, giám sát"),
-        ("ranking_transition", "Mức xếp loại hiện tại và theo quy tắc"),
+        ("ranking_transition", "Mức xếp loại hiện tại và theo quy tắc (gồm cả đơn vị cần xem xét, chưa đổi mức)"),
         ("completeness", "Báo cáo đúng hạn, muộn và không nộp theo kỳ"),
         ("rejects_by_reason", "Số dòng số liệu bị loại theo lý do"),
     ):
