@@ -39,7 +39,7 @@ def test_reason__quotes_an_interval_end_as_the_table_rounds_it():
 
 def test_stored_decimals__the_csv_and_the_text_share_one_rule():
     assert fmt.stored_decimals("p_holm") == 4 and fmt.stored_decimals("did_ci_high") == 2
-    assert fmt.stored_decimals("ci_low") == 3
+    assert fmt.stored_decimals("ci_low") == 3 == fmt.stored_decimals("ci_adj_high")
     assert math.isinf(fmt.as_stored("did_ci_high", math.inf)) and fmt.as_stored("verdict", "x") == "x"
 
 

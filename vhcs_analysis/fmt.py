@@ -28,7 +28,8 @@ def _is_missing(value) -> bool:
 # a sentence that quotes a table's number formats it from the same stored value
 # (``as_stored``), so text and table never round one statistic two ways
 # (0,0015 → table "0,002" but text "0,001"; 0,6499 → text "+0,6" but table "+0,7")
-_STORED_3 = ("estimate", "ci_low", "ci_high", "gap", "difference", "change", "pilot_change", "rest_change", "mc_se")
+_STORED_3 = ("estimate", "ci_low", "ci_high", "ci_adj_low", "ci_adj_high", "gap", "difference", "change",
+             "pilot_change", "rest_change", "mc_se")
 
 
 def stored_decimals(column: str) -> int:
