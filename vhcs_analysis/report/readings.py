@@ -281,8 +281,8 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
 
 
 PILOT_CI_NOTE = ("Khoảng tin cậy 95% của từng cách là khoảng chưa hiệu chỉnh cho việc xét nhiều chỉ tiêu cùng lúc; "
-                 "kết luận “rõ” đòi hỏi cả hai cách cùng chiều sau khi hiệu chỉnh Holm, nên một khoảng không chứa 0 "
-                 "vẫn có thể đi với “Chưa thấy khác biệt rõ”.")
+                 "kết luận “rõ” đòi hỏi cả hai cách cùng chiều sau khi đã hiệu chỉnh cho việc đó, nên một khoảng "
+                 "không chứa 0 vẫn có thể đi với “Chưa thấy khác biệt rõ”.")
 """The sentence beside every picture or table of the pilots' unadjusted intervals of both
 methods (``verdicts``: a grade needs both methods and the Holm-adjusted p of the family;
 no multiplicity-adjusted interval exists to print instead)."""
