@@ -229,3 +229,31 @@ def test_no_consumer__prints_the_old_impossible_interval(code):
     text = readings.ci_text(-10378691.2, 8467770.0, span=readings.span_of(code))
     assert text == readings.UNBOUNDED_VI and "10.378.691" not in text
     assert readings.ci_text(-1.5, 2.5, span=readings.span_of(code)) == "-1,5 đến +2,5"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_indicators_by_goal__prints_the_interval_its_assessment_used(seed):
+    """Issue 21: the interval beside a whole-bloc grade is the Bonferroni-adjusted one the
+    grade was decided with (new last columns ci_adj_low/ci_adj_high), never the unadjusted 95%."""
+    from vhcs_analysis.review import ReviewData
+    from vhcs_analysis.review.rollout import indicators_by_goal
+
+    empty = pd.DataFrame()
+    data = ReviewData(empty, empty, empty, empty, empty, empty, manifest={}, settings=package_defaults(),
+                      _cache={"panel": _extreme_panel(seed, rising=bool(seed % 2))})
+    table = indicators_by_goal(data)
+    assert list(table.columns[-2:]) == ["ci_adj_low", "ci_adj_high"]
+    for row in table.to_dict("records"):
+        lo, hi = row["ci_adj_low"], row["ci_adj_high"]
+        if row["assessment"] == "no_data":
+            assert math.isnan(lo) and math.isnan(hi)
+            continue
+        assert lo <= row["ci_low"] and row["ci_high"] <= hi  # wider than the 95% one
+        assert (row["assessment"] == "no_clear_change") == (lo <= 0 <= hi)
+    rows = readings.goal_rows(table)
+    for row, shown in zip(table.to_dict("records"), rows, strict=True):
+        span = readings.span_of(row["indicator"])
+        assert shown["ci"] == readings.ci_text(row["ci_adj_low"], row["ci_adj_high"], span=span)
+        assert shown["ci_95"] == readings.ci_text(row["ci_low"], row["ci_high"], span=span)
+    m = int(table["ci_low"].notna().sum())
+    assert f"cùng lúc {m} chỉ tiêu" in readings.goals_adjusted_note(table)

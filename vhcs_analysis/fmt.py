@@ -25,6 +25,32 @@ def _is_missing(value) -> bool:
         return False
 
 
+# the decimals a result table keeps for a column in its CSV (review.output.save_table);
+# a sentence that quotes a table's number formats it from the same stored value
+# (``as_stored``), so text and table never round one statistic two ways
+# (0,0015 → table "0,002" but text "0,001"; 0,6499 → text "+0,6" but table "+0,7")
+_STORED_3 = ("estimate", "ci_low", "ci_high", "ci_adj_low", "ci_adj_high", "gap", "difference", "change",
+             "pilot_change", "rest_change", "mc_se")
+
+
+def stored_decimals(column: str) -> int:
+    """The decimals a result table's CSV keeps for ``column``: 4 for p-values, 3 for
+    estimates and their intervals under those plain names, 2 otherwise."""
+    if column.startswith("p_") or column in ("p_value", "evidence"):
+        return 4
+    return 3 if column in _STORED_3 else 2
+
+
+def as_stored(column: str, value):
+    """``value`` rounded as the CSV stores ``column`` (``stored_decimals``); a value that
+    is not a finite number is returned as it is."""
+    try:
+        number_ = float(value)
+    except (TypeError, ValueError):
+        return value
+    return round(number_, stored_decimals(column)) if math.isfinite(number_) else value
+
+
 def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 

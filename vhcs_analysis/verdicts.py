@@ -216,15 +216,20 @@ def _decide(row: dict, alpha: float) -> tuple[str, str]:
     above = did[0] > 0 and adj[0] > 0
     below = did[1] < 0 and adj[1] < 0
     holm = row["p_holm"]
+    # the words quote the numbers as pilot_effects.csv stores them, so that the reason and
+    # the tables printed from the CSV round each number once, the same way; the decision
+    # above uses the unrounded values
+    shown = {k: fmt.as_stored(str(k), v) for k, v in row.items()}
     if (above or below) and np.isfinite(holm) and holm < alpha:
         good = above == (row["direction"] == "higher_better")
         return ("better" if good else "worse"), (
-            f"hai cách ước lượng (chênh lệch thay đổi {_fmt(row['did_estimate'])}, điều chỉnh theo kỳ gốc "
-            f"{_fmt(row['adj_estimate'])}) cùng chiều, khoảng tin cậy đều không chứa 0, p sau hiệu chỉnh Holm "
-            f"{fmt.p_value(holm)}; là mức độ gắn liền, không phải bằng chứng nhân quả")
+            f"hai cách ước lượng (chênh lệch thay đổi {_fmt(shown['did_estimate'])}, điều chỉnh theo kỳ gốc "
+            f"{_fmt(shown['adj_estimate'])}) cùng chiều, khoảng tin cậy đều không chứa 0, p sau hiệu chỉnh Holm "
+            f"{fmt.p_value(shown['p_holm'])}; là mức độ gắn liền, không phải bằng chứng nhân quả")
+    row = shown
     why = []
     if above or below:
-        why.append(f"p sau hiệu chỉnh Holm {fmt.p_value(holm)} chưa đủ nhỏ khi xét nhiều chỉ tiêu cùng lúc")
+        why.append(f"p sau hiệu chỉnh Holm {fmt.p_value(row['p_holm'])} chưa đủ nhỏ khi xét nhiều chỉ tiêu cùng lúc")
     elif (did[0] > 0 or did[1] < 0) != (adj[0] > 0 or adj[1] < 0):
         why.append("hai cách ước lượng không thống nhất (một cách thấy khác biệt, cách kia không)")
     else:

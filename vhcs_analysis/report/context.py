@@ -24,6 +24,7 @@ from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI
 from vhcs_analysis.periods import Period, period_vi
 from vhcs_analysis.report.readings import (
+    PILOT_CI_NOTE,
     UNBOUNDED_VI,
     _int,
     _num,
@@ -33,6 +34,7 @@ from vhcs_analysis.report.readings import (
     ci_text,
     effect_rows,
     goal_rows,
+    goals_adjusted_note,
     change_unit_and_direction,
     interval_text,
     level_text,
@@ -583,8 +585,10 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: li
     table) and the rows of tables/per_block.csv of ``main_indicator`` (the headline
     indicator, ``[report] main_indicator``), formatted. The baseline levels are the leaders'
     summary's (``levels``: ``report.levels.group_levels`` per indicator) where it has them,
-    so one group and period has one value; a gap is the difference of the two printed
-    levels; its interval (appendix) is blank where the data cannot bound it."""
+    so one group and period has one value; ``gap`` is the difference of the two printed
+    levels. ``gap_est`` is the estimate ``ci`` and ``p`` belong to (the CSV's ``gap``: the
+    pilots against the rest of their blocks over every unit with a baseline value), printed
+    beside them in the appendix; the interval is blank where the data cannot bound it."""
     gaps = []
     for r in _rows(tables["level_gap"]):
         code = str(r.get("indicator"))
@@ -598,7 +602,11 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: li
             ci = f"{NOT_COMPARABLE_VI}: {r.get('reason_vi')}" if r.get("reason_vi") else NOT_COMPARABLE_VI
         gaps.append({"label": str(r.get("indicator_vi")), "pilot": level_text(code, pilot),
                      "rest": level_text(code, rest),
-                     "gap": fmt.signed(None if pilot is None or rest is None else shown(pilot - rest), 1), "ci": ci,
+                     "gap": fmt.signed(None if pilot is None or rest is None else shown(pilot - rest), 1),
+                     # the estimate the interval and p belong to (compare.level_gap: pilots vs the
+                     # rest of their blocks over every unit with a baseline value), for the
+                     # appendix, where it stands beside them
+                     "gap_est": fmt.signed(shown(r.get("gap")), 1), "ci": ci,
                      "p": fmt.MISSING if ci == UNBOUNDED_VI or ci.startswith(NOT_COMPARABLE_VI)
                      else nbsp(fmt.p_value(_num(r.get("p_value"))))})
     blocks = []
@@ -873,6 +881,8 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
                    "adoption": adoption_rows(tables["adoption"], basis["levels"]),
                    "sensitivity": sensitivity_rows(tables["index_sensitivity"])},
         "goals": goals,
+        "goals_note": goals_adjusted_note(tables["indicators_by_goal"]),
+        "pilot_ci_note": PILOT_CI_NOTE,
         "rollout": ro,
         "inspections": ins,
         "ranking": ranking(kn, tables, settings),

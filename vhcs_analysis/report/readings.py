@@ -267,7 +267,10 @@ def _goal_no(value) -> int | None:
 def goal_rows(table: pd.DataFrame) -> list[dict]:
     """indicators_by_goal.csv formatted, with the goal/task group names: the whole bloc's
     levels in each period (every unit with data in it, as the roll-out tables print them)
-    and the change between them, computed from the printed levels."""
+    and the change between them, computed from the printed levels. ``ci`` is the interval
+    the reading was decided with (``ci_adj_low``/``ci_adj_high``, adjusted for the m
+    indicators read together, ``goals_adjusted_note``); ``ci_95`` the unadjusted 95% one,
+    for places with no reading beside it."""
     out = []
     for row in _rows(table):
         code = str(row["indicator"])
@@ -283,10 +286,30 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
             "goal": goal or 0, "task_group": task or 0,
             "goal_vi": GOALS_VI.get(goal, "Chỉ tiêu chung") if goal else "Chỉ tiêu chung",
             "baseline": ba["base"], "post": ba["post"], "change": ba["change"],
-            "ci": ci_text(row.get("ci_low"), row.get("ci_high"), span=span_of(code)),
+            # the interval the reading was decided with (adjusted for the m indicators read
+            # together), so a reader never sees a reading its own interval contradicts
+            "ci": ci_text(row.get("ci_adj_low"), row.get("ci_adj_high"), span=span_of(code)),
+            "ci_95": ci_text(row.get("ci_low"), row.get("ci_high"), span=span_of(code)),
             "n": _int(row.get("n_units")), "reading": reading, "unit": short_unit(unit),
         })
     return out
+
+
+PILOT_CI_NOTE = ("Khoảng tin cậy 95% của từng cách là khoảng chưa hiệu chỉnh cho việc xét nhiều chỉ tiêu cùng lúc; "
+                 "kết luận “rõ” đòi hỏi cả hai cách cùng chiều sau khi đã hiệu chỉnh cho việc đó, nên một khoảng "
+                 "không chứa 0 vẫn có thể đi với “Chưa thấy khác biệt rõ”.")
+"""The sentence beside every picture or table of the pilots' unadjusted intervals of both
+methods (``verdicts``: a grade needs both methods and the Holm-adjusted p of the family;
+no multiplicity-adjusted interval exists to print instead)."""
+
+
+def goals_adjusted_note(table: pd.DataFrame) -> str:
+    """The sentence printed beside the goal rows' intervals: they are adjusted for the m
+    indicators read together (m = rows of indicators_by_goal.csv with an interval)."""
+    m = int(pd.to_numeric(table["ci_low"], errors="coerce").notna().sum()) if "ci_low" in table else 0
+    return (f"Khoảng tin cậy bên cạnh mỗi đánh giá đã hiệu chỉnh cho việc xét cùng lúc {m} chỉ tiêu "
+            f"(mức tin cậy 1 − 0,05/{m}), nên rộng hơn khoảng 95% thông thường; đó là khoảng mà đánh giá dùng: "
+            "“tiến bộ” hay “đi xuống” chỉ khi khoảng này không chứa 0.")
 
 
 def _upper_first(text: str) -> str:

@@ -102,6 +102,7 @@ def deck_view(ctx: dict) -> dict:
         "main_label": str(leaders.get("pilot_units_indicator") or comparisons.get("per_block_label") or ""),
         "main_higher_better": higher_is_better(str(ctx.get("main_indicator") or "")),
         "goals": list(ctx.get("goals") or []),
+        "goals_note": str(ctx.get("goals_note") or ""),
         "inspections": get("inspections"), "ranking": get("ranking"), "data_quality": get("data_quality"),
         "figures": get("figures"),
     }
@@ -503,10 +504,11 @@ def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], 
              + (f"; {missing} chỉ tiêu chưa đủ số liệu" if missing else "")) if rows else \
         f"Chưa có số liệu về {what}"
     notes = [f"{short.get(r[key], '')} – {r.get('label')}: {r.get('baseline')} → {r.get('post')} "
-             f"(thay đổi {r.get('change')} {r.get('unit')}, khoảng tin cậy 95% {r.get('ci')}, {r.get('n')} đơn vị): "
-             f"{r.get('reading')}." for r in rows]
-    notes.append("\"Tiến bộ\" chỉ khi khoảng tin cậy 95% của thay đổi không chứa 0 và thay đổi theo chiều tốt; "
-                 "đây là mức chung của mọi đơn vị, không phải tác dụng riêng của việc làm điểm.")
+             f"(thay đổi {r.get('change')} {r.get('unit')}, khoảng tin cậy đã hiệu chỉnh {r.get('ci')}, "
+             f"{r.get('n')} đơn vị): {r.get('reading')}." for r in rows]
+    notes.append(str(deck.view.get("goals_note") or ""))
+    notes.append("\"Tiến bộ\" chỉ khi khoảng tin cậy đã hiệu chỉnh của thay đổi không chứa 0 và thay đổi theo "
+                 "chiều tốt; đây là mức chung của mọi đơn vị, không phải tác dụng riêng của việc làm điểm.")
     slide, area = deck.new(title, notes)
     if not rows:
         _text(slide, area, [f"{NO_DATA} về {what}."])

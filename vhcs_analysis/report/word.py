@@ -25,6 +25,7 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import soket
 from vhcs_analysis.report import word_template as wt
+from vhcs_analysis.report.readings import PILOT_CI_NOTE
 from vhcs_analysis.report.soket import RESOLUTION, TASK_GROUPS_VI, goal_sentence, goals_of
 from vhcs_analysis.report.word_draft import Draft, FigureEntry, cells
 from vhcs_analysis.settings import Report
@@ -296,7 +297,7 @@ def appendices(d: Draft, ctx: dict) -> None:
         ("study_rate_trend", "Tỷ lệ cán bộ, công chức, viên chức đã học tập Nghị quyết theo kỳ"),
         ("on_time_rate_trend",
          "Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ, tính trên tổng số hồ sơ của các đơn vị báo cáo"),
-        ("did_forest", "Hai cách so sánh đơn vị điểm với các đơn vị còn lại, theo chỉ tiêu"),
+        ("did_forest", "Hai cách so sánh đơn vị điểm với các đơn vị còn lại, theo chỉ tiêu. " + PILOT_CI_NOTE),
         ("event_study", "Khoảng cách đơn vị điểm − còn lại từng kỳ so với kỳ gốc"),
         ("per_block", f"Từng đơn vị điểm so với các đơn vị cùng khối: {per_block_label}"),
         ("inspection_criteria", "Điểm bình quân theo tiêu chí kiểm tra: đơn vị điểm và các đơn vị còn lại"),

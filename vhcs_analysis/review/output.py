@@ -28,10 +28,7 @@ def _round_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
-            decimals = 4 if col.startswith("p_") or col in ("p_value", "evidence") else (
-                3 if col in ("estimate", "ci_low", "ci_high", "gap", "difference", "change",
-                             "pilot_change", "rest_change", "mc_se") else 2)
-            out[col] = out[col].astype("float64").round(decimals)
+            out[col] = out[col].astype("float64").round(fmt.stored_decimals(str(col)))
     return out
 
 

@@ -188,8 +188,10 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         with a value), change (mean within-unit change), ci_low, ci_high (95%,
         block-clustered, unadjusted), n_units (units with both values), n_blocks,
         assessment (improved / declined / no_clear_change / no_data, in the indicator's
-        better direction) and assessment_vi ("tiến bộ", "đi xuống", "chưa thấy thay đổi
-        rõ", "không đủ số liệu").
+        better direction), assessment_vi ("tiến bộ", "đi xuống", "chưa thấy thay đổi
+        rõ", "không đủ số liệu") and ci_adj_low, ci_adj_high (the block-clustered interval
+        at level 1 − 0,05/m the assessment is decided with; the m is the number of rows with
+        an interval; empty where there is none).
     """
     from vhcs_analysis import indicators, intervals, verdicts
 
@@ -215,17 +217,20 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
     m = sum(1 for r in rows if np.isfinite(r["ci_low"]))
     for r in rows:
         values, groups = r.pop("_values"), r.pop("_blocks")
+        r["ci_adj_low"], r["ci_adj_high"] = np.nan, np.nan
         if not np.isfinite(r["ci_low"]):
             r["assessment"] = "no_data"
             continue
         _, lo, hi, _ = intervals.clustered_mean_ci(values, groups, level=1 - 0.05 / m,
                                                    bounds=indicator_registry.difference_bounds(r["indicator"]))
+        r["ci_adj_low"], r["ci_adj_high"] = lo, hi
         better = 1.0 if indicator_registry.higher_is_better(r["indicator"]) else -1.0
         r["assessment"] = ("no_clear_change" if lo <= 0 <= hi else
                            "improved" if better * r["change"] > 0 else "declined")
     out = _with_meta(pd.DataFrame(rows))
     out["n_blocks"] = out["n_blocks"].astype("int64")
     out["assessment_vi"] = out["assessment"].map(CHANGE_VI)
+    out = out[[c for c in out.columns if c not in ("ci_adj_low", "ci_adj_high")] + ["ci_adj_low", "ci_adj_high"]]
     out["_g"] = out["goal"].fillna(9)
     out["_t"] = out["task_group"].fillna(9)
     out = out.sort_values(["_g", "_t", "indicator"], kind="mergesort").drop(columns=["_g", "_t"])
