@@ -275,8 +275,8 @@ CAPTIONS_VI = {
                         "động do ngẫu nhiên)",
     "on_time_table": "Hồ sơ thủ tục hành chính theo kỳ, toàn khối: số hồ sơ (không phải tỷ lệ của báo cáo), mọi đơn "
                      "vị có bộ phận một cửa báo cáo trong kỳ",
-    "on_time_rate_trend": ("Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ: bình quân tỷ lệ của từng đơn vị, không tính gộp "
-                           f"số hồ sơ ở bảng trên; {PER_PERIOD_BASIS_VI} (dải mờ: khoảng dao động do ngẫu nhiên)"),
+    "on_time_rate_trend": ("Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ: bình quân tỷ lệ của từng đơn vị, không phải tỷ lệ "
+                           f"tính gộp số hồ sơ; {PER_PERIOD_BASIS_VI} (dải mờ: khoảng dao động do ngẫu nhiên)"),
     "trends": ("Diễn biến các chỉ tiêu theo kỳ: đơn vị điểm và các đơn vị còn lại; "
                f"{PER_PERIOD_BASIS_VI} (dải mờ: khoảng dao động do ngẫu nhiên)"),
 }
