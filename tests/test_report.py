@@ -307,3 +307,12 @@ def test_scorecards__cards_agree_with_the_report(built):
             row = next(r for r in card["rows"] if r["label"] == main_label)
             assert f"{row['baseline']} → {row['post']} ({row['change']})" == said["levels"], card["unit_id"]
             assert said["reading"] in card["pilot_reading"] and said["levels"] in card["pilot_reading"]
+
+
+def test_pdf__dossier_table_and_trend_charts_say_their_basis(built):
+    # issue 21: Bảng 3's counts are not the report's rate; the charts over periods are every
+    # unit of each period, not the tables' units with both periods
+    text = " ".join(built.pages)
+    assert "số hồ sơ (không phải tỷ lệ của báo cáo)" in text
+    assert "tính trên tổng số hồ sơ" not in text
+    assert text.count("mọi đơn vị có báo cáo trong từng kỳ") >= 3
