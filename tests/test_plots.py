@@ -241,6 +241,14 @@ def test_trend_lines__pilot_solid_with_circles_rest_dashed_with_squares():
     assert (None, "o") in drawn and styles[GROUP_VI["rest"]][:2] in drawn
 
 
+def test_trend_charts__say_each_period_is_every_unit_that_reported():
+    # issue 21: Hình 6 plotted every unit of each period beside tables on the units with both periods
+    for fig in (CHARTS["trend_by_group"](), CHARTS["trends_grid"]()):
+        assert fig.legends[0].get_title().get_text() == plots.PER_PERIOD_NOTE_VI
+        assert "mọi đơn vị có báo cáo trong kỳ" in plots.PER_PERIOD_NOTE_VI
+    assert plots.trend_by_group(_trend(), periods=PERIODS, basis="").legends[0].get_title().get_text() == ""
+
+
 def test_did_forest__two_methods_differ_in_marker_and_line():
     fig = plots.did_forest(_did().rename(columns=lambda c: c if c == "indicator_vi" else f"did_{c}")
                            .assign(adj_estimate=1.0, adj_ci_low=-1.0, adj_ci_high=3.0))

@@ -77,6 +77,44 @@ def test_effect_rows__formats_both_methods_infinite_ends_and_the_verdict():
     assert rows[0]["verdict"] == "Chưa thấy khác biệt rõ" and rows[0]["n"] == "7/59"
 
 
+def test_goal_rows__no_level_beside_zero_units_and_the_reading_says_why():
+    # issue 21: seed 1's Bảng 2 printed "– 83,3% – 0 không đủ số liệu", a level beside 0 units
+    table = pd.DataFrame([
+        {"indicator": "good_rating_rate", "indicator_vi": "Tỷ lệ CBCCVC hoàn thành tốt nhiệm vụ trở lên",
+         "goal": None, "task_group": 2, "baseline_mean": None, "post_mean": 83.34, "change": None,
+         "ci_low": None, "ci_high": None, "n_units": 0, "assessment_vi": "không đủ số liệu"},
+        {"indicator": "violations_per_100", "indicator_vi": "CBCCVC vi phạm", "goal": 2, "task_group": None,
+         "baseline_mean": 1.31, "post_mean": 0.57, "change": -0.738, "ci_low": -1.479, "ci_high": 0.003,
+         "n_units": 58, "assessment_vi": "chưa thấy thay đổi rõ"}])
+    empty, full = readings.goal_rows(table)
+    assert (empty["baseline"], empty["post"], empty["change"]) == (fmt.MISSING,) * 3
+    assert empty["n"] == "0"
+    assert empty["reading"] == "không đủ số liệu"  # the plain reading other code filters on
+    assert empty["reading_cell"] == readings.NO_BOTH_PERIODS_VI and "cả hai kỳ" in empty["reading_cell"]
+    assert full["post"] != fmt.MISSING and full["reading_cell"] == full["reading"] == "chưa thấy thay đổi rõ"
+
+
+def test_captions__tables_and_charts_say_their_own_basis():
+    # issue 21: Hình 3 said "tính trên tổng số hồ sơ" while it plots the units' own rates, and
+    # Hình 6 plotted every unit of each period beside tables on the units with both periods
+    from pathlib import Path as _Path
+
+    from vhcs_analysis.report import word
+
+    caps = readings.CAPTIONS_VI
+    assert "không phải tỷ lệ của báo cáo" in caps["on_time_table"]
+    for name in ("study_rate_trend", "on_time_rate_trend", "trends"):
+        assert "mọi đơn vị có báo cáo trong từng kỳ" in caps[name]
+    assert "tổng số hồ sơ" not in caps["on_time_rate_trend"]
+    template = (_Path(ctx.__file__).parent / "template.typ").read_text(encoding="utf-8")
+    for name in ("study_rate_trend", "on_time_rate_trend", "trends"):
+        assert f'#fig("{name}", L.captions.{name})' in template
+    assert "caption: L.captions.on_time_table" in template
+    assert '"reading_cell")' in template
+    source = _Path(word.__file__).read_text(encoding="utf-8")
+    assert "tổng số hồ sơ" not in source and source.count("CAPTIONS_VI[") >= 4
+
+
 def test_answer_vi__no_claim_when_every_outcome_lacks_evidence():
     from vhcs_analysis.verdicts import answer_vi
 
@@ -269,3 +307,12 @@ def test_scorecards__cards_agree_with_the_report(built):
             row = next(r for r in card["rows"] if r["label"] == main_label)
             assert f"{row['baseline']} → {row['post']} ({row['change']})" == said["levels"], card["unit_id"]
             assert said["reading"] in card["pilot_reading"] and said["levels"] in card["pilot_reading"]
+
+
+def test_pdf__dossier_table_and_trend_charts_say_their_basis(built):
+    # issue 21: Bảng 3's counts are not the report's rate; the charts over periods are every
+    # unit of each period, not the tables' units with both periods
+    text = " ".join(built.pages)
+    assert "số hồ sơ (không phải tỷ lệ của báo cáo)" in text
+    assert "tính trên tổng số hồ sơ" not in text
+    assert text.count("mọi đơn vị có báo cáo trong từng kỳ") >= 3

@@ -38,6 +38,7 @@ from vhcs_analysis.plots.theme import (  # noqa: F401
     STATUS_COLORS,
     STATUS_HATCHES,
     MIN_FONT_SIZE,
+    PER_PERIOD_NOTE_VI,
     BETTER_VI,
     NO_DATA,
     SAMPLE_GID,

@@ -324,10 +324,17 @@ def _figure_legend(fig: Figure, ax, labels_in_order: Sequence[str] | None = None
         fig.legend(handles, labels, loc="outside lower center", ncols=len(handles))
 
 
-def _legend_below(fig: Figure) -> None:
-    """Move the legend seaborn.objects draws right of the figure under the plot, without a
-    title (where ``_figure_legend`` puts every legend)."""
+PER_PERIOD_NOTE_VI = "Mỗi kỳ: bình quân của mọi đơn vị có báo cáo trong kỳ đó"
+"""The basis of a chart over periods drawn from ``review.trend_of`` (every unit that reported
+in each period, not only the units with data at both periods the report's tables use),
+printed above its legend (issue 21)."""
+
+
+def _legend_below(fig: Figure, title: str = "") -> None:
+    """Move the legend seaborn.objects draws right of the figure under the plot (where
+    ``_figure_legend`` puts every legend), with ``title`` above it (none when empty)."""
     legend = fig.legends.pop()
     handles = [h for h in legend.legend_handles if h is not None]  # typed Optional; seaborn draws every one
     labels = [t.get_text() for t in legend.get_texts()]
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(handles))
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(handles), title=title or None,
+               title_fontsize=MIN_FONT_SIZE)

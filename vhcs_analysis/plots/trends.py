@@ -16,7 +16,7 @@ from vhcs_analysis.plots.theme import (
     OKABE_ITO, PILOT_COLOR, GROUP_COLORS, GROUP_MARKERS, GROUP_LINESTYLES, MIN_FONT_SIZE, CM, FULL_WIDTH, TALL,
     THEME, theme, number_formatter, percent_formatter, signed_formatter, wrap, better_vi, unit_vi, axis_note,
     percent_axis, fit_period_labels, _new_figure, _no_data, _is_empty, _one_axes_figure, _rows_figure,
-    _legend_below,
+    _legend_below, PER_PERIOD_NOTE_VI,
 )
 
 
@@ -74,10 +74,12 @@ def trend_by_group(
     percent: bool = False,
     periods: Sequence[str] | None = None,
     baseline: str | None = None,
+    basis: str = PER_PERIOD_NOTE_VI,
 ) -> Figure:
     """Mean per period for pilots and the rest with 95% bands. The value axis starts at 0
     for a percentage; its label names the unit and, for an indicator (``df``'s
-    ``indicator`` column), which direction is better.
+    ``indicator`` column), which direction is better. ``basis``: which units each period's
+    mean is over, above the legend (default: ``review.trend_of``'s; "" for none).
 
     ``df``: ``period, group, mean, ci_low, ci_high`` (``group`` in pilot/rest/all;
     optional ``indicator``).
@@ -97,7 +99,7 @@ def trend_by_group(
         code = _indicator_of(df)
         ax.set_ylabel(axis_note(ylabel, "" if ylabel else unit_vi(code) or ("%" if percent else ""),
                                  better_vi(code)))
-        _legend_below(fig)
+        _legend_below(fig, basis)
         fit_period_labels(fig, [ax])
         return fig
 
@@ -109,10 +111,11 @@ def trends_grid(
     baseline: str | None = None,
     percent_indicators: Sequence[str] = (),
     ncols: int = 2,
+    basis: str = PER_PERIOD_NOTE_VI,
 ) -> Figure:
     """Small multiples of ``trend_by_group``: one panel per indicator, each with its own
     value axis (percent from 0 for ``percent_indicators``) and its unit and better
-    direction in the panel title.
+    direction in the panel title; ``basis`` above the legend as in ``trend_by_group``.
 
     ``df``: ``indicator, indicator_vi, period, group, mean, ci_low, ci_high``.
     """
@@ -138,7 +141,7 @@ def trends_grid(
             ax.set_title("")  # seaborn's facet title (the code), centred
             ax.set_title(wrap(axis_note(title, unit_vi(code), better_vi(code)), 40), loc="left",
                          fontsize=MIN_FONT_SIZE)
-        _legend_below(fig)
+        _legend_below(fig, basis)
         fit_period_labels(fig, list(fig.axes))
         return fig
 

@@ -24,6 +24,7 @@ from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI
 from vhcs_analysis.periods import Period, period_vi
 from vhcs_analysis.report.readings import (
+    CAPTIONS_VI,
     PILOT_CI_NOTE,
     UNBOUNDED_VI,
     _int,
@@ -844,6 +845,8 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
                        if text],
         # the two bases every level is printed on (groups; the whole bloc), said once each
         "group_basis": group_basis,
+        # the captions that say a table's or chart's own basis (issue 21)
+        "captions": dict(CAPTIONS_VI),
         "bloc_basis": ("Toàn khối: bình quân của các đơn vị có số liệu ở cả kỳ gốc và kỳ cuối (chỉ tiêu chưa có ở kỳ "
                        "gốc: các đơn vị có số liệu ở kỳ cuối); thay đổi là hiệu của hai mức và là thay đổi bình quân "
                        "của chính các đơn vị đó. \u201cSố đơn vị\u201d: số đơn vị có số liệu ở cả hai kỳ. Vì mức "

@@ -264,13 +264,37 @@ def _goal_no(value) -> int | None:
     return None if number is None else int(number)
 
 
+PER_PERIOD_BASIS_VI = ("mỗi điểm là bình quân của mọi đơn vị có báo cáo trong từng kỳ, không phải chỉ các đơn vị "
+                       "có số liệu ở cả kỳ gốc và kỳ cuối như các bảng, nên mức ở hai kỳ đó có thể khác bảng một chút")
+"""The basis of the charts over periods (``review.trend_of``: a plain mean of the units that
+reported in each period), said in their captions so that a level a chart shows beside a
+table on the units with both periods is not read as a competing figure (issue 21)."""
+
+CAPTIONS_VI = {
+    "study_rate_trend": f"Tỷ lệ CBCCVC đã học tập Nghị quyết theo kỳ ({PER_PERIOD_BASIS_VI}; dải mờ: khoảng dao "
+                        "động do ngẫu nhiên)",
+    "on_time_table": "Hồ sơ thủ tục hành chính theo kỳ, toàn khối: số hồ sơ (không phải tỷ lệ của báo cáo), mọi đơn "
+                     "vị có bộ phận một cửa báo cáo trong kỳ",
+    "on_time_rate_trend": ("Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ: bình quân tỷ lệ của từng đơn vị, không phải tỷ lệ "
+                           f"tính gộp số hồ sơ; {PER_PERIOD_BASIS_VI} (dải mờ: khoảng dao động do ngẫu nhiên)"),
+    "trends": ("Diễn biến các chỉ tiêu theo kỳ: đơn vị điểm và các đơn vị còn lại; "
+               f"{PER_PERIOD_BASIS_VI} (dải mờ: khoảng dao động do ngẫu nhiên)"),
+}
+"""Captions of the tables and charts whose basis differs from the report's levels (issue 21),
+one text for the PDF (``template.typ``, via the leaders' context) and the Word draft."""
+
+NO_BOTH_PERIODS_VI = "không đủ số liệu: không đơn vị nào có số liệu ở cả hai kỳ"
+"""The reading cell of a goal row with no unit with data at both periods (its levels print "–")."""
+
+
 def goal_rows(table: pd.DataFrame) -> list[dict]:
     """indicators_by_goal.csv formatted, with the goal/task group names: the whole bloc's
     levels in each period (every unit with data in it, as the roll-out tables print them)
     and the change between them, computed from the printed levels. ``ci`` is the interval
     the reading was decided with (``ci_adj_low``/``ci_adj_high``, adjusted for the m
     indicators read together, ``goals_adjusted_note``); ``ci_95`` the unadjusted 95% one,
-    for places with no reading beside it."""
+    for places with no reading beside it. ``reading_cell`` is what the tables print: the
+    reading, or why there is none when no unit has data at both periods (its levels "–")."""
     out = []
     for row in _rows(table):
         code = str(row["indicator"])
@@ -281,6 +305,14 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
         # table's many indicators: indicators.goal_table's ``assessment_vi``)
         reading = str(row.get("assessment_vi") or "") or "không đủ số liệu"
         goal, task = _goal_no(row.get("goal")), _goal_no(row.get("task_group"))
+        n_units = _int(row.get("n_units"))
+        n_both = _num(row.get("n_units"))
+        # no unit with data at both periods: a level beside "0 units" would be another basis
+        # than the column says (issue 21), so the cells print "–" and the reading says why
+        cell = reading
+        if n_both is not None and n_both == 0:
+            ba = {**ba, "base": fmt.MISSING, "post": fmt.MISSING, "change": fmt.MISSING}
+            cell = NO_BOTH_PERIODS_VI
         out.append({
             "indicator": code, "label": str(row.get("indicator_vi", "")),
             "goal": goal or 0, "task_group": task or 0,
@@ -290,7 +322,7 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
             # together), so a reader never sees a reading its own interval contradicts
             "ci": ci_text(row.get("ci_adj_low"), row.get("ci_adj_high"), span=span_of(code)),
             "ci_95": ci_text(row.get("ci_low"), row.get("ci_high"), span=span_of(code)),
-            "n": _int(row.get("n_units")), "reading": reading, "unit": short_unit(unit),
+            "n": n_units, "reading": reading, "reading_cell": cell, "unit": short_unit(unit),
         })
     return out
 

@@ -25,7 +25,7 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import soket
 from vhcs_analysis.report import word_template as wt
-from vhcs_analysis.report.readings import PILOT_CI_NOTE
+from vhcs_analysis.report.readings import CAPTIONS_VI, PILOT_CI_NOTE
 from vhcs_analysis.report.soket import RESOLUTION, TASK_GROUPS_VI, goal_sentence, goals_of
 from vhcs_analysis.report.word_draft import Draft, FigureEntry, cells
 from vhcs_analysis.settings import Report
@@ -249,7 +249,7 @@ def appendices(d: Draft, ctx: dict) -> None:
             ["Chỉ tiêu", "Mục tiêu, nhiệm vụ", "Kỳ gốc", "Kỳ cuối", "Thay đổi", "Số đơn vị", "Đánh giá"],
             [{**g, "where": f"MT {g['goal']}" if g.get("goal") else (f"NV {g['task_group']}" if g.get("task_group")
                                                                        else "Chung")} for g in f["goals"]],
-            ["label", "where", "baseline", "post", "change", "n", "reading"], [2.6, 1, 0.8, 0.8, 0.8, 0.7, 1.3],
+            ["label", "where", "baseline", "post", "change", "n", "reading_cell"], [2.6, 1, 0.8, 0.8, 0.8, 0.7, 1.3],
             "lcrrrrl")
     d.table(f"Kết quả triển khai Nghị quyết, kỳ {post}", ["Nội dung", "Đơn vị điểm", "Đơn vị còn lại"],
             ro.get("at_post") or [], ["measure", "pilot", "rest"], [2.6, 1, 1])
@@ -258,7 +258,7 @@ def appendices(d: Draft, ctx: dict) -> None:
             ["Bước triển khai", "Đơn vị điểm (kỳ gốc → kỳ cuối)", "Còn lại (kỳ gốc → kỳ cuối)",
              "Các đơn vị còn lại đạt 90% từ", "Số đơn vị chưa làm ở kỳ cuối"],
             p["adoption"], ["label", "pilot", "rest", "reached", "missing"], [2, 1.5, 1.5, 1.4, 1], "lcccr")
-    d.table("Hồ sơ thủ tục hành chính theo kỳ, mọi đơn vị có bộ phận một cửa báo cáo trong kỳ",
+    d.table(CAPTIONS_VI["on_time_table"],
             ["Kỳ", "Hồ sơ đúng hạn", "Hồ sơ quá hạn", "Số đơn vị báo cáo"],
             ro.get("on_time") or [], ["period", "on_time", "late", "units"])
     d.table("Điểm bình quân theo tiêu chí kiểm tra, giám sát (0–10)",
@@ -292,11 +292,10 @@ def appendices(d: Draft, ctx: dict) -> None:
 
     d.heading("PHỤ LỤC 2. CÁC HÌNH", 1, new_page=True)
     for name, caption in (
-        ("trends", "Diễn biến các chỉ tiêu theo kỳ: đơn vị điểm và các đơn vị còn lại"),
+        ("trends", CAPTIONS_VI["trends"]),
         ("rollout_bars", f"Triển khai: đơn vị điểm và các đơn vị còn lại, kỳ {post}"),
-        ("study_rate_trend", "Tỷ lệ cán bộ, công chức, viên chức đã học tập Nghị quyết theo kỳ"),
-        ("on_time_rate_trend",
-         "Tỷ lệ hồ sơ giải quyết đúng hạn theo kỳ, tính trên tổng số hồ sơ của các đơn vị báo cáo"),
+        ("study_rate_trend", CAPTIONS_VI["study_rate_trend"]),
+        ("on_time_rate_trend", CAPTIONS_VI["on_time_rate_trend"]),
         ("did_forest", "Hai cách so sánh đơn vị điểm với các đơn vị còn lại, theo chỉ tiêu. " + PILOT_CI_NOTE),
         ("event_study", "Khoảng cách đơn vị điểm − còn lại từng kỳ so với kỳ gốc"),
         ("per_block", f"Từng đơn vị điểm so với các đơn vị cùng khối: {per_block_label}"),
