@@ -58,7 +58,9 @@ PLACEHOLDER = {
                    "dẫn, chỉ thị); hội nghị quán triệt, công tác tuyên truyền; việc chọn đơn vị làm điểm và làm việc "
                    "với các đơn vị điểm."),
     "personal_plans": ("số cán bộ, công chức, viên chức đã xây dựng kế hoạch, cam kết cá nhân và số phòng, ban đã xây "
-                       "dựng kế hoạch cụ thể (Biểu 01-VHCS chưa thu các số liệu này)."),
+                       "dựng kế hoạch cụ thể của toàn khối (chỉ Biểu 01-VHCS mẫu 2018 thu các số liệu này, nên không "
+                       "có kỳ gốc để tính cho toàn khối; mức kỳ cuối của đơn vị điểm và các đơn vị khác ở bảng tiến "
+                       "độ triển khai)."),
     "strengths": "nhận định chung về ưu điểm. Căn cứ số liệu ở trên:",
     "limitations": "nhận định chung về hạn chế, khuyết điểm. Căn cứ số liệu ở trên:",
     "causes": "nguyên nhân của ưu điểm và của hạn chế, khuyết điểm (khách quan, chủ quan). Căn cứ:",
