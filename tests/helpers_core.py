@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 
 import openpyxl
@@ -228,3 +229,19 @@ def sample_grids(raw: Path):
             continue
         for sheet in sheets:
             yield prepare(sheet)
+
+
+IN_USE = "The process cannot access the file because it is being used by another process"
+
+
+def cannot_be_moved(folder: Path, monkeypatch) -> None:
+    """``folder`` cannot be renamed (``os.replace`` refuses it), as on Windows when a file
+    in it is open in another program."""
+    real = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(src) == Path(folder):
+            raise PermissionError(13, IN_USE, str(src))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from helpers_core import unit_form, write_registry
+from helpers_core import IN_USE, cannot_be_moved, unit_form, write_registry
 from nbformat.v4 import new_code_cell, new_notebook
 from typer.testing import CliRunner
 
@@ -24,7 +24,6 @@ from vhcs_analysis.io.writers import atomic_path, write_bytes_atomic, write_csv_
 PACKAGE = Path(__file__).resolve().parents[1] / "vhcs_analysis"
 OLD = b"ban cu - dang mo trong chuong trinh khac"
 # what Windows says (WinError 32, mapped to errno 13) when a viewer holds the target open
-IN_USE = "The process cannot access the file because it is being used by another process"
 
 
 def _hold_open(monkeypatch, *names: str) -> None:
@@ -139,14 +138,7 @@ def test_cli_clean__output_folder_with_a_file_open_exit_2_and_old_outputs_kept(t
     assert runner.invoke(app, ["clean", "--raw", str(raw), "--out", str(out)]).exit_code == 0
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     unit_form(raw / "b.xlsx", unit="Sở Tài chính")
-    real = os.replace
-
-    def replace(src, dst, *args, **kwargs):
-        if Path(src) == out:
-            raise PermissionError(13, IN_USE, str(src))
-        return real(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
+    cannot_be_moved(out, monkeypatch)
     result = runner.invoke(app, ["clean", "--raw", str(raw), "--out", str(out)])
     assert result.exit_code == 2 and "Traceback" not in result.output and "Lỗi nội bộ" not in result.output
     assert str(out) in " ".join(result.output.split()) and "đóng" in result.output
@@ -191,14 +183,7 @@ def test_cli_report__pdf_open_in_a_viewer_exit_2_named_and_old_report_kept(built
         return []
 
     monkeypatch.setattr(notebooks, "run_notebooks", reuse)
-    real = os.replace
-
-    def replace(src, dst, *args, **kwargs):
-        if Path(src) == out:
-            raise PermissionError(13, IN_USE, str(src))
-        return real(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
+    cannot_be_moved(out, monkeypatch)
     result = CliRunner().invoke(app, ["report", "--raw", str(built.paths.raw), "--out", str(out)])
     assert result.exit_code == 2 and result.output.count("Lỗi") == 1
     assert str(out) in " ".join(result.output.split()) and "đóng" in result.output

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers_core import unit_form, write_registry
+from helpers_core import cannot_be_moved, unit_form, write_registry
 from typer.testing import CliRunner
 
 from vhcs_analysis.cli import app
@@ -124,25 +124,13 @@ def test_staged_folder__recovers_a_run_killed_between_the_two_renames(tmp_path):
     assert _leftovers(out) == []
 
 
-def _cannot_be_moved(folder: Path, monkeypatch) -> None:
-    """``folder`` cannot be renamed, as on Windows when a file in it is open."""
-    real = os.replace
-
-    def replace(src, dst, *args, **kwargs):
-        if Path(src) == folder:
-            raise PermissionError(13, "The process cannot access the file", str(src))
-        return real(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
-
-
 def test_staged_folder__folder_that_cannot_be_renamed_is_the_named_error_and_kept(tmp_path, monkeypatch):
     """On Windows a folder holding an open file (the PDF in a viewer) cannot be renamed."""
     from vhcs_analysis.errors import OutputLockedError
 
     out = tmp_path / "bao-cao"
     before = _previous_report(out)
-    _cannot_be_moved(out, monkeypatch)
+    cannot_be_moved(out, monkeypatch)
     with pytest.raises(OutputLockedError) as info, staged_folder(out, keep=lambda n: n.startswith(".")) as staging:
         (staging / "bao-cao-so-ket-nq01.pdf").write_bytes(b"%PDF moi")
     assert str(out) in str(info.value) and "đóng" in str(info.value)
@@ -289,7 +277,7 @@ def test_staged_folders__one_folder_that_cannot_be_moved_keeps_both_as_they_were
 
     out, processed = tmp_path / "bao-cao", tmp_path / "data" / "processed"
     before, before_data = _previous_report(out), _previous_processed(processed)
-    _cannot_be_moved(processed, monkeypatch)
+    cannot_be_moved(processed, monkeypatch)
     keep = lambda name: name.startswith(".")  # noqa: E731
     with pytest.raises(OutputLockedError) as info, staged_folders([(out, keep), (processed, keep)]) as (new, data):
         (new / "bao-cao-so-ket-nq01.pdf").write_bytes(b"%PDF moi")

@@ -333,6 +333,16 @@ class Deck:
         area = Box(self.margin, top, width, self.prs.slide_height - top - self.mark_height - 228600)
         return slide, area
 
+
+    def table_slide(self, title: str, notes: list[str], header: list[str], body: list[list[str]],
+                    shares: list[float], *, pointer: str, missing: str) -> None:
+        """A slide of ``title`` and ``notes`` holding one table (``table``); without rows, the
+        sentence "{NO_DATA} ``missing``" instead."""
+        slide, area = self.new(title, notes)
+        if not body:
+            _text(slide, area, [f"{NO_DATA} {missing}"])
+            return
+        table(slide, area, header, body, shares, pointer=pointer)
     def finish(self, slide, title: str, notes: list[str]) -> None:
         """Close a slide: write its speaker notes, add the sample mark, and record its title."""
         self.notes(slide, notes)
@@ -460,13 +470,10 @@ def answer_slide(deck: Deck) -> None:
     ] + [f"{r.get('label')}: {VERDICT_VI.get(str(r.get('code')), '')} ({r.get('reason')})." for r in v["not_compared"]
          ] + ["Lưu ý khi trình bày: đơn vị điểm được chọn, không bốc thăm; \"chưa thấy khác biệt\" không có nghĩa là "
          "không có tác dụng."]
-    slide, area = deck.new(title, notes)
-    if not rows:
-        _text(slide, area, [f"{NO_DATA} để so sánh đơn vị điểm với các đơn vị còn lại."])
-        return
-    table(slide, area, ["Chỉ tiêu kết quả", "Chênh lệch thay đổi (đơn vị điểm − cùng khối)", "Kết luận"],
-          [[r["row_label"], f"{r['change']} {r['unit']}".strip(), r["grade"]] for r in rows], [4.6, 2.6, 2.8],
-          pointer="Các chỉ tiêu còn lại: xem báo cáo, phần tóm tắt cho lãnh đạo.")
+    deck.table_slide(title, notes, ["Chỉ tiêu kết quả", "Chênh lệch thay đổi (đơn vị điểm − cùng khối)", "Kết luận"],
+                     [[r["row_label"], f"{r['change']} {r['unit']}".strip(), r["grade"]] for r in rows],
+                     [4.6, 2.6, 2.8], pointer="Các chỉ tiêu còn lại: xem báo cáo, phần tóm tắt cho lãnh đạo.",
+                     missing="để so sánh đơn vị điểm với các đơn vị còn lại.")
 
 
 def pilots_slide(deck: Deck) -> None:
@@ -486,15 +493,11 @@ def pilots_slide(deck: Deck) -> None:
         f"{r['n']} đơn vị cùng khối bình quân {r['rest']}, chênh lệch {r['diff']}." for r in rows
     ] + ["Mỗi khối chỉ có một đơn vị điểm: chênh lệch của một khối dao động nhiều, không đọc riêng từng khối "
          "thành kết luận. Đơn vị điểm được chọn, không bốc thăm."]
-    slide, area = deck.new(title, notes)
-    if not rows:
-        _text(slide, area, [f"{NO_DATA} về đơn vị điểm theo khối."])
-        return
     header = ["Khối", *(["Đơn vị điểm"] if named else []), "Thay đổi: đơn vị điểm", "Thay đổi: cùng khối",
               "Chênh lệch"]
     body = [[r["block"], *([r["pilot_name"]] if named else []), r["pilot"], r["rest"], r["diff"]] for r in rows]
-    table(slide, area, header, body, [4.0, *([4.0] if named else []), 2.0, 2.0, 2.0],
-          pointer="Các khối còn lại: xem báo cáo, mục đơn vị làm điểm.")
+    deck.table_slide(title, notes, header, body, [4.0, *([4.0] if named else []), 2.0, 2.0, 2.0],
+                     pointer="Các khối còn lại: xem báo cáo, mục đơn vị làm điểm.", missing="về đơn vị điểm theo khối.")
 
 
 def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], key: str) -> None:
@@ -509,14 +512,10 @@ def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], 
     notes.append(str(deck.view.get("goals_note") or ""))
     notes.append("\"Tiến bộ\" chỉ khi khoảng tin cậy đã hiệu chỉnh của thay đổi không chứa 0 và thay đổi theo "
                  "chiều tốt; đây là mức chung của mọi đơn vị, không phải tác dụng riêng của việc làm điểm.")
-    slide, area = deck.new(title, notes)
-    if not rows:
-        _text(slide, area, [f"{NO_DATA} về {what}."])
-        return
-    table(slide, area, ["", "Chỉ tiêu", "Kỳ gốc → kỳ cuối", "Đánh giá"],
-          [[short.get(r[key], ""), r.get("label", ""), f"{r.get('baseline')} → {r.get('post')}", r.get("reading", "")]
-           for r in rows], [1.0, 5.4, 2.6, 2.4],
-          pointer="Các chỉ tiêu còn lại: xem báo cáo, mục kết quả theo mục tiêu.")
+    deck.table_slide(title, notes, ["", "Chỉ tiêu", "Kỳ gốc → kỳ cuối", "Đánh giá"],
+                     [[short.get(r[key], ""), r.get("label", ""), f"{r.get('baseline')} → {r.get('post')}",
+                       r.get("reading", "")] for r in rows], [1.0, 5.4, 2.6, 2.4],
+                     pointer="Các chỉ tiêu còn lại: xem báo cáo, mục kết quả theo mục tiêu.", missing=f"về {what}.")
 
 
 def targets_slide(deck: Deck) -> None:
@@ -561,13 +560,10 @@ def criteria_slide(deck: Deck) -> None:
                  "tra, giám sát).")
     notes.append("Tiêu chí thấp nhất đứng đầu, sau đó theo điểm của các đơn vị còn lại từ thấp lên; thang 0–10. "
                  "Điểm do đoàn kiểm tra chấm, giữa các đợt có thể khác nhau về cách chấm.")
-    slide, area = deck.new(title, notes)
-    if not crit:
-        _text(slide, area, [f"{NO_DATA} về điểm theo tiêu chí kiểm tra."])
-        return
-    table(slide, area, ["Tiêu chí (thấp nhất trước)", "Đơn vị điểm", "Các đơn vị còn lại"],
-          [[r.get("label", ""), r.get("pilot", ""), r.get("rest", "")] for r in ordered[:5]], [6.0, 2.5, 2.5],
-          pointer="Đủ các tiêu chí: xem báo cáo, mục kiểm tra, giám sát.")
+    deck.table_slide(title, notes, ["Tiêu chí (thấp nhất trước)", "Đơn vị điểm", "Các đơn vị còn lại"],
+                     [[r.get("label", ""), r.get("pilot", ""), r.get("rest", "")] for r in ordered[:5]],
+                     [6.0, 2.5, 2.5], pointer="Đủ các tiêu chí: xem báo cáo, mục kiểm tra, giám sát.",
+                     missing="về điểm theo tiêu chí kiểm tra.")
 
 
 def _total(view: dict, key: str, rows: list) -> int:
@@ -593,14 +589,11 @@ def late_slide(deck: Deck) -> None:
             f"{what} {u.get(key)}" for key, what in (("late", "muộn"), ("undated", "không ghi ngày"),
                                                      ("missing", "không nộp")) if u.get(key)) + "."
         for u in ranked]
-    slide, area = deck.new(title, notes)
-    if not units:
-        _text(slide, area, [f"{NO_DATA} về báo cáo nộp muộn: mọi báo cáo đúng hạn."])
-        return
-    table(slide, area, ["Đơn vị (nhiều kỳ nhất trước)", "Số kỳ muộn", "Số kỳ không nộp"],
-          [[str(u.get("unit")), str(periods(u.get("late")) + periods(u.get("undated"))),
-            str(periods(u.get("missing")))] for u in ranked], [7.0, 2.0, 2.4],
-          pointer=f"Danh sách đủ {n_units} đơn vị: xem báo cáo, phụ lục báo cáo định kỳ.")
+    deck.table_slide(title, notes, ["Đơn vị (nhiều kỳ nhất trước)", "Số kỳ muộn", "Số kỳ không nộp"],
+                     [[str(u.get("unit")), str(periods(u.get("late")) + periods(u.get("undated"))),
+                       str(periods(u.get("missing")))] for u in ranked], [7.0, 2.0, 2.4],
+                     pointer=f"Danh sách đủ {n_units} đơn vị: xem báo cáo, phụ lục báo cáo định kỳ.",
+                     missing="về báo cáo nộp muộn: mọi báo cáo đúng hạn.")
 
 
 def ranking_slide(deck: Deck) -> None:
