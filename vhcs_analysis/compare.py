@@ -22,6 +22,8 @@ loaded); without it, the package's ``defaults.toml``, never a settings file foun
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
 from collections.abc import Iterable, Sequence
 from itertools import combinations
@@ -177,6 +179,51 @@ def _within_block_residual(x: np.ndarray, blocks: np.ndarray, covariate: np.ndar
     return x - beta * centred
 
 
+# The Monte Carlo assignments depend only on the seed, the number of draws and each kept
+# block's (units, pilots), never on the outcome: the tests of one report (every indicator,
+# both methods, the event study, the level gaps, the index variants) mostly share them,
+# so they are drawn once per process and kept while they fit in _DRAWS_CACHE_BYTES.
+_DRAWS_CACHE: OrderedDict[tuple[int, int, tuple[tuple[int, int], ...]], list[np.ndarray]] = OrderedDict()
+_DRAWS_CACHE_BYTES = 256 * 2**20
+_DRAWS_CACHE_LOCK = threading.Lock()
+_KEY_CHUNK = 2**22  # uniform keys drawn at a time (32 MB), whatever the block's size
+
+
+def _drawn_pilots(seed: int, n_rows: int, sizes: tuple[tuple[int, int], ...]) -> list[np.ndarray]:
+    """Per block of ``sizes`` ((units n, pilots k), in the engine's block order), an
+    ``(n_rows, k)`` array of the positions of the pilots in each of ``n_rows`` random
+    assignments: in each row, the k units with the smallest of n uniform keys, the keys
+    drawn from one ``default_rng(seed)`` stream, block after block, row after row.
+
+    The keys come in chunks of rows (the stream is the same as one draw of the whole
+    block), so memory stays bounded for a block of thousands of units. Ties among keys
+    (probability ~0) are broken by position (``argpartition``). The result is kept for
+    the next engine with the same seed, draws and sizes; callers must not change it.
+    """
+    key = (int(seed), int(n_rows), sizes)
+    with _DRAWS_CACHE_LOCK:
+        if key in _DRAWS_CACHE:
+            _DRAWS_CACHE.move_to_end(key)
+            return _DRAWS_CACHE[key]
+    rng = np.random.default_rng(seed)
+    out = []
+    for n, k in sizes:
+        chosen = np.empty((n_rows, k), dtype=np.int32 if n < 2**31 else np.intp)
+        step = max(1, _KEY_CHUNK // max(n, 1))
+        for start in range(0, n_rows, step):
+            keys = rng.random((min(step, n_rows - start), n))
+            chosen[start:start + len(keys)] = np.argpartition(keys, k - 1, axis=1)[:, :k]
+        chosen.setflags(write=False)
+        out.append(chosen)
+    size = sum(a.nbytes for a in out)
+    if size <= _DRAWS_CACHE_BYTES:
+        with _DRAWS_CACHE_LOCK:
+            _DRAWS_CACHE[key] = out
+            while sum(a.nbytes for v in _DRAWS_CACHE.values() for a in v) > _DRAWS_CACHE_BYTES:
+                _DRAWS_CACHE.popitem(last=False)
+    return out
+
+
 class _Randomisation:
     """Studentised stratified difference in means with within-block permutation of ``z``.
 
@@ -214,8 +261,8 @@ class _Randomisation:
         self.w = raw / raw.sum()
         self.studentise = bool(studentise and len(parts) >= 2)
         self.exact = self.n_assignments <= exact_limit
-        rng = np.random.default_rng(seed)
         n_rows = self.n_assignments if self.exact else int(mc_draws)
+        draws = [] if self.exact else _drawn_pilots(seed, n_rows, tuple((n, k) for _, n, k in parts))
         du = np.empty((n_rows, len(parts)))
         dv = np.empty((n_rows, len(parts)))
         obs_u, obs_v, pm, rm = [], [], [], []
@@ -237,19 +284,10 @@ class _Randomisation:
                 du[:, j] = np.tile(np.repeat(cu, repeat), tile)
                 dv[:, j] = np.tile(np.repeat(cv, repeat), tile)
                 repeat *= len(chosen)
-            else:
-                keys = rng.random((n_rows, n))
-                # the k smallest keys of each row are the pilots: one partition and a
-                # comparison (the same members as argpartition + put_along_axis, which
-                # is kept for a row where tied keys would make more than k members)
-                member = keys <= np.partition(keys, k - 1, axis=1)[:, k - 1:k]
-                if (member.sum(axis=1) != k).any():
-                    chosen = np.argpartition(keys, k - 1, axis=1)[:, :k]
-                    member = np.zeros((n_rows, n), bool)
-                    np.put_along_axis(member, chosen, True, axis=1)
-                weights01 = member.astype(float)  # what ``member @ x`` casts to, once for both
-                du[:, j] = a * (weights01 @ ub) - c * ub.sum()
-                dv[:, j] = a * (weights01 @ vb) - c * vb.sum()
+            else:  # the Monte Carlo assignments: the pilots' positions in each drawn row
+                chosen = draws[j]
+                du[:, j] = a * ub[chosen].sum(axis=1) - c * ub.sum()
+                dv[:, j] = a * vb[chosen].sum(axis=1) - c * vb.sum()
         self.du, self.dv = du, dv
         self.obs_u, self.obs_v = np.array(obs_u), np.array(obs_v)
         denom = float(self.w @ self.obs_v)

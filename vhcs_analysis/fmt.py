@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
@@ -55,12 +56,25 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
+# Babel parses the pattern and builds a Decimal for every call; a report of thousands of
+# units prints the same rounded values over and over, so each (rounded value, decimals)
+# is formatted once per process (the text is a pure function of the two)
+@lru_cache(maxsize=2**16)
+def _decimal_text(rounded: float, decimals: int) -> str:
+    return format_decimal(rounded, format=_pattern(decimals), locale=LOCALE)
+
+
+@lru_cache(maxsize=2**16)
+def _percent_text(rounded: float, decimals: int) -> str:
+    return format_percent(rounded / 100.0 + 0.0, format=_pattern(decimals) + "%", locale=LOCALE)
+
+
 def number(value, decimals: int = 0) -> str:
     """``number(1234.5, 1) == '1.234,5'``."""
     if _is_missing(value):
         return MISSING
     # + 0.0 turns a value that rounds to zero from below (-0.04 → -0.0) into 0.0: no "-0,0"
-    return format_decimal(round(float(value), decimals) + 0.0, format=_pattern(decimals), locale=LOCALE)
+    return _decimal_text(round(float(value), decimals) + 0.0, decimals)
 
 
 def signed(value, decimals: int = 1) -> str:
@@ -76,7 +90,7 @@ def percent(value, decimals: int = 1) -> str:
     """A rate on the 0–100 scale: ``percent(85.71) == '85,7%'``."""
     if _is_missing(value):
         return MISSING
-    return format_percent(round(float(value), decimals) / 100.0 + 0.0, format=_pattern(decimals) + "%", locale=LOCALE)
+    return _percent_text(round(float(value), decimals), decimals)
 
 
 def date(value) -> str:

@@ -96,7 +96,7 @@ def fixed_mix_panel(panel: pd.DataFrame, periods, settings: Indicators) -> pd.Da
     ``settings``: the ``[indicators]`` section (the index's weights and rules)."""
     names = list(settings.index_weights)
     sub = panel[panel["period"].isin(list(periods))]
-    present = sub.groupby("unit_id", sort=False)[names].agg(lambda s: s.notna().all())
+    present = sub[names].notna().groupby(sub["unit_id"], sort=False).all()
     out = panel.copy()
     mask = out["period"].isin(list(periods)).to_numpy()
     part = out.loc[mask].copy()

@@ -89,7 +89,8 @@ def stage(build_dir: Path, context: dict, figures: Path) -> Path:
         if present:
             svg = layout.figure_file(name, "svg")
             shutil.copyfile(figures / svg, build_dir / "figures" / svg)  # the Typst root's own folder
-    text = json.dumps(typst_data(context), ensure_ascii=False, indent=1, sort_keys=True)
+    # compact: no indent keeps json on its C encoder (the cards of a large bloc are megabytes)
+    text = json.dumps(typst_data(context), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     (build_dir / "data.json").write_bytes((text + "\n").encode("utf-8"))  # "\n" on every platform
     return build_dir
 
