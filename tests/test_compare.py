@@ -334,3 +334,66 @@ def test_level_gap__interval_ends_stay_inside_what_the_range_allows():
     for end in (r.ci_low, r.ci_high):
         assert math.isinf(end) or -100.0 <= end <= 100.0
     assert r.not_comparable_vi == ""
+
+
+# ------------------------------------------------------------ the shared Monte Carlo draws (issue 27)
+
+
+def test_drawn_pilots__the_k_smallest_keys_of_one_stream_chunked_or_not(monkeypatch):
+    sizes = ((9, 1), (12, 3), (7, 2))
+    monkeypatch.setattr(compare, "_DRAWS_CACHE", type(compare._DRAWS_CACHE)())
+    whole = compare._drawn_pilots(5, 40, sizes)
+    # the keys of the old single draw: block after block, from one default_rng(5) stream
+    rng = np.random.default_rng(5)
+    for (n, k), chosen in zip(sizes, whole):
+        keys = rng.random((40, n))
+        expected = np.argsort(keys, axis=1, kind="stable")[:, :k]
+        assert chosen.shape == (40, k)
+        assert (np.sort(chosen, axis=1) == np.sort(expected, axis=1)).all()
+    # drawn 3 keys at a time: the same stream, the same pilots
+    monkeypatch.setattr(compare, "_DRAWS_CACHE", type(compare._DRAWS_CACHE)())
+    monkeypatch.setattr(compare, "_KEY_CHUNK", 30)
+    chunked = compare._drawn_pilots(5, 40, sizes)
+    assert all((np.sort(a, axis=1) == np.sort(b, axis=1)).all() for a, b in zip(whole, chunked))
+
+
+def test_drawn_pilots__kept_for_the_next_engine_and_bounded(monkeypatch):
+    monkeypatch.setattr(compare, "_DRAWS_CACHE", type(compare._DRAWS_CACHE)())
+    first = compare._drawn_pilots(1, 100, ((10, 1), (8, 2)))
+    assert compare._drawn_pilots(1, 100, ((10, 1), (8, 2))) is first  # same seed, draws, sizes: reused
+    assert compare._drawn_pilots(2, 100, ((10, 1), (8, 2))) is not first  # another seed: drawn again
+    assert not first[0].flags.writeable
+    # over the byte budget the oldest entries go, and a draw larger than the budget is not kept
+    monkeypatch.setattr(compare, "_DRAWS_CACHE_BYTES", 1000)
+    compare._drawn_pilots(3, 100, ((10, 1),))  # 400 bytes of int32
+    compare._drawn_pilots(4, 100, ((10, 1),))
+    compare._drawn_pilots(6, 100, ((10, 1),))
+    assert sum(a.nbytes for v in compare._DRAWS_CACHE.values() for a in v) <= 1000
+    compare._drawn_pilots(7, 1000, ((10, 2),))  # 8.000 bytes
+    assert (7, 1000, ((10, 2),)) not in compare._DRAWS_CACHE
+
+
+def test_monte_carlo_p__one_pilot_per_block_same_as_a_units_wide_membership_matrix():
+    """With one pilot per block the pilots' sum is the pilot's own value, so the gathered
+    sums equal the old ``member @ u`` product exactly (the sample report stays byte-identical)."""
+    rng = np.random.default_rng(0)
+    changes = {f"{b}{i}": (b, i == 0, float(rng.normal(2.0 if i == 0 else 0.0, 3.0)))
+               for b in "ABCDEFG" for i in range(9)}
+    panel = _panel(changes)
+    res = compare.pilot_effect(panel, "y", baseline=BASE, post=POST, exact_limit=10, mc_draws=500, seed=3)
+    engine_rng = np.random.default_rng(3)
+    data = panel.pivot(index="unit_id", columns="period", values="y")
+    info = panel.drop_duplicates("unit_id").set_index("unit_id")
+    du = []
+    for b in sorted(set(info["block"])):
+        ids = info.index[info["block"] == b]
+        u = (data.loc[ids, POST] - data.loc[ids, BASE]).to_numpy()
+        keys = engine_rng.random((500, len(ids)))
+        member = (keys <= np.partition(keys, 0, axis=1)[:, 0:1]).astype(float)
+        du.append((len(ids) / (len(ids) - 1)) * (member @ u) - u.sum() / (len(ids) - 1))
+    d = np.column_stack(du)
+    mean, w = d.mean(axis=1), np.full(7, 1 / 7)
+    se = np.sqrt(7 / 6 * (((d - mean[:, None]) ** 2) @ (w * w)))
+    observed = res.estimate / res.se
+    count = int(np.count_nonzero(np.abs(mean / se) >= abs(observed) - 1e-9 * max(1.0, abs(observed))))
+    assert res.p_value == (1 + count) / 501

@@ -179,3 +179,28 @@ def test_pilot_reading__repeats_the_reports_words():
     text = pilot_reading(report_pilot_rows(report)["U01"])
     assert "61,1 → 84,4 (+23,3)" in text and "cao hơn khối 20,3 điểm" in text and "chỉ số văn hóa" in text
     assert pilot_reading(None) == "" and report_pilot_rows(None) == {}
+
+
+def test_annex_lists__every_row_of_each_summarised_list_with_the_printed_columns():
+    ctx = _context(700)
+    ctx["lists"] = summarise_lists(ctx, 700, threshold=100, top=20)
+    data = typst_data(ctx)
+    tables = {t["title"]: t for t in data["annex_lists"]}
+    # the four lists, in UNIT_LISTS order, each whole (not the 20 rows the PDF shows)
+    assert [t["title"] for t in data["annex_lists"]] == [
+        "Đơn vị nộp muộn hoặc không nộp báo cáo", "Từng đơn vị làm điểm so với các đơn vị cùng khối",
+        "Đơn vị đề xuất đổi mức hoặc cần xem xét", "Cách làm hay đề nghị nhân rộng"]
+    late = tables["Đơn vị nộp muộn hoặc không nộp báo cáo"]
+    assert len(late["rows"]) == 700 and [r["unit"] for r in late["rows"][:2]] == ["Đơn vị 0000", "Đơn vị 0001"]
+    assert late["keys"] == ["unit", "block", "late", "undated", "missing"]
+    assert all(set(r) == set(late["keys"]) and all(isinstance(v, str) for v in r.values()) for r in late["rows"])
+    assert len(late["header"]) == len(late["keys"]) == len(late["widths"])
+    assert late["note"].startswith("700 đơn vị") and "trang tính completeness_units" in late["note"]
+    assert len(tables["Cách làm hay đề nghị nhân rộng"]["rows"]) == len(range(0, 700, 5))
+    # the PDF's note points to the annex's section too
+    assert "phụ lục kỹ thuật (phu-luc-ky-thuat.pdf)" in ctx["lists"]["late_units"]["note"]
+    assert data["annex_lists_section"] in ctx["lists"]["late_units"]["note"]
+    # a small bloc: no annex lists at all
+    small = _context(66)
+    small["lists"] = summarise_lists(small, 66, threshold=100, top=20)
+    assert "annex_lists" not in typst_data(small)

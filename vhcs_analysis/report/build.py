@@ -97,11 +97,16 @@ def stage(build_dir: Path, context: dict, figures: Path) -> Path:
 
 def typst_data(context: dict) -> dict:
     """What ``data.json`` carries: the context without the full per-unit lists of a large
-    bloc (``lists.*.full``: they go to the workbook, the PDF prints the summaries)."""
+    bloc (``lists.*.full``: the PDF prints the summaries), which come instead as the
+    technical annex's tables (``annex_lists``, only the columns printed; the workbook
+    has them too)."""
+    from vhcs_analysis.report.context import ANNEX_LISTS_SECTION, annex_lists
+
     lists = context.get("lists")
     if not lists:
         return context
-    return {**context, "lists": {k: {n: v for n, v in entry.items() if n != "full"} for k, entry in lists.items()}}
+    return {**context, "lists": {k: {n: v for n, v in entry.items() if n != "full"} for k, entry in lists.items()},
+            "annex_lists": annex_lists(lists), "annex_lists_section": ANNEX_LISTS_SECTION}
 
 
 def render_report(paths: Paths, settings: Settings | None = None, *, out_dir: Path | None = None,

@@ -220,34 +220,51 @@ def late_units_by_unit(table: pd.DataFrame) -> list[dict]:
 # --------------------------------------------------------------- lists of a large bloc (issue 27)
 
 WORKBOOK_NAME = layout.TABLES_WORKBOOK_NAME  # the full lists' workbook
+ANNEX_NAME = layout.ANNEX_NAME  # the technical annex beside the PDF (also holds the full lists)
 PILOT_UNITS_SHEET = "don_vi_diem"  # the pilots' list has no notebook table: the workbook gets this sheet
 
 
 @dataclass(frozen=True)
 class UnitList:
     """A per-unit list of the leaders' documents: where it sits in the context, what it
-    counts, the rule its summary keeps the first rows by, and the workbook sheet of the
-    full list."""
+    counts, the rule its summary keeps the first rows by, the workbook sheet of the full
+    list, and the technical annex's table of it (``title``; ``columns``: (row key, header,
+    relative width), as the PDF's own table of the list prints them)."""
 
     path: tuple[str, str]
     noun: str
     order_vi: str
     sheet: str
     order: Callable[[dict], Any] | None = None
+    title: str = ""
+    columns: tuple[tuple[str, str, float], ...] = ()
 
 
 UNIT_LISTS: dict[str, UnitList] = {
     "late_units": UnitList(("data_quality", "late_units"), "đơn vị nộp báo cáo muộn, không ghi ngày hoặc không nộp",
                            "số kỳ không nộp nhiều nhất, rồi số kỳ nộp muộn", "completeness_units",
-                           lambda r: (-r.get("n_missing", 0), -r.get("n_late", 0) - r.get("n_undated", 0))),
-    "pilot_units": UnitList(("leaders", "pilot_units"), "đơn vị làm điểm", "khối, rồi mã đơn vị", PILOT_UNITS_SHEET),
+                           lambda r: (-r.get("n_missing", 0), -r.get("n_late", 0) - r.get("n_undated", 0)),
+                           "Đơn vị nộp muộn hoặc không nộp báo cáo",
+                           (("unit", "Đơn vị", 2.4), ("block", "Khối", 1.5), ("late", "Nộp muộn", 1.5),
+                            ("undated", "Không ghi ngày", 1.0), ("missing", "Không báo cáo", 1.5))),
+    "pilot_units": UnitList(("leaders", "pilot_units"), "đơn vị làm điểm", "khối, rồi mã đơn vị", PILOT_UNITS_SHEET,
+                            None, "Từng đơn vị làm điểm so với các đơn vị cùng khối",
+                            (("unit", "Đơn vị làm điểm", 2.0), ("block", "Khối", 1.4),
+                             ("levels", "Đơn vị: kỳ gốc → kỳ cuối (thay đổi)", 1.6),
+                             ("rest", "Các đơn vị khác cùng khối", 1.6), ("reading", "So với cùng khối", 2.0))),
     "moves": UnitList(("ranking", "moves"), "đơn vị đề xuất đổi mức hoặc cần xem xét",
                       "đề xuất đổi mức trước, cần xem xét sau, rồi mã đơn vị", "ranking_proposal",
-                      lambda r: r.get("status") != "đề xuất"),
+                      lambda r: r.get("status") != "đề xuất", "Đơn vị đề xuất đổi mức hoặc cần xem xét",
+                      (("unit", "Đơn vị", 1.6), ("current", "Mức hiện tại", 0.6), ("proposed", "Mức theo quy tắc", 0.7),
+                       ("score", "Điểm kiểm tra", 0.8), ("margin", "Cách ngưỡng (điểm)", 1.0),
+                       ("status", "Tình trạng", 0.8), ("reason", "Lý do", 2.7))),
     "good_practices": UnitList(("ranking", "good_practices"), "cách làm hay (đơn vị × chỉ tiêu)",
                                "bằng chứng mạnh nhất (khả năng chỉ là dao động ngẫu nhiên thấp nhất)", "good_practices",
-                               lambda r: r.get("evidence_value", 1.0)),
+                               lambda r: r.get("evidence_value", 1.0), "Cách làm hay đề nghị nhân rộng",
+                               (("unit", "Đơn vị", 1.7), ("block", "Khối", 1.2), ("pilot", "Điểm", 0.5),
+                                ("indicator", "Chỉ tiêu", 1.6), ("reason", "Bằng chứng (kỳ gốc → kỳ cuối)", 4.0))),
 }
+ANNEX_LISTS_SECTION = "Danh sách đầy đủ theo đơn vị"  # the annex's section of the full lists
 
 
 def summarise_lists(context: dict, n_units: int, threshold: int, top: int) -> dict[str, dict]:
@@ -269,13 +286,35 @@ def summarise_lists(context: dict, n_units: int, threshold: int, top: int) -> di
         for r in rows:
             counts[str(r.get("block") or fmt.MISSING)] = counts.get(str(r.get("block") or fmt.MISSING), 0) + 1
         by_block = [{"block": b, "n": _int(n)} for b, n in sorted(counts.items())]
-        where = f"tệp {WORKBOOK_NAME}, trang tính {spec.sheet}"
+        where = (f"tệp {WORKBOOK_NAME}, trang tính {spec.sheet}; phụ lục kỹ thuật ({ANNEX_NAME}), "
+                 f"mục “{ANNEX_LISTS_SECTION}”")
         note = (f"Có {_int(len(rows))} {spec.noun} (theo khối: "
                 + "; ".join(f"{b['block']} {b['n']}" for b in by_block)
                 + f"). Bảng dưới đây chỉ nêu {_int(top)} dòng đầu theo {spec.order_vi}; danh sách đầy đủ: {where}.")
         part[spec.path[1]] = ordered[:top]
         out[key] = {"total": len(rows), "shown": top, "by_block": by_block, "note": note, "sheet": spec.sheet,
                     "where": where, "full": rows}
+    return out
+
+
+def annex_lists(lists: dict[str, dict]) -> list[dict]:
+    """The technical annex's tables of the full lists (``summarise_lists``' result, in
+    ``UNIT_LISTS`` order): per list its ``title``, a ``note`` (how many rows, in the
+    list's own order, and the PDF table it completes), the ``header``, ``keys`` and
+    relative ``widths`` of its columns and every row with only those keys (text)."""
+    out = []
+    for key, spec in UNIT_LISTS.items():
+        entry = lists.get(key)
+        if not entry or not spec.columns:
+            continue
+        keys = [k for k, _, _ in spec.columns]
+        out.append({
+            "title": spec.title, "header": [h for _, h, _ in spec.columns], "keys": keys,
+            "widths": [w for _, _, w in spec.columns],
+            "note": (f"{_int(entry['total'])} {spec.noun}; báo cáo chỉ nêu {_int(entry['shown'])} dòng đầu theo "
+                     f"{spec.order_vi}. Cũng có trong tệp {WORKBOOK_NAME}, trang tính {spec.sheet}."),
+            "rows": [{k: str(r.get(k) if r.get(k) is not None else "") for k in keys} for r in entry["full"]],
+        })
     return out
 
 
@@ -634,7 +673,6 @@ def index_weights(settings: Settings) -> list[dict]:
 # how the blocks are weighted in a group's level (``[compare] block_weights``), in words
 BLOCK_WEIGHTS_VI = {"equal": "mỗi khối tính như nhau", "units": "mỗi khối theo số đơn vị của khối",
                     "precision": "mỗi khối theo độ chính xác của so sánh trong khối"}
-ANNEX_NAME = layout.ANNEX_NAME
 NO_NAME_VI = "chưa có tên trong danh mục"
 
 
