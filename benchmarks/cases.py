@@ -345,6 +345,9 @@ CASES: tuple[Case, ...] = (
          _report_scale(6300), Target(max_seconds=180, max_rss_mb=2048), budget_s=400, timeout_s=1800),
     Case("verify-scale-700", "vhcs verify on the report built from 700 units", _verify_scale(700),
          Target(max_seconds=60, max_rss_mb=1024), budget_s=150, timeout_s=900, out_dir=False),
+    Case("verify-scale-6300", "vhcs verify on the report built from the national set (6,300 units)",
+         _verify_scale(6300), Target(max_seconds=180, max_rss_mb=2048), budget_s=400, timeout_s=1800,
+         out_dir=False),
     # verify redoes what report did (clean, notebooks under nbval, documents) and compares:
     # it should cost about the same as `report`
     Case("verify", "vhcs verify on the report built from the province sample (warm env)", _verify,

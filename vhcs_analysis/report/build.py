@@ -121,13 +121,10 @@ def render_report(paths: Paths, settings: Settings | None = None, *, out_dir: Pa
     context = context if context is not None else build_context(paths, settings)
     day = dt.datetime.strptime(context["cover"]["date"], "%d/%m/%Y").date()
     target = (out_dir or paths.reports) / report_name(settings)
-    with tempfile.TemporaryDirectory(prefix="vhcs-typst-") as tmp:
-        build_dir = stage(Path(tmp), context, paths.figures)
-        compile_typst(build_dir / "template.typ", target, timestamp=pdf_timestamp(day),
-                      sys_inputs={"data": "data.json"})
-        # the technical annex beside it, from the same context
-        compile_typst(build_dir / "annex.typ", target.with_name(context["annex_name"]), timestamp=pdf_timestamp(day),
-                      sys_inputs={"data": "data.json"})
+    # the review and its technical annex, from the same context, each compiled in a child
+    # process (side by side; Typst's memory is freed with the child, ``compile_apart``)
+    compile_apart([(context, "template.typ", target), (context, "annex.typ", target.with_name(context["annex_name"]))],
+                  paths, day)
     slides = render_slides(paths, settings, context, pdf=target)
     render_word(paths, settings, context, pdf=target, slides=slides)
     return target
