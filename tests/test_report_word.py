@@ -221,7 +221,7 @@ def test_render_docx__party_page_setup_fonts_and_heading_styles(tmp_path):
         assert document.styles[name].font.color.rgb == docx.shared.RGBColor(0, 0, 0), name
     text = _all_text(document)
     for fixed in ("ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", "ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO",
-                  "SƠ KẾT 2 NĂM THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK", "Nơi nhận:", "T/M BAN THƯỜNG VỤ",
+                  "Sơ kết 2 năm thực hiện Nghị quyết 01-NQ/ĐUK", "Nơi nhận:", "T/M BAN THƯỜNG VỤ",
                   "Hà Tĩnh, ngày 31 tháng 01 năm 2019", "-BC/ĐUK"):
         assert fixed in text
     assert "{{" not in text and "{%" not in text
@@ -299,7 +299,7 @@ def test_render_docx__prints_the_hidden_bias_sentence_under_the_leaders_table(tm
     assert "+5,0 Đơn vị điểm chuyển biến rõ hơn" in text and "rõ hơn: Kết luận" not in text  # the cell: the grade alone
 
 
-def test_render_docx__captions_are_seq_fields_and_a_toc_field_lists_the_headings(tmp_path):
+def test_render_docx__captions_are_seq_fields_and_no_table_of_contents(tmp_path):
     _figure_png(tmp_path, "did_forest")
     document = _draft_of(tmp_path, _context(False, {"did_forest": True}))
     instructions = _instructions(document)
@@ -309,11 +309,95 @@ def test_render_docx__captions_are_seq_fields_and_a_toc_field_lists_the_headings
     assert instructions.count("SEQ Bảng \\* ARABIC") == len(tables) >= 3
     assert instructions.count("SEQ Hình \\* ARABIC") == len(figures) == 1
     assert [p.text.split(".")[0] for p in tables] == [f"Bảng {i}" for i in range(1, len(tables) + 1)]
-    assert sum(1 for i in instructions if i.startswith("TOC ")) == 1
-    toc = [p.text for p in document.paragraphs if p.style.name.startswith("TOC")]
-    assert PARTS[0] in toc and "PHỤ LỤC 3. PHƯƠNG PHÁP VÀ NGUỒN SỐ LIỆU" in toc
-    settings = document.settings.element
-    assert settings.find(docx.oxml.ns.qn("w:updateFields")) is not None
+    # a Party report has no table of contents (Hướng dẫn 36-HD/VPTW); nothing asks Word to update fields
+    assert not any(i.startswith("TOC") for i in instructions)
+    assert "MỤC LỤC" not in _all_text(document)
+    assert not any(p.style.name.startswith("TOC") for p in document.paragraphs)
+    assert document.settings.element.find(docx.oxml.ns.qn("w:updateFields")) is None
+
+
+def _runs_of(cell) -> dict:
+    """Each non-empty line of a cell → its first run (the frame writes one run a line)."""
+    return {p.text: p.runs[0] for p in cell.paragraphs if p.text}
+
+
+def test_render_docx__header_block_and_title_in_the_party_form(tmp_path):
+    document = _draft_of(tmp_path, _context(True))
+    left, right = document.tables[0].rows[0].cells
+    issuer, party = _runs_of(left), _runs_of(right)
+    assert list(issuer)[:3] == ["ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", "*"]
+    assert issuer["ĐẢNG BỘ TỈNH HÀ TĨNH"].font.size == Pt(14) and not issuer["ĐẢNG BỘ TỈNH HÀ TĨNH"].bold
+    assert issuer["ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"].font.size == Pt(14) and issuer["ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"].bold
+    assert any(text.startswith("Số") and text.endswith("-BC/ĐUK") for text in issuer)
+    title = party["ĐẢNG CỘNG SẢN VIỆT NAM"]
+    assert title.bold and title.underline and title.font.size == Pt(15)
+    date = party["Hà Tĩnh, ngày 31 tháng 01 năm 2019"]
+    assert date.italic and date.font.size == Pt(14)
+    styles = [p.style.name for p in document.paragraphs[:3]]
+    assert styles == [word_template.KIND_STYLE, word_template.SUBJECT_STYLE, word_template.SUBJECT_STYLE]
+    assert document.paragraphs[1].text == "Sơ kết 2 năm thực hiện Nghị quyết 01-NQ/ĐUK"  # trích yếu: ordinary case
+    assert document.styles[word_template.SUBJECT_STYLE].font.bold
+    # every line of the header block fits its column (no cell margins); the block may start 5 mm into the margin
+    section = document.sections[0]
+    assert sum(c.width for c in document.tables[0].rows[0].cells) <= section.page_width - section.left_margin \
+        - section.right_margin + Mm(5)
+    for cell in (left, right):
+        for text, run in _runs_of(cell).items():
+            if "{{" not in text:
+                assert word_draft.text_width_pt(text, run.font.size.pt, bool(run.bold)) < cell.width.pt, text
+
+
+def test_render_docx__signature_block_leaves_title_and_name_to_people(tmp_path):
+    from docx.enum.text import WD_COLOR_INDEX
+
+    document = _draft_of(tmp_path, _context(True))
+    frame = next(t for t in document.tables if t.rows[0].cells[0].text.startswith("Nơi nhận:"))
+    receivers, signature = frame.rows[0].cells
+    lines = [p.text for p in signature.paragraphs]
+    assert lines[:2] == ["T/M BAN THƯỜNG VỤ", "[BÍ THƯ hoặc PHÓ BÍ THƯ]"] and lines[-1] == "[Họ và tên người ký]"
+    runs = _runs_of(signature)
+    assert all(run.bold and run.font.size == Pt(14) for text, run in runs.items() if text.isupper() or "Họ" in text)
+    marked = [text for text in runs if text.startswith("[")]
+    assert len(marked) == 3 and all(runs[t].font.highlight_color == WD_COLOR_INDEX.YELLOW for t in marked)
+    assert not [text for text in runs if not text.startswith("[") and text != "T/M BAN THƯỜNG VỤ"]  # no name typed
+    notice = _runs_of(receivers)
+    assert list(notice)[0] == "Nơi nhận:" and notice["Nơi nhận:"].underline and notice["Nơi nhận:"].font.size == Pt(14)
+    assert all(run.font.size == Pt(12) and text.startswith("- ") for text, run in list(notice.items())[1:])
+
+
+def test_fit_columns__no_word_broken_and_widths_fill_the_text_width():
+    header = ["Chỉ tiêu", "Chênh lệch thay đổi (KTC 95%)", "p (Holm)", "Số đơn vị điểm/còn lại", "Kết luận"]
+    row = ["Tỷ lệ hồ sơ TTHC giải quyết đúng hạn", "+3,7 (+2,5 đến +4,7)", "0,006", "5/16",
+           "Đơn vị điểm chuyển biến rõ hơn các đơn vị còn lại"]
+    size, widths = word_draft.fit_columns([header, row], 468.0)
+    assert size == word_template.TABLE_PT and abs(sum(widths) - 468.0) < 1e-6
+    for column, width in enumerate(widths):
+        for index, line in enumerate([header, row]):
+            for part in line[column].split():
+                assert word_draft.text_width_pt(part, size, index == 0) + word_draft.CELL_PADDING_PT <= width + 1e-6
+    assert widths[2] >= word_draft.text_width_pt("0,006", size) + word_draft.CELL_PADDING_PT  # short text on one line
+    # short texts: one line each, the room left spread by the shares
+    size, widths = word_draft.fit_columns([["Kỳ", "Số"], ["6T cuối 2016", "12"]], 400.0, [3, 1])
+    assert size == word_template.TABLE_PT and widths[0] > widths[1] and abs(sum(widths) - 400.0) < 1e-6
+    # a table whose longest words do not fit at 11 pt takes a smaller size, never a broken word
+    wide = [[f"Chỉ-tiêu-số-{i}-dài" for i in range(8)], ["1"] * 8]
+    need = sum(word_draft.text_width_pt(t, 11, True) + word_draft.CELL_PADDING_PT for t in wide[0])
+    size, widths = word_draft.fit_columns(wide, need * 0.95)
+    assert size < word_template.TABLE_PT
+    assert all(word_draft.text_width_pt(t, size, True) + word_draft.CELL_PADDING_PT <= w + 1e-6
+               for t, w in zip(wide[0], widths))
+
+
+def test_render_docx__table_columns_hold_their_longest_words(tmp_path):
+    document = _draft_of(tmp_path)
+    for table in _data_tables(document):
+        for index, row in enumerate(table.rows):
+            for cell in row.cells:
+                for run in (r for p in cell.paragraphs for r in p.runs):
+                    size = run.font.size.pt if run.font.size else word_template.TABLE_PT
+                    longest = max((word_draft.text_width_pt(w, size, index == 0) for w in run.text.split()),
+                                  default=0.0)
+                    assert longest + word_draft.CELL_PADDING_PT <= cell.width.pt + 0.1, run.text
 
 
 def test_render_docx__no_page_number_on_the_first_page(tmp_path):

@@ -11,8 +11,10 @@ The Word template (``bao-cao-mau.docx``, made by ``word_template.py``, or the of
 copy named by ``[report] docx_template``) holds the frame; this module fills its three
 docxtpl tags ``{{p opening }}``, ``{{p body }}`` and ``{{p appendices }}``. What the
 parts say is in ``soket.py`` (which alone reads the context's keys, ``soket.facts``);
-the layout (headings, placeholders, Word tables with SEQ-numbered captions, figures, the
-TOC field) is here and in ``word_draft.py``.
+the layout (headings, placeholders, Word tables with SEQ-numbered captions, figures) is
+here and in ``word_draft.py``. There is no table of contents: the form of Party documents
+(Hướng dẫn 36-HD/VPTW) has none in a signed report, and the clerk finds every part in
+Word's navigation pane from the heading styles.
 """
 
 from __future__ import annotations
@@ -72,10 +74,12 @@ PLACEHOLDER = {
 
 
 def word_fields(ctx: dict) -> dict:
-    """The template's own tags (``{{ word.title }}``, ``{{ word.subject }}``), from the context."""
+    """The template's own tags (``{{ word.title }}``, ``{{ word.subject }}``), from the context:
+    the trích yếu in ordinary case, as Hướng dẫn 36-HD/VPTW sets it under "BÁO CÁO"."""
     f = soket.facts(ctx)
+    title = f["review"]["title"]
     return {
-        "title": f"{f['review']['title_upper']} THỰC HIỆN NGHỊ QUYẾT 01-NQ/ĐUK".strip(),
+        "title": f"{title[:1].upper()}{title[1:]} thực hiện Nghị quyết 01-NQ/ĐUK".strip(),
         "subject": f["cover"]["subject"] or SUBJECT,
     }
 
@@ -233,17 +237,12 @@ def _list_note(d: Draft, f: dict, key: str) -> None:
 
 
 def appendices(d: Draft, ctx: dict) -> None:
-    """After the signature: the table of contents, then the tables, the figures and the methods."""
+    """After the signature, each on its own page: the tables, the figures and the methods."""
     f = soket.facts(ctx)
     s, ro, ins, rk, dq = f["scope"], f["rollout"], f["inspections"], f["ranking"], f["data_quality"]
     p, comp, figs = f["pilots"], f["comparisons"], f["figures"]
     per_block_label = f["per_block_label"]
     base, post = s.get("baseline"), s.get("post")
-
-    d.para("MỤC LỤC", style=wt.SUBJECT_STYLE).paragraph_format.page_break_before = True
-    d.note("Mục lục để biên tập (Word cập nhật số trang khi mở tệp hoặc khi nhấn F9); xóa trước khi trình ký nếu "
-           "không cần.")
-    d.toc_here()
 
     d.heading("PHỤ LỤC 1. CÁC BẢNG SỐ LIỆU", 1, new_page=True)
     d.note(f["bloc_basis"])
@@ -407,13 +406,11 @@ def render_docx(ctx: dict, figures_dir: Path, target: Path, *, template: Path | 
     text_width = int(section.page_width - section.left_margin - section.right_margin)
     counters = {"table": 0, "figure": 0}
     figure_list: list[FigureEntry] = []
-    headings: list[tuple[int, str]] = []
-    drafts = {name: Draft(tpl.new_subdoc(), figures_dir, text_width, counters, figure_list, headings=headings)
+    drafts = {name: Draft(tpl.new_subdoc(), figures_dir, text_width, counters, figure_list)
               for name in ("opening", "body", "appendices")}
     opening(drafts["opening"], ctx)
     body(drafts["body"], ctx)
     appendices(drafts["appendices"], ctx)
-    drafts["appendices"].fill_toc(headings)
     values = {**ctx, "word": word_fields(ctx), **{name: draft.doc for name, draft in drafts.items()}}
     try:
         tpl.render(values, autoescape=True)

@@ -1,11 +1,13 @@
 """Writing the Word draft's pieces: headings, paragraphs, Word tables (header row repeated,
-widths fitted to the text width), PNG figures with numbered captions; and the figure
+rows kept whole, column widths fitted to their content), PNG figures with numbered captions; and the figure
 pack's list ``figures/danh-muc-hinh.csv``. What goes where is decided in ``word.py``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +42,6 @@ class Draft:
     counters: dict = field(default_factory=lambda: {"table": 0, "figure": 0})
     figure_list: list = field(default_factory=list)
     style_ids: dict = field(default_factory=dict)
-    headings: list = field(default_factory=list)  # (level, text), shared by the drafts of one document
-    toc_anchor: Any = None
 
     def styled(self, style: str, text: str = "", cell=None):
         """A new paragraph (or a table cell's first one) in ``style``, looked up by name once
@@ -96,7 +96,6 @@ class Draft:
 
             paragraph.paragraph_format.page_break_before = True
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.headings.append((level, text))
 
     def placeholder(self, what: str, points: list[str] | None = None) -> Paragraph:
         """A part only people can write: one highlighted paragraph "[Văn phòng bổ sung: …]"
@@ -118,58 +117,39 @@ class Draft:
                 run.add_break()
         return paragraph
 
-    def toc_here(self) -> None:
-        """Mark where the table of contents goes; ``fill_toc`` puts it there once every
-        heading is known."""
-        self.toc_anchor = self.styled("Normal")
-
-    def fill_toc(self, headings: list[tuple[int, str]]) -> None:
-        """A Word ``TOC`` field over Heading 1–2, its shown result the headings (without page
-        numbers, which only Word's layout knows; Word asks to update the fields on opening)."""
-        anchor = self.toc_anchor
-        if anchor is None:
-            return
-        entries = headings or [(1, "")]
-        paragraphs = []
-        for level, _text in entries:
-            paragraph = self.styled(f"TOC {min(level, 2)}")
-            paragraph.paragraph_format.first_line_indent = 0
-            paragraphs.append(paragraph)
-        complex_field(paragraphs[0], ' TOC \\o "1-2" \\h \\z \\u ', None, open_only=True)
-        for paragraph, (_, text) in zip(paragraphs, entries, strict=True):
-            paragraph.add_run(text)
-        complex_field(paragraphs[-1], None, None, close_only=True)
-        for paragraph in paragraphs:
-            anchor._p.addprevious(paragraph._p)
-        anchor._p.getparent().remove(anchor._p)
-        self.toc_anchor = None
-
     def table(self, caption: str | None, header: list[str], rows: list[dict], keys: list[str],
               widths: list[float] | None = None, align: str | None = None) -> None:
-        """A Word table: caption above, header row repeated on every page, columns sized in
-        proportion to ``widths`` over the text width, ``align`` one letter per column
-        (l/c/r; default: first left, the rest right)."""
+        """A Word table: caption above, header row repeated on every page, no row split
+        across pages, fixed column widths fitted to the content over the text width
+        (``fit_columns``: no word broken in the middle; ``widths``, relative shares, spread the
+        room left when every cell fits on one line), the text at 11 pt or smaller only when the
+        longest words need it; ``align`` one letter per column (l/c/r; default: first left,
+        the rest right)."""
         if caption is not None:
             self._caption("table", caption)
         if not rows:
             self.note(NO_DATA)
             return
         from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
 
-        widths = widths or [1.0] * len(keys)
         align = align or ("l" + "r" * (len(keys) - 1))
-        total = float(sum(widths))
-        emu = [int(self.text_width * w / total) for w in widths]
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(keys))
+        texts = [[_text(row.get(key)) for key in keys] for row in [dict(zip(keys, header, strict=True)), *rows]]
+        size, points = fit_columns(texts, self.text_width / EMU_PER_PT, widths)
+        emu = [int(p * EMU_PER_PT) for p in points]
+        table = self.doc.add_table(rows=len(texts), cols=len(keys))
         _fixed_layout(table, emu)
         where = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
-        for index, row in enumerate([dict(zip(keys, header, strict=True)), *rows]):
+        for index, line in enumerate(texts):
             row_cells = table.rows[index].cells
-            for col, key in enumerate(keys):
+            for col, text in enumerate(line):
                 cell = row_cells[col]
                 cell.width = emu[col]
                 paragraph = self.styled(wt.TABLE_STYLE, cell=cell)
-                run = paragraph.add_run(_text(row.get(key)))
+                run = paragraph.add_run()
+                _cell_text(run, text)
+                if size != wt.TABLE_PT:
+                    run.font.size = Pt(size)
                 if index == 0:
                     run.bold = True
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -204,6 +184,80 @@ class Draft:
         paragraph.add_run().add_picture(str(path), width=int(width))
         number = self._caption("figure", caption)
         self.figure_list.append(FigureEntry(name, number, caption))
+
+
+EMU_PER_PT = 12700
+CELL_PADDING_PT = 2 * 5.4  # Word's default cell margins, 0,075 inch left and right
+TABLE_SIZES_PT = (wt.TABLE_PT, 10.0, 9.0)  # a smaller size only for a table whose words need it
+FONT_DIR = Path(__file__).resolve().parent / "fonts"  # Liberation Serif: the metrics of Times New Roman
+MEASURE_MARGIN = 1.04  # room for Word's own rounding and a printer's font
+
+
+@lru_cache(maxsize=8)
+def _table_font(size: float, bold: bool):
+    """Liberation Serif (shipped with the package, metric-compatible with Times New Roman)
+    at ``size`` points, scaled ×10 for sub-point precision."""
+    from PIL import ImageFont
+
+    name = "LiberationSerif-Bold.ttf" if bold else "LiberationSerif-Regular.ttf"
+    return ImageFont.truetype(str(FONT_DIR / name), int(round(size * 10)))
+
+
+def text_width_pt(text: str, size: float, bold: bool = False) -> float:
+    """Printed width of ``text`` on one line, in points, in Times New Roman metrics."""
+    return _table_font(size, bold).getlength(text) / 10 * MEASURE_MARGIN
+
+
+def fit_columns(texts: list[list[str]], available_pt: float,
+                shares: list[float] | None = None) -> tuple[float, list[float]]:
+    """Column widths (points, summing to ``available_pt``) for a table whose first row is the
+    bold header, and the text size to print it at: the largest of ``TABLE_SIZES_PT`` at
+    which every column is at least as wide as its longest word (so Word never breaks a
+    word); above that, a column whose text needs less than an even share of the room left
+    gets its one-line width, the others share the rest in proportion to what they lack to
+    fit on one line; when every cell fits on one line, the columns get their one-line width and
+    the room left is spread by ``shares`` (equal without). Below the smallest size a table
+    still too wide gets columns in proportion to its longest words."""
+    columns = range(len(texts[0]))
+    size, least, most = TABLE_SIZES_PT[-1], [0.0] * len(columns), [0.0] * len(columns)
+    for size in TABLE_SIZES_PT:
+        least = [max(max((text_width_pt(word, size, index == 0) for word in line[c].split()), default=0.0)
+                     for index, line in enumerate(texts)) + CELL_PADDING_PT for c in columns]
+        most = [max(text_width_pt(line[c], size, index == 0) for index, line in enumerate(texts)) + CELL_PADDING_PT
+                for c in columns]
+        if sum(least) <= available_pt:
+            break
+    if sum(least) > available_pt:
+        return size, [available_pt * w / sum(least) for w in least]
+    if sum(most) <= available_pt:
+        weights = shares or [1.0] * len(most)
+        room = available_pt - sum(most)
+        return size, [w + room * s / sum(weights) for w, s in zip(most, weights, strict=True)]
+    room, lack = available_pt - sum(least), [m - w for m, w in zip(most, least, strict=True)]
+    widths, open_columns = list(least), sorted(columns, key=lambda c: lack[c])
+    while open_columns and lack[open_columns[0]] <= room / len(open_columns):  # short texts: whole, on one line
+        c = open_columns.pop(0)
+        widths[c], room = most[c], room - lack[c]
+    need = sum(lack[c] for c in open_columns)
+    for c in open_columns:
+        widths[c] += room * lack[c] / need
+    return size, widths
+
+
+MINUS_BEFORE_DIGIT = re.compile(r"-(?=\d)")
+
+
+def _cell_text(run, text: str) -> None:
+    """Put ``text`` in ``run`` with every "-" before a digit (a minus sign, as in "(-2,0)", or
+    a range) as a non-breaking hyphen: Word and LibreOffice may otherwise break the line
+    after it, parting the sign from its number. python-docx reads it back as "-"."""
+    from docx.oxml import OxmlElement
+
+    for index, part in enumerate(MINUS_BEFORE_DIGIT.split(text)):
+        if index:
+            run._r.append(OxmlElement("w:noBreakHyphen"))
+        if part:
+            run._r.add_t(part)
 
 
 def _ensure_style(styles, name: str):
@@ -268,11 +322,9 @@ def _keep_row(row, *, header: bool) -> None:
         tr_pr.append(element)
 
 
-def complex_field(paragraph, instruction: str | None, result: str | None, *, bold: bool = False,
-                  open_only: bool = False, close_only: bool = False) -> None:
-    """A Word field (``SEQ``, ``TOC`` …) as runs: begin, instruction, separate, the result
-    shown until Word updates it, end. ``open_only``: stop after separate (the result runs
-    follow, possibly over several paragraphs); ``close_only``: the end alone."""
+def complex_field(paragraph, instruction: str, result: str, *, bold: bool = False) -> None:
+    """A Word field (``SEQ`` …) as runs: begin, instruction, separate, the result shown
+    until Word updates it, end."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -282,17 +334,14 @@ def complex_field(paragraph, instruction: str | None, result: str | None, *, bol
         element.set(qn("w:fldCharType"), kind)
         run._r.append(element)
 
-    if not close_only:
-        char("begin")
-        run = paragraph.add_run()
-        text = OxmlElement("w:instrText")
-        text.set(qn("xml:space"), "preserve")
-        text.text = instruction
-        run._r.append(text)
-        char("separate")
-        if open_only:
-            return
-        paragraph.add_run(result or "").bold = bold or None
+    char("begin")
+    run = paragraph.add_run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = instruction
+    run._r.append(text)
+    char("separate")
+    paragraph.add_run(result).bold = bold or None
     char("end")
 
 

@@ -3,8 +3,12 @@
 The template holds the frame of a Party report (Hướng dẫn 36-HD/VPTW): A4 page and
 margins, the styles (``Normal`` Times New Roman 14 pt, ``Heading 1``/``Heading 2``,
 ``Caption``, ``Bảng số liệu`` for table text), the header block in a borderless table,
-the title, the closing "Nơi nhận:" and signature block, the page number and the sample
-mark in the page header (no page number on page 1). The content arrives through three
+the title, the closing "Nơi nhận:" and signature block (T/M BAN THƯỜNG VỤ, the signer's
+title and name left highlighted for people to fill), the page number and the sample mark
+in the page header (no page number on page 1). Sizes as Hướng dẫn 36-HD/VPTW sets them:
+the issuing bodies 14 pt (the bloc's committee bold), "ĐẢNG CỘNG SẢN VIỆT NAM" 15 pt bold
+underlined, number 14 pt, place and date 14 pt italic, "BÁO CÁO" 16 pt bold, the trích
+yếu 14 pt bold in ordinary case, "Nơi nhận:" 14 pt underlined over 12 pt recipients. The content arrives through three
 docxtpl tags, ``{{p opening }}``, ``{{p body }}`` and ``{{p appendices }}`` (see
 ``report/word.py``); the office may restyle the template in Word
 and point ``[report] docx_template`` at its copy (docs/report.md lists the tags).
@@ -26,6 +30,7 @@ TEMPLATE_PATH = Path(__file__).resolve().parent / "bao-cao-mau.docx"
 FONT = "Times New Roman"
 BODY_PT = 14
 TABLE_PT = 11
+PAGE_NUMBER_PT = 14
 TABLE_STYLE = "Bảng số liệu"  # paragraph style of the text in table cells
 NOTE_STYLE = "Ghi chú"  # paragraph style of notes under tables and the plain-language boxes
 KIND_STYLE = "Tên loại văn bản"  # "BÁO CÁO"
@@ -114,8 +119,8 @@ def _styles(doc) -> None:
     doc.styles[TABLE_STYLE].paragraph_format.line_spacing = 1.0
     _style(doc, NOTE_STYLE, size=12, italic=True, base="Normal", after=6, indent_mm=0)
     _style(doc, "List Bullet", size=BODY_PT, base="Normal", indent_mm=0)
-    for name in ("Header", "Footer"):
-        _style(doc, name, size=12, base="Normal", indent_mm=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for name in ("Header", "Footer"):  # the page number: 14 pt, upright, centred (Hướng dẫn 36-HD/VPTW)
+        _style(doc, name, size=PAGE_NUMBER_PT, base="Normal", indent_mm=0, align=WD_ALIGN_PARAGRAPH.CENTER)
     # the document's default run font too, so text outside any style is Times New Roman
     from docx.oxml.ns import qn
 
@@ -180,18 +185,6 @@ def _header(doc) -> None:
     _field(section.header.add_paragraph(style="Header"), "PAGE")
 
 
-def _update_fields_on_open(doc) -> None:
-    """``w:updateFields``: Word offers to update the fields (table of contents, table and
-    figure numbers) when the draft is opened."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    settings = doc.settings.element
-    element = OxmlElement("w:updateFields")
-    element.set(qn("w:val"), "true")
-    settings.append(element)
-
-
 # Children of w:tblPr in the order the schema requires (Word rejects a file that mixes them).
 TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
@@ -235,8 +228,10 @@ def _borderless(table) -> None:
 
 
 def _cell_lines(cell, lines) -> None:
-    """Fill a cell with centred lines: (text, bold, italic, underline, size)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    """Fill a cell with centred lines: (text, bold, italic, underline, size); a text in
+    square brackets is a part only people can fill, highlighted in yellow like the body's
+    "[Văn phòng bổ sung: …]" placeholders."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
     from docx.shared import Pt
 
     for index, (text, bold, italic, underline, size) in enumerate(lines):
@@ -248,9 +243,14 @@ def _cell_lines(cell, lines) -> None:
         run = paragraph.add_run(text)
         run.bold, run.italic, run.underline = bold, italic, underline
         run.font.size = Pt(size)
+        if text.startswith("["):
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _two_columns(doc, left, right, widths_mm=(88, 77)) -> None:
+def _two_columns(doc, left, right, widths_mm=(80, 85), indent_mm: float = 0) -> None:
+    """A borderless two-column table of centred lines (the header block, Nơi nhận and the
+    signature), without cell margins; ``indent_mm`` below 0 starts it in the left margin
+    (the header block, whose two longest lines at 14 and 15 pt need more than the text width)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm
@@ -258,6 +258,18 @@ def _two_columns(doc, left, right, widths_mm=(88, 77)) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
     _borderless(table)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), "0")
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    set_table_property(table, margins)
+    if indent_mm:
+        indent = OxmlElement("w:tblInd")
+        indent.set(qn("w:w"), str(int(Mm(indent_mm)) // 635))  # EMU → twentieths of a point
+        indent.set(qn("w:type"), "dxa")
+        set_table_property(table, indent)
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(sum(Mm(w) for w in widths_mm) // 635))  # EMU → twentieths of a point
     width.set(qn("w:type"), "dxa")
@@ -269,6 +281,25 @@ def _two_columns(doc, left, right, widths_mm=(88, 77)) -> None:
     _cell_lines(table.rows[0].cells[1], right)
 
 
+# The header block: 170 mm from 5 mm inside the left margin, so "ĐẢNG ỦY KHỐI CÁC CƠ QUAN
+# TỈNH" (14 pt bold) and the place and date (14 pt italic) each stay on one line.
+HEADER_WIDTHS_MM = (92, 78)
+HEADER_INDENT_MM = -5
+
+# The signature block (thể thức đề ký): the authority, the signer's title, room for the
+# signature and the seal, the signer's name. Only people fill the title and the name
+# (square brackets, highlighted); no name ever comes from data.
+SIGNATURE = (
+    ("T/M BAN THƯỜNG VỤ", True, False, False, 14),
+    ("[BÍ THƯ hoặc PHÓ BÍ THƯ]", True, False, False, 14),
+    ("", False, False, False, 14),
+    ("[ký, đóng dấu]", False, True, False, 12),
+    ("", False, False, False, 14),
+    ("", False, False, False, 14),
+    ("[Họ và tên người ký]", True, False, False, 14),
+)
+
+
 def _frame(doc) -> None:
     """The document: header block, title and trích yếu, the opening and the body (parts
     I–V), Nơi nhận and signature, then the appendices (each tag alone in its paragraph)."""
@@ -277,10 +308,11 @@ def _frame(doc) -> None:
 
     _two_columns(
         doc,
-        [("ĐẢNG BỘ TỈNH HÀ TĨNH", False, False, False, 13), ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", True, False, False, 13),
-         ("*", False, False, False, 13), ("{{ cover.number }}", False, False, False, 13)],
-        [("ĐẢNG CỘNG SẢN VIỆT NAM", True, False, True, 14), ("", False, False, False, 13),
-         ("{{ cover.place_date }}", False, True, False, 13)],
+        [("ĐẢNG BỘ TỈNH HÀ TĨNH", False, False, False, 14), ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", True, False, False, 14),
+         ("*", False, False, False, 14), ("{{ cover.number }}", False, False, False, 14)],
+        [("ĐẢNG CỘNG SẢN VIỆT NAM", True, False, True, 15), ("", False, False, False, 14),
+         ("{{ cover.place_date }}", False, True, False, 14)],
+        widths_mm=HEADER_WIDTHS_MM, indent_mm=HEADER_INDENT_MM,
     )
     doc.add_paragraph("BÁO CÁO", style=KIND_STYLE)
     doc.add_paragraph("{{ word.title }}", style=SUBJECT_STYLE)
@@ -293,11 +325,8 @@ def _frame(doc) -> None:
     closing.paragraph_format.keep_with_next = True  # the signature block never alone on a page
     _two_columns(
         doc,
-        [("Nơi nhận:", False, False, True, 12), *((f"- {line}", False, False, False, 11) for line in RECIPIENTS_VI)],
-        [("T/M BAN THƯỜNG VỤ", True, False, False, 14), ("…………………………", True, False, False, 14),
-         ("", False, False, False, 14), ("", False, False, False, 14), ("", False, False, False, 14),
-         ("…………………………", True, False, False, 14)],
-        widths_mm=(80, 85),
+        [("Nơi nhận:", False, False, True, 14), *((f"- {line}", False, False, False, 12) for line in RECIPIENTS_VI)],
+        SIGNATURE,
     )
     doc.add_paragraph("{{p appendices }}", style="Normal")
     first = doc.tables[-1].rows[0].cells[0]
@@ -383,7 +412,6 @@ def make_template(path: Path = TEMPLATE_PATH) -> Path:
     _page(doc)
     _styles(doc)
     _header(doc)
-    _update_fields_on_open(doc)
     _frame(doc)
     from vhcs_analysis.io.writers import write_bytes_atomic
 
