@@ -20,6 +20,7 @@ from vhcs_analysis.corrections import CORRECTIONS_DIR, cell_address
 from vhcs_analysis.io.excel_tables import write_csv_folder_xlsx
 from vhcs_analysis.io.filekind import PROTECTED_REASON, foreign_kind
 from vhcs_analysis.io.writers import write_csv
+from vhcs_analysis.labels import REASON_LABELS_VI
 from vhcs_analysis.pipeline import clean_folder
 from vhcs_analysis.verify import compare_file
 
@@ -129,7 +130,7 @@ def test_clean_summary__shows_every_reason_not_only_five(tmp_path):
     text = buf.getvalue()
     assert len(result.manifest["totals"]["rejects_by_reason"]) == 6
     for code in result.manifest["totals"]["rejects_by_reason"]:
-        assert f"({code})" in text
+        assert f"lý do loại: {REASON_LABELS_VI[code]}" in text and code not in text  # Vietnamese only
 
 
 def test_excel_tables__formula_text_guarded_like_the_csv(tmp_path):

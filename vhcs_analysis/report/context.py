@@ -21,7 +21,7 @@ from vhcs_analysis import __version__, fmt, indicator_registry, layout
 from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
-from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI
+from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI, table_sheet_quoted
 from vhcs_analysis.periods import Period, period_vi
 from vhcs_analysis.report.readings import (
     CAPTIONS_VI,
@@ -269,7 +269,7 @@ def summarise_lists(context: dict, n_units: int, threshold: int, top: int) -> di
         for r in rows:
             counts[str(r.get("block") or fmt.MISSING)] = counts.get(str(r.get("block") or fmt.MISSING), 0) + 1
         by_block = [{"block": b, "n": _int(n)} for b, n in sorted(counts.items())]
-        where = f"tệp {WORKBOOK_NAME}, trang tính {spec.sheet}"
+        where = f"tệp {WORKBOOK_NAME}, trang tính {table_sheet_quoted(spec.sheet)}"
         note = (f"Có {_int(len(rows))} {spec.noun} (theo khối: "
                 + "; ".join(f"{b['block']} {b['n']}" for b in by_block)
                 + f"). Bảng dưới đây chỉ nêu {_int(top)} dòng đầu theo {spec.order_vi}; danh sách đầy đủ: {where}.")
