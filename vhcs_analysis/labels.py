@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from vhcs_analysis import fmt
 from vhcs_analysis.periods import Period
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 REASON_LABELS_VI = {
@@ -308,7 +314,7 @@ TWIN_COLUMNS_VI = HIDDEN_WITH | {"assessment": "assessment_vi", "reason_code": "
                                  "finding_code": "finding_vi"}
 
 
-def code_labels(column: str, codes) -> dict[str, str] | None:
+def code_labels(column: str, codes: Iterable) -> dict[str, str] | None:
     """The labels of code column ``column`` (``CODE_COLUMNS_VI``) that know every one of
     ``codes`` (missing values left out by the caller), the first that does; None when no
     table knows them all."""
@@ -320,7 +326,7 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def words_frame(frame):
+def words_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A report table as the office reads it in the workbook: a code column beside its
     Vietnamese twin (``TWIN_COLUMNS_VI``: indicator, verdict, reason …) left out, groups,
     kinds, directions and statuses in words starting with a capital, periods and inspection
