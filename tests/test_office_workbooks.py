@@ -17,7 +17,7 @@ from rich.console import Console
 from vhcs_analysis.cli_clean import print_clean_summary
 from vhcs_analysis.settings import load
 from vhcs_analysis.corrections import CORRECTIONS_DIR, cell_address
-from vhcs_analysis.io.excel_tables import write_csv_folder_xlsx
+from vhcs_analysis.io.excel_tables import TableSheet, read_csv_folder, write_indexed_xlsx
 from vhcs_analysis.io.filekind import PROTECTED_REASON, foreign_kind
 from vhcs_analysis.io.writers import write_csv
 from vhcs_analysis.labels import (
@@ -138,14 +138,19 @@ def test_clean_summary__shows_every_reason_not_only_five(tmp_path):
 def test_excel_tables__formula_text_guarded_like_the_csv(tmp_path):
     tables = tmp_path / "tables"
     write_csv(pd.DataFrame({"unit_id": ["=HYPERLINK(\"x\")", "U02"], "change": [-3.5, 2.0]}), tables / "a.csv")
-    target = write_csv_folder_xlsx(tables, tmp_path / "bang.xlsx", {"unit_id": "Mã đơn vị", "change": "Thay đổi"})
+
+    def book(name: str, headers: dict[str, str]):
+        frame = read_csv_folder(tables)["a"]
+        return write_indexed_xlsx(tmp_path / name, [TableSheet("a", frame, headers, "bảng a", "tables/a.csv")],
+                                  index_name="Mục lục", index_headers=("Trang tính", "Nội dung", "Tệp CSV"))
+
+    target = book("bang.xlsx", {"unit_id": "Mã đơn vị", "change": "Thay đổi"})
     ws = openpyxl.load_workbook(target)["a"]
     assert [c.value for c in ws[1]] == ["Mã đơn vị", "Thay đổi"]
     assert ws["A2"].value == "'=HYPERLINK(\"x\")" and ws["B2"].value == -3.5
-    again = write_csv_folder_xlsx(tables, tmp_path / "bang2.xlsx", {})
+    again = book("bang2.xlsx", {})
     assert compare_file(target, again) is not None  # other headers: verify names the difference
-    assert compare_file(target, write_csv_folder_xlsx(tables, tmp_path / "bang3.xlsx", {
-        "unit_id": "Mã đơn vị", "change": "Thay đổi"})) is None
+    assert compare_file(target, book("bang3.xlsx", {"unit_id": "Mã đơn vị", "change": "Thay đổi"})) is None
 
 
 def test_cell_address__excel_names_letters_and_rows():

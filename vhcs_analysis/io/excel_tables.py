@@ -131,23 +131,6 @@ def read_csv_folder(folder: Path) -> dict[str, pd.DataFrame]:
             for path in sorted(Path(folder).glob("*.csv"))}
 
 
-def write_csv_folder_xlsx(folder: Path, target: Path, headers: dict[str, str],
-                          overrides: dict[str, dict[str, str]] | None = None,
-                          extra: dict[str, pd.DataFrame] | None = None) -> Path:
-    """Every ``*.csv`` of ``folder`` (``read_csv_folder``), one sheet each named as the file,
-    in name order, into the workbook ``target``; ``overrides[csv stem]`` relabels a column
-    whose code means something else in that table. ``extra``: more sheets after them (name →
-    a frame whose columns are already headers)."""
-    taken: set[str] = set()
-    sheets = []
-    for stem, frame in read_csv_folder(folder).items():
-        labels = {**headers, **(overrides or {}).get(stem, {})}
-        sheets.append(frame_sheet(sheet_name(stem, taken), frame, labels))
-    for name, frame in sorted((extra or {}).items()):
-        sheets.append(frame_sheet(sheet_name(name, taken), frame, {}))
-    return write_cells_xlsx(target, list(sheets))
-
-
 @dataclass(frozen=True)
 class TableSheet:
     """One table of an indexed workbook (``write_indexed_xlsx``): the sheet's wanted name,
