@@ -22,7 +22,8 @@ def test_cli_clean__exit_0_with_summary_and_rejects_path(tmp_path):
     console, buf = _console()
     assert cli_clean(raw, tmp_path / "out", console, settings=load()) == 0
     text = buf.getvalue()
-    assert "Dòng bị loại" in text and "studied_gt_staff" in text and "rejects.csv" in text
+    assert "Dòng bị loại" in text and "Số đã học tập lớn hơn tổng số cán bộ" in text and "rejects.csv" in text
+    assert "studied_gt_staff" not in text  # the reason in Vietnamese only (the code stays in rejects.csv)
     assert (tmp_path / "out" / "rejects.csv").exists()
 
 
@@ -79,7 +80,8 @@ def test_cli_validate__every_problem_listed_exit_1(tmp_path):
     console, buf = _console()
     assert cli_validate([path], console, settings=load()) == 1
     text = buf.getvalue()
-    assert "dòng 17, cột D" in text and "invalid_number" in text and "nhiều" in text
+    assert "dòng 17, cột D" in text and "[Số không đọc được]" in text and "nhiều" in text
+    assert "invalid_number" not in text and "studied_gt_staff" not in text  # the reasons in Vietnamese only
 
 
 def _no_registry_anywhere(tmp_path, monkeypatch):
@@ -94,7 +96,8 @@ def test_cli_validate__no_registry_anywhere_checks_the_file_exit_0(tmp_path, mon
     assert cli_validate([path], console, settings=load()) == 0
     text = buf.getvalue()
     assert text.count("tên đơn vị chưa được đối chiếu") == 1
-    assert "✓ a.xlsx" in text and "1 hợp lệ, 0 bị loại" in text and "unknown_unit" not in text
+    assert "✓ a.xlsx" in text and "1 hợp lệ, 0 bị loại" in text
+    assert "Tên đơn vị không có trong danh mục" not in text
 
 
 def test_cli_validate__no_registry_every_row_still_checked_exit_1(tmp_path, monkeypatch):
@@ -105,7 +108,8 @@ def test_cli_validate__no_registry_every_row_still_checked_exit_1(tmp_path, monk
     assert cli_validate([folder], console, settings=load()) == 1
     text = buf.getvalue()
     assert text.count("tên đơn vị chưa được đối chiếu") == 1
-    assert "dòng 17, cột D" in text and "invalid_number" in text and "studied_gt_staff" in text
+    assert "dòng 17, cột D" in text and "[Số không đọc được]" in text
+    assert "[Số đã học tập lớn hơn tổng số cán bộ]" in text
     assert "✓ b.xlsx" in text
 
 

@@ -48,7 +48,8 @@ def test_validate__uncalculated_staff_total_named_with_formula_and_advice(tmp_pa
     assert cli_validate([path], Console(file=buf, width=250, force_terminal=False), settings=load()) == 1
     text = buf.getvalue()
     assert "ô D10 chứa công thức =40+40" in text and "Excel hoặc LibreOffice" in text
-    assert "[formula_not_calculated]" in text and "thiếu Tổng số cán bộ" not in text
+    assert "[Công thức chưa được tính]" in text and "thiếu Tổng số cán bộ" not in text
+    assert "formula_not_calculated" not in text
 
 
 def test_clean__uncalculated_formula_is_the_reject_reason(tmp_path):

@@ -17,9 +17,12 @@ from rich.console import Console
 from vhcs_analysis.cli_clean import print_clean_summary
 from vhcs_analysis.settings import load
 from vhcs_analysis.corrections import CORRECTIONS_DIR, cell_address
-from vhcs_analysis.io.excel_tables import write_csv_folder_xlsx
+from vhcs_analysis.io.excel_tables import TableSheet, read_csv_folder, write_indexed_xlsx
 from vhcs_analysis.io.filekind import PROTECTED_REASON, foreign_kind
 from vhcs_analysis.io.writers import write_csv
+from vhcs_analysis.labels import (
+    REASON_LABELS_VI, TABLE_SHEETS_VI, TABLES_INDEX_SHEET_VI, table_sheet_vi,
+)
 from vhcs_analysis.pipeline import clean_folder
 from vhcs_analysis.verify import compare_file
 
@@ -129,20 +132,25 @@ def test_clean_summary__shows_every_reason_not_only_five(tmp_path):
     text = buf.getvalue()
     assert len(result.manifest["totals"]["rejects_by_reason"]) == 6
     for code in result.manifest["totals"]["rejects_by_reason"]:
-        assert f"({code})" in text
+        assert f"lý do loại: {REASON_LABELS_VI[code]}" in text and code not in text  # Vietnamese only
 
 
 def test_excel_tables__formula_text_guarded_like_the_csv(tmp_path):
     tables = tmp_path / "tables"
     write_csv(pd.DataFrame({"unit_id": ["=HYPERLINK(\"x\")", "U02"], "change": [-3.5, 2.0]}), tables / "a.csv")
-    target = write_csv_folder_xlsx(tables, tmp_path / "bang.xlsx", {"unit_id": "Mã đơn vị", "change": "Thay đổi"})
+
+    def book(name: str, headers: dict[str, str]):
+        frame = read_csv_folder(tables)["a"]
+        return write_indexed_xlsx(tmp_path / name, [TableSheet("a", frame, headers, "bảng a", "tables/a.csv")],
+                                  index_name="Mục lục", index_headers=("Trang tính", "Nội dung", "Tệp CSV"))
+
+    target = book("bang.xlsx", {"unit_id": "Mã đơn vị", "change": "Thay đổi"})
     ws = openpyxl.load_workbook(target)["a"]
     assert [c.value for c in ws[1]] == ["Mã đơn vị", "Thay đổi"]
     assert ws["A2"].value == "'=HYPERLINK(\"x\")" and ws["B2"].value == -3.5
-    again = write_csv_folder_xlsx(tables, tmp_path / "bang2.xlsx", {})
+    again = book("bang2.xlsx", {})
     assert compare_file(target, again) is not None  # other headers: verify names the difference
-    assert compare_file(target, write_csv_folder_xlsx(tables, tmp_path / "bang3.xlsx", {
-        "unit_id": "Mã đơn vị", "change": "Thay đổi"})) is None
+    assert compare_file(target, book("bang3.xlsx", {"unit_id": "Mã đơn vị", "change": "Thay đổi"})) is None
 
 
 def test_cell_address__excel_names_letters_and_rows():
@@ -237,3 +245,85 @@ def test_workbook_name__unit_id_or_the_file_path_in_one_spelling():
     nfd = unicodedata.normalize("NFD", "tổng-hợp/Báo cáo đợt 1.xlsx")
     assert workbook_name("file", nfd) == unicodedata.normalize("NFC", "tep-tổng-hợp__Báo_cáo_đợt_1_xlsx.xlsx")
     assert workbook_name("file", "a.docx") != workbook_name("file", "a.xlsx")
+
+
+# --- the report tables' workbook (bang-so-lieu.xlsx) ---------------------------------------
+
+def _published_tables() -> set[str]:
+    """Every table a notebook publishes (``publish_table(frame, "name")`` in a code cell)."""
+    import json
+    import re
+    from pathlib import Path
+
+    names: set[str] = set()
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text("utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                names |= set(re.findall(r'publish_table\(.*?"(\w+)"\)', "".join(cell["source"])))
+    return names
+
+
+def test_table_sheets__a_valid_unique_vietnamese_sheet_for_every_table_the_report_writes():
+    from vhcs_analysis.report.context import PILOT_UNITS_SHEET, TABLES
+
+    published = _published_tables()
+    assert {"pilot_effects", "completeness_units", "dq_findings", "field_completeness"} <= published
+    assert published | set(TABLES) | {PILOT_UNITS_SHEET} <= set(TABLE_SHEETS_VI)
+    names = [name for name, _ in TABLE_SHEETS_VI.values()] + [TABLES_INDEX_SHEET_VI]
+    assert len({n.lower() for n in names}) == len(names)  # Excel compares sheet names case-blind
+    for key, (name, about) in TABLE_SHEETS_VI.items():
+        assert 0 < len(name) <= 31 and not set(name) & set("[]:*?/\\") and name.strip("'") == name, key
+        assert name != key and about and table_sheet_vi(key) == name
+    assert table_sheet_vi("bang_moi") == "bang_moi"  # a table without a name keeps its code
+
+
+def test_tables_workbook__index_first_vietnamese_sheets_codes_in_words_numbers_stay_numbers(tmp_path):
+    from vhcs_analysis.config import Paths
+    from vhcs_analysis.report.build import TABLES_INDEX_HEADERS, render_tables_workbook
+
+    paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "processed", reports=tmp_path / "out")
+    write_csv(pd.DataFrame({"period": ["2016-H2", "2016-H2", "2016-H2"], "group": ["pilot", "rest", "all"],
+                            "on_time_rate": [85.18, 85.23, 85.2], "n_units": [5, 18, 23]}),
+              paths.tables / "on_time_rate.csv")
+    write_csv(pd.DataFrame({"indicator": ["oc_index"], "indicator_vi": ["Chỉ số văn hóa công sở tổng hợp"],
+                            "kind": ["outcome"], "direction": ["higher_better"], "did_estimate": [-1.32],
+                            "verdict": ["no_evidence"], "verdict_vi": ["Chưa thấy khác biệt rõ"]}),
+              paths.tables / "pilot_effects.csv")
+    write_csv(pd.DataFrame({"unit_id": ["U01", "U02"], "is_pilot": [False, True], "status": ["review", "unchanged"],
+                            "method": ["insufficient data", "insufficient data"]}),
+              paths.tables / "ranking_proposal.csv")
+    write_csv(pd.DataFrame({"reason_code": ["invalid_number"], "reason_vi": ["Số không đọc được"], "n_rows": [2]}),
+              paths.tables / "dq_rejects_by_reason.csv")
+    write_csv(pd.DataFrame({"round_id": ["2017-2"], "group": ["x"], "n_units": [3]}), paths.tables / "bang_moi.csv")
+    csv_before = {p.name: p.read_bytes() for p in paths.tables.glob("*.csv")}
+    target = render_tables_workbook(paths)
+    assert {p.name: p.read_bytes() for p in paths.tables.glob("*.csv")} == csv_before  # the contract untouched
+    book = openpyxl.load_workbook(target)
+    effects, on_time, proposal, rejects = (table_sheet_vi(k) for k in (
+        "pilot_effects", "on_time_rate", "ranking_proposal", "dq_rejects_by_reason"))
+    # the index first, then the tables in the mapping's order, a table without a name last
+    assert book.sheetnames == [TABLES_INDEX_SHEET_VI, effects, on_time, proposal, rejects, "bang_moi"]
+    index = [row for row in book[TABLES_INDEX_SHEET_VI].iter_rows(values_only=True) if any(row)]
+    head = index.index(TABLES_INDEX_HEADERS)
+    assert [(r[0], r[2]) for r in index[head + 1:]] == [
+        (effects, "tables/pilot_effects.csv"), (on_time, "tables/on_time_rate.csv"),
+        (proposal, "tables/ranking_proposal.csv"), (rejects, "tables/dq_rejects_by_reason.csv"),
+        ("bang_moi", "tables/bang_moi.csv")]
+    assert index[head + 1][1] == TABLE_SHEETS_VI["pilot_effects"][1]
+    rows = [list(r) for r in book[on_time].iter_rows(values_only=True)]
+    assert rows[0] == ["Kỳ", "Nhóm", "Tỷ lệ đúng hạn (%)", "Số đơn vị"]
+    assert [r[1] for r in rows[1:]] == ["Đơn vị điểm", "Các đơn vị còn lại", "Toàn khối"]
+    assert rows[1][0] == "6 tháng cuối năm 2016" and rows[1][2] == 85.18 and rows[1][3] == 5  # numbers as numbers
+    rows = [list(r) for r in book[effects].iter_rows(values_only=True)]
+    assert rows == [["Chỉ tiêu", "Loại chỉ tiêu", "Chiều tốt", "Chênh lệch thay đổi", "Kết luận"],
+                    ["Chỉ số văn hóa công sở tổng hợp", "Chỉ tiêu kết quả", "Cao hơn là tốt", -1.32,
+                     "Chưa thấy khác biệt rõ"]]  # a code beside its Vietnamese twin is left out
+    rows = [list(r) for r in book[proposal].iter_rows(values_only=True)]
+    assert rows[1:] == [["U01", "Không", "Cần xem xét: điểm sát ngưỡng, không tự động đổi mức", "không đủ số liệu"],
+                        ["U02", "Có", "Giữ nguyên", "không đủ số liệu"]]
+    assert [list(r) for r in book[rejects].iter_rows(values_only=True)] == [["Lý do", "Số dòng"],
+                                                                           ["Số không đọc được", 2]]
+    # an unknown code is shown as it is; an inspection round in words
+    assert [list(r) for r in book["bang_moi"].iter_rows(values_only=True)][1] == ["Đợt 2/2017", "x", 3]
+    first = target.read_bytes()
+    assert render_tables_workbook(paths).read_bytes() == first  # byte-identical rebuild

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from vhcs_analysis.io.excel_tables import write_csv_folder_xlsx
+from vhcs_analysis.config import Paths
+from vhcs_analysis.labels import TABLES_INDEX_SHEET_VI, table_sheet_quoted, table_sheet_vi
 from vhcs_analysis.report import soket
-from vhcs_analysis.report.build import list_sheets, typst_data
+from vhcs_analysis.report.build import list_sheets, render_tables_workbook, typst_data
 from vhcs_analysis.report.context import PILOT_UNITS_SHEET, WORKBOOK_NAME, summarise_lists
 from vhcs_analysis.report.scorecards import (
     NO_DATA_VI, report_readings, scorecard_files, scorecard_index, split_mode, write_scorecard_index_xlsx,
@@ -49,7 +50,8 @@ def test_summarise_lists__above_the_threshold_lists_are_cut_counted_by_block_and
     assert late["total"] == 700 and late["shown"] == 20 and len(ctx["data_quality"]["late_units"]) == 20
     assert sum(int(b["n"]) for b in late["by_block"]) == 700
     assert [b["block"] for b in late["by_block"]] == list(BLOCKS)
-    assert f"tệp {WORKBOOK_NAME}, trang tính completeness_units" in late["note"]
+    assert f"tệp {WORKBOOK_NAME}, trang tính {table_sheet_quoted('completeness_units')}" in late["note"]
+    assert "trang tính “Đơn vị nộp muộn hoặc thiếu”" in late["note"]  # the sheet's Vietnamese name
     assert "Có 700 đơn vị" in late["note"] and "Khối A 234" in late["note"]
     # the rule: most periods missing first (k % 3 == 2), ties in the list's order
     assert all(r["n_missing"] == 2 for r in ctx["data_quality"]["late_units"])
@@ -78,10 +80,13 @@ def test_typst_data_drops_the_full_lists_and_the_workbook_gets_the_pilots_sheet(
     tables = tmp_path / "tables"
     tables.mkdir()
     pd.DataFrame({"unit_id": ["U1"], "status": ["late"]}).to_csv(tables / "completeness_units.csv", index=False)
-    target = write_csv_folder_xlsx(tables, tmp_path / WORKBOOK_NAME, {}, extra=list_sheets(ctx))
+    target = render_tables_workbook(Paths(raw=tmp_path, processed=tmp_path, reports=tmp_path), ctx)
+    assert target.name == WORKBOOK_NAME
     book = CalamineWorkbook.from_path(str(target))
-    assert book.sheet_names == ["completeness_units", PILOT_UNITS_SHEET]
-    rows = book.get_sheet_by_name(PILOT_UNITS_SHEET).to_python()
+    pilots = table_sheet_vi(PILOT_UNITS_SHEET)
+    assert book.sheet_names == [TABLES_INDEX_SHEET_VI, pilots, table_sheet_vi("completeness_units")]
+    assert pilots == "Danh sách đơn vị điểm"
+    rows = book.get_sheet_by_name(pilots).to_python()
     assert len(rows) == 1 + len(range(0, 700, 7))  # header + every pilot, not the 20 shown
     assert list_sheets({"lists": {}}) == {}
 
@@ -93,7 +98,7 @@ def test_soket_counts_come_from_the_full_lists():
     assert len(f["data_quality"]["late_units"]) == 20
     assert any("700 đơn vị nộp muộn" in p for p in soket.tasks_points(f))
     late = next(s for s in soket.limitations(f) if "không nộp ít nhất một kỳ" in s)
-    assert late.startswith("700 đơn vị") and "trang tính completeness_units" in late
+    assert late.startswith("700 đơn vị") and f"trang tính {table_sheet_quoted('completeness_units')}" in late
     assert soket.pilots_named(f) == ctx["lists"]["pilot_units"]["note"]
     ahead = next(s for s in soket.strengths(f) if "hơn mức chung" in s)
     assert f"và {len(range(0, 700, 7)) - 12} đơn vị khác" in ahead
@@ -195,7 +200,8 @@ def test_annex_lists__every_row_of_each_summarised_list_with_the_printed_columns
     assert late["keys"] == ["unit", "block", "late", "undated", "missing"]
     assert all(set(r) == set(late["keys"]) and all(isinstance(v, str) for v in r.values()) for r in late["rows"])
     assert len(late["header"]) == len(late["keys"]) == len(late["widths"])
-    assert late["note"].startswith("700 đơn vị") and "trang tính completeness_units" in late["note"]
+    assert late["note"].startswith("700 đơn vị")
+    assert f"trang tính {table_sheet_quoted('completeness_units')}" in late["note"]
     assert len(tables["Cách làm hay đề nghị nhân rộng"]["rows"]) == len(range(0, 700, 5))
     # the PDF's note points to the annex's section too
     assert "phụ lục kỹ thuật (phu-luc-ky-thuat.pdf)" in ctx["lists"]["late_units"]["note"]

@@ -124,6 +124,20 @@ def test_load__bad_file_names_the_file_and_the_key(no_config, case):
     assert "vhcs.toml" in str(err.value) and key in str(err.value)
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("x=\n", "sai cú pháp TOML ở dòng 1, cột 3"),
+    ("[review]\nkind = 'tongket'\n", "phải là một trong 'so-ket' hoặc 'tong-ket'"),
+    ("\udcff", "không phải văn bản UTF-8"),
+])
+def test_load__why_a_file_is_bad_is_said_in_vietnamese(no_config, text, words):
+    (no_config / "vhcs.toml").write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(ConfigError) as err:
+        load()
+    message = str(err.value)
+    assert words in message and "vhcs.toml" in message
+    assert not any(english in message for english in ("Invalid", "codec", " or "))  # Python's and pydantic's words
+
+
 def test_load__extended_window_is_accepted(no_config):
     _write(no_config / "vhcs.toml",
            f"[review]\nkind = 'tong-ket'\nperiods = {ELEVEN!r}\npost = '2021-H2'\n")

@@ -13,7 +13,7 @@ from vhcs_analysis.clean.batch import full_message
 from vhcs_analysis.config import SAMPLE_MARKER_FILE, get_paths
 from vhcs_analysis.errors import UnreadableFileError
 from vhcs_analysis.io.base import Limits
-from vhcs_analysis.labels import KIND_LONG_VI
+from vhcs_analysis.labels import KIND_LONG_VI, finding_vi, reason_vi
 from vhcs_analysis.layout import CORRECTIONS_DIR, REGISTRY_NAME, REJECTS_CSV, REJECTS_XLSX
 from vhcs_analysis.registry import find_registry
 from vhcs_analysis.pipeline import CleanResult, check_files
@@ -52,7 +52,6 @@ def _summary(console, result: CleanResult) -> None:
                        ("Dòng giữ lại", "rows_kept"), ("Dòng bị loại", "rows_rejected"),
                        ("Phát hiện (dòng vẫn giữ)", "findings")):
         table.add_row(label, f"{t[key]:,}".replace(",", "."))
-    from vhcs_analysis.labels import REASON_LABELS_VI
     # every reason: the rows it is the (first) reject reason of, and how often it was met when
     # that differs (a row lists all its problems in rejects)
     rows = t["rejects_by_reason"]
@@ -60,9 +59,8 @@ def _summary(console, result: CleanResult) -> None:
     if t.get("problems", t["rows_rejected"]) != t["rows_rejected"]:
         table.add_row("Lỗi tìm thấy ở các dòng bị loại (mọi lỗi)", fmt.number(t["problems"]))
     for code in sorted(rows.keys() | met.keys(), key=lambda c: (-rows.get(c, 0), -met.get(c, 0), c)):
-        reason = REASON_LABELS_VI.get(code)
         n, found = rows.get(code, 0), met.get(code, 0)
-        table.add_row((f"  lý do loại: {reason} ({code})" if reason else f"  lý do loại: {code}")
+        table.add_row(f"  lý do loại: {reason_vi(code)}"
                       + (f"; gặp {fmt.number(found)} lần" if found != n else ""), fmt.number(n))
     console.print(table)
 
@@ -203,9 +201,10 @@ def cli_validate(paths: list[Path], console, *, settings: Settings) -> int:
             for i in batch.flagged():
                 for p in batch.problems.get(i, ()):
                     any_bad = True
-                    console.print(f"    {full_message(batch, p)} [{p.code}]", markup=False, soft_wrap=True)
+                    console.print(f"    {full_message(batch, p)} [{reason_vi(p.code)}]", markup=False, soft_wrap=True)
                 for f in batch.findings.get(i, ()):
-                    console.print(f"    (lưu ý) {full_message(batch, f)} [{f.code}]", markup=False, soft_wrap=True)
+                    console.print(f"    (lưu ý) {full_message(batch, f)} [{finding_vi(f.code)}]", markup=False,
+                                  soft_wrap=True)
     if readable == 0:
         return 2
     return 1 if any_bad else 0

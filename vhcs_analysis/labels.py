@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from vhcs_analysis import fmt
 from vhcs_analysis.periods import Period
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 REASON_LABELS_VI = {
@@ -68,6 +74,18 @@ FINDING_LABELS_VI = {
     "total_row_mismatch": "Dòng tổng cộng khác tổng các dòng",
     "count_from_other_shape": "Số ghi dạng tỷ lệ hoặc phân số, đã quy ra số đếm",
 }
+
+
+def reason_vi(code: str) -> str:
+    """A reject reason code in Vietnamese (``REASON_LABELS_VI``; the code itself only if it
+    has no label), as the commands print it: the code stays in ``rejects.csv``."""
+    return REASON_LABELS_VI.get(code, code)
+
+
+def finding_vi(code: str) -> str:
+    """A finding code in Vietnamese (``FINDING_LABELS_VI``; the code itself only if it has
+    no label), as the commands print it."""
+    return FINDING_LABELS_VI.get(code, code)
 
 CRITERIA_VI = {
     "c01": "Trang phục",
@@ -179,8 +197,10 @@ COLUMN_LABELS_VI = {
     "commended_collectives": "Tập thể được khen", "commended_individuals": "Cá nhân được khen",
     "staff": "Số CBCCVC", "commended_per_100": "Lượt trên 100 CBCCVC",
 }
-# A column code that means something else in one report table (bang-so-lieu.xlsx).
-TABLE_COLUMN_LABELS_VI = {"pilot_effects": {"kind": "Loại chỉ tiêu"}}
+# A column code that means something else in one report table, or has a label only there
+# (bang-so-lieu.xlsx).
+TABLE_COLUMN_LABELS_VI = {"pilot_effects": {"kind": "Loại chỉ tiêu"}, "level_gap": {"comparable": "So sánh được"},
+                          "indicators_by_goal": {"assessment_vi": "Đánh giá"}}
 # A ``kind`` column of the verdict table: an outcome compared, or a one-time step only shown.
 INDICATOR_KIND_VI = {"outcome": "Chỉ tiêu kết quả", "adoption": "Bước làm một lần (không so sánh)"}
 # The ``direction`` of an indicator: which way is better.
@@ -217,3 +237,120 @@ COMPLETENESS_STATUS = {label: code for code, label in REPORT_STATUS_VI.items()}
 # The report's recipients (Nơi nhận), one line each, as the PDF and the Word draft print them.
 RECIPIENTS_VI = ("Thường trực Tỉnh ủy (để báo cáo),", "Các đồng chí Ủy viên Ban Chấp hành Đảng bộ Khối,",
                  "Các tổ chức cơ sở đảng trực thuộc,", "Lưu Văn phòng Đảng ủy Khối.")
+
+
+# ------------------------------------------------------------ the report tables' workbook
+# bang-so-lieu.xlsx: each report table (``tables/NAME.csv``, the machine contract, keeps its
+# code name) as a sheet with a Vietnamese name (Excel: at most 31 characters, none of
+# []:*?/\, unique) and what it holds, in the workbook's order; the first sheet lists them
+# all with their CSV's name, so the office and the analysts can name the same table.
+# ``don_vi_diem`` is the pilots' full list the report builder adds (no CSV).
+TABLES_INDEX_SHEET_VI = "Mục lục"
+TABLE_SHEETS_VI: dict[str, tuple[str, str]] = {
+    "pilot_effects": ("Kết luận đơn vị điểm", "Kết luận từng chỉ tiêu: đơn vị điểm chuyển biến khác các đơn vị còn "
+                      "lại hay không (bảng tóm tắt cho lãnh đạo), với hai cách ước lượng và độ tin cậy"),
+    "don_vi_diem": ("Danh sách đơn vị điểm", "Từng đơn vị làm điểm so với các đơn vị khác cùng khối (danh sách đầy "
+                    "đủ mà báo cáo chỉ tóm tắt; không có tệp CSV)"),
+    "indicators_by_goal": ("Chỉ tiêu theo mục tiêu", "Từng chỉ tiêu theo mục tiêu, nhóm nhiệm vụ của Nghị quyết: "
+                           "toàn khối kỳ gốc, kỳ cuối, thay đổi và đánh giá"),
+    "trends": ("Diễn biến theo kỳ", "Trung bình từng chỉ tiêu theo kỳ: đơn vị điểm, các đơn vị còn lại"),
+    "event_study": ("Chênh lệch từng kỳ", "Chênh lệch giữa đơn vị điểm và các đơn vị còn lại ở từng kỳ, so với "
+                    "kỳ gốc"),
+    "per_block": ("Thay đổi theo khối", "Thay đổi của đơn vị điểm và của các đơn vị còn lại cùng khối, từng "
+                  "chỉ tiêu"),
+    "level_gap": ("Chênh lệch mức kỳ gốc", "Chênh lệch mức giữa đơn vị điểm và các đơn vị còn lại ở kỳ gốc"),
+    "index_sensitivity": ("Độ nhạy chỉ số tổng hợp", "Kết luận về chỉ số văn hóa công sở tổng hợp khi bỏ ra "
+                          "từng thành phần"),
+    "adoption": ("Bước làm một lần", "Tỷ lệ đơn vị đã làm các bước chỉ làm một lần (chương trình hành động, "
+                 "bài trí công sở, kế hoạch cá nhân): đơn vị điểm, đơn vị khác, kỳ gốc, kỳ cuối"),
+    "rollout": ("Tiến độ triển khai", "Tiến độ học tập, quán triệt và các bước triển khai theo kỳ: đơn vị "
+                "điểm, các đơn vị còn lại, toàn khối"),
+    "on_time_rate": ("Hồ sơ TTHC đúng hạn", "Hồ sơ thủ tục hành chính giải quyết đúng hạn, quá hạn và tỷ lệ "
+                     "đúng hạn theo kỳ: đơn vị điểm, các đơn vị còn lại, toàn khối"),
+    "inspection_criteria": ("Điểm kiểm tra theo tiêu chí", "Điểm trung bình từng tiêu chí kiểm tra, giám sát "
+                            "(Biểu 02): đơn vị điểm, các đơn vị còn lại"),
+    "inspection_ratings": ("Xếp loại kiểm tra theo đợt", "Số đơn vị theo xếp loại của từng đợt kiểm tra, "
+                           "giám sát"),
+    "commended": ("Khen thưởng theo khối", "Tập thể, cá nhân được khen thưởng theo khối, số lượt trên 100 "
+                  "CBCCVC"),
+    "ranking_proposal": ("Đề xuất xếp loại", "Từng đơn vị: xếp loại hiện hành, điểm văn hóa công sở, mức đề "
+                         "xuất và trạng thái (đề xuất, cần xem xét, giữ nguyên)"),
+    "ranking_transition": ("Chuyển mức xếp loại", "Số đơn vị theo mức xếp loại hiện hành và mức theo quy tắc"),
+    "good_practices": ("Cách làm hay", "Đơn vị × chỉ tiêu tiến bộ vượt mức chung của các đơn vị khác (ứng viên "
+                       "cách làm hay)"),
+    "completeness": ("Nộp báo cáo theo kỳ", "Số đơn vị phải nộp, nộp đúng hạn, muộn, không rõ ngày, không nộp "
+                     "báo cáo, theo kỳ"),
+    "completeness_units": ("Đơn vị nộp muộn hoặc thiếu", "Từng đơn vị nộp báo cáo muộn, không ghi ngày hoặc "
+                           "không nộp, theo kỳ"),
+    "field_completeness": ("Mức đủ số liệu", "Tỷ lệ báo cáo có số liệu của từng chỉ tiêu, theo kỳ"),
+    "dq_files": ("Tệp dữ liệu đầu vào", "Tệp dữ liệu thô theo loại và trạng thái: số tệp, dòng đọc, giữ lại, "
+                 "bị loại"),
+    "dq_skipped_files": ("Tệp bỏ qua", "Tệp không dùng được và lý do"),
+    "dq_rejects_by_reason": ("Dòng bị loại theo lý do", "Số dòng bị loại và số tệp có dòng bị loại, theo lý do"),
+    "dq_findings": ("Điểm cần soát lại", "Điểm cần soát lại khi làm sạch (dòng vẫn được giữ), theo loại"),
+}
+
+
+def table_sheet_vi(table: str) -> str:
+    """The workbook sheet of report table ``table`` (a ``tables/*.csv`` name without
+    ``.csv``, or ``don_vi_diem``): its Vietnamese name, the code itself when it has none."""
+    return TABLE_SHEETS_VI.get(table, (table, ""))[0]
+
+
+def table_sheet_quoted(table: str) -> str:
+    """``table_sheet_vi`` in quotation marks, as a sentence names the sheet ("trang tính “…”")."""
+    return f"“{table_sheet_vi(table)}”"
+
+
+# Code columns shown in words: the column -> the label tables tried in turn (the first that
+# knows every value of the column is used; none: the codes are shown as they are).
+CODE_COLUMNS_VI: dict[str, tuple[dict[str, str], ...]] = {
+    "kind": (INDICATOR_KIND_VI, KIND_VI), "status": (STATUS_VI, PROPOSAL_STATUS_VI),
+    "group": (GROUP_VI,), "direction": (DIRECTION_VI,),
+}
+# A code column the workbook leaves out beside its Vietnamese twin (the notebooks' views:
+# ``HIDDEN_WITH``).
+TWIN_COLUMNS_VI = HIDDEN_WITH | {"assessment": "assessment_vi", "reason_code": "reason_vi",
+                                 "finding_code": "finding_vi"}
+
+
+def code_labels(column: str, codes: Iterable) -> dict[str, str] | None:
+    """The labels of code column ``column`` (``CODE_COLUMNS_VI``) that know every one of
+    ``codes`` (missing values left out by the caller), the first that does; None when no
+    table knows them all."""
+    known = set(codes)
+    return next((table for table in CODE_COLUMNS_VI.get(column, ()) if known <= set(table)), None)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def words_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A report table as the office reads it in the workbook: a code column beside its
+    Vietnamese twin (``TWIN_COLUMNS_VI``: indicator, verdict, reason …) left out, groups,
+    kinds, directions and statuses in words starting with a capital, periods and inspection
+    rounds in words, the comparison method in Vietnamese, booleans "Có"/"Không"; numbers and
+    all else unchanged (numbers stay numbers). A new frame; the CSV keeps the codes."""
+    import pandas as pd
+
+    from vhcs_analysis.periods import period_vi
+
+    out = {}
+    for col in frame.columns:
+        if TWIN_COLUMNS_VI.get(col) in frame.columns:
+            continue
+        values = frame[col]
+        present = values.dropna()
+        if (table := code_labels(str(col), present)) is not None:
+            values = values.map(lambda v, t=table: None if pd.isna(v) else _capital(t[v]))
+        elif col == "period":
+            values = values.map(lambda v: None if pd.isna(v) else period_vi(v))
+        elif col == "round_id":
+            values = values.map(lambda v: None if pd.isna(v) else fmt.inspection_round(v))
+        elif col == "method":
+            values = values.map(lambda v: None if pd.isna(v) else method_vi(v))
+        elif len(present) and all(isinstance(v, bool) for v in present.tolist()):
+            values = values.map(lambda v: None if pd.isna(v) else ("Có" if v else "Không"))
+        out[col] = values
+    return pd.DataFrame(out, index=frame.index)

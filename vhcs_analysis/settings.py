@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -480,17 +481,34 @@ def _message_vi(err: Mapping[str, Any]) -> str:
         return str(err.get("msg", "giá trị không hợp lệ"))
     try:
         ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in (err.get("ctx") or {}).items()}
+        if "expected" in ctx:  # pydantic's "'so-ket' or 'tong-ket'"
+            ctx["expected"] = str(ctx["expected"]).replace("' or '", "' hoặc '")
         return template.format(**ctx)
     except (KeyError, IndexError):
         return template
 
 
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def toml_problem_vi(exc: Exception) -> str:
+    """Why a TOML file could not be read, in Vietnamese (Python words it in English): a
+    syntax error with its line and column, text that is not UTF-8, a file not opened."""
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        at = _TOML_AT.search(str(exc))
+        return f"sai cú pháp TOML ở dòng {at[1]}, cột {at[2]}" if at else "sai cú pháp TOML"
+    if isinstance(exc, UnicodeDecodeError):
+        return "không phải văn bản UTF-8 (lưu lại tệp với bảng mã UTF-8)"
+    return "không mở được tệp (kiểm tra đường dẫn và quyền đọc)"
+
+
 def load_toml(path: Path) -> dict:
-    """The TOML file at ``path`` as a dict (ConfigError naming the file if unreadable)."""
+    """The TOML file at ``path`` as a dict (ConfigError naming the file and, in Vietnamese,
+    why, if unreadable)."""
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"không đọc được tệp cấu hình {path.name}: {exc}") from None
+        raise ConfigError(f"không đọc được tệp cấu hình {path.name}: {toml_problem_vi(exc)}") from None
 
 
 def settings_record(source: SettingsSource, merged: dict) -> dict[str, Any]:

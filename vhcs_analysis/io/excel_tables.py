@@ -16,6 +16,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -121,21 +122,39 @@ def frame_sheet(name: str, frame: pd.DataFrame, headers: dict[str, str], *, top:
                      autofilter=(head, 1, head + n, ncols), landscape_fit=True)
 
 
-def write_csv_folder_xlsx(folder: Path, target: Path, headers: dict[str, str],
-                          overrides: dict[str, dict[str, str]] | None = None,
-                          extra: dict[str, pd.DataFrame] | None = None) -> Path:
-    """Every ``*.csv`` of ``folder`` (as ``writers.write_csv`` wrote them), one sheet each in
-    name order, into the workbook ``target``; ``overrides[csv stem]`` relabels a column
-    whose code means something else in that table. ``extra``: more sheets after them (name →
-    a frame whose columns are already headers)."""
+def read_csv_folder(folder: Path) -> dict[str, pd.DataFrame]:
+    """Every ``*.csv`` of ``folder`` (as ``writers.write_csv`` wrote them), by file name
+    without ``.csv``, in name order."""
     from vhcs_analysis.io.writers import read_csv
 
-    taken: set[str] = set()
-    sheets = []
-    for path in sorted(Path(folder).glob("*.csv")):
-        frame = read_csv(path, encoding="utf-8-sig", keep_default_na=True)
-        labels = {**headers, **(overrides or {}).get(path.stem, {})}
-        sheets.append(frame_sheet(sheet_name(path.stem, taken), frame, labels))
-    for name, frame in sorted((extra or {}).items()):
-        sheets.append(frame_sheet(sheet_name(name, taken), frame, {}))
-    return write_cells_xlsx(target, list(sheets))
+    return {path.stem: read_csv(path, encoding="utf-8-sig", keep_default_na=True)
+            for path in sorted(Path(folder).glob("*.csv"))}
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """One table of an indexed workbook (``write_indexed_xlsx``): the sheet's wanted name,
+    the frame and its column headers (a column's code when it has none), what the table
+    holds and where it comes from (a CSV's name; empty when none)."""
+
+    name: str
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    about: str = ""
+    source: str = ""
+
+
+def write_indexed_xlsx(target: Path, tables: Sequence[TableSheet], *, index_name: str,
+                       index_headers: tuple[str, str, str], top: Sequence[Sequence] = ()) -> Path:
+    """The workbook ``target``: a first sheet ``index_name`` listing every table (its sheet's
+    name, what it holds, its source; ``index_headers`` name those three columns, ``top``:
+    lines above them), then one sheet per table in the order given (``frame_sheet``). Sheet
+    names are made valid and unique (``sheet_name``), the index's name first."""
+    taken = {index_name}
+    sheets, rows = [], []
+    for table in tables:
+        name = sheet_name(table.name, taken)
+        sheets.append(frame_sheet(name, table.frame, table.headers))
+        rows.append((name, table.about or None, table.source or None))
+    index = pd.DataFrame(rows, columns=list(index_headers))
+    return write_cells_xlsx(target, [frame_sheet(index_name, index, {}, top=top), *sheets])

@@ -229,21 +229,46 @@ def _compile_cards(context: dict, paths: Paths, target: Path, day: dt.date) -> P
     return target
 
 
-def render_tables_workbook(paths: Paths, context: dict | None = None) -> Path:
-    """``bang-so-lieu.xlsx`` beside the PDF: every table the notebooks wrote
-    (``tables/*.csv``, the machine contract) as a sheet with Vietnamese headers, and, for a
-    large bloc, the full per-unit lists the PDF summarised that no table holds (``context``'s
-    ``lists``: the pilots' list, sheet ``don_vi_diem``)."""
-    from vhcs_analysis.io.excel_tables import write_csv_folder_xlsx
-    from vhcs_analysis.labels import COLUMN_LABELS_VI, TABLE_COLUMN_LABELS_VI
+# The workbook's first sheet (labels.TABLES_INDEX_SHEET_VI): its title, a line on what the
+# sheets are, and the headers of its list of sheets.
+TABLES_INDEX_TOP = (("Sổ bảng số liệu của báo cáo",),
+                    ("Mỗi trang tính là một bảng số liệu của báo cáo. Cột “Tệp CSV” ghi tên tệp cùng số liệu trong "
+                     "thư mục bảng của báo cáo, để văn phòng và người phân tích cùng gọi đúng một bảng.",), ())
+TABLES_INDEX_HEADERS = ("Trang tính", "Nội dung", "Tệp CSV")
 
-    return write_csv_folder_xlsx(paths.tables, paths.reports / TABLES_WORKBOOK_NAME, COLUMN_LABELS_VI,
-                                 TABLE_COLUMN_LABELS_VI, extra=list_sheets(context))
+
+def render_tables_workbook(paths: Paths, context: dict | None = None) -> Path:
+    """``bang-so-lieu.xlsx`` beside the PDF, for the office: a first sheet "Mục lục" listing
+    every sheet with what it holds and its CSV's name, then every table the notebooks wrote
+    (``tables/*.csv``, the machine contract, which keeps its codes) as a sheet named in
+    Vietnamese (``labels.TABLE_SHEETS_VI``, in that order; a table without a name keeps its
+    code, after them), with Vietnamese headers and codes in words (``labels.words_frame``),
+    and, for a large bloc, the full per-unit lists the PDF summarised that no table holds
+    (``context``'s ``lists``: the pilots' list, ``list_sheets``)."""
+    from vhcs_analysis.io.excel_tables import TableSheet, read_csv_folder, write_indexed_xlsx
+    from vhcs_analysis.labels import (
+        COLUMN_LABELS_VI, TABLE_COLUMN_LABELS_VI, TABLE_SHEETS_VI, TABLES_INDEX_SHEET_VI, table_sheet_vi,
+        words_frame,
+    )
+
+    folder = paths.tables.name
+    tables = {key: TableSheet(table_sheet_vi(key), words_frame(frame),
+                              {**COLUMN_LABELS_VI, **TABLE_COLUMN_LABELS_VI.get(key, {})},
+                              TABLE_SHEETS_VI.get(key, ("", ""))[1], f"{folder}/{layout.table_file(key)}")
+              for key, frame in read_csv_folder(paths.tables).items()}
+    for key, frame in list_sheets(context).items():
+        tables[key] = TableSheet(table_sheet_vi(key), frame, {}, TABLE_SHEETS_VI.get(key, ("", ""))[1])
+    order = list(TABLE_SHEETS_VI)
+    keys = sorted(tables, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return write_indexed_xlsx(paths.reports / TABLES_WORKBOOK_NAME, [tables[k] for k in keys],
+                              index_name=TABLES_INDEX_SHEET_VI, index_headers=TABLES_INDEX_HEADERS,
+                              top=TABLES_INDEX_TOP)
 
 
 def list_sheets(context: dict | None) -> dict:
     """The workbook's extra sheets: each summarised list whose sheet is not a notebook table
-    (``report.context.UNIT_LISTS``), its full rows with the PDF's column names."""
+    (``report.context.UNIT_LISTS``), its full rows with the PDF's column names, by its key
+    in ``labels.TABLE_SHEETS_VI``."""
     import pandas as pd
 
     from vhcs_analysis.report.context import PILOT_UNITS_SHEET

@@ -21,7 +21,7 @@ from vhcs_analysis import __version__, fmt, indicator_registry, layout
 from vhcs_analysis.config import SAMPLE_MARK, Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
-from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI
+from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI, table_sheet_quoted
 from vhcs_analysis.periods import Period, period_vi
 from vhcs_analysis.report.readings import (
     CAPTIONS_VI,
@@ -286,8 +286,8 @@ def summarise_lists(context: dict, n_units: int, threshold: int, top: int) -> di
         for r in rows:
             counts[str(r.get("block") or fmt.MISSING)] = counts.get(str(r.get("block") or fmt.MISSING), 0) + 1
         by_block = [{"block": b, "n": _int(n)} for b, n in sorted(counts.items())]
-        where = (f"tệp {WORKBOOK_NAME}, trang tính {spec.sheet}; phụ lục kỹ thuật ({ANNEX_NAME}), "
-                 f"mục “{ANNEX_LISTS_SECTION}”")
+        where = (f"tệp {WORKBOOK_NAME}, trang tính {table_sheet_quoted(spec.sheet)}; phụ lục kỹ thuật "
+                 f"({ANNEX_NAME}), mục “{ANNEX_LISTS_SECTION}”")
         note = (f"Có {_int(len(rows))} {spec.noun} (theo khối: "
                 + "; ".join(f"{b['block']} {b['n']}" for b in by_block)
                 + f"). Bảng dưới đây chỉ nêu {_int(top)} dòng đầu theo {spec.order_vi}; danh sách đầy đủ: {where}.")
@@ -312,7 +312,8 @@ def annex_lists(lists: dict[str, dict]) -> list[dict]:
             "title": spec.title, "header": [h for _, h, _ in spec.columns], "keys": keys,
             "widths": [w for _, _, w in spec.columns],
             "note": (f"{_int(entry['total'])} {spec.noun}; báo cáo chỉ nêu {_int(entry['shown'])} dòng đầu theo "
-                     f"{spec.order_vi}. Cũng có trong tệp {WORKBOOK_NAME}, trang tính {spec.sheet}."),
+                     f"{spec.order_vi}. Cũng có trong tệp {WORKBOOK_NAME}, "
+                     f"trang tính {table_sheet_quoted(spec.sheet)}."),
             "rows": [{k: str(r.get(k) if r.get(k) is not None else "") for k in keys} for r in entry["full"]],
         })
     return out

@@ -14,10 +14,7 @@ import pandas as pd
 from vhcs_analysis import fmt, layout, plots
 from vhcs_analysis.config import SAMPLE_MARK, Paths, get_paths
 from vhcs_analysis.io.writers import write_bytes_atomic, write_csv
-from vhcs_analysis.labels import (
-    STATUS_VI, KIND_VI, COLUMN_LABELS_VI, DIRECTION_VI, GROUP_VI, HIDDEN_WITH, INDICATOR_KIND_VI,
-    PROPOSAL_STATUS_VI, method_vi,
-)
+from vhcs_analysis.labels import COLUMN_LABELS_VI, HIDDEN_WITH, INDICATOR_KIND_VI, code_labels, method_vi
 from vhcs_analysis.review.base import ReviewData, period_vi, markdown
 
 if TYPE_CHECKING:
@@ -75,17 +72,6 @@ def save_report_figure(fig: Figure, name: str, *, is_sample: bool, paths: Paths 
 
 # p-values and q-values: "0,031", "< 0,001" (fmt.p_value), never "0,0"
 P_COLUMNS = ("p", "p_value", "p_holm", "p_bh", "did_p", "adj_p", "evidence")
-# code columns shown in words: the column -> its codes' labels (all values known, else as is)
-VALUE_LABELS = {"group": GROUP_VI, "direction": DIRECTION_VI}
-
-
-def _codes_in_words(values: pd.Series, *labels: dict) -> tuple[pd.Series, dict] | None:
-    """The values through the first of ``labels`` that knows every one of them."""
-    known = set(values.dropna())
-    for table in labels:
-        if known <= set(table):
-            return values.map(lambda v, t=table: fmt.MISSING if pd.isna(v) else t[v]), table
-    return None
 
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -107,13 +93,9 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
             continue
         values = df[col].reset_index(drop=True)
         label = COLUMN_LABELS_VI.get(col, col)
-        if col == "kind" and (kinds := _codes_in_words(values, INDICATOR_KIND_VI, KIND_VI)):
-            shown, table = kinds
+        if (table := code_labels(col, values.dropna())) is not None:  # kind, status, group, direction
+            shown = values.map(lambda v, t=table: fmt.MISSING if pd.isna(v) else t[v])
             label = "Loại chỉ tiêu" if table is INDICATOR_KIND_VI else label
-        elif col == "status" and (statuses := _codes_in_words(values, STATUS_VI, PROPOSAL_STATUS_VI)):
-            shown = statuses[0]
-        elif col in VALUE_LABELS and (words := _codes_in_words(values, VALUE_LABELS[col])):
-            shown = words[0]
         elif col == "period":
             shown = values.map(lambda v: fmt.MISSING if pd.isna(v) else period_vi(v))
         elif col == "year":
