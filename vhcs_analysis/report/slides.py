@@ -447,9 +447,11 @@ def answer_slide(deck: Deck) -> None:
     """The answer slide: how many outcomes changed more, less or no differently at the pilot units."""
     v = deck.view
     rows = v["outcomes"]
-    n = len(rows)
     codes = [r["code"] for r in rows]
     better, worse, none = codes.count("better"), codes.count("worse"), codes.count("no_evidence")
+    # out of the outcomes compared, as the summary's answer counts them (context.pilots_answer):
+    # a "không so sánh được" row is in the table, not in the "3 trong 5"
+    n = better + worse + none
     if not n:
         title = "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại"
     elif better and worse:
@@ -513,8 +515,9 @@ def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], 
     notes.append("\"Tiến bộ\" chỉ khi khoảng tin cậy đã hiệu chỉnh của thay đổi không chứa 0 và thay đổi theo "
                  "chiều tốt; đây là mức chung của mọi đơn vị, không phải tác dụng riêng của việc làm điểm.")
     deck.table_slide(title, notes, ["", "Chỉ tiêu", "Kỳ gốc → kỳ cuối", "Đánh giá"],
-                     [[short.get(r[key], ""), r.get("label", ""), f"{r.get('baseline')} → {r.get('post')}",
-                       r.get("reading", "")] for r in rows], [1.0, 5.4, 2.6, 2.4],
+                     [[short.get(r[key], ""), r.get("table_label") or r.get("label", ""),
+                       f"{r.get('baseline')} → {r.get('post')}", r.get("reading", "")] for r in rows],
+                     [1.0, 5.4, 2.6, 2.4],
                      pointer="Các chỉ tiêu còn lại: xem báo cáo, mục kết quả theo mục tiêu.", missing=f"về {what}.")
 
 
