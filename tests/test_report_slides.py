@@ -317,3 +317,16 @@ def test_ranking_slide__the_units_to_review_and_where_the_rule_would_move_them(t
     slide = pptx.Presentation(str(tmp_path / "xl.pptx")).slides[8]
     assert "2 đơn vị lên mức, 1 xuống mức, 3 cần xem xét" in slide.shapes.title.text_frame.text
     assert "2 đơn vị từ mức 1 xuống mức 2" in " ".join(_texts(slide))
+
+
+def test_answer_slide__counts_the_outcomes_compared_as_the_summary_does(tmp_path):
+    """A "không so sánh được" outcome stays in the table but not in the count: the summary
+    says "Ở 3 trong 5 chỉ tiêu kết quả", the slide said "3 trong 6" (seeds 0 and 3)."""
+    context = _context()
+    skipped = _outcome("not_comparable", "CBCCVC vi phạm kỷ luật, kỷ cương trên 100 CBCCVC", "–", "",
+                       "violations_per_100")
+    context["pilots"]["outcomes"] = [*context["pilots"]["outcomes"], skipped]
+    target = tmp_path / "bao-cao-so-ket-nq01.pptx"
+    slides.render_pptx(context, tmp_path, target)
+    title = pptx.Presentation(str(target)).slides[1].shapes.title.text_frame.text
+    assert "1 trong 3 chỉ tiêu" in title and "trong 4" not in title
