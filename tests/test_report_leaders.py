@@ -493,7 +493,9 @@ def test_per_unit_counts__carry_their_unit_in_labels_and_changes():
     assert (row["baseline"], row["post"], row["change"], row["unit"]) == ("0,3", "1,5", "+1,2", "mô hình/đơn vị")
     from vhcs_analysis.report.soket import goal_sentence
 
-    assert "thay đổi +1,2 mô hình/đơn vị" in goal_sentence(row, "kỳ gốc", "kỳ cuối")
+    sentence = goal_sentence(row, "kỳ gốc", "kỳ cuối")
+    assert sentence.startswith("Mô hình, cách làm hay được nhân rộng (mô hình/đơn vị): 0,3 (kỳ gốc) → 1,5")
+    assert "thay đổi +1,2 mô hình/đơn vị" in sentence
     template = (REPORT_DIR / "template.typ").read_text("utf-8")
     assert 'rows, ("table_label", "baseline"' in template and 'data.goals, ("table_label", "change"' in template
 
