@@ -470,6 +470,9 @@ def test_commended__says_how_many_of_the_blocs_units_reported_the_counts():
     out = ctx.commended(table, 66)
     assert "42 lượt tập thể và 303 lượt cá nhân" in out["sentence"]
     assert "64 trong 66 đơn vị có báo cáo ghi số liệu này" in out["sentence"]
+    # the summary points to Mục V; Mục V, above the table, to the table
+    assert "chi tiết theo khối ở Mục V)" in out["sentence"]
+    assert "chi tiết theo khối ở bảng dưới)" in out["sentence_here"]
     assert out["units_header"] == readings.COMMENDED_UNITS_VI == "Số đơn vị có báo cáo số liệu này"
     # every unit reported: nothing to say about the others
     assert "trong 64 đơn vị" not in ctx.commended(table, 64)["sentence"]

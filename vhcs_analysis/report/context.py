@@ -392,10 +392,11 @@ def leadership_sentences(ro: dict, post_vi: str) -> list[str]:
     return out
 
 
-def commended_sentence(com: dict) -> str:
+def commended_sentence(com: dict, where: str = "ở Mục V") -> str:
     """The bloc's commendations for good practices in one sentence ("" without data), with
     how many of the bloc's units reported the counts ("64 trong 66 đơn vị có báo cáo ghi số liệu này")
-    when the bloc's size is known and not every unit did."""
+    when the bloc's size is known and not every unit did; ``where``: where the table by block
+    is, from where the sentence stands ("ở Mục V" in the summary, "ở bảng dưới" above it)."""
     total = com.get("total") or {}
     if not total or total.get("collectives") in (None, fmt.MISSING):
         return ""
@@ -404,21 +405,22 @@ def commended_sentence(com: dict) -> str:
              if all_units not in ("", fmt.MISSING) and reported not in ("", fmt.MISSING, all_units) else "")
     return (f"Các đơn vị đã biểu dương, khen thưởng {total['collectives']} lượt tập thể và {total['individuals']} lượt "
             f"cá nhân có cách làm hay, sáng tạo, hiệu quả (cộng các kỳ báo cáo theo mẫu 2018; {whose}chi tiết theo "
-            "khối ở Mục V); đây là căn cứ để Ban Thường vụ xem xét đề xuất khen thưởng.")
+            f"khối {where}); đây là căn cứ để Ban Thường vụ xem xét đề xuất khen thưởng.")
 
 
 def commended(table: pd.DataFrame, n_units_all: object = None) -> dict:
     """tables/commended.csv formatted for the proposals: ``rows`` (one per block, the bloc
     last: block, collectives, individuals, units (the units that reported either count, not
     every unit of the block), per_100), ``total`` (the bloc's row; empty when the table is),
-    ``n_units_all`` (every unit of the bloc, ``n_units_all``) and ``sentence`` (the bloc's
-    counts in words, with how many units reported them)."""
+    ``n_units_all`` (every unit of the bloc, ``n_units_all``), ``sentence`` (the bloc's
+    counts in words, with how many units reported them, pointing to Mục V) and
+    ``sentence_here`` (the same, printed above the table, pointing to it)."""
     rows = [{"block": str(r.get("block")), "collectives": fmt.number(_num(r.get("commended_collectives"))),
              "individuals": fmt.number(_num(r.get("commended_individuals"))), "units": _int(r.get("n_units")),
              "per_100": fmt.number(_num(r.get("commended_per_100")), 1)} for r in _rows(table)]
     out = {"rows": rows, "total": rows[-1] if rows else {}, "n_units_all": _int(n_units_all),
            "units_header": COMMENDED_UNITS_VI}
-    return {**out, "sentence": commended_sentence(out)}
+    return {**out, "sentence": commended_sentence(out), "sentence_here": commended_sentence(out, "ở bảng dưới")}
 
 
 def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:

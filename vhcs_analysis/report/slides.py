@@ -557,10 +557,12 @@ def criteria_slide(deck: Deck) -> None:
              else "Chưa có số liệu điểm theo tiêu chí kiểm tra")
     ordered = sorted(crit, key=lambda r: (r.get("label") != weakest, _number(r.get("rest")) or 99.0,
                                           str(r.get("criterion"))))
-    notes = [f"{r.get('criterion')} {r.get('label')}: đơn vị điểm {r.get('pilot')}, các đơn vị còn lại "
+    notes = [f"{r.get('label')}: đơn vị điểm {r.get('pilot')}, các đơn vị còn lại "
              f"{r.get('rest')} ({r.get('n')} lượt kiểm tra)." for r in ordered]
-    notes.append(f"Tiêu chí thấp nhất: {weakest}, điểm bình quân {ins.get('weakest_mean')}/10 (báo cáo, mục kiểm "
-                 "tra, giám sát).")
+    # the scores the report quotes for it (context.inspections' ``weakest_scores``), never a key it lacks
+    scores = ins.get("weakest_scores")
+    notes.append(f"Tiêu chí thấp nhất: {weakest}" + (f" ({scores})" if scores not in (None, "", "–") else "")
+                 + " (báo cáo, mục kiểm tra, giám sát).")
     notes.append("Tiêu chí thấp nhất đứng đầu, sau đó theo điểm của các đơn vị còn lại từ thấp lên; thang 0–10. "
                  "Điểm do đoàn kiểm tra chấm, giữa các đợt có thể khác nhau về cách chấm.")
     deck.table_slide(title, notes, ["Tiêu chí (thấp nhất trước)", "Đơn vị điểm", "Các đơn vị còn lại"],

@@ -62,7 +62,8 @@ def facts(ctx: dict) -> dict[str, Any]:
         # issue 28: personal and department plans (lines when a 2018 form carried them), commendations
         "leadership_extra": [str(x) for x in leaders.get("leadership_extra") or []],
         "commended": {"rows": list(_get(ctx, "commended").get("rows") or []),
-                      "sentence": str(_get(ctx, "commended").get("sentence") or "")},
+                      "sentence": str(_get(ctx, "commended").get("sentence") or ""),
+                      "sentence_here": str(_get(ctx, "commended").get("sentence_here") or "")},
         "goals": list(ctx.get("goals") or []),
         "pilots": {"answer": str(pilots.get("answer") or ""), "rows": list(pilots.get("rows") or []),
                    "placebo": str(pilots.get("placebo") or ""), "adoption": list(pilots.get("adoption") or []),

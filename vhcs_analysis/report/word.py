@@ -216,7 +216,7 @@ def body(d: Draft, ctx: dict) -> None:
                "các đơn vị đã tự nhân rộng, nêu ở mục II).")
     if f["commended"]["rows"]:
         d.heading("3. Biểu dương, khen thưởng tập thể, cá nhân có cách làm hay", 2)
-        d.para(f["commended"]["sentence"])
+        d.para(f["commended"]["sentence_here"] or f["commended"]["sentence"])
         d.table("Tập thể, cá nhân có cách làm hay được biểu dương, khen thưởng, theo khối (chỉ đếm, không ghi tên)",
                 ["Khối", COMMENDED_UNITS_VI, "Tập thể", "Cá nhân"], f["commended"]["rows"],
                 ["block", "units", "collectives", "individuals"], [2.4, 0.9, 1, 1], "lrrr")
