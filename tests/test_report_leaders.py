@@ -315,6 +315,11 @@ def check_draft(pdf: Path, pages: list[str]) -> None:
     summary = next(t for t in tables if t[0][0] == "Chỉ tiêu" and t[0][1].startswith("Đơn vị điểm (trước → sau"))
     methods = next(t for t in tables if len(t[0]) > 2 and t[0][2].startswith("Chênh lệch thay đổi ("))
     estimate = {r[0]: r[2].split(" ")[0] for r in methods[1:]}
+    # a grade's reason quotes the same "chênh lệch thay đổi" as the table above it (+9,9 beside +10,0 before)
+    reasons = next(t for t in tables if t[0] == ["Chỉ tiêu", "Kết luận", "Lý do"])
+    quoted = {label: m[1] for label, _, reason in reasons[1:]
+              if (m := re.search(r"chênh lệch thay đổi ([+-]?[\d.]+,\d),", reason))}
+    assert all(estimate[label] == value for label, value in quoted.items()), (quoted, estimate)
     pdf_text = " ".join(pages)
     for marked, pilot, rest, diff, *_ in summary[1:]:
         label = marked.removesuffix(" " + readings.LOWER_BETTER_MARK)  # the summary marks lower-is-better rows
@@ -522,3 +527,12 @@ def test_grading_rule__thresholds_and_near_threshold_in_plain_words():
     assert "độ dao động" in ctx.near_threshold_sentence({}, proposal)
     template = (REPORT_DIR / "template.typ").read_text("utf-8")
     assert "quy tắc\ntrong cấu hình" not in template and "quy tắc trong cấu hình" not in template
+
+
+def test_quote_difference__a_reason_quotes_the_summarys_difference():
+    reason = ("Hai cách ước lượng (chênh lệch thay đổi +9,9, điều chỉnh theo kỳ gốc +9,3) cùng chiều, khoảng tin "
+              "cậy đều không chứa 0")
+    assert "(chênh lệch thay đổi +10,0, điều chỉnh theo kỳ gốc +9,3)" in ctx.quote_difference(reason, "+9,9", "+10,0")
+    # the adjusted estimate, or an interval end that happens to read the same, stays as it is
+    assert ctx.quote_difference("điều chỉnh theo kỳ gốc +9,9; lớn hơn +9,9", "+9,9", "+10,0") == \
+        "điều chỉnh theo kỳ gốc +9,9; lớn hơn +9,9"

@@ -841,6 +841,14 @@ def comparison_basis(paths: Paths, settings: Settings, baseline: str, post: str,
             "pilot_units": lv.pilot_units(work, data.units, main_code, baseline, post)}
 
 
+def quote_difference(reason: str, own: str, summary: str) -> str:
+    """A grade's reason (``verdicts``: "… (chênh lệch thay đổi +9,9, điều chỉnh theo kỳ gốc
+    +9,3) …") quoting the summary's "chênh lệch thay đổi" (``summary``, the difference of the
+    printed changes) instead of the estimate rounded on its own (``own``): the appendix
+    printed +10,0 in its table and +9,9 in the reason beside it."""
+    return reason.replace(f"hênh lệch thay đổi {own},", f"hênh lệch thay đổi {summary},")
+
+
 def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None = None) -> dict[str, Any]:
     """Everything the template prints, formatted; plus the figures that exist.
 
@@ -891,6 +899,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     difference = {r["indicator"]: r["difference"] for r in leaders_rows if r["difference"] != fmt.MISSING}
     for d in dids:
         if d["indicator"] in difference:
+            d["reason"] = quote_difference(d["reason"], d["did"], difference[d["indicator"]])
             d["did"] = difference[d["indicator"]]
             d["did_full"] = d["did_full"] if d["did_ci"] == UNBOUNDED_VI else f"{d['did']} ({d['did_ci']})"
     leaders = {
