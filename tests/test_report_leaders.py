@@ -172,6 +172,7 @@ def check_numbers(pages: list[str]) -> None:
     flat = " ".join(text.split())
     before_methods = flat[:flat.rfind("Phụ lục B. Phương pháp")]
     assert "quy tắc trong cấu hình" not in flat and "lần sai số" not in before_methods
+    assert not re.search(r"\bc\d{2}\b", before_methods)  # criteria by their number, not "c01"
 
 
 def check_one_estimate_per_interval(text: str) -> None:
@@ -536,3 +537,9 @@ def test_quote_difference__a_reason_quotes_the_summarys_difference():
     # the adjusted estimate, or an interval end that happens to read the same, stays as it is
     assert ctx.quote_difference("điều chỉnh theo kỳ gốc +9,9; lớn hơn +9,9", "+9,9", "+10,0") == \
         "điều chỉnh theo kỳ gốc +9,9; lớn hơn +9,9"
+
+
+def test_criterion_number__the_table_prints_the_criterion_number_not_its_code():
+    assert [ctx.criterion_number(c) for c in ("c01", "c09", "c10", "x1")] == ["1", "9", "10", "x1"]
+    template = (REPORT_DIR / "template.typ").read_text("utf-8")
+    assert 'ins.criteria, ("number", "label"' in template

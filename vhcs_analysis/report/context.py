@@ -423,6 +423,13 @@ def commended(table: pd.DataFrame, n_units_all: object = None) -> dict:
     return {**out, "sentence": commended_sentence(out), "sentence_here": commended_sentence(out, "ở bảng dưới")}
 
 
+def criterion_number(code: object) -> str:
+    """A Form 02 criterion as a reader numbers it: "c01" → "1" (the tenth is "10"); any
+    other code as it is. The tables print the number, never the program's code."""
+    text = str(code)
+    return str(int(text[1:])) if text[:1] == "c" and text[1:].isdigit() else text
+
+
 def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
     """The inspections section: rounds and scores, and the per-criterion means by group."""
     ins = kn.get("inspections") or {}
@@ -432,7 +439,8 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
         for criterion, part in crit.groupby("criterion", sort=True):
             by = {str(r["group"]): r for r in _rows(part)}
             rows.append({
-                "criterion": str(criterion), "label": str(part["criterion_vi"].iloc[0]),
+                "criterion": str(criterion), "number": criterion_number(criterion),
+                "label": str(part["criterion_vi"].iloc[0]),
                 **{g: fmt.number(_num(by[g]["mean_score"]), 2) if g in by else fmt.MISSING for g in ("pilot", "rest")},
                 # the whole bloc: the mean over every inspection (how the weakest is chosen)
                 "all": fmt.number(_weighted_mean(by.values()), 2),
