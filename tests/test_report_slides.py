@@ -64,7 +64,8 @@ def _context(is_sample: bool = True, figures: dict | None = None) -> dict:
                   goal(2, 0, "CBCCVC vi phạm kỷ luật, kỷ cương trên 100 CBCCVC", "chưa thấy thay đổi rõ"),
                   goal(0, 1, "Tỷ lệ CBCCVC đã học tập, quán triệt Nghị quyết 01", "tiến bộ")],
         "inspections": {"n_rounds": "5", "n_inspections": "201", "mean_total": "72,0", "weakest": "Giao tiếp",
-                        "weakest_mean": "7,15", "rating_order": ["Tốt", "Khá"],
+                        "weakest_scores": "bình quân chung 7,15/10; đơn vị điểm 7,40/10, các đơn vị còn lại "
+                                          "7,10/10", "rating_order": ["Tốt", "Khá"],
                         "ratings": [{"round": "Đợt 1/2017", "cells": ["3", "9"]}],
                         "criteria": [{"criterion": f"c0{i}", "label": name, "pilot": "7,4", "rest": f"7,{i}",
                                       "n": "201"} for i, name in enumerate(["Trang phục", "Giao tiếp", "Thẻ"])]},
@@ -317,3 +318,24 @@ def test_ranking_slide__the_units_to_review_and_where_the_rule_would_move_them(t
     slide = pptx.Presentation(str(tmp_path / "xl.pptx")).slides[8]
     assert "2 đơn vị lên mức, 1 xuống mức, 3 cần xem xét" in slide.shapes.title.text_frame.text
     assert "2 đơn vị từ mức 1 xuống mức 2" in " ".join(_texts(slide))
+
+
+def test_answer_slide__counts_the_outcomes_compared_as_the_summary_does(tmp_path):
+    """A "không so sánh được" outcome stays in the table but not in the count: the summary
+    says "Ở 3 trong 5 chỉ tiêu kết quả", the slide said "3 trong 6" (seeds 0 and 3)."""
+    context = _context()
+    skipped = _outcome("not_comparable", "CBCCVC vi phạm kỷ luật, kỷ cương trên 100 CBCCVC", "–", "",
+                       "violations_per_100")
+    context["pilots"]["outcomes"] = [*context["pilots"]["outcomes"], skipped]
+    target = tmp_path / "bao-cao-so-ket-nq01.pptx"
+    slides.render_pptx(context, tmp_path, target)
+    title = pptx.Presentation(str(target)).slides[1].shapes.title.text_frame.text
+    assert "1 trong 3 chỉ tiêu" in title and "trong 4" not in title
+
+
+def test_criteria_slide__notes_quote_the_reports_scores_never_none(tmp_path):
+    """The notes quoted ``weakest_mean``, a key the report context no longer has: "None/10"."""
+    deck = pptx.Presentation(str(_deck(tmp_path)[0]))
+    notes = " ".join(slide.notes_slide.notes_text_frame.text for slide in deck.slides)
+    assert "None" not in notes and "c01" not in notes
+    assert "Tiêu chí thấp nhất: Giao tiếp (bình quân chung 7,15/10; đơn vị điểm 7,40/10" in notes

@@ -537,7 +537,9 @@ def test_draft__numbers_equal_the_pdf_context(built):
                 f"{ro['office_layout_share']} đơn vị đã hoàn thành bài trí"]
     for g in f["goals"]:
         if g["reading"] != soket.NO_DATA:
-            expected.append(f"{g['label']}: {g['baseline']} ({s['baseline']}) → {g['post']} ({s['post']}), thay đổi "
+            # a count averaged over units is labelled with its unit ("… (mô hình/đơn vị)")
+            expected.append(f"{g['table_label']}: {g['baseline']} ({s['baseline']}) → {g['post']} ({s['post']}), "
+                            "thay đổi "
                             f"{g['change']} {g['unit']}")
     for row in f["pilots"]["rows"]:
         expected += [row["did_full"], row["adj_full"], row["p_holm"], row["mde"], row["verdict"], row["reason"]]

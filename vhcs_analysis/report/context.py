@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RE
 from vhcs_analysis.periods import Period, period_vi
 from vhcs_analysis.report.readings import (
     CAPTIONS_VI,
+    COMMENDED_UNITS_VI,
     PILOT_CI_NOTE,
     UNBOUNDED_VI,
     _int,
@@ -430,25 +432,42 @@ def leadership_sentences(ro: dict, post_vi: str) -> list[str]:
     return out
 
 
-def commended_sentence(com: dict) -> str:
-    """The bloc's commendations for good practices in one sentence ("" without data)."""
+def commended_sentence(com: dict, where: str = "ở Mục V") -> str:
+    """The bloc's commendations for good practices in one sentence ("" without data), with
+    how many of the bloc's units reported the counts ("64 trong 66 đơn vị có báo cáo ghi số liệu này")
+    when the bloc's size is known and not every unit did; ``where``: where the table by block
+    is, from where the sentence stands ("ở Mục V" in the summary, "ở bảng dưới" above it)."""
     total = com.get("total") or {}
     if not total or total.get("collectives") in (None, fmt.MISSING):
         return ""
+    reported, all_units = str(total.get("units") or ""), str(com.get("n_units_all") or "")
+    whose = (f"{reported} trong {all_units} đơn vị có báo cáo ghi số liệu này; "
+             if all_units not in ("", fmt.MISSING) and reported not in ("", fmt.MISSING, all_units) else "")
     return (f"Các đơn vị đã biểu dương, khen thưởng {total['collectives']} lượt tập thể và {total['individuals']} lượt "
-            "cá nhân có cách làm hay, sáng tạo, hiệu quả (cộng các kỳ báo cáo theo mẫu 2018; chi tiết theo khối ở Mục "
-            "V); đây là căn cứ để Ban Thường vụ xem xét đề xuất khen thưởng.")
+            f"cá nhân có cách làm hay, sáng tạo, hiệu quả (cộng các kỳ báo cáo theo mẫu 2018; {whose}chi tiết theo "
+            f"khối {where}); đây là căn cứ để Ban Thường vụ xem xét đề xuất khen thưởng.")
 
 
-def commended(table: pd.DataFrame) -> dict:
+def commended(table: pd.DataFrame, n_units_all: object = None) -> dict:
     """tables/commended.csv formatted for the proposals: ``rows`` (one per block, the bloc
-    last: block, collectives, individuals, units, per_100), ``total`` (the bloc's row;
-    empty when the table is) and ``sentence`` (the bloc's counts in words)."""
+    last: block, collectives, individuals, units (the units that reported either count, not
+    every unit of the block), per_100), ``total`` (the bloc's row; empty when the table is),
+    ``n_units_all`` (every unit of the bloc, ``n_units_all``), ``sentence`` (the bloc's
+    counts in words, with how many units reported them, pointing to Mục V) and
+    ``sentence_here`` (the same, printed above the table, pointing to it)."""
     rows = [{"block": str(r.get("block")), "collectives": fmt.number(_num(r.get("commended_collectives"))),
              "individuals": fmt.number(_num(r.get("commended_individuals"))), "units": _int(r.get("n_units")),
              "per_100": fmt.number(_num(r.get("commended_per_100")), 1)} for r in _rows(table)]
-    out = {"rows": rows, "total": rows[-1] if rows else {}}
-    return {**out, "sentence": commended_sentence(out)}
+    out = {"rows": rows, "total": rows[-1] if rows else {}, "n_units_all": _int(n_units_all),
+           "units_header": COMMENDED_UNITS_VI}
+    return {**out, "sentence": commended_sentence(out), "sentence_here": commended_sentence(out, "ở bảng dưới")}
+
+
+def criterion_number(code: object) -> str:
+    """A Form 02 criterion as a reader numbers it: "c01" → "1" (the tenth is "10"); any
+    other code as it is. The tables print the number, never the program's code."""
+    text = str(code)
+    return str(int(text[1:])) if text[:1] == "c" and text[1:].isdigit() else text
 
 
 def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
@@ -460,7 +479,8 @@ def inspections(kn: dict, tables: dict[str, pd.DataFrame]) -> dict:
         for criterion, part in crit.groupby("criterion", sort=True):
             by = {str(r["group"]): r for r in _rows(part)}
             rows.append({
-                "criterion": str(criterion), "label": str(part["criterion_vi"].iloc[0]),
+                "criterion": str(criterion), "number": criterion_number(criterion),
+                "label": str(part["criterion_vi"].iloc[0]),
                 **{g: fmt.number(_num(by[g]["mean_score"]), 2) if g in by else fmt.MISSING for g in ("pilot", "rest")},
                 # the whole bloc: the mean over every inspection (how the weakest is chosen)
                 "all": fmt.number(_weighted_mean(by.values()), 2),
@@ -536,19 +556,11 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
         })
     review_note = review_moves_note(tables["ranking_proposal"])
     rules = rk.get("rules") or {}
-    noise = _num(rules.get("inspection_noise_sd"))
     rules_text = (
         "Điểm văn hóa công sở là điểm kiểm tra, giám sát bình quân trong năm (chỉ số từ báo cáo của đơn vị chỉ để "
         "tham khảo). "
-        + ("Độ dao động của điểm kiểm tra được ước từ quá ít lượt kiểm tra lặp lại, nên mọi đơn vị có điểm sát một "
-           "ngưỡng làm đổi mức đều được ghi \u201ccần xem xét\u201d, không tự động đổi mức. "
-           if noise is not None and rules.get("noise_too_uncertain") else
-           f"Một lượt kiểm tra lệch khỏi mức của đơn vị trong năm khoảng ±{fmt.number(noise, 1)} điểm; đơn vị có "
-           "điểm cách ngưỡng chưa quá "
-           f"{fmt.number(_num(rules.get('noise_band_multiplier', rules.get('noise_band_z'))), 2)}"
-           " lần sai số của điểm năm được ghi \u201ccần xem xét\u201d, không tự động đổi mức. "
-           if noise is not None else
-           "Không ước được độ dao động của điểm kiểm tra, nên mọi thay đổi sát ngưỡng đều cần xem xét. ")
+        + grading_rule_sentence(settings, names)
+        + near_threshold_sentence(rules, tables["ranking_proposal"])
         + (f"Giới hạn {fmt.percent(100 * (_num(rules.get('excellent_share_cap')) or 0), 0)} tổ chức xếp mức cao nhất "
            f"tính trên {rules.get('excellent_cap_base_vi')} ({_int(rules.get('excellent_cap_base_count'))} tổ chức: "
            f"tối đa {_int(rules.get('excellent_cap_limit'))})." if rules.get("excellent_cap_applies") else "")
@@ -563,6 +575,57 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
         "n_good": _int(rk.get("n_good_practice_candidates")),
         "levels": [str(lvl) for lvl in levels], "matrix": matrix, "good_practices": good,
     }
+
+
+def grading_rule_sentence(settings: Settings, names: dict[int, str]) -> str:
+    """The grading rule in words (``[ranking] oc_thresholds`` and ``best_level_by_oc``): the
+    score bands of Form 02 ("từ 85 điểm trở lên: Tốt; …") and the best level each result
+    allows ("kết quả Trung bình: không xếp cao hơn mức 2 (Hoàn thành tốt nhiệm vụ)"); a result
+    that allows level 1 limits nothing and is not named."""
+    bands = sorted(((str(k), float(v)) for k, v in settings.ranking.oc_thresholds.items()), key=lambda kv: -kv[1])
+    parts = []
+    for i, (label, floor) in enumerate(bands):
+        above = bands[i - 1][1] if i else None
+        if floor <= 0:
+            parts.append(f"dưới {fmt.number(above, 0)} điểm: {label}" if above is not None else f"mọi điểm: {label}")
+        elif above is None:
+            parts.append(f"từ {fmt.number(floor, 0)} điểm trở lên: {label}")
+        else:
+            parts.append(f"từ {fmt.number(floor, 0)} đến dưới {fmt.number(above, 0)} điểm: {label}")
+    best_by_oc = settings.ranking.best_level_by_oc
+    limits = [f"{label} không được xếp cao hơn mức {best}" + (f" ({names[best]})" if names.get(best) else "")
+              for label, best in ((lbl, int(best_by_oc[lbl])) for lbl, _ in bands if lbl in best_by_oc)
+              if best > 1]
+    text = f"Thang điểm của Biểu 02: {'; '.join(parts)}. "
+    if limits:
+        text += (f"Khi xếp loại, đơn vị có kết quả {'; kết quả '.join(limits)}; đơn vị đang ở mức thấp hơn thì giữ "
+                 "nguyên mức (quy tắc không nâng mức đơn vị nào). ")
+    return text
+
+
+def near_threshold_sentence(rules: dict, proposal: pd.DataFrame) -> str:
+    """What "sát ngưỡng" means, in score points: how far one inspection strays from its unit's
+    level of the year, and how far the year's score may stray for each number of inspections
+    a unit had that year (the band the proposal used: ``noise_band_multiplier`` × the SD ÷
+    √inspections, the "±5,6 điểm" of the reasons in the moves table); a unit closer than
+    that to a threshold that would change its level is "cần xem xét"."""
+    noise = _num(rules.get("inspection_noise_sd"))
+    multiplier = _num(rules.get("noise_band_multiplier", rules.get("noise_band_z")))
+    if noise is None:
+        return "Không ước được độ dao động của điểm kiểm tra, nên mọi thay đổi sát ngưỡng đều cần xem xét. "
+    if rules.get("noise_too_uncertain") or multiplier is None:
+        return ("Độ dao động của điểm kiểm tra được ước từ quá ít lượt kiểm tra lặp lại, nên mọi đơn vị có điểm sát "
+                "một ngưỡng làm đổi mức đều được ghi \u201ccần xem xét\u201d, không tự động đổi mức. ")
+    scored = proposal[pd.to_numeric(proposal.get("culture_score"), errors="coerce").notna()] \
+        if "culture_score" in proposal else proposal.iloc[0:0]
+    counts = sorted({int(n) for n in pd.to_numeric(scored.get("n_inspections"), errors="coerce").dropna() if n > 0}) \
+        if "n_inspections" in scored else []
+    counts = counts or [1]
+    bands = [f"±{fmt.number(multiplier * noise / math.sqrt(n), 1)} điểm với {n} lượt kiểm tra trong năm"
+             for n in counts]
+    return (f"Một lượt kiểm tra lệch khỏi mức của đơn vị trong năm khoảng ±{fmt.number(noise, 1)} điểm, nên "
+            f"điểm cả năm của đơn vị cũng dao động: {'; '.join(bands)}. Đơn vị có điểm cách một ngưỡng làm đổi mức "
+            "ít hơn khoảng dao động đó (sát ngưỡng) được ghi \u201ccần xem xét\u201d, không tự động đổi mức. ")
 
 
 def review_moves_note(proposal: pd.DataFrame) -> str:
@@ -608,13 +671,32 @@ def adoption_rows(table: pd.DataFrame, levels: dict | None = None) -> list[dict]
             for r in _rows(table)]
 
 
-def sensitivity_rows(table: pd.DataFrame) -> list[dict]:
-    """tables/index_sensitivity.csv formatted: the composite with one component left out."""
+FULL_INDEX_VI = "(đủ thành phần, như phần tóm tắt)"
+
+
+def sensitivity_rows(table: pd.DataFrame, full_did: str | None = None) -> list[dict]:
+    """tables/index_sensitivity.csv formatted: the composite with one component left out.
+
+    ``full_did``: the leaders' summary's "chênh lệch thay đổi" of the composite (the difference
+    of its printed changes, ``readings.outcome_rows``). The first row (nothing left out) is
+    that same statistic, and so is any row whose estimate and interval equal it (a component
+    the composite does not use, whose leaving out changes nothing): they print it, never the
+    estimate rounded on its own, which can differ by a rounding step (-1,3 beside -1,4)."""
+    rows = _rows(table)
+    keys = ("did_estimate", "did_ci_low", "did_ci_high")
+    full = next((r for r in rows if not str(r.get("left_out") or "").strip() or str(r.get("left_out")) == "nan"), None)
+
+    def same_as_full(r: dict) -> bool:
+        return full is not None and all(_num(r.get(k)) == _num(full.get(k)) for k in keys)
+
     def cell(r: dict, method: str) -> str:
         ci = interval_text(r.get(f"{method}_ci_low"), r.get(f"{method}_ci_high"), span=span_of("oc_index"))
-        return ci if ci == UNBOUNDED_VI else f"{fmt.signed(_num(r.get(f'{method}_estimate')), 1)} ({ci})"
+        estimate = (full_did if method == "did" and full_did not in (None, fmt.MISSING) and same_as_full(r)
+                    else fmt.signed(_num(r.get(f"{method}_estimate")), 1))
+        return ci if ci == UNBOUNDED_VI else f"{estimate} ({ci})"
 
-    return [{"left_out": str(r.get("left_out_vi")), "did": cell(r, "did"), "adj": cell(r, "adj")} for r in _rows(table)]
+    return [{"left_out": FULL_INDEX_VI if r is full else str(r.get("left_out_vi")), "did": cell(r, "did"),
+             "adj": cell(r, "adj")} for r in rows]
 
 
 NOT_COMPARABLE_VI = "không so sánh được"
@@ -806,6 +888,14 @@ def comparison_basis(paths: Paths, settings: Settings, baseline: str, post: str,
             "pilot_units": lv.pilot_units(work, data.units, main_code, baseline, post)}
 
 
+def quote_difference(reason: str, own: str, summary: str) -> str:
+    """A grade's reason (``verdicts``: "… (chênh lệch thay đổi +9,9, điều chỉnh theo kỳ gốc
+    +9,3) …") quoting the summary's "chênh lệch thay đổi" (``summary``, the difference of the
+    printed changes) instead of the estimate rounded on its own (``own``): the appendix
+    printed +10,0 in its table and +9,9 in the reason beside it."""
+    return reason.replace(f"hênh lệch thay đổi {own},", f"hênh lệch thay đổi {summary},")
+
+
 def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None = None) -> dict[str, Any]:
     """Everything the template prints, formatted; plus the figures that exist.
 
@@ -856,6 +946,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     difference = {r["indicator"]: r["difference"] for r in leaders_rows if r["difference"] != fmt.MISSING}
     for d in dids:
         if d["indicator"] in difference:
+            d["reason"] = quote_difference(d["reason"], d["did"], difference[d["indicator"]])
             d["did"] = difference[d["indicator"]]
             d["did_full"] = d["did_full"] if d["did_ci"] == UNBOUNDED_VI else f"{d['did']} ({d['did_ci']})"
     leaders = {
@@ -921,14 +1012,14 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
                    "outcomes": [d for d in dids if d["indicator"] in fam],
                    "placebo": str((kn.get("pilot_checks") or {}).get("placebo") or ""),
                    "adoption": adoption_rows(tables["adoption"], basis["levels"]),
-                   "sensitivity": sensitivity_rows(tables["index_sensitivity"])},
+                   "sensitivity": sensitivity_rows(tables["index_sensitivity"], difference.get("oc_index"))},
         "goals": goals,
         "goals_note": goals_adjusted_note(tables["indicators_by_goal"]),
         "pilot_ci_note": PILOT_CI_NOTE,
         "rollout": ro,
         "inspections": ins,
         "ranking": ranking(kn, tables, settings),
-        "commended": commended(tables["commended"]),
+        "commended": commended(tables["commended"], kn.get("n_units")),
         "comparisons": comparisons(tables, main_code, fam, basis["levels"]),
         "data_quality": dq,
         "provenance": provenance(manifest, recorded),

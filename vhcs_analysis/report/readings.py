@@ -34,11 +34,32 @@ def _int(value) -> str:
     return fmt.number(_num(value), 0)
 
 
+def per_unit(code: str) -> str:
+    """The unit of a count averaged over units ("mô hình/đơn vị", "cuộc/đơn vị": the registry's
+    ``scale = "count"`` indicators, whose levels are a mean per unit and period); '' for any
+    other indicator (a share, a score or a rate per 100 staff says its unit already) and for
+    an unknown code."""
+    try:
+        spec = indicator_registry.indicator(code)
+    except indicator_registry.UnknownIndicatorError:
+        return ""
+    return f"{spec.diff_unit_vi}/đơn vị" if spec.scale == "count" else ""
+
+
 def change_unit_and_direction(code: str) -> tuple[str, bool]:
     """(unit of a change, higher_is_better) of an indicator code, from the registry (an
-    unknown code is an ``UnknownIndicatorError``)."""
+    unknown code is an ``UnknownIndicatorError``); a count averaged over units changes in
+    "mô hình/đơn vị" (``per_unit``), never in bare "mô hình"."""
     spec = indicator_registry.indicator(code)
-    return spec.diff_unit_vi, spec.higher_is_better
+    return per_unit(code) or spec.diff_unit_vi, spec.higher_is_better
+
+
+def label_with_unit(code: str, label: str) -> str:
+    """An indicator's label with the unit of its values when the label does not say it: a
+    count averaged over units reads "Mô hình, cách làm hay được nhân rộng (mô hình/đơn vị)",
+    so a table cell "0,3 → 1,5" is never a bare number; any other label is unchanged."""
+    unit = per_unit(code)
+    return f"{label} ({unit})" if unit else label
 
 
 LOWER_BETTER_MARK = "↓ (thấp hơn là tốt hơn)"
@@ -52,6 +73,7 @@ def row_label(code: str, label: str) -> str:
         higher = indicator_registry.higher_is_better(code)
     except indicator_registry.UnknownIndicatorError:
         return label
+    label = label_with_unit(code, label)
     return label if higher else f"{label} {LOWER_BETTER_MARK}"
 
 
@@ -270,6 +292,10 @@ PER_PERIOD_BASIS_VI = ("mỗi điểm là bình quân của mọi đơn vị có
 reported in each period), said in their captions so that a level a chart shows beside a
 table on the units with both periods is not read as a competing figure (issue 21)."""
 
+# the commendations table's unit count: the units whose reports carry the counts, not every
+# unit of the bloc (the PDF's and the Word draft's header)
+COMMENDED_UNITS_VI = "Số đơn vị có báo cáo số liệu này"
+
 CAPTIONS_VI = {
     "study_rate_trend": f"Tỷ lệ CBCCVC đã học tập Nghị quyết theo kỳ ({PER_PERIOD_BASIS_VI}; dải mờ: khoảng dao "
                         "động do ngẫu nhiên)",
@@ -315,6 +341,8 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
             cell = NO_BOTH_PERIODS_VI
         out.append({
             "indicator": code, "label": str(row.get("indicator_vi", "")),
+            # a table row's label: with the unit of a count averaged over units
+            "table_label": label_with_unit(code, str(row.get("indicator_vi", ""))),
             "goal": goal or 0, "task_group": task or 0,
             "goal_vi": GOALS_VI.get(goal, "Chỉ tiêu chung") if goal else "Chỉ tiêu chung",
             "baseline": ba["base"], "post": ba["post"], "change": ba["change"],

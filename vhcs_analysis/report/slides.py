@@ -447,9 +447,11 @@ def answer_slide(deck: Deck) -> None:
     """The answer slide: how many outcomes changed more, less or no differently at the pilot units."""
     v = deck.view
     rows = v["outcomes"]
-    n = len(rows)
     codes = [r["code"] for r in rows]
     better, worse, none = codes.count("better"), codes.count("worse"), codes.count("no_evidence")
+    # out of the outcomes compared, as the summary's answer counts them (context.pilots_answer):
+    # a "không so sánh được" row is in the table, not in the "3 trong 5"
+    n = better + worse + none
     if not n:
         title = "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại"
     elif better and worse:
@@ -513,8 +515,9 @@ def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], 
     notes.append("\"Tiến bộ\" chỉ khi khoảng tin cậy đã hiệu chỉnh của thay đổi không chứa 0 và thay đổi theo "
                  "chiều tốt; đây là mức chung của mọi đơn vị, không phải tác dụng riêng của việc làm điểm.")
     deck.table_slide(title, notes, ["", "Chỉ tiêu", "Kỳ gốc → kỳ cuối", "Đánh giá"],
-                     [[short.get(r[key], ""), r.get("label", ""), f"{r.get('baseline')} → {r.get('post')}",
-                       r.get("reading", "")] for r in rows], [1.0, 5.4, 2.6, 2.4],
+                     [[short.get(r[key], ""), r.get("table_label") or r.get("label", ""),
+                       f"{r.get('baseline')} → {r.get('post')}", r.get("reading", "")] for r in rows],
+                     [1.0, 5.4, 2.6, 2.4],
                      pointer="Các chỉ tiêu còn lại: xem báo cáo, mục kết quả theo mục tiêu.", missing=f"về {what}.")
 
 
@@ -554,10 +557,12 @@ def criteria_slide(deck: Deck) -> None:
              else "Chưa có số liệu điểm theo tiêu chí kiểm tra")
     ordered = sorted(crit, key=lambda r: (r.get("label") != weakest, _number(r.get("rest")) or 99.0,
                                           str(r.get("criterion"))))
-    notes = [f"{r.get('criterion')} {r.get('label')}: đơn vị điểm {r.get('pilot')}, các đơn vị còn lại "
+    notes = [f"{r.get('label')}: đơn vị điểm {r.get('pilot')}, các đơn vị còn lại "
              f"{r.get('rest')} ({r.get('n')} lượt kiểm tra)." for r in ordered]
-    notes.append(f"Tiêu chí thấp nhất: {weakest}, điểm bình quân {ins.get('weakest_mean')}/10 (báo cáo, mục kiểm "
-                 "tra, giám sát).")
+    # the scores the report quotes for it (context.inspections' ``weakest_scores``), never a key it lacks
+    scores = ins.get("weakest_scores")
+    notes.append(f"Tiêu chí thấp nhất: {weakest}" + (f" ({scores})" if scores not in (None, "", "–") else "")
+                 + " (báo cáo, mục kiểm tra, giám sát).")
     notes.append("Tiêu chí thấp nhất đứng đầu, sau đó theo điểm của các đơn vị còn lại từ thấp lên; thang 0–10. "
                  "Điểm do đoàn kiểm tra chấm, giữa các đợt có thể khác nhau về cách chấm.")
     deck.table_slide(title, notes, ["Tiêu chí (thấp nhất trước)", "Đơn vị điểm", "Các đơn vị còn lại"],

@@ -62,7 +62,8 @@ def facts(ctx: dict) -> dict[str, Any]:
         # issue 28: personal and department plans (lines when a 2018 form carried them), commendations
         "leadership_extra": [str(x) for x in leaders.get("leadership_extra") or []],
         "commended": {"rows": list(_get(ctx, "commended").get("rows") or []),
-                      "sentence": str(_get(ctx, "commended").get("sentence") or "")},
+                      "sentence": str(_get(ctx, "commended").get("sentence") or ""),
+                      "sentence_here": str(_get(ctx, "commended").get("sentence_here") or "")},
         "goals": list(ctx.get("goals") or []),
         "pilots": {"answer": str(pilots.get("answer") or ""), "rows": list(pilots.get("rows") or []),
                    "placebo": str(pilots.get("placebo") or ""), "adoption": list(pilots.get("adoption") or []),
@@ -134,12 +135,18 @@ def _pilot_units(leaders_rows) -> list[dict]:
 # ----------------------------------------------------------------------------- sentences
 
 
+def _labelled(g: dict) -> str:
+    """A goal row's label where its levels follow: with the unit of a count averaged over
+    units ("… (mô hình/đơn vị)"), so "0,3 → 1,5" never stands without one."""
+    return str(g.get("table_label") or g.get("label"))
+
+
 def goal_sentence(g: dict, baseline: str, post: str) -> str:
     """One indicator's levels and change in words: "Tỷ lệ …: 85,6% (kỳ gốc) → 88,2% (…), +2,4 điểm %; tiến bộ."."""
     if g.get("reading") == NO_DATA:
         only = f"; chỉ có số liệu kỳ {post}: {g.get('post')}" if g.get("post") not in (None, "", "–") else ""
-        return f"{g.get('label')}: chưa đủ số liệu hai kỳ để so sánh{only}."
-    return (f"{g.get('label')}: {g.get('baseline')} ({baseline}) → {g.get('post')} ({post}), thay đổi "
+        return f"{_labelled(g)}: chưa đủ số liệu hai kỳ để so sánh{only}."
+    return (f"{_labelled(g)}: {g.get('baseline')} ({baseline}) → {g.get('post')} ({post}), thay đổi "
             f"{g.get('change')} {g.get('unit')} (đánh giá trên {g.get('n')} đơn vị có số liệu cả hai kỳ); "
             f"{g.get('reading')}.")
 
@@ -170,7 +177,7 @@ def pilots_named(f: dict) -> str:
 def strengths(f: dict) -> list[str]:
     """Where the data show progress (facts; the committee's assessment is its own)."""
     s, ro, ins = f["scope"], f["rollout"], f["inspections"]
-    out = [f"{g.get('label')}: {g.get('baseline')} → {g.get('post')} ({g.get('change')} {g.get('unit')})."
+    out = [f"{_labelled(g)}: {g.get('baseline')} → {g.get('post')} ({g.get('change')} {g.get('unit')})."
            for g in f["goals"] if g.get("reading") == MOVED]
     out.append(f"Đến {s.get('post')}: {ro.get('study_rate')} cán bộ, công chức, viên chức, người lao động đã được học "
                f"tập, quán triệt Nghị quyết; {ro.get('action_programme_share')} đơn vị có chương trình hành động; "
@@ -196,7 +203,7 @@ def limitations(f: dict) -> list[str]:
     """What did not move, the weakest inspection criterion, who reported late or not at all,
     pilots behind their block (facts from the data)."""
     ins, dq = f["inspections"], f["data_quality"]
-    out = [f"{g.get('label')}: {g.get('baseline')} → {g.get('post')}, {g.get('reading')}."
+    out = [f"{_labelled(g)}: {g.get('baseline')} → {g.get('post')}, {g.get('reading')}."
            for g in f["goals"] if g.get("reading") in (FLAT, DOWN)]
     thin = [str(g.get("label")) for g in f["goals"] if g.get("reading") == NO_DATA]
     if thin:

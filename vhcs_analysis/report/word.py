@@ -27,7 +27,7 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import soket
 from vhcs_analysis.report import word_template as wt
-from vhcs_analysis.report.readings import CAPTIONS_VI, PILOT_CI_NOTE
+from vhcs_analysis.report.readings import CAPTIONS_VI, COMMENDED_UNITS_VI, PILOT_CI_NOTE
 from vhcs_analysis.report.soket import RESOLUTION, TASK_GROUPS_VI, goal_sentence, goals_of
 from vhcs_analysis.report.word_draft import Draft, FigureEntry, cells
 from vhcs_analysis.settings import Report
@@ -220,9 +220,9 @@ def body(d: Draft, ctx: dict) -> None:
                "các đơn vị đã tự nhân rộng, nêu ở mục II).")
     if f["commended"]["rows"]:
         d.heading("3. Biểu dương, khen thưởng tập thể, cá nhân có cách làm hay", 2)
-        d.para(f["commended"]["sentence"])
+        d.para(f["commended"]["sentence_here"] or f["commended"]["sentence"])
         d.table("Tập thể, cá nhân có cách làm hay được biểu dương, khen thưởng, theo khối (chỉ đếm, không ghi tên)",
-                ["Khối", "Số đơn vị", "Tập thể", "Cá nhân"], f["commended"]["rows"],
+                ["Khối", COMMENDED_UNITS_VI, "Tập thể", "Cá nhân"], f["commended"]["rows"],
                 ["block", "units", "collectives", "individuals"], [2.4, 0.9, 1, 1], "lrrr")
     d.heading(f"{4 if f['commended']['rows'] else 3}. Kiến nghị khác", 2)
     d.placeholder(PLACEHOLDER["proposals"]).paragraph_format.keep_with_next = True  # with the signature block
@@ -250,7 +250,8 @@ def appendices(d: Draft, ctx: dict) -> None:
             ["Chỉ tiêu", "Mục tiêu, nhiệm vụ", "Kỳ gốc", "Kỳ cuối", "Thay đổi", "Số đơn vị", "Đánh giá"],
             [{**g, "where": f"MT {g['goal']}" if g.get("goal") else (f"NV {g['task_group']}" if g.get("task_group")
                                                                        else "Chung")} for g in f["goals"]],
-            ["label", "where", "baseline", "post", "change", "n", "reading_cell"], [2.6, 1, 0.8, 0.8, 0.8, 0.7, 1.3],
+            ["table_label", "where", "baseline", "post", "change", "n", "reading_cell"],
+            [2.6, 1, 0.8, 0.8, 0.8, 0.7, 1.3],
             "lcrrrrl")
     d.table(f"Kết quả triển khai Nghị quyết, kỳ {post}", ["Nội dung", "Đơn vị điểm", "Đơn vị còn lại"],
             ro.get("at_post") or [], ["measure", "pilot", "rest"], [2.6, 1, 1])
