@@ -112,7 +112,10 @@ def test_percent_without_staff_total_is_listed_as_a_problem_too(tmp_path):
     buf = io.StringIO()
     assert cli_validate([tmp_path / "a.xlsx"], Console(file=buf, width=200), settings=load()) == 1
     text = buf.getvalue()
-    assert "missing_required" in text and "percent_not_count" in text and "không có tổng số cán bộ" in text
+    # each problem with its reason in words (the codes stay in the rejects CSV, not on screen)
+    assert "[Thiếu trường bắt buộc]" in text and "[Ghi tỷ lệ thay vì số người]" in text
+    assert "không có tổng số cán bộ" in text
+    assert "missing_required" not in text and "percent_not_count" not in text
 
 
 def test_count_from_percent_only_when_one_count_matches():
