@@ -278,8 +278,8 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
             "behind": [r["label"] for r in rows if r["behind"]],
             "pilot_reading": pilot_reading(pilot_rows.get(uid)) if uid in pilot_ids else "",
             "strongest": strongest, "weakest": weakest,
-            "not_applicable": [f"{criterion_number(c)}. {labels.get(c, c)} ({NOT_APPLICABLE_VI.get(c, 'không áp dụng')})"
-                               for c in skipped],
+            "not_applicable": [f"{criterion_number(c)}. {labels.get(c, c)} "
+                               f"({NOT_APPLICABLE_VI.get(c, 'không áp dụng')})" for c in skipped],
             "n_reports": fmt.number(int(reports.sum()), 0), "n_periods": fmt.number(len(periods), 0),
             "n_inspections": fmt.number(int(pd.to_numeric(mine.get("n_inspections", pd.Series([0])),
                                                           errors="coerce").fillna(0).sum()), 0),
