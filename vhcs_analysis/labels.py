@@ -168,7 +168,7 @@ COLUMN_LABELS_VI = {
     "indicator": "Mã chỉ tiêu", "category_current": "Xếp loại hiện hành", "category_proposed": "Xếp loại đề xuất",
     "category_current_written": "Xếp loại hiện hành (nguyên văn trong tệp xếp loại)",
     "culture_level": "Mức VHCS", "baseline_value": "Kỳ gốc", "post_value": "Kỳ cuối",
-    "excess": "Vượt mức chung", "method": "Phương pháp",
+    "excess": "Vượt trung vị của các đơn vị khác", "method": "Phương pháp",
     # processed rejects and findings (rejects.xlsx, findings.xlsx) and other report-table columns (bang-so-lieu.xlsx)
     "sheet": "Trang tính", "row": "Dòng", "column": "Cột", "message": "Thông báo", "problem_count": "Số vấn đề",
     "reason_codes": "Mọi mã lý do", "left_out": "Thành phần bỏ ra", "verdict": "Mã kết luận",
@@ -280,9 +280,10 @@ TABLE_SHEETS_VI: dict[str, tuple[str, str]] = {
                   "CBCCVC"),
     "ranking_proposal": ("Đề xuất xếp loại", "Từng đơn vị: xếp loại hiện hành, điểm văn hóa công sở, mức đề "
                          "xuất và trạng thái (đề xuất, cần xem xét, giữ nguyên). Xếp loại hiện hành ghi theo tên "
-                         "chuẩn (“HTTNV” là “Hoàn thành tốt nhiệm vụ”); cột nguyên văn giữ cách ghi trong tệp xếp loại"),
+                         "chuẩn (“HTTNV” là “Hoàn thành tốt nhiệm vụ”); cột nguyên văn giữ cách ghi trong tệp xếp "
+                         "loại"),
     "ranking_transition": ("Chuyển mức xếp loại", "Số đơn vị theo mức xếp loại hiện hành và mức theo quy tắc"),
-    "good_practices": ("Cách làm hay", "Đơn vị × chỉ tiêu tiến bộ vượt mức chung của các đơn vị khác (ứng viên "
+    "good_practices": ("Cách làm hay", "Đơn vị × chỉ tiêu tiến bộ vượt trung vị thay đổi của các đơn vị khác (ứng viên "
                        "cách làm hay)"),
     "completeness": ("Nộp báo cáo theo kỳ", "Số đơn vị phải nộp, nộp đúng hạn, muộn, không rõ ngày, không nộp "
                      "báo cáo, theo kỳ"),
