@@ -253,7 +253,7 @@ def _sheet_xml(sheet: CellSheet, ids: dict[tuple[int, int], int]) -> str:
 
 def write_cells_xlsx(path: Path | str, sheets: list[CellSheet]) -> Path:
     """Write sheets of cells as an xlsx (merges, widths, heights, hidden sheets, bold/italic/
-    centred/boxed cells, dd/mm/yyyy dates, inline strings), byte-identical for the same input
+    centred/boxed cells, number formats, dd/mm/yyyy dates, inline strings), byte-identical for the same input
     and atomically replaced. Readable by Excel, LibreOffice, openpyxl and calamine."""
     path = Path(path)
     style_ids: dict[tuple[CellStyle, bool], int] = {(CellStyle(), False): 0}
