@@ -309,9 +309,9 @@ def test_tables_workbook__index_first_vietnamese_sheets_codes_in_words_numbers_s
         (effects, "tables/pilot_effects.csv"), (on_time, "tables/on_time_rate.csv"),
         (proposal, "tables/ranking_proposal.csv"), (rejects, "tables/dq_rejects_by_reason.csv"),
         ("bang_moi", "tables/bang_moi.csv")]
-    assert index[head + 1][1] == TABLE_SHEETS_VI["pilot_effects"][1]
+    assert index[head + 1][1].startswith(TABLE_SHEETS_VI["pilot_effects"][1])  # then the rounding note
     rows = [list(r) for r in book[on_time].iter_rows(values_only=True)]
-    assert rows[0] == ["Kỳ", "Nhóm", "Tỷ lệ đúng hạn (%)", "Số đơn vị"]
+    assert rows[0] == ["Kỳ", "Nhóm", "Tỷ lệ đúng hạn tính gộp mọi hồ sơ (%)", "Số đơn vị"]
     assert [r[1] for r in rows[1:]] == ["Đơn vị điểm", "Các đơn vị còn lại", "Toàn khối"]
     assert rows[1][0] == "6 tháng cuối năm 2016" and rows[1][2] == 85.18 and rows[1][3] == 5  # numbers as numbers
     rows = [list(r) for r in book[effects].iter_rows(values_only=True)]
@@ -327,3 +327,44 @@ def test_tables_workbook__index_first_vietnamese_sheets_codes_in_words_numbers_s
     assert [list(r) for r in book["bang_moi"].iter_rows(values_only=True)][1] == ["Đợt 2/2017", "x", 3]
     first = target.read_bytes()
     assert render_tables_workbook(paths).read_bytes() == first  # byte-identical rebuild
+
+
+def test_tables_workbook__report_decimals_shown_full_values_kept_and_said(tmp_path):
+    """bang-so-lieu.xlsx: a level, a change and its interval show the indicator's decimals
+    (the value itself unrounded), p-values three decimals, counts every digit; the index and
+    the sheet's description say that the report's change is the difference of rounded levels;
+    the pooled on-time rate is labelled as such; a ranking category shows the map's name
+    beside the text as written."""
+    from vhcs_analysis.config import Paths
+    from vhcs_analysis.report.build import ROUNDING_NOTE_VI, render_tables_workbook
+
+    paths = Paths(raw=tmp_path / "raw", processed=tmp_path / "processed", reports=tmp_path / "out")
+    write_csv(pd.DataFrame({"indicator": ["complaints_per_100", "not_in_registry"], "indicator_vi": ["Phản ánh", "X"],
+                            "baseline_mean": [5.56, 1.234], "post_mean": [3.52, 2.0], "change": [-2.044, 0.766],
+                            "n_units": [58, 3], "p_value": [0.1067, 0.5]}), paths.tables / "indicators_by_goal.csv")
+    write_csv(pd.DataFrame({"period": ["2016-H2"], "group": ["all"], "dossiers_on_time": [38882],
+                            "dossiers_late": [6113], "on_time_rate": [86.41], "n_units": [25]}),
+              paths.tables / "on_time_rate.csv")
+    write_csv(pd.DataFrame({"unit_id": ["U01", "U02", "U03"], "year": [2018, 2018, 2018],
+                            "category_current": ["HTTNV", "HOÀN THÀNH TỐT NHIỆM VỤ", "Hoàn thành nhiệm vụ"]}),
+              paths.tables / "ranking_proposal.csv")
+    csv_before = {p.name: p.read_bytes() for p in paths.tables.glob("*.csv")}
+    book = openpyxl.load_workbook(render_tables_workbook(paths))
+    assert {p.name: p.read_bytes() for p in paths.tables.glob("*.csv")} == csv_before  # the contract untouched
+    goal = book[table_sheet_vi("indicators_by_goal")]
+    cells = {c.value: c.number_format for row in goal.iter_rows(min_row=2) for c in row if c.value is not None}
+    assert cells[-2.044] == "0.0" and cells[5.56] == "0.0" and cells[0.1067] == "0.000"  # values kept in full
+    assert cells[58] == "General" and cells[1.234] == "General"  # a count; an indicator the registry lacks
+    index = [row for row in book[TABLES_INDEX_SHEET_VI].iter_rows(values_only=True) if any(row)]
+    assert (ROUNDING_NOTE_VI,) == tuple(v for v in index[2] if v) and "lệch 0,1" in ROUNDING_NOTE_VI
+    about = {r[0]: r[1] for r in index[3:]}
+    assert about[table_sheet_vi("indicators_by_goal")].endswith(ROUNDING_NOTE_VI)
+    assert ROUNDING_NOTE_VI not in about[table_sheet_vi("ranking_proposal")]  # no figure on a scale there
+    on_time = book[table_sheet_vi("on_time_rate")]
+    assert "tính gộp mọi hồ sơ" in on_time.cell(1, 5).value and on_time.cell(2, 5).number_format == "0.0"
+    assert "tính gộp mọi hồ sơ" in about[table_sheet_vi("on_time_rate")]
+    rows = [list(r) for r in book[table_sheet_vi("ranking_proposal")].iter_rows(values_only=True)]
+    assert rows[0] == ["Mã đơn vị", "Năm", "Xếp loại hiện hành", "Xếp loại hiện hành (nguyên văn trong tệp xếp loại)"]
+    assert [r[2:] for r in rows[1:]] == [["Hoàn thành tốt nhiệm vụ", "HTTNV"],
+                                         ["Hoàn thành tốt nhiệm vụ", "HOÀN THÀNH TỐT NHIỆM VỤ"],
+                                         ["Hoàn thành nhiệm vụ", "Hoàn thành nhiệm vụ"]]

@@ -281,6 +281,20 @@ def _printed(text: str) -> float:
     return float(text.rstrip("%").replace(".", "").replace(",", "."))
 
 
+def test_criteria_not_applicable__the_desk_criterion_of_a_unit_whose_reports_leave_dossiers_blank():
+    from vhcs_analysis.report.scorecards import criteria_not_applicable
+
+    reports = pd.DataFrame({"unit_id": ["U1", "U1", "U2", "U2", "U3"],
+                            "dossiers_received": [None, None, None, 40, None],
+                            "dossiers_on_time": [None, None, None, 38, None],
+                            "dossiers_late": [None, None, None, 2, 1]})
+    # U1: blank everywhere; U2: one period with dossiers; U3: one field filled; U4 sent nothing
+    assert criteria_not_applicable(reports) == {"U1": {"c10"}}
+    assert criteria_not_applicable(reports.drop(columns=["dossiers_received", "dossiers_on_time",
+                                                         "dossiers_late"])) == {}
+    assert criteria_not_applicable(pd.DataFrame()) == {}
+
+
 @pytest.mark.e2e
 def test_scorecards__cards_agree_with_the_report(built):
     """Every pilot's card prints the report's index levels and reading; every change is the
@@ -302,6 +316,12 @@ def test_scorecards__cards_agree_with_the_report(built):
                                                                 abs=1e-9), (card["unit_id"], row)
         for w in card["weakest"]:
             assert _printed(w["score"]) < _printed(w["all"]), (card["unit_id"], w)
+        # criteria by their number; the one-stop desk never judged in a unit without one
+        assert all(w["criterion"].isdigit() for w in card["weakest"] + card["strongest"]), card["unit_id"]
+        if card["not_applicable"]:
+            assert "10" not in {w["criterion"] for w in card["weakest"] + card["strongest"]}, card["unit_id"]
+            row = next(r for r in card["rows"] if r["label"] == indicator_registry.indicator("on_time_rate").label_vi)
+            assert row["post"] == fmt.MISSING, card["unit_id"]  # the card's dossier row says "–" too
         if card["pilot"]:
             said = pilot_rows[card["unit_id"]]
             row = next(r for r in card["rows"] if r["label"] == main_label)

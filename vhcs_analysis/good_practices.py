@@ -362,7 +362,8 @@ def good_practice_candidates(panel: pd.DataFrame, outcomes, baseline: str, post:
 
 
 def evidence_line(row: dict) -> str:
-    """One line a leader reads: from what to what, among how many staff, how unusual."""
+    """One line a leader reads: from what to what, among how many staff, what the other units'
+    median change was (the unit left out, as ``excess`` is measured) and how unusual."""
     from vhcs_analysis.indicator_registry import indicator
 
     spec = indicator(row["indicator"])
@@ -372,6 +373,8 @@ def evidence_line(row: dict) -> str:
         _, _, _, what, among = COUNT_TESTS[row["indicator"]]
         text += (f" ({fmt.number(row['baseline_count'], 0)} → {fmt.number(row['post_count'], 0)} "
                  f"{what}; {fmt.number(row['denominator'], 0)} {among} ở kỳ cuối)")
-    text += (f", các đơn vị khác thay đổi {fmt.signed(row['reference_change'], 1)} {spec.diff_unit_vi}; "
+    # the others' median change (the unit itself left out: ``_others_median``), what ``excess`` is measured from
+    text += (f", trung vị thay đổi của các đơn vị khác (không tính đơn vị này) "
+             f"{fmt.signed(row['reference_change'], 1)} {spec.diff_unit_vi}; "
              f"tỷ lệ gợi ý nhầm dự kiến {fmt.number(row['evidence'], 3)}")
     return text

@@ -166,8 +166,9 @@ COLUMN_LABELS_VI = {
     "year": "Năm", "level_current": "Mức hiện hành", "level_proposed": "Mức đề xuất",
     "culture_score": "Điểm VHCS", "n_blocks": "Số khối", "n_undated": "Không rõ ngày",
     "indicator": "Mã chỉ tiêu", "category_current": "Xếp loại hiện hành", "category_proposed": "Xếp loại đề xuất",
+    "category_current_written": "Xếp loại hiện hành (nguyên văn trong tệp xếp loại)",
     "culture_level": "Mức VHCS", "baseline_value": "Kỳ gốc", "post_value": "Kỳ cuối",
-    "excess": "Vượt mức chung", "method": "Phương pháp",
+    "excess": "Vượt trung vị của các đơn vị khác", "method": "Phương pháp",
     # processed rejects and findings (rejects.xlsx, findings.xlsx) and other report-table columns (bang-so-lieu.xlsx)
     "sheet": "Trang tính", "row": "Dòng", "column": "Cột", "message": "Thông báo", "problem_count": "Số vấn đề",
     "reason_codes": "Mọi mã lý do", "left_out": "Thành phần bỏ ra", "verdict": "Mã kết luận",
@@ -189,7 +190,7 @@ COLUMN_LABELS_VI = {
     "missing_units": "Đơn vị chưa làm (kỳ cuối)",
     # ranking proposal and good practices
     "culture_se": "Sai số điểm VHCS", "report_index": "Chỉ số từ báo cáo (tham khảo)",
-    "margin": "Cách ngưỡng gần nhất (điểm)", "reference_change": "Thay đổi chung của đơn vị khác",
+    "margin": "Cách ngưỡng gần nhất (điểm)", "reference_change": "Trung vị thay đổi của các đơn vị khác",
     "denominator": "Mẫu số", "baseline_count": "Số đếm kỳ gốc", "post_count": "Số đếm kỳ cuối",
     "evidence": "q (BH)",
     # per-field completeness and commendations (issue 28)
@@ -200,7 +201,9 @@ COLUMN_LABELS_VI = {
 # A column code that means something else in one report table, or has a label only there
 # (bang-so-lieu.xlsx).
 TABLE_COLUMN_LABELS_VI = {"pilot_effects": {"kind": "Loại chỉ tiêu"}, "level_gap": {"comparable": "So sánh được"},
-                          "indicators_by_goal": {"assessment_vi": "Đánh giá"}}
+                          "indicators_by_goal": {"assessment_vi": "Đánh giá"},
+                          # the group's pooled rate (all its dossiers); the report prints the mean of units' rates
+                          "on_time_rate": {"on_time_rate": "Tỷ lệ đúng hạn tính gộp mọi hồ sơ (%)"}}
 # A ``kind`` column of the verdict table: an outcome compared, or a one-time step only shown.
 INDICATOR_KIND_VI = {"outcome": "Chỉ tiêu kết quả", "adoption": "Bước làm một lần (không so sánh)"}
 # The ``direction`` of an indicator: which way is better.
@@ -266,7 +269,9 @@ TABLE_SHEETS_VI: dict[str, tuple[str, str]] = {
     "rollout": ("Tiến độ triển khai", "Tiến độ học tập, quán triệt và các bước triển khai theo kỳ: đơn vị "
                 "điểm, các đơn vị còn lại, toàn khối"),
     "on_time_rate": ("Hồ sơ TTHC đúng hạn", "Hồ sơ thủ tục hành chính giải quyết đúng hạn, quá hạn và tỷ lệ "
-                     "đúng hạn theo kỳ: đơn vị điểm, các đơn vị còn lại, toàn khối"),
+                     "đúng hạn theo kỳ: đơn vị điểm, các đơn vị còn lại, toàn khối. Tỷ lệ ở đây tính gộp mọi hồ sơ "
+                     "của nhóm (tổng hồ sơ đúng hạn trên tổng hồ sơ); báo cáo in bình quân tỷ lệ của từng đơn vị, "
+                     "nên hai số khác nhau"),
     "inspection_criteria": ("Điểm kiểm tra theo tiêu chí", "Điểm trung bình từng tiêu chí kiểm tra, giám sát "
                             "(Biểu 02): đơn vị điểm, các đơn vị còn lại"),
     "inspection_ratings": ("Xếp loại kiểm tra theo đợt", "Số đơn vị theo xếp loại của từng đợt kiểm tra, "
@@ -274,9 +279,11 @@ TABLE_SHEETS_VI: dict[str, tuple[str, str]] = {
     "commended": ("Khen thưởng theo khối", "Tập thể, cá nhân được khen thưởng theo khối, số lượt trên 100 "
                   "CBCCVC"),
     "ranking_proposal": ("Đề xuất xếp loại", "Từng đơn vị: xếp loại hiện hành, điểm văn hóa công sở, mức đề "
-                         "xuất và trạng thái (đề xuất, cần xem xét, giữ nguyên)"),
+                         "xuất và trạng thái (đề xuất, cần xem xét, giữ nguyên). Xếp loại hiện hành ghi theo tên "
+                         "chuẩn (“HTTNV” là “Hoàn thành tốt nhiệm vụ”); cột nguyên văn giữ cách ghi trong tệp xếp "
+                         "loại"),
     "ranking_transition": ("Chuyển mức xếp loại", "Số đơn vị theo mức xếp loại hiện hành và mức theo quy tắc"),
-    "good_practices": ("Cách làm hay", "Đơn vị × chỉ tiêu tiến bộ vượt mức chung của các đơn vị khác (ứng viên "
+    "good_practices": ("Cách làm hay", "Đơn vị × chỉ tiêu tiến bộ vượt trung vị thay đổi của các đơn vị khác (ứng viên "
                        "cách làm hay)"),
     "completeness": ("Nộp báo cáo theo kỳ", "Số đơn vị phải nộp, nộp đúng hạn, muộn, không rõ ngày, không nộp "
                      "báo cáo, theo kỳ"),

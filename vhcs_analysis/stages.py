@@ -104,7 +104,7 @@ def render(paths: Paths, settings: Settings) -> Rendered:
     context = build_context(paths, settings)  # once for every document
     pdf = build.render_report(paths, settings, context=context)
     cards = build.render_scorecards(paths, settings, context=context)
-    workbook = build.render_tables_workbook(paths, context)
+    workbook = build.render_tables_workbook(paths, context, settings)
     return Rendered(pdf=pdf, annex=pdf.with_name(context["annex_name"]), docx=pdf.with_name(layout.docx_name(pdf.name)),
                     pptx=pdf.with_name(layout.pptx_name(pdf.name)), scorecards=cards, workbook=workbook)
 

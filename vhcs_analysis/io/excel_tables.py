@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -93,9 +93,20 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def frame_sheet(name: str, frame: pd.DataFrame, headers: dict[str, str], *, top: Sequence[Sequence] = ()) -> CellSheet:
+def number_format(decimals: int | None) -> str:
+    """The Excel number format that shows ``decimals`` decimals ("0.0" for 1, "0" for 0);
+    empty (General, every digit) for None."""
+    if decimals is None:
+        return ""
+    return "0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def frame_sheet(name: str, frame: pd.DataFrame, headers: dict[str, str], *, top: Sequence[Sequence] = (),
+                formats: Mapping[str, Sequence[str]] | None = None) -> CellSheet:
     """One sheet: optional lines ``top`` (a title, notes) above a table of ``frame`` whose
-    header row carries ``headers[column]`` (the column's code when it has no label)."""
+    header row carries ``headers[column]`` (the column's code when it has no label).
+    ``formats``: per column, an Excel number format per row ("0.0"; empty: General) for
+    the cells that hold numbers, which keep their full value."""
     cells: dict[tuple[int, int], object] = {}
     styles: dict[tuple[int, int], CellStyle] = {}
     for r, line in enumerate(top, start=1):
@@ -112,10 +123,12 @@ def frame_sheet(name: str, frame: pd.DataFrame, headers: dict[str, str], *, top:
         styles[(head, c)] = HEADER_STYLE
         values = [cell_value(v) for v in frame[column].tolist()]
         widths[c] = _width(values, label)
-        for r, value in enumerate(values, start=head + 1):
+        shapes = list((formats or {}).get(str(column), ())) + [""] * n
+        for r, (value, shape) in enumerate(zip(values, shapes), start=head + 1):
             if value is not None:
                 cells[(r, c)] = value
-            styles[(r, c)] = CELL_STYLE
+            is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            styles[(r, c)] = replace(CELL_STYLE, number_format=shape) if shape and is_number else CELL_STYLE
     ncols = max(1, len(frame.columns))
     heights = _heights(cells, styles, widths, first=head)
     return CellSheet(name, cells, styles, widths=widths, heights=heights, freeze_rows=head,
@@ -135,13 +148,15 @@ def read_csv_folder(folder: Path) -> dict[str, pd.DataFrame]:
 class TableSheet:
     """One table of an indexed workbook (``write_indexed_xlsx``): the sheet's wanted name,
     the frame and its column headers (a column's code when it has none), what the table
-    holds and where it comes from (a CSV's name; empty when none)."""
+    holds and where it comes from (a CSV's name; empty when none), and the number formats
+    of its columns (``frame_sheet``'s ``formats``)."""
 
     name: str
     frame: pd.DataFrame
     headers: dict[str, str]
     about: str = ""
     source: str = ""
+    formats: dict[str, list[str]] = field(default_factory=dict)  # ``frame_sheet``'s number formats
 
 
 def write_indexed_xlsx(target: Path, tables: Sequence[TableSheet], *, index_name: str,
@@ -154,7 +169,7 @@ def write_indexed_xlsx(target: Path, tables: Sequence[TableSheet], *, index_name
     sheets, rows = [], []
     for table in tables:
         name = sheet_name(table.name, taken)
-        sheets.append(frame_sheet(name, table.frame, table.headers))
+        sheets.append(frame_sheet(name, table.frame, table.headers, formats=table.formats))
         rows.append((name, table.about or None, table.source or None))
     index = pd.DataFrame(rows, columns=list(index_headers))
     return write_cells_xlsx(target, [frame_sheet(index_name, index, {}, top=top), *sheets])

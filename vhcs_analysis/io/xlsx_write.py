@@ -90,6 +90,7 @@ class CellStyle:
     boxed: bool = False  # thin border on all sides
     font: str = "Times New Roman"
     wrap: bool = False  # wrapped, top-aligned (long text in a table cell)
+    number_format: str = ""  # an Excel number format of a number cell ("0.0"); empty: General
 
 
 @dataclass
@@ -124,16 +125,20 @@ def _escape(text: str) -> str:
 def _styles_xml(keys: list[tuple[CellStyle, bool]]) -> str:
     fonts = [("Times New Roman", False, False)]
     xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>']
+    # custom number formats after the date format, in the order the styles first use them
+    formats = list(dict.fromkeys(s.number_format for s, is_date in keys[1:] if s.number_format and not is_date))
     for style, is_date in keys[1:]:
         font = (style.font, style.bold, style.italic)
         if font not in fonts:
             fonts.append(font)
         align = ('<alignment horizontal="center" vertical="center" wrapText="1"/>' if style.center
                  else '<alignment vertical="top" wrapText="1"/>' if style.wrap else "")
-        extra = (' applyNumberFormat="1"' if is_date else "") + (' applyBorder="1"' if style.boxed else "")
+        number = (_DATE_FORMAT_ID if is_date else _DATE_FORMAT_ID + 1 + formats.index(style.number_format)
+                  if style.number_format else 0)
+        extra = (' applyNumberFormat="1"' if number else "") + (' applyBorder="1"' if style.boxed else "")
         tail = f' applyAlignment="1">{align}</xf>' if align else "/>"
         xfs.append(
-            f'<xf numFmtId="{_DATE_FORMAT_ID if is_date else 0}" fontId="{fonts.index(font)}" fillId="0" '
+            f'<xf numFmtId="{number}" fontId="{fonts.index(font)}" fillId="0" '
             f'borderId="{1 if style.boxed else 0}" xfId="0" applyFont="1"{extra}{tail}')
     font_xml = "".join(
         f'<font>{"<b/>" if b else ""}{"<i/>" if i else ""}<sz val="{12 if name.startswith(".Vn") else 11}"/>'
@@ -142,7 +147,10 @@ def _styles_xml(keys: list[tuple[CellStyle, bool]]) -> str:
            '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom>'
     return (
         f'{_HEAD}<styleSheet xmlns="{_MAIN_NS}">'
-        f'<numFmts count="1"><numFmt numFmtId="{_DATE_FORMAT_ID}" formatCode="dd/mm/yyyy"/></numFmts>'
+        f'<numFmts count="{1 + len(formats)}"><numFmt numFmtId="{_DATE_FORMAT_ID}" formatCode="dd/mm/yyyy"/>'
+        + "".join(f'<numFmt numFmtId="{_DATE_FORMAT_ID + 1 + i}" formatCode="{_escape(code)}"/>'
+                  for i, code in enumerate(formats))
+        + "</numFmts>"
         f'<fonts count="{len(fonts)}">{font_xml}</fonts>'
         '<fills count="2"><fill><patternFill patternType="none"/></fill>'
         '<fill><patternFill patternType="gray125"/></fill></fills>'
@@ -245,7 +253,7 @@ def _sheet_xml(sheet: CellSheet, ids: dict[tuple[int, int], int]) -> str:
 
 def write_cells_xlsx(path: Path | str, sheets: list[CellSheet]) -> Path:
     """Write sheets of cells as an xlsx (merges, widths, heights, hidden sheets, bold/italic/
-    centred/boxed cells, dd/mm/yyyy dates, inline strings), byte-identical for the same input
+    centred/boxed cells, number formats, dd/mm/yyyy dates, inline strings), byte-identical for the same input
     and atomically replaced. Readable by Excel, LibreOffice, openpyxl and calamine."""
     path = Path(path)
     style_ids: dict[tuple[CellStyle, bool], int] = {(CellStyle(), False): 0}

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from vhcs_analysis import layout
+from vhcs_analysis import indicator_registry, layout
 from vhcs_analysis.config import Paths
 from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.settings import Settings, load, report_basename
@@ -231,31 +231,114 @@ def _compile_cards(context: dict, paths: Paths, target: Path, day: dt.date) -> P
 
 # The workbook's first sheet (labels.TABLES_INDEX_SHEET_VI): its title, a line on what the
 # sheets are, and the headers of its list of sheets.
+# Why a workbook figure can differ from the report's in its last digit (the index's line and
+# the description of every sheet with figures shown to the report's decimals).
+ROUNDING_NOTE_VI = ("Sổ giữ giá trị chưa làm tròn (ô chỉ hiển thị số chữ số thập phân như báo cáo); báo cáo tính "
+                    "thay đổi bằng hiệu của hai mức đã làm tròn, nên chữ số cuối có thể lệch 0,1 so với sổ.")
 TABLES_INDEX_TOP = (("Sổ bảng số liệu của báo cáo",),
                     ("Mỗi trang tính là một bảng số liệu của báo cáo. Cột “Tệp CSV” ghi tên tệp cùng số liệu trong "
-                     "thư mục bảng của báo cáo, để văn phòng và người phân tích cùng gọi đúng một bảng.",), ())
+                     "thư mục bảng của báo cáo, để văn phòng và người phân tích cùng gọi đúng một bảng.",),
+                    (ROUNDING_NOTE_VI,), ())
 TABLES_INDEX_HEADERS = ("Trang tính", "Nội dung", "Tệp CSV")
+# The columns of a report table on its indicator's scale (levels, changes, their intervals
+# and differences), shown to the indicator's decimals (``indicator_registry``); the
+# indicator is the row's ``indicator`` or ``measure``, or the table's own (``TABLE_INDICATOR``).
+LEVEL_COLUMNS = frozenset({
+    "baseline_mean", "post_mean", "change", "ci_low", "ci_high", "ci_adj_low", "ci_adj_high", "mean", "estimate",
+    "pilot_change", "rest_change", "difference", "pilot_mean", "rest_mean", "gap", "did_estimate", "did_ci_low",
+    "did_ci_high", "adj_estimate", "adj_ci_low", "adj_ci_high", "mde", "lobo_min", "lobo_max", "baseline_value",
+    "post_value", "excess", "reference_change", "value", "pilot_baseline", "rest_baseline", "pilot_post",
+    "rest_post", "on_time_rate"})
+TABLE_INDICATOR = {"index_sensitivity": "oc_index", "on_time_rate": "on_time_rate"}
+P_DECIMALS = 3  # p-values and q-values as the report prints them (fmt.p_value)
 
 
-def render_tables_workbook(paths: Paths, context: dict | None = None) -> Path:
+def table_formats(key: str, frame) -> dict[str, list[str]]:
+    """The Excel number formats of report table ``key`` (``frame`` as its CSV has it, codes
+    included): each column on an indicator's scale (``LEVEL_COLUMNS``) to that indicator's
+    decimals, row by row (a row whose indicator the registry does not know keeps every
+    digit), p- and q-values to ``P_DECIMALS``; the cells keep their full values."""
+    from vhcs_analysis.io.excel_tables import number_format
+
+    def decimals(code) -> int | None:
+        try:
+            return indicator_registry.indicator(str(code)).decimals
+        except indicator_registry.UnknownIndicatorError:
+            return None
+
+    codes_col = next((c for c in ("indicator", "measure") if c in frame.columns), None)
+    codes = (frame[codes_col].tolist() if codes_col else [TABLE_INDICATOR.get(key)] * len(frame))
+    shapes = [number_format(decimals(c)) if c is not None else "" for c in codes]
+    out = {}
+    for col in map(str, frame.columns):
+        if col in LEVEL_COLUMNS and any(shapes):
+            out[col] = shapes
+        elif col.startswith("p_") or col in ("p_value", "did_p", "adj_p", "evidence"):
+            out[col] = [number_format(P_DECIMALS)] * len(frame)
+    return out
+
+
+def categories_frame(frame, qd132_from_year: int):
+    """A report table's ``category_current`` (the ranking's category as its file wrote it:
+    "HTTNV", "HOÀN THÀNH TỐT NHIỆM VỤ" …) as the cleaning's category map names it
+    (``ranking.classify_category``, ``maps/ranking_categories.csv``; the year picks the
+    scheme), with the text as written kept beside it in ``category_current_written``; a text
+    the map does not know stays as written. A new frame; a table without the column is
+    returned as it is."""
+    import pandas as pd
+
+    from vhcs_analysis import ranking
+
+    if "category_current" not in frame.columns:
+        return frame
+
+    def canonical(text, year) -> object:
+        if text is None or pd.isna(text):
+            return text
+        try:
+            return ranking.classify_category(text, None if pd.isna(year) else int(year), qd132_from_year)[2]
+        except ranking.UnknownCategoryError:
+            return text
+
+    years = frame["year"] if "year" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+    out = frame.copy()
+    out["category_current"] = [canonical(t, y) for t, y in zip(frame["category_current"], years)]
+    at = list(out.columns).index("category_current") + 1
+    out.insert(at, "category_current_written", frame["category_current"])
+    return out
+
+
+def render_tables_workbook(paths: Paths, context: dict | None = None, settings: Settings | None = None) -> Path:
     """``bang-so-lieu.xlsx`` beside the PDF, for the office: a first sheet "Mục lục" listing
     every sheet with what it holds and its CSV's name, then every table the notebooks wrote
     (``tables/*.csv``, the machine contract, which keeps its codes) as a sheet named in
     Vietnamese (``labels.TABLE_SHEETS_VI``, in that order; a table without a name keeps its
     code, after them), with Vietnamese headers and codes in words (``labels.words_frame``),
     and, for a large bloc, the full per-unit lists the PDF summarised that no table holds
-    (``context``'s ``lists``: the pilots' list, ``list_sheets``)."""
+    (``context``'s ``lists``: the pilots' list, ``list_sheets``). Figures on an indicator's
+    scale show its decimals and keep their full values (``table_formats``; the index and
+    those sheets' descriptions say so, ``ROUNDING_NOTE_VI``); ranking categories show the
+    category map's names beside the text as written (``categories_frame``, the year's
+    scheme from ``settings``' ``[ranking]``; None: the package defaults)."""
     from vhcs_analysis.io.excel_tables import TableSheet, read_csv_folder, write_indexed_xlsx
     from vhcs_analysis.labels import (
         COLUMN_LABELS_VI, TABLE_COLUMN_LABELS_VI, TABLE_SHEETS_VI, TABLES_INDEX_SHEET_VI, table_sheet_vi,
         words_frame,
     )
 
+    from vhcs_analysis.settings import package_defaults
+
+    qd132_from_year = int((settings or package_defaults()).ranking.qd132_from_year)
     folder = paths.tables.name
-    tables = {key: TableSheet(table_sheet_vi(key), words_frame(frame),
-                              {**COLUMN_LABELS_VI, **TABLE_COLUMN_LABELS_VI.get(key, {})},
-                              TABLE_SHEETS_VI.get(key, ("", ""))[1], f"{folder}/{layout.table_file(key)}")
-              for key, frame in read_csv_folder(paths.tables).items()}
+    tables = {}
+    for key, frame in read_csv_folder(paths.tables).items():
+        formats = table_formats(key, frame)
+        about = TABLE_SHEETS_VI.get(key, ("", ""))[1]
+        if any(col in LEVEL_COLUMNS for col in formats):  # figures shown to the report's decimals
+            about = f"{about}. {ROUNDING_NOTE_VI}" if about else ROUNDING_NOTE_VI
+        tables[key] = TableSheet(table_sheet_vi(key), words_frame(categories_frame(frame, qd132_from_year)),
+                                 {**COLUMN_LABELS_VI, **TABLE_COLUMN_LABELS_VI.get(key, {})},
+                                 about, f"{folder}/{layout.table_file(key)}", formats)
     for key, frame in list_sheets(context).items():
         tables[key] = TableSheet(table_sheet_vi(key), frame, {}, TABLE_SHEETS_VI.get(key, ("", ""))[1])
     order = list(TABLE_SHEETS_VI)

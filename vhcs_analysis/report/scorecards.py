@@ -4,7 +4,9 @@ for a small bloc, or files a unit can receive in ``phieu/`` (one per block, or p
 
 Each page sets the unit against the mean of its block and of the pilot units, shows its
 trend of the composite office-culture index, and names its strongest inspection criteria
-and those below the mean of all units. The unit's own figures are computed here from the
+and those below the mean of all units (by the criterion's number and name; a criterion that
+does not apply to the unit, the one-stop desk of a unit without one, is neither:
+``criteria_not_applicable``). The unit's own figures are computed here from the
 processed tables with the library (``review.load``, ``indicators.build_panel``), on the
 report's basis (the composite on the same components at both periods,
 ``verdicts.fixed_mix_panel``; a change is the difference of the two printed levels), so a
@@ -24,6 +26,7 @@ from vhcs_analysis import fmt, indicator_registry, layout
 from vhcs_analysis.config import Paths
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.periods import period_vi
+from vhcs_analysis.report.context import criterion_number
 from vhcs_analysis.report.readings import shown
 from vhcs_analysis.settings import Settings
 from vhcs_analysis.labels import PROPOSAL_STATUS_VI
@@ -86,6 +89,38 @@ def _criteria(inspections: pd.DataFrame, labels: dict[str, str]) -> tuple[pd.Dat
         scores[c] = pd.to_numeric(scores[c], errors="coerce").astype("float64")
     by_unit = scores.groupby("unit_id", sort=True)[present].mean()
     return by_unit, scores[present].mean()
+
+
+# A criterion that applies only to a unit with what these Form 01 fields count: the reception
+# and results desk (c10) to a unit with a one-stop desk. A unit whose every report leaves the
+# fields blank has none ("không áp dụng", Phụ lục B), and the criterion is never one of its
+# strengths or weaknesses, whatever an inspection scored.
+CRITERION_FIELDS = {"c10": ("dossiers_received", "dossiers_on_time", "dossiers_late")}
+NOT_APPLICABLE_VI = {"c10": "đơn vị không có bộ phận một cửa: các ô hồ sơ TTHC để trống ở mọi kỳ"}
+
+
+def criteria_not_applicable(reports: pd.DataFrame) -> dict[str, set[str]]:
+    """The criteria that do not apply to each unit (``CRITERION_FIELDS``): those whose
+    Form 01 fields are blank in every report the unit sent. A unit without any report is
+    left out (nothing says it has no desk).
+
+    Args:
+        reports: the processed Form 01 rows (``unit_id`` and the fields).
+
+    Returns:
+        unit id → the codes of the criteria that do not apply to it (units with none left out).
+    """
+    out: dict[str, set[str]] = {}
+    if reports.empty or "unit_id" not in reports.columns:
+        return out
+    for criterion, fields in CRITERION_FIELDS.items():
+        present = [f for f in fields if f in reports.columns]
+        if not present:
+            continue
+        filled = reports[present].notna().any(axis=1).groupby(reports["unit_id"].astype(str), sort=True).any()
+        for uid in filled.index[~filled.to_numpy(bool)]:
+            out.setdefault(str(uid), set()).add(criterion)
+    return out
 
 
 def _below_all(score: float, mean_all: float) -> bool:
@@ -152,6 +187,7 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
     panel = verdicts.fixed_mix_panel(review.panel(data), [baseline, post], settings.indicators)
     labels = dict(getattr(review, "CRITERIA_VI", {}))
     crit_by_unit, crit_all = _criteria(data.inspections, labels)
+    not_applicable = criteria_not_applicable(data.unit_reports)
 
     units = data.units.sort_values("unit_id", kind="mergesort")
     pilot_ids = set(units.loc[units["is_pilot"].astype("boolean").fillna(False).astype(bool), "unit_id"])
@@ -220,11 +256,14 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
                     "bar": _bar(value, code), "block_bar": _bar(block_value, code),
                 })
         strongest, weakest = [], []
+        skipped = sorted(not_applicable.get(uid, ()))
         if uid in crit_by_unit.index:
-            scores = crit_by_unit.loc[uid].dropna()
+            # a criterion that does not apply to the unit is neither a strength nor a weakness
+            scores = crit_by_unit.loc[uid].dropna().drop(labels=skipped, errors="ignore")
             ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
             fmt_item = lambda kv: {  # noqa: E731
-                "criterion": kv[0], "label": labels.get(kv[0], kv[0]), "score": fmt.number(kv[1], 1),
+                "criterion": criterion_number(kv[0]), "label": labels.get(kv[0], kv[0]),
+                "score": fmt.number(kv[1], 1),
                 "all": fmt.number(float(crit_all.get(kv[0], math.nan)), 1),
             }
             strongest = [fmt_item(kv) for kv in ranked[:3]]
@@ -239,6 +278,8 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
             "behind": [r["label"] for r in rows if r["behind"]],
             "pilot_reading": pilot_reading(pilot_rows.get(uid)) if uid in pilot_ids else "",
             "strongest": strongest, "weakest": weakest,
+            "not_applicable": [f"{criterion_number(c)}. {labels.get(c, c)} "
+                               f"({NOT_APPLICABLE_VI.get(c, 'không áp dụng')})" for c in skipped],
             "n_reports": fmt.number(int(reports.sum()), 0), "n_periods": fmt.number(len(periods), 0),
             "n_inspections": fmt.number(int(pd.to_numeric(mine.get("n_inspections", pd.Series([0])),
                                                           errors="coerce").fillna(0).sum()), 0),
