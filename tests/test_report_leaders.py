@@ -118,7 +118,7 @@ def test_public_indices__only_editions_published_by_the_report_date():
     assert not re.search(r"\d{2}/\d{2}/2019", out["note"])
     assert "chưa được công bố tại ngày lập báo cáo" in out["note"] and "sẽ bổ sung" in out["note"]
     later = ctx.public_indices(package_defaults(), dt.date(2019, 6, 30))
-    assert "23 (2018)" in str(later["rows"]) and later["note"].startswith("Chỉ dẫn")
+    assert "23 (2018)" in str(later["rows"]) and later["note"].startswith("Bảng chỉ dẫn các kỳ đã được công bố")
 
 
 def test_unit_label__a_pilot_without_a_registry_name_is_named_by_its_id():
@@ -437,12 +437,33 @@ def test_review_moves_note__the_units_to_review_that_the_rule_would_move_are_cou
         {"status": "review", "level_current": 2, "level_proposed": 2},
         {"status": "proposed", "level_current": 3, "level_proposed": 2},
     ])
-    note = ctx.review_moves_note(proposal)
-    assert note.startswith(" (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi mức") and "lên" not in note
+    names = {1: "Hoàn thành xuất sắc nhiệm vụ", 2: "Hoàn thành tốt nhiệm vụ", 3: "Hoàn thành nhiệm vụ"}
+    note = ctx.review_moves_note(proposal, names)
+    # levels named with their number where the summary names them
+    assert note.startswith(", trong đó 2 đơn vị đang ở mức 1 (Hoàn thành xuất sắc nhiệm vụ) theo quy tắc sẽ xuống "
+                           "mức 2 (Hoàn thành tốt nhiệm vụ); các đơn vị này chưa đổi mức") and "lên" not in note
     more = pd.concat([proposal, pd.DataFrame([{"status": "review", "level_current": 2, "level_proposed": 3}])])
-    assert "3 đơn vị xuống mức: 2 đơn vị từ mức 1 xuống mức 2, 1 đơn vị từ mức 2 xuống mức 3" in \
-        ctx.review_moves_note(more)
+    assert ("2 đơn vị đang ở mức 1 theo quy tắc sẽ xuống mức 2; 1 đơn vị đang ở mức 2 theo quy tắc sẽ xuống mức 3"
+            in ctx.review_moves_note(more))
+    assert ctx.review_moves_note(more, short=True) == "2 đơn vị từ mức 1 xuống mức 2; 1 đơn vị từ mức 2 xuống mức 3"
     assert ctx.review_moves_note(proposal[proposal["status"] == "proposed"]) == ""
+
+
+def test_ranking_sentence__no_sure_move_beside_units_the_rule_would_move():
+    """Text and chart agree: "0 đơn vị bị hạ mức" beside a chart with 2 units 1 → 2 read as a
+    contradiction; the sentence says no sure move, then where the rule would put the units
+    near a threshold."""
+    from vhcs_analysis.report.soket import ranking_sentence
+
+    rk = {"n_up": "0", "n_down": "0", "n_same": "58", "n_units": "66", "n_review": "8",
+          "review_note": ", trong đó 2 đơn vị đang ở mức 1 (Hoàn thành xuất sắc nhiệm vụ) theo quy tắc sẽ xuống mức 2"}
+    text = ranking_sentence(rk)
+    assert text.startswith("không đơn vị nào được đề xuất nâng mức chắc chắn, không đơn vị nào bị đề xuất hạ mức "
+                           "chắc chắn, 58 đơn vị giữ nguyên mức")
+    assert "8 đơn vị có điểm sát ngưỡng cần xem xét riêng, trong đó 2 đơn vị đang ở mức 1" in text
+    assert "0 đơn vị" not in text
+    plain = ranking_sentence({**rk, "n_up": "2", "n_down": "1", "review_note": ""})
+    assert plain.startswith("2 đơn vị được đề xuất nâng mức, 1 đơn vị bị đề xuất hạ mức") and "chắc chắn" not in plain
 
 
 def test_one_estimate_per_interval__a_rounding_step_apart_fails():
@@ -521,7 +542,8 @@ def test_grading_rule__thresholds_and_near_threshold_in_plain_words():
     proposal = pd.DataFrame({"culture_score": [72.0, 82.0, None], "n_inspections": [1, 2, 0]})
     near = ctx.near_threshold_sentence(rules, proposal)
     # the bands the moves table's reasons print (±5,6 for one inspection): the same numbers
-    assert "±2,7 điểm" in near and "±5,6 điểm với 1 lượt" in near and "±3,9 điểm với 2 lượt" in near
+    assert "khoảng 2,7 điểm (độ lệch chuẩn)" in near and "±2,7" not in near  # one figure per statistic
+    assert "±5,6 điểm với 1 lượt" in near and "±3,9 điểm với 2 lượt" in near
     assert "sát ngưỡng" in near and "cần xem xét" in near
     for words in (rule, near):
         assert "sai số" not in words and "cấu hình" not in words and "2,03" not in words

@@ -312,12 +312,19 @@ def test_pilots_slide__counts_blocks_where_the_pilot_did_better_in_the_indicator
 
 def test_ranking_slide__the_units_to_review_and_where_the_rule_would_move_them(tmp_path):
     context = _context()
-    context["ranking"]["review_note"] = (" (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; "
-                                         "chưa đổi mức)")
+    context["ranking"]["review_note"] = (", trong đó 2 đơn vị đang ở mức 1 (Hoàn thành xuất sắc nhiệm vụ) theo quy "
+                                         "tắc sẽ xuống mức 2 (Hoàn thành tốt nhiệm vụ)")
+    context["ranking"]["review_steps"] = "2 đơn vị từ mức 1 xuống mức 2"
     slides.render_pptx(context, tmp_path, tmp_path / "xl.pptx")
     slide = pptx.Presentation(str(tmp_path / "xl.pptx")).slides[8]
-    assert "2 đơn vị lên mức, 1 xuống mức, 3 cần xem xét" in slide.shapes.title.text_frame.text
-    assert "2 đơn vị từ mức 1 xuống mức 2" in " ".join(_texts(slide))
+    title = slide.shapes.title.text_frame.text
+    assert "2 đơn vị chắc chắn lên mức, 1 chắc chắn xuống mức; 3 đơn vị sát ngưỡng cần xem xét" in title
+    assert "(theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2)" in title
+    assert "mức 1 (Hoàn thành xuất sắc nhiệm vụ) theo quy tắc sẽ xuống mức 2" in " ".join(_texts(slide))
+    context["ranking"].update(n_up="0", n_down="0")  # no sure move: never "0 xuống mức" beside the chart's moves
+    slides.render_pptx(context, tmp_path, tmp_path / "xl0.pptx")
+    title = pptx.Presentation(str(tmp_path / "xl0.pptx")).slides[8].shapes.title.text_frame.text
+    assert "không đơn vị nào chắc chắn đổi mức" in title and "0 xuống mức" not in title
 
 
 def test_answer_slide__counts_the_outcomes_compared_as_the_summary_does(tmp_path):
