@@ -210,7 +210,7 @@ def plain_reason(reason: str) -> str:
     reason = _HOLM.sub(r"xét riêng chỉ tiêu này thì chênh lệch khó là ngẫu nhiên, nhưng khi xét cùng lúc nhiều chỉ "
                        r"tiêu thì vẫn có thể là ngẫu nhiên (p đã tính đến việc xét nhiều chỉ tiêu: \1)", reason)
     reason = _HOLM_CLAIM.sub(r"p đã tính đến việc xét nhiều chỉ tiêu \1", reason)
-    return reason.replace("số liệu loại trừ chênh lệch", "xét riêng chỉ tiêu này, số liệu loại trừ chênh lệch")
+    return reason.replace("số liệu loại trừ chênh lệch", "khoảng tin cậy chưa hiệu chỉnh loại trừ chênh lệch")
 
 
 def units_in_words(n_pilot, n_rest) -> str:

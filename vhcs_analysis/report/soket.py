@@ -39,12 +39,15 @@ def ranking_sentence(rk: dict) -> str:
     units near a threshold with where the rule would put them (``review_note``), so that the
     text agrees with the table and chart that show those units at their rule level."""
     note = str(rk.get("review_note") or "")
-    sure = " chắc chắn" if note else ""
-    up = (f"không đơn vị nào được đề xuất nâng mức{sure}" if str(rk.get("n_up")) == "0"
-          else f"{rk.get('n_up')} đơn vị được đề xuất nâng mức")
-    down = (f"không đơn vị nào bị đề xuất hạ mức{sure}" if str(rk.get("n_down")) == "0"
-            else f"{rk.get('n_down')} đơn vị bị đề xuất hạ mức")
-    return (f"{up}, {down}, {rk.get('n_same')} đơn vị giữ nguyên mức (trên {rk.get('n_units')} đơn vị); "
+    sure = "chắc chắn " if note else ""
+    no_up, no_down = str(rk.get("n_up")) == "0", str(rk.get("n_down")) == "0"
+    if no_up and no_down:
+        moves = f"không đơn vị nào {sure}được nâng mức hay bị hạ mức"
+    else:
+        up = (f"không đơn vị nào {sure}được nâng mức" if no_up else f"{rk.get('n_up')} đơn vị được đề xuất nâng mức")
+        down = (f"không đơn vị nào {sure}bị hạ mức" if no_down else f"{rk.get('n_down')} đơn vị bị đề xuất hạ mức")
+        moves = f"{up}, {down}"
+    return (f"{moves}, {rk.get('n_same')} đơn vị giữ nguyên mức (trên {rk.get('n_units')} đơn vị); "
             f"{rk.get('n_review')} đơn vị có điểm sát ngưỡng cần xem xét riêng{note}")
 
 
