@@ -898,7 +898,7 @@ def pilots_answer(rows: list[dict], main_code: str, n_pilot: str) -> str:
                 else f"Ở cả {n} chỉ tiêu kết quả, đơn vị điểm không tiến bộ nhiều hơn các đơn vị cùng khối")
         if clear:
             lead += (f"; xét riêng từng chỉ tiêu, {len(clear)} chênh lệch lớn hơn mức có thể do ngẫu nhiên "
-                     "(hình hai cách so sánh ở Mục IV)")
+                     "(hình \u201cHai cách so sánh\u201d theo chỉ tiêu)")
         parts.append(f"{lead}. Nhưng khi xét cùng lúc cả {n} chỉ tiêu, từng chênh lệch vẫn có thể chỉ là ngẫu nhiên, "
                      f"nên chưa chỉ tiêu nào được xếp \u201crõ\u201d: cả {n} chỉ tiêu là \u201cChưa thấy khác biệt "
                      "rõ\u201d.")

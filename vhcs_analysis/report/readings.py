@@ -296,8 +296,9 @@ def room_to_improve(code: str, pilot_base) -> float | None:
 
 def _one_side(row) -> bool:
     """Whether both methods' unadjusted 95% intervals lie on the same side of 0."""
-    ends = [_maybe_inf(row.get(k)) for k in ("did_ci_low", "did_ci_high", "adj_ci_low", "adj_ci_high")]
-    if any(e is None for e in ends):
+    ends = [e for k in ("did_ci_low", "did_ci_high", "adj_ci_low", "adj_ci_high")
+            if (e := _maybe_inf(row.get(k))) is not None]
+    if len(ends) < 4:
         return False
     dl, dh, al, ah = ends
     return bool((dl > 0 and al > 0) or (dh < 0 and ah < 0))

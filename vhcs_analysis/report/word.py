@@ -195,8 +195,8 @@ def body(d: Draft, ctx: dict) -> None:
 
     d.heading("V. ĐỀ XUẤT, KIẾN NGHỊ", 1)
     d.heading("1. Đưa kết quả xây dựng văn hóa công sở vào xếp loại tổ chức cơ sở đảng", 2)
-    d.para(f"Áp dụng quy tắc xếp loại cho năm {rk.get('year')}, trên {rk.get('n_units')} tổ chức cơ sở đảng: "
-           f"{soket.ranking_sentence(rk)}. {rk.get('rules') or ''}")
+    d.para(f"Áp dụng quy tắc xếp loại tổ chức cơ sở đảng cho năm {rk.get('year')}: {soket.ranking_sentence(rk)}. "
+           f"{rk.get('rules') or ''}")
     _list_note(d, f, "moves")
     d.table("Đơn vị đề xuất đổi mức hoặc cần xem xét (mức 1 là cao nhất)",
             ["Đơn vị", "Mức hiện tại", "Mức theo quy tắc", "Điểm kiểm tra", "Cách ngưỡng (điểm)", "Tình trạng",
