@@ -46,7 +46,7 @@ def _value(text: str) -> float:
 
 def test_grades__are_the_shared_five_with_no_middle_grade():
     assert VERDICT_VI == {
-        "better": "Đơn vị điểm chuyển biến rõ hơn", "worse": "Đơn vị điểm chuyển biến chậm hơn rõ",
+        "better": "Đơn vị điểm chuyển biến rõ hơn", "worse": "Đơn vị điểm chuyển biến chậm hơn rõ rệt",
         "no_evidence": "Chưa thấy khác biệt rõ", "not_comparable": "Không so sánh được", "no_data": "Không đủ số liệu"}
 
 

@@ -885,7 +885,7 @@ def pilots_answer(rows: list[dict], main_code: str, n_pilot: str) -> str:
                      + "; ".join(f"{r['label'][:1].lower() + r['label'][1:]} (thay đổi nhiều hơn {r['difference']})"
                                  for r in better) + ".")
     if worse:
-        parts.append(f"Ở {len(worse)} chỉ tiêu, đơn vị điểm chuyển biến chậm hơn rõ: {_names(worse)}.")
+        parts.append(f"Ở {len(worse)} chỉ tiêu, đơn vị điểm chuyển biến chậm hơn rõ rệt: {_names(worse)}.")
     if none and not (better or worse):
         # what the data show for the group, in plain words, before any grade: how many
         # indicators the pilots moved further in the better direction, how many of those

@@ -458,11 +458,11 @@ def answer_slide(deck: Deck) -> None:
         title = "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại"
     elif better and worse:
         title = (f"Đơn vị điểm chuyển biến rõ hơn ở {_count(better, n)} chỉ tiêu kết quả, "
-                 f"chậm hơn rõ ở {_count(worse, n)}")
+                 f"chậm hơn rõ rệt ở {_count(worse, n)}")
     elif better:
         title = f"Đơn vị điểm chuyển biến rõ hơn các đơn vị còn lại ở {_count(better, n)} chỉ tiêu kết quả"
     elif worse:
-        title = f"Đơn vị điểm chuyển biến chậm hơn rõ ở {_count(worse, n)} chỉ tiêu kết quả"
+        title = f"Đơn vị điểm chuyển biến chậm hơn rõ rệt ở {_count(worse, n)} chỉ tiêu kết quả"
     else:
         # what the data show in plain words, then why no indicator is graded "rõ" (as the summary's answer)
         ahead = sum(1 for r in rows if r["code"] == "no_evidence" and r.get("ahead"))

@@ -247,7 +247,7 @@ def limitations(f: dict) -> list[str]:
                            "pilot_units" in f["lists"]) + ".")
     worse = [r for r in f["pilots"]["rows"] if r.get("code") == "worse"]
     if worse:
-        out.append("Đơn vị điểm chuyển biến chậm hơn rõ các đơn vị còn lại ở: "
+        out.append("Đơn vị điểm chuyển biến chậm hơn rõ rệt so với các đơn vị còn lại ở: "
                    + "; ".join(_lower_first(str(r.get("label"))) for r in worse) + ".")
     if dq.get("headline"):
         out.append(f"Chất lượng số liệu: {dq.get('headline')}")
