@@ -346,3 +346,22 @@ def test_criteria_slide__notes_quote_the_reports_scores_never_none(tmp_path):
     notes = " ".join(slide.notes_slide.notes_text_frame.text for slide in deck.slides)
     assert "None" not in notes and "c01" not in notes
     assert "Tiêu chí thấp nhất: Giao tiếp (bình quân chung 7,15/10; đơn vị điểm 7,40/10" in notes
+
+
+def test_answer_slide__what_the_data_show_then_why_no_grade_is_clear(tmp_path):
+    """Every outcome "Chưa thấy khác biệt rõ" while the pilots moved further on some: the
+    title says so in plain words (as the summary's answer), never only the grade; the notes
+    say the adjusted p in words, never "Holm"."""
+    context = _context()
+    outcomes = [{**r, "code": "no_evidence"} for r in context["pilots"]["outcomes"]]
+    context["pilots"].update(outcomes=outcomes, rows=outcomes)
+    context["leaders"] = {"outcomes": [{"indicator": r["indicator"], "difference": r["did"], "ahead": i < 2}
+                                       for i, r in enumerate(outcomes)]}
+    target = tmp_path / "bao-cao-so-ket-nq01.pptx"
+    slides.render_pptx(context, tmp_path, target)
+    deck = pptx.Presentation(str(target))
+    title = deck.slides[1].shapes.title.text_frame.text
+    assert title.startswith("Đơn vị điểm tiến bộ nhiều hơn ở 2 trong 3 chỉ tiêu kết quả, nhưng khi xét cùng lúc")
+    assert "chưa chỉ tiêu nào khác biệt rõ" in title
+    notes = " ".join(slide.notes_slide.notes_text_frame.text for slide in deck.slides)
+    assert "Holm" not in notes and "p đã tính đến việc xét nhiều chỉ tiêu 0,031" in notes
