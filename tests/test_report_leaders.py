@@ -30,7 +30,8 @@ from test_report import _page_texts
 REPORT_DIR = Path(ctx.__file__).resolve().parent
 ROOT = REPORT_DIR.parents[1]
 # words that belong to the methods appendix only (and file names that belong nowhere)
-TECHNICAL = ("Holm", "KTC", "ANCOVA", "bootstrap", "randomisation", ".json", "docs/")
+TECHNICAL = ("Holm", "KTC", "ANCOVA", "bootstrap", "randomisation", ".json", "docs/", "Benjamini", "hạt giống", "τ",
+             "thiên lệch ẩn", "Γ", "gợi ý nhầm", "hoán vị")
 P_VALUE = re.compile(r"(?<!\w)p\s*[(=<]")  # "p (Holm)", "p = 0,03", "p < 0,001"
 LEVELS_AND_CHANGE = re.compile(r"(-?[\d.]+,\d)%? → (-?[\d.]+,\d)%? \(([+-]?[\d.]+,\d)\)")
 
@@ -45,7 +46,7 @@ def _value(text: str) -> float:
 
 def test_grades__are_the_shared_five_with_no_middle_grade():
     assert VERDICT_VI == {
-        "better": "Đơn vị điểm chuyển biến rõ hơn", "worse": "Đơn vị điểm chuyển biến chậm hơn rõ",
+        "better": "Đơn vị điểm chuyển biến rõ hơn", "worse": "Đơn vị điểm chuyển biến chậm hơn rõ rệt",
         "no_evidence": "Chưa thấy khác biệt rõ", "not_comparable": "Không so sánh được", "no_data": "Không đủ số liệu"}
 
 
@@ -118,7 +119,7 @@ def test_public_indices__only_editions_published_by_the_report_date():
     assert not re.search(r"\d{2}/\d{2}/2019", out["note"])
     assert "chưa được công bố tại ngày lập báo cáo" in out["note"] and "sẽ bổ sung" in out["note"]
     later = ctx.public_indices(package_defaults(), dt.date(2019, 6, 30))
-    assert "23 (2018)" in str(later["rows"]) and later["note"].startswith("Chỉ dẫn")
+    assert "23 (2018)" in str(later["rows"]) and later["note"].startswith("Bảng chỉ dẫn các kỳ đã được công bố")
 
 
 def test_unit_label__a_pilot_without_a_registry_name_is_named_by_its_id():
@@ -150,10 +151,20 @@ def _leaders_text(pages: list[str]) -> str:
     return text[: text.index("Phụ lục A.", text.index("TÓM TẮT CHO LÃNH ĐẠO"))]
 
 
+# wording a cold reader found wrong in the leaders' part (run-on sentences, a verb twice,
+# "0 đơn vị bị hạ mức" beside a chart of units moving down, two figures for one spread)
+OLD_WORDING = ("đơn vị bị hạ mức", "các kỳ: ", "Chỉ dẫn các kỳ", "quan công bố (", "đến sau khi",
+               "Một lượt kiểm tra lệch khỏi mức", "Nghị quyết 01-NQ/ĐUK, ", "có chỉ tiêu đơn vị điểm thay đổi nhiều")
+
+
 def check_leaders_text(pages: list[str]) -> None:
     text = _leaders_text(pages)
-    for word in TECHNICAL:
+    for word in TECHNICAL + OLD_WORDING:
         assert word not in text, word
+    # the answer comes before the definitions box of the summary page
+    summary = text[text.index("TÓM TẮT CHO LÃNH ĐẠO"):]
+    assert summary.index("Đơn vị làm điểm có chuyển biến nhiều hơn") < summary.index("Cách đọc kết luận")
+    assert "Nghị quyết số 01-NQ/ĐUK ngày" in text
     assert not P_VALUE.search(text), P_VALUE.search(text)
     for code in REASON_LABELS_VI:
         assert code not in text, code
@@ -298,7 +309,7 @@ def check_draft(pdf: Path, pages: list[str]) -> None:
     the methods table's first estimate is the summary's difference; the summary's levels
     are the PDF's."""
     body, tables = _draft(pdf)
-    for word in TECHNICAL:
+    for word in TECHNICAL + OLD_WORDING:
         assert word not in body, word
     assert not P_VALUE.search(body), P_VALUE.search(body)
     for code in REASON_LABELS_VI:
@@ -437,12 +448,34 @@ def test_review_moves_note__the_units_to_review_that_the_rule_would_move_are_cou
         {"status": "review", "level_current": 2, "level_proposed": 2},
         {"status": "proposed", "level_current": 3, "level_proposed": 2},
     ])
-    note = ctx.review_moves_note(proposal)
-    assert note.startswith(" (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi mức") and "lên" not in note
+    names = {1: "Hoàn thành xuất sắc nhiệm vụ", 2: "Hoàn thành tốt nhiệm vụ", 3: "Hoàn thành nhiệm vụ"}
+    note = ctx.review_moves_note(proposal, names)
+    # levels named with their number where the summary names them
+    assert note.startswith(", trong đó 2 đơn vị đang ở mức 1 (Hoàn thành xuất sắc nhiệm vụ) theo quy tắc sẽ xuống "
+                           "mức 2 (Hoàn thành tốt nhiệm vụ); các đơn vị này chưa đổi mức") and "lên" not in note
     more = pd.concat([proposal, pd.DataFrame([{"status": "review", "level_current": 2, "level_proposed": 3}])])
-    assert "3 đơn vị xuống mức: 2 đơn vị từ mức 1 xuống mức 2, 1 đơn vị từ mức 2 xuống mức 3" in \
-        ctx.review_moves_note(more)
+    assert ("2 đơn vị đang ở mức 1 theo quy tắc sẽ xuống mức 2; 1 đơn vị đang ở mức 2 theo quy tắc sẽ xuống mức 3"
+            in ctx.review_moves_note(more))
+    assert ctx.review_moves_note(more, short=True) == "2 đơn vị từ mức 1 xuống mức 2; 1 đơn vị từ mức 2 xuống mức 3"
     assert ctx.review_moves_note(proposal[proposal["status"] == "proposed"]) == ""
+
+
+def test_ranking_sentence__no_sure_move_beside_units_the_rule_would_move():
+    """Text and chart agree: "0 đơn vị bị hạ mức" beside a chart with 2 units 1 → 2 read as a
+    contradiction; the sentence says no sure move, then where the rule would put the units
+    near a threshold."""
+    from vhcs_analysis.report.soket import ranking_sentence
+
+    rk = {"n_up": "0", "n_down": "0", "n_same": "58", "n_units": "66", "n_review": "8",
+          "review_note": ", trong đó 2 đơn vị đang ở mức 1 (Hoàn thành xuất sắc nhiệm vụ) theo quy tắc sẽ xuống mức 2"}
+    text = ranking_sentence(rk)
+    assert text.startswith("không đơn vị nào chắc chắn được nâng mức hay bị hạ mức, 58 đơn vị giữ nguyên mức")
+    assert "8 đơn vị có điểm sát ngưỡng cần xem xét riêng, trong đó 2 đơn vị đang ở mức 1" in text
+    assert "0 đơn vị" not in text
+    plain = ranking_sentence({**rk, "n_up": "2", "n_down": "1", "review_note": ""})
+    assert plain.startswith("2 đơn vị được đề xuất nâng mức, 1 đơn vị bị đề xuất hạ mức") and "chắc chắn" not in plain
+    assert ranking_sentence({**rk, "n_up": "0", "n_down": "1"}).startswith(
+        "không đơn vị nào chắc chắn được nâng mức, 1 đơn vị bị đề xuất hạ mức")
 
 
 def test_one_estimate_per_interval__a_rounding_step_apart_fails():
@@ -521,7 +554,8 @@ def test_grading_rule__thresholds_and_near_threshold_in_plain_words():
     proposal = pd.DataFrame({"culture_score": [72.0, 82.0, None], "n_inspections": [1, 2, 0]})
     near = ctx.near_threshold_sentence(rules, proposal)
     # the bands the moves table's reasons print (±5,6 for one inspection): the same numbers
-    assert "±2,7 điểm" in near and "±5,6 điểm với 1 lượt" in near and "±3,9 điểm với 2 lượt" in near
+    assert "khoảng 2,7 điểm (độ lệch chuẩn)" in near and "±2,7" not in near  # one figure per statistic
+    assert "±5,6 điểm với 1 lượt" in near and "±3,9 điểm với 2 lượt" in near
     assert "sát ngưỡng" in near and "cần xem xét" in near
     for words in (rule, near):
         assert "sai số" not in words and "cấu hình" not in words and "2,03" not in words
@@ -543,3 +577,48 @@ def test_criterion_number__the_table_prints_the_criterion_number_not_its_code():
     assert [ctx.criterion_number(c) for c in ("c01", "c09", "c10", "x1")] == ["1", "9", "10", "x1"]
     template = (REPORT_DIR / "template.typ").read_text("utf-8")
     assert 'ins.criteria, ("number", "label"' in template
+
+
+def test_pilots_answer__what_the_data_show_before_no_grade_is_clear():
+    """Every indicator "Chưa thấy khác biệt rõ" while the figure shows intervals clear of 0:
+    the answer says, in plain words, on how many the pilots moved further, how many stand
+    out one at a time, and that judged together each could still be chance."""
+    common = {"in_family": True, "code": "no_evidence", "mde": "15,8", "difference": "+1,0"}
+    rows = [{**common, "label": f"Chỉ tiêu {i}", "indicator": f"x{i}", "ahead": i < 5, "clear_alone": i < 4}
+            for i in range(6)]
+    text = ctx.pilots_answer(rows, "x0", "7")
+    assert text.startswith("Đơn vị điểm tiến bộ nhiều hơn các đơn vị cùng khối ở 5 trong 6 chỉ tiêu kết quả")
+    assert "xét riêng từng chỉ tiêu, 4 chênh lệch lớn hơn mức có thể do ngẫu nhiên" in text
+    assert "khi xét cùng lúc cả 6 chỉ tiêu, từng chênh lệch vẫn có thể chỉ là ngẫu nhiên" in text
+    assert "có chỉ tiêu đơn vị điểm thay đổi nhiều hơn" not in text
+    # a detectable difference the pilots cannot reach is never quoted as the example
+    rows[0]["mde"] = readings.UNDETECTABLE_VI
+    assert readings.UNDETECTABLE_VI not in ctx.pilots_answer(rows, "x0", "7")
+    template = (REPORT_DIR / "template.typ").read_text("utf-8")
+    assert template.index("#L.answer_pilots") < template.index("Cách đọc kết luận")
+
+
+def test_undetectable__a_detectable_difference_larger_than_the_pilots_room():
+    """Complaints per 100 at 5,3: a fall of 6,1 is impossible, so the appendix says so."""
+    assert readings.room_to_improve("complaints_per_100", 5.3) == pytest.approx(5.3)
+    assert readings.room_to_improve("study_rate", 48.0) == pytest.approx(52.0)
+    reason = ("khoảng tin cậy chứa 0; số liệu loại trừ chênh lệch lớn hơn +1,2 hoặc nhỏ hơn -3,6; thiết kế chỉ phát "
+              "hiện được (8 trên 10 lần, theo đúng quy tắc kết luận này) chênh lệch từ khoảng 6,1 trở lên")
+    out = readings.undetectable_reason(readings.plain_reason(reason), "5,3", False)
+    assert "6,1" not in out and "không thể phát hiện" in out and "giảm tối đa 5,3" in out
+    assert "khoảng tin cậy chưa hiệu chỉnh loại trừ chênh lệch" in out
+
+
+def test_plain_reason__the_adjusted_p_in_words():
+    reason = ("p sau hiệu chỉnh Holm 0,107 chưa đủ nhỏ khi xét nhiều chỉ tiêu cùng lúc; số liệu loại trừ chênh lệch "
+              "lớn hơn +15,6 hoặc nhỏ hơn +0,8")
+    out = readings.plain_reason(reason)
+    assert "Holm" not in out and "khi xét cùng lúc nhiều chỉ tiêu thì vẫn có thể là ngẫu nhiên" in out
+    assert "0,107" in out and "chưa hiệu chỉnh loại trừ chênh lệch lớn hơn +15,6" in out
+
+
+def test_chance_words__a_good_practice_without_the_q_value():
+    line = "87,5% → 97,3%, các đơn vị khác thay đổi +3,2 điểm phần trăm; tỷ lệ gợi ý nhầm dự kiến 0,000"
+    out = ctx.chance_words(line, 0.0)
+    assert "gợi ý nhầm" not in out and out.endswith("dưới 0,1%")
+    assert ctx.chance_words(line, 0.012).endswith("khoảng 1,2%")

@@ -312,12 +312,19 @@ def test_pilots_slide__counts_blocks_where_the_pilot_did_better_in_the_indicator
 
 def test_ranking_slide__the_units_to_review_and_where_the_rule_would_move_them(tmp_path):
     context = _context()
-    context["ranking"]["review_note"] = (" (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; "
-                                         "chưa đổi mức)")
+    context["ranking"]["review_note"] = (", trong đó 2 đơn vị đang ở mức 1 (Hoàn thành xuất sắc nhiệm vụ) theo quy "
+                                         "tắc sẽ xuống mức 2 (Hoàn thành tốt nhiệm vụ)")
+    context["ranking"]["review_steps"] = "2 đơn vị từ mức 1 xuống mức 2"
     slides.render_pptx(context, tmp_path, tmp_path / "xl.pptx")
     slide = pptx.Presentation(str(tmp_path / "xl.pptx")).slides[8]
-    assert "2 đơn vị lên mức, 1 xuống mức, 3 cần xem xét" in slide.shapes.title.text_frame.text
-    assert "2 đơn vị từ mức 1 xuống mức 2" in " ".join(_texts(slide))
+    title = slide.shapes.title.text_frame.text
+    assert "2 đơn vị chắc chắn lên mức, 1 chắc chắn xuống mức; 3 đơn vị sát ngưỡng cần xem xét" in title
+    assert "(theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2)" in title
+    assert "mức 1 (Hoàn thành xuất sắc nhiệm vụ) theo quy tắc sẽ xuống mức 2" in " ".join(_texts(slide))
+    context["ranking"].update(n_up="0", n_down="0")  # no sure move: never "0 xuống mức" beside the chart's moves
+    slides.render_pptx(context, tmp_path, tmp_path / "xl0.pptx")
+    title = pptx.Presentation(str(tmp_path / "xl0.pptx")).slides[8].shapes.title.text_frame.text
+    assert "không đơn vị nào chắc chắn đổi mức" in title and "0 xuống mức" not in title
 
 
 def test_answer_slide__counts_the_outcomes_compared_as_the_summary_does(tmp_path):
@@ -339,3 +346,22 @@ def test_criteria_slide__notes_quote_the_reports_scores_never_none(tmp_path):
     notes = " ".join(slide.notes_slide.notes_text_frame.text for slide in deck.slides)
     assert "None" not in notes and "c01" not in notes
     assert "Tiêu chí thấp nhất: Giao tiếp (bình quân chung 7,15/10; đơn vị điểm 7,40/10" in notes
+
+
+def test_answer_slide__what_the_data_show_then_why_no_grade_is_clear(tmp_path):
+    """Every outcome "Chưa thấy khác biệt rõ" while the pilots moved further on some: the
+    title says so in plain words (as the summary's answer), never only the grade; the notes
+    say the adjusted p in words, never "Holm"."""
+    context = _context()
+    outcomes = [{**r, "code": "no_evidence"} for r in context["pilots"]["outcomes"]]
+    context["pilots"].update(outcomes=outcomes, rows=outcomes)
+    context["leaders"] = {"outcomes": [{"indicator": r["indicator"], "difference": r["did"], "ahead": i < 2}
+                                       for i, r in enumerate(outcomes)]}
+    target = tmp_path / "bao-cao-so-ket-nq01.pptx"
+    slides.render_pptx(context, tmp_path, target)
+    deck = pptx.Presentation(str(target))
+    title = deck.slides[1].shapes.title.text_frame.text
+    assert title.startswith("Đơn vị điểm tiến bộ nhiều hơn ở 2 trong 3 chỉ tiêu kết quả, nhưng khi xét cùng lúc")
+    assert "chưa chỉ tiêu nào khác biệt rõ" in title
+    notes = " ".join(slide.notes_slide.notes_text_frame.text for slide in deck.slides)
+    assert "Holm" not in notes and "p đã tính đến việc xét nhiều chỉ tiêu 0,031" in notes

@@ -111,8 +111,8 @@ def _context(is_sample: bool, figures: dict | None = None) -> dict:
                         "weakest": "Giao tiếp, ứng xử với đồng nghiệp", "weakest_mean": "7,15", "criteria": [],
                         "rating_order": [], "ratings": []},
         "ranking": {"year": "2018", "n_units": "66", "n_up": "2", "n_down": "3", "n_same": "54", "n_review": "7",
-                    "review_note": " (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi mức, "
-                                   "chờ Ban Thường vụ quyết định)",
+                    "review_note": ", trong đó 2 đơn vị đang ở mức 1 theo quy tắc sẽ xuống mức 2; các đơn vị này "
+                                   "chưa đổi mức, chờ Ban Thường vụ quyết định",
                     "rules": "Quy tắc.", "levels": [], "matrix": [], "n_good": "1", "band_z": "1,96", "q_max": "0,05",
                     "moves": [{"unit": "Tỉnh đoàn", "current": "1", "proposed": "1", "score": "74,2", "margin": "4,2",
                                "status": "cần xem xét", "reason": "sát ngưỡng"}],
@@ -274,13 +274,14 @@ def test_render_docx__data_fill_strengths_limitations_pilots_and_proposals(tmp_p
     assert "có mức thay đổi chỉ số văn hóa công sở tổng hợp tốt hơn mức chung" in strengths
     assert "có mức thay đổi chỉ số văn hóa công sở tổng hợp kém hơn mức chung" in limits
     # the units to review that the rule would move are counted beside the moves (Bảng 15 shows them)
-    assert "7 đơn vị có điểm sát ngưỡng cần xem xét riêng (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2" in text
+    assert "7 đơn vị có điểm sát ngưỡng cần xem xét riêng, trong đó 2 đơn vị đang ở mức 1" in text
     assert "Vi phạm trên 100 CBCCVC: 1,1 → 1,0, chưa thấy thay đổi rõ" in limits
     assert "Giao tiếp, ứng xử với đồng nghiệp (bình quân 7,15/10)" in limits
     assert "Sở Ngoại vụ (Hành chính – Tổng hợp)" in limits
     assert "U52 (chưa có tên trong danh mục) (khối Tài chính – Ngân hàng, -1,5)" in limits
     assert "Sở Nội vụ (khối Hành chính – Tổng hợp)" in text  # each pilot named with its block
-    assert ("2 đơn vị được nâng mức, 3 đơn vị bị hạ mức, 54 đơn vị giữ nguyên; 7 đơn vị có điểm sát ngưỡng" in text)
+    assert ("2 đơn vị được đề xuất nâng mức, 3 đơn vị bị đề xuất hạ mức, 54 đơn vị giữ nguyên mức (trên 66 đơn vị); "
+            "7 đơn vị có điểm sát ngưỡng" in text)
     all_text = _all_text(_draft_of(tmp_path, name="again.docx"))
     assert "Tỉnh đoàn" in all_text and "Sở Tư pháp" in all_text  # the units to review, the practice to spread
 
@@ -532,7 +533,7 @@ def test_draft__numbers_equal_the_pdf_context(built):
     s, ro, ins, rk, dq = f["scope"], f["rollout"], f["inspections"], f["ranking"], f["data_quality"]
     expected = [f["pilots"]["answer"], dq["headline"], ins["mean_total"], f"{ins['weakest']} ({f['weakest_scores']})",
                 f"{f['totals']['rows_read']} dòng đọc", ctx["cover"]["place_date"],
-                f"{rk['n_up']} đơn vị được nâng mức, {rk['n_down']} đơn vị bị hạ mức, {rk['n_same']} đơn vị giữ nguyên",
+                soket.ranking_sentence(rk),
                 f"Đến {s['post']}, {ro['study_rate']} cán bộ", f"{ro['action_programme_share']} tổ chức cơ sở đảng",
                 f"{ro['office_layout_share']} đơn vị đã hoàn thành bài trí"]
     for g in f["goals"]:

@@ -36,7 +36,7 @@ VERDICTS = ("better", "worse", "no_evidence", "not_comparable", "no_data")
 # them from here). No middle grade: a verdict is one of these five.
 VERDICT_VI = {
     "better": "Đơn vị điểm chuyển biến rõ hơn",
-    "worse": "Đơn vị điểm chuyển biến chậm hơn rõ",
+    "worse": "Đơn vị điểm chuyển biến chậm hơn rõ rệt",
     "no_evidence": "Chưa thấy khác biệt rõ",
     "not_comparable": "Không so sánh được",
     "no_data": "Không đủ số liệu",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,11 +25,13 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI, table_sheet_quoted
 from vhcs_analysis.periods import Period, period_vi
+from vhcs_analysis.report.soket import ranking_sentence
 from vhcs_analysis.report.readings import (
     CAPTIONS_VI,
     COMMENDED_UNITS_VI,
     PILOT_CI_NOTE,
     UNBOUNDED_VI,
+    UNDETECTABLE_VI,
     _int,
     _num,
     _rows,
@@ -46,6 +49,7 @@ from vhcs_analysis.report.readings import (
     short_unit,
     shown,
     span_of,
+    undetectable_reason,
 )
 from vhcs_analysis.settings import Settings, review_naming
 
@@ -108,9 +112,9 @@ def public_indices(settings: Settings, when: dt.date) -> dict:
         row = rows.setdefault(edition.name, {"name": edition.name, "editions": [], "sources": []})
         row["editions"].append(f"{edition.value} ({edition.year})")
         row["sources"].append(f"{edition.source} ({fmt.date(published)})")
-    note = ("Chỉ dẫn các kỳ đã công bố đến ngày lập báo cáo. " + (
-        "Số liệu " + ", ".join(later) + " chưa được công bố tại ngày lập báo cáo nên chưa dẫn; sẽ bổ sung khi cơ "
-        "quan công bố (Bộ Nội vụ với PAR INDEX, SIPAS; VCCI với PCI) công bố chính thức." if later else ""))
+    note = ("Bảng chỉ dẫn các kỳ đã được công bố tính đến ngày lập báo cáo. " + (
+        "Số liệu " + ", ".join(later) + " chưa được công bố tại ngày lập báo cáo nên chưa dẫn; sẽ bổ sung khi "
+        "được công bố chính thức (Bộ Nội vụ với PAR INDEX, SIPAS; VCCI với PCI)." if later else ""))
     return {"rows": [{"name": r["name"], "values": " → ".join(r["editions"]), "source": "; ".join(r["sources"])}
                      for r in rows.values()], "note": note.strip()}
 
@@ -538,7 +542,8 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
             "unit": str(r.get("unit_name")), "block": str(r.get("block")),
             "pilot": "điểm" if str(r.get("is_pilot")).lower() in ("true", "1") else "",
             "indicator": str(r.get("indicator_vi")),
-            "reason": str(r.get("reason_vi") or "") if pd.notna(r.get("reason_vi")) else "",
+            "reason": (chance_words(str(r.get("reason_vi") or ""), _num(r.get("evidence")))
+                       if pd.notna(r.get("reason_vi")) else ""),
             "q": fmt.number(_num(r.get("evidence")), 3),
             "evidence_value": _num(r.get("evidence")) if _num(r.get("evidence")) is not None else 1.0,
         })
@@ -554,7 +559,8 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
             "margin": fmt.number(_num(r.get("margin")), 1), "status": status_vi[str(r.get("status"))],
             "reason": str(r.get("reason_vi") or ""),
         })
-    review_note = review_moves_note(tables["ranking_proposal"])
+    review_note = review_moves_note(tables["ranking_proposal"], names)
+    review_steps = review_moves_note(tables["ranking_proposal"], short=True)
     rules = rk.get("rules") or {}
     rules_text = (
         "Điểm văn hóa công sở là điểm kiểm tra, giám sát bình quân trong năm (chỉ số từ báo cáo của đơn vị chỉ để "
@@ -565,16 +571,36 @@ def ranking(kn: dict, tables: dict[str, pd.DataFrame], settings: Settings) -> di
            f"tính trên {rules.get('excellent_cap_base_vi')} ({_int(rules.get('excellent_cap_base_count'))} tổ chức: "
            f"tối đa {_int(rules.get('excellent_cap_limit'))})." if rules.get("excellent_cap_applies") else "")
     )
-    return {
+    out = {
         "year": str(rk.get("year") or fmt.MISSING), "n_units": _int(rk.get("n_units")),
         "n_up": _int(rk.get("n_up")), "n_down": _int(rk.get("n_down")), "n_same": _int(rk.get("n_same")),
         "n_review": _int(rk.get("n_review", 0)), "review_note": review_note, "rules": rules_text, "moves": moves,
+        # the units near a threshold the rule would move, apart from the sure moves (the slide's title)
+        "review_steps": review_steps,
         # the multiplier the band really used (t on the noise SD's degrees of freedom), as Mục V says
         "band_z": fmt.number(_num(rules.get("noise_band_multiplier")) or float(settings.ranking.noise_band_z), 2),
         "q_max": fmt.number(float(settings.good_practices.q_max), 2),
         "n_good": _int(rk.get("n_good_practice_candidates")),
         "levels": [str(lvl) for lvl in levels], "matrix": matrix, "good_practices": good,
     }
+    # the proposal in one clause, as the summary, Mục V, the Word draft and the slides say it
+    out["sentence"] = ranking_sentence(out)
+    return out
+
+
+_FALSE_LEAD = re.compile(r"tỷ lệ gợi ý nhầm dự kiến [0-9.,]+")
+
+
+def chance_words(reason: str, q: float | None) -> str:
+    """A good practice's evidence line (``good_practices.evidence_line``) with its expected
+    share of false leads said in words: "khả năng đây chỉ là dao động ngẫu nhiên (đã tính
+    việc xét cùng lúc nhiều đơn vị, nhiều chỉ tiêu): dưới 0,1%" instead of "tỷ lệ gợi ý nhầm
+    dự kiến 0,000"."""
+    if q is None:
+        return reason
+    share = "dưới 0,1%" if q < 0.001 else f"khoảng {fmt.percent(100 * q, 1)}"
+    return _FALSE_LEAD.sub(f"khả năng đây chỉ là dao động ngẫu nhiên (đã tính việc xét cùng lúc nhiều đơn vị, "
+                           f"nhiều chỉ tiêu): {share}", reason)
 
 
 def grading_rule_sentence(settings: Settings, names: dict[int, str]) -> str:
@@ -623,17 +649,27 @@ def near_threshold_sentence(rules: dict, proposal: pd.DataFrame) -> str:
     counts = counts or [1]
     bands = [f"±{fmt.number(multiplier * noise / math.sqrt(n), 1)} điểm với {n} lượt kiểm tra trong năm"
              for n in counts]
-    return (f"Một lượt kiểm tra lệch khỏi mức của đơn vị trong năm khoảng ±{fmt.number(noise, 1)} điểm, nên "
-            f"điểm cả năm của đơn vị cũng dao động: {'; '.join(bands)}. Đơn vị có điểm cách một ngưỡng làm đổi mức "
-            "ít hơn khoảng dao động đó (sát ngưỡng) được ghi \u201ccần xem xét\u201d, không tự động đổi mức. ")
+    # one statement: the spread of one inspection (a standard deviation) and, from it, the
+    # range the year's score may stray (the band the proposal used), never two figures for one thing
+    return (f"Điểm của một lượt kiểm tra thường lệch khỏi mức thật của đơn vị khoảng {fmt.number(noise, 1)} điểm "
+            "(độ lệch chuẩn); từ đó, khoảng dao động của điểm cả năm (rộng hơn, vì tính cho 95% trường hợp, và hẹp "
+            f"lại khi đơn vị được kiểm tra nhiều lượt) là {'; '.join(bands)}. Đơn vị có điểm cách một ngưỡng làm đổi "
+            "mức ít hơn khoảng dao động đó (sát ngưỡng) được ghi \u201ccần xem xét\u201d, không tự động đổi mức. ")
 
 
-def review_moves_note(proposal: pd.DataFrame) -> str:
+def review_moves_note(proposal: pd.DataFrame, names: dict[int, str] | None = None, *, short: bool = False) -> str:
     """Where the units "to review" would go under the rule (level 1 is the best, so a higher
-    number is a move down), e.g. " (theo quy tắc: 2 đơn vị từ mức 1 xuống mức 2; chưa đổi
-    mức, chờ Ban Thường vụ quyết định)"; "" when none would move. The counts of units moved up and
-    down cover only the proposals, so without this a unit shown 1 → 2 in the table and chart
-    would read as "0 đơn vị hạ mức"."""
+    number is a move down), each level with its name when ``names`` has it, e.g. ", trong đó
+    2 đơn vị đang ở mức 1 (Hoàn thành xuất sắc nhiệm vụ) theo quy tắc sẽ xuống mức 2 (Hoàn
+    thành tốt nhiệm vụ); các đơn vị này chưa đổi mức, chờ Ban Thường vụ quyết định"; "" when
+    none would move. The counts of units moved up and down cover only the proposals, so
+    without this a unit shown 1 → 2 in the table and chart would read as "0 đơn vị hạ mức".
+    ``short``: the moves alone, "2 đơn vị từ mức 1 xuống mức 2" (a slide's title)."""
+    names = names or {}
+
+    def level(n: int) -> str:
+        return f"mức {n} ({names[n]})" if names.get(n) else f"mức {n}"
+
     down: dict[tuple[int, int], int] = {}
     up: dict[tuple[int, int], int] = {}
     for r in _rows(proposal):
@@ -642,14 +678,14 @@ def review_moves_note(proposal: pd.DataFrame) -> str:
             continue
         side = down if b > a else up
         side[(int(a), int(b))] = side.get((int(a), int(b)), 0) + 1
-    parts = []
-    for side, word in ((down, "xuống"), (up, "lên")):
-        steps = [f"{n} đơn vị từ mức {a} {word} mức {b}" for (a, b), n in sorted(side.items())]
-        if len(steps) == 1:
-            parts.append(steps[0])
-        elif steps:
-            parts.append(f"{sum(side.values())} đơn vị {word} mức: " + ", ".join(steps))
-    return (" (theo quy tắc: " + "; ".join(parts) + "; chưa đổi mức, chờ Ban Thường vụ quyết định)") if parts else ""
+    if short:
+        return "; ".join(f"{n} đơn vị từ mức {a} {word} mức {b}"
+                         for side, word in ((down, "xuống"), (up, "lên")) for (a, b), n in sorted(side.items()))
+    steps = [f"{n} đơn vị đang ở {level(a)} theo quy tắc sẽ {word} {level(b)}"
+             for side, word in ((down, "xuống"), (up, "lên")) for (a, b), n in sorted(side.items())]
+    if not steps:
+        return ""
+    return ", trong đó " + "; ".join(steps) + "; các đơn vị này chưa đổi mức, chờ Ban Thường vụ quyết định"
 
 
 def adoption_rows(table: pd.DataFrame, levels: dict | None = None) -> list[dict]:
@@ -827,6 +863,13 @@ def _names(rows: list[dict]) -> str:
     return "; ".join(_lower_first(r["label"]) for r in rows)
 
 
+GRADE_MEANING_VI = {
+    "not_comparable": "chỉ tiêu này không so sánh mức thay đổi được, lý do luôn ghi kèm (ví dụ: việc làm một lần, "
+                      "mọi đơn vị như nhau)",
+}
+"""The definitions box's wording of a grade where the verdicts' own meaning repeats its label."""
+
+
 def pilots_answer(rows: list[dict], main_code: str, n_pilot: str) -> str:
     """Question 1 in one or two sentences, from the leaders' rows (``outcome_rows``)."""
     out = [r for r in rows if r["in_family"]]
@@ -842,16 +885,31 @@ def pilots_answer(rows: list[dict], main_code: str, n_pilot: str) -> str:
                      + "; ".join(f"{r['label'][:1].lower() + r['label'][1:]} (thay đổi nhiều hơn {r['difference']})"
                                  for r in better) + ".")
     if worse:
-        parts.append(f"Ở {len(worse)} chỉ tiêu, đơn vị điểm chuyển biến chậm hơn rõ: {_names(worse)}.")
-    if none:
-        example = next((r for r in none if r["indicator"] == main_code), none[0])
-        lead = (f"Ở cả {len(none)} chỉ tiêu kết quả so sánh được, số liệu chưa thấy khác biệt rõ giữa đơn vị điểm và "
-                "các đơn vị cùng khối: có chỉ tiêu đơn vị điểm thay đổi nhiều hơn, nhưng chênh lệch chưa vượt mức có "
-                "thể do ngẫu nhiên khi xét cùng lúc các chỉ tiêu" if not (better or worse)
-                else f"Chưa thấy khác biệt rõ ở: {_names(none)}")
-        parts.append(f"{lead}; với {n_pilot} đơn vị điểm chỉ thấy được khác biệt lớn (ví dụ "
-                     f"{example['label'][:1].lower() + example['label'][1:]}: từ khoảng {example['mde']} trở lên), nên "
-                     "\u201cchưa thấy khác biệt rõ\u201d không có nghĩa là làm điểm không có tác dụng.")
+        parts.append(f"Ở {len(worse)} chỉ tiêu, đơn vị điểm chuyển biến chậm hơn rõ rệt: {_names(worse)}.")
+    if none and not (better or worse):
+        # what the data show for the group, in plain words, before any grade: how many
+        # indicators the pilots moved further in the better direction, how many of those
+        # differences stand out taken one at a time (the figure's intervals clear of 0), and
+        # why none is graded "rõ" once all of them are judged together
+        ahead = [r for r in none if r.get("ahead")]
+        clear = [r for r in none if r.get("clear_alone")]
+        lead = (f"Đơn vị điểm tiến bộ nhiều hơn các đơn vị cùng khối ở {len(ahead)} trong {n} chỉ tiêu kết quả "
+                "(cột \u201cChênh lệch thay đổi\u201d)" if ahead
+                else f"Ở cả {n} chỉ tiêu kết quả, đơn vị điểm không tiến bộ nhiều hơn các đơn vị cùng khối")
+        if clear:
+            lead += (f"; xét riêng từng chỉ tiêu, {len(clear)} chênh lệch lớn hơn mức có thể do ngẫu nhiên "
+                     "(hình \u201cHai cách so sánh\u201d theo chỉ tiêu)")
+        parts.append(f"{lead}. Nhưng khi xét cùng lúc cả {n} chỉ tiêu, từng chênh lệch vẫn có thể chỉ là ngẫu nhiên, "
+                     f"nên chưa chỉ tiêu nào được xếp \u201crõ\u201d: cả {n} chỉ tiêu là \u201cChưa thấy khác biệt "
+                     "rõ\u201d.")
+    elif none:
+        parts.append(f"Chưa thấy khác biệt rõ ở: {_names(none)}.")
+    detectable = [r for r in none if r["mde"] not in (UNDETECTABLE_VI, fmt.MISSING)]
+    if detectable:
+        example = next((r for r in detectable if r["indicator"] == main_code), detectable[0])
+        parts.append(f"Với {n_pilot} đơn vị điểm chỉ thấy rõ được khác biệt lớn (ví dụ "
+                     f"{example['label'][:1].lower() + example['label'][1:]}: từ khoảng {example['mde']} trở lên), "
+                     "nên \u201cchưa thấy khác biệt rõ\u201d không có nghĩa là làm điểm không có tác dụng.")
     if skip:
         parts.append(f"Không so sánh được: {_names(skip)} (lý do ghi trong bảng).")
     return " ".join(parts) or "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại."
@@ -944,18 +1002,26 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     # the appendix's first estimate is the summary's difference of the printed changes, so
     # the two never differ by a rounding step
     difference = {r["indicator"]: r["difference"] for r in leaders_rows if r["difference"] != fmt.MISSING}
+    # a detectable difference the pilots cannot reach is said in words, in the appendix too
+    undetectable = {r["indicator"]: r for r in leaders_rows if r["mde"] == UNDETECTABLE_VI}
     for d in dids:
+        if d["indicator"] in undetectable:
+            d["mde"] = UNDETECTABLE_VI
+            d["reason"] = undetectable_reason(d["reason"], undetectable[d["indicator"]]["mde_room"],
+                                              indicator_registry.higher_is_better(d["indicator"]))
         if d["indicator"] in difference:
             d["reason"] = quote_difference(d["reason"], d["did"], difference[d["indicator"]])
             d["did"] = difference[d["indicator"]]
             d["did_full"] = d["did_full"] if d["did_ci"] == UNBOUNDED_VI else f"{d['did']} ({d['did_ci']})"
     leaders = {
-        "grades": [{"code": c, "label": VERDICT_VI[c], "meaning": VERDICT_MEANING_VI[c]} for c in VERDICT_VI],
+        "grades": [{"code": c, "label": VERDICT_VI[c], "meaning": GRADE_MEANING_VI.get(c, VERDICT_MEANING_VI[c])}
+                   for c in VERDICT_VI],
         "two_methods": ("Mỗi chỉ tiêu được so sánh theo hai cách thông dụng nhất: so mức thay đổi của đơn vị điểm "
                         "với mức thay đổi của các đơn vị cùng khối, và so như vậy nhưng có tính đến mức xuất phát của "
                         "từng đơn vị. Ở đâu hai cách thống nhất, kết luận đứng vững với cả hai cách chọn đơn vị điểm "
-                        "thường gặp (chọn đơn vị vốn mạnh, hoặc chọn đơn vị vừa có một kỳ tốt); kết luận chịu được "
-                        "thiên lệch ẩn trong việc chọn đến mức nào thì ghi ngay dưới bảng kết luận khi có."),
+                        "thường gặp (chọn đơn vị vốn mạnh, hoặc chọn đơn vị vừa có một kỳ tốt); nếu việc chọn còn "
+                        "thiên về đơn vị nào vì một lý do không thấy trong số liệu, kết luận vẫn đứng đến mức nào thì "
+                        "ghi ngay dưới bảng kết luận khi có."),
         "answer_pilots": pilots_answer(leaders_rows, main_code, n_pilot),
         "answer_goals": goals_answer(goals, period_vi(baseline), period_vi(post)),
         "answer_rollout": (f"Đến {period_vi(post)}, {ro['study_rate']} cán bộ, công chức, viên chức đã học tập, quán "

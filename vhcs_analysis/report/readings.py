@@ -8,6 +8,7 @@ directions, ranges and display formats come from the registry (``indicator_regis
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -191,9 +192,25 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
             "n": f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}",
             "verdict": VERDICT_VI.get(str(row.get("verdict")), str(row.get("verdict"))),
             "code": str(row.get("verdict")),
-            "reason": _upper_first(str(row.get("reason_vi") or "")),  # a sentence of its own after the verdict
+            # a sentence of its own after the verdict, in plain words
+            "reason": _upper_first(plain_reason(str(row.get("reason_vi") or ""))),
         })
     return out
+
+
+_HOLM = re.compile(r"p sau hiệu chỉnh Holm ([^ ;]+) chưa đủ nhỏ khi xét nhiều chỉ tiêu cùng lúc")
+_HOLM_CLAIM = re.compile(r"p sau hiệu chỉnh Holm ([^ ;]+)")
+
+
+def plain_reason(reason: str) -> str:
+    """A grade's reason (``verdicts``) in the report's words: the family-adjusted p said as
+    what it means, and the differences the data rule out marked as read one indicator at a
+    time (the unadjusted intervals), so that "loại trừ" never reads against "Chưa thấy khác
+    biệt rõ"."""
+    reason = _HOLM.sub(r"xét riêng chỉ tiêu này thì chênh lệch khó là ngẫu nhiên, nhưng khi xét cùng lúc nhiều chỉ "
+                       r"tiêu thì vẫn có thể là ngẫu nhiên (p đã tính đến việc xét nhiều chỉ tiêu: \1)", reason)
+    reason = _HOLM_CLAIM.sub(r"p đã tính đến việc xét nhiều chỉ tiêu \1", reason)
+    return reason.replace("số liệu loại trừ chênh lệch", "khoảng tin cậy chưa hiệu chỉnh loại trừ chênh lệch")
 
 
 def units_in_words(n_pilot, n_rest) -> str:
@@ -229,7 +246,9 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
             note = "việc làm một lần, theo dõi theo tiến độ, không so sánh mức thay đổi"
         else:
             note = str(row.get("reason_vi") or "")
-        unit, _ = change_unit_and_direction(code)
+        unit, higher = change_unit_and_direction(code)
+        mde = _num(row.get("mde"))
+        room = room_to_improve(code, lv.pilot_base) if lv is not None and compared else None
         out.append({
             "indicator": code, "label": str(row.get("indicator_vi", code)), "code": verdict, "verdict": grade,
             "row_label": row_label(code, str(row.get("indicator_vi", code))),
@@ -244,10 +263,58 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
             "difference": fmt.signed(diff, 1) if compared else fmt.MISSING,
             "unit": short_unit(unit),
             "units": units_in_words(lv.n_pilot, lv.n_rest) if lv is not None and compared else fmt.MISSING,
-            "mde": fmt.number(_num(row.get("mde")), 1),
+            # the smallest difference the design detects, or why none can be (larger than the
+            # pilots' room to improve: a fall below 0, a rise above 100)
+            "mde": (UNDETECTABLE_VI if mde is not None and room is not None and mde > room
+                    else fmt.number(mde, 1)),
+            "mde_room": fmt.number(room, 1) if room is not None else fmt.MISSING,
+            # pilots changed more in the better direction (the difference of the printed changes)
+            "ahead": diff is not None and diff != 0 and (diff > 0) == higher,
+            # both methods' unadjusted 95% intervals on one side of 0 (the figure's clear intervals)
+            "clear_alone": compared and _one_side(row),
             "in_family": str(row.get("kind")) == "outcome",
         })
     return out
+
+
+UNDETECTABLE_VI = "không thể phát hiện với số đơn vị điểm này"
+"""Printed instead of the detectable difference when it exceeds what the pilots' level can
+still move in the better direction (a rate per 100 cannot fall below 0)."""
+
+
+def room_to_improve(code: str, pilot_base) -> float | None:
+    """How far the pilots' baseline level can still move in the indicator's better direction
+    within its range (``indicator_registry.bounds``): down to the floor when lower is better,
+    up to the ceiling otherwise; None without a level or with an unbounded end."""
+    base = _num(pilot_base)
+    if base is None:
+        return None
+    low, high = indicator_registry.bounds(code)
+    room = high - base if indicator_registry.higher_is_better(code) else base - low
+    return room if math.isfinite(room) else None
+
+
+def _one_side(row) -> bool:
+    """Whether both methods' unadjusted 95% intervals lie on the same side of 0."""
+    ends = [e for k in ("did_ci_low", "did_ci_high", "adj_ci_low", "adj_ci_high")
+            if (e := _maybe_inf(row.get(k))) is not None]
+    if len(ends) < 4:
+        return False
+    dl, dh, al, ah = ends
+    return bool((dl > 0 and al > 0) or (dh < 0 and ah < 0))
+
+
+_DETECTS = re.compile(r"thiết kế chỉ phát hiện được \(8 trên 10 lần, theo đúng quy tắc kết luận này\) chênh lệch "
+                      r"từ khoảng [^;.]* trở lên")
+
+
+def undetectable_reason(reason: str, room: str, higher: bool) -> str:
+    """A grade's reason (``verdicts``) whose detectable difference the pilots cannot reach:
+    the sentence says so instead of quoting a number larger than the pilots' room."""
+    where = "tăng thêm" if higher else "giảm"
+    return _DETECTS.sub(f"với số đơn vị điểm này không thể phát hiện khác biệt ở chỉ tiêu này (mức của đơn vị điểm "
+                        f"chỉ có thể {where} tối đa {room}, nhỏ hơn chênh lệch nhỏ nhất mà thiết kế phát hiện được)",
+                        reason)
 
 
 def bias_phrase(row) -> str:
@@ -355,9 +422,9 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
     return out
 
 
-PILOT_CI_NOTE = ("Khoảng tin cậy 95% của từng cách là khoảng chưa hiệu chỉnh cho việc xét nhiều chỉ tiêu cùng lúc; "
-                 "kết luận “rõ” đòi hỏi cả hai cách cùng chiều sau khi đã hiệu chỉnh cho việc đó, nên một khoảng "
-                 "không chứa 0 vẫn có thể đi với “Chưa thấy khác biệt rõ”.")
+PILOT_CI_NOTE = ("Các khoảng tin cậy 95% ở đây là khoảng chưa hiệu chỉnh, tức là xét riêng từng chỉ tiêu; kết luận "
+                 "“rõ” còn đòi hỏi chênh lệch vẫn đứng khi xét cùng lúc mọi chỉ tiêu và cả hai cách cùng chiều, nên "
+                 "một khoảng không chứa 0 vẫn có thể đi với “Chưa thấy khác biệt rõ”.")
 """The sentence beside every picture or table of the pilots' unadjusted intervals of both
 methods (``verdicts``: a grade needs both methods and the Holm-adjusted p of the family;
 no multiplicity-adjusted interval exists to print instead)."""

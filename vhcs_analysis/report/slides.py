@@ -32,7 +32,7 @@ from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import word_template as wt
 from vhcs_analysis.settings import Report
 from vhcs_analysis.indicator_registry import higher_is_better
-from vhcs_analysis.report.readings import row_label
+from vhcs_analysis.report.readings import UNDETECTABLE_VI, row_label
 from vhcs_analysis.verdicts import VERDICT_VI
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "trinh-chieu-mau.pptx"
@@ -75,12 +75,14 @@ def deck_view(ctx: dict) -> dict:
     # the leaders' summary's numbers (levels on the verdicts' basis, each pilot against its
     # block): the deck shows the same values as the PDF's answer page
     difference = {str(r.get("indicator")): r.get("difference", "") for r in leaders.get("outcomes") or []}
+    ahead = {str(r.get("indicator")) for r in leaders.get("outcomes") or [] if r.get("ahead")}
     outcomes = [{"label": r.get("label", ""), "row_label": row_label(str(r.get("indicator")), str(r.get("label", ""))),
                  "change": difference.get(str(r.get("indicator")), r.get("did", "")),
                  "unit": r.get("unit", ""),
                  "grade": VERDICT_VI.get(str(r.get("code")), str(r.get("verdict", ""))), "code": str(r.get("code")),
                  "interval": r.get("did_ci", ""), "adjusted": r.get("adj_full", ""), "p_holm": r.get("p_holm", ""),
-                 "mde": r.get("mde", ""), "n": r.get("n", ""), "reason": r.get("reason", "")}
+                 "mde": r.get("mde", ""), "n": r.get("n", ""), "reason": r.get("reason", ""),
+                 "ahead": str(r.get("indicator")) in ahead}
                 for r in pilots.get("outcomes") or []]
     if leaders.get("pilot_units"):
         blocks = [{"block": r.get("block", ""), "pilot_name": r.get("unit", ""), "pilot": r.get("change", ""),
@@ -456,18 +458,25 @@ def answer_slide(deck: Deck) -> None:
         title = "Chưa có số liệu để so sánh đơn vị điểm với các đơn vị còn lại"
     elif better and worse:
         title = (f"Đơn vị điểm chuyển biến rõ hơn ở {_count(better, n)} chỉ tiêu kết quả, "
-                 f"chậm hơn rõ ở {_count(worse, n)}")
+                 f"chậm hơn rõ rệt ở {_count(worse, n)}")
     elif better:
         title = f"Đơn vị điểm chuyển biến rõ hơn các đơn vị còn lại ở {_count(better, n)} chỉ tiêu kết quả"
     elif worse:
-        title = f"Đơn vị điểm chuyển biến chậm hơn rõ ở {_count(worse, n)} chỉ tiêu kết quả"
+        title = f"Đơn vị điểm chuyển biến chậm hơn rõ rệt ở {_count(worse, n)} chỉ tiêu kết quả"
     else:
-        title = (f"Chưa thấy khác biệt rõ giữa đơn vị điểm và các đơn vị còn lại ở {_count(none, n)} "
-                 "chỉ tiêu kết quả")
+        # what the data show in plain words, then why no indicator is graded "rõ" (as the summary's answer)
+        ahead = sum(1 for r in rows if r["code"] == "no_evidence" and r.get("ahead"))
+        title = ((f"Đơn vị điểm tiến bộ nhiều hơn ở {_count(ahead, n)} chỉ tiêu kết quả, nhưng khi xét cùng lúc "
+                  "các chỉ tiêu, chênh lệch vẫn có thể là ngẫu nhiên: chưa chỉ tiêu nào khác biệt rõ") if ahead
+                 else (f"Chưa thấy khác biệt rõ giữa đơn vị điểm và các đơn vị còn lại ở {_count(none, n)} "
+                       "chỉ tiêu kết quả"))
     notes = [v["answer"]] + [
         f"{r['label']}: {r['grade']}. Chênh lệch thay đổi {r['change']} {r['unit']} (khoảng tin cậy 95% chưa "
-        f"hiệu chỉnh {r['interval']}; điều chỉnh theo kỳ gốc {r['adjusted']}; p Holm {r['p_holm']}; "
-        f"số đơn vị điểm/còn lại {r['n']}; phát hiện được từ khoảng {r['mde']}). {r['reason']}".strip()
+        f"hiệu chỉnh {r['interval']}; điều chỉnh theo kỳ gốc {r['adjusted']}; p đã tính đến việc xét nhiều chỉ "
+        f"tiêu {r['p_holm']}; "
+        f"số đơn vị điểm/còn lại {r['n']}; "
+        + (f"phát hiện được từ khoảng {r['mde']}" if r["mde"] != UNDETECTABLE_VI else UNDETECTABLE_VI)
+        + f"). {r['reason']}".strip()
         for r in rows
     ] + [f"{r.get('label')}: {VERDICT_VI.get(str(r.get('code')), '')} ({r.get('reason')})." for r in v["not_compared"]
          ] + ["Lưu ý khi trình bày: đơn vị điểm được chọn, không bốc thăm; \"chưa thấy khác biệt\" không có nghĩa là "
@@ -605,9 +614,13 @@ def ranking_slide(deck: Deck) -> None:
     """The ranking slide: proposed level changes of the year and the good practices proposed for wider use."""
     rk = deck.view["ranking"]
     good = list(rk.get("good_practices") or [])
-    title = (f"Đề xuất xếp loại năm {rk.get('year')}: {rk.get('n_up')} đơn vị lên mức, {rk.get('n_down')} xuống mức, "
-             f"{rk.get('n_review')} cần xem xét; {_total(deck.view, 'good_practices', good)} cách làm hay đề nghị "
-             "nhân rộng")
+    # the sure moves apart from the units near a threshold the rule would move (shown moved in the chart)
+    sure = ("không đơn vị nào chắc chắn đổi mức" if str(rk.get("n_up")) == "0" and str(rk.get("n_down")) == "0"
+            else f"{rk.get('n_up')} đơn vị chắc chắn lên mức, {rk.get('n_down')} chắc chắn xuống mức")
+    steps = str(rk.get("review_steps") or "")
+    title = (f"Đề xuất xếp loại năm {rk.get('year')}: {sure}; {rk.get('n_review')} đơn vị sát ngưỡng cần xem xét"
+             + (f" (theo quy tắc: {steps})" if steps else "")
+             + f"; {_total(deck.view, 'good_practices', good)} cách làm hay đề nghị nhân rộng")
     notes = [str(rk.get("rules") or "")] + [
         f"{m.get('unit')}: mức {m.get('current')} → {m.get('proposed')} ({m.get('status')}). {m.get('reason')}"
         for m in rk.get("moves") or []] + [
@@ -616,7 +629,8 @@ def ranking_slide(deck: Deck) -> None:
                  "không tự động đổi mức.")
     slide, area = deck.new(title, notes)
     left, right = area.split(0.5)
-    lines = [f"Giữ nguyên mức: {rk.get('n_same')} đơn vị", f"Lên mức: {rk.get('n_up')}; xuống mức: {rk.get('n_down')}",
+    lines = [f"Giữ nguyên mức: {rk.get('n_same')} đơn vị",
+             f"Chắc chắn lên mức: {rk.get('n_up')}; chắc chắn xuống mức: {rk.get('n_down')}",
              f"Cần xem xét (sát ngưỡng): {rk.get('n_review')}{rk.get('review_note') or ''}"]
     lines += ([f"Cách làm hay: {g.get('unit')}" for g in good] if good
               else ["Chưa có cách làm hay nào đủ căn cứ để đề nghị nhân rộng."])

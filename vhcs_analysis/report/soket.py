@@ -32,6 +32,25 @@ TASK_GROUPS_VI = {
 }
 
 
+def ranking_sentence(rk: dict) -> str:
+    """The grading proposal in one clause, counts from the context's ``ranking``: the sure
+    moves up and down ("không đơn vị nào bị đề xuất hạ mức chắc chắn" when there is none,
+    "chắc chắn" only when some units near a threshold would move), the units kept, then the
+    units near a threshold with where the rule would put them (``review_note``), so that the
+    text agrees with the table and chart that show those units at their rule level."""
+    note = str(rk.get("review_note") or "")
+    sure = "chắc chắn " if note else ""
+    no_up, no_down = str(rk.get("n_up")) == "0", str(rk.get("n_down")) == "0"
+    if no_up and no_down:
+        moves = f"không đơn vị nào {sure}được nâng mức hay bị hạ mức"
+    else:
+        up = (f"không đơn vị nào {sure}được nâng mức" if no_up else f"{rk.get('n_up')} đơn vị được đề xuất nâng mức")
+        down = (f"không đơn vị nào {sure}bị hạ mức" if no_down else f"{rk.get('n_down')} đơn vị bị đề xuất hạ mức")
+        moves = f"{up}, {down}"
+    return (f"{moves}, {rk.get('n_same')} đơn vị giữ nguyên mức (trên {rk.get('n_units')} đơn vị); "
+            f"{rk.get('n_review')} đơn vị có điểm sát ngưỡng cần xem xét riêng{note}")
+
+
 def _get(ctx: dict, key: str) -> dict:
     value = ctx.get(key)
     return value if isinstance(value, dict) else {}
@@ -89,6 +108,7 @@ def facts(ctx: dict) -> dict[str, Any]:
         "weakest_scores": (str(ins.get("weakest_scores")) if ins.get("weakest_scores")
                            else f"bình quân {ins.get('weakest_mean')}/10"),
         "ranking": {k: rk.get(k) for k in ("year", "n_units", "n_up", "n_down", "n_same", "n_review", "review_note",
+                                           "review_steps",
                                            "rules", "moves", "levels", "matrix", "good_practices", "n_good",
                                            "band_z", "q_max")},
         "data_quality": {k: dq.get(k) for k in ("headline", "reports", "completeness", "late_units", "by_reason",
@@ -227,7 +247,7 @@ def limitations(f: dict) -> list[str]:
                            "pilot_units" in f["lists"]) + ".")
     worse = [r for r in f["pilots"]["rows"] if r.get("code") == "worse"]
     if worse:
-        out.append("Đơn vị điểm chuyển biến chậm hơn rõ các đơn vị còn lại ở: "
+        out.append("Đơn vị điểm chuyển biến chậm hơn rõ rệt so với các đơn vị còn lại ở: "
                    + "; ".join(_lower_first(str(r.get("label"))) for r in worse) + ".")
     if dq.get("headline"):
         out.append(f"Chất lượng số liệu: {dq.get('headline')}")

@@ -88,8 +88,9 @@ def opening(d: Draft, ctx: dict) -> None:
     """The opening paragraphs (which resolution, what window, where the numbers come from)."""
     f = soket.facts(ctx)
     s, review = f["scope"], f["review"]
-    d.para(f"Thực hiện {RESOLUTION}, {SUBJECT} (sau đây gọi tắt là Nghị quyết 01), Ban Thường vụ Đảng ủy Khối báo "
-           f"cáo {review['title']} thực hiện Nghị quyết như sau:")
+    number = RESOLUTION.removeprefix("Nghị quyết ")
+    d.para(f"Thực hiện Nghị quyết số {number} {SUBJECT} (sau đây gọi tắt là Nghị quyết 01), Ban Thường vụ Đảng ủy "
+           f"Khối báo cáo {review['title']} thực hiện Nghị quyết như sau:")
     d.para(f"Số liệu trong báo cáo được tổng hợp từ báo cáo định kỳ (Biểu số 01-VHCS) của {s.get('n_units')} tổ chức "
            f"cơ sở đảng trong {s.get('n_blocks')} khối ({s.get('n_pilot')} đơn vị làm điểm, {s.get('n_rest')} đơn vị "
            f"còn lại), {s.get('n_periods')} kỳ báo cáo từ {s.get('baseline')} đến {s.get('post')}; kết quả kiểm tra, "
@@ -194,9 +195,7 @@ def body(d: Draft, ctx: dict) -> None:
 
     d.heading("V. ĐỀ XUẤT, KIẾN NGHỊ", 1)
     d.heading("1. Đưa kết quả xây dựng văn hóa công sở vào xếp loại tổ chức cơ sở đảng", 2)
-    d.para(f"Áp dụng quy tắc xếp loại cho năm {rk.get('year')}, trên {rk.get('n_units')} tổ chức cơ sở đảng: "
-           f"{rk.get('n_up')} đơn vị được nâng mức, {rk.get('n_down')} đơn vị bị hạ mức, {rk.get('n_same')} đơn vị giữ "
-           f"nguyên; {rk.get('n_review')} đơn vị có điểm sát ngưỡng cần xem xét riêng{rk.get('review_note') or ''}. "
+    d.para(f"Áp dụng quy tắc xếp loại tổ chức cơ sở đảng cho năm {rk.get('year')}: {soket.ranking_sentence(rk)}. "
            f"{rk.get('rules') or ''}")
     _list_note(d, f, "moves")
     d.table("Đơn vị đề xuất đổi mức hoặc cần xem xét (mức 1 là cao nhất)",
@@ -334,15 +333,14 @@ def methods(d: Draft, f: dict) -> None:
         "điểm được chọn vì mạnh ổn định. (2) Điều chỉnh theo mức kỳ gốc (ANCOVA): như (1) sau khi trừ phần thay đổi do "
         "mức kỳ gốc của từng đơn vị; đúng nếu đơn vị điểm được chọn sau một kỳ thuận lợi. Chỉ kết luận \"rõ\" khi cả "
         "hai cùng chiều: kết luận khi đó đứng vững trước hai cách chọn đơn vị điểm thường gặp nhất; còn đứng vững đến "
-        "đâu trước một lý do chọn không thấy được là độ nhạy (Γ) ghi kèm kết luận khi có. Đơn vị thiếu số liệu ở một "
-        "trong hai kỳ không được tính.",
+        "đâu trước một lý do chọn không thấy được trong số liệu thì ghi kèm kết luận khi có. Đơn vị thiếu số liệu ở "
+        "một trong hai kỳ không được tính.",
         "Độ tin cậy tính bằng cách hoán đổi nhãn \"đơn vị điểm\" giữa các đơn vị trong cùng khối (suy luận hoán vị), "
         "với thống kê đã chuẩn hóa để vẫn đúng khi tác động khác nhau giữa các đơn vị; p (Holm) đã điều chỉnh cho việc "
         "xét nhiều chỉ tiêu cùng lúc. Khoảng tin cậy 95% là tập các mức chênh lệch mà số liệu không bác bỏ, giới hạn "
         "trong khoảng chỉ tiêu có thể đạt.",
-        f"Kỳ gốc {s.get('baseline')} đến sau khi đơn vị điểm đã được chọn, nên không kiểm tra được xu hướng trước đó "
-        "từ "
-        "Biểu 01." + (f" {p['placebo']}" if p["placebo"] else ""),
+        f"Kỳ gốc {s.get('baseline')} là kỳ sau khi đơn vị điểm đã được chọn, nên Biểu 01 không cho biết xu hướng "
+        "của các đơn vị trước khi chọn." + (f" {p['placebo']}" if p["placebo"] else ""),
         "Khoảng tin cậy của giá trị bình quân theo nhóm, theo kỳ tính theo phân phối t, với độ lệch chuẩn gộp của đơn "
         "vị điểm và các đơn vị còn lại trong cùng kỳ; điểm từng tiêu chí kiểm tra: mỗi đơn vị tính một lần (bình quân "
         "các lượt kiểm tra của đơn vị).",
