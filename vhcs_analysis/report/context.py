@@ -47,6 +47,7 @@ from vhcs_analysis.report.readings import (
     shown,
     span_of,
 )
+from vhcs_analysis.report.soket import goal_sentence
 from vhcs_analysis.settings import Settings, review_naming
 
 FIGURES = (
@@ -926,6 +927,8 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     # whole-bloc levels of each period on every unit with data in it, as the roll-out tables
     # print them (one value per indicator and period); the change is their difference
     goals = goal_rows(tables["indicators_by_goal"])
+    for g in goals:  # each row in words, one wording for the PDF, the Word draft and the slides
+        g["sentence"] = goal_sentence(g, period_vi(baseline), period_vi(post))
     figures = {name: (paths.figures / layout.figure_file(name, "svg")).is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
     # the settings the data were cleaned with, as the manifest recorded them (their file
@@ -979,7 +982,8 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "captions": dict(CAPTIONS_VI),
         "bloc_basis": ("Toàn khối: bình quân của các đơn vị có số liệu ở cả kỳ gốc và kỳ cuối (chỉ tiêu chưa có ở kỳ "
                        "gốc: các đơn vị có số liệu ở kỳ cuối); thay đổi là hiệu của hai mức và là thay đổi bình quân "
-                       "của chính các đơn vị đó. \u201cSố đơn vị\u201d: số đơn vị có số liệu ở cả hai kỳ. Vì mức "
+                       "của chính các đơn vị đó. \u201cSố đơn vị\u201d: số đơn vị có số liệu ở cả hai kỳ (chỉ tiêu "
+                       "chưa có ở kỳ gốc: ở kỳ cuối). Vì mức "
                        "của đơn vị điểm và các đơn vị còn lại tính bình quân theo khối, mức toàn khối có thể nằm "
                        "ngoài khoảng giữa hai mức đó một chút."),
         "pilot_units": pilot_unit_rows(basis["pilot_units"], main_code),

@@ -312,6 +312,10 @@ one text for the PDF (``template.typ``, via the leaders' context) and the Word d
 NO_BOTH_PERIODS_VI = "không đủ số liệu: không đơn vị nào có số liệu ở cả hai kỳ"
 """The reading cell of a goal row with no unit with data at both periods (its levels print "–")."""
 
+NO_BASELINE_VI = "chưa có ở kỳ gốc: chỉ có mức kỳ cuối, không đánh giá thay đổi"
+"""The reading cell of a goal row whose indicator no unit has at baseline (a field of the
+2018 form): its final-period level over the units that have it, baseline and change "–"."""
+
 
 def goal_rows(table: pd.DataFrame) -> list[dict]:
     """indicators_by_goal.csv formatted, with the goal/task group names: the whole bloc's
@@ -320,7 +324,9 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
     the reading was decided with (``ci_adj_low``/``ci_adj_high``, adjusted for the m
     indicators read together, ``goals_adjusted_note``); ``ci_95`` the unadjusted 95% one,
     for places with no reading beside it. ``reading_cell`` is what the tables print: the
-    reading, or why there is none when no unit has data at both periods (its levels "–")."""
+    reading, or why there is none when no unit has data at both periods (its levels "–").
+    An indicator no unit has at baseline (``no_baseline``) prints its final-period level
+    over the units that have it (``n``), baseline and change "–", the cell ``NO_BASELINE_VI``."""
     out = []
     for row in _rows(table):
         code = str(row["indicator"])
@@ -336,7 +342,12 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
         # no unit with data at both periods: a level beside "0 units" would be another basis
         # than the column says (issue 21), so the cells print "–" and the reading says why
         cell = reading
-        if n_both is not None and n_both == 0:
+        # no baseline at all (indicators_by_goal: the post level over the units that have it)
+        no_baseline = _num(base) is None and _num(post) is not None and bool(n_both)
+        if no_baseline:
+            ba = {**ba, "base": fmt.MISSING, "change": fmt.MISSING}
+            cell = NO_BASELINE_VI
+        elif n_both is not None and n_both == 0:
             ba = {**ba, "base": fmt.MISSING, "post": fmt.MISSING, "change": fmt.MISSING}
             cell = NO_BOTH_PERIODS_VI
         out.append({
@@ -351,6 +362,7 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
             "ci": ci_text(row.get("ci_adj_low"), row.get("ci_adj_high"), span=span_of(code)),
             "ci_95": ci_text(row.get("ci_low"), row.get("ci_high"), span=span_of(code)),
             "n": n_units, "reading": reading, "reading_cell": cell, "unit": short_unit(unit),
+            "no_baseline": no_baseline,
         })
     return out
 

@@ -184,9 +184,11 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
     Returns:
         indicator, indicator_vi, goal, task_group, baseline_mean, post_mean (in the
         indicator's unit, over the units with both values, so that post_mean − baseline_mean
-        is ``change``; without any such unit, no baseline and the post mean over every unit
-        with a value), change (mean within-unit change), ci_low, ci_high (95%,
-        block-clustered, unadjusted), n_units (units with both values), n_blocks,
+        is ``change``; for an indicator no unit has at baseline, no baseline and the post mean
+        over every unit with a value; with a baseline but no unit at both periods, neither),
+        change (mean within-unit change), ci_low, ci_high (95%, block-clustered, unadjusted),
+        n_units (units with both values; without a baseline, the units the post mean is
+        over), n_blocks,
         assessment (improved / declined / no_clear_change / no_data, in the indicator's
         better direction), assessment_vi ("tiến bộ", "đi xuống", "chưa thấy thay đổi
         rõ", "không đủ số liệu") and ci_adj_low, ci_adj_high (the block-clustered interval
@@ -207,12 +209,15 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         mean, lo, hi, g = intervals.clustered_mean_ci(change.to_numpy(), blocks.reindex(change.index).to_numpy(),
                                                       bounds=indicator_registry.difference_bounds(name))
         # levels on the units the change is averaged over (their difference is the change);
-        # an indicator no unit has at baseline keeps its post level over the units that have it
+        # an indicator no unit has at baseline (a field of the 2018 form) keeps its post level
+        # over the units that have it, and n_units counts those units (issue 21)
         both = change.index
+        no_baseline = not len(both) and not b.notna().any()
         base_mean = b.reindex(both).mean() if len(both) else np.nan
-        post_mean = a.reindex(both).mean() if len(both) else a.mean()
+        post_mean = a.reindex(both).mean() if len(both) else (a.mean() if no_baseline else np.nan)
+        n_units = int(a.notna().sum()) if no_baseline else len(change)
         rows.append({"indicator": name, "baseline_mean": base_mean, "post_mean": post_mean,
-                     "change": mean, "ci_low": lo, "ci_high": hi, "n_units": len(change), "n_blocks": g,
+                     "change": mean, "ci_low": lo, "ci_high": hi, "n_units": n_units, "n_blocks": g,
                      "_values": change.to_numpy(), "_blocks": blocks.reindex(change.index).to_numpy()})
     m = sum(1 for r in rows if np.isfinite(r["ci_low"]))
     for r in rows:
