@@ -188,7 +188,9 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
             **cells,
             "p_holm": nbsp(fmt.p_value(_num(row.get("p_holm")))),
             "mde": fmt.number(_num(row.get("mde")), 1),
-            "n": f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}",
+            # no unit compared (an indicator no unit has at baseline): "–", not "0/0" beside its levels
+            "n": (f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}"
+                  if (_num(row.get("n_pilot")) or 0) + (_num(row.get("n_rest")) or 0) > 0 else fmt.MISSING),
             "verdict": VERDICT_VI.get(str(row.get("verdict")), str(row.get("verdict"))),
             "code": str(row.get("verdict")),
             "reason": _upper_first(str(row.get("reason_vi") or "")),  # a sentence of its own after the verdict
@@ -226,7 +228,9 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
         if compared:
             note = ""
         elif str(row.get("kind")) == "adoption":
-            note = "việc làm một lần, theo dõi theo tiến độ, không so sánh mức thay đổi"
+            # a yes/no step of the unit, or a rate of staff who did a one-time step (personal plans)
+            note = (ADOPTION_RATE_REASON_VI if indicator_registry.indicator(code).scale == "percent"
+                    else "việc làm một lần, theo dõi theo tiến độ, không so sánh mức thay đổi")
         else:
             note = str(row.get("reason_vi") or "")
         unit, _ = change_unit_and_direction(code)
@@ -308,6 +312,15 @@ CAPTIONS_VI = {
 }
 """Captions of the tables and charts whose basis differs from the report's levels (issue 21),
 one text for the PDF (``template.typ``, via the leaders' context) and the Word draft."""
+
+ADOPTION_NOTE_VI = ("Bước có/không (chương trình hành động, bài trí công sở): tỷ lệ đơn vị đã làm; kế hoạch, cam kết "
+                    "cá nhân: tỷ lệ cán bộ đã làm, bình quân của các đơn vị, không phải bước có/không của đơn vị. "
+                    "Số đơn vị chưa làm: đơn vị chưa có bước đó; với tỷ lệ cán bộ, đơn vị chưa đạt 100%.")
+"""The note under the table of the one-time steps (``review.pilots.adoption``): what its
+levels and its count of units not done are for a yes/no step and for a rate of staff."""
+
+ADOPTION_RATE_REASON_VI = "bước triển khai đo bằng tỷ lệ cán bộ đã làm, theo dõi theo tiến độ, không so sánh mức thay đổi"
+"""The summary table's note on a one-time step measured as a share of staff (scale "percent")."""
 
 NO_BOTH_PERIODS_VI = "không đủ số liệu: không đơn vị nào có số liệu ở cả hai kỳ"
 """The reading cell of a goal row with no unit with data at both periods (its levels print "–")."""

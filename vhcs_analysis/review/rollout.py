@@ -43,18 +43,10 @@ def rollout(data: ReviewData) -> pd.DataFrame:
                "office_layout_share": "office_layout"}
     rows = []
     for measure, col in sources.items():
-        ends = _ends(p, col, data.baseline, data.post, weights, levels.group_levels)
+        by_period = levels_by_period(p, col, data.periods, data.baseline, data.post, weights, levels.group_levels)
         for period in data.periods:
             for group in ("pilot", "rest", "all"):
-                if period in ends:
-                    value, n = ends[period][group]
-                else:
-                    part = p[p["period"] == period]
-                    values = part[col].to_numpy(dtype=float, na_value=np.nan)
-                    if group != "all":
-                        values = values[_group_of(part["is_pilot"]).to_numpy() == group]
-                    ok = values[~np.isnan(values)]
-                    value, n = (float(ok.mean()) if len(ok) else np.nan), len(ok)
+                value, n = by_period[period][group]
                 rows.append({"period": period, "group": group, "measure": measure,
                              "measure_vi": indicator_registry.indicator(col).short_label_vi,
                              "value": value, "n_units": n})
@@ -64,6 +56,31 @@ def rollout(data: ReviewData) -> pd.DataFrame:
     out["_g"] = out["group"].map({"pilot": 0, "rest": 1, "all": 2})
     out = out.sort_values(["_m", "_p", "_g"], kind="mergesort").drop(columns=["_m", "_p", "_g"])
     return out[["period", "group", "measure", "measure_vi", "value", "n_units"]].reset_index(drop=True)
+
+
+def levels_by_period(p: pd.DataFrame, col: str, periods: Sequence[str], baseline: str, post: str, weights: str,
+                     group_levels) -> dict:
+    """{period: {group: (value, n_units)}} of column ``col`` of the fixed-mix panel ``p`` for
+    the groups pilot, rest and all, on the roll-out tables' basis (``rollout``): at
+    ``baseline`` and ``post`` the leaders' documents' one basis (``_ends``), at other periods
+    the plain mean of the units reporting. ``group_levels`` is ``report.levels.group_levels``;
+    shared by ``rollout`` and ``review.pilots.adoption`` so both print one value per group
+    and period."""
+    ends = _ends(p, col, baseline, post, weights, group_levels)
+    out: dict = {}
+    for period in periods:
+        if period in ends:
+            out[period] = ends[period]
+            continue
+        part = p[p["period"] == period]
+        values = part[col].to_numpy(dtype=float, na_value=np.nan) if col in part.columns else np.full(len(part), np.nan)
+        groups = _group_of(part["is_pilot"]).to_numpy()
+        out[period] = {}
+        for group in ("pilot", "rest", "all"):
+            ok = values if group == "all" else values[groups == group]
+            ok = ok[~np.isnan(ok)]
+            out[period][group] = ((float(ok.mean()) if len(ok) else np.nan), len(ok))
+    return out
 
 
 def _ends(p: pd.DataFrame, col: str, baseline: str, post: str, weights: str, group_levels) -> dict:
