@@ -319,7 +319,8 @@ ADOPTION_NOTE_VI = ("Bước có/không (chương trình hành động, bài tr�
 """The note under the table of the one-time steps (``review.pilots.adoption``): what its
 levels and its count of units not done are for a yes/no step and for a rate of staff."""
 
-ADOPTION_RATE_REASON_VI = "bước triển khai đo bằng tỷ lệ cán bộ đã làm, theo dõi theo tiến độ, không so sánh mức thay đổi"
+ADOPTION_RATE_REASON_VI = ("bước triển khai đo bằng tỷ lệ cán bộ đã làm, theo dõi theo tiến độ, không so sánh mức "
+                           "thay đổi")
 """The summary table's note on a one-time step measured as a share of staff (scale "percent")."""
 
 NO_BOTH_PERIODS_VI = "không đủ số liệu: không đơn vị nào có số liệu ở cả hai kỳ"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt, indicator_registry, verdicts
 from vhcs_analysis.review.base import (
-    SEED, ReviewData, _lower_first, markdown, panel, period_vi, _with_meta, _label_of, _group_of,
+    SEED, ReviewData, _lower_first, markdown, panel, period_vi, _with_meta, _label_of,
 )
 from vhcs_analysis.review.rollout import trend_of
 from vhcs_analysis.settings import Settings
