@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -59,13 +59,26 @@ def rollout(data: ReviewData) -> pd.DataFrame:
 
 
 def levels_by_period(p: pd.DataFrame, col: str, periods: Sequence[str], baseline: str, post: str, weights: str,
-                     group_levels) -> dict:
-    """{period: {group: (value, n_units)}} of column ``col`` of the fixed-mix panel ``p`` for
-    the groups pilot, rest and all, on the roll-out tables' basis (``rollout``): at
-    ``baseline`` and ``post`` the leaders' documents' one basis (``_ends``), at other periods
-    the plain mean of the units reporting. ``group_levels`` is ``report.levels.group_levels``;
-    shared by ``rollout`` and ``review.pilots.adoption`` so both print one value per group
-    and period."""
+                     group_levels: Callable[..., Any]) -> dict:
+    """The levels of one column per period and group on the roll-out tables' basis (``rollout``).
+
+    At ``baseline`` and ``post`` the leaders' documents' one basis (``_ends``), at other
+    periods the plain mean of the units reporting; shared by ``rollout`` and
+    ``review.pilots.adoption`` so both print one value per group and period.
+
+    Args:
+        p: the fixed-mix panel (``verdicts.fixed_mix_panel``).
+        col: the indicator's column.
+        periods: the periods, in order.
+        baseline: the baseline period.
+        post: the post period.
+        weights: ``[compare] block_weights``.
+        group_levels: ``report.levels.group_levels``.
+
+    Returns:
+        {period: {group: (value, n_units)}} for the groups pilot, rest and all (value NaN
+        and n_units 0 without data).
+    """
     ends = _ends(p, col, baseline, post, weights, group_levels)
     out: dict = {}
     for period in periods:
