@@ -63,4 +63,4 @@ def test_pilot_intervals__said_unadjusted_beside_the_grades():
     assert typ.count("#data.pilot_ci_note") == 2  # Hình "Hai cách so sánh" and Phụ lục A's table
     assert "PILOT_CI_NOTE" in (REPORT / "word.py").read_text(encoding="utf-8")
     # the whole-bloc grades' table prints the adjusted interval with its reading and sentence
-    assert '("table_label", "change", "ci", "reading")' in typ and "#data.goals_note" in typ
+    assert '("table_label", "change", "ci", "reading_cell")' in typ and "#data.goals_note" in typ

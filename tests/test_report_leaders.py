@@ -622,3 +622,106 @@ def test_chance_words__a_good_practice_without_the_q_value():
     out = ctx.chance_words(line, 0.0)
     assert "gợi ý nhầm" not in out and out.endswith("dưới 0,1%")
     assert ctx.chance_words(line, 0.012).endswith("khoảng 1,2%")
+
+
+# ----------------------------------------------------------------------------- task "levels" (issue 21 follow-up)
+
+def test_goal_rows__an_indicator_without_baseline_prints_its_final_level_and_the_sentence_quotes_it():
+    # the whole-bloc tables printed "– – – 0 không đủ số liệu: không đơn vị nào có số liệu ở cả hai kỳ"
+    # for the 2018 form's indicators while Bảng 1 and the workbook had their final levels (84,1% of 61 units)
+    from vhcs_analysis.report import soket
+
+    table = pd.DataFrame([{"indicator": "good_rating_rate", "indicator_vi": "Tỷ lệ CBCCVC hoàn thành tốt nhiệm vụ",
+                           "goal": None, "task_group": 2, "baseline_mean": None, "post_mean": 84.1, "change": None,
+                           "ci_low": None, "ci_high": None, "n_units": 61, "assessment_vi": "không đủ số liệu"}])
+    row, = readings.goal_rows(table)
+    assert (row["baseline"], row["post"], row["change"], row["n"]) == (fmt.MISSING, "84,1%", fmt.MISSING, "61")
+    assert row["no_baseline"] and row["reading_cell"] == readings.NO_BASELINE_VI
+    assert "chưa có ở kỳ gốc" in row["reading_cell"]
+    sentence = soket.goal_sentence(row, "6 tháng cuối năm 2016", "6 tháng cuối năm 2018")
+    assert "84,1%" in sentence and "61 đơn vị" in sentence and "chưa có ở kỳ gốc" in sentence
+
+
+@pytest.fixture(scope="module")
+def sample_review(processed_sample):
+    """The default sample's processed tables loaded for the review functions."""
+    from vhcs_analysis import review
+    from vhcs_analysis.config import Paths
+    from vhcs_analysis.settings import load
+
+    paths = Paths(raw=processed_sample.parent / "raw", processed=processed_sample,
+                  reports=processed_sample.parent / "reports-levels")
+    return review.load(load(), paths)
+
+
+def test_indicators_by_goal__no_baseline_keeps_the_final_level_over_the_units_that_have_it(sample_review):
+    from vhcs_analysis import review
+
+    data = sample_review
+    table = review.indicators_by_goal(data)
+    fresh = table[table["baseline_mean"].isna()]
+    assert len(fresh), "the sample has indicators of the 2018 form only"
+    post = review.panel(data)
+    post = post[post["period"] == data.post]
+    for r in fresh.itertuples():
+        assert r.n_units == int(post[r.indicator].notna().sum()) > 0, r.indicator
+        assert r.post_mean == pytest.approx(float(post[r.indicator].mean()), abs=1e-6), r.indicator
+
+
+def test_adoption__a_rate_of_staff_is_not_a_yes_no_step():
+    # personal plans (a share of staff) were labelled "làm một lần, có/không", Bảng 12 counted
+    # "0 units not done" beside others at 76,7%, the Word appendix printed "0/0"
+    from vhcs_analysis import verdicts
+
+    settings = package_defaults()
+    units = pd.DataFrame({"block": ["K"], "is_pilot": [True], "A": [float("nan")], "B": [80.0]})
+    _, reason = verdicts._comparability(units, "personal_plan_rate", "A", "B", settings)
+    assert "có/không" not in reason and "tỷ lệ cán bộ" in reason
+    _, step = verdicts._comparability(units, "office_layout", "A", "B", settings)
+    assert "có/không" in step
+    effects = pd.DataFrame([{"indicator": "personal_plan_rate", "indicator_vi": "Tỷ lệ CBCCVC có kế hoạch",
+                             "kind": "adoption", "verdict": "not_comparable", "reason_vi": reason,
+                             "direction": "higher_better", "n_pilot": 0, "n_rest": 0}])
+    row, = readings.outcome_rows(effects, {})
+    assert "có/không" not in row["verdict_full"] and "tỷ lệ cán bộ" in row["verdict_full"]
+    assert readings.effect_rows(effects)[0]["n"] == fmt.MISSING  # not "0/0"
+
+
+def test_adoption_and_level_gap__one_value_with_the_rollout_and_the_summary(sample_review):
+    # Bảng 13 said +0,5 and Bảng 26 +1,1 for the same baseline gap (other units 64,3 vs 63,63);
+    # the sheet "Bước làm một lần" said 21,43 / 79,63 where Bảng 12 and "Tiến độ triển khai" said 22,4 / 77,0
+    from vhcs_analysis import review, verdicts
+
+    data = sample_review
+    work = verdicts.fixed_mix_panel(review.panel(data), [data.baseline, data.post], data.settings.indicators)
+    weights = str(data.settings.compare.block_weights)
+    gaps = review.level_gap(data).set_index("indicator")
+    for code in ("oc_index", "on_time_rate", "study_rate", "violations_per_100"):
+        g = levels.group_levels(work, code, data.baseline, data.post, weights)
+        assert g is not None
+        assert gaps.at[code, "pilot_mean"] == pytest.approx(g.pilot_base, abs=1e-6)
+        assert gaps.at[code, "rest_mean"] == pytest.approx(g.rest_base, abs=1e-6)
+    roll = review.rollout(data)
+    adoption = review.adoption(data).set_index("indicator")
+    for code, measure in (("action_programme", "action_programme_share"), ("office_layout", "office_layout_share"),
+                          ("personal_plan_rate", "personal_plan_rate")):
+        for period, tag in ((data.baseline, "baseline"), (data.post, "post")):
+            for group in ("pilot", "rest"):
+                value = roll[(roll["measure"] == measure) & (roll["period"] == period)
+                             & (roll["group"] == group)]["value"].iloc[0]
+                mine = adoption.at[code, f"{group}_{tag}"]
+                assert (np.isnan(value) and np.isnan(mine)) or mine == pytest.approx(value, abs=1e-9), (code, tag)
+    post = work[work["period"] == data.post]
+    assert adoption.at["personal_plan_rate", "n_missing_post"] == int((post["personal_plan_rate"] < 100).sum())
+
+
+def test_comparisons__the_appendix_gap_is_the_summary_tables_gap():
+    lv = levels.GroupLevels(pilot_base=64.78, pilot_post=80.0, rest_base=64.34, rest_post=70.0, n_pilot=7,
+                            n_rest=51, n_blocks=7)
+    table = pd.DataFrame([{"indicator": "oc_index", "indicator_vi": "Chỉ số", "pilot_mean": 64.78, "rest_mean": 64.34,
+                           "gap": 0.434, "ci_low": -6.7, "ci_high": 7.6, "p_value": 0.887, "comparable": True,
+                           "reason_vi": ""}])
+    out = ctx.comparisons({"level_gap": table, "per_block": pd.DataFrame(columns=["indicator"])}, "oc_index",
+                          ["oc_index"], {"oc_index": lv})
+    row, = out["level_gap"]
+    assert row["gap"] == row["gap_est"] == "+0,5"  # the difference of the printed levels, 64,8 − 64,3

@@ -261,11 +261,15 @@ TABLE_SHEETS_VI: dict[str, tuple[str, str]] = {
                     "kỳ gốc"),
     "per_block": ("Thay đổi theo khối", "Thay đổi của đơn vị điểm và của các đơn vị còn lại cùng khối, từng "
                   "chỉ tiêu"),
-    "level_gap": ("Chênh lệch mức kỳ gốc", "Chênh lệch mức giữa đơn vị điểm và các đơn vị còn lại ở kỳ gốc"),
+    "level_gap": ("Chênh lệch mức kỳ gốc", "Chênh lệch mức giữa đơn vị điểm và các đơn vị còn lại cùng khối ở kỳ gốc, "
+                  "trên các đơn vị có số liệu cả kỳ gốc và kỳ cuối, bình quân theo khối (như mức kỳ gốc trong báo "
+                  "cáo), kèm khoảng tin cậy và p"),
     "index_sensitivity": ("Độ nhạy chỉ số tổng hợp", "Kết luận về chỉ số văn hóa công sở tổng hợp khi bỏ ra "
                           "từng thành phần"),
-    "adoption": ("Bước làm một lần", "Tỷ lệ đơn vị đã làm các bước chỉ làm một lần (chương trình hành động, "
-                 "bài trí công sở, kế hoạch cá nhân): đơn vị điểm, đơn vị khác, kỳ gốc, kỳ cuối"),
+    "adoption": ("Bước làm một lần", "Các bước chỉ làm một lần: tỷ lệ đơn vị đã làm (chương trình hành động, bài "
+                 "trí công sở) hoặc tỷ lệ cán bộ đã làm (kế hoạch, cam kết cá nhân); đơn vị điểm, đơn vị khác ở kỳ "
+                 "gốc, kỳ cuối, cùng cách tính với sheet Tiến độ triển khai và báo cáo; đơn vị chưa làm: chưa có "
+                 "bước đó, hoặc với tỷ lệ cán bộ, chưa đạt 100%"),
     "rollout": ("Tiến độ triển khai", "Tiến độ học tập, quán triệt và các bước triển khai theo kỳ: đơn vị "
                 "điểm, các đơn vị còn lại, toàn khối"),
     "on_time_rate": ("Hồ sơ TTHC đúng hạn", "Hồ sơ thủ tục hành chính giải quyết đúng hạn, quá hạn và tỷ lệ "

@@ -114,7 +114,10 @@ def _comparability(units: pd.DataFrame, name: str, baseline: str, post: str,
                    settings: Settings) -> tuple[str | None, str]:
     """(verdict, reason) when the comparison cannot be made, else (None, '')."""
     if name in adoption_items(settings):
-        return "not_comparable", ("chỉ tiêu triển khai (làm một lần, có/không), không phải kết quả: xem tiến độ triển "
+        # a yes/no step of the unit, or a share of staff who did a one-time step (scale "percent")
+        what = ("tỷ lệ cán bộ đã làm một việc làm một lần" if indicator_registry.indicator(name).scale == "percent"
+                else "làm một lần, có/không")
+        return "not_comparable", (f"chỉ tiêu triển khai ({what}), không phải kết quả: xem tiến độ triển "
                                   "khai theo kỳ, không so sánh mức thay đổi")
     ok = units[[baseline, post]].notna().all(axis=1) & units["is_pilot"].notna()
     u = units[ok]

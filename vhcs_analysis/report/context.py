@@ -27,6 +27,7 @@ from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RE
 from vhcs_analysis.periods import Period, period_vi
 from vhcs_analysis.report.soket import ranking_sentence
 from vhcs_analysis.report.readings import (
+    ADOPTION_NOTE_VI,
     CAPTIONS_VI,
     COMMENDED_UNITS_VI,
     PILOT_CI_NOTE,
@@ -51,6 +52,7 @@ from vhcs_analysis.report.readings import (
     span_of,
     undetectable_reason,
 )
+from vhcs_analysis.report.soket import goal_sentence
 from vhcs_analysis.settings import Settings, review_naming
 
 FIGURES = (
@@ -738,6 +740,13 @@ def sensitivity_rows(table: pd.DataFrame, full_did: str | None = None) -> list[d
 NOT_COMPARABLE_VI = "không so sánh được"
 
 
+def _same_levels(lv, row: dict) -> bool:
+    """Whether level_gap.csv's group levels (``row``) are the baseline levels ``lv``
+    (``report.levels.group_levels``), i.e. the gap's estimate is on the printed levels' basis."""
+    pairs = ((lv.pilot_base, _num(row.get("pilot_mean"))), (lv.rest_base, _num(row.get("rest_mean"))))
+    return all(b is not None and math.isfinite(a) and abs(a - b) < 0.01 for a, b in pairs)
+
+
 def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: list[str],
                 levels: dict | None = None) -> dict:
     """tables/level_gap.csv (the family's outcomes; the one-time steps have their own
@@ -746,8 +755,11 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: li
     summary's (``levels``: ``report.levels.group_levels`` per indicator) where it has them,
     so one group and period has one value; ``gap`` is the difference of the two printed
     levels. ``gap_est`` is the estimate ``ci`` and ``p`` belong to (the CSV's ``gap``: the
-    pilots against the rest of their blocks over every unit with a baseline value), printed
-    beside them in the appendix; the interval is blank where the data cannot bound it."""
+    pilots against the rest of their blocks on the units with both periods, the same basis
+    as ``levels``), printed beside them in the appendix: ``gap`` itself when the CSV's
+    group levels are those levels (the estimate rounded on its own can differ from the
+    difference of the printed levels by a rounding step); the interval is blank where the
+    data cannot bound it."""
     gaps = []
     for r in _rows(tables["level_gap"]):
         code = str(r.get("indicator"))
@@ -762,10 +774,12 @@ def comparisons(tables: dict[str, pd.DataFrame], main_indicator: str, family: li
         gaps.append({"label": str(r.get("indicator_vi")), "pilot": level_text(code, pilot),
                      "rest": level_text(code, rest),
                      "gap": fmt.signed(None if pilot is None or rest is None else shown(pilot - rest), 1),
-                     # the estimate the interval and p belong to (compare.level_gap: pilots vs the
-                     # rest of their blocks over every unit with a baseline value), for the
-                     # appendix, where it stands beside them
-                     "gap_est": fmt.signed(shown(r.get("gap")), 1), "ci": ci,
+                     # the estimate the interval and p belong to (review.level_gap: pilots vs the
+                     # rest of their blocks on the units with both periods), for the appendix,
+                     # where it stands beside them: one number with the table above
+                     "gap_est": (fmt.signed(None if pilot is None or rest is None else shown(pilot - rest), 1)
+                                 if lv is not None and _same_levels(lv, r)
+                                 else fmt.signed(shown(r.get("gap")), 1)), "ci": ci,
                      "p": fmt.MISSING if ci == UNBOUNDED_VI or ci.startswith(NOT_COMPARABLE_VI)
                      else nbsp(fmt.p_value(_num(r.get("p_value"))))})
     blocks = []
@@ -984,6 +998,8 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
     # whole-bloc levels of each period on every unit with data in it, as the roll-out tables
     # print them (one value per indicator and period); the change is their difference
     goals = goal_rows(tables["indicators_by_goal"])
+    for g in goals:  # each row in words, one wording for the PDF, the Word draft and the slides
+        g["sentence"] = goal_sentence(g, period_vi(baseline), period_vi(post))
     figures = {name: (paths.figures / layout.figure_file(name, "svg")).is_file() for name in FIGURES}
     is_sample = bool(manifest.get("is_sample", kn.get("is_sample", False)))
     # the settings the data were cleaned with, as the manifest recorded them (their file
@@ -1045,7 +1061,8 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
         "captions": dict(CAPTIONS_VI),
         "bloc_basis": ("Toàn khối: bình quân của các đơn vị có số liệu ở cả kỳ gốc và kỳ cuối (chỉ tiêu chưa có ở kỳ "
                        "gốc: các đơn vị có số liệu ở kỳ cuối); thay đổi là hiệu của hai mức và là thay đổi bình quân "
-                       "của chính các đơn vị đó. \u201cSố đơn vị\u201d: số đơn vị có số liệu ở cả hai kỳ. Vì mức "
+                       "của chính các đơn vị đó. \u201cSố đơn vị\u201d: số đơn vị có số liệu ở cả hai kỳ (chỉ tiêu "
+                       "chưa có ở kỳ gốc: ở kỳ cuối). Vì mức "
                        "của đơn vị điểm và các đơn vị còn lại tính bình quân theo khối, mức toàn khối có thể nằm "
                        "ngoài khoảng giữa hai mức đó một chút."),
         "pilot_units": pilot_unit_rows(basis["pilot_units"], main_code),
@@ -1077,7 +1094,7 @@ def build_context(paths: Paths, settings: Settings, *, for_date: dt.date | None 
                    # the summary's table: the declared family (adoption items are named in the answer)
                    "outcomes": [d for d in dids if d["indicator"] in fam],
                    "placebo": str((kn.get("pilot_checks") or {}).get("placebo") or ""),
-                   "adoption": adoption_rows(tables["adoption"], basis["levels"]),
+                   "adoption": adoption_rows(tables["adoption"], basis["levels"]), "adoption_note": ADOPTION_NOTE_VI,
                    "sensitivity": sensitivity_rows(tables["index_sensitivity"], difference.get("oc_index"))},
         "goals": goals,
         "goals_note": goals_adjusted_note(tables["indicators_by_goal"]),

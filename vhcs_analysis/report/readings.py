@@ -189,7 +189,9 @@ def effect_rows(effects: pd.DataFrame) -> list[dict]:
             **cells,
             "p_holm": nbsp(fmt.p_value(_num(row.get("p_holm")))),
             "mde": fmt.number(_num(row.get("mde")), 1),
-            "n": f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}",
+            # no unit compared (an indicator no unit has at baseline): "–", not "0/0" beside its levels
+            "n": (f"{_int(row.get('n_pilot'))}/{_int(row.get('n_rest'))}"
+                  if (_num(row.get("n_pilot")) or 0) + (_num(row.get("n_rest")) or 0) > 0 else fmt.MISSING),
             "verdict": VERDICT_VI.get(str(row.get("verdict")), str(row.get("verdict"))),
             "code": str(row.get("verdict")),
             # a sentence of its own after the verdict, in plain words
@@ -243,7 +245,9 @@ def outcome_rows(effects: pd.DataFrame, levels: dict) -> list[dict]:
         if compared:
             note = ""
         elif str(row.get("kind")) == "adoption":
-            note = "việc làm một lần, theo dõi theo tiến độ, không so sánh mức thay đổi"
+            # a yes/no step of the unit, or a rate of staff who did a one-time step (personal plans)
+            note = (ADOPTION_RATE_REASON_VI if indicator_registry.indicator(code).scale == "percent"
+                    else "việc làm một lần, theo dõi theo tiến độ, không so sánh mức thay đổi")
         else:
             note = str(row.get("reason_vi") or "")
         unit, higher = change_unit_and_direction(code)
@@ -376,8 +380,22 @@ CAPTIONS_VI = {
 """Captions of the tables and charts whose basis differs from the report's levels (issue 21),
 one text for the PDF (``template.typ``, via the leaders' context) and the Word draft."""
 
+ADOPTION_NOTE_VI = ("Bước có/không (chương trình hành động, bài trí công sở): tỷ lệ đơn vị đã làm; kế hoạch, cam kết "
+                    "cá nhân: tỷ lệ cán bộ đã làm, bình quân của các đơn vị, không phải bước có/không của đơn vị. "
+                    "Số đơn vị chưa làm: đơn vị chưa có bước đó; với tỷ lệ cán bộ, đơn vị chưa đạt 100%.")
+"""The note under the table of the one-time steps (``review.pilots.adoption``): what its
+levels and its count of units not done are for a yes/no step and for a rate of staff."""
+
+ADOPTION_RATE_REASON_VI = ("bước triển khai đo bằng tỷ lệ cán bộ đã làm, theo dõi theo tiến độ, không so sánh mức "
+                           "thay đổi")
+"""The summary table's note on a one-time step measured as a share of staff (scale "percent")."""
+
 NO_BOTH_PERIODS_VI = "không đủ số liệu: không đơn vị nào có số liệu ở cả hai kỳ"
 """The reading cell of a goal row with no unit with data at both periods (its levels print "–")."""
+
+NO_BASELINE_VI = "chưa có ở kỳ gốc: chỉ có mức kỳ cuối, không đánh giá thay đổi"
+"""The reading cell of a goal row whose indicator no unit has at baseline (a field of the
+2018 form): its final-period level over the units that have it, baseline and change "–"."""
 
 
 def goal_rows(table: pd.DataFrame) -> list[dict]:
@@ -387,7 +405,9 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
     the reading was decided with (``ci_adj_low``/``ci_adj_high``, adjusted for the m
     indicators read together, ``goals_adjusted_note``); ``ci_95`` the unadjusted 95% one,
     for places with no reading beside it. ``reading_cell`` is what the tables print: the
-    reading, or why there is none when no unit has data at both periods (its levels "–")."""
+    reading, or why there is none when no unit has data at both periods (its levels "–").
+    An indicator no unit has at baseline (``no_baseline``) prints its final-period level
+    over the units that have it (``n``), baseline and change "–", the cell ``NO_BASELINE_VI``."""
     out = []
     for row in _rows(table):
         code = str(row["indicator"])
@@ -403,7 +423,12 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
         # no unit with data at both periods: a level beside "0 units" would be another basis
         # than the column says (issue 21), so the cells print "–" and the reading says why
         cell = reading
-        if n_both is not None and n_both == 0:
+        # no baseline at all (indicators_by_goal: the post level over the units that have it)
+        no_baseline = _num(base) is None and _num(post) is not None and bool(n_both)
+        if no_baseline:
+            ba = {**ba, "base": fmt.MISSING, "change": fmt.MISSING}
+            cell = NO_BASELINE_VI
+        elif n_both is not None and n_both == 0:
             ba = {**ba, "base": fmt.MISSING, "post": fmt.MISSING, "change": fmt.MISSING}
             cell = NO_BOTH_PERIODS_VI
         out.append({
@@ -418,6 +443,7 @@ def goal_rows(table: pd.DataFrame) -> list[dict]:
             "ci": ci_text(row.get("ci_adj_low"), row.get("ci_adj_high"), span=span_of(code)),
             "ci_95": ci_text(row.get("ci_low"), row.get("ci_high"), span=span_of(code)),
             "n": n_units, "reading": reading, "reading_cell": cell, "unit": short_unit(unit),
+            "no_baseline": no_baseline,
         })
     return out
 

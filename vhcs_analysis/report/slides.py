@@ -513,11 +513,15 @@ def pilots_slide(deck: Deck) -> None:
 
 def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], key: str) -> None:
     moved = sum(1 for r in rows if r.get("reading") == "tiến bộ")
-    missing = sum(1 for r in rows if r.get("reading") == "không đủ số liệu")
+    fresh = sum(1 for r in rows if r.get("no_baseline"))
+    missing = sum(1 for r in rows if r.get("reading") == "không đủ số liệu") - fresh
     title = (f"{_count(moved, len(rows))} chỉ tiêu của {what} tiến bộ so với kỳ gốc"
+             + (f"; {fresh} chỉ tiêu chưa có ở kỳ gốc" if fresh else "")
              + (f"; {missing} chỉ tiêu chưa đủ số liệu" if missing else "")) if rows else \
         f"Chưa có số liệu về {what}"
-    notes = [f"{short.get(r[key], '')} – {r.get('label')}: {r.get('baseline')} → {r.get('post')} "
+    notes = [f"{short.get(r[key], '')} – {r.get('label')}: kỳ cuối {r.get('post')} ({r.get('n')} đơn vị có số "
+             "liệu); chưa có ở kỳ gốc nên chưa đánh giá thay đổi." if r.get("no_baseline") else
+             f"{short.get(r[key], '')} – {r.get('label')}: {r.get('baseline')} → {r.get('post')} "
              f"(thay đổi {r.get('change')} {r.get('unit')}, khoảng tin cậy đã hiệu chỉnh {r.get('ci')}, "
              f"{r.get('n')} đơn vị): {r.get('reading')}." for r in rows]
     notes.append(str(deck.view.get("goals_note") or ""))
@@ -525,7 +529,8 @@ def _goal_slide(deck: Deck, rows: list[dict], what: str, short: dict[int, str], 
                  "chiều tốt; đây là mức chung của mọi đơn vị, không phải tác dụng riêng của việc làm điểm.")
     deck.table_slide(title, notes, ["", "Chỉ tiêu", "Kỳ gốc → kỳ cuối", "Đánh giá"],
                      [[short.get(r[key], ""), r.get("table_label") or r.get("label", ""),
-                       f"{r.get('baseline')} → {r.get('post')}", r.get("reading", "")] for r in rows],
+                       f"{r.get('baseline')} → {r.get('post')}",
+                       "chưa có ở kỳ gốc" if r.get("no_baseline") else r.get("reading", "")] for r in rows],
                      [1.0, 5.4, 2.6, 2.4],
                      pointer="Các chỉ tiêu còn lại: xem báo cáo, mục kết quả theo mục tiêu.", missing=f"về {what}.")
 

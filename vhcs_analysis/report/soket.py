@@ -162,7 +162,11 @@ def _labelled(g: dict) -> str:
 
 
 def goal_sentence(g: dict, baseline: str, post: str) -> str:
-    """One indicator's levels and change in words: "Tỷ lệ …: 85,6% (kỳ gốc) → 88,2% (…), +2,4 điểm %; tiến bộ."."""
+    """One indicator's levels and change in words: "Tỷ lệ …: 85,6% (kỳ gốc) → 88,2% (…), +2,4 điểm %; tiến bộ.";
+    an indicator with no baseline (``no_baseline``): its final-period level and the units it is over."""
+    if g.get("no_baseline"):
+        return (f"{_labelled(g)}: {g.get('post')} ({post}, bình quân {g.get('n')} đơn vị có số liệu); chỉ tiêu "
+                "chưa có ở kỳ gốc nên chưa đánh giá thay đổi.")
     if g.get("reading") == NO_DATA:
         only = f"; chỉ có số liệu kỳ {post}: {g.get('post')}" if g.get("post") not in (None, "", "–") else ""
         return f"{_labelled(g)}: chưa đủ số liệu hai kỳ để so sánh{only}."
@@ -225,7 +229,11 @@ def limitations(f: dict) -> list[str]:
     ins, dq = f["inspections"], f["data_quality"]
     out = [f"{_labelled(g)}: {g.get('baseline')} → {g.get('post')}, {g.get('reading')}."
            for g in f["goals"] if g.get("reading") in (FLAT, DOWN)]
-    thin = [str(g.get("label")) for g in f["goals"] if g.get("reading") == NO_DATA]
+    new = [f"{g.get('label')} ({g.get('post')})" for g in f["goals"] if g.get("no_baseline")]
+    if new:
+        out.append("Chưa có ở kỳ gốc nên chưa đánh giá được thay đổi (mức kỳ cuối trong ngoặc): "
+                   + "; ".join(new) + ".")
+    thin = [str(g.get("label")) for g in f["goals"] if g.get("reading") == NO_DATA and not g.get("no_baseline")]
     if thin:
         out.append("Chưa đủ số liệu hai kỳ để đánh giá: " + "; ".join(thin) + ".")
     if ins.get("weakest") not in (None, "", "–"):

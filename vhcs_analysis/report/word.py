@@ -27,7 +27,7 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import write_bytes_atomic
 from vhcs_analysis.report import soket
 from vhcs_analysis.report import word_template as wt
-from vhcs_analysis.report.readings import CAPTIONS_VI, COMMENDED_UNITS_VI, PILOT_CI_NOTE
+from vhcs_analysis.report.readings import ADOPTION_NOTE_VI, CAPTIONS_VI, COMMENDED_UNITS_VI, PILOT_CI_NOTE
 from vhcs_analysis.report.soket import RESOLUTION, TASK_GROUPS_VI, goal_sentence, goals_of
 from vhcs_analysis.report.word_draft import Draft, FigureEntry, cells
 from vhcs_analysis.settings import Report
@@ -259,6 +259,7 @@ def appendices(d: Draft, ctx: dict) -> None:
             ["Bước triển khai", "Đơn vị điểm (kỳ gốc → kỳ cuối)", "Còn lại (kỳ gốc → kỳ cuối)",
              "Các đơn vị còn lại đạt 90% từ", "Số đơn vị chưa làm ở kỳ cuối"],
             p["adoption"], ["label", "pilot", "rest", "reached", "missing"], [2, 1.5, 1.5, 1.4, 1], "lcccr")
+    d.note(ADOPTION_NOTE_VI)
     d.table(CAPTIONS_VI["on_time_table"],
             ["Kỳ", "Hồ sơ đúng hạn", "Hồ sơ quá hạn", "Số đơn vị báo cáo"],
             ro.get("on_time") or [], ["period", "on_time", "late", "units"])

@@ -16,7 +16,7 @@ import pandas as pd
 
 from vhcs_analysis import fmt, indicator_registry, verdicts
 from vhcs_analysis.review.base import (
-    SEED, ReviewData, _lower_first, markdown, panel, period_vi, _with_meta, _label_of, _group_of,
+    SEED, ReviewData, _lower_first, markdown, panel, period_vi, _with_meta, _label_of,
 )
 from vhcs_analysis.review.rollout import trend_of
 from vhcs_analysis.settings import Settings
@@ -104,38 +104,43 @@ def pilot_effect_numbers(effects: pd.DataFrame) -> list[dict]:
 def adoption(data: ReviewData) -> pd.DataFrame:
     """The roll-out of the one-time adoption steps (``[compare] adoption_items``).
 
+    The levels are the roll-out table's (``review.rollout``, ``levels_by_period``): at
+    baseline and post the pilots and the rest block-weighted on the units with data at both
+    periods (the leaders' documents' one basis), at other periods the plain mean of the
+    units reporting, so a group and period has one value in every table and sheet.
+
     Args:
         data: the loaded review data.
 
     Returns:
-        One row per adoption item: indicator, indicator_vi, the share of units done (%,
-        0–100; NaN without data) per group at baseline and post (``pilot_baseline`` …
-        ``rest_post``), ``rest_reached_90`` (the first period the rest reached 90%, or
-        "chưa đạt"), n_missing_post and missing_units (names, "; "-separated).
+        One row per adoption item: indicator, indicator_vi, its level per group at baseline
+        and post (``pilot_baseline`` … ``rest_post``: the share of units done for a yes/no
+        step, the mean share of staff for a rate such as personal plans; %, 0–100; NaN
+        without data), ``rest_reached_90`` (the first period the rest reached 90%, or
+        "chưa đạt"), n_missing_post and missing_units (names, "; "-separated): the units
+        not done at post, i.e. without the step, or for a rate of staff below 100%.
     """
-    p = panel(data)
+    from vhcs_analysis.report import levels
+    from vhcs_analysis.review.rollout import levels_by_period
+
+    p = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post], data.settings.indicators)
+    weights = str(data.settings.compare.block_weights)
     rows = []
     for name in verdicts.adoption_items(data.settings):
         if name not in p.columns:
             continue
         row: dict[str, object] = {"indicator": name, "indicator_vi": _label_of(name)}
+        by_period = levels_by_period(p, name, data.periods, data.baseline, data.post, weights, levels.group_levels)
         for period, tag in ((data.baseline, "baseline"), (data.post, "post")):
-            part = p[p["period"] == period]
-            groups = _group_of(part["is_pilot"]).to_numpy()
             for group in ("pilot", "rest"):
-                vals = part[name].to_numpy(float, na_value=np.nan)[groups == group]
-                vals = vals[~np.isnan(vals)]
-                row[f"{group}_{tag}"] = float(vals.mean()) if len(vals) else np.nan
-        reached = ""
-        for period in data.periods:
-            part = p[(p["period"] == period) & ~p["is_pilot"].fillna(False).astype(bool)]
-            vals = part[name].dropna()
-            if len(vals) and float(vals.mean()) >= 90.0:
-                reached = period_vi(period)
-                break
+                row[f"{group}_{tag}"] = by_period[period][group][0]
+        reached = next((period_vi(period) for period in data.periods
+                        if by_period[period]["rest"][0] >= 90.0), "")
         row["rest_reached_90"] = reached or "chưa đạt"
         last = p[p["period"] == data.post]
-        missing = last.loc[last[name] == 0, "unit_id"]
+        # not done: a yes/no step at 0; a rate of staff (scale "percent") below 100%
+        done = 100.0 if indicator_registry.indicator(name).scale == "percent" else 1e-9
+        missing = last.loc[last[name] < done, "unit_id"]
         names = data.units.set_index("unit_id")["unit_name"]
         row["n_missing_post"] = int(len(missing))
         row["missing_units"] = "; ".join(sorted(str(names.get(u, u)) for u in missing))
@@ -225,7 +230,11 @@ def level_gap(data: ReviewData) -> pd.DataFrame:
     """Pilots vs the rest of their blocks at the baseline.
 
     The baseline already comes after the pilots were named: how different were they
-    when the reports began?
+    when the reports began? On the units the verdicts compare (data at both the baseline
+    and the post period; the composite on each unit's fixed mix of components,
+    ``verdicts.fixed_mix_panel``), so the groups' levels and the gap are the leaders'
+    documents' baseline levels (``report.levels.group_levels``) and the interval and p
+    belong to that same gap; an indicator no unit has at baseline: no gap.
 
     Args:
         data: the loaded review data.
@@ -238,10 +247,17 @@ def level_gap(data: ReviewData) -> pd.DataFrame:
     """
     from vhcs_analysis import compare
 
+    work = verdicts.fixed_mix_panel(panel(data), [data.baseline, data.post], data.settings.indicators)
     rows = []
     for name in compared_indicators(data.settings):
-        r = compare.level_gap(panel(data), name, data.baseline, seed=SEED, settings=data.settings.compare,
-                              bounds=indicator_registry.bounds(name))
+        # the units with the indicator at both periods (the basis of every baseline level printed)
+        keep = pd.Series(True, index=work.index)
+        if name in work.columns:
+            both = (work[work["period"].isin([data.baseline, data.post])].dropna(subset=[name])
+                    .groupby("unit_id")["period"].nunique())
+            keep = work["unit_id"].isin(both[both == 2].index)
+        r = compare.level_gap(work[keep.to_numpy()], name, data.baseline, seed=SEED,
+                              settings=data.settings.compare, bounds=indicator_registry.bounds(name))
         rows.append({"indicator": name, "pilot_mean": r.pilot_mean, "rest_mean": r.rest_mean, "gap": r.estimate,
                      "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value,
                      "comparable": not r.not_comparable_vi and not math.isnan(r.estimate),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,18 +43,10 @@ def rollout(data: ReviewData) -> pd.DataFrame:
                "office_layout_share": "office_layout"}
     rows = []
     for measure, col in sources.items():
-        ends = _ends(p, col, data.baseline, data.post, weights, levels.group_levels)
+        by_period = levels_by_period(p, col, data.periods, data.baseline, data.post, weights, levels.group_levels)
         for period in data.periods:
             for group in ("pilot", "rest", "all"):
-                if period in ends:
-                    value, n = ends[period][group]
-                else:
-                    part = p[p["period"] == period]
-                    values = part[col].to_numpy(dtype=float, na_value=np.nan)
-                    if group != "all":
-                        values = values[_group_of(part["is_pilot"]).to_numpy() == group]
-                    ok = values[~np.isnan(values)]
-                    value, n = (float(ok.mean()) if len(ok) else np.nan), len(ok)
+                value, n = by_period[period][group]
                 rows.append({"period": period, "group": group, "measure": measure,
                              "measure_vi": indicator_registry.indicator(col).short_label_vi,
                              "value": value, "n_units": n})
@@ -64,6 +56,44 @@ def rollout(data: ReviewData) -> pd.DataFrame:
     out["_g"] = out["group"].map({"pilot": 0, "rest": 1, "all": 2})
     out = out.sort_values(["_m", "_p", "_g"], kind="mergesort").drop(columns=["_m", "_p", "_g"])
     return out[["period", "group", "measure", "measure_vi", "value", "n_units"]].reset_index(drop=True)
+
+
+def levels_by_period(p: pd.DataFrame, col: str, periods: Sequence[str], baseline: str, post: str, weights: str,
+                     group_levels: Callable[..., Any]) -> dict:
+    """The levels of one column per period and group on the roll-out tables' basis (``rollout``).
+
+    At ``baseline`` and ``post`` the leaders' documents' one basis (``_ends``), at other
+    periods the plain mean of the units reporting; shared by ``rollout`` and
+    ``review.pilots.adoption`` so both print one value per group and period.
+
+    Args:
+        p: the fixed-mix panel (``verdicts.fixed_mix_panel``).
+        col: the indicator's column.
+        periods: the periods, in order.
+        baseline: the baseline period.
+        post: the post period.
+        weights: ``[compare] block_weights``.
+        group_levels: ``report.levels.group_levels``.
+
+    Returns:
+        {period: {group: (value, n_units)}} for the groups pilot, rest and all (value NaN
+        and n_units 0 without data).
+    """
+    ends = _ends(p, col, baseline, post, weights, group_levels)
+    out: dict = {}
+    for period in periods:
+        if period in ends:
+            out[period] = ends[period]
+            continue
+        part = p[p["period"] == period]
+        values = part[col].to_numpy(dtype=float, na_value=np.nan) if col in part.columns else np.full(len(part), np.nan)
+        groups = _group_of(part["is_pilot"]).to_numpy()
+        out[period] = {}
+        for group in ("pilot", "rest", "all"):
+            ok = values if group == "all" else values[groups == group]
+            ok = ok[~np.isnan(ok)]
+            out[period][group] = ((float(ok.mean()) if len(ok) else np.nan), len(ok))
+    return out
 
 
 def _ends(p: pd.DataFrame, col: str, baseline: str, post: str, weights: str, group_levels) -> dict:
@@ -184,9 +214,11 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
     Returns:
         indicator, indicator_vi, goal, task_group, baseline_mean, post_mean (in the
         indicator's unit, over the units with both values, so that post_mean − baseline_mean
-        is ``change``; without any such unit, no baseline and the post mean over every unit
-        with a value), change (mean within-unit change), ci_low, ci_high (95%,
-        block-clustered, unadjusted), n_units (units with both values), n_blocks,
+        is ``change``; for an indicator no unit has at baseline, no baseline and the post mean
+        over every unit with a value; with a baseline but no unit at both periods, neither),
+        change (mean within-unit change), ci_low, ci_high (95%, block-clustered, unadjusted),
+        n_units (units with both values; without a baseline, the units the post mean is
+        over), n_blocks,
         assessment (improved / declined / no_clear_change / no_data, in the indicator's
         better direction), assessment_vi ("tiến bộ", "đi xuống", "chưa thấy thay đổi
         rõ", "không đủ số liệu") and ci_adj_low, ci_adj_high (the block-clustered interval
@@ -207,12 +239,15 @@ def indicators_by_goal(data: ReviewData) -> pd.DataFrame:
         mean, lo, hi, g = intervals.clustered_mean_ci(change.to_numpy(), blocks.reindex(change.index).to_numpy(),
                                                       bounds=indicator_registry.difference_bounds(name))
         # levels on the units the change is averaged over (their difference is the change);
-        # an indicator no unit has at baseline keeps its post level over the units that have it
+        # an indicator no unit has at baseline (a field of the 2018 form) keeps its post level
+        # over the units that have it, and n_units counts those units (issue 21)
         both = change.index
+        no_baseline = not len(both) and not b.notna().any()
         base_mean = b.reindex(both).mean() if len(both) else np.nan
-        post_mean = a.reindex(both).mean() if len(both) else a.mean()
+        post_mean = a.reindex(both).mean() if len(both) else (a.mean() if no_baseline else np.nan)
+        n_units = int(a.notna().sum()) if no_baseline else len(change)
         rows.append({"indicator": name, "baseline_mean": base_mean, "post_mean": post_mean,
-                     "change": mean, "ci_low": lo, "ci_high": hi, "n_units": len(change), "n_blocks": g,
+                     "change": mean, "ci_low": lo, "ci_high": hi, "n_units": n_units, "n_blocks": g,
                      "_values": change.to_numpy(), "_blocks": blocks.reindex(change.index).to_numpy()})
     m = sum(1 for r in rows if np.isfinite(r["ci_low"]))
     for r in rows:
