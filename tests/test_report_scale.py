@@ -155,6 +155,10 @@ def test_report_readings__the_card_follows_the_report():
     assert said["oc_index"]["pilots_post"] == "74,3"
     assert "pilots_post" not in said["study_rate"]
     assert report_readings(None) == {}
+    assert not said["satisfaction_rate"]["no_baseline"]
+    # an indicator first collected after the baseline: the report prints its final level, so may the card
+    report["goals"][0]["no_baseline"] = True
+    assert report_readings(report)["satisfaction_rate"]["no_baseline"]
 
 
 def test_position__says_what_is_compared_on_printed_levels():

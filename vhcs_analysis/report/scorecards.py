@@ -137,12 +137,17 @@ def report_readings(report: dict | None) -> dict[str, dict]:
     """What the review PDF prints per indicator, from its context (``build_context``): the
     whole bloc's reading (``goals``) and the pilots' levels on the verdicts' basis
     (``leaders.outcomes``). A card never prints a number where the report says
-    "không đủ số liệu", and its pilots' column is the report's figure."""
+    "không đủ số liệu" (``no_baseline``: the report prints the final level of an indicator
+    first collected after the baseline, and so does the card), and its pilots' column is
+    the report's figure."""
     out: dict[str, dict] = {}
     if not report:
         return out
     for g in report.get("goals") or []:
-        out.setdefault(str(g.get("indicator")), {})["reading"] = str(g.get("reading") or "")
+        entry = out.setdefault(str(g.get("indicator")), {})
+        entry["reading"] = str(g.get("reading") or "")
+        # an indicator first collected after the baseline: the report prints its final level
+        entry["no_baseline"] = bool(g.get("no_baseline"))
     for r in (report.get("leaders") or {}).get("outcomes") or []:
         levels = str(r.get("pilot_levels") or "")
         if "→" in levels:
@@ -225,7 +230,9 @@ def scorecard_context(paths: Paths, settings: Settings, report: dict | None = No
         for code in codes:
             meta = metas[code]
             said = readings.get(code, {})
-            if said.get("reading") == NO_DATA_VI:  # as the report: no figure where it has none
+            # as the report: no figure where it has none; an indicator without a baseline keeps
+            # its final level (baseline and change "–", as the report's whole-bloc tables)
+            if said.get("reading") == NO_DATA_VI and not said.get("no_baseline"):
                 rows.append({"label": meta.label_vi, "baseline": fmt.MISSING, "post": fmt.MISSING,
                              "change": fmt.MISSING, "block": fmt.MISSING, "pilots": fmt.MISSING,
                              "position": NO_DATA_VI, "behind": False,
