@@ -25,7 +25,6 @@ from vhcs_analysis.errors import VhcsError
 from vhcs_analysis.io.writers import read_csv
 from vhcs_analysis.labels import FILE_STATUS_CELL_VI, KIND_SHORT_VI, KIND_VI, RECIPIENTS_VI, table_sheet_quoted
 from vhcs_analysis.periods import Period, period_vi
-from vhcs_analysis.report.soket import ranking_sentence
 from vhcs_analysis.report.readings import (
     ADOPTION_NOTE_VI,
     CAPTIONS_VI,
@@ -52,7 +51,7 @@ from vhcs_analysis.report.readings import (
     span_of,
     undetectable_reason,
 )
-from vhcs_analysis.report.soket import goal_sentence
+from vhcs_analysis.report.soket import goal_sentence, ranking_sentence
 from vhcs_analysis.settings import Settings, review_naming
 
 FIGURES = (
